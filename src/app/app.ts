@@ -1,0 +1,125 @@
+/**
+ * The composition root: turns a loaded configuration into running parts (store, event log, bus,
+ * queue, executors, CI engine). The only module that knows every domain (DESIGN.md §2).
+ */
+import { join } from "node:path";
+import { type Clock, systemClock } from "../common/clock.js";
+import type { LoadedConfig } from "../common/config/load-config.js";
+import { ValidationError } from "../common/errors.js";
+import { createLogger, type Logger } from "../common/logger.js";
+import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
+import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
+import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
+import { createMemoryQueue, type JobQueue } from "../queue/index.js";
+import { createLocalExecutor } from "../runner/executors/local/local-executor.js";
+import { createSandboxExecutor, isSandboxAvailable } from "../runner/executors/sandbox/sandbox-executor.js";
+import type { RunnerDeps } from "../runner/index.js";
+import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
+
+/** The assembled application. */
+export interface App {
+  config: LoadedConfig;
+  store: Store;
+  events: EventLog;
+  bus: Bus;
+  queue: JobQueue;
+  log: Logger;
+  clock: Clock;
+  /** Dependencies of the CI engine. */
+  runner: RunnerDeps;
+  /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
+  forge: Forge;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the store and wires every part; starts nothing yet. */
+export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {}): Promise<App> {
+  const log = opts.log ?? createLogger({ level: config.config.log.level });
+  const clock = systemClock;
+  const gh = config.config.forge.driver === "github" ? config.config.forge.github : undefined;
+  const ghToken = gh ? requiredEnv(gh.token_env, "forge.github.token_env") : "";
+  const database = await openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
+  const c = config.config;
+  const bus =
+    c.bus.driver === "redis"
+      ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
+      : createMemoryBus(onBusError);
+  const events = new EventLog(store.events, bus, clock);
+  const queue = createMemoryQueue(database.db, clock, log);
+  const sandbox = (await isSandboxAvailable())
+    ? createSandboxExecutor({ hidePaths: [config.dataDir], killGraceMs: c.runner.kill_grace })
+    : undefined;
+  if (!sandbox) log.warn("bubblewrap is not usable here: jobs that ask for the sandbox will fail");
+  const runner: RunnerDeps = {
+    store,
+    events,
+    bus,
+    queue,
+    executors: { local: createLocalExecutor({ killGraceMs: c.runner.kill_grace }), sandbox },
+    dataDir: config.dataDir,
+    clock,
+    log,
+    options: {
+      labels: c.runner.labels,
+      concurrency: c.queue.concurrency,
+      leaseMs: c.queue.lease,
+      keepWorkspaces: c.runner.keep_workspaces,
+      orphanedJobs: c.runner.orphaned_jobs,
+    },
+  };
+  const forge: Forge = gh
+    ? new GitHubForge({
+        apiUrl: gh.api_url,
+        gitUrl: gh.git_url,
+        owner: gh.owner,
+        token: ghToken,
+        webhookSecret: process.env[gh.webhook_secret_env] || undefined,
+        privateRepos: gh.private_repos,
+        publicUrl: gh.public_url,
+        events,
+      })
+    : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
+  return {
+    config,
+    store,
+    events,
+    bus,
+    queue,
+    log,
+    clock,
+    runner,
+    forge,
+    async close() {
+      await queue.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
+
+/** The value of a required environment variable, or a ValidationError naming it and the config key. */
+function requiredEnv(name: string, key: string): string {
+  const value = process.env[name];
+  if (!value) throw new ValidationError(`${key}: environment variable ${name} is empty or unset`);
+  return value;
+}
+
+/** Registers the projects declared in the config file that the store does not know yet. */
+export async function registerConfiguredProjects(app: App): Promise<void> {
+  for (const p of app.config.config.projects) {
+    if (await app.store.projects.findByName(p.name)) continue;
+    await app.store.projects.create({
+      name: p.name,
+      repoUrl: p.repo,
+      defaultBranch: p.branch,
+      pipelinePath: p.pipeline,
+      sandbox: p.sandbox,
+      pollIntervalMs: p.poll,
+      webhookSecret: p.webhook_secret ?? null,
+    });
+    app.log.info({ project: p.name }, "registered project from config");
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Polls projects that ask for it (`poll_interval_ms > 0`) for new commits: every branch whose
+ * head moved since the last poll gets a `push` run (with the old head as `before`, so path
+ * filters see the changed files). The first poll of a project only records the heads.
+ */
+import { listBranches, ensureMirror } from "../runner/checkout.js";
+import { mirrorDir, triggerRun } from "../runner/index.js";
+import type { App } from "./app.js";
+
+/** Starts polling; returns a function that stops it. */
+export function startPolling(app: App): () => void {
+  const timers = new Map<number, NodeJS.Timeout>();
+  let stopped = false;
+  const pollProject = async (projectId: number) => {
+    const project = await app.store.projects.get(projectId);
+    const mirror = mirrorDir(app.config.dataDir, project.id);
+    await ensureMirror(project.repoUrl, mirror);
+    const heads = Object.fromEntries((await listBranches(mirror)).map((b) => [b.branch, b.sha]));
+    const first = Object.keys(project.branchHeads).length === 0;
+    await app.store.projects.setBranchHeads(project.id, heads);
+    if (first) return;
+    for (const [branch, sha] of Object.entries(heads)) {
+      const before = project.branchHeads[branch];
+      if (before === sha) continue;
+      const res = await triggerRun(app.runner, project.id, {
+        event: "push",
+        branch,
+        commit: sha,
+        before,
+        triggeredBy: "poll",
+      });
+      app.log.info(
+        { project: project.name, branch, run: res.run?.id, skipped: res.skipped },
+        "new commit found by polling",
+      );
+    }
+  };
+  const schedule = (projectId: number, everyMs: number) => {
+    const tick = () => {
+      void pollProject(projectId)
+        .catch((err) => app.log.warn({ err, projectId }, "polling failed"))
+        .finally(() => {
+          if (!stopped) timers.set(projectId, setTimeout(tick, everyMs));
+        });
+    };
+    tick();
+  };
+  void app.store.projects.list().then((projects) => {
+    for (const p of projects) if (p.pollIntervalMs > 0) schedule(p.id, p.pollIntervalMs);
+  });
+  return () => {
+    stopped = true;
+    for (const t of timers.values()) clearTimeout(t);
+  };
+}

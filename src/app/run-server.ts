@@ -1,0 +1,101 @@
+/**
+ * `pitcrew serve` put together: config → app → bootstrap token → workers, polling, cron → HTTP
+ * server, with graceful shutdown on SIGINT/SIGTERM, and optionally the bundled example run.
+ */
+import { resolve } from "node:path";
+import { color } from "../cli/output.js";
+import { loadConfig } from "../common/config/load-config.js";
+import { startForgeAutomation } from "../forge/index.js";
+import { startWorkers, triggerRun } from "../runner/index.js";
+import { snapshotDirectory } from "../runner/snapshot.js";
+import { createServer } from "../server/server.js";
+import { type App, createApp, registerConfiguredProjects } from "./app.js";
+import { bootstrapAdminToken } from "./bootstrap.js";
+import { startCron } from "./cron.js";
+import { startAnomalyObservation } from "./observe-anomalies.js";
+import { startLogObservation } from "./observe-logs.js";
+import { startMetricsObservation } from "./observe-metrics.js";
+import { startPolling } from "./poller.js";
+
+/** Where the bundled example project lives (relative to the package root). */
+const EXAMPLE = resolve(import.meta.dirname, "../../examples/hello-ci");
+
+/** Options of `pitcrew serve`. */
+export interface ServeOptions {
+  configFile?: string;
+  port?: string;
+  host?: string;
+  example: boolean;
+}
+
+/** Starts the server and keeps it running until a signal stops it. */
+export async function runServer(opts: ServeOptions): Promise<void> {
+  const loaded = loadConfig({ file: opts.configFile });
+  if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
+  if (opts.host) loaded.config.server.host = opts.host;
+  const app = await createApp(loaded);
+  await registerConfiguredProjects(app);
+  const token = await bootstrapAdminToken(app);
+  await startWorkers(app.runner);
+  const stopPolling = startPolling(app);
+  const stopCron = startCron(app);
+  const stopLogObservation = startLogObservation(app);
+  const stopMetricsObservation = startMetricsObservation(app);
+  const stopAnomalyObservation = startAnomalyObservation(app);
+  const stopForgeAutomation = startForgeAutomation({
+    forge: app.forge,
+    runner: app.runner,
+    bus: app.bus,
+    log: app.log,
+  });
+  const server = createServer(app);
+  const { host, port } = loaded.config.server;
+  const address = await server.listen({ host, port });
+  const say = (s: string) => process.stdout.write(`${s}\n`);
+  say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
+  if (token) {
+    say(color.yellow("An admin token was created. It is shown only this once; keep it:"));
+    say(`  ${color.bold(token)}`);
+    say(color.dim(`  e.g. export PITCREW_TOKEN=${token}`));
+  }
+  if (opts.example) await runExample(app, say, address);
+  const shutdown = async (signal: string) => {
+    say(color.dim(`\n${signal}: shutting down`));
+    stopPolling();
+    stopCron();
+    stopLogObservation();
+    stopMetricsObservation();
+    stopAnomalyObservation();
+    stopForgeAutomation();
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+async function runExample(app: App, say: (s: string) => void, address: string) {
+  const name = "hello-ci";
+  const repo = resolve(app.config.dataDir, "examples", `${name}.git`);
+  const commit = await snapshotDirectory(EXAMPLE, repo, "main");
+  const project =
+    (await app.store.projects.findByName(name)) ??
+    (await app.store.projects.create({ name, repoUrl: repo, defaultBranch: "main" }));
+  const res = await triggerRun(app.runner, project.id, { event: "manual", commit, triggeredBy: "example" });
+  if (!res.run) return;
+  const runId = res.run.id;
+  say(`Example project '${name}': run #${res.run.number} started — follow it with:`);
+  say(`  curl -H "Authorization: Bearer $PITCREW_TOKEN" ${address}/api/runs/${runId}`);
+  say(`  npx pitcrew logs ${runId} --follow`);
+  const off = app.bus.subscribe((m) => {
+    if (m.kind === "event" && m.event.subject === `run:${runId}`) {
+      const d = m.event.data as Record<string, unknown>;
+      if (m.event.type === "job.finished") say(`  job ${d.key}: ${d.status}${d.reason ? ` (${d.reason})` : ""}`);
+      if (m.event.type === "run.finished") {
+        say(`  run #${res.run!.number}: ${d.status}${d.reason ? ` — ${d.reason}` : ""}`);
+        off();
+      }
+    }
+  });
+}

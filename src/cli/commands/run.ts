@@ -1,0 +1,157 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import type { Command } from "commander";
+import { createApp } from "../../app/app.js";
+import { loadConfig } from "../../common/config/load-config.js";
+import { silentLogger } from "../../common/logger.js";
+import type { BusMessage } from "../../events/index.js";
+import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
+import { git } from "../../runner/git.js";
+import { snapshotDirectory } from "../../runner/snapshot.js";
+import { color, statusLabel } from "../output.js";
+import { formatRunReport, loadRunReport } from "../run-report.js";
+
+/** `pitcrew run [path]`: runs a directory's pipeline here, without a server, with live progress. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description("run a repository's pipeline locally (no server needed); exit code = run result")
+    .argument("[path]", "repository or directory to build", ".")
+    .option("--event <event>", "event to simulate: push | pull_request | manual | cron", "push")
+    .option("--branch <name>", "branch name to report (default: the checked-out branch, else main)")
+    .option("--input <key=value...>", "inputs of a manual run")
+    .option("--respect-triggers", "skip the run when the pipeline's `on:` filters don't match")
+    .option("-q, --quiet", "don't stream step output, only progress (and pitcrew's own) lines")
+    .option("--json", "print the run report as JSON (progress goes to stderr)")
+    .action(async (path: string, opts) => {
+      process.exitCode = await localRun(path, { ...opts, config: program.opts().config });
+    });
+}
+
+interface RunOptions {
+  event: string;
+  branch?: string;
+  input?: string[];
+  respectTriggers?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  config?: string;
+}
+
+async function localRun(path: string, opts: RunOptions): Promise<number> {
+  const dir = resolve(path);
+  if (!existsSync(dir)) throw new Error(`no such directory: ${dir}`);
+  const loaded = loadConfig({ file: opts.config });
+  // Local runs keep their own database, so they never disturb a server's runs in the same data dir.
+  const dataDir = join(loaded.dataDir, "local");
+  const app = await createApp(
+    { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
+    { log: silentLogger() },
+  );
+  const out = opts.json ? process.stderr : process.stdout;
+  const say = (s: string) => out.write(`${s}\n`);
+  try {
+    if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
+    const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";
+    const id = createHash("sha256").update(dir).digest("hex").slice(0, 8);
+    const repo = join(dataDir, "snapshots", `${id}.git`);
+    const commit = await snapshotDirectory(dir, repo, branch, [loaded.dataDir]);
+    const name = `${basename(dir).replace(/[^A-Za-z0-9._-]/g, "_") || "root"}-${id}`;
+    const project =
+      (await app.store.projects.findByName(name)) ??
+      (await app.store.projects.create({ name, repoUrl: repo, defaultBranch: branch }));
+
+    let runId: number | undefined;
+    const early: BusMessage[] = [];
+    const keys = new Map<number, string>();
+    const show = (m: BusMessage) => {
+      if (m.kind === "log") {
+        if (m.log.runId !== runId || (opts.quiet && m.log.stream !== "system")) return;
+        const prefix = color.dim(`[${keys.get(m.log.jobId) ?? m.log.jobId}]`);
+        say(`${prefix} ${m.log.stream === "system" ? color.dim(m.log.line) : m.log.line}`);
+        return;
+      }
+      const e = m.event;
+      if (e.subject !== `run:${runId}`) return;
+      const d = e.data as Record<string, unknown>;
+      if (e.type === "job.started") {
+        keys.set(Number(d.jobId), String(d.key));
+        say(`${color.blue("▶")} ${d.key}${Number(d.attempt) > 1 ? ` (attempt ${d.attempt})` : ""}`);
+      } else if (e.type === "job.finished")
+        say(`${statusLabel(String(d.status))} ${d.key}${d.reason ? color.dim(` — ${d.reason}`) : ""}`);
+      else if (e.type === "job.retrying")
+        say(`${color.yellow("↻")} ${d.key} will retry (attempt ${d.attempt}) — ${d.reason}`);
+    };
+    let finished!: () => void;
+    const done = new Promise<void>((r) => {
+      finished = r;
+    });
+    app.bus.subscribe((m) => {
+      if (runId === undefined) return void early.push(m);
+      show(m);
+      if (m.kind === "event" && m.event.type === "run.finished" && m.event.subject === `run:${runId}`) finished();
+    });
+    await startWorkers(app.runner, { recover: false });
+    say(color.dim(`building ${dir} @ ${commit.slice(0, 12)} (${branch})`));
+    const result = await triggerRun(app.runner, project.id, {
+      event: opts.event as "push",
+      branch,
+      commit,
+      inputs: parseInputs(opts.input ?? []),
+      triggeredBy: "cli",
+      ignoreTriggers: !opts.respectTriggers,
+    });
+    if (!result.run) {
+      say(`run skipped: ${result.skipped}`);
+      return 0;
+    }
+    runId = result.run.id;
+    for (const m of early.splice(0)) show(m);
+    const onSigint = () => void cancelRun(app.runner, runId!, "ctrl-c").catch(() => {});
+    process.once("SIGINT", onSigint);
+    const current = await app.store.runs.get(runId);
+    if (!["success", "failure", "cancelled", "skipped"].includes(current.status)) await done;
+    process.off("SIGINT", onSigint);
+    const report = await loadRunReport(app.store, runId);
+    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else say(`\n${formatRunReport(report)}`);
+    return report.run.status === "success" ? 0 : report.run.status === "cancelled" ? 130 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+function parseInputs(list: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new Error(`--input expects key=value, got '${item}'`);
+    inputs[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return inputs;
+}
+
+async function currentBranch(dir: string): Promise<string | undefined> {
+  const b = await git(["rev-parse", "--abbrev-ref", "HEAD"], { cwd: dir }).catch(() => "");
+  const name = b.trim();
+  return name && name !== "HEAD" ? name : undefined;
+}
+
+/** Takes the local-runs lock when no live process holds it (then recovery is safe). */
+function holdLock(dataDir: string): boolean {
+  const file = join(dataDir, "local.lock");
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8"));
+    try {
+      if (pid && pid !== process.pid) {
+        process.kill(pid, 0);
+        return false;
+      }
+    } catch {
+      // The holder is gone: take over.
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  return true;
+}

@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { apiRequest, clientOptions } from "../api-client.js";
+import { statusLabel } from "../output.js";
+
+/** `pitcrew trigger <project>`: starts a manual run on a server through its API. */
+export function registerTriggerCommand(program: Command): void {
+  clientOptions(
+    program
+      .command("trigger")
+      .description("trigger a manual run on the server")
+      .argument("<project>", "project name or id")
+      .option("--branch <branch>", "branch to build (default: the project's default branch)")
+      .option("--commit <sha>", "exact commit")
+      .option("--input <key=value...>", "inputs of the manual run")
+      .option("--json", "print JSON"),
+  ).action(async (project: string, opts) => {
+    const inputs: Record<string, string> = {};
+    for (const item of (opts.input ?? []) as string[]) {
+      const eq = item.indexOf("=");
+      if (eq <= 0) throw new Error(`--input expects key=value, got '${item}'`);
+      inputs[item.slice(0, eq)] = item.slice(eq + 1);
+    }
+    const run = (await apiRequest(opts, "POST", `/api/projects/${encodeURIComponent(project)}/runs`, {
+      branch: opts.branch,
+      commit: opts.commit,
+      inputs,
+    })) as { id?: number; number?: number; status?: string; skipped?: string };
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    if (run.skipped) return void process.stdout.write(`skipped: ${run.skipped}\n`);
+    process.stdout.write(
+      `run ${run.id} (#${run.number}) ${statusLabel(String(run.status))} — follow: pitcrew logs ${run.id} --follow\n`,
+    );
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The `pitcrew` command line. Each command lives in `commands/<name>.ts` and registers itself;
+ * errors end the process with a one-line message (stack traces only with PITCREW_DEBUG=1).
+ */
+import { Command, CommanderError } from "commander";
+import { registerDetectCommand } from "./commands/detect.js";
+import { registerLintCommand } from "./commands/lint.js";
+import { registerLogsCommand } from "./commands/logs.js";
+import { registerLogsMineCommand } from "./commands/logs-mine.js";
+import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerRunCommand } from "./commands/run.js";
+import { registerRunsCommand } from "./commands/runs.js";
+import { registerServeCommand } from "./commands/serve.js";
+import { registerStackCommand } from "./commands/stack.js";
+import { registerTriggerCommand } from "./commands/trigger.js";
+
+/** Builds the full command tree (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command("pitcrew")
+    .description("pitcrew — a self-hosted CI/CD server that heals what it ships")
+    .version("0.1.0")
+    .option("-c, --config <file>", "configuration file (default: ./pitcrew.yaml when present)")
+    .showHelpAfterError();
+  registerServeCommand(program);
+  registerRunCommand(program);
+  registerLintCommand(program);
+  registerTriggerCommand(program);
+  registerRunsCommand(program);
+  registerLogsMineCommand(registerLogsCommand(program));
+  registerMigrateCommand(program);
+  registerStackCommand(program);
+  registerDetectCommand(program);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`). */
+export async function main(argv: string[]): Promise<void> {
+  // `pitcrew … | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (process.env.PITCREW_DEBUG === "1") console.error(err);
+    else console.error(`pitcrew: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
+  }
+}

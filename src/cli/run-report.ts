@@ -1,0 +1,56 @@
+import type { Store } from "../store/store.js";
+import { color, formatDuration, statusLabel, table } from "./output.js";
+
+/** A finished run with its jobs and gates, as `pitcrew run --json` and the summary print it. */
+export async function loadRunReport(store: Store, runId: number) {
+  const run = await store.runs.get(runId);
+  const jobs = await store.jobs.listForRun(runId);
+  const steps = await store.steps.listForJobs(jobs.map((j) => j.id));
+  const artifacts = await store.artifacts.listForRun(runId);
+  return {
+    run: {
+      id: run.id,
+      number: run.number,
+      status: run.status,
+      reason: run.reason,
+      branch: run.branch,
+      commit: run.commit,
+      event: run.event,
+      durationMs: run.finishedAt && run.startedAt ? run.finishedAt - run.startedAt : null,
+    },
+    jobs: jobs.map((j) => ({
+      key: j.key,
+      status: j.status,
+      attempt: j.attempt,
+      reason: j.reason,
+      durationMs: j.finishedAt && j.startedAt ? j.finishedAt - j.startedAt : null,
+      steps: steps
+        .filter((s) => s.jobId === j.id && s.attempt === j.attempt)
+        .map((s) => ({ name: s.name, status: s.status, exitCode: s.exitCode, reason: s.reason })),
+    })),
+    gates: (run.gateResults ?? []) as Array<{ gate: string; passed: boolean; reason: string }>,
+    artifacts: artifacts.map((a) => ({ path: a.path, size: a.size })),
+  };
+}
+
+/** The human summary table printed at the end of `pitcrew run`. */
+export function formatRunReport(r: Awaited<ReturnType<typeof loadRunReport>>): string {
+  const rows = r.jobs.map((j) => [
+    j.key,
+    statusLabel(j.status),
+    formatDuration(j.durationMs),
+    String(j.attempt),
+    j.reason ? color.dim(j.reason) : "",
+  ]);
+  const out = [table(["JOB", "STATUS", "TIME", "TRY", "REASON"], rows)];
+  if (r.gates.length) {
+    out.push("", color.bold("Quality gates"));
+    for (const g of r.gates) out.push(`  ${g.passed ? color.green("✔") : color.red("✖")} ${g.gate}: ${g.reason}`);
+  }
+  if (r.artifacts.length) out.push("", `${r.artifacts.length} artifact(s) stored`);
+  out.push(
+    "",
+    `Run #${r.run.number} ${statusLabel(r.run.status)} in ${formatDuration(r.run.durationMs)}${r.run.reason ? ` — ${r.run.reason}` : ""}`,
+  );
+  return out.join("\n");
+}

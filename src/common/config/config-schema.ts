@@ -1,0 +1,211 @@
+/**
+ * The schema of `pitcrew.yaml`, with defaults: every key a user can set, validated strictly
+ * (unknown keys are errors with their position). Durations are written like `30s`, `5m`.
+ */
+import { z } from "zod";
+
+const duration = z
+  .union([z.number().nonnegative(), z.string().regex(/^(\d+(ms|s|m|h))+$/, "expected a duration like 500ms, 30s, 5m")])
+  .transform((v) => (typeof v === "number" ? v * 1000 : parseDuration(v)));
+
+/** Parses `1h30m`, `90s`, `500ms` into milliseconds. */
+export function parseDuration(text: string): number {
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h)/g)) {
+    const n = Number(m[1]);
+    ms += m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : m[2] === "m" ? n * 60_000 : n * 3_600_000;
+  }
+  return ms;
+}
+
+const projectSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (max 64)"),
+    repo: z.string().min(1),
+    branch: z.string().default("main"),
+    pipeline: z.string().default(".pitcrew/pipeline.yaml"),
+    sandbox: z.boolean().default(false),
+    poll: duration.default(0),
+    webhook_secret: z.string().optional(),
+  })
+  .strict();
+
+const serviceSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (max 64)"),
+    environment: z.string().min(1).max(64).default("production"),
+    metrics_url: z.url({ protocol: /^https?$/ }).optional(),
+    scrape_interval: duration.default(15_000),
+    log_source: z.string().max(1024).optional(),
+    repository: z.string().max(1024).optional(),
+    path: z.string().max(1024).optional(),
+  })
+  .strict();
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, "an environment variable name");
+
+/** Where pull requests live: the embedded local forge (default) or GitHub (docs/forge.md). */
+const forgeSchema = z
+  .object({
+    driver: z.enum(["local", "github"]).default("local"),
+    github: z
+      .object({
+        /** User or organisation owning the repositories. */
+        owner: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, "a GitHub user or organisation name"),
+        api_url: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+        /** Git base for clone/push URLs (default derived from api_url). */
+        git_url: z.url({ protocol: /^https?$/ }).optional(),
+        /** Variable holding the token (the token itself never goes in the file). */
+        token_env: envName.default("GITHUB_TOKEN"),
+        /** Variable holding the webhook secret for POST /api/forge/webhook. */
+        webhook_secret_env: envName.default("PITCREW_GITHUB_WEBHOOK_SECRET"),
+        /** Whether repositories pitcrew creates on GitHub are private. */
+        private_repos: z.boolean().default(true),
+        /** pitcrew's public URL, to turn check links (/runs/7) into absolute links. */
+        public_url: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((f) => f.driver !== "github" || f.github, {
+    message: "forge.driver 'github' needs a forge.github section with at least 'owner'",
+    path: ["github"],
+  })
+  .default({ driver: "local" });
+
+const healPolicy = z.enum(["suggest", "pr", "merge", "deploy"]);
+
+/** The healing loop (docs/healing.md): how far automation goes, attempt budget, timeouts. */
+const healSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Default policy: suggest (stop at diagnosis) | pr | merge | deploy (ship and verify). */
+    policy: healPolicy.default("deploy"),
+    /** Per-service policies, e.g. `{ payments: pr }`. */
+    services: z.record(z.string(), healPolicy).default({}),
+    /** Repair attempts per incident before it escalates. */
+    max_attempts: z.number().int().min(1).max(10).default(3),
+    /** Longest time in one state before the heal escalates. */
+    state_timeout: duration.default(900_000),
+    /** How often active heals are advanced. */
+    poll: duration.default(1_000),
+    /** How long a shipped fix is watched before the incident counts as healed. */
+    verify_window: duration.default(30_000),
+  })
+  .strict()
+  .default({
+    enabled: true,
+    policy: "deploy",
+    services: {},
+    max_attempts: 3,
+    state_timeout: 900_000,
+    poll: 1_000,
+    verify_window: 30_000,
+  });
+
+/** The validated configuration. */
+export const configSchema = z
+  .object({
+    data_dir: z.string().default("./.pitcrew"),
+    server: z
+      .object({
+        host: z.string().default("127.0.0.1"),
+        port: z.number().int().min(0).max(65535).default(8080),
+        body_limit: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024 }),
+    database: z.object({ url: z.string().optional() }).strict().default({}),
+    queue: z
+      .object({
+        driver: z.enum(["memory"]).default("memory"),
+        concurrency: z.number().int().min(1).max(64).default(2),
+        lease: duration.default(30_000),
+      })
+      .strict()
+      .default({ driver: "memory", concurrency: 2, lease: 30_000 }),
+    bus: z
+      .object({
+        driver: z.enum(["memory", "redis"]).default("memory"),
+        redis_url: z.string().default("redis://127.0.0.1:6379"),
+      })
+      .strict()
+      .default({ driver: "memory", redis_url: "redis://127.0.0.1:6379" }),
+    runner: z
+      .object({
+        labels: z.array(z.string()).default(["linux", "local"]),
+        kill_grace: duration.default(5_000),
+        keep_workspaces: z.boolean().default(false),
+        orphaned_jobs: z.enum(["fail", "retry"]).default("fail"),
+      })
+      .strict()
+      .default({ labels: ["linux", "local"], kill_grace: 5_000, keep_workspaces: false, orphaned_jobs: "fail" }),
+    log: z
+      .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
+      .strict()
+      .default({ level: "info" }),
+    observe: z
+      .object({
+        /** HMAC secret for signed log/trace ingest (X-Pitcrew-Signature), besides operator tokens. */
+        ingest_secret: z.string().min(16).optional(),
+        anomaly_threshold: z.number().min(0).max(1).default(0.9),
+        incident_window: duration.default(600_000),
+        /** How often each service's golden signals are queried and fed to the anomaly detectors. */
+        anomaly_interval: duration.default(15_000),
+        /** Detector memory in samples (reference windows; the first this many samples only train). */
+        anomaly_window: z.number().int().min(32).max(100_000).default(720),
+        /** Queries scored per service (`{{service}}` is replaced by its name); defaults: errors, p99, traffic. */
+        signals: z
+          .array(
+            z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), query: z.string().min(1) }).strict(),
+          )
+          .optional(),
+        /** Log time a service is watched before a never-seen log template counts as news. */
+        log_warmup: duration.default(300_000),
+      })
+      .strict()
+      .default({
+        anomaly_threshold: 0.9,
+        incident_window: 600_000,
+        anomaly_interval: 15_000,
+        anomaly_window: 720,
+        log_warmup: 300_000,
+      }),
+    forge: forgeSchema,
+    projects: z.array(projectSchema).default([]),
+    services: z.array(serviceSchema).default([]),
+    metrics: z
+      .object({
+        retention: duration.default(7 * 86_400_000),
+        downsample_after: duration.default(86_400_000),
+        max_series_per_target: z.number().int().positive().default(10_000),
+        /** Query a real Prometheus instead of the built-in TSDB (e.g. http://127.0.0.1:9090). */
+        prometheus_url: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .strict()
+      .default({ retention: 7 * 86_400_000, downsample_after: 86_400_000, max_series_per_target: 10_000 }),
+    alerts: z
+      .object({
+        /** Prometheus rule files evaluated by pitcrew (relative to the config file). */
+        rule_files: z.array(z.string().min(1)).default([]),
+        evaluation_interval: duration.default(60_000),
+        /** HMAC secret for the Alertmanager webhook (X-Pitcrew-Signature), besides operator tokens. */
+        webhook_secret: z.string().min(16).optional(),
+      })
+      .strict()
+      .default({ rule_files: [], evaluation_interval: 60_000 }),
+    heal: healSchema,
+  })
+  .strict();
+
+/** pitcrew's configuration after validation and defaults. */
+export type Config = z.output<typeof configSchema>;
+/** A service declared in the config file. */
+export type ConfigService = z.output<typeof serviceSchema>;
+/** A project declared in the config file. */
+export type ConfigProject = z.output<typeof projectSchema>;

@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./load-config.js";
+
+function dir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), "pitcrew-cfg-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+describe("loadConfig", () => {
+  it("uses defaults without a file: SQLite in ./.pitcrew", () => {
+    const cwd = dir({});
+    const c = loadConfig({ cwd, env: {} });
+    expect(c.file).toBeUndefined();
+    expect(c.dataDir).toBe(join(cwd, ".pitcrew"));
+    expect(c.databaseUrl).toBe(`sqlite:${join(cwd, ".pitcrew", "pitcrew.db")}`);
+    expect(c.config.server.port).toBe(8080);
+  });
+
+  it("reads pitcrew.yaml and lets PITCREW_* override it", () => {
+    const cwd = dir({ "pitcrew.yaml": "server:\n  port: 9000\nqueue:\n  concurrency: 3\n" });
+    const c = loadConfig({ cwd, env: { PITCREW_SERVER_PORT: "9100", PITCREW_DATABASE_URL: "postgres://u@h/db" } });
+    expect(c.config.server.port).toBe(9100);
+    expect(c.config.queue.concurrency).toBe(3);
+    expect(c.databaseUrl).toBe("postgres://u@h/db");
+  });
+
+  it("reports every problem with file, line and column", () => {
+    const cwd = dir({
+      "pitcrew.yaml": "server:\n  port: lots\n  colour: red\nprojects:\n  - name: x\n    repo: /r\n    poll: soon\n",
+    });
+    let err: unknown;
+    try {
+      loadConfig({ cwd, env: {} });
+    } catch (e) {
+      err = e;
+    }
+    const msg = String((err as Error).message);
+    expect(msg).toMatch(/pitcrew\.yaml:2:9: error\[invalid-value\]: server\.port/);
+    expect(msg).toMatch(/pitcrew\.yaml:3:3: error\[unknown-key\]: unknown key 'colour'/);
+    expect(msg).toMatch(/pitcrew\.yaml:7:11: error\[invalid-value\]: projects\[0\]\.poll/);
+  });
+
+  it("reports YAML syntax errors with a position", () => {
+    const cwd = dir({ "pitcrew.yaml": "server: [1, 2\n" });
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(/pitcrew\.yaml:\d+:\d+: error\[yaml-syntax\]/);
+  });
+
+  it("fails clearly for a missing explicit file", () => {
+    expect(() => loadConfig({ file: "/nonexistent/p.yaml", env: {} })).toThrow(/config file not found/);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * YAML text with positions: parses a document, keeps a line counter, and maps a value path
+ * (as zod reports it) back to a 1-based line/column, so every diagnostic points at the text.
+ */
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import type { Diagnostic } from "./diagnostics.js";
+
+/** A parsed YAML document that can locate any path inside it. */
+export interface YamlSource {
+  file?: string;
+  /** The plain JS value (undefined when the text did not parse). */
+  value: unknown;
+  /** Syntax errors and warnings found while parsing. */
+  diagnostics: Diagnostic[];
+  /** Position of the node at `path` (or of its closest existing ancestor). */
+  locate(path: readonly PropertyKey[], opts?: { key?: boolean }): { line: number; column: number };
+}
+
+/** Parses YAML text, collecting syntax problems as diagnostics instead of throwing. */
+export function parseYamlSource(text: string, file?: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  for (const e of doc.errors) {
+    diagnostics.push({ severity: "error", code: "yaml-syntax", message: firstLine(e.message), file, ...pos(e.pos[0]) });
+  }
+  for (const w of doc.warnings) {
+    diagnostics.push({
+      severity: "warning",
+      code: "yaml-warning",
+      message: firstLine(w.message),
+      file,
+      ...pos(w.pos[0]),
+    });
+  }
+  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  return {
+    file,
+    value,
+    diagnostics,
+    locate(path, opts = {}) {
+      const node = findNode(doc, path, opts.key ?? false);
+      const offset = node?.range?.[0] ?? 0;
+      return pos(offset);
+    },
+  };
+}
+
+function firstLine(msg: string): string {
+  return msg.split("\n")[0] ?? msg;
+}
+
+/** Walks the document along `path`; with `key`, returns the key node of the last segment. */
+function findNode(doc: Document, path: readonly PropertyKey[], key: boolean): Node | undefined {
+  let node: Node | undefined = doc.contents ?? undefined;
+  let last: Node | undefined = node;
+  for (let i = 0; i < path.length; i++) {
+    if (!node) break;
+    const seg = path[i];
+    const isLast = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      if (isLast && key) return (pair.key as Node) ?? node;
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (node && "items" in node && Array.isArray((node as { items: unknown[] }).items)) {
+      node = (node as { items: Node[] }).items[Number(seg)];
+    } else {
+      break;
+    }
+    if (node) last = node;
+  }
+  return last;
+}
+
+/**
+ * Validates a parsed YAML value against a zod schema and turns every issue into a positioned
+ * diagnostic (unknown keys point at the key itself).
+ */
+export function validateYaml<S extends z.ZodType>(
+  source: YamlSource,
+  schema: S,
+): { data?: z.output<S>; diagnostics: Diagnostic[] } {
+  const diagnostics = [...source.diagnostics];
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  const result = schema.safeParse(source.value ?? {});
+  if (result.success) return { data: result.data, diagnostics };
+  for (const issue of result.error.issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        diagnostics.push({
+          severity: "error",
+          code: "unknown-key",
+          message: `unknown key '${k}'${path.length ? ` in '${dotted(path)}'` : ""}`,
+          file: source.file,
+          path: dotted([...path, k]),
+          ...source.locate([...path, k], { key: true }),
+        });
+      }
+      continue;
+    }
+    diagnostics.push({
+      severity: "error",
+      code: "invalid-value",
+      message: path.length ? `${dotted(path)}: ${issue.message}` : issue.message,
+      file: source.file,
+      path: dotted(path),
+      ...source.locate(path),
+    });
+  }
+  return { diagnostics };
+}
+
+/** Renders a value path as `jobs.build.steps[0].run`. */
+export function dotted(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}

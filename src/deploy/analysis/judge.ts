@@ -1,0 +1,118 @@
+/**
+ * The statistical judge: is the canary worse than the baseline, without user thresholds?
+ * Kayenta-style, it compares the two releases' recent requests and flags a regression only when
+ * the difference is both significant and large:
+ *
+ *   - latency: one-sided Mann-Whitney U (canary slower). Fails when p < alpha AND the median or
+ *     p99 latency of the canary is ≥ minEffect × the baseline's AND at least minLatencyDeltaMs
+ *     above it. The headline (value, explanation) is the larger of the two ratios.
+ *   - errors: one-sided test that the canary's error rate is higher (Fisher exact for small
+ *     expected counts, else the pooled two-proportion z-test). Fails when p < alpha AND the
+ *     error-rate ratio is ≥ minEffect.
+ *   - fewer than minSamples requests on either side → inconclusive.
+ * Explanations read like `p99 latency 3.1× baseline (412 ms vs 133 ms), p = 0.002` or
+ * `error rate 5.2 % vs 0.1 % baseline, p < 0.001`.
+ */
+import { summarize } from "../routers/release-metrics.js";
+import type { CheckResult, JudgeOptions } from "./analysis.js";
+import { mannWhitneyU } from "./mann-whitney.js";
+import { compareErrorRates } from "./proportion-test.js";
+
+/** Requests of one release in the judged window (a subset of the router's `ReleaseSamples`). */
+export interface JudgeSamples {
+  latenciesMs: number[];
+  errors: number;
+}
+
+/** The judge's options with their defaults applied. */
+export type JudgeSettings = Required<JudgeOptions>;
+
+/** Fills in the defaults of `JudgeOptions` (alpha 0.01, minEffect 1.2, minSamples 20, 5 ms). */
+export function judgeSettings(options: JudgeOptions = {}): JudgeSettings {
+  return {
+    alpha: options.alpha ?? 0.01,
+    minEffect: options.minEffect ?? 1.2,
+    minSamples: options.minSamples ?? 20,
+    minLatencyDeltaMs: options.minLatencyDeltaMs ?? 5,
+  };
+}
+
+/** Judges latency and errors of `canary` against `baseline`: two results, `judge-latency` and `judge-errors`. */
+export function judge(canary: JudgeSamples, baseline: JudgeSamples, options: JudgeOptions = {}): CheckResult[] {
+  const s = judgeSettings(options);
+  return [judgeLatency(canary.latenciesMs, baseline.latenciesMs, s), judgeErrors(canary, baseline, s)];
+}
+
+function tooFew(name: string, what: string, c: number, b: number, s: JudgeSettings): CheckResult | undefined {
+  if (c >= s.minSamples && b >= s.minSamples) return undefined;
+  return {
+    name,
+    status: "inconclusive",
+    explanation: `too few requests to judge ${what} (canary ${c}, baseline ${b}; need ${s.minSamples} each)`,
+  };
+}
+
+const ratioOf = (c: number, b: number) => (b > 0 ? c / b : c > 0 ? Number.POSITIVE_INFINITY : 1);
+
+function judgeLatency(canary: number[], baseline: number[], s: JudgeSettings): CheckResult {
+  const name = "judge-latency";
+  const few = tooFew(name, "latency", canary.length, baseline.length, s);
+  if (few) return few;
+  const mw = mannWhitneyU(canary, baseline, "greater");
+  const c = summarize([...canary]);
+  const b = summarize([...baseline]);
+  const effects = [
+    { label: "median", c: c.p50, b: b.p50 },
+    { label: "p99", c: c.p99, b: b.p99 },
+  ].map((e) => {
+    const ratio = ratioOf(e.c, e.b);
+    return { ...e, ratio, large: ratio >= s.minEffect && e.c - e.b >= s.minLatencyDeltaMs };
+  });
+  const large = effects.filter((e) => e.large);
+  const head = (large.length ? large : effects).reduce((x, y) => (y.ratio > x.ratio ? y : x));
+  const regressed = mw.p < s.alpha && head.large;
+  return {
+    name,
+    status: regressed ? "fail" : "pass",
+    value: head.c,
+    baseline: head.b,
+    explanation: `${head.label} latency ${times(head.ratio)} baseline (${ms(head.c)} vs ${ms(head.b)}), ${pText(mw.p)}`,
+    stats: {
+      p: mw.p,
+      ratio: head.ratio,
+      rankBiserial: mw.rankBiserial,
+      canarySamples: canary.length,
+      baselineSamples: baseline.length,
+      test: "mann-whitney",
+    },
+  };
+}
+
+function judgeErrors(canary: JudgeSamples, baseline: JudgeSamples, s: JudgeSettings): CheckResult {
+  const name = "judge-errors";
+  const nc = canary.latenciesMs.length;
+  const nb = baseline.latenciesMs.length;
+  const few = tooFew(name, "errors", nc, nb, s);
+  if (few) return few;
+  const rc = canary.errors / nc;
+  const rb = baseline.errors / nb;
+  const t = compareErrorRates({ errors: canary.errors, total: nc }, { errors: baseline.errors, total: nb });
+  const ratio = ratioOf(rc, rb);
+  return {
+    name,
+    status: t.p < s.alpha && ratio >= s.minEffect ? "fail" : "pass",
+    value: rc,
+    baseline: rb,
+    explanation: `error rate ${percent(rc)} vs ${percent(rb)} baseline, ${pText(t.p)}`,
+    stats: { p: t.p, ratio, canarySamples: nc, baselineSamples: nb, test: t.test },
+  };
+}
+
+/** `p < 0.001` or `p = 0.0042` (two significant digits). */
+export function pText(p: number): string {
+  return p < 0.001 ? "p < 0.001" : `p = ${Number(p.toPrecision(2))}`;
+}
+
+const times = (r: number) => (Number.isFinite(r) ? `${r.toFixed(1)}×` : "∞×");
+const ms = (v: number) => `${v < 10 ? Number(v.toFixed(1)) : Math.round(v)} ms`;
+const percent = (r: number) => `${Number((r * 100).toFixed(1))} %`;

@@ -1,0 +1,106 @@
+/**
+ * The built-in traffic router: one node:http listener per environment on 127.0.0.1 (or the
+ * given host). Each environment holds an immutable routing table; `setBackends` swaps it in one
+ * assignment, so a request uses the table it started with and in-flight requests are never
+ * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
+ * release by plain round-robin; upstream connections are pooled by a keep-alive agent.
+ */
+import { Agent, createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { NotFoundError } from "../../../common/errors.js";
+import { MetricsBook } from "../release-metrics.js";
+import type { Backend, TrafficRouter } from "../traffic-router.js";
+import { validateBackends } from "../validate-backends.js";
+import { WeightedPicker } from "../weighted-picker.js";
+import { forward } from "./forward.js";
+
+/** Options of `createBuiltinRouter`. */
+export interface BuiltinRouterOptions {
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Fixed ports per env; others get a free port. */
+  ports?: Record<string, number>;
+}
+
+/** A routing table: which release next, and which of its upstreams next. */
+interface Table {
+  releases: WeightedPicker<{ releaseId: string; upstreams: string[]; next: number }>;
+}
+
+/** Creates the built-in router (see the port in `../traffic-router.ts`). */
+export function createBuiltinRouter(options: BuiltinRouterOptions = {}): TrafficRouter {
+  const host = options.host ?? "127.0.0.1";
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 });
+  const book = new MetricsBook();
+  const envs = new Map<string, { server: Server; table: Table }>();
+
+  const listen = async (env: string, table: Table) => {
+    const entry = { server: createServer(), table };
+    entry.server.keepAliveTimeout = 65_000;
+    entry.server.on("request", (req, res) => {
+      const started = performance.now();
+      const release = entry.table.releases.next();
+      if (!release) {
+        res.writeHead(503).end("pitcrew: no release takes traffic\n");
+        return;
+      }
+      const n = release.upstreams.length;
+      const first = release.upstreams[release.next++ % n] as string;
+      const retry = n > 1 ? release.upstreams[release.next % n] : undefined;
+      void forward(req, res, agent, first, retry).then((status) =>
+        book.record(release.releaseId, status, performance.now() - started),
+      );
+    });
+    envs.set(env, entry);
+    await new Promise<void>((resolve, reject) => {
+      entry.server.once("error", reject);
+      entry.server.listen(options.ports?.[env] ?? 0, host, () => resolve());
+    });
+  };
+
+  const entryOf = (env: string) => {
+    const entry = envs.get(env);
+    if (!entry) throw new NotFoundError("environment", env);
+    return entry;
+  };
+
+  return {
+    async setBackends(env, backends) {
+      validateBackends(env, backends);
+      const table = tableOf(backends);
+      const entry = envs.get(env);
+      if (entry) entry.table = table;
+      else await listen(env, table);
+    },
+    port: (env) => (entryOf(env).server.address() as AddressInfo).port,
+    url(env) {
+      return `http://${host}:${this.port(env)}`;
+    },
+    metrics: async (releaseId) => book.get(releaseId),
+    samples: async (releaseId, since) => book.samples(releaseId, since),
+    async close() {
+      await Promise.all(
+        [...envs.values()].map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+      envs.clear();
+      agent.destroy();
+    },
+  };
+}
+
+function tableOf(backends: Backend[]): Table {
+  return {
+    releases: new WeightedPicker(
+      backends.map((b) => ({
+        item: { releaseId: b.releaseId, upstreams: [...b.upstreams], next: 0 },
+        weight: b.weight,
+      })),
+    ),
+  };
+}

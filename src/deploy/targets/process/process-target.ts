@@ -1,0 +1,100 @@
+/**
+ * The process deploy target: each replica is a supervised local process on a free loopback
+ * port (protocol in `../deploy-target.ts`, per-replica state machine in `replica.ts`).
+ */
+import { ConflictError, ValidationError } from "../../../common/errors.js";
+import { ReleaseFailedError } from "../../deploy-error.js";
+import { freePort } from "../../free-port.js";
+import type { DeployTarget, ReleaseSpec, ReleaseStatus, ReplicaLineSink } from "../deploy-target.js";
+import { Replica, type SupervisionOptions } from "./replica.js";
+
+/** Options of `createProcessTarget`; every timing has a default. */
+export interface ProcessTargetOptions extends Partial<SupervisionOptions> {
+  /** Receives replica output lines (default: dropped). */
+  onLine?: ReplicaLineSink;
+  /** How long `start` waits for every replica to be ready (default 30 s). */
+  readyTimeoutMs?: number;
+}
+
+const DEFAULTS: SupervisionOptions = {
+  backoffInitialMs: 200,
+  backoffMaxMs: 10_000,
+  maxRestarts: 5,
+  readinessIntervalMs: 100,
+  livenessIntervalMs: 2000,
+  livenessFailures: 3,
+  probeTimeoutMs: 1000,
+};
+
+/** Creates a process target (see the port's lifecycle). */
+export function createProcessTarget(options: ProcessTargetOptions = {}): DeployTarget {
+  const { onLine = () => {}, readyTimeoutMs = 30_000, ...timings } = options;
+  const supervision: SupervisionOptions = { ...DEFAULTS, ...definedOnly(timings) };
+  const releases = new Map<string, Replica[]>();
+  let closed = false;
+
+  const snapshot = (id: string, replicas: Replica[]): ReleaseStatus => ({
+    releaseId: id,
+    replicas: replicas.map((r) => r.status()),
+  });
+
+  const stop = async (releaseId: string, opts: { drainMs?: number } = {}) => {
+    const replicas = releases.get(releaseId);
+    if (!replicas) return;
+    releases.delete(releaseId);
+    await Promise.all(replicas.map((r) => r.stop(opts.drainMs ?? 10_000)));
+  };
+
+  return {
+    async start(release) {
+      if (closed) throw new ConflictError("the process target is closed");
+      validate(release);
+      if (releases.has(release.id)) throw new ConflictError(`release ${JSON.stringify(release.id)} is already running`);
+      const replicas: Replica[] = [];
+      releases.set(release.id, replicas);
+      const ports = await Promise.all(Array.from({ length: release.replicas }, freePort));
+      const settled = new Promise<string | undefined>((resolve) => {
+        const check = () => {
+          if (replicas.some((r) => r.state === "failed")) resolve("a replica crashed too often");
+          else if (replicas.length === release.replicas && replicas.every((r) => r.state === "ready"))
+            resolve(undefined);
+        };
+        const timer = setTimeout(() => resolve(`not ready within ${readyTimeoutMs} ms`), readyTimeoutMs);
+        timer.unref();
+        for (let i = 0; i < release.replicas; i++) {
+          replicas.push(new Replica(release, i, ports[i] ?? 0, supervision, onLine, check));
+        }
+      });
+      return settled.then(async (reason) => {
+        if (reason === undefined) return snapshot(release.id, replicas);
+        const details = snapshot(release.id, replicas);
+        await stop(release.id, { drainMs: 0 });
+        throw new ReleaseFailedError(release.id, reason, details);
+      });
+    },
+    stop,
+    async status() {
+      return [...releases].map(([id, replicas]) => snapshot(id, replicas));
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...releases.keys()].map((id) => stop(id, { drainMs: 0 })));
+    },
+  };
+}
+
+function validate(r: ReleaseSpec): void {
+  const problems: string[] = [];
+  if (!r.id) problems.push("id is empty");
+  if (r.command.length === 0 || !r.command[0]) problems.push("command is empty");
+  if (!Number.isInteger(r.replicas) || r.replicas < 1)
+    problems.push(`replicas must be an integer ≥ 1, got ${r.replicas}`);
+  for (const key of ["readinessPath", "livenessPath"] as const) {
+    if (!r.health[key].startsWith("/")) problems.push(`health.${key} must start with "/"`);
+  }
+  if (problems.length > 0) throw new ValidationError(`invalid release: ${problems.join("; ")}`, { problems });
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,61 @@
+import { createSeriesDetector, type SeriesDetector, type SeriesDetectorOptions } from "./series-detector.js";
+import type { SeriesOutput } from "./ensemble.js";
+
+/** Options for a `DetectorRegistry`. */
+export interface DetectorRegistryOptions {
+  /** Most series kept; the least recently updated one is dropped beyond it (default 10,000). */
+  maxSeries?: number;
+  /** Options for each series' detector. */
+  detector?: SeriesDetectorOptions;
+}
+
+/**
+ * One streaming detector per series key (e.g. a metric name plus its labels), created on first use
+ * and evicted least-recently-used, so memory stays bounded however many series the observability
+ * layer feeds. An evicted series starts learning again if it comes back.
+ * @example const reg = new DetectorRegistry(); reg.update('http_latency{svc="api"}', Date.now(), 0.12);
+ */
+export class DetectorRegistry {
+  readonly #detectors = new Map<string, { detector: SeriesDetector; samples: number }>();
+  readonly #maxSeries: number;
+  readonly #options: SeriesDetectorOptions;
+
+  constructor(options: DetectorRegistryOptions = {}) {
+    this.#maxSeries = Math.max(1, options.maxSeries ?? 10_000);
+    this.#options = options.detector ?? {};
+  }
+
+  /** Number of series currently tracked. */
+  get size(): number {
+    return this.#detectors.size;
+  }
+
+  /** Feeds one sample of series `key` (samples of one series must come in time order). */
+  update(key: string, timestampMs: number, value: number): SeriesOutput {
+    let entry = this.#detectors.get(key);
+    if (entry === undefined) {
+      entry = { detector: createSeriesDetector(this.#options), samples: 0 };
+      if (this.#detectors.size >= this.#maxSeries) this.#detectors.delete(this.#detectors.keys().next().value!);
+    } else {
+      this.#detectors.delete(key);
+    }
+    this.#detectors.set(key, entry);
+    entry.samples++;
+    return entry.detector.update(timestampMs, value);
+  }
+
+  /** How many samples series `key` has been fed since it was (re)created; 0 when untracked. */
+  samples(key: string): number {
+    return this.#detectors.get(key)?.samples ?? 0;
+  }
+
+  /** Whether series `key` is tracked. */
+  has(key: string): boolean {
+    return this.#detectors.has(key);
+  }
+
+  /** Forgets series `key`. */
+  delete(key: string): boolean {
+    return this.#detectors.delete(key);
+  }
+}

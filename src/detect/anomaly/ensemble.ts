@@ -1,0 +1,86 @@
+import { scoreFromSurprise, surprise } from "./surprise.js";
+import { SlidingMax } from "./sliding-max.js";
+import type { ComponentOutput, DetectorOutput, StreamingDetector } from "./types.js";
+
+/** What the fused detector returns per sample. */
+export interface SeriesOutput extends DetectorOutput {
+  /** True on the sample that opens a new anomaly episode with score ≥ the alert threshold. */
+  alert: boolean;
+  /** Combined p-value of this sample before episode suppression. */
+  p: number;
+}
+
+/** Settings of the fusion (all lengths in samples). */
+export interface EnsembleSettings {
+  /** Samples before any score is given (the detectors learn meanwhile). */
+  warmup: number;
+  /** After a strong sample, a later one only counts in full if it is stronger still within this span. */
+  refractory: number;
+  /** Score at which a new episode raises an alert. */
+  alertThreshold: number;
+}
+
+/** Explanations with p below this are named as contributors. */
+const CONTRIBUTOR_P = 0.01;
+
+/**
+ * Fuses component detectors into one score. Their calibrated p-values are combined with Simes'
+ * test (valid under the positive dependence these detectors share, and it rewards corroboration);
+ * the surprise −log10 p maps to a score. Episodes: a sample counts in full only if it is more
+ * surprising than every sample of the previous `refractory` samples; otherwise its surprise is
+ * halved, so one anomaly yields one alert (NAB, and on-call humans, reward the earliest detection
+ * and penalise repeats) unless it keeps getting worse.
+ */
+export class Ensemble implements StreamingDetector<SeriesOutput> {
+  readonly name = "ensemble";
+  readonly #components: StreamingDetector<ComponentOutput>[];
+  readonly #settings: EnsembleSettings;
+  readonly #recent: SlidingMax;
+  #seen = 0;
+
+  constructor(components: StreamingDetector<ComponentOutput>[], settings: EnsembleSettings) {
+    this.#components = components;
+    this.#settings = settings;
+    this.#recent = new SlidingMax(settings.refractory);
+  }
+
+  update(timestampMs: number, value: number): SeriesOutput {
+    const outputs = this.#components.map((c) => ({ name: c.name, out: c.update(timestampMs, value) }));
+    const ready = outputs.filter((o) => o.out.ready).sort((a, b) => a.out.p - b.out.p);
+    const p = simes(ready.map((o) => o.out.p));
+    const sigma = surprise(p);
+    const features: Record<string, number> = { p, surprise: sigma };
+    for (const o of ready) features[`p.${o.name}`] = o.out.p;
+    if (this.#seen++ < this.#settings.warmup) {
+      return {
+        score: 0,
+        p,
+        alert: false,
+        explanation: `learning (${this.#seen}/${this.#settings.warmup} samples)`,
+        features,
+      };
+    }
+    const previous = this.#recent.max;
+    const age = this.#recent.age;
+    this.#recent.push(sigma);
+    const fresh = sigma > previous;
+    const score = scoreFromSurprise(fresh ? sigma : sigma / 2);
+    features.raw = scoreFromSurprise(sigma);
+    const named = ready.filter((o, i) => i === 0 || o.out.p < CONTRIBUTOR_P).slice(0, 2);
+    let explanation = named.length === 0 ? "detectors still learning" : named.map((o) => o.out.explanation).join("; ");
+    if (!fresh && scoreFromSurprise(sigma) >= this.#settings.alertThreshold) {
+      explanation += ` (same episode as a stronger sample ${age + 1} samples ago)`;
+    }
+    return { score, p, alert: fresh && score >= this.#settings.alertThreshold, explanation, features };
+  }
+}
+
+/** Simes' combination of p-values sorted ascending: min over j of m·p(j)/j (1 when none). */
+export function simes(sorted: number[]): number {
+  const m = sorted.length;
+  let best = 1;
+  sorted.forEach((p, j) => {
+    best = Math.min(best, (m * p) / (j + 1));
+  });
+  return best;
+}

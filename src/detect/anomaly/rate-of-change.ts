@@ -1,0 +1,38 @@
+import { calibrated, notReady } from "./component-output.js";
+import { fmt } from "./format.js";
+import { robustScale } from "./robust-scale.js";
+import { MIN_REFERENCE } from "./robust-zscore.js";
+import { SortedWindow } from "./sorted-window.js";
+import { TailCalibrator } from "./tail-calibrator.js";
+import type { ComponentOutput, ComponentSizes, StreamingDetector } from "./types.js";
+
+/**
+ * Rate of change: the step from the previous sample as a robust z-score against the last M steps.
+ * Catches sudden jumps and drops that stay inside the series' usual range.
+ */
+export class RateOfChange implements StreamingDetector<ComponentOutput> {
+  readonly name = "rate-of-change";
+  readonly #steps: SortedWindow;
+  readonly #calibrator: TailCalibrator;
+  #previous = Number.NaN;
+
+  constructor(sizes: ComponentSizes) {
+    this.#steps = new SortedWindow(sizes.window);
+    this.#calibrator = new TailCalibrator(sizes.history);
+  }
+
+  update(_timestampMs: number, value: number): ComponentOutput {
+    const step = value - this.#previous;
+    this.#previous = value;
+    if (Number.isNaN(step)) return notReady("learning the usual sample-to-sample change");
+    const w = this.#steps;
+    let out = notReady("learning the usual sample-to-sample change");
+    if (w.size >= MIN_REFERENCE) {
+      const z = (step - w.quantile(0.5)) / robustScale(w);
+      const text = `${step >= 0 ? "jump" : "drop"} of ${fmt(Math.abs(step))} from the previous sample (${fmt(Math.abs(z))} robust SDs of the usual change)`;
+      out = calibrated(this.#calibrator, Math.abs(z), text, { step, z });
+    }
+    w.push(step);
+    return out;
+  }
+}

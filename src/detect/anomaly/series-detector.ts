@@ -1,0 +1,56 @@
+import { ChangePoint } from "./change-point.js";
+import { Ensemble, type SeriesOutput } from "./ensemble.js";
+import { RelativeEntropy } from "./relative-entropy.js";
+import { RobustZScore } from "./robust-zscore.js";
+import { DAY_MS, SeasonalBaseline, WEEK_MS } from "./seasonal-baseline.js";
+import { TailThreshold } from "./tail-threshold.js";
+import type { ComponentSizes, StreamingDetector } from "./types.js";
+
+/** Options for `createSeriesDetector`; every length is in samples. */
+export interface SeriesDetectorOptions {
+  /** Memory M: reference windows hold the last M samples (default 720). */
+  window?: number;
+  /** Samples scored 0 while the detectors learn (default: M). */
+  warmup?: number;
+  /** Span of one anomaly episode for alert suppression (default: M/4). */
+  refractory?: number;
+  /** Score at which a new episode raises an alert (default 0.5, i.e. p = 10⁻⁴). */
+  alertThreshold?: number;
+}
+
+/** Default memory: 720 samples, half a day of 1-minute scrapes or 2.5 days at 5 minutes. */
+export const DEFAULT_WINDOW = 720;
+/** p-values are calibrated against 8·M past statistics: tail estimates need all the history memory allows. */
+const HISTORY_FACTOR = 8;
+/** An anomaly episode is assumed to last at most M/4 samples (see bench/detect/RESULTS.md). */
+const REFRACTORY_DIVISOR = 4;
+
+/** The streaming detector for one metric series, the same for the server, the CLI and the benchmark. */
+export type SeriesDetector = StreamingDetector<SeriesOutput>;
+
+/**
+ * Creates the fused streaming detector for one series: robust z-score, CUSUM change points,
+ * extreme-value tails, distribution change and daily/weekly seasonal baselines. (`RateOfChange` is
+ * available on its own; in the fusion it only added false alarms on noisy series, see RESULTS.md.)
+ * Memory is O(M) per series (about 60·M numbers, plus three weeks of phase slots when weekly).
+ * @example const d = createSeriesDetector(); const { score, explanation } = d.update(Date.now(), 42);
+ */
+export function createSeriesDetector(options: SeriesDetectorOptions = {}): SeriesDetector {
+  const window = Math.max(32, Math.floor(options.window ?? DEFAULT_WINDOW));
+  const sizes: ComponentSizes = { window, history: HISTORY_FACTOR * window };
+  return new Ensemble(
+    [
+      new RobustZScore(sizes),
+      new ChangePoint(sizes),
+      new TailThreshold(sizes),
+      new RelativeEntropy(sizes),
+      new SeasonalBaseline(sizes, DAY_MS),
+      new SeasonalBaseline(sizes, WEEK_MS),
+    ],
+    {
+      warmup: Math.max(0, Math.floor(options.warmup ?? window)),
+      refractory: Math.max(1, Math.floor(options.refractory ?? window / REFRACTORY_DIVISOR)),
+      alertThreshold: options.alertThreshold ?? 0.5,
+    },
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Drain (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree", ICWS 2017),
+ * streaming, one message at a time, with two changes that make one default configuration work
+ * across systems.
+ *
+ * A message arrives as tokens in which generic variables are already masked to `<*>` (`mask.ts`).
+ * It walks a tree of fixed depth:
+ *   1. the first layer is keyed by the token count: messages of one event usually have the same
+ *      length, so clusters are only ever compared with clusters of their own length;
+ *   2. the next `depth - 2` layers are keyed by the message's first tokens, one layer each. A token
+ *      that holds a `<*>` or a digit is probably a variable, so it goes to the `<*>` child; a layer
+ *      that already has `maxChildren` children sends new tokens to `<*>` too, which bounds fan-out;
+ *   3. the leaf holds a list of clusters (event templates). The message joins the most similar one
+ *      when the similarity reaches the `similarity` threshold, else it starts a new cluster whose
+ *      template is the message itself. Ties go to the template with more equal tokens;
+ *   4. joining generalises the template: every position where template and message disagree
+ *      becomes `<*>`.
+ * Similarity is the share of the message's *unmasked* tokens that equal the template token at the
+ * same position. The reference divides by all tokens, so a message made mostly of masked values
+ * scores low even against its own template and the threshold has to be tuned per system; leaving
+ * known variables out makes the score mean "how many of the words agree" whatever the share of
+ * numbers, ids and addresses. A template position that was generalised to `<*>` does not count as
+ * agreeing with a word, as in the reference.
+ * Frozen constants: once a cluster holds `freezeAfter` messages, a position that has never varied
+ * and holds no `<*>` (so not `<*>` nor a partly masked `blk_<*>`) is taken to be a constant and a message that differs there cannot join (it starts or joins a
+ * sibling). By the rule of three, a position unchanged over 100 messages changes in fewer than 3 %
+ * of messages with 95 % confidence, so a differing word there is far more likely another event
+ * (`... by client SPP.` beside 600 `... by client WindowsUpdateAgent.`) than a new value of a
+ * variable. The cost is that a variable with one dominant value may split off its rare values.
+ *
+ * Each cluster gets an id when it is created, the hex FNV-1a hash of its first template (with a
+ * `-n` suffix in the unlikely case of a collision), and keeps it while its template generalises:
+ * the same input gives the same ids in every run. At most `maxClusters` clusters are kept; the
+ * least recently matched one is forgotten when a new one would exceed the cap.
+ */
+import { WILDCARD } from "./mask.js";
+
+/** Tuning of the Drain tree. The defaults are the one configuration used everywhere. */
+export interface DrainOptions {
+  /** Tree depth including the root and the length layer: `depth - 2` prefix tokens route a message (default 4). */
+  depth?: number;
+  /** Share of a message's unmasked tokens (0–1) its template must equal for it to join (default 0.7). */
+  similarity?: number;
+  /** Messages after which a cluster's never-varied positions are constants a newcomer must match (default 100). */
+  freezeAfter?: number;
+  /** Most children of one inner node before new tokens share the `<*>` child (default 100). */
+  maxChildren?: number;
+  /** Most clusters kept; the least recently matched is evicted beyond it (default 50,000). */
+  maxClusters?: number;
+}
+
+/** One event template: an id that never changes, its tokens (`<*>` for variables) and its message count. */
+export interface LogCluster {
+  /** Stable id (see the comment at the top of `drain.ts`). */
+  readonly id: string;
+  /** Template tokens; positions that varied are `<*>`. */
+  readonly tokens: readonly string[];
+  /** Messages assigned to it so far. */
+  readonly size: number;
+}
+
+/** What `Drain.add` did with one message. */
+export interface DrainMatch {
+  /** The cluster the message now belongs to. */
+  cluster: LogCluster;
+  /** True when the message started this cluster. */
+  isNew: boolean;
+}
+
+interface Cluster extends LogCluster {
+  tokens: string[];
+  size: number;
+  leaf: Cluster[];
+}
+
+interface TreeNode {
+  children: Map<string, TreeNode>;
+  clusters: Cluster[];
+}
+
+const DIGIT = /\d/;
+
+/** A streaming Drain parser (algorithm in the comment at the top of this file). */
+export class Drain {
+  readonly #prefixDepth: number;
+  readonly #similarity: number;
+  readonly #freezeAfter: number;
+  readonly #maxChildren: number;
+  readonly #maxClusters: number;
+  readonly #root = new Map<number, TreeNode>();
+  /** Every live cluster by id, least recently matched first. */
+  readonly #byId = new Map<string, Cluster>();
+
+  constructor(options: DrainOptions = {}) {
+    this.#prefixDepth = Math.max(0, (options.depth ?? 4) - 2);
+    this.#similarity = options.similarity ?? 0.7;
+    this.#freezeAfter = options.freezeAfter ?? 100;
+    this.#maxChildren = options.maxChildren ?? 100;
+    this.#maxClusters = options.maxClusters ?? 50_000;
+  }
+
+  /** Assigns one masked, tokenised message to a cluster, creating or generalising it as needed. */
+  add(tokens: readonly string[]): DrainMatch {
+    const leaf = this.#leaf(tokens);
+    const best = this.#bestMatch(leaf.clusters, tokens);
+    if (best) {
+      const t = best.tokens;
+      for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i] && t[i] !== WILDCARD) t[i] = WILDCARD;
+      best.size++;
+      this.#byId.delete(best.id);
+      this.#byId.set(best.id, best);
+      return { cluster: best, isNew: false };
+    }
+    const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf: leaf.clusters };
+    leaf.clusters.push(cluster);
+    this.#byId.set(cluster.id, cluster);
+    if (this.#byId.size > this.#maxClusters) this.#evictOldest();
+    return { cluster, isNew: true };
+  }
+
+  /** The live cluster with this id, if it was not evicted. */
+  get(id: string): LogCluster | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** All live clusters, least recently matched first. */
+  clusters(): LogCluster[] {
+    return [...this.#byId.values()];
+  }
+
+  #leaf(tokens: readonly string[]): TreeNode {
+    let node = childOf(this.#root, tokens.length);
+    const depth = Math.min(this.#prefixDepth, tokens.length);
+    for (let i = 0; i < depth; i++) {
+      const token = tokens[i]!;
+      let key = token.includes(WILDCARD) || DIGIT.test(token) ? WILDCARD : token;
+      if (key !== WILDCARD && !node.children.has(key) && node.children.size >= this.#maxChildren - 1) key = WILDCARD;
+      node = childOf(node.children, key);
+    }
+    return node;
+  }
+
+  #bestMatch(clusters: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
+    const n = tokens.length;
+    let best: Cluster | undefined;
+    let bestSim = -1;
+    let bestExact = -1;
+    for (const c of clusters) {
+      const t = c.tokens;
+      const frozen = c.size >= this.#freezeAfter;
+      let known = 0;
+      let exact = 0;
+      let rejected = false;
+      for (let i = 0; i < n; i++) {
+        const token = tokens[i];
+        if (token === WILDCARD) continue;
+        known++;
+        if (t[i] === token) exact++;
+        else if (frozen && !t[i]!.includes(WILDCARD)) {
+          rejected = true;
+          break;
+        }
+      }
+      if (rejected) continue;
+      const sim = known === 0 ? 1 : exact / known;
+      if (sim > bestSim || (sim === bestSim && exact > bestExact)) {
+        best = c;
+        bestSim = sim;
+        bestExact = exact;
+      }
+    }
+    return best && bestSim >= this.#similarity ? best : undefined;
+  }
+
+  #newId(tokens: readonly string[]): string {
+    const base = fnv1a(tokens.join(" "));
+    let id = base;
+    for (let i = 2; this.#byId.has(id); i++) id = `${base}-${i}`;
+    return id;
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#byId.values().next().value;
+    if (!oldest) return;
+    this.#byId.delete(oldest.id);
+    oldest.leaf.splice(oldest.leaf.indexOf(oldest), 1);
+  }
+}
+
+/** The child under `key`, created empty when missing. */
+function childOf<K>(children: Map<K, TreeNode>, key: K): TreeNode {
+  let child = children.get(key);
+  if (!child) {
+    child = { children: new Map(), clusters: [] };
+    children.set(key, child);
+  }
+  return child;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}

@@ -1,0 +1,191 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { findTrace } from "../stacktrace/detect.js";
+import { blameLine, firstReleaseContaining } from "./blame.js";
+import { parseUnifiedDiff, recentFileChanges, releaseDiff } from "./recent-changes.js";
+import { RepoMap } from "./repo-map.js";
+import { rankSuspects } from "./suspects.js";
+
+const DAY = 86_400_000;
+const NOW = Date.parse("2026-11-22T12:00:00Z");
+
+/** Commits `files` in `dir` as `author`, dated `daysAgo` before NOW. */
+function commit(dir: string, files: Record<string, string>, message: string, daysAgo: number, author = "Ada"): string {
+  const date = new Date(NOW - daysAgo * DAY).toISOString();
+  const env = { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  const git = (...args: string[]) =>
+    execFileSync(
+      "git",
+      ["-c", `user.name=${author}`, "-c", "user.email=a@example.com", "-c", "commit.gpgsign=false", ...args],
+      { cwd: dir, env, encoding: "utf8" },
+    ).trim();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  git("add", "-A");
+  git("commit", "--quiet", "-m", message);
+  return git("rev-parse", "HEAD");
+}
+
+const lines = (n: number, mark?: [number, string]) =>
+  Array.from({ length: n }, (_, i) => (mark && i + 1 === mark[0] ? mark[1] : `line ${i + 1}`)).join("\n");
+
+function javaRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pitcrew-locate-"));
+  execFileSync("git", ["init", "--quiet", "--initial-branch=main"], { cwd: dir });
+  commit(
+    dir,
+    {
+      "src/main/java/org/acme/Parser.java": lines(60),
+      "src/test/java/org/acme/ParserTest.java": lines(30),
+      "README.md": "acme",
+    },
+    "initial",
+    90,
+    "Grace",
+  );
+  execFileSync("git", ["tag", "v1.0"], { cwd: dir });
+  commit(
+    dir,
+    { "src/main/java/org/acme/Parser.java": lines(60, [42, "return cache.get(key).trim();"]) },
+    "parser: cache lookups",
+    2,
+    "Ada",
+  );
+  execFileSync("git", ["tag", "v1.1"], { cwd: dir });
+  return dir;
+}
+
+describe("RepoMap", () => {
+  it("maps container paths, derived Java paths and module paths by suffix, never to unrelated files", () => {
+    const map = new RepoMap([
+      "src/main/java/org/acme/Parser.java",
+      "src/shop/api.py",
+      "internal/cart/cart.go",
+      "app.py",
+      "src/test/java/org/acme/Parser.java",
+    ]);
+    expect(map.resolve("org/acme/Parser.java")).toBe("src/main/java/org/acme/Parser.java");
+    expect(map.resolve("/app/src/shop/api.py")).toBe("src/shop/api.py");
+    expect(map.resolve("/home/runner/work/shop/shop/internal/cart/cart.go")).toBe("internal/cart/cart.go");
+    expect(map.resolve("github.com/acme/shop/internal/cart/cart.go")).toBe("internal/cart/cart.go");
+    expect(map.resolve("C:\\build\\app.py")).toBe("app.py");
+    expect(map.resolve("/usr/lib/python3/site-packages/x/api.py")).toBeUndefined();
+    expect(map.resolve("Parser.java")).toBeUndefined();
+  });
+});
+
+describe("git evidence", () => {
+  it("blames a line to its commit, author, date and the first release containing it", async () => {
+    const dir = javaRepo();
+    const info = await blameLine(dir, "src/main/java/org/acme/Parser.java", 42);
+    expect(info).toMatchObject({
+      author: "Ada",
+      summary: "parser: cache lookups",
+      date: new Date(NOW - 2 * DAY).toISOString().replace(/\.\d+Z$/, ".000Z"),
+    });
+    expect(await firstReleaseContaining(dir, info!.sha)).toBe("v1.1");
+    expect(await blameLine(dir, "src/main/java/org/acme/Parser.java", 999)).toBeUndefined();
+    expect(await blameLine(dir, "nope.java", 1)).toBeUndefined();
+  });
+
+  it("lists files changed recently and the lines a release changed", async () => {
+    const dir = javaRepo();
+    const recent = await recentFileChanges(dir, { sinceDays: 30, now: NOW });
+    expect([...recent.keys()]).toEqual(["src/main/java/org/acme/Parser.java"]);
+    const diff = await releaseDiff(dir, { from: "v1.0", to: "v1.1" });
+    expect(diff.get("src/main/java/org/acme/Parser.java")).toEqual([[42, 42]]);
+    await expect(releaseDiff(dir, { from: "--output=/tmp/x", to: "v1.1" })).rejects.toThrow(/not a git revision/);
+    expect(parseUnifiedDiff("+++ b/a.txt\n@@ -3,0 +4,0 @@\n@@ -9 +9,2 @@\n")).toEqual(
+      new Map([
+        [
+          "a.txt",
+          [
+            [4, 5],
+            [9, 10],
+          ],
+        ],
+      ]),
+    );
+  });
+});
+
+describe("rankSuspects", () => {
+  const trace = findTrace(
+    [
+      "java.lang.IllegalStateException: bad state",
+      "\tat org.apache.commons.lang3.Validate.validState(Validate.java:826)",
+      "\tat org.acme.Parser.parse(Parser.java:42)",
+      "\tat org.acme.Cli.main(Cli.java:7)",
+      "\tat org.acme.ParserTest.testParse(ParserTest.java:12)",
+      "\tat org.junit.runners.ParentRunner.run(ParentRunner.java:309)",
+    ].join("\n"),
+    { app: ["org.acme", "org.apache.commons.lang3"] },
+  ).trace;
+
+  it("ranks from the trace alone: check helpers and test code after the innermost real app frame", () => {
+    const suspects = rankSuspects(trace);
+    expect(suspects.map((s) => `${s.function} ${s.score}`)).toEqual([
+      "parse 0.7",
+      "main 0.62",
+      "validState 0.3",
+      "testParse 0.12",
+    ]);
+    expect(suspects[0]!.reasons).toEqual(["innermost in-app frame of the root cause"]);
+    expect(suspects[2]!.reasons).toEqual(["check or error helper: the caller likely holds the bug"]);
+  });
+
+  it("adds repository evidence: release diff, blame recency, repo-relative paths", async () => {
+    const dir = javaRepo();
+    const map = new RepoMap(["src/main/java/org/acme/Parser.java"]);
+    const blame = await blameLine(dir, "src/main/java/org/acme/Parser.java", 42);
+    const suspects = rankSuspects(trace, {
+      pathOf: (f) => map.resolve(f.file, true),
+      release: await releaseDiff(dir, { from: "v1.0", to: "v1.1" }),
+      recent: await recentFileChanges(dir, { sinceDays: 30, now: NOW }),
+      blame: new Map([["src/main/java/org/acme/Parser.java:42", blame!]]),
+      now: NOW,
+    });
+    expect(suspects[0]).toMatchObject({
+      file: "src/main/java/org/acme/Parser.java",
+      line: 42,
+      function: "parse",
+      commit: { author: "Ada" },
+    });
+    expect(suspects[0]!.reasons).toEqual([
+      "innermost in-app frame of the root cause",
+      "in the last release's diff",
+      `changed 2 days ago in ${blame!.sha.slice(0, 7)}`,
+    ]);
+    expect(suspects[0]!.score).toBeGreaterThan(0.9);
+    expect(suspects[0]!.score).toBeLessThanOrEqual(1);
+  });
+
+  it("falls back to the wrapping exception when the root cause has no app frame, and to library frames when nothing is in-app", () => {
+    const wrapped = findTrace(
+      [
+        "java.lang.RuntimeException: wrapped",
+        "\tat org.acme.Job.run(Job.java:5)",
+        "Caused by: java.io.IOException: disk",
+        "\tat java.io.FileInputStream.open0(Native Method)",
+        "\tat java.io.FileInputStream.open(FileInputStream.java:219)",
+      ].join("\n"),
+    ).trace;
+    expect(rankSuspects(wrapped)[0]).toMatchObject({
+      function: "run",
+      reasons: ["innermost in-app frame of java.lang.RuntimeException (the root cause has none)"],
+    });
+    const lib = findTrace(
+      "java.io.IOException: disk\n\tat java.io.FileInputStream.open(FileInputStream.java:219)",
+    ).trace;
+    expect(rankSuspects(lib)[0]).toMatchObject({
+      function: "open",
+      inApp: false,
+      reasons: ["innermost frame (no in-app frame in the trace)", "library frame"],
+    });
+  });
+});

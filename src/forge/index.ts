@@ -1,0 +1,19 @@
+/** The forge domain's public surface: the port, the local and GitHub forges, the merge policy, PR automation. */
+export {
+  BOT_USER,
+  CI_CHECK,
+  type Forge,
+  type ForgeRepo,
+  type MergeEvidence,
+  type MergeRequest,
+  type OpenPullRequest,
+  type PushRequest,
+} from "./forge.js";
+export { GitHubError } from "./github/github-client.js";
+export { defaultGitUrl, GitHubForge, type GitHubForgeOptions } from "./github/github-forge.js";
+export type { GitHubWebhookResult } from "./github/github-webhook.js";
+export { mapPullRequestWebhook } from "./github/pr-webhook.js";
+export { signGitHubPayload, verifyGitHubSignature } from "./github/webhook-signature.js";
+export { type ForgeEvents, LocalForge, type LocalForgeDeps, prSubject } from "./local/local-forge.js";
+export { evaluateMergePolicy, type MergeFacts, type MergePolicy, type MergeVerdict } from "./merge-policy.js";
+export { type ForgeAutomationDeps, startForgeAutomation } from "./pr-pipeline.js";

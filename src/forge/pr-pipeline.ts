@@ -1,0 +1,77 @@
+/**
+ * Pull requests drive pipelines (webhooks as events):
+ *
+ *   pr.opened | pr.synchronized | pr.reopened ─► for each project whose repoUrl is the PR's forge repository:
+ *       triggerRun(event "pull_request", head branch @ head SHA, base branch,
+ *                  triggeredBy "pr:<repo>#<n>") ─► check `pitcrew/ci` = pending (url: the run)
+ *   run.finished (triggeredBy "pr:<repo>#<n>") ─► if the PR's head is still the run's commit:
+ *       check `pitcrew/ci` = success | failure
+ *
+ * The link from a run back to its pull request is the run's `triggeredBy`, so it survives
+ * restarts. Events arrive from the bus (at-most-once): a missed event leaves the check pending.
+ */
+import { resolve } from "node:path";
+import type { Logger } from "../common/logger.js";
+import type { Bus } from "../events/bus.js";
+import { type RunnerDeps, triggerRun } from "../runner/index.js";
+import { CI_CHECK, type Forge } from "./forge.js";
+
+/** What the automation needs. */
+export interface ForgeAutomationDeps {
+  forge: Forge;
+  runner: RunnerDeps;
+  bus: Bus;
+  log: Logger;
+}
+
+const PR_SUBJECT = /^pr:([A-Za-z0-9._-]+)#(\d+)$/;
+/** PR events that build the head (`pr.reopened` comes from GitHub webhooks). */
+const PR_BUILDS = new Set(["pr.opened", "pr.synchronized", "pr.reopened"]);
+
+const samePlace = (a: string, b: string) =>
+  resolve(a.replace(/^file:\/\//, "")).replace(/\/+$/, "") === resolve(b.replace(/^file:\/\//, "")).replace(/\/+$/, "");
+
+/** Subscribes to PR and run events; returns the function that stops it. */
+export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
+  const { forge, runner, log } = deps;
+
+  const onPr = async (repo: string, number: number) => {
+    const pr = await forge.getPullRequest(repo, number);
+    if (pr.state !== "open") return;
+    for (const project of await runner.store.projects.list()) {
+      if (!samePlace(project.repoUrl, forge.cloneUrl(repo))) continue;
+      const result = await triggerRun(runner, project.id, {
+        event: "pull_request",
+        branch: pr.headBranch,
+        commit: pr.headSha,
+        baseBranch: pr.baseBranch,
+        triggeredBy: `pr:${repo}#${number}`,
+      });
+      if (result.run) await forge.setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${result.run.id}` });
+    }
+  };
+
+  const onRunFinished = async (runId: number, status: string) => {
+    const run = await runner.store.runs.get(runId);
+    const m = PR_SUBJECT.exec(run.triggeredBy);
+    if (!m?.[1] || !m[2]) return;
+    const pr = await forge.getPullRequest(m[1], Number(m[2]));
+    if (pr.state !== "open" || pr.headSha !== run.commit) return;
+    await forge.setCheck(pr, {
+      name: CI_CHECK,
+      status: status === "success" ? "success" : "failure",
+      url: `/runs/${run.id}`,
+      summary: `run ${run.id}: ${status}`,
+    });
+  };
+
+  return deps.bus.subscribe((m) => {
+    if (m.kind !== "event") return;
+    const { type, subject, data } = m.event;
+    let work: Promise<void> | undefined;
+    const pr = PR_SUBJECT.exec(subject);
+    if (PR_BUILDS.has(type) && pr?.[1]) work = onPr(pr[1], Number(pr[2]));
+    if (type === "run.finished") work = onRunFinished(Number(data.runId), String(data.status));
+    work?.catch((err: unknown) => log.error({ err, type, subject }, "forge automation failed for this event"));
+  });
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitFiles, createRepo, gitIn } from "../../../test/support/git-repo.js";
+import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { BOT_USER, CI_CHECK } from "../../forge/index.js";
+import type { Heal } from "../../store/repositories/heals-repo.js";
+import type { HealContext } from "../heal-actions.js";
+import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
+import { verifyFix } from "./verify-fix.js";
+
+describe("heal steps against the real forge and event log", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.dispose());
+
+  const openIncident = async (service: string) => {
+    const at = Date.now();
+    const signal = { kind: "alert" as const, key: `fp-${service}`, service, status: "firing" as const, data: {}, at };
+    return t.app.store.incidents.open({ title: "HighErrorRate", service, severity: "critical", at }, signal, []);
+  };
+  const contextFor = async (service: string, data: Record<string, unknown> = {}): Promise<HealContext> => {
+    const incident = await openIncident(service);
+    const created = await t.app.store.heals.create({
+      incidentId: incident.id,
+      service,
+      policy: "deploy",
+      detectedAt: incident.openedAt,
+      at: Date.now(),
+    });
+    const heal: Heal = { ...created, data: { ...data } };
+    return {
+      heal,
+      incident,
+      signal: new AbortController().signal,
+      progress: async (d) => {
+        Object.assign(heal.data, d);
+      },
+    };
+  };
+
+  it("waits for the PR's CI check, then merges it as the bot; a merged PR stays merged", async () => {
+    const forge = t.app.forge;
+    await forge.createRepository("shop-cart", {
+      fromPath: createRepo({ "cart.mjs": "export const total = (c) => c.items.length;\n" }),
+    });
+    const work = join(mkdtempSync(join(tmpdir(), "pitcrew-clone-")), "cart");
+    execFileSync("git", ["clone", "--quiet", forge.cloneUrl("shop-cart"), work]);
+    gitIn(work, "checkout", "--quiet", "-b", "pitcrew/fix-1");
+    commitFiles(work, { "cart.mjs": "export const total = (c) => c?.items?.length ?? 0;\n" }, "Guard a missing cart");
+    await forge.pushBranch("shop-cart", { branch: "pitcrew/fix-1", fromWorktree: work, actor: BOT_USER });
+    const pr = await forge.openPullRequest({
+      repo: "shop-cart",
+      head: "pitcrew/fix-1",
+      base: "main",
+      title: "Guard a missing cart",
+      author: BOT_USER,
+    });
+    const ctx = await contextFor("cart", { pr: { repo: "shop-cart", number: pr.number, url: "", title: pr.title } });
+
+    expect((await checkPullRequestCi(forge, ctx)).status).toBe("pending");
+    await forge.setCheck(pr, { name: CI_CHECK, status: "failure", url: "/runs/9" });
+    expect(await checkPullRequestCi(forge, ctx)).toMatchObject({
+      status: "failure",
+      note: expect.stringContaining("/runs/9"),
+    });
+    await forge.setCheck(pr, { name: CI_CHECK, status: "success", url: "/runs/10" });
+    expect((await checkPullRequestCi(forge, ctx)).status).toBe("success");
+
+    const merged = await mergePullRequest(forge, ctx);
+    expect(merged.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(await mergePullRequest(forge, ctx)).toMatchObject({ sha: merged.sha });
+    expect((await forge.getPullRequest("shop-cart", pr.number)).mergedBy).toBe(BOT_USER);
+    const noPr = await contextFor("nopr");
+    await expect(checkPullRequestCi(forge, noPr)).rejects.toThrow(/no pull request/);
+  });
+
+  it("reports healthy after a quiet window once the incident's alerts resolved", async () => {
+    const ctx = await contextFor("pricing");
+    const opts = { windowMs: 300, anomalyThreshold: 0.9 };
+    expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
+    await t.app.events.emit("anomaly.detected", "series:pricing/latency", { service: "pricing", score: 0.3 }); // weak: ignored
+    await t.app.events.emit("alert.firing", "alert:other", { labels: { alertname: "X", service: "catalog" } }); // other service
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending"); // its alert still fires
+    const [signal] = await t.app.store.incidents.signals(ctx.incident.id);
+    await t.app.store.incidents.addSignal(
+      ctx.incident.id,
+      { ...signal!, status: "resolved" },
+      { services: ["pricing"], severity: "critical", lastSignalAt: Date.now() },
+      [],
+    );
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({ status: "healthy" });
+  });
+
+  it("reports a regression when the service's alert fires again after the fix shipped", async () => {
+    const ctx = await contextFor("gateway");
+    const opts = { windowMs: 60_000, anomalyThreshold: 0.9 };
+    expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
+    await t.app.events.emit("alert.firing", "alert:fp-gw", {
+      labels: { alertname: "HighLatency", service: "gateway" },
+    });
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "regressed",
+      note: expect.stringContaining("HighLatency on gateway"),
+    });
+  });
+});

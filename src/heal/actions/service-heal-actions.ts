@@ -1,0 +1,136 @@
+/**
+ * The heal actions of a running pitcrew, put together from the domains that do the work:
+ * diagnosis from the store's logs and the delivery history, mitigation and shipping through a
+ * `HealDelivery` (the rollout engine), repair through a `HealRepairer` (the repair chain), CI and
+ * merge through the forge, verification from the event log. Each keeps the idempotency the
+ * heal-actions protocol asks for by recording what it started with `ctx.progress`.
+ */
+import type { Clock } from "../../common/clock.js";
+import type { Forge } from "../../forge/index.js";
+import type { Store } from "../../store/index.js";
+import type { HealActions, HealContext, HealDiagnosis, HealPullRequest, Pending } from "../heal-actions.js";
+import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../diagnose-incident.js";
+import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
+import { verifyFix } from "./verify-fix.js";
+
+/** What the heal needs from progressive delivery. */
+export interface HealDelivery {
+  /** Releases of `service` that went live in `[since, until]`, oldest first. */
+  recentDeploys(service: string, since: number, until: number): Promise<RecentDeploy[]>;
+  /** Starts rolling `service` back to its previous healthy release; returns a handle to poll. */
+  startRollback(service: string, reason: string): Promise<string>;
+  /** Starts shipping `commit` of `service` (build, release, progressive rollout); returns a handle. */
+  startDeploy(service: string, commit: string, reason: string): Promise<string>;
+  /** How a rollback or deploy started above is doing. */
+  status(handle: string): Promise<"running" | "succeeded" | "failed" | "rolled_back">;
+}
+
+/** What the heal needs from the repair chain. */
+export interface HealRepairer {
+  /**
+   * Proposes, validates and opens a pull request for the incident (idempotent per `key`: a second
+   * call with the same key returns the PR opened by the first), or says why no fix was found.
+   */
+  repair(req: {
+    key: string;
+    service: string;
+    diagnosis: IncidentDiagnosis;
+    attempt: number;
+    signal: AbortSignal;
+  }): Promise<{ pr: HealPullRequest; note: string } | { none: string }>;
+}
+
+/** The parts the actions are built from. */
+export interface ServiceHealDeps {
+  store: Store;
+  forge: Forge;
+  clock: Clock;
+  delivery: HealDelivery;
+  repairer: HealRepairer;
+  verifyWindowMs: number;
+  anomalyThreshold: number;
+}
+
+/** Builds the heal actions of a running pitcrew. */
+export function serviceHealActions(d: ServiceHealDeps): HealActions {
+  const poll = async (
+    ctx: HealContext,
+    key: string,
+    start: () => Promise<string>,
+  ): Promise<{ handle: string; state: Awaited<ReturnType<HealDelivery["status"]>> }> => {
+    let handle = ctx.heal.data[key] as string | undefined;
+    if (!handle) {
+      handle = await start();
+      await ctx.progress({ [key]: handle });
+    }
+    return { handle, state: await d.delivery.status(handle) };
+  };
+
+  return {
+    async diagnose(ctx): Promise<HealDiagnosis> {
+      const diagnosis = await diagnoseIncident(
+        ctx.incident,
+        {
+          searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
+          recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
+        },
+        { now: d.clock.now() },
+      );
+      const lead = diagnosis.hypotheses[0];
+      return {
+        kind: lead?.kind ?? "unknown",
+        confidence: lead?.confidence ?? 0,
+        summary: lead?.explanation ?? diagnosis.summary,
+        data: { report: diagnosis },
+      };
+    },
+
+    async mitigate(ctx): Promise<Pending<"done">> {
+      const { handle, state } = await poll(ctx, "rollbackHandle", () =>
+        d.delivery.startRollback(ctx.heal.service, `incident #${ctx.incident.id}: deploy regression`),
+      );
+      if (state === "running") return { status: "pending", note: `rolling back (${handle})` };
+      if (state !== "succeeded") throw new Error(`rollback ${handle} of ${ctx.heal.service} ended ${state}`);
+      return {
+        status: "done",
+        note: `rolled ${ctx.heal.service} back to its previous release`,
+        data: { rolledBack: handle },
+      };
+    },
+
+    async repair(ctx) {
+      const report = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report;
+      if (!report) return { none: "the heal has no diagnosis to repair from" };
+      return d.repairer.repair({
+        key: `heal-${ctx.heal.id}-${ctx.heal.attempts}`,
+        service: ctx.heal.service,
+        diagnosis: report,
+        attempt: ctx.heal.attempts,
+        signal: ctx.signal,
+      });
+    },
+
+    checkCi: (ctx) => checkPullRequestCi(d.forge, ctx),
+    merge: (ctx) => mergePullRequest(d.forge, ctx),
+
+    async deploy(ctx): Promise<Pending<"succeeded" | "rolled_back">> {
+      const commit = String(ctx.heal.data.mergeCommit ?? "");
+      if (!commit) throw new Error(`heal ${ctx.heal.id} has no merge commit to deploy`);
+      const key = `deployHandle${ctx.heal.attempts}`;
+      const { handle, state } = await poll(ctx, key, () =>
+        d.delivery.startDeploy(ctx.heal.service, commit, `fix for incident #${ctx.incident.id}`),
+      );
+      if (state === "running") return { status: "pending", note: `shipping ${commit.slice(0, 8)} (${handle})` };
+      if (state === "succeeded")
+        return {
+          status: "succeeded",
+          note: `shipped ${commit.slice(0, 8)} to ${ctx.heal.service}`,
+          data: { deployed: handle },
+        };
+      return { status: "rolled_back", note: `the rollout of ${commit.slice(0, 8)} ended ${state}` };
+    },
+
+    verify: (ctx) =>
+      verifyFix(d.store, d.clock, ctx, { windowMs: d.verifyWindowMs, anomalyThreshold: d.anomalyThreshold }),
+  };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../test/support/test-app.js";
+import type { Incident } from "../store/repositories/incidents-repo.js";
+import { diagnoseIncident, type IncidentEvidence, type RecentDeploy } from "./diagnose-incident.js";
+
+const NODE_STACK = [
+  "TypeError: Cannot read properties of undefined (reading 'price')",
+  "    at lineTotal (/srv/cart/src/cart.mjs:42:31)",
+  "    at Array.map (<anonymous>)",
+  "    at cartTotal (/srv/cart/src/cart.mjs:50:22)",
+  "    at Server.<anonymous> (/srv/cart/src/server.mjs:18:20)",
+].join("\n");
+
+describe("diagnoseIncident", () => {
+  let t: TestApp;
+  let deploys: RecentDeploy[] = [];
+  const now = Date.now();
+  const incident = (service: string): Incident => ({
+    id: 1,
+    status: "open",
+    title: "HighErrorRate",
+    service,
+    services: [service],
+    severity: "critical",
+    version: 1,
+    openedAt: now - 1_000,
+    lastSignalAt: now - 1_000,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    updatedAt: now,
+  });
+  const evidence = (): IncidentEvidence => ({
+    searchLogs: async (q) => (await t.app.store.logRecords.search(q)).records,
+    recentDeploys: async (service, since, until) =>
+      deploys.filter((d) => d.service === service && d.at >= since && d.at <= until),
+  });
+  const log = (
+    service: string,
+    level: string,
+    message: string,
+    attributes: Record<string, unknown> = {},
+    at = now - 30_000,
+  ) => ({
+    at,
+    service,
+    level,
+    message,
+    traceId: null,
+    spanId: null,
+    attributes,
+    source: "http" as const,
+  });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.store.logRecords.insertMany([
+      ...Array.from({ length: 8 }, () => log("cart", "error", "request failed", { err: { stack: NODE_STACK } })),
+      log("cart", "error", "GET /catalog timed out after 50 ms"),
+      log("cart", "info", "GET /cart/1 200"),
+      ...Array.from({ length: 6 }, () =>
+        log("gateway", "error", "call to catalog timed out after 50 ms (timeout_ms=50)"),
+      ),
+      log("gateway", "error", "connect ECONNREFUSED 127.0.0.1:9"),
+    ]);
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("names a code bug with its frame when most error logs carry one stack trace", async () => {
+    const d = await diagnoseIncident(incident("cart"), evidence(), { now });
+    expect(d.hypotheses[0]).toMatchObject({ kind: "code_bug" });
+    expect(d.hypotheses[0]!.confidence).toBeGreaterThan(0.85);
+    expect(d.hypotheses[0]!.explanation).toContain("cart.mjs:42");
+    expect(d.hypotheses.map((h) => h.kind)).toContain("config");
+    expect(d.trace).toContain("at lineTotal (/srv/cart/src/cart.mjs:42:31)");
+  });
+
+  it("names a config problem when timeouts dominate, with the limit the log names", async () => {
+    const d = await diagnoseIncident(incident("gateway"), evidence(), { now });
+    expect(d.hypotheses.map((h) => h.kind)).toEqual(["config", "dependency"]);
+    expect(d.hypotheses[0]!.explanation).toContain("50 ms limit");
+    expect(d.trace).toBeUndefined();
+  });
+
+  it("puts a deploy shortly before the incident first, and says so when nothing explains it", async () => {
+    deploys = [{ service: "cart", environment: "production", release: "r7", at: now - 120_000 }];
+    const d = await diagnoseIncident(incident("cart"), evidence(), { now });
+    expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression" });
+    expect(d.hypotheses[0]!.explanation).toContain("release r7");
+    const none = await diagnoseIncident(incident("pricing"), evidence(), { now });
+    expect(none.hypotheses).toEqual([]);
+    expect(none.summary).toContain("no error logs");
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * Diagnoses an incident from what pitcrew observed around it: the error logs of its services
+ * (stack traces, timeouts, refused connections) and the deploys that shortly preceded it. Each
+ * hypothesis gets a confidence from how much of the evidence it explains:
+ *
+ * - deploy_regression: a release of the service went live within `deployWindowMs` before the
+ *   incident opened (0.95: rolling back is the safest first move; the code and config hypotheses
+ *   still follow for the repair).
+ * - code_bug: error logs carry a stack trace; the most frequent (exception type, top in-app frame)
+ *   group is the suspect; 0.5 + 0.45 × its share of the error logs.
+ * - config: error logs report timeouts (`timed out`, `ETIMEDOUT`, `deadline exceeded`, 504);
+ *   0.5 + 0.45 × their share — with the configured limit when the line names one.
+ * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
+ * With no evidence at all, the diagnosis has no hypothesis and says so.
+ */
+import { findTraces } from "../diagnose/index.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../repair/diagnosis.js";
+import type { LogQuery, StoredLogRecord } from "../store/repositories/log-records-repo.js";
+import type { Incident } from "../store/repositories/incidents-repo.js";
+
+/** A deploy that went live, as the delivery history knows it. */
+export interface RecentDeploy {
+  service: string;
+  environment: string;
+  release: string;
+  at: number;
+  commit?: string;
+}
+
+/** Where the evidence comes from. */
+export interface IncidentEvidence {
+  searchLogs(q: LogQuery): Promise<StoredLogRecord[]>;
+  recentDeploys(service: string, since: number, until: number): Promise<RecentDeploy[]>;
+}
+
+/** Tuning of the look-back windows. */
+export interface DiagnoseOptions {
+  /** Logs from this long before the incident opened (default 5 min). */
+  lookbackMs?: number;
+  /** A deploy this long before the incident counts as a suspect (default 15 min). */
+  deployWindowMs?: number;
+  now: number;
+}
+
+/** The diagnosis plus the stack trace text the code hypothesis rests on (for the repair). */
+export interface IncidentDiagnosis extends Diagnosis {
+  /** The full text of one log record holding the leading trace. */
+  trace?: string;
+}
+
+const TIMEOUT = /\b(timed?[ -]?out|timeout|ETIMEDOUT|deadline exceeded|504 Gateway)/i;
+const REFUSED = /\b(ECONNREFUSED|ECONNRESET|connection refused|connection reset|EHOSTUNREACH)\b/i;
+const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
+
+/** The text of a log record a trace may hide in: message plus string attributes (stack, err.stack…). */
+export function recordText(r: StoredLogRecord): string {
+  const parts = [r.message];
+  const walk = (v: unknown, depth: number) => {
+    if (typeof v === "string" && v.includes("\n")) parts.push(v);
+    else if (v && typeof v === "object" && depth < 3) for (const x of Object.values(v)) walk(x, depth + 1);
+  };
+  walk(r.attributes, 0);
+  return parts.join("\n");
+}
+
+/** Diagnoses `incident` from its services' logs and recent deploys. */
+export async function diagnoseIncident(
+  incident: Incident,
+  evidence: IncidentEvidence,
+  opts: DiagnoseOptions,
+): Promise<IncidentDiagnosis> {
+  const since = incident.openedAt - (opts.lookbackMs ?? 300_000);
+  const services = incident.services.length ? incident.services : [incident.service];
+  const errors: StoredLogRecord[] = [];
+  for (const service of services) {
+    errors.push(...(await evidence.searchLogs({ service, levels: ERROR_LEVELS, since, until: opts.now, limit: 500 })));
+  }
+  const hypotheses: Hypothesis[] = [];
+  let trace: string | undefined;
+
+  const deployWindow = opts.deployWindowMs ?? 900_000;
+  for (const service of services) {
+    const deploys = await evidence.recentDeploys(service, incident.openedAt - deployWindow, incident.openedAt);
+    const last = deploys.at(-1);
+    if (!last) continue;
+    hypotheses.push({
+      kind: "deploy_regression",
+      confidence: 0.95,
+      evidence: [
+        {
+          kind: "release",
+          summary: `${service} release ${last.release} went live ${ago(incident.openedAt - last.at)} before the incident`,
+          data: { ...last },
+        },
+      ],
+      explanation: `${service} started failing ${ago(incident.openedAt - last.at)} after release ${last.release} went live; rolling back is the fastest mitigation.`,
+    });
+  }
+
+  const code = codeHypothesis(errors);
+  if (code) {
+    hypotheses.push(code.hypothesis);
+    trace = code.trace;
+  }
+  const timeouts = errors.filter((r) => TIMEOUT.test(r.message));
+  if (timeouts.length) {
+    const share = timeouts.length / errors.length;
+    const limit = /(\d+(?:\.\d+)?)\s*ms\b/.exec(timeouts[0]!.message)?.[1];
+    hypotheses.push({
+      kind: "config",
+      confidence: 0.5 + 0.45 * share,
+      evidence: sample(timeouts, "timeout"),
+      explanation: `${Math.round(share * 100)} % of ${errors.length} error logs are timeouts${limit ? ` at a ${limit} ms limit` : ""}; the limit is likely lower than what the call needs.`,
+    });
+  }
+  const refused = errors.filter((r) => REFUSED.test(r.message));
+  if (refused.length) {
+    const share = refused.length / errors.length;
+    hypotheses.push({
+      kind: "dependency",
+      confidence: 0.4 + 0.4 * share,
+      evidence: sample(refused, "connection failure"),
+      explanation: `${Math.round(share * 100)} % of the error logs are refused or reset connections: a dependency is down.`,
+    });
+  }
+  hypotheses.sort((a, b) => b.confidence - a.confidence);
+  const summary = hypotheses.length
+    ? hypotheses
+        .map((h) => `${h.kind.replace("_", " ")} (${Math.round(h.confidence * 100)} %): ${h.explanation}`)
+        .join(" ")
+    : `no error logs with a stack trace, timeout or connection failure and no deploy within ${ago(deployWindow)} before the incident on ${services.join(", ")}.`;
+  return {
+    service: incident.service,
+    incidentId: String(incident.id),
+    hypotheses,
+    summary,
+    createdAt: opts.now,
+    ...(trace ? { trace } : {}),
+  };
+}
+
+function codeHypothesis(errors: StoredLogRecord[]): { hypothesis: Hypothesis; trace: string } | undefined {
+  const groups = new Map<string, { count: number; text: string; summary: string; record: StoredLogRecord }>();
+  for (const r of errors) {
+    const text = recordText(r);
+    const found = findTraces(text)[0];
+    if (!found) continue;
+    const t = found.trace;
+    const top = t.frames.find((f) => f.inApp) ?? t.frames[0];
+    const where = top
+      ? `${top.file}:${top.line ?? "?"}${top.function ? ` (${top.function})` : ""}`
+      : "an unknown frame";
+    const key = `${t.exception.type}@${where}`;
+    const g = groups.get(key);
+    if (g) g.count++;
+    else
+      groups.set(key, {
+        count: 1,
+        text,
+        summary: `${t.exception.type}: ${t.exception.message} at ${where}`,
+        record: r,
+      });
+  }
+  const best = [...groups.values()].sort((a, b) => b.count - a.count)[0];
+  if (!best) return undefined;
+  const share = best.count / errors.length;
+  const evidence: Evidence[] = [
+    { kind: "frame", summary: best.summary },
+    {
+      kind: "log_line",
+      summary: `${best.count} of ${errors.length} error logs of ${best.record.service} carry this trace`,
+      data: { id: best.record.id, at: best.record.at },
+    },
+  ];
+  return {
+    trace: best.text,
+    hypothesis: {
+      kind: "code_bug",
+      confidence: 0.5 + 0.45 * share,
+      evidence,
+      explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
+    },
+  };
+}
+
+function sample(records: StoredLogRecord[], what: string): Evidence[] {
+  return records.slice(0, 3).map((r) => ({
+    kind: "log_line",
+    summary: `${what}: ${r.message.slice(0, 200)}`,
+    data: { id: r.id, service: r.service, at: r.at },
+  }));
+}
+
+function ago(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(0, Math.round(ms / 1000))} s`;
+}

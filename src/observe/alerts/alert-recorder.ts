@@ -1,0 +1,65 @@
+/**
+ * Stores alert updates and announces state changes. This is the events contract incidents rely on:
+ * whenever an alert's stored status becomes `firing` or `resolved` (from anything else, including
+ * "unknown"), `alert.firing` / `alert.resolved` is emitted with subject `alert:<fingerprint>` and
+ * the data of `alertEventData`. An update with the status already stored only refreshes the row.
+ * A batch is stored in one transaction; its events are emitted after the commit, in batch order.
+ */
+import type { EventLog } from "../../events/index.js";
+import type { Alert, AlertsRepo } from "../../store/repositories/alerts-repo.js";
+
+/** The data of an `alert.firing` / `alert.resolved` event. */
+export interface AlertEventData extends Record<string, unknown> {
+  fingerprint: string;
+  name: string;
+  status: "firing" | "resolved";
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** `labels.severity`, or `warning`. */
+  severity: string;
+  /** `labels.service`, else `labels.job`, else null. */
+  service: string | null;
+  startsAt: string;
+  endsAt: string | null;
+  source: Alert["source"];
+}
+
+/** Builds the event data of an alert in state firing or resolved. */
+export function alertEventData(a: Alert & { status: "firing" | "resolved" }): AlertEventData {
+  return {
+    fingerprint: a.fingerprint,
+    name: a.name,
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    severity: a.labels.severity ?? "warning",
+    service: a.labels.service ?? a.labels.job ?? null,
+    startsAt: new Date(a.startsAt).toISOString(),
+    endsAt: a.status === "resolved" && a.endsAt !== null ? new Date(a.endsAt).toISOString() : null,
+    source: a.source,
+  };
+}
+
+/** Applies alert updates to the store and emits the state-change events. */
+export class AlertRecorder {
+  constructor(
+    private readonly alerts: AlertsRepo,
+    private readonly events: EventLog,
+  ) {}
+
+  /** Stores `updates` all-or-nothing; returns the alerts whose status changed to firing/resolved. */
+  async record(updates: Alert[]): Promise<Alert[]> {
+    const before = await this.alerts.save(updates);
+    const changed = updates.filter(
+      (a, i) => (a.status === "firing" || a.status === "resolved") && before[i] !== a.status,
+    );
+    for (const a of changed) {
+      await this.events.emit(
+        `alert.${a.status}`,
+        `alert:${a.fingerprint}`,
+        alertEventData(a as Alert & { status: "firing" | "resolved" }),
+      );
+    }
+    return changed;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns one pipeline job and one matrix combination into a {@link PlanJob}: defaults filled,
+ * `${{ }}` substituted, durations in ms. Assumes the spec passed lint.
+ */
+import { posix } from "node:path";
+import { parseDuration } from "../duration.js";
+import type { PlanJob, PlanStep } from "../plan.js";
+import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_TIMEOUT_MS } from "../spec/defaults.js";
+import { scalarToString, toList } from "../spec/normalize.js";
+import type { JobSpec, Scalar, StepSpec } from "../spec/schema.js";
+import { type InterpolationValues, interpolate } from "./interpolate.js";
+import { type MatrixCombo, matrixJobKey } from "./matrix.js";
+
+/** Inputs of {@link buildPlanJob} besides the job itself. */
+export interface BuildJobInput {
+  name: string;
+  job: JobSpec;
+  combo: MatrixCombo;
+  /** Plan keys of every expansion of every needed job. */
+  needs: string[];
+  /** Trigger values; the combination's matrix is added per job. */
+  values: Omit<InterpolationValues, "matrix">;
+}
+
+/** Builds the plan job of one matrix combination. */
+export function buildPlanJob({ name, job, combo, needs, values }: BuildJobInput): PlanJob {
+  const vars = { ...values, matrix: combo };
+  const sub = (text: string) => interpolate(text, vars);
+  const retries = typeof job.retries === "number" ? { count: job.retries } : (job.retries ?? { count: 0 });
+  const sandbox = job.sandbox ?? false;
+  return {
+    key: matrixJobKey(name, combo),
+    name,
+    matrix: combo,
+    needs,
+    ...(job.if !== undefined && { if: job.if }),
+    env: buildEnv(job.env, vars),
+    secrets: job.secrets ?? [],
+    timeoutMs: ms(job.timeout) ?? DEFAULT_JOB_TIMEOUT_MS,
+    retries: { count: retries.count, backoffMs: ms(retries.backoff) ?? DEFAULT_BACKOFF_MS },
+    continueOnError: job["continue-on-error"] ?? false,
+    runsOn: toList(job["runs-on"]).map(sub),
+    sandbox:
+      typeof sandbox === "boolean"
+        ? { enabled: sandbox, network: false }
+        : { enabled: true, network: sandbox.network ?? false },
+    steps: (job.steps ?? []).map((step) => buildStep(step, vars)),
+    artifacts: job.artifacts ?? [],
+    ...(job.cache && {
+      cache: { key: sub(job.cache.key), restoreKeys: job.cache["restore-keys"] ?? [], paths: job.cache.paths },
+    }),
+    reports: { junit: toList(job.reports?.junit), coverage: toList(job.reports?.coverage) },
+  };
+}
+
+/** Stringifies an env map's values and substitutes its `${{ }}` references. */
+export function buildEnv(env: Record<string, Scalar> | undefined, vars: InterpolationValues): Record<string, string> {
+  return Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, interpolate(scalarToString(v), vars)]));
+}
+
+function buildStep(step: StepSpec, vars: InterpolationValues): PlanStep {
+  const run = interpolate(step.run, vars);
+  const dir = step["working-directory"];
+  const timeoutMs = ms(step.timeout);
+  return {
+    name: step.name !== undefined ? interpolate(step.name, vars) : defaultStepName(run),
+    run,
+    env: buildEnv(step.env, vars),
+    ...(step.if !== undefined && { if: step.if }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(dir !== undefined && { workingDirectory: posix.normalize(interpolate(dir, vars)) }),
+    continueOnError: step["continue-on-error"] ?? false,
+  };
+}
+
+/** The first non-empty line of the script, shortened to 80 characters. */
+function defaultStepName(run: string): string {
+  const line =
+    run
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? "run";
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+function ms(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseDuration(value);
+  return "ms" in parsed ? parsed.ms : undefined;
+}

@@ -1,0 +1,16 @@
+/**
+ * The pipeline compiler (DESIGN.md §4): `.pitcrew/pipeline.yaml` text → parse (with positions)
+ * → lint (diagnostics) → compile → {@link Plan}, plus the `if:` expression language the runner
+ * evaluates at run time. Other domains import only from here.
+ */
+export { type CompileOptions, type CompileResult, compilePipeline } from "./compile/compile.js";
+export { MAX_MATRIX_JOBS } from "./compile/matrix.js";
+export { parseDuration } from "./duration.js";
+export type { Expr, Value } from "./expr/ast.js";
+export { type ConditionContext, type ConditionState, evaluateCondition } from "./expr/evaluate.js";
+export { ExpressionError } from "./expr/expression-error.js";
+export { type ParseResult, parseExpression } from "./expr/parse.js";
+export { lintPipeline } from "./lint/lint-pipeline.js";
+export type * from "./plan.js";
+export type { PipelineSpec } from "./spec/schema.js";
+export { type CronSchedule, readCronSchedules } from "./cron-schedules.js";

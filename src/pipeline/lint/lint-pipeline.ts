@@ -1,0 +1,57 @@
+/**
+ * The lint stage: parse, validate against the schema, then run every rule over the spec.
+ * Rules only run on a schema-valid spec, so each can trust the shape it reads.
+ */
+import { type Diagnostic, sortDiagnostics } from "../../common/diagnostics.js";
+import { parsePipelineSpec } from "../spec/parse.js";
+import type { PipelineSpec } from "../spec/schema.js";
+import { checkConditions } from "./condition-rules.js";
+import { checkInterpolations } from "./interpolation-rules.js";
+import { createLintContext, type LintContext, type LintRule } from "./lint-context.js";
+import { checkMatrixSize, checkUnusedMatrixKeys } from "./matrix-rules.js";
+import { checkCycles, checkUnknownNeeds } from "./needs-rules.js";
+import { checkDurations, checkWorkingDirectories, checkWorkspacePaths } from "./settings-rules.js";
+import { checkJobsAndSteps, checkNames, checkStepNames } from "./structure-rules.js";
+import { checkCron, checkGates, checkInputs, checkSecretsOnPullRequests } from "./trigger-rules.js";
+
+const RULES: LintRule[] = [
+  checkJobsAndSteps,
+  checkNames,
+  checkStepNames,
+  checkUnknownNeeds,
+  checkCycles,
+  checkMatrixSize,
+  checkUnusedMatrixKeys,
+  checkDurations,
+  checkWorkingDirectories,
+  checkWorkspacePaths,
+  checkCron,
+  checkInputs,
+  checkSecretsOnPullRequests,
+  checkGates,
+  checkConditions,
+  checkInterpolations,
+];
+
+/** A linted pipeline: the spec and lint context when it passed the schema, and all diagnostics. */
+export interface PipelineAnalysis {
+  spec?: PipelineSpec;
+  context?: LintContext;
+  /** Sorted by position. */
+  diagnostics: Diagnostic[];
+}
+
+/** Parses and lints pipeline text (what `compilePipeline` does before compiling). */
+export function analyzePipeline(text: string, file?: string): PipelineAnalysis {
+  const parsed = parsePipelineSpec(text, file);
+  const diagnostics = parsed.diagnostics;
+  if (!parsed.spec) return { diagnostics: sortDiagnostics(diagnostics) };
+  const context = createLintContext(parsed.spec, parsed.source, text, diagnostics);
+  for (const rule of RULES) rule(context);
+  return { spec: parsed.spec, context, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Lints a pipeline file: every error and warning, sorted by position. Never throws on bad input. */
+export function lintPipeline(text: string, opts: { file?: string } = {}): Diagnostic[] {
+  return analyzePipeline(text, opts.file).diagnostics;
+}

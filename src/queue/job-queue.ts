@@ -1,0 +1,59 @@
+/**
+ * The job queue port: durable hand-off of work items from the scheduler to workers.
+ *
+ * Lifecycle of an item:  queued ──lease──► leased ──ack──► (removed)
+ *                           ▲                 │ handler threw and attempts remain (after backoff)
+ *                           └─────────────────┘ or the lease expired without a heartbeat
+ *                                             └─ attempts exhausted ──► failed (last_error kept)
+ * Rules:
+ * - `enqueue` is idempotent per `dedupeKey`: a second enqueue with the same key is a no-op
+ *   while the first item exists.
+ * - A consumer takes at most `concurrency` items at once, only items whose labels are all among
+ *   its own labels, and heartbeats each lease every `leaseMs / 3`; an item whose lease expires
+ *   (crashed worker) is given to another consumer.
+ * - The handler's `signal` aborts when the item is cancelled or the queue closes.
+ * - `close` stops taking work and waits for running handlers to settle.
+ * Implementations: `memory` (embedded, persisted in the store) and, for scale-out, Redis/BullMQ.
+ */
+
+/** A leased work item as a handler sees it. */
+export interface QueueItem<P = unknown> {
+  id: string;
+  queue: string;
+  payload: P;
+  /** 1 on the first delivery. */
+  attempt: number;
+  labels: string[];
+}
+
+/** Options of `enqueue`. */
+export interface EnqueueOptions {
+  dedupeKey?: string;
+  labels?: string[];
+  /** Earliest time (epoch ms) the item may be delivered. */
+  runAfter?: number;
+  /** Deliveries before the item is marked failed (default 1). */
+  maxAttempts?: number;
+}
+
+/** Options of a consumer. */
+export interface ConsumeOptions {
+  concurrency: number;
+  labels: string[];
+  leaseMs: number;
+}
+
+/** Handles one item; throwing makes the queue retry it per `maxAttempts`. */
+export type QueueHandler<P> = (item: QueueItem<P>, ctx: { signal: AbortSignal }) => Promise<void>;
+
+/** Durable work queue shared by the scheduler (producer) and workers (consumers). */
+export interface JobQueue {
+  readonly name: string;
+  enqueue(queue: string, payload: unknown, opts?: EnqueueOptions): Promise<void>;
+  consume<P>(queue: string, handler: QueueHandler<P>, opts: ConsumeOptions): void;
+  /** Removes a queued item or aborts its running handler; returns whether it existed. */
+  cancel(dedupeKey: string): Promise<boolean>;
+  /** Counts of items per state, for metrics. */
+  stats(queue: string): Promise<{ queued: number; leased: number; failed: number }>;
+  close(): Promise<void>;
+}

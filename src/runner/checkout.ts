@@ -1,0 +1,136 @@
+/**
+ * Repositories as the runner sees them: a bare mirror per project in the data dir, synced with
+ * `ensureMirror`, from which refs are resolved, changes listed and job workspaces checked out.
+ *
+ * Checkout strategy: `git clone --no-checkout --no-hardlinks` from the mirror, then a detached
+ * checkout of the commit. The copy is self-contained on purpose: `--shared` would leave the
+ * workspace borrowing objects from the mirror, which the sandbox hides, and hardlinks would let a
+ * step (running as the same user) rewrite the mirror's object files. Submodules are not fetched.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { NotFoundError, ValidationError } from "../common/errors.js";
+import { ALLOWED_PROTOCOLS, checkRepoUrl, git } from "./git.js";
+
+/** Refs a mirror keeps: branches and tags. */
+const REFSPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+
+const syncing = new Map<string, Promise<void>>();
+
+/**
+ * Creates (clone) or updates (fetch with prune) the bare mirror of `repoUrl` at `mirrorDir`.
+ * Calls for the same mirror are serialised within the process; a first clone is made in a
+ * temporary directory and renamed into place, so an interrupted clone leaves nothing behind.
+ */
+export async function ensureMirror(repoUrl: string, mirrorDir: string): Promise<void> {
+  const url = checkRepoUrl(repoUrl);
+  const previous = syncing.get(mirrorDir) ?? Promise.resolve();
+  const next = previous.then(() => syncMirror(url, mirrorDir));
+  const tail = next.catch(() => {});
+  syncing.set(mirrorDir, tail);
+  void tail.then(() => {
+    if (syncing.get(mirrorDir) === tail) syncing.delete(mirrorDir);
+  });
+  return next;
+}
+
+async function syncMirror(url: string, mirrorDir: string): Promise<void> {
+  const env = { GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS };
+  const fetch = (dir: string) =>
+    git(["fetch", "--quiet", "--prune", "--no-tags", "--end-of-options", url, ...REFSPECS], { cwd: dir, env });
+  if (existsSync(join(mirrorDir, "HEAD"))) return void (await fetch(mirrorDir));
+  mkdirSync(dirname(mirrorDir), { recursive: true });
+  const tmp = `${mirrorDir}.tmp-${randomBytes(4).toString("hex")}`;
+  try {
+    await git(["init", "--bare", "--quiet", tmp], { cwd: dirname(mirrorDir) });
+    await fetch(tmp);
+    renameSync(tmp, mirrorDir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Resolves a branch, tag or commit to a full commit SHA; branches win over tags of the same name. */
+export async function resolveRef(mirrorDir: string, ref: string): Promise<string> {
+  if (!ref || /[\0\n]/.test(ref)) throw new ValidationError(`invalid git ref: ${JSON.stringify(ref)}`);
+  for (const candidate of [`refs/heads/${ref}`, ref]) {
+    const sha = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${candidate}^{commit}`], {
+      cwd: mirrorDir,
+    }).catch(() => "");
+    if (sha.trim()) return sha.trim();
+  }
+  throw new NotFoundError("git ref", ref);
+}
+
+/** One branch head of a mirror. */
+export interface BranchHead {
+  branch: string;
+  sha: string;
+}
+
+/** Every branch of the mirror with its head commit. */
+export async function listBranches(mirrorDir: string): Promise<BranchHead[]> {
+  const out = await git(["for-each-ref", "--format=%(objectname)%09%(refname:lstrip=2)", "refs/heads/"], {
+    cwd: mirrorDir,
+  });
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf("\t");
+      return { sha: line.slice(0, tab), branch: line.slice(tab + 1) };
+    });
+}
+
+/**
+ * Paths changed between `fromSha` and `toSha` (both sides of renames). Without a usable
+ * `fromSha` (a new branch: undefined or all zeros, or a commit the mirror no longer has after a
+ * force-push) it falls back to the files changed by `toSha` itself.
+ */
+export async function changedFiles(mirrorDir: string, fromSha: string | undefined, toSha: string): Promise<string[]> {
+  const to = await resolveRef(mirrorDir, toSha);
+  const from =
+    fromSha && !/^0+$/.test(fromSha) ? await resolveRef(mirrorDir, fromSha).catch(() => undefined) : undefined;
+  const args = from
+    ? ["diff", "--name-only", "--no-renames", "-z", from, to]
+    : ["diff-tree", "--no-commit-id", "--name-only", "--no-renames", "-r", "-z", "--root", to];
+  return (await git(args, { cwd: mirrorDir })).split("\0").filter(Boolean);
+}
+
+/** Where and what to check out. */
+export interface CheckoutRequest {
+  mirrorDir: string;
+  /** The commit (full SHA, or any ref the mirror resolves). */
+  commit: string;
+  /** Destination directory: absent or empty. */
+  dest: string;
+}
+
+/** Makes `dest` a working tree (with its own `.git`) at `commit`, detached. */
+export async function checkout(req: CheckoutRequest): Promise<void> {
+  const sha = await resolveRef(req.mirrorDir, req.commit);
+  mkdirSync(req.dest, { recursive: true });
+  await git(["clone", "--quiet", "--no-checkout", "--no-hardlinks", "--", req.mirrorDir, req.dest], {
+    cwd: dirname(req.dest),
+  });
+  await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], { cwd: req.dest });
+}
+
+/** What the dashboard shows about a commit. */
+export interface CommitInfo {
+  sha: string;
+  /** `Name <email>` of the author. */
+  author: string;
+  message: string;
+  /** Author time, epoch ms. */
+  time: number;
+}
+
+/** Author, message and time of `sha` in the mirror. */
+export async function commitInfo(mirrorDir: string, sha: string): Promise<CommitInfo> {
+  const full = await resolveRef(mirrorDir, sha);
+  const out = await git(["log", "-1", "--format=%H%x00%an <%ae>%x00%at%x00%B", full], { cwd: mirrorDir });
+  const [hash = full, author = "", time = "0", ...message] = out.split("\0");
+  return { sha: hash, author, time: Number(time) * 1000, message: message.join("\0").trimEnd() };
+}

@@ -1,0 +1,16 @@
+import { runJobAttempt } from "./job-runner.js";
+import { recoverAfterCrash } from "./recovery.js";
+import { JOBS_QUEUE, type JobTicket, type RunnerDeps } from "./runner-deps.js";
+
+/**
+ * Starts executing jobs: recovers what a previous process left (unless `recover: false`, for a
+ * process that may share the store with a live server), then consumes the job queue.
+ */
+export async function startWorkers(deps: RunnerDeps, opts: { recover?: boolean } = {}): Promise<void> {
+  if (opts.recover !== false) await recoverAfterCrash(deps);
+  deps.queue.consume<JobTicket>(JOBS_QUEUE, (item, { signal }) => runJobAttempt(deps, item.payload, signal), {
+    concurrency: deps.options.concurrency,
+    labels: deps.options.labels,
+    leaseMs: deps.options.leaseMs,
+  });
+}

@@ -1,0 +1,42 @@
+import type { Clock } from "../../common/clock.js";
+import type { Logger } from "../../common/logger.js";
+import type { Bus } from "../../events/bus.js";
+import type { EventLog } from "../../events/event-log.js";
+import type { JobQueue } from "../../queue/job-queue.js";
+import type { Store } from "../../store/store.js";
+import type { Executor } from "../executor.js";
+
+/** The queue name job attempts travel on. */
+export const JOBS_QUEUE = "jobs";
+
+/** What a job queue item carries. */
+export interface JobTicket {
+  jobId: number;
+  attempt: number;
+}
+
+/** Dedupe key of a job attempt's queue item (also how it is cancelled). */
+export function ticketKey(t: JobTicket): string {
+  return `job:${t.jobId}:${t.attempt}`;
+}
+
+/** Everything the CI engine needs, assembled by `app/`. */
+export interface RunnerDeps {
+  store: Store;
+  events: EventLog;
+  bus: Bus;
+  queue: JobQueue;
+  /** `local` always; `sandbox` when bubblewrap is usable. */
+  executors: { local: Executor; sandbox?: Executor };
+  dataDir: string;
+  clock: Clock;
+  log: Logger;
+  options: {
+    labels: string[];
+    concurrency: number;
+    leaseMs: number;
+    keepWorkspaces: boolean;
+    /** What happens to jobs orphaned by a server crash. */
+    orphanedJobs: "fail" | "retry";
+  };
+}

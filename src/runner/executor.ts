@@ -1,0 +1,56 @@
+/**
+ * The executor port: runs one shell step of a job in a prepared workspace.
+ *
+ * Lifecycle, per step:
+ *   1. The runner prepares the workspace (checkout, cache restore) and calls `runStep`.
+ *   2. The executor starts the step's process(es) in a fresh process group, with exactly the
+ *      environment given (no inheritance from pitcrew's own environment), in `cwd`.
+ *   3. Every complete line of stdout/stderr is passed to `onLine` as it arrives, in order per
+ *      stream; a trailing partial line is flushed when the stream ends. Lines are raw: masking
+ *      is the caller's job (see `runner/masker.ts`).
+ *   4. On `timeoutMs` expiry or when `signal` aborts, the whole process group gets SIGTERM, then
+ *      SIGKILL after `killGraceMs`; the promise still resolves (never rejects) with the outcome.
+ *   5. `runStep` resolves only once the process group has exited and all output was delivered.
+ * Concurrency: an executor instance may run many steps at once (one per job); it keeps no
+ * per-step state outside the call. Errors starting the process resolve as exitCode 127 with
+ * the reason written through `onLine` on stderr.
+ */
+
+/** Which stream a log line came from. */
+export type LogStream = "stdout" | "stderr";
+
+/** Everything an executor needs to run one step. */
+export interface StepInvocation {
+  /** Bash script; run as `bash --noprofile --norc -eo pipefail -c <script>`. */
+  script: string;
+  /** Absolute working directory (inside `workspace`). */
+  cwd: string;
+  /** Absolute job workspace root (the only writable path under the sandbox). */
+  workspace: string;
+  /** The complete environment of the process. */
+  env: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onLine: (stream: LogStream, line: string) => void;
+  /** Called once the process started, with its pid (= its process group id). */
+  onStart?: (pid: number) => void;
+  /** Grant network access (sandbox executor only; the local executor always has it). */
+  network?: boolean;
+}
+
+/** How a step ended. */
+export interface StepOutcome {
+  /** Process exit code; null when killed by a signal. */
+  exitCode: number | null;
+  /** Terminating signal, if any. */
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+/** Runs shell steps; implementations: `local` (process group) and `sandbox` (bubblewrap). */
+export interface Executor {
+  readonly name: string;
+  runStep(invocation: StepInvocation): Promise<StepOutcome>;
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { BusMessage, DomainEvent } from "../../events/index.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+import { openSse } from "../sse.js";
+
+const query = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  subject: z.string().max(200).optional(),
+  type: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
+/** The event log: a page of stored events and a live SSE stream resumable with Last-Event-ID. */
+export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  const iso = (e: DomainEvent) => ({ ...e, at: new Date(e.at).toISOString() });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/events",
+    role: "viewer",
+    summary: "Stored domain events after ?after=<id>, oldest first (filter by subject prefix or type)",
+    tags: ["events"],
+    query,
+    handler: async ({ query: q }) => {
+      const events = await app.events.list({
+        afterId: q.after,
+        subjectPrefix: q.subject,
+        type: q.type,
+        limit: q.limit,
+      });
+      return { events: events.map(iso), next: events.length === q.limit ? `?after=${events.at(-1)!.id}` : null };
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/events/stream",
+    role: "viewer",
+    summary: "Server-Sent Events of domain events; replays after ?after= or Last-Event-ID, then follows live",
+    tags: ["events"],
+    query,
+    produces: "text/event-stream",
+    handler: async ({ query: q }, req, reply) => {
+      const lastId = Number(req.headers["last-event-id"] ?? q.after ?? Number.NaN);
+      const sse = openSse(req, reply);
+      const matches = (e: DomainEvent) =>
+        (!q.subject || e.subject.startsWith(q.subject)) && (!q.type || e.type === q.type);
+      // -1: no replay asked, follow live only.
+      let cursor = Number.isFinite(lastId) ? lastId : -1;
+      const buffered: DomainEvent[] = [];
+      let live = false;
+      const send = (e: DomainEvent) => {
+        if (e.id <= cursor) return;
+        cursor = e.id;
+        if (matches(e)) sse.send(e.type, iso(e), e.id);
+      };
+      const unsubscribe = app.bus.subscribe((m: BusMessage) => {
+        if (m.kind !== "event") return;
+        if (live) send(m.event);
+        else buffered.push(m.event);
+      });
+      try {
+        while (cursor >= 0) {
+          const page = await app.events.list({ afterId: cursor, limit: 1000 });
+          for (const e of page) send(e);
+          if (page.length < 1000) break;
+        }
+        live = true;
+        for (const e of buffered.splice(0)) send(e);
+        await sse.closed;
+      } finally {
+        unsubscribe();
+      }
+    },
+  });
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { healingOf, healSettingsOf, startHealing } from "../../app/healing.js";
+import type { HealActions } from "../../heal/heal-actions.js";
+
+/** Actions that find nothing actionable: every heal escalates after diagnosing. */
+const clueless: HealActions = {
+  diagnose: async () => ({ kind: "unknown", confidence: 0.1, summary: "no stack trace and no recent deploy" }),
+  mitigate: async () => ({ status: "pending" }),
+  repair: async () => ({ none: "not reached" }),
+  checkCi: async () => ({ status: "pending" }),
+  merge: async () => ({ sha: "", note: "" }),
+  deploy: async () => ({ status: "pending" }),
+  verify: async () => ({ status: "pending" }),
+};
+
+describe("heals API", () => {
+  let t: TestApp;
+  let stop: () => void;
+  const call = (method: "GET" | "POST", url: string, payload?: unknown, token?: string) =>
+    t.server.inject({
+      method,
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${token ?? t.adminToken}` },
+    });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    stop = startHealing(t.app, clueless, { ...healSettingsOf(t.app), pollMs: 60_000 });
+  });
+  afterAll(async () => {
+    stop();
+    await t.dispose();
+  });
+
+  it("lists and shows heals with their timeline; retry and escalate follow the machine", async () => {
+    const at = Date.now();
+    const signal = { kind: "alert" as const, key: "k", service: "cart", status: "firing" as const, data: {}, at };
+    const incident = await t.app.store.incidents.open(
+      { title: "HighErrorRate", service: "cart", severity: "critical", at },
+      signal,
+      [],
+    );
+    const o = healingOf(t.app)!;
+    await o.catchUp();
+    for (let i = 0; i < 3; i++) await o.tick();
+
+    const list = await call("GET", "/api/heals?service=cart");
+    expect(list.statusCode).toBe(200);
+    const [heal] = list.json().heals;
+    expect(heal).toMatchObject({ incidentId: incident.id, state: "escalated", reason: "no actionable hypothesis" });
+    expect(typeof heal.detectedAt).toBe("string");
+
+    const shown = await call("GET", `/api/incidents/${incident.id}/heal`);
+    expect(shown.json().timeline.map((e: { to: string }) => e.to)).toEqual(["detected", "diagnosing", "escalated"]);
+    expect((await call("GET", "/api/incidents/999/heal")).statusCode).toBe(404);
+    expect((await call("GET", "/api/heals?state=bogus")).statusCode).toBe(400);
+
+    const retried = await call("POST", `/api/heals/${heal.id}/retry`);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json().state).toBe("diagnosing");
+    expect((await call("POST", `/api/heals/${heal.id}/retry`)).statusCode).toBe(409);
+    expect((await call("POST", `/api/heals/${heal.id}/escalate`, {})).statusCode).toBe(400);
+    const escalated = await call("POST", `/api/heals/${heal.id}/escalate`, { reason: "taking it from here" });
+    expect(escalated.json()).toMatchObject({ state: "escalated", reason: "taking it from here" });
+
+    const { token: viewer } = await t.app.store.tokens.create("v", "viewer");
+    expect((await call("POST", `/api/heals/${heal.id}/retry`, undefined, viewer)).statusCode).toBe(403);
+  });
+});

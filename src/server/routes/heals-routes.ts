@@ -1,0 +1,102 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { healingOf } from "../../app/healing.js";
+import { ConflictError, NotFoundError } from "../../common/errors.js";
+import { HEAL_STATES } from "../../heal/heal-machine.js";
+import type { Heal } from "../../store/repositories/heals-repo.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+
+const iso = (t: number | null) => (t == null ? null : new Date(t).toISOString());
+const id = z.object({ id: z.coerce.number().int().positive() });
+
+/** A heal as the API shows it (ISO times). */
+export function healView(h: Heal) {
+  return {
+    ...h,
+    detectedAt: iso(h.detectedAt),
+    stateSince: iso(h.stateSince),
+    resolvedAt: iso(h.resolvedAt),
+    createdAt: iso(h.createdAt),
+    updatedAt: iso(h.updatedAt),
+  };
+}
+
+/** Heals: list, show with timeline, the heal of an incident, retry and escalate. */
+export function healsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  const { store } = app;
+  const withTimeline = async (h: Heal) => ({
+    ...healView(h),
+    timeline: (await store.heals.timeline(h.id)).map((e) => ({ ...e, at: iso(e.at) })),
+  });
+  const orchestrator = () => {
+    const o = healingOf(app);
+    if (!o) throw new ConflictError("the healing loop is not running (heal.enabled: false?)");
+    return o;
+  };
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/heals",
+    role: "viewer",
+    summary: "Heals (one per incident), newest first; filter by state and service; page with ?cursor=<next>",
+    tags: ["heals"],
+    query: z.object({
+      state: z.enum(HEAL_STATES).optional(),
+      service: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.coerce.number().int().positive().optional(),
+    }),
+    handler: async ({ query }) => {
+      const list = await store.heals.list({ ...query, beforeId: query.cursor });
+      const last = list.at(-1);
+      return { heals: list.map(healView), next: list.length === query.limit && last ? String(last.id) : null };
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/heals/:id",
+    role: "viewer",
+    summary: "A heal with its timeline of transitions",
+    tags: ["heals"],
+    params: id,
+    handler: async ({ params }) => withTimeline(await store.heals.get(params.id)),
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/incidents/:id/heal",
+    role: "viewer",
+    summary: "The heal of an incident with its timeline (404 when none was started)",
+    tags: ["heals"],
+    params: id,
+    handler: async ({ params }) => {
+      const heal = await store.heals.findByIncident(params.id);
+      if (!heal) throw new NotFoundError("heal of incident", params.id);
+      return withTimeline(heal);
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/heals/:id/retry",
+    role: "operator",
+    summary: "Retry an escalated heal from diagnosis with a fresh attempt budget (409 unless escalated)",
+    tags: ["heals"],
+    params: id,
+    handler: async ({ params, caller }) => healView(await orchestrator().retry(params.id, `token:${caller!.name}`)),
+  });
+
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/heals/:id/escalate",
+    role: "operator",
+    summary: "Hand an active heal to a person, with a reason (409 when it is already final)",
+    tags: ["heals"],
+    params: id,
+    body: z.object({ reason: z.string().min(1).max(2000) }).strict(),
+    handler: async ({ params, body, caller }) =>
+      healView(await orchestrator().escalate(params.id, `token:${caller!.name}`, body.reason)),
+  });
+}

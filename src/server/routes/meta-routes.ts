@@ -1,0 +1,59 @@
+import type { FastifyInstance } from "fastify";
+import type { ServerMetrics } from "../metrics.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+
+/** Health, pitcrew's own metrics and the OpenAPI document. */
+export function metaRoutes(f: FastifyInstance, { app, paths }: RouteContext, metrics: ServerMetrics): void {
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/healthz",
+    role: "public",
+    summary: "Liveness and store reachability",
+    tags: ["meta"],
+    handler: async () => {
+      await app.store.settings.get("bootstrapped");
+      return { ok: true, store: app.store.database.dialect };
+    },
+  });
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/metrics",
+    role: "public",
+    summary: "pitcrew's own metrics in Prometheus text format",
+    tags: ["meta"],
+    produces: "text/plain",
+    handler: async (_i, _req, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/openapi.json",
+    role: "public",
+    summary: "This API's OpenAPI 3.1 document",
+    tags: ["meta"],
+    handler: async () => ({
+      openapi: "3.1.0",
+      info: { title: "pitcrew API", version: "0.1.0", description: "CI/CD server that heals what it ships" },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+        schemas: {
+          Error: {
+            type: "object",
+            required: ["error"],
+            properties: {
+              error: {
+                type: "object",
+                required: ["code", "message"],
+                properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+              },
+            },
+          },
+        },
+      },
+      paths,
+    }),
+  });
+}

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Project } from "../../store/index.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+
+const projectRef = z.object({ project: z.string().min(1).max(128) });
+
+/** Project as the API shows it (never the webhook secret). */
+function projectView(p: Project) {
+  return {
+    id: p.id,
+    name: p.name,
+    repoUrl: p.repoUrl,
+    defaultBranch: p.defaultBranch,
+    pipelinePath: p.pipelinePath,
+    sandbox: p.sandbox,
+    pollIntervalMs: p.pollIntervalMs,
+    webhook: p.webhookSecret ? `/api/hooks/${p.name}` : null,
+    createdAt: new Date(p.createdAt).toISOString(),
+  };
+}
+
+/** Projects and their secrets. */
+export function projectsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  const { store } = app;
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects",
+    role: "viewer",
+    summary: "All projects",
+    tags: ["projects"],
+    handler: async () => ({ projects: (await store.projects.list()).map(projectView) }),
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project",
+    role: "viewer",
+    summary: "One project (by id or name)",
+    tags: ["projects"],
+    params: projectRef,
+    handler: async ({ params }) => projectView(await store.projects.resolve(params.project)),
+  });
+
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/projects",
+    role: "admin",
+    summary: "Register a repository (local path or git URL) as a project",
+    tags: ["projects"],
+    body: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (max 64)"),
+        repoUrl: z
+          .string()
+          .min(1)
+          .max(2048)
+          .refine(
+            (u) => !u.startsWith("-") && !/^ext::/i.test(u),
+            "must not start with '-' or use the ext:: transport",
+          ),
+        defaultBranch: z.string().min(1).max(255).default("main"),
+        pipelinePath: z
+          .string()
+          .max(512)
+          .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "a relative path inside the repository")
+          .default(".pitcrew/pipeline.yaml"),
+        sandbox: z.boolean().default(false),
+        pollIntervalMs: z.number().int().min(0).default(0),
+        webhookSecret: z.string().min(16).max(256).optional(),
+      })
+      .strict(),
+    handler: async ({ body }, _req, reply) => reply.status(201).send(projectView(await store.projects.create(body))),
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/secrets",
+    role: "operator",
+    summary: "Names of a project's secrets (values are never returned)",
+    tags: ["projects"],
+    params: projectRef,
+    handler: async ({ params }) => ({
+      names: await store.secrets.names((await store.projects.resolve(params.project)).id),
+    }),
+  });
+
+  defineRoute(f, paths, {
+    method: "PUT",
+    url: "/api/projects/:project/secrets/:name",
+    role: "admin",
+    summary: "Set a secret (encrypted at rest, masked in logs)",
+    tags: ["projects"],
+    params: projectRef.extend({
+      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name"),
+    }),
+    body: z.object({ value: z.string().min(1).max(65_536) }).strict(),
+    handler: async ({ params, body }, _req, reply) => {
+      const p = await store.projects.resolve(params.project);
+      await store.secrets.set(p.id, params.name, body.value);
+      return reply.status(204).send();
+    },
+  });
+}

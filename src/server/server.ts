@@ -1,0 +1,81 @@
+/**
+ * The HTTP API (Fastify): JSON in and out, one routes file per domain, bearer-token auth with
+ * roles, one error boundary, SSE for live events and logs, `/metrics` and an OpenAPI document.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { App } from "../app/app.js";
+import { installAuth } from "./auth.js";
+import { installErrorHandler } from "./errors.js";
+import { createServerMetrics } from "./metrics.js";
+import type { OpenApiPaths } from "./route.js";
+import { alertsRoutes } from "./routes/alerts-routes.js";
+import { artifactsRoutes } from "./routes/artifacts-routes.js";
+import { eventsRoutes } from "./routes/events-routes.js";
+import { forgeRoutes } from "./routes/forge-routes.js";
+import { healsRoutes } from "./routes/heals-routes.js";
+import { hooksRoutes, type WithRawBody } from "./routes/hooks-routes.js";
+import { incidentsRoutes } from "./routes/incidents-routes.js";
+import { logsIngestRoutes } from "./routes/logs-ingest-routes.js";
+import { logsRoutes } from "./routes/logs-routes.js";
+import { metaRoutes } from "./routes/meta-routes.js";
+import { metricsRoutes } from "./routes/metrics-routes.js";
+import { projectsRoutes } from "./routes/projects-routes.js";
+import { reportsRoutes } from "./routes/reports-routes.js";
+import { runsRoutes } from "./routes/runs-routes.js";
+import { servicesRoutes } from "./routes/services-routes.js";
+import { tokensRoutes } from "./routes/tokens-routes.js";
+import { tracesRoutes } from "./routes/traces-routes.js";
+
+/** Builds the Fastify instance for `app` (not listening yet). */
+export function createServer(app: App): FastifyInstance {
+  const f: FastifyInstance = Fastify({
+    loggerInstance: app.log as FastifyBaseLogger,
+    bodyLimit: app.config.config.server.body_limit,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  f.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    (req as WithRawBody).rawBody = body as Buffer;
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse((body as Buffer).toString("utf8")));
+    } catch (err) {
+      const e = new Error(`malformed JSON body: ${(err as Error).message}`) as Error & {
+        statusCode: number;
+        code: string;
+      };
+      e.statusCode = 400;
+      e.code = "BAD_JSON";
+      done(e, undefined);
+    }
+  });
+  installErrorHandler(f);
+  installAuth(f, app.store);
+  const metrics = createServerMetrics(app);
+  f.addHook("onResponse", async (req, reply) => {
+    metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? "unknown", status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  f.addHook("onClose", async () => metrics.stop());
+  const paths: OpenApiPaths = {};
+  const ctx = { app, paths };
+  metaRoutes(f, ctx, metrics);
+  projectsRoutes(f, ctx);
+  runsRoutes(f, ctx);
+  logsRoutes(f, ctx);
+  eventsRoutes(f, ctx);
+  artifactsRoutes(f, ctx);
+  reportsRoutes(f, ctx);
+  tokensRoutes(f, ctx);
+  hooksRoutes(f, ctx);
+  logsIngestRoutes(f, ctx);
+  tracesRoutes(f, ctx);
+  incidentsRoutes(f, ctx);
+  forgeRoutes(f, ctx);
+  servicesRoutes(f, ctx);
+  metricsRoutes(f, ctx);
+  alertsRoutes(f, ctx);
+  healsRoutes(f, ctx);
+  return f;
+}

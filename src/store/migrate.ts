@@ -1,0 +1,35 @@
+/**
+ * Versioned migrations. Each migration is a module in `migrations/` named `NNNN-what.ts`;
+ * they are listed here statically (no directory scanning, so the compiled build needs nothing
+ * else) and applied in name order inside a lock by Kysely's Migrator.
+ */
+import { type Kysely, type Migration, Migrator } from "kysely";
+import { PitcrewError } from "../common/errors.js";
+import * as m0001 from "./migrations/0001-ci-engine.js";
+import * as m0002 from "./migrations/0002-metrics-alerts.js";
+import * as m0003 from "./migrations/0003-logs-traces-incidents.js";
+import * as m0004 from "./migrations/0004-forge.js";
+import * as m0007 from "./migrations/0007-heal.js";
+import type { DB } from "./schema.js";
+
+/** All migrations, by name. Add new ones at the end. */
+export const migrations: Record<string, Migration> = {
+  "0001-ci-engine": m0001,
+  "0002-metrics-alerts": m0002,
+  "0003-logs-traces-incidents": m0003,
+  "0004-forge": m0004,
+  "0007-heal": m0007,
+};
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new PitcrewError("migration_failed", `migration ${failed} failed: ${String(error)}`, undefined, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

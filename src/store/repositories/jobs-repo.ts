@@ -1,0 +1,96 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Clock } from "../../common/clock.js";
+import { NotFoundError } from "../../common/errors.js";
+import type { PlanJob } from "../../pipeline/plan.js";
+import type { DB, JobsTable } from "../schema.js";
+import type { Status } from "./run-status.js";
+
+/** A job of a run (one plan job; `attempt` counts retries). */
+export interface Job {
+  id: number;
+  runId: number;
+  key: string;
+  name: string;
+  status: Status;
+  reason: string | null;
+  attempt: number;
+  spec: PlanJob;
+  exitCode: number | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+function toJob(r: Selectable<JobsTable>): Job {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    key: r.key,
+    name: r.name,
+    status: r.status as Status,
+    reason: r.reason,
+    attempt: r.attempt,
+    spec: JSON.parse(r.spec) as PlanJob,
+    exitCode: r.exit_code,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** Persistence of jobs. */
+export class JobsRepo {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The job with `id`, or NotFoundError. */
+  async get(id: number): Promise<Job> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError("job", id);
+    return toJob(row);
+  }
+
+  /** A run's jobs in plan order. */
+  async listForRun(runId: number): Promise<Job[]> {
+    const rows = await this.db.selectFrom("jobs").selectAll().where("run_id", "=", runId).orderBy("id").execute();
+    return rows.map(toJob);
+  }
+
+  /** Jobs in one of `statuses` across all runs. */
+  async listByStatus(statuses: Status[]): Promise<Job[]> {
+    const rows = await this.db.selectFrom("jobs").selectAll().where("status", "in", statuses).orderBy("id").execute();
+    return rows.map(toJob);
+  }
+
+  /**
+   * Moves a job to `status` only if it is currently in `from` (compare-and-set, so a cancel and
+   * a finishing worker cannot both win). Returns whether it changed.
+   */
+  async transition(
+    id: number,
+    from: Status[],
+    to: Status,
+    extra: { reason?: string | null; exitCode?: number | null; attempt?: number } = {},
+  ): Promise<boolean> {
+    const now = this.clock.now();
+    const patch: Partial<Selectable<JobsTable>> = { status: to };
+    if (extra.reason !== undefined) patch.reason = extra.reason;
+    if (extra.exitCode !== undefined) patch.exit_code = extra.exitCode;
+    if (extra.attempt !== undefined) patch.attempt = extra.attempt;
+    if (to === "running") patch.started_at = now;
+    if (to === "queued") {
+      patch.started_at = null;
+      patch.finished_at = null;
+    }
+    if (to !== "running" && to !== "queued") patch.finished_at = now;
+    const res = await this.db
+      .updateTable("jobs")
+      .set(patch)
+      .where("id", "=", id)
+      .where("status", "in", from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+}

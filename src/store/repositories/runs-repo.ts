@@ -1,0 +1,226 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Clock } from "../../common/clock.js";
+import { NotFoundError } from "../../common/errors.js";
+import type { Plan, PlanJob, TriggerEvent } from "../../pipeline/plan.js";
+import type { DB, RunsTable } from "../schema.js";
+import { fromJson } from "./json.js";
+import type { Status } from "./run-status.js";
+
+/** One execution of a pipeline. */
+export interface Run {
+  id: number;
+  projectId: number;
+  number: number;
+  event: TriggerEvent;
+  branch: string;
+  commit: string;
+  baseBranch: string | null;
+  inputs: Record<string, string>;
+  changedFiles: string[] | null;
+  status: Status;
+  reason: string | null;
+  pipelineName: string;
+  plan: Plan;
+  triggeredBy: string;
+  parentRunId: number | null;
+  gateResults: unknown[] | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** What a new run is made of; its jobs are created with it, all `queued`. */
+export interface NewRun {
+  projectId: number;
+  event: TriggerEvent;
+  branch: string;
+  commit: string;
+  baseBranch?: string | null;
+  inputs?: Record<string, string>;
+  changedFiles?: string[] | null;
+  plan: Plan;
+  triggeredBy: string;
+  parentRunId?: number | null;
+  /** For a run that cannot start (e.g. an invalid pipeline): created finished with this status. */
+  status?: Status;
+  reason?: string | null;
+}
+
+function toRun(r: Selectable<RunsTable>): Run {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    number: r.number,
+    event: r.event as TriggerEvent,
+    branch: r.branch,
+    commit: r.commit_sha,
+    baseBranch: r.base_branch,
+    inputs: fromJson(r.inputs, {}),
+    changedFiles: fromJson(r.changed_files, null),
+    status: r.status as Status,
+    reason: r.reason,
+    pipelineName: r.pipeline_name,
+    plan: fromJson(r.plan, { name: "", env: {}, jobs: [], gates: {} }),
+    triggeredBy: r.triggered_by,
+    parentRunId: r.parent_run_id,
+    gateResults: fromJson(r.gate_results, null),
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** Filters and paging of run listings (newest first; `before` is an id cursor). */
+export interface RunQuery {
+  projectId?: number;
+  status?: Status;
+  branch?: string;
+  limit?: number;
+  before?: number;
+}
+
+/** Persistence of runs; creating a run creates its jobs in the same transaction. */
+export class RunsRepo {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates a run numbered after the project's last, with one `queued` job per plan job. */
+  async create(input: NewRun): Promise<Run> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const last = await trx
+            .selectFrom("runs")
+            .select((eb) => eb.fn.max("number").as("n"))
+            .where("project_id", "=", input.projectId)
+            .executeTakeFirst();
+          const now = this.clock.now();
+          const finished = input.status && input.status !== "queued";
+          const row = await trx
+            .insertInto("runs")
+            .values({
+              project_id: input.projectId,
+              number: Number(last?.n ?? 0) + 1,
+              event: input.event,
+              branch: input.branch,
+              commit_sha: input.commit,
+              base_branch: input.baseBranch ?? null,
+              inputs: JSON.stringify(input.inputs ?? {}),
+              changed_files: input.changedFiles ? JSON.stringify(input.changedFiles) : null,
+              status: input.status ?? "queued",
+              reason: input.reason ?? null,
+              pipeline_name: input.plan.name,
+              plan: JSON.stringify(input.plan),
+              triggered_by: input.triggeredBy,
+              parent_run_id: input.parentRunId ?? null,
+              gate_results: null,
+              created_at: now,
+              started_at: null,
+              finished_at: finished ? now : null,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          if (input.plan.jobs.length > 0 && !finished) {
+            await trx
+              .insertInto("jobs")
+              .values(input.plan.jobs.map((j: PlanJob) => jobRow(row.id, j, now)))
+              .execute();
+          }
+          return toRun(row);
+        });
+      } catch (err) {
+        // Two runs of one project created at once on PostgreSQL: retry with the next number.
+        if (tries < 5 && /unique|duplicate/i.test(String(err))) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** The run with `id`, or NotFoundError. */
+  async get(id: number): Promise<Run> {
+    const row = await this.db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError("run", id);
+    return toRun(row);
+  }
+
+  /** Runs matching `q`, newest first. */
+  async list(q: RunQuery = {}): Promise<Run[]> {
+    let query = this.db
+      .selectFrom("runs")
+      .selectAll()
+      .orderBy("id", "desc")
+      .limit(Math.min(q.limit ?? 50, 500));
+    if (q.projectId !== undefined) query = query.where("project_id", "=", q.projectId);
+    if (q.status) query = query.where("status", "=", q.status);
+    if (q.branch) query = query.where("branch", "=", q.branch);
+    if (q.before !== undefined) query = query.where("id", "<", q.before);
+    return (await query.execute()).map(toRun);
+  }
+
+  /** Runs whose status is one of `statuses`, oldest first. */
+  async listByStatus(statuses: Status[]): Promise<Run[]> {
+    const rows = await this.db.selectFrom("runs").selectAll().where("status", "in", statuses).orderBy("id").execute();
+    return rows.map(toRun);
+  }
+
+  /**
+   * Moves a run to `status` only if it is currently in one of `from` (compare-and-set, so a
+   * cancel and a finishing scheduler cannot both win); sets start/finish times as the status
+   * implies. Returns whether it changed.
+   */
+  async transition(id: number, from: Status[], status: Status, reason: string | null = null): Promise<boolean> {
+    const now = this.clock.now();
+    const patch: Partial<Selectable<RunsTable>> = { status, reason };
+    if (status === "running") patch.started_at = now;
+    if (status === "queued") patch.finished_at = null;
+    if (status !== "running" && status !== "queued") patch.finished_at = now;
+    const res = await this.db
+      .updateTable("runs")
+      .set(patch)
+      .where("id", "=", id)
+      .where("status", "in", from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /** Stores the evaluated quality gates of a run. */
+  async setGateResults(id: number, results: unknown[]): Promise<void> {
+    await this.db
+      .updateTable("runs")
+      .set({ gate_results: JSON.stringify(results) })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** The newest finished run of a project on `branch` before `beforeId` with status success. */
+  async lastSuccessful(projectId: number, branch: string, beforeId: number): Promise<Run | undefined> {
+    const row = await this.db
+      .selectFrom("runs")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("branch", "=", branch)
+      .where("status", "=", "success")
+      .where("id", "<", beforeId)
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+}
+
+function jobRow(runId: number, j: PlanJob, now: number) {
+  return {
+    run_id: runId,
+    key: j.key,
+    name: j.name,
+    status: "queued",
+    reason: null,
+    attempt: 1,
+    spec: JSON.stringify(j),
+    exit_code: null,
+    created_at: now,
+    started_at: null,
+    finished_at: null,
+  };
+}

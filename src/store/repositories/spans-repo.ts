@@ -1,0 +1,113 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../schema.js";
+import { fromJson } from "./json.js";
+
+/** Span kinds as OTLP names them, lower-case. */
+export type SpanKind = "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";
+
+/** One span of a trace. Ids are lower-case hex; times are epoch ms, durations µs. */
+export interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  kind: SpanKind;
+  startAt: number;
+  durationUs: number;
+  error: boolean;
+  /** `peer.service` (or `server.address`) of a client span: the callee when its own span is missing. */
+  peerService: string | null;
+  attributes: Record<string, unknown>;
+}
+
+const CHUNK = 500;
+
+/** Persistence of trace spans; re-sent spans (same trace and span id) are stored once. */
+export class SpansRepo {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Stores spans in one transaction, ignoring ones already stored; returns how many were new. */
+  async insertMany(spans: Span[]): Promise<number> {
+    let added = 0;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < spans.length; i += CHUNK) {
+        const res = await trx
+          .insertInto("spans")
+          .values(
+            spans.slice(i, i + CHUNK).map((s) => ({
+              trace_id: s.traceId,
+              span_id: s.spanId,
+              parent_span_id: s.parentSpanId,
+              service: s.service,
+              name: s.name,
+              kind: s.kind,
+              start_at: s.startAt,
+              duration_us: s.durationUs,
+              error: s.error ? 1 : 0,
+              peer_service: s.peerService,
+              attributes: JSON.stringify(s.attributes),
+            })),
+          )
+          .onConflict((oc) => oc.columns(["trace_id", "span_id"]).doNothing())
+          .executeTakeFirst();
+        added += Number(res.numInsertedOrUpdatedRows ?? 0);
+      }
+    });
+    return added;
+  }
+
+  /** The spans of one trace, by start time. */
+  async trace(traceId: string): Promise<Span[]> {
+    const rows = await this.db
+      .selectFrom("spans")
+      .selectAll()
+      .where("trace_id", "=", traceId)
+      .orderBy("start_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(toSpan);
+  }
+
+  /** Spans that started in [from, to), without attributes (the graph's input); at most `limit`, newest kept. */
+  async window(from: number, to: number, limit = 200_000): Promise<Span[]> {
+    const rows = await this.db
+      .selectFrom("spans")
+      .select(["trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_at", "duration_us", "error"])
+      .select("peer_service")
+      .where("start_at", ">=", from)
+      .where("start_at", "<", to)
+      .orderBy("start_at", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toSpan({ ...r, attributes: "{}" }));
+  }
+}
+
+function toSpan(r: {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  service: string;
+  name: string;
+  kind: string;
+  start_at: number;
+  duration_us: number;
+  error: number;
+  peer_service: string | null;
+  attributes: string;
+}): Span {
+  return {
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    service: r.service,
+    name: r.name,
+    kind: r.kind as SpanKind,
+    startAt: r.start_at,
+    durationUs: r.duration_us,
+    error: r.error === 1,
+    peerService: r.peer_service,
+    attributes: fromJson<Record<string, unknown>>(r.attributes, {}),
+  };
+}

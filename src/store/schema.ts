@@ -1,0 +1,340 @@
+/**
+ * Table types of pitcrew's database, as Kysely sees them. Timestamps are epoch ms (integers),
+ * booleans are 0/1 integers and structured values are JSON text, so the same schema works on
+ * SQLite and PostgreSQL unchanged.
+ */
+import type { Generated } from "kysely";
+
+/** A repository pitcrew builds. */
+export interface ProjectsTable {
+  id: Generated<number>;
+  name: string;
+  repo_url: string;
+  default_branch: string;
+  pipeline_path: string;
+  /** 1 = run every job under the sandbox executor. */
+  sandbox: number;
+  /** Secret for HMAC-signed webhooks (plain; compared in constant time). */
+  webhook_secret: string | null;
+  /** Interval of polling the repository for new commits; 0 disables polling. */
+  poll_interval_ms: number;
+  /** JSON `{ [branch]: sha }` of the last commits seen, for polling. */
+  branch_heads: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A secret of a project, encrypted at rest. */
+export interface SecretsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  /** base64 of iv|tag|ciphertext (AES-256-GCM). */
+  value_enc: string;
+  created_at: number;
+}
+
+/** One execution of a pipeline for a trigger. */
+export interface RunsTable {
+  id: Generated<number>;
+  project_id: number;
+  /** Sequential number within the project. */
+  number: number;
+  event: string;
+  branch: string;
+  commit_sha: string;
+  base_branch: string | null;
+  /** JSON of manual inputs. */
+  inputs: string;
+  /** JSON of changed files, or null when unknown. */
+  changed_files: string | null;
+  status: string;
+  reason: string | null;
+  pipeline_name: string;
+  /** JSON of the compiled Plan. */
+  plan: string;
+  triggered_by: string;
+  /** For re-runs: the run this one repeats. */
+  parent_run_id: number | null;
+  /** JSON of the gate results, once evaluated. */
+  gate_results: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** One plan job of a run (one matrix combination), possibly attempted several times. */
+export interface JobsTable {
+  id: Generated<number>;
+  run_id: number;
+  key: string;
+  name: string;
+  status: string;
+  reason: string | null;
+  attempt: number;
+  /** JSON of the PlanJob. */
+  spec: string;
+  exit_code: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** One step of a job attempt. */
+export interface StepsTable {
+  id: Generated<number>;
+  job_id: number;
+  attempt: number;
+  idx: number;
+  name: string;
+  status: string;
+  exit_code: number | null;
+  reason: string | null;
+  /** Process group id while running (to reap orphans after a crash). */
+  pid: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** A line of a job's output (masked). */
+export interface LogLinesTable {
+  id: Generated<number>;
+  job_id: number;
+  attempt: number;
+  step_idx: number;
+  seq: number;
+  stream: string;
+  line: string;
+  at: number;
+}
+
+/** A file stored as an artifact of a run. */
+export interface ArtifactsTable {
+  id: Generated<number>;
+  run_id: number;
+  job_id: number;
+  path: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
+/** A parsed test case result. */
+export interface TestResultsTable {
+  id: Generated<number>;
+  run_id: number;
+  job_id: number;
+  suite: string;
+  classname: string;
+  name: string;
+  file: string | null;
+  status: string;
+  duration_ms: number;
+  message: string | null;
+}
+
+/** Line/branch coverage of one file in one run. */
+export interface CoverageFilesTable {
+  id: Generated<number>;
+  run_id: number;
+  job_id: number;
+  file: string;
+  lines_total: number;
+  lines_covered: number;
+  branches_total: number;
+  branches_covered: number;
+}
+
+/** The domain event log (DESIGN.md §1). */
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  /** What the event is about, e.g. `run:42`, `project:3`. */
+  subject: string;
+  /** JSON payload. */
+  data: string;
+  at: number;
+}
+
+/** API tokens (only their SHA-256 is stored). */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Work items of the persisted in-process queue. */
+export interface QueueItemsTable {
+  id: Generated<number>;
+  queue: string;
+  /** Optional idempotency key: enqueueing the same key twice keeps one item. */
+  dedupe_key: string | null;
+  /** JSON payload. */
+  payload: string;
+  /** JSON array of labels a worker must have. */
+  labels: string;
+  status: string;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  max_attempts: number;
+  run_after: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+/** A log record of a watched service (ingested over HTTP/OTLP or tailed from a file). */
+export interface LogRecordsTable {
+  id: Generated<number>;
+  at: number;
+  service: string;
+  /** trace | debug | info | warn | error | fatal (or another lower-case word the source used). */
+  level: string;
+  message: string;
+  trace_id: string | null;
+  span_id: string | null;
+  /** JSON object of the other fields. */
+  attributes: string;
+  /** http | otlp | file */
+  source: string;
+}
+
+/** One span of a distributed trace (OTLP). */
+export interface SpansTable {
+  id: Generated<number>;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  service: string;
+  name: string;
+  /** internal | server | client | producer | consumer | unspecified */
+  kind: string;
+  start_at: number;
+  duration_us: number;
+  /** 1 when the span's status is an error. */
+  error: number;
+  /** `peer.service` or `server.address` of a client span, when set. */
+  peer_service: string | null;
+  /** JSON object of span attributes. */
+  attributes: string;
+}
+
+/** An incident: signals of one underlying problem, with a lifecycle (see incidents/incident-lifecycle.ts). */
+export interface IncidentsTable {
+  id: Generated<number>;
+  status: string;
+  title: string;
+  service: string;
+  /** JSON array of every service a signal named. */
+  services: string;
+  severity: string;
+  /** Bumped by every change; transitions compare-and-set on it. */
+  version: number;
+  opened_at: number;
+  last_signal_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  updated_at: number;
+}
+
+/** An alert or anomaly grouped into an incident. */
+export interface IncidentSignalsTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** alert | anomaly */
+  kind: string;
+  /** Alert fingerprint or series key. */
+  key: string;
+  service: string;
+  /** firing | resolved */
+  status: string;
+  /** JSON of the signal's event data. */
+  data: string;
+  at: number;
+}
+
+/** What happened to an incident, in order. */
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incident_id: number;
+  type: string;
+  data: string;
+  /** The domain event this entry came from (unique: an event is applied once). */
+  event_id: number | null;
+  at: number;
+}
+
+/** One incident's heal: a persisted state machine (see heal/heal-machine.ts). */
+export interface HealsTable {
+  id: Generated<number>;
+  incident_id: number;
+  service: string;
+  state: string;
+  /** suggest | pr | merge | deploy */
+  policy: string;
+  /** The diagnosis' leading hypothesis kind, once diagnosed. */
+  kind: string | null;
+  /** Repair attempts started. */
+  attempts: number;
+  /** Bumped by every transition; transitions compare-and-set on it. */
+  version: number;
+  /** JSON object: what the actions recorded (diagnosis summary, PR, release, rollout ids). */
+  data: string;
+  /** Why it escalated or failed. */
+  reason: string | null;
+  detected_at: number;
+  state_since: number;
+  resolved_at: number | null;
+  /** Alert to verified-healthy, for resolved heals. */
+  mttr_ms: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every transition of a heal, in order. */
+export interface HealTimelineTable {
+  id: Generated<number>;
+  heal_id: number;
+  from_state: string | null;
+  to_state: string;
+  note: string;
+  data: string;
+  at: number;
+}
+
+/** The whole database. */
+export interface DB {
+  projects: ProjectsTable;
+  secrets: SecretsTable;
+  runs: RunsTable;
+  jobs: JobsTable;
+  steps: StepsTable;
+  log_lines: LogLinesTable;
+  artifacts: ArtifactsTable;
+  test_results: TestResultsTable;
+  coverage_files: CoverageFilesTable;
+  events: EventsTable;
+  api_tokens: ApiTokensTable;
+  queue_items: QueueItemsTable;
+  settings: SettingsTable;
+  log_records: LogRecordsTable;
+  spans: SpansTable;
+  incidents: IncidentsTable;
+  incident_signals: IncidentSignalsTable;
+  incident_timeline: IncidentTimelineTable;
+  heals: HealsTable;
+  heal_timeline: HealTimelineTable;
+}

@@ -1,0 +1,73 @@
+import type { Clock } from "../common/clock.js";
+import type { SecretBox } from "../common/secret-box.js";
+import type { Database } from "./database.js";
+import { AlertsRepo } from "./repositories/alerts-repo.js";
+import { ArtifactsRepo } from "./repositories/artifacts-repo.js";
+import { EventsRepo } from "./repositories/events-repo.js";
+import { HealsRepo } from "./repositories/heals-repo.js";
+import { IncidentsRepo } from "./repositories/incidents-repo.js";
+import { JobsRepo } from "./repositories/jobs-repo.js";
+import { LogRecordsRepo } from "./repositories/log-records-repo.js";
+import { LogsRepo } from "./repositories/logs-repo.js";
+import { ProjectsRepo } from "./repositories/projects-repo.js";
+import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
+import { ReportsRepo } from "./repositories/reports-repo.js";
+import { RunsRepo } from "./repositories/runs-repo.js";
+import { SecretsRepo } from "./repositories/secrets-repo.js";
+import { SeriesRepo } from "./repositories/series-repo.js";
+import { ServicesRepo } from "./repositories/services-repo.js";
+import { SettingsRepo } from "./repositories/settings-repo.js";
+import { SpansRepo } from "./repositories/spans-repo.js";
+import { StepsRepo } from "./repositories/steps-repo.js";
+import { TokensRepo } from "./repositories/tokens-repo.js";
+
+/** Every repository over one database: what domains receive instead of raw SQL access. */
+export interface Store {
+  database: Database;
+  projects: ProjectsRepo;
+  runs: RunsRepo;
+  jobs: JobsRepo;
+  steps: StepsRepo;
+  logs: LogsRepo;
+  events: EventsRepo;
+  tokens: TokensRepo;
+  artifacts: ArtifactsRepo;
+  reports: ReportsRepo;
+  secrets: SecretsRepo;
+  settings: SettingsRepo;
+  logRecords: LogRecordsRepo;
+  spans: SpansRepo;
+  incidents: IncidentsRepo;
+  pullRequests: PullRequestsRepo;
+  services: ServicesRepo;
+  series: SeriesRepo;
+  alerts: AlertsRepo;
+  heals: HealsRepo;
+}
+
+/** Builds the repositories over an open, migrated database. */
+export function createStore(database: Database, clock: Clock, box: SecretBox): Store {
+  const db = database.db;
+  return {
+    database,
+    projects: new ProjectsRepo(db, clock),
+    runs: new RunsRepo(db, clock),
+    jobs: new JobsRepo(db, clock),
+    steps: new StepsRepo(db, clock),
+    logs: new LogsRepo(db),
+    events: new EventsRepo(db),
+    tokens: new TokensRepo(db, clock),
+    artifacts: new ArtifactsRepo(db),
+    reports: new ReportsRepo(db),
+    secrets: new SecretsRepo(db, clock, box),
+    settings: new SettingsRepo(db),
+    logRecords: new LogRecordsRepo(db, database.sqlite),
+    spans: new SpansRepo(db),
+    incidents: new IncidentsRepo(db),
+    pullRequests: new PullRequestsRepo(db),
+    services: new ServicesRepo(db),
+    series: new SeriesRepo(db),
+    alerts: new AlertsRepo(db),
+    heals: new HealsRepo(db),
+  };
+}

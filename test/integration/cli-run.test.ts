@@ -1,0 +1,67 @@
+/**
+ * `pitcrew run` as a user runs it (the built CLI in a child process): a matrix × needs pipeline
+ * with a cache (hit on the second run), a JUnit report, artifacts and a failing coverage gate.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/pitcrew.js");
+
+function pitcrew(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, PITCREW_DATA_DIR: dataDir, NO_COLOR: "1" } },
+      (err, stdout, stderr) => res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () => {
+  it("runs examples/coverage-gate: cache hit on the second run, reports, artifact, failing gate", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
+    const first = await pitcrew(["run", "examples/coverage-gate"], dataDir);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/lint\s+✔ success/);
+    expect(first.stdout).toMatch(/test \(flags: --no-warnings\)\s+✔ success/);
+    expect(first.stdout).toContain("cache miss");
+    expect(first.stdout).toMatch(/reports: 1 test case\(s\)/);
+    expect(first.stdout).toContain("1 artifact(s) stored");
+    expect(first.stdout).toMatch(/✖ coverage_min: line coverage [\d.]+% is below the minimum 90%/);
+    expect(first.stdout).toMatch(/Run #1 ✖ failure .*quality gate coverage_min failed/);
+
+    const second = await pitcrew(["run", "examples/coverage-gate", "--json"], dataDir);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("cache exact hit");
+    const report = JSON.parse(second.stdout);
+    expect(report.run).toMatchObject({ number: 2, status: "failure" });
+    expect(report.jobs.map((j: { key: string }) => j.key)).toEqual([
+      "lint",
+      "test (flags: --no-deprecation)",
+      "test (flags: --no-warnings)",
+      "package",
+    ]);
+    expect(report.gates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ gate: "coverage_min", passed: false }),
+        expect.objectContaining({ gate: "tests_pass_rate", passed: true }),
+      ]),
+    );
+    expect(report.artifacts).toEqual([expect.objectContaining({ path: "dist/prices.tgz" })]);
+  }, 60_000);
+
+  it("runs the passing example and prints lint diagnostics for a broken pipeline", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
+    const ok = await pitcrew(["run", "examples/hello-ci", "-q"], dataDir);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Run #1 ✔ success/);
+    const lint = await pitcrew(["lint", "test/fixtures/pipelines/cyclic.yaml", "--json"], dataDir);
+    expect(lint.code).toBe(1);
+    expect(JSON.parse(lint.stdout).diagnostics).toEqual([expect.objectContaining({ code: "cyclic-needs", line: 3 })]);
+  }, 60_000);
+});

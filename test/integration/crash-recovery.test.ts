@@ -1,0 +1,116 @@
+/**
+ * Crash safety with a real process kill: `kill -9` of a server while a job runs; after a restart
+ * the run is not left running, the job fails with reason `server-restart`, the orphaned step
+ * process is killed, and every log line the API showed before the kill is still there.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createRepo } from "../support/git-repo.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+  let out = "";
+  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
+    env: { ...process.env, PITCREW_DATA_DIR: dataDir, PITCREW_LOG_LEVEL: "warn", NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return { child, output: () => out };
+}
+
+async function until<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js")))("kill -9 of the server", () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  });
+
+  it("restarts cleanly: no run stays running, logs written before the kill are kept", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-crash-"));
+    const marker = join(dataDir, "..", `pitcrew-crash-pid-${Date.now()}`);
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": `jobs:\n  long:\n    steps:\n      - run: echo $$ > ${marker}; for i in $(seq 1 400); do echo "line $i"; sleep 0.02; done; sleep 60\n`,
+    });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = startServer(dataDir, port);
+    children.push(first.child);
+    const token = await until(
+      async () => /(pcr_[A-Za-z0-9_-]+)/.exec(first.output())?.[1],
+      20_000,
+      "the bootstrap token",
+    );
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    expect((await api("POST", "/api/projects", { name: "crash", repoUrl: repo })).status).toBe(201);
+    const run = (await (await api("POST", "/api/projects/crash/runs", {})).json()) as { id: number };
+    const countLines = async () => {
+      const body = (await (await api("GET", `/api/runs/${run.id}/logs`)).json()) as {
+        jobs: { lines: { line: string }[] }[];
+      };
+      return body.jobs.flatMap((j) => j.lines).filter((l) => l.line.startsWith("line ")).length;
+    };
+    const seenBeforeKill = await until(
+      async () => {
+        const n = await countLines();
+        return n >= 50 ? n : undefined;
+      },
+      30_000,
+      "50 log lines",
+    );
+    const stepPid = Number(readFileSync(marker, "utf8"));
+    first.child.kill("SIGKILL");
+    await new Promise((r) => first.child.once("exit", r));
+    expect(alive(stepPid)).toBe(true);
+
+    const second = startServer(dataDir, port);
+    children.push(second.child);
+    await until(async () => (await fetch(`${base}/healthz`)).ok, 20_000, "the restarted server");
+    const after = (await (await api("GET", `/api/runs/${run.id}`)).json()) as {
+      status: string;
+      jobs: { status: string; reason: string }[];
+    };
+    expect(after.status).toBe("failure");
+    expect(after.jobs[0]).toMatchObject({ status: "failure", reason: "server-restart" });
+    expect(await countLines()).toBeGreaterThanOrEqual(seenBeforeKill);
+    await until(async () => !alive(stepPid), 20_000, "the orphaned step to be killed");
+    expect(second.output()).not.toMatch(/pcr_/);
+  }, 90_000);
+});

@@ -1,0 +1,128 @@
+import { createServer, type Server } from "node:http";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rerunRun, triggerRun } from "../../src/runner/index.js";
+import { createRepo } from "../support/git-repo.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+describe("CI engine", () => {
+  let t: TestApp;
+  let n = 0;
+  beforeAll(async () => {
+    t = await startTestApp({ concurrency: 3 });
+  });
+  afterAll(async () => t?.dispose());
+
+  async function runPipeline(yaml: string) {
+    const repo = createRepo({ ".pitcrew/pipeline.yaml": yaml });
+    const project = await t.app.store.projects.create({ name: `p${++n}`, repoUrl: repo });
+    const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
+    const status = await t.waitForRun(res.run!.id);
+    const jobs = await t.app.store.jobs.listForRun(res.run!.id);
+    return { runId: res.run!.id, status, jobs: Object.fromEntries(jobs.map((j) => [j.key, j])) };
+  }
+
+  it("retries a failing job with backoff until it passes", async () => {
+    const counter = join(mkdtempSync(join(tmpdir(), "pitcrew-retry-")), "count");
+    const r = await runPipeline(`jobs:
+  flaky:
+    retries: { count: 2, backoff: 100ms }
+    steps:
+      - run: echo x >> ${counter}; test "$(wc -l < ${counter})" -ge 3
+`);
+    expect(r.status).toBe("success");
+    expect(r.jobs.flaky).toMatchObject({ status: "success", attempt: 3 });
+    const events = await t.app.events.list({ subjectPrefix: `run:${r.runId}`, type: "job.retrying" });
+    expect(events.map((e) => e.data.delayMs)).toEqual([100, 200]);
+  });
+
+  it("applies needs, conditions, continue-on-error and job timeouts", async () => {
+    const r = await runPipeline(`jobs:
+  broken:
+    steps: [{ run: "exit 3" }]
+  soft:
+    continue-on-error: true
+    steps: [{ run: "exit 1" }]
+  after-broken:
+    needs: broken
+    steps: [{ run: "true" }]
+  on-failure:
+    needs: broken
+    if: failure()
+    steps: [{ run: "echo cleaning up" }]
+  after-soft:
+    needs: soft
+    steps: [{ run: "true" }]
+  slow:
+    timeout: 1s
+    steps: [{ run: "sleep 20" }]
+`);
+    expect(r.status).toBe("failure");
+    expect(r.jobs.broken).toMatchObject({ status: "failure", exitCode: 3 });
+    expect(r.jobs["after-broken"]).toMatchObject({ status: "skipped", reason: "a needed job failed" });
+    expect(r.jobs["on-failure"]?.status).toBe("success");
+    expect(r.jobs["after-soft"]?.status).toBe("success");
+    expect(r.jobs.slow?.status).toBe("failure");
+    expect(r.jobs.slow?.reason).toMatch(/timed out/);
+  });
+
+  it("re-runs only the failed jobs of a run, in place", async () => {
+    const flag = join(mkdtempSync(join(tmpdir(), "pitcrew-rerun-")), "ok");
+    const r = await runPipeline(`jobs:
+  good:
+    steps: [{ run: "true" }]
+  bad:
+    steps: [{ run: "test -f ${flag}" }]
+  after:
+    needs: bad
+    steps: [{ run: "true" }]
+`);
+    expect(r.status).toBe("failure");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(flag, "now it passes");
+    await rerunRun(t.app.runner, r.runId, { failedOnly: true, by: "test" });
+    expect(await t.waitForRun(r.runId)).toBe("success");
+    const jobs = Object.fromEntries((await t.app.store.jobs.listForRun(r.runId)).map((j) => [j.key, j]));
+    expect(jobs.good?.attempt).toBe(1);
+    expect(jobs.bad).toMatchObject({ status: "success", attempt: 2 });
+    expect(jobs.after).toMatchObject({ status: "success", attempt: 2 });
+  });
+
+  describe("sandboxed jobs", () => {
+    let server: Server;
+    let port = 0;
+    beforeAll(async () => {
+      server = createServer((_q, s) => s.end("reachable"));
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it("cannot reach a loopback server or write outside the workspace unless granted", async () => {
+      if (!t.app.runner.executors.sandbox) throw new Error("bubblewrap is required for this test");
+      const outside = mkdtempSync(join(tmpdir(), "pitcrew-outside-"));
+      const r = await runPipeline(`jobs:
+  no-net:
+    sandbox: true
+    steps: [{ run: "exec 3<>/dev/tcp/127.0.0.1/${port}" }]
+  no-write:
+    sandbox: true
+    steps: [{ run: "touch ${outside}/escaped" }]
+  writes-inside:
+    sandbox: true
+    steps: [{ run: "touch inside && test -f inside" }]
+  with-net:
+    sandbox: { network: true }
+    steps: [{ run: "exec 3<>/dev/tcp/127.0.0.1/${port}" }]
+`);
+      expect(r.jobs["no-net"]?.status).toBe("failure");
+      expect(r.jobs["no-write"]?.status).toBe("failure");
+      expect(r.jobs["writes-inside"]?.status).toBe("success");
+      expect(r.jobs["with-net"]?.status).toBe("success");
+      const { existsSync } = await import("node:fs");
+      expect(existsSync(join(outside, "escaped"))).toBe(false);
+    });
+  });
+});
