@@ -7,3 +7,5 @@ export { JOBS_QUEUE, type JobTicket, type RunnerDeps } from "./engine/runner-dep
 export { advanceRun } from "./engine/scheduler.js";
 export { type TriggerRequest, type TriggerResult, triggerRun } from "./engine/trigger.js";
 export type { Executor, StepInvocation, StepOutcome } from "./executor.js";
+export { checkout, ensureMirror, resolveRef } from "./checkout.js";
+export { git } from "./git.js";

@@ -11,3 +11,5 @@ export type { NewRun, Run, RunQuery } from "./repositories/runs-repo.js";
 export type { Step } from "./repositories/steps-repo.js";
 export { hashToken, ROLES, type Role, type TokenInfo } from "./repositories/tokens-repo.js";
 export { createStore, type Store } from "./store.js";
+export type { Release, ReleaseRunSpec, ReleaseStatusName } from "./repositories/releases-repo.js";
+export type { Rollout, RolloutStepRecord } from "./repositories/rollouts-repo.js";

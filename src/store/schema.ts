@@ -315,6 +315,62 @@ export interface HealTimelineTable {
   at: number;
 }
 
+/** A release: a commit of a project (from a pipeline run) with what to run, in one environment. */
+export interface ReleasesTable {
+  id: Generated<number>;
+  project: string;
+  environment: string;
+  run_id: number | null;
+  commit_sha: string;
+  /** pending | live | superseded | failed | rolled_back */
+  status: string;
+  /** JSON: command, env, cwd, replicas, health (the deploy target's ReleaseSpec without id). */
+  spec: string;
+  /** JSON array of the replica process ids last started (cleaned up after a crash of pitcrew). */
+  pids: string;
+  triggered_by: string;
+  reason: string;
+  created_at: number;
+  live_at: number | null;
+  ended_at: number | null;
+}
+
+/** A rollout: one release going live by a strategy (a persisted state machine, deploy/rollout-machine.ts). */
+export interface RolloutsTable {
+  id: Generated<number>;
+  project: string;
+  environment: string;
+  release_id: number;
+  /** The release live before this one, if any. */
+  baseline_release_id: number | null;
+  /** canary | blueGreen | rolling | recreate */
+  kind: string;
+  /** JSON: the strategy as configured. */
+  strategy: string;
+  state: string;
+  /** Index of the step in progress. */
+  step: number;
+  /** Share of traffic on the new release, in percent. */
+  weight: number;
+  message: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One step of a rollout, with its result (analysis measurements, pause deadline, …). */
+export interface RolloutStepsTable {
+  id: Generated<number>;
+  rollout_id: number;
+  idx: number;
+  kind: string;
+  /** running | waiting | passed | failed | skipped */
+  status: string;
+  detail: string;
+  started_at: number;
+  finished_at: number | null;
+}
+
 /** The whole database. */
 export interface DB {
   projects: ProjectsTable;
@@ -337,4 +393,7 @@ export interface DB {
   incident_timeline: IncidentTimelineTable;
   heals: HealsTable;
   heal_timeline: HealTimelineTable;
+  releases: ReleasesTable;
+  rollouts: RolloutsTable;
+  rollout_steps: RolloutStepsTable;
 }

@@ -11,7 +11,9 @@ import { LogRecordsRepo } from "./repositories/log-records-repo.js";
 import { LogsRepo } from "./repositories/logs-repo.js";
 import { ProjectsRepo } from "./repositories/projects-repo.js";
 import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
+import { ReleasesRepo } from "./repositories/releases-repo.js";
 import { ReportsRepo } from "./repositories/reports-repo.js";
+import { RolloutsRepo } from "./repositories/rollouts-repo.js";
 import { RunsRepo } from "./repositories/runs-repo.js";
 import { SecretsRepo } from "./repositories/secrets-repo.js";
 import { SeriesRepo } from "./repositories/series-repo.js";
@@ -43,6 +45,8 @@ export interface Store {
   series: SeriesRepo;
   alerts: AlertsRepo;
   heals: HealsRepo;
+  releases: ReleasesRepo;
+  rollouts: RolloutsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -69,5 +73,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     series: new SeriesRepo(db),
     alerts: new AlertsRepo(db),
     heals: new HealsRepo(db),
+    releases: new ReleasesRepo(db),
+    rollouts: new RolloutsRepo(db),
   };
 }

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 
-const duration = z
+/** A duration: seconds as a number, or text like `500ms`, `30s`, `5m`, `1h30m`; parsed to milliseconds. */
+export const durationSchema = z
   .union([z.number().nonnegative(), z.string().regex(/^(\d+(ms|s|m|h))+$/, "expected a duration like 500ms, 30s, 5m")])
   .transform((v) => (typeof v === "number" ? v * 1000 : parseDuration(v)));
 
@@ -25,7 +26,7 @@ const projectSchema = z
     branch: z.string().default("main"),
     pipeline: z.string().default(".pitcrew/pipeline.yaml"),
     sandbox: z.boolean().default(false),
-    poll: duration.default(0),
+    poll: durationSchema.default(0),
     webhook_secret: z.string().optional(),
   })
   .strict();
@@ -35,7 +36,7 @@ const serviceSchema = z
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, . _ - (max 64)"),
     environment: z.string().min(1).max(64).default("production"),
     metrics_url: z.url({ protocol: /^https?$/ }).optional(),
-    scrape_interval: duration.default(15_000),
+    scrape_interval: durationSchema.default(15_000),
     log_source: z.string().max(1024).optional(),
     repository: z.string().max(1024).optional(),
     path: z.string().max(1024).optional(),
@@ -74,6 +75,26 @@ const forgeSchema = z
   })
   .default({ driver: "local" });
 
+/** Where releases run (docs/deploy.md): router, replica count, strategy and promotion rule. */
+const environmentSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "lowercase letters, digits, - (max 32)"),
+    /** Traffic router: the built-in weighted proxy (default) or a real nginx. */
+    router: z.enum(["builtin", "nginx"]).default("builtin"),
+    /** Replicas of every release here (default: the release's deploy.yaml). */
+    replicas: z.number().int().min(1).max(32).optional(),
+    /** Strategy YAML (canary | blueGreen | rolling | recreate); a release's deploy.yaml overrides it. */
+    strategy: z.unknown().optional(),
+    /** Only deploy a commit here after it was live and healthy in `from` for `healthy_for`. */
+    promotion: z
+      .object({ from: z.string().min(1), healthy_for: durationSchema.default(0) })
+      .strict()
+      .optional(),
+    /** After a rollout, a re-firing or new critical alert within this window rolls it back. */
+    watch: durationSchema.default(300_000),
+  })
+  .strict();
+
 const healPolicy = z.enum(["suggest", "pr", "merge", "deploy"]);
 
 /** The healing loop (docs/healing.md): how far automation goes, attempt budget, timeouts. */
@@ -87,11 +108,11 @@ const healSchema = z
     /** Repair attempts per incident before it escalates. */
     max_attempts: z.number().int().min(1).max(10).default(3),
     /** Longest time in one state before the heal escalates. */
-    state_timeout: duration.default(900_000),
+    state_timeout: durationSchema.default(900_000),
     /** How often active heals are advanced. */
-    poll: duration.default(1_000),
+    poll: durationSchema.default(1_000),
     /** How long a shipped fix is watched before the incident counts as healed. */
-    verify_window: duration.default(30_000),
+    verify_window: durationSchema.default(30_000),
   })
   .strict()
   .default({
@@ -125,7 +146,7 @@ export const configSchema = z
       .object({
         driver: z.enum(["memory"]).default("memory"),
         concurrency: z.number().int().min(1).max(64).default(2),
-        lease: duration.default(30_000),
+        lease: durationSchema.default(30_000),
       })
       .strict()
       .default({ driver: "memory", concurrency: 2, lease: 30_000 }),
@@ -139,7 +160,7 @@ export const configSchema = z
     runner: z
       .object({
         labels: z.array(z.string()).default(["linux", "local"]),
-        kill_grace: duration.default(5_000),
+        kill_grace: durationSchema.default(5_000),
         keep_workspaces: z.boolean().default(false),
         orphaned_jobs: z.enum(["fail", "retry"]).default("fail"),
       })
@@ -154,9 +175,9 @@ export const configSchema = z
         /** HMAC secret for signed log/trace ingest (X-Pitcrew-Signature), besides operator tokens. */
         ingest_secret: z.string().min(16).optional(),
         anomaly_threshold: z.number().min(0).max(1).default(0.9),
-        incident_window: duration.default(600_000),
+        incident_window: durationSchema.default(600_000),
         /** How often each service's golden signals are queried and fed to the anomaly detectors. */
-        anomaly_interval: duration.default(15_000),
+        anomaly_interval: durationSchema.default(15_000),
         /** Detector memory in samples (reference windows; the first this many samples only train). */
         anomaly_window: z.number().int().min(32).max(100_000).default(720),
         /** Queries scored per service (`{{service}}` is replaced by its name); defaults: errors, p99, traffic. */
@@ -166,7 +187,7 @@ export const configSchema = z
           )
           .optional(),
         /** Log time a service is watched before a never-seen log template counts as news. */
-        log_warmup: duration.default(300_000),
+        log_warmup: durationSchema.default(300_000),
       })
       .strict()
       .default({
@@ -181,8 +202,8 @@ export const configSchema = z
     services: z.array(serviceSchema).default([]),
     metrics: z
       .object({
-        retention: duration.default(7 * 86_400_000),
-        downsample_after: duration.default(86_400_000),
+        retention: durationSchema.default(7 * 86_400_000),
+        downsample_after: durationSchema.default(86_400_000),
         max_series_per_target: z.number().int().positive().default(10_000),
         /** Query a real Prometheus instead of the built-in TSDB (e.g. http://127.0.0.1:9090). */
         prometheus_url: z.url({ protocol: /^https?$/ }).optional(),
@@ -193,13 +214,22 @@ export const configSchema = z
       .object({
         /** Prometheus rule files evaluated by pitcrew (relative to the config file). */
         rule_files: z.array(z.string().min(1)).default([]),
-        evaluation_interval: duration.default(60_000),
+        evaluation_interval: durationSchema.default(60_000),
         /** HMAC secret for the Alertmanager webhook (X-Pitcrew-Signature), besides operator tokens. */
         webhook_secret: z.string().min(16).optional(),
       })
       .strict()
       .default({ rule_files: [], evaluation_interval: 60_000 }),
     heal: healSchema,
+    environments: z
+      .array(environmentSchema)
+      .default([{ name: "production", router: "builtin", watch: 300_000 }])
+      .refine((list) => new Set(list.map((e) => e.name)).size === list.length, {
+        message: "environment names must be unique",
+      })
+      .refine((list) => list.every((e) => !e.promotion || list.some((f) => f.name === e.promotion?.from)), {
+        message: "promotion.from must name another environment",
+      }),
   })
   .strict();
 
@@ -207,5 +237,7 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 /** A service declared in the config file. */
 export type ConfigService = z.output<typeof serviceSchema>;
+/** An environment declared in the config file. */
+export type ConfigEnvironment = z.output<typeof environmentSchema>;
 /** A project declared in the config file. */
 export type ConfigProject = z.output<typeof projectSchema>;

@@ -1,0 +1,42 @@
+/**
+ * A rollout is a persisted state machine; every transition is written before its side effect
+ * starts, so a crash of pitcrew leaves a row that says what may have been half done.
+ *
+ * ```
+ * progressing ──(pause without duration)──► paused ──(promote)──► progressing
+ * progressing ──(all steps done)──► succeeded
+ * progressing | paused ──(analysis fails, replicas fail, abort, rollback)──► rolling_back ──► rolled_back
+ * progressing | paused | rolling_back ──(pitcrew restarted)──► aborted   (traffic back on the baseline)
+ * progressing ──(cannot even start the release)──► failed
+ * ```
+ * A release follows: `pending` → `live` (rollout succeeded; the previous live one becomes
+ * `superseded`) | `failed` (never took traffic for good) | `rolled_back` (taken back out).
+ */
+
+/** States of a rollout. */
+export type RolloutState =
+  | "progressing"
+  | "paused"
+  | "rolling_back"
+  | "succeeded"
+  | "rolled_back"
+  | "aborted"
+  | "failed";
+
+/** States a rollout never leaves. */
+export const FINAL_ROLLOUT_STATES: readonly RolloutState[] = ["succeeded", "rolled_back", "aborted", "failed"];
+
+const NEXT: Record<RolloutState, readonly RolloutState[]> = {
+  progressing: ["paused", "succeeded", "rolling_back", "aborted", "failed"],
+  paused: ["progressing", "rolling_back", "aborted"],
+  rolling_back: ["rolled_back", "aborted"],
+  succeeded: [],
+  rolled_back: [],
+  aborted: [],
+  failed: [],
+};
+
+/** Whether the machine allows `from → to`. */
+export function canTransition(from: RolloutState, to: RolloutState): boolean {
+  return NEXT[from].includes(to);
+}

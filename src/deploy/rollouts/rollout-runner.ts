@@ -1,0 +1,354 @@
+/**
+ * Executes one rollout's compiled steps (strategies/strategy-spec.ts) against the deploy target
+ * and the environment's router, persisting the step index and each step's record before acting
+ * (states in rollout-machine.ts). While it runs, the new release's replicas are watched: a
+ * replica the target gives up on rolls the rollout back. A failed analysis, a failed health gate,
+ * `abort()` or a failure of any step roll back too: traffic returns to the baseline (restarted if
+ * a recreate or scale-down had already stopped it) before the new release is stopped.
+ */
+import type { Clock } from "../../common/clock.js";
+import { sleep } from "../../common/clock.js";
+import type { Logger } from "../../common/logger.js";
+import type { EventLog } from "../../events/index.js";
+import type { Release, Rollout, Store } from "../../store/index.js";
+import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
+import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
+import type { RolloutStep } from "../strategies/strategy-spec.js";
+import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
+import type { RolloutState } from "./rollout-machine.js";
+
+/** What a rollout runs against. */
+export interface RolloutRunnerDeps {
+  store: Store;
+  events: EventLog;
+  clock: Clock;
+  log: Logger;
+  target: DeployTarget;
+  router: TrafficRouter;
+  /** Listener key of the project in the environment (the preview listener adds `_preview`). */
+  routeKey: string;
+  /** Evaluates PromQL for analysis checks, when a metrics source is configured. */
+  query?: (promql: string) => Promise<number | undefined>;
+  /** SIGTERM-to-SIGKILL time when stopping replicas. */
+  drainMs: number;
+  /** What the baseline becomes when the rollout succeeds (`rolled_back` for a rollback). */
+  baselineEndsAs: "superseded" | "rolled_back";
+}
+
+/** A step that failed in a way that should roll the rollout back. */
+class RollbackNeeded extends Error {}
+
+/** Drives one rollout to a final state; `done` settles with it. */
+export class RolloutRunner {
+  readonly done: Promise<RolloutState>;
+  readonly #abort = new AbortController();
+  #approve: (() => void) | undefined;
+  #skipPause: (() => void) | undefined;
+  #baselineRunning: boolean;
+  #newHadTraffic = false;
+
+  constructor(
+    private readonly deps: RolloutRunnerDeps,
+    private readonly rollout: Rollout,
+    private readonly release: Release,
+    private readonly baseline: Release | undefined,
+    private readonly steps: RolloutStep[],
+  ) {
+    this.#baselineRunning = baseline !== undefined;
+    this.done = this.#run();
+  }
+
+  /** Approves a pause (an indefinite one, or skips a timed one); false when nothing waits. */
+  promote(): boolean {
+    const f = this.#approve ?? this.#skipPause;
+    if (!f) return false;
+    f();
+    return true;
+  }
+
+  /** Rolls the rollout back as soon as its current step can stop. */
+  abort(reason: string): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(new RollbackNeeded(reason));
+  }
+
+  async #run(): Promise<RolloutState> {
+    const { store, clock } = this.deps;
+    const health = setInterval(() => void this.#checkReplicas(), 500);
+    let i = this.rollout.step;
+    try {
+      for (; i < this.steps.length; i++) {
+        this.#signal.throwIfAborted();
+        const step = this.steps[i]!;
+        await store.rollouts.progress(this.rollout.id, { step: i, message: describe(step), at: clock.now() });
+        await this.#record(i, step, "running", {});
+        const detail = await this.#exec(step, i);
+        await this.#record(i, step, "passed", detail);
+      }
+      return await this.#succeed();
+    } catch (err) {
+      const reason = this.#signal.aborted ? errorText(this.#signal.reason) : errorText(err);
+      const step = this.steps[i];
+      if (step) await this.#record(i, step, "failed", { error: reason }).catch(() => {});
+      // a release that never started leaves the baseline serving as it was: nothing to roll back
+      const untouched = this.baseline === undefined || this.#baselineRunning;
+      if (step?.kind === "start" && !this.#signal.aborted && untouched) return this.#fail(reason);
+      return this.#rollBack(reason);
+    } finally {
+      clearInterval(health);
+    }
+  }
+
+  get #signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  async #exec(step: RolloutStep, idx: number): Promise<Record<string, unknown>> {
+    const { target, router, store, routeKey } = this.deps;
+    const id = String(this.release.id);
+    switch (step.kind) {
+      case "start": {
+        const status = await target.start({ id, ...this.release.spec });
+        await store.releases.setPids(
+          this.release.id,
+          status.replicas.flatMap((r) => (r.pid ? [r.pid] : [])),
+        );
+        if (step.preview) {
+          await router.setBackends(`${routeKey}_preview`, [
+            { releaseId: id, weight: 100, upstreams: readyUpstreams(status) },
+          ]);
+        }
+        return {
+          replicas: status.replicas.map((r) => r.address),
+          ...(step.preview ? { preview: router.url(`${routeKey}_preview`) } : {}),
+        };
+      }
+      case "stopBaseline":
+        await this.#stopBaseline();
+        return {};
+      case "setWeight":
+        await this.#route(step.weight);
+        return { weight: step.weight };
+      case "pause":
+        return this.#pause(step.durationMs, idx);
+      case "healthGate": {
+        const bad = await this.#unreadyReplicas();
+        if (bad.length) throw new RollbackNeeded(`health gate: replicas ${bad.join(", ")} of release ${id} not ready`);
+        return { ready: true };
+      }
+      case "analysis":
+        return this.#analyse(step, idx);
+      case "scaleDown":
+        if (step.delayMs > 0) await sleep(step.delayMs, this.#signal);
+        await this.#route(100, { dropBaseline: true });
+        await this.#stopBaseline();
+        return {};
+    }
+  }
+
+  async #route(weight: number, opts: { dropBaseline?: boolean } = {}): Promise<void> {
+    const { target, router, store, routeKey, clock } = this.deps;
+    const statuses = await target.status();
+    const upstreams = (r: Release) => {
+      const s = statuses.find((x) => x.releaseId === String(r.id));
+      return s ? readyUpstreams(s) : [];
+    };
+    const backends: Backend[] = [{ releaseId: String(this.release.id), weight, upstreams: upstreams(this.release) }];
+    if (this.baseline && this.#baselineRunning && !opts.dropBaseline) {
+      backends.push({ releaseId: String(this.baseline.id), weight: 100 - weight, upstreams: upstreams(this.baseline) });
+    } else if (weight !== 100) {
+      throw new RollbackNeeded(`cannot send ${100 - weight} % to a baseline that is not running`);
+    }
+    await router.setBackends(routeKey, backends);
+    if (weight > 0) this.#newHadTraffic = true;
+    await store.rollouts.progress(this.rollout.id, {
+      weight,
+      message: `${weight} % of traffic on the new release`,
+      at: clock.now(),
+    });
+    await this.deps.events.emit("rollout.weight", `rollout:${this.rollout.id}`, { weight, ...this.#subject() });
+  }
+
+  async #pause(durationMs: number | undefined, idx: number): Promise<Record<string, unknown>> {
+    const { clock } = this.deps;
+    if (durationMs !== undefined) {
+      await this.#record(idx, this.steps[idx]!, "waiting", { until: clock.now() + durationMs });
+      await new Promise<void>((resolve, reject) => {
+        this.#skipPause = resolve;
+        sleep(durationMs, this.#signal).then(resolve, reject);
+      }).finally(() => {
+        this.#skipPause = undefined;
+      });
+      return { waitedMs: durationMs };
+    }
+    return this.#waitForApproval(idx, "paused until promoted");
+  }
+
+  async #waitForApproval(idx: number, why: string): Promise<Record<string, unknown>> {
+    const { store, clock, events } = this.deps;
+    if (!(await store.rollouts.transition(this.rollout.id, "paused", why, clock.now()))) {
+      throw new RollbackNeeded("the rollout changed state while pausing");
+    }
+    await this.#record(idx, this.steps[idx]!, "waiting", { why });
+    await events.emit("rollout.paused", `rollout:${this.rollout.id}`, { why, ...this.#subject() });
+    await new Promise<void>((resolve, reject) => {
+      this.#approve = resolve;
+      const onAbort = () => reject(this.#signal.reason);
+      if (this.#signal.aborted) return onAbort();
+      this.#signal.addEventListener("abort", onAbort, { once: true });
+    }).finally(() => {
+      this.#approve = undefined;
+    });
+    await store.rollouts.transition(this.rollout.id, "progressing", "promoted", clock.now());
+    await events.emit("rollout.resumed", `rollout:${this.rollout.id}`, this.#subject());
+    return { approved: true };
+  }
+
+  async #analyse(step: Extract<RolloutStep, { kind: "analysis" }>, idx: number): Promise<Record<string, unknown>> {
+    const { router, events, store, clock } = this.deps;
+    const measurements: unknown[] = [];
+    const result: AnalysisResult = await runAnalysis(step.analysis, {
+      service: this.release.project,
+      environment: this.release.environment,
+      canaryReleaseId: String(this.release.id),
+      baselineReleaseId:
+        step.on === "canary" && this.baseline && this.#baselineRunning ? String(this.baseline.id) : undefined,
+      router,
+      query: this.deps.query,
+      signal: this.#signal,
+      clock,
+      onMeasurement: async (m) => {
+        measurements.push(m);
+        await store.rollouts.saveStep(this.rollout.id, {
+          idx,
+          kind: "analysis",
+          status: "running",
+          detail: { measurements },
+          at: clock.now(),
+        });
+        await events.emit("rollout.analysis", `rollout:${this.rollout.id}`, { measurement: m, ...this.#subject() });
+      },
+    });
+    this.#signal.throwIfAborted();
+    const detail = { verdict: result.verdict, explanation: result.explanation, measurements: result.measurements };
+    if (result.verdict === "fail") throw new RollbackNeeded(`analysis failed: ${result.explanation}`);
+    if (result.verdict === "inconclusive") {
+      await this.#waitForApproval(idx, `analysis ${result.explanation}; promote to go on or abort to roll back`);
+    }
+    return detail;
+  }
+
+  async #succeed(): Promise<RolloutState> {
+    const { store, clock, events } = this.deps;
+    const at = clock.now();
+    await store.releases.setStatus(this.release.id, "live", at);
+    if (this.baseline) await store.releases.setStatus(this.baseline.id, this.deps.baselineEndsAs, at);
+    await store.rollouts.transition(this.rollout.id, "succeeded", "live", at);
+    await events.emit("rollout.succeeded", `rollout:${this.rollout.id}`, this.#subject());
+    await events.emit("release.live", `release:${this.release.id}`, this.#subject());
+    return "succeeded";
+  }
+
+  async #fail(reason: string): Promise<RolloutState> {
+    const { store, clock, events, target } = this.deps;
+    await target.stop(String(this.release.id), { drainMs: 0 }).catch(() => {});
+    await store.releases.setStatus(this.release.id, "failed", clock.now());
+    await store.rollouts.transition(this.rollout.id, "failed", reason, clock.now());
+    await events.emit("rollout.failed", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    return "failed";
+  }
+
+  async #rollBack(reason: string): Promise<RolloutState> {
+    const { store, clock, events, target, router, routeKey, log } = this.deps;
+    await store.rollouts.transition(this.rollout.id, "rolling_back", reason, clock.now());
+    await events.emit("rollout.rolling_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    try {
+      if (this.baseline) {
+        if (!this.#baselineRunning) {
+          const status = await target.start({ id: String(this.baseline.id), ...this.baseline.spec });
+          await store.releases.setPids(
+            this.baseline.id,
+            status.replicas.flatMap((r) => (r.pid ? [r.pid] : [])),
+          );
+          this.#baselineRunning = true;
+        }
+        const status = (await target.status()).find((s) => s.releaseId === String(this.baseline!.id));
+        await router.setBackends(routeKey, [
+          { releaseId: String(this.baseline.id), weight: 100, upstreams: status ? readyUpstreams(status) : [] },
+        ]);
+      }
+    } catch (err) {
+      log.error({ err, rollout: this.rollout.id }, "restoring the baseline failed");
+    }
+    await target.stop(String(this.release.id), { drainMs: this.deps.drainMs }).catch(() => {});
+    const at = clock.now();
+    await store.releases.setStatus(this.release.id, this.#newHadTraffic ? "rolled_back" : "failed", at);
+    await store.rollouts.progress(this.rollout.id, { weight: 0, message: reason, at });
+    await store.rollouts.transition(this.rollout.id, "rolled_back", reason, at);
+    await events.emit("rollout.rolled_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    return "rolled_back";
+  }
+
+  async #stopBaseline(): Promise<void> {
+    if (!this.baseline || !this.#baselineRunning) return;
+    await this.deps.target.stop(String(this.baseline.id), { drainMs: this.deps.drainMs });
+    this.#baselineRunning = false;
+  }
+
+  async #unreadyReplicas(): Promise<number[]> {
+    const s = (await this.deps.target.status()).find((x) => x.releaseId === String(this.release.id));
+    if (!s) return [-1];
+    return s.replicas.filter((r) => r.state !== "ready").map((r) => r.index);
+  }
+
+  async #checkReplicas(): Promise<void> {
+    const s = (await this.deps.target.status().catch(() => [])).find((x) => x.releaseId === String(this.release.id));
+    const failed = s?.replicas.filter((r) => r.state === "failed") ?? [];
+    if (failed.length)
+      this.abort(`replica ${failed.map((r) => r.index).join(", ")} of release ${this.release.id} failed`);
+  }
+
+  async #record(idx: number, step: RolloutStep, status: "running" | "waiting" | "passed" | "failed", detail: unknown) {
+    const { store, clock, events } = this.deps;
+    await store.rollouts.saveStep(this.rollout.id, { idx, kind: step.kind, status, detail, at: clock.now() });
+    await events.emit("rollout.step", `rollout:${this.rollout.id}`, {
+      idx,
+      kind: step.kind,
+      status,
+      ...this.#subject(),
+    });
+  }
+
+  #subject() {
+    return {
+      rollout: this.rollout.id,
+      project: this.release.project,
+      environment: this.release.environment,
+      release: this.release.id,
+      baseline: this.baseline?.id ?? null,
+    };
+  }
+}
+
+/** One line about a step, for the rollout's message. */
+export function describe(step: RolloutStep): string {
+  switch (step.kind) {
+    case "start":
+      return step.preview ? "starting the new release on the preview listener" : "starting the new release";
+    case "stopBaseline":
+      return "stopping the old release";
+    case "setWeight":
+      return `shifting ${step.weight} % of traffic`;
+    case "pause":
+      return step.durationMs === undefined ? "paused until promoted" : `pausing ${step.durationMs} ms`;
+    case "analysis":
+      return `analysing ${step.analysis.count} × ${step.analysis.intervalMs} ms`;
+    case "healthGate":
+      return "checking replica health";
+    case "scaleDown":
+      return step.delayMs ? `keeping the old release ${step.delayMs} ms for fast rollback` : "stopping the old release";
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,225 @@
+import type { Kysely, Selectable } from "kysely";
+import { ConflictError, NotFoundError } from "../../common/errors.js";
+import { canTransition, FINAL_ROLLOUT_STATES, type RolloutState } from "../../deploy/rollouts/rollout-machine.js";
+import type { DB, RolloutStepsTable, RolloutsTable } from "../schema.js";
+import { fromJson } from "./json.js";
+
+/** A rollout as stored. */
+export interface Rollout {
+  id: number;
+  project: string;
+  environment: string;
+  releaseId: number;
+  baselineReleaseId: number | null;
+  kind: string;
+  strategy: unknown;
+  state: RolloutState;
+  step: number;
+  weight: number;
+  message: string;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+/** One step of a rollout. */
+export interface RolloutStepRecord {
+  id: number;
+  idx: number;
+  kind: string;
+  status: "running" | "waiting" | "passed" | "failed" | "skipped";
+  detail: Record<string, unknown>;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+/** Persistence of rollouts and their steps; state changes go through the rollout machine. */
+export class RolloutsRepo {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Starts a rollout in `progressing`; at most one active rollout per project and environment. */
+  async create(r: {
+    project: string;
+    environment: string;
+    releaseId: number;
+    baselineReleaseId: number | null;
+    kind: string;
+    strategy: unknown;
+    at: number;
+  }): Promise<Rollout> {
+    const id = await this.db.transaction().execute(async (trx) => {
+      const busy = await trx
+        .selectFrom("rollouts")
+        .select("id")
+        .where("project", "=", r.project)
+        .where("environment", "=", r.environment)
+        .where("state", "not in", [...FINAL_ROLLOUT_STATES])
+        .executeTakeFirst();
+      if (busy) {
+        throw new ConflictError(`${r.project} already has rollout ${busy.id} in progress in ${r.environment}`);
+      }
+      const row = await trx
+        .insertInto("rollouts")
+        .values({
+          project: r.project,
+          environment: r.environment,
+          release_id: r.releaseId,
+          baseline_release_id: r.baselineReleaseId,
+          kind: r.kind,
+          strategy: JSON.stringify(r.strategy),
+          state: "progressing",
+          step: 0,
+          weight: 0,
+          message: "starting",
+          created_at: r.at,
+          updated_at: r.at,
+          finished_at: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    });
+    return this.get(id);
+  }
+
+  /** A rollout by id. */
+  async get(id: number): Promise<Rollout> {
+    const row = await this.db.selectFrom("rollouts").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError("rollout", id);
+    return toRollout(row);
+  }
+
+  /** Rollouts not yet final, oldest first. */
+  async active(): Promise<Rollout[]> {
+    const rows = await this.db
+      .selectFrom("rollouts")
+      .selectAll()
+      .where("state", "not in", [...FINAL_ROLLOUT_STATES])
+      .orderBy("id")
+      .execute();
+    return rows.map(toRollout);
+  }
+
+  /** Rollouts newest first, filtered by project and/or environment; page with `beforeId`. */
+  async list(q: { project?: string; environment?: string; limit: number; beforeId?: number }): Promise<Rollout[]> {
+    let sel = this.db.selectFrom("rollouts").selectAll();
+    if (q.project) sel = sel.where("project", "=", q.project);
+    if (q.environment) sel = sel.where("environment", "=", q.environment);
+    if (q.beforeId) sel = sel.where("id", "<", q.beforeId);
+    return (await sel.orderBy("id", "desc").limit(q.limit).execute()).map(toRollout);
+  }
+
+  /**
+   * Moves a rollout to `to` if the machine allows it from its current state; returns false (and
+   * changes nothing) otherwise, so concurrent writers (an abort racing a step) cannot both win.
+   */
+  async transition(id: number, to: RolloutState, message: string, at: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const cur = await trx.selectFrom("rollouts").select(["state"]).where("id", "=", id).executeTakeFirst();
+      if (!cur || !canTransition(cur.state as RolloutState, to)) return false;
+      const res = await trx
+        .updateTable("rollouts")
+        .set({
+          state: to,
+          message,
+          updated_at: at,
+          ...(FINAL_ROLLOUT_STATES.includes(to) ? { finished_at: at } : {}),
+        })
+        .where("id", "=", id)
+        .where("state", "=", cur.state)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    });
+  }
+
+  /** Records progress within `progressing`: the step index, traffic weight and a message. */
+  async progress(id: number, p: { step?: number; weight?: number; message: string; at: number }): Promise<void> {
+    await this.db
+      .updateTable("rollouts")
+      .set({
+        ...(p.step !== undefined ? { step: p.step } : {}),
+        ...(p.weight !== undefined ? { weight: p.weight } : {}),
+        message: p.message,
+        updated_at: p.at,
+      })
+      .where("id", "=", id)
+      .execute();
+  }
+
+  /** Writes (inserts or updates) the record of step `idx`. */
+  async saveStep(
+    rolloutId: number,
+    s: { idx: number; kind: string; status: RolloutStepRecord["status"]; detail: unknown; at: number },
+  ): Promise<void> {
+    const done = s.status === "passed" || s.status === "failed" || s.status === "skipped";
+    const existing = await this.db
+      .selectFrom("rollout_steps")
+      .select("id")
+      .where("rollout_id", "=", rolloutId)
+      .where("idx", "=", s.idx)
+      .executeTakeFirst();
+    const detail = JSON.stringify(s.detail ?? {});
+    if (existing) {
+      await this.db
+        .updateTable("rollout_steps")
+        .set({ status: s.status, detail, finished_at: done ? s.at : null })
+        .where("id", "=", existing.id)
+        .execute();
+      return;
+    }
+    await this.db
+      .insertInto("rollout_steps")
+      .values({
+        rollout_id: rolloutId,
+        idx: s.idx,
+        kind: s.kind,
+        status: s.status,
+        detail,
+        started_at: s.at,
+        finished_at: done ? s.at : null,
+      })
+      .execute();
+  }
+
+  /** The steps of a rollout, in order. */
+  async steps(rolloutId: number): Promise<RolloutStepRecord[]> {
+    const rows = await this.db
+      .selectFrom("rollout_steps")
+      .selectAll()
+      .where("rollout_id", "=", rolloutId)
+      .orderBy("idx")
+      .execute();
+    return rows.map(toStep);
+  }
+}
+
+function toRollout(r: Selectable<RolloutsTable>): Rollout {
+  return {
+    id: Number(r.id),
+    project: r.project,
+    environment: r.environment,
+    releaseId: Number(r.release_id),
+    baselineReleaseId: r.baseline_release_id == null ? null : Number(r.baseline_release_id),
+    kind: r.kind,
+    strategy: fromJson<unknown>(r.strategy, {}),
+    state: r.state as RolloutState,
+    step: r.step,
+    weight: r.weight,
+    message: r.message,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+  };
+}
+
+function toStep(r: Selectable<RolloutStepsTable>): RolloutStepRecord {
+  return {
+    id: Number(r.id),
+    idx: r.idx,
+    kind: r.kind,
+    status: r.status as RolloutStepRecord["status"],
+    detail: fromJson<Record<string, unknown>>(r.detail, {}),
+    startedAt: Number(r.started_at),
+    finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Progressive delivery end to end with real processes and real HTTP: releases built from real
+ * pipeline runs of a real git repository, replicas supervised by the process target, traffic
+ * through the built-in proxy under a steady client load, canaries judged by the statistical
+ * judge with no thresholds written, blue-green switch and rollback, bad input, and recovery after
+ * pitcrew dies mid-rollout.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
+import type { Delivery } from "../../src/deploy/delivery.js";
+import { triggerRun } from "../../src/runner/index.js";
+import { commitFiles, createRepo } from "../support/git-repo.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+const SERVICE = readFileSync(new URL("../fixtures/deploy/service.mjs", import.meta.url), "utf8");
+const PIPELINE =
+  "name: ci\non: { push: { branches: [main] }, manual: {} }\njobs:\n  test:\n    steps:\n      - run: node --check service.mjs\n";
+const MANIFEST = "start: [node, service.mjs]\nreplicas: 2\nhealth: { readiness: /readyz, liveness: /healthz }\n";
+const fast = { interval: "1s", count: 4, failureLimit: 1, inconclusiveLimit: 4 };
+const CANARY = { canary: { steps: [{ setWeight: 50 }, { analysis: fast }] } };
+
+/** A client that keeps requesting `url()` with 4 concurrent loops and counts what it saw. */
+function steadyLoad(url: () => string | undefined) {
+  const seen = { ok: 0, status5xx: 0, connectionErrors: 0, bodies: new Set<string>() };
+  let running = true;
+  const loop = async () => {
+    while (running) {
+      const u = url();
+      if (!u) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      try {
+        const res = await fetch(`${u}/`);
+        const body = await res.text();
+        if (res.status >= 500) seen.status5xx++;
+        else seen.ok++;
+        seen.bodies.add(body.split(" ")[0]!);
+      } catch {
+        seen.connectionErrors++;
+      }
+    }
+  };
+  const loops = Array.from({ length: 4 }, loop);
+  return {
+    seen,
+    reset() {
+      Object.assign(seen, { ok: 0, status5xx: 0, connectionErrors: 0, bodies: new Set<string>() });
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe("progressive delivery", () => {
+  let t: TestApp;
+  let repo: string;
+  let delivery: Delivery;
+  let stop: () => Promise<void>;
+  let load: ReturnType<typeof steadyLoad>;
+  let projectId: number;
+
+  /** Commits a new behaviour, runs the pipeline on it and returns the run id. */
+  const release = async (behaviour: Record<string, unknown>, extra: Record<string, string> = {}) => {
+    const commit = commitFiles(
+      repo,
+      { "behaviour.json": JSON.stringify(behaviour), ...extra },
+      `ship ${behaviour.version}`,
+    );
+    const res = await triggerRun(t.app.runner, projectId, { event: "manual", commit, triggeredBy: "test" });
+    expect(await t.waitForRun(res.run!.id)).toBe("success");
+    return res.run!.id;
+  };
+  const deploy = async (runId: number, strategy: unknown = CANARY) => {
+    const { rollout } = await delivery.deploy({
+      project: "web",
+      environment: "production",
+      runId,
+      strategy,
+      by: "test",
+      reason: "test",
+    });
+    return { rollout, state: await delivery.wait(rollout.id) };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0 }];
+    repo = createRepo({
+      "service.mjs": SERVICE,
+      "behaviour.json": JSON.stringify({ version: "v0" }),
+      ".pitcrew/pipeline.yaml": PIPELINE,
+      ".pitcrew/deploy.yaml": MANIFEST,
+    });
+    projectId = (await t.app.store.projects.create({ name: "web", repoUrl: repo, defaultBranch: "main" })).id;
+    stop = await startDelivery(t.app, { drainMs: 2_000 });
+    delivery = deliveryOf(t.app)!;
+    load = steadyLoad(() => delivery.urlOf("web", "production"));
+    const first = await deploy(await release({ version: "v1" }));
+    expect(first.state).toBe("succeeded");
+  }, 120_000);
+  afterAll(async () => {
+    await load?.stop();
+    await stop?.();
+    await t?.dispose();
+  });
+
+  it("completes a canary of a good version, with no failed request on the way", async () => {
+    load.reset();
+    const { rollout, state } = await deploy(await release({ version: "v2" }));
+    expect(state).toBe("succeeded");
+    const done = await delivery.rollout(rollout.id);
+    expect(done.steps.map((s) => [s.kind, s.status])).toEqual([
+      ["start", "passed"],
+      ["setWeight", "passed"],
+      ["analysis", "passed"],
+      ["setWeight", "passed"],
+      ["scaleDown", "passed"],
+    ]);
+    const live = await t.app.store.releases.live("web", "production");
+    expect(live?.id).toBe(rollout.releaseId);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(load.seen).toMatchObject({ connectionErrors: 0, status5xx: 0 });
+    expect(load.seen.bodies).toEqual(new Set(["v1", "v2"]));
+  }, 90_000);
+
+  it("rolls back a canary that answers 5 % of requests with 500s, judged without thresholds", async () => {
+    const before = await t.app.store.releases.live("web", "production");
+    load.reset();
+    const { rollout, state } = await deploy(await release({ version: "v3", errorEvery: 20 }));
+    expect(state).toBe("rolled_back");
+    const done = await delivery.rollout(rollout.id);
+    expect(done.message).toMatch(/analysis failed: .*error/i);
+    expect((await t.app.store.releases.get(rollout.releaseId)).status).toBe("rolled_back");
+    expect((await t.app.store.releases.live("web", "production"))?.id).toBe(before?.id);
+    expect(load.seen.connectionErrors).toBe(0);
+  }, 90_000);
+
+  it("rolls back a canary that is 200 ms slower", async () => {
+    load.reset();
+    const { rollout, state } = await deploy(await release({ version: "v4", delayMs: 200 }));
+    expect(state).toBe("rolled_back");
+    expect((await delivery.rollout(rollout.id)).message).toMatch(/latency/i);
+    expect(load.seen.connectionErrors).toBe(0);
+  }, 90_000);
+
+  it("switches blue-green and rolls back with zero failed requests", async () => {
+    const before = await t.app.store.releases.live("web", "production");
+    load.reset();
+    const bg = { blueGreen: { autoPromote: true, scaleDownDelay: 0 } };
+    const { rollout, state } = await deploy(await release({ version: "v5" }), bg);
+    expect(state).toBe("succeeded");
+    const back = await delivery.rollback({ project: "web", environment: "production", by: "test", reason: "test" });
+    expect(await delivery.wait(back.rollout.id)).toBe("succeeded");
+    const live = await t.app.store.releases.live("web", "production");
+    expect(live?.commit).toBe(before?.commit);
+    expect((await t.app.store.releases.get(rollout.releaseId)).status).toBe("rolled_back");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(load.seen).toMatchObject({ connectionErrors: 0, status5xx: 0 });
+    expect(load.seen.bodies.has("v5")).toBe(true);
+  }, 90_000);
+
+  it("rejects bad input with a clear error and deploys nothing", async () => {
+    const count = async () => (await t.app.store.releases.list({ limit: 1000 })).length;
+    const n = await count();
+    const good = await release({ version: "v6" });
+    await expect(deploy(good, { canary: { steps: [{ setWeight: 10, pauze: {} }] } })).rejects.toThrow(/strategy/);
+    await expect(deploy(good, { canary: { steps: [{ setWeight: 120 }] } })).rejects.toThrow(/strategy/);
+    await expect(deploy(good, { linear: {} })).rejects.toThrow(/strategy/);
+    const broken = await release(
+      { version: "v7" },
+      { ".pitcrew/deploy.yaml": "start: node service.mjs\nreplica: 2\n" },
+    );
+    await expect(deploy(broken)).rejects.toThrow(/deploy\.yaml:\d+:\d+/);
+    const failing = commitFiles(repo, { "service.mjs": "this is not javascript(" }, "break the build");
+    const res = await triggerRun(t.app.runner, projectId, { event: "manual", commit: failing, triggeredBy: "test" });
+    expect(await t.waitForRun(res.run!.id)).toBe("failure");
+    await expect(deploy(res.run!.id)).rejects.toThrow(/only a successful run is released/);
+    await expect(
+      delivery.deploy({ project: "web", environment: "moon", runId: good, by: "t", reason: "t" }),
+    ).rejects.toThrow(/environment/);
+    expect(await count()).toBe(n);
+    commitFiles(repo, { "service.mjs": SERVICE, ".pitcrew/deploy.yaml": MANIFEST }, "repair the build");
+  }, 90_000);
+
+  it("fails a release whose replicas crash at start, leaving the live release serving", async () => {
+    const before = await t.app.store.releases.live("web", "production");
+    load.reset();
+    const { rollout, state } = await deploy(await release({ version: "v8", crash: true }));
+    expect(state).toBe("failed");
+    expect((await t.app.store.releases.get(rollout.releaseId)).status).toBe("failed");
+    expect((await t.app.store.releases.live("web", "production"))?.id).toBe(before?.id);
+    expect(load.seen.connectionErrors).toBe(0);
+    expect(load.seen.status5xx).toBe(0);
+  }, 90_000);
+});
