@@ -11,6 +11,7 @@ import { snapshotDirectory } from "../runner/snapshot.js";
 import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "./app.js";
 import { bootstrapAdminToken } from "./bootstrap.js";
+import { startDelivery } from "./delivery.js";
 import { startCron } from "./cron.js";
 import { startAnomalyObservation } from "./observe-anomalies.js";
 import { startLogObservation } from "./observe-logs.js";
@@ -42,6 +43,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopLogObservation = startLogObservation(app);
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
+  const stopDelivery = await startDelivery(app);
   const stopForgeAutomation = startForgeAutomation({
     forge: app.forge,
     runner: app.runner,
@@ -68,6 +70,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopAnomalyObservation();
     stopForgeAutomation();
     await server.close();
+    await stopDelivery();
     await app.close();
     process.exit(0);
   };

@@ -3,11 +3,15 @@
  * errors end the process with a one-line message (stack traces only with PITCREW_DEBUG=1).
  */
 import { Command, CommanderError } from "commander";
+import { registerDeployCommand } from "./commands/deploy.js";
+import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerLogsMineCommand } from "./commands/logs-mine.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerPromoteCommand } from "./commands/promote.js";
+import { registerRollbackCommand } from "./commands/rollback.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommand } from "./commands/runs.js";
 import { registerServeCommand } from "./commands/serve.js";
@@ -30,6 +34,10 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerStackCommand(program);
   registerDetectCommand(program);
+  registerDeployCommand(program);
+  registerPromoteCommand(program);
+  registerRollbackCommand(program);
+  registerStatusCommand(program);
   return program;
 }
 

@@ -205,6 +205,31 @@ export class Delivery {
     return this.#launch(release, live, strategy, "rollback");
   }
 
+  /**
+   * `pitcrew promote`: approves the project's rollout waiting in `environment`, or else deploys
+   * what is live in the environment's promotion source (its `promotion.from`).
+   */
+  async promoteProject(req: { project: string; environment: string; by: string }): Promise<Rollout> {
+    const env = this.#env(req.environment);
+    const waiting = (await this.d.store.rollouts.active()).find(
+      (r) => r.project === req.project && r.environment === env.name,
+    );
+    if (waiting) return this.promote(waiting.id);
+    if (!env.promotion) {
+      throw new ValidationError(`${env.name} has no rollout of ${req.project} to approve and no promotion.from`);
+    }
+    const source = await this.d.store.releases.live(req.project, env.promotion.from);
+    if (!source?.runId) throw new ValidationError(`${req.project} has nothing live in ${env.promotion.from} to promote`);
+    const { rollout } = await this.deploy({
+      project: req.project,
+      environment: env.name,
+      runId: source.runId,
+      by: req.by,
+      reason: `promoted from ${env.promotion.from} (release ${source.id})`,
+    });
+    return rollout;
+  }
+
   /** Approves a paused rollout (or skips its timed pause). */
   async promote(rolloutId: number): Promise<Rollout> {
     const rollout = await this.d.store.rollouts.get(rolloutId);

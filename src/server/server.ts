@@ -12,6 +12,7 @@ import { alertsRoutes } from "./routes/alerts-routes.js";
 import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
 import { forgeRoutes } from "./routes/forge-routes.js";
+import { deployRoutes } from "./routes/deploy-routes.js";
 import { healsRoutes } from "./routes/heals-routes.js";
 import { hooksRoutes, type WithRawBody } from "./routes/hooks-routes.js";
 import { incidentsRoutes } from "./routes/incidents-routes.js";
@@ -77,5 +78,6 @@ export function createServer(app: App): FastifyInstance {
   metricsRoutes(f, ctx);
   alertsRoutes(f, ctx);
   healsRoutes(f, ctx);
+  deployRoutes(f, ctx);
   return f;
 }

@@ -1,0 +1,41 @@
+import type { Command } from "commander";
+import { apiRequest, clientOptions } from "../api-client.js";
+import { table } from "../output.js";
+
+interface EnvView {
+  name: string;
+  projects: {
+    project: string;
+    url: string | null;
+    live: { id: number; commit: string; liveAt: string } | null;
+    rollout: { id: number; state: string; weight: number; message: string } | null;
+    replicas: { state: string }[];
+  }[];
+}
+
+/** `pitcrew status [--env <env>]`: what runs where, and rollouts in progress. */
+export function registerStatusCommand(program: Command): void {
+  clientOptions(
+    program
+      .command("status")
+      .description("show environments: live release per project, rollouts in progress, replicas, URLs")
+      .option("--env <environment>", "only this environment")
+      .option("--json", "print JSON"),
+  ).action(async (opts) => {
+    const { environments } = (await apiRequest(opts, "GET", "/api/environments")) as { environments: EnvView[] };
+    const shown = environments.filter((e) => !opts.env || e.name === opts.env);
+    if (opts.env && shown.length === 0) throw new Error(`no environment named '${opts.env}'`);
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    for (const e of shown) {
+      process.stdout.write(`${e.name}\n`);
+      const rows = e.projects.map((p) => [
+        p.project,
+        p.live ? `${p.live.id} (${p.live.commit.slice(0, 12)})` : "-",
+        p.rollout ? `${p.rollout.id} ${p.rollout.state} ${p.rollout.weight}%` : "-",
+        `${p.replicas.filter((r) => r.state === "ready").length}/${p.replicas.length}`,
+        p.url ?? "-",
+      ]);
+      process.stdout.write(`${table(["project", "live release", "rollout", "ready", "url"], rows)}\n`);
+    }
+  });
+}
