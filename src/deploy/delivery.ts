@@ -219,7 +219,8 @@ export class Delivery {
       throw new ValidationError(`${env.name} has no rollout of ${req.project} to approve and no promotion.from`);
     }
     const source = await this.d.store.releases.live(req.project, env.promotion.from);
-    if (!source?.runId) throw new ValidationError(`${req.project} has nothing live in ${env.promotion.from} to promote`);
+    if (!source?.runId)
+      throw new ValidationError(`${req.project} has nothing live in ${env.promotion.from} to promote`);
     const { rollout } = await this.deploy({
       project: req.project,
       environment: env.name,

@@ -106,7 +106,11 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     body: z.object({ project: projectName }).strict(),
     handler: async ({ params, body, caller }) =>
       rolloutView(
-        await delivery().promoteProject({ project: body.project, environment: params.env, by: `token:${caller!.name}` }),
+        await delivery().promoteProject({
+          project: body.project,
+          environment: params.env,
+          by: `token:${caller!.name}`,
+        }),
       ),
   });
 
