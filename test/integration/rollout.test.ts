@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
+import { healDeliveryOf } from "../../src/app/heal-delivery.js";
 import type { Delivery } from "../../src/deploy/delivery.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
@@ -88,7 +89,7 @@ describe("progressive delivery", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0 }];
+    t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0, strategy: CANARY }];
     repo = createRepo({
       "service.mjs": SERVICE,
       "behaviour.json": JSON.stringify({ version: "v0" }),
@@ -196,4 +197,34 @@ describe("progressive delivery", () => {
     expect(load.seen.connectionErrors).toBe(0);
     expect(load.seen.status5xx).toBe(0);
   }, 90_000);
+
+  it("serves the healing loop: recent deploys, shipping a fix commit through CI, and a rollback", async () => {
+    const heal = healDeliveryOf(t.app, delivery);
+    const settle = async (handle: string) => {
+      const end = Date.now() + 60_000;
+      for (;;) {
+        const state = await heal.status(handle);
+        if (state !== "running") return state;
+        if (Date.now() > end) throw new Error(`${handle} still running`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const before = (await t.app.store.releases.live("web", "production"))!;
+    const recent = await heal.recentDeploys("web", 0, Date.now());
+    expect(recent.at(-1)).toMatchObject({
+      environment: "production",
+      release: String(before.id),
+      commit: before.commit,
+    });
+
+    const fix = commitFiles(repo, { "behaviour.json": JSON.stringify({ version: "v9" }) }, "fix");
+    const handle = await heal.startDeploy("web", fix, "heal of incident 1");
+    expect(handle).toMatch(/^ship:web:production:\d+$/);
+    expect(await settle(handle)).toBe("succeeded");
+    expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(fix);
+
+    expect(await settle(await heal.startRollback("web", "the fix did not hold"))).toBe("succeeded");
+    expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(before.commit);
+    await expect(heal.status("nonsense")).rejects.toThrow(/unknown delivery handle/);
+  }, 120_000);
 });

@@ -1,0 +1,96 @@
+/**
+ * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, a
+ * rollback as mitigation, and shipping a merged fix — find or start the CI run of the fix
+ * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
+ * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart.
+ */
+import { ConflictError, ValidationError } from "../common/errors.js";
+import type { Delivery } from "../deploy/delivery.js";
+import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
+import { triggerRun } from "../runner/index.js";
+import type { App } from "./app.js";
+
+type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
+
+/** Maps a rollout state to what a heal needs to know. */
+function fromRollout(state: string): HandleState {
+  if (state === "succeeded") return "succeeded";
+  if (state === "rolled_back") return "rolled_back";
+  if (state === "failed" || state === "aborted") return "failed";
+  return "running";
+}
+
+/** Builds the heal's delivery port over the app's `Delivery`. */
+export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
+  const { store } = app;
+  /** The environment a service is healed in: its registered one, else the last configured. */
+  const environmentOf = async (service: string) => {
+    const registered = (await store.services.list()).find((s) => s.name === service)?.environment;
+    const names = delivery.environments.map((e) => e.name);
+    if (registered && names.includes(registered)) return registered;
+    const live = await Promise.all(names.map(async (n) => ((await store.releases.live(service, n)) ? n : undefined)));
+    const chosen = live.filter(Boolean).at(-1) ?? names.at(-1);
+    if (!chosen) throw new ValidationError("no environment is configured");
+    return chosen;
+  };
+
+  return {
+    async recentDeploys(service, since, until) {
+      return (await store.releases.wentLive(service, since, until)).map((r) => ({
+        service,
+        environment: r.environment,
+        release: String(r.id),
+        at: r.liveAt ?? r.createdAt,
+        commit: r.commit,
+      }));
+    },
+
+    async startRollback(service, reason) {
+      const { rollout } = await delivery.rollback({
+        project: service,
+        environment: await environmentOf(service),
+        by: "pitcrew-heal",
+        reason,
+      });
+      return `rollout:${rollout.id}`;
+    },
+
+    async startDeploy(service, commit, reason) {
+      const project = await store.projects.findByName(service);
+      if (!project) throw new ValidationError(`no project named ${JSON.stringify(service)} to deploy`);
+      const environment = await environmentOf(service);
+      const existing = (await store.runs.list({ projectId: project.id, limit: 50 })).find((r) => r.commit === commit);
+      const run =
+        existing ??
+        (await triggerRun(app.runner, project.id, { event: "manual", commit, triggeredBy: `pitcrew-heal: ${reason}` }))
+          .run;
+      if (!run)
+        throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
+      return `ship:${service}:${environment}:${run.id}`;
+    },
+
+    async status(handle) {
+      const rollout = /^rollout:(\d+)$/.exec(handle);
+      if (rollout) return fromRollout((await store.rollouts.get(Number(rollout[1]))).state);
+      const ship = /^ship:([^:]+):([^:]+):(\d+)$/.exec(handle);
+      if (!ship) throw new ValidationError(`unknown delivery handle ${JSON.stringify(handle)}`);
+      const [, project, environment, runText] = ship as unknown as [string, string, string, string];
+      const run = await store.runs.get(Number(runText));
+      if (run.status === "queued" || run.status === "running") return "running";
+      if (run.status !== "success") return "failed";
+      const release = (await store.releases.list({ project, environment, limit: 100 })).find((r) => r.runId === run.id);
+      if (!release) {
+        try {
+          await delivery.deploy({ project, environment, runId: run.id, by: "pitcrew-heal", reason: "ship the fix" });
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+        }
+        return "running";
+      }
+      const of = (await store.rollouts.list({ project, environment, limit: 100 })).find(
+        (r) => r.releaseId === release.id,
+      );
+      return of ? fromRollout(of.state) : "failed";
+    },
+  };
+}
