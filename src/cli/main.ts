@@ -3,6 +3,7 @@
  * errors end the process with a one-line message (stack traces only with PITCREW_DEBUG=1).
  */
 import { Command, CommanderError } from "commander";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerStackCommand(program);
   registerDetectCommand(program);
+  registerDemoCommand(program);
   registerDeployCommand(program);
   registerPromoteCommand(program);
   registerRollbackCommand(program);

@@ -24,16 +24,18 @@ describe("story lines", () => {
     );
     expect(
       storyLineOf(
-        ev("deploy.rolled_back", "rollout:3", {
-          service: "catalog",
+        ev("rollout.rolled_back", "rollout:3", {
+          project: "shop-catalog",
           environment: "production",
-          reason: "error rate 8 % vs 0 %",
+          release: 7,
+          reason: "analysis failed: error rate 8 % vs 0 %",
         }),
       ),
     ).toEqual({
       stage: "deploy",
-      text: "rolled_back catalog/production: error rate 8 % vs 0 %",
+      text: "shop-catalog/production: release 7 rolled back: analysis failed: error rate 8 % vs 0 %",
     });
+    expect(storyLineOf(ev("rollout.step", "rollout:3", { idx: 1 }))).toBeUndefined();
     expect(storyLineOf(ev("anomaly.detected", "series:x", { score: 0.2 }))).toBeUndefined();
     expect(storyLineOf(ev("step.finished", "run:1", {}))).toBeUndefined();
   });

@@ -46,15 +46,28 @@ export function storyLineOf(e: DomainEvent): StoryLine | undefined {
       return { stage: "pr", text: `pull request ${str(d.repo)}#${str(d.number)} opened: ${str(d.title)}` };
     case "pr.merged":
       return { stage: "pr", text: `pull request ${str(d.repo)}#${str(d.number)} merged` };
+    case "rollout.started":
+      return {
+        stage: "deploy",
+        text: `${str(d.project)} → ${str(d.environment)}: release ${str(d.release)} (${str(d.commit).slice(0, 8)}) by ${str(d.strategy)}${d.reason ? ` — ${str(d.reason)}` : ""}`,
+      };
+    case "rollout.weight":
+      return {
+        stage: "deploy",
+        text: `${str(d.project)}/${str(d.environment)}: ${str(d.weight)} % on release ${str(d.release)}`,
+      };
+    case "rollout.paused":
+      return { stage: "deploy", text: `${str(d.project)}/${str(d.environment)}: paused — ${str(d.why)}` };
+    case "rollout.succeeded":
+      return { stage: "deploy", text: `${str(d.project)}/${str(d.environment)}: release ${str(d.release)} is live` };
+    case "rollout.rolled_back":
+    case "rollout.failed":
+    case "rollout.aborted":
+      return {
+        stage: "deploy",
+        text: `${str(d.project)}/${str(d.environment)}: release ${str(d.release)} ${e.type.slice("rollout.".length).replace("_", " ")}: ${str(d.reason)}`,
+      };
     default:
-      if (e.type.startsWith("deploy.") || e.type.startsWith("rollout.")) {
-        const what = str(d.note ?? d.message ?? d.reason ?? d.state ?? "");
-        const who = [str(d.service), str(d.environment)].filter(Boolean).join("/");
-        return {
-          stage: "deploy",
-          text: `${e.type.replace(/^(deploy|rollout)\./, "")}${who ? ` ${who}` : ""}${what ? `: ${what}` : ""}`,
-        };
-      }
       return undefined;
   }
 }

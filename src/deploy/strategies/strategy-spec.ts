@@ -131,7 +131,7 @@ export function toAnalysisSpec(a: z.output<typeof analysisSchema>): AnalysisSpec
 
 /**
  * Compiles `spec` into steps. With no baseline (a first deploy) traffic can only go to the new
- * release, so every strategy becomes: start, analysis steps on thresholds only, full weight.
+ * release: a canary becomes start, full weight, then only its analyses that have thresholds.
  */
 export function compileStrategy(spec: StrategySpec, hasBaseline: boolean): RolloutStep[] {
   if ("recreate" in spec) {
@@ -149,7 +149,11 @@ export function compileStrategy(spec: StrategySpec, hasBaseline: boolean): Rollo
       } else if ("pause" in s) steps.push({ kind: "pause", durationMs: s.pause.duration });
       else steps.push({ kind: "analysis", analysis: toAnalysisSpec(s.analysis), on: "canary" });
     }
-    if (!hasBaseline) return [steps[0]!, { kind: "setWeight", weight: 100 }, ...steps.slice(1)];
+    // no baseline: nothing to compare with, so only analyses with thresholds of their own remain
+    if (!hasBaseline) {
+      const checked = steps.filter((s) => s.kind === "analysis" && s.analysis.checks.length > 0);
+      return [steps[0]!, { kind: "setWeight", weight: 100 }, ...checked];
+    }
     steps.push({ kind: "setWeight", weight: 100 }, { kind: "scaleDown", delayMs: 0 });
     return steps;
   }

@@ -286,6 +286,7 @@ export class LocalForge implements Forge {
   #emit(type: string, pr: PullRequest, data: Record<string, unknown>): Promise<unknown> {
     return this.#d.events.emit(type, prSubject(pr), {
       repo: pr.repo,
+      title: pr.title,
       number: pr.number,
       head: pr.headBranch,
       headSha: pr.headSha,
