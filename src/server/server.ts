@@ -13,6 +13,7 @@ import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
 import { forgeRoutes } from "./routes/forge-routes.js";
 import { deployRoutes } from "./routes/deploy-routes.js";
+import { doraRoutes } from "./routes/dora-routes.js";
 import { healsRoutes } from "./routes/heals-routes.js";
 import { hooksRoutes, type WithRawBody } from "./routes/hooks-routes.js";
 import { incidentsRoutes } from "./routes/incidents-routes.js";
@@ -79,5 +80,6 @@ export function createServer(app: App): FastifyInstance {
   alertsRoutes(f, ctx);
   healsRoutes(f, ctx);
   deployRoutes(f, ctx);
+  doraRoutes(f, ctx);
   return f;
 }

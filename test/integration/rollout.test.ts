@@ -227,4 +227,18 @@ describe("progressive delivery", () => {
     expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(before.commit);
     await expect(heal.status("nonsense")).rejects.toThrow(/unknown delivery handle/);
   }, 120_000);
+
+  it("reports DORA figures from the rollouts: deployments and the share that failed or was rolled back", async () => {
+    const res = await t.server.inject({
+      method: "GET",
+      url: "/api/dora?days=1&environment=production",
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const dora = res.json();
+    // v0 v2 v5 v9 succeeded (v5 and v9 rolled back later); v3 v4 rolled back by the judge; v8 failed
+    expect(dora.deployments).toBe(7);
+    expect(dora.changeFailureRate).toBeCloseTo(5 / 7, 5);
+    expect(dora.byService).toEqual([expect.objectContaining({ service: "web", deployments: 7, failedDeployments: 5 })]);
+  });
 });
