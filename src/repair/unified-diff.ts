@@ -48,12 +48,12 @@ function editScript(a: string[], b: string[]): DiffLine[] {
       out.push({ op: " ", text: a[start + i]!, noEol: false });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push({ op: "+", text: b[start + j]!, noEol: false });
-      j++;
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       out.push({ op: "-", text: a[start + i]!, noEol: false });
       i++;
+    } else {
+      out.push({ op: "+", text: b[start + j]!, noEol: false });
+      j++;
     }
   }
   for (const text of a.slice(endA)) out.push({ op: " ", text, noEol: false });

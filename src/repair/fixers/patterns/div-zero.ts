@@ -41,7 +41,7 @@ export function proposeDivisionGuards(site: Site): Proposal[] {
             fixer: "pattern/division-guard",
             title: `Guard against division by zero (${d}) in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
             explanation: `${why}. The patch checks \`${d}\` first and, when it is zero, does \`${exit.statements.join(" ")}\` (${exit.label}).`,
-            edits: [guard],
+            edits: guard,
           });
       }
     }

@@ -58,7 +58,7 @@ export function proposeIgnoredErrorChecks(site: Site): Proposal[] {
           `${frameLabel(site)} failed with ${site.signal.summary}. \`${name}\` comes from \`${decl.text}\`, which ` +
           `throws the parse error away, so bad input turns into a zero value that breaks this line. The patch keeps the ` +
           `error and does \`${exit.statements.join(" ")}\` (${exit.label}) when the input does not parse.`,
-        edits: [{ start: blank.startIndex, end: blank.endIndex, text: err }, guard],
+        edits: [{ start: blank.startIndex, end: blank.endIndex, text: err }, ...guard],
       });
     }
   }

@@ -65,7 +65,7 @@ export function proposeIndexGuards(site: Site): Proposal[] {
           fixer: "pattern/index-guard",
           title: `Check the bounds of ${what} in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
           explanation: `${why}. The patch checks \`${cond}\` first and then does \`${exit.statements.join(" ")}\` (${exit.label}).`,
-          edits: [guard],
+          edits: guard,
         });
     }
   }

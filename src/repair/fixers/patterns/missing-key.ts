@@ -39,7 +39,7 @@ export function proposeKeyFixes(site: Site): Proposal[] {
     const k = read.index!.text;
     const why = `${frameLabel(site)} failed with ${site.signal.summary}: \`${d}\` has no key ${signal.key !== undefined ? JSON.stringify(signal.key) : k}`;
     const parent = read.node.parent;
-    const target = parent?.childForFieldName("left")?.id === read.node.id;
+    const target = /assignment/.test(parent?.type ?? "") && parent?.childForFieldName("left")?.id === read.node.id;
     if (target && parent?.type === "augmented_assignment") {
       const op = parent.childForFieldName("operator")?.text.replace("=", "") ?? "+";
       const right = parent.childForFieldName("right")!.text;
@@ -72,7 +72,7 @@ export function proposeKeyFixes(site: Site): Proposal[] {
           fixer: "pattern/missing-key",
           title: `Check that ${d} has ${k} in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
           explanation: `${why}. The patch checks for the key first and then does \`${exit.statements.join(" ")}\` (${exit.label}).`,
-          edits: [guard],
+          edits: guard,
         });
     }
   }

@@ -6,7 +6,8 @@
  *   - values computed by a call: hoisted into a local first;
  *   - then `if (value == null) <exit>` with each exit the surrounding code offers (skip in a
  *     loop, the handler's 404/400 answer, an early return fitting the function);
- *   - JS also gets optional chaining (with `?? 0` in arithmetic) as a last alternative.
+ *   - JS also gets optional chaining (with `?? 0` in arithmetic) as a last alternative, when the
+ *     statement reads the value only once (otherwise the next read would fail instead).
  */
 import type { Node } from "web-tree-sitter";
 import type { Access } from "./dialect.js";
@@ -99,6 +100,20 @@ function innerBinder(site: Site, stmt: Node, value: Node): Node | undefined {
     .find((a) => site.dialect.boundNames(a).includes(name));
 }
 
+/** The callee name of the call whose result was last assigned to the variable `value` before `stmt`. */
+function assignedCall(site: Site, stmt: Node, value: Node): string | undefined {
+  const fn = enclosingFunction(site, stmt);
+  if (!fn || value.type !== "identifier") return undefined;
+  const assignment = descendants(fn)
+    .filter((n) => n.startIndex < stmt.startIndex)
+    .filter((n) => (n.childForFieldName("name") ?? n.childForFieldName("left"))?.text === value.text)
+    .at(-1);
+  const assigned = assignment && (assignment.childForFieldName("value") ?? assignment.childForFieldName("right"));
+  return assigned
+    ? (site.dialect.callName(assigned) ?? site.dialect.callName(assigned.namedChild(0) ?? assigned))
+    : undefined;
+}
+
 /** Proposals for one failing access. */
 function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
   const { dialect } = site;
@@ -108,7 +123,8 @@ function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
   const binder = innerBinder(site, stmt, value);
   if (binder) return skipInside(site, binder, access, why);
   const out: Proposal[] = [];
-  const fromLookup = LOOKUP.test(dialect.callName(value) ?? "") || LOOKUP.test(value.text.split("(")[0] ?? "");
+  const origin = dialect.callName(value) ?? assignedCall(site, stmt, value);
+  const fromLookup = LOOKUP.test(origin ?? "") || LOOKUP.test(value.text.split("(")[0] ?? "");
   const subject = dialect.callName(value) ? nameFor(site, value) : (rootName(value) ?? "value");
   const reason = fromLookup
     ? { status: 404, message: `${subject} not found` }
@@ -125,7 +141,7 @@ function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
     }
     const guard = guardBefore(site, stmt, dialect.isMissing(checked), exit);
     if (!guard) continue;
-    edits.unshift(guard);
+    edits.unshift(...guard);
     out.push({
       fixer: "pattern/null-guard",
       title: `Guard against missing ${checked} in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
@@ -133,7 +149,8 @@ function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
       edits: mergeInsertions(edits),
     });
   }
-  if (dialect.name === "javascript") {
+  const reads = descendants(stmt).filter((n) => dialect.access(n)?.object.text === value.text).length;
+  if (dialect.name === "javascript" && reads === 1) {
     const chained = optionalChain(site, access);
     if (chained)
       out.push({

@@ -89,7 +89,7 @@ export function proposeParseGuards(site: Site): Proposal[] {
       fixer: "pattern/parse-guard",
       title: `Handle unparsable ${json ? "JSON" : name} in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
       explanation: `${why}. The patch catches the parse error and does \`${exit.statements.join(" ")}\` (${exit.label}) instead of failing with an unhandled exception.`,
-      edits: [{ start, end, text }],
+      edits: [{ start, end, text }, ...(exit.edits ?? [])],
     });
   }
   return out;

@@ -28,9 +28,10 @@ function language(grammar: Grammar): Promise<Language> {
 
 /** Parses `text` with `grammar`. The caller owns the tree (`tree.delete()` frees it early). */
 export async function parseSource(grammar: Grammar, text: string): Promise<Tree> {
+  const loaded = await language(grammar);
   const parser = new Parser();
   try {
-    parser.setLanguage(await language(grammar));
+    parser.setLanguage(loaded);
     const tree = parser.parse(text);
     if (!tree) throw new Error(`tree-sitter could not parse the ${grammar} text`);
     return tree;

@@ -69,8 +69,10 @@ export const go: Dialect = {
   loopBody: (loop) => loop.childForFieldName("body") ?? undefined,
   isMissing: (e) => `${e} == nil`,
   isZero: (e) => `${e} == 0`,
-  outOfRange: (seq, index, literal) =>
-    literal !== undefined ? `len(${seq}) <= ${literal}` : `${index} < 0 || ${index} >= len(${seq})`,
+  outOfRange(seq, index, literal) {
+    if (literal === 0) return `len(${seq}) == 0`;
+    return literal !== undefined ? `len(${seq}) <= ${literal}` : `${index} < 0 || ${index} >= len(${seq})`;
+  },
   guard: (cond, body, indent, unit) =>
     `${indent}if ${cond} {\n${body.map((s) => `${indent}${unit}${s}\n`).join("")}${indent}}\n`,
   statement: (code) => code,

@@ -65,7 +65,7 @@ export const java: Dialect = {
   isZero: (e) => `${e} == 0`,
   outOfRange(seq, index, literal, kind) {
     const size = kind === "array" ? `${seq}.length` : kind === "string" ? `${seq}.length()` : `${seq}.size()`;
-    if (literal === 0 && kind !== "array") return `${seq}.isEmpty()`;
+    if (literal === 0) return kind === "array" ? `${size} == 0` : `${seq}.isEmpty()`;
     if (literal !== undefined) return `${size} <= ${literal}`;
     return `${index} < 0 || ${index} >= ${size}`;
   },

@@ -91,8 +91,10 @@ export const javascript: Dialect = {
   loopBody: (loop) => loop.childForFieldName("body") ?? undefined,
   isMissing: (e) => `${e} == null`,
   isZero: (e) => `${e} === 0`,
-  outOfRange: (seq, index, literal) =>
-    literal !== undefined ? `${seq}.length <= ${literal}` : `${index} >= ${seq}.length`,
+  outOfRange(seq, index, literal) {
+    if (literal === 0) return `${seq}.length === 0`;
+    return literal !== undefined ? `${seq}.length <= ${literal}` : `${index} >= ${seq}.length`;
+  },
   guard(cond, body, indent, unit) {
     if (body.length === 1) return `${indent}if (${cond}) ${body[0]}\n`;
     return `${indent}if (${cond}) {\n${body.map((s) => `${indent}${unit}${s}\n`).join("")}${indent}}\n`;
