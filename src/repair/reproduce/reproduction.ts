@@ -1,0 +1,90 @@
+/**
+ * A regression test that replays a failing HTTP request against the service, in the project's
+ * own test framework: node:test for Node.js services, unittest for Python ones. The test starts
+ * the service as it starts in production (the process contract: `PORT=0`, a first log line
+ * saying `listening on HOST:PORT`), serves the upstream answers recorded with the failure on
+ * local ports (their URLs in the environment variables the service reads), replays the earlier
+ * requests of the session, then the failing one, and asserts it is no longer answered 5xx.
+ */
+import type { CapturedRequest } from "../fixer.js";
+import { nodeReplayTest } from "./node-replay-test.js";
+import { pythonReplayTest } from "./python-replay-test.js";
+import type { ServiceProject } from "./service-project.js";
+
+/** One upstream answer recorded with the failure. */
+export interface RecordedResponse {
+  method: string;
+  /** Path with query, as the service asked for it. */
+  path: string;
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+/** A dependency of the service, served from its recorded answers during the replay. */
+export interface RecordedUpstream {
+  /** The environment variable the service reads the dependency's URL from (`CATALOG_URL`). */
+  env: string;
+  responses: RecordedResponse[];
+}
+
+/** What to reproduce. */
+export interface ReproductionInput {
+  /** The request that failed. */
+  request: CapturedRequest;
+  /** Earlier requests of the same session that built the state it failed on, oldest first. */
+  setup?: CapturedRequest[];
+  upstreams?: RecordedUpstream[];
+  /** Words for the test name and file name, e.g. `cart null dereference`. */
+  name?: string;
+}
+
+/** A generated regression test. */
+export interface Reproduction {
+  /** Path relative to the service directory. */
+  path: string;
+  text: string;
+  framework: "node:test" | "unittest";
+  /** Runs only this test, in the service directory. */
+  command: string[];
+}
+
+/** A lower-case, dash-separated slug of at most 40 characters. */
+export function slugOf(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40)
+      .replace(/-+$/, "") || "failure"
+  );
+}
+
+/** Writes the regression test for `input` in the framework of `project`. */
+export function generateReproduction(project: ServiceProject, input: ReproductionInput): Reproduction {
+  const { method, path } = input.request;
+  if (!/^[A-Z]+$/.test(method) || !path.startsWith("/"))
+    throw new Error(`reproduction needs an HTTP method and an absolute path, got ${method} ${path}`);
+  const slug = slugOf(input.name ?? `${method} ${path}`);
+  const data = { setup: input.setup ?? [], request: input.request, upstreams: input.upstreams ?? [] };
+  const title = `${method} ${path} is not answered 5xx any more${input.request.status ? ` (it was ${input.request.status})` : ""}`;
+  const dir = project.testDir === "." ? "" : `${project.testDir}/`;
+  if (project.language === "node") {
+    const path = `${dir}pitcrew-repro-${slug}.test.mjs`;
+    const depth = dir.split("/").filter(Boolean).length;
+    return {
+      path,
+      text: nodeReplayTest({ title, start: project.start, data, serviceRoot: "../".repeat(depth) || "./" }),
+      framework: "node:test",
+      command: ["node", "--test", path],
+    };
+  }
+  const module = `test_pitcrew_repro_${slug.replace(/-/g, "_")}`;
+  return {
+    path: `${dir}${module}.py`,
+    text: pythonReplayTest({ title, start: project.start, data, depth: dir.split("/").filter(Boolean).length }),
+    framework: "unittest",
+    command: ["python3", "-m", "unittest", dir ? `${project.testDir.replace(/\//g, ".")}.${module}` : module],
+  };
+}
