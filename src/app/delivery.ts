@@ -13,6 +13,7 @@ import { createProcessTarget } from "../deploy/targets/process/process-target.js
 import { parseLogLine } from "../observe/index.js";
 import type { App } from "./app.js";
 import { logObservationOf } from "./observe-logs.js";
+import { startPipelineDeploys } from "./pipeline-deploys.js";
 import { ReplicaLogBuffer } from "./replica-log-buffer.js";
 
 const deliveries = new WeakMap<App, Delivery>();
@@ -41,7 +42,10 @@ export interface StartDeliveryOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts delivery: recovers what was live before, then takes deploys. Returns the stop function. */
+/**
+ * Starts delivery: recovers what was live before, then takes deploys (API, CLI, the pipelines'
+ * `deploy:` stage). Returns the stop function.
+ */
 export async function startDelivery(app: App, opts: StartDeliveryOptions = {}): Promise<() => Promise<void>> {
   const environments = environmentsOf(app);
   const logs = new ReplicaLogBuffer((records) => logObservationOf(app).logs.ingest(records, "file"), app.log);
@@ -74,7 +78,9 @@ export async function startDelivery(app: App, opts: StartDeliveryOptions = {}): 
   });
   await delivery.recover();
   deliveries.set(app, delivery);
+  const stopPipelineDeploys = startPipelineDeploys(app, delivery);
   return async () => {
+    stopPipelineDeploys();
     deliveries.delete(app);
     await delivery.close();
     await target.close();

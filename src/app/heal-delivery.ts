@@ -23,12 +23,22 @@ function fromRollout(state: string): HandleState {
 /** Builds the heal's delivery port over the app's `Delivery`. */
 export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
   const { store } = app;
+  /**
+   * The project that ships a service: the project named like the service's registered
+   * `repository` (the demo registers `cart` with `shop-cart`), else the one named like the service.
+   */
+  const projectOf = async (service: string) => {
+    const repository = (await store.services.list()).find((s) => s.name === service)?.repository;
+    if (repository && (await store.projects.findByName(repository))) return repository;
+    return service;
+  };
   /** The environment a service is healed in: its registered one, else the last configured. */
   const environmentOf = async (service: string) => {
     const registered = (await store.services.list()).find((s) => s.name === service)?.environment;
     const names = delivery.environments.map((e) => e.name);
     if (registered && names.includes(registered)) return registered;
-    const live = await Promise.all(names.map(async (n) => ((await store.releases.live(service, n)) ? n : undefined)));
+    const project = await projectOf(service);
+    const live = await Promise.all(names.map(async (n) => ((await store.releases.live(project, n)) ? n : undefined)));
     const chosen = live.filter(Boolean).at(-1) ?? names.at(-1);
     if (!chosen) throw new ValidationError("no environment is configured");
     return chosen;
@@ -36,7 +46,7 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
 
   return {
     async recentDeploys(service, since, until) {
-      return (await store.releases.wentLive(service, since, until)).map((r) => ({
+      return (await store.releases.wentLive(await projectOf(service), since, until)).map((r) => ({
         service,
         environment: r.environment,
         release: String(r.id),
@@ -47,7 +57,7 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
 
     async startRollback(service, reason) {
       const { rollout } = await delivery.rollback({
-        project: service,
+        project: await projectOf(service),
         environment: await environmentOf(service),
         by: "pitcrew-heal",
         reason,
@@ -56,8 +66,8 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
     },
 
     async startDeploy(service, commit, reason) {
-      const project = await store.projects.findByName(service);
-      if (!project) throw new ValidationError(`no project named ${JSON.stringify(service)} to deploy`);
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) throw new ValidationError(`no project ships ${JSON.stringify(service)}`);
       const environment = await environmentOf(service);
       const existing = (await store.runs.list({ projectId: project.id, limit: 50 })).find((r) => r.commit === commit);
       const run =
@@ -66,7 +76,7 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
           .run;
       if (!run)
         throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
-      return `ship:${service}:${environment}:${run.id}`;
+      return `ship:${project.name}:${environment}:${run.id}`;
     },
 
     async status(handle) {

@@ -112,6 +112,11 @@ export interface Plan {
   jobs: PlanJob[];
   gates: PlanGates;
   /**
+   * Environments this run deploys to once it succeeds (the pipeline's `deploy:` entries whose
+   * branches match a push or manual run; absent when none).
+   */
+  deploy?: string[];
+  /**
    * Manual inputs with the declared defaults filled in, for `inputs.X` in run-time `if:`
    * conditions (absent in plans compiled before this field existed: fall back to the run's inputs).
    */

@@ -241,4 +241,39 @@ describe("progressive delivery", () => {
     expect(dora.changeFailureRate).toBeCloseTo(5 / 7, 5);
     expect(dora.byService).toEqual([expect.objectContaining({ service: "web", deployments: 7, failedDeployments: 5 })]);
   });
+
+  it("deploys from the pipeline's deploy: stage once a run on main succeeds, never from a pull request", async () => {
+    const withStage = `${PIPELINE.replace("on: {", "on: { pull_request: {},")}deploy:\n  - environment: production\n    branches: [main]\n`;
+    const commit = commitFiles(
+      repo,
+      { ".pitcrew/pipeline.yaml": withStage, "behaviour.json": '{"version":"v10"}' },
+      "stage",
+    );
+    const pr = await triggerRun(t.app.runner, projectId, {
+      event: "pull_request",
+      branch: "feature",
+      baseBranch: "main",
+      commit,
+      triggeredBy: "test",
+    });
+    expect(await t.waitForRun(pr.run!.id)).toBe("success");
+    expect(pr.run!.plan.deploy).toBeUndefined();
+    const res = await triggerRun(t.app.runner, projectId, {
+      event: "push",
+      branch: "main",
+      commit,
+      triggeredBy: "test",
+    });
+    expect(res.run!.plan.deploy).toEqual(["production"]);
+    expect(await t.waitForRun(res.run!.id)).toBe("success");
+    const end = Date.now() + 60_000;
+    let release: Awaited<ReturnType<typeof t.app.store.releases.list>>[number] | undefined;
+    while (!release && Date.now() < end) {
+      release = (await t.app.store.releases.list({ project: "web", limit: 5 })).find((r) => r.runId === res.run!.id);
+      if (!release) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(release?.triggeredBy).toMatch(/^pipeline:web#\d+$/);
+    const rollout = (await t.app.store.rollouts.list({ project: "web", limit: 1 }))[0]!;
+    expect(await delivery.wait(rollout.id)).toBe("succeeded");
+  }, 120_000);
 });

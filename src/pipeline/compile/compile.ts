@@ -13,6 +13,7 @@ import { type BuildJobInput, buildEnv, buildPlanJob } from "./build-job.js";
 import { resolveInputs } from "./inputs.js";
 import { matrixJobKey } from "./matrix.js";
 import { topologicalOrder } from "./needs.js";
+import { deployEnvironments } from "./deploy-environments.js";
 import { matchTrigger } from "./triggers.js";
 
 /** Options of {@link compilePipeline}. */
@@ -65,6 +66,8 @@ export function compilePipeline(text: string, trigger: TriggerContext, opts: Com
     },
     inputs,
   };
+  const deployTo = deployEnvironments(spec.deploy, trigger);
+  if (deployTo.length) plan.deploy = deployTo;
   return { plan, diagnostics };
 }
 

@@ -94,12 +94,22 @@ const gates = z.strictObject({
   coverage_drop_max: z.number().optional(),
 });
 
+/** `deploy:` entries: after a successful run on a matching branch, deploy it to `environment`. */
+const deploy = z.array(
+  z.strictObject({
+    environment: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "an environment name (lowercase letters, digits, -)"),
+    branches: stringList.optional(),
+  }),
+  { error: "expected a list of {environment, branches}" },
+);
+
 /** Schema of a whole pipeline file. */
 export const pipelineSchema = z.strictObject({
   name: z.string().optional(),
   on: triggers.optional(),
   env: envMap.optional(),
   gates: gates.optional(),
+  deploy: deploy.optional(),
   jobs: z.record(z.string(), job.nullable(), { error: "expected a map of job name → job" }),
 });
 

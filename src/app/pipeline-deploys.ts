@@ -1,0 +1,37 @@
+/**
+ * The pipeline's `deploy:` stage: when a run finishes `success` and its plan lists environments
+ * (see `deployEnvironments`), each is deployed with that run, in the order written. A refused
+ * deploy (promotion rule, a rollout already in progress, a broken deploy.yaml) becomes a
+ * `deploy.skipped` event with the reason, never a lost run.
+ */
+import type { Delivery } from "../deploy/delivery.js";
+import type { App } from "./app.js";
+
+/** Subscribes to finished runs; returns the stop function. */
+export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
+  const { store, events, log } = app;
+  const deployRun = async (runId: number) => {
+    const run = await store.runs.get(runId);
+    if (run.status !== "success" || !run.plan.deploy?.length) return;
+    const project = await store.projects.get(run.projectId);
+    for (const environment of run.plan.deploy) {
+      try {
+        await delivery.deploy({
+          project: project.name,
+          environment,
+          runId: run.id,
+          by: `pipeline:${project.name}#${run.number}`,
+          reason: `deploy stage of run #${run.number} (${run.branch})`,
+        });
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+      }
+    }
+  };
+  return app.bus.subscribe((m) => {
+    if (m.kind !== "event" || m.event.type !== "run.finished" || m.event.data.status !== "success") return;
+    const runId = Number(m.event.subject.replace(/^run:/, ""));
+    if (Number.isInteger(runId)) void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
+  });
+}
