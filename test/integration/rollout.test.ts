@@ -176,6 +176,11 @@ describe("progressive delivery", () => {
       { ".pitcrew/deploy.yaml": "start: node service.mjs\nreplica: 2\n" },
     );
     await expect(deploy(broken)).rejects.toThrow(/deploy\.yaml:\d+:\d+/);
+    const remote = await release(
+      { version: "v7b" },
+      { ".pitcrew/deploy.yaml": `${MANIFEST}`.replace("/readyz", "http://10.0.0.1/readyz") },
+    );
+    await expect(deploy(remote)).rejects.toThrow(/health\.readiness: an absolute URL path on the replica/);
     const failing = commitFiles(repo, { "service.mjs": "this is not javascript(" }, "break the build");
     const res = await triggerRun(t.app.runner, projectId, { event: "manual", commit: failing, triggeredBy: "test" });
     expect(await t.waitForRun(res.run!.id)).toBe("failure");
