@@ -49,14 +49,14 @@ export interface Reproduction {
   command: string[];
 }
 
-/** A lower-case, dash-separated slug of at most 40 characters. */
-export function slugOf(text: string): string {
+/** A lower-case, dash-separated slug of at most `max` (default 40) characters. */
+export function slugOf(text: string, max = 40): string {
   return (
     text
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "")
-      .slice(0, 40)
+      .slice(0, max)
       .replace(/-+$/, "") || "failure"
   );
 }

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import type { FixContext, Fixer, Patch } from "../../fixer.js";
 import { unifiedDiff } from "../../unified-diff.js";
+import type { Node } from "web-tree-sitter";
 import type { Dialect } from "./dialect.js";
 import { proposeDivisionGuards } from "./div-zero.js";
 import { type FailureSignal, readFailureSignal } from "./failure-signal.js";
@@ -46,6 +47,18 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     limit = e.start;
   }
   return out;
+}
+
+/** The name of the innermost named function around `row` (for frames the trace left anonymous). */
+function namedFunctionAt(dialect: Dialect, root: Node, row: number): string | undefined {
+  for (let n: Node | null = root.descendantForPosition({ row, column: 0 }); n; n = n.parent) {
+    if (!dialect.functions.has(n.type)) continue;
+    const name =
+      n.childForFieldName("name") ??
+      (n.parent?.type === "variable_declarator" ? n.parent.childForFieldName("name") : null);
+    if (name) return name.text;
+  }
+  return undefined;
 }
 
 /** A tree-sitter pattern fixer for one language. */
@@ -88,7 +101,7 @@ export class PatternFixer implements Fixer {
           text,
           root: tree.rootNode,
           row: suspect.line! - 1,
-          frameFunction: suspect.function,
+          frameFunction: suspect.function ?? namedFunctionAt(dialect, tree.rootNode, suspect.line! - 1),
           signal,
           readFile: readRepoFile,
         };
