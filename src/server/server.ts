@@ -27,6 +27,7 @@ import { runsRoutes } from "./routes/runs-routes.js";
 import { servicesRoutes } from "./routes/services-routes.js";
 import { tokensRoutes } from "./routes/tokens-routes.js";
 import { tracesRoutes } from "./routes/traces-routes.js";
+import { webUiRoutes } from "./web-ui.js";
 
 /** Builds the Fastify instance for `app` (not listening yet). */
 export function createServer(app: App): FastifyInstance {
@@ -81,5 +82,6 @@ export function createServer(app: App): FastifyInstance {
   healsRoutes(f, ctx);
   deployRoutes(f, ctx);
   doraRoutes(f, ctx);
+  webUiRoutes(f);
   return f;
 }

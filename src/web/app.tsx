@@ -1,0 +1,70 @@
+/** The dashboard shell: the login gate, the navigation and the view of the current path. */
+import { useEffect, useState } from "react";
+import { getToken, setToken } from "./api.js";
+import { Link, usePath } from "./router.js";
+import { DeploymentsView } from "./views/deployments-view.js";
+import { IncidentView } from "./views/incident-view.js";
+import { IncidentsView } from "./views/incidents-view.js";
+import { LoginView } from "./views/login-view.js";
+import { OverviewView } from "./views/overview-view.js";
+import { RolloutView } from "./views/rollout-view.js";
+import { RunView } from "./views/run-view.js";
+import { RunsView } from "./views/runs-view.js";
+
+const NAV = [
+  { href: "/", label: "Overview" },
+  { href: "/runs", label: "Runs" },
+  { href: "/deployments", label: "Deployments" },
+  { href: "/incidents", label: "Incidents" },
+];
+
+/** The whole dashboard. */
+export function App() {
+  const [token, setTokenState] = useState(getToken());
+  const path = usePath();
+  useEffect(() => {
+    const update = () => setTokenState(getToken());
+    window.addEventListener("pitcrew:token", update);
+    return () => window.removeEventListener("pitcrew:token", update);
+  }, []);
+  if (!token) return <LoginView />;
+  const current = NAV.filter((n) => (n.href === "/" ? path === "/" : path.startsWith(n.href))).at(-1);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <nav aria-label="main">
+          <strong className="brand">pitcrew</strong>
+          {NAV.map((n) => (
+            <Link key={n.href} href={n.href} aria-current={n === current ? "page" : undefined}>
+              {n.label}
+            </Link>
+          ))}
+          <button type="button" className="link" onClick={() => setToken(null)}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} />
+      </main>
+    </>
+  );
+}
+
+function Page({ path }: { path: string }) {
+  const [, section, id] = path.split("/");
+  const n = Number(id);
+  if (!section) return <OverviewView />;
+  if (section === "runs") return id ? <RunView key={n} id={n} /> : <RunsView />;
+  if (section === "deployments") return <DeploymentsView />;
+  if (section === "rollouts" && id) return <RolloutView key={n} id={n} />;
+  if (section === "incidents") return id ? <IncidentView key={n} id={n} /> : <IncidentsView />;
+  return (
+    <p className="error" role="alert">
+      No page at {path}. <Link href="/">Go to the overview</Link>.
+    </p>
+  );
+}

@@ -1,0 +1,170 @@
+/** The shapes of the API documents the dashboard reads (see docs/api.md and /api/openapi.json). */
+
+/** A project (GET /api/projects). */
+export interface Project {
+  id: number;
+  name: string;
+}
+
+/** A run as listed (GET /api/runs). */
+export interface Run {
+  id: number;
+  projectId: number;
+  number: number;
+  event: string;
+  branch: string | null;
+  commit: string | null;
+  status: string;
+  reason: string | null;
+  pipeline: string | null;
+  triggeredBy: string;
+  gates: { gate: string; passed: boolean; actual?: number; threshold: number; reason: string }[] | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** A step of a job. */
+export interface Step {
+  idx: number;
+  name: string;
+  status: string;
+  exitCode: number | null;
+  reason: string | null;
+}
+
+/** A job of a run. */
+export interface Job {
+  id: number;
+  key: string;
+  name: string;
+  status: string;
+  reason: string | null;
+  attempt: number;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  steps: Step[];
+}
+
+/** A run with its jobs and steps (GET /api/runs/:id). */
+export interface RunDetail extends Run {
+  jobs: Job[];
+}
+
+/** A release (live in an environment, or history). */
+export interface Release {
+  id: number;
+  project: string;
+  environment: string;
+  runId: number | null;
+  commit: string;
+  status: string;
+  liveAt: string | null;
+}
+
+/** A rollout (GET /api/rollouts). */
+export interface Rollout {
+  id: number;
+  project: string;
+  environment: string;
+  releaseId: number;
+  baselineReleaseId: number | null;
+  kind: string;
+  state: string;
+  step: number;
+  weight: number;
+  message: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** One check of an analysis measurement. */
+export interface CheckResult {
+  name: string;
+  status: string;
+  value?: number;
+  baseline?: number;
+  explanation: string;
+}
+
+/** One measurement of an analysis step. */
+export interface Measurement {
+  at: number;
+  status: string;
+  results: CheckResult[];
+}
+
+/** A rollout step; analysis steps carry a verdict, its explanation and the measurements. */
+export interface RolloutStep {
+  idx: number;
+  kind: string;
+  status: string;
+  detail: { verdict?: string; explanation?: string; measurements?: Measurement[]; [k: string]: unknown };
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** A rollout with its steps (GET /api/rollouts/:id). */
+export interface RolloutDetail extends Rollout {
+  steps: RolloutStep[];
+}
+
+/** A project in an environment (GET /api/environments). */
+export interface Placement {
+  project: string;
+  url?: string;
+  live: Release | null;
+  rollout: Rollout | null;
+  replicas: { release: string; address: string; state: string; restarts: number }[];
+}
+
+/** An environment (GET /api/environments). */
+export interface Environment {
+  name: string;
+  router: string;
+  promotion: { from: string; healthyForMs: number } | null;
+  projects: Placement[];
+}
+
+/** An incident (GET /api/incidents). */
+export interface Incident {
+  id: number;
+  status: string;
+  title: string;
+  service: string;
+  services: string[];
+  severity: string;
+  openedAt: string;
+  lastSignalAt: string;
+  resolvedAt: string | null;
+}
+
+/** An incident with its signals and timeline (GET /api/incidents/:id). */
+export interface IncidentDetail extends Incident {
+  signals: { kind: string; key: string; service: string; status: string; at: string }[];
+  timeline: { id: number; type: string; data: Record<string, unknown>; at: string }[];
+}
+
+/** The heal of an incident with its transitions (GET /api/incidents/:id/heal). */
+export interface Heal {
+  id: number;
+  state: string;
+  kind: string | null;
+  attempts: number;
+  reason: string | null;
+  mttrMs: number | null;
+  timeline: { id: number; from: string | null; to: string; note: string; at: string }[];
+}
+
+/** DORA figures (GET /api/dora). */
+export interface Dora {
+  windowDays: number;
+  deployments: number;
+  deploymentsPerDay: number;
+  changeFailureRate: number | null;
+  timeToRestore: { count: number; medianMs: number | null; maxMs: number | null };
+  heals: { resolved: number; escalated: number; failed: number; active: number };
+  byService: { service: string; deployments: number; failedDeployments: number; medianRestoreMs: number | null }[];
+}
