@@ -21,6 +21,7 @@ import { type ProveResult, provePatch } from "./prove-patch.js";
 import { repairGit } from "./repair-git.js";
 import { generateReproduction, type Reproduction, type ReproductionInput } from "./reproduce/reproduction.js";
 import { readServiceProject, type ServiceProject } from "./reproduce/service-project.js";
+import { newFileDiff } from "./unified-diff.js";
 import { withScratchWorktree } from "./validate.js";
 
 /** What the chain starts from: a trace and/or a diagnosis, and the failing request when known. */
@@ -81,9 +82,15 @@ export async function runRepairChain(input: RepairChainInput): Promise<RepairRes
   if (input.trace === undefined && !input.diagnosis)
     throw new ValidationError("the repair chain needs a stack trace or a diagnosis to start from");
   const say = input.onProgress ?? (() => undefined);
-  const base = (
-    await repairGit(input.repoDir, ["rev-parse", "--verify", "--end-of-options", `${input.base ?? "HEAD"}^{commit}`])
-  ).trim();
+  const ref = input.base ?? "HEAD";
+  const base = await repairGit(input.repoDir, ["rev-parse", "--verify", "--end-of-options", `${ref}^{commit}`]).then(
+    (sha) => sha.trim(),
+    (err: Error) => {
+      throw new ValidationError(`${input.repoDir}: not a git repository with a commit ${ref}`, undefined, {
+        cause: err,
+      });
+    },
+  );
   const fixers = input.fixers ?? [...patternFixers(), new ConfigFixer()];
   const fixerErrors: RepairResult["fixerErrors"] = [];
   const { analysis, proposals } = await withScratchWorktree(input.repoDir, base, async (worktree) => {
@@ -155,4 +162,10 @@ export function candidateFiles(c: Candidate): { path: string; text: string }[] {
   const files = c.patch.edits.map((e) => ({ path: e.path, text: e.after }));
   if (c.reproduction) files.push({ path: posix.join(c.serviceDir, c.reproduction.path), text: c.reproduction.text });
   return files;
+}
+
+/** The whole change of a candidate as one unified diff: the patch, then its new reproduction test. */
+export function candidateDiff(c: Candidate): string {
+  if (!c.reproduction) return c.patch.diff;
+  return c.patch.diff + newFileDiff(posix.join(c.serviceDir, c.reproduction.path), c.reproduction.text);
 }

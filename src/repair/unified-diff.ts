@@ -121,3 +121,12 @@ export function fileDiff(edit: FileEdit): string {
 export function unifiedDiff(edits: readonly FileEdit[]): string {
   return edits.map(fileDiff).join("");
 }
+
+/** The unified diff creating the file `path` with `text` (`new file mode`, from /dev/null). */
+export function newFileDiff(path: string, text: string): string {
+  const { lines, finalNewline } = splitLines(text);
+  const body = lines.map(
+    (l, k) => `+${l}\n${k === lines.length - 1 && !finalNewline ? "\\ No newline at end of file\n" : ""}`,
+  );
+  return `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${body.join("")}`;
+}

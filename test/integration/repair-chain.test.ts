@@ -40,10 +40,10 @@ describe("runRepairChain", () => {
     expect(git(repoDir, "worktree", "list").trim().split("\n")).toHaveLength(1);
   });
 
-  it("rejects the pricing patch that breaks the caller and proves the one that does not", async () => {
+  it("proves the pricing patch that keeps price_line's result a priced line", async () => {
     const repoDir = gitRepoWith({}, shopDir("pricing"));
     const result = await runRepairChain({ repoDir, trace: pricingZeroQuantity.trace, replay: pricingZeroQuantity });
-    expect(result.candidates.map((c) => c.proof?.proven)).toEqual([false, true]);
+    expect(result.candidates.map((c) => c.proof?.proven)).toEqual([true]);
     expect(result.best?.patch.edits[0]?.after).toContain(
       '"unitSavings": round((discount / quantity if quantity else 0), 2),',
     );

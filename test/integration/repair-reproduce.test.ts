@@ -45,7 +45,7 @@ describe("reproduction tests", () => {
       "unittest",
       "tests.test_pitcrew_repro_quote_with_a_zero_quantity",
     ]);
-    const [earlyReturn, expression] = patches;
+    const [expression, earlyReturn] = patches;
     const wrong = await provePatch({ repoDir, serviceDir: "", project, reproduction, patch: earlyReturn! });
     expect(wrong.onBase?.passed).toBe(false);
     expect(wrong.proven).toBe(false);

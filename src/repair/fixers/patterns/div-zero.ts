@@ -1,7 +1,8 @@
 /**
  * Division by zero (Python ZeroDivisionError, Java `/ by zero`, Go integer divide by zero):
  * guards the divisor on the failing line with each exit the surrounding code offers, and for
- * Python and Java also proposes the expression form `(a / d if d else 0)` / `(d == 0 ? 0 : a / d)`.
+ * Python and Java also proposes the expression form `(a / d if d else 0)` / `(d == 0 ? 0 : a / d)`,
+ * ranked first when the only exits would return None/null (that moves the crash to the callers).
  */
 import type { Node } from "web-tree-sitter";
 import { exitsAt } from "./exits.js";
@@ -33,11 +34,12 @@ export function proposeDivisionGuards(site: Site): Proposal[] {
   for (const [division, divisor] of divisions(site, stmt).slice(0, 2)) {
     const d = divisor.text;
     const why = `${frameLabel(site)} failed with ${site.signal.summary}: the divisor \`${d}\` was zero`;
+    const guards: Proposal[] = [];
     if (dialect.isStable(divisor) || dialect.callName(divisor) !== undefined) {
       for (const exit of exitsAt(site, stmt, { status: 400, message: `${d} must not be zero` })) {
         const guard = guardBefore(site, stmt, dialect.isZero(d), exit);
         if (guard)
-          out.push({
+          guards.push({
             fixer: "pattern/division-guard",
             title: `Guard against division by zero (${d}) in ${site.frameFunction ?? "the failing code"} (${exit.label})`,
             explanation: `${why}. The patch checks \`${d}\` first and, when it is zero, does \`${exit.statements.join(" ")}\` (${exit.label}).`,
@@ -52,13 +54,22 @@ export function proposeDivisionGuards(site: Site): Proposal[] {
         : expression && dialect.name === "java"
           ? `(${d} == 0 ? 0 : ${expression})`
           : undefined;
-    if (guarded)
-      out.push({
-        fixer: "pattern/division-guard",
-        title: `Default to 0 when ${d} is zero in ${site.frameFunction ?? "the failing code"}`,
-        explanation: `${why}. The patch yields 0 for that division instead of raising.`,
-        edits: [{ start: division.startIndex, end: division.endIndex, text: guarded }],
-      });
+    const local: Proposal[] = guarded
+      ? [
+          {
+            fixer: "pattern/division-guard",
+            title: `Default to 0 when ${d} is zero in ${site.frameFunction ?? "the failing code"}`,
+            explanation: `${why}. The patch yields 0 for that division instead of raising.`,
+            edits: [{ start: division.startIndex, end: division.endIndex, text: guarded }],
+          },
+        ]
+      : [];
+    // returning null from a function that otherwise returns values moves the crash to its callers
+    out.push(
+      ...(guards.every((g) => /\((return (None|null))\)$/.test(g.title))
+        ? [...local, ...guards]
+        : [...guards, ...local]),
+    );
   }
   return out;
 }

@@ -21,16 +21,16 @@ ZeroDivisionError: float division by zero
     const texts = patchedTexts(patches);
     expect(texts).toEqual([
       quotes.replace(
-        "    discount = round(gross * volume_rate(quantity), 2)\n",
-        "    discount = round(gross * volume_rate(quantity), 2)\n    if quantity == 0:\n        return None\n",
-      ),
-      quotes.replace(
         '"unitSavings": round(discount / quantity, 2),',
         '"unitSavings": round((discount / quantity if quantity else 0), 2),',
       ),
+      quotes.replace(
+        "    discount = round(gross * volume_rate(quantity), 2)\n",
+        "    discount = round(gross * volume_rate(quantity), 2)\n    if quantity == 0:\n        return None\n",
+      ),
     ]);
     for (const t of texts) expect(await syntaxErrorIn("pricing/quotes.py", t)).toBeUndefined();
-    expect(patches[1]!.explanation).toContain("ZeroDivisionError: float division by zero");
+    expect(patches[0]!.explanation).toContain("ZeroDivisionError: float division by zero");
   });
 
   it("guards a None returned by a lookup (AttributeError on NoneType)", async () => {

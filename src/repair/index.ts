@@ -1,0 +1,24 @@
+/** The repair domain's public surface: fixers, reproduction tests, validation, the chain and fix PRs. */
+export type { Diagnosis, Evidence, Hypothesis, HypothesisKind } from "./diagnosis.js";
+export type { CapturedRequest, FileEdit, FixContext, Fixer, FixerKind, Patch } from "./fixer.js";
+export { ConfigFixer } from "./fixers/config/config-fixer.js";
+export { patternFixers } from "./fixers/patterns/index.js";
+export { type FixPullRequest, fixBranchName, fixPullRequestBody, openFixPullRequest } from "./fix-pull-request.js";
+export { type ProveResult, provePatch } from "./prove-patch.js";
+export {
+  type Candidate,
+  candidateDiff,
+  candidateFiles,
+  type RepairChainInput,
+  type RepairResult,
+  runRepairChain,
+} from "./repair-chain.js";
+export { parseReplay } from "./reproduce/replay-schema.js";
+export {
+  generateReproduction,
+  type RecordedUpstream,
+  type Reproduction,
+  type ReproductionInput,
+} from "./reproduce/reproduction.js";
+export { unifiedDiff } from "./unified-diff.js";
+export { PatchMismatchError, type ValidationResult, validatePatch } from "./validate.js";
