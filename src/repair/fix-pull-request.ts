@@ -51,12 +51,14 @@ export interface OpenFixRequest {
   baseBranch: string;
   result: RepairResult;
   candidate: Candidate & { proof: { reason: string } };
+  /** Branch to push (default `fixBranchName(candidate)`). */
+  branch?: string;
 }
 
 /** Commits the candidate on its branch in a scratch clone, pushes it as the bot and opens the PR. */
 export async function openFixPullRequest(req: OpenFixRequest): Promise<FixPullRequest> {
   const { forge, repo, candidate } = req;
-  const branch = fixBranchName(candidate);
+  const branch = req.branch ?? fixBranchName(candidate);
   const dir = await mkdtemp(join(tmpdir(), "pitcrew-fix-"));
   try {
     await repairGit(tmpdir(), ["clone", "--quiet", "--no-checkout", "--", forge.cloneUrl(repo), dir]);

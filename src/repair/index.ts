@@ -4,6 +4,12 @@ export type { CapturedRequest, FileEdit, FixContext, Fixer, FixerKind, Patch } f
 export { ConfigFixer } from "./fixers/config/config-fixer.js";
 export { patternFixers } from "./fixers/patterns/index.js";
 export { type FixPullRequest, fixBranchName, fixPullRequestBody, openFixPullRequest } from "./fix-pull-request.js";
+export {
+  type ChainRepairerDeps,
+  chainHealRepairer,
+  type HealFixPullRequest,
+  type HealRepairRequest,
+} from "./heal-repairer.js";
 export { type ProveResult, provePatch } from "./prove-patch.js";
 export {
   type Candidate,
