@@ -52,4 +52,21 @@ net/http.HandlerFunc.ServeHTTP(0x0?, {0x7f, 0xc0}, 0x0?)
     );
     for (const t of texts) expect(await syntaxErrorIn("cmd/api/split.go", t)).toBeUndefined();
   });
+
+  it("guards a nil pointer returned by a lookup (nil pointer dereference)", async () => {
+    const source =
+      "package main\n\ntype User struct{ Name string }\n\nfunc find(id int) *User { return nil }\n\nfunc nameOf(id int) string {\n\tu := find(id)\n\treturn u.Name\n}\n";
+    const trace = `panic: runtime error: invalid memory address or nil pointer dereference
+[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45]
+
+goroutine 1 [running]:
+main.nameOf(...)
+\t/src/cmd/api/user.go:9
+main.main()
+\t/src/cmd/api/main.go:4 +0x1d
+`;
+    const [after] = patchedTexts(await proposePatterns({ "cmd/api/user.go": source }, trace));
+    expect(after).toBe(source.replace("\treturn u.Name\n", '\tif u == nil {\n\t\treturn ""\n\t}\n\treturn u.Name\n'));
+    expect(await syntaxErrorIn("cmd/api/user.go", after!)).toBeUndefined();
+  });
 });

@@ -33,4 +33,60 @@ public class Orders {
     );
     expect(await syntaxErrorIn(path, after!)).toBeUndefined();
   });
+
+  it("checks an empty list before get(0) and catches a NumberFormatException", async () => {
+    const tags = `package org.acme;
+
+import java.util.List;
+
+public class Tags {
+    public String first(List<String> tags) {
+        return tags.get(0);
+    }
+}
+`;
+    const [checked] = patchedTexts(
+      await proposePatterns(
+        { "src/main/java/org/acme/Tags.java": tags },
+        `Exception in thread "main" java.lang.IndexOutOfBoundsException: Index 0 out of bounds for length 0
+\tat java.base/jdk.internal.util.Preconditions.outOfBounds(Preconditions.java:100)
+\tat java.base/java.util.ArrayList.get(ArrayList.java:427)
+\tat org.acme.Tags.first(Tags.java:7)
+\tat org.acme.Main.main(Main.java:5)
+`,
+      ),
+    );
+    expect(checked).toBe(
+      tags.replace(
+        "        return tags.get(0);\n",
+        "        if (tags.isEmpty()) {\n            return null;\n        }\n        return tags.get(0);\n",
+      ),
+    );
+    const qty = `package org.acme;
+
+public class Qty {
+    public int parse(String text) {
+        int n = Integer.parseInt(text);
+        return n * 2;
+    }
+}
+`;
+    const [caught] = patchedTexts(
+      await proposePatterns(
+        { "src/main/java/org/acme/Qty.java": qty },
+        `Exception in thread "main" java.lang.NumberFormatException: For input string: "x"
+\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)
+\tat java.base/java.lang.Integer.parseInt(Integer.java:668)
+\tat org.acme.Qty.parse(Qty.java:5)
+`,
+      ),
+    );
+    expect(caught).toBe(
+      qty.replace(
+        "        int n = Integer.parseInt(text);\n",
+        "        int n;\n        try {\n            n = Integer.parseInt(text);\n        } catch (NumberFormatException e) {\n            return 0;\n        }\n",
+      ),
+    );
+    for (const t of [checked!, caught!]) expect(await syntaxErrorIn("X.java", t)).toBeUndefined();
+  });
 });

@@ -97,4 +97,36 @@ KeyError: 'p-7'
     );
     for (const t of [...texts, started!]) expect(await syntaxErrorIn("app/stock.py", t)).toBeUndefined();
   });
+
+  it("catches an int() of bad input and checks an empty list before indexing", async () => {
+    const parse = 'def handle(params):\n    qty = int(params["qty"])\n    return {"qty": qty}\n';
+    const [parsed] = patchedTexts(
+      await proposePatterns(
+        { "app/qty.py": parse },
+        `Traceback (most recent call last):
+  File "/srv/app/qty.py", line 2, in handle
+    qty = int(params["qty"])
+ValueError: invalid literal for int() with base 10: 'x'
+`,
+      ),
+    );
+    expect(parsed).toBe(
+      'def handle(params):\n    try:\n        qty = int(params["qty"])\n    except ValueError:\n        return None\n    return {"qty": qty}\n',
+    );
+    const index = "def first_name(names):\n    return names[0].title()\n";
+    const [guarded] = patchedTexts(
+      await proposePatterns(
+        { "app/first.py": index },
+        `Traceback (most recent call last):
+  File "/srv/app/first.py", line 2, in first_name
+    return names[0].title()
+IndexError: list index out of range
+`,
+      ),
+    );
+    expect(guarded).toBe(
+      "def first_name(names):\n    if not names:\n        return None\n    return names[0].title()\n",
+    );
+    for (const t of [parsed!, guarded!]) expect(await syntaxErrorIn("app/x.py", t)).toBeUndefined();
+  });
 });
