@@ -1,22 +1,26 @@
 /**
  * The dashboard end to end in a real browser: an in-process pitcrew (delivery started) serves the
  * built dashboard; headless Chromium (playwright-core, the system's /usr/bin/chromium) signs in
- * with a token, sees a run succeed, reads its log, and visits Deployments, Incidents and
- * Overview without a console error. Screenshots land in test-artifacts/dashboard/.
+ * with a token, sees a run succeed, reads its log, follows a paused canary of a real service to
+ * its end (live, on rollout events), and visits Incidents and Overview without a console error.
+ * Screenshots land in test-artifacts/dashboard/.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDelivery } from "../../src/app/delivery.js";
+import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
 import { triggerRun } from "../../src/runner/index.js";
-import { createRepo } from "../support/git-repo.js";
+import { commitFiles, createRepo } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = resolve(ROOT, "test-artifacts/dashboard");
+const SERVICE = readFileSync(resolve(ROOT, "test/fixtures/deploy/service.mjs"), "utf8");
+const MANIFEST = "start: [node, service.mjs]\nreplicas: 1\nhealth: { readiness: /readyz, liveness: /healthz }\n";
+const PAUSED_CANARY = { canary: { steps: [{ setWeight: 30 }, { pause: {} }] } };
 const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
 
 describe("the dashboard", () => {
@@ -31,7 +35,7 @@ describe("the dashboard", () => {
       await build({ configFile: resolve(ROOT, "src/web/vite.config.ts"), logLevel: "warn" });
     }
     t = await startTestApp();
-    stopDelivery = await startDelivery(t.app);
+    stopDelivery = await startDelivery(t.app, { drainMs: 100 });
     base = await t.server.listen({ port: 0, host: "127.0.0.1" });
     const repo = createRepo({
       ".pitcrew/pipeline.yaml": "on:\n  manual: {}\njobs:\n  greet:\n    steps:\n      - run: echo hi\n",
@@ -40,8 +44,14 @@ describe("the dashboard", () => {
     const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
     runId = res.run!.id;
     expect(await t.waitForRun(runId)).toBe("success");
-  });
+  }, 60_000);
   afterAll(async () => {
+    // a rollout left paused by a failure would keep delivery from closing
+    for (const r of (await t?.app.store.rollouts.active()) ?? []) {
+      await deliveryOf(t.app)
+        ?.abort(r.id, "test over")
+        .catch(() => undefined);
+    }
     await stopDelivery?.();
     await t?.dispose();
   });
@@ -64,7 +74,7 @@ describe("the dashboard", () => {
   });
 
   it.skipIf(!hasChromium)(
-    "signs in with a token and shows the run, its log, deployments, incidents and the overview",
+    "signs in with a token and shows a run with its log, incidents, the overview and a canary followed live",
     async () => {
       mkdirSync(SHOTS, { recursive: true });
       const browser = await chromium.launch({
@@ -76,12 +86,15 @@ describe("the dashboard", () => {
         const problems: string[] = [];
         page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+        const rolloutId = await pausedCanary(t);
         await walkThrough(page, base, t.adminToken, runId);
+        await followRollout(page, t, rolloutId);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
       }
     },
+    90_000,
   );
 });
 
@@ -104,11 +117,6 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
   expect(new URL(page.url()).pathname).toBe(`/runs/${runId}`);
   await page.screenshot({ path: `${SHOTS}/run.png`, fullPage: true });
 
-  await page.getByRole("link", { name: "Deployments" }).click();
-  await page.getByRole("heading", { name: /production/ }).waitFor();
-  await page.getByText("No rollouts yet.").waitFor();
-  await page.screenshot({ path: `${SHOTS}/deployments.png`, fullPage: true });
-
   await page.getByRole("link", { name: "Incidents" }).click();
   await page.getByText(/No incidents/).waitFor();
 
@@ -119,4 +127,53 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
 
   await page.reload();
   await page.getByRole("heading", { name: "Overview" }).waitFor();
+}
+
+/** Ships a real service once, then a canary of a new commit that pauses at 30 %; returns its rollout id. */
+async function pausedCanary(t: TestApp): Promise<number> {
+  const repo = createRepo({
+    "service.mjs": SERVICE,
+    "behaviour.json": JSON.stringify({ version: "v1" }),
+    ".pitcrew/pipeline.yaml": "on:\n  manual: {}\njobs:\n  check:\n    steps:\n      - run: node --check service.mjs\n",
+    ".pitcrew/deploy.yaml": MANIFEST,
+  });
+  const project = await t.app.store.projects.create({ name: "web", repoUrl: repo });
+  const delivery = deliveryOf(t.app)!;
+  const ship = async (strategy: unknown) => {
+    const run = (await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" })).run!;
+    expect(await t.waitForRun(run.id)).toBe("success");
+    const { rollout } = await delivery.deploy({
+      project: "web",
+      environment: "production",
+      runId: run.id,
+      strategy,
+      by: "test",
+      reason: "dashboard test",
+    });
+    return rollout.id;
+  };
+  expect(await delivery.wait(await ship({ recreate: {} }))).toBe("succeeded");
+  commitFiles(repo, { "behaviour.json": JSON.stringify({ version: "v2" }) }, "v2");
+  const id = await ship(PAUSED_CANARY);
+  await expect.poll(async () => (await t.app.store.rollouts.get(id)).state, { timeout: 20_000 }).toBe("paused");
+  return id;
+}
+
+/** Deployments shows the paused canary at 30 %; its page shows the steps and follows it, live, to success. */
+async function followRollout(page: Page, t: TestApp, rolloutId: number): Promise<void> {
+  await page.getByRole("link", { name: "Deployments" }).click();
+  await page.getByRole("heading", { name: /production/ }).waitFor();
+  const row = page.getByRole("row").filter({ hasText: "web" }).first();
+  await row.getByText("paused", { exact: true }).waitFor();
+  await row.getByText("30 %").waitFor();
+  await page.screenshot({ path: `${SHOTS}/deployments.png`, fullPage: true });
+
+  await row.getByRole("link", { name: `#${rolloutId}`, exact: true }).click();
+  const heading = page.getByRole("heading", { name: new RegExp(`Rollout #${rolloutId} of web`) });
+  await heading.getByText("paused", { exact: true }).waitFor();
+  await page.getByText("setWeight").waitFor();
+  await page.screenshot({ path: `${SHOTS}/rollout-paused.png`, fullPage: true });
+  await deliveryOf(t.app)!.promote(rolloutId);
+  await heading.getByText("succeeded").waitFor({ timeout: 20_000 });
+  await page.screenshot({ path: `${SHOTS}/rollout.png`, fullPage: true });
 }

@@ -100,7 +100,9 @@ function EnvironmentPanel({ env }: { env: Environment }) {
                 <td>
                   {p.replicas.length === 0
                     ? "—"
-                    : p.replicas.map((r) => `${r.state}${r.restarts ? ` (${r.restarts} restarts)` : ""}`).join(", ")}
+                    : p.replicas
+                        .map((r) => `#${r.release} ${r.state}${r.restarts ? ` (${r.restarts} restarts)` : ""}`)
+                        .join(", ")}
                 </td>
               </tr>
             ))}
