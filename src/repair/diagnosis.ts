@@ -1,6 +1,7 @@
 /**
  * A diagnosis: ranked hypotheses about why a service fails, each with its evidence and a
- * plain-language explanation. Made by `repair/diagnose-failure.ts` from an incident or a trace.
+ * plain-language explanation. Made by `heal/diagnose-incident.ts` from an incident; the config fixer
+ * and the repair chain read it.
  */
 
 /** What kind of fault a hypothesis names. */
