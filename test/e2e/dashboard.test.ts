@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
+import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
@@ -84,11 +85,17 @@ describe("the dashboard", () => {
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
         const problems: string[] = [];
-        page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+        // an incident without a heal answers GET /api/incidents/:id/heal with a 404, by design
+        const expected = (url: string) => /\/api\/incidents\/\d+\/heal$/.test(url);
+        page.on(
+          "console",
+          (m) => m.type() === "error" && !expected(m.location().url) && problems.push(`console: ${m.text()}`),
+        );
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
         const rolloutId = await pausedCanary(t);
         await walkThrough(page, base, t.adminToken, runId);
         await followRollout(page, t, rolloutId);
+        await followIncident(page, t);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -98,7 +105,7 @@ describe("the dashboard", () => {
   );
 });
 
-/** Signs in, then visits Runs, the run, Deployments, Incidents and Overview, taking screenshots. */
+/** Signs in, then visits Runs, the run and Overview, taking screenshots. */
 async function walkThrough(page: Page, base: string, token: string, runId: number): Promise<void> {
   await page.goto(`${base}/`);
   await page.getByLabel("API token").fill(token);
@@ -116,9 +123,6 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
   await expect.poll(() => log.textContent(), { timeout: 10_000 }).toMatch(/^hi$/m);
   expect(new URL(page.url()).pathname).toBe(`/runs/${runId}`);
   await page.screenshot({ path: `${SHOTS}/run.png`, fullPage: true });
-
-  await page.getByRole("link", { name: "Incidents" }).click();
-  await page.getByText(/No incidents/).waitFor();
 
   await page.getByRole("link", { name: "Overview" }).click();
   await page.getByText("Change failure rate").waitFor();
@@ -176,4 +180,36 @@ async function followRollout(page: Page, t: TestApp, rolloutId: number): Promise
   await deliveryOf(t.app)!.promote(rolloutId);
   await heading.getByText("succeeded").waitFor({ timeout: 20_000 });
   await page.screenshot({ path: `${SHOTS}/rollout.png`, fullPage: true });
+}
+
+/** An alert fires while Incidents is open: the incident appears live; its page shows the signal and no heal. */
+async function followIncident(page: Page, t: TestApp): Promise<void> {
+  const stop = startLogObservation(t.app);
+  try {
+    await page.getByRole("link", { name: "Incidents" }).click();
+    await page.getByText(/No incidents/).waitFor();
+    await t.app.events.emit("alert.firing", "alert:disk1", {
+      fingerprint: "disk1",
+      name: "HighDiskUse",
+      status: "firing",
+      labels: { alertname: "HighDiskUse", service: "web" },
+      annotations: {},
+      severity: "critical",
+      service: "web",
+      startsAt: new Date().toISOString(),
+      endsAt: null,
+      source: "rules",
+    });
+    await logObservationOf(t.app).incidents.catchUp();
+    const link = page.getByRole("link", { name: /HighDiskUse/ });
+    await link.waitFor();
+    await page.screenshot({ path: `${SHOTS}/incidents.png`, fullPage: true });
+    await link.click();
+    await page.getByRole("heading", { name: /Incident #\d+/ }).waitFor();
+    await page.getByText("disk1", { exact: true }).waitFor();
+    await page.getByText("No heal was started for this incident.").waitFor();
+    await page.screenshot({ path: `${SHOTS}/incident.png`, fullPage: true });
+  } finally {
+    stop();
+  }
 }

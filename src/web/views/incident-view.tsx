@@ -87,10 +87,10 @@ function HealTimeline({ heal }: { heal: Heal }) {
   );
 }
 
-/** The scalar fields of a timeline entry, as `key: value` pairs. */
+/** The scalar fields of a timeline entry (its time is shown apart), as `key: value` pairs. */
 function summary(data: Record<string, unknown>): string {
   return Object.entries(data)
-    .filter(([, v]) => v !== null && typeof v !== "object")
+    .filter(([k, v]) => k !== "at" && v !== null && typeof v !== "object")
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join(", ");
 }
