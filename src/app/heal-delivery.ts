@@ -45,8 +45,13 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
   };
 
   return {
+    /** Releases that replaced an earlier one (a first deploy has nothing to regress from or roll back to). */
     async recentDeploys(service, since, until) {
-      return (await store.releases.wentLive(await projectOf(service), since, until)).map((r) => ({
+      const project = await projectOf(service);
+      const rollouts = await store.rollouts.list({ project, limit: 200 });
+      const replaced = (r: { id: number }) =>
+        rollouts.some((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
+      return (await store.releases.wentLive(project, since, until)).filter(replaced).map((r) => ({
         service,
         environment: r.environment,
         release: String(r.id),

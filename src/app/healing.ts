@@ -2,9 +2,13 @@
  * The healing loop of a running pitcrew: one HealOrchestrator per app (the routes reach it through
  * `healingOf`), started by `pitcrew serve` with the real heal actions.
  */
+import type { Delivery } from "../deploy/delivery.js";
+import { type HealRepairer, serviceHealActions } from "../heal/actions/service-heal-actions.js";
 import type { HealActions } from "../heal/heal-actions.js";
+import { chainHealRepairer } from "../repair/index.js";
 import { HealOrchestrator, type HealSettings } from "../heal/heal-orchestrator.js";
 import type { App } from "./app.js";
+import { healDeliveryOf } from "./heal-delivery.js";
 
 const orchestrators = new WeakMap<App, HealOrchestrator>();
 
@@ -46,5 +50,43 @@ export function startHealing(app: App, actions: HealActions, settings: HealSetti
   return () => {
     stop();
     orchestrators.delete(app);
+  };
+}
+
+/**
+ * Starts the healing loop of a running server: the heal actions over the app's delivery (recent
+ * deploys, rollback, shipping fixes), the forge (CI checks, merge) and `repairer` (the repair
+ * chain). Returns the stop function.
+ */
+export function startServiceHealing(
+  app: App,
+  delivery: Delivery,
+  repairer: HealRepairer = chainHealRepairer({ forge: app.forge, repoOf: forgeRepoOf(app) }),
+): () => void {
+  const actions = serviceHealActions({
+    store: app.store,
+    forge: app.forge,
+    clock: app.clock,
+    delivery: healDeliveryOf(app, delivery),
+    repairer,
+    verifyWindowMs: app.config.config.heal.verify_window,
+    anomalyThreshold: app.config.config.observe.anomaly_threshold,
+  });
+  return startHealing(app, actions);
+}
+
+/**
+ * Where a service's code lives on the forge: the repository the service registry names (falling
+ * back to a repository named like the service), on its project's default branch.
+ */
+export function forgeRepoOf(app: App): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
+  return async (service) => {
+    const registered = (await app.store.services.list()).find((s) => s.name === service)?.repository;
+    for (const name of [registered, service]) {
+      if (!name) continue;
+      const project = await app.store.projects.findByName(name);
+      if (project) return { repo: name, baseBranch: project.defaultBranch };
+    }
+    return undefined;
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The demo's defaults on top of the user's configuration: when `pitcrew.yaml` leaves them out,
- * one `production` environment with one replica per service and a quick canary (50 %, then ten
- * 2-second measurements judged statistically), the shop's alert rules evaluated every second.
+ * one `production` environment with one replica per service and a quick canary (50 %, 4 s for the
+ * new process to warm up, then eight 2-second measurements judged statistically, two failures
+ * rolling it back), the shop's alert rules evaluated every second, and a
+ * shorter heal verification window (10 s) so each fault's story fits in a minute or two.
  */
 import { resolve } from "node:path";
 import type { Config } from "../common/config/config-schema.js";
@@ -25,13 +27,16 @@ export function applyDemoDefaults(config: Config, userSetEnvironments: boolean):
           canary: {
             steps: [
               { setWeight: 50 },
-              { analysis: { interval: "2s", count: 10, failureLimit: 1, inconclusiveLimit: 11 } },
+              { pause: { duration: "4s" } },
+              { analysis: { interval: "2s", count: 8, failureLimit: 2, inconclusiveLimit: 9 } },
             ],
           },
         },
       },
     ];
   }
+  if (config.heal.verify_window === 30_000) config.heal.verify_window = 10_000;
+  if (config.heal.poll === 1_000) config.heal.poll = 500;
   if (config.alerts.rule_files.length === 0) {
     config.alerts.rule_files = [resolve(SHOP_DIR, "pitcrew/alerts.yaml")];
     config.alerts.evaluation_interval = 1_000;

@@ -10,6 +10,7 @@ import { color, formatDuration, table } from "../cli/output.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { type App, createApp } from "../app/app.js";
 import { deliveryOf, startDelivery } from "../app/delivery.js";
+import { startServiceHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -19,6 +20,7 @@ import { startWorkers } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { applyDemoDefaults, DEMO_ENVIRONMENT, SHOP_DIR } from "./demo-settings.js";
 import { playBadRelease } from "./scenarios/play-bad-release.js";
+import { playHeal } from "./scenarios/play-heal.js";
 import type { ScenarioResult } from "./scenarios/scenario-result.js";
 import { seedShop } from "./seed-shop.js";
 import { loadShopManifest } from "./shop-manifest.js";
@@ -41,7 +43,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const loaded = loadConfig({ file: opts.configFile });
   const userEnvironments = JSON.stringify(loaded.config.environments) !== JSON.stringify(DEFAULT_ENVIRONMENTS);
   applyDemoDefaults(loaded.config, userEnvironments);
-  if (!process.env.PITCREW_LOG_LEVEL && loaded.config.log.level === "info") loaded.config.log.level = "warn";
+  if (!process.env.PITCREW_LOG_LEVEL && loaded.config.log.level === "info") loaded.config.log.level = "error";
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
   const app = await createApp(loaded);
   const started = app.clock.now();
@@ -56,6 +58,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   ];
   const stopDelivery = await startDelivery(app);
   const delivery = deliveryOf(app)!;
+  stops.push(startServiceHealing(app, delivery));
   const server = createServer(app);
   const address = await server.listen({ host: loaded.config.server.host, port: loaded.config.server.port });
   say(`${color.bold("pitcrew demo")} — server on ${address} (store: ${app.store.database.description})`);
@@ -131,16 +134,7 @@ async function playShop(
     if (scenario.expectedBranch === "rollback") {
       results.push(await playBadRelease({ app, delivery, gatewayUrl, say }, scenario, service));
     } else {
-      say(`scenario ${scenario.name}: skipped — healing it needs the repair chain, not wired into the demo yet`);
-      results.push({
-        scenario: scenario.name,
-        fault: scenario.faultClass,
-        detection: "-",
-        diagnosis: "-",
-        action: "not played (repair chain not wired yet)",
-        pr: "-",
-        healed: false,
-      });
+      results.push(await playHeal({ app, gatewayUrl, say, timeoutMs: HEAL_TIMEOUT_MS }, scenario));
     }
   }
   return {
@@ -152,6 +146,9 @@ async function playShop(
     },
   };
 }
+
+/** How long one fault may take to heal before the demo gives up on it. */
+const HEAL_TIMEOUT_MS = 240_000;
 
 const DEFAULT_ENVIRONMENTS = [{ name: "production", router: "builtin", watch: 300_000 }];
 

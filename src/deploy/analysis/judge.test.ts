@@ -86,6 +86,18 @@ describe("judge", () => {
     expect(judge(canary, baseline, { alpha: 1e-30 })[0]?.status).toBe("pass");
   });
 
+  it("judges latency on the requests that did not fail: a baseline failing fast does not make a fix look slow", () => {
+    const fixed = Array.from({ length: 100 }, (_, i) => 20 + (i % 7));
+    // the broken baseline answers half its requests with an instant 500
+    const broken = Array.from({ length: 100 }, (_, i) => (i % 2 ? 1 : 20 + (i % 7)));
+    const brokenOk = broken.filter((_, i) => i % 2 === 0);
+    const canary = { latenciesMs: fixed, okLatenciesMs: fixed, errors: 0 };
+    expect(judge(canary, { latenciesMs: broken, errors: 50 })[0]?.status).toBe("fail");
+    const [latency, errors] = judge(canary, { latenciesMs: broken, okLatenciesMs: brokenOk, errors: 50 });
+    expect(latency?.status).toBe("pass");
+    expect(errors?.status).toBe("pass");
+  });
+
   it("fills in defaults, also for options present but undefined", () => {
     expect(judgeSettings({ alpha: undefined, minEffect: 2 })).toEqual({
       alpha: 0.01,

@@ -3,7 +3,8 @@
  * Kayenta-style, it compares the two releases' recent requests and flags a regression only when
  * the difference is both significant and large:
  *
- *   - latency: one-sided Mann-Whitney U (canary slower). Fails when p < alpha AND the median or
+ *   - latency (of the requests that did not fail: a fast 500 is not a faster service): one-sided
+ *     Mann-Whitney U (canary slower). Fails when p < alpha AND the median or
  *     p99 latency of the canary is ≥ minEffect × the baseline's AND at least minLatencyDeltaMs
  *     above it. The headline (value, explanation) is the larger of the two ratios.
  *   - errors: one-sided test that the canary's error rate is higher (Fisher exact for small
@@ -21,6 +22,8 @@ import { compareErrorRates } from "./proportion-test.js";
 /** Requests of one release in the judged window (a subset of the router's `ReleaseSamples`). */
 export interface JudgeSamples {
   latenciesMs: number[];
+  /** Latencies of the non-error requests; latency is judged on these when given. */
+  okLatenciesMs?: number[];
   errors: number;
 }
 
@@ -40,7 +43,8 @@ export function judgeSettings(options: JudgeOptions = {}): JudgeSettings {
 /** Judges latency and errors of `canary` against `baseline`: two results, `judge-latency` and `judge-errors`. */
 export function judge(canary: JudgeSamples, baseline: JudgeSamples, options: JudgeOptions = {}): CheckResult[] {
   const s = judgeSettings(options);
-  return [judgeLatency(canary.latenciesMs, baseline.latenciesMs, s), judgeErrors(canary, baseline, s)];
+  const latencies = (x: JudgeSamples) => x.okLatenciesMs ?? x.latenciesMs;
+  return [judgeLatency(latencies(canary), latencies(baseline), s), judgeErrors(canary, baseline, s)];
 }
 
 function tooFew(name: string, what: string, c: number, b: number, s: JudgeSettings): CheckResult | undefined {

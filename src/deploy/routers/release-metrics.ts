@@ -41,14 +41,18 @@ export class MetricsBook {
   /** The requests of one release recorded after cursor `since` that are still in the window. */
   samples(releaseId: string, since = 0): ReleaseSamples {
     const m = this.#byRelease.get(releaseId);
-    if (!m) return { releaseId, cursor: 0, latenciesMs: [], errors: 0 };
+    if (!m) return { releaseId, cursor: 0, latenciesMs: [], okLatenciesMs: [], errors: 0 };
     const latenciesMs: number[] = [];
+    const okLatenciesMs: number[] = [];
     let errors = 0;
     for (let i = Math.max(since, m.next - LATENCY_WINDOW, 0); i < m.next; i++) {
-      latenciesMs.push(m.ring[i % LATENCY_WINDOW] as number);
-      errors += m.failed[i % LATENCY_WINDOW] as number;
+      const latency = m.ring[i % LATENCY_WINDOW] as number;
+      const failed = m.failed[i % LATENCY_WINDOW] as number;
+      latenciesMs.push(latency);
+      if (!failed) okLatenciesMs.push(latency);
+      errors += failed;
     }
-    return { releaseId, cursor: m.next, latenciesMs, errors };
+    return { releaseId, cursor: m.next, latenciesMs, okLatenciesMs, errors };
   }
 }
 

@@ -59,6 +59,11 @@ export interface ReleaseSamples {
   cursor: number;
   /** Latencies in ms of the requests after `since` still in the window, oldest first. */
   latenciesMs: number[];
+  /**
+   * The latencies of those requests that were not errors (a fast 500 is not a faster service:
+   * latency is compared on these, errors separately).
+   */
+  okLatenciesMs: number[];
   /** How many of those requests were errors (5xx). */
   errors: number;
 }

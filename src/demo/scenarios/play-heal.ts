@@ -1,0 +1,62 @@
+/**
+ * A latent-fault scenario: traffic starts reaching the fault, and the healing loop must take it
+ * from there — an alert or anomaly opens an incident on the service, its heal diagnoses, repairs
+ * (pull request, CI, merge), ships the fix by canary and verifies it. The scenario ends when the
+ * heal reaches a final state (or the time limit), and reports what happened at each stage.
+ */
+import type { App } from "../../app/app.js";
+import type { Incident } from "../../store/repositories/incidents-repo.js";
+import type { Heal } from "../../store/repositories/heals-repo.js";
+import { SHOP_DIR } from "../demo-settings.js";
+import type { ShopScenario } from "../shop-manifest.js";
+import { startTraffic } from "../traffic-process.js";
+import type { ScenarioResult } from "./scenario-result.js";
+
+const FINAL = new Set(["resolved", "escalated", "failed"]);
+
+/** Plays a scenario the healing loop must heal; `timeoutMs` bounds the wait for the heal. */
+export async function playHeal(
+  ctx: { app: App; gatewayUrl: string; say: (s: string) => void; timeoutMs: number },
+  scenario: ShopScenario,
+): Promise<ScenarioResult> {
+  const { app, say } = ctx;
+  const since = app.clock.now();
+  say(`scenario ${scenario.name}: ${scenario.trigger.explanation}`);
+  const trigger = startTraffic(SHOP_DIR, {
+    url: ctx.gatewayUrl,
+    rate: 3,
+    durationS: Math.ceil(ctx.timeoutMs / 1000),
+    journeys: [scenario.trigger.journey],
+  });
+  const end = since + ctx.timeoutMs;
+  let incident: Incident | undefined;
+  let heal: Heal | undefined;
+  try {
+    while (app.clock.now() < end && !(heal && FINAL.has(heal.state))) {
+      incident ??= (await app.store.incidents.list({ limit: 20 })).find(
+        (i) => i.openedAt >= since && i.services.includes(scenario.service),
+      );
+      if (incident) heal = await app.store.heals.findByIncident(incident.id);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await trigger.stop();
+  }
+  const base = { scenario: scenario.name, fault: scenario.faultClass };
+  if (!incident) {
+    return { ...base, detection: "none", diagnosis: "-", action: "-", pr: "-", healed: false };
+  }
+  const signal = (await app.store.incidents.signals(incident.id))[0];
+  const pr = heal?.data.pr as { repo?: string; number?: number } | undefined;
+  return {
+    ...base,
+    detection: signal ? `${signal.kind}: ${incident.title}` : incident.title,
+    diagnosis: heal?.kind
+      ? `${heal.kind}: ${String((heal.data.diagnosis as { summary?: string })?.summary ?? "")}`
+      : "-",
+    action: heal ? `heal ${heal.state}${heal.reason ? ` (${heal.reason})` : ""}` : "no heal started",
+    pr: pr?.repo ? `${pr.repo}#${pr.number}` : "-",
+    mttrMs: heal?.mttrMs ?? undefined,
+    healed: heal?.state === "resolved",
+  };
+}
