@@ -1,6 +1,7 @@
 /**
- * `pitcrew serve` put together: config → app → bootstrap token → workers, polling, cron → HTTP
- * server, with graceful shutdown on SIGINT/SIGTERM, and optionally the bundled example run.
+ * `pitcrew serve` put together: config → app → bootstrap token → workers, polling, cron,
+ * observation, delivery, the healing loop → HTTP server, with graceful shutdown on SIGINT/SIGTERM,
+ * and optionally the bundled example run.
  */
 import { resolve } from "node:path";
 import { color } from "../cli/output.js";
@@ -11,7 +12,8 @@ import { snapshotDirectory } from "../runner/snapshot.js";
 import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "./app.js";
 import { bootstrapAdminToken } from "./bootstrap.js";
-import { startDelivery } from "./delivery.js";
+import { deliveryOf, startDelivery } from "./delivery.js";
+import { startServiceHealing } from "./healing.js";
 import { startCron } from "./cron.js";
 import { startAnomalyObservation } from "./observe-anomalies.js";
 import { startLogObservation } from "./observe-logs.js";
@@ -44,6 +46,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
+  const stopHealing = startServiceHealing(app, deliveryOf(app)!);
   const stopForgeAutomation = startForgeAutomation({
     forge: app.forge,
     runner: app.runner,
@@ -69,6 +72,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopMetricsObservation();
     stopAnomalyObservation();
     stopForgeAutomation();
+    stopHealing();
     await server.close();
     await stopDelivery();
     await app.close();

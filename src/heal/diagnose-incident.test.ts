@@ -90,6 +90,16 @@ describe("diagnoseIncident", () => {
     const d = await diagnoseIncident(incident("cart"), evidence(), { now });
     expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression" });
     expect(d.hypotheses[0]!.explanation).toContain("release r7");
+    // the gateway's timeouts were logged before its release too: the release did not bring them
+    deploys = [{ service: "gateway", environment: "production", release: "r8", at: now - 20_000 }];
+    await t.app.store.logRecords.insertMany([
+      log("gateway", "error", "call to catalog timed out after 100 ms (timeout_ms=100)", {}, now - 10_000),
+    ]);
+    const g = await diagnoseIncident(incident("gateway"), evidence(), { now });
+    expect(g.hypotheses[0]).toMatchObject({ kind: "config" });
+    const regression = g.hypotheses.find((h) => h.kind === "deploy_regression")!;
+    expect(regression.confidence).toBeLessThan(0.5);
+    expect(regression.explanation).toContain("already logged before it");
     const none = await diagnoseIncident(incident("pricing"), evidence(), { now });
     expect(none.hypotheses).toEqual([]);
     expect(none.summary).toContain("no error logs");

@@ -83,17 +83,32 @@ export async function diagnoseIncident(
     const deploys = await evidence.recentDeploys(service, incident.openedAt - deployWindow, incident.openedAt);
     const last = deploys.at(-1);
     if (!last) continue;
+    const after = errors.filter((r) => r.service === service && r.at >= last.at);
+    const before = await evidence.searchLogs({
+      service,
+      levels: ERROR_LEVELS,
+      since: last.at - (opts.lookbackMs ?? 300_000),
+      until: last.at - 1,
+      limit: 500,
+    });
+    const known = new Set(before.map(errorShape));
+    const old = after.length ? after.filter((r) => known.has(errorShape(r))).length / after.length : 0;
+    const since = ago(incident.openedAt - last.at);
     hypotheses.push({
       kind: "deploy_regression",
-      confidence: 0.95,
+      // the same errors before the release went live: it did not bring them
+      confidence: old >= 0.5 ? 0.25 : 0.95,
       evidence: [
         {
           kind: "release",
-          summary: `${service} release ${last.release} went live ${ago(incident.openedAt - last.at)} before the incident`,
-          data: { ...last },
+          summary: `${service} release ${last.release} went live ${since} before the incident`,
+          data: { ...last, errorsSeenBefore: Math.round(old * 100) / 100 },
         },
       ],
-      explanation: `${service} started failing ${ago(incident.openedAt - last.at)} after release ${last.release} went live; rolling back is the fastest mitigation.`,
+      explanation:
+        old >= 0.5
+          ? `${service} release ${last.release} went live ${since} before the incident, but ${Math.round(old * 100)} % of the errors since then were already logged before it: the release is unlikely to be the cause.`
+          : `${service} started failing ${since} after release ${last.release} went live; rolling back is the fastest mitigation.`,
     });
   }
 
@@ -181,6 +196,11 @@ function codeHypothesis(errors: StoredLogRecord[]): { hypothesis: Hypothesis; tr
       explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
     },
   };
+}
+
+/** What kind of error a log record is: its first line with numbers masked. */
+function errorShape(r: StoredLogRecord): string {
+  return (r.message.split("\n")[0] ?? "").replace(/\d+/g, "#").slice(0, 200);
 }
 
 function sample(records: StoredLogRecord[], what: string): Evidence[] {

@@ -98,6 +98,19 @@ describe("judge", () => {
     expect(errors?.status).toBe("pass");
   });
 
+  it("does not call a fix slower for answering, slowly, the requests the baseline failed", () => {
+    // baseline: fast routes fine, the slow route times out (failed); canary: the slow route now answers in ~150 ms
+    const fast = Array.from({ length: 90 }, (_, i) => 5 + (i % 4));
+    const baseline = { latenciesMs: [...fast, ...Array(10).fill(50)], okLatenciesMs: fast, errors: 10 };
+    const fixedAll = [...fast, ...Array.from({ length: 10 }, (_, i) => 140 + i)];
+    const canary = { latenciesMs: fixedAll, okLatenciesMs: fixedAll, errors: 0 };
+    expect(judge(canary, baseline).map((r) => r.status)).toEqual(["pass", "pass"]);
+    // but a canary slower on every request still fails
+    const slower = fast.map((v) => v + 40);
+    const slow = { latenciesMs: slower, okLatenciesMs: slower, errors: 0 };
+    expect(judge(slow, { latenciesMs: fast, okLatenciesMs: fast, errors: 0 })[0]?.status).toBe("fail");
+  });
+
   it("fills in defaults, also for options present but undefined", () => {
     expect(judgeSettings({ alpha: undefined, minEffect: 2 })).toEqual({
       alpha: 0.01,

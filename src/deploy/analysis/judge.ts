@@ -3,8 +3,9 @@
  * Kayenta-style, it compares the two releases' recent requests and flags a regression only when
  * the difference is both significant and large:
  *
- *   - latency (of the requests that did not fail: a fast 500 is not a faster service): one-sided
- *     Mann-Whitney U (canary slower). Fails when p < alpha AND the median or
+ *   - latency: one-sided Mann-Whitney U (canary slower) over all requests, failed ones ranked as
+ *     the slowest (a fast 500 is not a faster service), with effect sizes on the requests that
+ *     did not fail. Fails when p < alpha AND the median or
  *     p99 latency of the canary is ≥ minEffect × the baseline's AND at least minLatencyDeltaMs
  *     above it. The headline (value, explanation) is the larger of the two ratios.
  *   - errors: one-sided test that the canary's error rate is higher (Fisher exact for small
@@ -43,8 +44,7 @@ export function judgeSettings(options: JudgeOptions = {}): JudgeSettings {
 /** Judges latency and errors of `canary` against `baseline`: two results, `judge-latency` and `judge-errors`. */
 export function judge(canary: JudgeSamples, baseline: JudgeSamples, options: JudgeOptions = {}): CheckResult[] {
   const s = judgeSettings(options);
-  const latencies = (x: JudgeSamples) => x.okLatenciesMs ?? x.latenciesMs;
-  return [judgeLatency(latencies(canary), latencies(baseline), s), judgeErrors(canary, baseline, s)];
+  return [judgeLatency(canary, baseline, s), judgeErrors(canary, baseline, s)];
 }
 
 function tooFew(name: string, what: string, c: number, b: number, s: JudgeSettings): CheckResult | undefined {
@@ -58,11 +58,24 @@ function tooFew(name: string, what: string, c: number, b: number, s: JudgeSettin
 
 const ratioOf = (c: number, b: number) => (b > 0 ? c / b : c > 0 ? Number.POSITIVE_INFINITY : 1);
 
-function judgeLatency(canary: number[], baseline: number[], s: JudgeSettings): CheckResult {
+/**
+ * The requests ranked for the latency test: when the failed ones are known, they rank as the
+ * slowest of all (a failure is the worst answer, however fast it came), so a fix that answers
+ * what the baseline failed is not "slower", and a baseline failing fast does not look faster.
+ */
+function ranked(x: JudgeSamples): number[] {
+  if (!x.okLatenciesMs) return x.latenciesMs;
+  const failed = x.latenciesMs.length - x.okLatenciesMs.length;
+  return [...x.okLatenciesMs, ...new Array<number>(Math.max(0, failed)).fill(Number.POSITIVE_INFINITY)];
+}
+
+function judgeLatency(canarySamples: JudgeSamples, baselineSamples: JudgeSamples, s: JudgeSettings): CheckResult {
   const name = "judge-latency";
+  const canary = canarySamples.okLatenciesMs ?? canarySamples.latenciesMs;
+  const baseline = baselineSamples.okLatenciesMs ?? baselineSamples.latenciesMs;
   const few = tooFew(name, "latency", canary.length, baseline.length, s);
   if (few) return few;
-  const mw = mannWhitneyU(canary, baseline, "greater");
+  const mw = mannWhitneyU(ranked(canarySamples), ranked(baselineSamples), "greater");
   const c = summarize([...canary]);
   const b = summarize([...baseline]);
   const effects = [
