@@ -100,6 +100,17 @@ describe("diagnoseIncident", () => {
     const regression = g.hypotheses.find((h) => h.kind === "deploy_regression")!;
     expect(regression.confidence).toBeLessThan(0.5);
     expect(regression.explanation).toContain("already logged before it");
+    // a gateway whose errors are its dependency answering 500 blames the dependency, not itself
+    await t.app.store.logRecords.insertMany(
+      Array.from({ length: 5 }, () =>
+        log("shopfront", "error", "pricing POST /quote answered 500", { err: { stack: NODE_STACK } }),
+      ),
+    );
+    deploys = [{ service: "shopfront", environment: "production", release: "r9", at: now - 60_000 }];
+    const front = await diagnoseIncident(incident("shopfront"), evidence(), { now });
+    expect(front.hypotheses[0]).toMatchObject({ kind: "dependency" });
+    expect(front.hypotheses.find((h) => h.kind === "code_bug")).toBeUndefined();
+    expect(front.hypotheses.find((h) => h.kind === "deploy_regression")!.confidence).toBeLessThan(0.5);
     const none = await diagnoseIncident(incident("pricing"), evidence(), { now });
     expect(none.hypotheses).toEqual([]);
     expect(none.summary).toContain("no error logs");

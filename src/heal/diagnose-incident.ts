@@ -50,6 +50,11 @@ export interface IncidentDiagnosis extends Diagnosis {
 
 const TIMEOUT = /\b(timed?[ -]?out|timeout|ETIMEDOUT|deadline exceeded|504 Gateway)/i;
 const REFUSED = /\b(ECONNREFUSED|ECONNRESET|connection refused|connection reset|EHOSTUNREACH)\b/i;
+/** An error that reports a dependency's failure: a refused connection or an upstream 5xx answer. */
+const DEPENDENCY = new RegExp(
+  `${REFUSED.source}|\\b(answered|returned|responded(?: with)?|status(?: code)?:?)\\s*5\\d\\d\\b|\\bupstream\\b.*\\b5\\d\\d\\b`,
+  "i",
+);
 const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
 
 /** The text of a log record a trace may hide in: message plus string attributes (stack, err.stack…). */
@@ -92,7 +97,9 @@ export async function diagnoseIncident(
       limit: 500,
     });
     const known = new Set(before.map(errorShape));
-    const old = after.length ? after.filter((r) => known.has(errorShape(r))).length / after.length : 0;
+    // errors the release did not bring: already logged before it, or failures of a dependency
+    const notNew = (r: StoredLogRecord) => known.has(errorShape(r)) || DEPENDENCY.test(r.message);
+    const old = after.length ? after.filter(notNew).length / after.length : 0;
     const since = ago(incident.openedAt - last.at);
     hypotheses.push({
       kind: "deploy_regression",
@@ -107,12 +114,13 @@ export async function diagnoseIncident(
       ],
       explanation:
         old >= 0.5
-          ? `${service} release ${last.release} went live ${since} before the incident, but ${Math.round(old * 100)} % of the errors since then were already logged before it: the release is unlikely to be the cause.`
+          ? `${service} release ${last.release} went live ${since} before the incident, but ${Math.round(old * 100)} % of the errors since then were already logged before it or are failures of a dependency: the release is unlikely to be the cause.`
           : `${service} started failing ${since} after release ${last.release} went live; rolling back is the fastest mitigation.`,
     });
   }
 
-  const code = codeHypothesis(errors);
+  const own = errors.filter((r) => !DEPENDENCY.test(r.message));
+  const code = codeHypothesis(own, errors.length);
   if (code) {
     hypotheses.push(code.hypothesis);
     trace = code.trace;
@@ -128,14 +136,14 @@ export async function diagnoseIncident(
       explanation: `${Math.round(share * 100)} % of ${errors.length} error logs are timeouts${limit ? ` at a ${limit} ms limit` : ""}; the limit is likely lower than what the call needs.`,
     });
   }
-  const refused = errors.filter((r) => REFUSED.test(r.message));
-  if (refused.length) {
-    const share = refused.length / errors.length;
+  const upstream = errors.filter((r) => DEPENDENCY.test(r.message));
+  if (upstream.length) {
+    const share = upstream.length / errors.length;
     hypotheses.push({
       kind: "dependency",
-      confidence: 0.4 + 0.4 * share,
-      evidence: sample(refused, "connection failure"),
-      explanation: `${Math.round(share * 100)} % of the error logs are refused or reset connections: a dependency is down.`,
+      confidence: 0.4 + 0.55 * share,
+      evidence: sample(upstream, "dependency failure"),
+      explanation: `${Math.round(share * 100)} % of the error logs are failures of a dependency (refused connections or 5xx answers): the fault is most likely there, not here.`,
     });
   }
   hypotheses.sort((a, b) => b.confidence - a.confidence);
@@ -154,7 +162,11 @@ export async function diagnoseIncident(
   };
 }
 
-function codeHypothesis(errors: StoredLogRecord[]): { hypothesis: Hypothesis; trace: string } | undefined {
+/** The most common stack trace among `errors` (the service's own errors), its share of `total`. */
+function codeHypothesis(
+  errors: StoredLogRecord[],
+  total: number,
+): { hypothesis: Hypothesis; trace: string } | undefined {
   const groups = new Map<string, { count: number; text: string; summary: string; record: StoredLogRecord }>();
   for (const r of errors) {
     const text = recordText(r);
@@ -178,12 +190,12 @@ function codeHypothesis(errors: StoredLogRecord[]): { hypothesis: Hypothesis; tr
   }
   const best = [...groups.values()].sort((a, b) => b.count - a.count)[0];
   if (!best) return undefined;
-  const share = best.count / errors.length;
+  const share = best.count / total;
   const evidence: Evidence[] = [
     { kind: "frame", summary: best.summary },
     {
       kind: "log_line",
-      summary: `${best.count} of ${errors.length} error logs of ${best.record.service} carry this trace`,
+      summary: `${best.count} of ${total} error logs of ${best.record.service} carry this trace`,
       data: { id: best.record.id, at: best.record.at },
     },
   ];

@@ -3,7 +3,8 @@
  *
  * ```
  * detected → diagnosing ─┬─ deploy_regression → mitigating (roll back) ─┐
- *                        └─ code_bug | config ──────────────────────────┴→ repairing → pr_open
+ *                        ├─ code_bug | config ──────────────────────────┴→ repairing → pr_open
+ *                        └─ dependency | unknown → escalated (the fault is elsewhere / not understood)
  *          → ci_running → merging → deploying → verifying → resolved
  *
  * ci_running → repairing       the fix's CI failed and attempts remain (next fixer / patch)

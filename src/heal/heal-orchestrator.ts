@@ -187,6 +187,14 @@ export class HealOrchestrator {
           };
         if (d.kind === "deploy_regression")
           return { to: "mitigating", note: `deploy regression: ${d.summary}`, data, kind: d.kind };
+        if (d.kind === "dependency")
+          return {
+            to: "escalated",
+            note: `the failure comes from a dependency: ${d.summary}`,
+            reason: "a dependency is failing: its own incident is where it heals",
+            data,
+            kind: d.kind,
+          };
         if (d.kind === "unknown")
           return {
             to: "escalated",
