@@ -36,6 +36,8 @@ export interface DemoOptions {
   once: boolean;
   /** Only these scenarios (default: all). */
   scenarios?: string[];
+  /** Print the results as JSON on stdout (the story goes to stderr). */
+  json?: boolean;
 }
 
 /** Runs the demo; resolves with the process exit code when `once`, else keeps running. */
@@ -47,7 +49,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
   const app = await createApp(loaded);
   const started = app.clock.now();
-  const say = (s: string) => process.stdout.write(`${color.dim(elapsedLabel(app.clock.now(), started))} ${s}\n`);
+  const out = opts.json ? process.stderr : process.stdout;
+  const say = (s: string) => out.write(`${color.dim(elapsedLabel(app.clock.now(), started))} ${s}\n`);
   const token = await bootstrapAdminToken(app);
   await startWorkers(app.runner);
   const stops = [
@@ -86,7 +89,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     return 1;
   }
   const { results, gatewayUrl } = played;
-  process.stdout.write(`\n${summaryTable(results)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+  else process.stdout.write(`\n${summaryTable(results)}\n`);
 
   if (opts.once) {
     await played.stop();

@@ -9,6 +9,7 @@ export function registerDemoCommand(program: Command): void {
     .option("--once", "stop after the scenarios; exit 1 unless every one healed")
     .option("--headless", "for scripts: never wait for a browser or a keypress (the story is printed either way)")
     .option("--scenario <name...>", "only these scenarios (see examples/shop/shop.json)")
+    .option("--json", "print the results as JSON on stdout (the story goes to stderr)")
     .action(async (opts) => {
       // Loaded on demand: the server's dependencies would slow down every other command.
       const { runDemo } = await import("../../demo/run-demo.js");
@@ -17,6 +18,7 @@ export function registerDemoCommand(program: Command): void {
         port: opts.port,
         once: Boolean(opts.once),
         scenarios: opts.scenario,
+        json: Boolean(opts.json),
       });
       process.exit(code);
     });

@@ -69,5 +69,7 @@ export async function playBadRelease(
     pr: `${service.repo}#${shipped.pr}`,
     mttrMs,
     healed: state === "rolled_back",
+    branch: ["deploy", state],
+    stagesMs: { deploy: mttrMs },
   };
 }

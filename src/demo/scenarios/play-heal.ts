@@ -44,8 +44,18 @@ export async function playHeal(
   }
   const base = { scenario: scenario.name, fault: scenario.faultClass };
   if (!incident) {
-    return { ...base, detection: "none", diagnosis: "-", action: "-", pr: "-", healed: false };
+    return {
+      ...base,
+      detection: "none",
+      diagnosis: "-",
+      action: "-",
+      pr: "-",
+      healed: false,
+      branch: [],
+      stagesMs: {},
+    };
   }
+  const timeline = heal ? await app.store.heals.timeline(heal.id) : [];
   const signal = (await app.store.incidents.signals(incident.id))[0];
   const pr = heal?.data.pr as { repo?: string; number?: number } | undefined;
   return {
@@ -58,5 +68,34 @@ export async function playHeal(
     pr: pr?.repo ? `${pr.repo}#${pr.number}` : "-",
     mttrMs: heal?.mttrMs ?? undefined,
     healed: heal?.state === "resolved",
+    branch: timeline.map((e) => e.to),
+    stagesMs: stagesOf(since, incident.openedAt, timeline),
   };
+}
+
+/** Which stage each heal state's time counts for. */
+const STAGE: Record<string, string> = {
+  diagnosing: "diagnose",
+  mitigating: "mitigate",
+  repairing: "patch",
+  pr_open: "ci",
+  ci_running: "ci",
+  merging: "ci",
+  deploying: "deploy",
+  verifying: "verify",
+};
+
+/** Time per stage: trigger → incident (detect), then each state's time until the next one. */
+export function stagesOf(
+  since: number,
+  openedAt: number,
+  timeline: { to: string; at: number }[],
+): Record<string, number> {
+  const out: Record<string, number> = { detect: Math.max(0, openedAt - since) };
+  timeline.forEach((e, i) => {
+    const next = timeline[i + 1];
+    const stage = STAGE[e.to];
+    if (stage && next) out[stage] = (out[stage] ?? 0) + (next.at - e.at);
+  });
+  return out;
 }

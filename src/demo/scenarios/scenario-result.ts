@@ -11,4 +11,8 @@ export interface ScenarioResult {
   /** Fault visible → healthy again, in ms (undefined when it did not heal). */
   mttrMs?: number;
   healed: boolean;
+  /** The path the fix took: the heal's states in order (for a heal), or the rollout's outcome. */
+  branch: string[];
+  /** Time spent per stage in ms (detect, diagnose, mitigate, patch, ci, deploy, verify), when known. */
+  stagesMs: Record<string, number>;
 }

@@ -51,6 +51,22 @@ export interface ServiceHealDeps {
   anomalyThreshold: number;
 }
 
+/** Errors looked at by default: the last 5 minutes before the incident. */
+const LOOKBACK_MS = 300_000;
+
+/**
+ * How far back the diagnosis reads logs: 5 minutes, but never before the previous incident of the
+ * same service was resolved (its errors belong to it, not to this one).
+ */
+async function lookbackOf(store: Store, incident: HealContext["incident"]): Promise<number> {
+  const earlier = await store.incidents.list({ service: incident.service, status: "resolved", limit: 20 });
+  const resolved = earlier
+    .filter((i) => i.id !== incident.id && i.resolvedAt !== null && i.resolvedAt < incident.openedAt)
+    .map((i) => i.resolvedAt as number);
+  const after = resolved.length ? Math.max(...resolved) : 0;
+  return Math.max(1_000, Math.min(LOOKBACK_MS, incident.openedAt - after));
+}
+
 /** Builds the heal actions of a running pitcrew. */
 export function serviceHealActions(d: ServiceHealDeps): HealActions {
   const poll = async (
@@ -74,7 +90,7 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
           searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
           recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
         },
-        { now: d.clock.now() },
+        { now: d.clock.now(), lookbackMs: await lookbackOf(d.store, ctx.incident) },
       );
       const lead = diagnosis.hypotheses[0];
       return {
