@@ -7,6 +7,7 @@ import { IncidentView } from "./views/incident-view.js";
 import { IncidentsView } from "./views/incidents-view.js";
 import { LoginView } from "./views/login-view.js";
 import { OverviewView } from "./views/overview-view.js";
+import { PullRequestView } from "./views/pull-request-view.js";
 import { RolloutView } from "./views/rollout-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
@@ -55,7 +56,10 @@ export function App() {
 }
 
 function Page({ path }: { path: string }) {
-  const [, section, id] = path.split("/");
+  const [, section, id, sub] = path.split("/");
+  if (section === "pulls" && id && sub) {
+    return <PullRequestView key={path} repo={decodeURIComponent(id)} number={Number(sub)} />;
+  }
   const n = Number(id);
   if (!section) return <OverviewView />;
   if (section === "runs") return id ? <RunView key={n} id={n} /> : <RunsView />;

@@ -155,6 +155,11 @@ export interface Heal {
   attempts: number;
   reason: string | null;
   mttrMs: number | null;
+  /** What the heal recorded: the diagnosis (with its hypotheses and evidence), the pull request, … */
+  data: {
+    diagnosis?: { summary?: string; report?: { hypotheses?: Hypothesis[] } };
+    pr?: { repo: string; number: number; title?: string };
+  };
   timeline: { id: number; from: string | null; to: string; note: string; at: string }[];
 }
 
@@ -167,4 +172,28 @@ export interface Dora {
   timeToRestore: { count: number; medianMs: number | null; maxMs: number | null };
   heals: { resolved: number; escalated: number; failed: number; active: number };
   byService: { service: string; deployments: number; failedDeployments: number; medianRestoreMs: number | null }[];
+}
+
+/** A diagnosis hypothesis with its evidence. */
+export interface Hypothesis {
+  kind: string;
+  confidence: number;
+  explanation: string;
+  evidence: { kind: string; summary: string }[];
+}
+
+/** A pull request with its diff, commits, comments and checks (GET /api/forge/:repo/pulls/:number). */
+export interface PullRequestDetail {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  headBranch: string;
+  baseBranch: string;
+  author: string;
+  mergedBy: string | null;
+  diff: string;
+  commits: { sha: string; subject: string; author: string }[];
+  checks: { name: string; status: string; summary?: string; updatedAt: string }[];
 }

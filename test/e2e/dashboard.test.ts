@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
 import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
 import { triggerRun } from "../../src/runner/index.js";
-import { commitFiles, createRepo } from "../support/git-repo.js";
+import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -96,6 +96,7 @@ describe("the dashboard", () => {
         await walkThrough(page, base, t.adminToken, runId);
         await followRollout(page, t, rolloutId);
         await followIncident(page, t);
+        await readPullRequest(page, t, base);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -212,4 +213,25 @@ async function followIncident(page: Page, t: TestApp): Promise<void> {
   } finally {
     stop();
   }
+}
+
+/** Opens a pull request on the local forge and reads its checks-free page and its diff. */
+async function readPullRequest(page: Page, t: TestApp, base: string): Promise<void> {
+  const dir = createRepo({ "src/cart.mjs": "export const total = (cart) => cart.items.length;\n" });
+  await t.app.forge.createRepository("shop-ui", { fromPath: dir });
+  gitIn(dir, "checkout", "--quiet", "-b", "guard");
+  commitFiles(dir, { "src/cart.mjs": "export const total = (cart) => cart?.items?.length ?? 0;\n" }, "guard");
+  await t.app.forge.pushBranch("shop-ui", { branch: "guard", fromWorktree: dir });
+  const pr = await t.app.forge.openPullRequest({
+    repo: "shop-ui",
+    head: "guard",
+    base: "main",
+    title: "Guard against a missing cart",
+    author: "dev",
+  });
+  await page.goto(`${base}/pulls/shop-ui/${pr.number}`);
+  await page.getByRole("heading", { name: /shop-ui#\d+: Guard against a missing cart/ }).waitFor();
+  await page.getByText("+export const total = (cart) => cart?.items?.length ?? 0;").waitFor();
+  await page.getByText("-export const total = (cart) => cart.items.length;").waitFor();
+  await page.screenshot({ path: `${SHOTS}/pull-request.png`, fullPage: true });
 }

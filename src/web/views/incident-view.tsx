@@ -75,6 +75,34 @@ function HealTimeline({ heal }: { heal: Heal }) {
         {heal.mttrMs !== null && <> · restored in {formatDuration(heal.mttrMs)}</>}
       </p>
       {heal.reason && <p>{heal.reason}</p>}
+      {heal.data.pr && (
+        <p>
+          Pull request:{" "}
+          <Link href={`/pulls/${encodeURIComponent(heal.data.pr.repo)}/${heal.data.pr.number}`}>
+            {heal.data.pr.repo}#{heal.data.pr.number}
+            {heal.data.pr.title ? ` — ${heal.data.pr.title}` : ""}
+          </Link>
+        </p>
+      )}
+      {heal.data.diagnosis?.report?.hypotheses?.length ? (
+        <>
+          <h3>Diagnosis</h3>
+          <ol className="plain">
+            {heal.data.diagnosis.report.hypotheses.map((h) => (
+              <li key={h.kind}>
+                <strong>{h.kind.replace("_", " ")}</strong> ({Math.round(h.confidence * 100)} %): {h.explanation}
+                <ul>
+                  {h.evidence.map((e) => (
+                    <li key={`${e.kind}:${e.summary}`} className="muted">
+                      {e.kind}: {e.summary}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
       <ol className="timeline">
         {heal.timeline.map((t) => (
           <li key={t.id}>
