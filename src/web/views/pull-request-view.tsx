@@ -52,9 +52,9 @@ export function PullRequestView({ repo, number }: { repo: string; number: number
               ))}
             </ul>
             <h2>Diff</h2>
-            <pre className="diff" aria-label="diff">
-              {p.diff.split("\n").map((line, i) => (
-                <span key={`${i}:${line}`} className={lineClass(line)}>
+            <pre className="diff">
+              {diffLines(p.diff).map(({ at, line }) => (
+                <span key={at} className={lineClass(line)}>
                   {line}
                   {"\n"}
                 </span>
@@ -65,6 +65,16 @@ export function PullRequestView({ repo, number }: { repo: string; number: number
       </Loaded>
     </section>
   );
+}
+
+/** The diff's lines, each with its offset in the text (a stable key). */
+function diffLines(diff: string): { at: number; line: string }[] {
+  let at = 0;
+  return diff.split("\n").map((line) => {
+    const entry = { at, line };
+    at += line.length + 1;
+    return entry;
+  });
 }
 
 function lineClass(line: string): string | undefined {
