@@ -9,6 +9,7 @@ import { chainHealRepairer } from "../repair/index.js";
 import { HealOrchestrator, type HealSettings } from "../heal/heal-orchestrator.js";
 import type { App } from "./app.js";
 import { healDeliveryOf } from "./heal-delivery.js";
+import { routeLatencyP99 } from "./route-latency.js";
 
 const orchestrators = new WeakMap<App, HealOrchestrator>();
 
@@ -71,6 +72,7 @@ export function startServiceHealing(
     repairer,
     verifyWindowMs: app.config.config.heal.verify_window,
     anomalyThreshold: app.config.config.observe.anomaly_threshold,
+    latencyP99Ms: routeLatencyP99(app),
   });
   return startHealing(app, actions);
 }

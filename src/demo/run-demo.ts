@@ -3,9 +3,12 @@
  * become repositories on pitcrew's forge, CI builds them, delivery ships them, traffic runs
  * through the gateway, and each fault scenario plays out while the terminal narrates the story;
  * a summary table ends it. With `--once` it stops after the scenarios (exit 1 unless every one
- * healed); otherwise the server keeps running with the shop under traffic until Ctrl-C.
+ * healed); otherwise the server keeps running with the shop under traffic until Ctrl-C. Each run
+ * starts afresh in `<data_dir>/demo`.
  */
-import { loadConfig } from "../common/config/load-config.js";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { type LoadedConfig, loadConfig } from "../common/config/load-config.js";
 import { color, formatDuration, table } from "../cli/output.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { type App, createApp } from "../app/app.js";
@@ -42,7 +45,7 @@ export interface DemoOptions {
 
 /** Runs the demo; resolves with the process exit code when `once`, else keeps running. */
 export async function runDemo(opts: DemoOptions): Promise<number> {
-  const loaded = loadConfig({ file: opts.configFile });
+  const loaded = sandboxed(loadConfig({ file: opts.configFile }));
   const userEnvironments = JSON.stringify(loaded.config.environments) !== JSON.stringify(DEFAULT_ENVIRONMENTS);
   applyDemoDefaults(loaded.config, userEnvironments);
   if (!process.env.PITCREW_LOG_LEVEL && loaded.config.log.level === "info") loaded.config.log.level = "error";
@@ -155,6 +158,23 @@ async function playShop(
 const HEAL_TIMEOUT_MS = 240_000;
 
 const DEFAULT_ENVIRONMENTS = [{ name: "production", router: "builtin", watch: 300_000 }];
+
+/**
+ * The demo runs in `<data_dir>/demo`, emptied first, so every run starts from the shop as it is
+ * in `examples/shop` (an earlier run's merged fixes would otherwise leave nothing to heal). A
+ * configured `database.url` is used as is.
+ */
+function sandboxed(loaded: LoadedConfig): LoadedConfig {
+  const dataDir = join(loaded.dataDir, "demo");
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const ownDatabase = loaded.config.database.url === undefined;
+  return {
+    ...loaded,
+    dataDir,
+    databaseUrl: ownDatabase ? `sqlite:${join(dataDir, "pitcrew.db")}` : loaded.databaseUrl,
+  };
+}
 
 /** The summary table: fault, detection, diagnosis, action, PR, MTTR. */
 export function summaryTable(results: ScenarioResult[]): string {

@@ -85,6 +85,32 @@ describe("diagnoseIncident", () => {
     expect(d.trace).toBeUndefined();
   });
 
+  it("cites what a timed-out call needs, from the called service's own latency", async () => {
+    await t.app.store.logRecords.insertMany(
+      Array.from({ length: 3 }, () =>
+        log("edge", "error", "catalog GET /products/p-3/recommendations timed out after 50 ms (catalog_timeout_ms=50)"),
+      ),
+    );
+    const asked: string[] = [];
+    const d = await diagnoseIncident(
+      incident("edge"),
+      {
+        ...evidence(),
+        latencyP99Ms: async (peer, path) => {
+          asked.push(`${peer} ${path}`);
+          return peer === "catalog" ? 180 : undefined;
+        },
+      },
+      { now },
+    );
+    expect(asked).toEqual(["catalog /products/p-3/recommendations"]);
+    expect(d.hypotheses[0]!.evidence).toContainEqual({
+      kind: "metric",
+      summary: "catalog answers /products/p-3/recommendations in 180 ms at p99 (its own request metrics)",
+      data: { peer: "catalog", path: "/products/p-3/recommendations", p99Ms: 180 },
+    });
+  });
+
   it("puts a deploy shortly before the incident first, and says so when nothing explains it", async () => {
     deploys = [{ service: "cart", environment: "production", release: "r7", at: now - 120_000 }];
     const d = await diagnoseIncident(incident("cart"), evidence(), { now });

@@ -31,6 +31,11 @@ export interface RecentDeploy {
 export interface IncidentEvidence {
   searchLogs(q: LogQuery): Promise<StoredLogRecord[]>;
   recentDeploys(service: string, since: number, until: number): Promise<RecentDeploy[]>;
+  /**
+   * The p99 latency in ms of `peer`'s requests on `path` (a concrete path such as
+   * `/products/p-3/recommendations`) over the last minutes, when metrics can tell.
+   */
+  latencyP99Ms?(peer: string, path: string): Promise<number | undefined>;
 }
 
 /** Tuning of the look-back windows. */
@@ -132,7 +137,7 @@ export async function diagnoseIncident(
     hypotheses.push({
       kind: "config",
       confidence: 0.5 + 0.45 * share,
-      evidence: sample(timeouts, "timeout"),
+      evidence: [...sample(timeouts, "timeout"), ...(await timeoutNeeds(timeouts, evidence))],
       explanation: `${Math.round(share * 100)} % of ${errors.length} error logs are timeouts${limit ? ` at a ${limit} ms limit` : ""}; the limit is likely lower than what the call needs.`,
     });
   }
@@ -208,6 +213,33 @@ function codeHypothesis(
       explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
     },
   };
+}
+
+/** A timed-out call named in a log line: `<peer> <METHOD> <path> timed out`. */
+const TIMED_OUT_CALL = /(\S+)\s+(?:GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\/\S*)\s+timed?[ -]?out/i;
+
+/**
+ * What the timed-out calls need: for each (peer, path) the timeouts name (up to three), the
+ * peer's measured p99 latency on that path, as metric evidence the config fixer sizes from.
+ */
+async function timeoutNeeds(timeouts: StoredLogRecord[], evidence: IncidentEvidence): Promise<Evidence[]> {
+  if (!evidence.latencyP99Ms) return [];
+  const calls = new Map<string, { peer: string; path: string }>();
+  for (const r of timeouts) {
+    const m = TIMED_OUT_CALL.exec(r.message);
+    if (m?.[1] && m[2] && calls.size < 3) calls.set(`${m[1]} ${m[2]}`, { peer: m[1], path: m[2].split("?")[0]! });
+  }
+  const out: Evidence[] = [];
+  for (const { peer, path } of calls.values()) {
+    const p99Ms = await evidence.latencyP99Ms(peer, path).catch(() => undefined);
+    if (p99Ms === undefined) continue;
+    out.push({
+      kind: "metric",
+      summary: `${peer} answers ${path} in ${Math.round(p99Ms)} ms at p99 (its own request metrics)`,
+      data: { peer, path, p99Ms },
+    });
+  }
+  return out;
 }
 
 /** What kind of error a log record is: its first line with numbers masked. */

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
-    .description("start the pitcrew server (API, workers, polling, cron, webhooks)")
+    .description("start the pitcrew server (API, dashboard, workers, polling, cron, webhooks, delivery, healing)")
     .option("-p, --port <port>", "port to listen on (overrides server.port)")
     .option("--host <host>", "address to listen on (overrides server.host)")
     .option("--example", "register the bundled example project and run its pipeline once")

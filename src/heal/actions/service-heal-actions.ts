@@ -49,6 +49,8 @@ export interface ServiceHealDeps {
   repairer: HealRepairer;
   verifyWindowMs: number;
   anomalyThreshold: number;
+  /** The p99 latency of a service's requests on a path, when metrics can tell (see diagnosis). */
+  latencyP99Ms?: (service: string, path: string) => Promise<number | undefined>;
 }
 
 /** Errors looked at by default: the last 5 minutes before the incident. */
@@ -89,6 +91,7 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
         {
           searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
           recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
+          latencyP99Ms: d.latencyP99Ms,
         },
         { now: d.clock.now(), lookbackMs: await lookbackOf(d.store, ctx.incident) },
       );
