@@ -53,7 +53,14 @@ const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 export function git(args: string[], opts: GitOptions): Promise<string> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of DROPPED) delete env[name];
-  Object.assign(env, opts.env, { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" });
+  // gc.autoDetach=false: an automatic gc runs inside the command, so no git process outlives it
+  // (a detached gc writing into a checkout that is being removed makes the removal fail)
+  Object.assign(
+    env,
+    { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "gc.autoDetach", GIT_CONFIG_VALUE_0: "false" },
+    opts.env,
+    { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+  );
   return new Promise((resolve, reject) => {
     execFile(
       "git",

@@ -50,7 +50,8 @@ export async function startTestApp(opts: { databaseUrl?: string; concurrency?: n
     async dispose() {
       await server.close();
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      // a git process may still be finishing in a checkout (e.g. auto gc): retry instead of failing
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
