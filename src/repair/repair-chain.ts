@@ -17,6 +17,7 @@ import type { Diagnosis } from "./diagnosis.js";
 import type { Fixer, Patch } from "./fixer.js";
 import { ConfigFixer } from "./fixers/config/config-fixer.js";
 import { patternFixers } from "./fixers/patterns/index.js";
+import { RevertFixer } from "./fixers/revert/revert-fixer.js";
 import { type ProveResult, provePatch } from "./prove-patch.js";
 import { repairGit } from "./repair-git.js";
 import { generateReproduction, type Reproduction, type ReproductionInput } from "./reproduce/reproduction.js";
@@ -37,7 +38,7 @@ export interface RepairChainInput {
   replay?: ReproductionInput;
   /** App prefixes for the trace (see `pitcrew stack --app`). */
   app?: readonly string[];
-  /** Default: the pattern fixers, then the config fixer. */
+  /** Default: `defaultFixers()` (pattern, config, then revert fixers). */
   fixers?: readonly Fixer[];
   /** How many patches to try to prove, best first (default 4). */
   maxCandidates?: number;
@@ -68,6 +69,11 @@ export interface RepairResult {
   fixerErrors: { fixer: string; message: string }[];
 }
 
+/** The fixers the chain asks, in order: the pattern fixers, the config fixer, the revert fixer. */
+export function defaultFixers(): Fixer[] {
+  return [...patternFixers(), new ConfigFixer(), new RevertFixer()];
+}
+
 /** The nearest directory above `path` (repository-relative) holding a Node.js or Python service. */
 function serviceDirOf(worktree: string, path: string): string {
   for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
@@ -91,7 +97,7 @@ export async function runRepairChain(input: RepairChainInput): Promise<RepairRes
       });
     },
   );
-  const fixers = input.fixers ?? [...patternFixers(), new ConfigFixer()];
+  const fixers = input.fixers ?? defaultFixers();
   const fixerErrors: RepairResult["fixerErrors"] = [];
   const { analysis, proposals } = await withScratchWorktree(input.repoDir, base, async (worktree) => {
     const analysis =

@@ -8,7 +8,7 @@ import type { FileEdit } from "./fixer.js";
 const CONTEXT = 3;
 
 /** One line of a diff: kept (` `), removed (`-`) or added (`+`). */
-interface DiffLine {
+export interface DiffLine {
   op: " " | "-" | "+";
   text: string;
   /** True for the last line of a side that has no final newline. */
@@ -129,4 +129,111 @@ export function newFileDiff(path: string, text: string): string {
     (l, k) => `+${l}\n${k === lines.length - 1 && !finalNewline ? "\\ No newline at end of file\n" : ""}`,
   );
   return `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${body.join("")}`;
+}
+
+/** One hunk of a parsed diff: the old side's start line (1-based) and its lines with their op. */
+export interface ParsedHunk {
+  oldStart: number;
+  lines: DiffLine[];
+}
+
+/** One file of a parsed diff; a side is undefined for `/dev/null` (a created or deleted file). */
+export interface ParsedFileDiff {
+  oldPath?: string;
+  newPath?: string;
+  hunks: ParsedHunk[];
+}
+
+/** A diff that cannot be read, or does not apply to the text it is meant for. */
+export class DiffApplyError extends Error {
+  override name = "DiffApplyError";
+}
+
+/** The path of a `---`/`+++` header without its `a/`/`b/` prefix and trailing tab/date; undefined for /dev/null. */
+function headerPath(rest: string): string | undefined {
+  const path = rest.split("\t")[0]!.trim();
+  if (path === "/dev/null") return undefined;
+  if (path.startsWith('"')) throw new DiffApplyError(`quoted path ${path} in the diff is not supported`);
+  return path.replace(/^[ab]\//, "");
+}
+
+/**
+ * Reads a unified diff (`git diff` or plain `diff -u` form). Lenient where hand-written and
+ * model-written diffs usually slip: hunk line counts are recounted from the lines, a blank line
+ * inside a hunk is an empty context line, and text around the diff is skipped.
+ */
+export function parseUnifiedDiff(text: string): ParsedFileDiff[] {
+  const files: ParsedFileDiff[] = [];
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  let file: ParsedFileDiff | undefined;
+  let hunk: ParsedHunk | undefined;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (line.startsWith("--- ") && lines[k + 1]?.startsWith("+++ ")) {
+      file = { oldPath: headerPath(line.slice(4)), newPath: headerPath(lines[k + 1]!.slice(4)), hunks: [] };
+      files.push(file);
+      hunk = undefined;
+      k++;
+      continue;
+    }
+    const head = /^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@/.exec(line);
+    if (head && file) {
+      hunk = { oldStart: Number(head[1]), lines: [] };
+      file.hunks.push(hunk);
+      continue;
+    }
+    if (!hunk) continue;
+    const op = line[0];
+    if (op === " " || op === "-" || op === "+") hunk.lines.push({ op, text: line.slice(1), noEol: false });
+    else if (line.startsWith("\\") && hunk.lines.length) hunk.lines.at(-1)!.noEol = true;
+    else if (line === "" && /^[ +-]/.test(lines[k + 1] ?? "") && !lines[k + 1]!.startsWith("--- "))
+      hunk.lines.push({ op: " ", text: "", noEol: false });
+    else hunk = undefined;
+  }
+  for (const f of files)
+    if (f.hunks.length === 0 || f.hunks.some((h) => h.lines.every((l) => l.op === " ")))
+      throw new DiffApplyError(`the diff of ${f.newPath ?? f.oldPath ?? "a file"} has a hunk without changes`);
+  return files;
+}
+
+/** Where `old` occurs in `lines`: the position nearest `hint` at or after `from`, or -1. */
+function locate(lines: readonly string[], old: readonly string[], hint: number, from: number): number {
+  const fits = (at: number) =>
+    at >= from && at + old.length <= lines.length && old.every((l, i) => lines[at + i] === l);
+  for (let d = 0; d <= Math.max(hint, lines.length); d++) {
+    if (fits(hint + d)) return hint + d;
+    if (d > 0 && fits(hint - d)) return hint - d;
+  }
+  return -1;
+}
+
+/**
+ * Applies one file's hunks to `text` and returns the new text. Each hunk's old side (context and
+ * removed lines) must occur exactly, nearest its stated line and after the previous hunk; else a
+ * DiffApplyError names the hunk.
+ */
+export function applyFileDiff(text: string, diff: ParsedFileDiff): string {
+  const { lines, finalNewline } = splitLines(text);
+  const out: string[] = [];
+  let pos = 0;
+  let shift = 0;
+  let eol = finalNewline;
+  for (const hunk of diff.hunks) {
+    const old = hunk.lines.filter((l) => l.op !== "+").map((l) => l.text);
+    const added = hunk.lines.filter((l) => l.op !== "-");
+    const at =
+      old.length === 0
+        ? Math.min(lines.length, hunk.oldStart + shift)
+        : locate(lines, old, hunk.oldStart - 1 + shift, pos);
+    if (at < 0)
+      throw new DiffApplyError(
+        `hunk @@ -${hunk.oldStart} of ${diff.oldPath ?? diff.newPath} does not apply: its lines are not in the file`,
+      );
+    out.push(...lines.slice(pos, at), ...added.map((l) => l.text));
+    pos = at + old.length;
+    if (old.length) shift = at - (hunk.oldStart - 1);
+    if (pos === lines.length && added.length) eol = !added.at(-1)!.noEol;
+  }
+  out.push(...lines.slice(pos));
+  return out.length === 0 ? "" : out.join("\n") + (eol ? "\n" : "");
 }

@@ -1,0 +1,70 @@
+/**
+ * What the revert fixer needs to know about the commit blamed for the suspect lines, read with
+ * git from the base worktree (read-only): its parents, author, dates, subject and size.
+ */
+import { repairGit } from "../../repair-git.js";
+
+/** A commit and the size of its change against its first parent. */
+export interface CommitFacts {
+  sha: string;
+  parents: string[];
+  author: string;
+  /** Committer date, epoch ms (when it landed). */
+  committedAt: number;
+  subject: string;
+  /** Files the commit changed, with their git status letter (`M`, `A`, `D`, …). */
+  files: { path: string; status: string }[];
+  /** Lines added plus lines removed; undefined when a file is binary. */
+  changedLines?: number;
+}
+
+/** The committer date of `rev` in `repoDir`, epoch ms. */
+export async function commitDate(repoDir: string, rev: string): Promise<number> {
+  return Number((await repairGit(repoDir, ["log", "-1", "--format=%ct", "--end-of-options", rev])).trim()) * 1000;
+}
+
+/** Reads the facts of `sha` (a full or abbreviated hex name). */
+export async function commitFacts(repoDir: string, sha: string): Promise<CommitFacts> {
+  if (!/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`not a commit name: ${sha}`);
+  const head = await repairGit(repoDir, ["log", "-1", "--format=%H%x00%P%x00%an%x00%ct%x00%s", sha, "--"]);
+  const [full, parents, author, ct, subject] = head.trim().split("\0");
+  const facts: CommitFacts = {
+    sha: full!,
+    parents: parents ? parents.split(" ") : [],
+    author: author ?? "",
+    committedAt: Number(ct) * 1000,
+    subject: subject ?? "",
+    files: [],
+  };
+  if (facts.parents.length !== 1) return facts;
+  const range = [`${facts.sha}^`, facts.sha, "--"];
+  const status = await repairGit(repoDir, ["diff", "--name-status", "--no-renames", "-z", ...range]);
+  const fields = status.split("\0").filter(Boolean);
+  for (let k = 0; k + 1 < fields.length; k += 2) facts.files.push({ status: fields[k]!, path: fields[k + 1]! });
+  const numstat = await repairGit(repoDir, ["diff", "--numstat", "--no-renames", ...range]);
+  let lines = 0;
+  for (const row of numstat.split("\n").filter(Boolean)) {
+    const [added, removed] = row.split("\t");
+    if (added === "-" || removed === "-") return facts; // binary: size unknown
+    lines += Number(added) + Number(removed);
+  }
+  facts.changedLines = lines;
+  return facts;
+}
+
+/** The diff that undoes `sha` (its first parent's side as the new side), `a/`/`b/` prefixes. */
+export function reverseDiff(repoDir: string, sha: string, paths: readonly string[]): Promise<string> {
+  return repairGit(repoDir, [
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-renames",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "-U3",
+    sha,
+    `${sha}^`,
+    "--",
+    ...paths,
+  ]);
+}
