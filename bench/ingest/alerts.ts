@@ -21,7 +21,7 @@ import { configSchema } from "../../src/common/config/config-schema.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { alertsFromPayload, parseAlertmanagerPayload } from "../../src/observe/index.js";
 import { createServer } from "../../src/server/server.js";
-import { ALERTMANAGER_BIN, startAlertmanager } from "../../test/support/prometheus.js";
+import { ALERTMANAGER_BIN, startAlertmanager } from "../../src/observe/prometheus/prometheus-processes.js";
 
 type Result = { requests: { total: number }; latency: { p50: number; p99: number }; non2xx: number; duration: number };
 

@@ -11,6 +11,9 @@ import type { Config } from "../common/config/config-schema.js";
 /** Where the shop lives (relative to the package root). */
 export const SHOP_DIR = resolve(import.meta.dirname, "../../examples/shop");
 
+/** The shop's alert rules (Prometheus rule-file format). */
+export const SHOP_RULES = resolve(SHOP_DIR, "pitcrew/alerts.yaml");
+
 /** The environment the demo ships to. */
 export const DEMO_ENVIRONMENT = "production";
 
@@ -38,7 +41,7 @@ export function applyDemoDefaults(config: Config, userSetEnvironments: boolean):
   if (config.heal.verify_window === 30_000) config.heal.verify_window = 10_000;
   if (config.heal.poll === 1_000) config.heal.poll = 500;
   if (config.alerts.rule_files.length === 0) {
-    config.alerts.rule_files = [resolve(SHOP_DIR, "pitcrew/alerts.yaml")];
+    config.alerts.rule_files = [SHOP_RULES];
     config.alerts.evaluation_interval = 1_000;
   }
 }

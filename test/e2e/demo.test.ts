@@ -4,14 +4,22 @@
  * it under traffic and plays every fault scenario. Each must heal through its expected branch:
  * pattern or config fixes through a merged pull request, a canary and a verification (the alert
  * resolved), the bad release through an automatic rollback. No replica may outlive the demo.
+ * Meanwhile headless Chromium (when installed) signs in to the demo's dashboard with the token the
+ * story prints, follows the cart's incident live from open to its heal resolved, and reads the
+ * fix's pull request diff; screenshots land in test-artifacts/demo/.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { chromium, type Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { serviceAvailable } from "../support/services.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = resolve(import.meta.dirname, "../../test-artifacts/demo");
+const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
 
 interface Result {
   scenario: string;
@@ -43,7 +51,10 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
       let story = "";
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (story += d));
-      const code = await new Promise<number | null>((r) => child.once("exit", r));
+      const exited = new Promise<number | null>((r) => child.once("exit", r));
+      const followed = hasChromium ? followCartIncident(() => story, exited) : Promise.resolve("skipped");
+      const code = await exited;
+      expect(await followed, story).toBe("resolved");
       expect(story).toMatch(/the shop is open at http:\/\/127\.0\.0\.1:\d+/);
       const { results } = JSON.parse(out) as { results: Result[] };
       const by = (name: string) => results.find((r) => r.scenario === name)!;
@@ -77,3 +88,78 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     }
   }, 900_000);
 });
+
+/** Waits until `read()` matches `re` (or the demo exits); returns its first group. */
+async function waitForStory(read: () => string, re: RegExp, exited: Promise<unknown>): Promise<string> {
+  let done = false;
+  void exited.then(() => (done = true));
+  for (;;) {
+    const m = re.exec(read());
+    if (m?.[1]) return m[1];
+    if (done) throw new Error(`the demo ended before its story said ${re}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Signs in to the running demo's dashboard, opens the cart's incident as soon as it is listed and
+ * watches its page until the heal is resolved; then opens the fix's pull request and reads its
+ * diff. Resolves with the heal's final state as the page showed it.
+ */
+async function followCartIncident(read: () => string, exited: Promise<unknown>): Promise<string> {
+  const base = await waitForStory(read, /server on (http:\/\/[\d.:]+)/, exited);
+  const token = await waitForStory(read, /admin token \(shown once\): (\S+)/, exited);
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/`);
+    await page.getByLabel("API token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("link", { name: "Incidents" }).click();
+    const id = await cartIncident(base, token, exited);
+    const link = page.locator(`a[href="/incidents/${id}"]`);
+    await link.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}/incidents.png`, fullPage: true });
+    await link.click();
+    await page.getByRole("heading", { name: new RegExp(`Incident #${id}`) }).waitFor();
+    return await followHeal(page, id);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The id of the first incident on the cart service, polled from the API. */
+async function cartIncident(base: string, token: string, exited: Promise<unknown>): Promise<number> {
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) {
+    const res = await fetch(`${base}/api/incidents?limit=50`, { headers: { authorization: `Bearer ${token}` } });
+    const { incidents } = (await res.json()) as { incidents: { id: number; services: string[] }[] };
+    const found = incidents.filter((i) => i.services.includes("cart")).at(-1);
+    if (found) return found.id;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the demo ended without an incident on cart");
+}
+
+/** On the incident page: the heal goes live to resolved; then its pull request shows a diff. */
+async function followHeal(page: Page, id: number): Promise<string> {
+  const heal = page.locator("article.panel").first();
+  await heal.waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: `${SHOTS}/incident-open.png`, fullPage: true });
+  await heal.getByText("resolved", { exact: true }).first().waitFor({ timeout: 300_000 });
+  await page.getByText(/restored in/).waitFor();
+  await page.screenshot({ path: `${SHOTS}/incident-${id}-resolved.png`, fullPage: true });
+  await heal.getByRole("link", { name: /shop-cart#\d+/ }).click();
+  await page.getByRole("heading", { name: /shop-cart#\d+/ }).waitFor();
+  const added = page.locator("pre.diff span.added").first();
+  await added.waitFor();
+  expect(await added.textContent()).toMatch(/^\+/);
+  await page.screenshot({ path: `${SHOTS}/pull-request.png`, fullPage: true });
+  return "resolved";
+}
