@@ -4,7 +4,9 @@
  * through the gateway, and each fault scenario plays out while the terminal narrates the story;
  * a summary table ends it. With `--once` it stops after the scenarios (exit 1 unless every one
  * healed); otherwise the server keeps running with the shop under traffic until Ctrl-C. Each run
- * starts afresh in `<data_dir>/demo`.
+ * starts afresh in `<data_dir>/demo`; `--resume` goes on from what an interrupted run left there
+ * (delivery restores the live releases, the healing loop resumes its heals where they were, the
+ * shop is neither rebuilt nor redeployed, and finished scenarios are not played again).
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -21,12 +23,13 @@ import type { Delivery } from "../deploy/delivery.js";
 import { startForgeAutomation } from "../forge/index.js";
 import { startWorkers } from "../runner/index.js";
 import { createServer } from "../server/server.js";
-import { applyDemoDefaults, DEMO_ENVIRONMENT, SHOP_DIR } from "./demo-settings.js";
+import { applyDemoDefaults, DEMO_ENVIRONMENT, SHOP_DIR, SHOP_RULES } from "./demo-settings.js";
+import { planPrometheusAlerting, startPrometheusAlerting } from "./prometheus-alerting.js";
 import { playBadRelease } from "./scenarios/play-bad-release.js";
 import { playHeal } from "./scenarios/play-heal.js";
 import type { ScenarioResult } from "./scenarios/scenario-result.js";
 import { seedShop } from "./seed-shop.js";
-import { loadShopManifest } from "./shop-manifest.js";
+import { loadShopManifest, type ShopManifest } from "./shop-manifest.js";
 import { buildShop, deployShop, registerForScraping } from "./ship-shop.js";
 import { elapsedLabel, storyLineOf } from "./story-line.js";
 import { startTraffic } from "./traffic-process.js";
@@ -41,15 +44,21 @@ export interface DemoOptions {
   scenarios?: string[];
   /** Print the results as JSON on stdout (the story goes to stderr). */
   json?: boolean;
+  /** Alert with real Prometheus + Alertmanager instead of the built-in TSDB and rules. */
+  prometheus?: boolean;
+  /** Go on with the demo's data dir as an earlier run left it (e.g. after a crash) instead of afresh. */
+  resume?: boolean;
 }
 
 /** Runs the demo; resolves with the process exit code when `once`, else keeps running. */
 export async function runDemo(opts: DemoOptions): Promise<number> {
-  const loaded = sandboxed(loadConfig({ file: opts.configFile }));
+  const loaded = sandboxed(loadConfig({ file: opts.configFile }), Boolean(opts.resume));
   const userEnvironments = JSON.stringify(loaded.config.environments) !== JSON.stringify(DEFAULT_ENVIRONMENTS);
   applyDemoDefaults(loaded.config, userEnvironments);
   if (!process.env.PITCREW_LOG_LEVEL && loaded.config.log.level === "info") loaded.config.log.level = "error";
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
+  const prometheusPlan = opts.prometheus ? await planPrometheusAlerting(loaded.config) : undefined;
+  const manifest = loadShopManifest(`${SHOP_DIR}/shop.json`);
   const app = await createApp(loaded);
   const started = app.clock.now();
   const out = opts.json ? process.stderr : process.stdout;
@@ -69,6 +78,17 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const address = await server.listen({ host: loaded.config.server.host, port: loaded.config.server.port });
   say(`${color.bold("pitcrew demo")} — server on ${address} (store: ${app.store.database.description})`);
   if (token) say(`admin token (shown once): ${color.bold(token)}`);
+  const alerting = prometheusPlan
+    ? await startPrometheusAlerting(app, prometheusPlan, {
+        serverUrl: address,
+        jobs: manifest.services.map((s) => ({ service: s.name, metricsPath: s.metrics })),
+        ruleFile: SHOP_RULES,
+      })
+    : undefined;
+  if (alerting)
+    say(
+      `alerting on real Prometheus (${alerting.prometheus.url}) → Alertmanager (${alerting.alertmanager.url}) → pitcrew`,
+    );
   const unsubscribe = app.bus.subscribe((m) => {
     if (m.kind !== "event") return;
     const line = storyLineOf(m.event);
@@ -80,12 +100,13 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     for (const stop of stops) stop();
     await server.close();
     await stopDelivery();
+    await alerting?.stop();
     await app.close();
   };
 
   let played: { results: ScenarioResult[]; gatewayUrl: string; stop: () => Promise<void> };
   try {
-    played = await playShop(app, delivery, opts, say);
+    played = await playShop(app, delivery, manifest, opts, say);
   } catch (err) {
     say(color.red(`the demo failed: ${err instanceof Error ? err.message : String(err)}`));
     await shutdown();
@@ -114,10 +135,10 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
 async function playShop(
   app: App,
   delivery: Delivery,
+  manifest: ShopManifest,
   opts: DemoOptions,
   say: (s: string) => void,
 ): Promise<{ results: ScenarioResult[]; gatewayUrl: string; stop: () => Promise<void> }> {
-  const manifest = loadShopManifest(`${SHOP_DIR}/shop.json`);
   say(`seeding the shop (${manifest.services.map((s) => s.name).join(", ")}) as repositories on pitcrew's forge`);
   const seeded = await seedShop(app, manifest, SHOP_DIR);
   say("building every service with its pipeline");
@@ -141,7 +162,7 @@ async function playShop(
     if (scenario.expectedBranch === "rollback") {
       results.push(await playBadRelease({ app, delivery, gatewayUrl, say }, scenario, service));
     } else {
-      results.push(await playHeal({ app, gatewayUrl, say, timeoutMs: HEAL_TIMEOUT_MS }, scenario));
+      results.push(await playHeal({ app, gatewayUrl, say, timeoutMs: HEAL_TIMEOUT_MS, resume: opts.resume }, scenario));
     }
   }
   return {
@@ -160,13 +181,13 @@ const HEAL_TIMEOUT_MS = 240_000;
 const DEFAULT_ENVIRONMENTS = [{ name: "production", router: "builtin", watch: 300_000 }];
 
 /**
- * The demo runs in `<data_dir>/demo`, emptied first, so every run starts from the shop as it is
- * in `examples/shop` (an earlier run's merged fixes would otherwise leave nothing to heal). A
- * configured `database.url` is used as is.
+ * The demo runs in `<data_dir>/demo`, emptied first (unless resuming), so every run starts from
+ * the shop as it is in `examples/shop` (an earlier run's merged fixes would otherwise leave
+ * nothing to heal). A configured `database.url` is used as is.
  */
-function sandboxed(loaded: LoadedConfig): LoadedConfig {
+function sandboxed(loaded: LoadedConfig, resume: boolean): LoadedConfig {
   const dataDir = join(loaded.dataDir, "demo");
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!resume) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const ownDatabase = loaded.config.database.url === undefined;
   return {

@@ -3,6 +3,10 @@
  * from there — an alert or anomaly opens an incident on the service, its heal diagnoses, repairs
  * (pull request, CI, merge), ships the fix by canary and verifies it. The scenario ends when the
  * heal reaches a final state (or the time limit), and reports what happened at each stage.
+ *
+ * Resuming (`pitcrew demo --resume` after a crash), an incident of the service still unresolved
+ * is the scenario's own (its heal resumes where it was), and a scenario whose service's last heal
+ * already ended is reported from that heal instead of being played again.
  */
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../store/repositories/incidents-repo.js";
@@ -16,11 +20,16 @@ const FINAL = new Set(["resolved", "escalated", "failed"]);
 
 /** Plays a scenario the healing loop must heal; `timeoutMs` bounds the wait for the heal. */
 export async function playHeal(
-  ctx: { app: App; gatewayUrl: string; say: (s: string) => void; timeoutMs: number },
+  ctx: { app: App; gatewayUrl: string; say: (s: string) => void; timeoutMs: number; resume?: boolean },
   scenario: ShopScenario,
 ): Promise<ScenarioResult> {
   const { app, say } = ctx;
   const since = app.clock.now();
+  const ended = ctx.resume ? await endedBefore(app, scenario.service) : undefined;
+  if (ended) {
+    say(`scenario ${scenario.name}: already played before the restart (heal ${ended.heal.state})`);
+    return resultOf(app, scenario, since, ended.incident, ended.heal);
+  }
   say(`scenario ${scenario.name}: ${scenario.trigger.explanation}`);
   const trigger = startTraffic(SHOP_DIR, {
     url: ctx.gatewayUrl,
@@ -34,7 +43,8 @@ export async function playHeal(
   try {
     while (app.clock.now() < end && !(heal && FINAL.has(heal.state))) {
       incident ??= (await app.store.incidents.list({ limit: 20 })).find(
-        (i) => i.openedAt >= since && i.services.includes(scenario.service),
+        (i) =>
+          i.services.includes(scenario.service) && (i.openedAt >= since || (!!ctx.resume && i.status !== "resolved")),
       );
       if (incident) heal = await app.store.heals.findByIncident(incident.id);
       await new Promise((r) => setTimeout(r, 500));
@@ -42,6 +52,25 @@ export async function playHeal(
   } finally {
     await trigger.stop();
   }
+  return resultOf(app, scenario, since, incident, heal);
+}
+
+/** The service's last heal when it ended and no incident of the service is still open. */
+async function endedBefore(app: App, service: string): Promise<{ incident: Incident; heal: Heal } | undefined> {
+  const open = (await app.store.incidents.listUnresolved()).filter((i) => i.services.includes(service));
+  const [heal] = await app.store.heals.list({ service, limit: 1 });
+  if (open.length || !heal || !FINAL.has(heal.state)) return undefined;
+  return { incident: await app.store.incidents.get(heal.incidentId), heal };
+}
+
+/** The scenario's row from its incident and heal (or their absence). */
+async function resultOf(
+  app: App,
+  scenario: ShopScenario,
+  since: number,
+  incident: Incident | undefined,
+  heal: Heal | undefined,
+): Promise<ScenarioResult> {
   const base = { scenario: scenario.name, fault: scenario.faultClass };
   if (!incident) {
     return {
