@@ -62,7 +62,11 @@ export function startHealing(app: App, actions: HealActions, settings: HealSetti
 export function startServiceHealing(
   app: App,
   delivery: Delivery,
-  repairer: HealRepairer = chainHealRepairer({ forge: app.forge, repoOf: forgeRepoOf(app) }),
+  repairer: HealRepairer = chainHealRepairer({
+    forge: app.forge,
+    repoOf: forgeRepoOf(app),
+    llm: app.config.config.repair?.llm,
+  }),
 ): () => void {
   const actions = serviceHealActions({
     store: app.store,

@@ -7,10 +7,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RepairLlmConfig } from "../common/config/config-schema.js";
 import type { Forge } from "../forge/index.js";
 import type { Diagnosis } from "./diagnosis.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
-import { runRepairChain } from "./repair-chain.js";
+import { defaultFixers, runRepairChain } from "./repair-chain.js";
 import { repairGit } from "./repair-git.js";
 import { type ReproductionInput, slugOf } from "./reproduce/reproduction.js";
 
@@ -43,6 +44,8 @@ export interface ChainRepairerDeps {
   pullRequestUrl?(repo: string, number: number): string;
   /** Per test run (default 300 000 ms). */
   timeoutMs?: number;
+  /** The `repair.llm` config section: adds the LLM fixer to the default fixers. */
+  llm?: RepairLlmConfig;
 }
 
 /** Builds the repairer (see the module comment). */
@@ -74,6 +77,7 @@ export function chainHealRepairer(deps: ChainRepairerDeps) {
           trace: req.diagnosis.trace,
           diagnosis: req.diagnosis,
           replay: await deps.replayOf?.(req),
+          fixers: defaultFixers({ llm: deps.llm }),
           timeoutMs: deps.timeoutMs,
           signal: req.signal,
         });

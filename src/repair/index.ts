@@ -2,7 +2,9 @@
 export type { Diagnosis, Evidence, Hypothesis, HypothesisKind } from "./diagnosis.js";
 export type { CapturedRequest, FileEdit, FixContext, Fixer, FixerKind, Patch } from "./fixer.js";
 export { ConfigFixer } from "./fixers/config/config-fixer.js";
+export { LlmFixer, type LlmSettings } from "./fixers/llm/llm-fixer.js";
 export { patternFixers } from "./fixers/patterns/index.js";
+export { RevertFixer, type RevertLimits } from "./fixers/revert/revert-fixer.js";
 export { type FixPullRequest, fixBranchName, fixPullRequestBody, openFixPullRequest } from "./fix-pull-request.js";
 export {
   type ChainRepairerDeps,
@@ -15,6 +17,7 @@ export {
   type Candidate,
   candidateDiff,
   candidateFiles,
+  defaultFixers,
   type RepairChainInput,
   type RepairResult,
   runRepairChain,

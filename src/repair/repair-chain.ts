@@ -18,6 +18,8 @@ import type { Fixer, Patch } from "./fixer.js";
 import { ConfigFixer } from "./fixers/config/config-fixer.js";
 import { patternFixers } from "./fixers/patterns/index.js";
 import { RevertFixer } from "./fixers/revert/revert-fixer.js";
+import { LlmFixer } from "./fixers/llm/llm-fixer.js";
+import type { RepairLlmConfig } from "../common/config/config-schema.js";
 import { type ProveResult, provePatch } from "./prove-patch.js";
 import { repairGit } from "./repair-git.js";
 import { generateReproduction, type Reproduction, type ReproductionInput } from "./reproduce/reproduction.js";
@@ -69,9 +71,13 @@ export interface RepairResult {
   fixerErrors: { fixer: string; message: string }[];
 }
 
-/** The fixers the chain asks, in order: the pattern fixers, the config fixer, the revert fixer. */
-export function defaultFixers(): Fixer[] {
-  return [...patternFixers(), new ConfigFixer(), new RevertFixer()];
+/**
+ * The fixers the chain asks, in order: the pattern fixers, the config fixer, the revert fixer,
+ * then the LLM fixer when `opts.llm` (the `repair.llm` config section) is given.
+ */
+export function defaultFixers(opts: { llm?: RepairLlmConfig } = {}): Fixer[] {
+  const llm = opts.llm ? [LlmFixer.fromConfig(opts.llm)] : [];
+  return [...patternFixers(), new ConfigFixer(), new RevertFixer(), ...llm];
 }
 
 /** The nearest directory above `path` (repository-relative) holding a Node.js or Python service. */

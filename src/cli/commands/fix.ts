@@ -4,6 +4,7 @@
  * proven patch; `--request` gives the failing HTTP request (with its session and upstream answers)
  * for the reproduction test. Without `--dry-run`, a repository of the local forge gets a pull
  * request on `pitcrew/fix-<slug>`; any other repository gets the patch printed and says so.
+ * The LLM fixer joins the default fixers when the config has a `repair.llm` section.
  * Exit codes: 0 fixed, 1 no proven patch, 2 bad input.
  */
 import { readFileSync } from "node:fs";
@@ -14,7 +15,13 @@ import { loadConfig } from "../../common/config/load-config.js";
 import { ValidationError } from "../../common/errors.js";
 import { silentLogger } from "../../common/logger.js";
 import { MAX_TRACE_INPUT_BYTES } from "../../diagnose/index.js";
-import { openFixPullRequest, parseReplay, type RepairResult, runRepairChain } from "../../repair/index.js";
+import {
+  defaultFixers,
+  openFixPullRequest,
+  parseReplay,
+  type RepairResult,
+  runRepairChain,
+} from "../../repair/index.js";
 import { localForgeRepo } from "./fix-forge.js";
 import { fixReport, renderFix } from "./fix-output.js";
 
@@ -75,11 +82,13 @@ export function registerFixCommand(program: Command): void {
       try {
         const trace = await readLimited(opts.stack, MAX_TRACE_INPUT_BYTES);
         const replay = opts.request ? await readReplay(opts.request) : undefined;
+        const llm = loadConfig({ file: program.opts().config }).config.repair?.llm;
         const result = await runRepairChain({
           repoDir: opts.repo,
           base: opts.base,
           trace,
           replay,
+          fixers: defaultFixers({ llm }),
           app: (opts.app ?? []).flatMap((a) => a.split(",")).filter(Boolean),
           onProgress: opts.json ? undefined : (line) => err(`${line}\n`),
         });

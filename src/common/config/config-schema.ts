@@ -125,6 +125,26 @@ const healSchema = z
     verify_window: 30_000,
   });
 
+/** The repair chain (docs/repair.md): the optional LLM fixer, an OpenAI-compatible chat endpoint. */
+const repairSchema = z
+  .object({
+    llm: z
+      .object({
+        /** Base URL of the API; pitcrew POSTs to `${url}/chat/completions`. */
+        url: z.url({ protocol: /^https?$/ }),
+        model: z.string().min(1).max(200),
+        /** Variable holding the API key (the key itself never goes in the file). */
+        api_key_env: envName.default("PITCREW_LLM_API_KEY"),
+        timeout_ms: z.number().int().min(1000).max(600_000).default(60_000),
+        /** Lines of code shown above and below each suspect line. */
+        max_context_lines: z.number().int().min(1).max(200).default(20),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .optional();
+
 /** The validated configuration. */
 export const configSchema = z
   .object({
@@ -221,6 +241,7 @@ export const configSchema = z
       .strict()
       .default({ rule_files: [], evaluation_interval: 60_000 }),
     heal: healSchema,
+    repair: repairSchema,
     environments: z
       .array(environmentSchema)
       .default([{ name: "production", router: "builtin", watch: 300_000 }])
@@ -239,5 +260,7 @@ export type Config = z.output<typeof configSchema>;
 export type ConfigService = z.output<typeof serviceSchema>;
 /** An environment declared in the config file. */
 export type ConfigEnvironment = z.output<typeof environmentSchema>;
+/** The `repair.llm` section, when configured. */
+export type RepairLlmConfig = NonNullable<NonNullable<Config["repair"]>["llm"]>;
 /** A project declared in the config file. */
 export type ConfigProject = z.output<typeof projectSchema>;
