@@ -2,10 +2,12 @@
  * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, a
  * rollback as mitigation, and shipping a merged fix — find or start the CI run of the fix
  * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
- * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart.
+ * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart; a
+ * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
+ * says nothing about the fix), while one rolled back by its analysis is reported as such.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
-import type { Delivery } from "../deploy/delivery.js";
+import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
 import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
 import { triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
@@ -94,7 +96,10 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       if (run.status === "queued" || run.status === "running") return "running";
       if (run.status !== "success") return "failed";
       const release = (await store.releases.list({ project, environment, limit: 100 })).find((r) => r.runId === run.id);
-      if (!release) {
+      const rolloutOf = async (releaseId: number) =>
+        (await store.rollouts.list({ project, environment, limit: 100 })).find((r) => r.releaseId === releaseId);
+      const interrupted = release && (await rolloutOf(release.id))?.message === RESTART_ABORT_MESSAGE;
+      if (!release || interrupted) {
         try {
           await delivery.deploy({ project, environment, runId: run.id, by: "pitcrew-heal", reason: "ship the fix" });
         } catch (err) {
@@ -102,9 +107,7 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
         }
         return "running";
       }
-      const of = (await store.rollouts.list({ project, environment, limit: 100 })).find(
-        (r) => r.releaseId === release.id,
-      );
+      const of = await rolloutOf(release.id);
       return of ? fromRollout(of.state) : "failed";
     },
   };

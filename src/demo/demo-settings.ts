@@ -2,8 +2,9 @@
  * The demo's defaults on top of the user's configuration: when `pitcrew.yaml` leaves them out,
  * one `production` environment with one replica per service and a quick canary (50 %, 4 s for the
  * new process to warm up, then eight 2-second measurements judged statistically, two failures
- * rolling it back), the shop's alert rules evaluated every second, and a
- * shorter heal verification window (10 s) so each fault's story fits in a minute or two.
+ * rolling it back), the shop's alert rules evaluated every second, a
+ * shorter heal verification window (10 s) so each fault's story fits in a minute or two, and CI
+ * jobs cut off by a crash retried on restart.
  */
 import { resolve } from "node:path";
 import type { Config } from "../common/config/config-schema.js";
@@ -39,6 +40,8 @@ export function applyDemoDefaults(config: Config, userSetEnvironments: boolean):
     ];
   }
   if (config.heal.verify_window === 30_000) config.heal.verify_window = 10_000;
+  // a CI job cut off by a crash runs again on restart, so `--resume` finds the heal's runs finishing
+  config.runner.orphaned_jobs = "retry";
   if (config.heal.poll === 1_000) config.heal.poll = 500;
   if (config.alerts.rule_files.length === 0) {
     config.alerts.rule_files = [SHOP_RULES];

@@ -87,6 +87,9 @@ export function parseStrategy(value: unknown, where: string): StrategySpec {
   return r.data;
 }
 
+/** Why `recover` aborted a rollout that was in flight when pitcrew stopped (the rollout's message). */
+export const RESTART_ABORT_MESSAGE = "pitcrew restarted during the rollout: aborted, traffic back on the live release";
+
 /** The listener key of a project in an environment (router env names are [a-z0-9_-]). */
 export function routeKeyOf(project: string, environment: string): string {
   return `${environment}_${project
@@ -329,7 +332,7 @@ export class Delivery {
     const { store, clock, events, log } = this.d;
     const interrupted = await store.rollouts.active();
     for (const r of interrupted) {
-      const msg = "pitcrew restarted during the rollout: aborted, traffic back on the live release";
+      const msg = RESTART_ABORT_MESSAGE;
       await store.rollouts.transition(r.id, "aborted", msg, clock.now());
       const rel = await store.releases.get(r.releaseId);
       if (rel.status === "pending") await store.releases.setStatus(rel.id, "failed", clock.now());

@@ -4,7 +4,8 @@
  * shop.json) at a steady rate against the gateway, picked by weight, for a while; then prints a
  * one-line summary (or JSON with --json). Journeys marked `triggers` reach a latent fault; they
  * have small weights, and --no-faults leaves them out. Requests that fail are counted, never fatal:
- * the exit code is 0 unless the arguments are wrong (2).
+ * the exit code is 0 unless the arguments are wrong (2). It stops at once when the process that
+ * started it is gone (a killed demo leaves no traffic behind).
  *
  *   node traffic/traffic.mjs --url http://127.0.0.1:8080 [--rate 5] [--duration 10]
  *        [--journeys browse,buy] [--no-faults] [--manifest shop.json] [--timeout-ms 5000] [--json]
@@ -167,6 +168,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stderr.write(`traffic: ${err.message}\n`);
     process.exit(2);
   }
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref();
   const summary = await runTraffic(options);
   process.stdout.write(`${options.json ? JSON.stringify(summary) : summaryLine(summary)}\n`);
 }
