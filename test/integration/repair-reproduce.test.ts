@@ -22,6 +22,8 @@ describe("reproduction tests", () => {
     const { repoDir, project, reproduction, patches } = await setUp(cartP13);
     expect(project).toEqual({
       language: "node",
+      framework: "node:test",
+      esm: true,
       start: ["node", "src/main.mjs"],
       test: ["node", "--test", "test/"],
       testDir: "test",

@@ -1,7 +1,12 @@
-/** The unittest regression test that replays a failing request (see `reproduction.ts`). */
+/**
+ * The Python regression test that replays a failing request (see `reproduction.ts`), as a
+ * unittest TestCase or a pytest test function. The helpers register their cleanups with a
+ * callable: `self.addCleanup` for unittest, an `ExitStack` fixture for pytest.
+ */
 
 /** The parts of the generated test. */
 export interface PythonReplayParts {
+  framework: "unittest" | "pytest";
   title: string;
   start: readonly string[];
   /** `{ setup, request, upstreams }`, embedded as JSON. */
@@ -13,28 +18,63 @@ export interface PythonReplayParts {
 /** A Python string literal holding `text` (JSON string escapes are Python escapes too). */
 const pyString = (text: string) => JSON.stringify(text);
 
-/** The text of a unittest module replaying the failure; data is embedded as a JSON string. */
+/** The test class (unittest) or fixture and function (pytest). */
+function testBlock(p: PythonReplayParts): string {
+  const body = (indent: string, cleanup: string) =>
+    [
+      pyString(p.title),
+      `env = {u["env"]: serve_recorded(${cleanup}, u["responses"]) for u in REPLAY["upstreams"]}`,
+      `base = start_service(${cleanup}, env)`,
+      `for r in REPLAY["setup"]:`,
+      `    send(base, r)`,
+      `status, body = send(base, REPLAY["request"])`,
+      `outcome = "%s %s answered %d: %s" % (REPLAY["request"]["method"], REPLAY["request"]["path"], status, body)`,
+    ]
+      .map((l) => indent + l)
+      .join("\n");
+  if (p.framework === "pytest")
+    return `@pytest.fixture
+def cleanup():
+    with contextlib.ExitStack() as stack:
+        yield stack.callback
+
+
+def test_replay(cleanup):
+${body("    ", "cleanup")}
+    assert status < 500, outcome
+`;
+  return `class PitcrewRegressionTest(unittest.TestCase):
+    def test_replay(self):
+${body("        ", "self.addCleanup")}
+        self.assertLess(status, 500, outcome)
+
+
+if __name__ == "__main__":
+    unittest.main()
+`;
+}
+
+/** The text of a test module replaying the failure; data is embedded as a JSON string. */
 export function pythonReplayTest(p: PythonReplayParts): string {
   const serviceDir = "os.path.dirname(".repeat(p.depth + 1) + "os.path.abspath(__file__)" + ")".repeat(p.depth + 1);
   return `"""Regression test written by pitcrew: it replays the request that failed against the service,
 started as \`${p.start.join(" ").replace(/\\/g, "/")}\`, with its upstreams answering what they answered then."""
-import json
+${p.framework === "pytest" ? "import contextlib\n" : ""}import json
 import os
 import re
 import subprocess
 import sys
 import threading
-import unittest
-import urllib.error
+${p.framework === "pytest" ? "" : "import unittest\n"}import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+${p.framework === "pytest" ? "\nimport pytest\n" : ""}
 SERVICE_DIR = ${serviceDir}
 START = json.loads(${pyString(JSON.stringify(p.start))})
 REPLAY = json.loads(${pyString(JSON.stringify(p.data))})
 
 
-def serve_recorded(test, responses):
+def serve_recorded(cleanup, responses):
     class Recorded(BaseHTTPRequestHandler):
         def answer(self):
             length = int(self.headers.get("content-length") or 0)
@@ -58,8 +98,8 @@ def serve_recorded(test, responses):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    test.addCleanup(server.server_close)
-    test.addCleanup(server.shutdown)
+    cleanup(server.server_close)
+    cleanup(server.shutdown)
     return "http://127.0.0.1:%d" % server.server_address[1]
 
 
@@ -71,13 +111,13 @@ def drain(stream):
         pass
 
 
-def start_service(test, env):
+def start_service(cleanup, env):
     command = [sys.executable if START[0] in ("python", "python3") else START[0]] + START[1:]
     env = dict(os.environ, **env, PORT="0", HOST="127.0.0.1", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(command, cwd=SERVICE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    test.addCleanup(proc.stdout.close)
-    test.addCleanup(proc.wait)
-    test.addCleanup(proc.kill)
+    cleanup(proc.stdout.close)
+    cleanup(proc.wait)
+    cleanup(proc.kill)
     seen = []
     for line in proc.stdout:
         seen.append(line)
@@ -85,7 +125,7 @@ def start_service(test, env):
         if match:
             threading.Thread(target=drain, args=(proc.stdout,), daemon=True).start()
             return "http://127.0.0.1:%s" % match.group(1)
-    test.fail("the service exited before listening:\\n" + "".join(seen))
+    raise AssertionError("the service exited before listening:\\n" + "".join(seen))
 
 
 def send(base, r):
@@ -98,18 +138,5 @@ def send(base, r):
         return err.code, err.read().decode()
 
 
-class PitcrewRegressionTest(unittest.TestCase):
-    def test_replay(self):
-        ${pyString(p.title)}
-        env = {u["env"]: serve_recorded(self, u["responses"]) for u in REPLAY["upstreams"]}
-        base = start_service(self, env)
-        for r in REPLAY["setup"]:
-            send(base, r)
-        status, body = send(base, REPLAY["request"])
-        self.assertLess(status, 500, "%s %s answered %d: %s" % (REPLAY["request"]["method"], REPLAY["request"]["path"], status, body))
-
-
-if __name__ == "__main__":
-    unittest.main()
-`;
+${testBlock(p)}`;
 }

@@ -1,15 +1,16 @@
 /**
  * A regression test that replays a failing HTTP request against the service, in the project's
- * own test framework: node:test for Node.js services, unittest for Python ones. The test starts
+ * own test framework (`service-project.ts` tells which): node:test, vitest or jest for Node.js
+ * services, unittest or pytest for Python ones. The test starts
  * the service as it starts in production (the process contract: `PORT=0`, a first log line
  * saying `listening on HOST:PORT`), serves the upstream answers recorded with the failure on
  * local ports (their URLs in the environment variables the service reads), replays the earlier
  * requests of the session, then the failing one, and asserts it is no longer answered 5xx.
  */
 import type { CapturedRequest } from "../fixer.js";
-import { nodeReplayTest } from "./node-replay-test.js";
+import { jsReplayTest } from "./js-replay-test.js";
 import { pythonReplayTest } from "./python-replay-test.js";
-import type { ServiceProject } from "./service-project.js";
+import type { ServiceProject, TestFramework } from "./service-project.js";
 
 /** One upstream answer recorded with the failure. */
 export interface RecordedResponse {
@@ -44,7 +45,7 @@ export interface Reproduction {
   /** Path relative to the service directory. */
   path: string;
   text: string;
-  framework: "node:test" | "unittest";
+  framework: TestFramework;
   /** Runs only this test, in the service directory. */
   command: string[];
 }
@@ -70,21 +71,26 @@ export function generateReproduction(project: ServiceProject, input: Reproductio
   const data = { setup: input.setup ?? [], request: input.request, upstreams: input.upstreams ?? [] };
   const title = `${method} ${path} is not answered 5xx any more${input.request.status ? ` (it was ${input.request.status})` : ""}`;
   const dir = project.testDir === "." ? "" : `${project.testDir}/`;
-  if (project.language === "node") {
-    const path = `${dir}pitcrew-repro-${slug}.test.mjs`;
-    const depth = dir.split("/").filter(Boolean).length;
-    return {
-      path,
-      text: nodeReplayTest({ title, start: project.start, data, serviceRoot: "../".repeat(depth) || "./" }),
-      framework: "node:test",
-      command: ["node", "--test", path],
-    };
+  const depth = dir.split("/").filter(Boolean).length;
+  const { framework } = project;
+  if (framework === "node:test" || framework === "vitest" || framework === "jest") {
+    const file = `${dir}pitcrew-repro-${slug}.test.${framework === "jest" ? "js" : "mjs"}`;
+    const serviceRoot = "../".repeat(depth) || "./";
+    const text = jsReplayTest({ framework, title, start: project.start, data, serviceRoot, esm: project.esm });
+    const command =
+      framework === "node:test"
+        ? ["node", "--test", file]
+        : framework === "vitest"
+          ? ["node_modules/.bin/vitest", "run", file]
+          : ["node_modules/.bin/jest", "--runTestsByPath", file];
+    return { path: file, text, framework, command };
   }
   const module = `test_pitcrew_repro_${slug.replace(/-/g, "_")}`;
-  return {
-    path: `${dir}${module}.py`,
-    text: pythonReplayTest({ title, start: project.start, data, depth: dir.split("/").filter(Boolean).length }),
-    framework: "unittest",
-    command: ["python3", "-m", "unittest", dir ? `${project.testDir.replace(/\//g, ".")}.${module}` : module],
-  };
+  const file = `${dir}${module}.py`;
+  const text = pythonReplayTest({ framework, title, start: project.start, data, depth });
+  const command =
+    framework === "pytest"
+      ? ["python3", "-m", "pytest", "-q", file]
+      : ["python3", "-m", "unittest", dir ? `${project.testDir.replace(/\//g, ".")}.${module}` : module];
+  return { path: file, text, framework, command };
 }

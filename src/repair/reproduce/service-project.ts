@@ -1,23 +1,53 @@
 /**
- * What the reproduction needs to know about a service's project: its language, how it starts
- * (the process contract: `$PORT=0` picks a free port and the first log line says
- * `listening on HOST:PORT`), how its whole test suite runs, and where regression tests go. Read
- * from `package.json` (`scripts.start`, `scripts.test`) for Node.js and from `main.py` plus a
- * `tests/` package for Python. Commands are argv arrays; a script needing a shell is refused.
+ * What the reproduction needs to know about a service's project: its language and test
+ * framework, how it starts (the process contract: `$PORT=0` picks a free port and the first log
+ * line says `listening on HOST:PORT`), how its whole test suite runs, and where regression tests
+ * go. Commands are argv arrays; a script needing a shell is refused.
+ *
+ * Node.js (`package.json`): `scripts.start` (or `node <main>`) and `scripts.test` (default
+ * `node --test test/`, `vitest run` or `jest`). The framework is the one `scripts.test` runs (`vitest`, `jest`,
+ * `node --test`); without a telling script, a `vitest` or `jest` dependency decides; else
+ * node:test. A script command naming a declared dependency runs from `node_modules/.bin/`.
+ *
+ * Python (`main.py`): pytest when the project configures it (`pytest.ini`, `conftest.py` at the
+ * root or in `tests/`, `[tool.pytest…]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
+ * `[pytest]` in `tox.ini`), else unittest. Tests go to `tests/` (unittest: when it is a package).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "../../common/errors.js";
 
+/** The test frameworks regression tests are written for. */
+export type TestFramework = "node:test" | "vitest" | "jest" | "unittest" | "pytest";
+
 /** A service project as the reproduction sees it. */
 export interface ServiceProject {
   language: "node" | "python";
+  framework: TestFramework;
   /** How the service starts, run in its directory. */
   start: string[];
   /** The project's whole test suite. */
   test: string[];
   /** Directory (relative to the service) regression tests are written to. */
   testDir: string;
+  /** Node.js: the package is an ES module package (`"type": "module"`). */
+  esm?: boolean;
+}
+
+/** The whole-suite command of a Node.js package without `scripts.test`, per framework. */
+const DEFAULT_NODE_TEST: Record<"node:test" | "vitest" | "jest", string[]> = {
+  "node:test": ["node", "--test", "test/"],
+  vitest: ["vitest", "run"],
+  jest: ["jest"],
+};
+
+/** The parts of package.json read here. */
+interface PackageJson {
+  type?: string;
+  main?: string;
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 /** Splits a package.json script into argv, refusing anything a shell would have to interpret. */
@@ -31,19 +61,58 @@ function scriptArgv(script: string | undefined, what: string): string[] | undefi
   return argv.length ? argv : undefined;
 }
 
+/** The framework a Node.js package tests with (see the module comment). */
+function nodeFramework(pkg: PackageJson, test: readonly string[] | undefined): "node:test" | "vitest" | "jest" {
+  const runner = test?.[0] === "npx" ? test[1] : test?.[0];
+  if (runner === "vitest" || runner === "jest") return runner;
+  if (runner === "node" && test?.includes("--test")) return "node:test";
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  return "vitest" in deps ? "vitest" : "jest" in deps ? "jest" : "node:test";
+}
+
+/** `argv` with a first word naming a declared dependency run from `node_modules/.bin/`. */
+function localBin(pkg: PackageJson, argv: string[]): string[] {
+  const args = argv[0] === "npx" ? argv.slice(1) : argv;
+  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
+  return args[0] && args[0] in deps ? [`node_modules/.bin/${args[0]}`, ...args.slice(1)] : argv;
+}
+
+/** True when the Python project in `dir` configures pytest (see the module comment). */
+function usesPytest(dir: string): boolean {
+  const has = (file: string, pattern?: RegExp) => {
+    const path = join(dir, file);
+    return existsSync(path) && (!pattern || pattern.test(readFileSync(path, "utf8")));
+  };
+  return (
+    has("pytest.ini") ||
+    has("conftest.py") ||
+    has("tests/conftest.py") ||
+    has("pyproject.toml", /^\[tool\.pytest/m) ||
+    has("setup.cfg", /^\[tool:pytest\]/m) ||
+    has("tox.ini", /^\[pytest\]/m)
+  );
+}
+
 /** Reads the project in `serviceDir`; throws ValidationError when it is neither kind. */
 export function readServiceProject(serviceDir: string): ServiceProject {
   const pkgPath = join(serviceDir, "package.json");
   if (existsSync(pkgPath)) {
-    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { scripts?: Record<string, string>; main?: string };
+    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as PackageJson;
     const start = scriptArgv(pkg.scripts?.start, "start") ?? (pkg.main ? ["node", pkg.main] : undefined);
     if (!start) throw new ValidationError(`${pkgPath}: no scripts.start or main to start the service with`);
-    const test = scriptArgv(pkg.scripts?.test, "test") ?? ["node", "--test", "test/"];
-    return { language: "node", start, test, testDir: "test" };
+    const script = scriptArgv(pkg.scripts?.test, "test");
+    const framework = nodeFramework(pkg, script);
+    const test = localBin(pkg, script ?? DEFAULT_NODE_TEST[framework]);
+    return { language: "node", framework, start, test, testDir: "test", esm: pkg.type === "module" };
   }
   if (existsSync(join(serviceDir, "main.py"))) {
+    const start = ["python3", "main.py"];
+    if (usesPytest(serviceDir)) {
+      const testDir = existsSync(join(serviceDir, "tests")) ? "tests" : ".";
+      return { language: "python", framework: "pytest", start, test: ["python3", "-m", "pytest", "-q"], testDir };
+    }
     const testDir = existsSync(join(serviceDir, "tests", "__init__.py")) ? "tests" : ".";
-    return { language: "python", start: ["python3", "main.py"], test: ["python3", "-m", "unittest"], testDir };
+    return { language: "python", framework: "unittest", start, test: ["python3", "-m", "unittest"], testDir };
   }
   throw new ValidationError(`${serviceDir}: neither a Node.js (package.json) nor a Python (main.py) service`);
 }
