@@ -1,7 +1,8 @@
 /**
  * Reproduction tests in the project's own framework, run for real: a tiny Python service tested
- * with pytest and a tiny Node.js service tested with vitest. Each reproduction fails on the base
- * commit and passes with the patch (`provePatch`).
+ * with pytest, a tiny Node.js service tested with vitest, and a tiny Java service known only by
+ * the commands its pitcrew.repair.yaml declares. Each reproduction fails on the base commit and
+ * the suite passes with the patch (`provePatch`).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
@@ -118,6 +119,55 @@ test("totals a cart", () => {
 `,
 };
 
+const javaService: Record<string, string> = {
+  "pitcrew.repair.yaml": "test: [sh, run-tests.sh]\nservice:\n  start: [sh, run-service.sh]\n",
+  // the project's suite runs pitcrew's reproductions too, so the proof re-runs the replay with the patch
+  "run-tests.sh":
+    "set -e\njavac -d build/test src/*.java test/*.java\njava -cp build/test PricesTest\nif [ -d pitcrew-repro ]; then node --test pitcrew-repro/; fi\n",
+  "run-service.sh": "set -e\njavac -d build/main src/*.java\nexec java -cp build/main Main\n",
+  "src/Prices.java": `public class Prices {
+    public static int unitPrice(int total, int quantity) {
+        return total / quantity;
+    }
+}
+`,
+  "src/Main.java": `import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+public class Main {
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8000"));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/unit/", exchange -> {
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            int status = 200;
+            String body;
+            try {
+                body = "unit " + Prices.unitPrice(Integer.parseInt(parts[2]), Integer.parseInt(parts[3]));
+            } catch (RuntimeException e) {
+                status = 500;
+                body = "error " + e;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        System.out.println("listening on 127.0.0.1:" + server.getAddress().getPort());
+    }
+}
+`,
+  "test/PricesTest.java": `public class PricesTest {
+    public static void main(String[] args) {
+        if (Prices.unitPrice(10, 5) != 2) throw new AssertionError("unitPrice(10, 5) should be 2");
+        System.out.println("PricesTest: 1 passed");
+    }
+}
+`,
+};
+
 describe("reproduction tests in the project's framework", () => {
   it("pytest: the replay fails on the base and the suite passes with the patch", async () => {
     const repoDir = repoWith(pythonService);
@@ -153,6 +203,32 @@ describe("reproduction tests in the project's framework", () => {
     expect(proof.onBase?.output).toContain("GET /carts/c-9 answered 500");
     expect(proof.withPatch.output).toContain("test/pitcrew-repro-get-carts-c-9.test.mjs");
     expect(proof.withPatch.output).toContain("2 passed");
+    expect(proof.proven).toBe(true);
+  });
+
+  it("declared commands: a Java service is reproduced by a node:test replay and validated by its own test script", async () => {
+    const repoDir = repoWith(javaService);
+    const project = readServiceProject(repoDir);
+    expect(project).toEqual({
+      language: "other",
+      framework: "node:test",
+      start: ["sh", "run-service.sh"],
+      test: ["sh", "run-tests.sh"],
+      testDir: "pitcrew-repro",
+    });
+    const reproduction = generateReproduction(project, { request: { method: "GET", path: "/unit/10/0", status: 500 } });
+    expect(reproduction.command).toEqual(["node", "--test", "pitcrew-repro/pitcrew-repro-get-unit-10-0.test.mjs"]);
+    const patch = patchOf(
+      javaService,
+      "src/Prices.java",
+      "return total / quantity;",
+      "return quantity == 0 ? 0 : total / quantity;",
+    );
+    const proof = await provePatch({ repoDir, serviceDir: "", project, reproduction, patch });
+    expect(proof.onBase?.output).toContain("GET /unit/10/0 answered 500");
+    expect(proof.onBase?.output).toContain("ArithmeticException: / by zero");
+    expect(proof.withPatch.output).toContain("PricesTest: 1 passed");
+    expect(proof.withPatch.output).toContain("# pass 1");
     expect(proof.proven).toBe(true);
   });
 });

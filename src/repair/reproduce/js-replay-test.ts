@@ -50,8 +50,9 @@ function testBlock(p: ReplayTestParts): string {
   const replay = `const env = {};
   for (const upstream of REPLAY.upstreams) env[upstream.env] = await serveRecorded(cleanup, upstream.responses);
   const base = await startService(cleanup, env);
-  for (const r of REPLAY.setup) await send(base, r);
-  const answer = await send(base, REPLAY.request);
+  const bound = new Map();
+  for (const [i, r] of REPLAY.setup.entries()) rebind(bound, i, await send(base, bound, r));
+  const answer = await send(base, bound, REPLAY.request);
   const outcome = \`\${REPLAY.request.method} \${REPLAY.request.path} answered \${answer.status}: \${answer.body}\`;`;
   if (p.framework === "node:test")
     return `test(${title}, async (t) => {
@@ -88,8 +89,10 @@ async function serveRecorded(cleanup, responses) {
     const hit =
       responses.find((r) => r.method === req.method && r.path === req.url) ??
       responses.find((r) => r.method === req.method && r.path.split("?")[0] === req.url.split("?")[0]);
-    res.writeHead(hit ? hit.status : 404, { "content-type": hit?.contentType ?? "application/json" });
-    res.end(hit ? hit.body : JSON.stringify({ error: "not recorded" }));
+    setTimeout(() => {
+      res.writeHead(hit ? hit.status : 404, { "content-type": hit?.contentType ?? "application/json" });
+      res.end(hit ? hit.body : JSON.stringify({ error: "not recorded" }));
+    }, hit?.delayMs ?? 0);
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -119,8 +122,33 @@ async function startService(cleanup, env) {
   return \`http://127.0.0.1:\${port}\`;
 }
 
-async function send(base, r) {
-  const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body });
+/** Replaces each recorded identifier (as a whole word) by the one the fresh service answered. */
+function rebound(bound, text) {
+  if (text === undefined) return text;
+  for (const [from, to] of bound) {
+    const word = from.replace(/[.*+?^\${}()|[\\]\\\\]/g, "\\\\$&");
+    text = text.replace(new RegExp(\`(?<![A-Za-z0-9])\${word}(?![A-Za-z0-9])\`, "g"), to);
+  }
+  return text;
+}
+
+/** Reads the identifiers REPLAY.bind says setup answer \`i\` holds. */
+function rebind(bound, i, answer) {
+  for (const b of REPLAY.bind.filter((b) => b.setup === i)) {
+    let value;
+    try {
+      value = JSON.parse(answer.body);
+      for (const key of b.pointer.split("/").slice(1)) value = value?.[key.replace(/~1/g, "/").replace(/~0/g, "~")];
+    } catch {
+      value = undefined;
+    }
+    if (typeof value === "string" || typeof value === "number") bound.set(b.value, String(value));
+  }
+}
+
+async function send(base, bound, r) {
+  const init = { method: r.method, headers: r.headers, body: rebound(bound, r.body) };
+  const res = await fetch(base + rebound(bound, r.path), init);
   return { status: res.status, body: await res.text() };
 }
 

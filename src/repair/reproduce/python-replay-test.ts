@@ -25,9 +25,10 @@ function testBlock(p: PythonReplayParts): string {
       pyString(p.title),
       `env = {u["env"]: serve_recorded(${cleanup}, u["responses"]) for u in REPLAY["upstreams"]}`,
       `base = start_service(${cleanup}, env)`,
-      `for r in REPLAY["setup"]:`,
-      `    send(base, r)`,
-      `status, body = send(base, REPLAY["request"])`,
+      `bound = {}`,
+      `for i, r in enumerate(REPLAY["setup"]):`,
+      `    rebind(bound, i, send(base, bound, r)[1])`,
+      `status, body = send(base, bound, REPLAY["request"])`,
       `outcome = "%s %s answered %d: %s" % (REPLAY["request"]["method"], REPLAY["request"]["path"], status, body)`,
     ]
       .map((l) => indent + l)
@@ -65,6 +66,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 ${p.framework === "pytest" ? "" : "import unittest\n"}import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,6 +86,7 @@ def serve_recorded(cleanup, responses):
             if hit is None:
                 path = self.path.split("?")[0]
                 hit = next((r for r in responses if r["method"] == self.command and r["path"].split("?")[0] == path), None)
+            time.sleep((hit or {}).get("delayMs", 0) / 1000)
             body = (hit["body"] if hit else json.dumps({"error": "not recorded"})).encode()
             self.send_response(hit["status"] if hit else 404)
             self.send_header("content-type", (hit or {}).get("contentType", "application/json"))
@@ -128,9 +131,31 @@ def start_service(cleanup, env):
     raise AssertionError("the service exited before listening:\\n" + "".join(seen))
 
 
-def send(base, r):
-    data = r["body"].encode() if r.get("body") is not None else None
-    request = urllib.request.Request(base + r["path"], data=data, method=r["method"], headers=r.get("headers") or {})
+def rebound(bound, text):
+    """Replaces each recorded identifier (as a whole word) by the one the fresh service answered."""
+    for old, new in bound.items():
+        text = re.sub(r"(?<![A-Za-z0-9])%s(?![A-Za-z0-9])" % re.escape(old), lambda _: new, text)
+    return text
+
+
+def rebind(bound, i, body):
+    """Reads the identifiers REPLAY["bind"] says setup answer i holds."""
+    for b in (b for b in REPLAY["bind"] if b["setup"] == i):
+        try:
+            value = json.loads(body)
+            for key in b["pointer"].split("/")[1:]:
+                key = key.replace("~1", "/").replace("~0", "~")
+                value = value[int(key)] if isinstance(value, list) else value[key]
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            bound[b["value"]] = str(value)
+
+
+def send(base, bound, r):
+    data = rebound(bound, r["body"]).encode() if r.get("body") is not None else None
+    path = rebound(bound, r["path"])
+    request = urllib.request.Request(base + path, data=data, method=r["method"], headers=r.get("headers") or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as res:
             return res.status, res.read().decode()

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readRepairBounds } from "../fixers/config/repair-bounds.js";
 import { generateReproduction, type ReproductionInput } from "./reproduction.js";
 import { readServiceProject } from "./service-project.js";
 
@@ -81,6 +82,35 @@ describe("readServiceProject", () => {
       test: ["python3", "-m", "unittest"],
       testDir: "tests",
     });
+  });
+});
+
+describe("declared commands", () => {
+  it("make any directory a project, override what is read, and leave the config fixer's bounds alone", async () => {
+    const yaml = "test: [sh, run-tests.sh]\nservice:\n  start: [java, -jar, app.jar]\n";
+    const dir = project({ "pitcrew.repair.yaml": yaml });
+    expect(readServiceProject(dir)).toEqual({
+      language: "other",
+      framework: "node:test",
+      start: ["java", "-jar", "app.jar"],
+      test: ["sh", "run-tests.sh"],
+      testDir: "pitcrew-repro",
+    });
+    expect(await readRepairBounds(dir)).toEqual([]);
+    const py = project({ "main.py": "", "pitcrew.repair.yaml": "test: [make, check]\n" });
+    expect(readServiceProject(py)).toMatchObject({
+      framework: "unittest",
+      start: ["python3", "main.py"],
+      test: ["make", "check"],
+    });
+    const bare = readServiceProject(project({ "pitcrew.repair.yaml": "test: [./check]\n" }));
+    expect(() => generateReproduction(bare, failure)).toThrow(/declare service\.start in pitcrew\.repair\.yaml/);
+    expect(() => readServiceProject(project({ "pitcrew.repair.yaml": "test: make check\n" }))).toThrow(
+      /pitcrew\.repair\.yaml: test: /,
+    );
+    expect(() => readServiceProject(project({ "README.md": "" }))).toThrow(
+      /no test command declared in pitcrew\.repair\.yaml/,
+    );
   });
 });
 

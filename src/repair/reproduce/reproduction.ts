@@ -4,9 +4,12 @@
  * services, unittest or pytest for Python ones. The test starts
  * the service as it starts in production (the process contract: `PORT=0`, a first log line
  * saying `listening on HOST:PORT`), serves the upstream answers recorded with the failure on
- * local ports (their URLs in the environment variables the service reads), replays the earlier
- * requests of the session, then the failing one, and asserts it is no longer answered 5xx.
+ * local ports (their URLs in the environment variables the service reads, each answer after the
+ * delay it took then), replays the earlier requests of the session — re-binding identifiers the
+ * service hands out (a recorded `c-17` becomes whatever the fresh process answered at the same
+ * JSON pointer) — then the failing one, and asserts it is no longer answered 5xx.
  */
+import { ValidationError } from "../../common/errors.js";
 import type { CapturedRequest } from "../fixer.js";
 import { jsReplayTest } from "./js-replay-test.js";
 import { pythonReplayTest } from "./python-replay-test.js";
@@ -20,6 +23,8 @@ export interface RecordedResponse {
   status: number;
   body: string;
   contentType?: string;
+  /** How long the answer took then (served after the same delay, so timeouts reproduce). */
+  delayMs?: number;
 }
 
 /** A dependency of the service, served from its recorded answers during the replay. */
@@ -29,6 +34,16 @@ export interface RecordedUpstream {
   responses: RecordedResponse[];
 }
 
+/** An identifier returned by a setup answer, re-read from the fresh answer when replaying. */
+export interface ReplayBinding {
+  /** The identifier as recorded (in later paths and bodies). */
+  value: string;
+  /** Index of the setup request whose answer holds it. */
+  setup: number;
+  /** JSON pointer of the value in that answer (`/id`). */
+  pointer: string;
+}
+
 /** What to reproduce. */
 export interface ReproductionInput {
   /** The request that failed. */
@@ -36,6 +51,8 @@ export interface ReproductionInput {
   /** Earlier requests of the same session that built the state it failed on, oldest first. */
   setup?: CapturedRequest[];
   upstreams?: RecordedUpstream[];
+  /** Identifiers to re-bind from setup answers. */
+  bind?: ReplayBinding[];
   /** Words for the test name and file name, e.g. `cart null dereference`. */
   name?: string;
 }
@@ -67,8 +84,17 @@ export function generateReproduction(project: ServiceProject, input: Reproductio
   const { method, path } = input.request;
   if (!/^[A-Z]+$/.test(method) || !path.startsWith("/"))
     throw new Error(`reproduction needs an HTTP method and an absolute path, got ${method} ${path}`);
+  if (project.start.length === 0)
+    throw new ValidationError(
+      "the reproduction needs to know how the service starts: declare service.start in pitcrew.repair.yaml",
+    );
   const slug = slugOf(input.name ?? `${method} ${path}`);
-  const data = { setup: input.setup ?? [], request: input.request, upstreams: input.upstreams ?? [] };
+  const data = {
+    setup: input.setup ?? [],
+    request: input.request,
+    upstreams: input.upstreams ?? [],
+    bind: input.bind ?? [],
+  };
   const title = `${method} ${path} is not answered 5xx any more${input.request.status ? ` (it was ${input.request.status})` : ""}`;
   const dir = project.testDir === "." ? "" : `${project.testDir}/`;
   const depth = dir.split("/").filter(Boolean).length;

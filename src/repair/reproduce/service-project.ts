@@ -12,19 +12,25 @@
  * Python (`main.py`): pytest when the project configures it (`pytest.ini`, `conftest.py` at the
  * root or in `tests/`, `[tool.pytest…]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
  * `[pytest]` in `tox.ini`), else unittest. Tests go to `tests/` (unittest: when it is a package).
+ *
+ * Any other project (Java, Go, …) declares its commands in `pitcrew.repair.yaml`
+ * (`declared-commands.ts`); its reproduction is a node:test file in `pitcrew-repro/` that starts
+ * the service as declared. Declared commands also override those read for Node.js and Python.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ValidationError } from "../../common/errors.js";
+import { readDeclaredCommands } from "./declared-commands.js";
 
 /** The test frameworks regression tests are written for. */
 export type TestFramework = "node:test" | "vitest" | "jest" | "unittest" | "pytest";
 
 /** A service project as the reproduction sees it. */
 export interface ServiceProject {
-  language: "node" | "python";
+  /** `other`: a project known only by the commands its `pitcrew.repair.yaml` declares. */
+  language: "node" | "python" | "other";
   framework: TestFramework;
-  /** How the service starts, run in its directory. */
+  /** How the service starts, run in its directory (empty when a declared project does not say). */
   start: string[];
   /** The project's whole test suite. */
   test: string[];
@@ -93,17 +99,36 @@ function usesPytest(dir: string): boolean {
   );
 }
 
-/** Reads the project in `serviceDir`; throws ValidationError when it is neither kind. */
+/** Reads the project in `serviceDir`; throws ValidationError when it is none of the kinds. */
 export function readServiceProject(serviceDir: string): ServiceProject {
+  const declared = readDeclaredCommands(serviceDir);
+  const found = readKnownProject(serviceDir, declared.start !== undefined);
+  if (found) return { ...found, start: declared.start ?? found.start, test: declared.test ?? found.test };
+  if (declared.test)
+    return {
+      language: "other",
+      framework: "node:test",
+      start: declared.start ?? [],
+      test: declared.test,
+      testDir: "pitcrew-repro",
+    };
+  throw new ValidationError(
+    `${serviceDir}: neither a Node.js (package.json) nor a Python (main.py) service, and no test command declared in pitcrew.repair.yaml`,
+  );
+}
+
+/** A Node.js or Python project, or undefined; `startDeclared` lifts the need for a start script. */
+function readKnownProject(serviceDir: string, startDeclared: boolean): ServiceProject | undefined {
   const pkgPath = join(serviceDir, "package.json");
   if (existsSync(pkgPath)) {
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as PackageJson;
     const start = scriptArgv(pkg.scripts?.start, "start") ?? (pkg.main ? ["node", pkg.main] : undefined);
-    if (!start) throw new ValidationError(`${pkgPath}: no scripts.start or main to start the service with`);
+    if (!start && !startDeclared)
+      throw new ValidationError(`${pkgPath}: no scripts.start or main to start the service with`);
     const script = scriptArgv(pkg.scripts?.test, "test");
     const framework = nodeFramework(pkg, script);
     const test = localBin(pkg, script ?? DEFAULT_NODE_TEST[framework]);
-    return { language: "node", framework, start, test, testDir: "test", esm: pkg.type === "module" };
+    return { language: "node", framework, start: start ?? [], test, testDir: "test", esm: pkg.type === "module" };
   }
   if (existsSync(join(serviceDir, "main.py"))) {
     const start = ["python3", "main.py"];
@@ -114,5 +139,5 @@ export function readServiceProject(serviceDir: string): ServiceProject {
     const testDir = existsSync(join(serviceDir, "tests", "__init__.py")) ? "tests" : ".";
     return { language: "python", framework: "unittest", start, test: ["python3", "-m", "unittest"], testDir };
   }
-  throw new ValidationError(`${serviceDir}: neither a Node.js (package.json) nor a Python (main.py) service`);
+  return undefined;
 }

@@ -25,7 +25,10 @@ const boundSchema = z
   })
   .refine((b) => b.min <= b.max, { message: "min must not be above max" });
 
-const fileSchema = z.object({ file: z.string().min(1), bounds: z.array(boundSchema).min(1) });
+/** `file` and `bounds` go together; a file without them only declares commands (reproduce/declared-commands.ts). */
+const fileSchema = z
+  .object({ file: z.string().min(1).optional(), bounds: z.array(boundSchema).min(1).optional() })
+  .refine((f) => (f.file === undefined) === (f.bounds === undefined), { message: "file and bounds go together" });
 
 /** One tunable value and its range. */
 export type Bound = z.infer<typeof boundSchema>;
@@ -49,9 +52,11 @@ export async function readRepairBounds(repoDir: string): Promise<RepairBounds[]>
       throw new ValidationError(
         `${source}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
       );
-    const file = posix.normalize(posix.join(dirname(source), parsed.data.file));
-    if (file.startsWith("../")) throw new ValidationError(`${source}: file ${parsed.data.file} leaves the repository`);
-    out.push({ source, file, bounds: parsed.data.bounds });
+    const { file: name, bounds } = parsed.data;
+    if (name === undefined || bounds === undefined) continue;
+    const file = posix.normalize(posix.join(dirname(source), name));
+    if (file.startsWith("../")) throw new ValidationError(`${source}: file ${name} leaves the repository`);
+    out.push({ source, file, bounds });
   }
   return out;
 }
