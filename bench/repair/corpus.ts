@@ -55,9 +55,13 @@ export interface CorpusCase {
   trace: string;
 }
 
-/** How a patch for the case can be proven: a replayed request, the project's tests, or not at all. */
+/**
+ * How a patch for the case can be proven: a replayed request, the project's tests, or not at all
+ * (a Java or Go repository without a test command declared in its `pitcrew.repair.yaml`).
+ */
 export function validationOf(c: CorpusCase): "replay" | "tests" | "parse-only" {
-  if (c.language === "java" || c.language === "go") return "parse-only";
+  const declared = /^test:/m.test(finalFile(c, "pitcrew.repair.yaml") ?? "");
+  if ((c.language === "java" || c.language === "go") && !declared) return "parse-only";
   return c.request ? "replay" : "tests";
 }
 

@@ -14,14 +14,14 @@ interface Totals {
   top3: number;
   top1File: number;
   top3File: number;
-  /** Pattern cases of Node.js/Python (a patch can be proven) and how many got a PR. */
+  /** Pattern cases whose patch can be proven (Node.js, Python, Java with declared commands) and how many got a PR. */
   patternProvable: { n: number; fixed: number };
-  /** All pattern cases, Java and Go included (never proven: no test command). */
+  /** All pattern cases, the parse-checked Go ones included (never proven: no Go toolchain here). */
   patternAll: { n: number; fixed: number };
   all: { n: number; fixed: number };
   /** Proven patches whose fixer kind is the expected one. */
   expectedKindWon: number;
-  /** Java/Go: a patch of the expected kind proposed for the expected file (parse-checked only). */
+  /** Parse-only cases (Go): a patch of the expected kind proposed for the expected file. */
   parseOnly: { n: number; proposedAtExpected: number };
   medianToPrMs?: number;
   maxToPrMs?: number;
@@ -83,9 +83,9 @@ function printTable(results: CaseResult[], t: Totals): void {
   console.log(`
 ${t.cases} cases
 suspect top-1 ${pct(t.top1, t.cases)} (${t.top1}/${t.cases}), top-3 ${pct(t.top3, t.cases)} (${t.top3}/${t.cases}); file level: top-1 ${pct(t.top1File, t.cases)}, top-3 ${pct(t.top3File, t.cases)}
-fix rate (proven, PR opened): pattern cases of Node.js/Python ${pct(t.patternProvable.fixed, t.patternProvable.n)} (${t.patternProvable.fixed}/${t.patternProvable.n}); all pattern cases ${pct(t.patternAll.fixed, t.patternAll.n)} (${t.patternAll.fixed}/${t.patternAll.n}); all cases ${pct(t.all.fixed, t.all.n)} (${t.all.fixed}/${t.all.n})
+fix rate (proven, PR opened): provable pattern cases ${pct(t.patternProvable.fixed, t.patternProvable.n)} (${t.patternProvable.fixed}/${t.patternProvable.n}); all pattern cases ${pct(t.patternAll.fixed, t.patternAll.n)} (${t.patternAll.fixed}/${t.patternAll.n}); all cases ${pct(t.all.fixed, t.all.n)} (${t.all.fixed}/${t.all.n})
 winning fixer kind = expected: ${t.expectedKindWon}/${t.all.fixed} proven
-Java/Go (parse-checked only): a patch of the expected kind proposed for the expected file in ${t.parseOnly.proposedAtExpected}/${t.parseOnly.n}
+parse-checked only (Go): a patch of the expected kind proposed for the expected file in ${t.parseOnly.proposedAtExpected}/${t.parseOnly.n}
 time trace → PR: median ${secs(t.medianToPrMs)}, max ${secs(t.maxToPrMs)}; analyzeStack median ${t.medianAnalyzeMs.toFixed(0)} ms`);
   const failed = results.filter((r) => !r.proven && r.notes.length);
   if (failed.length) {
