@@ -11,6 +11,7 @@ import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
 import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
 import { triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
+import { servicePlacementOf } from "./service-placement.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
 
@@ -25,26 +26,7 @@ function fromRollout(state: string): HandleState {
 /** Builds the heal's delivery port over the app's `Delivery`. */
 export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
   const { store } = app;
-  /**
-   * The project that ships a service: the project named like the service's registered
-   * `repository` (the demo registers `cart` with `shop-cart`), else the one named like the service.
-   */
-  const projectOf = async (service: string) => {
-    const repository = (await store.services.list()).find((s) => s.name === service)?.repository;
-    if (repository && (await store.projects.findByName(repository))) return repository;
-    return service;
-  };
-  /** The environment a service is healed in: its registered one, else the last configured. */
-  const environmentOf = async (service: string) => {
-    const registered = (await store.services.list()).find((s) => s.name === service)?.environment;
-    const names = delivery.environments.map((e) => e.name);
-    if (registered && names.includes(registered)) return registered;
-    const project = await projectOf(service);
-    const live = await Promise.all(names.map(async (n) => ((await store.releases.live(project, n)) ? n : undefined)));
-    const chosen = live.filter(Boolean).at(-1) ?? names.at(-1);
-    if (!chosen) throw new ValidationError("no environment is configured");
-    return chosen;
-  };
+  const { projectOf, environmentOf } = servicePlacementOf(app, delivery);
 
   return {
     /** Releases that replaced an earlier one (a first deploy has nothing to regress from or roll back to). */

@@ -9,6 +9,7 @@ import { chainHealRepairer } from "../repair/index.js";
 import { HealOrchestrator, type HealSettings } from "../heal/heal-orchestrator.js";
 import type { App } from "./app.js";
 import { healDeliveryOf } from "./heal-delivery.js";
+import { healReplayOf } from "./heal-replay.js";
 import { routeLatencyP99 } from "./route-latency.js";
 
 const orchestrators = new WeakMap<App, HealOrchestrator>();
@@ -57,7 +58,8 @@ export function startHealing(app: App, actions: HealActions, settings: HealSetti
 /**
  * Starts the healing loop of a running server: the heal actions over the app's delivery (recent
  * deploys, rollback, shipping fixes), the forge (CI checks, merge) and `repairer` (the repair
- * chain). Returns the stop function.
+ * chain, reproducing code bugs with the failing request captured by the router). Returns the
+ * stop function.
  */
 export function startServiceHealing(
   app: App,
@@ -65,6 +67,7 @@ export function startServiceHealing(
   repairer: HealRepairer = chainHealRepairer({
     forge: app.forge,
     repoOf: forgeRepoOf(app),
+    replayOf: healReplayOf(app, delivery),
     llm: app.config.config.repair?.llm,
   }),
 ): () => void {

@@ -15,6 +15,7 @@ import { type AlertLister, knownAlertsOf, type WatchResult, watchRelease } from 
 import { planRelease, materializeRelease, releaseDir, renderReleaseEnv } from "./releases/release-builder.js";
 import { FINAL_ROLLOUT_STATES, type RolloutState } from "./rollouts/rollout-machine.js";
 import { RolloutRunner } from "./rollouts/rollout-runner.js";
+import type { Exchange } from "./routers/exchange-log.js";
 import type { TrafficRouter } from "./routers/traffic-router.js";
 import {
   compileStrategy,
@@ -277,6 +278,14 @@ export class Delivery {
       if (err instanceof NotFoundError) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * The exchanges the router of `environment` still holds, for all its listeners (see
+   * `routers/exchange-log.ts`), oldest first; empty when that router keeps none (nginx).
+   */
+  exchanges(environment: string): Exchange[] {
+    return this.d.routers[this.#env(environment).router]?.exchanges?.() ?? [];
   }
 
   /** What runs in an environment: per project, the live release, the active rollout, replicas. */

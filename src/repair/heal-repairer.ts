@@ -71,16 +71,22 @@ export function chainHealRepairer(deps: ChainRepairerDeps) {
       const dir = await mkdtemp(join(tmpdir(), "pitcrew-heal-"));
       try {
         await repairGit(tmpdir(), ["clone", "--quiet", "--bare", "--", deps.forge.cloneUrl(target.repo), dir]);
-        const result = await runRepairChain({
-          repoDir: dir,
-          base: target.baseBranch,
-          trace: req.diagnosis.trace,
-          diagnosis: req.diagnosis,
-          replay: await deps.replayOf?.(req),
-          fixers: defaultFixers({ llm: deps.llm }),
-          timeoutMs: deps.timeoutMs,
-          signal: req.signal,
-        });
+        const chain = (replay: ReproductionInput | undefined) =>
+          runRepairChain({
+            repoDir: dir,
+            base: target.baseBranch,
+            trace: req.diagnosis.trace,
+            diagnosis: req.diagnosis,
+            replay,
+            fixers: defaultFixers({ llm: deps.llm }),
+            timeoutMs: deps.timeoutMs,
+            signal: req.signal,
+          });
+        const replay = await deps.replayOf?.(req);
+        let result = await chain(replay);
+        // a captured request that does not fail on the base reproduces nothing: prove with the tests alone
+        if (!result.best && replay && result.candidates.some((c) => c.proof?.onBase?.passed))
+          result = await chain(undefined);
         if (!result.best) {
           const why = result.candidates.map((c) => `${c.patch.title}: ${c.proof?.reason ?? c.error ?? "not tried"}`);
           return { none: why.length ? `no patch could be proven (${why.join("; ")})` : "no fixer proposed a patch" };

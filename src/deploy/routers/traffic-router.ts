@@ -23,6 +23,7 @@
  * Concurrency: `setBackends` calls for one env are applied in call order; calls for different
  * envs are independent. `metrics` may be called any time.
  */
+import type { Exchange } from "./exchange-log.js";
 
 /** One release behind an environment's listener. */
 export interface Backend {
@@ -80,6 +81,8 @@ export interface TrafficRouter {
   metrics(releaseId: string): Promise<ReleaseMetrics>;
   /** Recent requests of one release recorded after cursor `since` (default 0: the whole window). */
   samples(releaseId: string, since?: number): Promise<ReleaseSamples>;
+  /** The exchanges still in the router's exchange log that `keep` accepts, oldest first; absent when it keeps none. */
+  exchanges?: (keep?: (e: Exchange) => boolean) => Exchange[];
   /** Stops everything. */
   close(): Promise<void>;
 }

@@ -3,16 +3,25 @@
  * given host). Each environment holds an immutable routing table; `setBackends` swaps it in one
  * assignment, so a request uses the table it started with and in-flight requests are never
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
- * release by plain round-robin; upstream connections are pooled by a keep-alive agent.
+ * release by plain round-robin; upstream connections are pooled by a keep-alive agent. Unless
+ * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only).
  */
-import { Agent, createServer, type Server } from "node:http";
+import { Agent, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NotFoundError } from "../../../common/errors.js";
+import {
+  BodyTap,
+  type Exchange,
+  ExchangeLog,
+  type ExchangeLogOptions,
+  KEPT_HEADERS,
+  traceIdOf,
+} from "../exchange-log.js";
 import { MetricsBook } from "../release-metrics.js";
 import type { Backend, TrafficRouter } from "../traffic-router.js";
 import { validateBackends } from "../validate-backends.js";
 import { WeightedPicker } from "../weighted-picker.js";
-import { forward } from "./forward.js";
+import { type ForwardTap, forward } from "./forward.js";
 
 /** Options of `createBuiltinRouter`. */
 export interface BuiltinRouterOptions {
@@ -20,6 +29,8 @@ export interface BuiltinRouterOptions {
   host?: string;
   /** Fixed ports per env; others get a free port. */
   ports?: Record<string, number>;
+  /** Sizes of the exchange log, or false to keep none (default: the log's defaults). */
+  capture?: ExchangeLogOptions | false;
 }
 
 /** A routing table: which release next, and which of its upstreams next. */
@@ -32,6 +43,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
   const host = options.host ?? "127.0.0.1";
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 });
   const book = new MetricsBook();
+  const log = options.capture === false ? undefined : new ExchangeLog(options.capture);
   const envs = new Map<string, { server: Server; table: Table }>();
 
   const listen = async (env: string, table: Table) => {
@@ -47,9 +59,16 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
       const n = release.upstreams.length;
       const first = release.upstreams[release.next++ % n] as string;
       const retry = n > 1 ? release.upstreams[release.next % n] : undefined;
-      void forward(req, res, agent, first, retry).then((status) =>
-        book.record(release.releaseId, status, performance.now() - started),
-      );
+      const at = Date.now();
+      const tap: ForwardTap | undefined = log && {
+        request: new BodyTap(log.maxBodyBytes),
+        response: new BodyTap(log.maxBodyBytes),
+      };
+      void forward(req, res, agent, first, retry, tap).then((status) => {
+        const latencyMs = performance.now() - started;
+        book.record(release.releaseId, status, latencyMs);
+        if (log && tap) log.record(exchangeOf(env, release.releaseId, req, status, tap, at, latencyMs));
+      });
     });
     envs.set(env, entry);
     await new Promise<void>((resolve, reject) => {
@@ -77,6 +96,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
       return `http://${host}:${this.port(env)}`;
     },
     metrics: async (releaseId) => book.get(releaseId),
+    exchanges: log && ((keep) => log.list(keep)),
     samples: async (releaseId, since) => book.samples(releaseId, since),
     async close() {
       await Promise.all(
@@ -91,6 +111,37 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
       envs.clear();
       agent.destroy();
     },
+  };
+}
+
+/** The exchange-log entry of one forwarded request. */
+function exchangeOf(
+  route: string,
+  releaseId: string,
+  req: IncomingMessage,
+  status: number,
+  tap: ForwardTap,
+  at: number,
+  latencyMs: number,
+): Omit<Exchange, "seq"> {
+  const headers: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const v = req.headers[name];
+    if (typeof v === "string") headers[name] = v;
+  }
+  return {
+    at,
+    route,
+    releaseId,
+    method: req.method ?? "GET",
+    path: req.url ?? "/",
+    headers,
+    requestBody: tap.request.text(),
+    status,
+    responseBody: tap.response.text(),
+    contentType: tap.contentType,
+    latencyMs,
+    traceId: traceIdOf(req.headers.traceparent),
   };
 }
 

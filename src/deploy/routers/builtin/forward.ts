@@ -9,9 +9,20 @@
  *      method, no body) and a `retry` upstream exists, go to 1 once with it; else answer 502.
  *   4. The upstream breaks mid-response → the client connection is destroyed (the status line
  *      is already sent, a clean error is impossible).
+ *
+ * With a `tap`, the request and response bodies are copied into it as they stream through (for
+ * the exchange log) and its `contentType` is set from the answer.
  */
 import { type Agent, type IncomingMessage, type ServerResponse, request } from "node:http";
+import type { BodyTap } from "../exchange-log.js";
 import { endToEndHeaders, upstreamHeaders } from "./hop-headers.js";
+
+/** Where `forward` copies the bodies of one exchange. */
+export interface ForwardTap {
+  request: BodyTap;
+  response: BodyTap;
+  contentType?: string;
+}
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
@@ -29,6 +40,7 @@ export function forward(
   agent: Agent,
   upstream: string,
   retry: string | undefined,
+  tap?: ForwardTap,
 ): Promise<number> {
   return new Promise((resolve) => {
     const [host, port] = splitAddress(upstream);
@@ -39,6 +51,10 @@ export function forward(
     res.once("close", onClientGone);
     out.on("response", (up) => {
       res.writeHead(up.statusCode ?? 502, up.statusMessage, endToEndHeaders(up.headers));
+      if (tap) {
+        tap.contentType = up.headers["content-type"];
+        up.on("data", (chunk: Buffer) => tap.response.push(chunk));
+      }
       up.pipe(res);
       up.on("error", () => res.destroy());
       res.once("finish", () => resolve(up.statusCode ?? 502));
@@ -50,14 +66,17 @@ export function forward(
         res.destroy();
         resolve(502);
       } else if (retry !== undefined && isRetryable(req)) {
-        resolve(forward(req, res, agent, retry, undefined));
+        resolve(forward(req, res, agent, retry, undefined, tap));
       } else {
         res.writeHead(502, { "content-type": "text/plain" }).end("pitcrew: upstream unavailable\n");
         resolve(502);
       }
     });
     if (isRetryable(req)) out.end();
-    else req.pipe(out);
+    else {
+      if (tap) req.on("data", (chunk: Buffer) => tap.request.push(chunk));
+      req.pipe(out);
+    }
   });
 }
 
