@@ -96,6 +96,58 @@ describe("pitcrew fix", () => {
     );
   });
 
+  it("fixes a stored incident from its logs, in its service's forge repository, one pull request per incident", async () => {
+    const loaded = loadConfig({ file: configFile });
+    const app = await createApp(loaded, { log: silentLogger() });
+    const at = Date.now();
+    try {
+      const forgeRepo = await app.forge.createRepository("shop-cart", { fromPath: gitRepoWith({}, cartDir) });
+      await app.store.projects.create({ name: "shop-cart", repoUrl: forgeRepo.cloneUrl, defaultBranch: "main" });
+      await app.store.services.upsert({
+        name: "cart",
+        environment: "production",
+        metricsUrl: null,
+        scrapeIntervalMs: 1_000,
+        logSource: null,
+        repository: "shop-cart",
+        repoPath: null,
+      });
+      await app.store.logRecords.insertMany(
+        Array.from({ length: 5 }, (_, i) => ({
+          at: at - 1_000 + i,
+          service: "cart",
+          level: "error",
+          message: "request failed",
+          traceId: null,
+          spanId: null,
+          attributes: { err: { stack: trace } },
+          source: "http" as const,
+        })),
+      );
+      const signal = { kind: "alert" as const, key: "k", service: "cart", status: "firing" as const, data: {}, at };
+      await app.store.incidents.open(
+        { title: "HighErrorRate on cart", service: "cart", severity: "critical", at },
+        signal,
+        [],
+      );
+    } finally {
+      await app.close();
+    }
+    const first = await fix("--incident", "1", "--json");
+    expect(first.exitCode, first.err).toBeUndefined();
+    const report = JSON.parse(first.out);
+    expect(report.pullRequest).toEqual({ repo: "shop-cart", number: 1, branch: "pitcrew/fix-incident-1" });
+    const again = await fix("--incident", "1", "--json");
+    expect(JSON.parse(again.out).note).toBe(
+      "pull request already open #1 on shop-cart (pitcrew/fix-incident-1 → main)",
+    );
+    const dry = await fix("--incident", "1", "--dry-run");
+    expect(dry.out).toContain("dry run: nothing was pushed");
+    expect((await fix("--incident", "99")).err).toBe("pitcrew fix: there is no incident 99\n");
+    expect((await fix("--incident", "1", "--stack", traceFile)).exitCode).toBe(2);
+    expect((await fix("--stack", traceFile)).err).toMatch(/--stack needs --repo/);
+  }, 120_000);
+
   it("refuses bad input with exit code 2 and one line", async () => {
     const repo = gitRepoWith({}, cartDir);
     const noTrace = await fix("--stack", file("empty.log", "all good here\n"), "--repo", repo);

@@ -5,6 +5,8 @@
  * for the reproduction test. Without `--dry-run`, a repository of the local forge gets a pull
  * request on `pitcrew/fix-<slug>`; any other repository gets the patch printed and says so.
  * The LLM fixer joins the default fixers when the config has a `repair.llm` section.
+ * `pitcrew fix --incident N [--repo DIR] [--dry-run] [--json]` starts from a stored incident
+ * instead (fix-incident.ts).
  * Exit codes: 0 fixed, 1 no proven patch, 2 bad input.
  */
 import { readFileSync } from "node:fs";
@@ -23,12 +25,14 @@ import {
   runRepairChain,
 } from "../../repair/index.js";
 import { localForgeRepo } from "./fix-forge.js";
+import { fixIncident } from "./fix-incident.js";
 import { fixReport, renderFix } from "./fix-output.js";
 
 /** Options of `pitcrew fix`. */
 interface FixOptions {
-  stack: string;
-  repo: string;
+  stack?: string;
+  incident?: string;
+  repo?: string;
   base?: string;
   request?: string;
   app?: string[];
@@ -65,13 +69,16 @@ async function readReplay(path: string) {
 export function registerFixCommand(program: Command): void {
   program
     .command("fix")
-    .description("find, prove and propose a fix for a stack trace (a PR on the local forge, or the patch)")
-    .requiredOption("--stack <file>", "file with the stack trace or log text")
-    .requiredOption("--repo <dir>", "the repository to fix (a clone, or a local forge repository)")
-    .option("--base <ref>", "commit to fix (default HEAD)")
+    .description(
+      "find, prove and propose a fix for a stack trace or a stored incident (a PR on the local forge, or the patch)",
+    )
+    .option("--stack <file>", "file with the stack trace or log text (with --repo)")
+    .option("--incident <id>", "fix a stored incident: its heal's diagnosis, its service's forge repository")
+    .option("--repo <dir>", "the repository to fix (a clone, or a local forge repository)")
+    .option("--base <ref>", "commit to fix (default HEAD, or the service's default branch)")
     .option(
       "--request <file>",
-      "JSON: {request, setup?, upstreams?} of the failing HTTP request, for the reproduction test",
+      "JSON: {request, setup?, upstreams?, bind?} of the failing HTTP request, for the reproduction test",
     )
     .option("--app <prefix...>", "app package/module prefixes or path roots (e.g. org.acme, src/)")
     .option("--dry-run", "print the patch; push nothing")
@@ -80,6 +87,20 @@ export function registerFixCommand(program: Command): void {
       const out = this.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       const err = this.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
       try {
+        if ((opts.stack === undefined) === (opts.incident === undefined))
+          throw new ValidationError("give either --stack FILE (with --repo DIR) or --incident N");
+        if (opts.incident !== undefined) {
+          const done = await fixStoredIncident(program, opts, (line) => err(`${line}\n`));
+          out(
+            opts.json
+              ? `${JSON.stringify(fixReport(done.result, done.pr, done.note), null, 2)}\n`
+              : renderFix(done.result, done.pr, done.note),
+          );
+          if (!done.result.best) process.exitCode = 1;
+          return;
+        }
+        if (!opts.repo) throw new ValidationError("--stack needs --repo DIR: the repository to fix");
+        if (!opts.stack) throw new ValidationError("--stack needs a file");
         const trace = await readLimited(opts.stack, MAX_TRACE_INPUT_BYTES);
         const replay = opts.request ? await readReplay(opts.request) : undefined;
         const llm = loadConfig({ file: program.opts().config }).config.repair?.llm;
@@ -110,6 +131,26 @@ export function registerFixCommand(program: Command): void {
         process.exitCode = 2;
       }
     });
+}
+
+/** `--incident N`: the chain over the app's store and forge (see fix-incident.ts). */
+async function fixStoredIncident(program: Command, opts: FixOptions, progress: (line: string) => void) {
+  if (opts.request || opts.app) throw new ValidationError("--request and --app go with --stack, not --incident");
+  const id = Number(opts.incident);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new ValidationError(`--incident: ${opts.incident} is not an incident id`);
+  const app = await createApp(loadConfig({ file: program.opts().config }), { log: silentLogger() });
+  try {
+    return await fixIncident(app, {
+      incident: id,
+      repo: opts.repo,
+      base: opts.base,
+      dryRun: opts.dryRun,
+      onProgress: opts.json ? undefined : progress,
+    });
+  } finally {
+    await app.close();
+  }
 }
 
 /** Opens the pull request when the repository is one of the local forge; says why not otherwise. */
