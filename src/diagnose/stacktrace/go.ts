@@ -1,5 +1,7 @@
 /**
- * Go panics and goroutine dumps: a `panic: …` / `fatal error: …` / `SIGQUIT: quit` header, then
+ * Go panics and goroutine dumps: a `panic: …` / `fatal error: …` / `SIGQUIT: quit` header (or
+ * net/http's `http: panic serving ADDR: …` for a handler's recovered panic, after an optional
+ * `log` timestamp), then
  * `goroutine N [state]:` sections of function lines, each followed by a tab-indented
  * `/path/file.go:123 +0x1d` line. The first `[running]` goroutine (else the first one) is the
  * trace's frames; the others go to `threads`. `created by` lines are not frames of the stack.
@@ -8,6 +10,8 @@ import { isLibraryFrame } from "./in-app.js";
 import type { Frame, ParsedTrace, TraceParser } from "./types.js";
 
 const HEADER = /^(panic|fatal error|SIG[A-Z]+|unexpected fault address|runtime: [\w ]+):\s?(.*)$/;
+/** net/http's log line for a panic it recovered in a handler. */
+const HTTP_PANIC = /^(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )?http: (panic) serving \S+?: (.*)$/;
 const GOROUTINE = /^goroutine (\d+)(?: \w+=\S+)* \[([^\]]*)\]:\s*$/;
 const FUNC = /^((?:[\w.~-]+\/)*[\w.~-]+?)\.((?:\(\*?[\w.[\]~, ]+\)\.)?[\w.[\]~,-]+?)(?:\(.*\))?$/;
 const LOCATION = /^\s+(\S+\.(?:go|s|c)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?\s*$/;
@@ -44,7 +48,7 @@ function readGoroutine(lines: readonly string[], start: number): { frames: Frame
 export const goParser: TraceParser = {
   language: "go",
   parseAt(lines, start) {
-    const header = HEADER.exec(lines[start]!.trim());
+    const header = HEADER.exec(lines[start]!.trim()) ?? HTTP_PANIC.exec(lines[start]!.trim());
     if (!header && !GOROUTINE.test(lines[start]!)) return undefined;
     const messages = header ? [header[2]!] : [];
     let j = start + (header ? 1 : 0);

@@ -132,6 +132,25 @@ describe("Go", () => {
     });
     expect(trace.threads).toHaveLength(3);
   });
+
+  it("reads a handler panic that net/http recovered and logged, after the log's timestamp", () => {
+    const log = [
+      "2026/11/23 10:41:02 inventory listening on 127.0.0.1:8080",
+      "2026/11/23 10:41:07 http: panic serving 10.0.3.17:53412: runtime error: index out of range [3] with length 3",
+      "goroutine 19 [running]:",
+      "net/http.(*conn).serve.func1()",
+      "\t/usr/local/go/src/net/http/server.go:1903 +0xbe",
+      "panic({0x6b1d20?, 0x9a5f30?})",
+      "\t/usr/local/go/src/runtime/panic.go:770 +0x132",
+      "github.com/acme/inventory/internal/api.(*Handler).reserve(0xc0000a4078, {0x7a3d38, 0xc0001540e0}, 0xc00015a000)",
+      "\t/src/internal/api/handler.go:34 +0xd8",
+      "net/http.HandlerFunc.ServeHTTP(0xc000012300?, {0x7a3d38?, 0xc0001540e0?}, 0x10?)",
+      "\t/usr/local/go/src/net/http/server.go:2171 +0x29",
+    ].join("\n");
+    const { trace } = findTrace(log);
+    expect(trace.exception).toEqual({ type: "panic", message: "runtime error: index out of range [3] with length 3" });
+    expect(trace.frames.find((f) => f.inApp)).toMatchObject({ file: "/src/internal/api/handler.go", line: 34 });
+  });
 });
 
 describe("Node.js", () => {
