@@ -4,7 +4,10 @@
  * alert-to-healthy time, and the median time of each stage (detect, diagnose, mitigate, patch,
  * ci, deploy, verify). The baseline is the target itself: median ≤ 60 s per fault class.
  *
- *   npm run bench:heal [-- --runs 3]
+ * With `--prometheus` the demo alerts through real Prometheus + Alertmanager (`pitcrew demo
+ * --prometheus`) instead of the built-in TSDB and rules.
+ *
+ *   npm run bench:heal [-- --runs 3] [--prometheus]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,10 +27,11 @@ interface Result {
 const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 const STAGES = ["detect", "diagnose", "mitigate", "patch", "ci", "deploy", "verify"];
 
-function runDemo(): Promise<Result[]> {
+function runDemo(prometheus: boolean): Promise<Result[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-bench-heal-"));
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, "demo", "--once", "--json", "--port", "0"], {
+    const args = ["demo", "--once", "--json", "--port", "0", ...(prometheus ? ["--prometheus"] : [])];
+    const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, PITCREW_DATA_DIR: dataDir, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -52,12 +56,14 @@ const median = (xs: number[]) => {
 };
 const sec = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "3" }, prometheus: { type: "boolean", default: false } },
+});
 const runs = Number(values.runs);
 const all: Result[][] = [];
 for (let i = 0; i < runs; i++) {
   process.stderr.write(`\n=== demo run ${i + 1}/${runs} ===\n`);
-  all.push(await runDemo());
+  all.push(await runDemo(values.prometheus));
 }
 const scenarios = [...new Set(all.flat().map((r) => r.scenario))];
 const rows = scenarios.map((name) => {
@@ -80,6 +86,6 @@ const header = ["scenario", "fault", "healed", "MTTR median", "MTTR max", ...STA
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
 process.stdout.write(
-  `\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} cores · load ${loadavg()[0]!.toFixed(1)} · ${runs} runs\n`,
+  `\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} cores · load ${loadavg()[0]!.toFixed(1)} · ${runs} runs · alerting: ${values.prometheus ? "Prometheus + Alertmanager" : "built-in"}\n`,
 );
 process.stdout.write(`${[line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`);
