@@ -11,11 +11,14 @@ import { PullRequestView } from "./views/pull-request-view.js";
 import { RolloutView } from "./views/rollout-view.js";
 import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
+import { ServiceView } from "./views/service-view.js";
+import { ServicesView } from "./views/services-view.js";
 
 const NAV = [
   { href: "/", label: "Overview" },
   { href: "/runs", label: "Runs" },
   { href: "/deployments", label: "Deployments" },
+  { href: "/services", label: "Services" },
   { href: "/incidents", label: "Incidents" },
 ];
 
@@ -66,6 +69,9 @@ function Page({ path }: { path: string }) {
   if (section === "deployments") return <DeploymentsView />;
   if (section === "rollouts" && id) return <RolloutView key={n} id={n} />;
   if (section === "incidents") return id ? <IncidentView key={n} id={n} /> : <IncidentsView />;
+  if (section === "services") {
+    return id ? <ServiceView key={id} name={decodeURIComponent(id)} /> : <ServicesView />;
+  }
   return (
     <p className="error" role="alert">
       No page at {path}. <Link href="/">Go to the overview</Link>.

@@ -27,3 +27,17 @@ export function between(start: string | null, end: string | null): string {
 export function formatPercent(share: number | null | undefined): string {
   return share == null ? "—" : `${(share * 100).toFixed(1)} %`;
 }
+
+/** A per-second rate as `0.25 /s`, `3.4 /s` or `120 /s`. */
+export function formatRate(perSecond: number): string {
+  const a = Math.abs(perSecond);
+  return `${a >= 100 ? Math.round(perSecond) : perSecond.toFixed(a >= 10 ? 1 : 2)} /s`;
+}
+
+/** A latency in seconds as `0.4 ms`, `85 ms` or `1.25 s`. */
+export function formatSeconds(seconds: number): string {
+  const ms = seconds * 1000;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${seconds.toFixed(2)} s`;
+}

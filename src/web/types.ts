@@ -197,3 +197,43 @@ export interface PullRequestDetail {
   commits: { sha: string; subject: string; author: string }[];
   checks: { name: string; status: string; summary?: string; updatedAt: string }[];
 }
+
+/** A registered service (GET /api/services). */
+export interface Service {
+  name: string;
+  environment: string;
+  metricsUrl: string | null;
+  scrapeIntervalMs: number;
+  logSource: string | null;
+  repository: string | null;
+  path: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Calls from one service to another over the graph's window; latencies in ms. */
+export interface DependencyEdge {
+  from: string;
+  to: string;
+  calls: number;
+  errors: number;
+  /** errors / calls, 0..1. */
+  errorRate: number;
+  callsPerMinute: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The service dependency graph of a window (GET /api/traces/graph). */
+export interface DependencyGraph {
+  from: string;
+  to: string;
+  services: string[];
+  edges: DependencyEdge[];
+}
+
+/** A range query's answer (GET /api/metrics/query_range): `[unix seconds, "value"]` per point. */
+export interface RangeQueryAnswer {
+  status: string;
+  data: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+}

@@ -2,15 +2,19 @@
  * The dashboard end to end in a real browser: an in-process pitcrew (delivery started) serves the
  * built dashboard; headless Chromium (playwright-core, the system's /usr/bin/chromium) signs in
  * with a token, sees a run succeed, reads its log, follows a paused canary of a real service to
- * its end (live, on rollout events), and visits Incidents and Overview without a console error.
+ * its end (live, on rollout events), visits Incidents and Overview, and Services (charts of a
+ * scraped service, the dependency graph of ingested spans) without a console error.
  * Screenshots land in test-artifacts/dashboard/.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
 import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
+import { startMetricsObservation } from "../../src/app/observe-metrics.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
@@ -97,6 +101,7 @@ describe("the dashboard", () => {
         await followRollout(page, t, rolloutId);
         await followIncident(page, t);
         await readPullRequest(page, t, base);
+        await watchServices(page, t);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -234,4 +239,120 @@ async function readPullRequest(page: Page, t: TestApp, base: string): Promise<vo
   await page.getByText("+export const total = (cart) => cart?.items?.length ?? 0;").waitFor();
   await page.getByText("-export const total = (cart) => cart.items.length;").waitFor();
   await page.screenshot({ path: `${SHOTS}/pull-request.png`, fullPage: true });
+}
+
+/** A /metrics endpoint whose request counters and latency histogram grow at each scrape (1 in 11 requests fails). */
+async function growingMetrics(): Promise<{ url: string; close(): Promise<void> }> {
+  let n = 0;
+  const server = createServer((_req, res) => {
+    n++;
+    res.setHeader("content-type", "text/plain; version=0.0.4");
+    res.end(
+      [
+        "# TYPE http_requests_total counter",
+        `http_requests_total{method="GET",status="200"} ${n * 10}`,
+        `http_requests_total{method="GET",status="500"} ${n}`,
+        "# TYPE http_request_duration_seconds histogram",
+        `http_request_duration_seconds_bucket{le="0.05"} ${n * 5}`,
+        `http_request_duration_seconds_bucket{le="0.1"} ${n * 10}`,
+        `http_request_duration_seconds_bucket{le="+Inf"} ${n * 11}`,
+        `http_request_duration_seconds_sum ${n * 0.6}`,
+        `http_request_duration_seconds_count ${n * 11}`,
+        "",
+      ].join("\n"),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/metrics`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** checkout → payments, once ok and once failing, as OTLP/HTTP JSON (client span in checkout, server span in payments). */
+function checkoutCallsPayments(now: number) {
+  const hex = (n: number, len: number) => n.toString(16).padStart(len, "0");
+  const nanos = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
+  const resource = (service: string, spans: object[]) => ({
+    resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
+    scopeSpans: [{ spans }],
+  });
+  return {
+    resourceSpans: [0, 1].flatMap((i) => {
+      const traceId = hex(0xc0ffee + i, 32);
+      const span = (id: number, parent: number | null, kind: number, start: number, ms: number) => ({
+        traceId,
+        spanId: hex(i * 10 + id, 16),
+        ...(parent ? { parentSpanId: hex(i * 10 + parent, 16) } : {}),
+        name: `op${id}`,
+        kind,
+        startTimeUnixNano: nanos(start),
+        endTimeUnixNano: nanos(start + ms),
+        ...(i === 1 ? { status: { code: 2 } } : {}),
+      });
+      const t0 = now - 30_000 + i * 1000;
+      return [resource("checkout", [span(1, null, 3, t0, 40)]), resource("payments", [span(2, 1, 2, t0 + 2, 30)])];
+    }),
+  };
+}
+
+/** A scraped service and a traced call: Services shows its charts and the edge; its page the larger charts and the call. */
+async function watchServices(page: Page, t: TestApp): Promise<void> {
+  const metrics = await growingMetrics();
+  const service = { environment: "production", logSource: null, repository: null, repoPath: null };
+  await t.app.store.services.upsert({ ...service, name: "checkout", metricsUrl: metrics.url, scrapeIntervalMs: 300 });
+  await t.app.store.services.upsert({ ...service, name: "ledger", metricsUrl: null, scrapeIntervalMs: 15_000 });
+  const stop = startMetricsObservation(t.app);
+  try {
+    const auth = { authorization: `Bearer ${t.adminToken}` };
+    const ingest = await t.server.inject({
+      method: "POST",
+      url: "/v1/traces",
+      headers: auth,
+      payload: checkoutCallsPayments(Date.now()),
+    });
+    expect(ingest.statusCode).toBe(200);
+    // a rate needs two scrapes: wait for them here rather than for the page's next refresh
+    const now = () => Date.now() / 1000;
+    const requests = async () => {
+      const url = `/api/metrics/query_range?query=${encodeURIComponent('sum(rate(http_requests_total{job="checkout"}[1m]))')}&start=${now() - 60}&end=${now()}&step=5s`;
+      return (await t.server.inject({ url, headers: auth })).json().data.result.length;
+    };
+    await expect.poll(requests, { timeout: 10_000, interval: 200 }).toBe(1);
+
+    await page.getByRole("link", { name: "Services", exact: true }).click();
+    await page.getByRole("heading", { name: "Services" }).waitFor();
+    const table = page.getByRole("table", { name: /^Last 15 minutes/ });
+    const row = table.getByRole("row").filter({ has: page.getByRole("link", { name: "checkout", exact: true }) });
+    await row.locator("svg[role=img]").first().waitFor();
+    const names = await row
+      .locator("svg[role=img]")
+      .evaluateAll((svgs) => svgs.map((s) => s.getAttribute("aria-label")));
+    expect(names).toEqual([
+      expect.stringMatching(/^Requests of checkout over the last 15 minutes: latest [\d.]+ \/s/),
+      expect.stringMatching(/^5xx errors of checkout/),
+      expect.stringMatching(/^p99 latency of checkout/),
+    ]);
+    const ledger = table.getByRole("row").filter({ has: page.getByRole("link", { name: "ledger", exact: true }) });
+    await ledger.getByText("no metrics URL registered").first().waitFor();
+    const graph = page.getByRole("img", { name: /^Dependency graph: 2 services, 1 call edges, 1 with errors/ });
+    await graph.getByText(/50\.0 % errors/).waitFor();
+    const edge = page
+      .getByRole("table", { name: /Calls between services/ })
+      .getByRole("row")
+      .nth(1);
+    expect(await edge.getByRole("cell").allTextContents()).toEqual(
+      expect.arrayContaining(["checkout", "payments", "2", "1 (50.0 %)"]),
+    );
+    await page.screenshot({ path: `${SHOTS}/services.png`, fullPage: true });
+
+    await row.getByRole("link", { name: "checkout", exact: true }).click();
+    await page.getByRole("heading", { name: "Service checkout" }).waitFor();
+    await page.getByRole("img", { name: /^Requests of checkout/ }).waitFor();
+    await page.getByRole("img", { name: /^p99 latency of checkout/ }).waitFor();
+    await page.getByRole("table", { name: "Called by checkout" }).getByRole("link", { name: "payments" }).waitFor();
+    await page.getByText("No incidents involve checkout.").waitFor();
+    await page.screenshot({ path: `${SHOTS}/service.png`, fullPage: true });
+  } finally {
+    stop();
+    await metrics.close();
+  }
 }
