@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BOX, backEdges, callDepths, edgeGeometry, layoutGraph } from "./graph-layout.js";
+import { BOX, backEdges, callDepths, edgeGeometry, layoutGraph, linkKey } from "./graph-layout.js";
 
 const link = (from: string, to: string) => ({ from, to });
 
@@ -36,6 +36,26 @@ describe("the dependency graph layout", () => {
     expect(lone.nodes.get("x")!.y).toBe(BOX.pad + pitch);
     expect(g.width).toBe(2 * BOX.pad + 2 * BOX.nodeWidth + BOX.colGap);
     expect(g.height).toBe(2 * BOX.pad + 3 * pitch - BOX.rowGap);
+  });
+
+  it("gives a call that skips a column a slot of its own in that column, and its label", () => {
+    const links = [
+      link("gateway", "cart"),
+      link("cart", "catalog"),
+      link("gateway", "catalog"),
+      link("gateway", "pricing"),
+    ];
+    const g = layoutGraph([], links);
+    expect(g.layers).toEqual([["gateway"], ["cart", "pricing"], ["catalog"]]);
+    const via = g.waypoints.get(linkKey(links[2]!))!;
+    expect(via).toHaveLength(1);
+    const boxes = [...g.nodes.values()].filter((n) => n.layer === 1).map((n) => n.y);
+    expect(via[0]!.x).toBe(g.nodes.get("cart")!.x);
+    expect(boxes).not.toContain(via[0]!.y);
+    expect(g.height).toBe(2 * BOX.pad + 3 * (BOX.nodeHeight + BOX.rowGap) - BOX.rowGap);
+    const skip = edgeGeometry(g, links[2]!);
+    expect(skip.d).toContain(` L${via[0]!.x + BOX.nodeWidth} ${via[0]!.y + BOX.nodeHeight / 2}`);
+    expect([skip.labelX, skip.labelY]).toEqual([via[0]!.x + BOX.nodeWidth / 2, via[0]!.y + BOX.nodeHeight / 2 - 8]);
   });
 
   it("draws forward edges side to side and back edges under the boxes", () => {

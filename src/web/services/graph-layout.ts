@@ -26,10 +26,13 @@ export interface Box {
   pad: number;
 }
 
-/** A laid-out graph: the nodes by name, the columns and the canvas size. */
+/** A laid-out graph: the nodes by name, the columns, the waypoints of calls that skip columns, the canvas size. */
 export interface GraphLayout {
   nodes: Map<string, PlacedNode>;
+  /** The services of each column, top to bottom. */
   layers: string[][];
+  /** By `linkKey`: the top-left corners of the slots a call crosses on its way to a later column. */
+  waypoints: Map<string, { x: number; y: number }[]>;
   width: number;
   height: number;
   box: Box;
@@ -80,38 +83,67 @@ export function callDepths(services: string[], links: Link[]): Map<string, numbe
   return depth;
 }
 
-/** Places the services: one column per call depth; inside a column by the mean row of their callers, then name. */
+/** The key of a link in `GraphLayout.waypoints`. */
+export const linkKey = (l: Link) => `${l.from}\u0000${l.to}`;
+
+/**
+ * Places the services: one column per call depth. A call that skips columns gets a waypoint in
+ * each column it crosses (a slot of its own, so it never runs under a box). Inside a column,
+ * services and waypoints are ordered by the mean row of what leads to them, then by name.
+ */
 export function layoutGraph(services: string[], links: Link[], box: Box = BOX): GraphLayout {
   const depth = callDepths(services, links);
   const curvesBack = links.some((l) => depth.get(l.to)! <= depth.get(l.from)!);
-  const layers: string[][] = Array.from({ length: Math.max(0, ...depth.values()) + 1 }, () => []);
-  for (const [name, d] of depth) layers[d]!.push(name);
+  const columns: string[][] = Array.from({ length: Math.max(0, ...depth.values()) + 1 }, () => []);
+  for (const [name, d] of depth) columns[d]!.push(name);
+  // what leads to each slot from the column before; waypoints are named "\u0000<link key>\u0000<column>"
+  const before = new Map<string, string[]>();
+  const lead = (to: string, from: string) => before.set(to, [...(before.get(to) ?? []), from]);
+  for (const l of links) {
+    const [d0, d1] = [depth.get(l.from)!, depth.get(l.to)!];
+    if (d1 <= d0) continue;
+    let prev = l.from;
+    for (let d = d0 + 1; d < d1; d++) {
+      const slot = `\u0000${linkKey(l)}\u0000${d}`;
+      columns[d]!.push(slot);
+      lead(slot, prev);
+      prev = slot;
+    }
+    lead(l.to, prev);
+  }
   const row = new Map<string, number>();
-  for (const layer of layers) {
+  for (const column of columns) {
     const rank = (n: string) => {
-      const callers = links.filter((l) => l.to === n && row.has(l.from)).map((l) => row.get(l.from)!);
-      return callers.length ? callers.reduce((a, b) => a + b, 0) / callers.length : Number.POSITIVE_INFINITY;
+      const rows = (before.get(n) ?? []).map((p) => row.get(p)!);
+      return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : Number.POSITIVE_INFINITY;
     };
-    const ranks = new Map(layer.map((n) => [n, rank(n)]));
-    layer.sort((a, b) => ranks.get(a)! - ranks.get(b)! || a.localeCompare(b));
-    layer.forEach((n, i) => {
+    const ranks = new Map(column.map((n) => [n, rank(n)]));
+    column.sort((a, b) => ranks.get(a)! - ranks.get(b)! || a.localeCompare(b));
+    column.forEach((n, i) => {
       row.set(n, i);
     });
   }
-  const rows = Math.max(1, ...layers.map((l) => l.length));
+  const rows = Math.max(1, ...columns.map((l) => l.length));
   const pitchY = box.nodeHeight + box.rowGap;
   const pitchX = box.nodeWidth + box.colGap;
   const nodes = new Map<string, PlacedNode>();
-  layers.forEach((layer, i) => {
-    const offset = ((rows - layer.length) * pitchY) / 2;
-    layer.forEach((name, j) => {
-      nodes.set(name, { name, layer: i, x: box.pad + i * pitchX, y: box.pad + offset + j * pitchY });
+  const waypoints = new Map<string, { x: number; y: number }[]>();
+  columns.forEach((column, i) => {
+    const offset = ((rows - column.length) * pitchY) / 2;
+    column.forEach((name, j) => {
+      const [x, y] = [box.pad + i * pitchX, box.pad + offset + j * pitchY];
+      if (!name.startsWith("\u0000")) nodes.set(name, { name, layer: i, x, y });
+      else {
+        const key = name.slice(1, name.lastIndexOf("\u0000"));
+        waypoints.set(key, [...(waypoints.get(key) ?? []), { x, y }]);
+      }
     });
   });
   return {
     nodes,
-    layers,
-    width: 2 * box.pad + Math.max(1, layers.length) * pitchX - box.colGap,
+    layers: columns.map((c) => c.filter((n) => nodes.has(n))),
+    waypoints,
+    width: 2 * box.pad + Math.max(1, columns.length) * pitchX - box.colGap,
     // edges that curve back under the boxes need a row gap below the last row
     height: 2 * box.pad + rows * pitchY - (curvesBack ? 0 : box.rowGap),
     box,
@@ -126,21 +158,34 @@ export interface EdgeGeometry {
 }
 
 /**
- * The path of `link`: a curve from the caller's right side to the callee's left side when the
- * callee is in a later column, else (a cycle, or the same column) a curve below both boxes.
+ * The path of `link`: when the callee is in a later column, curves from the caller's right side
+ * to the callee's left side, straight through the link's waypoints (its label on the first one);
+ * else (a cycle) a curve below both boxes.
  */
 export function edgeGeometry(layout: GraphLayout, link: Link): EdgeGeometry {
   const a = layout.nodes.get(link.from)!;
   const b = layout.nodes.get(link.to)!;
   const { nodeWidth: w, nodeHeight: h, rowGap } = layout.box;
   if (b.layer > a.layer) {
-    const [x0, y0, x3, y3] = [a.x + w, a.y + h / 2, b.x, b.y + h / 2];
-    const bend = (x3 - x0) / 2;
-    return {
-      d: `M${x0} ${y0} C${x0 + bend} ${y0} ${x3 - bend} ${y3} ${x3} ${y3}`,
-      labelX: (x0 + x3) / 2,
-      labelY: (y0 + y3) / 2 - 8,
+    const via = layout.waypoints.get(linkKey(link)) ?? [];
+    let [x, y] = [a.x + w, a.y + h / 2];
+    let d = `M${x} ${y}`;
+    const curveTo = (x1: number, y1: number) => {
+      const bend = (x1 - x) / 2;
+      d += ` C${x + bend} ${y} ${x1 - bend} ${y1} ${x1} ${y1}`;
+      [x, y] = [x1, y1];
     };
+    const [x0, y0] = [x, y];
+    for (const p of via) {
+      curveTo(p.x, p.y + h / 2);
+      d += ` L${p.x + w} ${y}`;
+      x = p.x + w;
+    }
+    curveTo(b.x, b.y + h / 2);
+    const first = via[0];
+    return first
+      ? { d, labelX: first.x + w / 2, labelY: first.y + h / 2 - 8 }
+      : { d, labelX: (x0 + x) / 2, labelY: (y0 + y) / 2 - 8 };
   }
   const [x0, y0, x3, y3] = [a.x + w / 2, a.y + h, b.x + w / 2, b.y + h];
   const low = Math.max(y0, y3) + rowGap * 0.8;
