@@ -13,15 +13,20 @@ import type { DependencyGraph, Incident, Service } from "../types.js";
 import { ErrorNote, Loaded, Status } from "../ui.js";
 import { useApi } from "../use-api.js";
 
-/** The service page (GET /api/services/:name, range queries for it, the graph, GET /api/incidents?service=). */
+/**
+ * The service page (the registry, range queries for it, the graph, GET /api/incidents?service=). The
+ * registry is read whole rather than GET /api/services/:name, so that a service seen in traces only
+ * (a link from the edge table) costs no 404.
+ */
 export function ServiceView({ name }: { name: string }) {
   const path = encodeURIComponent(name);
-  const service = useApi<Service>(`/api/services/${path}`);
+  const registry = useApi<{ services: Service[] }>("/api/services");
   const metrics = useRangeQueries(metricQueries(name), { minutes: 15, stepSeconds: 5, everyMs: REFRESH_MS });
   const graph = useDependencyGraph();
   const incidents = useApi<{ incidents: Incident[] }>(`/api/incidents?service=${path}&limit=20`);
   useEvents(["incident."], incidents.reload);
-  const unregistered = service.error?.status === 404;
+  const service = registry.data?.services.find((s) => s.name === name);
+  const unregistered = registry.data !== undefined && service === undefined;
   return (
     <section aria-labelledby="service-title">
       <p>
@@ -33,7 +38,7 @@ export function ServiceView({ name }: { name: string }) {
           {name} is not a registered service (it appears in traces only), so pitcrew does not scrape its metrics.
         </p>
       ) : (
-        <Loaded data={service.data} error={service.error}>
+        <Loaded data={service} error={registry.error}>
           {(s) => <Registration service={s} />}
         </Loaded>
       )}
@@ -47,7 +52,7 @@ export function ServiceView({ name }: { name: string }) {
               metric={m.key}
               data={metrics}
               size="large"
-              scraped={!unregistered && service.data?.metricsUrl != null}
+              scraped={service?.metricsUrl != null}
             />
           </figure>
         ))}
