@@ -28,6 +28,7 @@ export function environmentsOf(app: App): EnvironmentSettings[] {
     strategy: e.strategy === undefined ? undefined : parseStrategy(e.strategy, `environments[${i}].strategy`),
     promotion: e.promotion ? { from: e.promotion.from, healthyForMs: e.promotion.healthy_for } : undefined,
     watchMs: e.watch,
+    env: e.env,
   }));
 }
 

@@ -35,6 +35,8 @@ export interface EnvironmentSettings {
   promotion?: { from: string; healthyForMs: number };
   /** Post-deploy watch window (0: no watch). */
   watchMs: number;
+  /** Variables every release here starts with; the release manifest's `env` wins. */
+  env?: Record<string, string>;
 }
 
 /** What delivery runs on. */
@@ -133,12 +135,15 @@ export class Delivery {
       at,
     });
     try {
-      const rendered = renderReleaseEnv(plan.manifest.env, {
-        commit: plan.run.commit,
-        release: release.id,
-        environment: env.name,
-        urlOf: (p) => this.urlOf(p, env.name),
-      });
+      const rendered = renderReleaseEnv(
+        { ...env.env, ...plan.manifest.env },
+        {
+          commit: plan.run.commit,
+          release: release.id,
+          environment: env.name,
+          urlOf: (p) => this.urlOf(p, env.name),
+        },
+      );
       const spec = await materializeRelease(plan, releaseDir(this.d.dataDir, release.id), {
         replicas: env.replicas,
         env: { ...rendered, PITCREW_RELEASE_ID: String(release.id), PITCREW_COMMIT: plan.run.commit },

@@ -89,7 +89,9 @@ describe("progressive delivery", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0, strategy: CANARY }];
+    t.app.config.config.environments = [
+      { name: "production", router: "builtin", watch: 0, strategy: CANARY, env: { REGION: "eu-{{environment}}" } },
+    ];
     repo = createRepo({
       "service.mjs": SERVICE,
       "behaviour.json": JSON.stringify({ version: "v0" }),
@@ -123,6 +125,7 @@ describe("progressive delivery", () => {
     ]);
     const live = await t.app.store.releases.live("web", "production");
     expect(live?.id).toBe(rollout.releaseId);
+    expect(live?.spec.env.REGION).toBe("eu-production"); // the environment's variables, rendered
     await new Promise((r) => setTimeout(r, 300));
     expect(load.seen).toMatchObject({ connectionErrors: 0, status5xx: 0 });
     expect(load.seen.bodies).toEqual(new Set(["v1", "v2"]));

@@ -92,6 +92,8 @@ const environmentSchema = z
       .optional(),
     /** After a rollout, a re-firing or new critical alert within this window rolls it back. */
     watch: durationSchema.default(300_000),
+    /** Variables every release here starts with (same `{{…}}` placeholders; a release's deploy.yaml `env` wins). */
+    env: z.record(envName, z.string().max(8192)).optional(),
   })
   .strict();
 
