@@ -52,12 +52,16 @@ describe("correlate", () => {
     expect(correlate(signal({ at: 2_000_000 }), open, edges, opts)).toEqual({ action: "open" });
   });
 
-  it("joins a service adjacent in the dependency graph, in either direction, only within the window", () => {
+  it("joins a caller's signal to its callee's incident within the window; a callee's signal opens its own", () => {
     const open = [incident({ id: 7, services: ["db"] })];
     expect(correlate(signal({ service: "api" }), open, edges, opts)).toEqual({
       action: "join",
       incidentId: 7,
-      reason: "adjacent service",
+      reason: "called service",
+    });
+    // db is called by api: its failure may be the cause of api's incident, not a symptom of it
+    expect(correlate(signal({ service: "db" }), [incident({ id: 9, services: ["api"] })], edges, opts)).toEqual({
+      action: "open",
     });
     expect(correlate(signal({ service: "web" }), open, edges, opts)).toEqual({ action: "open" });
     expect(correlate(signal({ service: "api" }), open, [], opts)).toEqual({ action: "open" });

@@ -21,7 +21,7 @@ export interface CorrelatorOptions {
 export type Decision =
   | { action: "ignore"; reason: string }
   | { action: "duplicate"; incidentId: number }
-  | { action: "join"; incidentId: number; reason: "same service" | "adjacent service" }
+  | { action: "join"; incidentId: number; reason: "same service" | "called service" }
   | { action: "open" };
 
 /**
@@ -29,7 +29,10 @@ export type Decision =
  * 1. an anomaly scoring below the threshold is ignored;
  * 2. a signal an unresolved incident already holds (same kind and key, still firing) is a duplicate;
  * 3. it joins the incident with the most recent signal within the window that names the same
- *    service; failing that, one that names a service adjacent in the dependency graph (`edges`);
+ *    service; failing that, one that names a service the signal's service calls (an edge
+ *    signal → incident in `edges`): failures travel from callee to caller, so a caller's signal
+ *    is a symptom of the callee's incident, while a callee's signal may be the cause and gets
+ *    its own incident (and its own heal);
  * 4. otherwise it opens a new incident.
  */
 export function correlate(
@@ -49,12 +52,8 @@ export function correlate(
     .sort((a, b) => b.lastSignalAt - a.lastSignalAt);
   const same = recent.find((i) => i.services.includes(signal.service));
   if (same) return { action: "join", incidentId: same.id, reason: "same service" };
-  const adjacent = new Set<string>();
-  for (const e of edges) {
-    if (e.from === signal.service) adjacent.add(e.to);
-    if (e.to === signal.service) adjacent.add(e.from);
-  }
-  const near = recent.find((i) => i.services.some((s) => adjacent.has(s)));
-  if (near) return { action: "join", incidentId: near.id, reason: "adjacent service" };
+  const callees = new Set(edges.filter((e) => e.from === signal.service).map((e) => e.to));
+  const near = recent.find((i) => i.services.some((s) => callees.has(s)));
+  if (near) return { action: "join", incidentId: near.id, reason: "called service" };
   return { action: "open" };
 }

@@ -69,11 +69,11 @@ describe.each(await testDialects())("incidents from alerts and anomalies on %s",
   const incident = async (id: number) => (await call("GET", `/api/incidents/${id}`, viewer)).json();
 
   it("opens one incident per underlying problem and groups related signals into it", async () => {
-    const first = await alert("alert.firing", "fp1", "api", "warning");
+    const first = await alert("alert.firing", "fp2", "db", "critical");
+    await alert("alert.firing", "fp1", "api", "warning"); // api calls db: a symptom of db's incident
     await alert("alert.firing", "fp1", "api", "warning"); // re-notified: a duplicate
     await anomaly("api:latency", "api", 0.5); // too weak
     await anomaly("api:latency", "api", 0.95); // same service
-    await alert("alert.firing", "fp2", "db", "critical"); // adjacent to api
     await alert("alert.firing", "fp3", "mail"); // unrelated
     await settle();
     await logObservationOf(t.app).incidents.apply(first); // the same event seen twice changes nothing
@@ -81,21 +81,21 @@ describe.each(await testDialects())("incidents from alerts and anomalies on %s",
     const list = (await call("GET", "/api/incidents", viewer)).json();
     expect(list.incidents.map((i: { title: string; status: string }) => [i.title, i.status])).toEqual([
       ["Highfp3 on mail", "open"],
-      ["Highfp1 on api", "open"],
+      ["Highfp2 on db", "open"],
     ]);
     const [, main] = list.incidents;
     const detail = await incident(main.id);
-    expect(detail).toMatchObject({ services: ["api", "db"], severity: "critical", status: "open" });
+    expect(detail).toMatchObject({ services: ["db", "api"], severity: "critical", status: "open" });
     expect(detail.signals.map((s: { kind: string; key: string }) => `${s.kind}:${s.key}`)).toEqual([
+      "alert:fp2",
       "alert:fp1",
       "anomaly:api:latency",
-      "alert:fp2",
     ]);
     expect(detail.timeline.map((e: { type: string; data: { reason?: string } }) => [e.type, e.data.reason])).toEqual([
       ["signal", undefined],
       ["opened", undefined],
+      ["signal", "called service"],
       ["signal", "same service"],
-      ["signal", "adjacent service"],
     ]);
     const events = await t.app.events.list({ subjectPrefix: `incident:${main.id}` });
     expect(events.map((e) => e.type)).toEqual(["incident.opened", "incident.updated", "incident.updated"]);
