@@ -71,13 +71,14 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     startMetricsObservation(app),
     startAnomalyObservation(app),
   ];
-  const stopDelivery = await startDelivery(app);
-  const delivery = deliveryOf(app)!;
-  stops.push(startServiceHealing(app, delivery));
   const server = createServer(app);
   const address = await server.listen({ host: loaded.config.server.host, port: loaded.config.server.port });
   say(`${color.bold("pitcrew demo")} — server on ${address} (store: ${app.store.database.description})`);
   if (token) say(`admin token (shown once): ${color.bold(token)}`);
+  await sendTracesTo(app, address);
+  const stopDelivery = await startDelivery(app);
+  const delivery = deliveryOf(app)!;
+  stops.push(startServiceHealing(app, delivery));
   const alerting = prometheusPlan
     ? await startPrometheusAlerting(app, prometheusPlan, {
         serverUrl: address,
@@ -173,6 +174,22 @@ async function playShop(
       await traffic.stop();
     },
   };
+}
+
+/**
+ * Has every release of the demo's environments export its traces to this server: the standard
+ * OTLP variables (endpoint, and an authorization header with an operator token made for it),
+ * unless the config already sets them. The dependency graph is built from those traces.
+ */
+async function sendTracesTo(app: App, address: string): Promise<void> {
+  const { token } = await app.store.tokens.create("demo-telemetry", "operator");
+  for (const e of app.config.config.environments) {
+    e.env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: address,
+      OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(`Bearer ${token}`)}`,
+      ...e.env,
+    };
+  }
 }
 
 /** How long one fault may take to heal before the demo gives up on it. */

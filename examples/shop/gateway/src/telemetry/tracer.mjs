@@ -1,6 +1,7 @@
 /**
  * Spans with W3C trace context, exported as OTLP/HTTP JSON to `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`
- * when an endpoint is given. Export is batched (every second or every 64 spans), never blocks a
+ * when an endpoint is given, with the headers of `$OTEL_EXPORTER_OTLP_HEADERS` (`key=value,…`,
+ * values URL-encoded, as the OpenTelemetry specification says). Export is batched (every second or every 64 spans), never blocks a
  * request, and drops spans when the collector is unreachable: telemetry must not hurt the service.
  */
 import { randomBytes } from "node:crypto";
@@ -23,8 +24,29 @@ export function parseTraceparent(header) {
   return { traceId: m[1], spanId: m[2] };
 }
 
+/** Reads `key=value,…` (values URL-encoded) into headers; malformed entries are skipped. */
+export function parseOtlpHeaders(text) {
+  const headers = {};
+  for (const entry of String(text ?? "").split(",")) {
+    const at = entry.indexOf("=");
+    if (at < 1) continue;
+    try {
+      headers[entry.slice(0, at).trim().toLowerCase()] = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      // not URL-encoded properly: skip it
+    }
+  }
+  return headers;
+}
+
 /** A tracer for `service`; spans are exported only when `endpoint` is set. */
-export function createTracer({ service, version, endpoint, flushMs = 1000 }) {
+export function createTracer({
+  service,
+  version,
+  endpoint,
+  headers = parseOtlpHeaders(process.env.OTEL_EXPORTER_OTLP_HEADERS),
+  flushMs = 1000,
+}) {
   const queue = [];
   const url = endpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : undefined;
   const resource = { attributes: [attribute("service.name", service), attribute("service.version", version)] };
@@ -35,7 +57,7 @@ export function createTracer({ service, version, endpoint, flushMs = 1000 }) {
     const body = JSON.stringify({ resourceSpans: [{ resource, scopeSpans: [{ scope: { name: "shop" }, spans }] }] });
     await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...headers, "content-type": "application/json" },
       body,
       signal: AbortSignal.timeout(2000),
     }).then(

@@ -2,10 +2,12 @@
 when an endpoint is given. A background thread sends batches every second; export never blocks a
 request and drops spans when the collector is unreachable."""
 import json
+import os
 import re
 import secrets
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
@@ -52,11 +54,23 @@ class Span:
         })
 
 
-class Tracer:
-    """Makes spans for ``service``; exports them only when ``endpoint`` is set."""
+def parse_otlp_headers(text):
+    """Reads ``key=value,...`` (values URL-encoded, as ``$OTEL_EXPORTER_OTLP_HEADERS``) into a dict."""
+    headers = {}
+    for entry in (text or "").split(","):
+        key, sep, value = entry.partition("=")
+        if sep and key.strip():
+            headers[key.strip().lower()] = urllib.parse.unquote(value.strip())
+    return headers
 
-    def __init__(self, service, version, endpoint=None, flush_seconds=1.0):
+
+class Tracer:
+    """Makes spans for ``service``; exports them only when ``endpoint`` is set, with the headers
+    of ``$OTEL_EXPORTER_OTLP_HEADERS`` unless ``headers`` is given."""
+
+    def __init__(self, service, version, endpoint=None, flush_seconds=1.0, headers=None):
         self._url = endpoint.rstrip("/") + "/v1/traces" if endpoint else None
+        self._headers = parse_otlp_headers(os.environ.get("OTEL_EXPORTER_OTLP_HEADERS")) if headers is None else headers
         self._resource = {"attributes": [_attribute("service.name", service), _attribute("service.version", version)]}
         self._queue, self._lock, self._stop = [], threading.Lock(), threading.Event()
         if self._url:
@@ -82,7 +96,10 @@ class Tracer:
             return
         body = {"resourceSpans": [{"resource": self._resource, "scopeSpans": [{"scope": {"name": "shop"}, "spans": spans}]}]}
         request = urllib.request.Request(
-            self._url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST"
+            self._url,
+            data=json.dumps(body).encode(),
+            headers={**self._headers, "content-type": "application/json"},
+            method="POST",
         )
         try:
             urllib.request.urlopen(request, timeout=2).close()
