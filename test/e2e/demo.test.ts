@@ -5,8 +5,9 @@
  * pattern or config fixes through a merged pull request, a canary and a verification (the alert
  * resolved), the bad release through an automatic rollback. No replica may outlive the demo.
  * Meanwhile headless Chromium (when installed) signs in to the demo's dashboard with the token the
- * story prints, follows the cart's incident live from open to its heal resolved, and reads the
- * fix's pull request diff; screenshots land in test-artifacts/demo/.
+ * story prints, follows the cart's incident live from open to its heal resolved, reads the fix's
+ * pull request diff, and finds the gateway → cart call in the Services dependency graph (the
+ * shop's traces); screenshots land in test-artifacts/demo/.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
@@ -161,5 +162,9 @@ async function followHeal(page: Page, id: number): Promise<string> {
   await added.waitFor();
   expect(await added.textContent()).toMatch(/^\+/);
   await page.screenshot({ path: `${SHOTS}/pull-request.png`, fullPage: true });
+  // the shop's traces reach pitcrew: the gateway's calls to the cart are an edge of the graph
+  await page.getByRole("link", { name: "Services", exact: true }).click();
+  await page.getByRole("row").filter({ hasText: "gateway" }).filter({ hasText: "cart" }).first().waitFor();
+  await page.screenshot({ path: `${SHOTS}/services.png`, fullPage: true });
   return "resolved";
 }
