@@ -4,7 +4,8 @@
  * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
  * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart; a
  * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
- * says nothing about the fix), while one rolled back by its analysis is reported as such.
+ * says nothing about the fix), while one rolled back by its analysis is reported as such; a
+ * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
@@ -70,7 +71,10 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
 
     async status(handle) {
       const rollout = /^rollout:(\d+)$/.exec(handle);
-      if (rollout) return fromRollout((await store.rollouts.get(Number(rollout[1]))).state);
+      if (rollout) {
+        const r = await store.rollouts.get(Number(rollout[1]));
+        return r.state === "aborted" && r.message === RESTART_ABORT_MESSAGE ? "interrupted" : fromRollout(r.state);
+      }
       const ship = /^ship:([^:]+):([^:]+):(\d+)$/.exec(handle);
       if (!ship) throw new ValidationError(`unknown delivery handle ${JSON.stringify(handle)}`);
       const [, project, environment, runText] = ship as unknown as [string, string, string, string];

@@ -21,8 +21,8 @@ export interface HealDelivery {
   startRollback(service: string, reason: string): Promise<string>;
   /** Starts shipping `commit` of `service` (build, release, progressive rollout); returns a handle. */
   startDeploy(service: string, commit: string, reason: string): Promise<string>;
-  /** How a rollback or deploy started above is doing. */
-  status(handle: string): Promise<"running" | "succeeded" | "failed" | "rolled_back">;
+  /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
+  status(handle: string): Promise<"running" | "succeeded" | "failed" | "rolled_back" | "interrupted">;
 }
 
 /** What the heal needs from the repair chain. */
@@ -109,6 +109,10 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
         d.delivery.startRollback(ctx.heal.service, `incident #${ctx.incident.id}: deploy regression`),
       );
       if (state === "running") return { status: "pending", note: `rolling back (${handle})` };
+      if (state === "interrupted") {
+        await ctx.progress({ rollbackHandle: null });
+        return { status: "pending", note: `rollback ${handle} was cut off by a restart; starting it again` };
+      }
       if (state !== "succeeded") throw new Error(`rollback ${handle} of ${ctx.heal.service} ended ${state}`);
       return {
         status: "done",
