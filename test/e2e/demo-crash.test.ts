@@ -5,51 +5,27 @@
  * one repair attempt, every state of the fix path entered once, resolved — and no process of the
  * demo may outlive the last run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { demoBuilt, processesIn, startDemo } from "../support/demo-process.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 const FIX_PATH = ["repairing", "pr_open", "ci_running", "merging", "deploying", "verifying", "resolved"];
 const ORDER = ["detected", "diagnosing", ...FIX_PATH];
 /** Where the demo is killed: once in each group, when the heal is seen in one of its states. */
 const KILL_AT = [["diagnosing", "repairing"], ["pr_open", "ci_running", "merging"], ["deploying"], ["verifying"]];
 
-/** Starts the demo (resuming after the first run); collects its output. */
-function startDemo(dataDir: string, resume: boolean): { child: ChildProcess; out: () => string; log: () => string } {
-  const args = ["demo", "--headless", "--once", "--json", "--port", "0", "--scenario", "pricing-zero-division"];
-  const child = spawn(process.execPath, [BIN, ...args, ...(resume ? ["--resume"] : [])], {
-    env: { ...process.env, PITCREW_DATA_DIR: dataDir, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let log = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (log += d));
-  return { child, out: () => out, log: () => log };
-}
+/** The pricing scenario, resuming after the first run. */
+const startPricing = (dataDir: string, resume: boolean) =>
+  startDemo(dataDir, ["--scenario", "pricing-zero-division", ...(resume ? ["--resume"] : [])]);
 
-/** Processes whose working directory is inside `dir`. */
-function processesIn(dir: string): string[] {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return readlinkSync(`/proc/${p}/cwd`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    });
-}
-
-describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js")))("kill -9 during a heal", () => {
+describe.skipIf(!demoBuilt)("kill -9 during a heal", () => {
   it("resumes the pricing heal where it was after each kill, and ends resolved", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-demo-crash-"));
     const dbFile = join(dataDir, "demo", "pitcrew.db");
-    let demo = startDemo(dataDir, false);
+    let demo = startPricing(dataDir, false);
     let story = "";
     const killedAt: string[] = [];
     try {
@@ -69,7 +45,7 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
       for (const group of KILL_AT) {
         for (;;) {
           const state = healState();
-          if (demo.child.exitCode !== null) throw new Error(`the demo ended early:\n${story}${demo.log()}`);
+          if (demo.child.exitCode !== null) throw new Error(`the demo ended early:\n${story}${demo.story()}`);
           if (state && group.includes(state)) break;
           if (state && ORDER.indexOf(state) > ORDER.indexOf(group.at(-1)!)) break;
           await new Promise((r) => setTimeout(r, 50));
@@ -77,13 +53,13 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
         const state = healState()!;
         if (!group.includes(state)) continue; // passed this group between two polls
         demo.child.kill("SIGKILL");
-        await new Promise((r) => demo.child.once("exit", r));
+        await demo.exited;
         killedAt.push(state);
-        story += `${demo.log()}--- kill -9 at ${state} ---\n`;
-        demo = startDemo(dataDir, true);
+        story += `${demo.story()}--- kill -9 at ${state} ---\n`;
+        demo = startPricing(dataDir, true);
       }
-      const code = await new Promise<number | null>((r) => demo.child.once("exit", r));
-      story += demo.log();
+      const code = await demo.exited;
+      story += demo.story();
       const [result] = (JSON.parse(demo.out()) as { results: { healed: boolean; branch: string[] }[] }).results;
       expect(killedAt, story).toContain("deploying");
       expect(killedAt, story).toContain("verifying");

@@ -4,32 +4,24 @@
  * the alert to pitcrew, and the heal must go all the way (pull request, CI, merge, canary,
  * verified) with the alert resolved by Alertmanager. Nothing may be alerted by pitcrew's own rules.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { demoBuilt, startDemo } from "../support/demo-process.js";
 import { prometheusAvailable } from "../support/prometheus.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
-const built = existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js"));
 const FIX_PATH = ["repairing", "pr_open", "ci_running", "merging", "deploying", "verifying", "resolved"];
 
-describe.skipIf(!built || !(await prometheusAvailable(true)))("pitcrew demo --prometheus", () => {
+describe.skipIf(!demoBuilt || !(await prometheusAvailable(true)))("pitcrew demo --prometheus", () => {
   it("heals the cart's null dereference from an Alertmanager alert to its resolution", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-demo-prom-"));
     try {
-      const args = ["demo", "--headless", "--once", "--json", "--port", "0", "--prometheus"];
-      const child = spawn(process.execPath, [BIN, ...args, "--scenario", "cart-null-dereference"], {
-        env: { ...process.env, PITCREW_DATA_DIR: dataDir, NO_COLOR: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let story = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (story += d));
-      const code = await new Promise<number | null>((r) => child.once("exit", r));
+      const demo = startDemo(dataDir, ["--prometheus", "--scenario", "cart-null-dereference"]);
+      const code = await demo.exited;
+      const story = demo.story();
+      const out = demo.out();
       expect(story).toMatch(/alerting on real Prometheus \(http:\/\/127\.0\.0\.1:\d+\) → Alertmanager/);
       const [result] = (JSON.parse(out) as { results: { healed: boolean; branch: string[]; pr: string }[] }).results;
       expect(result?.healed, story).toBe(true);

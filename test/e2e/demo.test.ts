@@ -9,15 +9,14 @@
  * pull request diff, and finds the gateway → cart call in the Services dependency graph (the
  * shop's traces); screenshots land in test-artifacts/demo/.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { demoBuilt, processesIn, startDemo } from "../support/demo-process.js";
 import { serviceAvailable } from "../support/services.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = resolve(import.meta.dirname, "../../test-artifacts/demo");
 const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
@@ -40,21 +39,16 @@ const follows = (states: string[], path: string[]) => {
   return i === path.length;
 };
 
-describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js")))("pitcrew demo", () => {
+describe.skipIf(!demoBuilt)("pitcrew demo", () => {
   it("heals every fault of the shop through its expected branch", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-demo-"));
     try {
-      const child = spawn(process.execPath, [BIN, "demo", "--headless", "--once", "--json", "--port", "0"], {
-        env: { ...process.env, PITCREW_DATA_DIR: dataDir, NO_COLOR: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let story = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (story += d));
-      const exited = new Promise<number | null>((r) => child.once("exit", r));
-      const followed = hasChromium ? followCartIncident(() => story, exited) : Promise.resolve("skipped");
+      const demo = startDemo(dataDir);
+      const { exited } = demo;
+      const followed = hasChromium ? followCartIncident(demo.story, exited) : Promise.resolve("skipped");
       const code = await exited;
+      const story = demo.story();
+      const out = demo.out();
       expect(await followed, story).toBe("resolved");
       expect(story).toMatch(/the shop is open at http:\/\/127\.0\.0\.1:\d+/);
       const { results } = JSON.parse(out) as { results: Result[] };
@@ -74,16 +68,7 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
       expect(story).toMatch(/shop-catalog\/production: release \d+ rolled back: analysis failed: .*error rate/);
       expect(code, story).toBe(0);
       // no replica outlives the demo: no process still runs inside the data dir
-      const leftovers = readdirSync("/proc")
-        .filter((p) => /^\d+$/.test(p))
-        .filter((p) => {
-          try {
-            return readlinkSync(`/proc/${p}/cwd`).startsWith(dataDir);
-          } catch {
-            return false;
-          }
-        });
-      expect(leftovers).toEqual([]);
+      expect(processesIn(dataDir)).toEqual([]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
