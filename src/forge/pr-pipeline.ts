@@ -8,12 +8,19 @@
  *       check `pitcrew/ci` = success | failure
  *
  * The link from a run back to its pull request is the run's `triggeredBy`, so it survives
- * restarts. Events arrive from the bus (at-most-once): a missed event leaves the check pending.
+ * restarts. Events arrive from the bus (at-most-once), so on start the automation catches up
+ * with what it missed while down, for every open PR of a repository a project builds whose
+ * `pitcrew/ci` check is missing or pending:
+ *
+ *   no run of its head SHA ─► build it (as on pr.opened)
+ *   a finished run         ─► set the check from it (as on run.finished)
+ *   a run still going      ─► nothing: its run.finished will come
  */
 import { resolve } from "node:path";
 import type { Logger } from "../common/logger.js";
 import type { Bus } from "../events/bus.js";
 import { type RunnerDeps, triggerRun } from "../runner/index.js";
+import { isFinished } from "../store/index.js";
 import { CI_CHECK, type Forge } from "./forge.js";
 
 /** What the automation needs. */
@@ -65,7 +72,24 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     });
   };
 
-  return deps.bus.subscribe((m) => {
+  /** The catch-up of the module comment, for one repository. */
+  const catchUpRepo = async (repo: string) => {
+    for (const pr of await forge.listPullRequests({ repo, state: "open" })) {
+      const ci = (await forge.listChecks(pr)).find((c) => c.name === CI_CHECK);
+      if (ci && ci.status !== "pending") continue;
+      const by = `pr:${repo}#${pr.number}`;
+      const runs: Awaited<ReturnType<typeof runner.store.runs.list>> = [];
+      for (const project of await runner.store.projects.list()) {
+        if (!samePlace(project.repoUrl, forge.cloneUrl(repo))) continue;
+        runs.push(...(await runner.store.runs.list({ projectId: project.id, limit: 100 })));
+      }
+      const run = runs.find((r) => r.triggeredBy === by && r.commit === pr.headSha);
+      if (!run) await onPr(repo, pr.number);
+      else if (isFinished(run.status)) await onRunFinished(run.id, run.status);
+    }
+  };
+
+  const stop = deps.bus.subscribe((m) => {
     if (m.kind !== "event") return;
     const { type, subject, data } = m.event;
     let work: Promise<void> | undefined;
@@ -74,4 +98,13 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     if (type === "run.finished") work = onRunFinished(Number(data.runId), String(data.status));
     work?.catch((err: unknown) => log.error({ err, type, subject }, "forge automation failed for this event"));
   });
+  void (async () => {
+    const repos = new Set<string>();
+    for (const project of await runner.store.projects.list()) {
+      const name = /([A-Za-z0-9._-]+?)(?:\.git)?\/*$/.exec(project.repoUrl)?.[1];
+      if (name && samePlace(project.repoUrl, forge.cloneUrl(name))) repos.add(name);
+    }
+    for (const repo of repos) await catchUpRepo(repo);
+  })().catch((err: unknown) => log.error({ err }, "forge automation catch-up failed"));
+  return stop;
 }

@@ -77,4 +77,22 @@ describe("forge pull requests drive pipelines", () => {
     const types = (await t.app.events.list({ subjectPrefix: "pr:app#1" })).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["pr.opened", "pr.synchronized", "pr.check", "pr.merged"]));
   });
+
+  it("builds on start a pull request opened while it was stopped", async () => {
+    stop();
+    gitIn(work, "checkout", "--quiet", "-b", "fix/later", "origin/main");
+    commitFiles(work, { "ok.txt": "ok\n" }, "ok");
+    await forge.pushBranch("app", { branch: "fix/later", fromWorktree: work, actor: BOT_USER });
+    const pr = await forge.openPullRequest({
+      repo: "app",
+      head: "fix/later",
+      base: "main",
+      title: "Later",
+      author: BOT_USER,
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await forge.listChecks(pr)).find((c) => c.name === CI_CHECK)).toBeUndefined(); // nobody listened
+    stop = startForgeAutomation({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    expect(await finalCheck(forge, pr.number)).toBe("success");
+  });
 });
