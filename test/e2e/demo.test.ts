@@ -64,7 +64,7 @@ describe.skipIf(!demoBuilt)("pitcrew demo", () => {
         expect(follows(by(name).branch, FIX_PATH), `${name}: ${by(name).branch.join(" → ")}`).toBe(true);
         expect(by(name).pr).toMatch(/^shop-[a-z]+#\d+$/);
       }
-      expect(by("catalog-bad-release")).toMatchObject({ healed: true, action: "automatic rollback" });
+      expect(by("catalog-bad-release"), story).toMatchObject({ healed: true, action: "automatic rollback" });
       expect(story).toMatch(/shop-catalog\/production: release \d+ rolled back: analysis failed: .*error rate/);
       expect(code, story).toBe(0);
       // no replica outlives the demo: no process still runs inside the data dir

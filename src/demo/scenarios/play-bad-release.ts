@@ -30,7 +30,7 @@ export async function playBadRelease(
   });
   const extra = startTraffic(SHOP_DIR, {
     url: ctx.gatewayUrl,
-    rate: 20,
+    rate: 40,
     durationS: 300,
     journeys: [scenario.trigger.journey],
   });
