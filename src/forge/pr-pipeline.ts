@@ -73,16 +73,14 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
   };
 
   /** The catch-up of the module comment, for one repository. */
-  const catchUpRepo = async (repo: string) => {
+  const catchUpRepo = async (repo: string, projectIds: number[]) => {
+    const runs = (
+      await Promise.all(projectIds.map((id) => runner.store.runs.list({ projectId: id, limit: 100 })))
+    ).flat();
     for (const pr of await forge.listPullRequests({ repo, state: "open" })) {
       const ci = (await forge.listChecks(pr)).find((c) => c.name === CI_CHECK);
       if (ci && ci.status !== "pending") continue;
       const by = `pr:${repo}#${pr.number}`;
-      const runs: Awaited<ReturnType<typeof runner.store.runs.list>> = [];
-      for (const project of await runner.store.projects.list()) {
-        if (!samePlace(project.repoUrl, forge.cloneUrl(repo))) continue;
-        runs.push(...(await runner.store.runs.list({ projectId: project.id, limit: 100 })));
-      }
       const run = runs.find((r) => r.triggeredBy === by && r.commit === pr.headSha);
       if (!run) await onPr(repo, pr.number);
       else if (isFinished(run.status)) await onRunFinished(run.id, run.status);
@@ -99,12 +97,13 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     work?.catch((err: unknown) => log.error({ err, type, subject }, "forge automation failed for this event"));
   });
   void (async () => {
-    const repos = new Set<string>();
+    const repos = new Map<string, number[]>();
     for (const project of await runner.store.projects.list()) {
       const name = /([A-Za-z0-9._-]+?)(?:\.git)?\/*$/.exec(project.repoUrl)?.[1];
-      if (name && samePlace(project.repoUrl, forge.cloneUrl(name))) repos.add(name);
+      if (name && samePlace(project.repoUrl, forge.cloneUrl(name)))
+        repos.set(name, [...(repos.get(name) ?? []), project.id]);
     }
-    for (const repo of repos) await catchUpRepo(repo);
+    for (const [repo, projectIds] of repos) await catchUpRepo(repo, projectIds);
   })().catch((err: unknown) => log.error({ err }, "forge automation catch-up failed"));
   return stop;
 }

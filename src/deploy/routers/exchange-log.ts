@@ -76,11 +76,17 @@ export class BodyTap {
   }
 }
 
+/** An exchange as recorded: its bodies still the raw taps, decoded only when listed. */
+export type RecordedExchange = Omit<Exchange, "seq" | "requestBody" | "responseBody"> & {
+  requestBody?: BodyTap;
+  responseBody?: BodyTap;
+};
+
 /** The ring buffer of exchanges (see the module comment). */
 export class ExchangeLog {
   readonly capacity: number;
   readonly maxBodyBytes: number;
-  readonly #ring: (Exchange | undefined)[];
+  readonly #ring: ((RecordedExchange & { seq: number }) | undefined)[];
   #seq = 0;
 
   constructor(opts: ExchangeLogOptions = {}) {
@@ -89,8 +95,8 @@ export class ExchangeLog {
     this.#ring = new Array(this.capacity);
   }
 
-  /** Records one exchange; the oldest is forgotten when the log is full. */
-  record(e: Omit<Exchange, "seq">): void {
+  /** Records one exchange (cheap: nothing is copied or decoded); the oldest is forgotten when the log is full. */
+  record(e: RecordedExchange): void {
     this.#seq += 1;
     this.#ring[this.#seq % this.capacity] = { ...e, seq: this.#seq };
   }
@@ -99,8 +105,10 @@ export class ExchangeLog {
   list(keep: (e: Exchange) => boolean = () => true): Exchange[] {
     const out: Exchange[] = [];
     for (let s = Math.max(1, this.#seq - this.capacity + 1); s <= this.#seq; s++) {
-      const e = this.#ring[s % this.capacity];
-      if (e && e.seq === s && keep(e)) out.push(e);
+      const r = this.#ring[s % this.capacity];
+      if (!r || r.seq !== s) continue;
+      const e: Exchange = { ...r, requestBody: r.requestBody?.text(), responseBody: r.responseBody?.text() };
+      if (keep(e)) out.push(e);
     }
     return out;
   }

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { NotFoundError } from "../../../common/errors.js";
 import {
   BodyTap,
-  type Exchange,
+  type RecordedExchange,
   ExchangeLog,
   type ExchangeLogOptions,
   KEPT_HEADERS,
@@ -123,7 +123,7 @@ function exchangeOf(
   tap: ForwardTap,
   at: number,
   latencyMs: number,
-): Omit<Exchange, "seq"> {
+): RecordedExchange {
   const headers: Record<string, string> = {};
   for (const name of KEPT_HEADERS) {
     const v = req.headers[name];
@@ -136,9 +136,9 @@ function exchangeOf(
     method: req.method ?? "GET",
     path: req.url ?? "/",
     headers,
-    requestBody: tap.request.text(),
+    requestBody: tap.request,
     status,
-    responseBody: tap.response.text(),
+    responseBody: tap.response,
     contentType: tap.contentType,
     latencyMs,
     traceId: traceIdOf(req.headers.traceparent),
