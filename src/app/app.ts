@@ -9,7 +9,7 @@ import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
-import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
+import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor } from "../runner/executors/local/local-executor.js";
 import { createSandboxExecutor, isSandboxAvailable } from "../runner/executors/sandbox/sandbox-executor.js";
@@ -29,6 +29,8 @@ export interface App {
   runner: RunnerDeps;
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
+  /** Accepts each signed webhook delivery once (config `webhooks.replay_window`). */
+  replay: ReplayGuard;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  const sealed = await store.projects.sealPlainWebhookSecrets();
+  if (sealed > 0) log.info({ sealed }, "encrypted webhook secrets that were stored in plain text");
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =
@@ -70,6 +74,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       orphanedJobs: c.runner.orphaned_jobs,
     },
   };
+  const replay = createReplayGuard(store.webhookDeliveries, clock, c.webhooks.replay_window);
   const forge: Forge = gh
     ? new GitHubForge({
         apiUrl: gh.api_url,
@@ -80,6 +85,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
         privateRepos: gh.private_repos,
         publicUrl: gh.public_url,
         events,
+        replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   return {
@@ -92,6 +98,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
     clock,
     runner,
     forge,
+    replay,
     async close() {
       await queue.close();
       await bus.close();
@@ -119,6 +126,8 @@ export async function registerConfiguredProjects(app: App): Promise<void> {
       sandbox: p.sandbox,
       pollIntervalMs: p.poll,
       webhookSecret: p.webhook_secret ?? null,
+      trustPullRequests: p.trust_pull_requests,
+      protectedBranches: p.protected_branches,
     });
     app.log.info({ project: p.name }, "registered project from config");
   }

@@ -14,8 +14,14 @@ export interface ProjectsTable {
   pipeline_path: string;
   /** 1 = run every job under the sandbox executor. */
   sandbox: number;
-  /** Secret for HMAC-signed webhooks (plain; compared in constant time). */
+  /** Before migration 0009: the webhook secret in plain text; emptied at start once sealed. */
   webhook_secret: string | null;
+  /** Secret for HMAC-signed webhooks, sealed like `secrets.value_enc`. */
+  webhook_secret_enc: string | null;
+  /** 1 = runs of same-repository pull requests receive the secrets their jobs ask for. */
+  trust_pull_requests: Generated<number>;
+  /** JSON array of branch names or `*` globs treated as protected (besides the default branch). */
+  protected_branches: Generated<string>;
   /** Interval of polling the repository for new commits; 0 disables polling. */
   poll_interval_ms: number;
   /** JSON `{ [branch]: sha }` of the last commits seen, for polling. */
@@ -56,6 +62,8 @@ export interface RunsTable {
   triggered_by: string;
   /** For re-runs: the run this one repeats. */
   parent_run_id: number | null;
+  /** What the run may use: protected | branch | pull_request | fork (runner/trust.ts). */
+  trust: Generated<string>;
   /** JSON of the gate results, once evaluated. */
   gate_results: string | null;
   created_at: number;
@@ -371,6 +379,13 @@ export interface RolloutStepsTable {
   finished_at: number | null;
 }
 
+/** A webhook delivery already received (replay protection), kept for the replay window. */
+export interface WebhookDeliveriesTable {
+  /** `<receiver>:<delivery id>` (or the body's signature when the sender sends no id). */
+  delivery_key: string;
+  received_at: number;
+}
+
 /** The whole database. */
 export interface DB {
   projects: ProjectsTable;
@@ -396,4 +411,5 @@ export interface DB {
   releases: ReleasesTable;
   rollouts: RolloutsTable;
   rollout_steps: RolloutStepsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
