@@ -16,6 +16,7 @@ export async function sendHook(
   event: string,
   payload: unknown,
   delivery: string = randomUUID(),
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body whose shape each test asserts
 ): Promise<{ status: number; body: any }> {
   const raw = JSON.stringify(payload);
   const res = await fetch(`${server.url}/api/hooks/${hook}`, {

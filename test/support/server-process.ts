@@ -15,10 +15,12 @@ const MAIN = "import('./src/cli/main.ts').then((m) => m.main(['node', 'pitcrew',
 /** A running server and how to talk to it. */
 export interface ServerProcess {
   url: string;
+  /** Holds the config file; the server's data dir is `<dataDir>/data` (database `data/pitcrew.db`). */
   dataDir: string;
   /** The bootstrap admin token. */
   token: string;
   /** A JSON request with the admin token (or `token`); resolves with status and parsed body. */
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body whose shape each test asserts
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
   /** Everything the process printed so far. */
   output(): string;
@@ -36,11 +38,17 @@ export async function until<T>(f: () => Promise<T | undefined | false>, ms: numb
   }
 }
 
-/** Starts `pitcrew serve` with `configYaml` (default: empty) and waits for its bootstrap token. */
-export async function startServerProcess(configYaml = ""): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-sec-"));
+/**
+ * Starts `pitcrew serve` with `configYaml` (default: empty) and waits for its bootstrap token; to
+ * restart a stopped server, pass its `dataDir` and `token` (no new token is printed then).
+ */
+export async function startServerProcess(
+  configYaml = "",
+  again?: { dataDir: string; token: string },
+): Promise<ServerProcess> {
+  const dataDir = again?.dataDir ?? mkdtempSync(join(tmpdir(), "pitcrew-sec-"));
   const configFile = join(dataDir, "pitcrew.yaml");
-  writeFileSync(configFile, configYaml);
+  writeFileSync(configFile, `data_dir: ${JSON.stringify(join(dataDir, "data"))}\n${configYaml}`);
   const port = await freePort();
   let out = "";
   const child: ChildProcess = spawn(
@@ -48,7 +56,7 @@ export async function startServerProcess(configYaml = ""): Promise<ServerProcess
     ["--import", "tsx", "-e", MAIN, "--", "-c", configFile, "serve", "--port", String(port), "--host", "127.0.0.1"],
     {
       cwd: ROOT,
-      env: { ...process.env, PITCREW_DATA_DIR: join(dataDir, "data"), PITCREW_LOG_LEVEL: "info", NO_COLOR: "1" },
+      env: { ...process.env, PITCREW_LOG_LEVEL: "info", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -64,7 +72,8 @@ export async function startServerProcess(configYaml = ""): Promise<ServerProcess
     clearTimeout(timer);
   };
   try {
-    const token = await until(async () => /(pcr_[A-Za-z0-9_-]+)/.exec(out)?.[1], 60_000, "the bootstrap token");
+    const token =
+      again?.token ?? (await until(async () => /(pcr_[A-Za-z0-9_-]+)/.exec(out)?.[1], 60_000, "the bootstrap token"));
     await until(async () => (await fetch(`${url}/healthz`)).ok, 30_000, "the server to answer /healthz");
     const api = async (method: string, path: string, body?: unknown, as = token) => {
       const res = await fetch(`${url}${path}`, {
