@@ -11,6 +11,6 @@ export { type ConditionContext, type ConditionState, evaluateCondition } from ".
 export { ExpressionError } from "./expr/expression-error.js";
 export { type ParseResult, parseExpression } from "./expr/parse.js";
 export { lintPipeline } from "./lint/lint-pipeline.js";
-export type * from "./plan.js";
+export type * from "../common/plan.js";
 export type { PipelineSpec } from "./spec/schema.js";
 export { type CronSchedule, readCronSchedules } from "./cron-schedules.js";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/repositories/jobs-repo.js";
-import type { Status } from "../../store/repositories/run-status.js";
+import type { Status } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
