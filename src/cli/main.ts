@@ -8,6 +8,7 @@ import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
 import { registerFixCommand } from "./commands/fix.js";
+import { registerHealCommand } from "./commands/heal.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerLogsMineCommand } from "./commands/logs-mine.js";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerPromoteCommand(program);
   registerRollbackCommand(program);
   registerStatusCommand(program);
+  registerHealCommand(program);
   return program;
 }
 
