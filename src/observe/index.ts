@@ -20,3 +20,4 @@ export { alertsFromPayload, parseAlertmanagerPayload } from "./alerts/alertmanag
 export { labelsFingerprint } from "./alerts/fingerprint.js";
 export { type AlertingRule, loadRuleFile, parseRuleFile, type RuleGroup } from "./alerts/rule-file.js";
 export { RuleEvaluator } from "./alerts/rule-evaluator.js";
+export { projectOfService } from "./service-project.js";
