@@ -1,6 +1,7 @@
 import { ValidationError } from "../../common/errors.js";
 import { formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
-import { compilePipeline, type TriggerEvent } from "../../pipeline/index.js";
+import type { Diagnostic } from "../../common/diagnostics.js";
+import { compilePipeline, isLimitDiagnostic, pipelineTooLarge, type TriggerEvent } from "../../pipeline/index.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { changedFiles, ensureMirror, resolveRef } from "../checkout.js";
 import { git } from "../git.js";
@@ -33,7 +34,8 @@ export type TriggerResult = { run: Run; skipped?: undefined } | { run?: undefine
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
- * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason.
+ * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; a
+ * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}).
  */
 export async function triggerRun(
   deps: RunnerDeps,
@@ -48,14 +50,19 @@ export async function triggerRun(
   if (req.baseBranch !== undefined) assertBranchName(req.baseBranch);
   const commit = await resolveRef(mirror, req.commit ?? branch);
   const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
-  let text: string;
+  const limits = deps.options.limits.pipeline;
+  const object = `${commit}:${project.pipelinePath}`;
+  let size: number;
   try {
-    text = await git(["show", `${commit}:${project.pipelinePath}`], { cwd: mirror });
+    size = Number((await git(["cat-file", "-s", object], { cwd: mirror })).trim());
   } catch {
     throw new ValidationError(
       `no pipeline file '${project.pipelinePath}' in ${project.name} at ${commit.slice(0, 12)}`,
     );
   }
+  // Read only a pipeline within the size limit: a huge one is refused before it costs memory.
+  if (size > limits.max_bytes) refuse([pipelineTooLarge(size, limits.max_bytes, project.pipelinePath)]);
+  const text = await git(["show", object], { cwd: mirror });
   const trigger = {
     event: req.event,
     branch,
@@ -65,7 +72,13 @@ export async function triggerRun(
     inputs: req.inputs ?? {},
     schedule: req.schedule,
   };
-  const compiled = compilePipeline(text, trigger, { file: project.pipelinePath, ignoreTriggers: req.ignoreTriggers });
+  const compiled = compilePipeline(text, trigger, {
+    file: project.pipelinePath,
+    ignoreTriggers: req.ignoreTriggers,
+    limits,
+  });
+  const breached = compiled.diagnostics.filter(isLimitDiagnostic);
+  if (breached.length) refuse(breached);
   const base = {
     projectId: project.id,
     event: req.event,
@@ -111,4 +124,12 @@ export async function triggerRun(
   });
   await advanceRun(deps, run.id);
   return { run: await store.runs.get(run.id) };
+}
+
+/**
+ * A pipeline over a limit (size, jobs, steps, YAML aliases) is refused: no run is stored and
+ * the caller (webhook, poller, API) gets a 400 whose details are the positioned diagnostics.
+ */
+function refuse(diagnostics: Diagnostic[]): never {
+  throw new ValidationError(`pipeline refused: ${diagnostics.map(formatDiagnostic).join("; ")}`, { diagnostics });
 }
