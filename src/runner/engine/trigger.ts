@@ -1,6 +1,7 @@
 import { ValidationError } from "../../common/errors.js";
 import { formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
 import { compilePipeline, type TriggerEvent } from "../../pipeline/index.js";
+import type { Project } from "../../store/repositories/projects-repo.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { changedFiles, ensureMirror, resolveRef } from "../checkout.js";
 import { git } from "../git.js";
@@ -30,23 +31,58 @@ export interface TriggerRequest {
 /** What a trigger produced: a run, or the reason none was created. */
 export type TriggerResult = { run: Run; skipped?: undefined } | { run?: undefined; skipped: string };
 
+/** Push triggers in progress, by project, branch and commit (see `triggerRun`). */
+const pushing = new Map<string, Promise<TriggerResult>>();
+
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
  * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason.
+ *
+ * A push is one run: a `push` of a commit that already has a push run on the same branch (not
+ * cancelled) returns that run, and concurrent pushes of one commit (the poller, a webhook and a
+ * heal shipping its merge at once) wait for each other, so the commit is built once.
  */
 export async function triggerRun(
   deps: RunnerDeps,
   projectRef: string | number,
   req: TriggerRequest,
 ): Promise<TriggerResult> {
-  const { store, events } = deps;
+  const { store } = deps;
   const project = await store.projects.resolve(projectRef);
   const mirror = mirrorDir(deps.dataDir, project.id);
   await ensureMirror(project.repoUrl, mirror);
   const branch = assertBranchName(req.branch ?? project.defaultBranch);
   if (req.baseBranch !== undefined) assertBranchName(req.baseBranch);
   const commit = await resolveRef(mirror, req.commit ?? branch);
+  if (req.event !== "push") return createRun(deps, project, mirror, branch, commit, req);
+  const key = `${project.id}\0${branch}\0${commit}`;
+  for (let waiting = pushing.get(key); waiting; waiting = pushing.get(key)) await waiting.catch(() => undefined);
+  // set before the next await: a later push of the commit waits for this one
+  const creating = (async (): Promise<TriggerResult> => {
+    const existing = (await store.runs.list({ projectId: project.id, branch, limit: 100 })).find(
+      (r) => r.event === "push" && r.commit === commit && r.status !== "cancelled",
+    );
+    return existing ? { run: existing } : createRun(deps, project, mirror, branch, commit, req);
+  })();
+  pushing.set(key, creating);
+  try {
+    return await creating;
+  } finally {
+    pushing.delete(key);
+  }
+}
+
+/** Compiles the pipeline at `commit` and persists the run (the part of `triggerRun` after resolving). */
+async function createRun(
+  deps: RunnerDeps,
+  project: Project,
+  mirror: string,
+  branch: string,
+  commit: string,
+  req: TriggerRequest,
+): Promise<TriggerResult> {
+  const { store, events } = deps;
   const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
   let text: string;
   try {
