@@ -7,6 +7,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
+import { registerExplainCommand } from "./commands/explain.js";
 import { registerFixCommand } from "./commands/fix.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerLogsMineCommand(registerLogsCommand(program));
   registerMigrateCommand(program);
   registerStackCommand(program);
+  registerExplainCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
   registerDemoCommand(program);
