@@ -68,6 +68,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       leaseMs: c.queue.lease,
       keepWorkspaces: c.runner.keep_workspaces,
       orphanedJobs: c.runner.orphaned_jobs,
+      limits: { log: c.limits.log, pipeline: c.limits.pipeline },
     },
   };
   const forge: Forge = gh
