@@ -38,5 +38,7 @@ export interface RunnerDeps {
     keepWorkspaces: boolean;
     /** What happens to jobs orphaned by a server crash. */
     orphanedJobs: "fail" | "retry";
+    /** Run untrusted triggers even when bubblewrap is not usable (see `sandbox-policy.ts`). */
+    allowUnsandboxed: boolean;
   };
 }

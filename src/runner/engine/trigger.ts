@@ -7,6 +7,7 @@ import { git } from "../git.js";
 import { mirrorDir } from "./mirrors.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { assertBranchName } from "./branch-name.js";
+import { unsandboxedRefusal } from "./sandbox-policy.js";
 import { advanceRun } from "./scheduler.js";
 
 /** A request to start a pipeline run. */
@@ -33,7 +34,8 @@ export type TriggerResult = { run: Run; skipped?: undefined } | { run?: undefine
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
- * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason.
+ * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; so
+ * does untrusted code where jobs cannot be sandboxed (`sandbox-policy.ts`).
  */
 export async function triggerRun(
   deps: RunnerDeps,
@@ -76,12 +78,15 @@ export async function triggerRun(
     changedFiles: files ?? null,
     triggeredBy: req.triggeredBy,
   };
-  if (hasErrors(compiled.diagnostics) || !compiled.plan) {
+  const refusal = compiled.plan && unsandboxedRefusal(deps, project, { event: req.event, branch });
+  if (hasErrors(compiled.diagnostics) || !compiled.plan || refusal) {
     if (compiled.skipped && !hasErrors(compiled.diagnostics)) return { skipped: compiled.skipped };
-    const reason = `invalid pipeline:\n${compiled.diagnostics
-      .filter((d) => d.severity === "error")
-      .map(formatDiagnostic)
-      .join("\n")}`;
+    const reason =
+      refusal ||
+      `invalid pipeline:\n${compiled.diagnostics
+        .filter((d) => d.severity === "error")
+        .map(formatDiagnostic)
+        .join("\n")}`;
     const run = await store.runs.create({
       ...base,
       plan: { name: project.pipelinePath, env: {}, jobs: [], gates: {} },
