@@ -8,6 +8,7 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
+import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
@@ -29,6 +30,8 @@ export interface App {
   runner: RunnerDeps;
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
+  /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
+  streamTickets: StreamTickets;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,9 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
   const ghToken = gh ? requiredEnv(gh.token_env, "forge.github.token_env") : "";
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
+  const store = createStore(database, clock, secretBox);
+  const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =
@@ -93,6 +98,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
     clock,
     runner,
     forge,
+    streamTickets,
     async close() {
       await queue.close();
       await bus.close();
