@@ -18,9 +18,9 @@ import type { Run } from "../../store/repositories/runs-repo.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
 import { checkout } from "../checkout.js";
-import { createMasker } from "../masker.js";
 import { buildStepEnv } from "../step-env.js";
 import { createWorkspace, resolveInside } from "../workspace.js";
+import { createStreamMasker } from "../wrapped-masker.js";
 import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
@@ -88,7 +88,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     const secrets = await store.secrets.reveal(project.id, spec.secrets);
     const missing = spec.secrets.filter((s) => !(s in secrets));
     if (missing.length) sys(`warning: secrets not set for this project: ${missing.join(", ")}`);
-    const mask = createMasker(Object.values(secrets));
+    const secretValues = Object.values(secrets);
     const vars = { ...spec.matrix };
     const cacheStore = createCacheStore(join(deps.dataDir, "cache", String(project.id)));
     let cacheKey: string | undefined;
@@ -152,6 +152,10 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
           ),
         },
       });
+      const maskers = {
+        stdout: createStreamMasker(secretValues, (line) => logs.write(idx, "stdout", line)),
+        stderr: createStreamMasker(secretValues, (line) => logs.write(idx, "stderr", line)),
+      };
       const res = await executor.runStep({
         script: step.run,
         cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
@@ -161,8 +165,10 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         signal,
         network: spec.sandbox.network,
         onStart: (pid) => void store.steps.setPid(job.id, job.attempt, idx, pid),
-        onLine: (stream, line) => logs.write(idx, stream, mask(line)),
+        onLine: (stream, line) => maskers[stream].line(line),
       });
+      maskers.stdout.end();
+      maskers.stderr.end();
       logs.endStep(idx);
       let stepStatus: Status = "success";
       let stepReason: string | null = null;
