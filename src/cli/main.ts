@@ -19,6 +19,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommand } from "./commands/runs.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerStackCommand } from "./commands/stack.js";
+import { registerTestsCommand } from "./commands/tests.js";
 import { registerTriggerCommand } from "./commands/trigger.js";
 
 /** Builds the full command tree (exported for tests). */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerLogsMineCommand(registerLogsCommand(program));
   registerMigrateCommand(program);
   registerStackCommand(program);
+  registerTestsCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
   registerDemoCommand(program);
