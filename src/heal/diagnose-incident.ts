@@ -148,7 +148,7 @@ export async function diagnoseIncident(
     summary,
     createdAt: opts.now,
     ...(trace ? { trace } : {}),
-    ...(onset ? { onset } : {}),
+    ...(onset ? { onset, onsetAt: onset.at } : {}),
   };
 }
 
