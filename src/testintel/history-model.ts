@@ -43,6 +43,8 @@ export interface TestStats {
 export interface GlobalStats {
   runs: number;
   observations: number;
+  /** Sum of the measured durations of all observations, in ms. */
+  observedMs: number;
   failures: number;
   afterFailFailed: number;
   afterFailPassed: number;
@@ -68,6 +70,7 @@ export class HistoryModel {
   readonly global: GlobalStats = {
     runs: 0,
     observations: 0,
+    observedMs: 0,
     failures: 0,
     afterFailFailed: 0,
     afterFailPassed: 0,
@@ -110,6 +113,7 @@ export class HistoryModel {
         }
       }
       g.observations++;
+      g.observedMs += r.durationMs;
       if (r.failed) g.failures++;
       if (s.lastFailed) {
         if (r.failed) {
