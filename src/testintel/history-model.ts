@@ -137,8 +137,9 @@ export class HistoryModel {
         s.lastFailRun = index;
         s.streak++;
         if (s.streak === 1) {
-          // A streak that starts after a pass and ends with the next pass is a blip.
-          s.passBeforeStreak = s.runs > 1;
+          // A streak that starts after a pass and ends with the next pass is a blip (a run that
+          // also passed is already counted as mixed).
+          s.passBeforeStreak = s.runs > 1 && !r.mixed;
           s.streakLabel = run.label;
         }
         if (s.streak === 2) s.longStreaks++;
