@@ -48,7 +48,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock);
-  const queue = createMemoryQueue(database.db, clock, log);
+  const queue = createMemoryQueue(store.queueItems, clock, log);
   const sandbox = (await isSandboxAvailable())
     ? createSandboxExecutor({ hidePaths: [config.dataDir], killGraceMs: c.runner.kill_grace })
     : undefined;
@@ -68,6 +68,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       leaseMs: c.queue.lease,
       keepWorkspaces: c.runner.keep_workspaces,
       orphanedJobs: c.runner.orphaned_jobs,
+      limits: { log: c.limits.log, pipeline: c.limits.pipeline },
     },
   };
   const forge: Forge = gh

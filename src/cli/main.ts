@@ -7,7 +7,9 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
+import { registerExplainCommand } from "./commands/explain.js";
 import { registerFixCommand } from "./commands/fix.js";
+import { registerHealCommand } from "./commands/heal.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerLogsMineCommand } from "./commands/logs-mine.js";
@@ -37,6 +39,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerStackCommand(program);
   registerTestsCommand(program);
+  registerExplainCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
   registerDemoCommand(program);
@@ -44,6 +47,7 @@ export function buildProgram(): Command {
   registerPromoteCommand(program);
   registerRollbackCommand(program);
   registerStatusCommand(program);
+  registerHealCommand(program);
   return program;
 }
 

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/repositories/jobs-repo.js";
-import type { Status } from "../../store/repositories/run-status.js";
+import type { Status } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
@@ -44,7 +44,12 @@ export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal:
   );
   await events.emit("job.started", `run:${run.id}`, { jobId: job.id, key: job.key, attempt: job.attempt });
 
-  const logs = new LogWriter(store.logs, deps.bus, { runId: run.id, jobId: job.id, attempt: job.attempt });
+  const logs = new LogWriter(
+    store.logs,
+    deps.bus,
+    { runId: run.id, jobId: job.id, attempt: job.attempt },
+    { limits: deps.options.limits.log, runLinesBefore: await store.logs.countForRun(run.id) },
+  );
   let outcome: { status: Status; reason: string | null; exitCode: number | null };
   try {
     outcome = await execute(deps, run, job, logs, signal);
@@ -157,6 +162,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         onStart: (pid) => void store.steps.setPid(job.id, job.attempt, idx, pid),
         onLine: (stream, line) => logs.write(idx, stream, mask(line)),
       });
+      logs.endStep(idx);
       let stepStatus: Status = "success";
       let stepReason: string | null = null;
       if (res.cancelled) {
