@@ -15,7 +15,7 @@
 import picomatch from "picomatch";
 import type { TriggerEvent } from "../pipeline/index.js";
 import type { Project } from "../store/repositories/projects-repo.js";
-import type { RunTrust } from "../store/repositories/run-trust.js";
+import type { RunTrust } from "../store/statuses.js";
 
 /** Whether `branch` is protected in `project`: its default branch or one of its protected globs. */
 export function isProtectedBranch(

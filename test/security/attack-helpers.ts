@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { signGitHubPayload } from "../../src/forge/index.js";
 import { commitFiles, gitIn } from "../support/git-repo.js";
-import { type ServerProcess, until } from "../support/server-process.js";
+import type { ServeProcess } from "../support/serve-process.js";
 
 /** Sends a signed webhook delivery; `delivery` defaults to a fresh id. */
 export async function sendHook(
-  server: ServerProcess,
+  server: ServeProcess,
   hook: string,
   secret: string,
   event: string,
@@ -19,7 +19,7 @@ export async function sendHook(
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body whose shape each test asserts
 ): Promise<{ status: number; body: any }> {
   const raw = JSON.stringify(payload);
-  const res = await fetch(`${server.url}/api/hooks/${hook}`, {
+  const res = await fetch(`${server.base}/api/hooks/${hook}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -48,17 +48,10 @@ export function prPayload(o: { number: number; head: string; sha: string; base: 
 
 /** Waits for run `id` to finish; returns its status, trust and every log line. */
 export async function finishedRun(
-  server: ServerProcess,
+  server: ServeProcess,
   id: number,
 ): Promise<{ status: string; trust: string; log: string }> {
-  const run = await until(
-    async () => {
-      const r = await server.api("GET", `/api/runs/${id}`);
-      return ["success", "failure", "cancelled", "skipped"].includes(r.body?.status) ? r.body : undefined;
-    },
-    90_000,
-    `run ${id} to finish`,
-  );
+  const run = await server.waitForRun(id, 90_000);
   const logs = await server.api("GET", `/api/runs/${id}/logs`);
   const lines = (logs.body.jobs as { lines: { line: string }[] }[]).flatMap((j) => j.lines.map((l) => l.line));
   return { status: run.status, trust: run.trust, log: lines.join("\n") };

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
-import { type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { finishedRun, forkPullRequest, prPayload, sendHook } from "./attack-helpers.js";
 
 const HOOK_SECRET = "hook-secret-0123456789abcdef";
@@ -26,8 +26,8 @@ const PLANT = `mkdir -p deps
 echo "echo POISONED-CACHE-EXECUTED" > deps/setup.sh
 `;
 
-describe("a pull request cannot poison main's cache", () => {
-  let server: ServerProcess;
+describe.skipIf(!HAS_DIST)("a pull request cannot poison main's cache", () => {
+  let server: ServeProcess;
   let repo: string;
 
   const push = async (branch: string) => {
@@ -46,12 +46,14 @@ describe("a pull request cannot poison main's cache", () => {
   };
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startServe();
     repo = createRepo({ ".pitcrew/pipeline.yaml": PIPELINE, "build.sh": BUILD, version: "1" });
     const created = await server.api("POST", "/api/projects", {
-      name: "app",
-      repoUrl: repo,
-      webhookSecret: HOOK_SECRET,
+      body: {
+        name: "app",
+        repoUrl: repo,
+        webhookSecret: HOOK_SECRET,
+      },
     });
     expect(created.status).toBe(201);
   }, 120_000);

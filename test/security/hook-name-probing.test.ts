@@ -5,20 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-import { type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { sendHook } from "./attack-helpers.js";
 
-describe("hook names do not reveal which projects exist", () => {
-  let server: ServerProcess;
+describe.skipIf(!HAS_DIST)("hook names do not reveal which projects exist", () => {
+  let server: ServeProcess;
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startServe();
     const repo = createRepo({ ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps:\n      - run: echo hi\n" });
     const secret = "hook-secret-0123456789abcdef";
     expect(
-      (await server.api("POST", "/api/projects", { name: "payments", repoUrl: repo, webhookSecret: secret })).status,
+      (await server.api("POST", "/api/projects", { body: { name: "payments", repoUrl: repo, webhookSecret: secret } }))
+        .status,
     ).toBe(201);
-    expect((await server.api("POST", "/api/projects", { name: "no-hook", repoUrl: repo })).status).toBe(201);
+    expect((await server.api("POST", "/api/projects", { body: { name: "no-hook", repoUrl: repo } })).status).toBe(201);
   }, 120_000);
   afterAll(async () => server?.stop());
 
@@ -33,7 +34,7 @@ describe("hook names do not reveal which projects exist", () => {
     expect(answers[0]!.status).toBe(401);
     const unsigned = await Promise.all(
       ["payments", "does-not-exist"].map(async (name) => {
-        const res = await fetch(`${server.url}/api/hooks/${name}`, {
+        const res = await fetch(`${server.base}/api/hooks/${name}`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-github-event": "push" },
           body: JSON.stringify(payload),

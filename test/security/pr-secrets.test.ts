@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
-import { type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { finishedRun, forkPullRequest, prPayload, sendHook } from "./attack-helpers.js";
 
 const SECRET = "s3cr3t-deploy-key-7f1c9a";
@@ -37,20 +37,24 @@ printf %s "$DEPLOY_KEY" | rev; echo
 printf %s "$DEPLOY_KEY" | base64
 `;
 
-describe("a pull request cannot read the project's secrets", () => {
-  let server: ServerProcess;
+describe.skipIf(!HAS_DIST)("a pull request cannot read the project's secrets", () => {
+  let server: ServeProcess;
   let repo: string;
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startServe();
     repo = createRepo({ ".pitcrew/pipeline.yaml": BASE_PIPELINE, "ci.sh": 'echo "tests pass"\n' });
     const created = await server.api("POST", "/api/projects", {
-      name: "app",
-      repoUrl: repo,
-      webhookSecret: HOOK_SECRET,
+      body: {
+        name: "app",
+        repoUrl: repo,
+        webhookSecret: HOOK_SECRET,
+      },
     });
     expect(created.status).toBe(201);
-    expect((await server.api("PUT", "/api/projects/app/secrets/DEPLOY_KEY", { value: SECRET })).status).toBe(204);
+    expect((await server.api("PUT", "/api/projects/app/secrets/DEPLOY_KEY", { body: { value: SECRET } })).status).toBe(
+      204,
+    );
     gitIn(repo, "checkout", "--quiet", "-b", "evil");
     commitFiles(repo, { ".pitcrew/pipeline.yaml": HEAD_PIPELINE, "ci.sh": EXFIL_SCRIPT }, "innocent change");
     gitIn(repo, "checkout", "--quiet", "main");
@@ -94,7 +98,7 @@ describe("a pull request cannot read the project's secrets", () => {
   }, 120_000);
 
   it("gives the secret to a same-repository pull request only once the project trusts them; forks never", async () => {
-    expect((await server.api("PATCH", "/api/projects/app", { trustPullRequests: true })).status).toBe(200);
+    expect((await server.api("PATCH", "/api/projects/app", { body: { trustPullRequests: true } })).status).toBe(200);
     const sha = gitIn(repo, "rev-parse", "evil");
     const same = await sendHook(
       server,
@@ -115,6 +119,6 @@ describe("a pull request cannot read the project's secrets", () => {
     );
     expect(fork.status).toBe(201);
     expect(leaked((await finishedRun(server, fork.body.runId)).log)).toBe(false);
-    expect((await server.api("PATCH", "/api/projects/app", { trustPullRequests: false })).status).toBe(200);
+    expect((await server.api("PATCH", "/api/projects/app", { body: { trustPullRequests: false } })).status).toBe(200);
   }, 180_000);
 });

@@ -7,13 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
-import { type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { sendHook } from "./attack-helpers.js";
 
 const HOOK_SECRET = "hook-secret-0123456789abcdef";
 
-describe("a replayed webhook starts nothing", () => {
-  let server: ServerProcess;
+describe.skipIf(!HAS_DIST)("a replayed webhook starts nothing", () => {
+  let server: ServeProcess;
   let repo: string;
   const runCount = async () => (await server.api("GET", "/api/runs?limit=100")).body.runs.length as number;
   const pushOf = (after: string, pushedAt = Math.floor(Date.now() / 1000)) => ({
@@ -23,12 +23,14 @@ describe("a replayed webhook starts nothing", () => {
   });
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startServe();
     repo = createRepo({ ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps:\n      - run: echo hi\n" });
     const created = await server.api("POST", "/api/projects", {
-      name: "app",
-      repoUrl: repo,
-      webhookSecret: HOOK_SECRET,
+      body: {
+        name: "app",
+        repoUrl: repo,
+        webhookSecret: HOOK_SECRET,
+      },
     });
     expect(created.status).toBe(201);
   }, 120_000);
@@ -51,7 +53,7 @@ describe("a replayed webhook starts nothing", () => {
     const raw = JSON.stringify(pushOf(sha));
     const { signGitHubPayload } = await import("../../src/forge/index.js");
     const send = () =>
-      fetch(`${server.url}/api/hooks/app`, {
+      fetch(`${server.base}/api/hooks/app`, {
         method: "POST",
         headers: {
           "content-type": "application/json",

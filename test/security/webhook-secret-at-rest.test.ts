@@ -7,13 +7,13 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRepo, gitIn } from "../support/git-repo.js";
-import { type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { sendHook } from "./attack-helpers.js";
 
 const SECRET = "plain-hook-secret-4b1d9e07c2";
 
-describe("webhook secrets are encrypted at rest", () => {
-  let server: ServerProcess | undefined;
+describe.skipIf(!HAS_DIST)("webhook secrets are encrypted at rest", () => {
+  let server: ServeProcess | undefined;
   afterAll(async () => server?.stop());
   const row = (dataDir: string) => {
     const db = new Database(join(dataDir, "data", "pitcrew.db"), { readonly: true });
@@ -28,27 +28,30 @@ describe("webhook secrets are encrypted at rest", () => {
   };
 
   it("stores only the sealed secret, and seals plain rows of older versions at start", async () => {
-    server = await startServerProcess();
+    const first = await startServe();
+    server = first;
     const repo = createRepo({ ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps:\n      - run: echo hi\n" });
     expect(
-      (await server.api("POST", "/api/projects", { name: "app", repoUrl: repo, webhookSecret: SECRET })).status,
+      (await first.api("POST", "/api/projects", { body: { name: "app", repoUrl: repo, webhookSecret: SECRET } }))
+        .status,
     ).toBe(201);
-    const sealed = row(server.dataDir);
+    const sealed = row(first.dataDir);
     expect(sealed.webhook_secret).toBeNull();
     expect(sealed.webhook_secret_enc).toBeTruthy();
     expect(sealed.webhook_secret_enc).not.toContain(SECRET);
     expect(Buffer.from(sealed.webhook_secret_enc!, "base64").toString("latin1")).not.toContain(SECRET);
 
-    const { dataDir, token } = server;
-    await server.stop();
+    const { dataDir, token } = first;
+    await first.stop({ keepData: true });
     const db = new Database(join(dataDir, "data", "pitcrew.db"));
     db.prepare("UPDATE projects SET webhook_secret = ?, webhook_secret_enc = NULL WHERE name = 'app'").run(SECRET);
     db.close();
-    server = await startServerProcess("", { dataDir, token });
+    const second = await startServe({}, { dataDir, token });
+    server = second;
     const migrated = row(dataDir);
     expect(migrated.webhook_secret).toBeNull();
     expect(migrated.webhook_secret_enc).not.toContain(SECRET);
     const push = { ref: "refs/heads/main", after: gitIn(repo, "rev-parse", "HEAD") };
-    expect((await sendHook(server, "app", SECRET, "push", push)).status).toBe(201);
+    expect((await sendHook(second, "app", SECRET, "push", push)).status).toBe(201);
   }, 180_000);
 });

@@ -31,6 +31,7 @@ export interface NewProject {
   repoUrl: string;
   defaultBranch?: string;
   pipelinePath?: string;
+  /** Run the jobs in the sandbox (default true; false is an admin's explicit opt-out). */
   sandbox?: boolean;
   webhookSecret?: string | null;
   trustPullRequests?: boolean;
@@ -78,7 +79,7 @@ export class ProjectsRepo {
         repo_url: p.repoUrl,
         default_branch: p.defaultBranch ?? "main",
         pipeline_path: p.pipelinePath ?? ".pitcrew/pipeline.yaml",
-        sandbox: p.sandbox ? 1 : 0,
+        sandbox: p.sandbox === false ? 0 : 1,
         webhook_secret: null,
         webhook_secret_enc: p.webhookSecret ? this.box.seal(p.webhookSecret) : null,
         trust_pull_requests: p.trustPullRequests ? 1 : 0,
