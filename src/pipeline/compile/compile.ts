@@ -7,7 +7,7 @@
 import { basename, extname } from "node:path";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "../../common/diagnostics.js";
 import { analyzePipeline } from "../lint/lint-pipeline.js";
-import type { Plan, PlanJob, TriggerContext } from "../plan.js";
+import type { Plan, PlanJob, TriggerContext } from "../../common/plan.js";
 import type { LintContext } from "../lint/lint-context.js";
 import type { PipelineLimits } from "../spec/parse.js";
 import { type BuildJobInput, buildEnv, buildPlanJob } from "./build-job.js";

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/repositories/jobs-repo.js";
-import type { Status } from "../../store/repositories/run-status.js";
+import type { Status } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
@@ -25,6 +25,7 @@ import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
+import { chooseExecutor } from "./sandbox-policy.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
@@ -80,6 +81,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
   });
   const sys = (line: string) => logs.write(-1, "system", line);
   try {
+    const executor = chooseExecutor(deps, project, run, spec.sandbox.enabled, sys);
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
     await checkout({ mirrorDir: mirrorDir(deps.dataDir, project.id), commit: run.commit, dest: ws.dir });
 
@@ -99,8 +101,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
       sys(hit.hit === "miss" ? `cache miss for ${cacheKey}` : `cache ${hit.hit} hit: restored ${hit.key}`);
     }
 
-    const executor = spec.sandbox.enabled || project.sandbox ? deps.executors.sandbox : deps.executors.local;
-    if (!executor) throw new Error("this job needs the sandbox executor, but bubblewrap is not usable on this worker");
+    await executor.prepare?.(ws.root);
     const deadline = deps.clock.now() + spec.timeoutMs;
     let state: "success" | "failure" | "cancelled" = "success";
     let failReason: string | null = null;
