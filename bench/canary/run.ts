@@ -73,6 +73,8 @@ interface Outcome {
   kind: Kind;
   /** What the shipped judge did: the rollout's final state (`paused` → aborted by the bench). */
   state: string;
+  /** The rollout's last message (why it was rolled back). */
+  message: string;
   /** Deploy call → the failing measurement, and → rolled back. */
   newDecisionMs?: number;
   rolledBackMs?: number;
@@ -180,9 +182,11 @@ async function deployOnce(kind: Kind): Promise<Outcome> {
     reason: kind,
   });
   let state = rollout.state as string;
+  let message = "";
   for (;;) {
     const r = await delivery.rollout(rollout.id);
     state = r.state;
+    message = r.message;
     if (["succeeded", "rolled_back", "failed", "aborted"].includes(state)) break;
     if (state === "paused") {
       await delivery.abort(rollout.id, "bench: the analysis was inconclusive");
@@ -221,6 +225,7 @@ async function deployOnce(kind: Kind): Promise<Outcome> {
   const out: Outcome = {
     kind,
     state,
+    message,
     newDecisionMs: failed ? failed.at - t0 : undefined,
     rolledBackMs: state === "rolled_back" ? done - t0 : undefined,
     old: replay(
@@ -244,7 +249,7 @@ for (const [i, kind] of plan.entries()) {
   outcomes.push(o);
   const at = (ms: number | undefined) => (ms ? ` at ${(ms / 1000).toFixed(1)} s` : "");
   process.stderr.write(
-    `${i + 1}/${plan.length} ${kind}: ${o.state}${at(o.newDecisionMs)}; old judge ${o.old.verdict}${at(o.old.decisionMs)}, without warm-up ${o.oldNoWarmup.verdict}${at(o.oldNoWarmup.decisionMs)}\n`,
+    `${i + 1}/${plan.length} ${kind}: ${o.state}${at(o.newDecisionMs)}${o.state === "rolled_back" ? ` (${o.message})` : ""}; old judge ${o.old.verdict}${at(o.old.decisionMs)}, without warm-up ${o.oldNoWarmup.verdict}${at(o.oldNoWarmup.decisionMs)}\n`,
   );
   // bounded: only the last minute of requests is kept
   const keepFrom = Date.now() - 60_000;
