@@ -79,7 +79,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "test-summary",
     pattern:
-      /Tests run: \d+, Failures: [1-9]|Tests run: \d+, Failures: \d+, Errors: [1-9]|^\s*\d+ failing\b|test result: FAILED|\b[1-9]\d* (?:tests? )?failed\b|^FAIL\b|^not ok \d+|Tests? (?:failed|in error)\b|There (?:was|were) \d+ failures?|Failed tests?:|panicked at|\[\s*FAIL(?:ED)?\s*\]/,
+      /Tests run: \d+, Failures: [1-9]|Tests run: \d+, Failures: \d+, Errors: [1-9]|^\s*\d+ failing\b|test result: FAILED|\b[1-9]\d* (?:tests? )?failed\b|^FAIL\b|^not ok \d+|Tests? (?:failed|in error)\b|There (?:was|were) \d+ failures?|Failed tests?:|\bFailing tests?:|\bTEST FAILED\b|^\s*\d+\) (?:test\b|\S+(?:::|#)\S+)|panicked at|\[\s*FAIL(?:ED)?\s*\]/,
     weight: 2.5,
     category: "test",
   },
@@ -95,7 +95,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "dependency",
     pattern:
-      /npm ERR! code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
+      /npm ERR! code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file (?:is )?(?:out of date|not up to date|needs to be updated|mismatch)|frozen-lockfile|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
     weight: 3,
     category: "dependency",
   },
