@@ -82,7 +82,8 @@ function traceLines(scan: ScanResult): Map<number, NonNullable<LineEvidence["tra
     // the last for Python, so look from the trace's start for the first line naming it.
     let at = line;
     for (let i = line - 1; i < Math.min(texts.length, line + 200); i++) {
-      if (texts[i]!.includes(trace.exception.type)) {
+      const text = texts[i]!.trim();
+      if (text.startsWith(`${trace.exception.type}:`) || text === trace.exception.type) {
         at = i + 1;
         break;
       }
