@@ -70,7 +70,7 @@ export async function startServe(config: Record<string, unknown> = {}): Promise<
     return res?.ok ? t : undefined;
   }, 30_000);
   const api: ServeProcess["api"] = async (method, path, opts = {}) => {
-    const auth = opts.token === null ? {} : { authorization: `Bearer ${opts.token ?? token}` };
+    const auth: Record<string, string> = opts.token === null ? {} : { authorization: `Bearer ${opts.token ?? token}` };
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { ...auth, ...(opts.body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
