@@ -7,6 +7,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
+import { registerExplainCommand } from "./commands/explain.js";
 import { registerFixCommand } from "./commands/fix.js";
 import { registerHealCommand } from "./commands/heal.js";
 import { registerLintCommand } from "./commands/lint.js";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerStackCommand(program);
   registerTestsCommand(program);
+  registerExplainCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
   registerDemoCommand(program);

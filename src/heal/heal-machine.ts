@@ -25,29 +25,9 @@
  *   retried; each keeps its reason).
  */
 import { ConflictError } from "../common/errors.js";
+import type { HealPolicy, HealState } from "../store/index.js";
 
-/** Every state a heal can be in. */
-export const HEAL_STATES = [
-  "detected",
-  "diagnosing",
-  "mitigating",
-  "repairing",
-  "pr_open",
-  "ci_running",
-  "merging",
-  "deploying",
-  "verifying",
-  "rolled_back",
-  "resolved",
-  "escalated",
-  "failed",
-] as const;
-
-/** Where a heal is in its state machine. */
-export type HealState = (typeof HEAL_STATES)[number];
-
-/** How far automation may go for a service. */
-export type HealPolicy = "suggest" | "pr" | "merge" | "deploy";
+export { HEAL_STATES, type HealPolicy, type HealState } from "../store/index.js";
 
 /** States the orchestrator no longer drives. */
 export const FINAL_STATES: readonly HealState[] = ["resolved", "escalated", "failed"];

@@ -22,7 +22,7 @@ import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
 import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
 import { freshBaselineId, splitWithFreshBaseline } from "./fresh-baseline.js";
-import type { RolloutState } from "./rollout-machine.js";
+import { type RolloutState, rolloutSources } from "./rollout-machine.js";
 
 /** What a rollout runs against. */
 export interface RolloutRunnerDeps {
@@ -208,7 +208,7 @@ export class RolloutRunner {
 
   async #waitForApproval(idx: number, why: string): Promise<Record<string, unknown>> {
     const { store, clock, events } = this.deps;
-    if (!(await store.rollouts.transition(this.rollout.id, "paused", why, clock.now()))) {
+    if (!(await store.rollouts.transition(this.rollout.id, rolloutSources("paused"), "paused", why, clock.now()))) {
       throw new RollbackNeeded("the rollout changed state while pausing");
     }
     await this.#record(idx, this.steps[idx]!, "waiting", { why });
@@ -221,7 +221,13 @@ export class RolloutRunner {
     }).finally(() => {
       this.#approve = undefined;
     });
-    await store.rollouts.transition(this.rollout.id, "progressing", "promoted", clock.now());
+    await store.rollouts.transition(
+      this.rollout.id,
+      rolloutSources("progressing"),
+      "progressing",
+      "promoted",
+      clock.now(),
+    );
     await events.emit("rollout.resumed", `rollout:${this.rollout.id}`, this.#subject());
     return { approved: true };
   }
@@ -268,7 +274,7 @@ export class RolloutRunner {
     const at = clock.now();
     await store.releases.setStatus(this.release.id, "live", at);
     if (this.baseline) await store.releases.setStatus(this.baseline.id, this.deps.baselineEndsAs, at);
-    await store.rollouts.transition(this.rollout.id, "succeeded", "live", at);
+    await store.rollouts.transition(this.rollout.id, rolloutSources("succeeded"), "succeeded", "live", at);
     await events.emit("rollout.succeeded", `rollout:${this.rollout.id}`, this.#subject());
     await events.emit("release.live", `release:${this.release.id}`, this.#subject());
     return "succeeded";
@@ -278,14 +284,20 @@ export class RolloutRunner {
     const { store, clock, events, target } = this.deps;
     await target.stop(String(this.release.id), { drainMs: 0 }).catch(() => {});
     await store.releases.setStatus(this.release.id, "failed", clock.now());
-    await store.rollouts.transition(this.rollout.id, "failed", reason, clock.now());
+    await store.rollouts.transition(this.rollout.id, rolloutSources("failed"), "failed", reason, clock.now());
     await events.emit("rollout.failed", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     return "failed";
   }
 
   async #rollBack(reason: string): Promise<RolloutState> {
     const { store, clock, events, target, router, routeKey, log } = this.deps;
-    await store.rollouts.transition(this.rollout.id, "rolling_back", reason, clock.now());
+    await store.rollouts.transition(
+      this.rollout.id,
+      rolloutSources("rolling_back"),
+      "rolling_back",
+      reason,
+      clock.now(),
+    );
     await events.emit("rollout.rolling_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     try {
       if (this.baseline) {
@@ -309,7 +321,7 @@ export class RolloutRunner {
     const at = clock.now();
     await store.releases.setStatus(this.release.id, this.#newHadTraffic ? "rolled_back" : "failed", at);
     await store.rollouts.progress(this.rollout.id, { weight: 0, message: reason, at });
-    await store.rollouts.transition(this.rollout.id, "rolled_back", reason, at);
+    await store.rollouts.transition(this.rollout.id, rolloutSources("rolled_back"), "rolled_back", reason, at);
     await events.emit("rollout.rolled_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     return "rolled_back";
   }

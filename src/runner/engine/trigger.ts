@@ -1,6 +1,7 @@
 import { ValidationError } from "../../common/errors.js";
 import { formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
-import { compilePipeline, type TriggerEvent } from "../../pipeline/index.js";
+import type { Diagnostic } from "../../common/diagnostics.js";
+import { compilePipeline, isLimitDiagnostic, pipelineTooLarge, type TriggerEvent } from "../../pipeline/index.js";
 import type { Project } from "../../store/repositories/projects-repo.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { changedFiles, ensureMirror, resolveRef } from "../checkout.js";
@@ -8,6 +9,7 @@ import { git } from "../git.js";
 import { mirrorDir } from "./mirrors.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { assertBranchName } from "./branch-name.js";
+import { unsandboxedRefusal } from "./sandbox-policy.js";
 import { advanceRun } from "./scheduler.js";
 
 /** A request to start a pipeline run. */
@@ -37,7 +39,9 @@ const pushing = new Map<string, Promise<TriggerResult>>();
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
- * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason.
+ * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; a
+ * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}); untrusted
+ * code where jobs cannot be sandboxed finishes as `failure` too (`sandbox-policy.ts`).
  *
  * A push is one run: a `push` of a commit that already has a push run on the same branch (not
  * cancelled) returns that run, and concurrent pushes of one commit (the poller, a webhook and a
@@ -84,14 +88,19 @@ async function createRun(
 ): Promise<TriggerResult> {
   const { store, events } = deps;
   const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
-  let text: string;
+  const limits = deps.options.limits.pipeline;
+  const object = `${commit}:${project.pipelinePath}`;
+  let size: number;
   try {
-    text = await git(["show", `${commit}:${project.pipelinePath}`], { cwd: mirror });
+    size = Number((await git(["cat-file", "-s", object], { cwd: mirror })).trim());
   } catch {
     throw new ValidationError(
       `no pipeline file '${project.pipelinePath}' in ${project.name} at ${commit.slice(0, 12)}`,
     );
   }
+  // Read only a pipeline within the size limit: a huge one is refused before it costs memory.
+  if (size > limits.max_bytes) refuse([pipelineTooLarge(size, limits.max_bytes, project.pipelinePath)]);
+  const text = await git(["show", object], { cwd: mirror });
   const trigger = {
     event: req.event,
     branch,
@@ -101,7 +110,13 @@ async function createRun(
     inputs: req.inputs ?? {},
     schedule: req.schedule,
   };
-  const compiled = compilePipeline(text, trigger, { file: project.pipelinePath, ignoreTriggers: req.ignoreTriggers });
+  const compiled = compilePipeline(text, trigger, {
+    file: project.pipelinePath,
+    ignoreTriggers: req.ignoreTriggers,
+    limits,
+  });
+  const breached = compiled.diagnostics.filter(isLimitDiagnostic);
+  if (breached.length) refuse(breached);
   const base = {
     projectId: project.id,
     event: req.event,
@@ -112,12 +127,15 @@ async function createRun(
     changedFiles: files ?? null,
     triggeredBy: req.triggeredBy,
   };
-  if (hasErrors(compiled.diagnostics) || !compiled.plan) {
+  const refusal = compiled.plan && unsandboxedRefusal(deps, project, { event: req.event, branch });
+  if (hasErrors(compiled.diagnostics) || !compiled.plan || refusal) {
     if (compiled.skipped && !hasErrors(compiled.diagnostics)) return { skipped: compiled.skipped };
-    const reason = `invalid pipeline:\n${compiled.diagnostics
-      .filter((d) => d.severity === "error")
-      .map(formatDiagnostic)
-      .join("\n")}`;
+    const reason =
+      refusal ||
+      `invalid pipeline:\n${compiled.diagnostics
+        .filter((d) => d.severity === "error")
+        .map(formatDiagnostic)
+        .join("\n")}`;
     const run = await store.runs.create({
       ...base,
       plan: { name: project.pipelinePath, env: {}, jobs: [], gates: {} },
@@ -147,4 +165,12 @@ async function createRun(
   });
   await advanceRun(deps, run.id);
   return { run: await store.runs.get(run.id) };
+}
+
+/**
+ * A pipeline over a limit (size, jobs, steps, YAML aliases) is refused: no run is stored and
+ * the caller (webhook, poller, API) gets a 400 whose details are the positioned diagnostics.
+ */
+function refuse(diagnostics: Diagnostic[]): never {
+  throw new ValidationError(`pipeline refused: ${diagnostics.map(formatDiagnostic).join("; ")}`, { diagnostics });
 }
