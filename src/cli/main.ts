@@ -9,6 +9,7 @@ import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
 import { registerExplainCommand } from "./commands/explain.js";
 import { registerFixCommand } from "./commands/fix.js";
+import { registerHealCommand } from "./commands/heal.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerLogsMineCommand } from "./commands/logs-mine.js";
@@ -19,6 +20,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommand } from "./commands/runs.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerStackCommand } from "./commands/stack.js";
+import { registerTestsCommand } from "./commands/tests.js";
 import { registerTriggerCommand } from "./commands/trigger.js";
 
 /** Builds the full command tree (exported for tests). */
@@ -36,6 +38,7 @@ export function buildProgram(): Command {
   registerLogsMineCommand(registerLogsCommand(program));
   registerMigrateCommand(program);
   registerStackCommand(program);
+  registerTestsCommand(program);
   registerExplainCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
@@ -44,6 +47,7 @@ export function buildProgram(): Command {
   registerPromoteCommand(program);
   registerRollbackCommand(program);
   registerStatusCommand(program);
+  registerHealCommand(program);
   return program;
 }
 
