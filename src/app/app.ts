@@ -53,6 +53,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =

@@ -4,7 +4,7 @@
  * admin token goes to `<data_dir>/admin-token`, never to the output).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -40,18 +40,27 @@ export interface ServerProcess {
   output: () => string;
 }
 
-/** Starts `pitcrew [--config file] serve --port <port>` on `dataDir` (`env` is added to the test's own). */
+/**
+ * Starts `pitcrew [--config file] serve --port <port>` on `dataDir` (`env` is added to the test's
+ * own). With `logFile`, stdout and stderr are appended to that file (as `>> file 2>&1` would),
+ * and `output` reads it.
+ */
 export function startServer(
   dataDir: string,
   port: number,
-  opts: { config?: string; env?: Record<string, string> } = {},
+  opts: { config?: string; env?: Record<string, string>; logFile?: string } = {},
 ): ServerProcess {
   let out = "";
   const config = opts.config ? ["--config", opts.config] : [];
+  const log = opts.logFile ? openSync(opts.logFile, "a", 0o644) : undefined;
   const child = spawn(process.execPath, [BIN, ...config, "serve", "--port", String(port)], {
     env: { ...process.env, PITCREW_DATA_DIR: dataDir, PITCREW_LOG_LEVEL: "warn", NO_COLOR: "1", ...opts.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log ?? "pipe", log ?? "pipe"],
   });
+  if (log !== undefined) {
+    closeSync(log);
+    return { child, output: () => readFileSync(opts.logFile!, "utf8") };
+  }
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   return { child, output: () => out };
