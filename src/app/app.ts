@@ -9,6 +9,7 @@ import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { securePrivateFiles } from "../common/private-files.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
+import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
@@ -30,6 +31,8 @@ export interface App {
   runner: RunnerDeps;
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
+  /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
+  streamTickets: StreamTickets;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,9 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   securePrivateFiles(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
+  const store = createStore(database, clock, secretBox);
+  const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
   securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
@@ -61,7 +66,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock);
-  const queue = createMemoryQueue(database.db, clock, log);
+  const queue = createMemoryQueue(store.queueItems, clock, log);
   const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {
     store,
@@ -78,6 +83,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       leaseMs: c.queue.lease,
       keepWorkspaces: c.runner.keep_workspaces,
       orphanedJobs: c.runner.orphaned_jobs,
+      limits: { log: c.limits.log, pipeline: c.limits.pipeline },
       allowUnsandboxed: c.runner.allow_unsandboxed || Boolean(opts.localRun),
     },
   };
@@ -103,6 +109,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     clock,
     runner,
     forge,
+    streamTickets,
     async close() {
       await queue.close();
       await bus.close();

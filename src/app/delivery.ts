@@ -10,6 +10,7 @@ import { createBuiltinRouter } from "../deploy/routers/builtin/builtin-router.js
 import { createNginxRouter } from "../deploy/routers/nginx/nginx-router.js";
 import type { TrafficRouter } from "../deploy/routers/traffic-router.js";
 import { createProcessTarget } from "../deploy/targets/process/process-target.js";
+import { releaseIdOf } from "../deploy/rollouts/fresh-baseline.js";
 import { parseLogLine } from "../observe/index.js";
 import type { App } from "./app.js";
 import { logObservationOf } from "./observe-logs.js";
@@ -125,7 +126,7 @@ function trackingProjects(
     stop: (id, o) => target.stop(id, o),
     close: () => target.close(),
     async start(spec) {
-      const rel = await app.store.releases.get(Number(spec.id)).catch(() => undefined);
+      const rel = await app.store.releases.get(releaseIdOf(spec.id)).catch(() => undefined);
       if (!rel) throw new ValidationError(`release ${spec.id} is not recorded`);
       releaseProject.set(spec.id, rel.project);
       return target.start(spec);

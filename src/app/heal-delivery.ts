@@ -2,7 +2,9 @@
  * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, a
  * rollback as mitigation, and shipping a merged fix — find or start the CI run of the fix
  * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
- * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart; a
+ * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart. The
+ * fix is built by the push run of its merge commit (one run, whoever triggers it first: the
+ * heal, the poller or a webhook), and a release whose rollout has not started is pending; a
  * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
@@ -10,6 +12,7 @@
 import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
 import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
+import type { RecentDeploy } from "../heal/diagnose-incident.js";
 import { triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
@@ -34,21 +37,29 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
     async recentDeploys(service, since, until) {
       const project = await projectOf(service);
       const rollouts = await store.rollouts.list({ project, limit: 200 });
-      const replaced = (r: { id: number }) =>
-        rollouts.some((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
-      return (await store.releases.wentLive(project, since, until)).filter(replaced).map((r) => ({
-        service,
-        environment: r.environment,
-        release: String(r.id),
-        at: r.liveAt ?? r.createdAt,
-        commit: r.commit,
-      }));
+      const out: RecentDeploy[] = [];
+      for (const r of await store.releases.wentLive(project, since, until)) {
+        const rollout = rollouts.find((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
+        if (!rollout) continue;
+        out.push({
+          service,
+          environment: r.environment,
+          release: String(r.id),
+          at: r.liveAt ?? r.createdAt,
+          startedAt: rollout.createdAt,
+          commit: r.commit,
+          rollback: rollout.kind === "rollback",
+          previous: String(rollout.baselineReleaseId),
+        });
+      }
+      return out;
     },
 
-    async startRollback(service, reason) {
+    async startRollback(service, reason, to) {
       const { rollout } = await delivery.rollback({
         project: await projectOf(service),
         environment: await environmentOf(service),
+        ...(to === undefined ? {} : { toReleaseId: Number(to) }),
         by: "pitcrew-heal",
         reason,
       });
@@ -59,11 +70,16 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       const project = await store.projects.findByName(await projectOf(service));
       if (!project) throw new ValidationError(`no project ships ${JSON.stringify(service)}`);
       const environment = await environmentOf(service);
-      const existing = (await store.runs.list({ projectId: project.id, limit: 50 })).find((r) => r.commit === commit);
+      // the merge is a push to the default branch: the same run the poller or a webhook starts for it
+      const triggeredBy = `pitcrew-heal: ${reason}`;
+      const pushed = await triggerRun(app.runner, project.id, {
+        event: "push",
+        branch: project.defaultBranch,
+        commit,
+        triggeredBy,
+      });
       const run =
-        existing ??
-        (await triggerRun(app.runner, project.id, { event: "manual", commit, triggeredBy: `pitcrew-heal: ${reason}` }))
-          .run;
+        pushed.run ?? (await triggerRun(app.runner, project.id, { event: "manual", commit, triggeredBy })).run;
       if (!run)
         throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
       return `ship:${project.name}:${environment}:${run.id}`;
@@ -93,8 +109,9 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
         }
         return "running";
       }
+      // a release whose rollout has not started yet is on its way, not failed
       const of = await rolloutOf(release.id);
-      return of ? fromRollout(of.state) : "failed";
+      return of ? fromRollout(of.state) : "running";
     },
   };
 }

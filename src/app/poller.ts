@@ -22,13 +22,18 @@ export function startPolling(app: App): () => void {
     for (const [branch, sha] of Object.entries(heads)) {
       const before = project.branchHeads[branch];
       if (before === sha) continue;
+      // A refused pipeline (over a limit, invalid branch) must not stop the other branches.
       const res = await triggerRun(app.runner, project.id, {
         event: "push",
         branch,
         commit: sha,
         before,
         triggeredBy: "poll",
+      }).catch((err: Error) => {
+        app.log.warn({ project: project.name, branch, err: err.message }, "polled commit not run");
+        return undefined;
       });
+      if (!res) continue;
       app.log.info(
         { project: project.name, branch, run: res.run?.id, skipped: res.skipped },
         "new commit found by polling",

@@ -7,7 +7,9 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
 import { registerStatusCommand } from "./commands/deploy-status.js";
 import { registerDetectCommand } from "./commands/detect.js";
+import { registerExplainCommand } from "./commands/explain.js";
 import { registerFixCommand } from "./commands/fix.js";
+import { registerHealCommand } from "./commands/heal.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerLogsMineCommand } from "./commands/logs-mine.js";
@@ -18,6 +20,7 @@ import { registerRunCommand } from "./commands/run.js";
 import { registerRunsCommand } from "./commands/runs.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerStackCommand } from "./commands/stack.js";
+import { registerTestsCommand } from "./commands/tests.js";
 import { registerTriggerCommand } from "./commands/trigger.js";
 
 /** Builds the full command tree (exported for tests). */
@@ -35,6 +38,8 @@ export function buildProgram(): Command {
   registerLogsMineCommand(registerLogsCommand(program));
   registerMigrateCommand(program);
   registerStackCommand(program);
+  registerTestsCommand(program);
+  registerExplainCommand(program);
   registerFixCommand(program);
   registerDetectCommand(program);
   registerDemoCommand(program);
@@ -42,6 +47,7 @@ export function buildProgram(): Command {
   registerPromoteCommand(program);
   registerRollbackCommand(program);
   registerStatusCommand(program);
+  registerHealCommand(program);
   return program;
 }
 

@@ -2,7 +2,7 @@
  * YAML text with positions: parses a document, keeps a line counter, and maps a value path
  * (as zod reports it) back to a 1-based line/column, so every diagnostic points at the text.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
 
@@ -17,8 +17,15 @@ export interface YamlSource {
   locate(path: readonly PropertyKey[], opts?: { key?: boolean }): { line: number; column: number };
 }
 
-/** Parses YAML text, collecting syntax problems as diagnostics instead of throwing. */
-export function parseYamlSource(text: string, file?: string): YamlSource {
+/** Aliases (`*name`) resolved per document unless the caller says otherwise. */
+export const DEFAULT_MAX_ALIASES = 100;
+
+/**
+ * Parses YAML text, collecting syntax problems as diagnostics instead of throwing. Aliases are
+ * resolved at most `maxAliases` times (a "billion laughs" document is a `yaml-alias-limit`
+ * diagnostic at its first alias, not an exception or gigabytes of expanded value).
+ */
+export function parseYamlSource(text: string, file?: string, opts: { maxAliases?: number } = {}): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const diagnostics: Diagnostic[] = [];
@@ -38,7 +45,22 @@ export function parseYamlSource(text: string, file?: string): YamlSource {
       ...pos(w.pos[0]),
     });
   }
-  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    const maxAliasCount = opts.maxAliases ?? DEFAULT_MAX_ALIASES;
+    try {
+      value = doc.toJS({ maxAliasCount });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      diagnostics.push({
+        severity: "error",
+        code: "yaml-alias-limit",
+        message: `aliases expand past the limit of ${maxAliasCount} (${firstLine(err.message)})`,
+        file,
+        ...pos(firstAliasOffset(doc)),
+      });
+    }
+  }
   return {
     file,
     value,
@@ -49,6 +71,18 @@ export function parseYamlSource(text: string, file?: string): YamlSource {
       return pos(offset);
     },
   };
+}
+
+/** Offset of the document's first alias node (0 when there is none). */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function firstLine(msg: string): string {

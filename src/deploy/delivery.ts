@@ -13,7 +13,7 @@ import type { Bus, EventLog } from "../events/index.js";
 import type { Release, Rollout, RolloutStepRecord, Store } from "../store/index.js";
 import { type AlertLister, knownAlertsOf, type WatchResult, watchRelease } from "./analysis/index.js";
 import { planRelease, materializeRelease, releaseDir, renderReleaseEnv } from "./releases/release-builder.js";
-import { FINAL_ROLLOUT_STATES, type RolloutState } from "./rollouts/rollout-machine.js";
+import { FINAL_ROLLOUT_STATES, type RolloutState, rolloutSources } from "./rollouts/rollout-machine.js";
 import { RolloutRunner } from "./rollouts/rollout-runner.js";
 import type { Exchange } from "./routers/exchange-log.js";
 import type { TrafficRouter } from "./routers/traffic-router.js";
@@ -347,7 +347,7 @@ export class Delivery {
     const interrupted = await store.rollouts.active();
     for (const r of interrupted) {
       const msg = RESTART_ABORT_MESSAGE;
-      await store.rollouts.transition(r.id, "aborted", msg, clock.now());
+      await store.rollouts.transition(r.id, rolloutSources("aborted"), "aborted", msg, clock.now());
       const rel = await store.releases.get(r.releaseId);
       if (rel.status === "pending") await store.releases.setStatus(rel.id, "failed", clock.now());
       await events.emit("rollout.aborted", `rollout:${r.id}`, { rollout: r.id, project: r.project, reason: msg });

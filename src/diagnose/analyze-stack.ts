@@ -10,7 +10,7 @@ import { ValidationError } from "../common/errors.js";
 import { blameLine, firstReleaseContaining, type BlameInfo } from "./locate/blame.js";
 import { type ReleaseRange, recentFileChanges, releaseDiff } from "./locate/recent-changes.js";
 import { RepoMap } from "./locate/repo-map.js";
-import { runGit } from "./locate/run-git.js";
+import { git } from "../runner/index.js";
 import { causeChain, rankSuspects, type Suspect } from "./locate/suspects.js";
 import { findTraces } from "./stacktrace/detect.js";
 import { applySourceMaps } from "./stacktrace/source-map.js";
@@ -58,7 +58,7 @@ function mapFrames(trace: ParsedTrace, fn: (frames: Frame[]) => Frame[]): Parsed
 async function repoRoot(repo: string): Promise<string> {
   const dir = resolve(repo);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ValidationError(`--repo ${repo}: no such directory`);
-  const top = await runGit(dir, ["rev-parse", "--show-toplevel"]).catch(() => undefined);
+  const top = await git(["rev-parse", "--show-toplevel"], { cwd: dir, timeoutMs: 60_000 }).catch(() => undefined);
   if (!top) throw new ValidationError(`--repo ${repo}: not a git repository`);
   return top.trim();
 }

@@ -12,7 +12,7 @@
  * verifying  → rolled_back     the alert fired again after the fix shipped
  * rolled_back → repairing      …and attempts remain
  * any state except resolved/failed/escalated → escalated (needs a human, with a reason) | failed
- * escalated → diagnosing       an operator retries it
+ * escalated | failed → diagnosing   an operator retries it (`pitcrew heal retry N`)
  * ```
  *
  * - Policy decides how far automation goes (`heal.policy`, per service): `suggest` escalates after
@@ -21,32 +21,13 @@
  *   an exhausted budget escalates with the reason.
  * - A transition is persisted (with its timeline entry) before the new state's action starts, so a
  *   crash at any point resumes by re-running the current state's action, which is idempotent.
- * - `resolved`, `failed` and `escalated` are final for the orchestrator (escalated until retried).
+ * - `resolved`, `failed` and `escalated` are final for the orchestrator (escalated and failed until
+ *   retried; each keeps its reason).
  */
 import { ConflictError } from "../common/errors.js";
+import type { HealPolicy, HealState } from "../store/index.js";
 
-/** Every state a heal can be in. */
-export const HEAL_STATES = [
-  "detected",
-  "diagnosing",
-  "mitigating",
-  "repairing",
-  "pr_open",
-  "ci_running",
-  "merging",
-  "deploying",
-  "verifying",
-  "rolled_back",
-  "resolved",
-  "escalated",
-  "failed",
-] as const;
-
-/** Where a heal is in its state machine. */
-export type HealState = (typeof HEAL_STATES)[number];
-
-/** How far automation may go for a service. */
-export type HealPolicy = "suggest" | "pr" | "merge" | "deploy";
+export { HEAL_STATES, type HealPolicy, type HealState } from "../store/index.js";
 
 /** States the orchestrator no longer drives. */
 export const FINAL_STATES: readonly HealState[] = ["resolved", "escalated", "failed"];
@@ -64,7 +45,7 @@ const ALLOWED: Record<HealState, HealState[]> = {
   rolled_back: ["repairing"],
   resolved: [],
   escalated: ["diagnosing"],
-  failed: [],
+  failed: ["diagnosing"],
 };
 
 /** True when the machine allows going from `from` to `to`. */

@@ -196,6 +196,14 @@ describe("heal orchestrator", () => {
     expect(heal!.state).toBe("failed");
     expect(heal!.reason).toBe("forge unreachable");
     expect(actions.calls.filter((c) => c === "repair")).toHaveLength(3);
+    // the cause went away: a retry takes the failed heal to the end, and the timeline says why it had failed
+    actions.repairError = undefined;
+    const retried = await o.retry(heal!.id, "alice");
+    expect(retried).toMatchObject({ state: "diagnosing", reason: null });
+    const done = await settle(o, incident.id);
+    expect(done!.state).toBe("resolved");
+    const timeline = await t.app.store.heals.timeline(heal!.id);
+    expect(timeline.map((e) => e.note)).toContain("retried by alice (it was failed: forge unreachable)");
   });
 
   it("resumes after a restart from the persisted state without redoing finished work", async () => {

@@ -81,11 +81,15 @@ export class HealOrchestrator {
     await Promise.all(active.filter((h) => !this.#inFlight.has(h.id)).map((h) => this.#advanceGuarded(h)));
   }
 
-  /** An operator's retry of an escalated heal: back to diagnosing with a fresh attempt budget. */
+  /**
+   * An operator's retry of an escalated or failed heal: back to diagnosing with a fresh attempt
+   * budget; the timeline keeps why it had stopped.
+   */
   async retry(id: number, by: string): Promise<Heal> {
     const heal = await this.deps.heals.get(id);
     assertHealTransition(id, heal.state, "diagnosing");
-    return this.#transition(heal, { to: "diagnosing", note: `retried by ${by}`, attempts: 0, reason: null });
+    const why = heal.reason ? ` (it was ${heal.state}: ${heal.reason})` : "";
+    return this.#transition(heal, { to: "diagnosing", note: `retried by ${by}${why}`, attempts: 0, reason: null });
   }
 
   /** An operator hands a heal to a person: escalated with their reason. */

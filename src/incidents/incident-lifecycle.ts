@@ -16,7 +16,7 @@
  *   entry, then announced (`incident.acknowledged`, `incident.resolved`); a lost race is a conflict.
  */
 import { ConflictError } from "../common/errors.js";
-import type { IncidentStatus } from "../store/repositories/incidents-repo.js";
+import type { IncidentStatus } from "../store/index.js";
 
 const ALLOWED: Record<IncidentStatus, IncidentStatus[]> = {
   open: ["acknowledged", "resolved"],

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BOT_USER, type Forge } from "../forge/index.js";
 import { type Candidate, candidateFiles, type RepairResult } from "./repair-chain.js";
-import { repairGit } from "./repair-git.js";
+import { git } from "../runner/index.js";
 import { slugOf } from "./reproduce/reproduction.js";
 
 /** The branch a candidate is pushed to. */
@@ -61,20 +61,23 @@ export async function openFixPullRequest(req: OpenFixRequest): Promise<FixPullRe
   const branch = req.branch ?? fixBranchName(candidate);
   const dir = await mkdtemp(join(tmpdir(), "pitcrew-fix-"));
   try {
-    await repairGit(tmpdir(), ["clone", "--quiet", "--no-checkout", "--", forge.cloneUrl(repo), dir]);
-    await repairGit(dir, ["checkout", "--quiet", "-b", branch, req.result.base]);
+    await git(["clone", "--quiet", "--no-checkout", "--", forge.cloneUrl(repo), dir], {
+      cwd: tmpdir(),
+      timeoutMs: 120_000,
+    });
+    await git(["checkout", "--quiet", "-b", branch, req.result.base], { cwd: dir, timeoutMs: 120_000 });
     const files = candidateFiles(candidate);
     for (const f of files) {
       await mkdir(dirname(join(dir, f.path)), { recursive: true });
       await writeFile(join(dir, f.path), f.text);
     }
-    await repairGit(dir, ["add", "--", ...files.map((f) => f.path)]);
+    await git(["add", "--", ...files.map((f) => f.path)], { cwd: dir, timeoutMs: 120_000 });
     const message = `${candidate.patch.title}\n\n${candidate.patch.explanation}\n`;
-    await repairGit(
-      dir,
-      ["-c", `user.name=${BOT_USER}`, "-c", "user.email=bot@pitcrew.invalid", "commit", "--quiet", "-F", "-"],
-      message,
-    );
+    await git(["-c", `user.name=${BOT_USER}`, "-c", "user.email=bot@pitcrew.invalid", "commit", "--quiet", "-F", "-"], {
+      cwd: dir,
+      timeoutMs: 120_000,
+      input: message,
+    });
     await forge.pushBranch(repo, { branch, fromWorktree: dir, actor: BOT_USER });
     return await forge.openPullRequest({
       repo,

@@ -12,7 +12,7 @@ import type { Forge } from "../forge/index.js";
 import type { Diagnosis } from "./diagnosis.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
 import { defaultFixers, runRepairChain } from "./repair-chain.js";
-import { repairGit } from "./repair-git.js";
+import { git } from "../runner/index.js";
 import { type ReproductionInput, slugOf } from "./reproduce/reproduction.js";
 
 /** One repair asked for by the heal loop. */
@@ -70,7 +70,10 @@ export function chainHealRepairer(deps: ChainRepairerDeps) {
         return { none: "the diagnosis has neither a stack trace nor a config hypothesis to repair from" };
       const dir = await mkdtemp(join(tmpdir(), "pitcrew-heal-"));
       try {
-        await repairGit(tmpdir(), ["clone", "--quiet", "--bare", "--", deps.forge.cloneUrl(target.repo), dir]);
+        await git(["clone", "--quiet", "--bare", "--", deps.forge.cloneUrl(target.repo), dir], {
+          cwd: tmpdir(),
+          timeoutMs: 120_000,
+        });
         const chain = (replay: ReproductionInput | undefined) =>
           runRepairChain({
             repoDir: dir,

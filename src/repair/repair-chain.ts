@@ -21,7 +21,7 @@ import { RevertFixer } from "./fixers/revert/revert-fixer.js";
 import { LlmFixer } from "./fixers/llm/llm-fixer.js";
 import type { RepairLlmConfig } from "../common/config/config-schema.js";
 import { type ProveResult, provePatch } from "./prove-patch.js";
-import { repairGit } from "./repair-git.js";
+import { git } from "../runner/index.js";
 import { generateReproduction, type Reproduction, type ReproductionInput } from "./reproduce/reproduction.js";
 import { readServiceProject, type ServiceProject } from "./reproduce/service-project.js";
 import { newFileDiff } from "./unified-diff.js";
@@ -95,7 +95,10 @@ export async function runRepairChain(input: RepairChainInput): Promise<RepairRes
     throw new ValidationError("the repair chain needs a stack trace or a diagnosis to start from");
   const say = input.onProgress ?? (() => undefined);
   const ref = input.base ?? "HEAD";
-  const base = await repairGit(input.repoDir, ["rev-parse", "--verify", "--end-of-options", `${ref}^{commit}`]).then(
+  const base = await git(["rev-parse", "--verify", "--end-of-options", `${ref}^{commit}`], {
+    cwd: input.repoDir,
+    timeoutMs: 120_000,
+  }).then(
     (sha) => sha.trim(),
     (err: Error) => {
       throw new ValidationError(`${input.repoDir}: not a git repository with a commit ${ref}`, undefined, {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { ConflictError, ValidationError } from "../common/errors.js";
 import type { Patch } from "./fixer.js";
-import { repairGit } from "./repair-git.js";
+import { git } from "../runner/index.js";
 import { runCommand } from "./run-command.js";
 
 /** A patch whose `before` texts no longer match the base commit. */
@@ -81,16 +81,18 @@ export async function withScratchWorktree<T>(
   base: string,
   fn: (worktree: string, sha: string) => Promise<T>,
 ): Promise<T> {
-  const sha = (await repairGit(repoDir, ["rev-parse", "--verify", "--end-of-options", `${base}^{commit}`])).trim();
+  const sha = (
+    await git(["rev-parse", "--verify", "--end-of-options", `${base}^{commit}`], { cwd: repoDir, timeoutMs: 120_000 })
+  ).trim();
   const parent = await mkdtemp(join(tmpdir(), "pitcrew-validate-"));
   const worktree = join(parent, "worktree");
-  await repairGit(repoDir, ["worktree", "add", "--detach", "--quiet", worktree, sha]);
+  await git(["worktree", "add", "--detach", "--quiet", worktree, sha], { cwd: repoDir, timeoutMs: 120_000 });
   try {
     return await fn(worktree, sha);
   } finally {
-    await repairGit(repoDir, ["worktree", "remove", "--force", worktree]).catch(() => undefined);
+    await git(["worktree", "remove", "--force", worktree], { cwd: repoDir, timeoutMs: 120_000 }).catch(() => undefined);
     await rm(parent, { recursive: true, force: true });
-    await repairGit(repoDir, ["worktree", "prune"]).catch(() => undefined);
+    await git(["worktree", "prune"], { cwd: repoDir, timeoutMs: 120_000 }).catch(() => undefined);
   }
 }
 
@@ -100,7 +102,7 @@ export async function validatePatch(req: ValidateRequest): Promise<ValidationRes
   return withScratchWorktree(req.repoDir, req.base ?? "HEAD", async (worktree, base) => {
     if (req.patch) {
       await checkBefore(worktree, req.patch, base);
-      await repairGit(worktree, ["apply", "--whitespace=nowarn", "-"], req.patch.diff);
+      await git(["apply", "--whitespace=nowarn", "-"], { cwd: worktree, timeoutMs: 120_000, input: req.patch.diff });
       for (const edit of req.patch.edits)
         if ((await readFile(inside(worktree, edit.path), "utf8")) !== edit.after)
           throw new PatchMismatchError(

@@ -1,6 +1,6 @@
 import { readFile, realpath } from "node:fs/promises";
 import { isPitcrewError, TooLargeError } from "../common/errors.js";
-import type { PlanReports } from "../pipeline/plan.js";
+import type { PlanReports } from "../common/plan.js";
 import { parseCoverage } from "./coverage.js";
 import type { FileCoverage } from "./file-coverage.js";
 import { parseJUnit, type TestCase } from "./junit.js";

@@ -1,4 +1,4 @@
-import type { PlanGates } from "../pipeline/plan.js";
+import type { PlanGates } from "../common/plan.js";
 import type { CoverageSummary, TestSummary } from "./summary.js";
 
 /** Names of the quality gates, as stored and shown. */

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../common/errors.js";
-import { checkRepoUrl, GitError, git } from "./git.js";
+import { checkRepoUrl, GitError, git, SCRUBBED_GIT_ENV } from "./git.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pitcrew-git-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +38,36 @@ describe("git", () => {
     } finally {
       delete process.env.GIT_DIR;
     }
+  });
+
+  it("scrubs every variable that could point git at another repository (the union of what its callers need)", async () => {
+    expect([...SCRUBBED_GIT_ENV].sort()).toEqual([
+      "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+      "GIT_COMMON_DIR",
+      "GIT_DIR",
+      "GIT_INDEX_FILE",
+      "GIT_NAMESPACE",
+      "GIT_OBJECT_DIRECTORY",
+      "GIT_PREFIX",
+      "GIT_WORK_TREE",
+    ]);
+    const saved = SCRUBBED_GIT_ENV.map((name) => [name, process.env[name]] as const);
+    for (const name of SCRUBBED_GIT_ENV) process.env[name] = "/nonexistent";
+    try {
+      // with any of them inherited, git would fail or look elsewhere; scrubbed, it sees `dir`
+      expect(await git(["rev-parse", "--absolute-git-dir"], { cwd: dir })).toBe(`${join(dir, ".git")}\n`);
+      expect(await git(["status", "--porcelain"], { cwd: dir })).toBe("");
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  it("writes `input` to git's stdin", async () => {
+    const sha = await git(["hash-object", "--stdin"], { cwd: dir, input: "hello\n" });
+    expect(sha.trim()).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
   });
 
   it("never prompts for credentials", async () => {

@@ -1,5 +1,6 @@
 /**
- * A minimal git runner: `execFile` with an argv array, never a shell, so branch names, URLs and
+ * pitcrew's one git runner (CI checkouts, the forges, diagnosis and repair all use it):
+ * `execFile` with an argv array, never a shell, so branch names, URLs and
  * messages from outside reach git as single arguments. Prompts are disabled (a missing
  * credential fails fast instead of hanging a worker), inherited variables that would point git
  * at another repository are dropped, and a failure carries git's stderr in its message.
@@ -15,6 +16,8 @@ export interface GitOptions {
   env?: Record<string, string>;
   /** Kill git after this long (default 10 minutes). */
   timeoutMs?: number;
+  /** Written to git's stdin (e.g. a patch for `git apply -`); stdin is closed either way. */
+  input?: string;
 }
 
 /** A git command failed; `stderr` is what git said. */
@@ -35,8 +38,12 @@ export class GitError extends PitcrewError {
   }
 }
 
-/** Inherited variables that would make git work on some other repository than `cwd`'s. */
-const DROPPED = [
+/**
+ * Inherited variables that would make git work on some other repository than `cwd`'s: dropped
+ * from every git call (a security property: a job's or the server's environment cannot redirect
+ * pitcrew's git to another repository, index or object store).
+ */
+export const SCRUBBED_GIT_ENV: readonly string[] = [
   "GIT_DIR",
   "GIT_WORK_TREE",
   "GIT_INDEX_FILE",
@@ -52,7 +59,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 /** Runs `git args` in `cwd` and resolves with its stdout (untrimmed); rejects with a GitError. */
 export function git(args: string[], opts: GitOptions): Promise<string> {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of DROPPED) delete env[name];
+  for (const name of SCRUBBED_GIT_ENV) delete env[name];
   // gc.autoDetach=false: an automatic gc runs inside the command, so no git process outlives it
   // (a detached gc writing into a checkout that is being removed makes the removal fail)
   Object.assign(
@@ -62,7 +69,7 @@ export function git(args: string[], opts: GitOptions): Promise<string> {
     { GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
   );
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       "git",
       args,
       {
@@ -83,6 +90,9 @@ export function git(args: string[], opts: GitOptions): Promise<string> {
         reject(new GitError(args, why, code, { cause: err }));
       },
     );
+    // a git that exits before reading stdin must not crash us with EPIPE; its exit code tells
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(opts.input);
   });
 }
 

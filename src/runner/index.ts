@@ -8,4 +8,4 @@ export { advanceRun } from "./engine/scheduler.js";
 export { type TriggerRequest, type TriggerResult, triggerRun } from "./engine/trigger.js";
 export type { Executor, StepInvocation, StepOutcome } from "./executor.js";
 export { checkout, ensureMirror, resolveRef } from "./checkout.js";
-export { git } from "./git.js";
+export { GitError, git, SCRUBBED_GIT_ENV } from "./git.js";

@@ -4,6 +4,22 @@
  * SQLite and PostgreSQL unchanged.
  */
 import type { Generated } from "kysely";
+import type {
+  AlertSource,
+  AlertStatus,
+  CheckStatus,
+  HealPolicy,
+  HealState,
+  IncidentStatus,
+  PullRequestState,
+  QueueItemStatus,
+  ReleaseStatusName,
+  RolloutState,
+  RolloutStepStatus,
+  SignalKind,
+  SignalStatus,
+  Status,
+} from "./statuses.js";
 
 /** A repository pitcrew builds. */
 export interface ProjectsTable {
@@ -48,7 +64,7 @@ export interface RunsTable {
   inputs: string;
   /** JSON of changed files, or null when unknown. */
   changed_files: string | null;
-  status: string;
+  status: Status;
   reason: string | null;
   pipeline_name: string;
   /** JSON of the compiled Plan. */
@@ -69,7 +85,7 @@ export interface JobsTable {
   run_id: number;
   key: string;
   name: string;
-  status: string;
+  status: Status;
   reason: string | null;
   attempt: number;
   /** JSON of the PlanJob. */
@@ -87,7 +103,7 @@ export interface StepsTable {
   attempt: number;
   idx: number;
   name: string;
-  status: string;
+  status: Status;
   exit_code: number | null;
   reason: string | null;
   /** Process group id while running (to reap orphans after a crash). */
@@ -177,7 +193,7 @@ export interface QueueItemsTable {
   payload: string;
   /** JSON array of labels a worker must have. */
   labels: string;
-  status: string;
+  status: QueueItemStatus;
   lease_owner: string | null;
   lease_expires_at: number | null;
   attempts: number;
@@ -233,7 +249,7 @@ export interface SpansTable {
 /** An incident: signals of one underlying problem, with a lifecycle (see incidents/incident-lifecycle.ts). */
 export interface IncidentsTable {
   id: Generated<number>;
-  status: string;
+  status: IncidentStatus;
   title: string;
   service: string;
   /** JSON array of every service a signal named. */
@@ -255,12 +271,12 @@ export interface IncidentSignalsTable {
   id: Generated<number>;
   incident_id: number;
   /** alert | anomaly */
-  kind: string;
+  kind: SignalKind;
   /** Alert fingerprint or series key. */
   key: string;
   service: string;
   /** firing | resolved */
-  status: string;
+  status: SignalStatus;
   /** JSON of the signal's event data. */
   data: string;
   at: number;
@@ -282,9 +298,9 @@ export interface HealsTable {
   id: Generated<number>;
   incident_id: number;
   service: string;
-  state: string;
+  state: HealState;
   /** suggest | pr | merge | deploy */
-  policy: string;
+  policy: HealPolicy;
   /** The diagnosis' leading hypothesis kind, once diagnosed. */
   kind: string | null;
   /** Repair attempts started. */
@@ -308,8 +324,8 @@ export interface HealsTable {
 export interface HealTimelineTable {
   id: Generated<number>;
   heal_id: number;
-  from_state: string | null;
-  to_state: string;
+  from_state: HealState | null;
+  to_state: HealState;
   note: string;
   data: string;
   at: number;
@@ -323,7 +339,7 @@ export interface ReleasesTable {
   run_id: number | null;
   commit_sha: string;
   /** pending | live | superseded | failed | rolled_back */
-  status: string;
+  status: ReleaseStatusName;
   /** JSON: command, env, cwd, replicas, health (the deploy target's ReleaseSpec without id). */
   spec: string;
   /** JSON array of the replica process ids last started (cleaned up after a crash of pitcrew). */
@@ -347,7 +363,7 @@ export interface RolloutsTable {
   kind: string;
   /** JSON: the strategy as configured. */
   strategy: string;
-  state: string;
+  state: RolloutState;
   /** Index of the step in progress. */
   step: number;
   /** Share of traffic on the new release, in percent. */
@@ -365,10 +381,100 @@ export interface RolloutStepsTable {
   idx: number;
   kind: string;
   /** running | waiting | passed | failed | skipped */
-  status: string;
+  status: RolloutStepStatus;
   detail: string;
   started_at: number;
   finished_at: number | null;
+}
+
+/** A service pitcrew deploys and watches (migration 0002). */
+export interface ServicesTable {
+  name: string;
+  environment: string;
+  metrics_url: string | null;
+  scrape_interval_ms: number;
+  log_source: string | null;
+  repository: string | null;
+  repo_path: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A series of the built-in TSDB, unique by the hash of its sorted labels. */
+export interface SeriesTable {
+  id: Generated<number>;
+  hash: string;
+  name: string;
+  /** JSON object of the labels (name included). */
+  labels: string;
+  created_at: number;
+}
+
+/** One sample of a series; NaN is stored as NULL. */
+export interface SamplesTable {
+  series_id: number;
+  t: number;
+  v: number | null;
+}
+
+/** An alert, one row per fingerprint (a hash of its labels). */
+export interface AlertsTable {
+  fingerprint: string;
+  name: string;
+  status: AlertStatus;
+  source: AlertSource;
+  /** JSON object. */
+  labels: string;
+  /** JSON object. */
+  annotations: string;
+  value: number | null;
+  active_at: number;
+  starts_at: number;
+  ends_at: number | null;
+  updated_at: number;
+}
+
+/** A pull request of the local forge (numbers are per repository). */
+export interface PullRequestsTable {
+  id: Generated<number>;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  head_branch: string;
+  head_sha: string;
+  base_branch: string;
+  base_sha: string;
+  state: PullRequestState;
+  /** JSON array of strings. */
+  labels: string;
+  author: string;
+  merge_commit: string | null;
+  merged_by: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+/** A comment on a pull request. */
+export interface PrCommentsTable {
+  id: Generated<number>;
+  pr_id: number;
+  author: string;
+  body: string;
+  created_at: number;
+}
+
+/** The latest result of one named check on a pull request. */
+export interface PrChecksTable {
+  id: Generated<number>;
+  pr_id: number;
+  name: string;
+  status: CheckStatus;
+  head_sha: string;
+  url: string | null;
+  summary: string | null;
+  updated_at: number;
 }
 
 /** The whole database. */
@@ -396,4 +502,11 @@ export interface DB {
   releases: ReleasesTable;
   rollouts: RolloutsTable;
   rollout_steps: RolloutStepsTable;
+  services: ServicesTable;
+  series: SeriesTable;
+  samples: SamplesTable;
+  alerts: AlertsTable;
+  pull_requests: PullRequestsTable;
+  pr_comments: PrCommentsTable;
+  pr_checks: PrChecksTable;
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { testDialects, type TestDatabase } from "../../test/support/databases.js";
 import { systemClock } from "../common/clock.js";
 import { createSecretBox } from "../common/secret-box.js";
-import type { Plan, PlanJob } from "../pipeline/plan.js";
+import type { Plan, PlanJob } from "../common/plan.js";
 import { createStore } from "./store.js";
 
 function job(key: string, needs: string[] = []): PlanJob {

@@ -11,6 +11,7 @@ import { LogRecordsRepo } from "./repositories/log-records-repo.js";
 import { LogsRepo } from "./repositories/logs-repo.js";
 import { ProjectsRepo } from "./repositories/projects-repo.js";
 import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
+import { QueueItemsRepo } from "./repositories/queue-items-repo.js";
 import { ReleasesRepo } from "./repositories/releases-repo.js";
 import { ReportsRepo } from "./repositories/reports-repo.js";
 import { RolloutsRepo } from "./repositories/rollouts-repo.js";
@@ -47,6 +48,7 @@ export interface Store {
   heals: HealsRepo;
   releases: ReleasesRepo;
   rollouts: RolloutsRepo;
+  queueItems: QueueItemsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -75,5 +77,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     heals: new HealsRepo(db),
     releases: new ReleasesRepo(db),
     rollouts: new RolloutsRepo(db),
+    queueItems: new QueueItemsRepo(db),
   };
 }

@@ -14,7 +14,7 @@ import { forgeRepoOf } from "../../app/healing.js";
 import { NotFoundError, ValidationError } from "../../common/errors.js";
 import { diagnoseIncident, type IncidentDiagnosis } from "../../heal/diagnose-incident.js";
 import { defaultFixers, openFixPullRequest, type RepairResult, runRepairChain } from "../../repair/index.js";
-import { repairGit } from "../../repair/repair-git.js";
+import { git } from "../../runner/index.js";
 
 /** What `fixIncident` was asked. */
 export interface FixIncidentRequest {
@@ -69,7 +69,10 @@ export async function fixIncident(app: App, req: FixIncidentRequest): Promise<Fi
   const dir = target ? await mkdtemp(join(tmpdir(), "pitcrew-fix-")) : undefined;
   try {
     if (target && dir)
-      await repairGit(tmpdir(), ["clone", "--quiet", "--bare", "--", app.forge.cloneUrl(target.repo), dir]);
+      await git(["clone", "--quiet", "--bare", "--", app.forge.cloneUrl(target.repo), dir], {
+        cwd: tmpdir(),
+        timeoutMs: 120_000,
+      });
     const result = await runRepairChain({
       repoDir: dir ?? req.repo!,
       base: req.base ?? target?.baseBranch,

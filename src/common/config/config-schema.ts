@@ -3,21 +3,10 @@
  * (unknown keys are errors with their position). Durations are written like `30s`, `5m`.
  */
 import { z } from "zod";
+import { durationSchema } from "./duration-schema.js";
+import { limitsSchema } from "./limits-schema.js";
 
-/** A duration: seconds as a number, or text like `500ms`, `30s`, `5m`, `1h30m`; parsed to milliseconds. */
-export const durationSchema = z
-  .union([z.number().nonnegative(), z.string().regex(/^(\d+(ms|s|m|h))+$/, "expected a duration like 500ms, 30s, 5m")])
-  .transform((v) => (typeof v === "number" ? v * 1000 : parseDuration(v)));
-
-/** Parses `1h30m`, `90s`, `500ms` into milliseconds. */
-export function parseDuration(text: string): number {
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h)/g)) {
-    const n = Number(m[1]);
-    ms += m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : m[2] === "m" ? n * 60_000 : n * 3_600_000;
-  }
-  return ms;
-}
+export { durationSchema, parseDuration } from "./duration-schema.js";
 
 const projectSchema = z
   .object({
@@ -256,6 +245,8 @@ export const configSchema = z
       .default({ rule_files: [], evaluation_interval: 60_000 }),
     heal: healSchema,
     repair: repairSchema,
+    /** Bounds on logs, pipelines, streams, request bodies and rates (docs/security.md). */
+    limits: limitsSchema.default(limitsSchema.parse({})),
     environments: z
       .array(environmentSchema)
       .default([{ name: "production", router: "builtin", watch: 300_000 }])

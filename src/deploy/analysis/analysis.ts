@@ -3,12 +3,17 @@
  * A strategy calls `runAnalysis(spec, ctx)` at each `analysis` step of a canary, before each
  * blue-green switch (on the preview) and after each rolling batch; a `fail` verdict rolls back.
  *
- * Protocol:
- *   - Measurements are taken `spec.count` times, `spec.intervalMs` apart (first one after one
- *     interval), until `failureLimit` failed measurements (verdict `fail`), or
- *     `inconclusiveLimit` inconclusive ones (verdict `inconclusive`), or all passed (`pass`).
+ * Protocol (sequential):
+ *   - With a judge and `ctx.trafficSince`, requests before the judge's warm-up ended are not
+ *     judged: the analysis first waits until `trafficSince + warmupMs`.
+ *   - Measurements are taken `spec.intervalMs` apart (first one after one interval). A failed
+ *     measurement counts at once: the `failureLimit`-th ends it with `fail` (early stop). After
+ *     the `count`-th, a passing measurement ends it with `pass`; an inconclusive one extends it
+ *     by one more measurement, at most `inconclusiveLimit` times, then the verdict is
+ *     `inconclusive`.
  *   - Each measurement evaluates every metric check and, when enabled, the statistical judge
- *     comparing canary and baseline samples. A measurement fails when any check fails.
+ *     comparing canary and baseline samples since the analysis started (cumulative, so the
+ *     extension adds data). A measurement fails when any check fails.
  *   - `ctx.signal` aborting stops the analysis promptly with verdict `inconclusive`.
  *   - `onMeasurement` is called after each measurement so the caller can persist and emit it
  *     before the next one starts.
@@ -38,8 +43,16 @@ export interface JudgeOptions {
   alpha?: number;
   /** Smallest effect that counts as a regression, as a ratio of canary to baseline; default 1.2. */
   minEffect?: number;
-  /** Fewer samples per side than this → inconclusive; default 20. */
+  /** Fewer samples per side and metric than this → inconclusive; default 50. */
   minSamples?: number;
+  /** Requests in the first this many ms after the canary got traffic are not judged; default 10 000. */
+  warmupMs?: number;
+  /**
+   * What the canary is compared with: `fresh` (default) — replicas of the live release started at
+   * the same time as the canary and given the same share of traffic; `live` — the long-running
+   * live replicas (warm, so a fresh process looks slower than it is).
+   */
+  baseline?: "fresh" | "live";
   /**
    * Smallest latency difference in ms that counts as a regression, whatever the ratio (below it,
    * differences are scheduling noise nobody notices); default 5.
@@ -66,6 +79,8 @@ export interface AnalysisContext {
   /** Absent for a first deploy: the judge is skipped and only thresholds apply. */
   baselineReleaseId?: string;
   router: TrafficRouter;
+  /** When the canary (and a fresh baseline) first got traffic; the judge's warm-up counts from it. */
+  trafficSince?: number;
   /** Evaluates a PromQL query to a scalar (first sample of the result), when a source is configured. */
   query?: (promql: string) => Promise<number | undefined>;
   signal?: AbortSignal;

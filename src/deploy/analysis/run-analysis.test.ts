@@ -90,7 +90,7 @@ describe("runAnalysis", () => {
       ctx({
         sleep: async () => {
           log.push("wait");
-          await send(router.url("prod"), 80);
+          await send(router.url("prod"), 160);
         },
         onMeasurement: async (m) => {
           await new Promise((r) => setImmediate(r));
@@ -100,10 +100,11 @@ describe("runAnalysis", () => {
     );
     expect(result.verdict).toBe("pass");
     expect(result.measurements).toHaveLength(3);
-    expect(log).toEqual(["wait", "measured pass", "wait", "measured pass", "wait", "measured pass"]);
+    // 80 canary requests without an error do not yet rule out a 2-point error-rate rise: inconclusive
+    expect(log).toEqual(["wait", "measured inconclusive", "wait", "measured pass", "wait", "measured pass"]);
     const names = result.measurements[2]?.results.map((r) => r.name);
     expect(names).toEqual(["success-rate", "p99", "judge-latency", "judge-errors"]);
-    expect(result.measurements[2]?.results.find((r) => r.name === "judge-latency")?.stats?.canarySamples).toBe(120);
+    expect(result.measurements[2]?.results.find((r) => r.name === "judge-latency")?.stats?.canarySamples).toBe(240);
   });
 
   it("fails at the failure limit, explaining the failing check", async () => {
@@ -123,10 +124,43 @@ describe("runAnalysis", () => {
     );
   });
 
+  it("extends an inconclusive analysis by up to inconclusiveLimit measurements, passing once it has enough data", async () => {
+    const result = await runAnalysis(
+      spec({ count: 1, inconclusiveLimit: 3 }),
+      ctx({ sleep: () => send(router.url("prod"), 160) }),
+    );
+    expect(result.verdict).toBe("pass");
+    expect(result.measurements.map((m) => m.status)).toEqual(["inconclusive", "pass"]);
+  });
+
+  it("stops early on a clear failure, before the planned count", async () => {
+    canary.delayMs = 40;
+    const result = await runAnalysis(spec({ checks: [], count: 10 }), ctx());
+    expect(result.verdict).toBe("fail");
+    expect(result.measurements.length).toBeLessThan(10);
+  });
+
+  it("does not judge the requests of the warm-up", async () => {
+    const waits: number[] = [];
+    const result = await runAnalysis(
+      spec({ checks: [], count: 1, judge: { warmupMs: 5_000 } }),
+      ctx({
+        trafficSince: Date.now(),
+        sleep: async (ms) => {
+          waits.push(ms);
+          await send(router.url("prod"), 160);
+        },
+      }),
+    );
+    expect(waits[0]).toBeGreaterThan(4_000);
+    expect(waits.slice(1)).toEqual([1000]);
+    expect(result.measurements[0]?.results[0]?.stats?.canarySamples).toBe(80);
+  });
+
   it("is inconclusive at the inconclusive limit when the canary gets no traffic", async () => {
     const result = await runAnalysis(spec({ inconclusiveLimit: 2 }), ctx({ sleep: async () => {} }));
     expect(result.verdict).toBe("inconclusive");
-    expect(result.measurements).toHaveLength(2);
+    expect(result.measurements).toHaveLength(4);
     expect(result.explanation).toBe(
       "inconclusive: success-rate: success rate: no request reached release canary since the last measurement",
     );

@@ -1,19 +1,21 @@
 /**
- * Runs an analysis (the protocol is in analysis.ts): `spec.count` measurements `spec.intervalMs`
- * apart, the first after one interval. Each measurement evaluates every threshold check on the
- * canary's requests since the previous measurement, and — when a baseline exists and
- * `spec.judge` is not `false` — the statistical judge on both releases' requests since the
- * analysis started. A measurement fails when any result fails, is inconclusive when none fails
- * but one is inconclusive, and passes otherwise (also when there is nothing to evaluate).
+ * Runs an analysis (the protocol is in analysis.ts), sequentially: after the judge's warm-up,
+ * measurements `spec.intervalMs` apart. Each evaluates every threshold check on the canary's
+ * requests since the previous measurement, and — when a baseline exists and `spec.judge` is not
+ * `false` — the statistical judge on both releases' requests since the analysis started. A
+ * measurement fails when any result fails, is inconclusive when none fails but one is
+ * inconclusive, and passes otherwise (also when there is nothing to evaluate).
  *
- * Verdict: `fail` at the failureLimit-th failed measurement, `inconclusive` at the
- * inconclusiveLimit-th inconclusive one (a limit below 1 counts as 1), `pass` when all
- * measurements ran without reaching a limit. Aborting `ctx.signal` ends it at once with
- * `inconclusive`. `ctx.onMeasurement` is awaited after each measurement.
+ * Verdict: `fail` at the failureLimit-th failed measurement, whenever it comes (early stop);
+ * from the `count`-th measurement on, `pass` at the first passing one; an inconclusive one there
+ * extends the analysis by one measurement, and the inconclusiveLimit-th such ends it with
+ * `inconclusive` (limits below 1 count as 1). After the `count`-th, every measurement either ends
+ * the analysis or moves one of the limits closer, so it is bounded. Aborting `ctx.signal` ends it at once with `inconclusive`.
+ * `ctx.onMeasurement` is awaited after each measurement.
  */
 import { sleep, systemClock } from "../../common/clock.js";
 import type { AnalysisContext, AnalysisResult, AnalysisSpec, CheckResult, Measurement } from "./analysis.js";
-import { judge } from "./judge.js";
+import { judge, judgeSettings } from "./judge.js";
 import { evaluateCheck } from "./metric-checks.js";
 
 /** Runs `spec` against the releases of `ctx` and returns the explained verdict. */
@@ -22,12 +24,21 @@ export async function runAnalysis(spec: AnalysisSpec, ctx: AnalysisContext): Pro
   const wait = ctx.sleep ?? sleep;
   const baselineId = spec.judge === false ? undefined : ctx.baselineReleaseId;
   const judgeOptions = typeof spec.judge === "object" ? spec.judge : {};
+  const measurements: Measurement[] = [];
+  const warmUntil = (ctx.trafficSince ?? 0) + judgeSettings(judgeOptions).warmupMs;
+  if (baselineId !== undefined && ctx.trafficSince !== undefined && warmUntil > clock.now()) {
+    try {
+      await wait(warmUntil - clock.now(), ctx.signal);
+    } catch (err) {
+      if (ctx.signal?.aborted) return aborted(measurements, spec.count);
+      throw err;
+    }
+  }
   const start = {
     canary: (await ctx.router.samples(ctx.canaryReleaseId)).cursor,
     baseline: baselineId === undefined ? 0 : (await ctx.router.samples(baselineId)).cursor,
   };
   let previous = start.canary;
-  const measurements: Measurement[] = [];
   const count = { fail: 0, inconclusive: 0 };
 
   const measure = async (): Promise<Measurement> => {
@@ -48,7 +59,7 @@ export async function runAnalysis(spec: AnalysisSpec, ctx: AnalysisContext): Pro
     return { at, status, results };
   };
 
-  for (let i = 0; i < spec.count; i++) {
+  for (let i = 1; ; i++) {
     let m: Measurement;
     try {
       await wait(spec.intervalMs, ctx.signal);
@@ -62,12 +73,14 @@ export async function runAnalysis(spec: AnalysisSpec, ctx: AnalysisContext): Pro
     if (m.status === "fail" && ++count.fail >= Math.max(1, spec.failureLimit)) {
       return { verdict: "fail", measurements, explanation: firstOf(m, "fail") };
     }
-    if (m.status === "inconclusive" && ++count.inconclusive >= Math.max(1, spec.inconclusiveLimit)) {
+    if (i >= spec.count && m.status === "pass") {
+      return { verdict: "pass", measurements, explanation: passed(measurements) };
+    }
+    if (i >= spec.count && m.status === "inconclusive" && ++count.inconclusive >= Math.max(1, spec.inconclusiveLimit)) {
       return { verdict: "inconclusive", measurements, explanation: `inconclusive: ${firstOf(m, "inconclusive")}` };
     }
     if (ctx.signal?.aborted) return aborted(measurements, spec.count);
   }
-  return { verdict: "pass", measurements, explanation: passed(measurements) };
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -95,7 +108,7 @@ function firstOf(m: Measurement, status: CheckResult["status"]): string {
 
 function passed(measurements: Measurement[]): string {
   const last = measurements.at(-1);
-  const what = `${measurements.length} measurement${measurements.length === 1 ? "" : "s"} without reaching a limit`;
+  const what = `${measurements.length} measurement${measurements.length === 1 ? "" : "s"}, the last one passing`;
   if (!last?.results.length) return `${what} (nothing to check: no checks and no baseline)`;
   return `${what}; last: ${last.results.map((r) => `${r.name}: ${r.explanation}`).join("; ")}`;
 }

@@ -13,18 +13,9 @@
  * `superseded`) | `failed` (never took traffic for good) | `rolled_back` (taken back out).
  */
 
-/** States of a rollout. */
-export type RolloutState =
-  | "progressing"
-  | "paused"
-  | "rolling_back"
-  | "succeeded"
-  | "rolled_back"
-  | "aborted"
-  | "failed";
+import type { RolloutState } from "../../store/index.js";
 
-/** States a rollout never leaves. */
-export const FINAL_ROLLOUT_STATES: readonly RolloutState[] = ["succeeded", "rolled_back", "aborted", "failed"];
+export { FINAL_ROLLOUT_STATES, type RolloutState } from "../../store/index.js";
 
 const NEXT: Record<RolloutState, readonly RolloutState[]> = {
   progressing: ["paused", "succeeded", "rolling_back", "aborted", "failed"],
@@ -39,4 +30,9 @@ const NEXT: Record<RolloutState, readonly RolloutState[]> = {
 /** Whether the machine allows `from → to`. */
 export function canTransition(from: RolloutState, to: RolloutState): boolean {
   return NEXT[from].includes(to);
+}
+
+/** The states the machine allows to move to `to`: what a transition compares-and-sets against. */
+export function rolloutSources(to: RolloutState): RolloutState[] {
+  return (Object.keys(NEXT) as RolloutState[]).filter((from) => canTransition(from, to));
 }

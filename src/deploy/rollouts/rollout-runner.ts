@@ -5,6 +5,12 @@
  * replica the target gives up on rolls the rollout back. A failed analysis, a failed health gate,
  * `abort()` or a failure of any step roll back too: traffic returns to the baseline (restarted if
  * a recreate or scale-down had already stopped it) before the new release is stopped.
+ *
+ * When a canary analysis judges against a fresh baseline (the default, see fresh-baseline.ts),
+ * the `start` step also starts replicas of the live release beside the canary's; each weight
+ * then gives them the canary's share (taken from the warm live replicas), the analysis compares
+ * the canary with them, and they stop once the canary takes 100 %, or at the rollback. If they
+ * cannot start, the analysis falls back to the live replicas.
  */
 import type { Clock } from "../../common/clock.js";
 import { sleep } from "../../common/clock.js";
@@ -15,7 +21,8 @@ import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
 import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
 import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
-import type { RolloutState } from "./rollout-machine.js";
+import { freshBaselineId, splitWithFreshBaseline } from "./fresh-baseline.js";
+import { type RolloutState, rolloutSources } from "./rollout-machine.js";
 
 /** What a rollout runs against. */
 export interface RolloutRunnerDeps {
@@ -46,6 +53,10 @@ export class RolloutRunner {
   #skipPause: (() => void) | undefined;
   #baselineRunning: boolean;
   #newHadTraffic = false;
+  /** Target id of the running fresh baseline, if any. */
+  #fresh: string | undefined;
+  /** When the new release first got traffic (the judge's warm-up counts from it). */
+  #trafficSince: number | undefined;
 
   constructor(
     private readonly deps: RolloutRunnerDeps,
@@ -95,6 +106,7 @@ export class RolloutRunner {
       return this.#rollBack(reason);
     } finally {
       clearInterval(health);
+      await this.#stopFresh();
     }
   }
 
@@ -107,7 +119,7 @@ export class RolloutRunner {
     const id = String(this.release.id);
     switch (step.kind) {
       case "start": {
-        const status = await target.start({ id, ...this.release.spec });
+        const [status] = await Promise.all([target.start({ id, ...this.release.spec }), this.#startFresh(step)]);
         await store.releases.setPids(
           this.release.id,
           status.replicas.flatMap((r) => (r.pid ? [r.pid] : [])),
@@ -119,6 +131,7 @@ export class RolloutRunner {
         }
         return {
           replicas: status.replicas.map((r) => r.address),
+          ...(this.#fresh ? { freshBaseline: this.#fresh } : {}),
           ...(step.preview ? { preview: router.url(`${routeKey}_preview`) } : {}),
         };
       }
@@ -154,12 +167,22 @@ export class RolloutRunner {
     };
     const backends: Backend[] = [{ releaseId: String(this.release.id), weight, upstreams: upstreams(this.release) }];
     if (this.baseline && this.#baselineRunning && !opts.dropBaseline) {
-      backends.push({ releaseId: String(this.baseline.id), weight: 100 - weight, upstreams: upstreams(this.baseline) });
+      const fresh = this.#fresh;
+      const split = fresh ? splitWithFreshBaseline(weight) : { fresh: 0, live: 100 - weight };
+      backends.push({ releaseId: String(this.baseline.id), weight: split.live, upstreams: upstreams(this.baseline) });
+      if (fresh) {
+        const s = statuses.find((x) => x.releaseId === fresh);
+        backends.push({ releaseId: fresh, weight: split.fresh, upstreams: s ? readyUpstreams(s) : [] });
+      }
     } else if (weight !== 100) {
       throw new RollbackNeeded(`cannot send ${100 - weight} % to a baseline that is not running`);
     }
     await router.setBackends(routeKey, backends);
-    if (weight > 0) this.#newHadTraffic = true;
+    if (weight > 0) {
+      this.#newHadTraffic = true;
+      this.#trafficSince ??= clock.now();
+    }
+    if (weight === 100) await this.#stopFresh();
     await store.rollouts.progress(this.rollout.id, {
       weight,
       message: `${weight} % of traffic on the new release`,
@@ -185,7 +208,7 @@ export class RolloutRunner {
 
   async #waitForApproval(idx: number, why: string): Promise<Record<string, unknown>> {
     const { store, clock, events } = this.deps;
-    if (!(await store.rollouts.transition(this.rollout.id, "paused", why, clock.now()))) {
+    if (!(await store.rollouts.transition(this.rollout.id, rolloutSources("paused"), "paused", why, clock.now()))) {
       throw new RollbackNeeded("the rollout changed state while pausing");
     }
     await this.#record(idx, this.steps[idx]!, "waiting", { why });
@@ -198,7 +221,13 @@ export class RolloutRunner {
     }).finally(() => {
       this.#approve = undefined;
     });
-    await store.rollouts.transition(this.rollout.id, "progressing", "promoted", clock.now());
+    await store.rollouts.transition(
+      this.rollout.id,
+      rolloutSources("progressing"),
+      "progressing",
+      "promoted",
+      clock.now(),
+    );
     await events.emit("rollout.resumed", `rollout:${this.rollout.id}`, this.#subject());
     return { approved: true };
   }
@@ -206,12 +235,15 @@ export class RolloutRunner {
   async #analyse(step: Extract<RolloutStep, { kind: "analysis" }>, idx: number): Promise<Record<string, unknown>> {
     const { router, events, store, clock } = this.deps;
     const measurements: unknown[] = [];
+    const judge = step.analysis.judge;
+    const fresh = typeof judge === "object" && judge.baseline === "live" ? undefined : this.#fresh;
+    const warm = this.baseline && this.#baselineRunning ? String(this.baseline.id) : undefined;
     const result: AnalysisResult = await runAnalysis(step.analysis, {
       service: this.release.project,
       environment: this.release.environment,
       canaryReleaseId: String(this.release.id),
-      baselineReleaseId:
-        step.on === "canary" && this.baseline && this.#baselineRunning ? String(this.baseline.id) : undefined,
+      baselineReleaseId: step.on === "canary" ? (fresh ?? warm) : undefined,
+      trafficSince: this.#trafficSince,
       router,
       query: this.deps.query,
       signal: this.#signal,
@@ -242,7 +274,7 @@ export class RolloutRunner {
     const at = clock.now();
     await store.releases.setStatus(this.release.id, "live", at);
     if (this.baseline) await store.releases.setStatus(this.baseline.id, this.deps.baselineEndsAs, at);
-    await store.rollouts.transition(this.rollout.id, "succeeded", "live", at);
+    await store.rollouts.transition(this.rollout.id, rolloutSources("succeeded"), "succeeded", "live", at);
     await events.emit("rollout.succeeded", `rollout:${this.rollout.id}`, this.#subject());
     await events.emit("release.live", `release:${this.release.id}`, this.#subject());
     return "succeeded";
@@ -252,14 +284,20 @@ export class RolloutRunner {
     const { store, clock, events, target } = this.deps;
     await target.stop(String(this.release.id), { drainMs: 0 }).catch(() => {});
     await store.releases.setStatus(this.release.id, "failed", clock.now());
-    await store.rollouts.transition(this.rollout.id, "failed", reason, clock.now());
+    await store.rollouts.transition(this.rollout.id, rolloutSources("failed"), "failed", reason, clock.now());
     await events.emit("rollout.failed", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     return "failed";
   }
 
   async #rollBack(reason: string): Promise<RolloutState> {
     const { store, clock, events, target, router, routeKey, log } = this.deps;
-    await store.rollouts.transition(this.rollout.id, "rolling_back", reason, clock.now());
+    await store.rollouts.transition(
+      this.rollout.id,
+      rolloutSources("rolling_back"),
+      "rolling_back",
+      reason,
+      clock.now(),
+    );
     await events.emit("rollout.rolling_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     try {
       if (this.baseline) {
@@ -283,9 +321,60 @@ export class RolloutRunner {
     const at = clock.now();
     await store.releases.setStatus(this.release.id, this.#newHadTraffic ? "rolled_back" : "failed", at);
     await store.rollouts.progress(this.rollout.id, { weight: 0, message: reason, at });
-    await store.rollouts.transition(this.rollout.id, "rolled_back", reason, at);
+    await store.rollouts.transition(this.rollout.id, rolloutSources("rolled_back"), "rolled_back", reason, at);
     await events.emit("rollout.rolled_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
     return "rolled_back";
+  }
+
+  /**
+   * Starts the fresh baseline beside the canary when an analysis of this canary judges against
+   * one; a failure to start it is logged and leaves the analysis on the live replicas.
+   */
+  async #startFresh(step: Extract<RolloutStep, { kind: "start" }>): Promise<void> {
+    const { target, store, log } = this.deps;
+    const wanted = this.steps.some(
+      (s) =>
+        s.kind === "analysis" &&
+        s.on === "canary" &&
+        s.analysis.judge !== false &&
+        !(typeof s.analysis.judge === "object" && s.analysis.judge.baseline === "live"),
+    );
+    if (!this.baseline || !this.#baselineRunning || step.preview || !wanted) return;
+    const id = freshBaselineId(this.baseline.id, this.rollout.id);
+    try {
+      const live = await store.releases.get(this.baseline.id);
+      const status = await target.start({ ...this.baseline.spec, id, replicas: this.release.spec.replicas });
+      this.#fresh = id;
+      // recorded on the live release (same PITCREW_RELEASE_ID) so a restart after a crash kills them too
+      await store.releases.setPids(this.baseline.id, [
+        ...live.pids,
+        ...status.replicas.flatMap((r) => (r.pid ? [r.pid] : [])),
+      ]);
+    } catch (err) {
+      log.warn(
+        { err, rollout: this.rollout.id },
+        "the fresh baseline did not start; judging against the live replicas",
+      );
+    }
+  }
+
+  /** Stops the fresh baseline (after the router stopped sending it requests). */
+  async #stopFresh(): Promise<void> {
+    const id = this.#fresh;
+    if (!id || !this.baseline) return;
+    this.#fresh = undefined;
+    await this.deps.target.stop(id, { drainMs: this.deps.drainMs }).catch(() => {});
+    const live = (await this.deps.target.status().catch(() => [])).find(
+      (s) => s.releaseId === String(this.baseline!.id),
+    );
+    if (live) {
+      await this.deps.store.releases
+        .setPids(
+          this.baseline.id,
+          live.replicas.flatMap((r) => (r.pid ? [r.pid] : [])),
+        )
+        .catch(() => {});
+    }
   }
 
   async #stopBaseline(): Promise<void> {

@@ -9,7 +9,8 @@
  * recreate:  {}
  * ```
  * An `analysis` block: `{interval: 5s, count: 3, failureLimit: 1, inconclusiveLimit: 2,
- * judge: true | {alpha, minEffect, minSamples}, checks: [{name, metric, min?, max?}]}` where
+ * judge: true | {alpha, minEffect, minSamples, minLatencyDeltaMs, warmup, baseline: fresh|live},
+ * checks: [{name, metric, min?, max?}]}` where
  * `metric` is success_rate | error_rate | latency_p50 | latency_p99 | {query: "<PromQL>"}.
  */
 import { z } from "zod";
@@ -45,6 +46,8 @@ export const analysisSchema = z
             minEffect: z.number().gt(1).optional(),
             minSamples: z.number().int().min(2).optional(),
             minLatencyDeltaMs: z.number().min(0).optional(),
+            warmup: durationSchema.optional(),
+            baseline: z.enum(["fresh", "live"]).optional(),
           })
           .strict(),
       ])
@@ -119,9 +122,10 @@ export function strategyKind(spec: StrategySpec): StrategyKind {
 
 /** Converts an `analysis:` block into the analysis protocol's spec. */
 export function toAnalysisSpec(a: z.output<typeof analysisSchema>): AnalysisSpec {
+  const { warmup, ...judge } = typeof a.judge === "object" ? a.judge : {};
   return {
     checks: a.checks,
-    judge: a.judge,
+    judge: typeof a.judge === "object" ? { ...judge, ...(warmup === undefined ? {} : { warmupMs: warmup }) } : a.judge,
     intervalMs: a.interval,
     count: a.count,
     failureLimit: a.failureLimit,

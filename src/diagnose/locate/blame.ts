@@ -2,7 +2,7 @@
  * `git blame` of one line: which commit last changed it, who, when, and the first release tag
  * that contains that commit (the release that shipped it), when the repository tags releases.
  */
-import { runGit } from "./run-git.js";
+import { git } from "../../runner/index.js";
 
 /** The commit that last changed a line. */
 export interface BlameInfo {
@@ -34,7 +34,10 @@ export async function blameLine(
 ): Promise<BlameInfo | undefined> {
   if (!Number.isInteger(line) || line < 1 || rev.startsWith("-")) return undefined;
   try {
-    const out = await runGit(repo, ["blame", "--porcelain", "-L", `${line},${line}`, rev, "--", path]);
+    const out = await git(["blame", "--porcelain", "-L", `${line},${line}`, rev, "--", path], {
+      cwd: repo,
+      timeoutMs: 60_000,
+    });
     return parseBlamePorcelain(out);
   } catch {
     return undefined; // line past the end of the file, file not in `rev`, …
@@ -44,6 +47,8 @@ export async function blameLine(
 /** The earliest tag (by creation date) that contains `sha`, or undefined. */
 export async function firstReleaseContaining(repo: string, sha: string): Promise<string | undefined> {
   if (!/^[0-9a-f]{7,64}$/.test(sha)) return undefined;
-  const out = await runGit(repo, ["tag", "--contains", sha, "--sort=creatordate"]).catch(() => "");
+  const out = await git(["tag", "--contains", sha, "--sort=creatordate"], { cwd: repo, timeoutMs: 60_000 }).catch(
+    () => "",
+  );
   return out.split("\n").find(Boolean);
 }

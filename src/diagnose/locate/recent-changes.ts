@@ -3,7 +3,7 @@
  * between two releases (`lastReleaseRange`). Ranking uses both as evidence for a frame.
  */
 import { ValidationError } from "../../common/errors.js";
-import { runGit } from "./run-git.js";
+import { git } from "../../runner/index.js";
 
 /** The latest commit that touched a file. */
 export interface FileChange {
@@ -27,16 +27,19 @@ export async function recentFileChanges(
   opts: { sinceDays: number; maxCommits?: number; now?: number },
 ): Promise<Map<string, FileChange>> {
   const since = Math.floor(((opts.now ?? Date.now()) - opts.sinceDays * 86_400_000) / 1000);
-  const out = await runGit(repo, [
-    "log",
-    `--since=${since}`,
-    `-n${opts.maxCommits ?? 500}`,
-    "--no-renames",
-    "--format=@@%H %ct",
-    "--name-only",
-    "HEAD",
-    "--",
-  ]);
+  const out = await git(
+    [
+      "log",
+      `--since=${since}`,
+      `-n${opts.maxCommits ?? 500}`,
+      "--no-renames",
+      "--format=@@%H %ct",
+      "--name-only",
+      "HEAD",
+      "--",
+    ],
+    { cwd: repo, timeoutMs: 60_000 },
+  );
   const changes = new Map<string, FileChange>();
   let current: FileChange | undefined;
   for (const line of out.split("\n")) {
@@ -73,16 +76,19 @@ export function parseUnifiedDiff(out: string): ReleaseDiff {
 
 /** The lines changed between two revisions (what the last release shipped). */
 export async function releaseDiff(repo: string, range: ReleaseRange): Promise<ReleaseDiff> {
-  const out = await runGit(repo, [
-    "diff",
-    "--unified=0",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-renames",
-    "--end-of-options",
-    checkRef(range.from),
-    checkRef(range.to),
-    "--",
-  ]);
+  const out = await git(
+    [
+      "diff",
+      "--unified=0",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-renames",
+      "--end-of-options",
+      checkRef(range.from),
+      checkRef(range.to),
+      "--",
+    ],
+    { cwd: repo, timeoutMs: 60_000 },
+  );
   return parseUnifiedDiff(out);
 }

@@ -5,7 +5,7 @@
  * matches path suffixes against the files git tracks, so nothing outside the repository is read
  * and a frame that matches no tracked file stays unmapped.
  */
-import { runGit } from "./run-git.js";
+import { git } from "../../runner/index.js";
 
 /** Normalises a frame path: `/` separators, no `file://`/`webpack://` scheme, no leading `./`. */
 export function normalizeFramePath(file: string): string {
@@ -31,7 +31,7 @@ export class RepoMap {
 
   /** Reads the tracked files of the repository at `repo`. */
   static async load(repo: string): Promise<RepoMap> {
-    const out = await runGit(repo, ["ls-files", "-z", "--cached"]);
+    const out = await git(["ls-files", "-z", "--cached"], { cwd: repo, timeoutMs: 60_000 });
     return new RepoMap(out.split("\0").filter(Boolean));
   }
 

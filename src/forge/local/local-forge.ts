@@ -260,7 +260,10 @@ export class LocalForge implements Forge {
   }
 
   async protectBranch(repo: string, branch: string, opts: { requiredChecks: string[] }): Promise<void> {
-    await writeProtection(await this.#existing(repo), assertBranchName(branch), opts.requiredChecks);
+    const dir = await this.#existing(repo);
+    // a repository made by hand has no hook yet: protecting it installs one
+    await installPreReceiveHook(dir);
+    await writeProtection(dir, assertBranchName(branch), opts.requiredChecks);
   }
 
   async #existing(repo: string): Promise<string> {

@@ -55,4 +55,16 @@ describe("pre-receive hook", () => {
     expect(() => execFileSync("test", ["-e", marker])).toThrow();
     expect(gitIn(bare, "rev-parse", "--verify", "refs/heads/ma.n")).toMatch(/^[0-9a-f]{40}$/);
   });
+
+  it("creates the merge token of a repository made by hand, and keeps it once made", async () => {
+    const { bare, work } = setup();
+    const env = await mergeTokenEnv(bare);
+    expect(env.PITCREW_MERGE_TOKEN).toMatch(/^[0-9a-f]{48}$/);
+    await installPreReceiveHook(bare);
+    await writeProtection(bare, "main", []);
+    expect(await mergeTokenEnv(bare)).toEqual(env);
+    commitFiles(work, { "a.txt": "4\n" }, "merge");
+    await push(work, bare, "HEAD:refs/heads/main", env);
+    expect(gitIn(bare, "rev-parse", "refs/heads/main")).toBe(gitIn(work, "rev-parse", "HEAD"));
+  });
 });

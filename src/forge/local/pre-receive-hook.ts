@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** Variable pitcrew sets, for its own merges only, to pass the protected-branch hook. */
@@ -31,15 +31,33 @@ done
 exit $status
 `;
 
-/** Installs the pre-receive hook and a fresh merge token in a bare repository. */
+/**
+ * Installs the pre-receive hook and the merge token in a bare repository (idempotent: the hook is
+ * rewritten, an existing token is kept).
+ */
 export async function installPreReceiveHook(bareDir: string): Promise<void> {
   const hook = join(bareDir, "hooks", "pre-receive");
+  await mkdir(join(bareDir, "hooks"), { recursive: true });
   await writeFile(hook, SCRIPT, { mode: 0o755 });
   await chmod(hook, 0o755);
-  await writeFile(join(bareDir, TOKEN_FILE), randomBytes(24).toString("hex"), { mode: 0o600, flag: "wx" });
+  await ensureMergeToken(bareDir);
 }
 
-/** The environment that lets pitcrew's own merge push through the hook. */
+/**
+ * The repository's merge token, created when missing (a repository made by hand, or before the
+ * token existed), so pitcrew's own merges never depend on a file someone had to write.
+ */
+async function ensureMergeToken(bareDir: string): Promise<string> {
+  const file = join(bareDir, TOKEN_FILE);
+  try {
+    await writeFile(file, randomBytes(24).toString("hex"), { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  return (await readFile(file, "utf8")).trim();
+}
+
+/** The environment that lets pitcrew's own merge push through the hook (creating the token when missing). */
 export async function mergeTokenEnv(bareDir: string): Promise<Record<string, string>> {
-  return { [MERGE_TOKEN_ENV]: (await readFile(join(bareDir, TOKEN_FILE), "utf8")).trim() };
+  return { [MERGE_TOKEN_ENV]: await ensureMergeToken(bareDir) };
 }

@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import { parseDuration } from "../duration.js";
-import type { PlanJob, PlanStep } from "../plan.js";
+import type { PlanJob, PlanStep } from "../../common/plan.js";
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_TIMEOUT_MS } from "../spec/defaults.js";
 import { scalarToString, toList } from "../spec/normalize.js";
 import type { JobSpec, Scalar, StepSpec } from "../spec/schema.js";

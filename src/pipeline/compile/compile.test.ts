@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are pipeline text with ${{ }} references
 import { describe, expect, it } from "vitest";
-import type { TriggerContext } from "../plan.js";
+import type { TriggerContext } from "../../common/plan.js";
 import { compilePipeline } from "./compile.js";
 
 const push: TriggerContext = { event: "push", branch: "main", commit: "0123abcd" };

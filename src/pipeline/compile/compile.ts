@@ -7,8 +7,9 @@
 import { basename, extname } from "node:path";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "../../common/diagnostics.js";
 import { analyzePipeline } from "../lint/lint-pipeline.js";
-import type { Plan, PlanJob, TriggerContext } from "../plan.js";
+import type { Plan, PlanJob, TriggerContext } from "../../common/plan.js";
 import type { LintContext } from "../lint/lint-context.js";
+import type { PipelineLimits } from "../spec/parse.js";
 import { type BuildJobInput, buildEnv, buildPlanJob } from "./build-job.js";
 import { resolveInputs } from "./inputs.js";
 import { matrixJobKey } from "./matrix.js";
@@ -22,6 +23,8 @@ export interface CompileOptions {
   file?: string;
   /** Compile even when the trigger filters would skip the run (local runs, `pitcrew run`). */
   ignoreTriggers?: boolean;
+  /** Size limits (default: the config schema's defaults). */
+  limits?: PipelineLimits;
 }
 
 /** What compiling produced: a plan, or diagnostics with errors, or the reason the run is skipped. */
@@ -35,7 +38,7 @@ export interface CompileResult {
 
 /** Compiles pipeline text for one trigger; never throws on bad input. */
 export function compilePipeline(text: string, trigger: TriggerContext, opts: CompileOptions = {}): CompileResult {
-  const analysis = analyzePipeline(text, opts.file);
+  const analysis = analyzePipeline(text, opts.file, opts.limits);
   const { spec, context, diagnostics } = analysis;
   if (!spec || !context || hasErrors(diagnostics)) return { diagnostics };
   if (!opts.ignoreTriggers) {

@@ -1,5 +1,5 @@
 import type { PipelineSpec } from "../spec/schema.js";
-import type { TriggerContext } from "../plan.js";
+import type { TriggerContext } from "../../common/plan.js";
 import { matchGlobs } from "./triggers.js";
 
 /**

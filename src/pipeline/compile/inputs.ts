@@ -3,7 +3,7 @@
  * passed. A manual trigger must give every required input, only declared ones, and a value
  * among the options when the input lists some.
  */
-import type { TriggerContext } from "../plan.js";
+import type { TriggerContext } from "../../common/plan.js";
 import type { TriggersSpec } from "../spec/schema.js";
 
 /** A problem with the inputs of a trigger, at the input's declaration when there is one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TriggerContext } from "../plan.js";
+import type { TriggerContext } from "../../common/plan.js";
 import type { TriggersSpec } from "../spec/schema.js";
 import { matchGlobs, matchTrigger } from "./triggers.js";
 

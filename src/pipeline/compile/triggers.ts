@@ -4,7 +4,7 @@
  * included (a list of only exclusions starts from "everything").
  */
 import picomatch from "picomatch";
-import type { TriggerContext } from "../plan.js";
+import type { TriggerContext } from "../../common/plan.js";
 import type { TriggersSpec } from "../spec/schema.js";
 
 /** `on:` when a pipeline file has none: push on any branch, and manual runs. */

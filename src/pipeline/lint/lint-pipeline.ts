@@ -3,7 +3,7 @@
  * Rules only run on a schema-valid spec, so each can trust the shape it reads.
  */
 import { type Diagnostic, sortDiagnostics } from "../../common/diagnostics.js";
-import { parsePipelineSpec } from "../spec/parse.js";
+import { type PipelineLimits, parsePipelineSpec } from "../spec/parse.js";
 import type { PipelineSpec } from "../spec/schema.js";
 import { checkConditions } from "./condition-rules.js";
 import { checkInterpolations } from "./interpolation-rules.js";
@@ -43,16 +43,16 @@ export interface PipelineAnalysis {
 }
 
 /** Parses and lints pipeline text (what `compilePipeline` does before compiling). */
-export function analyzePipeline(text: string, file?: string): PipelineAnalysis {
-  const parsed = parsePipelineSpec(text, file);
+export function analyzePipeline(text: string, file?: string, limits?: PipelineLimits): PipelineAnalysis {
+  const parsed = parsePipelineSpec(text, file, limits);
   const diagnostics = parsed.diagnostics;
-  if (!parsed.spec) return { diagnostics: sortDiagnostics(diagnostics) };
+  if (!parsed.spec || !parsed.source) return { diagnostics: sortDiagnostics(diagnostics) };
   const context = createLintContext(parsed.spec, parsed.source, text, diagnostics);
   for (const rule of RULES) rule(context);
   return { spec: parsed.spec, context, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** Lints a pipeline file: every error and warning, sorted by position. Never throws on bad input. */
-export function lintPipeline(text: string, opts: { file?: string } = {}): Diagnostic[] {
-  return analyzePipeline(text, opts.file).diagnostics;
+export function lintPipeline(text: string, opts: { file?: string; limits?: PipelineLimits } = {}): Diagnostic[] {
+  return analyzePipeline(text, opts.file, opts.limits).diagnostics;
 }

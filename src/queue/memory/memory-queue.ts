@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Kysely } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
-import type { DB } from "../../store/schema.js";
+import type { QueueItemsRepo } from "../../store/index.js";
 import type { ConsumeOptions, EnqueueOptions, JobQueue, QueueHandler, QueueItem } from "../job-queue.js";
 
 /**
@@ -10,7 +9,7 @@ import type { ConsumeOptions, EnqueueOptions, JobQueue, QueueHandler, QueueItem 
  * consumers in this process poll it (and are woken at once by local enqueues). Leases are
  * compare-and-set updates, so several pitcrew processes on one PostgreSQL also work.
  */
-export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pollMs = 250): JobQueue {
+export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logger, pollMs = 250): JobQueue {
   const owner = `proc_${process.pid}_${randomBytes(4).toString("hex")}`;
   const running = new Map<string, { controller: AbortController; done: Promise<void>; dedupeKey: string | null }>();
   const wakers = new Set<() => void>();
@@ -24,39 +23,11 @@ export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pol
   async function claim(queue: string, labels: string[], leaseMs: number) {
     const now = clock.now();
     // Give back items whose lease expired (a crashed or stuck consumer).
-    await db
-      .updateTable("queue_items")
-      .set({ status: "queued", lease_owner: null, lease_expires_at: null, updated_at: now })
-      .where("queue", "=", queue)
-      .where("status", "=", "leased")
-      .where("lease_expires_at", "<", now)
-      .execute();
-    const candidates = await db
-      .selectFrom("queue_items")
-      .selectAll()
-      .where("queue", "=", queue)
-      .where("status", "=", "queued")
-      .where("run_after", "<=", now)
-      .orderBy("run_after")
-      .orderBy("id")
-      .limit(20)
-      .execute();
-    for (const c of candidates) {
+    await items.releaseExpired(queue, now);
+    for (const c of await items.due(queue, now, 20)) {
       const need = JSON.parse(c.labels) as string[];
       if (!need.every((l) => labels.includes(l))) continue;
-      const res = await db
-        .updateTable("queue_items")
-        .set({
-          status: "leased",
-          lease_owner: owner,
-          lease_expires_at: now + leaseMs,
-          attempts: c.attempts + 1,
-          updated_at: now,
-        })
-        .where("id", "=", c.id)
-        .where("status", "=", "queued")
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 1) return { ...c, attempts: c.attempts + 1 };
+      if (await items.lease(c, owner, now + leaseMs, now)) return { ...c, attempts: c.attempts + 1 };
     }
     return undefined;
   }
@@ -66,25 +37,17 @@ export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pol
 
     async enqueue(queue, payload, opts: EnqueueOptions = {}) {
       const now = clock.now();
-      await db
-        .insertInto("queue_items")
-        .values({
+      await items.insert(
+        {
           queue,
-          dedupe_key: opts.dedupeKey ?? null,
+          dedupeKey: opts.dedupeKey ?? null,
           payload: JSON.stringify(payload),
           labels: JSON.stringify(opts.labels ?? []),
-          status: "queued",
-          lease_owner: null,
-          lease_expires_at: null,
-          attempts: 0,
-          max_attempts: opts.maxAttempts ?? 1,
-          run_after: opts.runAfter ?? now,
-          last_error: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.column("dedupe_key").doNothing())
-        .execute();
+          maxAttempts: opts.maxAttempts ?? 1,
+          runAfter: opts.runAfter ?? now,
+        },
+        now,
+      );
       wakeAll();
     },
 
@@ -110,12 +73,8 @@ export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pol
             const controller = new AbortController();
             const beat = setInterval(
               () => {
-                void db
-                  .updateTable("queue_items")
-                  .set({ lease_expires_at: clock.now() + opts.leaseMs })
-                  .where("id", "=", row.id)
-                  .where("lease_owner", "=", owner)
-                  .execute()
+                void items
+                  .heartbeat(row.id, owner, clock.now() + opts.leaseMs)
                   .catch((err) => log.warn({ err }, "queue heartbeat failed"));
               },
               Math.max(50, Math.floor(opts.leaseMs / 3)),
@@ -123,21 +82,15 @@ export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pol
             const done = (async () => {
               try {
                 await handler(item, { signal: controller.signal });
-                await db.deleteFrom("queue_items").where("id", "=", row.id).execute();
+                await items.remove(row.id);
               } catch (err) {
                 const retry = row.attempts < row.max_attempts;
-                await db
-                  .updateTable("queue_items")
-                  .set({
-                    status: retry ? "queued" : "failed",
-                    lease_owner: null,
-                    lease_expires_at: null,
-                    run_after: clock.now() + (retry ? 1000 * 2 ** (row.attempts - 1) : 0),
-                    last_error: String(err instanceof Error ? (err.stack ?? err.message) : err).slice(0, 4000),
-                    updated_at: clock.now(),
-                  })
-                  .where("id", "=", row.id)
-                  .execute();
+                await items.fail(row.id, {
+                  retry,
+                  runAfter: clock.now() + (retry ? 1000 * 2 ** (row.attempts - 1) : 0),
+                  error: String(err instanceof Error ? (err.stack ?? err.message) : err).slice(0, 4000),
+                  now: clock.now(),
+                });
                 log.error({ err, queue, item: row.id }, "queue handler failed");
               } finally {
                 clearInterval(beat);
@@ -171,23 +124,11 @@ export function createMemoryQueue(db: Kysely<DB>, clock: Clock, log: Logger, pol
           return true;
         }
       }
-      const res = await db
-        .deleteFrom("queue_items")
-        .where("dedupe_key", "=", dedupeKey)
-        .where("status", "=", "queued")
-        .executeTakeFirst();
-      return Number(res.numDeletedRows) > 0;
+      return items.removeQueued(dedupeKey);
     },
 
     async stats(queue) {
-      const rows = await db
-        .selectFrom("queue_items")
-        .select(["status", (eb) => eb.fn.countAll().as("n")])
-        .where("queue", "=", queue)
-        .groupBy("status")
-        .execute();
-      const n = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-      return { queued: n("queued"), leased: n("leased"), failed: n("failed") };
+      return items.counts(queue);
     },
 
     async close() {

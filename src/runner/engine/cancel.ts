@@ -1,5 +1,5 @@
 import { ConflictError } from "../../common/errors.js";
-import { isFinished } from "../../store/repositories/run-status.js";
+import { isFinished } from "../../store/statuses.js";
 import { ticketKey, type RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 

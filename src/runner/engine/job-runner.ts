@@ -13,14 +13,14 @@ import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/repositories/jobs-repo.js";
-import type { Status } from "../../store/repositories/run-status.js";
+import type { Status } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
 import { checkout } from "../checkout.js";
-import { createMasker } from "../masker.js";
 import { buildStepEnv } from "../step-env.js";
 import { createWorkspace, resolveInside } from "../workspace.js";
+import { createStreamMasker } from "../wrapped-masker.js";
 import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
@@ -45,7 +45,12 @@ export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal:
   );
   await events.emit("job.started", `run:${run.id}`, { jobId: job.id, key: job.key, attempt: job.attempt });
 
-  const logs = new LogWriter(store.logs, deps.bus, { runId: run.id, jobId: job.id, attempt: job.attempt });
+  const logs = new LogWriter(
+    store.logs,
+    deps.bus,
+    { runId: run.id, jobId: job.id, attempt: job.attempt },
+    { limits: deps.options.limits.log, runLinesBefore: await store.logs.countForRun(run.id) },
+  );
   let outcome: { status: Status; reason: string | null; exitCode: number | null };
   try {
     outcome = await execute(deps, run, job, logs, signal);
@@ -83,7 +88,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     const secrets = await store.secrets.reveal(project.id, spec.secrets);
     const missing = spec.secrets.filter((s) => !(s in secrets));
     if (missing.length) sys(`warning: secrets not set for this project: ${missing.join(", ")}`);
-    const mask = createMasker(Object.values(secrets));
+    const secretValues = Object.values(secrets);
     const vars = { ...spec.matrix };
     const cacheStore = createCacheStore(join(deps.dataDir, "cache", String(project.id)));
     let cacheKey: string | undefined;
@@ -147,6 +152,10 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
           ),
         },
       });
+      const maskers = {
+        stdout: createStreamMasker(secretValues, (line) => logs.write(idx, "stdout", line)),
+        stderr: createStreamMasker(secretValues, (line) => logs.write(idx, "stderr", line)),
+      };
       const res = await executor.runStep({
         script: step.run,
         cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
@@ -156,8 +165,11 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         signal,
         network: spec.sandbox.network,
         onStart: (pid) => void store.steps.setPid(job.id, job.attempt, idx, pid),
-        onLine: (stream, line) => logs.write(idx, stream, mask(line)),
+        onLine: (stream, line) => maskers[stream].line(line),
       });
+      maskers.stdout.end();
+      maskers.stderr.end();
+      logs.endStep(idx);
       let stepStatus: Status = "success";
       let stepReason: string | null = null;
       if (res.cancelled) {

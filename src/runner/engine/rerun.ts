@@ -1,5 +1,5 @@
 import { ConflictError } from "../../common/errors.js";
-import { isFinished } from "../../store/repositories/run-status.js";
+import { isFinished } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";

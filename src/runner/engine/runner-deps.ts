@@ -1,3 +1,4 @@
+import type { Limits } from "../../common/config/limits-schema.js";
 import type { Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
 import type { Bus } from "../../events/bus.js";
@@ -38,6 +39,8 @@ export interface RunnerDeps {
     keepWorkspaces: boolean;
     /** What happens to jobs orphaned by a server crash. */
     orphanedJobs: "fail" | "retry";
+    /** Log caps per step and run, and pipeline size limits (`limits:` in the config). */
+    limits: Pick<Limits, "log" | "pipeline">;
     /** Run untrusted triggers even when bubblewrap is not usable (see `sandbox-policy.ts`). */
     allowUnsandboxed: boolean;
   };

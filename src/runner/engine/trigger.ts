@@ -1,6 +1,8 @@
 import { ValidationError } from "../../common/errors.js";
 import { formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
-import { compilePipeline, type TriggerEvent } from "../../pipeline/index.js";
+import type { Diagnostic } from "../../common/diagnostics.js";
+import { compilePipeline, isLimitDiagnostic, pipelineTooLarge, type TriggerEvent } from "../../pipeline/index.js";
+import type { Project } from "../../store/repositories/projects-repo.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
 import { changedFiles, ensureMirror, resolveRef } from "../checkout.js";
 import { git } from "../git.js";
@@ -31,33 +33,74 @@ export interface TriggerRequest {
 /** What a trigger produced: a run, or the reason none was created. */
 export type TriggerResult = { run: Run; skipped?: undefined } | { run?: undefined; skipped: string };
 
+/** Push triggers in progress, by project, branch and commit (see `triggerRun`). */
+const pushing = new Map<string, Promise<TriggerResult>>();
+
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
- * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; so
- * does untrusted code where jobs cannot be sandboxed (`sandbox-policy.ts`).
+ * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; a
+ * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}); untrusted
+ * code where jobs cannot be sandboxed finishes as `failure` too (`sandbox-policy.ts`).
+ *
+ * A push is one run: a `push` of a commit that already has a push run on the same branch (not
+ * cancelled) returns that run, and concurrent pushes of one commit (the poller, a webhook and a
+ * heal shipping its merge at once) wait for each other, so the commit is built once.
  */
 export async function triggerRun(
   deps: RunnerDeps,
   projectRef: string | number,
   req: TriggerRequest,
 ): Promise<TriggerResult> {
-  const { store, events } = deps;
+  const { store } = deps;
   const project = await store.projects.resolve(projectRef);
   const mirror = mirrorDir(deps.dataDir, project.id);
   await ensureMirror(project.repoUrl, mirror);
   const branch = assertBranchName(req.branch ?? project.defaultBranch);
   if (req.baseBranch !== undefined) assertBranchName(req.baseBranch);
   const commit = await resolveRef(mirror, req.commit ?? branch);
-  const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
-  let text: string;
+  if (req.event !== "push") return createRun(deps, project, mirror, branch, commit, req);
+  const key = `${project.id}\0${branch}\0${commit}`;
+  for (let waiting = pushing.get(key); waiting; waiting = pushing.get(key)) await waiting.catch(() => undefined);
+  // set before the next await: a later push of the commit waits for this one
+  const creating = (async (): Promise<TriggerResult> => {
+    const existing = (await store.runs.list({ projectId: project.id, branch, limit: 100 })).find(
+      (r) => r.event === "push" && r.commit === commit && r.status !== "cancelled",
+    );
+    return existing ? { run: existing } : createRun(deps, project, mirror, branch, commit, req);
+  })();
+  pushing.set(key, creating);
   try {
-    text = await git(["show", `${commit}:${project.pipelinePath}`], { cwd: mirror });
+    return await creating;
+  } finally {
+    pushing.delete(key);
+  }
+}
+
+/** Compiles the pipeline at `commit` and persists the run (the part of `triggerRun` after resolving). */
+async function createRun(
+  deps: RunnerDeps,
+  project: Project,
+  mirror: string,
+  branch: string,
+  commit: string,
+  req: TriggerRequest,
+): Promise<TriggerResult> {
+  const { store, events } = deps;
+  const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
+  const limits = deps.options.limits.pipeline;
+  const object = `${commit}:${project.pipelinePath}`;
+  let size: number;
+  try {
+    size = Number((await git(["cat-file", "-s", object], { cwd: mirror })).trim());
   } catch {
     throw new ValidationError(
       `no pipeline file '${project.pipelinePath}' in ${project.name} at ${commit.slice(0, 12)}`,
     );
   }
+  // Read only a pipeline within the size limit: a huge one is refused before it costs memory.
+  if (size > limits.max_bytes) refuse([pipelineTooLarge(size, limits.max_bytes, project.pipelinePath)]);
+  const text = await git(["show", object], { cwd: mirror });
   const trigger = {
     event: req.event,
     branch,
@@ -67,7 +110,13 @@ export async function triggerRun(
     inputs: req.inputs ?? {},
     schedule: req.schedule,
   };
-  const compiled = compilePipeline(text, trigger, { file: project.pipelinePath, ignoreTriggers: req.ignoreTriggers });
+  const compiled = compilePipeline(text, trigger, {
+    file: project.pipelinePath,
+    ignoreTriggers: req.ignoreTriggers,
+    limits,
+  });
+  const breached = compiled.diagnostics.filter(isLimitDiagnostic);
+  if (breached.length) refuse(breached);
   const base = {
     projectId: project.id,
     event: req.event,
@@ -116,4 +165,12 @@ export async function triggerRun(
   });
   await advanceRun(deps, run.id);
   return { run: await store.runs.get(run.id) };
+}
+
+/**
+ * A pipeline over a limit (size, jobs, steps, YAML aliases) is refused: no run is stored and
+ * the caller (webhook, poller, API) gets a 400 whose details are the positioned diagnostics.
+ */
+function refuse(diagnostics: Diagnostic[]): never {
+  throw new ValidationError(`pipeline refused: ${diagnostics.map(formatDiagnostic).join("; ")}`, { diagnostics });
 }

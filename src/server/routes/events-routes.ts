@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { BusMessage, DomainEvent } from "../../events/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
-import { openSse } from "../sse.js";
+import { openSse, REPLAY_BACKLOG_LIMIT } from "../sse.js";
 
 const query = z.object({
   after: z.coerce.number().int().min(0).optional(),
@@ -44,31 +44,34 @@ export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     produces: "text/event-stream",
     handler: async ({ query: q }, req, reply) => {
       const lastId = Number(req.headers["last-event-id"] ?? q.after ?? Number.NaN);
-      const sse = openSse(req, reply);
+      const sse = openSse(req, reply, { maxBufferedBytes: app.config.config.limits.sse_buffer_bytes });
       const matches = (e: DomainEvent) =>
         (!q.subject || e.subject.startsWith(q.subject)) && (!q.type || e.type === q.type);
       // -1: no replay asked, follow live only.
       let cursor = Number.isFinite(lastId) ? lastId : -1;
       const buffered: DomainEvent[] = [];
       let live = false;
-      const send = (e: DomainEvent) => {
-        if (e.id <= cursor) return;
+      const send = (e: DomainEvent): boolean => {
+        if (e.id <= cursor) return true;
         cursor = e.id;
-        if (matches(e)) sse.send(e.type, iso(e), e.id);
+        return matches(e) ? sse.send(e.type, iso(e), e.id) : true;
       };
       const unsubscribe = app.bus.subscribe((m: BusMessage) => {
         if (m.kind !== "event") return;
-        if (live) send(m.event);
-        else buffered.push(m.event);
+        if (live) void send(m.event);
+        else if (matches(m.event)) {
+          buffered.push(m.event);
+          if (buffered.length > REPLAY_BACKLOG_LIMIT) sse.close();
+        }
       });
       try {
-        while (cursor >= 0) {
+        while (cursor >= 0 && sse.isOpen()) {
           const page = await app.events.list({ afterId: cursor, limit: 1000 });
-          for (const e of page) send(e);
+          for (const e of page) if (!send(e)) await sse.drained();
           if (page.length < 1000) break;
         }
         live = true;
-        for (const e of buffered.splice(0)) send(e);
+        for (const e of buffered.splice(0)) void send(e);
         await sse.closed;
       } finally {
         unsubscribe();

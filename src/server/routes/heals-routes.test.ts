@@ -1,11 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
 import { healingOf, healSettingsOf, startHealing } from "../../app/healing.js";
+import { buildProgram } from "../../cli/main.js";
 import type { HealActions } from "../../heal/heal-actions.js";
 
-/** Actions that find nothing actionable: every heal escalates after diagnosing. */
+/** The merge credentials of the `broken` service's repository are missing until a test provides them. */
+let tokenMissing = true;
+
+/** Actions that find nothing actionable: every heal escalates after diagnosing (or fails, for `broken`). */
 const clueless: HealActions = {
-  diagnose: async () => ({ kind: "unknown", confidence: 0.1, summary: "no stack trace and no recent deploy" }),
+  diagnose: async (ctx) => {
+    if (ctx.heal.service === "broken" && tokenMissing) throw new Error("ENOENT: pitcrew-merge-token");
+    return { kind: "unknown", confidence: 0.1, summary: "no stack trace and no recent deploy" };
+  },
   mitigate: async () => ({ status: "pending" }),
   repair: async () => ({ none: "not reached" }),
   checkCi: async () => ({ status: "pending" }),
@@ -67,5 +74,44 @@ describe("heals API", () => {
 
     const { token: viewer } = await t.app.store.tokens.create("v", "viewer");
     expect((await call("POST", `/api/heals/${heal.id}/retry`, undefined, viewer)).statusCode).toBe(403);
+  });
+
+  it("pitcrew heal list/show/retry: a failed heal says why, and is retried over HTTP", async () => {
+    const at = Date.now();
+    const signal = { kind: "alert" as const, key: "b", service: "broken", status: "firing" as const, data: {}, at };
+    const incident = await t.app.store.incidents.open(
+      { title: "HighErrorRate", service: "broken", severity: "critical", at },
+      signal,
+      [],
+    );
+    const o = healingOf(t.app)!;
+    await o.catchUp();
+    for (let i = 0; i < 8; i++) await o.tick();
+    const url = await t.server.listen({ port: 0, host: "127.0.0.1" });
+    const cli = async (...args: string[]) => {
+      let out = "";
+      const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+        out += String(chunk);
+        return true;
+      });
+      try {
+        await buildProgram().parseAsync(["node", "pitcrew", "heal", ...args, "--server", url, "--token", t.adminToken]);
+      } finally {
+        write.mockRestore();
+      }
+      return out;
+    };
+    const listed = await cli("list", "--state", "failed");
+    expect(listed).toMatch(new RegExp(`incident ${incident.id}  broken  failed — ENOENT: pitcrew-merge-token`));
+    const id = /heal (\d+)/.exec(listed)![1]!;
+    expect(await cli("show", id)).toMatch(/diagnosing → failed: diagnosing failed 5×: ENOENT: pitcrew-merge-token/);
+    tokenMissing = false;
+    expect(await cli("retry", id)).toMatch(/broken {2}diagnosing$/m);
+    await o.tick();
+    const shown = JSON.parse(await cli("show", id, "--json"));
+    expect(shown.state).toBe("escalated");
+    expect(shown.timeline.map((e: { note: string }) => e.note)).toContain(
+      "retried by token:test-admin (it was failed: ENOENT: pitcrew-merge-token)",
+    );
   });
 });

@@ -82,7 +82,7 @@ export function healsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     method: "POST",
     url: "/api/heals/:id/retry",
     role: "operator",
-    summary: "Retry an escalated heal from diagnosis with a fresh attempt budget (409 unless escalated)",
+    summary: "Retry a failed or escalated heal from diagnosis with a fresh attempt budget (409 otherwise)",
     tags: ["heals"],
     params: id,
     handler: async ({ params, caller }) => healView(await orchestrator().retry(params.id, `token:${caller!.name}`)),

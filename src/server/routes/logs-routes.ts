@@ -4,7 +4,10 @@ import type { BusMessage, LiveLogLine } from "../../events/index.js";
 import { isFinished } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
-import { openSse } from "../sse.js";
+import { openSse, REPLAY_BACKLOG_LIMIT } from "../sse.js";
+
+/** Stored lines read per query while replaying a log stream. */
+const REPLAY_PAGE = 1000;
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
@@ -58,13 +61,13 @@ export function logsRoutes(f: FastifyInstance, { app, paths }: RouteContext): vo
     produces: "text/event-stream",
     handler: async ({ params }, req, reply) => {
       const run = await store.runs.get(params.id);
-      const sse = openSse(req, reply);
+      const sse = openSse(req, reply, { maxBufferedBytes: app.config.config.limits.sse_buffer_bytes });
       const seen = new Map<string, number>();
       const key = (l: { jobId: number; attempt: number }) => `${l.jobId}:${l.attempt}`;
-      const emit = (l: LiveLogLine) => {
-        if ((seen.get(key(l)) ?? 0) >= l.seq) return;
+      const emit = (l: LiveLogLine): boolean => {
+        if ((seen.get(key(l)) ?? 0) >= l.seq) return true;
         seen.set(key(l), l.seq);
-        sse.send("line", {
+        return sse.send("line", {
           jobId: l.jobId,
           attempt: l.attempt,
           step: l.stepIdx,
@@ -83,15 +86,27 @@ export function logsRoutes(f: FastifyInstance, { app, paths }: RouteContext): vo
         sse.close();
       };
       const onMessage = (m: BusMessage) => {
-        if (!live) return void buffered.push(m);
-        if (m.kind === "log" && m.log.runId === run.id) emit(m.log);
-        if (m.kind === "event" && m.event.type === "run.finished" && m.event.subject === `run:${run.id}`)
-          end(String(m.event.data.status));
+        const line = m.kind === "log" && m.log.runId === run.id;
+        const finished = m.kind === "event" && m.event.type === "run.finished" && m.event.subject === `run:${run.id}`;
+        if (!line && !finished) return;
+        if (!live) {
+          buffered.push(m);
+          if (buffered.length > REPLAY_BACKLOG_LIMIT) sse.close();
+          return;
+        }
+        if (m.kind === "log") void emit(m.log);
+        else if (m.kind === "event") end(String(m.event.data.status));
       };
       const unsubscribe = bus.subscribe(onMessage);
       try {
+        // Replay page by page, waiting while the client reads, so a slow reader costs one page.
         for (const j of await store.jobs.listForRun(run.id)) {
-          for (const l of await store.logs.list(j.id, j.attempt, 0, 100_000)) emit({ ...l, runId: run.id });
+          for (let after = 0; sse.isOpen(); ) {
+            const page = await store.logs.list(j.id, j.attempt, after, REPLAY_PAGE);
+            for (const l of page) if (!emit({ ...l, runId: run.id })) await sse.drained();
+            if (page.length < REPLAY_PAGE) break;
+            after = page.at(-1)!.seq;
+          }
         }
         live = true;
         for (const m of buffered.splice(0)) onMessage(m);

@@ -1,13 +1,8 @@
 import type { Kysely } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
-import type { DB } from "../schema.js";
+import type { AlertsTable, DB } from "../schema.js";
+import type { AlertSource, AlertStatus } from "../statuses.js";
 import { fromJson } from "./json.js";
-
-/** pending (rule condition true, `for` not yet elapsed) → firing → resolved. */
-export type AlertStatus = "pending" | "firing" | "resolved";
-
-/** Who evaluated the alert. */
-export type AlertSource = "alertmanager" | "pitcrew-rules";
 
 /** An alert as stored, keyed by its fingerprint (a hash of its labels). Times are epoch ms. */
 export interface Alert {
@@ -26,28 +21,13 @@ export interface Alert {
   updatedAt: number;
 }
 
-interface AlertsTable {
-  fingerprint: string;
-  name: string;
-  status: string;
-  source: string;
-  labels: string;
-  annotations: string;
-  value: number | null;
-  active_at: number;
-  starts_at: number;
-  ends_at: number | null;
-  updated_at: number;
-}
-type AlertsDB = DB & { alerts: AlertsTable };
-
 const CHUNK = 500;
 
 const toAlert = (r: AlertsTable): Alert => ({
   fingerprint: r.fingerprint,
   name: r.name,
-  status: r.status as AlertStatus,
-  source: r.source as AlertSource,
+  status: r.status,
+  source: r.source,
   labels: fromJson(r.labels, {}),
   annotations: fromJson(r.annotations, {}),
   value: r.value === null ? null : Number(r.value),
@@ -59,9 +39,9 @@ const toAlert = (r: AlertsTable): Alert => ({
 
 /** Persistence of alerts: one row per fingerprint, updated in place as its status changes. */
 export class AlertsRepo {
-  readonly #db: Kysely<AlertsDB>;
+  readonly #db: Kysely<DB>;
   constructor(db: Kysely<DB>) {
-    this.#db = db as unknown as Kysely<AlertsDB>;
+    this.#db = db;
   }
 
   /**
@@ -79,7 +59,7 @@ export class AlertsRepo {
           .select(["fingerprint", "status"])
           .where("fingerprint", "in", fps.slice(i, i + CHUNK))
           .execute();
-        for (const r of rows) before.set(r.fingerprint, r.status as AlertStatus);
+        for (const r of rows) before.set(r.fingerprint, r.status);
       }
       const prior = alerts.map((a) => {
         const p = before.get(a.fingerprint);

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
-import type { HealPolicy, HealState } from "../../heal/heal-machine.js";
+import type { HealPolicy, HealState } from "../statuses.js";
 import type { DB, HealsTable } from "../schema.js";
 import { fromJson } from "./json.js";
 
@@ -217,8 +217,8 @@ export class HealsRepo {
       .execute();
     return rows.map((r) => ({
       id: Number(r.id),
-      from: r.from_state as HealState | null,
-      to: r.to_state as HealState,
+      from: r.from_state,
+      to: r.to_state,
       note: r.note,
       data: fromJson<Record<string, unknown>>(r.data, {}),
       at: Number(r.at),
@@ -231,8 +231,8 @@ function toHeal(r: Selectable<HealsTable>): Heal {
     id: Number(r.id),
     incidentId: Number(r.incident_id),
     service: r.service,
-    state: r.state as HealState,
-    policy: r.policy as HealPolicy,
+    state: r.state,
+    policy: r.policy,
     kind: r.kind,
     attempts: Number(r.attempts),
     version: Number(r.version),

@@ -2,10 +2,8 @@ import type { Kysely, Transaction } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
 import type { DB } from "../schema.js";
 import type { StoredEvent } from "./events-repo.js";
+import type { IncidentStatus, SignalKind, SignalStatus } from "../statuses.js";
 import { fromJson } from "./json.js";
-
-/** Where an incident is in its lifecycle (see incidents/incident-lifecycle.ts). */
-export type IncidentStatus = "open" | "acknowledged" | "resolved";
 
 /** An incident as stored. */
 export interface Incident {
@@ -27,10 +25,10 @@ export interface Incident {
 
 /** An alert or anomaly that belongs to an incident. */
 export interface IncidentSignal {
-  kind: "alert" | "anomaly";
+  kind: SignalKind;
   key: string;
   service: string;
-  status: "firing" | "resolved";
+  status: SignalStatus;
   data: Record<string, unknown>;
   at: number;
 }
@@ -218,10 +216,10 @@ export class IncidentsRepo {
       .orderBy("id")
       .execute();
     return rows.map((r) => ({
-      kind: r.kind as IncidentSignal["kind"],
+      kind: r.kind,
       key: r.key,
       service: r.service,
-      status: r.status as IncidentSignal["status"],
+      status: r.status,
       data: fromJson<Record<string, unknown>>(r.data, {}),
       at: r.at,
     }));
@@ -321,7 +319,7 @@ async function appendEntries(db: Kysely<DB>, incidentId: number, entries: NewTim
 
 function toIncident(r: {
   id: number;
-  status: string;
+  status: IncidentStatus;
   title: string;
   service: string;
   services: string;
@@ -337,7 +335,7 @@ function toIncident(r: {
 }): Incident {
   return {
     id: r.id,
-    status: r.status as IncidentStatus,
+    status: r.status,
     title: r.title,
     service: r.service,
     services: fromJson<string[]>(r.services, []),

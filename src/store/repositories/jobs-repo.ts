@@ -1,9 +1,9 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import { NotFoundError } from "../../common/errors.js";
-import type { PlanJob } from "../../pipeline/plan.js";
+import type { PlanJob } from "../../common/plan.js";
 import type { DB, JobsTable } from "../schema.js";
-import type { Status } from "./run-status.js";
+import type { Status } from "../statuses.js";
 
 /** A job of a run (one plan job; `attempt` counts retries). */
 export interface Job {
@@ -27,7 +27,7 @@ function toJob(r: Selectable<JobsTable>): Job {
     runId: r.run_id,
     key: r.key,
     name: r.name,
-    status: r.status as Status,
+    status: r.status,
     reason: r.reason,
     attempt: r.attempt,
     spec: JSON.parse(r.spec) as PlanJob,

@@ -60,6 +60,17 @@ export class LogsRepo {
     }));
   }
 
+  /** Lines stored for all jobs of run `runId` (every attempt), for the per-run log cap. */
+  async countForRun(runId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("log_lines")
+      .innerJoin("jobs", "jobs.id", "log_lines.job_id")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("jobs.run_id", "=", runId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** The highest sequence number stored for a job attempt (0 when none). */
   async lastSeq(jobId: number, attempt: number): Promise<number> {
     const row = await this.db

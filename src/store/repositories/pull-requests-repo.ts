@@ -1,13 +1,8 @@
-import type { Generated, Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
-import type { DB } from "../schema.js";
+import type { DB, PullRequestsTable } from "../schema.js";
+import type { CheckStatus, PullRequestState } from "../statuses.js";
 import { fromJson } from "./json.js";
-
-/** Where a pull request is: `open → merged | closed` (see forge/forge.ts). */
-export type PullRequestState = "open" | "merged" | "closed";
-
-/** Status of one check on a pull request. */
-export type CheckStatus = "pending" | "success" | "failure";
 
 /** A pull request as stored. */
 export interface PullRequest {
@@ -54,49 +49,6 @@ export type NewPullRequest = Pick<
   "repo" | "title" | "body" | "headBranch" | "headSha" | "baseBranch" | "baseSha" | "labels" | "author"
 >;
 
-interface PullRequestsTable {
-  id: Generated<number>;
-  repo: string;
-  number: number;
-  title: string;
-  body: string;
-  head_branch: string;
-  head_sha: string;
-  base_branch: string;
-  base_sha: string;
-  state: string;
-  labels: string;
-  author: string;
-  merge_commit: string | null;
-  merged_by: string | null;
-  created_at: number;
-  updated_at: number;
-  closed_at: number | null;
-}
-interface PrCommentsTable {
-  id: Generated<number>;
-  pr_id: number;
-  author: string;
-  body: string;
-  created_at: number;
-}
-interface PrChecksTable {
-  id: Generated<number>;
-  pr_id: number;
-  name: string;
-  status: string;
-  head_sha: string;
-  url: string | null;
-  summary: string | null;
-  updated_at: number;
-}
-/** The tables of migration 0004, beside the shared schema. */
-interface ForgeDB extends DB {
-  pull_requests: PullRequestsTable;
-  pr_comments: PrCommentsTable;
-  pr_checks: PrChecksTable;
-}
-
 const toPr = (r: Selectable<PullRequestsTable>): PullRequest => ({
   id: Number(r.id),
   repo: r.repo,
@@ -107,7 +59,7 @@ const toPr = (r: Selectable<PullRequestsTable>): PullRequest => ({
   headSha: r.head_sha,
   baseBranch: r.base_branch,
   baseSha: r.base_sha,
-  state: r.state as PullRequestState,
+  state: r.state,
   labels: fromJson<string[]>(r.labels, []),
   author: r.author,
   mergeCommit: r.merge_commit,
@@ -119,9 +71,9 @@ const toPr = (r: Selectable<PullRequestsTable>): PullRequest => ({
 
 /** Persistence of pull requests with their comments and checks (numbers are per repository). */
 export class PullRequestsRepo {
-  readonly #db: Kysely<ForgeDB>;
+  readonly #db: Kysely<DB>;
   constructor(db: Kysely<DB>) {
-    this.#db = db as unknown as Kysely<ForgeDB>;
+    this.#db = db;
   }
 
   /**
@@ -261,7 +213,7 @@ export class PullRequestsRepo {
     const rows = await this.#db.selectFrom("pr_checks").selectAll().where("pr_id", "=", prId).orderBy("name").execute();
     return rows.map((r) => ({
       name: r.name,
-      status: r.status as CheckStatus,
+      status: r.status,
       headSha: r.head_sha,
       url: r.url,
       summary: r.summary,

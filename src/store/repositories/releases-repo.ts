@@ -1,10 +1,8 @@
 import type { Kysely, Selectable } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
 import type { DB, ReleasesTable } from "../schema.js";
+import type { ReleaseStatusName } from "../statuses.js";
 import { fromJson } from "./json.js";
-
-/** Life of a release in one environment. */
-export type ReleaseStatusName = "pending" | "live" | "superseded" | "failed" | "rolled_back";
 
 /** What a release runs (the deploy target's spec without its id). */
 export interface ReleaseRunSpec {
@@ -154,7 +152,7 @@ function toRelease(r: Selectable<ReleasesTable>): Release {
     environment: r.environment,
     runId: r.run_id == null ? null : Number(r.run_id),
     commit: r.commit_sha,
-    status: r.status as ReleaseStatusName,
+    status: r.status,
     spec: fromJson<ReleaseRunSpec>(r.spec, {} as ReleaseRunSpec),
     pids: fromJson<number[]>(r.pids, []),
     triggeredBy: r.triggered_by,

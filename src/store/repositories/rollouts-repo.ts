@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { ConflictError, NotFoundError } from "../../common/errors.js";
-import { canTransition, FINAL_ROLLOUT_STATES, type RolloutState } from "../../deploy/rollouts/rollout-machine.js";
+import { FINAL_ROLLOUT_STATES, type RolloutState, type RolloutStepStatus } from "../statuses.js";
 import type { DB, RolloutStepsTable, RolloutsTable } from "../schema.js";
 import { fromJson } from "./json.js";
 
@@ -27,7 +27,7 @@ export interface RolloutStepRecord {
   id: number;
   idx: number;
   kind: string;
-  status: "running" | "waiting" | "passed" | "failed" | "skipped";
+  status: RolloutStepStatus;
   detail: Record<string, unknown>;
   startedAt: number;
   finishedAt: number | null;
@@ -110,13 +110,20 @@ export class RolloutsRepo {
   }
 
   /**
-   * Moves a rollout to `to` if the machine allows it from its current state; returns false (and
-   * changes nothing) otherwise, so concurrent writers (an abort racing a step) cannot both win.
+   * Moves a rollout to `to` if it is in one of the states `from` (the ones the rollout machine
+   * allows to reach `to`); returns false (and changes nothing) otherwise, so concurrent writers
+   * (an abort racing a step) cannot both win.
    */
-  async transition(id: number, to: RolloutState, message: string, at: number): Promise<boolean> {
+  async transition(
+    id: number,
+    from: readonly RolloutState[],
+    to: RolloutState,
+    message: string,
+    at: number,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const cur = await trx.selectFrom("rollouts").select(["state"]).where("id", "=", id).executeTakeFirst();
-      if (!cur || !canTransition(cur.state as RolloutState, to)) return false;
+      if (!cur || !from.includes(cur.state)) return false;
       const res = await trx
         .updateTable("rollouts")
         .set({
@@ -202,7 +209,7 @@ function toRollout(r: Selectable<RolloutsTable>): Rollout {
     baselineReleaseId: r.baseline_release_id == null ? null : Number(r.baseline_release_id),
     kind: r.kind,
     strategy: fromJson<unknown>(r.strategy, {}),
-    state: r.state as RolloutState,
+    state: r.state,
     step: r.step,
     weight: r.weight,
     message: r.message,
@@ -217,7 +224,7 @@ function toStep(r: Selectable<RolloutStepsTable>): RolloutStepRecord {
     id: Number(r.id),
     idx: r.idx,
     kind: r.kind,
-    status: r.status as RolloutStepRecord["status"],
+    status: r.status,
     detail: fromJson<Record<string, unknown>>(r.detail, {}),
     startedAt: Number(r.started_at),
     finishedAt: r.finished_at == null ? null : Number(r.finished_at),

@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Insertable, Kysely, Selectable } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import { NotFoundError } from "../../common/errors.js";
-import type { Plan, PlanJob, TriggerEvent } from "../../pipeline/plan.js";
-import type { DB, RunsTable } from "../schema.js";
+import type { Plan, PlanJob, TriggerEvent } from "../../common/plan.js";
+import type { DB, JobsTable, RunsTable } from "../schema.js";
 import { fromJson } from "./json.js";
-import type { Status } from "./run-status.js";
+import type { Status } from "../statuses.js";
 
 /** One execution of a pipeline. */
 export interface Run {
@@ -57,7 +57,7 @@ function toRun(r: Selectable<RunsTable>): Run {
     baseBranch: r.base_branch,
     inputs: fromJson(r.inputs, {}),
     changedFiles: fromJson(r.changed_files, null),
-    status: r.status as Status,
+    status: r.status,
     reason: r.reason,
     pipelineName: r.pipeline_name,
     plan: fromJson(r.plan, { name: "", env: {}, jobs: [], gates: {} }),
@@ -209,7 +209,7 @@ export class RunsRepo {
   }
 }
 
-function jobRow(runId: number, j: PlanJob, now: number) {
+function jobRow(runId: number, j: PlanJob, now: number): Insertable<JobsTable> {
   return {
     run_id: runId,
     key: j.key,

@@ -24,20 +24,6 @@ export interface Point {
   v: number;
 }
 
-interface SeriesTable {
-  id: import("kysely").Generated<number>;
-  hash: string;
-  name: string;
-  labels: string;
-  created_at: number;
-}
-interface SamplesTable {
-  series_id: number;
-  t: number;
-  v: number | null;
-}
-type TsdbDB = DB & { series: SeriesTable; samples: SamplesTable };
-
 const CHUNK = 500;
 
 /** Labels sorted by name, so equal label sets serialise identically. */
@@ -60,12 +46,12 @@ export function seriesHash(labels: Labels): string {
  * time; a repeated sample is ignored). NaN is stored as NULL and read back as NaN; ±Inf are kept.
  */
 export class SeriesRepo {
-  readonly #db: Kysely<TsdbDB>;
+  readonly #db: Kysely<DB>;
   /** hash → id of series known to exist (cleared when retention drops series). */
   readonly #ids = new Map<string, number>();
 
   constructor(db: Kysely<DB>) {
-    this.#db = db as unknown as Kysely<TsdbDB>;
+    this.#db = db;
   }
 
   /** Stores samples in one transaction, creating missing series; returns how many samples were new. */

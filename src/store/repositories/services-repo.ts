@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
-import type { DB } from "../schema.js";
+import type { DB, ServicesTable } from "../schema.js";
 
 /** A service pitcrew deploys and watches: where its metrics and logs are and which code it runs. */
 export interface Service {
@@ -21,19 +21,6 @@ export interface Service {
 /** What registering a service sets. */
 export type NewService = Omit<Service, "createdAt" | "updatedAt">;
 
-interface ServicesTable {
-  name: string;
-  environment: string;
-  metrics_url: string | null;
-  scrape_interval_ms: number;
-  log_source: string | null;
-  repository: string | null;
-  repo_path: string | null;
-  created_at: number;
-  updated_at: number;
-}
-type ServicesDB = DB & { services: ServicesTable };
-
 const toService = (r: ServicesTable): Service => ({
   name: r.name,
   environment: r.environment,
@@ -48,9 +35,9 @@ const toService = (r: ServicesTable): Service => ({
 
 /** The services registry, keyed by name. */
 export class ServicesRepo {
-  readonly #db: Kysely<ServicesDB>;
+  readonly #db: Kysely<DB>;
   constructor(db: Kysely<DB>) {
-    this.#db = db as unknown as Kysely<ServicesDB>;
+    this.#db = db;
   }
 
   /** Registers a service or replaces its settings (keeping `createdAt`); returns it. */

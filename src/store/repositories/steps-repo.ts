@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import type { DB, StepsTable } from "../schema.js";
-import type { Status } from "./run-status.js";
+import type { Status } from "../statuses.js";
 
 /** One step of one job attempt. */
 export interface Step {
@@ -25,7 +25,7 @@ function toStep(r: Selectable<StepsTable>): Step {
     attempt: r.attempt,
     idx: r.idx,
     name: r.name,
-    status: r.status as Status,
+    status: r.status,
     exitCode: r.exit_code,
     reason: r.reason,
     pid: r.pid,

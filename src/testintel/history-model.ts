@@ -1,0 +1,208 @@
+import type { TestRun } from "./test-run.js";
+
+/** Default half-life of the recency weighting, in runs: a failure 20 runs ago counts half. */
+export const DEFAULT_HALF_LIFE_RUNS = 20;
+
+/** Most evidence labels kept per test (the newest). */
+const MAX_EVIDENCE = 5;
+
+/** What the model knows about one test, updated run by run. */
+export interface TestStats {
+  id: string;
+  /** Runs the test ran in (skipped runs excluded) and how many of them it failed. */
+  runs: number;
+  failures: number;
+  /** Index (in the model's run sequence) of its first run, last run and last failure (-1: none). */
+  firstRun: number;
+  lastRun: number;
+  lastFailRun: number;
+  /** Whether it failed the last time it ran. */
+  lastFailed: boolean;
+  /** Current run of consecutive failures (0 after a pass). */
+  streak: number;
+  /** After a failed run, how often the next run failed again (`afterFailFailed`) or passed. */
+  afterFailFailed: number;
+  afterFailPassed: number;
+  /** Recency-weighted failures and runs, decayed to run index `decayedAt`. */
+  decayedFailures: number;
+  decayedRuns: number;
+  decayedAt: number;
+  /** Runs where it failed and passed (retries on the same commit). */
+  mixedRuns: number;
+  /** Single failed runs between two passes: a blip, not a regression that stayed until fixed. */
+  blips: number;
+  /** Failure streaks of two runs or more (regressions that stayed until someone fixed them). */
+  longStreaks: number;
+  /** Exponentially weighted mean duration in ms (0 until it ran). */
+  durationMs: number;
+  /** Labels of the runs that make it look flaky (newest last, at most 5). */
+  flakyEvidence: string[];
+}
+
+/** Counters over all tests, the priors for tests with little or no history. */
+export interface GlobalStats {
+  runs: number;
+  observations: number;
+  /** Sum of the measured durations of all observations, in ms. */
+  observedMs: number;
+  failures: number;
+  afterFailFailed: number;
+  afterFailPassed: number;
+  /** Tests that appeared after the first run, and how many of them failed in their first run. */
+  newTests: number;
+  newTestsFailedFirst: number;
+}
+
+/** Options of the history model. */
+export interface HistoryModelOptions {
+  /** Half-life of the recency weighting in runs (default {@link DEFAULT_HALF_LIFE_RUNS}). */
+  halfLifeRuns?: number;
+}
+
+/**
+ * The in-memory test history every test-intelligence decision reads: fed runs in chronological
+ * order (`add`), it keeps per-test counters in O(tests per run) per run, so the CLI's offline
+ * contract, the server and the benchmarks all learn the same way from the same shape of data.
+ */
+export class HistoryModel {
+  readonly halfLifeRuns: number;
+  readonly #tests = new Map<string, InternalStats>();
+  readonly global: GlobalStats = {
+    runs: 0,
+    observations: 0,
+    observedMs: 0,
+    failures: 0,
+    afterFailFailed: 0,
+    afterFailPassed: 0,
+    newTests: 0,
+    newTestsFailedFirst: 0,
+  };
+
+  constructor(opts: HistoryModelOptions = {}) {
+    this.halfLifeRuns = opts.halfLifeRuns ?? DEFAULT_HALF_LIFE_RUNS;
+    if (!(this.halfLifeRuns > 0)) throw new RangeError("halfLifeRuns must be positive");
+  }
+
+  /** Number of runs learnt from. */
+  get runs(): number {
+    return this.global.runs;
+  }
+
+  /** The stats of one test, or undefined when it never ran. */
+  get(id: string): TestStats | undefined {
+    return this.#tests.get(id);
+  }
+
+  /** Every test seen, in first-seen order. */
+  tests(): IterableIterator<TestStats> {
+    return this.#tests.values();
+  }
+
+  /** Learns one run; runs must be added oldest first. */
+  add(run: TestRun): void {
+    const index = this.global.runs++;
+    const g = this.global;
+    for (const [id, r] of run.results) {
+      let s = this.#tests.get(id);
+      if (s === undefined) {
+        s = newStats(id, index);
+        this.#tests.set(id, s);
+        if (index > 0) {
+          g.newTests++;
+          if (r.failed) g.newTestsFailedFirst++;
+        }
+      }
+      g.observations++;
+      g.observedMs += r.durationMs;
+      if (r.failed) g.failures++;
+      if (s.lastFailed) {
+        if (r.failed) {
+          s.afterFailFailed++;
+          g.afterFailFailed++;
+        } else {
+          s.afterFailPassed++;
+          g.afterFailPassed++;
+        }
+      }
+      this.#decay(s, index);
+      s.decayedRuns += 1;
+      if (r.failed) s.decayedFailures += 1;
+      s.runs++;
+      if (r.mixed) {
+        s.mixedRuns++;
+        pushEvidence(s, `${run.label}: failed and passed in the same run`);
+      }
+      if (r.failed) {
+        s.failures++;
+        s.lastFailRun = index;
+        s.streak++;
+        if (s.streak === 1) {
+          // A streak that starts after a pass and ends with the next pass is a blip (a run that
+          // also passed is already counted as mixed).
+          s.passBeforeStreak = s.runs > 1 && !r.mixed;
+          s.streakLabel = run.label;
+        }
+        if (s.streak === 2) s.longStreaks++;
+      } else {
+        if (s.streak === 1 && s.passBeforeStreak) {
+          s.blips++;
+          pushEvidence(s, `${s.streakLabel}: failed once between passing runs`);
+        }
+        s.streak = 0;
+      }
+      if (r.durationMs > 0) s.durationMs = s.durationMs === 0 ? r.durationMs : 0.7 * s.durationMs + 0.3 * r.durationMs;
+      s.lastFailed = r.failed;
+      s.lastRun = index;
+    }
+  }
+
+  /** Recency-weighted failures and runs of a test as of the latest run. */
+  decayed(s: TestStats): { failures: number; runs: number } {
+    const f = 0.5 ** ((this.global.runs - 1 - s.decayedAt) / this.halfLifeRuns);
+    return { failures: s.decayedFailures * f, runs: s.decayedRuns * f };
+  }
+
+  #decay(s: InternalStats, index: number): void {
+    if (index === s.decayedAt) return;
+    const f = 0.5 ** ((index - s.decayedAt) / this.halfLifeRuns);
+    s.decayedFailures *= f;
+    s.decayedRuns *= f;
+    s.decayedAt = index;
+  }
+}
+
+/** Bookkeeping for blip detection, not part of the public stats. */
+interface InternalStats extends TestStats {
+  passBeforeStreak: boolean;
+  streakLabel: string;
+}
+
+function newStats(id: string, index: number): InternalStats {
+  return {
+    id,
+    runs: 0,
+    failures: 0,
+    firstRun: index,
+    lastRun: index,
+    lastFailRun: -1,
+    lastFailed: false,
+    streak: 0,
+    afterFailFailed: 0,
+    afterFailPassed: 0,
+    decayedFailures: 0,
+    decayedRuns: 0,
+    decayedAt: index,
+    mixedRuns: 0,
+    blips: 0,
+    longStreaks: 0,
+    durationMs: 0,
+    flakyEvidence: [],
+    passBeforeStreak: false,
+    streakLabel: "",
+  };
+}
+
+function pushEvidence(s: TestStats, line: string): void {
+  s.flakyEvidence.push(line);
+  if (s.flakyEvidence.length > MAX_EVIDENCE) s.flakyEvidence.shift();
+}

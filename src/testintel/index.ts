@@ -1,0 +1,15 @@
+export { type Candidates, MAX_CANDIDATES_BYTES, parseCandidates } from "./candidates.js";
+export { compareIds, type FlakyTest, flakinessScore, flakyTests, isFlaky } from "./flakiness.js";
+export { type LoadedHistory, loadHistoryDir, MAX_HISTORY_FILES, type SkippedRun } from "./history-dir.js";
+export {
+  DEFAULT_HALF_LIFE_RUNS,
+  type GlobalStats,
+  HistoryModel,
+  type HistoryModelOptions,
+  type TestStats,
+} from "./history-model.js";
+export { type FailurePrediction, predictFailure } from "./predict-failure.js";
+export { prioritize, type RankedTest } from "./prioritize.js";
+export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
+export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
+export { runFromCases, type TestResult, type TestRun } from "./test-run.js";
