@@ -14,12 +14,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSandboxAvailable } from "../../src/runner/executors/sandbox/sandbox-executor.js";
 import { createRepo } from "../support/git-repo.js";
-import { adminToken, cliBuilt, freePort, type ServerProcess, startServer, until } from "../support/server-process.js";
+import { adminToken, freePort, HAS_DIST, spawnServe, until } from "../support/serve-process.js";
 import { serviceAvailable } from "../support/services.js";
 
 const sandbox = await serviceAvailable("bubblewrap (a working `bwrap`)", () => isSandboxAvailable());
 
-describe.runIf(cliBuilt && sandbox)("a pipeline step attacking its server", () => {
+describe.runIf(HAS_DIST && sandbox)("a pipeline step attacking its server", () => {
   // Outside /tmp, which the sandbox replaces anyway: the data dir must be hidden on its own merits.
   const base = mkdtempSync(join(existsSync("/var/tmp") ? "/var/tmp" : tmpdir(), "pitcrew-attack-"));
   const dataDir = join(base, "data");
@@ -27,7 +27,7 @@ describe.runIf(cliBuilt && sandbox)("a pipeline step attacking its server", () =
   const logFile = join(base, "log", "server.log");
   const ingestSecret = `ingest-${randomBytes(12).toString("hex")}`;
   const forged = `pcr_forged${randomBytes(16).toString("hex")}`;
-  let server: ServerProcess;
+  let server: ReturnType<typeof spawnServe>;
   let api: (method: string, path: string, body?: unknown, token?: string) => Promise<Response>;
   let port = 0;
   let token = "";
@@ -76,7 +76,7 @@ describe.runIf(cliBuilt && sandbox)("a pipeline step attacking its server", () =
         "",
       ].join("\n"),
     });
-    server = startServer(dataDir, port, { config: configFile, logFile });
+    server = spawnServe(dataDir, port, { config: configFile, logFile });
     token = await adminToken(dataDir);
     api = (method, path, body, as = token) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
@@ -103,7 +103,14 @@ describe.runIf(cliBuilt && sandbox)("a pipeline step attacking its server", () =
     };
     // What the steps printed (pitcrew's own "checking out …" lines left out).
     const printed = (lines: { stream: string; line: string }[]) => lines.filter((l) => l.stream !== "system");
-    logs = Object.fromEntries(body.jobs.map((j) => [j.key, printed(j.lines).map((l) => l.line).join("\n")]));
+    logs = Object.fromEntries(
+      body.jobs.map((j) => [
+        j.key,
+        printed(j.lines)
+          .map((l) => l.line)
+          .join("\n"),
+      ]),
+    );
   }, 180_000);
 
   afterAll(() => {
