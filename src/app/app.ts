@@ -62,6 +62,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   const sealed = await store.projects.sealPlainWebhookSecrets();
   if (sealed > 0) log.info({ sealed }, "encrypted webhook secrets that were stored in plain text");
   const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
+  securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =
