@@ -23,6 +23,7 @@ import { metaRoutes } from "./routes/meta-routes.js";
 import { metricsRoutes } from "./routes/metrics-routes.js";
 import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
+import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { servicesRoutes } from "./routes/services-routes.js";
 import { tokensRoutes } from "./routes/tokens-routes.js";
@@ -70,6 +71,7 @@ export function createServer(app: App): FastifyInstance {
   eventsRoutes(f, ctx);
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
+  testsRoutes(f, ctx);
   tokensRoutes(f, ctx);
   hooksRoutes(f, ctx);
   logsIngestRoutes(f, ctx);

@@ -11,57 +11,11 @@ import { join } from "node:path";
 import { Migrator } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/common/clock.js";
-import type { Plan, PlanJob } from "../../src/common/plan.js";
 import { createSecretBox } from "../../src/common/secret-box.js";
-import { createStore, migrations, type NewTestResult, openDatabase, type Store } from "../../src/store/index.js";
+import { createStore, migrations, openDatabase } from "../../src/store/index.js";
 import { flakyTests, historyFromRows, prioritize } from "../../src/testintel/index.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
-
-const job: PlanJob = {
-  key: "test",
-  name: "test",
-  matrix: {},
-  needs: [],
-  env: {},
-  secrets: [],
-  timeoutMs: 60_000,
-  retries: { count: 1, backoffMs: 1000 },
-  continueOnError: false,
-  runsOn: [],
-  sandbox: { enabled: false, network: false },
-  steps: [{ name: "t", run: "true", env: {}, continueOnError: false }],
-  artifacts: [],
-  reports: { junit: ["junit.xml"], coverage: [] },
-};
-const plan: Plan = { name: "ci", env: {}, jobs: [job], gates: {} };
-
-/** Stores one job attempt's outcomes: id → failed? */
-async function store(s: Store, projectId: number, commit: string, attempts: Record<string, boolean>[]) {
-  const run = await s.runs.create({ projectId, event: "push", branch: "main", commit, plan, triggeredBy: "t" });
-  const [j] = await s.jobs.listForRun(run.id);
-  for (const [i, outcomes] of attempts.entries()) {
-    const rows: NewTestResult[] = Object.entries(outcomes).map(([id, failed]) => {
-      const dot = id.lastIndexOf(".");
-      return {
-        runId: run.id,
-        jobId: j!.id,
-        suite: "s",
-        classname: id.slice(0, dot),
-        name: id.slice(dot + 1),
-        status: failed ? "failed" : "passed",
-        durationMs: 40,
-        projectId,
-        testId: id,
-        attempt: i + 1,
-        commitSha: commit,
-        branch: "main",
-        createdAt: Date.now(),
-      };
-    });
-    await s.reports.addTests(rows);
-  }
-  return run;
-}
+import { plan, storeRunOutcomes } from "../support/test-history.js";
 
 describe.each(await testDialects())("test history on %s", (_name, make) => {
   let tdb: TestDatabase | undefined;
@@ -76,14 +30,14 @@ describe.each(await testDialects())("test history on %s", (_name, make) => {
     const p = await s.projects.create({ name: "app", repoUrl: "/tmp/app" });
     const other = await s.projects.create({ name: "other", repoUrl: "/tmp/other" });
     const sha = (n: number) => String(n).repeat(40);
-    await store(s, p.id, sha(1), [{ "a.T.stable": false, "a.T.retried": false }]);
+    await storeRunOutcomes(s, p.id, sha(1), [{ "a.T.stable": false, "a.T.retried": false }]);
     // The job failed, was retried on the same commit and passed: a.T.retried is flaky.
-    await store(s, p.id, sha(2), [
+    await storeRunOutcomes(s, p.id, sha(2), [
       { "a.T.stable": false, "a.T.retried": true },
       { "a.T.stable": false, "a.T.retried": false },
     ]);
-    const last = await store(s, p.id, sha(3), [{ "a.T.stable": true, "a.T.retried": false }]);
-    await store(s, other.id, sha(4), [{ "o.T.x": true }]);
+    const last = await storeRunOutcomes(s, p.id, sha(3), [{ "a.T.stable": true, "a.T.retried": false }]);
+    await storeRunOutcomes(s, other.id, sha(4), [{ "o.T.x": true }]);
 
     const rows = await s.reports.projectHistory(p.id);
     expect(rows.map((r) => [r.commitSha[0], r.attempt, r.testId, r.status])).toEqual([
