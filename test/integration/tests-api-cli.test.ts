@@ -20,8 +20,14 @@ describe("tests API and CLI on the stored history", () => {
   const cli = async (...args: string[]) => {
     let out = "";
     let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
+    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
     process.exitCode = undefined;
     try {
       await buildProgram().parseAsync(["node", "pitcrew", "-c", config, "tests", ...args]);
