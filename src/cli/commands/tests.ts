@@ -24,16 +24,20 @@ interface PrioritizeOptions extends HistoryOptions {
 }
 
 const PRIORITIZE_HELP = `
-Learns only from DIR: one JUnit XML file per past run, file names sorting in chronological order
-(numbers compared by value). FILE lists one test id per line, 'classname.name' as in the JUnit
-<testcase> (blank lines ignored, repeated ids listed once). --json prints {"order": [id, ...]} with
-every candidate exactly once.
+With --history DIR it learns only from DIR: one JUnit XML file per past run, file names sorting in
+chronological order (numbers compared by value). FILE lists one test id per line, 'classname.name'
+as in the JUnit <testcase> (blank lines ignored, repeated ids listed once). --json prints
+{"order": [id, ...]} with every candidate exactly once. With --project NAME it learns from the
+project's stored test history instead (the latest --runs runs; a retry on the same commit counts
+as flaky evidence) and, without --candidates, orders every test of that history.
 
 Order: predicted failure probability per second of expected run time. The probability comes from
 the history: a test that failed its last run is as likely to fail again as failures were followed
-by failures; otherwise its recency-weighted failure rate (half-life 20 runs); flaky tests are
-discounted. A test absent from the history is a new test: it gets the rate at which tests new
-during the history failed their first run (0.5 with no such test), so new tests come early.
+by failures; otherwise its recency-weighted failure rate (half-life 20 runs) shrunk towards its
+all-time rate; flaky tests are discounted; a test's prior grows with its share of run time.
+A test absent from the history is a new test, not an error: it gets the rate at which tests new
+during the history failed their first run (with no evidence, the suite's average), which ranks it
+above tests that proved stable and below tests failing now.
 
 Exit code 2, with a message naming the file: DIR missing or with no usable run (a malformed,
 empty or test-less JUnit file when it is the only one); FILE missing or listing no id; a line with
