@@ -12,7 +12,9 @@
 import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
 import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
-import { triggerRun } from "../runner/index.js";
+import type { RecentDeploy } from "../heal/diagnose-incident.js";
+import { releaseIdOf } from "../deploy/rollouts/fresh-baseline.js";
+import { git, mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
 
@@ -36,21 +38,29 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
     async recentDeploys(service, since, until) {
       const project = await projectOf(service);
       const rollouts = await store.rollouts.list({ project, limit: 200 });
-      const replaced = (r: { id: number }) =>
-        rollouts.some((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
-      return (await store.releases.wentLive(project, since, until)).filter(replaced).map((r) => ({
-        service,
-        environment: r.environment,
-        release: String(r.id),
-        at: r.liveAt ?? r.createdAt,
-        commit: r.commit,
-      }));
+      const out: RecentDeploy[] = [];
+      for (const r of await store.releases.wentLive(project, since, until)) {
+        const rollout = rollouts.find((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
+        if (!rollout) continue;
+        out.push({
+          service,
+          environment: r.environment,
+          release: String(r.id),
+          at: r.liveAt ?? r.createdAt,
+          startedAt: rollout.createdAt,
+          commit: r.commit,
+          rollback: rollout.kind === "rollback",
+          previous: String(rollout.baselineReleaseId),
+        });
+      }
+      return out;
     },
 
-    async startRollback(service, reason) {
+    async startRollback(service, reason, to) {
       const { rollout } = await delivery.rollback({
         project: await projectOf(service),
         environment: await environmentOf(service),
+        ...(to === undefined ? {} : { toReleaseId: Number(to) }),
         by: "pitcrew-heal",
         reason,
       });
@@ -74,6 +84,24 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       if (!run)
         throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
       return `ship:${project.name}:${environment}:${run.id}`;
+    },
+
+    async replicasOf(service, fix) {
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) return [];
+      const environment = await environmentOf(service);
+      const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
+      const mirror = mirrorDir(app.config.dataDir, project.id);
+      const out = [];
+      for (const replica of placement?.replicas ?? []) {
+        const release = await store.releases.get(releaseIdOf(replica.release));
+        out.push({
+          release: String(release.id),
+          commit: release.commit,
+          hasFix: await includes(mirror, release.commit, fix),
+        });
+      }
+      return out;
     },
 
     async status(handle) {
@@ -105,4 +133,15 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       return of ? fromRollout(of.state) : "running";
     },
   };
+}
+
+/** True when `commit` is `fix` or descends from it (in the project's mirror; false when git cannot tell). */
+async function includes(mirror: string, commit: string, fix: string): Promise<boolean> {
+  if (commit === fix) return true;
+  try {
+    await git(["merge-base", "--is-ancestor", "--end-of-options", fix, commit], { cwd: mirror });
+    return true;
+  } catch {
+    return false;
+  }
 }

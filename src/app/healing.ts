@@ -5,6 +5,7 @@
 import type { Delivery } from "../deploy/delivery.js";
 import { type HealRepairer, serviceHealActions } from "../heal/actions/service-heal-actions.js";
 import type { HealActions } from "../heal/heal-actions.js";
+import { projectOfService } from "../observe/index.js";
 import { chainHealRepairer } from "../repair/index.js";
 import { HealOrchestrator, type HealSettings } from "../heal/heal-orchestrator.js";
 import type { App } from "./app.js";
@@ -90,12 +91,7 @@ export function startServiceHealing(
  */
 export function forgeRepoOf(app: App): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
   return async (service) => {
-    const registered = (await app.store.services.list()).find((s) => s.name === service)?.repository;
-    for (const name of [registered, service]) {
-      if (!name) continue;
-      const project = await app.store.projects.findByName(name);
-      if (project) return { repo: name, baseBranch: project.defaultBranch };
-    }
-    return undefined;
+    const project = await projectOfService(app.store, service);
+    return project && { repo: project.name, baseBranch: project.defaultBranch };
   };
 }

@@ -13,7 +13,7 @@
 import { DetectorRegistry } from "../detect/anomaly/index.js";
 import { scoreFromP } from "../detect/anomaly/surprise.js";
 import { type LogFinding, LogTemplateWatcher } from "../detect/logmine/index.js";
-import type { QueryResult } from "../observe/index.js";
+import { escapePromqlString, type QueryResult } from "../observe/index.js";
 import type { App } from "./app.js";
 import { logObservationOf } from "./observe-logs.js";
 import { metricsObservationOf } from "./observe-metrics.js";
@@ -44,7 +44,7 @@ const ERROR_LEVELS = /^(error|err|fatal|critical|crit|alert|emerg|panic|severe)$
 
 /** `{{service}}` → the service name escaped as a PromQL string literal body. */
 export function renderSignal(query: string, service: string): string {
-  return query.replaceAll("{{service}}", service.replace(/\\/g, "\\\\").replace(/"/g, '\\"'));
+  return query.replaceAll("{{service}}", escapePromqlString(service));
 }
 
 /** The first finite number of an instant query result, or undefined (no data, NaN). */

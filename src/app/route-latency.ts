@@ -5,14 +5,12 @@
  * `http_request_duration_seconds` histogram in the metrics source. Diagnosis cites it as the
  * measured need of a timed-out call.
  */
+import { escapePromqlString } from "../observe/index.js";
 import type { App } from "./app.js";
 import { scalarOf } from "./observe-anomalies.js";
 import { metricsObservationOf } from "./observe-metrics.js";
 
 const HISTOGRAM = "http_request_duration_seconds_bucket";
-
-/** A PromQL string literal body. */
-const literal = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 
 /** Whether a route pattern (`/carts/:id`, `/carts/{id}`, `/files/*`) covers `path`. */
 export function routeCovers(route: string, path: string): boolean {
@@ -27,13 +25,13 @@ export function routeLatencyP99(app: App): (service: string, path: string) => Pr
   return async (service, path) => {
     const { source } = metricsObservationOf(app);
     const now = app.clock.now();
-    const job = literal(service);
+    const job = escapePromqlString(service);
     const series = await source.instantQuery(`${HISTOGRAM}{job="${job}"}`, now);
     if (series.resultType !== "vector") return undefined;
     const routes = [...new Set(series.result.map((s) => s.metric.route).filter((r): r is string => !!r))];
     const route = routes.find((r) => r === path) ?? routes.find((r) => routeCovers(r, path));
     if (!route) return undefined;
-    const expr = `histogram_quantile(0.99, sum by (le) (rate(${HISTOGRAM}{job="${job}",route="${literal(route)}"}[5m])))`;
+    const expr = `histogram_quantile(0.99, sum by (le) (rate(${HISTOGRAM}{job="${job}",route="${escapePromqlString(route)}"}[5m])))`;
     const seconds = scalarOf(await source.instantQuery(expr, now));
     return seconds === undefined || seconds <= 0 ? undefined : seconds * 1000;
   };

@@ -4,6 +4,7 @@
  */
 import { ValidationError } from "../common/errors.js";
 import type { Delivery } from "../deploy/delivery.js";
+import { projectOfService } from "../observe/index.js";
 import type { App } from "./app.js";
 
 /** The project and environment of a service. */
@@ -17,11 +18,7 @@ export interface ServicePlacement {
 /** The placement lookups over the app's registry and `delivery`'s environments. */
 export function servicePlacementOf(app: App, delivery: Delivery): ServicePlacement {
   const { store } = app;
-  const projectOf = async (service: string) => {
-    const repository = (await store.services.list()).find((s) => s.name === service)?.repository;
-    if (repository && (await store.projects.findByName(repository))) return repository;
-    return service;
-  };
+  const projectOf = async (service: string) => (await projectOfService(store, service))?.name ?? service;
   const environmentOf = async (service: string) => {
     const registered = (await store.services.list()).find((s) => s.name === service)?.environment;
     const names = delivery.environments.map((e) => e.name);

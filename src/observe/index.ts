@@ -11,6 +11,7 @@ export { type Exposition, parseExposition } from "./metrics/exposition/parse-exp
 export { type MetricsSource, MetricsSourceError } from "./metrics/metrics-source.js";
 export { createPrometheusMetricsSource } from "./metrics/prometheus/prometheus-metrics-source.js";
 export { parsePromql } from "./metrics/promql/parse-promql.js";
+export { escapePromqlString } from "./metrics/promql/promql-string.js";
 export type { QueryResult } from "./metrics/promql/query-result.js";
 export { applyRetention, type RetentionOptions } from "./metrics/retention.js";
 export { type ScrapeTarget, Scraper } from "./metrics/scrape/scraper.js";
@@ -19,3 +20,4 @@ export { alertsFromPayload, parseAlertmanagerPayload } from "./alerts/alertmanag
 export { labelsFingerprint } from "./alerts/fingerprint.js";
 export { type AlertingRule, loadRuleFile, parseRuleFile, type RuleGroup } from "./alerts/rule-file.js";
 export { RuleEvaluator } from "./alerts/rule-evaluator.js";
+export { projectOfService } from "./service-project.js";

@@ -11,7 +11,7 @@ import { createBuiltinRouter } from "../routers/builtin/builtin-router.js";
 import type { AnalysisContext } from "./analysis.js";
 import { evaluateCheck } from "./metric-checks.js";
 import { scalarQuery } from "./metrics-query.js";
-import { escapePromqlString, renderQuery } from "./promql-template.js";
+import { renderQuery } from "./promql-template.js";
 
 const NOW = 1_000_000;
 const RELEASE = `r"1'\\`;
@@ -90,7 +90,6 @@ describe("query checks", () => {
 
 describe("renderQuery", () => {
   it("escapes values as PromQL string bodies", () => {
-    expect(escapePromqlString(`a"b'c\\d\ne`)).toBe(`a\\"b\\'c\\\\d\\ne`);
     expect(
       renderQuery('up{service="{{service}}",env="{{environment}}"}', {
         release: "r",

@@ -6,19 +6,13 @@
  * Backtick (raw) strings cannot escape anything: do not put placeholders inside them.
  */
 import { ValidationError } from "../../common/errors.js";
+import { escapePromqlString } from "../../observe/index.js";
 
 /** The values a query template may refer to. */
 export interface QueryVariables {
   release: string;
   service: string;
   environment: string;
-}
-
-const ESCAPES: Record<string, string> = { "\\": "\\\\", '"': '\\"', "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** Escapes `value` for the inside of a quoted PromQL string. */
-export function escapePromqlString(value: string): string {
-  return value.replace(/[\\"'\n\r\t]/g, (c) => ESCAPES[c] as string);
 }
 
 /** Substitutes the placeholders of `template`; an unknown placeholder is a ValidationError. */
