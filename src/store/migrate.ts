@@ -13,6 +13,7 @@ import * as m0007 from "./migrations/0007-heal.js";
 import * as m0008 from "./migrations/0008-deploy.js";
 import * as m0009 from "./migrations/0009-projects-sandboxed.js";
 import * as m0010 from "./migrations/0010-trust.js";
+import * as m0014 from "./migrations/0014-test-history.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0008-deploy": m0008,
   "0009-projects-sandboxed": m0009,
   "0010-trust": m0010,
+  "0014-test-history": m0014,
 };
 
 /** Applies every pending migration; returns the names applied. */

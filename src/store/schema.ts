@@ -155,6 +155,15 @@ export interface TestResultsTable {
   status: string;
   duration_ms: number;
   message: string | null;
+  /** Test history (migration 0014; null only on rows that predate it and had no run or job). */
+  project_id: number | null;
+  /** Stable id `classname.name`. */
+  test_id: string | null;
+  /** Attempt of the job that produced the report (retries are kept apart from first attempts). */
+  attempt: number | null;
+  commit_sha: string | null;
+  branch: string | null;
+  created_at: number | null;
 }
 
 /** Line/branch coverage of one file in one run. */

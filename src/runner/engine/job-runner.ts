@@ -16,6 +16,7 @@ import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/repositories/jobs-repo.js";
 import type { Status } from "../../store/statuses.js";
 import type { Run } from "../../store/repositories/runs-repo.js";
+import { testId } from "../../testintel/index.js";
 import { collectArtifacts } from "../artifacts.js";
 import { renderCacheKey } from "../cache.js";
 import { checkout } from "../checkout.js";
@@ -257,6 +258,12 @@ async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: s
       status: c.status,
       durationMs: c.durationMs,
       message: c.message,
+      projectId: run.projectId,
+      testId: testId(c),
+      attempt: job.attempt,
+      commitSha: run.commit,
+      branch: run.branch,
+      createdAt: clock.now(),
     })),
   );
   await store.reports.addCoverage(found.coverage.map((f) => ({ ...f, runId: run.id, jobId: job.id })));
