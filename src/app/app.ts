@@ -11,8 +11,8 @@ import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
-import { createLocalExecutor } from "../runner/executors/local/local-executor.js";
-import { createSandboxExecutor, isSandboxAvailable } from "../runner/executors/sandbox/sandbox-executor.js";
+import { createLocalExecutor } from "../runner/index.js";
+import { createSandboxExecutor, isSandboxAvailable } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
 

@@ -10,8 +10,8 @@
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
-import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
-import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
+import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/index.js";
+import type { HealDelivery } from "../heal/index.js";
 import { triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";

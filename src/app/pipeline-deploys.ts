@@ -4,7 +4,7 @@
  * deploy (promotion rule, a rollout already in progress, a broken deploy.yaml) becomes a
  * `deploy.skipped` event with the reason, never a lost run.
  */
-import type { Delivery } from "../deploy/delivery.js";
+import type { Delivery } from "../deploy/index.js";
 import type { App } from "./app.js";
 
 /** Subscribes to finished runs; returns the stop function. */

@@ -3,7 +3,7 @@
  * head moved since the last poll gets a `push` run (with the old head as `before`, so path
  * filters see the changed files). The first poll of a project only records the heads.
  */
-import { listBranches, ensureMirror } from "../runner/checkout.js";
+import { listBranches, ensureMirror } from "../runner/index.js";
 import { mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 

@@ -14,9 +14,9 @@
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
 import { findTraces } from "../diagnose/index.js";
-import type { Diagnosis, Evidence, Hypothesis } from "../repair/diagnosis.js";
-import type { LogQuery, StoredLogRecord } from "../store/repositories/log-records-repo.js";
-import type { Incident } from "../store/repositories/incidents-repo.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../repair/index.js";
+import type { LogQuery, StoredLogRecord } from "../store/index.js";
+import type { Incident } from "../store/index.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {

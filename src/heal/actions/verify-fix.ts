@@ -12,7 +12,7 @@
  * resumed heal keeps it and a later attempt starts its own watch.
  */
 import type { Clock } from "../../common/clock.js";
-import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/signal.js";
+import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
 
