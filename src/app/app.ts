@@ -7,13 +7,15 @@ import { type Clock, systemClock } from "../common/clock.js";
 import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
+import { securePrivateFiles } from "../common/private-files.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
+import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor } from "../runner/index.js";
-import { createSandboxExecutor, isSandboxAvailable } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
+import { createJobSandbox } from "./job-sandbox.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
 
 /** The assembled application. */
@@ -29,18 +31,33 @@ export interface App {
   runner: RunnerDeps;
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
+  /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
+  streamTickets: StreamTickets;
   close(): Promise<void>;
 }
 
+/** How `createApp` is used. */
+export interface AppOptions {
+  log?: Logger;
+  /**
+   * `pitcrew run`: the user's own code on their own machine. Steps may run unsandboxed where
+   * bubblewrap is not usable, whatever the trigger, and the user's home stays visible to them.
+   */
+  localRun?: boolean;
+}
+
 /** Opens (and migrates) the store and wires every part; starts nothing yet. */
-export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {}): Promise<App> {
+export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger({ level: config.config.log.level });
   const clock = systemClock;
   const gh = config.config.forge.driver === "github" ? config.config.forge.github : undefined;
   const ghToken = gh ? requiredEnv(gh.token_env, "forge.github.token_env") : "";
+  securePrivateFiles(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
-  const store = createStore(database, clock, createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key"))));
+  const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
+  const store = createStore(database, clock, secretBox);
+  const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =
@@ -49,10 +66,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock);
   const queue = createMemoryQueue(store.queueItems, clock, log);
-  const sandbox = (await isSandboxAvailable())
-    ? createSandboxExecutor({ hidePaths: [config.dataDir], killGraceMs: c.runner.kill_grace })
-    : undefined;
-  if (!sandbox) log.warn("bubblewrap is not usable here: jobs that ask for the sandbox will fail");
+  const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {
     store,
     events,
@@ -69,6 +83,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
       keepWorkspaces: c.runner.keep_workspaces,
       orphanedJobs: c.runner.orphaned_jobs,
       limits: { log: c.limits.log, pipeline: c.limits.pipeline },
+      allowUnsandboxed: c.runner.allow_unsandboxed || Boolean(opts.localRun),
     },
   };
   const forge: Forge = gh
@@ -93,6 +108,7 @@ export async function createApp(config: LoadedConfig, opts: { log?: Logger } = {
     clock,
     runner,
     forge,
+    streamTickets,
     async close() {
       await queue.close();
       await bus.close();

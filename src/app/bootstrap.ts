@@ -2,7 +2,7 @@ import type { App } from "./app.js";
 
 /**
  * On the very first start (no token ever created) makes an admin token and returns its secret,
- * to be printed once; only its hash is stored. Returns undefined on later starts.
+ * to be shown once; only its hash is stored. Returns undefined on later starts.
  */
 export async function bootstrapAdminToken(app: App): Promise<string | undefined> {
   if ((await app.store.tokens.count()) > 0) return undefined;

@@ -12,6 +12,7 @@
 import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/index.js";
 import type { HealDelivery } from "../heal/index.js";
+import type { RecentDeploy } from "../heal/index.js";
 import { triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
@@ -36,21 +37,29 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
     async recentDeploys(service, since, until) {
       const project = await projectOf(service);
       const rollouts = await store.rollouts.list({ project, limit: 200 });
-      const replaced = (r: { id: number }) =>
-        rollouts.some((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
-      return (await store.releases.wentLive(project, since, until)).filter(replaced).map((r) => ({
-        service,
-        environment: r.environment,
-        release: String(r.id),
-        at: r.liveAt ?? r.createdAt,
-        commit: r.commit,
-      }));
+      const out: RecentDeploy[] = [];
+      for (const r of await store.releases.wentLive(project, since, until)) {
+        const rollout = rollouts.find((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
+        if (!rollout) continue;
+        out.push({
+          service,
+          environment: r.environment,
+          release: String(r.id),
+          at: r.liveAt ?? r.createdAt,
+          startedAt: rollout.createdAt,
+          commit: r.commit,
+          rollback: rollout.kind === "rollback",
+          previous: String(rollout.baselineReleaseId),
+        });
+      }
+      return out;
     },
 
-    async startRollback(service, reason) {
+    async startRollback(service, reason, to) {
       const { rollout } = await delivery.rollback({
         project: await projectOf(service),
         environment: await environmentOf(service),
+        ...(to === undefined ? {} : { toReleaseId: Number(to) }),
         by: "pitcrew-heal",
         reason,
       });

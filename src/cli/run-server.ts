@@ -12,6 +12,7 @@ import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
+import { showAdminToken } from "./show-admin-token.js";
 import { deliveryOf, startDelivery } from "../app/delivery.js";
 import { startServiceHealing } from "../app/healing.js";
 import { startCron } from "../app/cron.js";
@@ -58,11 +59,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const address = await server.listen({ host, port });
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
-  if (token) {
-    say(color.yellow("An admin token was created. It is shown only this once; keep it:"));
-    say(`  ${color.bold(token)}`);
-    say(color.dim(`  e.g. export PITCREW_TOKEN=${token}`));
-  }
+  if (token) showAdminToken(token, app.config.dataDir, say);
   if (opts.example) await runExample(app, say, address);
   const shutdown = async (signal: string) => {
     say(color.dim(`\n${signal}: shutting down`));

@@ -19,6 +19,7 @@ export {
   MAX_TRACE_INPUT_BYTES,
 } from "./stacktrace/detect.js";
 export { classifyFrames, isLibraryFrame, isTestFrame, matchesAppPrefix } from "./stacktrace/in-app.js";
+export { recordText } from "./stacktrace/record-text.js";
 export { applySourceMaps } from "./stacktrace/source-map.js";
 export { TraceInputError, type TraceInputProblem } from "./stacktrace/trace-input-error.js";
 export type { CauseRelation, Frame, Language, ParsedTrace } from "./stacktrace/types.js";

@@ -27,12 +27,17 @@ export function cleanLine(raw: string): CleanLine {
   const ts = TIMESTAMP.exec(line);
   if (ts) line = line.slice(ts[0].length);
   let opensStep = false;
-  const fold = FOLD.exec(line);
-  if (fold) {
-    opensStep = /start|::group|\[group/.test(fold[0]);
+  const unfold = () => {
+    const fold = FOLD.exec(line);
+    if (!fold) return;
+    opensStep ||= /start|::group|\[group/.test(fold[0]);
     line = line.slice(fold[0].length);
+  };
+  unfold();
+  if (line.includes("\r")) {
+    line = lastVisible(line.split("\r"));
+    unfold();
   }
-  if (line.includes("\r")) line = lastVisible(line.split("\r"));
   if (line.includes("\b")) line = backspace(line);
   return { text: line.replace(CONTROL, "").trimEnd(), opensStep };
 }

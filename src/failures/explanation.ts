@@ -10,7 +10,7 @@ export interface LineEvidence {
   rarity: number;
   /** How many lines of the log share the line's template (the log miner's cluster size). */
   templateCount: number;
-  /** Score from the position: the line's place in the log, 0 at the start to 1 at the end. */
+  /** Score from the position: the line's place in the log, 0 at the start to 0.5 at the end. */
   position: number;
   /** 1 when the line is in the step that failed (the fold or command that ended with the exit code). */
   failingStep: number;

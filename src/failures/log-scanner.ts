@@ -15,6 +15,15 @@ import { LogMiner, type LogCluster } from "../detect/index.js";
 import { cleanLine } from "./clean-line.js";
 import { type LineSignals, lineSignals } from "./signals.js";
 
+/**
+ * Characters of a line that go to the log miner: the head of a message names its event; a long
+ * tail (paths, JSON, argument lists) only slows mining down.
+ */
+const TEMPLATE_CHARS = 160;
+
+/** Distinct line texts remembered to skip re-reading them (the memo is emptied when full). */
+const SEEN_TEXTS = 20_000;
+
 /** Bounds of a scan. */
 export interface ScanLimits {
   /** Most signal lines kept (default 5,000). */
@@ -36,6 +45,8 @@ export interface ScannedLine {
 export interface ScanResult {
   /** Kept lines, by line number, each once. */
   lines: ScannedLine[];
+  /** Lines of the log per template of the kept lines. */
+  templateCount: (cluster: LogCluster | undefined) => number;
   /** The last lines as text, oldest first, with the line number of the first. */
   tail: { first: number; texts: string[] };
   totalLines: number;
@@ -52,6 +63,9 @@ export class LogScanner {
   #candidates: ScannedLine[] = [];
   /** Ring buffer of the last lines: line n sits at (n - 1) % tailLines. */
   readonly #tail: ScannedLine[] = [];
+  /** Lines per template, counted here because repeated texts skip the miner. */
+  readonly #counts = new Map<LogCluster, number>();
+  readonly #seen = new Map<string, { signals: LineSignals; cluster: LogCluster | undefined }>();
   #line = 0;
   #step = 0;
   #exitStep = -1;
@@ -66,9 +80,8 @@ export class LogScanner {
     this.#line++;
     const { text, opensStep } = cleanLine(raw);
     if (opensStep) this.#step++;
-    const trimmed = text.trim();
-    const signals = lineSignals(text);
-    const cluster = trimmed === "" ? undefined : this.#miner.mine(trimmed.slice(0, 1_000)).cluster;
+    const { signals, cluster } = this.#read(text);
+    if (cluster) this.#counts.set(cluster, (this.#counts.get(cluster) ?? 0) + 1);
     const scanned: ScannedLine = { line: this.#line, text, signals, cluster, step: this.#step };
     if (signals.rules.includes("exit-code")) this.#exitStep = this.#step;
     if (signals.weight > 0) {
@@ -76,6 +89,20 @@ export class LogScanner {
       if (this.#candidates.length >= 2 * this.#maxCandidates) this.#prune();
     }
     this.#tail[(this.#line - 1) % this.#tailLines] = scanned;
+  }
+
+  /** Signals and template of a line's text; repeated texts (common in build logs) are read once. */
+  #read(text: string): { signals: LineSignals; cluster: LogCluster | undefined } {
+    const known = this.#seen.get(text);
+    if (known) return known;
+    const trimmed = text.trim();
+    const read = {
+      signals: lineSignals(text),
+      cluster: trimmed === "" ? undefined : this.#miner.mine(trimmed.slice(0, TEMPLATE_CHARS)).cluster,
+    };
+    if (this.#seen.size >= SEEN_TEXTS) this.#seen.clear();
+    this.#seen.set(text, read);
+    return read;
   }
 
   /** Lines read so far. */
@@ -92,6 +119,7 @@ export class LogScanner {
     return {
       lines: [...byLine.values()].sort((a, b) => a.line - b.line),
       tail: { first: tail[0]?.line ?? 1, texts: tail.map((l) => l.text) },
+      templateCount: (cluster) => (cluster ? (this.#counts.get(cluster) ?? 1) : 1),
       totalLines: this.#line,
       failingStep: this.#exitStep >= 0 ? this.#exitStep : this.#step,
       steps: this.#step + 1,

@@ -4,7 +4,7 @@
  *   signal      — the error-signal weight (0.5–3+, `signals.ts`);
  *   rarity      — 1 / √(lines sharing its template): a message printed once is news, one printed
  *                 500 times is the build's routine;
- *   position    — its place in the log, 0 at the start to 1 at the end (failures end logs);
+ *   position    — its place in the log, 0 at the start to 0.5 at the end (failures end logs);
  *   failingStep — 1 in the step that ended with the failing exit code, when the log has steps;
  *   trace       — 1 on the exception line of a stack trace the stack parsers read in the tail;
  *   novelty     — with history, 0–2 for lines unlike anything in the job's successful runs.
@@ -51,13 +51,13 @@ function lineEvidence(
   trace: LineEvidence["trace"],
   novelty: LineEvidence["novelty"],
 ): LineEvidence {
-  const templateCount = l.cluster?.size ?? 1;
+  const templateCount = scan.templateCount(l.cluster);
   return {
     signals: l.signals.rules,
     signal: round(l.signals.weight),
     rarity: round(1 / Math.sqrt(templateCount)),
     templateCount,
-    position: round(scan.totalLines > 0 ? l.line / scan.totalLines : 0),
+    position: round(scan.totalLines > 0 ? (0.5 * l.line) / scan.totalLines : 0),
     failingStep: scan.steps > 1 && l.step === scan.failingStep ? 1 : 0,
     ...(trace ? { trace } : {}),
     ...(novelty ? { novelty } : {}),

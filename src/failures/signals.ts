@@ -6,9 +6,10 @@
  *
  * Weights are three levels, not fitted numbers: 3 for a specific diagnosis (a compiler diagnostic
  * with file:line, a failing test with its name or assertion, a package manager's resolution
- * error), 2 for a generic error statement (`error:`, `[ERROR]`, an exception), 1 for the summary
- * lines that say a step failed without saying why (exit codes, `make: ***`, `BUILD FAILED`), and
- * 0.5 for a bare failure word.
+ * error), 2 for a generic error statement (`error:`, `[ERROR]`, an exception),
+ * 1 for a word that names a problem (`undefined`, `unexpected`, `refused`), and 0.5 for a bare
+ * failure word. The summary lines that say a step failed without saying why (exit codes,
+ * `make: ***`, `BUILD FAILED`) weigh 0.5: they mark where a failure ends, not what it was.
  */
 import type { FailureCategory } from "./category.js";
 
@@ -22,7 +23,7 @@ export interface SignalRule {
   category?: FailureCategory;
 }
 
-const SRC = String.raw`[\w./\\@+-]+\.(?:ts|tsx|js|jsx|mjs|cjs|c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|cs|py|rb|php|swift|m|mm|hs|ex|exs|erl|clj|lua|pl|sh|vue|svelte)`;
+const SRC = String.raw`\.(?:ts|tsx|js|jsx|mjs|cjs|c|cc|cpp|cxx|h|hpp|go|rs|java|kt|scala|cs|py|rb|php|swift|m|mm|hs|ex|exs|erl|clj|lua|pl|sh|vue|svelte)`;
 
 /** The rules, most specific first (a line keeps the best weight per class). */
 export const SIGNAL_RULES: readonly SignalRule[] = [
@@ -48,7 +49,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   },
   {
     id: "go-diagnostic",
-    pattern: new RegExp(`^(?:#\\s)?\\.?/?${SRC}:\\d+:\\d+: (?!warning)`),
+    pattern: new RegExp(`^\\S*${SRC}:\\d+:\\d+: (?!warning)`),
     weight: 2.5,
     category: "compile",
   },
@@ -86,7 +87,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "lint",
     pattern:
-      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|\b[EWFC]\d{3,4} |\bclippy\b|\bcheckstyle\b|\brubocop\b|\bflake8\b|\bpylint\b|\bgolint\b|\bprettier\b.*(?:issues|--write)|Formatter would have printed|not formatted|\bstyle (?:check|violation)/i,
+      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|:\d+:\d+: [EWFC]\d{3,4} |\bclippy::|\[checkstyle\]|\bprettier\b.*(?:issues|--write)|Formatter would have printed|not formatted|\bstyle (?:check|violation)/i,
     weight: 2,
     category: "lint",
   },
@@ -110,7 +111,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "timeout",
     pattern:
-      /\btimed? ?out\b|exceeded the (?:maximum )?(?:execution )?time|\btimeout (?:of \d+\w* )?(?:exceeded|expired)|No output has been received in the last|deadline exceeded|maximum time limit|execution expired/i,
+      /\btimed out\b|\btime ?out (?:after|reached|while|waiting)|exceeded the (?:maximum )?(?:execution )?time|\btimeout (?:of \d+\w* )?(?:exceeded|expired)|No output has been received in the last|deadline exceeded|maximum time limit|execution expired/i,
     weight: 2.5,
     category: "timeout",
   },
@@ -152,7 +153,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "exit-code",
     pattern:
-      /Process completed with exit code [1-9]|exited with (?:code )?[1-9]|exit (?:code|status) [1-9]|make(?:\[\d+\])?: \*\*\*|BUILD FAILED|Build failed|ELIFECYCLE|Command failed with exit code|ERROR: Job failed|returned (?:a )?non-zero exit|Error \d+$/i,
+      /Process completed with exit code [1-9]|exited with (?:code )?[1-9]|exit (?:code|status) [1-9]|make(?:\[\d+\])?: \*\*\*|BUILD FAILED|Build failed|ELIFECYCLE|Command failed with exit code|ERROR: Job failed|returned (?:a )?non-zero exit|Error \d+$|See above for more details|Your build exited with|Test failed\.|Tests? failed:? see/i,
     weight: 1,
   },
   {
@@ -164,7 +165,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
 
 /** Lines that mention failure but report its absence (`0 errors`, `Failures: 0`, `--- PASS`). */
 const NEGATIVE =
-  /\b(?:0|no) (?:errors?|failures?|problems?|failed)\b|\b(?:errors?|failures?|failed): 0\b|--- PASS|\bPASS(?:ED)?\b|\bsuccess(?:fully)?\b|^\s*\$ |-Werror|\bwarn(?:ing)?s?\b[:\]]/i;
+  /\b(?:0|no) (?:errors?|failures?|problems?|failed)\b|\b(?:errors?|failures?|failed): 0\b|--- PASS|\bPASS(?:ED)?\b|\bsuccess(?:fully)?\b|^\s*\$ |-Werror|\bwarn(?:ing)?s?\b|^\s*(?:✓|✔|√|ok\b)|\bOK$|^\s*(?:echo|export|if|then|else|fi)\b|^\s*[A-Z_]+=/i;
 
 /** The signals one line carries. */
 export interface LineSignals {
@@ -177,8 +178,9 @@ export interface LineSignals {
 }
 
 const NONE: LineSignals = { weight: 0, rules: [], categories: {} };
+/** A cheap first test: a line none of these words or shapes appears in matches no rule. */
 const QUICK =
-  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|time|kill|memory|conn|refused|found|resolve|lock|warn|lint|problem|\*\*\*|✕|●|×|✖|-->|^E\s|^Killed|flaky|offense|reformat|could not|no such|no module|not ok|space|host|TS\d|exit|\d+:\d+/i;
+  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|timed|timeout|time limit|deadline|no output|kill|memory|connect|refused|not found|resolve|lock|lint|problem|\*\*\*|✕|●|×|✖|-->|^E\s|flaky|rerun|retry|offense|reformat|format|could not|no such|no module|not ok|space|host|exit|undefined|undeclared|\.go:\d|expected|received|actual|unsupported|unknown|unrecognized|yaml|not set|not recognized|permission|checksum|version|gateway|unavailable|unreachable|read-only|toomany|EOF|E\d{3}|[EWFC]\d{3}|style|offenses|problems|clippy|checkstyle|rubocop|flake8|pylint|golint|prettier|eslint|uncaught|caused by|traceback|exception|Tests run|test result|not a git|ELIFECYCLE|\bE\/|defined|exist|refus|violation|mismatch|conflict|forbidden|incompatible|supported|couldn't|can't|wrong|bad|illegal|broken|crash|throw|\*\* \(|above/i;
 
 /** Reads one cleaned line's signals; a line that reports success (see NEGATIVE) counts for half. */
 export function lineSignals(text: string): LineSignals {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/support/test-app.js";
+import { logObservationOf } from "../app/observe-logs.js";
 import type { Incident } from "../store/repositories/incidents-repo.js";
 import { diagnoseIncident, type IncidentEvidence, type RecentDeploy } from "./diagnose-incident.js";
 
@@ -140,5 +141,77 @@ describe("diagnoseIncident", () => {
     const none = await diagnoseIncident(incident("pricing"), evidence(), { now });
     expect(none.hypotheses).toEqual([]);
     expect(none.summary).toContain("no error logs");
+  });
+
+  /** An Express-style plain-text stack printed to stderr, stored as it came (level info). */
+  const EXPRESS_STACK = [
+    "TypeError: Cannot read properties of undefined (reading 'id')",
+    "    at /srv/api/src/routes/clone.js:17:24",
+    "    at Layer.handle [as handle_request] (/srv/api/node_modules/express/lib/router/layer.js:95:5)",
+    "    at next (/srv/api/node_modules/express/lib/router/route.js:149:13)",
+  ].join("\n");
+  /** Errors every 20 s from `from` to `to` (ms before now), ingested like a replica's output. */
+  const crashes = (service: string, from: number, to: number) =>
+    logObservationOf(t.app).logs.ingest(
+      Array.from({ length: Math.floor((from - to) / 20_000) + 1 }, (_, i) =>
+        log(service, "info", EXPRESS_STACK, {}, now - from + i * 20_000),
+      ),
+      "file",
+    );
+
+  it("blames the release the error followed, not the latest one, and rolls back past both", async () => {
+    await crashes("api", 540_000, 2_000);
+    deploys = [
+      { service: "api", environment: "production", release: "11", previous: "10", at: now - 600_000 },
+      { service: "api", environment: "production", release: "12", previous: "11", at: now - 240_000 },
+    ];
+    const d = await diagnoseIncident(incident("api"), evidence(), { now });
+    expect(d.onset).toMatchObject({ service: "api", at: now - 540_000 });
+    const regression = d.hypotheses.find((h) => h.kind === "deploy_regression")!;
+    expect(regression.confidence).toBe(0.95);
+    expect(regression.explanation).toContain("after release 11 went live");
+    expect(regression.evidence[0]!.data).toMatchObject({ release: "11", rollbackTo: "10" });
+    const code = d.hypotheses.find((h) => h.kind === "code_bug")!;
+    expect(code.explanation).toContain("clone.js:17");
+    expect(d.trace).toContain("at /srv/api/src/routes/clone.js:17:24");
+  });
+
+  it("does not blame a release that went live after the error began", async () => {
+    await crashes("orders", 280_000, 2_000);
+    deploys = [{ service: "orders", environment: "production", release: "21", previous: "20", at: now - 120_000 }];
+    const d = await diagnoseIncident(incident("orders"), evidence(), { now });
+    expect(d.hypotheses[0]!.kind).toBe("code_bug");
+    const regression = d.hypotheses.find((h) => h.kind === "deploy_regression")!;
+    expect(regression.confidence).toBeLessThan(0.5);
+    expect(regression.explanation).toContain("before orders release 21 went live");
+  });
+
+  it("takes the fix path when the error went on after a rollback", async () => {
+    await crashes("billing", 500_000, 2_000);
+    deploys = [
+      { service: "billing", environment: "production", release: "31", previous: "30", at: now - 560_000 },
+      {
+        service: "billing",
+        environment: "production",
+        release: "32",
+        previous: "31",
+        at: now - 200_000,
+        rollback: true,
+      },
+    ];
+    const d = await diagnoseIncident(incident("billing"), evidence(), { now });
+    expect(d.hypotheses[0]!.kind).toBe("code_bug");
+    const regression = d.hypotheses.find((h) => h.kind === "deploy_regression")!;
+    expect(regression.confidence).toBe(0.15);
+    expect(regression.explanation).toContain("went on after billing was rolled back");
+  });
+
+  it("dates the onset to the current episode: an older, quiet-separated one does not count", async () => {
+    await crashes("search", 840_000, 760_000); // an earlier episode, fixed
+    await crashes("search", 200_000, 2_000); // silent for 9 minutes, back after release 41
+    deploys = [{ service: "search", environment: "production", release: "41", previous: "40", at: now - 230_000 }];
+    const d = await diagnoseIncident(incident("search"), evidence(), { now });
+    expect(d.onset!.at).toBe(now - 200_000);
+    expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
   });
 });

@@ -1,11 +1,16 @@
 /**
  * Diagnoses an incident from what pitcrew observed around it: the error logs of its services
- * (stack traces, timeouts, refused connections) and the deploys that shortly preceded it. Each
- * hypothesis gets a confidence from how much of the evidence it explains:
+ * (stack traces, timeouts, refused connections — a record at any level whose text holds a stack
+ * trace is an error, see observe/logs/infer-level.ts), when the leading error began, and the
+ * deploys around that onset. Each hypothesis gets a confidence from how much of the evidence it
+ * explains:
  *
- * - deploy_regression: a release of the service went live within `deployWindowMs` before the
- *   incident opened (0.95: rolling back is the safest first move; the code and config hypotheses
- *   still follow for the repair).
+ * - deploy_regression: the release that went live last before the error's onset, within
+ *   `deployWindowMs` before the incident (0.95: rolling back is the safest first move; the code
+ *   and config hypotheses still follow for the repair). A release that went live after the onset
+ *   did not bring the error (0.2), and when the error went on after a rollback, no release is
+ *   the cause (0.15): the fix path leads instead of rolling back further. Without any error
+ *   logs (a latency alert), the latest release is the suspect.
  * - code_bug: error logs carry a stack trace; the most frequent (exception type, top in-app frame)
  *   group is the suspect; 0.5 + 0.45 × its share of the error logs.
  * - config: error logs report timeouts (`timed out`, `ETIMEDOUT`, `deadline exceeded`, 504);
@@ -13,10 +18,12 @@
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
-import { findTraces } from "../diagnose/index.js";
 import type { Diagnosis, Evidence, Hypothesis } from "../repair/index.js";
 import type { LogQuery, StoredLogRecord } from "../store/index.js";
 import type { Incident } from "../store/index.js";
+import { type ErrorEpisode, errorOnset } from "./error-onset.js";
+import { recordText } from "../diagnose/index.js";
+import { errorSignature } from "./error-signature.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {
@@ -25,6 +32,12 @@ export interface RecentDeploy {
   release: string;
   at: number;
   commit?: string;
+  /** When its rollout began sending it traffic (a canary's first requests), before `at`. */
+  startedAt?: number;
+  /** True when this release went live by rolling back (it runs an earlier release's code). */
+  rollback?: boolean;
+  /** The release it replaced (what rolling it back returns to). */
+  previous?: string;
 }
 
 /** Where the evidence comes from. */
@@ -44,6 +57,8 @@ export interface DiagnoseOptions {
   lookbackMs?: number;
   /** A deploy this long before the incident counts as a suspect (default 15 min). */
   deployWindowMs?: number;
+  /** A silence this long ends an episode of the leading error when dating its onset (default 5 min). */
+  quietGapMs?: number;
   now: number;
 }
 
@@ -51,6 +66,8 @@ export interface DiagnoseOptions {
 export interface IncidentDiagnosis extends Diagnosis {
   /** The full text of one log record holding the leading trace. */
   trace?: string;
+  /** The leading error (its signature) and when its current episode began, when there are error logs. */
+  onset?: { service: string; signature: string; summary: string; at: number; last: number; count: number };
 }
 
 const TIMEOUT = /\b(timed?[ -]?out|timeout|ETIMEDOUT|deadline exceeded|504 Gateway)/i;
@@ -61,17 +78,6 @@ const DEPENDENCY = new RegExp(
   "i",
 );
 const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
-
-/** The text of a log record a trace may hide in: message plus string attributes (stack, err.stack…). */
-export function recordText(r: StoredLogRecord): string {
-  const parts = [r.message];
-  const walk = (v: unknown, depth: number) => {
-    if (typeof v === "string" && v.includes("\n")) parts.push(v);
-    else if (v && typeof v === "object" && depth < 3) for (const x of Object.values(v)) walk(x, depth + 1);
-  };
-  walk(r.attributes, 0);
-  return parts.join("\n");
-}
 
 /** Diagnoses `incident` from its services' logs and recent deploys. */
 export async function diagnoseIncident(
@@ -89,39 +95,17 @@ export async function diagnoseIncident(
   let trace: string | undefined;
 
   const deployWindow = opts.deployWindowMs ?? 900_000;
+  const onset = await leadingOnset(incident, errors, evidence, opts, deployWindow);
   for (const service of services) {
     const deploys = await evidence.recentDeploys(service, incident.openedAt - deployWindow, incident.openedAt);
-    const last = deploys.at(-1);
-    if (!last) continue;
-    const after = errors.filter((r) => r.service === service && r.at >= last.at);
-    const before = await evidence.searchLogs({
+    const h = deployHypothesis(
       service,
-      levels: ERROR_LEVELS,
-      since: last.at - (opts.lookbackMs ?? 300_000),
-      until: last.at - 1,
-      limit: 500,
-    });
-    const known = new Set(before.map(errorShape));
-    // errors the release did not bring: already logged before it, or failures of a dependency
-    const notNew = (r: StoredLogRecord) => known.has(errorShape(r)) || DEPENDENCY.test(r.message);
-    const old = after.length ? after.filter(notNew).length / after.length : 0;
-    const since = ago(incident.openedAt - last.at);
-    hypotheses.push({
-      kind: "deploy_regression",
-      // the same errors before the release went live: it did not bring them
-      confidence: old >= 0.5 ? 0.25 : 0.95,
-      evidence: [
-        {
-          kind: "release",
-          summary: `${service} release ${last.release} went live ${since} before the incident`,
-          data: { ...last, errorsSeenBefore: Math.round(old * 100) / 100 },
-        },
-      ],
-      explanation:
-        old >= 0.5
-          ? `${service} release ${last.release} went live ${since} before the incident, but ${Math.round(old * 100)} % of the errors since then were already logged before it or are failures of a dependency: the release is unlikely to be the cause.`
-          : `${service} started failing ${since} after release ${last.release} went live; rolling back is the fastest mitigation.`,
-    });
+      deploys,
+      errors.filter((r) => r.service === service),
+      onset?.service === service ? onset : undefined,
+      incident.openedAt,
+    );
+    if (h) hypotheses.push(h);
   }
 
   const own = errors.filter((r) => !DEPENDENCY.test(r.message));
@@ -164,6 +148,138 @@ export async function diagnoseIncident(
     summary,
     createdAt: opts.now,
     ...(trace ? { trace } : {}),
+    ...(onset ? { onset, onsetAt: onset.at } : {}),
+  };
+}
+
+/**
+ * The leading error of the incident (the most frequent signature among its services' own errors,
+ * dependency failures only when there is nothing else) and its episode's onset, looked for up to
+ * the deploy window plus the look-back before the incident.
+ */
+async function leadingOnset(
+  incident: Incident,
+  errors: StoredLogRecord[],
+  evidence: IncidentEvidence,
+  opts: DiagnoseOptions,
+  deployWindow: number,
+): Promise<IncidentDiagnosis["onset"]> {
+  const own = errors.filter((r) => !DEPENDENCY.test(r.message));
+  const counts = new Map<string, { service: string; summary: string; count: number }>();
+  for (const r of own.length ? own : errors) {
+    const sig = errorSignature(r);
+    const key = `${r.service}\0${sig.key}`;
+    const c = counts.get(key) ?? { service: r.service, summary: sig.summary, count: 0 };
+    c.count++;
+    counts.set(key, c);
+  }
+  const lead = [...counts.entries()].sort((a, b) => b[1].count - a[1].count)[0];
+  if (!lead) return undefined;
+  const [key, { service, summary, count }] = lead;
+  const signature = key.slice(service.length + 1);
+  const episode: ErrorEpisode | undefined = await errorOnset(evidence.searchLogs, {
+    service,
+    key: signature,
+    levels: ERROR_LEVELS,
+    since: incident.openedAt - deployWindow - (opts.lookbackMs ?? 300_000),
+    until: opts.now,
+    quietGapMs: opts.quietGapMs,
+  });
+  if (!episode) return undefined;
+  return { service, signature, summary, at: episode.onset, last: episode.last, count };
+}
+
+/** Errors logged this soon after a rollback went live were still in flight on the old release. */
+const ROLLBACK_GRACE_MS = 5_000;
+
+/**
+ * The deploy hypothesis of one service: blame the release that went live last before the error's
+ * onset (see the module comment); undefined when no release went live in the window.
+ */
+function deployHypothesis(
+  service: string,
+  deploys: RecentDeploy[],
+  errors: StoredLogRecord[],
+  onset: IncidentDiagnosis["onset"],
+  openedAt: number,
+): Hypothesis | undefined {
+  const latest = deploys.at(-1);
+  if (!latest) return undefined;
+  const when = (at: number) => new Date(at).toISOString();
+  if (onset) {
+    const persisted = deploys.find((d) => d.rollback && d.at >= onset.at && onset.last > d.at + ROLLBACK_GRACE_MS);
+    // a release can bring an error from its first request (a canary's), before it is fully live
+    const started = (d: RecentDeploy) => Math.min(d.startedAt ?? d.at, d.at);
+    if (persisted)
+      return {
+        kind: "deploy_regression",
+        confidence: 0.15,
+        evidence: [
+          {
+            kind: "release",
+            summary: `${service} was rolled back to release ${persisted.release} at ${when(persisted.at)}, and ${onset.summary} went on after it`,
+            data: { ...persisted, onset: onset.at, lastError: onset.last },
+          },
+        ],
+        explanation: `the error (${onset.summary}) began at ${when(onset.at)} and went on after ${service} was rolled back (release ${persisted.release} at ${when(persisted.at)}): no release is the cause, the code is — fix it instead of rolling back further.`,
+      };
+    const suspect = deploys.filter((d) => !d.rollback && started(d) <= onset.at).at(-1);
+    if (!suspect) {
+      const first = deploys[0] as RecentDeploy;
+      return {
+        kind: "deploy_regression",
+        confidence: 0.2,
+        evidence: [
+          {
+            kind: "release",
+            summary: `the error began ${ago(started(first) - onset.at)} before ${service} release ${first.release} went live`,
+            data: { ...latest, onset: onset.at },
+          },
+        ],
+        explanation: `${onset.summary} was already logged at ${when(onset.at)}, before ${service} release ${first.release} went live at ${when(first.at)}: the error was already logged before it, the release did not bring it.`,
+      };
+    }
+    return blame(service, suspect, errors, onset.at, openedAt, suspect !== latest);
+  }
+  return blame(service, latest, errors, undefined, openedAt, false);
+}
+
+/** The deploy_regression hypothesis against `suspect` (0.95, or 0.25 when most errors since are a dependency's). */
+function blame(
+  service: string,
+  suspect: RecentDeploy,
+  errors: StoredLogRecord[],
+  onset: number | undefined,
+  openedAt: number,
+  notLatest: boolean,
+): Hypothesis {
+  const after = errors.filter((r) => r.at >= suspect.at);
+  const upstream = after.length ? after.filter((r) => DEPENDENCY.test(r.message)).length / after.length : 0;
+  const since = ago(openedAt - suspect.at);
+  const began =
+    onset === undefined
+      ? ""
+      : ` (the error began ${ago(onset - Math.min(suspect.startedAt ?? suspect.at, suspect.at))} after it)`;
+  return {
+    kind: "deploy_regression",
+    confidence: upstream >= 0.5 ? 0.25 : 0.95,
+    evidence: [
+      {
+        kind: "release",
+        summary: `${service} release ${suspect.release} went live ${since} before the incident${began}`,
+        data: {
+          ...suspect,
+          errorsFromDependencies: Math.round(upstream * 100) / 100,
+          ...(onset === undefined ? {} : { onset }),
+          // roll back to what the suspect replaced, even when later releases followed it
+          ...(notLatest && suspect.previous ? { rollbackTo: suspect.previous } : {}),
+        },
+      },
+    ],
+    explanation:
+      upstream >= 0.5
+        ? `${service} release ${suspect.release} went live ${since} before the incident, but ${Math.round(upstream * 100)} % of the errors since then are failures of a dependency: the release is unlikely to be the cause.`
+        : `${service} started failing after release ${suspect.release} went live ${since} before the incident${began}${notLatest ? `; later releases did not bring the error, so the rollback goes back to release ${suspect.previous ?? "before it"}` : ""}; rolling back is the fastest mitigation.`,
   };
 }
 
@@ -172,26 +288,13 @@ function codeHypothesis(
   errors: StoredLogRecord[],
   total: number,
 ): { hypothesis: Hypothesis; trace: string } | undefined {
-  const groups = new Map<string, { count: number; text: string; summary: string; record: StoredLogRecord }>();
+  const groups = new Map<string, { count: number; summary: string; record: StoredLogRecord }>();
   for (const r of errors) {
-    const text = recordText(r);
-    const found = findTraces(text)[0];
-    if (!found) continue;
-    const t = found.trace;
-    const top = t.frames.find((f) => f.inApp) ?? t.frames[0];
-    const where = top
-      ? `${top.file}:${top.line ?? "?"}${top.function ? ` (${top.function})` : ""}`
-      : "an unknown frame";
-    const key = `${t.exception.type}@${where}`;
-    const g = groups.get(key);
+    const sig = errorSignature(r);
+    if (!sig.traced) continue;
+    const g = groups.get(sig.key);
     if (g) g.count++;
-    else
-      groups.set(key, {
-        count: 1,
-        text,
-        summary: `${t.exception.type}: ${t.exception.message} at ${where}`,
-        record: r,
-      });
+    else groups.set(sig.key, { count: 1, summary: sig.summary, record: r });
   }
   const best = [...groups.values()].sort((a, b) => b.count - a.count)[0];
   if (!best) return undefined;
@@ -205,7 +308,7 @@ function codeHypothesis(
     },
   ];
   return {
-    trace: best.text,
+    trace: recordText(best.record),
     hypothesis: {
       kind: "code_bug",
       confidence: 0.5 + 0.45 * share,
@@ -240,11 +343,6 @@ async function timeoutNeeds(timeouts: StoredLogRecord[], evidence: IncidentEvide
     });
   }
   return out;
-}
-
-/** What kind of error a log record is: its first line with numbers masked. */
-function errorShape(r: StoredLogRecord): string {
-  return (r.message.split("\n")[0] ?? "").replace(/\d+/g, "#").slice(0, 200);
 }
 
 function sample(records: StoredLogRecord[], what: string): Evidence[] {

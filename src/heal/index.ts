@@ -11,3 +11,4 @@ export type { IncidentDiagnosis } from "./diagnose-incident.js";
 export type { DeploymentRecord } from "./dora.js";
 export { doraFigures } from "./dora.js";
 export { HEAL_STATES } from "./heal-machine.js";
+export type { RecentDeploy } from "./diagnose-incident.js";

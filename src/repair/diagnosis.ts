@@ -34,4 +34,6 @@ export interface Diagnosis {
   /** One paragraph for humans (PR body, dashboard). */
   summary: string;
   createdAt: number;
+  /** When the failure began (epoch ms; the first error of its current episode), when known. */
+  onsetAt?: number;
 }

@@ -2,7 +2,8 @@
  * The executor port: runs one shell step of a job in a prepared workspace.
  *
  * Lifecycle, per step:
- *   1. The runner prepares the workspace (checkout, cache restore) and calls `runStep`.
+ *   1. The runner prepares the workspace (checkout, cache restore), calls `prepare` once per job
+ *      attempt, then `runStep` per step.
  *   2. The executor starts the step's process(es) in a fresh process group, with exactly the
  *      environment given (no inheritance from pitcrew's own environment), in `cwd`.
  *   3. Every complete line of stdout/stderr is passed to `onLine` as it arrives, in order per
@@ -52,5 +53,10 @@ export interface StepOutcome {
 /** Runs shell steps; implementations: `local` (process group) and `sandbox` (bubblewrap). */
 export interface Executor {
   readonly name: string;
+  /**
+   * Called once per job attempt after checkout and cache restore, before its first step, with
+   * the job's workspace root: e.g. hands it over to the user the steps run as.
+   */
+  prepare?(workspace: string): Promise<void>;
   runStep(invocation: StepInvocation): Promise<StepOutcome>;
 }

@@ -16,3 +16,4 @@ export { listBranches } from "./checkout.js";
 export { snapshotDirectory } from "./snapshot.js";
 export { assertBranchName } from "./engine/branch-name.js";
 export { resolveArtifactFile } from "./artifacts.js";
+export { resolveStepUser } from "./executors/sandbox/step-user.js";

@@ -1,8 +1,10 @@
 /**
  * Secret masking for log lines. Each secret is masked verbatim and in the encodings a step is
  * likely to print it in: base64 (standard and URL-safe, with and without padding, and the forms
- * it takes inside a longer base64 text such as a Basic-auth header) and URL-encoding. A secret
- * spanning several lines is masked line by line, because logs arrive one line at a time.
+ * it takes inside a longer base64 text such as a Basic-auth header), hex (lower and upper case)
+ * and URL-encoding. A secret spanning several lines is masked line by line, because logs arrive
+ * one line at a time; base64 wrapped over several lines (`base64` wraps at 76) is joined first
+ * by `wrapped-masker.ts`.
  *
  * All needles go into one precompiled alternation, longest first, so a secret that contains
  * another is masked whole and each line costs a single regex pass.
@@ -20,6 +22,16 @@ const MIN_ENCODED_LENGTH = 4;
 
 /** Returns a function that replaces every form of every non-empty secret in a line with `***`. */
 export function createMasker(secrets: string[]): (line: string) => string {
+  const pattern = maskPattern(secrets);
+  if (!pattern) return (line) => line;
+  return (line) => line.replace(pattern, MASK);
+}
+
+/**
+ * One global regex matching every form of every secret (longest first), or undefined when there
+ * is nothing to mask; `maxLength` is the longest form's length.
+ */
+export function maskPattern(secrets: string[]): (RegExp & { maxLength: number }) | undefined {
   const needles = new Set<string>();
   for (const secret of secrets) {
     if (!secret) continue;
@@ -31,16 +43,16 @@ export function createMasker(secrets: string[]): (line: string) => string {
       if (value.length >= MIN_ENCODED_LENGTH) for (const form of encodings(value)) needles.add(form);
     }
   }
-  if (needles.size === 0) return (line) => line;
+  if (needles.size === 0) return undefined;
   const sorted = [...needles].sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(sorted.map(escapeRegExp).join("|"), "g");
-  return (line) => line.replace(pattern, MASK);
+  return Object.assign(new RegExp(sorted.map(escapeRegExp).join("|"), "g"), { maxLength: sorted[0]?.length ?? 0 });
 }
 
 /** The encoded forms of `value` worth masking (at least MIN_ENCODED_LENGTH long each). */
 function encodings(value: string): string[] {
   const bytes = Buffer.from(value, "utf8");
-  const forms: string[] = [encodeURIComponent(value)];
+  const hex = bytes.toString("hex");
+  const forms: string[] = [encodeURIComponent(value), hex, hex.toUpperCase()];
   const std = bytes.toString("base64");
   const url = std.replace(/\+/g, "-").replace(/\//g, "_");
   for (const b64 of [std, url]) forms.push(b64, b64.replace(/=+$/, ""));

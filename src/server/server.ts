@@ -6,6 +6,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { App } from "../app/app.js";
 import { installAuth } from "./auth.js";
 import { installErrorHandler } from "./errors.js";
+import { limitPerAddress, limitPerCaller, registerRateLimiter } from "./rate-limits.js";
+import { assertJsonDepth } from "./json-depth.js";
 import { createServerMetrics } from "./metrics.js";
 import type { OpenApiPaths } from "./route.js";
 import { alertsRoutes } from "./routes/alerts-routes.js";
@@ -25,6 +27,7 @@ import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { servicesRoutes } from "./routes/services-routes.js";
+import { streamTicketsRoutes } from "./routes/stream-tickets-routes.js";
 import { tokensRoutes } from "./routes/tokens-routes.js";
 import { tracesRoutes } from "./routes/traces-routes.js";
 import { webUiRoutes } from "./web-ui.js";
@@ -40,6 +43,11 @@ export function createServer(app: App): FastifyInstance {
     (req as WithRawBody).rawBody = body as Buffer;
     if ((body as Buffer).length === 0) return done(null, undefined);
     try {
+      assertJsonDepth(body as Buffer, app.config.config.limits.json_depth);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
+    try {
       done(null, JSON.parse((body as Buffer).toString("utf8")));
     } catch (err) {
       const e = new Error(`malformed JSON body: ${(err as Error).message}`) as Error & {
@@ -52,7 +60,22 @@ export function createServer(app: App): FastifyInstance {
     }
   });
   installErrorHandler(f);
-  installAuth(f, app.store);
+  const c = app.config.config;
+  registerRateLimiter(f, c.limits.rate_limit, c.bus.redis_url);
+  // Hooks and routes go in after the rate limiter is loaded, in this order: address budget,
+  // token lookup, token budget, then the routes (a plugin without encapsulation).
+  const body = async (root: FastifyInstance) => {
+    limitPerAddress(root, c.limits.rate_limit);
+    installAuth(root, app.store, app.streamTickets);
+    limitPerCaller(root, c.limits.rate_limit);
+    addRoutes(root, app);
+  };
+  (body as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
+  f.register(body);
+  return f;
+}
+
+function addRoutes(f: FastifyInstance, app: App): void {
   const metrics = createServerMetrics(app);
   f.addHook("onResponse", async (req, reply) => {
     metrics.httpDuration.observe(
@@ -71,6 +94,7 @@ export function createServer(app: App): FastifyInstance {
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
   tokensRoutes(f, ctx);
+  streamTicketsRoutes(f, ctx);
   hooksRoutes(f, ctx);
   logsIngestRoutes(f, ctx);
   tracesRoutes(f, ctx);
@@ -83,5 +107,4 @@ export function createServer(app: App): FastifyInstance {
   deployRoutes(f, ctx);
   doraRoutes(f, ctx);
   webUiRoutes(f);
-  return f;
 }

@@ -11,6 +11,7 @@ import * as m0003 from "./migrations/0003-logs-traces-incidents.js";
 import * as m0004 from "./migrations/0004-forge.js";
 import * as m0007 from "./migrations/0007-heal.js";
 import * as m0008 from "./migrations/0008-deploy.js";
+import * as m0009 from "./migrations/0009-projects-sandboxed.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "0004-forge": m0004,
   "0007-heal": m0007,
   "0008-deploy": m0008,
+  "0009-projects-sandboxed": m0009,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -28,7 +28,7 @@ export interface ProjectsTable {
   repo_url: string;
   default_branch: string;
   pipeline_path: string;
-  /** 1 = run every job under the sandbox executor. */
+  /** 1 = run every job under the sandbox executor (the default); 0 = an admin let them run on the host. */
   sandbox: number;
   /** Secret for HMAC-signed webhooks (plain; compared in constant time). */
   webhook_secret: string | null;

@@ -43,6 +43,8 @@ export interface TestStats {
 export interface GlobalStats {
   runs: number;
   observations: number;
+  /** Sum of the measured durations of all observations, in ms. */
+  observedMs: number;
   failures: number;
   afterFailFailed: number;
   afterFailPassed: number;
@@ -68,6 +70,7 @@ export class HistoryModel {
   readonly global: GlobalStats = {
     runs: 0,
     observations: 0,
+    observedMs: 0,
     failures: 0,
     afterFailFailed: 0,
     afterFailPassed: 0,
@@ -110,6 +113,7 @@ export class HistoryModel {
         }
       }
       g.observations++;
+      g.observedMs += r.durationMs;
       if (r.failed) g.failures++;
       if (s.lastFailed) {
         if (r.failed) {
@@ -133,8 +137,9 @@ export class HistoryModel {
         s.lastFailRun = index;
         s.streak++;
         if (s.streak === 1) {
-          // A streak that starts after a pass and ends with the next pass is a blip.
-          s.passBeforeStreak = s.runs > 1;
+          // A streak that starts after a pass and ends with the next pass is a blip (a run that
+          // also passed is already counted as mixed).
+          s.passBeforeStreak = s.runs > 1 && !r.mixed;
           s.streakLabel = run.label;
         }
         if (s.streak === 2) s.longStreaks++;

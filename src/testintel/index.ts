@@ -9,6 +9,7 @@ export {
   type TestStats,
 } from "./history-model.js";
 export { type FailurePrediction, predictFailure } from "./predict-failure.js";
-export { PER_TEST_OVERHEAD_MS, prioritize, type RankedTest } from "./prioritize.js";
+export { prioritize, type RankedTest } from "./prioritize.js";
+export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
 export { runFromCases, type TestResult, type TestRun } from "./test-run.js";

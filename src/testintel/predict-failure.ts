@@ -1,5 +1,6 @@
 import { flakinessScore } from "./flakiness.js";
 import type { HistoryModel } from "./history-model.js";
+import { meanObservedMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 
 /** The predicted chance that a test fails in the next run, and why. */
 export interface FailurePrediction {
@@ -10,22 +11,31 @@ export interface FailurePrediction {
 }
 
 /**
- * Predicts that a test fails in the next run from the history alone:
+ * Predicts that a test expected to take `durationMs` fails in the next run, from the history alone:
+ * - the prior, for a test without failures of its own, is the suite's failure rate scaled by the
+ *   test's share of run time (a test that runs twice as long exercises about twice as much code):
+ *   `base · (durationMs + overhead) / (mean + overhead)`, at most 0.5;
  * - it failed its last run: failures persist until fixed, so the chance is how often its (and,
  *   as a prior, every test's) failures were followed by another failure;
- * - else its recency-weighted failure rate (half-life `model.halfLifeRuns`), shrunk towards the
- *   suite's overall failure rate by one run's weight;
- * - never seen: how often tests that appeared during the history failed their first run
- *   (Laplace-smoothed, so 0.5 with no such test: new tests come early, they are the likeliest to fail);
+ * - else its recency-weighted failure rate (half-life `model.halfLifeRuns`), shrunk by one run's
+ *   weight towards its all-time failure rate (itself shrunk towards the prior by one run's weight),
+ *   so recent failures count most and old ones still set a test apart from one that never failed;
+ * - never seen (a new test): how often tests that appeared during the history failed their first
+ *   run, shrunk towards the suite's failure rate by one test's weight, scaled by the same share of
+ *   run time: with no evidence a new test gets the prior, which is above tests that proved stable
+ *   (their estimate shrinks with every pass);
  * then discounted by half its flakiness score, since a flaky test's failure says less about the change.
  */
-export function predictFailure(model: HistoryModel, id: string): FailurePrediction {
+export function predictFailure(model: HistoryModel, id: string, durationMs: number): FailurePrediction {
   const g = model.global;
+  const base = (g.failures + 1) / (g.observations + 2);
+  const share = (durationMs + PER_TEST_OVERHEAD_MS) / (meanObservedMs(model) + PER_TEST_OVERHEAD_MS);
+  const prior = Math.min(0.5, base * share);
+  const newRate = (g.newTestsFailedFirst + base) / (g.newTests + 1);
   const s = model.get(id);
   if (s === undefined) {
-    const probability = (g.newTestsFailedFirst + 1) / (g.newTests + 2);
     return {
-      probability,
+      probability: Math.min(0.5, newRate * share),
       known: false,
       reason: `no history: a new test (${g.newTestsFailedFirst} of ${g.newTests} tests new during the history failed their first run)`,
     };
@@ -33,13 +43,13 @@ export function predictFailure(model: HistoryModel, id: string): FailurePredicti
   let p: number;
   let reason: string;
   if (s.lastFailed) {
-    const prior = (g.afterFailFailed + 1) / (g.afterFailFailed + g.afterFailPassed + 2);
-    p = (s.afterFailFailed + 2 * prior) / (s.afterFailFailed + s.afterFailPassed + 2);
+    const again = (g.afterFailFailed + 1) / (g.afterFailFailed + g.afterFailPassed + 2);
+    p = (s.afterFailFailed + 2 * again) / (s.afterFailFailed + s.afterFailPassed + 2);
     reason = `failed its last run (${s.streak} in a row; ${s.failures} of ${s.runs} runs failed)`;
   } else {
-    const base = (g.failures + 1) / (g.observations + 2);
     const d = model.decayed(s);
-    p = (d.failures + base) / (d.runs + 1);
+    const allTime = (s.failures + prior) / (s.runs + 1);
+    p = (d.failures + allTime) / (d.runs + 1);
     reason =
       s.failures === 0
         ? `never failed in ${s.runs} runs`

@@ -1,24 +1,16 @@
 import { compareIds } from "./flakiness.js";
 import type { HistoryModel } from "./history-model.js";
 import { predictFailure } from "./predict-failure.js";
-
-/**
- * Fixed cost assumed for every test on top of its measured duration, in ms (set-up, reporting):
- * keeps a test measured at 0 ms from looking infinitely cheap.
- */
-export const PER_TEST_OVERHEAD_MS = 10;
-
-/** Duration assumed for a test when no test of the history has a measured duration, in ms. */
-const UNKNOWN_DURATION_MS = 1000;
+import { medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 
 /** One test in a prioritised order. */
 export interface RankedTest {
   id: string;
   /** Predicted chance of failing in the next run. */
   probability: number;
-  /** Expected duration in ms (measured, or the median of the suite for a test never seen). */
+  /** Expected duration in ms (measured, or the median of the suite for a test never measured). */
   durationMs: number;
-  /** `probability` per second of expected run time: the sort key. */
+  /** `probability` per second of expected run time (plus the per-test overhead): the sort key. */
   score: number;
   reason: string;
 }
@@ -29,27 +21,18 @@ export interface RankedTest {
  * by id. Every candidate appears exactly once; duplicates in `candidates` are dropped.
  */
 export function prioritize(model: HistoryModel, candidates: Iterable<string>): RankedTest[] {
-  const fallbackMs = medianDuration(model);
+  const fallbackMs = medianDurationMs(model);
   const seen = new Set<string>();
   const ranked: RankedTest[] = [];
   for (const id of candidates) {
     if (seen.has(id)) continue;
     seen.add(id);
-    const prediction = predictFailure(model, id);
     const measured = model.get(id)?.durationMs ?? 0;
     const durationMs = measured > 0 ? measured : fallbackMs;
+    const prediction = predictFailure(model, id, durationMs);
     const score = prediction.probability / ((durationMs + PER_TEST_OVERHEAD_MS) / 1000);
     const reason = measured > 0 ? prediction.reason : `${prediction.reason}; duration unknown, suite median assumed`;
     ranked.push({ id, probability: prediction.probability, durationMs, score, reason });
   }
   return ranked.sort((a, b) => b.score - a.score || b.probability - a.probability || compareIds(a.id, b.id));
-}
-
-/** Median measured duration over the history's tests, for tests without one. */
-function medianDuration(model: HistoryModel): number {
-  const d: number[] = [];
-  for (const s of model.tests()) if (s.durationMs > 0) d.push(s.durationMs);
-  if (d.length === 0) return UNKNOWN_DURATION_MS;
-  d.sort((a, b) => a - b);
-  return d[Math.floor(d.length / 2)]!;
 }

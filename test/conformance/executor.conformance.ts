@@ -55,8 +55,9 @@ export function runExecutorConformance(name: string, make: (opts: { killGraceMs:
     let n = 0;
 
     const run = async (script: string, extra: Partial<StepInvocation> = {}): Promise<Ran> => {
-      const workspace = join(root, `ws${++n}`);
-      mkdirSync(workspace);
+      const workspace = extra.workspace ?? join(root, `ws${++n}`);
+      mkdirSync(workspace, { recursive: true });
+      await executor.prepare?.(workspace);
       const ran: Ran = {
         stdout: [],
         stderr: [],

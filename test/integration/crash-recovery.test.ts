@@ -3,45 +3,13 @@
  * the run is not left running, the job fails with reason `server-restart`, the orphaned step
  * process is killed, and every log line the API showed before the kill is still there.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-
-const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
-  let out = "";
-  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
-    env: { ...process.env, PITCREW_DATA_DIR: dataDir, PITCREW_LOG_LEVEL: "warn", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  return { child, output: () => out };
-}
-
-async function until<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { adminToken, freePort, startServer, until } from "../support/server-process.js";
 
 const alive = (pid: number) => {
   try {
@@ -68,18 +36,16 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     const base = `http://127.0.0.1:${port}`;
     const first = startServer(dataDir, port);
     children.push(first.child);
-    const token = await until(
-      async () => /(pcr_[A-Za-z0-9_-]+)/.exec(first.output())?.[1],
-      20_000,
-      "the bootstrap token",
-    );
+    const token = await adminToken(dataDir);
     const api = (method: string, path: string, body?: unknown) =>
       fetch(`${base}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
-    expect((await api("POST", "/api/projects", { name: "crash", repoUrl: repo })).status).toBe(201);
+    // Unsandboxed (an admin's choice): the step reports its host pid through a file outside its workspace.
+    const project = { name: "crash", repoUrl: repo, sandbox: false };
+    expect((await api("POST", "/api/projects", project)).status).toBe(201);
     const run = (await (await api("POST", "/api/projects/crash/runs", {})).json()) as { id: number };
     const countLines = async () => {
       const body = (await (await api("GET", `/api/runs/${run.id}/logs`)).json()) as {

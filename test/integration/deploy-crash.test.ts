@@ -4,50 +4,15 @@
  * the environment's listener (same port) serves the last live release again. Driven through the
  * HTTP API of a real `pitcrew serve` process.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commitFiles, createRepo } from "../support/git-repo.js";
+import { adminToken, freePort, startServer, until } from "../support/server-process.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 const SERVICE = readFileSync(new URL("../fixtures/deploy/service.mjs", import.meta.url), "utf8");
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
-  let out = "";
-  const child = spawn(
-    process.execPath,
-    [BIN, "--config", join(dataDir, "pitcrew.yaml"), "serve", "--port", String(port)],
-    {
-      env: { ...process.env, PITCREW_DATA_DIR: dataDir, PITCREW_LOG_LEVEL: "warn", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  return { child, output: () => out };
-}
-
-async function until<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const alive = (pid: number) => {
   try {
@@ -76,9 +41,9 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const first = startServer(dataDir, port);
+    const first = startServer(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
     children.push(first.child);
-    const token = await until(async () => /(pcr_[A-Za-z0-9_-]+)/.exec(first.output())?.[1], 20_000, "the token");
+    const token = await adminToken(dataDir);
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -124,7 +89,7 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
 
     first.child.kill("SIGKILL");
     await new Promise((r) => first.child.once("exit", r));
-    const second = startServer(dataDir, port);
+    const second = startServer(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
     children.push(second.child);
     await until(async () => (await fetch(`${base}/healthz`)).ok, 20_000, "the restarted server");
 

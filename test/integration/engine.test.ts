@@ -15,9 +15,10 @@ describe("CI engine", () => {
   });
   afterAll(async () => t?.dispose());
 
-  async function runPipeline(yaml: string) {
+  /** Runs `yaml` in a new project; `sandbox: false` is an admin trusting it to touch host files. */
+  async function runPipeline(yaml: string, opts: { sandbox?: boolean } = {}) {
     const repo = createRepo({ ".pitcrew/pipeline.yaml": yaml });
-    const project = await t.app.store.projects.create({ name: `p${++n}`, repoUrl: repo });
+    const project = await t.app.store.projects.create({ name: `p${++n}`, repoUrl: repo, sandbox: opts.sandbox });
     const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
     const status = await t.waitForRun(res.run!.id);
     const jobs = await t.app.store.jobs.listForRun(res.run!.id);
@@ -26,12 +27,15 @@ describe("CI engine", () => {
 
   it("retries a failing job with backoff until it passes", async () => {
     const counter = join(mkdtempSync(join(tmpdir(), "pitcrew-retry-")), "count");
-    const r = await runPipeline(`jobs:
+    const r = await runPipeline(
+      `jobs:
   flaky:
     retries: { count: 2, backoff: 100ms }
     steps:
       - run: echo x >> ${counter}; test "$(wc -l < ${counter})" -ge 3
-`);
+`,
+      { sandbox: false },
+    );
     expect(r.status).toBe("success");
     expect(r.jobs.flaky).toMatchObject({ status: "success", attempt: 3 });
     const events = await t.app.events.list({ subjectPrefix: `run:${r.runId}`, type: "job.retrying" });
@@ -70,7 +74,8 @@ describe("CI engine", () => {
 
   it("re-runs only the failed jobs of a run, in place", async () => {
     const flag = join(mkdtempSync(join(tmpdir(), "pitcrew-rerun-")), "ok");
-    const r = await runPipeline(`jobs:
+    const r = await runPipeline(
+      `jobs:
   good:
     steps: [{ run: "true" }]
   bad:
@@ -78,7 +83,9 @@ describe("CI engine", () => {
   after:
     needs: bad
     steps: [{ run: "true" }]
-`);
+`,
+      { sandbox: false },
+    );
     expect(r.status).toBe("failure");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(flag, "now it passes");
@@ -100,15 +107,13 @@ describe("CI engine", () => {
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-    it("cannot reach a loopback server or write outside the workspace unless granted", async () => {
+    it("cannot reach a loopback server or write outside the workspace unless granted (by default)", async () => {
       if (!t.app.runner.executors.sandbox) throw new Error("bubblewrap is required for this test");
       const outside = mkdtempSync(join(tmpdir(), "pitcrew-outside-"));
       const r = await runPipeline(`jobs:
   no-net:
-    sandbox: true
     steps: [{ run: "exec 3<>/dev/tcp/127.0.0.1/${port}" }]
   no-write:
-    sandbox: true
     steps: [{ run: "touch ${outside}/escaped" }]
   writes-inside:
     sandbox: true

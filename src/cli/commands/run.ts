@@ -47,10 +47,13 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   const dataDir = join(loaded.dataDir, "local");
   const app = await createApp(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
-    { log: silentLogger() },
+    { log: silentLogger(), localRun: true },
   );
   const out = opts.json ? process.stderr : process.stdout;
   const say = (s: string) => out.write(`${s}\n`);
+  if (!app.runner.executors.sandbox) {
+    say(color.yellow("bubblewrap is not usable here: the steps run unsandboxed, as you (docs/security.md)"));
+  }
   try {
     if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
     const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";

@@ -14,7 +14,8 @@ const projectSchema = z
     repo: z.string().min(1),
     branch: z.string().default("main"),
     pipeline: z.string().default(".pitcrew/pipeline.yaml"),
-    sandbox: z.boolean().default(false),
+    /** Run the project's jobs in the sandbox; `false` lets them run on the host as pitcrew's user. */
+    sandbox: z.boolean().default(true),
     poll: durationSchema.default(0),
     webhook_secret: z.string().optional(),
   })
@@ -174,9 +175,20 @@ export const configSchema = z
         kill_grace: durationSchema.default(5_000),
         keep_workspaces: z.boolean().default(false),
         orphaned_jobs: z.enum(["fail", "retry"]).default("fail"),
+        /** Host account sandboxed steps run as when pitcrew runs as root (name, uid or uid:gid). */
+        job_user: z.string().min(1).max(64).default("nobody"),
+        /** Run untrusted triggers (PRs, pushes to other branches) even where jobs cannot be sandboxed. */
+        allow_unsandboxed: z.boolean().default(false),
       })
       .strict()
-      .default({ labels: ["linux", "local"], kill_grace: 5_000, keep_workspaces: false, orphaned_jobs: "fail" }),
+      .default({
+        labels: ["linux", "local"],
+        kill_grace: 5_000,
+        keep_workspaces: false,
+        orphaned_jobs: "fail",
+        job_user: "nobody",
+        allow_unsandboxed: false,
+      }),
     log: z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()

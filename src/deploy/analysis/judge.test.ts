@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judge, judgeSettings, pText } from "./judge.js";
+import { judge, judgeSettings, pText, wilsonUpper } from "./judge.js";
 
 /** Deterministic pseudo-random numbers (a linear congruential generator), so tests are stable. */
 function lcg(seed: number): () => number {
@@ -57,14 +57,28 @@ describe("judge", () => {
     expect(lat?.status).toBe("pass");
   });
 
-  it("does not flag a large but insignificant difference", () => {
+  it("does not fail a large but insignificant difference; passes it once the requests rule a rise out", () => {
     const [, err] = judge(
       { latenciesMs: latencies(30, 10, 9), errors: 1 },
       { latenciesMs: latencies(30, 10, 10), errors: 0 },
       { minSamples: 20 },
     );
     expect(err?.stats?.test).toBe("fisher-exact");
-    expect(err?.status).toBe("pass");
+    expect(err?.status).toBe("inconclusive");
+    expect(err?.explanation).toBe(
+      "error rate 3.3 % vs 0 % baseline, p = 0.5; too few requests to rule out a rise (up to 13.6 %)",
+    );
+    const [, more] = judge(
+      { latenciesMs: latencies(400, 10, 9), errors: 1 },
+      { latenciesMs: latencies(400, 10, 10), errors: 0 },
+    );
+    expect(more?.status).toBe("pass");
+  });
+
+  it("bounds an error rate from above (one-sided 95 % Wilson)", () => {
+    expect(wilsonUpper(0, 135)).toBeCloseTo(0.0196, 3);
+    expect(wilsonUpper(5, 100)).toBeCloseTo(0.0987, 3);
+    expect(wilsonUpper(10, 10)).toBe(1);
   });
 
   it("is inconclusive with too few samples", () => {

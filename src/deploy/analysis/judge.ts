@@ -10,7 +10,10 @@
  *     or p90 of the canary is ≥ minEffect × the baseline's AND at least minLatencyDeltaMs above it.
  *   - errors: one-sided test that the canary's error rate is higher (Fisher exact for small
  *     expected counts, else the pooled two-proportion z-test). Fails when p < alpha AND the
- *     error-rate ratio is ≥ minEffect.
+ *     error-rate ratio is ≥ minEffect. Passes only once the requests rule a real rise out: the
+ *     one-sided 95 % Wilson upper bound of the canary's error rate is at most minEffect × the
+ *     baseline's + ERROR_TOLERANCE; before that it is inconclusive (a few requests without an
+ *     error do not clear a release that fails one request in twenty).
  *   - fewer than minSamples requests on either side (per metric: latency counts the answered
  *     ones) → inconclusive; so is a large effect that is not significant yet (p < SUSPECT_P): more
  *     data decides it (the analysis extends, see run-analysis.ts).
@@ -35,6 +38,9 @@ export type JudgeSettings = Required<JudgeOptions>;
 
 /** Requests per side before the p90 counts as an effect size. */
 export const TAIL_MIN_SAMPLES = 100;
+
+/** Error-rate rise (absolute) that the judge does not need to rule out before passing: 2 points. */
+export const ERROR_TOLERANCE = 0.02;
 
 /** Below this p-value a large effect is "not significant yet" (inconclusive), above it a pass. */
 export const SUSPECT_P = 0.1;
@@ -135,15 +141,32 @@ function judgeErrors(canary: JudgeSamples, baseline: JudgeSamples, s: JudgeSetti
   const rb = baseline.errors / nb;
   const t = compareErrorRates({ errors: canary.errors, total: nc }, { errors: baseline.errors, total: nb });
   const ratio = ratioOf(rc, rb);
-  const status = classify(t.p, ratio >= s.minEffect, s);
+  const upper = wilsonUpper(canary.errors, nc);
+  const unsure = upper > rb * s.minEffect + ERROR_TOLERANCE;
+  let status = classify(t.p, ratio >= s.minEffect, s);
+  if (status === "pass" && unsure) status = "inconclusive";
+  const why =
+    status !== "inconclusive"
+      ? ""
+      : unsure && !(ratio >= s.minEffect && t.p < SUSPECT_P)
+        ? `; too few requests to rule out a rise (up to ${percent(upper)})`
+        : ", not significant yet";
   return {
     name,
     status,
     value: rc,
     baseline: rb,
-    explanation: `error rate ${percent(rc)} vs ${percent(rb)} baseline, ${pText(t.p)}${status === "inconclusive" ? ", not significant yet" : ""}`,
+    explanation: `error rate ${percent(rc)} vs ${percent(rb)} baseline, ${pText(t.p)}${why}`,
     stats: { p: t.p, ratio, canarySamples: nc, baselineSamples: nb, test: t.test },
   };
+}
+
+/** One-sided 95 % Wilson score upper bound of a proportion of `k` in `n`. */
+export function wilsonUpper(k: number, n: number): number {
+  const z = 1.645;
+  const p = k / n;
+  const z2n = (z * z) / n;
+  return Math.min(1, (p + z2n / 2 + z * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n))) / (1 + z2n));
 }
 
 /** `p < 0.001` or `p = 0.0042` (two significant digits). */

@@ -90,7 +90,7 @@ describe("runAnalysis", () => {
       ctx({
         sleep: async () => {
           log.push("wait");
-          await send(router.url("prod"), 80);
+          await send(router.url("prod"), 160);
         },
         onMeasurement: async (m) => {
           await new Promise((r) => setImmediate(r));
@@ -100,11 +100,11 @@ describe("runAnalysis", () => {
     );
     expect(result.verdict).toBe("pass");
     expect(result.measurements).toHaveLength(3);
-    // the first 40 canary requests are too few for the judge (50 by default): inconclusive, no verdict yet
+    // 80 canary requests without an error do not yet rule out a 2-point error-rate rise: inconclusive
     expect(log).toEqual(["wait", "measured inconclusive", "wait", "measured pass", "wait", "measured pass"]);
     const names = result.measurements[2]?.results.map((r) => r.name);
     expect(names).toEqual(["success-rate", "p99", "judge-latency", "judge-errors"]);
-    expect(result.measurements[2]?.results.find((r) => r.name === "judge-latency")?.stats?.canarySamples).toBe(120);
+    expect(result.measurements[2]?.results.find((r) => r.name === "judge-latency")?.stats?.canarySamples).toBe(240);
   });
 
   it("fails at the failure limit, explaining the failing check", async () => {
@@ -125,7 +125,10 @@ describe("runAnalysis", () => {
   });
 
   it("extends an inconclusive analysis by up to inconclusiveLimit measurements, passing once it has enough data", async () => {
-    const result = await runAnalysis(spec({ count: 1, inconclusiveLimit: 3 }), ctx());
+    const result = await runAnalysis(
+      spec({ count: 1, inconclusiveLimit: 3 }),
+      ctx({ sleep: () => send(router.url("prod"), 160) }),
+    );
     expect(result.verdict).toBe("pass");
     expect(result.measurements.map((m) => m.status)).toEqual(["inconclusive", "pass"]);
   });

@@ -18,6 +18,13 @@ export interface EnsembleSettings {
   refractory: number;
   /** Score at which a new episode raises an alert. */
   alertThreshold: number;
+  /**
+   * Samples (counted from the first) during which the detectors still learn while already
+   * scoring: a new episode raises an alert only at `learningAlertThreshold` meanwhile (default 0).
+   */
+  learning?: number;
+  /** The conservative alert threshold of the learning period. */
+  learningAlertThreshold?: number;
 }
 
 /** Explanations with p below this are named as contributors. */
@@ -60,6 +67,11 @@ export class Ensemble implements StreamingDetector<SeriesOutput> {
         features,
       };
     }
+    const learning = this.#seen <= (this.#settings.learning ?? 0);
+    const threshold = Math.max(
+      this.#settings.alertThreshold,
+      learning ? (this.#settings.learningAlertThreshold ?? 0) : 0,
+    );
     const previous = this.#recent.max;
     const age = this.#recent.age;
     this.#recent.push(sigma);
@@ -68,10 +80,13 @@ export class Ensemble implements StreamingDetector<SeriesOutput> {
     features.raw = scoreFromSurprise(sigma);
     const named = ready.filter((o, i) => i === 0 || o.out.p < CONTRIBUTOR_P).slice(0, 2);
     let explanation = named.length === 0 ? "detectors still learning" : named.map((o) => o.out.explanation).join("; ");
-    if (!fresh && scoreFromSurprise(sigma) >= this.#settings.alertThreshold) {
+    if (!fresh && scoreFromSurprise(sigma) >= threshold) {
       explanation += ` (same episode as a stronger sample ${age + 1} samples ago)`;
     }
-    return { score, p, alert: fresh && score >= this.#settings.alertThreshold, explanation, features };
+    if (learning && fresh && score >= this.#settings.alertThreshold && score < threshold) {
+      explanation += ` (still learning: an alert needs score ${threshold} until ${this.#settings.learning} samples)`;
+    }
+    return { score, p, alert: fresh && score >= threshold, explanation, features };
   }
 }
 

@@ -1,17 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { DetectorRegistry } from "./detector-registry.js";
 import { simes } from "./ensemble.js";
-import { createSeriesDetector } from "./series-detector.js";
+import { createSeriesDetector, EARLY_WARMUP, LEARNING_ALERT_THRESHOLD } from "./series-detector.js";
 
 const STEP = 300_000;
 const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453) - 0.5;
 
 describe("createSeriesDetector", () => {
   it("scores 0 while warming up, then scores every sample in [0, 1]", () => {
-    const d = createSeriesDetector({ window: 100 });
+    const d = createSeriesDetector({ window: 100, warmup: 100 });
     const outs = Array.from({ length: 400 }, (_, i) => d.update(i * STEP, 50 + noise(i)));
     expect(outs.slice(0, 100).every((o) => o.score === 0 && o.explanation.startsWith("learning"))).toBe(true);
     expect(outs.every((o) => o.score >= 0 && o.score <= 1)).toBe(true);
+  });
+
+  it("scores after minutes of data by default, alerting only on the clearest anomalies while it learns", () => {
+    // the default memory (720 samples, 3 h of 15-second scrapes); scores from the 61st sample on
+    const spike = (at: number, height: number) => {
+      const d = createSeriesDetector();
+      const values = Array.from({ length: at + 1 }, (_, i) => (i === at ? height : 100 + 3 * noise(i)));
+      return values.map((v, i) => d.update(i * STEP, v));
+    };
+    const outs = spike(250, 400);
+    expect(outs.slice(0, EARLY_WARMUP).every((o) => o.score === 0)).toBe(true);
+    expect(outs.slice(EARLY_WARMUP, 250).some((o) => o.score > 0)).toBe(true);
+    expect(outs.slice(EARLY_WARMUP, 250).some((o) => o.alert)).toBe(false);
+    // a value 100 σ away alerts at once; a modest one (score < LEARNING_ALERT_THRESHOLD) only once learnt
+    expect(outs[250]!.alert).toBe(true);
+    const early = spike(250, 103)[250]!;
+    expect(early.alert).toBe(false);
+    expect(early.score).toBeGreaterThan(0.5);
+    expect(early.score).toBeLessThan(LEARNING_ALERT_THRESHOLD);
+    expect(early.explanation).toMatch(/still learning/);
+    expect(spike(900, 103)[900]!.alert).toBe(true);
   });
 
   it("raises one alert for a level shift and explains it in plain words", () => {

@@ -10,7 +10,10 @@ import type { ComponentSizes, StreamingDetector } from "./types.js";
 export interface SeriesDetectorOptions {
   /** Memory M: reference windows hold the last M samples (default 720). */
   window?: number;
-  /** Samples scored 0 while the detectors learn (default: M). */
+  /**
+   * Samples scored 0 while the detectors learn (default: min(M, EARLY_WARMUP)). From then until
+   * M samples, scores are given but a new episode alerts only at LEARNING_ALERT_THRESHOLD.
+   */
   warmup?: number;
   /** Span of one anomaly episode for alert suppression (default: M/4). */
   refractory?: number;
@@ -20,6 +23,10 @@ export interface SeriesDetectorOptions {
 
 /** Default memory: 720 samples, half a day of 1-minute scrapes or 2.5 days at 5 minutes. */
 export const DEFAULT_WINDOW = 720;
+/** Samples before the first score by default: minutes of data (15 min of 15-second scrapes), not M. */
+export const EARLY_WARMUP = 60;
+/** The alert threshold while fewer than M samples were seen: p = 10⁻¹² (score 0.75), not 10⁻⁴. */
+export const LEARNING_ALERT_THRESHOLD = 0.75;
 /** p-values are calibrated against 8·M past statistics: tail estimates need all the history memory allows. */
 const HISTORY_FACTOR = 8;
 /** An anomaly episode is assumed to last at most M/4 samples (see bench/detect/RESULTS.md). */
@@ -48,7 +55,9 @@ export function createSeriesDetector(options: SeriesDetectorOptions = {}): Serie
       new SeasonalBaseline(sizes, WEEK_MS),
     ],
     {
-      warmup: Math.max(0, Math.floor(options.warmup ?? window)),
+      warmup: Math.max(0, Math.floor(options.warmup ?? Math.min(window, EARLY_WARMUP))),
+      learning: window,
+      learningAlertThreshold: LEARNING_ALERT_THRESHOLD,
       refractory: Math.max(1, Math.floor(options.refractory ?? window / REFRACTORY_DIVISOR)),
       alertThreshold: options.alertThreshold ?? 0.5,
     },

@@ -17,8 +17,11 @@ import { verifyFix } from "./verify-fix.js";
 export interface HealDelivery {
   /** Releases of `service` that went live in `[since, until]`, oldest first. */
   recentDeploys(service: string, since: number, until: number): Promise<RecentDeploy[]>;
-  /** Starts rolling `service` back to its previous healthy release; returns a handle to poll. */
-  startRollback(service: string, reason: string): Promise<string>;
+  /**
+   * Starts rolling `service` back to release `to` (default: its previous healthy release); returns
+   * a handle to poll.
+   */
+  startRollback(service: string, reason: string, to?: string): Promise<string>;
   /** Starts shipping `commit` of `service` (build, release, progressive rollout); returns a handle. */
   startDeploy(service: string, commit: string, reason: string): Promise<string>;
   /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
@@ -69,6 +72,17 @@ async function lookbackOf(store: Store, incident: HealContext["incident"]): Prom
   return Math.max(1_000, Math.min(LOOKBACK_MS, incident.openedAt - after));
 }
 
+/**
+ * The release the diagnosis says to roll back to: the one the suspect release replaced, when later
+ * releases followed the suspect (undefined: the previous release).
+ */
+function rollbackTarget(ctx: HealContext): string | undefined {
+  const report = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report;
+  const lead = report?.hypotheses.find((h) => h.kind === "deploy_regression");
+  const to = lead?.evidence.find((e) => e.kind === "release")?.data?.rollbackTo;
+  return typeof to === "string" ? to : undefined;
+}
+
 /** Builds the heal actions of a running pitcrew. */
 export function serviceHealActions(d: ServiceHealDeps): HealActions {
   const poll = async (
@@ -105,8 +119,9 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
     },
 
     async mitigate(ctx): Promise<Pending<"done">> {
+      const to = rollbackTarget(ctx);
       const { handle, state } = await poll(ctx, "rollbackHandle", () =>
-        d.delivery.startRollback(ctx.heal.service, `incident #${ctx.incident.id}: deploy regression`),
+        d.delivery.startRollback(ctx.heal.service, `incident #${ctx.incident.id}: deploy regression`, to),
       );
       if (state === "running") return { status: "pending", note: `rolling back (${handle})` };
       if (state === "interrupted") {
@@ -116,7 +131,7 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
       if (state !== "succeeded") throw new Error(`rollback ${handle} of ${ctx.heal.service} ended ${state}`);
       return {
         status: "done",
-        note: `rolled ${ctx.heal.service} back to its previous release`,
+        note: `rolled ${ctx.heal.service} back to ${to ? `release ${to}, the one before the release that brought the error` : "its previous release"}`,
         data: { rolledBack: handle },
       };
     },

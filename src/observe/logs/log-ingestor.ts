@@ -1,12 +1,14 @@
 import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
 import type { LogRecord, LogRecordsRepo } from "../../store/index.js";
+import { inferLevel } from "./infer-level.js";
 
 /** Called with each batch of records once it is stored (e.g. the log template miner). */
 export type LogRecordsHook = (records: LogRecord[]) => void;
 
 /**
- * Stores batches of log records from every path (HTTP, OTLP, tailed files) all-or-nothing, emits
+ * Stores batches of log records from every path (HTTP, OTLP, tailed files) all-or-nothing — a
+ * quiet record carrying a stack trace is stored as an error (infer-level.ts) — emits
  * one `logs.ingested` event per batch (counts per service and level, never the records), then
  * hands the batch to in-process hooks. A throwing hook is logged and does not affect the others.
  */
@@ -26,8 +28,9 @@ export class LogIngestor {
   }
 
   /** Stores `records` (all or none) and announces them; returns how many were stored. */
-  async ingest(records: LogRecord[], source: LogRecord["source"]): Promise<number> {
-    if (records.length === 0) return 0;
+  async ingest(batch: LogRecord[], source: LogRecord["source"]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const records = batch.map(inferLevel);
     await this.repo.insertMany(records);
     const services: Record<string, number> = {};
     const levels: Record<string, number> = {};

@@ -287,6 +287,8 @@ describe("lintPipeline: warnings", () => {
       yaml("on: { pull_request: {} }", ...ok("      - run: x"), "    secrets: [NPM_TOKEN]"),
       [["secrets-on-pull-request", 6, 5]],
     ],
+    ["sandbox: false", yaml(...ok("      - run: x"), "    sandbox: false"), [["sandbox-not-disabled", 5, 14]]],
+    ["sandbox with network", yaml(...ok("      - run: x"), "    sandbox: { network: true }"), []],
     [
       "secrets on pull requests guarded by event",
       yaml(

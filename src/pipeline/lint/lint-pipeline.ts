@@ -10,7 +10,7 @@ import { checkInterpolations } from "./interpolation-rules.js";
 import { createLintContext, type LintContext, type LintRule } from "./lint-context.js";
 import { checkMatrixSize, checkUnusedMatrixKeys } from "./matrix-rules.js";
 import { checkCycles, checkUnknownNeeds } from "./needs-rules.js";
-import { checkDurations, checkWorkingDirectories, checkWorkspacePaths } from "./settings-rules.js";
+import { checkDurations, checkSandbox, checkWorkingDirectories, checkWorkspacePaths } from "./settings-rules.js";
 import { checkJobsAndSteps, checkNames, checkStepNames } from "./structure-rules.js";
 import { checkCron, checkGates, checkInputs, checkSecretsOnPullRequests } from "./trigger-rules.js";
 
@@ -25,6 +25,7 @@ const RULES: LintRule[] = [
   checkDurations,
   checkWorkingDirectories,
   checkWorkspacePaths,
+  checkSandbox,
   checkCron,
   checkInputs,
   checkSecretsOnPullRequests,

@@ -1,6 +1,7 @@
 /**
- * Rules about job and step settings: durations parse and stay within limits, and a step's
- * `working-directory` stays inside the workspace for every matrix combination.
+ * Rules about job and step settings: durations parse and stay within limits, a step's
+ * `working-directory` stays inside the workspace for every matrix combination, and a pipeline
+ * cannot switch its own sandbox off.
  */
 import { posix } from "node:path";
 import { interpolate } from "../compile/interpolate.js";
@@ -97,5 +98,18 @@ export function checkWorkspacePaths(ctx: LintContext): void {
     job.cache?.paths?.forEach((p, i) => {
       check(p, [...base, "cache", "paths", i], "cache path");
     });
+  }
+}
+
+/**
+ * `sandbox-not-disabled` (warning): a pipeline is untrusted code, so `sandbox: false` cannot take
+ * its jobs out of the sandbox; only an admin can, per project (docs/security.md).
+ */
+export function checkSandbox(ctx: LintContext): void {
+  for (const [name, job] of ctx.jobs) {
+    if (job.sandbox !== false) continue;
+    const message =
+      "`sandbox: false` has no effect: jobs run in the sandbox unless an admin turns it off for the project";
+    ctx.report("warning", "sandbox-not-disabled", message, { path: ["jobs", name, "sandbox"] });
   }
 }

@@ -18,13 +18,14 @@ import type { Run } from "../../store/index.js";
 import { collectArtifacts } from "../artifacts.js";
 import { createCacheStore, renderCacheKey } from "../cache.js";
 import { checkout } from "../checkout.js";
-import { createMasker } from "../masker.js";
 import { buildStepEnv } from "../step-env.js";
 import { createWorkspace, resolveInside } from "../workspace.js";
+import { createStreamMasker } from "../wrapped-masker.js";
 import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
+import { chooseExecutor } from "./sandbox-policy.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
@@ -80,13 +81,14 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
   });
   const sys = (line: string) => logs.write(-1, "system", line);
   try {
+    const executor = chooseExecutor(deps, project, run, spec.sandbox.enabled, sys);
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
     await checkout({ mirrorDir: mirrorDir(deps.dataDir, project.id), commit: run.commit, dest: ws.dir });
 
     const secrets = await store.secrets.reveal(project.id, spec.secrets);
     const missing = spec.secrets.filter((s) => !(s in secrets));
     if (missing.length) sys(`warning: secrets not set for this project: ${missing.join(", ")}`);
-    const mask = createMasker(Object.values(secrets));
+    const secretValues = Object.values(secrets);
     const vars = { ...spec.matrix };
     const cacheStore = createCacheStore(join(deps.dataDir, "cache", String(project.id)));
     let cacheKey: string | undefined;
@@ -99,8 +101,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
       sys(hit.hit === "miss" ? `cache miss for ${cacheKey}` : `cache ${hit.hit} hit: restored ${hit.key}`);
     }
 
-    const executor = spec.sandbox.enabled || project.sandbox ? deps.executors.sandbox : deps.executors.local;
-    if (!executor) throw new Error("this job needs the sandbox executor, but bubblewrap is not usable on this worker");
+    await executor.prepare?.(ws.root);
     const deadline = deps.clock.now() + spec.timeoutMs;
     let state: "success" | "failure" | "cancelled" = "success";
     let failReason: string | null = null;
@@ -151,6 +152,10 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
           ),
         },
       });
+      const maskers = {
+        stdout: createStreamMasker(secretValues, (line) => logs.write(idx, "stdout", line)),
+        stderr: createStreamMasker(secretValues, (line) => logs.write(idx, "stderr", line)),
+      };
       const res = await executor.runStep({
         script: step.run,
         cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
@@ -160,8 +165,10 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         signal,
         network: spec.sandbox.network,
         onStart: (pid) => void store.steps.setPid(job.id, job.attempt, idx, pid),
-        onLine: (stream, line) => logs.write(idx, stream, mask(line)),
+        onLine: (stream, line) => maskers[stream].line(line),
       });
+      maskers.stdout.end();
+      maskers.stderr.end();
       logs.endStep(idx);
       let stepStatus: Status = "success";
       let stepReason: string | null = null;

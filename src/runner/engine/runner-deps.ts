@@ -41,5 +41,7 @@ export interface RunnerDeps {
     orphanedJobs: "fail" | "retry";
     /** Log caps per step and run, and pipeline size limits (`limits:` in the config). */
     limits: Pick<Limits, "log" | "pipeline">;
+    /** Run untrusted triggers even when bubblewrap is not usable (see `sandbox-policy.ts`). */
+    allowUnsandboxed: boolean;
   };
 }

@@ -9,6 +9,7 @@ import { git } from "../git.js";
 import { mirrorDir } from "./mirrors.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { assertBranchName } from "./branch-name.js";
+import { unsandboxedRefusal } from "./sandbox-policy.js";
 import { advanceRun } from "./scheduler.js";
 
 /** A request to start a pipeline run. */
@@ -39,7 +40,8 @@ const pushing = new Map<string, Promise<TriggerResult>>();
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
  * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
  * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; a
- * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}).
+ * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}); untrusted
+ * code where jobs cannot be sandboxed finishes as `failure` too (`sandbox-policy.ts`).
  *
  * A push is one run: a `push` of a commit that already has a push run on the same branch (not
  * cancelled) returns that run, and concurrent pushes of one commit (the poller, a webhook and a
@@ -125,12 +127,15 @@ async function createRun(
     changedFiles: files ?? null,
     triggeredBy: req.triggeredBy,
   };
-  if (hasErrors(compiled.diagnostics) || !compiled.plan) {
+  const refusal = compiled.plan && unsandboxedRefusal(deps, project, { event: req.event, branch });
+  if (hasErrors(compiled.diagnostics) || !compiled.plan || refusal) {
     if (compiled.skipped && !hasErrors(compiled.diagnostics)) return { skipped: compiled.skipped };
-    const reason = `invalid pipeline:\n${compiled.diagnostics
-      .filter((d) => d.severity === "error")
-      .map(formatDiagnostic)
-      .join("\n")}`;
+    const reason =
+      refusal ||
+      `invalid pipeline:\n${compiled.diagnostics
+        .filter((d) => d.severity === "error")
+        .map(formatDiagnostic)
+        .join("\n")}`;
     const run = await store.runs.create({
       ...base,
       plan: { name: project.pipelinePath, env: {}, jobs: [], gates: {} },

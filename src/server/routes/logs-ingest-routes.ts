@@ -6,6 +6,7 @@ import { levelsAtLeast, parseJsonLogs, parseOtlpLogs } from "../../observe/index
 import type { App } from "../../app/app.js";
 import { type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
+import { assertJsonDepth } from "../json-depth.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
 
 /**
@@ -37,6 +38,11 @@ const iso = (v: string | undefined, what: string) => {
 export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   f.addContentTypeParser("application/x-ndjson", { parseAs: "buffer" }, (req, body, done) => {
     (req as WithRawBody).rawBody = body as Buffer;
+    try {
+      assertJsonDepth(body as Buffer, app.config.config.limits.json_depth);
+    } catch (err) {
+      return done(err as Error, undefined);
+    }
     done(null, (body as Buffer).toString("utf8"));
   });
 

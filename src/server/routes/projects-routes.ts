@@ -66,7 +66,7 @@ export function projectsRoutes(f: FastifyInstance, { app, paths }: RouteContext)
           .max(512)
           .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "a relative path inside the repository")
           .default(".pitcrew/pipeline.yaml"),
-        sandbox: z.boolean().default(false),
+        sandbox: z.boolean().default(true),
         pollIntervalMs: z.number().int().min(0).default(0),
         webhookSecret: z.string().min(16).max(256).optional(),
       })

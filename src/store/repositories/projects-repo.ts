@@ -25,6 +25,7 @@ export interface NewProject {
   repoUrl: string;
   defaultBranch?: string;
   pipelinePath?: string;
+  /** Run the jobs in the sandbox (default true; false is an admin's explicit opt-out). */
   sandbox?: boolean;
   webhookSecret?: string | null;
   pollIntervalMs?: number;
@@ -64,7 +65,7 @@ export class ProjectsRepo {
         repo_url: p.repoUrl,
         default_branch: p.defaultBranch ?? "main",
         pipeline_path: p.pipelinePath ?? ".pitcrew/pipeline.yaml",
-        sandbox: p.sandbox ? 1 : 0,
+        sandbox: p.sandbox === false ? 0 : 1,
         webhook_secret: p.webhookSecret ?? null,
         poll_interval_ms: p.pollIntervalMs ?? 0,
         branch_heads: "{}",

@@ -62,6 +62,25 @@ export class TokensRepo {
     };
   }
 
+  /** The live (not revoked) token with id `id`, if any. */
+  async findLive(id: number): Promise<TokenInfo | undefined> {
+    const row = await this.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      role: row.role as Role,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+      revokedAt: row.revoked_at,
+    };
+  }
+
   /** Number of tokens ever created (0 means the server was never bootstrapped). */
   async count(): Promise<number> {
     const row = await this.db

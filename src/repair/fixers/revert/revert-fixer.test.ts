@@ -64,9 +64,10 @@ const trace = `TypeError: Cannot read properties of undefined (reading 'price')
     at describe (file:///srv/shop/src/cart.mjs:10:37)
 `;
 
-async function propose(repo: string, fixer = new RevertFixer()) {
+async function propose(repo: string, fixer = new RevertFixer(), onsetAt?: number) {
   const analysis = await analyzeStack(trace, { repo });
-  return fixer.propose({ repoDir: repo, trace: analysis.trace, suspects: analysis.suspects });
+  const diagnosis = onsetAt === undefined ? undefined : { hypotheses: [], summary: "", createdAt: 0, onsetAt };
+  return fixer.propose({ repoDir: repo, trace: analysis.trace, suspects: analysis.suspects, diagnosis });
 }
 
 describe("RevertFixer", () => {
@@ -151,5 +152,35 @@ describe("RevertFixer", () => {
   it("proposes nothing without blamed suspects", async () => {
     const { repo } = brokenCart(1);
     expect(await new RevertFixer().propose({ repoDir: repo, suspects: [] })).toEqual([]);
+  });
+
+  it("never undoes a fix: pitcrew's own fix merge, or a commit whose message says it fixes or names an incident", async () => {
+    for (const [message, author] of [
+      [
+        "Guard against missing product in total (skip the item)\n\nAutomated fix by pitcrew (pattern/null-guard).",
+        "pitcrew",
+      ],
+      ["cart: handle items priced by product (fixes #12)", "Ada"],
+      ["Mitigate incident 7: price from the product", "Ada"],
+      ['Revert "Price items from their product"', "Ada"],
+    ] as const) {
+      const repo = newRepo({ "src/cart.mjs": cart, "src/other.mjs": "export const x = 1;\n" }, T0 - 60 * DAY);
+      commit(
+        repo,
+        { "src/cart.mjs": cart.replace("item.price * item.quantity", "item.product.price * item.quantity") },
+        message,
+        T0 - DAY,
+        author,
+      );
+      commit(repo, { "src/other.mjs": "export const x = 2;\n" }, "unrelated", T0);
+      expect(await propose(repo), message).toEqual([]);
+    }
+  });
+
+  it("never undoes a commit that landed after the failure began", async () => {
+    const { repo, bad } = brokenCart(2); // committed 2 days before the base
+    expect(await propose(repo, new RevertFixer(), (T0 - 3 * DAY) * 1000)).toEqual([]);
+    const [patch] = await propose(repo, new RevertFixer(), (T0 - DAY) * 1000);
+    expect(patch!.revertOf).toBe(bad);
   });
 });

@@ -4,13 +4,16 @@
  * clock) and small, it proposes undoing that commit. It leaves alone merge and root commits,
  * commits that add, delete or rename files or touch binary files, and commits whose revert no
  * longer applies cleanly on the base (the reverse diff is applied in memory to the base's files).
+ * It never undoes a fix (pitcrew's own fix merges, or a commit whose message says it fixes,
+ * reverts or mitigates something or names an incident: `isFixCommit`), nor a commit that landed
+ * after the failure began (the diagnosis's `onsetAt`): that commit cannot have caused it.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Suspect } from "../../../diagnose/index.js";
 import type { FixContext, Fixer, Patch } from "../../fixer.js";
 import { applyFileDiff, DiffApplyError, parseUnifiedDiff, unifiedDiff } from "../../unified-diff.js";
-import { type CommitFacts, commitDate, commitFacts, reverseDiff } from "./suspect-commit.js";
+import { type CommitFacts, commitDate, commitFacts, isFixCommit, reverseDiff } from "./suspect-commit.js";
 
 const DAY_MS = 86_400_000;
 
@@ -48,7 +51,9 @@ export class RevertFixer implements Fixer {
     const out: Patch[] = [];
     for (const sha of shas) {
       const facts = await commitFacts(ctx.repoDir, sha);
-      if (!this.#eligible(facts, baseDate)) continue;
+      if (!this.#eligible(facts, baseDate) || isFixCommit(facts)) continue;
+      const onset = ctx.diagnosis?.onsetAt;
+      if (onset !== undefined && facts.committedAt > onset) continue;
       const patch = await this.#revert(
         ctx.repoDir,
         facts,

@@ -9,9 +9,13 @@ export interface CommitFacts {
   sha: string;
   parents: string[];
   author: string;
+  /** The author's e-mail address. */
+  authorEmail: string;
   /** Committer date, epoch ms (when it landed). */
   committedAt: number;
   subject: string;
+  /** The message after the subject (may be empty). */
+  body: string;
   /** Files the commit changed, with their git status letter (`M`, `A`, `D`, …). */
   files: { path: string; status: string }[];
   /** Lines added plus lines removed; undefined when a file is binary. */
@@ -30,17 +34,19 @@ export async function commitDate(repoDir: string, rev: string): Promise<number> 
 /** Reads the facts of `sha` (a full or abbreviated hex name). */
 export async function commitFacts(repoDir: string, sha: string): Promise<CommitFacts> {
   if (!/^[0-9a-f]{7,64}$/.test(sha)) throw new Error(`not a commit name: ${sha}`);
-  const head = await git(["log", "-1", "--format=%H%x00%P%x00%an%x00%ct%x00%s", sha, "--"], {
+  const head = await git(["log", "-1", "--format=%H%x00%P%x00%an%x00%ae%x00%ct%x00%s%x00%b", sha, "--"], {
     cwd: repoDir,
     timeoutMs: 120_000,
   });
-  const [full, parents, author, ct, subject] = head.trim().split("\0");
+  const [full, parents, author, email, ct, subject, body] = head.split("\0");
   const facts: CommitFacts = {
-    sha: full!,
+    sha: full!.trim(),
     parents: parents ? parents.split(" ") : [],
     author: author ?? "",
+    authorEmail: email ?? "",
     committedAt: Number(ct) * 1000,
     subject: subject ?? "",
+    body: (body ?? "").trim(),
     files: [],
   };
   if (facts.parents.length !== 1) return facts;
@@ -80,4 +86,19 @@ export function reverseDiff(repoDir: string, sha: string, paths: readonly string
     ],
     { cwd: repoDir, timeoutMs: 120_000 },
   );
+}
+
+/** Words of a commit message that say it fixed, reverted or mitigated something, or names an incident. */
+const FIX_MESSAGE =
+  /\b(fix(e[sd])?|hotfix|bug ?fix|revert(s|ed)?|resolve[sd]?|repair(s|ed)?|mitigat\w*|incident)\b|pitcrew\/(fix|heal)-|Automated fix by pitcrew/i;
+/** The repair bot's commit address (see repair/fix-pull-request.ts). */
+const BOT_EMAIL = "bot@pitcrew.invalid";
+
+/**
+ * True for a commit that fixed something: pitcrew's own fixes (the bot's commits, the squash
+ * merges of its pull requests) and any commit whose message says it fixes, reverts or mitigates,
+ * or references an incident. Undoing one would bring back what it fixed.
+ */
+export function isFixCommit(c: CommitFacts): boolean {
+  return c.authorEmail === BOT_EMAIL || FIX_MESSAGE.test(`${c.subject}\n${c.body}`);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,5 +34,36 @@ describe("bwrapArgs", () => {
   it("binds nothing but the workspace writable, wherever HOME and TMPDIR point", () => {
     const args = bwrapArgs({ ...base, env: { HOME: join(job, "home"), TMPDIR: "/var/tmp" } }, ["true"]);
     expect(args.filter((a) => a === "--bind")).toHaveLength(1);
+  });
+
+  it("covers a hidden file with /dev/null and a hidden directory with a tmpfs", () => {
+    const file = join(job, "pitcrew.yaml");
+    writeFileSync(file, "secret: x");
+    const args = bwrapArgs({ ...base, hidePaths: [file, hidden] }, ["true"]).join(" ");
+    expect(args).toContain(`--ro-bind /dev/null ${file}`);
+    expect(args).toContain(`--tmpfs ${hidden}`);
+  });
+
+  it("with runAs, sets up as root without a user namespace and drops the step with setpriv", () => {
+    const runAs = { uid: 65534, gid: 65534, setpriv: "/usr/bin/setpriv" };
+    const args = bwrapArgs({ ...base, runAs }, ["bash", "-c", "id"]);
+    expect(args).not.toContain("--unshare-all");
+    expect(args).not.toContain("--unshare-user");
+    expect(args).toContain("--unshare-net");
+    expect(args).toContain("--unshare-pid");
+    const cmd = args.slice(args.indexOf("--", args.indexOf("--chdir")) + 1);
+    expect(cmd).toEqual([
+      "/usr/bin/setpriv",
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--",
+      "bash",
+      "-c",
+      "id",
+    ]);
+    expect(bwrapArgs({ ...base, runAs, network: true }, ["true"])).not.toContain("--unshare-net");
   });
 });

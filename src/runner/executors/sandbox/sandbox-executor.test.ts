@@ -8,6 +8,7 @@ import { serviceAvailable } from "../../../../test/support/services.js";
 import type { StepInvocation } from "../../executor.js";
 import { createWorkspace } from "../../workspace.js";
 import { createSandboxExecutor, isSandboxAvailable } from "./sandbox-executor.js";
+import { resolveStepUser } from "./step-user.js";
 
 const available = await serviceAvailable("bubblewrap (a working `bwrap`)", isSandboxAvailable);
 
@@ -103,5 +104,33 @@ describe.runIf(available)("sandbox executor", () => {
     const [count, pid] = r.lines.map((l) => Number(l.replace("stdout: ", "")));
     expect(count).toBeLessThan(6);
     expect(pid).toBeLessThan(10);
+  });
+});
+
+const asRoot = process.getuid?.() === 0;
+const nobody = asRoot ? resolveStepUser("nobody") : undefined;
+const dropAvailable = available && nobody !== undefined && (await isSandboxAvailable(nobody));
+
+describe.runIf(dropAvailable)("sandbox executor as an unprivileged step user (pitcrew runs as root)", () => {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), "pitcrew-sandbox-user-")));
+  const job = createWorkspace(join(root, "data", "workspaces"), { runId: 1, jobKey: "build", attempt: 1 });
+  const executor = createSandboxExecutor({ hidePaths: [join(root, "data")], runAs: nobody, killGraceMs: 200 });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("runs the step as that user, owning its workspace but no root-only file", async () => {
+    writeFileSync(join(job.dir, "checked-out.txt"), "from the checkout\n");
+    await executor.prepare?.(job.root);
+    const lines: string[] = [];
+    const res = await executor.runStep({
+      script: "id -u; echo more >> checked-out.txt && echo ~ && cat /etc/shadow",
+      cwd: job.dir,
+      workspace: job.root,
+      env: { PATH: "/usr/bin:/bin", HOME: job.home },
+      onLine: (stream, line) => lines.push(`${stream}: ${line}`),
+    });
+    expect(lines.slice(0, 2)).toEqual([`stdout: ${nobody?.uid}`, `stdout: ${job.home}`]);
+    expect(lines.join("\n")).toMatch(/shadow: Permission denied/);
+    expect(res.exitCode).not.toBe(0);
+    expect(readFileSync(join(job.dir, "checked-out.txt"), "utf8")).toBe("from the checkout\nmore\n");
   });
 });

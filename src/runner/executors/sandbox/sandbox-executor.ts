@@ -1,9 +1,12 @@
 /**
  * The sandbox executor: runs each step under bubblewrap. Inside, the host filesystem is read-only,
- * `/tmp` is a private tmpfs, each of `hidePaths` (pitcrew's data dir: database, other jobs) is
- * covered by an empty tmpfs, and only the job's workspace is bound writable. All namespaces are
- * unshared (pid, net, ipc, uts, user, cgroup); the network is shared back only when the step asks
- * for it. The step sees exactly the environment it was given.
+ * `/tmp` is a private tmpfs, each of `hidePaths` (pitcrew's data dir: database, keys, other jobs;
+ * its config and log files) is covered by an empty tmpfs or /dev/null, and only the job's
+ * workspace is bound writable. The pid, net, ipc, uts and cgroup namespaces are unshared; the
+ * network is shared back only when the step asks for it. With `runAs` (pitcrew runs as root) the
+ * step runs as that unprivileged host user, and `prepare` hands the workspace over to it; without
+ * it the step runs in a user namespace of its own, as pitcrew's user. The step sees exactly the
+ * environment it was given.
  *
  * Stopping: the bwrap process leads the step's process group. Signalling that group kills bwrap;
  * with `--die-with-parent` its sandboxed child then gets SIGKILL, and as the init of its own pid
@@ -15,14 +18,17 @@ import type { Executor } from "../../executor.js";
 import { BASH_FLAGS } from "../local/local-executor.js";
 import { findExecutable } from "../find-executable.js";
 import { DEFAULT_KILL_GRACE_MS, spawnStep } from "../spawn-step.js";
-import { bwrapArgs } from "./bwrap-args.js";
+import { bwrapArgs, type StepUser } from "./bwrap-args.js";
+import { handOver } from "./step-user.js";
 
 /** Options of the sandbox executor. */
 export interface SandboxExecutorOptions {
-  /** Host paths steps must not see (each gets an empty tmpfs over it), e.g. pitcrew's data dir. */
+  /** Host paths steps must not see (an empty tmpfs over a directory, /dev/null over a file). */
   hidePaths?: string[];
   /** Time between SIGTERM and SIGKILL when a step times out or is cancelled (default 5000). */
   killGraceMs?: number;
+  /** Run steps as this host user (pitcrew must be root; see `bwrap-args.ts`). */
+  runAs?: StepUser;
 }
 
 /** Creates an executor running steps inside a bubblewrap sandbox. */
@@ -31,25 +37,38 @@ export function createSandboxExecutor(opts: SandboxExecutorOptions = {}): Execut
   const bwrap = findExecutable("bwrap") ?? "bwrap";
   const bash = findExecutable("bash") ?? "/bin/bash";
   const hidePaths = opts.hidePaths ?? [];
+  const runAs = stepIdentity(opts.runAs);
   return {
     name: "sandbox",
+    prepare: async (workspace) => {
+      if (opts.runAs) await handOver(workspace, opts.runAs);
+    },
     runStep: (inv) => {
-      const args = bwrapArgs({ ...inv, hidePaths }, [bash, ...BASH_FLAGS, inv.script]);
+      const args = bwrapArgs({ ...inv, hidePaths, runAs }, [bash, ...BASH_FLAGS, inv.script]);
       // bwrap itself gets an empty environment: `--setenv` gives the step its variables.
       return spawnStep(bwrap, args, { ...inv, env: {} }, killGraceMs);
     },
   };
 }
 
+/** `runAs` with the absolute path of `setpriv`, which drops the step to it. */
+function stepIdentity(user: StepUser | undefined) {
+  return user && { ...user, setpriv: findExecutable("setpriv") ?? "setpriv" };
+}
+
 /**
  * True when bubblewrap is installed and can create the sandbox steps get on this machine. The
- * probe uses the same namespaces and mounts as a step (not just `--ro-bind / /`): in some
- * containers bwrap starts but cannot mount a procfs or unshare the user namespace.
+ * probe uses the same namespaces, mounts and identity as a step (not just `--ro-bind / /`): in
+ * some containers bwrap starts but cannot mount a procfs or unshare the user namespace.
  */
-export function isSandboxAvailable(): Promise<boolean> {
+export function isSandboxAvailable(runAs?: StepUser): Promise<boolean> {
   const bwrap = findExecutable("bwrap");
   if (!bwrap) return Promise.resolve(false);
-  const args = bwrapArgs({ workspace: "/tmp", cwd: "/", env: {}, hidePaths: [] }, ["true"]);
+  if (runAs && !findExecutable("setpriv")) return Promise.resolve(false);
+  const probe = { workspace: "/tmp", cwd: "/", env: {}, hidePaths: [], runAs: stepIdentity(runAs) };
+  // With `runAs`, the probe also proves the drop worked: it fails unless it runs as that uid.
+  const check = runAs ? ["/bin/sh", "-c", `test "$(id -u)" = ${runAs.uid}`] : ["true"];
+  const args = bwrapArgs(probe, check);
   return new Promise((resolve) => {
     execFile(bwrap, args, { timeout: 10_000, env: {} }, (err) => resolve(!err));
   });

@@ -1,0 +1,31 @@
+import { homedir } from "node:os";
+import type { LoadedConfig } from "../common/config/load-config.js";
+import type { Logger } from "../common/logger.js";
+import { logFiles } from "../common/private-files.js";
+import type { Executor } from "../runner/index.js";
+import { createSandboxExecutor, isSandboxAvailable } from "../runner/index.js";
+import { resolveStepUser } from "../runner/index.js";
+
+/**
+ * The sandbox executor as configured, or undefined when bubblewrap cannot sandbox steps here.
+ * Steps never see the data dir, the config file or the server's log file; as root, they run as
+ * `runner.job_user`; otherwise they run as pitcrew's own user, so its home is hidden too (unless
+ * `hideHome` is false: `pitcrew run`, where the tools a user installed there are wanted).
+ */
+export async function createJobSandbox(
+  config: LoadedConfig,
+  log: Logger,
+  opts: { hideHome: boolean },
+): Promise<Executor | undefined> {
+  const root = process.getuid?.() === 0;
+  const runAs = root ? resolveStepUser(config.config.runner.job_user) : undefined;
+  const hidePaths = [config.dataDir, ...(config.file ? [config.file] : []), ...logFiles()];
+  if (!root && opts.hideHome && homedir() !== "/") hidePaths.push(homedir());
+  if (await isSandboxAvailable(runAs)) {
+    return createSandboxExecutor({ hidePaths, runAs, killGraceMs: config.config.runner.kill_grace });
+  }
+  log.warn(
+    "bubblewrap is not usable here: untrusted triggers are refused unless runner.allow_unsandboxed is set (docs/security.md)",
+  );
+  return undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * Which executor a job's steps get, and when a job may not run at all. Jobs are untrusted code:
+ *
+ *   project sandboxed (default) + bubblewrap usable        → sandbox executor
+ *   job asks for `sandbox:` explicitly + bubblewrap absent → refused
+ *   project sandboxed + bubblewrap absent:
+ *       trusted trigger (the default branch, not a PR)     → local executor, with a warning
+ *       untrusted trigger, `runner.allow_unsandboxed` off  → refused (the reason says how to allow it)
+ *       untrusted trigger, `runner.allow_unsandboxed` on   → local executor, with a warning
+ *   project's `sandbox: false` (an admin's choice)         → local executor (or the sandbox if the job asks)
+ */
+import type { TriggerEvent } from "../../pipeline/index.js";
+import type { Project } from "../../store/index.js";
+import type { Executor } from "../executor.js";
+import type { RunnerDeps } from "./runner-deps.js";
+
+/** What a trigger is about: its event and the branch whose code runs. */
+export interface TriggerSource {
+  event: TriggerEvent;
+  branch: string;
+}
+
+/**
+ * Whether a trigger runs code anyone who can push or open a pull request may have written: a pull
+ * request, or any run of a branch other than the project's default (protected) branch.
+ */
+export function isUntrustedTrigger(project: Project, source: TriggerSource): boolean {
+  return source.event === "pull_request" || source.branch !== project.defaultBranch;
+}
+
+/** Why the jobs of this trigger may not run on this worker, or undefined when they may. */
+export function unsandboxedRefusal(deps: RunnerDeps, project: Project, source: TriggerSource): string | undefined {
+  if (deps.executors.sandbox || !project.sandbox) return undefined;
+  if (deps.options.allowUnsandboxed || !isUntrustedTrigger(project, source)) return undefined;
+  const what = source.event === "pull_request" ? "a pull request" : `branch '${source.branch}'`;
+  return (
+    `refused: ${what} is untrusted code and jobs cannot be sandboxed here (bubblewrap is not usable); ` +
+    "install bubblewrap, or let an admin set runner.allow_unsandboxed: true (docs/security.md)"
+  );
+}
+
+/**
+ * The executor for a job's steps, per the table above; throws with the reason when the job may
+ * not run here. `warn` gets a line for the job's log when steps will run unsandboxed by necessity.
+ */
+export function chooseExecutor(
+  deps: RunnerDeps,
+  project: Project,
+  source: TriggerSource,
+  jobAsksSandbox: boolean,
+  warn: (line: string) => void,
+): Executor {
+  const { sandbox, local } = deps.executors;
+  if ((project.sandbox || jobAsksSandbox) && sandbox) return sandbox;
+  if (jobAsksSandbox)
+    throw new Error("this job needs the sandbox executor, but bubblewrap is not usable on this worker");
+  if (!project.sandbox) return local;
+  const refusal = unsandboxedRefusal(deps, project, source);
+  if (refusal) throw new Error(refusal);
+  warn("warning: bubblewrap is not usable on this worker: the steps run unsandboxed, as pitcrew's own user");
+  return local;
+}
