@@ -11,9 +11,9 @@
  */
 import { evaluateCondition } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
-import type { Job } from "../../store/repositories/jobs-repo.js";
-import { isFinished, type Status } from "../../store/statuses.js";
-import type { Run } from "../../store/repositories/runs-repo.js";
+import type { Job } from "../../store/index.js";
+import { isFinished, type Status } from "../../store/index.js";
+import type { Run } from "../../store/index.js";
 import { JOBS_QUEUE, type RunnerDeps, ticketKey } from "./runner-deps.js";
 
 /** Serialises `advance` per run within this process. */
