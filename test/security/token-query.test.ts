@@ -28,7 +28,7 @@ describe.skipIf(!HAS_DIST)("tokens in URLs", () => {
     for (const path of ["/api/tokens", "/api/projects", "/api/events/stream", "/api/runs/1/logs/stream"]) {
       const res = await fetch(`${s.base}${path}?token=${s.token}`);
       expect(res.status, path).toBe(401);
-      expect((await res.json()).error.message).toMatch(/not accepted in the URL/);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not accepted in the URL/);
     }
   });
 

@@ -36,7 +36,8 @@ export interface ServeProcess {
   waitForRun(id: number, timeoutMs?: number): Promise<any>;
   /** Peak and current resident memory of the server process, in bytes (from /proc). */
   memory(): { rss: number; peak: number };
-  stop(): Promise<void>;
+  /** Stops the server and deletes its data dir, unless `keepData` (to start it again on the same data). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -49,9 +50,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `pitcrew serve` with `config` (merged over a data dir and port) and waits for its token. */
-export async function startServe(config: Record<string, unknown> = {}): Promise<ServeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-serve-"));
+/**
+ * Starts `pitcrew serve` with `config` (merged over a data dir and port) and waits for its token;
+ * `again` restarts a server stopped with `keepData` on its data dir, with its token.
+ */
+export async function startServe(
+  config: Record<string, unknown> = {},
+  again?: { dataDir: string; token: string },
+): Promise<ServeProcess> {
+  const dataDir = again?.dataDir ?? mkdtempSync(join(tmpdir(), "pitcrew-serve-"));
   const port = await freePort();
   const configFile = join(dataDir, "pitcrew.yaml");
   writeFileSync(configFile, stringify({ data_dir: join(dataDir, "data"), log: { level: "warn" }, ...config }));
@@ -66,7 +73,7 @@ export async function startServe(config: Record<string, unknown> = {}): Promise<
   const tokenFile = join(dataDir, "data", ADMIN_TOKEN_FILE);
   const token = await until(async () => {
     if (child.exitCode !== null) throw new Error(`pitcrew serve exited (${child.exitCode}):\n${out}`);
-    const t = existsSync(tokenFile) ? readFileSync(tokenFile, "utf8").trim() : undefined;
+    const t = again?.token ?? (existsSync(tokenFile) ? readFileSync(tokenFile, "utf8").trim() : undefined);
     if (!t) return undefined;
     const res = await fetch(`${base}/healthz`).catch(() => undefined);
     return res?.ok ? t : undefined;
@@ -103,7 +110,7 @@ export async function startServe(config: Record<string, unknown> = {}): Promise<
       const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
       return { rss: kb("VmRSS"), peak: kb("VmHWM") };
     },
-    async stop() {
+    async stop(opts = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
@@ -111,7 +118,7 @@ export async function startServe(config: Record<string, unknown> = {}): Promise<
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
