@@ -30,7 +30,7 @@ describe("tests API and CLI on the stored history", () => {
     });
     process.exitCode = undefined;
     try {
-      await buildProgram().parseAsync(["node", "pitcrew", "-c", config, "tests", ...args]);
+      await (await buildProgram()).parseAsync(["node", "pitcrew", "-c", config, "tests", ...args]);
     } finally {
       o.mockRestore();
       e.mockRestore();

@@ -95,7 +95,7 @@ describe("heals API", () => {
         return true;
       });
       try {
-        await buildProgram().parseAsync(["node", "pitcrew", "heal", ...args, "--server", url, "--token", t.adminToken]);
+        await (await buildProgram()).parseAsync(["node", "pitcrew", "heal", ...args, "--server", url, "--token", t.adminToken]);
       } finally {
         write.mockRestore();
       }
