@@ -5,12 +5,12 @@
  * The server runs with small limits so the test stays short; the defaults are in the config schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
+import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
 
-describe.skipIf(!HAS_DIST)("rate limits", () => {
-  let s: ServeProcess;
+describe.skipIf(!cliBuilt)("rate limits", () => {
+  let s: LiveServer;
   beforeAll(async () => {
-    s = await startServe({ limits: { rate_limit: { window: "1m", api: 20, ingest: 30, per_address: 150 } } });
+    s = await startLiveServer({ limits: { rate_limit: { window: "1m", api: 20, ingest: 30, per_address: 150 } } });
   });
   afterAll(async () => s?.stop());
 
