@@ -13,7 +13,8 @@ import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
 import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
 import type { RecentDeploy } from "../heal/diagnose-incident.js";
-import { triggerRun } from "../runner/index.js";
+import { releaseIdOf } from "../deploy/rollouts/fresh-baseline.js";
+import { git, mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
 
@@ -85,6 +86,24 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       return `ship:${project.name}:${environment}:${run.id}`;
     },
 
+    async replicasOf(service, fix) {
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) return [];
+      const environment = await environmentOf(service);
+      const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
+      const mirror = mirrorDir(app.config.dataDir, project.id);
+      const out = [];
+      for (const replica of placement?.replicas ?? []) {
+        const release = await store.releases.get(releaseIdOf(replica.release));
+        out.push({
+          release: String(release.id),
+          commit: release.commit,
+          hasFix: await includes(mirror, release.commit, fix),
+        });
+      }
+      return out;
+    },
+
     async status(handle) {
       const rollout = /^rollout:(\d+)$/.exec(handle);
       if (rollout) {
@@ -114,4 +133,15 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       return of ? fromRollout(of.state) : "running";
     },
   };
+}
+
+/** True when `commit` is `fix` or descends from it (in the project's mirror; false when git cannot tell). */
+async function includes(mirror: string, commit: string, fix: string): Promise<boolean> {
+  if (commit === fix) return true;
+  try {
+    await git(["merge-base", "--is-ancestor", "--end-of-options", fix, commit], { cwd: mirror });
+    return true;
+  } catch {
+    return false;
+  }
 }

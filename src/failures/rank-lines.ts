@@ -5,7 +5,8 @@
  *   rarity      — 1 / √(lines sharing its template): a message printed once is news, one printed
  *                 500 times is the build's routine;
  *   position    — its place in the log, 0 at the start to 0.5 at the end (failures end logs);
- *   failingStep — 1 in the step that ended with the failing exit code, when the log has steps;
+ *   failingStep — 1 in the step that ended with the first failing exit code, when the log has
+ *                 steps, except for the exit-code line itself (it says that, not why, it failed);
  *   trace       — 1 on the exception line of a stack trace the stack parsers read in the tail;
  *   novelty     — with history, 0–2 for lines unlike anything in the job's successful runs.
  * Lines with neither a signal nor novelty only rank by rarity and position (the tail fallback).
@@ -58,7 +59,7 @@ function lineEvidence(
     rarity: round(1 / Math.sqrt(templateCount)),
     templateCount,
     position: round(scan.totalLines > 0 ? (0.5 * l.line) / scan.totalLines : 0),
-    failingStep: scan.steps > 1 && l.step === scan.failingStep ? 1 : 0,
+    failingStep: scan.steps > 1 && l.step === scan.failingStep && !l.signals.rules.includes("exit-code") ? 1 : 0,
     ...(trace ? { trace } : {}),
     ...(novelty ? { novelty } : {}),
   };
@@ -81,7 +82,8 @@ function traceLines(scan: ScanResult): Map<number, NonNullable<LineEvidence["tra
     // the last for Python, so look from the trace's start for the first line naming it.
     let at = line;
     for (let i = line - 1; i < Math.min(texts.length, line + 200); i++) {
-      if (texts[i]!.includes(trace.exception.type)) {
+      const text = texts[i]!.trim();
+      if (text.startsWith(`${trace.exception.type}:`) || text === trace.exception.type) {
         at = i + 1;
         break;
       }

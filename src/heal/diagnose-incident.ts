@@ -77,7 +77,8 @@ const DEPENDENCY = new RegExp(
   `${REFUSED.source}|\\b(answered|returned|responded(?: with)?|status(?: code)?:?)\\s*5\\d\\d\\b|\\bupstream\\b.*\\b5\\d\\d\\b`,
   "i",
 );
-const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
+/** The levels the diagnosis reads as errors. */
+export const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
 
 /** Diagnoses `incident` from its services' logs and recent deploys. */
 export async function diagnoseIncident(

@@ -19,7 +19,9 @@ const PIPELINE =
 const MANIFEST = "start: [node, service.mjs]\nreplicas: 1\nhealth: { readiness: /readyz, liveness: /healthz }\n";
 // the default judge (fresh baseline, 50 requests per metric, alpha 0.01, minEffect 1.2), shorter windows
 const CANARY = {
-  canary: { steps: [{ setWeight: 20 }, { analysis: { interval: "1s", count: 3, judge: { warmup: "2s" } } }] },
+  canary: {
+    steps: [{ setWeight: 20 }, { analysis: { interval: "2s", count: 3, inconclusiveLimit: 10, judge: { warmup: "2s" } } }],
+  },
 };
 
 describe("the canary judge through the delivery API", () => {
