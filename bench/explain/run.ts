@@ -7,7 +7,7 @@
  * Metrics per log, averaged: hit@1 and hit@5 (a returned line is a labelled line) and recall@10
  * (labelled lines among the first 10, over min(10, labelled)). Throughput: lines/s of the whole
  * analysis and of the keyword baseline over the same texts. Classification accuracy per class
- * against labels.json (our labels of the logs, see there) when it is present.
+ * against labels.json (our class for each LogChunks failure kind, see there).
  * Skips with a message when the datasets are not fetched.
  */
 import { readFileSync } from "node:fs";
@@ -103,7 +103,7 @@ for (const log of corpus) {
         .map((l) => l.line)
         .join(",")}`,
     );
-  const want = labels[`${log.source}:${log.id}`];
+  const want = log.kind ? labels[log.kind] : undefined;
   if (want) {
     const c = perClass.get(want) ?? { n: 0, right: 0 };
     c.n++;

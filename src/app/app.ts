@@ -58,6 +58,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
   const store = createStore(database, clock, secretBox);
   const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
+  securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =

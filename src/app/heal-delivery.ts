@@ -92,8 +92,15 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       const environment = await environmentOf(service);
       const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
       const mirror = mirrorDir(app.config.dataDir, project.id);
+      // replicas that take traffic: the live release's and an active rollout's (not one draining)
+      const serving = new Set(
+        [placement?.live?.id, placement?.rollout?.releaseId, placement?.rollout?.baselineReleaseId].filter(
+          (id): id is number => typeof id === "number",
+        ),
+      );
       const out = [];
       for (const replica of placement?.replicas ?? []) {
+        if (!serving.has(releaseIdOf(replica.release))) continue;
         const release = await store.releases.get(releaseIdOf(replica.release));
         out.push({
           release: String(release.id),

@@ -22,9 +22,10 @@ describe("cleanLine", () => {
       text: "Installing",
       opensStep: true,
     });
-    expect(cleanLine("\x1b[0Ktravis_time:end:1a2b:start=1,finish=2\r\x1b[0KThe command exited with 1.").text).toBe(
-      "The command exited with 1.",
-    );
+    expect(cleanLine("\x1b[0Ktravis_time:end:1a2b:start=1,finish=2\r\x1b[0KThe command exited with 1.")).toEqual({
+      text: "The command exited with 1.",
+      opensStep: false,
+    });
   });
 
   it("drops a CRLF's carriage return and other control bytes", () => {

@@ -65,7 +65,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   { id: "pytest-assert", pattern: /^E\s{2,}\S|^FAILED \S+::\S+|^_{3,} \S+ _{3,}$/, weight: 3, category: "test" },
   {
     id: "jest-fail",
-    pattern: /^\s*(?:●|✕|×|✖)\s+(?!\d+ problems?\b)\S|^\s*FAIL\s+\S+\.(?:[jt]sx?|mjs|cjs)\b/,
+    pattern: /^\s*(?:●|✕|×|✖|✗|✘|❌)\s+(?!\d+ problems?\b)\S|^\s*FAIL\s+\S+\.(?:[jt]sx?|mjs|cjs)\b/,
     weight: 3,
     category: "test",
   },
@@ -182,7 +182,7 @@ export interface LineSignals {
 const NONE: LineSignals = { weight: 0, rules: [], categories: {} };
 /** A cheap first test: a line none of these words or shapes appears in matches no rule. */
 const QUICK =
-  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|timed|timeout|time limit|deadline|no output|kill|memory|connect|refused|not found|resolve|lock|lint|problem|\*\*\*|✕|●|×|✖|-->|^E\s|flaky|rerun|retry|offense|reformat|format|could not|no such|no module|not ok|space|host|exit|undefined|undeclared|\.go:\d|expected|received|actual|unsupported|unknown|unrecognized|yaml|not set|not recognized|permission|checksum|version|gateway|unavailable|unreachable|read-only|toomany|EOF|E\d{3}|[EWFC]\d{3}|style|offenses|problems|clippy|checkstyle|rubocop|flake8|pylint|golint|prettier|eslint|uncaught|caused by|traceback|exception|Tests run|test result|not a git|ELIFECYCLE|\bE\/|defined|exist|refus|violation|mismatch|conflict|forbidden|incompatible|supported|couldn't|can't|wrong|bad|illegal|broken|crash|throw|\*\* \(|above/i;
+  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|timed|timeout|time limit|deadline|no output|kill|memory|connect|refused|not found|resolve|lock|lint|problem|\*\*\*|✕|●|×|✖|-->|✗|✘|❌|^E\s|flaky|rerun|retry|offense|reformat|format|could not|no such|no module|not ok|space|host|exit|undefined|undeclared|\.go:\d|expected|received|actual|unsupported|unknown|unrecognized|yaml|not set|not recognized|permission|checksum|version|gateway|unavailable|unreachable|read-only|toomany|EOF|E\d{3}|[EWFC]\d{3}|style|offenses|problems|clippy|checkstyle|rubocop|flake8|pylint|golint|prettier|eslint|uncaught|caused by|traceback|exception|Tests run|test result|not a git|ELIFECYCLE|\bE\/|defined|exist|refus|violation|mismatch|conflict|forbidden|incompatible|supported|couldn't|can't|wrong|bad|illegal|broken|crash|throw|\*\* \(|above/i;
 
 /** Reads one cleaned line's signals; a line that reports success (see NEGATIVE) counts for half. */
 export function lineSignals(text: string): LineSignals {

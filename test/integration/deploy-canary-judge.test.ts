@@ -86,8 +86,8 @@ describe("the canary judge through the delivery API", () => {
 
   it("passes an A/A deploy of the live commit, judged against a fresh baseline that then stops", async () => {
     const { rollout, state } = await deploy(liveRun);
-    expect(state).toBe("succeeded");
     const done = await delivery.rollout(rollout.id);
+    expect({ state, message: done.message }).toMatchObject({ state: "succeeded" });
     const start = done.steps.find((s) => s.kind === "start")?.detail as { freshBaseline?: string };
     expect(start.freshBaseline).toMatch(/^\d+~fresh\d+$/);
     const analysis = done.steps.find((s) => s.kind === "analysis")?.detail as {

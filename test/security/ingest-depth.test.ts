@@ -4,7 +4,7 @@
  * gets a 4xx and the server keeps serving; a normal OTLP body is still accepted.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 
 /** An OTLP AnyValue nested `depth` arrayValues deep. */
 function nestedValue(depth: number): unknown {
@@ -43,10 +43,10 @@ const tracesBody = (value: unknown) => ({
   ],
 });
 
-describe.skipIf(!cliBuilt)("ingest depth and size", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("ingest depth and size", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer();
+    s = await startServe();
   });
   afterAll(async () => s?.stop());
 

@@ -7,14 +7,14 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 
 const LINE = "x".repeat(99);
 
-describe.skipIf(!cliBuilt)("log flood: a 200 MB step", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("log flood: a 200 MB step", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer();
+    s = await startServe();
   });
   afterAll(async () => s?.stop());
 
@@ -58,7 +58,7 @@ describe.skipIf(!cliBuilt)("log flood: a 200 MB step", () => {
     expect(flood.filter((l) => l.line === LINE).length).toBe(flood.length - 3 - 1);
     expect(lines.some((l) => l.step === 1 && l.line === "next step still logged")).toBe(true);
 
-    const db = join(s.dataDir, "pitcrew.db");
+    const db = join(s.dataDir, "data", "pitcrew.db");
     const size = statSync(db).size + (statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0);
     expect(size).toBeLessThan(40 * 1024 * 1024);
   });

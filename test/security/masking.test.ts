@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 
 const SECRET = "prod-db-password-Zq8#wX!r2026";
 
-describe.skipIf(!cliBuilt)("masking encoded secrets", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("masking encoded secrets", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer();
+    s = await startServe();
   });
   afterAll(async () => s?.stop());
 

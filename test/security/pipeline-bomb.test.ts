@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createRepo } from "../support/git-repo.js";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 const SECRET = "hook-secret-for-the-bomb-test";
@@ -38,11 +38,11 @@ async function lint(file: string, json = false) {
   );
 }
 
-describe.skipIf(!cliBuilt)("pipeline bombs", { timeout: 60_000 }, () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("pipeline bombs", { timeout: 60_000 }, () => {
+  let s: ServeProcess;
   const dir = mkdtempSync(join(tmpdir(), "pitcrew-bomb-"));
   beforeAll(async () => {
-    s = await startLiveServer();
+    s = await startServe();
     writeFileSync(join(dir, "bomb.yaml"), BOMB);
     writeFileSync(join(dir, "huge.yaml"), HUGE);
   });

@@ -5,15 +5,15 @@
  * The server runs with small limits so the test stays short; the defaults are in the config schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 import { isReachable, serviceAvailable } from "../support/services.js";
 
 const redis = await serviceAvailable("Redis at 127.0.0.1:6379", () => isReachable("127.0.0.1", 6379));
 
-describe.skipIf(!cliBuilt)("rate limits", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("rate limits", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer({ limits: { rate_limit: { window: "1m", api: 20, ingest: 30, per_address: 150 } } });
+    s = await startServe({ limits: { rate_limit: { window: "1m", api: 20, ingest: 30, per_address: 150 } } });
   });
   afterAll(async () => s?.stop());
 
@@ -66,14 +66,14 @@ describe.skipIf(!cliBuilt)("rate limits", () => {
   });
 });
 
-describe.skipIf(!cliBuilt || !redis)("rate limits shared by replicas (Redis counters)", () => {
+describe.skipIf(!HAS_DIST || !redis)("rate limits shared by replicas (Redis counters)", () => {
   const limits = {
     rate_limit: { per_address: 30, store: "redis", redis_prefix: `pitcrew-rl-test-${process.pid}-${Date.now()}:` },
   };
-  let a: LiveServer;
-  let b: LiveServer;
+  let a: ServeProcess;
+  let b: ServeProcess;
   beforeAll(async () => {
-    [a, b] = await Promise.all([startLiveServer({ limits }), startLiveServer({ limits })]);
+    [a, b] = await Promise.all([startServe({ limits }), startServe({ limits })]);
   });
   afterAll(async () => Promise.all([a?.stop(), b?.stop()]));
 

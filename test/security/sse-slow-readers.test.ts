@@ -7,13 +7,12 @@
 import { type Socket, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
-import { until } from "../support/server-process.js";
+import { HAS_DIST, type ServeProcess, startServe, until } from "../support/serve-process.js";
 
 const MB = 1024 * 1024;
 
 /** Opens the stream over a raw socket, reads the response head, then stops reading. */
-function stalledReader(s: LiveServer, path: string): Promise<{ socket: Socket; closed: () => boolean }> {
+function stalledReader(s: ServeProcess, path: string): Promise<{ socket: Socket; closed: () => boolean }> {
   const url = new URL(s.base);
   return new Promise((resolve, reject) => {
     let closed = false;
@@ -32,10 +31,10 @@ function stalledReader(s: LiveServer, path: string): Promise<{ socket: Socket; c
   });
 }
 
-describe.skipIf(!cliBuilt)("slow SSE readers", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("slow SSE readers", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer({ limits: { log: { step_lines: 300_000, run_lines: 1_000_000 } } });
+    s = await startServe({ limits: { log: { step_lines: 300_000, run_lines: 1_000_000 } } });
   });
   afterAll(async () => s?.stop());
 

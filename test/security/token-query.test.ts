@@ -4,7 +4,7 @@
  * instead, which opens nothing else and stops working when it expires or its token is revoked.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliBuilt, type LiveServer, startLiveServer } from "../support/live-server.js";
+import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
 
 /** Status and first bytes of a GET (SSE responses are cut after the first chunk). */
 async function peek(url: string): Promise<{ status: number; type: string | null; first: string }> {
@@ -17,10 +17,10 @@ async function peek(url: string): Promise<{ status: number; type: string | null;
   return { status: res.status, type: res.headers.get("content-type"), first: new TextDecoder().decode(value) };
 }
 
-describe.skipIf(!cliBuilt)("tokens in URLs", () => {
-  let s: LiveServer;
+describe.skipIf(!HAS_DIST)("tokens in URLs", () => {
+  let s: ServeProcess;
   beforeAll(async () => {
-    s = await startLiveServer({ limits: { stream_ticket_ttl: "2s" } });
+    s = await startServe({ limits: { stream_ticket_ttl: "2s" } });
   });
   afterAll(async () => s?.stop());
 

@@ -33,8 +33,9 @@ export interface HealDelivery {
   /** Starts shipping `commit` of `service` (build, release, progressive rollout); returns a handle. */
   startDeploy(service: string, commit: string, reason: string): Promise<string>;
   /**
-   * Every running replica of `service` in its environment, with the commit its release runs and
-   * whether that commit includes `fix` (is it or descends from it).
+   * Every replica of `service` that takes traffic in its environment (the live release's and an
+   * active rollout's), with the commit its release runs and whether that commit includes `fix`
+   * (is it or descends from it).
    */
   replicasOf(service: string, fix: string): Promise<ReplicaCommit[]>;
   /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
