@@ -1,8 +1,9 @@
 /**
  * The demo's defaults on top of the user's configuration: when `pitcrew.yaml` leaves them out,
  * one `production` environment with one replica per service and a quick canary (50 % against a
- * fresh baseline, 4 s of judge warm-up, 20 requests per side, then at least eight 2-second measurements judged
- * statistically, two failures rolling it back), the shop's alert rules evaluated every second, a
+ * fresh baseline, 4 s of judge warm-up, 20 requests per side, then at least eight 2-second
+ * measurements judged statistically, two failures rolling it back), the shop's alert rules
+ * evaluated every second, a
  * shorter heal verification window (10 s) so each fault's story fits in a minute or two, and CI
  * jobs cut off by a crash retried on restart.
  */

@@ -49,7 +49,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   },
   {
     id: "go-diagnostic",
-    pattern: new RegExp(`^\\S*${SRC}:\\d+:\\d+: (?!warning)`),
+    pattern: new RegExp(`^\\S*${SRC}:\\d+:\\d+: (?!warning|[EWFC]\\d{3})`),
     weight: 2.5,
     category: "compile",
   },
@@ -87,7 +87,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "lint",
     pattern:
-      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|:\d+:\d+: [EWFC]\d{3,4} |\bclippy::|\[checkstyle\]|\bprettier\b.*(?:issues|--write)|Formatter would have printed|not formatted|\bstyle (?:check|violation)/i,
+      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|:\d+:\d+: [EWFC]\d{3,4} |\bclippy::|\[checkstyle\]|\bprettier\b.*(?:issues|--write)|Formatter would have printed|^Offenses:|\bMD\d{3}\b|Found \d+ violations?|\w Violation: |not formatted|\bstyle (?:check|violation)/i,
     weight: 2,
     category: "lint",
   },

@@ -18,9 +18,9 @@
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
-import type { Diagnosis, Evidence, Hypothesis } from "../repair/diagnosis.js";
-import type { LogQuery, StoredLogRecord } from "../store/repositories/log-records-repo.js";
-import type { Incident } from "../store/repositories/incidents-repo.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../repair/index.js";
+import type { LogQuery, StoredLogRecord } from "../store/index.js";
+import type { Incident } from "../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
 import { recordText } from "../diagnose/index.js";
 import { errorSignature } from "./error-signature.js";
@@ -67,7 +67,16 @@ export interface IncidentDiagnosis extends Diagnosis {
   /** The full text of one log record holding the leading trace. */
   trace?: string;
   /** The leading error (its signature) and when its current episode began, when there are error logs. */
-  onset?: { service: string; signature: string; summary: string; at: number; last: number; count: number };
+  onset?: {
+    service: string;
+    signature: string;
+    summary: string;
+    /** True when the signature is a stack trace's (exception type and frame). */
+    traced: boolean;
+    at: number;
+    last: number;
+    count: number;
+  };
 }
 
 const TIMEOUT = /\b(timed?[ -]?out|timeout|ETIMEDOUT|deadline exceeded|504 Gateway)/i;
@@ -166,17 +175,17 @@ async function leadingOnset(
   deployWindow: number,
 ): Promise<IncidentDiagnosis["onset"]> {
   const own = errors.filter((r) => !DEPENDENCY.test(r.message));
-  const counts = new Map<string, { service: string; summary: string; count: number }>();
+  const counts = new Map<string, { service: string; summary: string; traced: boolean; count: number }>();
   for (const r of own.length ? own : errors) {
     const sig = errorSignature(r);
     const key = `${r.service}\0${sig.key}`;
-    const c = counts.get(key) ?? { service: r.service, summary: sig.summary, count: 0 };
+    const c = counts.get(key) ?? { service: r.service, summary: sig.summary, traced: sig.traced, count: 0 };
     c.count++;
     counts.set(key, c);
   }
   const lead = [...counts.entries()].sort((a, b) => b[1].count - a[1].count)[0];
   if (!lead) return undefined;
-  const [key, { service, summary, count }] = lead;
+  const [key, { service, summary, traced, count }] = lead;
   const signature = key.slice(service.length + 1);
   const episode: ErrorEpisode | undefined = await errorOnset(evidence.searchLogs, {
     service,
@@ -187,7 +196,7 @@ async function leadingOnset(
     quietGapMs: opts.quietGapMs,
   });
   if (!episode) return undefined;
-  return { service, signature, summary, at: episode.onset, last: episode.last, count };
+  return { service, signature, summary, traced, at: episode.onset, last: episode.last, count };
 }
 
 /** Errors logged this soon after a rollback went live were still in flight on the old release. */

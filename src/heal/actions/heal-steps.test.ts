@@ -143,7 +143,15 @@ describe("heal steps against the real forge and event log", () => {
       hypotheses: [],
       summary: "",
       createdAt: 0,
-      onset: { service: "checkout", signature, summary: "TypeError at cart.mjs:1", at: 0, last: 0, count: 3 },
+      onset: {
+        service: "checkout",
+        signature,
+        summary: "TypeError at cart.mjs:1",
+        traced: true,
+        at: 0,
+        last: 0,
+        count: 3,
+      },
     };
     const ctx = await contextFor("checkout", { mergeCommit: fix, diagnosis: { report } });
     const opts = { windowMs: 200, anomalyThreshold: 0.9, replicasOf };

@@ -8,7 +8,7 @@
  *   → `healthy`;
  * - alerts of the incident still firing at the end of the window are waited for up to
  *   3 × `windowMs`, then → `regressed`;
- * - the incident's own error (its signature, see error-signature.ts) logged again after the start
+ * - the incident's own crash (its stack trace's signature, see error-signature.ts) logged again after the start
  *   by a running release that runs the fix → `regressed`, naming the release (records of releases
  *   without the fix, still draining, do not count: the check is per release, not a blended ratio);
  * - no running replica runs the fix (a rollback undid it) → `regressed`; `healthy` also needs every
@@ -18,10 +18,10 @@
  * resumed heal keeps it and a later attempt starts its own watch.
  */
 import type { Clock } from "../../common/clock.js";
+import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
 import { ERROR_LEVELS, type IncidentDiagnosis } from "../diagnose-incident.js";
 import { errorSignature } from "../error-signature.js";
 import type { ReplicaCommit } from "./service-heal-actions.js";
-import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/signal.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
 
@@ -110,7 +110,7 @@ function describe(stale: ReplicaCommit[]): string {
 }
 
 /**
- * The incident's own error logged again since `from` by a running release that runs the fix (a
+ * The incident's own crash (a traced signature) logged again since `from` by a running release that runs the fix (a
  * record without a release, from outside pitcrew's processes, counts too; one of a release
  * without the fix, draining or rolled back, does not).
  */
@@ -122,7 +122,8 @@ async function recurrence(
   opts: VerifyOptions,
 ): Promise<{ status: "regressed"; note: string; data: Record<string, unknown> } | undefined> {
   const onset = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report?.onset;
-  if (!onset) return undefined;
+  // a crash's trace is the fault itself; a timeout or other line may recur at the new limit now and then
+  if (!onset?.traced) return undefined;
   const { records } = await store.logRecords.search({
     service: onset.service,
     levels: ERROR_LEVELS,
