@@ -9,7 +9,6 @@ import {
   parseCandidates,
   prioritize,
 } from "../../testintel/index.js";
-import { openLocalApp } from "../open-store.js";
 import { formatDuration, table } from "../output.js";
 
 interface HistoryOptions {
@@ -136,6 +135,7 @@ Tests with weaker signs are listed with flaky: false.`,
       const io = streams(this);
       await exitOnBadInput(io, "tests history", async () => {
         const limit = positiveInt(opts.limit, "--limit");
+        const { openLocalApp } = await import("../open-store.js");
         const app = await openLocalApp(program.opts().config);
         try {
           const project = await app.store.projects.resolve(opts.project);
@@ -183,6 +183,8 @@ async function learn(opts: HistoryOptions, io: Io, program: Command): Promise<Hi
     return history.model;
   }
   const runs = positiveInt(opts.runs, "--runs");
+  // Loaded here, not at the top: the offline contract (--history) must not load the app and store.
+  const { openLocalApp } = await import("../open-store.js");
   const app = await openLocalApp(program.opts().config);
   try {
     const project = await app.store.projects.resolve(opts.project!);
