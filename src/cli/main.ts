@@ -2,6 +2,7 @@
  * The `pitcrew` command line. Each command lives in `commands/<name>.ts` and registers itself;
  * errors end the process with a one-line message (stack traces only with PITCREW_DEBUG=1).
  */
+import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerDeployCommand } from "./commands/deploy.js";
@@ -29,7 +30,13 @@ export function buildProgram(): Command {
     .description("pitcrew — a self-hosted CI/CD server that heals what it ships")
     .version("0.1.0")
     .option("-c, --config <file>", "configuration file (default: ./pitcrew.yaml when present)")
-    .showHelpAfterError();
+    .option("--data-dir <dir>", "data directory (overrides data_dir and PITCREW_DATA_DIR; default ~/.local/share/pitcrew)")
+    .showHelpAfterError()
+    .hook("preAction", (cmd) => {
+      // Through the environment, so every command's loadConfig (and the processes it starts) sees it.
+      const dir = cmd.opts().dataDir as string | undefined;
+      if (dir !== undefined) process.env.PITCREW_DATA_DIR = resolve(dir);
+    });
   registerServeCommand(program);
   registerRunCommand(program);
   registerLintCommand(program);
