@@ -7,8 +7,8 @@ import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import type { BusMessage } from "../../events/index.js";
 import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
-import { git } from "../../runner/git.js";
-import { snapshotDirectory } from "../../runner/snapshot.js";
+import { git } from "../../runner/index.js";
+import { snapshotDirectory } from "../../runner/index.js";
 import { color, statusLabel } from "../output.js";
 import { formatRunReport, loadRunReport } from "../run-report.js";
 

@@ -31,7 +31,7 @@ as in the JUnit <testcase> (blank lines ignored, repeated ids listed once). --js
 project's stored test history instead (the latest --runs runs; a retry on the same commit counts
 as flaky evidence) and, without --candidates, orders every test of that history.
 
-Order: predicted failure probability per second of expected run time. The probability comes from
+Order: predicted failure probability (ties: the cheaper test first). The probability comes from
 the history: a test that failed its last run is as likely to fail again as failures were followed
 by failures; otherwise its recency-weighted failure rate (half-life 20 runs) shrunk towards its
 all-time rate; flaky tests are discounted; a test's prior grows with its share of run time.
@@ -54,7 +54,7 @@ export function registerTestsCommand(program: Command): void {
   const tests = program.command("tests").description("test intelligence: prioritise tests, find flaky ones");
 
   source(tests.command("prioritize"))
-    .description("order tests by predicted failure probability per second, from past runs")
+    .description("order tests by predicted failure probability, from past runs")
     .option(
       "--candidates <file>",
       "file with one test id (classname.name) per line (required with --history; default with --project: every test of the history)",
