@@ -2,6 +2,7 @@
  * The `pitcrew` command line. Each command lives in `commands/<name>.ts` and registers itself;
  * errors end the process with a one-line message (stack traces only with PITCREW_DEBUG=1).
  */
+import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 
 /** Registers one top-level command; its module (and whatever it imports) is loaded only then. */
@@ -37,7 +38,7 @@ const COMMANDS: Record<string, Register> = {
 };
 
 /** Global options that take a value (the next argument is theirs, not a command name). */
-const VALUE_OPTIONS = new Set(["-c", "--config"]);
+const VALUE_OPTIONS = new Set(["-c", "--config", "--data-dir"]);
 
 /** Names of the commands `args` (after node and script) need: one, none (`--version`) or all. */
 export function commandsFor(args: string[]): string[] {
@@ -65,7 +66,16 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .description("pitcrew — a self-hosted CI/CD server that heals what it ships")
     .version("0.1.0")
     .option("-c, --config <file>", "configuration file (default: ./pitcrew.yaml when present)")
-    .showHelpAfterError();
+    .option(
+      "--data-dir <dir>",
+      "data directory (overrides data_dir and PITCREW_DATA_DIR; default ~/.local/share/pitcrew)",
+    )
+    .showHelpAfterError()
+    .hook("preAction", (cmd) => {
+      // Through the environment, so every command's loadConfig (and the processes it starts) sees it.
+      const dir = cmd.opts().dataDir as string | undefined;
+      if (dir !== undefined) process.env.PITCREW_DATA_DIR = resolve(dir);
+    });
   for (const name of commandsFor(argv.slice(2))) await COMMANDS[name]?.(program);
   return program;
 }
