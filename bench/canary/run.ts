@@ -4,8 +4,9 @@
  * request +100 ms, i.e. p50 +100 ms) must be rolled back. The shipped judge (fresh baseline,
  * warm-up, 50 requests per metric, sequential) decides each rollout; the baseline in the same run
  * is the judge as it was before (bench/canary/legacy-judge.ts), replayed on the same requests
- * (the router's exchange log) at the same measurement times, against the warm live replicas as
- * it did. Both get the same short windows so the run fits in minutes:
+ * (the router's exchange log), against the warm live replicas as it did, twice: with the same
+ * warm-up and measurement times as the shipped judge, and as it shipped (measuring from the
+ * canary's first request, no warm-up). All get the same short windows so the run fits in minutes:
  *
  *   canary 20 %, warm-up 4 s, interval 2 s, count 3, failureLimit 1, inconclusiveLimit 5;
  *   everything else is the judge's default (alpha 0.01, minEffect 1.2, minSamples 50).
@@ -72,12 +73,21 @@ interface Outcome {
   kind: Kind;
   /** What the shipped judge did: the rollout's final state (`paused` → aborted by the bench). */
   state: string;
+  /** The rollout's last message (why it was rolled back). */
+  message: string;
   /** Deploy call → the failing measurement, and → rolled back. */
   newDecisionMs?: number;
   rolledBackMs?: number;
-  /** The old judge replayed: pass, fail (with time), or undecided when the data ran out first. */
-  old: "pass" | "fail" | "inconclusive" | "undecided";
-  oldDecisionMs?: number;
+  /** The old judge replayed with the same warm-up and measurement times. */
+  old: Replay;
+  /** The old judge replayed as it shipped: measuring from the canary's first request, no warm-up. */
+  oldNoWarmup: Replay;
+}
+
+/** pass, fail (with the time from the deploy call), or undecided when the data ran out first. */
+interface Replay {
+  verdict: "pass" | "fail" | "inconclusive" | "undecided";
+  decisionMs?: number;
 }
 
 const { values } = parseArgs({
@@ -107,11 +117,13 @@ const build = async (behaviour: Record<string, unknown>) => {
 // every request the router forwarded (release, arrival, status, latency), from its exchange log
 const requests: { at: number; releaseId: string; status: number; latencyMs: number }[] = [];
 let lastSeq = -1;
+let forwarded = 0;
 const collect = () => {
   for (const e of delivery.exchanges("production")) {
     if (e.seq <= lastSeq) continue;
     lastSeq = e.seq;
     requests.push({ at: e.at, releaseId: e.releaseId, status: e.status, latencyMs: e.latencyMs });
+    forwarded++;
   }
 };
 const collector = setInterval(collect, 200);
@@ -170,9 +182,11 @@ async function deployOnce(kind: Kind): Promise<Outcome> {
     reason: kind,
   });
   let state = rollout.state as string;
+  let message = "";
   for (;;) {
     const r = await delivery.rollout(rollout.id);
     state = r.state;
+    message = r.message;
     if (["succeeded", "rolled_back", "failed", "aborted"].includes(state)) break;
     if (state === "paused") {
       await delivery.abort(rollout.id, "bench: the analysis was inconclusive");
@@ -187,33 +201,39 @@ async function deployOnce(kind: Kind): Promise<Outcome> {
   collect();
   const ms = measurements.get(rollout.id) ?? [];
   const failed = ms.find((m) => m.status === "fail");
+  const canaryId = String(rollout.releaseId);
+  const baselineId = String(rollout.baselineReleaseId);
+  // the old protocol on the same requests, canary against the warm live replicas, cumulative
+  // since its analysis started: fail at the first failing measurement, pass after COUNT
+  // measurements unless all were inconclusive
+  const replay = (start: number, times: number[]): Replay => {
+    const statuses: string[] = [];
+    for (const at of times.slice(0, COUNT)) {
+      const s = legacyJudge(requestsOf(canaryId, start, at), requestsOf(baselineId, start, at));
+      statuses.push(s);
+      if (s.startsWith("fail")) return { verdict: "fail", decisionMs: at - t0 };
+    }
+    if (statuses.length < COUNT) return { verdict: "undecided" };
+    return { verdict: statuses.every((s) => s === "inconclusive") ? "inconclusive" : "pass" };
+  };
+  const canaryTimes = requests.filter((r) => r.releaseId === canaryId).map((r) => r.at);
+  const firstRequest = Math.min(...canaryTimes);
+  const lastRequest = Math.max(...canaryTimes);
+  const shipped = Array.from({ length: COUNT }, (_, k) => firstRequest + (k + 1) * INTERVAL_MS).filter(
+    (at) => at <= lastRequest,
+  );
   const out: Outcome = {
     kind,
     state,
+    message,
     newDecisionMs: failed ? failed.at - t0 : undefined,
     rolledBackMs: state === "rolled_back" ? done - t0 : undefined,
-    old: "undecided",
+    old: replay(
+      (ms[0]?.at ?? 0) - INTERVAL_MS,
+      ms.map((m) => m.at),
+    ),
+    oldNoWarmup: canaryTimes.length ? replay(firstRequest, shipped) : { verdict: "undecided" },
   };
-  // the old protocol on the same requests: same measurement times, cumulative since the analysis
-  // started, canary against the warm live replicas; fail at the first failing measurement, pass
-  // after COUNT measurements unless all were inconclusive
-  const start = (ms[0]?.at ?? 0) - INTERVAL_MS;
-  const statuses: string[] = [];
-  for (const m of ms.slice(0, COUNT)) {
-    const s = legacyJudge(
-      requestsOf(String(rollout.releaseId), start, m.at),
-      requestsOf(String(rollout.baselineReleaseId), start, m.at),
-    );
-    statuses.push(s);
-    if (s.startsWith("fail")) {
-      out.old = "fail";
-      out.oldDecisionMs = m.at - t0;
-      break;
-    }
-  }
-  if (out.old === "undecided" && statuses.length === COUNT) {
-    out.old = statuses.every((s) => s === "inconclusive") ? "inconclusive" : "pass";
-  }
   return out;
 }
 
@@ -227,9 +247,14 @@ const began = Date.now();
 for (const [i, kind] of plan.entries()) {
   const o = await deployOnce(kind);
   outcomes.push(o);
+  const at = (ms: number | undefined) => (ms ? ` at ${(ms / 1000).toFixed(1)} s` : "");
   process.stderr.write(
-    `${i + 1}/${plan.length} ${kind}: ${o.state}${o.newDecisionMs ? ` at ${(o.newDecisionMs / 1000).toFixed(1)} s` : ""}; old judge ${o.old}${o.oldDecisionMs ? ` at ${(o.oldDecisionMs / 1000).toFixed(1)} s` : ""}\n`,
+    `${i + 1}/${plan.length} ${kind}: ${o.state}${at(o.newDecisionMs)}${o.state === "rolled_back" ? ` (${o.message})` : ""}; old judge ${o.old.verdict}${at(o.old.decisionMs)}, without warm-up ${o.oldNoWarmup.verdict}${at(o.oldNoWarmup.decisionMs)}\n`,
   );
+  // bounded: only the last minute of requests is kept
+  const keepFrom = Date.now() - 60_000;
+  const kept = requests.findIndex((r) => r.at >= keepFrom);
+  requests.splice(0, kept < 0 ? requests.length : kept);
   await new Promise((r) => setTimeout(r, 500));
 }
 const elapsedS = (Date.now() - began) / 1000;
@@ -247,19 +272,25 @@ const median = (xs: number[]) => {
 };
 const sec = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
 const of = (kinds: Kind[]) => outcomes.filter((o) => kinds.includes(o.kind));
+const replayed = (os: Outcome[], pick: (o: Outcome) => Replay) => {
+  const failed = os.filter((o) => pick(o).verdict === "fail");
+  const undecided = os.filter((o) => pick(o).verdict === "undecided").length;
+  return `${failed.length}/${os.length} failed${undecided ? ` (${undecided} undecided)` : ""}; median ${sec(median(failed.map((o) => pick(o).decisionMs!)))}`;
+};
 const row = (label: string, kinds: Kind[]) => {
   const os = of(kinds);
-  const newCaught = os.filter((o) => o.state === "rolled_back");
-  const oldCaught = os.filter((o) => o.old === "fail");
-  return `| ${label} | ${newCaught.length}/${os.length} rolled back (${os.filter((o) => o.state === "paused").length} inconclusive); median decision ${sec(median(newCaught.map((o) => o.newDecisionMs!)))}, rolled back ${sec(median(newCaught.map((o) => o.rolledBackMs!)))} | ${oldCaught.length}/${os.length} failed (${os.filter((o) => o.old === "undecided").length} undecided when the data ran out); median decision ${sec(median(oldCaught.map((o) => o.oldDecisionMs!)))} |`;
+  const caught = os.filter((o) => o.state === "rolled_back");
+  const paused = os.filter((o) => o.state === "paused").length;
+  const shipped = `${caught.length}/${os.length} rolled back${paused ? ` (${paused} inconclusive)` : ""}; median decision ${sec(median(caught.map((o) => o.newDecisionMs!)))}, rolled back ${sec(median(caught.map((o) => o.rolledBackMs!)))}`;
+  return `| ${label} | ${shipped} | ${replayed(os, (o) => o.old)} | ${replayed(os, (o) => o.oldNoWarmup)} |`;
 };
 console.log(
-  `canary judge benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}, ${elapsedS.toFixed(0)} s, ${requests.length} requests (${(requests.length / elapsedS).toFixed(0)} req/s)`,
+  `canary judge benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}, ${elapsedS.toFixed(0)} s, ${forwarded} requests (${(forwarded / elapsedS).toFixed(0)} req/s)`,
 );
 console.log(
-  "| deploys | shipped judge (fresh baseline, sequential) | old judge, replayed on the same requests (warm baseline) |",
+  "| deploys | shipped judge (fresh baseline, warm-up, sequential) | old judge replayed, same warm-up and times (warm baseline) | old judge replayed as shipped (no warm-up) |",
 );
-console.log("| --- | --- | --- |");
+console.log("| --- | --- | --- | --- |");
 console.log(row("A/A (live commit again)", ["aa"]));
 console.log(row("bad: 10 % errors on route /b", ["errors"]));
 console.log(row("bad: +100 ms on every request", ["slow"]));

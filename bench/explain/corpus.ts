@@ -19,6 +19,8 @@ export interface LabelledLog {
   id: string;
   language: string;
   text: string;
+  /** LogChunks' per-repository failure kind, `<language>/<owner>@<repo>#<category>` (labels.json keys). */
+  kind?: string;
   /** 1-based line numbers (counting `\n`) that explain the failure. */
   relevant: Set<number>;
 }
@@ -88,7 +90,8 @@ function loadLogChunks(dir: string): LabelledLog[] {
       if (text === undefined) continue;
       const relevant = locateChunk(text, chunk);
       if (relevant.size === 0) continue;
-      out.push({ source: "logchunks", id: path, language: path.split("/")[0]!, text, relevant });
+      const kind = `${path.split("/failed/")[0]}#${ex.Category}`;
+      out.push({ source: "logchunks", id: path, kind, language: path.split("/")[0]!, text, relevant });
     }
   }
   return out;

@@ -11,7 +11,7 @@ import { securePrivateFiles } from "../common/private-files.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
-import { type Forge, GitHubForge, LocalForge } from "../forge/index.js";
+import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
@@ -31,6 +31,8 @@ export interface App {
   runner: RunnerDeps;
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
+  /** Accepts each signed webhook delivery once (config `webhooks.replay_window`). */
+  replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
   close(): Promise<void>;
@@ -57,7 +59,10 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   await migrateToLatest(database.db);
   const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
   const store = createStore(database, clock, secretBox);
+  const sealed = await store.projects.sealPlainWebhookSecrets();
+  if (sealed > 0) log.info({ sealed }, "encrypted webhook secrets that were stored in plain text");
   const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
+  securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
   const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
   const bus =
@@ -86,6 +91,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       allowUnsandboxed: c.runner.allow_unsandboxed || Boolean(opts.localRun),
     },
   };
+  const replay = createReplayGuard(store.webhookDeliveries, clock, c.webhooks.replay_window);
   const forge: Forge = gh
     ? new GitHubForge({
         apiUrl: gh.api_url,
@@ -96,6 +102,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         privateRepos: gh.private_repos,
         publicUrl: gh.public_url,
         events,
+        replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   return {
@@ -108,6 +115,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     clock,
     runner,
     forge,
+    replay,
     streamTickets,
     async close() {
       await queue.close();
@@ -136,6 +144,8 @@ export async function registerConfiguredProjects(app: App): Promise<void> {
       sandbox: p.sandbox,
       pollIntervalMs: p.poll,
       webhookSecret: p.webhook_secret ?? null,
+      trustPullRequests: p.trust_pull_requests,
+      protectedBranches: p.protected_branches,
     });
     app.log.info({ project: p.name }, "registered project from config");
   }

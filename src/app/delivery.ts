@@ -55,7 +55,11 @@ export async function startDelivery(app: App, opts: StartDeliveryOptions = {}): 
     readyTimeoutMs: opts.readyTimeoutMs,
     onLine: ({ releaseId, replica, stream, text }) => {
       const service = releaseProject.get(releaseId);
-      if (service) logs.push(`${releaseId}/${replica}/${stream}`, parseLogLine(text, service, app.clock.now()));
+      if (!service) return;
+      const record = parseLogLine(text, service, app.clock.now());
+      // which release printed it: the heal's verification reads the incident's error per release
+      record.attributes = { ...record.attributes, release: String(releaseIdOf(releaseId)) };
+      logs.push(`${releaseId}/${replica}/${stream}`, record);
     },
   });
   const releaseProject = new Map<string, string>();

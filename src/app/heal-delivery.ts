@@ -13,7 +13,8 @@ import { ConflictError, ValidationError } from "../common/errors.js";
 import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/index.js";
 import type { HealDelivery } from "../heal/index.js";
 import type { RecentDeploy } from "../heal/index.js";
-import { triggerRun } from "../runner/index.js";
+import { releaseIdOf } from "../deploy/index.js";
+import { git, mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
 
@@ -85,6 +86,31 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       return `ship:${project.name}:${environment}:${run.id}`;
     },
 
+    async replicasOf(service, fix) {
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) return [];
+      const environment = await environmentOf(service);
+      const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
+      const mirror = mirrorDir(app.config.dataDir, project.id);
+      // replicas that take traffic: the live release's and an active rollout's (not one draining)
+      const serving = new Set(
+        [placement?.live?.id, placement?.rollout?.releaseId, placement?.rollout?.baselineReleaseId].filter(
+          (id): id is number => typeof id === "number",
+        ),
+      );
+      const out = [];
+      for (const replica of placement?.replicas ?? []) {
+        if (!serving.has(releaseIdOf(replica.release))) continue;
+        const release = await store.releases.get(releaseIdOf(replica.release));
+        out.push({
+          release: String(release.id),
+          commit: release.commit,
+          hasFix: await includes(mirror, release.commit, fix),
+        });
+      }
+      return out;
+    },
+
     async status(handle) {
       const rollout = /^rollout:(\d+)$/.exec(handle);
       if (rollout) {
@@ -114,4 +140,15 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       return of ? fromRollout(of.state) : "running";
     },
   };
+}
+
+/** True when `commit` is `fix` or descends from it (in the project's mirror; false when git cannot tell). */
+async function includes(mirror: string, commit: string, fix: string): Promise<boolean> {
+  if (commit === fix) return true;
+  try {
+    await git(["merge-base", "--is-ancestor", "--end-of-options", fix, commit], { cwd: mirror });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -23,7 +23,8 @@ export function healReplayOf(
   const placement = servicePlacementOf(app, delivery);
   return async (req) => {
     // a timeout or an exhausted pool depends on timing the log cannot replay; a code bug on inputs
-    if (req.diagnosis.hypotheses[0]?.kind !== "code_bug") return undefined;
+    // (whenever a code bug is among the hypotheses, not only when it leads)
+    if (!req.diagnosis.hypotheses.some((h) => h.kind === "code_bug")) return undefined;
     const project = await placement.projectOf(req.service);
     const environment = await placement.environmentOf(req.service);
     const live = await app.store.releases.live(project, environment);

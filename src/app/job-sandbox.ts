@@ -1,4 +1,6 @@
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
+import { join } from "node:path";
 import type { LoadedConfig } from "../common/config/load-config.js";
 import type { Logger } from "../common/logger.js";
 import { logFiles } from "../common/private-files.js";
@@ -8,7 +10,8 @@ import { resolveStepUser } from "../runner/index.js";
 
 /**
  * The sandbox executor as configured, or undefined when bubblewrap cannot sandbox steps here.
- * Steps never see the data dir, the config file or the server's log file; as root, they run as
+ * Steps never see the data dir, the config file or the server's log file (files are covered by
+ * `<data_dir>/blank`, empty and mode 0000, so reading them fails); as root, they run as
  * `runner.job_user`; otherwise they run as pitcrew's own user, so its home is hidden too (unless
  * `hideHome` is false: `pitcrew run`, where the tools a user installed there are wanted).
  */
@@ -22,7 +25,10 @@ export async function createJobSandbox(
   const hidePaths = [config.dataDir, ...(config.file ? [config.file] : []), ...logFiles()];
   if (!root && opts.hideHome && homedir() !== "/") hidePaths.push(homedir());
   if (await isSandboxAvailable(runAs)) {
-    return createSandboxExecutor({ hidePaths, runAs, killGraceMs: config.config.runner.kill_grace });
+    const blankFile = join(config.dataDir, "blank");
+    if (!existsSync(blankFile)) writeFileSync(blankFile, "", { mode: 0 });
+    chmodSync(blankFile, 0);
+    return createSandboxExecutor({ hidePaths, runAs, blankFile, killGraceMs: config.config.runner.kill_grace });
   }
   log.warn(
     "bubblewrap is not usable here: untrusted triggers are refused unless runner.allow_unsandboxed is set (docs/security.md)",

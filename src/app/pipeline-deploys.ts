@@ -2,7 +2,8 @@
  * The pipeline's `deploy:` stage: when a run finishes `success` and its plan lists environments
  * (see `deployEnvironments`), each is deployed with that run, in the order written. A refused
  * deploy (promotion rule, a rollout already in progress, a broken deploy.yaml) becomes a
- * `deploy.skipped` event with the reason, never a lost run.
+ * `deploy.skipped` event with the reason, never a lost run. Only runs of protected branches deploy
+ * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
  */
 import type { Delivery } from "../deploy/index.js";
 import type { App } from "./app.js";
@@ -14,6 +15,12 @@ export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
     const run = await store.runs.get(runId);
     if (run.status !== "success" || !run.plan.deploy?.length) return;
     const project = await store.projects.get(run.projectId);
+    if (run.trust !== "protected") {
+      const reason = `run #${run.number} is not from a protected branch (trust: ${run.trust}); deploy it by hand if wanted`;
+      for (const environment of run.plan.deploy)
+        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+      return;
+    }
     for (const environment of run.plan.deploy) {
       try {
         await delivery.deploy({

@@ -1,7 +1,9 @@
 /**
  * Polls projects that ask for it (`poll_interval_ms > 0`) for new commits: every branch whose
  * head moved since the last poll gets a `push` run (with the old head as `before`, so path
- * filters see the changed files). The first poll of a project only records the heads.
+ * filters see the changed files). The first poll of a project records the heads and builds the
+ * head of its default branch (a newly added repository gets its first run without a push; a
+ * commit that already has a push run is not built again).
  */
 import { listBranches, ensureMirror } from "../runner/index.js";
 import { mirrorDir, triggerRun } from "../runner/index.js";
@@ -18,7 +20,18 @@ export function startPolling(app: App): () => void {
     const heads = Object.fromEntries((await listBranches(mirror)).map((b) => [b.branch, b.sha]));
     const first = Object.keys(project.branchHeads).length === 0;
     await app.store.projects.setBranchHeads(project.id, heads);
-    if (first) return;
+    if (first) {
+      const sha = heads[project.defaultBranch];
+      if (sha === undefined) return;
+      const res = await triggerRun(app.runner, project.id, {
+        event: "push",
+        branch: project.defaultBranch,
+        commit: sha,
+        triggeredBy: "poll",
+      });
+      app.log.info({ project: project.name, run: res.run?.id, skipped: res.skipped }, "first poll: building the head");
+      return;
+    }
     for (const [branch, sha] of Object.entries(heads)) {
       const before = project.branchHeads[branch];
       if (before === sha) continue;

@@ -1,8 +1,9 @@
 /**
  * The demo's defaults on top of the user's configuration: when `pitcrew.yaml` leaves them out,
- * one `production` environment with one replica per service and a quick canary (50 %, 4 s for the
- * new process to warm up, then eight 2-second measurements judged statistically, two failures
- * rolling it back), the shop's alert rules evaluated every second, a
+ * one `production` environment with one replica per service and a quick canary (50 % against a
+ * fresh baseline, 4 s of judge warm-up, 20 requests per side, then at least eight 2-second
+ * measurements judged statistically, two failures rolling it back), the shop's alert rules
+ * evaluated every second, a
  * shorter heal verification window (10 s) so each fault's story fits in a minute or two, and CI
  * jobs cut off by a crash retried on restart.
  */
@@ -31,8 +32,16 @@ export function applyDemoDefaults(config: Config, userSetEnvironments: boolean):
           canary: {
             steps: [
               { setWeight: 50 },
-              { pause: { duration: "4s" } },
-              { analysis: { interval: "2s", count: 8, failureLimit: 2, inconclusiveLimit: 9 } },
+              {
+                analysis: {
+                  interval: "2s",
+                  count: 8,
+                  failureLimit: 2,
+                  inconclusiveLimit: 9,
+                  // the shop's quieter services get a few requests a second: judge on 20 per side
+                  judge: { warmup: "4s", minSamples: 20 },
+                },
+              },
             ],
           },
         },

@@ -12,6 +12,9 @@ const TIMESTAMP = /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+
 const FOLD =
   /^(?:::(?:group|endgroup)::|##\[(?:group|endgroup)\]|travis_fold:(?:start|end):\S*|travis_time:(?:start|end):\S*|section_(?:start|end):\d+:\S+)\s*/;
 
+/** The fold markers that open a step (`travis_time:end:…:start=…` closes one). */
+const STEP_START = /^(?:::group::|##\[group\]|travis_fold:start:|travis_time:start:|section_start:)/;
+
 /** What a raw line looks like once cleaned, and whether it opens a fold (a CI step). */
 export interface CleanLine {
   /** Visible text, trimmed at the end. */
@@ -30,7 +33,7 @@ export function cleanLine(raw: string): CleanLine {
   const unfold = () => {
     const fold = FOLD.exec(line);
     if (!fold) return;
-    opensStep ||= /start|::group|\[group/.test(fold[0]);
+    opensStep ||= STEP_START.test(fold[0]);
     line = line.slice(fold[0].length);
   };
   unfold();

@@ -6,7 +6,7 @@
 import { classifyLines } from "./classify.js";
 import type { LogExplanation } from "./explanation.js";
 import { LogScanner, type ScanLimits } from "./log-scanner.js";
-import { type LineNovelty, rankLines } from "./rank-lines.js";
+import { rankLines } from "./rank-lines.js";
 import { type RawLine, readLogFile, readLogStream } from "./read-log-lines.js";
 
 /** Most lines an explanation lists (the offline contract's bound). */
@@ -16,8 +16,6 @@ export const MAX_EXPLAINED_LINES = 50;
 export interface ExplainOptions extends ScanLimits {
   /** How many lines to return (default and maximum 50). */
   limit?: number;
-  /** Novelty evidence per line number, from a comparison with successful runs. */
-  novelty?: LineNovelty;
 }
 
 /** Explains the log in file `path`, streaming it; throws LogInputError for unusable input. */
@@ -47,6 +45,6 @@ export async function explainLines(
   }
   const scan = scanner.finish();
   const limit = Math.min(MAX_EXPLAINED_LINES, Math.max(1, options.limit ?? MAX_EXPLAINED_LINES));
-  const ranked = rankLines(scan, limit, options.novelty);
+  const ranked = rankLines(scan, limit);
   return { ...classifyLines(ranked), lines: ranked, totalLines: scan.totalLines, truncatedLines };
 }

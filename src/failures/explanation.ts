@@ -16,8 +16,6 @@ export interface LineEvidence {
   failingStep: number;
   /** Score from a stack trace the stack parsers found starting near the line, with its exception. */
   trace?: { score: number; language: string; exception: string };
-  /** Score from novelty against the same job's successful runs (only with history). */
-  novelty?: { score: number; nearestDistance: number; comparedWith: number };
 }
 
 /** One ranked line of a failed job's log. */

@@ -22,6 +22,6 @@ export type {
 } from "./explanation.js";
 export { LogInputError, type LogInputProblem } from "./log-input-error.js";
 export { LogScanner, type ScanLimits, type ScannedLine, type ScanResult } from "./log-scanner.js";
-export { type LineNovelty, rankLines } from "./rank-lines.js";
+export { rankLines } from "./rank-lines.js";
 export { MAX_LINE_BYTES, type RawLine, readLogFile, readLogStream } from "./read-log-lines.js";
 export { type LineSignals, lineSignals, SIGNAL_RULES, type SignalRule } from "./signals.js";

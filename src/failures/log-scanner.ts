@@ -7,7 +7,7 @@
  *   - the last `tailLines` lines, whatever they say (the end of a failed log is where CI systems
  *     print why they stopped), which are also handed to the stack parsers at the end;
  *   - the step each kept line belongs to (a fold, group, section or Travis command opens a step),
- *     so the step that ended with the failing exit code is known.
+ *     so the step that ended with the first failing exit code is known.
  * Nothing else is kept: memory is bounded by those caps, the log miner's cluster cap and the
  * line-length cap, however long the log is.
  */
@@ -50,7 +50,10 @@ export interface ScanResult {
   /** The last lines as text, oldest first, with the line number of the first. */
   tail: { first: number; texts: string[] };
   totalLines: number;
-  /** The step whose lines end with the last exit-code signal, or the last step. */
+  /**
+   * The step of the first exit-code line, or the last step: a job stops at its first failing step;
+   * what follows (after-failure hooks, cleanup, the job's own summary) reports, it does not cause.
+   */
   failingStep: number;
   steps: number;
 }
@@ -83,7 +86,7 @@ export class LogScanner {
     const { signals, cluster } = this.#read(text);
     if (cluster) this.#counts.set(cluster, (this.#counts.get(cluster) ?? 0) + 1);
     const scanned: ScannedLine = { line: this.#line, text, signals, cluster, step: this.#step };
-    if (signals.rules.includes("exit-code")) this.#exitStep = this.#step;
+    if (this.#exitStep < 0 && signals.rules.includes("exit-code")) this.#exitStep = this.#step;
     if (signals.weight > 0) {
       this.#candidates.push(scanned);
       if (this.#candidates.length >= 2 * this.#maxCandidates) this.#prune();

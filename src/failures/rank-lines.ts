@@ -5,32 +5,24 @@
  *   rarity      — 1 / √(lines sharing its template): a message printed once is news, one printed
  *                 500 times is the build's routine;
  *   position    — its place in the log, 0 at the start to 0.5 at the end (failures end logs);
- *   failingStep — 1 in the step that ended with the failing exit code, when the log has steps;
+ *   failingStep — 1 in the step that ended with the first failing exit code, when the log has
+ *                 steps, except for the exit-code line itself (it says that, not why, it failed);
  *   trace       — 1 on the exception line of a stack trace the stack parsers read in the tail;
- *   novelty     — with history, 0–2 for lines unlike anything in the job's successful runs.
- * Lines with neither a signal nor novelty only rank by rarity and position (the tail fallback).
+ * Lines without a signal only rank by rarity, position and step (the tail fallback).
  * Equal texts are reported once, at their best-scored occurrence.
  */
 import { findTraces } from "../diagnose/index.js";
 import type { ExplainedLine, LineEvidence } from "./explanation.js";
 import type { ScannedLine, ScanResult } from "./log-scanner.js";
 
-/** Extra per-line evidence a caller with history adds (keyed by line number). */
-export type LineNovelty = Map<number, NonNullable<LineEvidence["novelty"]>>;
-
 /** Ranks a scan's lines, best first, at most `limit`. */
-export function rankLines(scan: ScanResult, limit: number, novelty?: LineNovelty): ExplainedLine[] {
+export function rankLines(scan: ScanResult, limit: number): ExplainedLine[] {
   const traces = traceLines(scan);
   const ranked: ExplainedLine[] = [];
   for (const l of scan.lines) {
-    const evidence = lineEvidence(l, scan, traces.get(l.line), novelty?.get(l.line));
+    const evidence = lineEvidence(l, scan, traces.get(l.line));
     const score =
-      evidence.signal +
-      evidence.rarity +
-      evidence.position +
-      evidence.failingStep +
-      (evidence.trace?.score ?? 0) +
-      (evidence.novelty?.score ?? 0);
+      evidence.signal + evidence.rarity + evidence.position + evidence.failingStep + (evidence.trace?.score ?? 0);
     ranked.push({ line: l.line, text: l.text.trim(), score: round(score), evidence });
   }
   ranked.sort((a, b) => b.score - a.score || b.line - a.line);
@@ -45,12 +37,7 @@ export function rankLines(scan: ScanResult, limit: number, novelty?: LineNovelty
   return out;
 }
 
-function lineEvidence(
-  l: ScannedLine,
-  scan: ScanResult,
-  trace: LineEvidence["trace"],
-  novelty: LineEvidence["novelty"],
-): LineEvidence {
+function lineEvidence(l: ScannedLine, scan: ScanResult, trace: LineEvidence["trace"]): LineEvidence {
   const templateCount = scan.templateCount(l.cluster);
   return {
     signals: l.signals.rules,
@@ -58,9 +45,8 @@ function lineEvidence(
     rarity: round(1 / Math.sqrt(templateCount)),
     templateCount,
     position: round(scan.totalLines > 0 ? (0.5 * l.line) / scan.totalLines : 0),
-    failingStep: scan.steps > 1 && l.step === scan.failingStep ? 1 : 0,
+    failingStep: scan.steps > 1 && l.step === scan.failingStep && !l.signals.rules.includes("exit-code") ? 1 : 0,
     ...(trace ? { trace } : {}),
-    ...(novelty ? { novelty } : {}),
   };
 }
 
@@ -81,7 +67,8 @@ function traceLines(scan: ScanResult): Map<number, NonNullable<LineEvidence["tra
     // the last for Python, so look from the trace's start for the first line naming it.
     let at = line;
     for (let i = line - 1; i < Math.min(texts.length, line + 200); i++) {
-      if (texts[i]!.includes(trace.exception.type)) {
+      const text = texts[i]!.trim();
+      if (text.startsWith(`${trace.exception.type}:`) || text === trace.exception.type) {
         at = i + 1;
         break;
       }

@@ -43,20 +43,20 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   },
   {
     id: "rustc-diagnostic",
-    pattern: /^error(?:\[E\d{4}\])?: |^\s*--> [\w./\\-]+\.rs:\d+:\d+/,
+    pattern: /^error\[E\d{4}\]: |^\s*--> [\w./\\-]+\.rs:\d+:\d+/,
     weight: 3,
     category: "compile",
   },
   {
     id: "go-diagnostic",
-    pattern: new RegExp(`^\\S*${SRC}:\\d+:\\d+: (?!warning)`),
+    pattern: new RegExp(`^\\S*${SRC}:\\d+:\\d+: (?!warning|[EWFC]\\d{3})`),
     weight: 2.5,
     category: "compile",
   },
   {
     id: "compile-message",
     pattern:
-      /cannot find symbol|undefined reference to|undeclared identifier|is not assignable to|has no exported member|cannot find name|COMPILATION ERROR|compilation (?:failed|terminated)|could not compile|SyntaxError|expected ['`;)]|\bunresolved (?:import|reference)|does not name a type|no matching function/i,
+      /cannot find symbol|undefined reference to|undeclared identifier|is not assignable to|has no exported member|cannot find name|COMPILATION ERROR|compilation (?:failed|terminated)|could not compile|aborting due to|SyntaxError|expected ['`;)]|\bunresolved (?:import|reference)|does not name a type|no matching function/i,
     weight: 3,
     category: "compile",
   },
@@ -65,7 +65,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   { id: "pytest-assert", pattern: /^E\s{2,}\S|^FAILED \S+::\S+|^_{3,} \S+ _{3,}$/, weight: 3, category: "test" },
   {
     id: "jest-fail",
-    pattern: /^\s*(?:●|✕|×|✖)\s+\S|^\s*FAIL\s+\S+\.(?:[jt]sx?|mjs|cjs)\b/,
+    pattern: /^\s*(?:●|✕|×|✖|✗|✘|❌)\s+(?!\d+ problems?\b)\S|^\s*FAIL\s+\S+\.(?:[jt]sx?|mjs|cjs)\b/,
     weight: 3,
     category: "test",
   },
@@ -79,7 +79,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "test-summary",
     pattern:
-      /Tests run: \d+, Failures: [1-9]|Tests run: \d+, Failures: \d+, Errors: [1-9]|^\s*\d+ failing\b|test result: FAILED|\b[1-9]\d* (?:tests? )?failed\b|^FAIL\b|^not ok \d+|Tests? (?:failed|in error)\b|There (?:was|were) \d+ failures?|Failed tests?:|panicked at|\[\s*FAIL(?:ED)?\s*\]/,
+      /Tests run: \d+, Failures: [1-9]|Tests run: \d+, Failures: \d+, Errors: [1-9]|^\s*\d+ failing\b|test result: FAILED|\b[1-9]\d* (?:tests?|specs?|examples?|assertions?) failed\b|\b[1-9]\d* failed(?:,| \|)|^FAIL\b|^not ok \d+|Tests? (?:failed|in error)\b|There (?:was|were) \d+ failures?|Failed tests?:|\bFailing tests?:|\bTEST FAILED\b|^\s*\d+\) (?:test\b|\S+(?:::|#)\S+)|panicked at|\[\s*FAIL(?:ED)?\s*\]/,
     weight: 2.5,
     category: "test",
   },
@@ -87,7 +87,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "lint",
     pattern:
-      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|:\d+:\d+: [EWFC]\d{3,4} |\bclippy::|\[checkstyle\]|\bprettier\b.*(?:issues|--write)|Formatter would have printed|not formatted|\bstyle (?:check|violation)/i,
+      /\b\d+ problems? \(\d+ errors?|\boffenses? detected|\bwould reformat\b|Code style issues|\blint(?:ing)? (?:errors?|failed)|\beslint\b.*\berror|:\d+:\d+: [EWFC]\d{3,4} |\bclippy::|\[checkstyle\]|\bprettier\b.*(?:issues|--write)|Formatter would have printed|^Offenses:|\bMD\d{3}\b|Found \d+ violations?|\w Violation: |not formatted|\bstyle (?:check|violation)/i,
     weight: 2,
     category: "lint",
   },
@@ -95,7 +95,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "dependency",
     pattern:
-      /npm ERR! code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
+      /npm ERR! code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file (?:is )?(?:out of date|not up to date|needs to be updated|mismatch)|frozen-lockfile|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
     weight: 3,
     category: "dependency",
   },
@@ -167,6 +167,8 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
 const NEGATIVE =
   /\b(?:0|no) (?:errors?|failures?|problems?|failed)\b|\b(?:errors?|failures?|failed): 0\b|--- PASS|\bPASS(?:ED)?\b|\bsuccess(?:fully)?\b|^\s*\$ |-Werror|\bwarn(?:ing)?s?\b|^\s*(?:✓|✔|√|ok\b)|\bOK$|^\s*(?:echo|export|if|then|else|fi)\b|^\s*[A-Z_]+=/i;
 
+const EXIT_CODE_WEIGHT = SIGNAL_RULES.find((r) => r.id === "exit-code")!.weight;
+
 /** The signals one line carries. */
 export interface LineSignals {
   /** Best weight over the matched rules, plus a little for each further class that agrees. */
@@ -180,7 +182,7 @@ export interface LineSignals {
 const NONE: LineSignals = { weight: 0, rules: [], categories: {} };
 /** A cheap first test: a line none of these words or shapes appears in matches no rule. */
 const QUICK =
-  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|timed|timeout|time limit|deadline|no output|kill|memory|connect|refused|not found|resolve|lock|lint|problem|\*\*\*|✕|●|×|✖|-->|^E\s|flaky|rerun|retry|offense|reformat|format|could not|no such|no module|not ok|space|host|exit|undefined|undeclared|\.go:\d|expected|received|actual|unsupported|unknown|unrecognized|yaml|not set|not recognized|permission|checksum|version|gateway|unavailable|unreachable|read-only|toomany|EOF|E\d{3}|[EWFC]\d{3}|style|offenses|problems|clippy|checkstyle|rubocop|flake8|pylint|golint|prettier|eslint|uncaught|caused by|traceback|exception|Tests run|test result|not a git|ELIFECYCLE|\bE\/|defined|exist|refus|violation|mismatch|conflict|forbidden|incompatible|supported|couldn't|can't|wrong|bad|illegal|broken|crash|throw|\*\* \(|above/i;
+  /err|fail|exce|fatal|panic|abort|denied|cannot|unable|invalid|missing|expect|assert|timed|timeout|time limit|deadline|no output|kill|memory|connect|refused|not found|resolve|lock|lint|problem|\*\*\*|✕|●|×|✖|-->|✗|✘|❌|^E\s|flaky|rerun|retry|offense|reformat|format|could not|no such|no module|not ok|space|host|exit|undefined|undeclared|\.go:\d|expected|received|actual|unsupported|unknown|unrecognized|yaml|not set|not recognized|permission|checksum|version|gateway|unavailable|unreachable|read-only|toomany|EOF|E\d{3}|[EWFC]\d{3}|style|offenses|problems|clippy|checkstyle|rubocop|flake8|pylint|golint|prettier|eslint|uncaught|caused by|traceback|exception|Tests run|test result|not a git|ELIFECYCLE|\bE\/|defined|exist|refus|violation|mismatch|conflict|forbidden|incompatible|supported|couldn't|can't|wrong|bad|illegal|broken|crash|throw|\*\* \(|above/i;
 
 /** Reads one cleaned line's signals; a line that reports success (see NEGATIVE) counts for half. */
 export function lineSignals(text: string): LineSignals {
@@ -194,6 +196,9 @@ export function lineSignals(text: string): LineSignals {
     if (rule.category) categories[rule.category] = Math.max(categories[rule.category] ?? 0, rule.weight);
     weight = weight === 0 ? rule.weight : weight + 0.25 * Math.min(rule.weight, 1);
   }
+  // An exit-code line says a step failed, not why: its generic error words (`##[error]`, `Error 2`)
+  // do not lift it above the lines that say why.
+  if (rules.includes("exit-code") && !Object.keys(categories).length) weight = EXIT_CODE_WEIGHT;
   if (rules.length === 0) return NONE;
   if (NEGATIVE.test(text)) weight /= 2;
   return { weight, rules, categories };

@@ -12,8 +12,15 @@ export {
 export { GitHubError } from "./github/github-client.js";
 export { defaultGitUrl, GitHubForge, type GitHubForgeOptions } from "./github/github-forge.js";
 export type { GitHubWebhookResult } from "./github/github-webhook.js";
-export { mapPullRequestWebhook } from "./github/pr-webhook.js";
+export { mapPullRequestWebhook, signedTime } from "./github/pr-webhook.js";
 export { signGitHubPayload, verifyGitHubSignature } from "./github/webhook-signature.js";
 export { type ForgeEvents, LocalForge, type LocalForgeDeps, prSubject } from "./local/local-forge.js";
 export { evaluateMergePolicy, type MergeFacts, type MergePolicy, type MergeVerdict } from "./merge-policy.js";
 export { type ForgeAutomationDeps, startForgeAutomation } from "./pr-pipeline.js";
+export {
+  createReplayGuard,
+  DEFAULT_REPLAY_WINDOW_MS,
+  type DeliveryFacts,
+  type ReplayGuard,
+  WebhookReplayError,
+} from "./webhook-replay.js";

@@ -2,8 +2,9 @@
  * Pull requests drive pipelines (webhooks as events):
  *
  *   pr.opened | pr.synchronized | pr.reopened ─► for each project whose repoUrl is the PR's forge repository:
- *       triggerRun(event "pull_request", head branch @ head SHA, base branch,
+ *       triggerRun(event "pull_request", head branch @ head SHA, base branch, PR number and fork flag,
  *                  triggeredBy "pr:<repo>#<n>") ─► check `pitcrew/ci` = pending (url: the run)
+ *       (the run compiles the BASE branch's pipeline and gets secrets only as runner/trust.ts allows)
  *   run.finished (triggeredBy "pr:<repo>#<n>") ─► if the PR's head is still the run's commit:
  *       check `pitcrew/ci` = success | failure
  *
@@ -52,6 +53,7 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
         branch: pr.headBranch,
         commit: pr.headSha,
         baseBranch: pr.baseBranch,
+        pullRequest: { number, fork: pr.fork === true },
         triggeredBy: `pr:${repo}#${number}`,
       });
       if (result.run) await forge.setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${result.run.id}` });

@@ -67,7 +67,16 @@ export interface IncidentDiagnosis extends Diagnosis {
   /** The full text of one log record holding the leading trace. */
   trace?: string;
   /** The leading error (its signature) and when its current episode began, when there are error logs. */
-  onset?: { service: string; signature: string; summary: string; at: number; last: number; count: number };
+  onset?: {
+    service: string;
+    signature: string;
+    summary: string;
+    /** True when the signature is a stack trace's (exception type and frame). */
+    traced: boolean;
+    at: number;
+    last: number;
+    count: number;
+  };
 }
 
 const TIMEOUT = /\b(timed?[ -]?out|timeout|ETIMEDOUT|deadline exceeded|504 Gateway)/i;
@@ -77,7 +86,8 @@ const DEPENDENCY = new RegExp(
   `${REFUSED.source}|\\b(answered|returned|responded(?: with)?|status(?: code)?:?)\\s*5\\d\\d\\b|\\bupstream\\b.*\\b5\\d\\d\\b`,
   "i",
 );
-const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
+/** The levels the diagnosis reads as errors. */
+export const ERROR_LEVELS = ["error", "err", "fatal", "critical", "crit", "alert", "emerg", "panic", "severe"];
 
 /** Diagnoses `incident` from its services' logs and recent deploys. */
 export async function diagnoseIncident(
@@ -165,17 +175,17 @@ async function leadingOnset(
   deployWindow: number,
 ): Promise<IncidentDiagnosis["onset"]> {
   const own = errors.filter((r) => !DEPENDENCY.test(r.message));
-  const counts = new Map<string, { service: string; summary: string; count: number }>();
+  const counts = new Map<string, { service: string; summary: string; traced: boolean; count: number }>();
   for (const r of own.length ? own : errors) {
     const sig = errorSignature(r);
     const key = `${r.service}\0${sig.key}`;
-    const c = counts.get(key) ?? { service: r.service, summary: sig.summary, count: 0 };
+    const c = counts.get(key) ?? { service: r.service, summary: sig.summary, traced: sig.traced, count: 0 };
     c.count++;
     counts.set(key, c);
   }
   const lead = [...counts.entries()].sort((a, b) => b[1].count - a[1].count)[0];
   if (!lead) return undefined;
-  const [key, { service, summary, count }] = lead;
+  const [key, { service, summary, traced, count }] = lead;
   const signature = key.slice(service.length + 1);
   const episode: ErrorEpisode | undefined = await errorOnset(evidence.searchLogs, {
     service,
@@ -186,7 +196,7 @@ async function leadingOnset(
     quietGapMs: opts.quietGapMs,
   });
   if (!episode) return undefined;
-  return { service, signature, summary, at: episode.onset, last: episode.last, count };
+  return { service, signature, summary, traced, at: episode.onset, last: episode.last, count };
 }
 
 /** Errors logged this soon after a rollback went live were still in flight on the old release. */

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteTestDatabase, type TestDatabase } from "../../test/support/databases.js";
 import { systemClock } from "../common/clock.js";
+import { createSecretBox } from "../common/secret-box.js";
 import { ProjectsRepo } from "../store/repositories/projects-repo.js";
 import { ServicesRepo } from "../store/repositories/services-repo.js";
 import { projectOfService } from "./service-project.js";
@@ -16,7 +18,7 @@ describe("projectOfService", () => {
     tdb = await createSqliteTestDatabase();
     const store = {
       services: new ServicesRepo(tdb.database.db),
-      projects: new ProjectsRepo(tdb.database.db, systemClock),
+      projects: new ProjectsRepo(tdb.database.db, systemClock, createSecretBox(randomBytes(32))),
     };
     await store.projects.create({ name: "shop-cart", repoUrl: "/srv/shop-cart", defaultBranch: "trunk" });
     await store.projects.create({ name: "cart", repoUrl: "/srv/cart" });

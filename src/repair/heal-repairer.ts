@@ -87,8 +87,9 @@ export function chainHealRepairer(deps: ChainRepairerDeps) {
           });
         const replay = await deps.replayOf?.(req);
         let result = await chain(replay);
-        // a captured request that does not fail on the base reproduces nothing: prove with the tests alone
-        if (!result.best && replay && result.candidates.some((c) => c.proof?.onBase?.passed))
+        // a captured request that does not fail on the base as the incident did reproduces nothing:
+        // prove with the tests alone
+        if (!result.best && replay && result.candidates.some((c) => c.proof?.reproduced === false))
           result = await chain(undefined);
         if (!result.best) {
           const why = result.candidates.map((c) => `${c.patch.title}: ${c.proof?.reason ?? c.error ?? "not tried"}`);

@@ -12,7 +12,7 @@
 import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import { ValidationError } from "../common/errors.js";
-import { analyzeStack, type StackAnalysis } from "../diagnose/index.js";
+import { analyzeStack, type ParsedTrace, type StackAnalysis } from "../diagnose/index.js";
 import type { Diagnosis } from "./diagnosis.js";
 import type { Fixer, Patch } from "./fixer.js";
 import { ConfigFixer } from "./fixers/config/config-fixer.js";
@@ -20,7 +20,7 @@ import { patternFixers } from "./fixers/patterns/index.js";
 import { RevertFixer } from "./fixers/revert/revert-fixer.js";
 import { LlmFixer } from "./fixers/llm/llm-fixer.js";
 import type { RepairLlmConfig } from "../common/config/config-schema.js";
-import { type ProveResult, provePatch } from "./prove-patch.js";
+import { type FailureSignature, type ProveResult, provePatch } from "./prove-patch.js";
 import { git } from "../runner/index.js";
 import { generateReproduction, type Reproduction, type ReproductionInput } from "./reproduce/reproduction.js";
 import { readServiceProject, type ServiceProject } from "./reproduce/service-project.js";
@@ -159,6 +159,7 @@ export async function runRepairChain(input: RepairChainInput): Promise<RepairRes
         serviceDir: p.serviceDir,
         project: p.project,
         reproduction: candidate.reproduction,
+        signature: analysis ? signatureOf(analysis.trace) : undefined,
         timeoutMs: input.timeoutMs,
         signal: input.signal,
       });
@@ -183,4 +184,10 @@ export function candidateFiles(c: Candidate): { path: string; text: string }[] {
 export function candidateDiff(c: Candidate): string {
   if (!c.reproduction) return c.patch.diff;
   return c.patch.diff + newFileDiff(posix.join(c.serviceDir, c.reproduction.path), c.reproduction.text);
+}
+
+/** The exception type and top in-app frame file a reproduction must show (prove-patch.ts). */
+function signatureOf(trace: ParsedTrace): FailureSignature {
+  const top = trace.frames.find((f) => f.inApp) ?? trace.frames[0];
+  return { type: trace.exception.type, ...(top?.file ? { file: posix.basename(top.file.replace(/\\/g, "/")) } : {}) };
 }

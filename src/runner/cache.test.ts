@@ -127,6 +127,29 @@ describe("createCacheStore", () => {
     expect(readFileSync(join(fresh, "out/v.txt"), "utf8")).toBe(winner);
   });
 
+  it("replaces an entry when the save overwrites, and restores only protected entries when asked", async () => {
+    const cache = createCacheStore(dir());
+    await cache.save({ key: "k", paths: ["out"], workspace: dir({ "out/v.txt": "untrusted" }) });
+    const onProtected = dir();
+    expect(await cache.restore({ key: "k", restoreKeys: ["k"], workspace: onProtected, protectedOnly: true })).toEqual({
+      hit: "miss",
+    });
+    expect(
+      await cache.save({
+        key: "k",
+        paths: ["out"],
+        workspace: dir({ "out/v.txt": "trusted" }),
+        overwrite: true,
+        protected: true,
+      }),
+    ).toMatchObject({ saved: true });
+    expect(await cache.restore({ key: "k", workspace: onProtected, protectedOnly: true })).toEqual({
+      hit: "exact",
+      key: "k",
+    });
+    expect(readFileSync(join(onProtected, "out/v.txt"), "utf8")).toBe("trusted");
+  });
+
   it("falls back to the newest entry matching a restore key, in restore-key order, else misses", async () => {
     const clock = manualClock();
     const cache = createCacheStore(dir(), { clock });

@@ -99,6 +99,8 @@ export interface CacheEntry {
   lastUsed: number;
   /** File name of the tar.gz archive in the cache directory. */
   archive: string;
+  /** Saved by a run of a protected branch (only such entries are restored on protected branches). */
+  protected?: boolean;
 }
 
 /** Outcome of a restore: exact key, newest entry matching a restore-key prefix, or nothing. */
@@ -109,15 +111,33 @@ export interface CacheRestoreResult {
 }
 
 /**
- * A directory of cache entries shared by jobs. Saves are atomic and first-writer-wins: an entry
- * becomes visible only when its index file is hard-linked into place, which fails if the key
- * exists, so a committed entry is never overwritten and readers never see half an archive.
+ * A directory of cache entries (one scope: see runner/trust.ts). Saves are atomic and, unless
+ * `overwrite` is set, first-writer-wins: an entry becomes visible only when its index file is
+ * hard-linked into place, which fails if the key exists. An overwriting save renames its index
+ * over the old one (atomic too) and then deletes the old archive. Readers never see half an archive.
  */
 export interface CacheStore {
-  /** Extracts the best entry into the workspace: the exact key, else per restore key (in order) the newest with that prefix. */
-  restore(req: { key: string; restoreKeys?: readonly string[]; workspace: string }): Promise<CacheRestoreResult>;
-  /** Archives workspace-relative paths under `key`; `saved: false` when the key exists or nothing exists to save. */
-  save(req: { key: string; paths: readonly string[]; workspace: string }): Promise<{ saved: boolean; size: number }>;
+  /**
+   * Extracts the best entry into the workspace: the exact key, else per restore key (in order) the
+   * newest with that prefix; with `protectedOnly`, entries not saved by protected runs are ignored.
+   */
+  restore(req: {
+    key: string;
+    restoreKeys?: readonly string[];
+    workspace: string;
+    protectedOnly?: boolean;
+  }): Promise<CacheRestoreResult>;
+  /**
+   * Archives workspace-relative paths under `key`, marked `protected` when a protected run saves;
+   * `saved: false` when the key exists (and `overwrite` is not set) or nothing exists to save.
+   */
+  save(req: {
+    key: string;
+    paths: readonly string[];
+    workspace: string;
+    overwrite?: boolean;
+    protected?: boolean;
+  }): Promise<{ saved: boolean; size: number }>;
 }
 
 /** Options of {@link createCacheStore}. */
@@ -158,7 +178,9 @@ export function createCacheStore(dir: string, opts: CacheStoreOptions = {}): Cac
       await extractInto(join(dir, entry.archive), root);
     } catch (err) {
       if (!BROKEN_ARCHIVE.has(String((err as NodeJS.ErrnoException).code))) throw err;
-      await rm(indexPath(entry.key), { force: true });
+      // An overwriting save may have replaced the entry meanwhile: drop the index only if it is still this one.
+      if ((await readEntry(indexPath(entry.key)))?.archive === entry.archive)
+        await rm(indexPath(entry.key), { force: true });
       await rm(join(dir, entry.archive), { force: true });
       return false;
     }
@@ -169,12 +191,13 @@ export function createCacheStore(dir: string, opts: CacheStoreOptions = {}): Cac
   };
 
   return {
-    async restore({ key, restoreKeys = [], workspace }) {
+    async restore({ key, restoreKeys = [], workspace, protectedOnly = false }) {
       const root = await realpath(workspace);
+      const allowed = (e: CacheEntry | undefined) => e !== undefined && (!protectedOnly || e.protected === true);
       const exact = await readEntry(indexPath(key));
-      if (exact?.key === key && (await use(exact, root))) return { hit: "exact", key };
+      if (exact?.key === key && allowed(exact) && (await use(exact, root))) return { hit: "exact", key };
       if (restoreKeys.length === 0) return { hit: "miss" };
-      const entries = await allEntries();
+      const entries = (await allEntries()).filter(allowed);
       for (const prefix of restoreKeys) {
         const candidates = entries.filter((e) => e.key.startsWith(prefix)).sort((a, b) => b.created - a.created);
         for (const e of candidates) if (await use(e, root)) return { hit: "prefix", key: e.key };
@@ -182,12 +205,12 @@ export function createCacheStore(dir: string, opts: CacheStoreOptions = {}): Cac
       return { hit: "miss" };
     },
 
-    async save({ key, paths, workspace }) {
+    async save({ key, paths, workspace, overwrite = false, protected: isProtected = false }) {
       assertValidKey(key);
       const root = await realpath(workspace);
       const present = await existingPaths(root, paths);
       const existing = await readEntry(indexPath(key));
-      if (existing !== undefined) return { saved: false, size: existing.size };
+      if (existing !== undefined && !overwrite) return { saved: false, size: existing.size };
       if (present.length === 0) return { saved: false, size: 0 };
       await mkdir(dir, { recursive: true });
       const nonce = randomBytes(8).toString("hex");
@@ -200,8 +223,14 @@ export function createCacheStore(dir: string, opts: CacheStoreOptions = {}): Cac
         if (size > maxEntryBytes) return { saved: false, size };
         await rename(tmpArchive, join(dir, archive));
         const now = clock.now();
-        const entry: CacheEntry = { key, created: now, size, lastUsed: now, archive };
+        const entry: CacheEntry = { key, created: now, size, lastUsed: now, archive, protected: isProtected };
         await writeFile(tmpIndex, JSON.stringify(entry));
+        if (overwrite) {
+          const previous = await readEntry(indexPath(key));
+          await rename(tmpIndex, indexPath(key));
+          if (previous && previous.archive !== archive) await rm(join(dir, previous.archive), { force: true });
+          return { saved: true, size };
+        }
         try {
           await link(tmpIndex, indexPath(key));
         } catch (err) {

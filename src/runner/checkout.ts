@@ -51,6 +51,32 @@ async function syncMirror(url: string, mirrorDir: string): Promise<void> {
   }
 }
 
+/**
+ * Fetches pull request `number`'s head into the mirror as `refs/pitcrew/pull/<number>`, from the
+ * `refs/pull/<number>/head` ref GitHub, Gitea and Forgejo keep in the base repository: how the
+ * commits of a pull request from a fork reach the mirror. Serialised with `ensureMirror`.
+ */
+export async function fetchPullHead(repoUrl: string, mirrorDir: string, number: number): Promise<void> {
+  if (!Number.isSafeInteger(number) || number <= 0) throw new ValidationError(`invalid pull request number ${number}`);
+  const url = checkRepoUrl(repoUrl);
+  const env = { GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS };
+  const refspec = `+refs/pull/${number}/head:refs/pitcrew/pull/${number}`;
+  const previous = syncing.get(mirrorDir) ?? Promise.resolve();
+  const next = previous.then(async () => {
+    try {
+      await git(["fetch", "--quiet", "--no-tags", "--end-of-options", url, refspec], { cwd: mirrorDir, env });
+    } catch {
+      throw new NotFoundError("pull request head ref", `refs/pull/${number}/head`);
+    }
+  });
+  const tail = next.catch(() => {});
+  syncing.set(mirrorDir, tail);
+  void tail.then(() => {
+    if (syncing.get(mirrorDir) === tail) syncing.delete(mirrorDir);
+  });
+  return next;
+}
+
 /** Resolves a branch, tag or commit to a full commit SHA; branches win over tags of the same name. */
 export async function resolveRef(mirrorDir: string, ref: string): Promise<string> {
   if (!ref || /[\0\n]/.test(ref)) throw new ValidationError(`invalid git ref: ${JSON.stringify(ref)}`);

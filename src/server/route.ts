@@ -13,7 +13,7 @@ export type Caller = TokenInfo | undefined;
 
 /** A route declaration. `role: "public"` needs no token. */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   role: Role | "public";
   summary: string;

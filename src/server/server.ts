@@ -25,6 +25,7 @@ import { metaRoutes } from "./routes/meta-routes.js";
 import { metricsRoutes } from "./routes/metrics-routes.js";
 import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
+import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { servicesRoutes } from "./routes/services-routes.js";
 import { streamTicketsRoutes } from "./routes/stream-tickets-routes.js";
@@ -93,6 +94,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   eventsRoutes(f, ctx);
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
+  testsRoutes(f, ctx);
   tokensRoutes(f, ctx);
   streamTicketsRoutes(f, ctx);
   hooksRoutes(f, ctx);

@@ -5,7 +5,13 @@ export type { StoredEvent } from "./repositories/events-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";
 export type { LogLine } from "./repositories/logs-repo.js";
 export type { NewProject, Project } from "./repositories/projects-repo.js";
-export type { StoredCoverage, StoredTestResult } from "./repositories/reports-repo.js";
+export {
+  MAX_HISTORY_RUNS,
+  type NewTestResult,
+  type StoredCoverage,
+  type StoredTestResult,
+  type TestHistoryRow,
+} from "./repositories/reports-repo.js";
 export type { NewRun, Run, RunQuery } from "./repositories/runs-repo.js";
 export type { Step } from "./repositories/steps-repo.js";
 export { hashToken, ROLES, type Role, type TokenInfo } from "./repositories/tokens-repo.js";

@@ -12,6 +12,8 @@ import * as m0004 from "./migrations/0004-forge.js";
 import * as m0007 from "./migrations/0007-heal.js";
 import * as m0008 from "./migrations/0008-deploy.js";
 import * as m0009 from "./migrations/0009-projects-sandboxed.js";
+import * as m0010 from "./migrations/0010-trust.js";
+import * as m0014 from "./migrations/0014-test-history.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -23,6 +25,8 @@ export const migrations: Record<string, Migration> = {
   "0007-heal": m0007,
   "0008-deploy": m0008,
   "0009-projects-sandboxed": m0009,
+  "0010-trust": m0010,
+  "0014-test-history": m0014,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -30,8 +30,14 @@ export interface ProjectsTable {
   pipeline_path: string;
   /** 1 = run every job under the sandbox executor (the default); 0 = an admin let them run on the host. */
   sandbox: number;
-  /** Secret for HMAC-signed webhooks (plain; compared in constant time). */
+  /** Before migration 0009: the webhook secret in plain text; emptied at start once sealed. */
   webhook_secret: string | null;
+  /** Secret for HMAC-signed webhooks, sealed like `secrets.value_enc`. */
+  webhook_secret_enc: string | null;
+  /** 1 = runs of same-repository pull requests receive the secrets their jobs ask for. */
+  trust_pull_requests: Generated<number>;
+  /** JSON array of branch names or `*` globs treated as protected (besides the default branch). */
+  protected_branches: Generated<string>;
   /** Interval of polling the repository for new commits; 0 disables polling. */
   poll_interval_ms: number;
   /** JSON `{ [branch]: sha }` of the last commits seen, for polling. */
@@ -72,6 +78,8 @@ export interface RunsTable {
   triggered_by: string;
   /** For re-runs: the run this one repeats. */
   parent_run_id: number | null;
+  /** What the run may use: protected | branch | pull_request | fork (runner/trust.ts). */
+  trust: Generated<string>;
   /** JSON of the gate results, once evaluated. */
   gate_results: string | null;
   created_at: number;
@@ -147,6 +155,15 @@ export interface TestResultsTable {
   status: string;
   duration_ms: number;
   message: string | null;
+  /** Test history (migration 0014; null only on rows that predate it and had no run or job). */
+  project_id: number | null;
+  /** Stable id `classname.name`. */
+  test_id: string | null;
+  /** Attempt of the job that produced the report (retries are kept apart from first attempts). */
+  attempt: number | null;
+  commit_sha: string | null;
+  branch: string | null;
+  created_at: number | null;
 }
 
 /** Line/branch coverage of one file in one run. */
@@ -387,6 +404,13 @@ export interface RolloutStepsTable {
   finished_at: number | null;
 }
 
+/** A webhook delivery already received (replay protection), kept for the replay window. */
+export interface WebhookDeliveriesTable {
+  /** `<receiver>:<delivery id>` (or the body's signature when the sender sends no id). */
+  delivery_key: string;
+  received_at: number;
+}
+
 /** A service pitcrew deploys and watches (migration 0002). */
 export interface ServicesTable {
   name: string;
@@ -509,4 +533,5 @@ export interface DB {
   pull_requests: PullRequestsTable;
   pr_comments: PrCommentsTable;
   pr_checks: PrChecksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -23,6 +23,12 @@ export function isFinished(s: string): boolean {
   return (FINISHED as readonly string[]).includes(s);
 }
 
+/** How far a run is trusted, from most to least (what each level may use: runner/trust.ts). */
+export type RunTrust = "protected" | "branch" | "pull_request" | "fork";
+
+/** Every trust level, to validate stored values. */
+export const RUN_TRUSTS: readonly RunTrust[] = ["protected", "branch", "pull_request", "fork"];
+
 /** Every state a heal can be in (the machine is heal/heal-machine.ts). */
 export const HEAL_STATES = [
   "detected",

@@ -138,6 +138,12 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
         status: "failed",
         durationMs: 3.4,
         message: "boom",
+        projectId: r.projectId,
+        testId: "c.n",
+        attempt: 1,
+        commitSha: r.commit,
+        branch: r.branch,
+        createdAt: 1,
       },
     ]);
     expect((await s.reports.tests(r.id, { status: "failed" }))[0]?.message).toBe("boom");

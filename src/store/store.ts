@@ -23,6 +23,7 @@ import { SettingsRepo } from "./repositories/settings-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
+import { WebhookDeliveriesRepo } from "./repositories/webhook-deliveries-repo.js";
 
 /** Every repository over one database: what domains receive instead of raw SQL access. */
 export interface Store {
@@ -49,6 +50,7 @@ export interface Store {
   releases: ReleasesRepo;
   rollouts: RolloutsRepo;
   queueItems: QueueItemsRepo;
+  webhookDeliveries: WebhookDeliveriesRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -56,7 +58,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
   const db = database.db;
   return {
     database,
-    projects: new ProjectsRepo(db, clock),
+    projects: new ProjectsRepo(db, clock, box),
     runs: new RunsRepo(db, clock),
     jobs: new JobsRepo(db, clock),
     steps: new StepsRepo(db, clock),
@@ -78,5 +80,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     releases: new ReleasesRepo(db),
     rollouts: new RolloutsRepo(db),
     queueItems: new QueueItemsRepo(db),
+    webhookDeliveries: new WebhookDeliveriesRepo(db),
   };
 }

@@ -12,4 +12,5 @@ export { type FailurePrediction, predictFailure } from "./predict-failure.js";
 export { prioritize, type RankedTest } from "./prioritize.js";
 export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
-export { runFromCases, type TestResult, type TestRun } from "./test-run.js";
+export { historyFromRows } from "./stored-history.js";
+export { runFromCases, runFromOutcomes, type TestOutcome, type TestResult, type TestRun } from "./test-run.js";

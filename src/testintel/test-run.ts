@@ -22,19 +22,34 @@ export interface TestRun {
   results: Map<string, TestResult>;
 }
 
-/**
- * Folds the test cases of one run into results by test id. A test reported more than once (a
- * retry, or the same case in two reports) failed when any attempt failed, and is `mixed` when it
- * also passed; skipped cases are left out.
- */
+/** One outcome of one test: the least any source of history must give. */
+export interface TestOutcome {
+  id: string;
+  status: TestCase["status"];
+  durationMs: number;
+}
+
+/** {@link runFromOutcomes} for JUnit test cases (ids from {@link testId}). */
 export function runFromCases(
   label: string,
   cases: readonly Pick<TestCase, "classname" | "name" | "status" | "durationMs">[],
 ): TestRun {
+  return runFromOutcomes(
+    label,
+    cases.map((c) => ({ id: testId(c), status: c.status, durationMs: c.durationMs })),
+  );
+}
+
+/**
+ * Folds the outcomes of one run into results by test id. A test reported more than once (a
+ * retry, or the same case in two reports) failed when any attempt failed, and is `mixed` when it
+ * also passed; skipped outcomes are left out.
+ */
+export function runFromOutcomes(label: string, outcomes: readonly TestOutcome[]): TestRun {
   const acc = new Map<string, { fails: number; passes: number; totalMs: number }>();
-  for (const c of cases) {
+  for (const c of outcomes) {
     if (c.status === "skipped") continue;
-    const id = testId(c);
+    const id = c.id;
     const a = acc.get(id) ?? { fails: 0, passes: 0, totalMs: 0 };
     if (c.status === "passed") a.passes++;
     else a.fails++;

@@ -123,6 +123,10 @@ describe("HTTP API", () => {
     }
     const tests = (await call("GET", `/api/runs/${runId}/tests`, viewer)).json();
     expect(tests.summary).toMatchObject({ total: 1, passed: 1 });
+    // Every stored test case is also in the project's test history, under its stable id.
+    const project = await t.app.store.projects.resolve("demo");
+    const history = await t.app.store.reports.testHistory(project.id, "c.ok");
+    expect(history.map((h) => [h.runId, h.attempt, h.status])).toEqual([[runId, 1, "passed"]]);
 
     const events = (await call("GET", `/api/events?subject=run:${runId}`, viewer)).json().events;
     expect(events.map((e: { type: string }) => e.type)).toEqual(

@@ -1,9 +1,11 @@
 /**
- * The CLI contracts other tools call (kept stable): `pitcrew logs mine`, `pitcrew stack`, and
- * `pitcrew detect`, run through the built binary exactly as a caller would.
+ * The CLI contracts other tools call (kept stable): `pitcrew logs mine`, `pitcrew stack`,
+ * `pitcrew detect` and `pitcrew tests prioritize`, run through the built binary exactly as a
+ * caller would.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -106,5 +108,46 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("stable CLI contrac
     const r = await pitcrew(["stack", "-"], "\u0000\u0001\u0002\u00ff".repeat(100));
     expect(r.code).toBe(2);
     expect(r.stderr.length).toBeGreaterThan(0);
+  });
+
+  it("tests prioritize --json: every candidate once, stderr for a skipped run, exit 2 naming the bad file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pitcrew-contract-tests-"));
+    const history = join(dir, "history");
+    mkdirSync(history);
+    const run = (failing: string) =>
+      `<testsuites><testsuite name="s">${["one", "two", "three"]
+        .map(
+          (n) => `<testcase classname="pkg.T" name="${n}" time="0.1">${n === failing ? "<failure/>" : ""}</testcase>`,
+        )
+        .join("")}</testsuite></testsuites>`;
+    writeFileSync(join(history, "001.xml"), run(""));
+    writeFileSync(join(history, "002.xml"), "<testsuites><oops");
+    writeFileSync(join(history, "003.xml"), run("two"));
+    const candidates = join(dir, "candidates.txt");
+    writeFileSync(candidates, "pkg.T.one\npkg.T.two\npkg.T.three\npkg.New.test\n");
+    const r = await pitcrew(["tests", "prioritize", "--history", history, "--candidates", candidates, "--json"]);
+    expect(r.code).toBe(0);
+    const order = JSON.parse(r.stdout).order as string[];
+    expect(order[0]).toBe("pkg.T.two");
+    expect([...order].sort()).toEqual(["pkg.New.test", "pkg.T.one", "pkg.T.three", "pkg.T.two"]);
+    expect(r.stderr).toContain("002.xml");
+
+    const missing = await pitcrew([
+      "tests",
+      "prioritize",
+      "--history",
+      join(dir, "nope"),
+      "--candidates",
+      candidates,
+      "--json",
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(join(dir, "nope"));
+    const lone = join(dir, "lone");
+    mkdirSync(lone);
+    writeFileSync(join(lone, "run.xml"), "");
+    const empty = await pitcrew(["tests", "prioritize", "--history", lone, "--candidates", candidates, "--json"]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(join(lone, "run.xml"));
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRepo } from "../support/git-repo.js";
-import { adminToken, freePort, startServer, until } from "../support/server-process.js";
+import { adminToken, freePort, spawnServe, until } from "../support/serve-process.js";
 
 const alive = (pid: number) => {
   try {
@@ -34,7 +34,7 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const first = startServer(dataDir, port);
+    const first = spawnServe(dataDir, port);
     children.push(first.child);
     const token = await adminToken(dataDir);
     const api = (method: string, path: string, body?: unknown) =>
@@ -66,9 +66,13 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     await new Promise((r) => first.child.once("exit", r));
     expect(alive(stepPid)).toBe(true);
 
-    const second = startServer(dataDir, port);
+    const second = spawnServe(dataDir, port);
     children.push(second.child);
-    await until(async () => (await fetch(`${base}/healthz`)).ok, 20_000, "the restarted server");
+    await until(
+      async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
+      20_000,
+      "the restarted server",
+    );
     const after = (await (await api("GET", `/api/runs/${run.id}`)).json()) as {
       status: string;
       jobs: { status: string; reason: string }[];

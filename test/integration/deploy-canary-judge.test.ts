@@ -19,7 +19,9 @@ const PIPELINE =
 const MANIFEST = "start: [node, service.mjs]\nreplicas: 1\nhealth: { readiness: /readyz, liveness: /healthz }\n";
 // the default judge (fresh baseline, 50 requests per metric, alpha 0.01, minEffect 1.2), shorter windows
 const CANARY = {
-  canary: { steps: [{ setWeight: 20 }, { analysis: { interval: "1s", count: 3, judge: { warmup: "2s" } } }] },
+  canary: {
+    steps: [{ setWeight: 20 }, { analysis: { interval: "2s", count: 3, inconclusiveLimit: 10, judge: { warmup: "2s" } } }],
+  },
 };
 
 describe("the canary judge through the delivery API", () => {
@@ -84,8 +86,8 @@ describe("the canary judge through the delivery API", () => {
 
   it("passes an A/A deploy of the live commit, judged against a fresh baseline that then stops", async () => {
     const { rollout, state } = await deploy(liveRun);
-    expect(state).toBe("succeeded");
     const done = await delivery.rollout(rollout.id);
+    expect({ state, message: done.message }).toMatchObject({ state: "succeeded" });
     const start = done.steps.find((s) => s.kind === "start")?.detail as { freshBaseline?: string };
     expect(start.freshBaseline).toMatch(/^\d+~fresh\d+$/);
     const analysis = done.steps.find((s) => s.kind === "analysis")?.detail as {

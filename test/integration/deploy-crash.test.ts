@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { commitFiles, createRepo } from "../support/git-repo.js";
-import { adminToken, freePort, startServer, until } from "../support/server-process.js";
+import { adminToken, freePort, spawnServe, until } from "../support/serve-process.js";
 
 const SERVICE = readFileSync(new URL("../fixtures/deploy/service.mjs", import.meta.url), "utf8");
 
@@ -41,7 +41,7 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
     });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const first = startServer(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
+    const first = spawnServe(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
     children.push(first.child);
     const token = await adminToken(dataDir);
     const api = async (method: string, path: string, body?: unknown) => {
@@ -89,9 +89,13 @@ describe.skipIf(!existsSync(resolve(import.meta.dirname, "../../dist/cli/main.js
 
     first.child.kill("SIGKILL");
     await new Promise((r) => first.child.once("exit", r));
-    const second = startServer(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
+    const second = spawnServe(dataDir, port, { config: join(dataDir, "pitcrew.yaml") });
     children.push(second.child);
-    await until(async () => (await fetch(`${base}/healthz`)).ok, 20_000, "the restarted server");
+    await until(
+      async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok,
+      20_000,
+      "the restarted server",
+    );
 
     await until(async () => ((await rolloutState(v2.rollout.id)) === "aborted" ? true : undefined), 20_000, "abort");
     const releases = (await api("GET", "/api/releases?project=web")).releases as { id: number; status: string }[];

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rerunRun, triggerRun } from "../../src/runner/index.js";
-import { createRepo } from "../support/git-repo.js";
+import { createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 describe("CI engine", () => {
@@ -128,6 +128,49 @@ describe("CI engine", () => {
       expect(r.jobs["with-net"]?.status).toBe("success");
       const { existsSync } = await import("node:fs");
       expect(existsSync(join(outside, "escaped"))).toBe(false);
+    });
+  });
+
+  describe("where bubblewrap is not usable", () => {
+    it("refuses untrusted triggers unless runner.allow_unsandboxed, and runs trusted ones with a warning", async () => {
+      const { sandbox } = t.app.runner.executors;
+      const { options } = t.app.runner;
+      t.app.runner.executors.sandbox = undefined;
+      try {
+        const repo = createRepo({ ".pitcrew/pipeline.yaml": "jobs:\n  build:\n    steps: [{ run: 'true' }]\n" });
+        gitIn(repo, "branch", "feature");
+        const project = await t.app.store.projects.create({ name: `p${++n}`, repoUrl: repo });
+        const trigger = (event: "push" | "pull_request", branch: string) =>
+          triggerRun(t.app.runner, project.id, { event, branch, triggeredBy: "test", ignoreTriggers: true });
+
+        for (const [event, branch, what] of [
+          ["push", "feature", "branch 'feature'"],
+          ["pull_request", "feature", "a pull request"],
+        ] as const) {
+          const refused = (await trigger(event, branch)).run!;
+          expect(refused.status).toBe("failure");
+          expect(refused.reason).toBe(
+            `refused: ${what} is untrusted code and jobs cannot be sandboxed here (bubblewrap is not usable); ` +
+              "install bubblewrap, or let an admin set runner.allow_unsandboxed: true (docs/security.md)",
+          );
+          expect(await t.app.store.jobs.listForRun(refused.id)).toEqual([]);
+        }
+
+        const trusted = (await trigger("push", "main")).run!;
+        expect(await t.waitForRun(trusted.id)).toBe("success");
+        const [job] = await t.app.store.jobs.listForRun(trusted.id);
+        const lines = (await t.app.store.logs.list(job!.id, 1, 0, 100)).map((l) => l.line);
+        expect(lines).toContain(
+          "warning: bubblewrap is not usable on this worker: the steps run unsandboxed, as pitcrew's own user",
+        );
+
+        options.allowUnsandboxed = true;
+        const allowed = (await trigger("pull_request", "feature")).run!;
+        expect(await t.waitForRun(allowed.id)).toBe("success");
+      } finally {
+        t.app.runner.executors.sandbox = sandbox;
+        options.allowUnsandboxed = false;
+      }
     });
   });
 });

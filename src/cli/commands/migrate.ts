@@ -1,8 +1,11 @@
+import { join } from "node:path";
 import type { Command } from "commander";
+import { systemClock } from "../../common/clock.js";
 import { loadConfig } from "../../common/config/load-config.js";
-import { migrateToLatest, openDatabase } from "../../store/index.js";
+import { createSecretBox, loadOrCreateKey } from "../../common/secret-box.js";
+import { createStore, migrateToLatest, openDatabase } from "../../store/index.js";
 
-/** `pitcrew migrate`: applies pending database migrations and says which. */
+/** `pitcrew migrate`: applies pending database migrations (then seals plain webhook secrets) and says which. */
 export function registerMigrateCommand(program: Command): void {
   program
     .command("migrate")
@@ -13,6 +16,8 @@ export function registerMigrateCommand(program: Command): void {
       const database = await openDatabase(loaded.databaseUrl);
       try {
         const applied = await migrateToLatest(database.db);
+        const box = createSecretBox(loadOrCreateKey(join(loaded.dataDir, "secret.key")));
+        await createStore(database, systemClock, box).projects.sealPlainWebhookSecrets();
         if (opts.json) process.stdout.write(`${JSON.stringify({ database: database.description, applied })}\n`);
         else
           process.stdout.write(

@@ -1,29 +1,43 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { PitcrewError, ValidationError } from "../../common/errors.js";
-import { flakyTests, type LoadedHistory, loadHistoryDir, parseCandidates, prioritize } from "../../testintel/index.js";
+import {
+  flakyTests,
+  type HistoryModel,
+  historyFromRows,
+  loadHistoryDir,
+  parseCandidates,
+  prioritize,
+} from "../../testintel/index.js";
+import { openLocalApp } from "../open-store.js";
 import { formatDuration, table } from "../output.js";
 
 interface HistoryOptions {
-  history: string;
+  history?: string;
+  project?: string;
+  runs: string;
   json?: boolean;
 }
 
 interface PrioritizeOptions extends HistoryOptions {
-  candidates: string;
+  candidates?: string;
 }
 
 const PRIORITIZE_HELP = `
-Learns only from DIR: one JUnit XML file per past run, file names sorting in chronological order
-(numbers compared by value). FILE lists one test id per line, 'classname.name' as in the JUnit
-<testcase> (blank lines ignored, repeated ids listed once). --json prints {"order": [id, ...]} with
-every candidate exactly once.
+With --history DIR it learns only from DIR: one JUnit XML file per past run, file names sorting in
+chronological order (numbers compared by value). FILE lists one test id per line, 'classname.name'
+as in the JUnit <testcase> (blank lines ignored, repeated ids listed once). --json prints
+{"order": [id, ...]} with every candidate exactly once. With --project NAME it learns from the
+project's stored test history instead (the latest --runs runs; a retry on the same commit counts
+as flaky evidence) and, without --candidates, orders every test of that history.
 
 Order: predicted failure probability per second of expected run time. The probability comes from
 the history: a test that failed its last run is as likely to fail again as failures were followed
-by failures; otherwise its recency-weighted failure rate (half-life 20 runs); flaky tests are
-discounted. A test absent from the history is a new test: it gets the rate at which tests new
-during the history failed their first run (0.5 with no such test), so new tests come early.
+by failures; otherwise its recency-weighted failure rate (half-life 20 runs) shrunk towards its
+all-time rate; flaky tests are discounted; a test's prior grows with its share of run time.
+A test absent from the history is a new test, not an error: it gets the rate at which tests new
+during the history failed their first run (with no evidence, the suite's average), which ranks it
+above tests that proved stable and below tests failing now.
 
 Exit code 2, with a message naming the file: DIR missing or with no usable run (a malformed,
 empty or test-less JUnit file when it is the only one); FILE missing or listing no id; a line with
@@ -31,32 +45,41 @@ control characters; an unknown id (one neither in the history nor of the form cl
 A malformed run among usable ones is reported on stderr and skipped.`;
 
 /**
- * `pitcrew tests prioritize|flaky --history DIR`: the offline test-intelligence commands, which
- * learn from a directory of past JUnit runs only. Bad input exits with code 2 and a message
- * naming the file; runs skipped as malformed are reported on stderr.
+ * `pitcrew tests prioritize|flaky|history`: test intelligence, learning either offline from a
+ * directory of past JUnit runs (`--history DIR`, the contract other tools call) or from the
+ * project's stored test history (`--project NAME`, the configured store). Bad input exits with
+ * code 2 and a message naming the file; runs skipped as malformed are reported on stderr.
  */
 export function registerTestsCommand(program: Command): void {
   const tests = program.command("tests").description("test intelligence: prioritise tests, find flaky ones");
 
-  tests
-    .command("prioritize")
-    .description("order tests by predicted failure probability per second, from past JUnit runs")
-    .requiredOption("--history <dir>", "directory of JUnit XML files, one per past run")
-    .requiredOption("--candidates <file>", "file with one test id (classname.name) per line")
+  source(tests.command("prioritize"))
+    .description("order tests by predicted failure probability per second, from past runs")
+    .option(
+      "--candidates <file>",
+      "file with one test id (classname.name) per line (required with --history; default with --project: every test of the history)",
+    )
     .option("--json", 'print {"order": [id, ...]}')
     .addHelpText("after", PRIORITIZE_HELP)
     .action(async function (this: Command, opts: PrioritizeOptions) {
       const io = streams(this);
       await exitOnBadInput(io, "tests prioritize", async () => {
-        const history = await load(opts.history, io);
-        const text = await readText(opts.candidates, "candidates file");
-        const candidates = parseCandidates(text, opts.candidates, history.model);
-        if (candidates.duplicateLines.length > 0) {
-          io.err(
-            `pitcrew tests prioritize: '${opts.candidates}': repeated ids listed once (lines ${candidates.duplicateLines.slice(0, 10).join(", ")}${candidates.duplicateLines.length > 10 ? ", …" : ""})\n`,
-          );
+        if (opts.history !== undefined && opts.candidates === undefined) {
+          throw new ValidationError("--candidates FILE is required with --history");
         }
-        const ranked = prioritize(history.model, candidates.ids);
+        const model = await learn(opts, io, program);
+        let ids = [...model.tests()].map((t) => t.id);
+        if (opts.candidates !== undefined) {
+          const text = await readText(opts.candidates, "candidates file");
+          const candidates = parseCandidates(text, opts.candidates, model);
+          if (candidates.duplicateLines.length > 0) {
+            io.err(
+              `pitcrew tests prioritize: '${opts.candidates}': repeated ids listed once (lines ${candidates.duplicateLines.slice(0, 10).join(", ")}${candidates.duplicateLines.length > 10 ? ", …" : ""})\n`,
+            );
+          }
+          ids = candidates.ids;
+        }
+        const ranked = prioritize(model, ids);
         if (opts.json) return io.out(`${JSON.stringify({ order: ranked.map((r) => r.id) })}\n`);
         const rows = ranked.map((r, i) => [
           String(i + 1),
@@ -69,10 +92,8 @@ export function registerTestsCommand(program: Command): void {
       });
     });
 
-  tests
-    .command("flaky")
-    .description("list flaky tests with their evidence, from past JUnit runs")
-    .requiredOption("--history <dir>", "directory of JUnit XML files, one per past run")
+  source(tests.command("flaky"))
+    .description("list flaky tests with their evidence, from past runs")
     .option("--json", "print {tests: [{id, score, flaky, runs, failures, mixedRuns, blips, evidence}]}")
     .addHelpText(
       "after",
@@ -84,8 +105,7 @@ Tests with weaker signs are listed with flaky: false.`,
     .action(async function (this: Command, opts: HistoryOptions) {
       const io = streams(this);
       await exitOnBadInput(io, "tests flaky", async () => {
-        const history = await load(opts.history, io);
-        const list = flakyTests(history.model);
+        const list = flakyTests(await learn(opts, io, program));
         if (opts.json) return io.out(`${JSON.stringify({ tests: list })}\n`);
         const rows = list.map((t) => [
           t.id,
@@ -101,6 +121,81 @@ Tests with weaker signs are listed with flaky: false.`,
         );
       });
     });
+
+  tests
+    .command("history")
+    .description("one test's outcomes in a project's stored history, newest first")
+    .requiredOption("--project <name>", "project name or id (reads the configured store)")
+    .requiredOption("--test <id>", "test id, classname.name")
+    .option("-n, --limit <n>", "how many outcomes (at most 1000)", "50")
+    .option(
+      "--json",
+      "print {test, history: [{runId, jobId, attempt, commitSha, branch, status, durationMs, createdAt}]}",
+    )
+    .action(async function (this: Command, opts: { project: string; test: string; limit: string; json?: boolean }) {
+      const io = streams(this);
+      await exitOnBadInput(io, "tests history", async () => {
+        const limit = positiveInt(opts.limit, "--limit");
+        const app = await openLocalApp(program.opts().config);
+        try {
+          const project = await app.store.projects.resolve(opts.project);
+          const history = (await app.store.reports.testHistory(project.id, opts.test, limit)).map(
+            ({ testId: _, ...h }) => h,
+          );
+          if (opts.json) return io.out(`${JSON.stringify({ test: opts.test, history })}\n`);
+          const rows = history.map((h) => [
+            String(h.runId),
+            String(h.attempt),
+            h.branch,
+            h.commitSha.slice(0, 10),
+            h.status,
+            formatDuration(h.durationMs),
+            new Date(h.createdAt).toISOString().replace("T", " ").slice(0, 19),
+          ]);
+          io.out(
+            rows.length
+              ? `${table(["RUN", "ATTEMPT", "BRANCH", "COMMIT", "STATUS", "TIME", "AT"], rows)}\n`
+              : `no history for ${opts.test}\n`,
+          );
+        } finally {
+          await app.close();
+        }
+      });
+    });
+}
+
+/** The two sources of history every learning subcommand takes. */
+function source(cmd: Command): Command {
+  return cmd
+    .option("--history <dir>", "learn offline from a directory of JUnit XML files, one per past run")
+    .option("--project <name>", "learn from this project's stored test history (the configured store)")
+    .option("--runs <n>", "with --project: how many of the latest runs to learn from (at most 2000)", "300");
+}
+
+/** Builds the history model from `--history DIR` or `--project NAME` (exactly one). */
+async function learn(opts: HistoryOptions, io: Io, program: Command): Promise<HistoryModel> {
+  if ((opts.history === undefined) === (opts.project === undefined)) {
+    throw new ValidationError("give either --history DIR or --project NAME");
+  }
+  if (opts.history !== undefined) {
+    const history = await loadHistoryDir(opts.history);
+    for (const s of history.skipped) io.err(`pitcrew tests: skipped run: ${s.message}\n`);
+    return history.model;
+  }
+  const runs = positiveInt(opts.runs, "--runs");
+  const app = await openLocalApp(program.opts().config);
+  try {
+    const project = await app.store.projects.resolve(opts.project!);
+    return historyFromRows(await app.store.reports.projectHistory(project.id, { runs }));
+  } finally {
+    await app.close();
+  }
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} must be a positive integer, got '${value}'`);
+  return n;
 }
 
 interface Io {
@@ -125,13 +220,6 @@ async function exitOnBadInput(io: Io, command: string, body: () => Promise<void>
     io.err(`pitcrew ${command}: ${err.message}\n`);
     process.exitCode = 2;
   }
-}
-
-/** Loads the history directory and reports the runs it skipped. */
-async function load(dir: string, io: Io): Promise<LoadedHistory> {
-  const history = await loadHistoryDir(dir);
-  for (const s of history.skipped) io.err(`pitcrew tests: skipped run: ${s.message}\n`);
-  return history;
 }
 
 async function readText(file: string, what: string): Promise<string> {

@@ -18,6 +18,10 @@ const projectSchema = z
     sandbox: z.boolean().default(true),
     poll: durationSchema.default(0),
     webhook_secret: z.string().optional(),
+    /** Same-repository pull request runs receive secrets (forks never do). */
+    trust_pull_requests: z.boolean().default(false),
+    /** Branch names or `*` globs protected besides `branch` (their runs alone write trusted caches and deploy). */
+    protected_branches: z.array(z.string().regex(/^[A-Za-z0-9._/*-]{1,255}$/, "a branch name or glob")).default([]),
   })
   .strict();
 
@@ -221,6 +225,13 @@ export const configSchema = z
         log_warmup: 300_000,
       }),
     forge: forgeSchema,
+    webhooks: z
+      .object({
+        /** How long delivery ids are remembered, and how old a signed send time may be (docs/security.md). */
+        replay_window: durationSchema.default(86_400_000),
+      })
+      .strict()
+      .default({ replay_window: 86_400_000 }),
     projects: z.array(projectSchema).default([]),
     services: z.array(serviceSchema).default([]),
     metrics: z

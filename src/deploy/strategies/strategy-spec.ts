@@ -8,7 +8,7 @@
  * rolling:   { batches: 3, analysis: {...} }
  * recreate:  {}
  * ```
- * An `analysis` block: `{interval: 5s, count: 3, failureLimit: 1, inconclusiveLimit: 2,
+ * An `analysis` block: `{interval: 5s, count: 3, failureLimit: 1, inconclusiveLimit: 6,
  * judge: true | {alpha, minEffect, minSamples, minLatencyDeltaMs, warmup, baseline: fresh|live},
  * checks: [{name, metric, min?, max?}]}` where
  * `metric` is success_rate | error_rate | latency_p50 | latency_p99 | {query: "<PromQL>"}.
@@ -36,7 +36,7 @@ export const analysisSchema = z
     interval: durationSchema.default(5_000),
     count: z.number().int().min(1).max(1000).default(3),
     failureLimit: z.number().int().min(1).default(1),
-    inconclusiveLimit: z.number().int().min(1).default(3),
+    inconclusiveLimit: z.number().int().min(1).default(6),
     judge: z
       .union([
         z.boolean(),

@@ -16,6 +16,7 @@ import {
 } from "../forge.js";
 import { assertRepoName, type ForgeEvents, prSubject } from "../local/local-forge.js";
 import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
+import type { ReplayGuard } from "../webhook-replay.js";
 import { pushWithToken } from "./git-auth.js";
 import { GitHubClient } from "./github-client.js";
 import { encBranch, fastForwardBase, squashMerge } from "./github-merge.js";
@@ -45,6 +46,8 @@ export interface GitHubForgeOptions {
   token: string;
   /** Secret of the repository webhooks (`X-Hub-Signature-256`). */
   webhookSecret?: string;
+  /** Accepts each webhook delivery once (absent: no replay protection, e.g. in unit tests). */
+  replay?: ReplayGuard;
   /** Whether repositories pitcrew creates are private (default true; cloning them then needs credentials). */
   privateRepos?: boolean;
   /** pitcrew's public URL: relative check links (`/runs/7`) are made absolute with it. */
@@ -300,9 +303,18 @@ export class GitHubForge implements Forge {
   }
 
   /** Verifies and maps a webhook delivery; emits the PR event unless pitcrew itself caused it. */
-  receiveWebhook(raw: Buffer, headers: { event?: string; signature?: string }): Promise<GitHubWebhookResult> {
+  receiveWebhook(
+    raw: Buffer,
+    headers: { event?: string; signature?: string; delivery?: string },
+  ): Promise<GitHubWebhookResult> {
     return receiveGitHubWebhook(
-      { secret: this.#o.webhookSecret, owner: this.#o.owner, login: () => this.login(), events: this.#o.events },
+      {
+        secret: this.#o.webhookSecret,
+        owner: this.#o.owner,
+        login: () => this.login(),
+        events: this.#o.events,
+        replay: this.#o.replay,
+      },
       raw,
       headers,
     );

@@ -18,8 +18,9 @@ export interface GhPullRequest {
   body: string | null;
   user: GhUser | null;
   labels: { name: string }[];
-  head: { ref: string; sha: string };
-  base: { ref: string; sha: string };
+  /** `repo` is null when the fork was deleted, absent in older payloads. */
+  head: { ref: string; sha: string; repo?: { full_name: string } | null };
+  base: { ref: string; sha: string; repo?: { full_name: string } | null };
   merged?: boolean;
   merged_at: string | null;
   merge_commit_sha: string | null;
@@ -101,6 +102,7 @@ export function toPullRequest(repo: string, p: GhPullRequest): PullRequest {
     createdAt: ms(p.created_at) ?? 0,
     updatedAt: ms(p.updated_at) ?? 0,
     closedAt: ms(p.closed_at),
+    fork: p.head.repo === null || (p.head.repo !== undefined && p.head.repo.full_name !== p.base.repo?.full_name),
   };
 }
 

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createSqliteTestDatabase } from "../../../test/support/databases.js";
+import { systemClock } from "../../common/clock.js";
+import { WebhookDeliveriesRepo } from "../../store/repositories/webhook-deliveries-repo.js";
+import { createReplayGuard } from "../webhook-replay.js";
 import { receiveGitHubWebhook } from "./github-webhook.js";
 import { mapPullRequestWebhook } from "./pr-webhook.js";
 import { signGitHubPayload, verifyGitHubSignature } from "./webhook-signature.js";
@@ -110,5 +114,52 @@ describe("receiving a delivery", () => {
     expect(emitted).toEqual([]);
     expect(await send("pull_request", payload("opened"))).toEqual({ emitted: "pr.opened", subject: "pr:app#7" });
     expect(emitted).toEqual([{ type: "pr.opened", subject: "pr:app#7" }]);
+  });
+});
+
+describe("replayed deliveries (replay guard over a real store)", () => {
+  it("emits a delivery once, refuses its replay and a stale one, and lets a failed one be redelivered", async () => {
+    const tdb = await createSqliteTestDatabase();
+    try {
+      const guard = createReplayGuard(new WebhookDeliveriesRepo(tdb.database.db), systemClock, 3_600_000);
+      const emitted: string[] = [];
+      let failNext = false;
+      const deps = {
+        secret: "s3cret",
+        owner: "acme",
+        login: async () => "pitcrew-bot",
+        replay: guard,
+        events: {
+          emit: async (type: string) => {
+            if (failNext) throw new Error("bus down");
+            emitted.push(type);
+          },
+        },
+      };
+      const send = (p: unknown, delivery: string) => {
+        const raw = Buffer.from(JSON.stringify(p));
+        return receiveGitHubWebhook(deps, raw, {
+          event: "pull_request",
+          signature: signGitHubPayload(raw, "s3cret"),
+          delivery,
+        });
+      };
+      const fresh = (action: string) => {
+        const p = payload(action);
+        return { ...p, pull_request: { ...p.pull_request, updated_at: new Date().toISOString() } };
+      };
+      const opened = fresh("opened");
+      expect(await send(opened, "d-1")).toMatchObject({ emitted: "pr.opened" });
+      await expect(send(opened, "d-1")).rejects.toMatchObject({ name: "WebhookReplayError", status: 409 });
+      const old = { ...opened, pull_request: { ...opened.pull_request, updated_at: "2020-01-01T00:00:00Z" } };
+      await expect(send(old, "d-2")).rejects.toThrow(/outside the replay window/);
+      failNext = true;
+      await expect(send(fresh("reopened"), "d-3")).rejects.toThrow(/bus down/);
+      failNext = false;
+      expect(await send(fresh("reopened"), "d-3")).toMatchObject({ emitted: "pr.reopened" });
+      expect(emitted).toEqual(["pr.opened", "pr.reopened"]);
+    } finally {
+      await tdb.dispose();
+    }
   });
 });

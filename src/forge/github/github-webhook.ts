@@ -5,10 +5,13 @@
  *   event `ping` ─► ok      other events than `pull_request` ─► skipped
  *   pull_request: repository of another owner ─► skipped
  *                 sender is the token's own account ─► skipped (pitcrew already emitted it when it acted)
+ *                 delivery already received (X-GitHub-Delivery) or `updated_at` outside the
+ *                 replay window ─► WebhookReplayError (409), nothing emitted (webhook-replay.ts)
  *                 otherwise ─► the mapped PR event is emitted (see pr-webhook.ts)
  */
 import { UnauthorizedError, ValidationError } from "../../common/errors.js";
 import type { ForgeEvents } from "../local/local-forge.js";
+import type { ReplayGuard } from "../webhook-replay.js";
 import { mapPullRequestWebhook } from "./pr-webhook.js";
 import { verifyGitHubSignature } from "./webhook-signature.js";
 
@@ -19,6 +22,8 @@ export interface GitHubWebhookDeps {
   /** The token's login: deliveries it caused are not emitted twice. */
   login(): Promise<string>;
   events: ForgeEvents;
+  /** Accepts each delivery once; absent: no replay protection. */
+  replay?: ReplayGuard;
 }
 
 /** The outcome of one delivery. */
@@ -28,7 +33,7 @@ export type GitHubWebhookResult = { emitted: string; subject: string } | { skipp
 export async function receiveGitHubWebhook(
   deps: GitHubWebhookDeps,
   raw: Buffer,
-  headers: { event?: string; signature?: string },
+  headers: { event?: string; signature?: string; delivery?: string },
 ): Promise<GitHubWebhookResult> {
   if (!deps.secret) throw new UnauthorizedError("the GitHub forge has no webhook secret configured");
   if (!verifyGitHubSignature(raw, headers.signature, deps.secret))
@@ -49,6 +54,17 @@ export async function receiveGitHubWebhook(
     return { skipped: `repository of '${mapped.owner}', not '${deps.owner}'` };
   if (mapped.sender.toLowerCase() === (await deps.login()).toLowerCase())
     return { skipped: "caused by pitcrew itself (already emitted)" };
-  await deps.events.emit(mapped.event.type, mapped.event.subject, mapped.event.data);
+  const forget = await deps.replay?.accept({
+    receiver: "github-forge",
+    id: headers.delivery,
+    signature: headers.signature ?? "",
+    sentAt: mapped.sentAt,
+  });
+  try {
+    await deps.events.emit(mapped.event.type, mapped.event.subject, mapped.event.data);
+  } catch (err) {
+    await forget?.();
+    throw err;
+  }
   return { emitted: mapped.event.type, subject: mapped.event.subject };
 }

@@ -27,6 +27,8 @@ export const pullRequestPayload = z.object({
     merge_commit_sha: sha.nullish(),
     head: z.object({ ref: z.string().max(1024), sha }),
     base: z.object({ ref: z.string().max(1024) }),
+    /** When the pull request last changed: the signed send time replay protection checks. */
+    updated_at: z.string().max(64).optional(),
   }),
   repository: z.object({ name: z.string().max(256), owner: login }),
   sender: login,
@@ -34,7 +36,13 @@ export const pullRequestPayload = z.object({
 
 /** What a delivery maps to: an event to emit, or why it was skipped. */
 export type PrWebhookResult =
-  | { event: { type: string; subject: string; data: Record<string, unknown> }; owner: string; sender: string }
+  | {
+      event: { type: string; subject: string; data: Record<string, unknown> };
+      owner: string;
+      sender: string;
+      /** Epoch ms of `pull_request.updated_at`, when given and valid. */
+      sentAt?: number;
+    }
   | { skipped: string };
 
 const TYPES: Record<string, string> = {
@@ -72,5 +80,12 @@ export function mapPullRequestWebhook(body: unknown): PrWebhookResult {
     event: { type, subject: prSubject({ repo, number: p.number }), data },
     owner: p.repository.owner.login,
     sender: p.sender.login,
+    sentAt: signedTime(p.pull_request.updated_at),
   };
+}
+
+/** Epoch ms of an ISO time from a signed payload; undefined when absent or not a time. */
+export function signedTime(iso: string | undefined): number | undefined {
+  const t = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
 }

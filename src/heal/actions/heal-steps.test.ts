@@ -9,6 +9,7 @@ import { BOT_USER, CI_CHECK } from "../../forge/index.js";
 import type { Heal } from "../../store/repositories/heals-repo.js";
 import type { HealContext } from "../heal-actions.js";
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
+import { errorSignature } from "../error-signature.js";
 import { verifyFix } from "./verify-fix.js";
 
 describe("heal steps against the real forge and event log", () => {
@@ -107,6 +108,85 @@ describe("heal steps against the real forge and event log", () => {
     expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
       status: "regressed",
       note: expect.stringContaining("HighLatency on gateway"),
+    });
+  });
+
+  it("is not healthy until every replica runs the fix, and regresses when the incident's own error comes back on it", async () => {
+    // a real repository: the buggy commit, the fix merged on top, and a later commit
+    const repo = createRepo({ "cart.mjs": "export const total = (c) => c.items.length;\n" });
+    const buggy = gitIn(repo, "rev-parse", "HEAD");
+    const fix = commitFiles(repo, { "cart.mjs": "export const total = (c) => c?.items?.length ?? 0;\n" }, "Guard");
+    const later = commitFiles(repo, { "README.md": "cart\n" }, "docs");
+    const running: { release: string; commit: string }[] = [];
+    const replicasOf = async (_service: string, f: string) =>
+      running.map((r) => {
+        let hasFix = true;
+        try {
+          execFileSync("git", ["merge-base", "--is-ancestor", f, r.commit], { cwd: repo });
+        } catch {
+          hasFix = false;
+        }
+        return { ...r, hasFix };
+      });
+    const crash = (release: string) => ({
+      at: Date.now(),
+      service: "checkout",
+      level: "error",
+      message: "TypeError: Cannot read properties of undefined (reading 'length')\n    at total (cart.mjs:1:40)",
+      traceId: null,
+      spanId: null,
+      attributes: { release },
+      source: "file" as const,
+    });
+    const signature = errorSignature(crash("0")).key;
+    const report = {
+      hypotheses: [],
+      summary: "",
+      createdAt: 0,
+      onset: {
+        service: "checkout",
+        signature,
+        summary: "TypeError at cart.mjs:1",
+        traced: true,
+        at: 0,
+        last: 0,
+        count: 3,
+      },
+    };
+    const ctx = await contextFor("checkout", { mergeCommit: fix, diagnosis: { report } });
+    const opts = { windowMs: 200, anomalyThreshold: 0.9, replicasOf };
+    const [signal] = await t.app.store.incidents.signals(ctx.incident.id);
+    await t.app.store.incidents.addSignal(
+      ctx.incident.id,
+      { ...signal!, status: "resolved" },
+      { services: ["checkout"], severity: "critical", lastSignalAt: Date.now() },
+      [],
+    );
+
+    // the post-deploy watch rolled the fix back: every replica runs the buggy commit
+    running.push({ release: "7", commit: buggy }, { release: "7", commit: buggy });
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "regressed",
+      note: `the fix ${fix.slice(0, 8)} is not live: 2 replica(s) of release 7 run ${buggy.slice(0, 8)}`,
+    });
+
+    // half the replicas run the fix (a later commit that includes it): not healthy yet
+    running.splice(0, 1, { release: "9", commit: later });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "pending",
+      note: expect.stringContaining("1 replica(s) of release 7 run"),
+    });
+    // the draining release still logs the incident's error: it does not count against the fix
+    await t.app.store.logRecords.insertMany([crash("7")]);
+    running.splice(1, 1, { release: "9", commit: later });
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({ status: "healthy" });
+
+    // the incident's own error logged by the release that runs the fix: the fix did not hold
+    await t.app.store.logRecords.insertMany([crash("9")]);
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "regressed",
+      note: "the incident's error (TypeError at cart.mjs:1) was logged again on release 9 1× after the fix shipped",
     });
   });
 });

@@ -19,6 +19,7 @@ describe("mitigating", () => {
         return handle;
       },
       startDeploy: async () => "unused",
+      replicasOf: async () => [],
       status: async (handle) => states[handle]!,
     };
     const actions = serviceHealActions({

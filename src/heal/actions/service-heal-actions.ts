@@ -13,6 +13,14 @@ import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
 import { verifyFix } from "./verify-fix.js";
 
+/** A running replica and the code it runs. */
+export interface ReplicaCommit {
+  release: string;
+  commit: string;
+  /** True when `commit` includes the fix asked about. */
+  hasFix: boolean;
+}
+
 /** What the heal needs from progressive delivery. */
 export interface HealDelivery {
   /** Releases of `service` that went live in `[since, until]`, oldest first. */
@@ -24,6 +32,12 @@ export interface HealDelivery {
   startRollback(service: string, reason: string, to?: string): Promise<string>;
   /** Starts shipping `commit` of `service` (build, release, progressive rollout); returns a handle. */
   startDeploy(service: string, commit: string, reason: string): Promise<string>;
+  /**
+   * Every replica of `service` that takes traffic in its environment (the live release's and an
+   * active rollout's), with the commit its release runs and whether that commit includes `fix`
+   * (is it or descends from it).
+   */
+  replicasOf(service: string, fix: string): Promise<ReplicaCommit[]>;
   /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
   status(handle: string): Promise<"running" | "succeeded" | "failed" | "rolled_back" | "interrupted">;
 }
@@ -169,6 +183,10 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
     },
 
     verify: (ctx) =>
-      verifyFix(d.store, d.clock, ctx, { windowMs: d.verifyWindowMs, anomalyThreshold: d.anomalyThreshold }),
+      verifyFix(d.store, d.clock, ctx, {
+        windowMs: d.verifyWindowMs,
+        anomalyThreshold: d.anomalyThreshold,
+        replicasOf: (service, fix) => d.delivery.replicasOf(service, fix),
+      }),
   };
 }

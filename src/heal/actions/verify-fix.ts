@@ -7,11 +7,20 @@
  * - otherwise, once `windowMs` has passed and none of the incident's alerts is still firing
  *   → `healthy`;
  * - alerts of the incident still firing at the end of the window are waited for up to
- *   3 × `windowMs`, then → `regressed`.
+ *   3 × `windowMs`, then → `regressed`;
+ * - the incident's own crash (its stack trace's signature, see error-signature.ts) logged again after the start
+ *   by a running release that runs the fix → `regressed`, naming the release (records of releases
+ *   without the fix, still draining, do not count: the check is per release, not a blended ratio);
+ * - no running replica runs the fix (a rollback undid it) → `regressed`; `healthy` also needs every
+ *   running replica to run a commit that includes the merged fix, else the heal keeps waiting and
+ *   regresses at 3 × `windowMs`, naming what runs instead.
  * The start (time and event cursor) is recorded with `ctx.progress` per repair attempt, so a
  * resumed heal keeps it and a later attempt starts its own watch.
  */
 import type { Clock } from "../../common/clock.js";
+import { ERROR_LEVELS, type IncidentDiagnosis } from "../diagnose-incident.js";
+import { errorSignature } from "../error-signature.js";
+import type { ReplicaCommit } from "./service-heal-actions.js";
 import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
@@ -20,6 +29,8 @@ import type { HealContext, Pending } from "../heal-actions.js";
 export interface VerifyOptions {
   windowMs: number;
   anomalyThreshold: number;
+  /** The running replicas of a service and whether each runs `fix` (absent: not checked). */
+  replicasOf?: (service: string, fix: string) => Promise<ReplicaCommit[]>;
 }
 
 /** One verification poll (see the module comment). */
@@ -48,6 +59,17 @@ export async function verifyFix(
     if (page.length < 500) break;
     after = page.at(-1)!.id;
   }
+  const recurred = await recurrence(store, ctx, startedAt, clock.now(), opts);
+  if (recurred) return recurred;
+  const fix = typeof heal.data.mergeCommit === "string" ? heal.data.mergeCommit : undefined;
+  const replicas = fix && opts.replicasOf ? await opts.replicasOf(heal.service, fix) : undefined;
+  const stale = replicas?.filter((r) => !r.hasFix) ?? [];
+  if (fix && replicas?.length && stale.length === replicas.length)
+    return {
+      status: "regressed",
+      note: `the fix ${fix.slice(0, 8)} is not live: ${describe(stale)}`,
+      data: { staleReplicas: stale },
+    };
   const elapsed = clock.now() - startedAt;
   if (elapsed < opts.windowMs)
     return {
@@ -57,6 +79,15 @@ export async function verifyFix(
   const stillFiring = (await store.incidents.signals(incident.id)).filter(
     (s) => s.kind === "alert" && s.status === "firing",
   );
+  if (fix && stale.length) {
+    if (elapsed < 3 * opts.windowMs)
+      return { status: "pending", note: `waiting for every replica to run ${fix.slice(0, 8)}: ${describe(stale)}` };
+    return {
+      status: "regressed",
+      note: `the fix ${fix.slice(0, 8)} is not live on every replica ${Math.round(elapsed / 1000)} s after it shipped: ${describe(stale)}`,
+      data: { staleReplicas: stale },
+    };
+  }
   if (!stillFiring.length) {
     return {
       status: "healthy",
@@ -67,5 +98,54 @@ export async function verifyFix(
   return {
     status: "regressed",
     note: `${stillFiring.map((s) => s.key).join(", ")} still firing ${Math.round(elapsed / 1000)} s after the fix shipped`,
+  };
+}
+
+function describe(stale: ReplicaCommit[]): string {
+  const byRelease = new Map<string, ReplicaCommit[]>();
+  for (const r of stale) byRelease.set(r.release, [...(byRelease.get(r.release) ?? []), r]);
+  return [...byRelease.values()]
+    .map((rs) => `${rs.length} replica(s) of release ${rs[0]!.release} run ${rs[0]!.commit.slice(0, 8)}`)
+    .join(", ");
+}
+
+/**
+ * The incident's own crash (a traced signature) logged again since `from` by a running release that runs the fix (a
+ * record without a release, from outside pitcrew's processes, counts too; one of a release
+ * without the fix, draining or rolled back, does not).
+ */
+async function recurrence(
+  store: Store,
+  ctx: HealContext,
+  from: number,
+  until: number,
+  opts: VerifyOptions,
+): Promise<{ status: "regressed"; note: string; data: Record<string, unknown> } | undefined> {
+  const onset = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report?.onset;
+  // a crash's trace is the fault itself; a timeout or other line may recur at the new limit now and then
+  if (!onset?.traced) return undefined;
+  const { records } = await store.logRecords.search({
+    service: onset.service,
+    levels: ERROR_LEVELS,
+    since: from,
+    until: until + 1,
+    limit: 500,
+  });
+  const same = records.filter((r) => errorSignature(r).key === onset.signature);
+  if (!same.length) return undefined;
+  const fix = typeof ctx.heal.data.mergeCommit === "string" ? ctx.heal.data.mergeCommit : undefined;
+  const replicas = fix && opts.replicasOf ? await opts.replicasOf(ctx.heal.service, fix) : undefined;
+  const fixed = new Set(replicas?.filter((r) => r.hasFix).map((r) => r.release));
+  const counted = same.filter((r) => {
+    const release = r.attributes.release;
+    return typeof release !== "string" || !replicas || fixed.has(release);
+  });
+  const first = counted.at(-1);
+  if (!first) return undefined;
+  const release = typeof first.attributes.release === "string" ? ` on release ${first.attributes.release}` : "";
+  return {
+    status: "regressed",
+    note: `the incident's error (${onset.summary}) was logged again${release} ${counted.length}× after the fix shipped`,
+    data: { recurredAt: first.at, ...(release ? { release: first.attributes.release } : {}) },
   };
 }

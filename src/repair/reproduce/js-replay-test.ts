@@ -1,32 +1,41 @@
 /**
  * The JavaScript regression test that replays a failing request (see `reproduction.ts`), written
- * for node:test, vitest or jest. The three share the replay helpers; they differ in imports,
- * cleanup (`t.after` or an `afterEach` over registered cleanups) and the assertion. Jest tests use
- * the package's module syntax (ES modules for `"type": "module"`, CommonJS otherwise), as the
- * project's own jest setup expects of its `.test.js` files.
+ * for node:test, vitest, jest or mocha. They share the replay helpers; they differ in imports,
+ * cleanup (`t.after` or an `afterEach` over registered cleanups) and the assertion. Jest and
+ * mocha tests use the package's module syntax (ES modules for `"type": "module"`, CommonJS
+ * otherwise), as the project's own setup expects of its `.test.js` files.
+ *
+ * Only what every supported runtime offers is used: core modules by their bare names for jest
+ * and mocha (jest before 28 cannot resolve `node:` specifiers), requests through `http` (no
+ * global `fetch` before Node.js 18 or in jest 26's environment), and a 30 s test timeout (the
+ * service starts inside the test). A 5xx answer fails the test with the service's output (the
+ * last 4 KiB), so the proof can check that the incident's error is what failed it.
  */
 
 /** The parts of the generated test. */
 export interface ReplayTestParts {
-  framework: "node:test" | "vitest" | "jest";
+  framework: "node:test" | "vitest" | "jest" | "mocha";
   title: string;
   start: readonly string[];
   /** `{ setup, request, upstreams }`, embedded as JSON. */
   data: unknown;
   /** The service directory relative to the test file, ending in `/` (`../`). */
   serviceRoot: string;
-  /** Jest only: write ES module syntax (else CommonJS). */
+  /** Jest and mocha: write ES module syntax (else CommonJS). */
   esm?: boolean;
 }
 
 /** Imports and the service directory, per framework and module syntax. */
 function prelude(p: ReplayTestParts): string {
   const root = JSON.stringify(p.serviceRoot);
-  if (p.framework === "jest" && !p.esm)
-    return `const { spawn } = require("node:child_process");
-const { once } = require("node:events");
-const { createServer } = require("node:http");
-const { resolve } = require("node:path");
+  const bare = p.framework === "jest" || p.framework === "mocha";
+  const core = (name: string) => JSON.stringify(bare ? name : `node:${name}`);
+  const mochaAssert = p.framework === "mocha";
+  if (bare && !p.esm)
+    return `${mochaAssert ? `const assert = require("assert");\n` : ""}const { spawn } = require("child_process");
+const { once } = require("events");
+const { createServer, request } = require("http");
+const { resolve } = require("path");
 
 const SERVICE_DIR = resolve(__dirname, ${root});`;
   const framework =
@@ -34,12 +43,14 @@ const SERVICE_DIR = resolve(__dirname, ${root});`;
       ? `import assert from "node:assert/strict";\n`
       : p.framework === "vitest"
         ? `import { afterEach, expect, test } from "vitest";\n`
-        : "";
+        : mochaAssert
+          ? `import assert from "assert";\n`
+          : "";
   const nodeTest = p.framework === "node:test" ? `import { test } from "node:test";\n` : "";
-  return `${framework}import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:http";
-${nodeTest}import { fileURLToPath } from "node:url";
+  return `${framework}import { spawn } from ${core("child_process")};
+import { once } from ${core("events")};
+import { createServer, request } from ${core("http")};
+${nodeTest}import { fileURLToPath } from ${core("url")};
 
 const SERVICE_DIR = fileURLToPath(new URL(${root}, import.meta.url));`;
 }
@@ -49,13 +60,14 @@ function testBlock(p: ReplayTestParts): string {
   const title = JSON.stringify(p.title);
   const replay = `const env = {};
   for (const upstream of REPLAY.upstreams) env[upstream.env] = await serveRecorded(cleanup, upstream.responses);
-  const base = await startService(cleanup, env);
+  const service = await startService(cleanup, env);
   const bound = new Map();
-  for (const [i, r] of REPLAY.setup.entries()) rebind(bound, i, await send(base, bound, r));
-  const answer = await send(base, bound, REPLAY.request);
-  const outcome = \`\${REPLAY.request.method} \${REPLAY.request.path} answered \${answer.status}: \${answer.body}\`;`;
+  for (const [i, r] of REPLAY.setup.entries()) rebind(bound, i, await send(service.base, bound, r));
+  const answer = await send(service.base, bound, REPLAY.request);
+  await new Promise((r) => setTimeout(r, answer.status >= 500 ? 200 : 0)); // let the service finish logging
+  const outcome = \`\${REPLAY.request.method} \${REPLAY.request.path} answered \${answer.status}: \${answer.body}\\nservice output:\\n\${service.output()}\`;`;
   if (p.framework === "node:test")
-    return `test(${title}, async (t) => {
+    return `test(${title}, { timeout: 30000 }, async (t) => {
   const cleanup = (fn) => t.after(fn);
   ${replay}
   assert.ok(answer.status < 500, outcome);
@@ -63,17 +75,27 @@ function testBlock(p: ReplayTestParts): string {
   const assertion =
     p.framework === "vitest"
       ? "expect(answer.status, outcome).toBeLessThan(500);"
-      : "expect(outcome).not.toMatch(/ answered 5\\d\\d: /);";
-  return `const cleanups = [];
+      : p.framework === "mocha"
+        ? "assert.ok(answer.status < 500, outcome);"
+        : "expect(outcome).not.toMatch(/ answered 5\\d\\d: /);";
+  const cleanups = `const cleanups = [];
 const cleanup = (fn) => cleanups.push(fn);
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-test(${title}, async () => {
+`;
+  if (p.framework === "mocha")
+    return `${cleanups}
+it(${title}, async function () {
+  this.timeout(30000);
   ${replay}
   ${assertion}
 });`;
+  return `${cleanups}
+test(${title}, async () => {
+  ${replay}
+  ${assertion}
+}, 30000);`;
 }
 
 /** The text of a test file replaying the failure; data is embedded as JSON literals. */
@@ -111,7 +133,7 @@ async function startService(cleanup, env) {
   let seen = "";
   const port = await new Promise((resolve, reject) => {
     const read = (chunk) => {
-      seen += chunk;
+      seen = (seen + chunk).slice(-4096);
       const m = /listening on [^\\s"]*:(\\d+)/.exec(seen);
       if (m) resolve(Number(m[1]));
     };
@@ -119,7 +141,7 @@ async function startService(cleanup, env) {
     child.stderr.on("data", read);
     child.once("exit", (code) => reject(new Error(\`the service exited (\${code}) before listening:\\n\${seen}\`)));
   });
-  return \`http://127.0.0.1:\${port}\`;
+  return { base: \`http://127.0.0.1:\${port}\`, output: () => seen };
 }
 
 /** Replaces each recorded identifier (as a whole word) by the one the fresh service answered. */
@@ -146,10 +168,18 @@ function rebind(bound, i, answer) {
   }
 }
 
-async function send(base, bound, r) {
-  const init = { method: r.method, headers: r.headers, body: rebound(bound, r.body) };
-  const res = await fetch(base + rebound(bound, r.path), init);
-  return { status: res.status, body: await res.text() };
+function send(base, bound, r) {
+  const body = rebound(bound, r.body);
+  return new Promise((resolve, reject) => {
+    const req = request(base + rebound(bound, r.path), { method: r.method, headers: r.headers ?? {} }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 ${testBlock(p)}

@@ -1,6 +1,6 @@
 /**
  * A regression test that replays a failing HTTP request against the service, in the project's
- * own test framework (`service-project.ts` tells which): node:test, vitest or jest for Node.js
+ * own test framework (`service-project.ts` tells which): node:test, vitest, jest or mocha for Node.js
  * services, unittest or pytest for Python ones. The test starts
  * the service as it starts in production (the process contract: `PORT=0`, a first log line
  * saying `listening on HOST:PORT`), serves the upstream answers recorded with the failure on
@@ -99,8 +99,8 @@ export function generateReproduction(project: ServiceProject, input: Reproductio
   const dir = project.testDir === "." ? "" : `${project.testDir}/`;
   const depth = dir.split("/").filter(Boolean).length;
   const { framework } = project;
-  if (framework === "node:test" || framework === "vitest" || framework === "jest") {
-    const file = `${dir}pitcrew-repro-${slug}.test.${framework === "jest" ? "js" : "mjs"}`;
+  if (framework === "node:test" || framework === "vitest" || framework === "jest" || framework === "mocha") {
+    const file = `${dir}pitcrew-repro-${slug}.test.${framework === "jest" || framework === "mocha" ? "js" : "mjs"}`;
     const serviceRoot = "../".repeat(depth) || "./";
     const text = jsReplayTest({ framework, title, start: project.start, data, serviceRoot, esm: project.esm });
     const command =
@@ -108,7 +108,9 @@ export function generateReproduction(project: ServiceProject, input: Reproductio
         ? ["node", "--test", file]
         : framework === "vitest"
           ? ["node_modules/.bin/vitest", "run", file]
-          : ["node_modules/.bin/jest", "--runTestsByPath", file];
+          : framework === "mocha"
+            ? ["node_modules/.bin/mocha", file]
+            : ["node_modules/.bin/jest", "--runTestsByPath", file];
     return { path: file, text, framework, command };
   }
   const module = `test_pitcrew_repro_${slug.replace(/-/g, "_")}`;

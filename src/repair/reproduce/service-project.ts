@@ -2,12 +2,14 @@
  * What the reproduction needs to know about a service's project: its language and test
  * framework, how it starts (the process contract: `$PORT=0` picks a free port and the first log
  * line says `listening on HOST:PORT`), how its whole test suite runs, and where regression tests
- * go. Commands are argv arrays; a script needing a shell is refused.
+ * go. Commands are argv arrays; a start script needing a shell is refused.
  *
  * Node.js (`package.json`): `scripts.start` (or `node <main>`) and `scripts.test` (default
- * `node --test test/`, `vitest run` or `jest`). The framework is the one `scripts.test` runs (`vitest`, `jest`,
- * `node --test`); without a telling script, a `vitest` or `jest` dependency decides; else
- * node:test. A script command naming a declared dependency runs from `node_modules/.bin/`.
+ * `node --test test/`, `vitest run`, `jest` or `mocha`). The framework is the one `scripts.test`
+ * runs (`vitest`, `jest`, `mocha`, `node --test`); without a telling script, a `vitest`, `jest`
+ * or `mocha` dependency decides; else node:test. A script command naming a declared dependency
+ * runs from `node_modules/.bin/`; a test script that needs a shell (`lint && jest`) runs as npm
+ * runs it, with `sh -c` and `node_modules/.bin` first on the PATH.
  *
  * Python (`main.py`): pytest when the project configures it (`pytest.ini`, `conftest.py` at the
  * root or in `tests/`, `[tool.pytest…]` in `pyproject.toml`, `[tool:pytest]` in `setup.cfg`,
@@ -23,7 +25,7 @@ import { ValidationError } from "../../common/errors.js";
 import { readDeclaredCommands } from "./declared-commands.js";
 
 /** The test frameworks regression tests are written for. */
-export type TestFramework = "node:test" | "vitest" | "jest" | "unittest" | "pytest";
+export type TestFramework = "node:test" | "vitest" | "jest" | "mocha" | "unittest" | "pytest";
 
 /** A service project as the reproduction sees it. */
 export interface ServiceProject {
@@ -41,11 +43,17 @@ export interface ServiceProject {
 }
 
 /** The whole-suite command of a Node.js package without `scripts.test`, per framework. */
-const DEFAULT_NODE_TEST: Record<"node:test" | "vitest" | "jest", string[]> = {
+const DEFAULT_NODE_TEST: Record<NodeFramework, string[]> = {
   "node:test": ["node", "--test", "test/"],
   vitest: ["vitest", "run"],
   jest: ["jest"],
+  mocha: ["mocha"],
 };
+
+type NodeFramework = "node:test" | "vitest" | "jest" | "mocha";
+
+/** Characters only a shell interprets. */
+const SHELL = /[|&;<>()$`"'\\*?{}[\]~]/;
 
 /** The parts of package.json read here. */
 interface PackageJson {
@@ -59,7 +67,7 @@ interface PackageJson {
 /** Splits a package.json script into argv, refusing anything a shell would have to interpret. */
 function scriptArgv(script: string | undefined, what: string): string[] | undefined {
   if (script === undefined) return undefined;
-  if (/[|&;<>()$`"'\\*?{}[\]~]/.test(script))
+  if (SHELL.test(script))
     throw new ValidationError(
       `package.json scripts.${what} needs a shell (${script}); pitcrew runs commands without one`,
     );
@@ -67,13 +75,19 @@ function scriptArgv(script: string | undefined, what: string): string[] | undefi
   return argv.length ? argv : undefined;
 }
 
+/** The test script as npm runs it: through `sh -c` with `node_modules/.bin` first on the PATH. */
+function shellScript(script: string): string[] {
+  return ["sh", "-c", `PATH="$PWD/node_modules/.bin:$PATH"; export PATH; ${script}`];
+}
+
 /** The framework a Node.js package tests with (see the module comment). */
-function nodeFramework(pkg: PackageJson, test: readonly string[] | undefined): "node:test" | "vitest" | "jest" {
-  const runner = test?.[0] === "npx" ? test[1] : test?.[0];
-  if (runner === "vitest" || runner === "jest") return runner;
-  if (runner === "node" && test?.includes("--test")) return "node:test";
+function nodeFramework(pkg: PackageJson, script: string | undefined): NodeFramework {
+  const words = (script ?? "").split(/[\s;&|()]+/).filter(Boolean);
+  const runner = words.find((w) => w === "vitest" || w === "jest" || w === "mocha");
+  if (runner) return runner as NodeFramework;
+  if (words.includes("node") && words.includes("--test")) return "node:test";
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  return "vitest" in deps ? "vitest" : "jest" in deps ? "jest" : "node:test";
+  return "vitest" in deps ? "vitest" : "jest" in deps ? "jest" : "mocha" in deps ? "mocha" : "node:test";
 }
 
 /** `argv` with a first word naming a declared dependency run from `node_modules/.bin/`. */
@@ -125,9 +139,12 @@ function readKnownProject(serviceDir: string, startDeclared: boolean): ServicePr
     const start = scriptArgv(pkg.scripts?.start, "start") ?? (pkg.main ? ["node", pkg.main] : undefined);
     if (!start && !startDeclared)
       throw new ValidationError(`${pkgPath}: no scripts.start or main to start the service with`);
-    const script = scriptArgv(pkg.scripts?.test, "test");
+    const script = pkg.scripts?.test;
     const framework = nodeFramework(pkg, script);
-    const test = localBin(pkg, script ?? DEFAULT_NODE_TEST[framework]);
+    const test =
+      script !== undefined && SHELL.test(script)
+        ? shellScript(script)
+        : localBin(pkg, scriptArgv(script, "test") ?? DEFAULT_NODE_TEST[framework]);
     return { language: "node", framework, start: start ?? [], test, testDir: "test", esm: pkg.type === "module" };
   }
   if (existsSync(join(serviceDir, "main.py"))) {

@@ -1,8 +1,9 @@
 /**
  * Executes one job attempt taken from the queue:
  *
- *   queued ──CAS──► running ─► workspace + checkout ─► cache restore ─► steps (in order, each with
- *   its `if`) ─► artifacts + reports (always) ─► cache save (on success) ─► success | failure | cancelled
+ *   queued ──CAS──► running ─► workspace + checkout ─► secrets (if the run's trust allows them)
+ *   ─► cache restore (scopes of the run's trust) ─► steps (in order, each with its `if`)
+ *   ─► artifacts + reports (always) ─► cache save (on success) ─► success | failure | cancelled
  *   failure with retries left ──► queued (attempt + 1, enqueued after backoff × 2^(attempt−1))
  *
  * Every state change is persisted before the work it announces starts; the step's process group
@@ -15,10 +16,13 @@ import { collectReports } from "../../reports/index.js";
 import type { Job } from "../../store/index.js";
 import type { Status } from "../../store/index.js";
 import type { Run } from "../../store/index.js";
+import { testId } from "../../testintel/index.js";
 import { collectArtifacts } from "../artifacts.js";
-import { createCacheStore, renderCacheKey } from "../cache.js";
+import { renderCacheKey } from "../cache.js";
 import { checkout } from "../checkout.js";
+import { openScopedCache } from "../scoped-cache.js";
 import { buildStepEnv } from "../step-env.js";
+import { cacheAccess, receivesSecrets } from "../trust.js";
 import { createWorkspace, resolveInside } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 import { LogWriter } from "./log-writer.js";
@@ -85,12 +89,20 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
     await checkout({ mirrorDir: mirrorDir(deps.dataDir, project.id), commit: run.commit, dest: ws.dir });
 
-    const secrets = await store.secrets.reveal(project.id, spec.secrets);
-    const missing = spec.secrets.filter((s) => !(s in secrets));
+    const withSecrets = receivesSecrets(run.trust, project);
+    const secrets = withSecrets ? await store.secrets.reveal(project.id, spec.secrets) : {};
+    if (!withSecrets && spec.secrets.length)
+      sys(
+        `secrets withheld (${spec.secrets.join(", ")}): a ${run.trust === "fork" ? "pull request from a fork never gets" : "pull request gets no"} secrets${run.trust === "fork" ? "" : " unless the project trusts pull requests"}`,
+      );
+    const missing = withSecrets ? spec.secrets.filter((s) => !(s in secrets)) : [];
     if (missing.length) sys(`warning: secrets not set for this project: ${missing.join(", ")}`);
     const secretValues = Object.values(secrets);
     const vars = { ...spec.matrix };
-    const cacheStore = createCacheStore(join(deps.dataDir, "cache", String(project.id)));
+    const cacheStore = openScopedCache(
+      join(deps.dataDir, "cache", String(project.id)),
+      cacheAccess(run.trust, project, run),
+    );
     let cacheKey: string | undefined;
     if (spec.cache) {
       cacheKey = await renderCacheKey(spec.cache.key, { workspace: ws.dir, vars });
@@ -98,7 +110,11 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         spec.cache.restoreKeys.map((k) => renderCacheKey(k, { workspace: ws.dir, vars })),
       );
       const hit = await cacheStore.restore({ key: cacheKey, restoreKeys, workspace: ws.dir });
-      sys(hit.hit === "miss" ? `cache miss for ${cacheKey}` : `cache ${hit.hit} hit: restored ${hit.key}`);
+      sys(
+        hit.hit === "miss"
+          ? `cache miss for ${cacheKey}`
+          : `cache ${hit.hit} hit: restored ${hit.key} (scope ${hit.scope})`,
+      );
     }
 
     await executor.prepare?.(ws.root);
@@ -205,6 +221,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     if (state === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);
+      else if (saved.readOnly) sys(`cache not saved: a run of a pull request from a fork has a read-only cache`);
     }
     return { status: state as Status, reason: failReason, exitCode };
   } finally {
@@ -241,6 +258,12 @@ async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: s
       status: c.status,
       durationMs: c.durationMs,
       message: c.message,
+      projectId: run.projectId,
+      testId: testId(c),
+      attempt: job.attempt,
+      commitSha: run.commit,
+      branch: run.branch,
+      createdAt: clock.now(),
     })),
   );
   await store.reports.addCoverage(found.coverage.map((f) => ({ ...f, runId: run.id, jobId: job.id })));

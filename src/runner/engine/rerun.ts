@@ -29,6 +29,7 @@ export async function rerunRun(
       plan: run.plan,
       triggeredBy: opts.by,
       parentRunId: run.id,
+      trust: run.trust,
     });
     await events.emit("run.created", `run:${fresh.id}`, {
       runId: fresh.id,

@@ -12,6 +12,7 @@
 import type { TriggerEvent } from "../../pipeline/index.js";
 import type { Project } from "../../store/index.js";
 import type { Executor } from "../executor.js";
+import { isProtectedBranch } from "../trust.js";
 import type { RunnerDeps } from "./runner-deps.js";
 
 /** What a trigger is about: its event and the branch whose code runs. */
@@ -22,10 +23,11 @@ export interface TriggerSource {
 
 /**
  * Whether a trigger runs code anyone who can push or open a pull request may have written: a pull
- * request, or any run of a branch other than the project's default (protected) branch.
+ * request, or any run of a branch that is not protected (runner/trust.ts: the default branch and
+ * the project's protected branch globs).
  */
 export function isUntrustedTrigger(project: Project, source: TriggerSource): boolean {
-  return source.event === "pull_request" || source.branch !== project.defaultBranch;
+  return source.event === "pull_request" || !isProtectedBranch(project, source.branch);
 }
 
 /** Why the jobs of this trigger may not run on this worker, or undefined when they may. */

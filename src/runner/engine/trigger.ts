@@ -4,8 +4,9 @@ import type { Diagnostic } from "../../common/diagnostics.js";
 import { compilePipeline, isLimitDiagnostic, pipelineTooLarge, type TriggerEvent } from "../../pipeline/index.js";
 import type { Project } from "../../store/index.js";
 import type { Run } from "../../store/index.js";
-import { changedFiles, ensureMirror, resolveRef } from "../checkout.js";
+import { changedFiles, ensureMirror, fetchPullHead, resolveRef } from "../checkout.js";
 import { git } from "../git.js";
+import { runTrust } from "../trust.js";
 import { mirrorDir } from "./mirrors.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { assertBranchName } from "./branch-name.js";
@@ -28,6 +29,8 @@ export interface TriggerRequest {
   triggeredBy: string;
   /** Run even if the pipeline's `on:` filters would not (local runs). */
   ignoreTriggers?: boolean;
+  /** For pull_request runs: the PR's number (to fetch its head when the mirror lacks it) and whether it comes from a fork. */
+  pullRequest?: { number: number; fork: boolean };
 }
 
 /** What a trigger produced: a run, or the reason none was created. */
@@ -38,7 +41,10 @@ const pushing = new Map<string, Promise<TriggerResult>>();
 
 /**
  * Starts a run: syncs the mirror, resolves the commit, reads and compiles the pipeline at that
- * commit, persists the run with its jobs, then lets the scheduler enqueue what is ready. An
+ * commit, persists the run with its jobs and its trust (runner/trust.ts), then lets the scheduler
+ * enqueue what is ready. A pull request's pipeline is read from its BASE branch, never from its
+ * head: the head is untrusted code, so it may not choose its own triggers, secrets or steps (the
+ * lesson of GitHub's `pull_request_target`); a fork's head is fetched into the mirror first. An
  * invalid pipeline still creates a run, finished as `failure` with the diagnostics as reason; a
  * pipeline over a limit creates nothing and throws a ValidationError (see {@link refuse}); untrusted
  * code where jobs cannot be sandboxed finishes as `failure` too (`sandbox-policy.ts`).
@@ -58,6 +64,8 @@ export async function triggerRun(
   await ensureMirror(project.repoUrl, mirror);
   const branch = assertBranchName(req.branch ?? project.defaultBranch);
   if (req.baseBranch !== undefined) assertBranchName(req.baseBranch);
+  if (req.event === "pull_request" && req.pullRequest?.fork)
+    await fetchPullHead(project.repoUrl, mirror, req.pullRequest.number);
   const commit = await resolveRef(mirror, req.commit ?? branch);
   if (req.event !== "push") return createRun(deps, project, mirror, branch, commit, req);
   const key = `${project.id}\0${branch}\0${commit}`;
@@ -77,7 +85,10 @@ export async function triggerRun(
   }
 }
 
-/** Compiles the pipeline at `commit` and persists the run (the part of `triggerRun` after resolving). */
+/**
+ * Compiles the pipeline at `commit` (a pull request's: at its base branch) and persists the run
+ * (the part of `triggerRun` after resolving).
+ */
 async function createRun(
   deps: RunnerDeps,
   project: Project,
@@ -89,15 +100,18 @@ async function createRun(
   const { store, events } = deps;
   const files = req.before ? await changedFiles(mirror, req.before, commit) : undefined;
   const limits = deps.options.limits.pipeline;
-  const object = `${commit}:${project.pipelinePath}`;
+  const isPr = req.event === "pull_request";
+  const definedAt = isPr ? await resolveRef(mirror, req.baseBranch ?? project.defaultBranch) : commit;
+  const object = `${definedAt}:${project.pipelinePath}`;
   let size: number;
   try {
     size = Number((await git(["cat-file", "-s", object], { cwd: mirror })).trim());
   } catch {
     throw new ValidationError(
-      `no pipeline file '${project.pipelinePath}' in ${project.name} at ${commit.slice(0, 12)}`,
+      `no pipeline file '${project.pipelinePath}' in ${project.name} at ${definedAt.slice(0, 12)}${isPr ? " (the pull request's base branch, which defines its pipeline)" : ""}`,
     );
   }
+  const trust = runTrust(project, { event: req.event, branch, fork: req.pullRequest?.fork });
   // Read only a pipeline within the size limit: a huge one is refused before it costs memory.
   if (size > limits.max_bytes) refuse([pipelineTooLarge(size, limits.max_bytes, project.pipelinePath)]);
   const text = await git(["show", object], { cwd: mirror });
@@ -126,6 +140,7 @@ async function createRun(
     inputs: req.inputs ?? {},
     changedFiles: files ?? null,
     triggeredBy: req.triggeredBy,
+    trust,
   };
   const refusal = compiled.plan && unsandboxedRefusal(deps, project, { event: req.event, branch });
   if (hasErrors(compiled.diagnostics) || !compiled.plan || refusal) {
@@ -160,6 +175,7 @@ async function createRun(
     event: req.event,
     branch,
     commit,
+    trust,
     jobs: compiled.plan.jobs.map((j) => j.key),
     warnings: compiled.diagnostics.filter((d) => d.severity === "warning"),
   });

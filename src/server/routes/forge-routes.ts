@@ -38,6 +38,7 @@ export function forgeRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
       return forge.receiveWebhook((req as WithRawBody).rawBody ?? Buffer.alloc(0), {
         event: req.headers["x-github-event"] as string | undefined,
         signature: req.headers["x-hub-signature-256"] as string | undefined,
+        delivery: req.headers["x-github-delivery"] as string | undefined,
       });
     },
   });

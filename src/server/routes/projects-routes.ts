@@ -5,6 +5,10 @@ import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
 const projectRef = z.object({ project: z.string().min(1).max(128) });
+/** Branch names or `*` globs (no `!` exclusions): protected besides the default branch. */
+const protectedBranches = z
+  .array(z.string().regex(/^[A-Za-z0-9._/*-]{1,255}$/, "a branch name or glob (letters, digits, . _ / - *)"))
+  .max(64);
 
 /** Project as the API shows it (never the webhook secret). */
 function projectView(p: Project) {
@@ -15,6 +19,8 @@ function projectView(p: Project) {
     defaultBranch: p.defaultBranch,
     pipelinePath: p.pipelinePath,
     sandbox: p.sandbox,
+    trustPullRequests: p.trustPullRequests,
+    protectedBranches: p.protectedBranches,
     pollIntervalMs: p.pollIntervalMs,
     webhook: p.webhookSecret ? `/api/hooks/${p.name}` : null,
     createdAt: new Date(p.createdAt).toISOString(),
@@ -69,9 +75,31 @@ export function projectsRoutes(f: FastifyInstance, { app, paths }: RouteContext)
         sandbox: z.boolean().default(true),
         pollIntervalMs: z.number().int().min(0).default(0),
         webhookSecret: z.string().min(16).max(256).optional(),
+        trustPullRequests: z.boolean().default(false),
+        protectedBranches: protectedBranches.default([]),
       })
       .strict(),
     handler: async ({ body }, _req, reply) => reply.status(201).send(projectView(await store.projects.create(body))),
+  });
+
+  defineRoute(f, paths, {
+    method: "PATCH",
+    url: "/api/projects/:project",
+    role: "admin",
+    summary: "Change a project's trust settings: PR secrets, protected branches, webhook secret (null removes it)",
+    tags: ["projects"],
+    params: projectRef,
+    body: z
+      .object({
+        trustPullRequests: z.boolean().optional(),
+        protectedBranches: protectedBranches.optional(),
+        webhookSecret: z.string().min(16).max(256).nullable().optional(),
+      })
+      .strict(),
+    handler: async ({ params, body }) => {
+      const p = await store.projects.resolve(params.project);
+      return projectView(await store.projects.updateTrust(p.id, body));
+    },
   });
 
   defineRoute(f, paths, {

@@ -22,6 +22,7 @@ export function runView(r: Run) {
     reason: r.reason,
     pipeline: r.pipelineName,
     triggeredBy: r.triggeredBy,
+    trust: r.trust,
     parentRunId: r.parentRunId,
     inputs: r.inputs,
     gates: r.gateResults,

@@ -23,6 +23,8 @@ export interface PullRequest {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** The head lives in another repository (a fork): its runs get no secrets and a read-only cache. */
+  fork?: boolean;
 }
 
 /** A comment on a pull request. */

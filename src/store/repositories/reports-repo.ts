@@ -14,6 +14,33 @@ export interface StoredTestResult {
   message?: string;
 }
 
+/** A test case to store, with what the test history needs (project, id, attempt, commit, branch, time). */
+export interface NewTestResult extends StoredTestResult {
+  projectId: number;
+  /** Stable id `classname.name` (testintel's `testId`). */
+  testId: string;
+  attempt: number;
+  commitSha: string;
+  branch: string;
+  createdAt: number;
+}
+
+/** One test outcome in a project's history, oldest run first. */
+export interface TestHistoryRow {
+  runId: number;
+  jobId: number;
+  attempt: number;
+  commitSha: string;
+  branch: string;
+  testId: string;
+  status: StoredTestResult["status"];
+  durationMs: number;
+  createdAt: number;
+}
+
+/** Most runs one history query reads. */
+export const MAX_HISTORY_RUNS = 2000;
+
 /** Coverage of one file in one run. */
 export interface StoredCoverage {
   runId: number;
@@ -30,7 +57,7 @@ export class ReportsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
   /** Stores test results of a job. */
-  async addTests(items: StoredTestResult[]): Promise<void> {
+  async addTests(items: NewTestResult[]): Promise<void> {
     for (let i = 0; i < items.length; i += 500) {
       await this.db
         .insertInto("test_results")
@@ -45,6 +72,12 @@ export class ReportsRepo {
             status: t.status,
             duration_ms: Math.round(t.durationMs),
             message: t.message ?? null,
+            project_id: t.projectId,
+            test_id: t.testId,
+            attempt: t.attempt,
+            commit_sha: t.commitSha,
+            branch: t.branch,
+            created_at: t.createdAt,
           })),
         )
         .execute();
@@ -96,6 +129,47 @@ export class ReportsRepo {
     );
   }
 
+  /**
+   * The test outcomes of a project's last `runs` runs that stored test results (at most
+   * {@link MAX_HISTORY_RUNS}), optionally of one branch, oldest run first: two index range scans.
+   */
+  async projectHistory(projectId: number, opts: { runs?: number; branch?: string } = {}): Promise<TestHistoryRow[]> {
+    const limit = Math.max(1, Math.min(opts.runs ?? 300, MAX_HISTORY_RUNS));
+    let ids = this.db
+      .selectFrom("test_results")
+      .select("run_id")
+      .distinct()
+      .where("project_id", "=", projectId)
+      .orderBy("run_id", "desc")
+      .limit(limit);
+    if (opts.branch !== undefined) ids = ids.where("branch", "=", opts.branch);
+    const runIds = (await ids.execute()).map((r) => r.run_id);
+    if (runIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("test_results")
+      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .where("project_id", "=", projectId)
+      .where("run_id", "in", runIds)
+      .orderBy("run_id")
+      .orderBy("id")
+      .execute();
+    return rows.map(toHistoryRow);
+  }
+
+  /** One test's outcomes in a project, newest first (at most `limit`, default 100, max 1000). */
+  async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
+    const rows = await this.db
+      .selectFrom("test_results")
+      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .where("project_id", "=", projectId)
+      .where("test_id", "=", testId)
+      .orderBy("run_id", "desc")
+      .orderBy("id", "desc")
+      .limit(Math.max(1, Math.min(limit, 1000)))
+      .execute();
+    return rows.map(toHistoryRow);
+  }
+
   /** Per-file coverage of a run. */
   async coverage(runId: number): Promise<StoredCoverage[]> {
     const rows = await this.db
@@ -114,4 +188,28 @@ export class ReportsRepo {
       branchesCovered: r.branches_covered,
     }));
   }
+}
+
+function toHistoryRow(r: {
+  run_id: number;
+  job_id: number;
+  attempt: number | null;
+  commit_sha: string | null;
+  branch: string | null;
+  test_id: string | null;
+  status: string;
+  duration_ms: number;
+  created_at: number | null;
+}): TestHistoryRow {
+  return {
+    runId: Number(r.run_id),
+    jobId: Number(r.job_id),
+    attempt: r.attempt ?? 1,
+    commitSha: r.commit_sha ?? "",
+    branch: r.branch ?? "",
+    testId: r.test_id ?? "",
+    status: r.status as StoredTestResult["status"],
+    durationMs: r.duration_ms,
+    createdAt: Number(r.created_at ?? 0),
+  };
 }

@@ -3,6 +3,7 @@ import type { Clock } from "../../common/clock.js";
 import { NotFoundError } from "../../common/errors.js";
 import type { Plan, PlanJob, TriggerEvent } from "../../common/plan.js";
 import type { DB, JobsTable, RunsTable } from "../schema.js";
+import { RUN_TRUSTS, type RunTrust } from "../statuses.js";
 import { fromJson } from "./json.js";
 import type { Status } from "../statuses.js";
 
@@ -23,6 +24,8 @@ export interface Run {
   plan: Plan;
   triggeredBy: string;
   parentRunId: number | null;
+  /** What the run may use (secrets, caches): decided when it was triggered, see runner/trust.ts. */
+  trust: RunTrust;
   gateResults: unknown[] | null;
   createdAt: number;
   startedAt: number | null;
@@ -41,6 +44,8 @@ export interface NewRun {
   plan: Plan;
   triggeredBy: string;
   parentRunId?: number | null;
+  /** Default `branch` (secrets, no protected caches). */
+  trust?: RunTrust;
   /** For a run that cannot start (e.g. an invalid pipeline): created finished with this status. */
   status?: Status;
   reason?: string | null;
@@ -63,6 +68,7 @@ function toRun(r: Selectable<RunsTable>): Run {
     plan: fromJson(r.plan, { name: "", env: {}, jobs: [], gates: {} }),
     triggeredBy: r.triggered_by,
     parentRunId: r.parent_run_id,
+    trust: (RUN_TRUSTS as readonly string[]).includes(r.trust) ? (r.trust as RunTrust) : "fork",
     gateResults: fromJson(r.gate_results, null),
     createdAt: r.created_at,
     startedAt: r.started_at,
@@ -115,6 +121,7 @@ export class RunsRepo {
               plan: JSON.stringify(input.plan),
               triggered_by: input.triggeredBy,
               parent_run_id: input.parentRunId ?? null,
+              trust: input.trust ?? "branch",
               gate_results: null,
               created_at: now,
               started_at: null,

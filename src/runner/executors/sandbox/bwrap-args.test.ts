@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -65,5 +65,20 @@ describe("bwrapArgs", () => {
       "id",
     ]);
     expect(bwrapArgs({ ...base, runAs, network: true }, ["true"])).not.toContain("--unshare-net");
+  });
+
+  it("with runAs, empties a parent other users cannot enter and recreates the way to the workspace", () => {
+    // Outside /tmp, which is emptied anyway.
+    const open = mkdtempSync(join(existsSync("/var/tmp") ? "/var/tmp" : tmpdir(), "pitcrew-bwrap-"));
+    chmodSync(open, 0o755);
+    const closed = join(open, "closed");
+    const ws2 = join(closed, "data", "ws");
+    mkdirSync(ws2, { recursive: true });
+    chmodSync(closed, 0o700);
+    const runAs = { uid: 65534, gid: 65534, setpriv: "/usr/bin/setpriv" };
+    const args = bwrapArgs({ ...base, workspace: ws2, cwd: ws2, hidePaths: [], runAs }, ["true"]).join(" ");
+    expect(args).toContain(`--tmpfs ${closed} --perms 0755 --dir ${join(closed, "data")} --bind ${ws2} ${ws2}`);
+    expect(bwrapArgs({ ...base, workspace: ws2, cwd: ws2, hidePaths: [] }, ["true"])).not.toContain(closed);
+    rmSync(open, { recursive: true, force: true });
   });
 });

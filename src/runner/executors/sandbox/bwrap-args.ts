@@ -6,9 +6,11 @@
  *   --dev /dev, --proc /proc fresh devices and a procfs of the new pid namespace
  *   --tmpfs /tmp             private scratch space
  *   --tmpfs <hidden dir>     each hidden directory (pitcrew's data dir, the server user's home)
- *                            replaced by an empty dir
- *   --ro-bind /dev/null <f>  each hidden file (the config file, the server's log file) emptied
- *   --dir <parent>           the workspace's parents inside an emptied dir, created 0755
+ *                            replaced by an empty dir; with `runAs` also the outermost parent
+ *                            of the workspace other users cannot enter (e.g. /root)
+ *   --ro-bind <blank> <f>    each hidden file (the config file, the server's log file) replaced
+ *                            by an empty file no step may open (mode 0000), or /dev/null
+ *   --dir <parent>           mount points' parents inside an emptied dir, created 0755
  *   --bind <ws> <ws>         the workspace: the only writable host path (the engine passes the
  *                            job directory, so the job's HOME and TMPDIR inside it are writable)
  *
@@ -36,6 +38,8 @@ export interface BwrapInput {
   network?: boolean;
   /** Host directories and files steps must not see. */
   hidePaths: string[];
+  /** An empty host file with mode 0000, mounted over hidden files (default /dev/null). */
+  blankFile?: string;
   /** Drop the step to this user (needs bwrap started as root and `setpriv`). */
   runAs?: StepUser & { setpriv: string };
 }
@@ -43,19 +47,29 @@ export interface BwrapInput {
 /** The full argv (without the `bwrap` binary itself) running `command` sandboxed. */
 export function bwrapArgs(input: BwrapInput, command: string[]): string[] {
   const workspace = resolve(input.workspace);
-  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
-  const emptied = ["/tmp"];
+  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   // A hidden path that does not exist has nothing to hide (and could not be mounted over).
-  for (const hidden of input.hidePaths) {
-    if (!existsSync(hidden)) continue;
-    if (statSync(hidden).isDirectory()) {
-      emptied.push(resolve(hidden));
-      args.push("--tmpfs", resolve(hidden));
-    } else args.push("--ro-bind", "/dev/null", resolve(hidden));
-  }
-  // bwrap would create the workspace's missing parents with their host modes (0700 for pitcrew's
+  const hidden = input.hidePaths.filter((p) => existsSync(p)).map((p) => resolve(p));
+  const hiddenDirs = hidden.filter((p) => statSync(p).isDirectory());
+  const emptied = [
+    ...new Set(["/tmp", ...hiddenDirs, ...(input.runAs ? closedAncestor(workspace, ["/tmp", ...hiddenDirs]) : [])]),
+  ];
+  emptied.sort((a, b) => a.length - b.length);
+  const mounted: string[] = [];
+  // bwrap would create a mount point's missing parents with their host modes (0700 for pitcrew's
   // own directories), locking the step user out of absolute paths to its own workspace.
-  for (const dir of parentsBelow(emptied, workspace)) args.push("--perms", "0755", "--dir", dir);
+  const mountPoint = (path: string) => {
+    for (const dir of parentsBelow(mounted, path)) args.push("--perms", "0755", "--dir", dir);
+  };
+  for (const dir of emptied) {
+    mountPoint(dir);
+    args.push("--tmpfs", dir);
+    mounted.push(dir);
+  }
+  for (const file of hidden.filter((p) => !hiddenDirs.includes(p))) {
+    args.push("--ro-bind", input.blankFile ?? "/dev/null", file);
+  }
+  mountPoint(workspace);
   args.push("--bind", workspace, workspace);
   const runAs = input.runAs;
   if (runAs) {
@@ -75,6 +89,21 @@ export function bwrapArgs(input: BwrapInput, command: string[]): string[] {
   }
   args.push(...command);
   return args;
+}
+
+/**
+ * The outermost ancestor of `workspace` (above any of `emptied`) that other users cannot enter
+ * (no o+x, such as root's home /root): the step user could not reach its own workspace through
+ * it. It is emptied too; the step user could not see inside it anyway.
+ */
+function closedAncestor(workspace: string, emptied: string[]): string[] {
+  const chain: string[] = [];
+  for (let dir = dirname(workspace); dir !== "/"; dir = dirname(dir)) chain.unshift(dir);
+  for (const dir of chain) {
+    if (emptied.some((e) => dir === e || dir.startsWith(e + sep))) return [];
+    if ((statSync(dir).mode & 0o001) === 0) return [dir];
+  }
+  return [];
 }
 
 /** The directories between the innermost of `roots` holding `path` (exclusive) and `path` (exclusive). */

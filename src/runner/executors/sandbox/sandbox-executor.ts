@@ -23,8 +23,10 @@ import { handOver } from "./step-user.js";
 
 /** Options of the sandbox executor. */
 export interface SandboxExecutorOptions {
-  /** Host paths steps must not see (an empty tmpfs over a directory, /dev/null over a file). */
+  /** Host paths steps must not see (an empty tmpfs over a directory, `blankFile` over a file). */
   hidePaths?: string[];
+  /** An empty file with mode 0000 mounted over hidden files, so reading them fails (default /dev/null). */
+  blankFile?: string;
   /** Time between SIGTERM and SIGKILL when a step times out or is cancelled (default 5000). */
   killGraceMs?: number;
   /** Run steps as this host user (pitcrew must be root; see `bwrap-args.ts`). */
@@ -44,7 +46,11 @@ export function createSandboxExecutor(opts: SandboxExecutorOptions = {}): Execut
       if (opts.runAs) await handOver(workspace, opts.runAs);
     },
     runStep: (inv) => {
-      const args = bwrapArgs({ ...inv, hidePaths, runAs }, [bash, ...BASH_FLAGS, inv.script]);
+      const args = bwrapArgs({ ...inv, hidePaths, runAs, blankFile: opts.blankFile }, [
+        bash,
+        ...BASH_FLAGS,
+        inv.script,
+      ]);
       // bwrap itself gets an empty environment: `--setenv` gives the step its variables.
       return spawnStep(bwrap, args, { ...inv, env: {} }, killGraceMs);
     },

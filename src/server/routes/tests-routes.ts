@@ -1,0 +1,69 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { MAX_HISTORY_RUNS } from "../../store/index.js";
+import { flakyTests, historyFromRows, prioritize } from "../../testintel/index.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+
+const params = z.object({ project: z.string().min(1).max(128) });
+const window = {
+  runs: z.coerce.number().int().min(1).max(MAX_HISTORY_RUNS).default(300),
+  branch: z.string().min(1).max(256).optional(),
+};
+
+/** Test intelligence of a project, learnt from its stored test history: flaky tests, order, one test's history. */
+export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  const { store } = app;
+  const model = async (project: string, q: { runs: number; branch?: string }) => {
+    const p = await store.projects.resolve(project);
+    return historyFromRows(await store.reports.projectHistory(p.id, q));
+  };
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/tests/flaky",
+    role: "viewer",
+    summary: "Tests with signs of flakiness over the latest runs, the flaky ones first, with evidence",
+    tags: ["tests"],
+    params,
+    query: z.object(window),
+    handler: async ({ params, query }) => ({ tests: flakyTests(await model(params.project, query)) }),
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/tests/prioritize",
+    role: "viewer",
+    summary: "Every test of the latest runs ordered by predicted failure probability per second, with the reason",
+    tags: ["tests"],
+    params,
+    query: z.object(window),
+    handler: async ({ params, query }) => {
+      const m = await model(params.project, query);
+      return {
+        tests: prioritize(
+          m,
+          [...m.tests()].map((t) => t.id),
+        ),
+      };
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/tests/history",
+    role: "viewer",
+    summary: "One test's outcomes (run, attempt, commit, branch, status, duration), newest first",
+    tags: ["tests"],
+    params,
+    query: z.object({
+      test: z.string().min(1).max(4096),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+    }),
+    handler: async ({ params, query }) => {
+      const p = await store.projects.resolve(params.project);
+      const history = await store.reports.testHistory(p.id, query.test, query.limit);
+      return { test: query.test, history: history.map(({ testId: _, ...h }) => h) };
+    },
+  });
+}
