@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { freePort } from "../../src/deploy/free-port.js";
+import { freePort } from "../../src/common/free-port.js";
 import { createNginxRouter } from "../../src/deploy/routers/nginx/nginx-router.js";
 
 const seconds = Number(process.argv[2] ?? 10);

@@ -2,7 +2,7 @@
  * Speed of the offline contract end to end: writes `runs` JUnit files of `tests` test cases into a
  * temporary directory (seeded failures and durations), then times the real CLI process
  * `node bin/pitcrew.js tests prioritize --history DIR --candidates FILE --json` against the same
- * process printing `--version` (start-up alone), alternating, median of `rounds`.
+ * process printing `--version` (start-up alone) and a bare `node -e 0`, alternating, median of `rounds`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +14,8 @@ import { mulberry32 } from "./prioritization.js";
 export interface ContractSpeed {
   prioritizeMs: number;
   startupMs: number;
+  /** A bare `node -e 0`: the floor under the CLI's start-up on the same machine at the same time. */
+  nodeMs: number;
   historyBytes: number;
   valid: boolean;
 }
@@ -49,14 +51,15 @@ export function measureContract(runs = 300, tests = 300, rounds = 5): ContractSp
       ...Array.from({ length: 10 }, (_, i) => `com.example.New${i}Test.works`),
     ];
     writeFileSync(candidates, `${wanted.join("\n")}\n`);
-    const time = (args: string[]) => {
+    const time = (args: string[], script = BIN) => {
       const t = performance.now();
-      const out = execFileSync(process.execPath, [BIN, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+      const out = execFileSync(process.execPath, [script, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
       return { ms: performance.now() - t, out };
     };
     time(["--version"]);
     const p: number[] = [];
     const s: number[] = [];
+    const n: number[] = [];
     let valid = true;
     for (let i = 0; i < rounds; i++) {
       const r = time(["tests", "prioritize", "--history", history, "--candidates", candidates, "--json"]);
@@ -67,8 +70,9 @@ export function measureContract(runs = 300, tests = 300, rounds = 5): ContractSp
         wanted.every((w) => order.includes(w));
       p.push(r.ms);
       s.push(time(["--version"]).ms);
+      n.push(time(["0"], "-e").ms);
     }
-    return { prioritizeMs: median(p), startupMs: median(s), historyBytes: bytes, valid };
+    return { prioritizeMs: median(p), startupMs: median(s), nodeMs: median(n), historyBytes: bytes, valid };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

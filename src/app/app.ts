@@ -13,7 +13,7 @@ import { createStreamTickets, type StreamTickets } from "../common/stream-ticket
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
-import { createLocalExecutor } from "../runner/executors/local/local-executor.js";
+import { createLocalExecutor } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
 import { createJobSandbox } from "./job-sandbox.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";

@@ -10,8 +10,8 @@
  */
 import { Cron } from "croner";
 import { readCronSchedules } from "../pipeline/index.js";
-import { ensureMirror, resolveRef } from "../runner/checkout.js";
-import { git } from "../runner/git.js";
+import { ensureMirror, resolveRef } from "../runner/index.js";
+import { git } from "../runner/index.js";
 import { mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 

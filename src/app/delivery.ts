@@ -5,12 +5,12 @@
  * store so a restarted pitcrew serves each environment on the same port.
  */
 import { ValidationError } from "../common/errors.js";
-import { Delivery, type EnvironmentSettings, parseStrategy } from "../deploy/delivery.js";
-import { createBuiltinRouter } from "../deploy/routers/builtin/builtin-router.js";
-import { createNginxRouter } from "../deploy/routers/nginx/nginx-router.js";
-import type { TrafficRouter } from "../deploy/routers/traffic-router.js";
-import { createProcessTarget } from "../deploy/targets/process/process-target.js";
-import { releaseIdOf } from "../deploy/rollouts/fresh-baseline.js";
+import { Delivery, type EnvironmentSettings, parseStrategy } from "../deploy/index.js";
+import { createBuiltinRouter } from "../deploy/index.js";
+import { createNginxRouter } from "../deploy/index.js";
+import type { TrafficRouter } from "../deploy/index.js";
+import { createProcessTarget } from "../deploy/index.js";
+import { releaseIdOf } from "../deploy/index.js";
 import { parseLogLine } from "../observe/index.js";
 import type { App } from "./app.js";
 import { logObservationOf } from "./observe-logs.js";

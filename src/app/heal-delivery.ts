@@ -10,10 +10,8 @@
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
-import { type Delivery, RESTART_ABORT_MESSAGE } from "../deploy/delivery.js";
-import type { HealDelivery } from "../heal/actions/service-heal-actions.js";
-import type { RecentDeploy } from "../heal/diagnose-incident.js";
-import { releaseIdOf } from "../deploy/rollouts/fresh-baseline.js";
+import { type Delivery, RESTART_ABORT_MESSAGE, releaseIdOf } from "../deploy/index.js";
+import type { HealDelivery, RecentDeploy } from "../heal/index.js";
 import { git, mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";
@@ -135,9 +133,10 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
         }
         return "running";
       }
-      // a release whose rollout has not started yet is on its way, not failed
+      // a release whose rollout has not started yet (still pending) is on its way, not failed
       const of = await rolloutOf(release.id);
-      return of ? fromRollout(of.state) : "running";
+      if (of) return fromRollout(of.state);
+      return release.status === "pending" ? "running" : "failed";
     },
   };
 }

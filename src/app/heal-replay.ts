@@ -5,9 +5,9 @@
  * listener in the same environment. Only for a diagnosis led by a code bug; nothing when the
  * router keeps no log (nginx) or the service failed no request in the last 10 minutes.
  */
-import type { Delivery } from "../deploy/delivery.js";
-import { routeKeyOf } from "../deploy/delivery.js";
-import { captureReplay } from "../heal/replay-capture.js";
+import type { Delivery } from "../deploy/index.js";
+import { routeKeyOf } from "../deploy/index.js";
+import { captureReplay } from "../heal/index.js";
 import type { HealRepairRequest, ReproductionInput } from "../repair/index.js";
 import type { App } from "./app.js";
 import { servicePlacementOf } from "./service-placement.js";

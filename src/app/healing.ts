@@ -2,12 +2,12 @@
  * The healing loop of a running pitcrew: one HealOrchestrator per app (the routes reach it through
  * `healingOf`), started by `pitcrew serve` with the real heal actions.
  */
-import type { Delivery } from "../deploy/delivery.js";
-import { type HealRepairer, serviceHealActions } from "../heal/actions/service-heal-actions.js";
-import type { HealActions } from "../heal/heal-actions.js";
+import type { Delivery } from "../deploy/index.js";
+import { type HealRepairer, serviceHealActions } from "../heal/index.js";
+import type { HealActions } from "../heal/index.js";
 import { projectOfService } from "../observe/index.js";
 import { chainHealRepairer } from "../repair/index.js";
-import { HealOrchestrator, type HealSettings } from "../heal/heal-orchestrator.js";
+import { HealOrchestrator, type HealSettings } from "../heal/index.js";
 import type { App } from "./app.js";
 import { healDeliveryOf } from "./heal-delivery.js";
 import { healReplayOf } from "./heal-replay.js";

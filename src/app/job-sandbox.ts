@@ -4,9 +4,9 @@ import { join } from "node:path";
 import type { LoadedConfig } from "../common/config/load-config.js";
 import type { Logger } from "../common/logger.js";
 import { logFiles } from "../common/private-files.js";
-import type { Executor } from "../runner/executor.js";
-import { createSandboxExecutor, isSandboxAvailable } from "../runner/executors/sandbox/sandbox-executor.js";
-import { resolveStepUser } from "../runner/executors/sandbox/step-user.js";
+import type { Executor } from "../runner/index.js";
+import { createSandboxExecutor, isSandboxAvailable } from "../runner/index.js";
+import { resolveStepUser } from "../runner/index.js";
 
 /**
  * The sandbox executor as configured, or undefined when bubblewrap cannot sandbox steps here.

@@ -10,9 +10,9 @@
  *   (or the burst is improbable enough) also an `anomaly.detected` event.
  * Incidents consume `anomaly.detected` (see `src/incidents/signal.ts`).
  */
-import { DetectorRegistry } from "../detect/anomaly/index.js";
-import { scoreFromP } from "../detect/anomaly/surprise.js";
-import { type LogFinding, LogTemplateWatcher } from "../detect/logmine/index.js";
+import { DetectorRegistry } from "../detect/index.js";
+import { scoreFromP } from "../detect/index.js";
+import { type LogFinding, LogTemplateWatcher } from "../detect/index.js";
 import { escapePromqlString, type QueryResult } from "../observe/index.js";
 import type { App } from "./app.js";
 import { logObservationOf } from "./observe-logs.js";

@@ -4,7 +4,7 @@
  * routes and `startLogObservation`, which attaches the long-running parts.
  */
 import { IncidentService } from "../incidents/index.js";
-import type { LogRecord } from "../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../store/index.js";
 import {
   buildDependencyGraph,
   type FileTail,

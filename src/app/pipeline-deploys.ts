@@ -5,7 +5,7 @@
  * `deploy.skipped` event with the reason, never a lost run. Only runs of protected branches deploy
  * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
  */
-import type { Delivery } from "../deploy/delivery.js";
+import type { Delivery } from "../deploy/index.js";
 import type { App } from "./app.js";
 
 /** Subscribes to finished runs; returns the stop function. */

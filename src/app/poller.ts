@@ -5,7 +5,7 @@
  * head of its default branch (a newly added repository gets its first run without a push; a
  * commit that already has a push run is not built again).
  */
-import { listBranches, ensureMirror } from "../runner/checkout.js";
+import { listBranches, ensureMirror } from "../runner/index.js";
 import { mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 

@@ -4,7 +4,7 @@
  * as plain text stays one record, and records are ingested in batches every `flushMs`.
  */
 import type { Logger } from "../common/logger.js";
-import type { LogRecord } from "../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../store/index.js";
 
 const CONTINUATION = /^(\s+\S|Caused by:|\.\.\. \d+ more)/;
 

@@ -3,7 +3,7 @@
  * healed in. Shared by the heal's delivery port and its request capture.
  */
 import { ValidationError } from "../common/errors.js";
-import type { Delivery } from "../deploy/delivery.js";
+import type { Delivery } from "../deploy/index.js";
 import { projectOfService } from "../observe/index.js";
 import type { App } from "./app.js";
 

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { Store } from "../store/index.js";
 import { color, formatDuration, statusLabel, table } from "./output.js";
 
 /** A finished run with its jobs and gates, as `pitcrew run --json` and the summary print it. */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { App } from "../app/app.js";
 import type { Config } from "../common/config/config-schema.js";
 import { ValidationError } from "../common/errors.js";
-import { freePort } from "../deploy/free-port.js";
+import { freePort } from "../common/free-port.js";
 import {
   ALERTMANAGER_BIN,
   PROMETHEUS_BIN,
@@ -20,7 +20,7 @@ import {
   startAlertmanager,
   startPrometheus,
   writeTargetsFile,
-} from "../observe/prometheus/prometheus-processes.js";
+} from "../observe/index.js";
 
 /** The reserved Prometheus port, chosen before the app reads its metrics source. */
 export interface PrometheusPlan {

@@ -19,7 +19,7 @@ import { startServiceHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
-import type { Delivery } from "../deploy/delivery.js";
+import type { Delivery } from "../deploy/index.js";
 import { startForgeAutomation } from "../forge/index.js";
 import { startWorkers } from "../runner/index.js";
 import { createServer } from "../server/server.js";

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../app/app.js";
 import { CI_CHECK } from "../forge/index.js";
-import { git } from "../runner/git.js";
-import { snapshotDirectory } from "../runner/snapshot.js";
+import { git } from "../runner/index.js";
+import { snapshotDirectory } from "../runner/index.js";
 import type { Project } from "../store/index.js";
 import type { ShopManifest, ShopService } from "./shop-manifest.js";
 

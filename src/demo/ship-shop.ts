@@ -6,7 +6,7 @@
  */
 import type { App } from "../app/app.js";
 import { metricsObservationOf } from "../app/observe-metrics.js";
-import type { Delivery } from "../deploy/delivery.js";
+import type { Delivery } from "../deploy/index.js";
 import { isFinished, type Release } from "../store/index.js";
 import { triggerRun } from "../runner/index.js";
 import type { SeededService } from "./seed-shop.js";

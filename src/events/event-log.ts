@@ -1,5 +1,5 @@
 import type { Clock } from "../common/clock.js";
-import type { EventsRepo } from "../store/repositories/events-repo.js";
+import type { EventsRepo } from "../store/index.js";
 import type { Bus } from "./bus.js";
 import type { DomainEvent } from "./domain-event.js";
 

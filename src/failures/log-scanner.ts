@@ -11,7 +11,7 @@
  * Nothing else is kept: memory is bounded by those caps, the log miner's cluster cap and the
  * line-length cap, however long the log is.
  */
-import { LogMiner, type LogCluster } from "../detect/logmine/index.js";
+import { LogMiner, type LogCluster } from "../detect/index.js";
 import { cleanLine } from "./clean-line.js";
 import { type LineSignals, lineSignals } from "./signals.js";
 

@@ -16,7 +16,7 @@
  * requests, ConflictError when git cannot do it (not a fast-forward, conflicting squash, PR no
  * longer open), ForbiddenError when a protection or the merge policy refuses the actor.
  */
-import type { PrCheck, PrComment, PullRequest } from "../store/repositories/pull-requests-repo.js";
+import type { PrCheck, PrComment, PullRequest } from "../store/index.js";
 import type { CheckStatus } from "../store/index.js";
 
 export type { CheckStatus, PrCheck, PrComment, PullRequest };

@@ -1,4 +1,4 @@
-import type { PrCheck } from "../store/repositories/pull-requests-repo.js";
+import type { PrCheck } from "../store/index.js";
 
 /** What a pull request must satisfy before the repair bot may merge it. */
 export interface MergePolicy {

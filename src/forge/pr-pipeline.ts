@@ -19,7 +19,7 @@
  */
 import { resolve } from "node:path";
 import type { Logger } from "../common/logger.js";
-import type { Bus } from "../events/bus.js";
+import type { Bus } from "../events/index.js";
 import { type RunnerDeps, triggerRun } from "../runner/index.js";
 import { isFinished } from "../store/index.js";
 import { CI_CHECK, type Forge } from "./forge.js";

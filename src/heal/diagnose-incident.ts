@@ -18,9 +18,9 @@
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
-import type { Diagnosis, Evidence, Hypothesis } from "../repair/diagnosis.js";
-import type { LogQuery, StoredLogRecord } from "../store/repositories/log-records-repo.js";
-import type { Incident } from "../store/repositories/incidents-repo.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../repair/index.js";
+import type { LogQuery, StoredLogRecord } from "../store/index.js";
+import type { Incident } from "../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
 import { recordText } from "../diagnose/index.js";
 import { errorSignature } from "./error-signature.js";

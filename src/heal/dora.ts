@@ -2,7 +2,7 @@
  * DORA-style delivery figures over a time window: deployment frequency, change failure rate and
  * time to restore service, from deployments (production rollouts) and heals (incident → healthy).
  */
-import type { Heal } from "../store/repositories/heals-repo.js";
+import type { Heal } from "../store/index.js";
 
 /** One finished deployment, as the delivery history records it. */
 export interface DeploymentRecord {

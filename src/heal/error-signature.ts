@@ -4,7 +4,7 @@
  * (lineTotal)`), or else the record's first line with numbers masked.
  */
 import { findTraces, recordText } from "../diagnose/index.js";
-import type { LogRecord } from "../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../store/index.js";
 
 /** A record's error signature. */
 export interface ErrorSignature {

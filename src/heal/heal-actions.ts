@@ -13,9 +13,9 @@
  *   - A thrown error is recorded on the heal and the action is retried on the next tick, up to the
  *     orchestrator's error budget; `ctx.signal` aborts when the orchestrator stops.
  */
-import type { HypothesisKind } from "../repair/diagnosis.js";
-import type { Heal } from "../store/repositories/heals-repo.js";
-import type { Incident } from "../store/repositories/incidents-repo.js";
+import type { HypothesisKind } from "../repair/index.js";
+import type { Heal } from "../store/index.js";
+import type { Incident } from "../store/index.js";
 
 /** What an action is given. */
 export interface HealContext {

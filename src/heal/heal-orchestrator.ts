@@ -1,8 +1,8 @@
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import type { Bus, EventLog } from "../events/index.js";
-import type { Heal, HealChange, HealsRepo } from "../store/repositories/heals-repo.js";
-import type { Incident, IncidentsRepo } from "../store/repositories/incidents-repo.js";
+import type { Heal, HealChange, HealsRepo } from "../store/index.js";
+import type { Incident, IncidentsRepo } from "../store/index.js";
 import type { HealActions, HealContext } from "./heal-actions.js";
 import {
   assertHealTransition,

@@ -12,7 +12,7 @@
  *      make this time (a cache), the latest answers it gave the service's traces; per method and
  *      path the latest answer below 500 is preferred, with the time it took.
  */
-import type { Exchange } from "../deploy/routers/exchange-log.js";
+import type { Exchange } from "../deploy/index.js";
 import type { RecordedUpstream, ReproductionInput } from "../repair/index.js";
 
 /** What to rebuild the failure of. */

@@ -9,3 +9,11 @@ export { type TriggerRequest, type TriggerResult, triggerRun } from "./engine/tr
 export type { Executor, StepInvocation, StepOutcome } from "./executor.js";
 export { checkout, ensureMirror, resolveRef } from "./checkout.js";
 export { GitError, git, SCRUBBED_GIT_ENV } from "./git.js";
+export { createLocalExecutor } from "./executors/local/local-executor.js";
+export { createSandboxExecutor } from "./executors/sandbox/sandbox-executor.js";
+export { isSandboxAvailable } from "./executors/sandbox/sandbox-executor.js";
+export { listBranches } from "./checkout.js";
+export { snapshotDirectory } from "./snapshot.js";
+export { assertBranchName } from "./engine/branch-name.js";
+export { resolveArtifactFile } from "./artifacts.js";
+export { resolveStepUser } from "./executors/sandbox/step-user.js";

@@ -14,8 +14,7 @@
  */
 import picomatch from "picomatch";
 import type { TriggerEvent } from "../pipeline/index.js";
-import type { Project } from "../store/repositories/projects-repo.js";
-import type { RunTrust } from "../store/statuses.js";
+import type { Project, RunTrust } from "../store/index.js";
 
 /** Whether `branch` is protected in `project`: its default branch or one of its protected globs. */
 export function isProtectedBranch(

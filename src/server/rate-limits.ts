@@ -30,7 +30,7 @@ export function registerRateLimiter(f: FastifyInstance, limits: RateLimits, redi
     global: false,
     timeWindow: limits.window,
     redis,
-    nameSpace: "pitcrew-rl:",
+    nameSpace: limits.redis_prefix,
     // A Redis outage must not take the API down: requests pass while counters are unreachable.
     skipOnError: true,
   });

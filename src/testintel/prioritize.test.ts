@@ -47,7 +47,7 @@ describe("prioritize", () => {
     expect(ranked[0]!.durationMs).toBe(100);
   });
 
-  it("among equally likely failures, runs the cheaper test first (probability per second)", () => {
+  it("among equally likely failures, runs the cheaper test first (probability per second as the tie-break)", () => {
     const runs = [
       ...stable(5, { "s.Fast.t": "passed", "s.Slow.t": "passed" }),
       {

@@ -10,15 +10,18 @@ export interface RankedTest {
   probability: number;
   /** Expected duration in ms (measured, or the median of the suite for a test never measured). */
   durationMs: number;
-  /** `probability` per second of expected run time (plus the per-test overhead): the sort key. */
+  /** `probability` per second of expected run time (plus the per-test overhead): the tie-break. */
   score: number;
   reason: string;
 }
 
 /**
- * Orders candidate tests by predicted failure probability per second of run time (Smith's rule:
- * the order that minimises the expected time to the first failure), ties by probability, then
- * by id. Every candidate appears exactly once; duplicates in `candidates` are dropped.
+ * Orders candidate tests by predicted failure probability, ties by probability per second of run
+ * time (the cheaper of two equally likely failures first), then by id. Probability comes first
+ * because an order is judged by how early the failing tests come (APFD counts positions): dividing
+ * by duration instead (Smith's rule, which minimises the expected time to the first failure)
+ * pushes long, likely-failing tests behind many cheap, unlikely ones. Every candidate appears
+ * exactly once; duplicates in `candidates` are dropped.
  */
 export function prioritize(model: HistoryModel, candidates: Iterable<string>): RankedTest[] {
   const fallbackMs = medianDurationMs(model);
@@ -34,5 +37,5 @@ export function prioritize(model: HistoryModel, candidates: Iterable<string>): R
     const reason = measured > 0 ? prediction.reason : `${prediction.reason}; duration unknown, suite median assumed`;
     ranked.push({ id, probability: prediction.probability, durationMs, score, reason });
   }
-  return ranked.sort((a, b) => b.score - a.score || b.probability - a.probability || compareIds(a.id, b.id));
+  return ranked.sort((a, b) => b.probability - a.probability || b.score - a.score || compareIds(a.id, b.id));
 }

@@ -20,7 +20,10 @@ const MANIFEST = "start: [node, service.mjs]\nreplicas: 1\nhealth: { readiness: 
 // the default judge (fresh baseline, 50 requests per metric, alpha 0.01, minEffect 1.2), shorter windows
 const CANARY = {
   canary: {
-    steps: [{ setWeight: 20 }, { analysis: { interval: "2s", count: 3, inconclusiveLimit: 10, judge: { warmup: "2s" } } }],
+    steps: [
+      { setWeight: 20 },
+      { analysis: { interval: "2s", count: 3, inconclusiveLimit: 10, judge: { warmup: "2s" } } },
+    ],
   },
 };
 

@@ -52,6 +52,9 @@ describe("CI engine", () => {
   after-broken:
     needs: broken
     steps: [{ run: "true" }]
+  after-after-broken:
+    needs: after-broken
+    steps: [{ run: "true" }]
   on-failure:
     needs: broken
     if: failure()
@@ -66,6 +69,7 @@ describe("CI engine", () => {
     expect(r.status).toBe("failure");
     expect(r.jobs.broken).toMatchObject({ status: "failure", exitCode: 3 });
     expect(r.jobs["after-broken"]).toMatchObject({ status: "skipped", reason: "a needed job failed" });
+    expect(r.jobs["after-after-broken"]?.status).toBe("skipped");
     expect(r.jobs["on-failure"]?.status).toBe("success");
     expect(r.jobs["after-soft"]?.status).toBe("success");
     expect(r.jobs.slow?.status).toBe("failure");

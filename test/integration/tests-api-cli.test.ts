@@ -30,7 +30,8 @@ describe("tests API and CLI on the stored history", () => {
     });
     process.exitCode = undefined;
     try {
-      await buildProgram().parseAsync(["node", "pitcrew", "-c", config, "tests", ...args]);
+      const argv = ["node", "pitcrew", "-c", config, "tests", ...args];
+      await (await buildProgram(argv)).parseAsync(argv);
     } finally {
       o.mockRestore();
       e.mockRestore();

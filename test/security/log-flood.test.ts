@@ -18,7 +18,9 @@ describe.skipIf(!HAS_DIST)("log flood: a 200 MB step", () => {
   });
   afterAll(async () => s?.stop());
 
-  it("stores the head, a truncation marker, the drop count and the tail (default caps)", async () => {
+  it("stores the head, a truncation marker, the drop count and the tail (default caps)", {
+    timeout: 120_000,
+  }, async () => {
     const repo = createRepo({
       ".pitcrew/pipeline.yaml": [
         "jobs:",

@@ -38,7 +38,7 @@ async function lint(file: string, json = false) {
   );
 }
 
-describe.skipIf(!HAS_DIST)("pipeline bombs", () => {
+describe.skipIf(!HAS_DIST)("pipeline bombs", { timeout: 60_000 }, () => {
   let s: ServeProcess;
   const dir = mkdtempSync(join(tmpdir(), "pitcrew-bomb-"));
   beforeAll(async () => {

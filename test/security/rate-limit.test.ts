@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAS_DIST, type ServeProcess, startServe } from "../support/serve-process.js";
+import { isReachable, serviceAvailable } from "../support/services.js";
+
+const redis = await serviceAvailable("Redis at 127.0.0.1:6379", () => isReachable("127.0.0.1", 6379));
 
 describe.skipIf(!HAS_DIST)("rate limits", () => {
   let s: ServeProcess;
@@ -60,5 +63,29 @@ describe.skipIf(!HAS_DIST)("rate limits", () => {
     const res = await s.api("GET", "/api/projects");
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+});
+
+describe.skipIf(!HAS_DIST || !redis)("rate limits shared by replicas (Redis counters)", () => {
+  const limits = {
+    rate_limit: { per_address: 30, store: "redis", redis_prefix: `pitcrew-rl-test-${process.pid}-${Date.now()}:` },
+  };
+  let a: ServeProcess;
+  let b: ServeProcess;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startServe({ limits }), startServe({ limits })]);
+  });
+  afterAll(async () => Promise.all([a?.stop(), b?.stop()]));
+
+  it("counts one client address across both servers", async () => {
+    // Both servers were polled on /healthz while starting: part of the 30 is spent already.
+    const codes: number[] = [];
+    for (let i = 0; i < 20; i++) codes.push((await a.api("GET", "/api/projects")).status);
+    for (let i = 0; i < 20; i++) codes.push((await b.api("GET", "/api/projects")).status);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(10);
+    expect(codes.at(-1)).toBe(429);
+    const res = await b.api("GET", "/api/projects");
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });

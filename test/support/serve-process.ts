@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
-import { ADMIN_TOKEN_FILE } from "../../src/app/bootstrap.js";
+import { ADMIN_TOKEN_FILE } from "../../src/cli/show-admin-token.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/pitcrew.js");

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { NotFoundError } from "../../common/errors.js";
-import { createSeriesDetector, DEFAULT_WINDOW } from "../../detect/anomaly/index.js";
-import { CsvRowError, readSeriesRows } from "../../detect/anomaly/csv.js";
+import { createSeriesDetector, DEFAULT_WINDOW } from "../../detect/index.js";
+import { CsvRowError, readSeriesRows } from "../../detect/index.js";
 
 interface DetectOptions {
   json?: boolean;

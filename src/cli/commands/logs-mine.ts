@@ -10,7 +10,7 @@ import {
   type MinedLine,
   templateParams,
   templateText,
-} from "../../detect/logmine/index.js";
+} from "../../detect/index.js";
 import { table } from "../output.js";
 
 interface MineOptions {

@@ -7,8 +7,8 @@ import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import type { BusMessage } from "../../events/index.js";
 import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
-import { git } from "../../runner/git.js";
-import { snapshotDirectory } from "../../runner/snapshot.js";
+import { git } from "../../runner/index.js";
+import { snapshotDirectory } from "../../runner/index.js";
 import { color, statusLabel } from "../output.js";
 import { formatRunReport, loadRunReport } from "../run-report.js";
 
@@ -43,8 +43,10 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   const dir = resolve(path);
   if (!existsSync(dir)) throw new Error(`no such directory: ${dir}`);
   const loaded = loadConfig({ file: opts.config });
-  // Local runs keep their own database, so they never disturb a server's runs in the same data dir.
-  const dataDir = join(loaded.dataDir, "local");
+  // Each repository's local runs keep their own store under the data dir (never in the user's
+  // tree), so they never disturb a server's runs nor another repository's.
+  const id = createHash("sha256").update(dir).digest("hex").slice(0, 8);
+  const dataDir = join(loaded.dataDir, "local", id);
   const app = await createApp(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
@@ -57,8 +59,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   try {
     if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
     const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";
-    const id = createHash("sha256").update(dir).digest("hex").slice(0, 8);
-    const repo = join(dataDir, "snapshots", `${id}.git`);
+    const repo = join(dataDir, "snapshot.git");
     const commit = await snapshotDirectory(dir, repo, branch, [loaded.dataDir]);
     const name = `${basename(dir).replace(/[^A-Za-z0-9._-]/g, "_") || "root"}-${id}`;
     const project =

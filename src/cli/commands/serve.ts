@@ -10,7 +10,7 @@ export function registerServeCommand(program: Command): void {
     .option("--example", "register the bundled example project and run its pipeline once")
     .action(async (opts) => {
       // Loaded on demand: the server's dependencies would slow down every other command.
-      const { runServer } = await import("../../app/run-server.js");
+      const { runServer } = await import("../run-server.js");
       await runServer({
         configFile: program.opts().config,
         port: opts.port,

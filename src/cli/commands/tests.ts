@@ -9,7 +9,6 @@ import {
   parseCandidates,
   prioritize,
 } from "../../testintel/index.js";
-import { openLocalApp } from "../open-store.js";
 import { formatDuration, table } from "../output.js";
 
 interface HistoryOptions {
@@ -31,7 +30,7 @@ as in the JUnit <testcase> (blank lines ignored, repeated ids listed once). --js
 project's stored test history instead (the latest --runs runs; a retry on the same commit counts
 as flaky evidence) and, without --candidates, orders every test of that history.
 
-Order: predicted failure probability per second of expected run time. The probability comes from
+Order: predicted failure probability (ties: the cheaper test first). The probability comes from
 the history: a test that failed its last run is as likely to fail again as failures were followed
 by failures; otherwise its recency-weighted failure rate (half-life 20 runs) shrunk towards its
 all-time rate; flaky tests are discounted; a test's prior grows with its share of run time.
@@ -54,7 +53,7 @@ export function registerTestsCommand(program: Command): void {
   const tests = program.command("tests").description("test intelligence: prioritise tests, find flaky ones");
 
   source(tests.command("prioritize"))
-    .description("order tests by predicted failure probability per second, from past runs")
+    .description("order tests by predicted failure probability, from past runs")
     .option(
       "--candidates <file>",
       "file with one test id (classname.name) per line (required with --history; default with --project: every test of the history)",
@@ -136,6 +135,7 @@ Tests with weaker signs are listed with flaky: false.`,
       const io = streams(this);
       await exitOnBadInput(io, "tests history", async () => {
         const limit = positiveInt(opts.limit, "--limit");
+        const { openLocalApp } = await import("../open-store.js");
         const app = await openLocalApp(program.opts().config);
         try {
           const project = await app.store.projects.resolve(opts.project);
@@ -183,6 +183,8 @@ async function learn(opts: HistoryOptions, io: Io, program: Command): Promise<Hi
     return history.model;
   }
   const runs = positiveInt(opts.runs, "--runs");
+  // Loaded here, not at the top: the offline contract (--history) must not load the app and store.
+  const { openLocalApp } = await import("../open-store.js");
   const app = await openLocalApp(program.opts().config);
   try {
     const project = await app.store.projects.resolve(opts.project!);

@@ -144,7 +144,8 @@ const repairSchema = z
 /** The validated configuration. */
 export const configSchema = z
   .object({
-    data_dir: z.string().default("./.pitcrew"),
+    /** Where pitcrew keeps its state; unset means the per-user default (see default-data-dir.ts). */
+    data_dir: z.string().min(1).optional(),
     server: z
       .object({
         host: z.string().default("127.0.0.1"),

@@ -50,6 +50,8 @@ const rateLimitSchema = z
     per_address: count(1, 10_000_000).default(60_000),
     /** Where counters live: `memory` (one server) or `redis` (shared by replicas; uses `bus.redis_url`). */
     store: z.enum(["memory", "redis"]).default("memory"),
+    /** Prefix of the Redis keys (servers sharing counters use the same one). */
+    redis_prefix: z.string().min(1).max(64).default("pitcrew-rl:"),
   })
   .strict();
 
@@ -81,6 +83,7 @@ export const limitsSchema = z
       ingest: 30_000,
       per_address: 60_000,
       store: "memory",
+      redis_prefix: "pitcrew-rl:",
     }),
   })
   .strict();

@@ -11,13 +11,32 @@ function dir(files: Record<string, string>): string {
 }
 
 describe("loadConfig", () => {
-  it("uses defaults without a file: SQLite in ./.pitcrew", () => {
+  it("uses defaults without a file: SQLite in the per-user data dir, never in the cwd", () => {
     const cwd = dir({});
-    const c = loadConfig({ cwd, env: {} });
+    const c = loadConfig({ cwd, env: { HOME: "/home/ann" } });
     expect(c.file).toBeUndefined();
-    expect(c.dataDir).toBe(join(cwd, ".pitcrew"));
-    expect(c.databaseUrl).toBe(`sqlite:${join(cwd, ".pitcrew", "pitcrew.db")}`);
+    expect(c.dataDir).toBe("/home/ann/.local/share/pitcrew");
+    expect(c.databaseUrl).toBe("sqlite:/home/ann/.local/share/pitcrew/pitcrew.db");
     expect(c.config.server.port).toBe(8080);
+    expect(loadConfig({ cwd, env: { HOME: "/home/ann", XDG_DATA_HOME: "/xdg" } }).dataDir).toBe("/xdg/pitcrew");
+    // A relative XDG_DATA_HOME is invalid per the spec and ignored.
+    expect(loadConfig({ cwd, env: { HOME: "/home/ann", XDG_DATA_HOME: "rel" } }).dataDir).toBe(
+      "/home/ann/.local/share/pitcrew",
+    );
+  });
+
+  it("lets data_dir (relative to the file) and PITCREW_DATA_DIR choose the data dir", () => {
+    const cwd = dir({ "pitcrew.yaml": "data_dir: state\n" });
+    expect(loadConfig({ cwd, env: {} }).dataDir).toBe(join(cwd, "state"));
+    expect(loadConfig({ cwd, env: { PITCREW_DATA_DIR: "/srv/pc" } }).dataDir).toBe("/srv/pc");
+  });
+
+  it("applies PITCREW_* overrides to an empty config file", () => {
+    const cwd = dir({ "pitcrew.yaml": "" });
+    const c = loadConfig({ cwd, env: { PITCREW_SERVER_PORT: "9100", PITCREW_DATA_DIR: "/srv/pc" } });
+    expect(c.file).toBe(join(cwd, "pitcrew.yaml"));
+    expect(c.config.server.port).toBe(9100);
+    expect(c.dataDir).toBe("/srv/pc");
   });
 
   it("reads pitcrew.yaml and lets PITCREW_* override it", () => {

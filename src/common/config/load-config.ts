@@ -1,6 +1,6 @@
 /**
  * Loads pitcrew's configuration: `pitcrew.yaml` (or an explicit file), then `PITCREW_*`
- * environment overrides, validated by the schema. Problems are reported together, each with
+ * environment overrides, validated by the schema; the data directory defaults per user. Problems are reported together, each with
  * file/line/column (or the variable name for environment overrides).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from "../diagnostics.js"
 import { ValidationError } from "../errors.js";
 import { parseYamlSource, validateYaml } from "../yaml-source.js";
 import { type Config, configSchema } from "./config-schema.js";
+import { defaultDataDir } from "./default-data-dir.js";
 
 /** Environment variables that override config keys (variable → dotted path). */
 export const ENV_OVERRIDES: Record<string, string[]> = {
@@ -54,9 +55,9 @@ export function loadConfig(opts: { file?: string; cwd?: string; env?: NodeJS.Pro
   }
   const source = parseYamlSource(text, usedFile ?? "<defaults>");
   const diagnostics: Diagnostic[] = [];
-  if (source.value !== undefined && source.value !== null && typeof source.value === "object") {
-    applyEnv(source.value as Record<string, unknown>, env, diagnostics);
-  }
+  // An empty file parses to null: it means "all defaults", and the environment still applies.
+  if (source.value === undefined || source.value === null) source.value = {};
+  if (typeof source.value === "object") applyEnv(source.value as Record<string, unknown>, env, diagnostics);
   const { data, diagnostics: found } = validateYaml(source, configSchema);
   diagnostics.push(...found);
   if (!data || hasErrors(diagnostics)) {
@@ -65,7 +66,12 @@ export function loadConfig(opts: { file?: string; cwd?: string; env?: NodeJS.Pro
     });
   }
   const base = usedFile ? resolve(usedFile, "..") : cwd;
-  const dataDir = isAbsolute(data.data_dir) ? data.data_dir : resolve(base, data.data_dir);
+  const dataDir =
+    data.data_dir === undefined
+      ? defaultDataDir(env)
+      : isAbsolute(data.data_dir)
+        ? data.data_dir
+        : resolve(base, data.data_dir);
   const databaseUrl = data.database.url ?? `sqlite:${resolve(dataDir, "pitcrew.db")}`;
   return { config: data, file: usedFile, dataDir, databaseUrl };
 }

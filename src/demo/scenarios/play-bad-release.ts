@@ -4,7 +4,7 @@
  * by itself; then the developer reverts the change on `main` (so the demo can run again).
  */
 import type { App } from "../../app/app.js";
-import type { Delivery } from "../../deploy/delivery.js";
+import type { Delivery } from "../../deploy/index.js";
 import { DEMO_ENVIRONMENT, SHOP_DIR } from "../demo-settings.js";
 import type { ShopScenario } from "../shop-manifest.js";
 import type { SeededService } from "../seed-shop.js";

@@ -9,8 +9,8 @@
  * already ended is reported from that heal instead of being played again.
  */
 import type { App } from "../../app/app.js";
-import type { Incident } from "../../store/repositories/incidents-repo.js";
-import type { Heal } from "../../store/repositories/heals-repo.js";
+import type { Incident } from "../../store/index.js";
+import type { Heal } from "../../store/index.js";
 import { SHOP_DIR } from "../demo-settings.js";
 import type { ShopScenario } from "../shop-manifest.js";
 import { startTraffic } from "../traffic-process.js";

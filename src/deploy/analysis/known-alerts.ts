@@ -1,5 +1,5 @@
 /** Builds `WatchDeps.knownAlerts` from the stored alerts. */
-import type { Alert } from "../../store/repositories/alerts-repo.js";
+import type { Alert } from "../../store/index.js";
 
 /** The subset of the alerts repository the watch needs. */
 export interface AlertLister {

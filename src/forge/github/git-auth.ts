@@ -4,7 +4,7 @@
  * (`GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`, the same as `git -c` but not
  * visible in `ps`), scoped to the forge's git URL so no other host ever receives it.
  */
-import { git } from "../../runner/git.js";
+import { git } from "../../runner/index.js";
 
 /** The environment that makes git authenticate to `gitUrl` with `token` (Basic x-access-token). */
 export function gitAuthEnv(gitUrl: string, token: string): Record<string, string> {

@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../common/errors.js";
-import { assertBranchName } from "../../runner/engine/branch-name.js";
-import { GitError, git } from "../../runner/git.js";
+import { assertBranchName } from "../../runner/index.js";
+import { GitError, git } from "../../runner/index.js";
 import {
   BOT_USER,
   CI_CHECK,

@@ -3,9 +3,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../common/errors.js";
-import { assertBranchName } from "../../runner/engine/branch-name.js";
-import { GitError, git } from "../../runner/git.js";
-import type { PullRequestsRepo } from "../../store/repositories/pull-requests-repo.js";
+import { assertBranchName } from "../../runner/index.js";
+import { GitError, git } from "../../runner/index.js";
+import type { PullRequestsRepo } from "../../store/index.js";
 import {
   BOT_USER,
   CI_CHECK,

@@ -1,5 +1,5 @@
 import { ConflictError } from "../../common/errors.js";
-import { GitError, git } from "../../runner/git.js";
+import { GitError, git } from "../../runner/index.js";
 
 const IDENTITY = ["-c", "user.name=pitcrew", "-c", "user.email=pitcrew@localhost"];
 

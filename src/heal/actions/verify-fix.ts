@@ -18,10 +18,10 @@
  * resumed heal keeps it and a later attempt starts its own watch.
  */
 import type { Clock } from "../../common/clock.js";
+import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
 import { ERROR_LEVELS, type IncidentDiagnosis } from "../diagnose-incident.js";
 import { errorSignature } from "../error-signature.js";
 import type { ReplicaCommit } from "./service-heal-actions.js";
-import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/signal.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
 

@@ -6,7 +6,7 @@
  * A batch is stored in one transaction; its events are emitted after the commit, in batch order.
  */
 import type { EventLog } from "../../events/index.js";
-import type { Alert, AlertsRepo } from "../../store/repositories/alerts-repo.js";
+import type { Alert, AlertsRepo } from "../../store/index.js";
 
 /** The data of an `alert.firing` / `alert.resolved` event. */
 export interface AlertEventData extends Record<string, unknown> {

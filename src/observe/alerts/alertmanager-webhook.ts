@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
-import type { Alert } from "../../store/repositories/alerts-repo.js";
+import type { Alert } from "../../store/index.js";
 import { labelsFingerprint } from "./fingerprint.js";
 
 const labelMap = z.record(z.string().max(256), z.string().max(16_384));

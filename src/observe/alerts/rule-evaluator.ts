@@ -14,7 +14,7 @@
  */
 import type { Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
-import type { Alert, AlertsRepo } from "../../store/repositories/alerts-repo.js";
+import type { Alert, AlertsRepo } from "../../store/index.js";
 import type { MetricsSource } from "../metrics/metrics-source.js";
 import { parseValue } from "../metrics/promql/query-result.js";
 import type { AlertRecorder } from "./alert-recorder.js";

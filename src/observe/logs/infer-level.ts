@@ -6,7 +6,7 @@
  * string search.
  */
 import { findTraces, recordText } from "../../diagnose/index.js";
-import type { LogRecord } from "../../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../../store/index.js";
 
 const QUIET = new Set(["trace", "debug", "info"]);
 

@@ -1,5 +1,5 @@
 import { ValidationError } from "../../common/errors.js";
-import type { LogRecord } from "../../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../../store/index.js";
 import { asText, capAttributes, capMessage, normalizeLevel, parseHexId, parseTime } from "./log-fields.js";
 
 /** Where a JSON log field can be found, by the names loggers commonly use. */

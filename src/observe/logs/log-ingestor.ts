@@ -1,6 +1,6 @@
 import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
-import type { LogRecord, LogRecordsRepo } from "../../store/repositories/log-records-repo.js";
+import type { LogRecord, LogRecordsRepo } from "../../store/index.js";
 import { inferLevel } from "./infer-level.js";
 
 /** Called with each batch of records once it is stored (e.g. the log template miner). */

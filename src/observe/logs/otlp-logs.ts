@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
-import type { LogRecord } from "../../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../../store/index.js";
 import { asText, capAttributes, capMessage, normalizeLevel, otlpSeverityLevel, parseHexId } from "./log-fields.js";
 import {
   anyValueSchema,

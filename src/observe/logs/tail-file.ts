@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
-import type { LogRecord } from "../../store/repositories/log-records-repo.js";
+import type { LogRecord } from "../../store/index.js";
 import { fromJsonObject } from "./json-logs.js";
 import { capMessage, MAX_MESSAGE_BYTES, normalizeLevel } from "./log-fields.js";
 

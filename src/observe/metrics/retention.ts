@@ -5,8 +5,8 @@
  * (`metrics.downsampled_until`) records how far downsampling got, so each window is done once,
  * at most `maxWindowMs` per call, aligned to `stepMs`.
  */
-import type { SeriesRepo } from "../../store/repositories/series-repo.js";
-import type { SettingsRepo } from "../../store/repositories/settings-repo.js";
+import type { SeriesRepo } from "../../store/index.js";
+import type { SettingsRepo } from "../../store/index.js";
 
 /** Retention settings (ms). */
 export interface RetentionOptions {

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../deploy/free-port.js";
+import { freePort } from "../../common/free-port.js";
 
 /** The Prometheus binary (override with PITCREW_PROMETHEUS_BIN). */
 export const PROMETHEUS_BIN = process.env.PITCREW_PROMETHEUS_BIN ?? "/usr/bin/prometheus";

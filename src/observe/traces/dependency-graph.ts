@@ -1,4 +1,4 @@
-import type { Span } from "../../store/repositories/spans-repo.js";
+import type { Span } from "../../store/index.js";
 
 /** Calls from one service to another over a window. Latencies in ms. */
 export interface DependencyEdge {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
-import type { Span, SpanKind } from "../../store/repositories/spans-repo.js";
+import type { Span, SpanKind } from "../../store/index.js";
 import { capAttributes } from "../logs/log-fields.js";
 import {
   describeIssues,

@@ -1,7 +1,7 @@
 import type { Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
-import type { SpansRepo } from "../../store/repositories/spans-repo.js";
+import type { SpansRepo } from "../../store/index.js";
 import { buildDependencyGraph } from "./dependency-graph.js";
 
 /** Options of the topology watcher. */

@@ -29,7 +29,8 @@ function testBlock(p: PythonReplayParts): string {
       `for i, r in enumerate(REPLAY["setup"]):`,
       `    rebind(bound, i, send(base, bound, r)[1])`,
       `status, body = send(base, bound, REPLAY["request"])`,
-      `outcome = "%s %s answered %d: %s" % (REPLAY["request"]["method"], REPLAY["request"]["path"], status, body)`,
+      `time.sleep(0.2 if status >= 500 else 0)  # let the service finish logging`,
+      `outcome = "%s %s answered %d: %s\\nservice output:\\n%s" % (REPLAY["request"]["method"], REPLAY["request"]["path"], status, body, "".join(OUTPUT))`,
     ]
       .map((l) => indent + l)
       .join("\n");
@@ -61,6 +62,7 @@ export function pythonReplayTest(p: PythonReplayParts): string {
   return `"""Regression test written by pitcrew: it replays the request that failed against the service,
 started as \`${p.start.join(" ").replace(/\\/g, "/")}\`, with its upstreams answering what they answered then."""
 ${p.framework === "pytest" ? "import contextlib\n" : ""}import json
+import collections
 import os
 import re
 import subprocess
@@ -106,10 +108,13 @@ def serve_recorded(cleanup, responses):
     return "http://127.0.0.1:%d" % server.server_address[1]
 
 
+OUTPUT = collections.deque(maxlen=60)  # the service's last lines, shown with a 5xx answer
+
+
 def drain(stream):
     try:
-        for _ in stream:
-            pass
+        for line in stream:
+            OUTPUT.append(line)
     except ValueError:  # closed by the cleanup
         pass
 
@@ -124,6 +129,7 @@ def start_service(cleanup, env):
     seen = []
     for line in proc.stdout:
         seen.append(line)
+        OUTPUT.append(line)
         match = re.search(r'listening on [^\\s"]*:(\\d+)', line)
         if match:
             threading.Thread(target=drain, args=(proc.stdout,), daemon=True).start()

@@ -1,5 +1,5 @@
 import { ConflictError } from "../../common/errors.js";
-import { isFinished } from "../../store/statuses.js";
+import { isFinished } from "../../store/index.js";
 import { ticketKey, type RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 

@@ -1,7 +1,7 @@
 import type { Limits } from "../../common/config/limits-schema.js";
-import type { Bus } from "../../events/bus.js";
-import type { LiveLogLine } from "../../events/domain-event.js";
-import type { LogsRepo } from "../../store/repositories/logs-repo.js";
+import type { Bus } from "../../events/index.js";
+import type { LiveLogLine } from "../../events/index.js";
+import type { LogsRepo } from "../../store/index.js";
 import { TailBuffer } from "./tail-buffer.js";
 
 type Tail = TailBuffer<{ stream: LiveLogLine["stream"]; line: string }>;

@@ -1,6 +1,6 @@
 import { ConflictError } from "../../common/errors.js";
-import { isFinished } from "../../store/statuses.js";
-import type { Run } from "../../store/repositories/runs-repo.js";
+import { isFinished } from "../../store/index.js";
+import type { Run } from "../../store/index.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 

@@ -1,10 +1,10 @@
 import type { Limits } from "../../common/config/limits-schema.js";
 import type { Clock } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
-import type { Bus } from "../../events/bus.js";
-import type { EventLog } from "../../events/event-log.js";
-import type { JobQueue } from "../../queue/job-queue.js";
-import type { Store } from "../../store/store.js";
+import type { Bus } from "../../events/index.js";
+import type { EventLog } from "../../events/index.js";
+import type { JobQueue } from "../../queue/index.js";
+import type { Store } from "../../store/index.js";
 import type { Executor } from "../executor.js";
 
 /** The queue name job attempts travel on. */

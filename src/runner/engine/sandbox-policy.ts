@@ -10,7 +10,7 @@
  *   project's `sandbox: false` (an admin's choice)         → local executor (or the sandbox if the job asks)
  */
 import type { TriggerEvent } from "../../pipeline/index.js";
-import type { Project } from "../../store/repositories/projects-repo.js";
+import type { Project } from "../../store/index.js";
 import type { Executor } from "../executor.js";
 import { isProtectedBranch } from "../trust.js";
 import type { RunnerDeps } from "./runner-deps.js";

@@ -11,9 +11,9 @@
  */
 import { evaluateCondition } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
-import type { Job } from "../../store/repositories/jobs-repo.js";
-import { isFinished, type Status } from "../../store/statuses.js";
-import type { Run } from "../../store/repositories/runs-repo.js";
+import type { Job } from "../../store/index.js";
+import { isFinished, type Status } from "../../store/index.js";
+import type { Run } from "../../store/index.js";
 import { JOBS_QUEUE, type RunnerDeps, ticketKey } from "./runner-deps.js";
 
 /** Serialises `advance` per run within this process. */
@@ -38,6 +38,7 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
   if (isFinished(run.status) && run.status !== "cancelled") return;
   const jobs = await store.jobs.listForRun(runId);
   const byKey = new Map(jobs.map((j) => [j.key, j]));
+  let skipped = false;
   for (const job of jobs) {
     if (job.status !== "queued") continue;
     if (run.status === "cancelled") {
@@ -57,6 +58,7 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
           status: "skipped",
           reason: decision.reason,
         });
+        skipped = true;
       }
       continue;
     }
@@ -66,6 +68,8 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
       { dedupeKey: ticketKey({ jobId: job.id, attempt: job.attempt }), labels: job.spec.runsOn },
     );
   }
+  // A job skipped just now decides its dependents, which this pass saw still waiting on it.
+  if (skipped) return advanceOnce(deps, runId);
   const after = await store.jobs.listForRun(runId);
   if (run.status !== "cancelled" && after.every((j) => isFinished(j.status))) await finishRun(deps, run, after);
 }

@@ -4,7 +4,7 @@ import type { App } from "../../app/app.js";
 import { metricsObservationOf } from "../../app/observe-metrics.js";
 import { ForbiddenError, UnauthorizedError } from "../../common/errors.js";
 import { alertsFromPayload, parseAlertmanagerPayload } from "../../observe/index.js";
-import type { Alert } from "../../store/repositories/alerts-repo.js";
+import type { Alert } from "../../store/index.js";
 import { type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";

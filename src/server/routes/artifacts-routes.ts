@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { NotFoundError } from "../../common/errors.js";
-import { resolveArtifactFile } from "../../runner/artifacts.js";
+import { resolveArtifactFile } from "../../runner/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type DeploymentRecord, doraFigures } from "../../heal/dora.js";
+import { type DeploymentRecord, doraFigures } from "../../heal/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
 import { GitHubForge } from "../../forge/index.js";
-import type { PullRequest } from "../../store/repositories/pull-requests-repo.js";
+import type { PullRequest } from "../../store/index.js";
 import { type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import type { WithRawBody } from "./hooks-routes.js";

@@ -95,7 +95,8 @@ describe("heals API", () => {
         return true;
       });
       try {
-        await buildProgram().parseAsync(["node", "pitcrew", "heal", ...args, "--server", url, "--token", t.adminToken]);
+        const argv = ["node", "pitcrew", "heal", ...args, "--server", url, "--token", t.adminToken];
+        await (await buildProgram(argv)).parseAsync(argv);
       } finally {
         write.mockRestore();
       }

@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { healingOf } from "../../app/healing.js";
 import { ConflictError, NotFoundError } from "../../common/errors.js";
-import { HEAL_STATES } from "../../heal/heal-machine.js";
-import type { Heal } from "../../store/repositories/heals-repo.js";
+import { HEAL_STATES } from "../../heal/index.js";
+import type { Heal } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { logObservationOf } from "../../app/observe-logs.js";
-import type { Incident } from "../../store/repositories/incidents-repo.js";
+import type { Incident } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 

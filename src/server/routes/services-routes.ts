@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { metricsObservationOf } from "../../app/observe-metrics.js";
-import type { Service } from "../../store/repositories/services-repo.js";
+import type { Service } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 

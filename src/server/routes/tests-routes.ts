@@ -34,7 +34,7 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     method: "GET",
     url: "/api/projects/:project/tests/prioritize",
     role: "viewer",
-    summary: "Every test of the latest runs ordered by predicted failure probability per second, with the reason",
+    summary: "Every test of the latest runs ordered by predicted failure probability, with the reason",
     tags: ["tests"],
     params,
     query: z.object(window),

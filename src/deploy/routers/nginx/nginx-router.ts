@@ -9,7 +9,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NotFoundError, PitcrewError } from "../../../common/errors.js";
-import { freePort } from "../../free-port.js";
+import { freePort } from "../../../common/free-port.js";
 import { MetricsBook } from "../release-metrics.js";
 import type { Backend, TrafficRouter } from "../traffic-router.js";
 import { validateBackends } from "../validate-backends.js";

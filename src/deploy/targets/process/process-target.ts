@@ -4,7 +4,7 @@
  */
 import { ConflictError, ValidationError } from "../../../common/errors.js";
 import { ReleaseFailedError } from "../../deploy-error.js";
-import { freePort } from "../../free-port.js";
+import { freePort } from "../../../common/free-port.js";
 import type { DeployTarget, ReleaseSpec, ReleaseStatus, ReplicaLineSink } from "../deploy-target.js";
 import { Replica, type SupervisionOptions } from "./replica.js";
 

@@ -1,4 +1,4 @@
-import type { SeriesRepo } from "../../../store/repositories/series-repo.js";
+import type { SeriesRepo } from "../../../store/index.js";
 import type { MetricsSource } from "../metrics-source.js";
 import type { Matcher } from "../promql/ast.js";
 import { evaluateInstant, evaluateRange, type SeriesReader } from "../promql/evaluate.js";

@@ -12,7 +12,7 @@
  * caller never stores half a scrape.
  */
 import { ValidationError } from "../../../common/errors.js";
-import type { Labels } from "../../../store/repositories/series-repo.js";
+import type { Labels } from "../../../store/index.js";
 
 /** A metric family's declared type. */
 export type MetricType = "counter" | "gauge" | "histogram" | "summary" | "untyped";

@@ -8,7 +8,7 @@
  *   - a range query evaluates at start, start + step, … ≤ end (at most 11,000 steps).
  */
 import { ValidationError } from "../../../common/errors.js";
-import type { Point } from "../../../store/repositories/series-repo.js";
+import type { Point } from "../../../store/index.js";
 import { parseFloatValue } from "../exposition/parse-exposition.js";
 import type { Expr, Matcher, MatrixSelector, VectorSelector } from "./ast.js";
 import { type Bucket, bucketQuantile } from "./histogram-quantile.js";

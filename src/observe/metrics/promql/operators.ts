@@ -1,6 +1,6 @@
 /** Aggregations and binary operators over instant values, with Prometheus' label rules. */
 import { ValidationError } from "../../../common/errors.js";
-import type { Labels } from "../../../store/repositories/series-repo.js";
+import type { Labels } from "../../../store/index.js";
 import { type AggregateOp, type BinaryOp, type Expr, isComparison } from "./ast.js";
 import { dropName, labelsKey, pickLabels, type Sample, type Value } from "./values.js";
 

@@ -1,5 +1,5 @@
 /** Query results in the shape of Prometheus' HTTP API (`data` of `/api/v1/query[_range]`). */
-import type { Labels } from "../../../store/repositories/series-repo.js";
+import type { Labels } from "../../../store/index.js";
 import { labelsKey, type Series, type Value } from "./values.js";
 
 /** `[unix seconds, "value"]`, values formatted like Go (`NaN`, `+Inf`, `-Inf`). */

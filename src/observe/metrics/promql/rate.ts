@@ -1,5 +1,5 @@
 /** The counter functions with Prometheus' semantics (promql/functions.go, 2.x). */
-import type { Point } from "../../../store/repositories/series-repo.js";
+import type { Point } from "../../../store/index.js";
 
 /**
  * `rate`/`increase` of the points of a range `[rangeStart, rangeEnd]` (ms): the counter delta

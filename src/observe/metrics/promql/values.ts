@@ -1,5 +1,5 @@
 /** Values a PromQL expression evaluates to at one instant, and label helpers the operators share. */
-import type { Labels, Point } from "../../../store/repositories/series-repo.js";
+import type { Labels, Point } from "../../../store/index.js";
 import type { Matcher } from "./ast.js";
 
 /** One element of an instant vector. */

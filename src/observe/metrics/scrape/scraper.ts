@@ -14,7 +14,7 @@
 import type { Clock } from "../../../common/clock.js";
 import type { Logger } from "../../../common/logger.js";
 import type { EventLog } from "../../../events/index.js";
-import { type Labels, type NewSample, type SeriesRepo, seriesHash } from "../../../store/repositories/series-repo.js";
+import { type Labels, type NewSample, type SeriesRepo, seriesHash } from "../../../store/index.js";
 import { parseExposition } from "../exposition/parse-exposition.js";
 
 /** What to scrape: the `job` label is the service name. */

@@ -4,21 +4,22 @@
  * and optionally the bundled example run.
  */
 import { resolve } from "node:path";
-import { color } from "../cli/output.js";
+import { color } from "./output.js";
 import { loadConfig } from "../common/config/load-config.js";
 import { startForgeAutomation } from "../forge/index.js";
 import { startWorkers, triggerRun } from "../runner/index.js";
-import { snapshotDirectory } from "../runner/snapshot.js";
+import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
-import { type App, createApp, registerConfiguredProjects } from "./app.js";
-import { bootstrapAdminToken, showAdminToken } from "./bootstrap.js";
-import { deliveryOf, startDelivery } from "./delivery.js";
-import { startServiceHealing } from "./healing.js";
-import { startCron } from "./cron.js";
-import { startAnomalyObservation } from "./observe-anomalies.js";
-import { startLogObservation } from "./observe-logs.js";
-import { startMetricsObservation } from "./observe-metrics.js";
-import { startPolling } from "./poller.js";
+import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
+import { bootstrapAdminToken } from "../app/bootstrap.js";
+import { showAdminToken } from "./show-admin-token.js";
+import { deliveryOf, startDelivery } from "../app/delivery.js";
+import { startServiceHealing } from "../app/healing.js";
+import { startCron } from "../app/cron.js";
+import { startAnomalyObservation } from "../app/observe-anomalies.js";
+import { startLogObservation } from "../app/observe-logs.js";
+import { startMetricsObservation } from "../app/observe-metrics.js";
+import { startPolling } from "../app/poller.js";
 
 /** Where the bundled example project lives (relative to the package root). */
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/hello-ci");

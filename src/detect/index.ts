@@ -1,0 +1,16 @@
+/** The public surface of detect/: what other domains import (nothing reaches past this file). */
+export { DetectorRegistry } from "./anomaly/index.js";
+export { scoreFromP } from "./anomaly/surprise.js";
+export type { LogFinding } from "./logmine/index.js";
+export { LogTemplateWatcher } from "./logmine/index.js";
+export { createSeriesDetector } from "./anomaly/index.js";
+export { DEFAULT_WINDOW } from "./anomaly/index.js";
+export { CsvRowError } from "./anomaly/csv.js";
+export { readSeriesRows } from "./anomaly/csv.js";
+export { compileLogFormat } from "./logmine/index.js";
+export type { LogFormat } from "./logmine/index.js";
+export { LogMiner } from "./logmine/index.js";
+export type { MinedLine } from "./logmine/index.js";
+export { templateParams } from "./logmine/index.js";
+export { templateText } from "./logmine/index.js";
+export type { LogCluster } from "./logmine/index.js";

@@ -1,0 +1,14 @@
+/** The public surface of heal/: what other domains import (nothing reaches past this file). */
+export type { HealDelivery } from "./actions/service-heal-actions.js";
+export { captureReplay } from "./replay-capture.js";
+export type { HealRepairer } from "./actions/service-heal-actions.js";
+export { serviceHealActions } from "./actions/service-heal-actions.js";
+export type { HealActions } from "./heal-actions.js";
+export { HealOrchestrator } from "./heal-orchestrator.js";
+export type { HealSettings } from "./heal-orchestrator.js";
+export { diagnoseIncident } from "./diagnose-incident.js";
+export type { IncidentDiagnosis } from "./diagnose-incident.js";
+export type { DeploymentRecord } from "./dora.js";
+export { doraFigures } from "./dora.js";
+export { HEAL_STATES } from "./heal-machine.js";
+export type { RecentDeploy } from "./diagnose-incident.js";
