@@ -53,7 +53,7 @@ export async function explainJob(lines: readonly string[], facts: JobFacts): Pro
       evidence.signals = [...evidence.signals, "junit-failure"];
       score += JUNIT_BONUS;
     }
-    if (novel && novel(l.text)) {
+    if (novel?.(l.text)) {
       evidence.novelty = { score: NOVELTY_BONUS };
       score += NOVELTY_BONUS;
     }

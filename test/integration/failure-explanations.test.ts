@@ -6,11 +6,13 @@
  * line that says why ranks in the top 5. A job with 20 green runs and then a red one ranks the red
  * lines first, compared with its latest successful runs.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFailureExplanations } from "../../src/app/failure-explanations.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
+import { runCli } from "../support/run-cli.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const NODE_MODULES = join(process.cwd(), "node_modules");
@@ -170,15 +172,30 @@ exit 1
     expect(job!.lines.find((l) => l.text === "warning: cache directory is cold")?.evidence.novelty).toBeUndefined();
   }, 300_000);
 
-  it("answers 404 for a run or job that does not exist", async () => {
+  it("serves the explanation through the API, OpenAPI and `pitcrew runs why`; 404 for what does not exist", async () => {
     const auth = { authorization: `Bearer ${t.adminToken}` };
-    expect(
-      (await t.server.inject({ method: "GET", url: "/api/runs/999999/explanation", headers: auth })).statusCode,
-    ).toBe(404);
-    const { runId } = await explainPipeline({
-      ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps: [{ run: 'exit 4' }]\n",
+    const get = (url: string) => t.server.inject({ method: "GET", url, headers: auth });
+    expect((await get("/api/runs/999999/explanation")).statusCode).toBe(404);
+    const { runId, job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps: [{ run: 'echo fatal: could not read config; exit 4' }]\n",
     });
-    const res = await t.server.inject({ method: "GET", url: `/api/runs/${runId}/explanation?job=nope`, headers: auth });
-    expect(res.statusCode).toBe(404);
+    expect(job.lines[0]!.text).toBe("fatal: could not read config");
+    expect((await get(`/api/runs/${runId}/explanation?job=nope`)).statusCode).toBe(404);
+    expect((await get(`/api/runs/${runId}/explanation?job=a`)).json().jobs).toHaveLength(1);
+    expect(Object.keys((await get("/api/openapi.json")).json().paths)).toContain("/api/runs/{id}/explanation");
+
+    const config = join(t.dataDir, "pitcrew.yaml");
+    writeFileSync(config, `data_dir: ${t.dataDir}\ndatabase:\n  url: sqlite:${join(t.dataDir, "pitcrew.db")}\n`);
+    const text = await runCli(config, "runs", "why", String(runId));
+    expect(text.exitCode).toBeUndefined();
+    expect(text.out).toContain(`run ${runId} job a (attempt 1)`);
+    expect(text.out).toContain("fatal: could not read config");
+    const json = await runCli(config, "runs", "why", String(runId), "--job", "a", "--json");
+    const parsed = JSON.parse(json.out);
+    expect(parsed).toMatchObject({ runId, jobs: [{ key: "a" }] });
+    expect(parsed.jobs[0].lines[0].text).toBe("fatal: could not read config");
+    const missing = await runCli(config, "runs", "why", String(runId), "--job", "nope");
+    expect(missing).toMatchObject({ exitCode: 2, err: expect.stringContaining('job "nope" not found') });
+    expect((await runCli(config, "runs", "why", "x")).exitCode).toBe(2);
   });
 });
