@@ -133,9 +133,10 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
         }
         return "running";
       }
-      // a release whose rollout has not started yet is on its way, not failed
+      // a release whose rollout has not started yet (still pending) is on its way, not failed
       const of = await rolloutOf(release.id);
-      return of ? fromRollout(of.state) : "running";
+      if (of) return fromRollout(of.state);
+      return release.status === "pending" ? "running" : "failed";
     },
   };
 }

@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PitcrewError, ValidationError } from "../common/errors.js";
-import { parseJUnit } from "../reports/junit.js";
-import { DEFAULT_MAX_REPORT_BYTES } from "../reports/report-input.js";
+import { DEFAULT_MAX_REPORT_BYTES, parseJUnit } from "../reports/index.js";
 import { HistoryModel, type HistoryModelOptions } from "./history-model.js";
 import { runFromCases } from "./test-run.js";
 
