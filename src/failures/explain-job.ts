@@ -5,7 +5,7 @@
  * against the same job's recent successful runs (a line whose log-miner template never occurs in
  * their logs gets +1) — and classified, the engine's own timeout or SIGKILL deciding before the text.
  */
-import { LogMiner } from "../detect/logmine/index.js";
+import { LogMiner } from "../detect/index.js";
 import { classifyLines } from "./classify.js";
 import { cleanLine } from "./clean-line.js";
 import { explainLogText } from "./explain-log.js";

@@ -140,7 +140,9 @@ describe("HTTP API", () => {
         "jobs:\n  slow:\n    steps:\n      - run: echo started; sleep 30 & echo $! > /tmp/pitcrew-cancel-$PITCREW_PROJECT-$PITCREW_RUN_ID; wait\n",
     });
     const name = `slow${process.pid}${Date.now()}`;
-    await call("POST", "/api/projects", t.adminToken, { name, repoUrl: repo });
+    // Unsandboxed (an admin's choice): this test is about cancel killing the step's processes, and it
+    // checks them by host pid through a marker in /tmp; a sandboxed step has a private /tmp and pid namespace.
+    await call("POST", "/api/projects", t.adminToken, { name, repoUrl: repo, sandbox: false });
     const runId = (await call("POST", `/api/projects/${name}/runs`, t.adminToken, {})).json().id as number;
     const marker = `/tmp/pitcrew-cancel-${name}-${runId}`;
     for (let i = 0; i < 200 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));

@@ -105,6 +105,8 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
       inputs: parseInputs(opts.input ?? []),
       triggeredBy: "cli",
       ignoreTriggers: !opts.respectTriggers,
+      // the snapshot of an unchanged tree is the same commit: the user still asked for a build
+      rebuild: true,
     });
     if (!result.run) {
       say(`run skipped: ${result.skipped}`);

@@ -28,6 +28,8 @@ export interface TriggerRequest {
   triggeredBy: string;
   /** Run even if the pipeline's `on:` filters would not (local runs). */
   ignoreTriggers?: boolean;
+  /** Build again even if this commit already has a push run (an explicit `pitcrew run`). */
+  rebuild?: boolean;
   /** For pull_request runs: the PR's number (to fetch its head when the mirror lacks it) and whether it comes from a fork. */
   pullRequest?: { number: number; fork: boolean };
 }
@@ -50,7 +52,8 @@ const pushing = new Map<string, Promise<TriggerResult>>();
  *
  * A push is one run: a `push` of a commit that already has a push run on the same branch (not
  * cancelled) returns that run, and concurrent pushes of one commit (the poller, a webhook and a
- * heal shipping its merge at once) wait for each other, so the commit is built once.
+ * heal shipping its merge at once) wait for each other, so the commit is built once. A `rebuild`
+ * request (a user's explicit `pitcrew run` of an unchanged tree) always creates a new run.
  */
 export async function triggerRun(
   deps: RunnerDeps,
@@ -66,7 +69,7 @@ export async function triggerRun(
   if (req.event === "pull_request" && req.pullRequest?.fork)
     await fetchPullHead(project.repoUrl, mirror, req.pullRequest.number);
   const commit = await resolveRef(mirror, req.commit ?? branch);
-  if (req.event !== "push") return createRun(deps, project, mirror, branch, commit, req);
+  if (req.event !== "push" || req.rebuild) return createRun(deps, project, mirror, branch, commit, req);
   const key = `${project.id}\0${branch}\0${commit}`;
   for (let waiting = pushing.get(key); waiting; waiting = pushing.get(key)) await waiting.catch(() => undefined);
   // set before the next await: a later push of the commit waits for this one
