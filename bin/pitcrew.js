@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point installed as `pitcrew`: runs the compiled CLI, building it first when `dist/` is
-// missing (e.g. right after `npm ci` in a checkout).
+// Entry point installed as `pitcrew`: runs the compiled CLI. In a checkout (sources and
+// tsconfig.build.json present) it builds `dist/` first when missing (e.g. right after `npm ci`);
+// an installed package ships `dist/` and never builds.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,9 +11,14 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = join(root, "dist", "cli", "main.js");
 if (!existsSync(entry)) {
+  const tsconfig = join(root, "tsconfig.build.json");
+  if (!existsSync(tsconfig)) {
+    process.stderr.write(`pitcrew: ${entry} is missing: this installation is incomplete; reinstall the package\n`);
+    process.exit(2);
+  }
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   process.stderr.write("pitcrew: building (first run)…\n");
-  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+  execFileSync(process.execPath, [tsc, "-p", tsconfig], { stdio: "inherit" });
 }
 const { main } = await import(entry);
 await main(process.argv);

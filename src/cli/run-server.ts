@@ -17,6 +17,7 @@ import { deliveryOf, startDelivery } from "../app/delivery.js";
 import { startServiceHealing } from "../app/healing.js";
 import { startCron } from "../app/cron.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
+import { startFailureExplanations } from "../app/failure-explanations.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
 import { startPolling } from "../app/poller.js";
@@ -44,6 +45,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopPolling = startPolling(app);
   const stopCron = startCron(app);
   const stopLogObservation = startLogObservation(app);
+  const stopFailureExplanations = startFailureExplanations(app);
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
@@ -66,6 +68,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopPolling();
     stopCron();
     stopLogObservation();
+    stopFailureExplanations();
     stopMetricsObservation();
     stopAnomalyObservation();
     stopForgeAutomation();

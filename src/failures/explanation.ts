@@ -16,6 +16,10 @@ export interface LineEvidence {
   failingStep: number;
   /** Score from a stack trace the stack parsers found starting near the line, with its exception. */
   trace?: { score: number; language: string; exception: string };
+  /** Server mode: the line names a failed test case of the job's JUnit reports, or quotes its message. */
+  junit?: { score: number; test: string };
+  /** Server mode: the line's template never occurs in the job's recent successful runs (`comparedRuns`). */
+  novelty?: { score: number };
 }
 
 /** One ranked line of a failed job's log. */

@@ -6,6 +6,7 @@
 export { FAILURE_CATEGORIES, type FailureCategory } from "./category.js";
 export { classifyLines } from "./classify.js";
 export { type CleanLine, cleanLine } from "./clean-line.js";
+export { type FailedTest, explainJob, type JobExplanation, type JobFacts } from "./explain-job.js";
 export {
   type ExplainOptions,
   explainLines,

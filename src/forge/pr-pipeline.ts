@@ -6,7 +6,9 @@
  *                  triggeredBy "pr:<repo>#<n>") ─► check `pitcrew/ci` = pending (url: the run)
  *       (the run compiles the BASE branch's pipeline and gets secrets only as runner/trust.ts allows)
  *   run.finished (triggeredBy "pr:<repo>#<n>") ─► if the PR's head is still the run's commit:
- *       check `pitcrew/ci` = success | failure
+ *       check `pitcrew/ci` = success | failure, the summary naming the failure's class and best
+ *       lines when a failed job is explained (src/failures); `job.explained` after run.finished
+ *       writes the check again with them
  *
  * The link from a run back to its pull request is the run's `triggeredBy`, so it survives
  * restarts. Events arrive from the bus (at-most-once), so on start the automation catches up
@@ -70,8 +72,25 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
       name: CI_CHECK,
       status: status === "success" ? "success" : "failure",
       url: `/runs/${run.id}`,
-      summary: `run ${run.id}: ${status}`,
+      summary: `run ${run.id}: ${status}${await why(run.id)}`,
     });
+  };
+
+  /** Why a run failed, for the check summary: its first explained job's class and best lines. */
+  const why = async (runId: number) => {
+    const [first] = await runner.store.explanations.listForRun(runId);
+    if (!first) return "";
+    const lines = (first.explanation.lines as { text: string }[] | undefined) ?? [];
+    const top = lines
+      .slice(0, 3)
+      .map((l) => l.text.slice(0, 200))
+      .join(" | ");
+    return ` — ${first.category}${top ? `: ${top}` : ""}`;
+  };
+
+  const onExplained = async (runId: number) => {
+    const run = await runner.store.runs.get(runId);
+    if (isFinished(run.status)) await onRunFinished(run.id, run.status);
   };
 
   /** The catch-up of the module comment, for one repository. */
@@ -96,6 +115,8 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     const pr = PR_SUBJECT.exec(subject);
     if (PR_BUILDS.has(type) && pr?.[1]) work = onPr(pr[1], Number(pr[2]));
     if (type === "run.finished") work = onRunFinished(Number(data.runId), String(data.status));
+    // An explanation stored after run.finished: the check's summary is written again with it.
+    if (type === "job.explained") work = onExplained(Number(subject.replace(/^run:/, "")));
     work?.catch((err: unknown) => log.error({ err, type, subject }, "forge automation failed for this event"));
   });
   void (async () => {

@@ -11,6 +11,7 @@ export { type ConditionContext, type ConditionState, evaluateCondition } from ".
 export { ExpressionError } from "./expr/expression-error.js";
 export { type ParseResult, parseExpression } from "./expr/parse.js";
 export { lintPipeline } from "./lint/lint-pipeline.js";
+export { missingRunnerLabels } from "./lint/runner-label-rules.js";
 export type * from "../common/plan.js";
 export type { PipelineSpec } from "./spec/schema.js";
 export type { PipelineLimits } from "./spec/parse.js";

@@ -27,6 +27,7 @@ import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
 import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
+import { explanationRoutes } from "./routes/explanation-routes.js";
 import { servicesRoutes } from "./routes/services-routes.js";
 import { streamTicketsRoutes } from "./routes/stream-tickets-routes.js";
 import { tokensRoutes } from "./routes/tokens-routes.js";
@@ -90,6 +91,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   metaRoutes(f, ctx, metrics);
   projectsRoutes(f, ctx);
   runsRoutes(f, ctx);
+  explanationRoutes(f, ctx);
   logsRoutes(f, ctx);
   eventsRoutes(f, ctx);
   artifactsRoutes(f, ctx);

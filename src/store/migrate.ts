@@ -14,6 +14,7 @@ import * as m0008 from "./migrations/0008-deploy.js";
 import * as m0009 from "./migrations/0009-projects-sandboxed.js";
 import * as m0010 from "./migrations/0010-trust.js";
 import * as m0014 from "./migrations/0014-test-history.js";
+import * as m0015 from "./migrations/0015-failure-explanations.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "0009-projects-sandboxed": m0009,
   "0010-trust": m0010,
   "0014-test-history": m0014,
+  "0015-failure-explanations": m0015,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -501,6 +501,18 @@ export interface PrChecksTable {
   updated_at: number;
 }
 
+/** Why a failed job attempt failed (src/failures), written after the job ends. */
+export interface FailureExplanationsTable {
+  job_id: number;
+  attempt: number;
+  run_id: number;
+  category: string;
+  confidence: number;
+  /** JSON of the job's explanation: ranked lines, class, evidence. */
+  explanation: string;
+  created_at: number;
+}
+
 /** The whole database. */
 export interface DB {
   projects: ProjectsTable;
@@ -534,4 +546,5 @@ export interface DB {
   pr_comments: PrCommentsTable;
   pr_checks: PrChecksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  failure_explanations: FailureExplanationsTable;
 }

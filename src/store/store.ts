@@ -4,6 +4,7 @@ import type { Database } from "./database.js";
 import { AlertsRepo } from "./repositories/alerts-repo.js";
 import { ArtifactsRepo } from "./repositories/artifacts-repo.js";
 import { EventsRepo } from "./repositories/events-repo.js";
+import { ExplanationsRepo } from "./repositories/explanations-repo.js";
 import { HealsRepo } from "./repositories/heals-repo.js";
 import { IncidentsRepo } from "./repositories/incidents-repo.js";
 import { JobsRepo } from "./repositories/jobs-repo.js";
@@ -51,6 +52,7 @@ export interface Store {
   rollouts: RolloutsRepo;
   queueItems: QueueItemsRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
+  explanations: ExplanationsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -81,5 +83,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     rollouts: new RolloutsRepo(db),
     queueItems: new QueueItemsRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
+    explanations: new ExplanationsRepo(db),
   };
 }

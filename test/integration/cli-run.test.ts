@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createRepo } from "../support/git-repo.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/pitcrew.js");
@@ -53,6 +54,24 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () =
       ]),
     );
     expect(report.artifacts).toEqual([expect.objectContaining({ path: "dist/prices.tgz" })]);
+  }, 60_000);
+
+  it("fails at once a job whose runs-on no runner has, and lint warns about it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo built\n",
+    });
+    const run = await pitcrew(["run", repo], dataDir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /✖ failure build — no runner has label\(s\) ubuntu-latest \(runner labels: linux, local\)/,
+    );
+    expect(run.stdout).not.toContain("built");
+    const lint = await pitcrew(["lint", join(repo, ".pitcrew/pipeline.yaml")], dataDir);
+    expect(lint.code).toBe(0);
+    expect(lint.stdout).toMatch(
+      /pipeline\.yaml:3:14: warning\[unknown-runner-label\]: job 'build' runs-on 'ubuntu-latest'/,
+    );
   }, 60_000);
 
   it("runs the passing example and prints lint diagnostics for a broken pipeline", async () => {

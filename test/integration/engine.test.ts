@@ -25,6 +25,29 @@ describe("CI engine", () => {
     return { runId: res.run!.id, status, jobs: Object.fromEntries(jobs.map((j) => [j.key, j])) };
   }
 
+  it("fails at once a job whose runs-on no runner has, and skips what needs it", async () => {
+    const r = await runPipeline(`jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps: [{ run: "true" }]
+  deploy:
+    needs: build
+    steps: [{ run: "true" }]
+  local:
+    runs-on: [linux]
+    steps: [{ run: "true" }]
+`);
+    expect(r.status).toBe("failure");
+    expect(r.jobs.build).toMatchObject({
+      status: "failure",
+      reason: expect.stringMatching(/^no runner has label\(s\) ubuntu-latest \(runner labels: .*linux/),
+    });
+    expect(r.jobs.deploy).toMatchObject({ status: "skipped", reason: "a needed job failed" });
+    expect(r.jobs.local).toMatchObject({ status: "success" });
+    const steps = await t.app.store.steps.listForJobs([r.jobs.build!.id]);
+    expect(steps.every((s) => s.status !== "running" && s.status !== "success")).toBe(true);
+  });
+
   it("retries a failing job with backoff until it passes", async () => {
     const counter = join(mkdtempSync(join(tmpdir(), "pitcrew-retry-")), "count");
     const r = await runPipeline(

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFailureExplanations } from "../../src/app/failure-explanations.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { BOT_USER, CI_CHECK } from "../../src/forge/forge.js";
 import { LocalForge } from "../../src/forge/local/local-forge.js";
@@ -36,7 +37,12 @@ describe("forge pull requests drive pipelines", () => {
       clock: { now: () => Date.now() },
       botPolicy: { requiredChecks: [CI_CHECK] },
     });
-    stop = startForgeAutomation({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    const stopForge = startForgeAutomation({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    const stopExplaining = startFailureExplanations(t.app);
+    stop = () => {
+      stopForge();
+      stopExplaining();
+    };
     const src = createRepo({
       ".pitcrew/pipeline.yaml":
         "on: { pull_request: { branches: [main] } }\njobs:\n  test:\n    steps: [{ run: test -f ok.txt }]\n",
@@ -64,6 +70,14 @@ describe("forge pull requests drive pipelines", () => {
       author: BOT_USER,
     });
     expect(await finalCheck(forge, pr.number)).toBe("failure");
+    // The failure's explanation reaches the check's summary (set again on job.explained).
+    const end = Date.now() + 30_000;
+    let summary = "";
+    while (!summary.includes(" — ") && Date.now() < end) {
+      summary = (await forge.listChecks(pr)).find((c) => c.name === CI_CHECK)?.summary ?? "";
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(summary).toMatch(/^run \d+: failure — \w+: .*step 'test -f ok.txt' failed: exit code 1/);
     await expect(forge.merge(pr, { method: "squash", by: BOT_USER })).rejects.toMatchObject({ name: "ForbiddenError" });
 
     commitFiles(work, { "ok.txt": "ok\n" }, "add ok");
@@ -92,7 +106,12 @@ describe("forge pull requests drive pipelines", () => {
     });
     await new Promise((r) => setTimeout(r, 200));
     expect((await forge.listChecks(pr)).find((c) => c.name === CI_CHECK)).toBeUndefined(); // nobody listened
-    stop = startForgeAutomation({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    const stopForge = startForgeAutomation({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    const stopExplaining = startFailureExplanations(t.app);
+    stop = () => {
+      stopForge();
+      stopExplaining();
+    };
     expect(await finalCheck(forge, pr.number)).toBe("success");
   });
 });

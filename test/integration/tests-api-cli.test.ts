@@ -4,8 +4,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../src/cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/run-cli.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { storeRunOutcomes } from "../support/test-history.js";
 
@@ -16,30 +16,8 @@ describe("tests API and CLI on the stored history", () => {
     const r = await t.server.inject({ method: "GET", url, headers: { authorization: `Bearer ${t.adminToken}` } });
     return { status: r.statusCode, body: r.json() };
   };
-  /** Runs the CLI against the test app's store; returns stdout, stderr and the exit code. */
-  const cli = async (...args: string[]) => {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    process.exitCode = undefined;
-    try {
-      const argv = ["node", "pitcrew", "-c", config, "tests", ...args];
-      await (await buildProgram(argv)).parseAsync(argv);
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    return { out, err, exitCode };
-  };
+  /** Runs `pitcrew tests ...` against the test app's store. */
+  const cli = (...args: string[]) => runCli(config, "tests", ...args);
 
   beforeAll(async () => {
     t = await startTestApp();

@@ -39,7 +39,7 @@ export function registerExplainCommand(program: Command): void {
             `--limit expects a whole number from 1 to ${MAX_EXPLAINED_LINES}, got '${opts.limit}'`,
           );
         const explanation = await explainLogFile(file, { limit });
-        out(opts.json ? `${JSON.stringify(toJson(explanation))}\n` : render(file, explanation));
+        out(opts.json ? `${JSON.stringify(toJson(explanation))}\n` : renderExplanation(file, explanation));
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         err(`pitcrew explain: ${e.message}\n`);
@@ -60,11 +60,12 @@ function toJson(e: LogExplanation) {
   };
 }
 
-function render(file: string, e: LogExplanation): string {
+/** An explanation for a terminal: a heading naming `title` and the 20 best lines with their evidence. */
+export function renderExplanation(title: string, e: LogExplanation): string {
   const head =
     e.category === "unknown"
-      ? `${color.bold(file)}: cause unknown (no error signal in ${e.totalLines} lines)`
-      : `${color.bold(file)}: ${color.red(e.category)} failure (confidence ${e.confidence.toFixed(2)}, ${e.totalLines} lines)`;
+      ? `${color.bold(title)}: cause unknown (no error signal in ${e.totalLines} lines)`
+      : `${color.bold(title)}: ${color.red(e.category)} failure (confidence ${e.confidence.toFixed(2)}, ${e.totalLines} lines)`;
   const width = String(Math.max(1, ...e.lines.map((l) => l.line))).length;
   const rows = e.lines.slice(0, 20).map((l) => {
     const why = [...l.evidence.signals.slice(0, 2), l.evidence.trace ? `trace ${l.evidence.trace.language}` : ""]

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
 import { NotFoundError } from "../../common/errors.js";
+import { loadConfig } from "../../common/config/load-config.js";
 import { lintPipeline } from "../../pipeline/index.js";
 
 /** Where `pitcrew lint` looks when no file is given. */
@@ -11,6 +12,7 @@ const DEFAULT_FILE = ".pitcrew/pipeline.yaml";
  * `pitcrew lint [file]`: checks a pipeline file and prints its diagnostics the way a compiler
  * does (`file:line:col: error[code]: message` with the source line), then `N errors, M warnings`.
  * `-` reads standard input; `--json` prints `{ file, ok, diagnostics }`. Exit code 1 on errors.
+ * `runs-on` is checked against the configured `runner.labels`.
  */
 export function registerLintCommand(program: Command): void {
   program
@@ -21,7 +23,9 @@ export function registerLintCommand(program: Command): void {
     .action(async function (this: Command, file: string, opts: { json?: boolean }) {
       const name = file === "-" ? "<stdin>" : file;
       const text = file === "-" ? await readStdin() : await readPipeline(file);
-      const diagnostics = lintPipeline(text, { file: name });
+      // The runners' labels come from the config (runner.labels), so `runs-on` is checked against them.
+      const runnerLabels = loadConfig({ file: program.opts().config }).config.runner.labels;
+      const diagnostics = lintPipeline(text, { file: name, runnerLabels });
       const write = this.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       if (opts.json) write(`${JSON.stringify({ file: name, ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
       else write(render(text, diagnostics));

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { openLocalApp } from "../open-store.js";
 import { formatDuration, statusLabel, table } from "../output.js";
+import { registerRunsWhyCommand } from "./runs-why.js";
 
-/** `pitcrew runs`: recent runs from the store. */
+/** `pitcrew runs`: recent runs from the store, and `runs why`. */
 export function registerRunsCommand(program: Command): void {
-  program
+  const runs = program
     .command("runs")
     .description("list recent runs (newest first)")
     .option("--project <name>", "only this project")
@@ -43,4 +44,5 @@ export function registerRunsCommand(program: Command): void {
         await app.close();
       }
     });
+  registerRunsWhyCommand(runs);
 }

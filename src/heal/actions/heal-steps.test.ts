@@ -111,6 +111,28 @@ describe("heal steps against the real forge and event log", () => {
     });
   });
 
+  it("does not count a caller's alert that joined the incident as a regression of the callee's fix", async () => {
+    const ctx = await contextFor("cart");
+    const opts = { windowMs: 60_000, anomalyThreshold: 0.9 };
+    // the gateway's alert joined the cart's incident (the gateway calls the cart)
+    ctx.incident = { ...ctx.incident, services: ["cart", "gateway"] };
+    expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
+    await t.app.events.emit("alert.firing", "alert:fp-gw-timeouts", {
+      labels: { alertname: "HighErrorRate", service: "gateway" },
+    });
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "pending",
+      note: "watching cart for 60000 ms",
+    });
+    await t.app.events.emit("alert.firing", "alert:fp-cart-again", {
+      labels: { alertname: "HighErrorRate", service: "cart" },
+    });
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "regressed",
+      note: expect.stringContaining("HighErrorRate on cart"),
+    });
+  });
+
   it("is not healthy until every replica runs the fix, and regresses when the incident's own error comes back on it", async () => {
     // a real repository: the buggy commit, the fix merged on top, and a later commit
     const repo = createRepo({ "cart.mjs": "export const total = (c) => c.items.length;\n" });

@@ -2,8 +2,9 @@
  * verifying: is the service healthy now that the fix shipped? Watches the alert and anomaly
  * events of the incident's service from the moment verification started:
  *
- * - a new firing alert, or an anomaly scoring at least `anomalyThreshold`, after the start
- *   → `regressed` (the fix did not hold);
+ * - a new firing alert, or an anomaly scoring at least `anomalyThreshold`, of the service the fix
+ *   shipped to, after the start → `regressed` (the fix did not hold); a caller's alert that joined
+ *   the incident (its own fault, e.g. a too-short timeout of its own) is no evidence against the fix;
  * - otherwise, once `windowMs` has passed and none of the incident's alerts is still firing
  *   → `healthy`;
  * - alerts of the incident still firing at the end of the window are waited for up to
@@ -46,12 +47,11 @@ export async function verifyFix(
     await ctx.progress({ [key]: { from: await store.events.lastId(), startedAt: clock.now() } });
   }
   const { from, startedAt } = heal.data[key] as { from: number; startedAt: number };
-  const services = new Set(incident.services.length ? incident.services : [incident.service]);
   for (let after = from; ; ) {
     const page = await store.incidents.eventsAfter(after, SIGNAL_EVENTS, 500);
     for (const e of page) {
       const s = signalFromEvent(e);
-      if (!s || !services.has(s.service) || s.status !== "firing") continue;
+      if (!s || s.service !== heal.service || s.status !== "firing") continue;
       if (s.kind === "anomaly" && (s.score ?? 0) < opts.anomalyThreshold) continue;
       const what = s.kind === "alert" ? `alert ${s.title} fired` : `${s.title} (score ${s.score?.toFixed(2)})`;
       return { status: "regressed", note: `${what} after the fix shipped`, data: { regressedBy: e.id } };
@@ -74,7 +74,7 @@ export async function verifyFix(
   if (elapsed < opts.windowMs)
     return {
       status: "pending",
-      note: `watching ${services.size > 1 ? "services" : incident.service} for ${opts.windowMs} ms`,
+      note: `watching ${heal.service} for ${opts.windowMs} ms`,
     };
   const stillFiring = (await store.incidents.signals(incident.id)).filter(
     (s) => s.kind === "alert" && s.status === "firing",
@@ -91,7 +91,7 @@ export async function verifyFix(
   if (!stillFiring.length) {
     return {
       status: "healthy",
-      note: `no alert or anomaly on ${[...services].join(", ")} for ${Math.round(elapsed / 1000)} s after the fix shipped, and every alert of the incident resolved`,
+      note: `no alert or anomaly on ${heal.service} for ${Math.round(elapsed / 1000)} s after the fix shipped, and every alert of the incident resolved`,
     };
   }
   if (elapsed < 3 * opts.windowMs) return { status: "pending", note: `${stillFiring.length} alert(s) still firing` };

@@ -304,6 +304,37 @@ describe("lintPipeline: warnings", () => {
   });
 });
 
+describe("lintPipeline: runs-on against known runner labels", () => {
+  const text = [
+    "jobs:",
+    "  build:",
+    "    runs-on: ubuntu-latest",
+    "    steps: [{ run: x }]",
+    "  test:",
+    "    runs-on: [linux, '${{ matrix.os }}']",
+    "    matrix: { os: [linux] }",
+    "    steps: [{ run: x }]",
+    "",
+  ].join("\n");
+
+  it("warns for a label no runner has, at the runs-on value", () => {
+    expect(lintPipeline(text, { runnerLabels: ["linux", "local"] })).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        code: "unknown-runner-label",
+        line: 3,
+        column: 14,
+        message: expect.stringContaining("'ubuntu-latest', which no runner has (runner labels: linux, local)"),
+      }),
+    ]);
+  });
+
+  it("says nothing when the labels are unknown or all present", () => {
+    expect(lintPipeline(text)).toEqual([]);
+    expect(lintPipeline(text, { runnerLabels: ["linux", "ubuntu-latest"] })).toEqual([]);
+  });
+});
+
 describe("lintPipeline: messages", () => {
   const message = (text: string, code: string) => lintPipeline(text).find((d) => d.code === code)?.message;
 

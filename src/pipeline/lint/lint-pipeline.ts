@@ -8,6 +8,7 @@ import type { PipelineSpec } from "../spec/schema.js";
 import { checkConditions } from "./condition-rules.js";
 import { checkInterpolations } from "./interpolation-rules.js";
 import { createLintContext, type LintContext, type LintRule } from "./lint-context.js";
+import { checkRunnerLabels } from "./runner-label-rules.js";
 import { checkMatrixSize, checkUnusedMatrixKeys } from "./matrix-rules.js";
 import { checkCycles, checkUnknownNeeds } from "./needs-rules.js";
 import { checkDurations, checkSandbox, checkWorkingDirectories, checkWorkspacePaths } from "./settings-rules.js";
@@ -42,17 +43,29 @@ export interface PipelineAnalysis {
   diagnostics: Diagnostic[];
 }
 
-/** Parses and lints pipeline text (what `compilePipeline` does before compiling). */
-export function analyzePipeline(text: string, file?: string, limits?: PipelineLimits): PipelineAnalysis {
+/**
+ * Parses and lints pipeline text (what `compilePipeline` does before compiling); with
+ * `runnerLabels` (when the runners are known), also checks every `runs-on` against them.
+ */
+export function analyzePipeline(
+  text: string,
+  file?: string,
+  limits?: PipelineLimits,
+  runnerLabels?: string[],
+): PipelineAnalysis {
   const parsed = parsePipelineSpec(text, file, limits);
   const diagnostics = parsed.diagnostics;
   if (!parsed.spec || !parsed.source) return { diagnostics: sortDiagnostics(diagnostics) };
   const context = createLintContext(parsed.spec, parsed.source, text, diagnostics);
   for (const rule of RULES) rule(context);
+  if (runnerLabels) checkRunnerLabels(context, runnerLabels);
   return { spec: parsed.spec, context, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** Lints a pipeline file: every error and warning, sorted by position. Never throws on bad input. */
-export function lintPipeline(text: string, opts: { file?: string; limits?: PipelineLimits } = {}): Diagnostic[] {
-  return analyzePipeline(text, opts.file, opts.limits).diagnostics;
+export function lintPipeline(
+  text: string,
+  opts: { file?: string; limits?: PipelineLimits; runnerLabels?: string[] } = {},
+): Diagnostic[] {
+  return analyzePipeline(text, opts.file, opts.limits, opts.runnerLabels).diagnostics;
 }

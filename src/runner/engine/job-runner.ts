@@ -208,6 +208,8 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         failReason = "cancelled";
         break;
       }
+      // Said in the log too, so the failure analysis (src/failures) and a reader see why.
+      if (stepStatus === "failure") sys(`step '${step.name}' failed: ${stepReason}`);
       if (stepStatus === "failure" && !step.continueOnError) {
         state = "failure";
         failReason = `step '${step.name}' failed: ${stepReason}`;

@@ -4,12 +4,13 @@
  *   for each queued job whose needs have all finished:
  *     condition (`if`, default success()) over the needs' outcome ── false ──► skipped
  *                                                               └─ true ──► enqueue(job, attempt)
+ *                                    (failure right away if no runner has its `runs-on` labels)
  *   when every job has finished: run status from the jobs, then quality gates ─► run finished
  *
  * It is idempotent (enqueue dedupes per job attempt, transitions are compare-and-set), so it
  * can be called any number of times, from any process, including after a crash.
  */
-import { evaluateCondition } from "../../pipeline/index.js";
+import { evaluateCondition, missingRunnerLabels } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
 import type { Job } from "../../store/index.js";
 import { isFinished, type Status } from "../../store/index.js";
@@ -62,13 +63,23 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
       }
       continue;
     }
+    // A job no runner can take would wait forever: fail it now, with the reason.
+    const missing = missingRunnerLabels(job.spec.runsOn, deps.options.labels);
+    if (missing.length > 0) {
+      const reason = `no runner has label(s) ${missing.join(", ")} (runner labels: ${deps.options.labels.join(", ") || "none"})`;
+      if (await store.jobs.transition(job.id, ["queued"], "failure", { reason })) {
+        await events.emit("job.finished", `run:${runId}`, { jobId: job.id, key: job.key, status: "failure", reason });
+        skipped = true;
+      }
+      continue;
+    }
     await deps.queue.enqueue(
       JOBS_QUEUE,
       { jobId: job.id, attempt: job.attempt },
       { dedupeKey: ticketKey({ jobId: job.id, attempt: job.attempt }), labels: job.spec.runsOn },
     );
   }
-  // A job skipped just now decides its dependents, which this pass saw still waiting on it.
+  // A job skipped (or failed) just now decides its dependents, which this pass saw still waiting on it.
   if (skipped) return advanceOnce(deps, runId);
   const after = await store.jobs.listForRun(runId);
   if (run.status !== "cancelled" && after.every((j) => isFinished(j.status))) await finishRun(deps, run, after);

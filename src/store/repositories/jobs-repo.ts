@@ -58,6 +58,25 @@ export class JobsRepo {
     return rows.map(toJob);
   }
 
+  /**
+   * The latest `limit` successful jobs with `key` in the project's runs before `beforeJobId`,
+   * newest first: the history a failed job is compared with.
+   */
+  async recentSuccesses(projectId: number, key: string, beforeJobId: number, limit: number): Promise<Job[]> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .innerJoin("runs", "runs.id", "jobs.run_id")
+      .selectAll("jobs")
+      .where("runs.project_id", "=", projectId)
+      .where("jobs.key", "=", key)
+      .where("jobs.status", "=", "success")
+      .where("jobs.id", "<", beforeJobId)
+      .orderBy("jobs.id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(toJob);
+  }
+
   /** Jobs in one of `statuses` across all runs. */
   async listByStatus(statuses: Status[]): Promise<Job[]> {
     const rows = await this.db.selectFrom("jobs").selectAll().where("status", "in", statuses).orderBy("id").execute();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type TestDatabase, testDialects } from "../../../test/support/databases.js";
-import { type Span, SpansRepo } from "./spans-repo.js";
+import { type Span, SpansRepo, WINDOW_PAGE } from "./spans-repo.js";
 
 const span = (spanId: string, startAt: number, over: Partial<Span> = {}): Span => ({
   traceId: "a".repeat(32),
@@ -38,5 +38,28 @@ describe.each(await testDialects())("spans repository on %s", (_name, make) => {
     const window = await repo.window(10_000, 10_100);
     expect(window).toHaveLength(100);
     expect(window[0]).toMatchObject({ startAt: 10_099, attributes: {}, error: false });
+  });
+
+  it("reads a window larger than a page in pages, each span once, yielding to the event loop between them", async () => {
+    tdb = await make();
+    const repo = new SpansRepo(tdb.database.db);
+    // three spans per millisecond: pages end in the middle of equal start times
+    const n = WINDOW_PAGE * 2 + 500;
+    const many = Array.from({ length: n }, (_, i) =>
+      span(i.toString(16).padStart(16, "0"), 20_000 + Math.floor(i / 3)),
+    );
+    expect(await repo.insertMany(many)).toBe(n);
+    let yielded = false;
+    setImmediate(() => {
+      yielded = true;
+    });
+    const window = await repo.window(0, 1_000_000);
+    expect(yielded).toBe(true);
+    expect(window).toHaveLength(n);
+    expect(new Set(window.map((s) => s.spanId)).size).toBe(n);
+    expect(window.map((s) => s.startAt)).toEqual([...window.map((s) => s.startAt)].sort((a, b) => b - a));
+    const newest = await repo.window(0, 1_000_000, WINDOW_PAGE + 10);
+    expect(newest).toHaveLength(WINDOW_PAGE + 10);
+    expect(newest.map((s) => s.spanId)).toEqual(window.slice(0, WINDOW_PAGE + 10).map((s) => s.spanId));
   });
 });

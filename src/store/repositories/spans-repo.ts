@@ -23,6 +23,9 @@ export interface Span {
 
 const CHUNK = 500;
 
+/** Rows per read of `window` (one read blocks the event loop while SQLite answers it). */
+export const WINDOW_PAGE = 2000;
+
 /** Persistence of trace spans; re-sent spans (same trace and span id) are stored once. */
 export class SpansRepo {
   constructor(private readonly db: Kysely<DB>) {}
@@ -66,37 +69,63 @@ export class SpansRepo {
       .orderBy("start_at")
       .orderBy("id")
       .execute();
-    return rows.map(toSpan);
+    return rows.map((r) => toSpan(r));
   }
 
-  /** Spans that started in [from, to), without attributes (the graph's input); at most `limit`, newest kept. */
+  /**
+   * Spans that started in [from, to), without attributes (the graph's input); at most `limit`,
+   * newest kept. Read in pages of WINDOW_PAGE rows, yielding to the event loop between pages:
+   * a window holds tens of thousands of spans, and one synchronous SQLite read of them stalled
+   * everything else the process serves (the built-in router's traffic among it) for seconds.
+   */
   async window(from: number, to: number, limit = 200_000): Promise<Span[]> {
-    const rows = await this.db
-      .selectFrom("spans")
-      .select(["trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_at", "duration_us", "error"])
-      .select("peer_service")
-      .where("start_at", ">=", from)
-      .where("start_at", "<", to)
-      .orderBy("start_at", "desc")
-      .limit(limit)
-      .execute();
-    return rows.map((r) => toSpan({ ...r, attributes: "{}" }));
+    const out: Span[] = [];
+    let after: { startAt: number; id: number } | undefined;
+    while (out.length < limit) {
+      const rows = await this.db
+        .selectFrom("spans")
+        .select(["id", "trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_at"])
+        .select(["duration_us", "error", "peer_service"])
+        .where("start_at", ">=", from)
+        .where("start_at", "<", to)
+        .$if(after !== undefined, (q) =>
+          q.where((eb) =>
+            eb.or([
+              eb("start_at", "<", after!.startAt),
+              eb.and([eb("start_at", "=", after!.startAt), eb("id", "<", after!.id)]),
+            ]),
+          ),
+        )
+        .orderBy("start_at", "desc")
+        .orderBy("id", "desc")
+        .limit(Math.min(WINDOW_PAGE, limit - out.length))
+        .execute();
+      for (const r of rows) out.push(toSpan(r, {}));
+      const last = rows.at(-1);
+      if (!last || rows.length < WINDOW_PAGE) break;
+      after = { startAt: Number(last.start_at), id: Number(last.id) };
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return out;
   }
 }
 
-function toSpan(r: {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  service: string;
-  name: string;
-  kind: string;
-  start_at: number;
-  duration_us: number;
-  error: number;
-  peer_service: string | null;
-  attributes: string;
-}): Span {
+function toSpan(
+  r: {
+    trace_id: string;
+    span_id: string;
+    parent_span_id: string | null;
+    service: string;
+    name: string;
+    kind: string;
+    start_at: number;
+    duration_us: number;
+    error: number;
+    peer_service: string | null;
+    attributes?: string;
+  },
+  attributes?: Record<string, unknown>,
+): Span {
   return {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -108,6 +137,6 @@ function toSpan(r: {
     durationUs: r.duration_us,
     error: r.error === 1,
     peerService: r.peer_service,
-    attributes: fromJson<Record<string, unknown>>(r.attributes, {}),
+    attributes: attributes ?? fromJson<Record<string, unknown>>(r.attributes ?? "{}", {}),
   };
 }

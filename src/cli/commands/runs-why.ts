@@ -1,0 +1,56 @@
+/**
+ * `pitcrew runs why RUN [--job J] [--json]`: why a run failed — the stored failure explanation of
+ * each failed job (ranked lines with evidence, cause class, the successful runs compared), read
+ * from the store like `pitcrew runs` and served by `GET /api/runs/:id/explanation`.
+ */
+import type { Command } from "commander";
+import { runExplanation } from "../../app/failure-explanations.js";
+import { PitcrewError } from "../../common/errors.js";
+import type { JobExplanation } from "../../failures/index.js";
+import { openLocalApp } from "../open-store.js";
+import { renderExplanation } from "./explain.js";
+
+/** Registers `runs why` under `runs`. */
+export function registerRunsWhyCommand(runs: Command): void {
+  runs
+    .command("why")
+    .description("why did a run fail: the log lines that explain each failed job, and the cause")
+    .argument("<run>", "run id")
+    .option("--job <job>", "only this job (key or name)")
+    .option("--json", "print the API's JSON (GET /api/runs/:id/explanation)")
+    .action(async function (this: Command, runArg: string) {
+      // `runs` has its own --json, which commander may hand to it instead.
+      const opts = this.optsWithGlobals<{ job?: string; json?: boolean; config?: string }>();
+      const out = this.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
+      const err = this.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
+      const id = Number(runArg);
+      if (!Number.isInteger(id) || id < 1) {
+        err(`pitcrew runs why: RUN must be a run id (a positive whole number), got '${runArg}'\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const app = await openLocalApp(opts.config);
+      try {
+        const why = await runExplanation(app.store, id, opts.job);
+        if (opts.json) return void out(`${JSON.stringify(why, null, 2)}\n`);
+        if (why.jobs.length === 0)
+          return void out(
+            `run ${id} (${why.status}): no failed job explained${opts.job ? ` named ${opts.job}` : ""}\n`,
+          );
+        for (const j of why.jobs) {
+          const e = j as unknown as JobExplanation & { key: string; attempt: number };
+          const compared = e.comparedRuns?.length
+            ? `compared with successful runs ${e.comparedRuns.join(", ")}`
+            : "no successful run to compare with";
+          out(renderExplanation(`run ${id} job ${e.key} (attempt ${e.attempt})`, e));
+          out(`${compared}\n\n`);
+        }
+      } catch (e) {
+        if (!(e instanceof PitcrewError)) throw e;
+        err(`pitcrew runs why: ${e.message}\n`);
+        process.exitCode = 2;
+      } finally {
+        await app.close();
+      }
+    });
+}

@@ -1,0 +1,120 @@
+/**
+ * Server-side failure analysis of one failed job attempt: the log-only explanation of its stored
+ * log, re-ranked with what the server knows — the job's failed JUnit test cases (a line naming a
+ * failed test or quoting its message gets +3, the weight of a specific diagnosis) and novelty
+ * against the same job's recent successful runs (a line whose log-miner template never occurs in
+ * their logs gets +1) — and classified, the engine's own timeout or SIGKILL deciding before the text.
+ */
+import { LogMiner } from "../detect/index.js";
+import { classifyLines } from "./classify.js";
+import { cleanLine } from "./clean-line.js";
+import { explainLogText } from "./explain-log.js";
+import type { ExplainedLine, LogExplanation } from "./explanation.js";
+
+/** A failed test case of the job, from its JUnit reports. */
+export interface FailedTest {
+  name: string;
+  message?: string;
+}
+
+/** What the server knows about a failed job besides its log. */
+export interface JobFacts {
+  /** The job's failure reason as the engine recorded it (`job timed out …`, `killed by SIGKILL`). */
+  reason: string | null;
+  failedTests: FailedTest[];
+  /** Logs of the same job's recent successful runs, each with its run id. */
+  successes: { runId: number; lines: string[] }[];
+}
+
+/** An explanation of a job attempt with what it was compared with. */
+export interface JobExplanation extends LogExplanation {
+  /** The successful runs of the same job whose logs the novelty was measured against. */
+  comparedRuns: number[];
+  /** Failed test cases of the job that were matched against the lines. */
+  failedTests: string[];
+}
+
+const JUNIT_BONUS = 3;
+const NOVELTY_BONUS = 1;
+/** Lines of each successful log mined for novelty (the tail holds what failures differ in). */
+const MAX_SUCCESS_LINES = 20_000;
+
+/** Explains a failed job's log (its lines in order) with the job's facts. */
+export async function explainJob(lines: readonly string[], facts: JobFacts): Promise<JobExplanation> {
+  const base = await explainLogText(lines.join("\n"), "job log");
+  const novel = noveltyCheck(facts.successes);
+  const needles = testNeedles(facts.failedTests);
+  const ranked: ExplainedLine[] = base.lines.map((l) => {
+    const evidence = { ...l.evidence };
+    let score = l.score;
+    const test = needles.find((n) => l.text.includes(n.needle));
+    if (test) {
+      evidence.junit = { score: JUNIT_BONUS, test: test.test };
+      evidence.signals = [...evidence.signals, "junit-failure"];
+      score += JUNIT_BONUS;
+    }
+    if (novel?.(l.text)) {
+      evidence.novelty = { score: NOVELTY_BONUS };
+      score += NOVELTY_BONUS;
+    }
+    return { ...l, score: Math.round(score * 1000) / 1000, evidence };
+  });
+  ranked.sort((a, b) => b.score - a.score || b.line - a.line);
+  const fact = factCategory(facts.reason);
+  const classification = fact ?? classifyLines(ranked);
+  return {
+    ...base,
+    ...classification,
+    lines: ranked,
+    comparedRuns: facts.successes.map((s) => s.runId),
+    failedTests: facts.failedTests.map((t) => t.name),
+  };
+}
+
+/**
+ * The class the engine's own facts decide: its timeout (certain), or a SIGKILL (exit code 137 in
+ * the sandbox), which is what the kernel's OOM killer sends — but a person or a runner may have
+ * sent it too, hence confidence 0.5.
+ */
+function factCategory(reason: string | null): LogExplanation | undefined {
+  if (!reason) return undefined;
+  const [category, confidence] = /timed out/.test(reason)
+    ? (["timeout", 1] as const)
+    : /killed by SIGKILL|exit code 137\b/.test(reason)
+      ? (["oom", 0.5] as const)
+      : [undefined, 0];
+  if (!category) return undefined;
+  return {
+    category,
+    confidence,
+    votes: { [category]: confidence },
+    evidence: [{ line: 0, rule: `engine: ${reason}`, weight: confidence }],
+    lines: [],
+    totalLines: 0,
+    truncatedLines: 0,
+  };
+}
+
+/** Strings whose presence in a line ties it to a failed test: the test's name and message's first line. */
+function testNeedles(tests: readonly FailedTest[]): { needle: string; test: string }[] {
+  const out: { needle: string; test: string }[] = [];
+  for (const t of tests.slice(0, 200)) {
+    const message = t.message?.split("\n")[0]?.trim().slice(0, 200);
+    if (message && message.length >= 8) out.push({ needle: message, test: t.name });
+    if (t.name.trim().length >= 4) out.push({ needle: t.name.trim(), test: t.name });
+  }
+  return out;
+}
+
+/** A test "is this line's template absent from every successful log?", or undefined without history. */
+function noveltyCheck(successes: JobFacts["successes"]): ((text: string) => boolean) | undefined {
+  if (successes.length === 0) return undefined;
+  const miner = new LogMiner();
+  const seen = new Set<string>();
+  for (const s of successes)
+    for (const raw of s.lines.slice(-MAX_SUCCESS_LINES)) {
+      const text = cleanLine(raw).text.trim();
+      if (text) seen.add(miner.mine(text).cluster.id);
+    }
+  return (text) => !seen.has(miner.mine(text).cluster.id);
+}

@@ -1,0 +1,68 @@
+/**
+ * Failure explanations in the real store on SQLite and PostgreSQL (migration 0015): saved per job
+ * attempt, replaced when the same attempt is explained again, listed per run; and the successful
+ * runs of the same job a failure is compared with, newest first, only of the same project and key.
+ */
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/common/clock.js";
+import { createSecretBox } from "../../src/common/secret-box.js";
+import { createStore, type Store } from "../../src/store/index.js";
+import { type TestDatabase, testDialects } from "../support/databases.js";
+import { plan } from "../support/test-history.js";
+
+/** A run of a one-job plan whose job (renamed `key`) ended with `status`. */
+async function runWithJob(s: Store, projectId: number, key: string, status: "success" | "failure") {
+  const jobs = plan.jobs.map((j) => ({ ...j, key, name: key }));
+  const run = await s.runs.create({
+    projectId,
+    event: "manual",
+    branch: "main",
+    commit: "a".repeat(40),
+    plan: { ...plan, jobs },
+    triggeredBy: "test",
+  });
+  const [job] = await s.jobs.listForRun(run.id);
+  await s.jobs.transition(job!.id, ["queued"], "running");
+  expect(await s.jobs.transition(job!.id, ["running"], status)).toBe(true);
+  return { run, job: job! };
+}
+
+describe.each(await testDialects())("failure explanations on %s", (_name, make) => {
+  let tdb: TestDatabase | undefined;
+  afterEach(async () => {
+    await tdb?.dispose();
+    tdb = undefined;
+  });
+
+  it("stores one explanation per job attempt and finds the job's recent successes", async () => {
+    tdb = await make();
+    const s = createStore(tdb.database, systemClock, createSecretBox(randomBytes(32)));
+    const p = await s.projects.create({ name: "app", repoUrl: "/tmp/app" });
+    const other = await s.projects.create({ name: "other", repoUrl: "/tmp/other" });
+    const ok1 = await runWithJob(s, p.id, "build", "success");
+    await runWithJob(s, p.id, "lint", "success");
+    await runWithJob(s, other.id, "build", "success");
+    const ok2 = await runWithJob(s, p.id, "build", "success");
+    const red = await runWithJob(s, p.id, "build", "failure");
+    const later = await runWithJob(s, p.id, "build", "success");
+
+    const successes = await s.jobs.recentSuccesses(p.id, "build", red.job.id, 10);
+    expect(successes.map((j) => j.id)).toEqual([ok2.job.id, ok1.job.id]);
+    expect((await s.jobs.recentSuccesses(p.id, "build", red.job.id, 1)).map((j) => j.id)).toEqual([ok2.job.id]);
+    expect(successes.map((j) => j.id)).not.toContain(later.job.id);
+
+    const base = { jobId: red.job.id, attempt: 1, runId: red.run.id, createdAt: 1000 };
+    await s.explanations.save({ ...base, category: "test", confidence: 0.5, explanation: { lines: [] } });
+    await s.explanations.save({
+      ...base,
+      category: "compile",
+      confidence: 0.75,
+      explanation: { lines: [{ line: 3 }] },
+    });
+    expect(await s.explanations.listForRun(red.run.id)).toEqual([
+      { ...base, category: "compile", confidence: 0.75, explanation: { lines: [{ line: 3 }] } },
+    ]);
+    expect(await s.explanations.listForRun(ok1.run.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Failure analysis through the server on real failing pipelines run by the engine (in the
+ * bubblewrap sandbox when it is usable): a TypeScript compile error, a failing vitest test with its
+ * JUnit report, a step killed by its timeout, a killed process. Each failed job is explained after
+ * it ends, stored, announced as `job.explained` and served by GET /api/runs/:id/explanation; the
+ * line that says why ranks in the top 5. A job with 20 green runs and then a red one ranks the red
+ * lines first, compared with its latest successful runs.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFailureExplanations } from "../../src/app/failure-explanations.js";
+import { triggerRun } from "../../src/runner/index.js";
+import { commitFiles, createRepo } from "../support/git-repo.js";
+import { runCli } from "../support/run-cli.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+const NODE_MODULES = join(process.cwd(), "node_modules");
+
+interface ExplainedJob {
+  key: string;
+  category: string;
+  confidence: number;
+  lines: { line: number; text: string; score: number; evidence: Record<string, unknown> }[];
+  comparedRuns: number[];
+  failedTests: string[];
+}
+
+describe("failure explanations through the server", () => {
+  let t: TestApp;
+  let stop: () => void;
+  let n = 0;
+  beforeAll(async () => {
+    t = await startTestApp({ concurrency: 2 });
+    stop = startFailureExplanations(t.app);
+  });
+  afterAll(async () => {
+    stop?.();
+    await t?.dispose();
+  });
+
+  async function runOnce(projectId: number): Promise<number> {
+    const res = await triggerRun(t.app.runner, projectId, { event: "manual", triggeredBy: "test" });
+    await t.waitForRun(res.run!.id, 120_000);
+    return res.run!.id;
+  }
+
+  /** The run's explanation from the API, once its failed jobs are explained. */
+  async function explanation(runId: number): Promise<ExplainedJob[]> {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const res = await t.server.inject({
+        method: "GET",
+        url: `/api/runs/${runId}/explanation`,
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
+      expect(res.statusCode).toBe(200);
+      const jobs = res.json().jobs as ExplainedJob[];
+      if (jobs.length > 0) return jobs;
+      if (Date.now() > end) throw new Error(`run ${runId} not explained`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function explainPipeline(files: Record<string, string>) {
+    const repo = createRepo(files);
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo });
+    const runId = await runOnce(project.id);
+    const [job] = await explanation(runId);
+    return { runId, job: job! };
+  }
+
+  const top5 = (job: ExplainedJob) => job.lines.slice(0, 5).map((l) => l.text);
+
+  it("explains a TypeScript compile error", async () => {
+    const { job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  build:
+    steps:
+      - run: echo compiling; ${NODE_MODULES}/.bin/tsc --noEmit --strict src/index.ts
+`,
+      "src/index.ts": 'export const answer: number = "forty-two";\n',
+    });
+    expect(job.category).toBe("compile");
+    expect(top5(job).some((l) => /src\/index\.ts\(1,14\): error TS2322/.test(l))).toBe(true);
+  });
+
+  it("explains a failing vitest test, naming it from the JUnit report", async () => {
+    const { runId, job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  test:
+    reports: { junit: "reports/*.xml" }
+    steps:
+      - run: ln -s ${NODE_MODULES} node_modules && node_modules/.bin/vitest run --reporter=default --reporter=junit --outputFile.junit=reports/junit.xml
+`,
+      "sum.test.mjs": `import { expect, test } from "vitest";
+test("adds two numbers", () => { expect(1 + 1).toBe(3); });
+test("subtracts", () => { expect(2 - 1).toBe(1); });
+`,
+    });
+    expect(job.category).toBe("test");
+    expect(job.failedTests).toEqual(["adds two numbers"]);
+    const best = job.lines.slice(0, 5);
+    expect(best.some((l) => /adds two numbers|expected 2 to be 3/.test(l.text))).toBe(true);
+    expect(best.some((l) => l.evidence.junit)).toBe(true);
+    const events = await t.app.events.list({ subjectPrefix: `run:${runId}`, type: "job.explained" });
+    expect(events[0]?.data).toMatchObject({ key: "test", category: "test" });
+  });
+
+  it("explains a step killed by its timeout", async () => {
+    const { job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  slow:
+    steps:
+      - name: wait
+        run: echo waiting; sleep 30
+        timeout: 1s
+`,
+    });
+    expect(job.category).toBe("timeout");
+    expect(top5(job).some((l) => /step 'wait' failed: timed out after/.test(l))).toBe(true);
+  });
+
+  it("explains a killed process", async () => {
+    const { job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  crash:
+    steps:
+      - name: work
+        run: echo working; kill -KILL $$
+`,
+    });
+    // SIGKILL (exit code 137 through the sandbox) is what the OOM killer sends: oom, half sure.
+    expect(job).toMatchObject({ category: "oom", confidence: 0.5 });
+    expect(top5(job).some((l) => /step 'work' failed: (killed by SIGKILL|exit code 137)/.test(l))).toBe(true);
+  });
+
+  it("ranks the red lines of a job with 20 green runs first, by novelty against them", async () => {
+    const pipeline = `jobs:
+  check:
+    steps:
+      - run: sh check.sh
+`;
+    const green = `for i in 1 2 3 4 5 6 7 8; do echo "processing batch $i of 8"; done
+echo "warning: cache directory is cold"
+echo "error summary: 0 errors"
+echo "done"
+`;
+    const repo = createRepo({ ".pitcrew/pipeline.yaml": pipeline, "check.sh": green });
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo });
+    const greens: number[] = [];
+    for (let i = 0; i < 20; i++) greens.push(await runOnce(project.id));
+    for (const id of greens) expect((await t.app.store.runs.get(id)).status).toBe("success");
+    commitFiles(
+      repo,
+      {
+        "check.sh": `${green.replace('echo "done"\n', "")}echo "schema mismatch in table orders: column total missing"
+echo "error summary: 1 errors"
+exit 1
+`,
+      },
+      "break the check",
+    );
+    const red = await runOnce(project.id);
+    const [job] = await explanation(red);
+    expect(job!.comparedRuns).toHaveLength(10);
+    expect(job!.comparedRuns.every((id) => greens.includes(id))).toBe(true);
+    const best = job!.lines.slice(0, 5);
+    expect(best.map((l) => l.text)).toContain("schema mismatch in table orders: column total missing");
+    expect(best.find((l) => l.text.startsWith("schema mismatch"))?.evidence.novelty).toEqual({ score: 1 });
+    // Lines every green run printed are not novel.
+    expect(job!.lines.find((l) => l.text === "warning: cache directory is cold")?.evidence.novelty).toBeUndefined();
+  }, 300_000);
+
+  it("serves the explanation through the API, OpenAPI and `pitcrew runs why`; 404 for what does not exist", async () => {
+    const auth = { authorization: `Bearer ${t.adminToken}` };
+    const get = (url: string) => t.server.inject({ method: "GET", url, headers: auth });
+    expect((await get("/api/runs/999999/explanation")).statusCode).toBe(404);
+    const { runId, job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": "jobs:\n  a:\n    steps: [{ run: 'echo fatal: could not read config; exit 4' }]\n",
+    });
+    expect(job.lines[0]!.text).toBe("fatal: could not read config");
+    expect((await get(`/api/runs/${runId}/explanation?job=nope`)).statusCode).toBe(404);
+    expect((await get(`/api/runs/${runId}/explanation?job=a`)).json().jobs).toHaveLength(1);
+    expect(Object.keys((await get("/api/openapi.json")).json().paths)).toContain("/api/runs/{id}/explanation");
+
+    const config = join(t.dataDir, "pitcrew.yaml");
+    writeFileSync(config, `data_dir: ${t.dataDir}\ndatabase:\n  url: sqlite:${join(t.dataDir, "pitcrew.db")}\n`);
+    const text = await runCli(config, "runs", "why", String(runId));
+    expect(text.exitCode).toBeUndefined();
+    expect(text.out).toContain(`run ${runId} job a (attempt 1)`);
+    expect(text.out).toContain("fatal: could not read config");
+    const json = await runCli(config, "runs", "why", String(runId), "--job", "a", "--json");
+    const parsed = JSON.parse(json.out);
+    expect(parsed).toMatchObject({ runId, jobs: [{ key: "a" }] });
+    expect(parsed.jobs[0].lines[0].text).toBe("fatal: could not read config");
+    const missing = await runCli(config, "runs", "why", String(runId), "--job", "nope");
+    expect(missing).toMatchObject({ exitCode: 2, err: expect.stringContaining('job "nope" not found') });
+    expect((await runCli(config, "runs", "why", "x")).exitCode).toBe(2);
+  });
+});
