@@ -109,10 +109,10 @@ describe("the canary judge through the delivery API", () => {
     // every request arriving after the rollout ended goes to it (wait for 20 of them: a loaded
     // machine may send none in a fixed window)
     const ended = Date.now();
-    const after = () => delivery.exchanges("production").filter((e) => e.at > ended);
-    for (let i = 0; i < 600 && after().length < 20; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(after().length).toBeGreaterThanOrEqual(20);
-    expect(new Set(after().map((e) => e.releaseId))).toEqual(new Set([String(rollout.releaseId)]));
+    const arrived = () => delivery.exchanges("production").filter((e) => e.at > ended);
+    for (let i = 0; i < 600 && arrived().length < 20; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(arrived().length).toBeGreaterThanOrEqual(20);
+    expect(new Set(arrived().map((e) => e.releaseId))).toEqual(new Set([String(rollout.releaseId)]));
   }, 90_000);
 
   it("rolls back a release that answers 10 % of requests with 500s", async () => {
