@@ -1,16 +1,19 @@
 /**
- * The failed-build corpus of `bench/explain`, read from public datasets fetched under
- * /work/.mirror (or the directories in PITCREW_LOGCHUNKS / PITCREW_CIDIFF), never committed:
+ * The failed-build corpus of `bench/explain`, read from clones of two public datasets (bare
+ * clones work) in PITCREW_BENCH_DATA (default `~/.cache/pitcrew-bench`) as `master-thesis.git`
+ * and `cidiff.git`, or in the directories PITCREW_LOGCHUNKS / PITCREW_CIDIFF; never committed:
  *   - LogChunks (Brandt, Panichella, Zaidman, Beller: "LogChunks: A Data Set for Build Log
  *     Analysis", MSR 2020; github.com/lacinoire/master-thesis, `tool/`): ~800 failed Travis CI
  *     logs of 80 repositories in 29 languages, each labelled with the text chunk that explains
  *     the failure. The chunk is located in the raw log to give the labelled line range.
  *   - cidiff's breakage set (github.com/labri-progress/cidiff, `data/`): failed Maven/GitHub
  *     Actions/GitLab logs with the 1-based line ranges of the error messages (`E` lines).
- * Both are read from git objects (`git show`), the way `fetch` leaves them.
+ * Both are read from git objects (`git ls-tree`, `git cat-file` on HEAD), so no work tree is needed.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 
 /** One labelled failed log. */
@@ -25,9 +28,9 @@ export interface LabelledLog {
   relevant: Set<number>;
 }
 
-const MIRROR = "/work/.mirror";
-const LOGCHUNKS = process.env.PITCREW_LOGCHUNKS ?? `${MIRROR}/lacinoire+master-thesis/repo`;
-const CIDIFF = process.env.PITCREW_CIDIFF ?? `${MIRROR}/labri-progress+cidiff/repo`;
+const DATA = process.env.PITCREW_BENCH_DATA ?? join(homedir(), ".cache", "pitcrew-bench");
+const LOGCHUNKS = process.env.PITCREW_LOGCHUNKS ?? join(DATA, "master-thesis.git");
+const CIDIFF = process.env.PITCREW_CIDIFF ?? join(DATA, "cidiff.git");
 
 /** Where each dataset is expected, and whether it is there. */
 export function corpusSources(): { name: string; dir: string; present: boolean }[] {
