@@ -1,7 +1,7 @@
 /**
- * Failure analysis through the server on real failing pipelines run by the engine (in the
- * bubblewrap sandbox when it is usable): a TypeScript compile error, a failing vitest test with its
- * JUnit report, a step killed by its timeout, a killed process. Each failed job is explained after
+ * Failure analysis through the server on real failing pipelines run by the engine (unsandboxed:
+ * their steps use tools of pitcrew's own checkout): a TypeScript compile error, a failing vitest
+ * test with its JUnit report, a step killed by its timeout, a killed process. Each failed job is explained after
  * it ends, stored, announced as `job.explained` and served by GET /api/runs/:id/explanation; the
  * line that says why ranks in the top 5. A job with 20 green runs and then a red one ranks the red
  * lines first, compared with its latest successful runs.
@@ -64,7 +64,10 @@ describe("failure explanations through the server", () => {
 
   async function explainPipeline(files: Record<string, string>) {
     const repo = createRepo(files);
-    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo });
+    // The steps use tsc and vitest from pitcrew's own node_modules: a checkout under /tmp (as CI
+    // clones may be) is hidden by the sandbox's private /tmp, so these projects run unsandboxed;
+    // what is tested here is the analysis of the failed job, not the sandbox.
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo, sandbox: false });
     const runId = await runOnce(project.id);
     const [job] = await explanation(runId);
     return { runId, job: job! };
@@ -147,7 +150,10 @@ echo "error summary: 0 errors"
 echo "done"
 `;
     const repo = createRepo({ ".pitcrew/pipeline.yaml": pipeline, "check.sh": green });
-    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo });
+    // The steps use tsc and vitest from pitcrew's own node_modules: a checkout under /tmp (as CI
+    // clones may be) is hidden by the sandbox's private /tmp, so these projects run unsandboxed;
+    // what is tested here is the analysis of the failed job, not the sandbox.
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo, sandbox: false });
     const greens: number[] = [];
     for (let i = 0; i < 20; i++) greens.push(await runOnce(project.id));
     for (const id of greens) expect((await t.app.store.runs.get(id)).status).toBe("success");

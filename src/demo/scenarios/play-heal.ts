@@ -4,9 +4,10 @@
  * (pull request, CI, merge), ships the fix by canary and verifies it. The scenario ends when the
  * heal reaches a final state (or the time limit), and reports what happened at each stage.
  *
- * Resuming (`pitcrew demo --resume` after a crash), an incident of the service still unresolved
- * is the scenario's own (its heal resumes where it was), and a scenario whose service's last heal
- * already ended is reported from that heal instead of being played again.
+ * Resuming (`pitcrew demo --resume` after a crash), the newest incident the service opened is the
+ * scenario's own (its heal resumes where it was, even if the incident already resolved while its
+ * heal was verifying), and a scenario whose service's last heal already ended is reported from
+ * that heal instead of being played again.
  */
 import type { App } from "../../app/app.js";
 import type { Incident } from "../../store/index.js";
@@ -42,10 +43,7 @@ export async function playHeal(
   let heal: Heal | undefined;
   try {
     while (app.clock.now() < end && !(heal && FINAL.has(heal.state))) {
-      incident ??= (await app.store.incidents.list({ limit: 20 })).find(
-        (i) =>
-          i.services.includes(scenario.service) && (i.openedAt >= since || (!!ctx.resume && i.status !== "resolved")),
-      );
+      incident ??= scenarioIncident(await app.store.incidents.list({ limit: 20 }), scenario.service, since, ctx.resume);
       if (incident) heal = await app.store.heals.findByIncident(incident.id);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -53,6 +51,20 @@ export async function playHeal(
     await trigger.stop();
   }
   return resultOf(app, scenario, since, incident, heal);
+}
+
+/**
+ * The scenario's incident among the newest ones: one the service opened itself first (a caller's
+ * incident may list the service too, when both alerts fired in the same instant, and its heal
+ * rightly escalates to the dependency), else one that merely lists it. After a restart the newest
+ * such incident counts even when it already resolved: its heal may still be verifying.
+ */
+function scenarioIncident(incidents: Incident[], service: string, since: number, resume?: boolean) {
+  const candidates = incidents.filter((i) => i.services.includes(service) && (i.openedAt >= since || !!resume));
+  return (
+    candidates.find((i) => i.service === service) ??
+    candidates.find((i) => i.openedAt >= since || i.status !== "resolved")
+  );
 }
 
 /** The service's last heal when it ended and no incident of the service is still open. */
