@@ -59,7 +59,9 @@ describe("the dashboard", () => {
     }
     await stopDelivery?.();
     await t?.dispose();
-  });
+    // stopping delivery waits for the rollout loop's current analysis (the judge's warm-up and
+    // extensions), which took past 60 s twice under CI load
+  }, 180_000);
 
   it("serves the page, hashed assets with a long cache, and JSON 404s under /api", async () => {
     const page = await fetch(`${base}/runs/${runId}`);
