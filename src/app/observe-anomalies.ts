@@ -13,10 +13,8 @@
 import { DetectorRegistry } from "../detect/index.js";
 import { scoreFromP } from "../detect/index.js";
 import { type LogFinding, LogTemplateWatcher } from "../detect/index.js";
-import { escapePromqlString, type QueryResult } from "../observe/index.js";
+import { escapePromqlString, type QueryResult, scalarOf } from "../observe/index.js";
 import type { App } from "./app.js";
-import { logObservationOf } from "./observe-logs.js";
-import { metricsObservationOf } from "./observe-metrics.js";
 
 /** A query scored per service; `{{service}}` is replaced by the service name (a label value). */
 export interface GoldenSignal {
@@ -47,18 +45,6 @@ export function renderSignal(query: string, service: string): string {
   return query.replaceAll("{{service}}", escapePromqlString(service));
 }
 
-/** The first finite number of an instant query result, or undefined (no data, NaN). */
-export function scalarOf(result: QueryResult): number | undefined {
-  const point =
-    result.resultType === "scalar"
-      ? result.result
-      : result.resultType === "vector"
-        ? result.result[0]?.value
-        : undefined;
-  const v = point ? Number(point[1]) : Number.NaN;
-  return Number.isFinite(v) ? v : undefined;
-}
-
 /** Options for `startAnomalyObservation`. */
 export interface AnomalyObservationOptions {
   /** The detectors metric samples feed (default: a new registry with `observe.anomaly_window`). */
@@ -71,7 +57,7 @@ export function startAnomalyObservation(app: App, options: AnomalyObservationOpt
   const o = app.config.config.observe;
   const signals = o.signals ?? DEFAULT_SIGNALS;
   const registry = options.registry ?? new DetectorRegistry({ detector: { window: o.anomaly_window } });
-  const { source } = metricsObservationOf(app);
+  const source = app.observation.metrics;
   let busy = false;
 
   const tick = async () => {
@@ -129,7 +115,7 @@ export function startAnomalyObservation(app: App, options: AnomalyObservationOpt
       at: f.at,
     });
   };
-  const detachLogs = logObservationOf(app).logs.onLogRecords((records) => {
+  const detachLogs = app.observation.logs.onLogRecords((records) => {
     const findings = watcher.observe(records);
     if (!findings.length) return;
     (async () => {

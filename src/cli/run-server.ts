@@ -13,8 +13,8 @@ import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
-import { deliveryOf, startDelivery } from "../app/delivery.js";
-import { startServiceHealing } from "../app/healing.js";
+import { startDelivery } from "../app/delivery.js";
+import { startHealing } from "../app/healing.js";
 import { startCron } from "../app/cron.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startFailureExplanations } from "../app/failure-explanations.js";
@@ -38,7 +38,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const loaded = loadConfig({ file: opts.configFile });
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
   if (opts.host) loaded.config.server.host = opts.host;
-  const app = await createApp(loaded);
+  const app = await createApp(loaded, { delivery: {} });
   await registerConfiguredProjects(app);
   const token = await bootstrapAdminToken(app);
   await startWorkers(app.runner);
@@ -49,7 +49,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
-  const stopHealing = startServiceHealing(app, deliveryOf(app)!);
+  const stopHealing = startHealing(app);
   const stopForgeAutomation = startForgeAutomation({
     forge: app.forge,
     runner: app.runner,
