@@ -9,11 +9,12 @@ import {
   type HealActions,
   HealOrchestrator,
   type HealSettings,
+  forgeRepoOf,
   healDeliveryOf,
   healReplayOf,
   serviceHealActions,
 } from "../heal/index.js";
-import { projectOfService, routeLatencyP99 } from "../observe/index.js";
+import { routeLatencyP99 } from "../observe/index.js";
 import { chainHealRepairer } from "../repair/index.js";
 import type { App } from "./app.js";
 import type { Core } from "./core.js";
@@ -78,7 +79,7 @@ function serviceActions(core: Core, observation: Observation, delivery: Delivery
     delivery: healDeliveryOf(core.runner, delivery),
     repairer: chainHealRepairer({
       forge,
-      repoOf: forgeRepoOf(core),
+      repoOf: forgeRepoOf(store),
       replayOf: healReplayOf(store, clock, delivery),
       llm: core.config.config.repair?.llm,
     }),
@@ -91,17 +92,4 @@ function serviceActions(core: Core, observation: Observation, delivery: Delivery
 /** Starts the healing loop when the app has one; returns the stop function. */
 export function startHealing(app: App): () => void {
   return app.healing ? app.healing.start(app.bus) : () => {};
-}
-
-/**
- * Where a service's code lives on the forge: the repository the service registry names (falling
- * back to a repository named like the service), on its project's default branch.
- */
-export function forgeRepoOf(
-  core: Pick<Core, "store">,
-): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
-  return async (service) => {
-    const project = await projectOfService(core.store, service);
-    return project && { repo: project.name, baseBranch: project.defaultBranch };
-  };
 }

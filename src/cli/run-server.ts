@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { color } from "./output.js";
 import { loadConfig } from "../common/config/load-config.js";
 import { startForgeAutomation } from "../forge/index.js";
-import { startWorkers, triggerRun } from "../runner/index.js";
+import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
@@ -15,12 +15,10 @@ import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
 import { startDelivery } from "../app/delivery.js";
 import { startHealing } from "../app/healing.js";
-import { startCron } from "../app/cron.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
-import { startFailureExplanations } from "../app/failure-explanations.js";
+import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
-import { startPolling } from "../app/poller.js";
 
 /** Where the bundled example project lives (relative to the package root). */
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/hello-ci");
@@ -42,8 +40,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   await registerConfiguredProjects(app);
   const token = await bootstrapAdminToken(app);
   await startWorkers(app.runner);
-  const stopPolling = startPolling(app);
-  const stopCron = startCron(app);
+  const stopPolling = startPolling(app.runner);
+  const stopCron = startCron(app.runner);
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
   const stopMetricsObservation = startMetricsObservation(app);

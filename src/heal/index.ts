@@ -14,4 +14,4 @@ export { HEAL_STATES } from "./heal-machine.js";
 export type { RecentDeploy } from "./diagnose-incident.js";
 export { healDeliveryOf } from "./delivery/heal-delivery.js";
 export { healReplayOf } from "./delivery/heal-replay.js";
-export { type ServicePlacement, servicePlacementOf } from "./delivery/service-placement.js";
+export { forgeRepoOf, type ServicePlacement, servicePlacementOf } from "./delivery/service-placement.js";

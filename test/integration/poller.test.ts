@@ -3,7 +3,7 @@
  * its default branch (no push needed), and a later commit gets a push run of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPolling } from "../../src/app/poller.js";
+import { startPolling } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -31,7 +31,7 @@ describe("polling", () => {
     projectId = (
       await t.app.store.projects.create({ name: "polled", repoUrl: repo, defaultBranch: "main", pollIntervalMs: 200 })
     ).id;
-    stop = startPolling(t.app);
+    stop = startPolling(t.app.runner);
   }, 60_000);
   afterAll(async () => {
     stop?.();

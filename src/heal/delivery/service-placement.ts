@@ -15,6 +15,19 @@ export interface ServicePlacement {
   environmentOf(service: string): Promise<string>;
 }
 
+/**
+ * Where a service's code lives on the forge: the repository the service registry names (falling
+ * back to a repository named like the service), on its project's default branch.
+ */
+export function forgeRepoOf(
+  store: Store,
+): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
+  return async (service) => {
+    const project = await projectOfService(store, service);
+    return project && { repo: project.name, baseBranch: project.defaultBranch };
+  };
+}
+
 /** The placement lookups over the services registry and `delivery`'s environments. */
 export function servicePlacementOf(store: Store, delivery: Delivery): ServicePlacement {
   const projectOf = async (service: string) => (await projectOfService(store, service))?.name ?? service;
