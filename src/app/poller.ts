@@ -3,14 +3,15 @@
  * head moved since the last poll gets a `push` run (with the old head as `before`, so path
  * filters see the changed files). The first poll of a project records the heads and builds the
  * head of its default branch (a newly added repository gets its first run without a push; a
- * commit that already has a push run is not built again).
+ * commit that already has a push run is not built again). Projects registered while it runs
+ * (`POST /api/projects`) are picked up by a rescan of the project list every `rescanMs`.
  */
 import { listBranches, ensureMirror } from "../runner/index.js";
 import { mirrorDir, triggerRun } from "../runner/index.js";
 import type { App } from "./app.js";
 
 /** Starts polling; returns a function that stops it. */
-export function startPolling(app: App): () => void {
+export function startPolling(app: App, opts: { rescanMs?: number } = {}): () => void {
   const timers = new Map<number, NodeJS.Timeout>();
   let stopped = false;
   const pollProject = async (projectId: number) => {
@@ -53,7 +54,9 @@ export function startPolling(app: App): () => void {
       );
     }
   };
+  const scheduled = new Set<number>();
   const schedule = (projectId: number, everyMs: number) => {
+    scheduled.add(projectId);
     const tick = () => {
       void pollProject(projectId)
         .catch((err) => app.log.warn({ err, projectId }, "polling failed"))
@@ -63,11 +66,20 @@ export function startPolling(app: App): () => void {
     };
     tick();
   };
-  void app.store.projects.list().then((projects) => {
-    for (const p of projects) if (p.pollIntervalMs > 0) schedule(p.id, p.pollIntervalMs);
-  });
+  const scan = () =>
+    app.store.projects
+      .list()
+      .then((projects) => {
+        for (const p of projects)
+          if (p.pollIntervalMs > 0 && !scheduled.has(p.id) && !stopped) schedule(p.id, p.pollIntervalMs);
+      })
+      .catch((err) => app.log.warn({ err }, "listing the projects to poll failed"));
+  void scan();
+  const rescan = setInterval(() => void scan(), opts.rescanMs ?? 2_000);
+  rescan.unref();
   return () => {
     stopped = true;
+    clearInterval(rescan);
     for (const t of timers.values()) clearTimeout(t);
   };
 }
