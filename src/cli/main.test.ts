@@ -28,6 +28,7 @@ const ALL = [
   "rollback",
   "status",
   "heal",
+  "repos",
 ];
 
 describe("lazy command loading", () => {
