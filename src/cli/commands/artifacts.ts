@@ -13,7 +13,7 @@ import {
   clientOptions,
   configuredServer,
   type ServerTarget,
-} from "../client/api-client.js";
+} from "../api-client.js";
 import { positiveInt } from "../client/option-values.js";
 import { findLocalRun } from "../local-runs.js";
 import { table } from "../output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiRequest, clientOptions } from "../client/api-client.js";
+import { apiRequest, clientOptions } from "../api-client.js";
 import { table } from "../output.js";
 
 interface EnvView {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import { apiRequest, clientOptions } from "../client/api-client.js";
+import { apiRequest, clientOptions } from "../api-client.js";
 import { color } from "../output.js";
 
 interface RolloutView {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiJson, normalizeServer } from "../client/api-client.js";
+import { apiJson, normalizeServer } from "../api-client.js";
 import { readLogin, removeLogin, saveLogin, userConfigFile } from "../client/user-config.js";
 import { readStdin } from "../client/read-stdin.js";
 

@@ -9,7 +9,7 @@ import {
   clientOptions,
   configuredServer,
   type ServerTarget,
-} from "../client/api-client.js";
+} from "../api-client.js";
 import { positiveInt } from "../client/option-values.js";
 import { readSse } from "../client/sse-reader.js";
 import { findLocalRun, type LocalRun } from "../local-runs.js";

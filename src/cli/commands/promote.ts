@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiRequest, clientOptions } from "../client/api-client.js";
+import { apiRequest, clientOptions } from "../api-client.js";
 import { followRollout, reportRollout } from "./deploy.js";
 
 /** `pitcrew promote <project> --env <env>`: approves a paused rollout or promotes from the source environment. */

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiJson, type ClientOptions, clientOptions, requireServer } from "../client/api-client.js";
+import { apiJson, type ClientOptions, clientOptions, requireServer } from "../api-client.js";
 import { positiveInt } from "../client/option-values.js";
 import { statusLabel } from "../output.js";
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiRequest, clientOptions } from "../client/api-client.js";
+import { apiRequest, clientOptions } from "../api-client.js";
 import { followRollout, reportRollout } from "./deploy.js";
 
 /** `pitcrew rollback <project> --env <env> [--to <release>]`. */

@@ -1,13 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../common/config/load-config.js";
 import { STATUSES, type Run } from "../../store/index.js";
-import {
-  apiJson,
-  type ClientOptions,
-  clientOptions,
-  configuredServer,
-  type ServerTarget,
-} from "../client/api-client.js";
+import { apiJson, type ClientOptions, clientOptions, configuredServer, type ServerTarget } from "../api-client.js";
 import { oneOf, positiveInt } from "../client/option-values.js";
 import { localStoreDirs, openLocalStore } from "../local-runs.js";
 import { formatDuration, statusLabel, table } from "../output.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { apiFetch, apiJson, type ClientOptions, clientOptions, requireServer } from "../client/api-client.js";
+import { apiFetch, apiJson, type ClientOptions, clientOptions, requireServer } from "../api-client.js";
 import { readStdin } from "../client/read-stdin.js";
 
 /** The largest secret value the server accepts. */

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ROLES } from "../../store/index.js";
-import { apiFetch, apiJson, type ClientOptions, clientOptions, requireServer } from "../client/api-client.js";
+import { apiFetch, apiJson, type ClientOptions, clientOptions, requireServer } from "../api-client.js";
 import { oneOf, positiveInt } from "../client/option-values.js";
 import { table } from "../output.js";
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadConfig } from "../../common/config/load-config.js";
-import { apiJson, clientOptions, configuredServer } from "../client/api-client.js";
+import { apiJson, clientOptions, configuredServer } from "../api-client.js";
 import { statusLabel } from "../output.js";
 
 /** `pitcrew trigger <project>`: starts a manual run on a server through its API. */

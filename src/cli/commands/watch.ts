@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { sleep } from "../../common/clock.js";
 import { isFinished } from "../../store/index.js";
-import { apiJson, type ClientOptions, clientOptions, requireServer } from "../client/api-client.js";
+import { apiJson, type ClientOptions, clientOptions, requireServer } from "../api-client.js";
 import { positiveInt } from "../client/option-values.js";
 import { color, statusLabel } from "../output.js";
 import { formatGates, type GateResult, runExitCode } from "../run-report.js";

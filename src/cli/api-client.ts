@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { readLogin } from "./user-config.js";
+import { readLogin } from "./client/user-config.js";
 
 /** The server URL used when nothing names one. */
 const DEFAULT_SERVER = "http://127.0.0.1:8080";
