@@ -104,7 +104,12 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock);
-  const queue = createMemoryQueue(store.queueItems, clock, log);
+  const queue =
+    c.queue.driver === "bullmq"
+      ? await (await import("../queue/bullmq/bullmq-queue.js")).createBullmqQueue(c.queue.redis_url, log, {
+          prefix: c.queue.prefix,
+        })
+      : createMemoryQueue(store.queueItems, clock, log);
   const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {
     store,

@@ -3,7 +3,8 @@
  * head moved since the last poll gets a `push` run (with the old head as `before`, so path
  * filters see the changed files). The first poll of a project records the heads and builds the
  * head of its default branch (a newly added repository gets its first run without a push; a
- * commit that already has a push run is not built again).
+ * commit that already has a push run is not built again). Projects registered while it runs
+ * (`POST /api/projects`) are picked up by a rescan of the project list every `rescanMs`.
  */
 import { ensureMirror, listBranches } from "../checkout.js";
 import { mirrorDir } from "./mirrors.js";
@@ -11,7 +12,7 @@ import type { RunnerDeps } from "./runner-deps.js";
 import { triggerRun } from "./trigger.js";
 
 /** Starts polling; returns a function that stops it. */
-export function startPolling(deps: RunnerDeps): () => void {
+export function startPolling(deps: RunnerDeps, opts: { rescanMs?: number } = {}): () => void {
   const timers = new Map<number, NodeJS.Timeout>();
   let stopped = false;
   const pollProject = async (projectId: number) => {
@@ -54,7 +55,9 @@ export function startPolling(deps: RunnerDeps): () => void {
       );
     }
   };
+  const scheduled = new Set<number>();
   const schedule = (projectId: number, everyMs: number) => {
+    scheduled.add(projectId);
     const tick = () => {
       void pollProject(projectId)
         .catch((err) => deps.log.warn({ err, projectId }, "polling failed"))
@@ -64,11 +67,20 @@ export function startPolling(deps: RunnerDeps): () => void {
     };
     tick();
   };
-  void deps.store.projects.list().then((projects) => {
-    for (const p of projects) if (p.pollIntervalMs > 0) schedule(p.id, p.pollIntervalMs);
-  });
+  const scan = () =>
+    deps.store.projects
+      .list()
+      .then((projects) => {
+        for (const p of projects)
+          if (p.pollIntervalMs > 0 && !scheduled.has(p.id) && !stopped) schedule(p.id, p.pollIntervalMs);
+      })
+      .catch((err) => deps.log.warn({ err }, "listing the projects to poll failed"));
+  void scan();
+  const rescan = setInterval(() => void scan(), opts.rescanMs ?? 2_000);
+  rescan.unref();
   return () => {
     stopped = true;
+    clearInterval(rescan);
     for (const t of timers.values()) clearTimeout(t);
   };
 }
