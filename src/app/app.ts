@@ -69,7 +69,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     c.bus.driver === "redis"
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
-  const events = new EventLog(store.events, bus, clock);
+  const events = new EventLog(store.events, bus, clock, log);
   const queue = createMemoryQueue(store.queueItems, clock, log);
   const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {

@@ -5,6 +5,7 @@
  * critical path (a bus subscriber, one analysis at a time), so it never slows a run.
  */
 import { NotFoundError } from "../common/errors.js";
+import { onEvent } from "../events/index.js";
 import { explainJob, type JobFacts } from "../failures/index.js";
 import type { Job, Store } from "../store/index.js";
 import type { App } from "./app.js";
@@ -35,14 +36,19 @@ export async function explainFailedJob(app: App, jobId: number): Promise<void> {
     explanation: { ...explanation },
     createdAt: clock.now(),
   });
-  await events.emit("job.explained", `run:${run.id}`, {
-    jobId: job.id,
-    key: job.key,
-    attempt: job.attempt,
-    category: explanation.category,
-    confidence: explanation.confidence,
-    top: explanation.lines.slice(0, 3).map((l) => l.text),
-  });
+  await events.emit(
+    "job.explained",
+    { kind: "run", id: run.id },
+    {
+      runId: run.id,
+      jobId: job.id,
+      key: job.key,
+      attempt: job.attempt,
+      category: explanation.category,
+      confidence: explanation.confidence,
+      top: explanation.lines.slice(0, 3).map((l) => l.text),
+    },
+  );
 }
 
 /** The stored log of a job's current attempt, at most MAX_LOG_LINES lines. */
@@ -61,10 +67,8 @@ async function logOf(app: App, job: Job): Promise<string[]> {
 /** Subscribes to finished jobs; returns the stop function. */
 export function startFailureExplanations(app: App): () => void {
   let chain: Promise<void> = Promise.resolve();
-  return app.bus.subscribe((m) => {
-    if (m.kind !== "event" || m.event.type !== "job.finished" || m.event.data.status !== "failure") return;
-    const jobId = Number(m.event.data.jobId);
-    if (!Number.isInteger(jobId)) return;
+  return onEvent(app.bus, "job.finished", ({ data: { jobId, status } }) => {
+    if (status !== "failure") return;
     chain = chain
       .then(() => explainFailedJob(app, jobId))
       .catch((err) => app.log.error({ err, jobId }, "failure explanation failed"));

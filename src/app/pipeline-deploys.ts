@@ -6,6 +6,7 @@
  * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
  */
 import type { Delivery } from "../deploy/index.js";
+import { onEvent } from "../events/index.js";
 import type { App } from "./app.js";
 
 /** Subscribes to finished runs; returns the stop function. */
@@ -18,7 +19,11 @@ export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
     if (run.trust !== "protected") {
       const reason = `run #${run.number} is not from a protected branch (trust: ${run.trust}); deploy it by hand if wanted`;
       for (const environment of run.plan.deploy)
-        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+        await events.emit(
+          "deploy.skipped",
+          { kind: "run", id: run.id },
+          { runId: run.id, project: project.name, environment, reason },
+        );
       return;
     }
     for (const environment of run.plan.deploy) {
@@ -32,13 +37,15 @@ export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
         });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+        await events.emit(
+          "deploy.skipped",
+          { kind: "run", id: run.id },
+          { runId: run.id, project: project.name, environment, reason },
+        );
       }
     }
   };
-  return app.bus.subscribe((m) => {
-    if (m.kind !== "event" || m.event.type !== "run.finished" || m.event.data.status !== "success") return;
-    const runId = Number(m.event.subject.replace(/^run:/, ""));
-    if (Number.isInteger(runId)) void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
+  return onEvent(app.bus, "run.finished", ({ data: { runId, status } }) => {
+    if (status === "success") void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
   });
 }

@@ -350,17 +350,25 @@ export class Delivery {
       await store.rollouts.transition(r.id, rolloutSources("aborted"), "aborted", msg, clock.now());
       const rel = await store.releases.get(r.releaseId);
       if (rel.status === "pending") await store.releases.setStatus(rel.id, "failed", clock.now());
-      await events.emit("rollout.aborted", `rollout:${r.id}`, { rollout: r.id, project: r.project, reason: msg });
+      await events.emit(
+        "rollout.aborted",
+        { kind: "rollout", id: r.id },
+        { rollout: r.id, project: r.project, reason: msg },
+      );
     }
     for (const rel of await store.releases.list({ limit: 1000 })) killLeftovers(rel);
     for (const rel of await store.releases.allLive()) {
       if (!this.d.environments.some((e) => e.name === rel.environment)) continue;
       try {
         await this.#serve(rel);
-        await events.emit("release.restored", `release:${rel.id}`, {
-          project: rel.project,
-          environment: rel.environment,
-        });
+        await events.emit(
+          "release.restored",
+          { kind: "release", id: rel.id },
+          {
+            project: rel.project,
+            environment: rel.environment,
+          },
+        );
       } catch (err) {
         log.error({ err, release: rel.id }, "could not restart a live release");
       }
@@ -403,17 +411,21 @@ export class Delivery {
       strategy,
       at: this.d.clock.now(),
     });
-    await this.d.events.emit("rollout.started", `rollout:${rollout.id}`, {
-      rollout: rollout.id,
-      project: release.project,
-      environment: env.name,
-      release: release.id,
-      baseline: baseline?.id ?? null,
-      commit: release.commit,
-      strategy: rollout.kind,
-      by: release.triggeredBy,
-      reason: release.reason,
-    });
+    await this.d.events.emit(
+      "rollout.started",
+      { kind: "rollout", id: rollout.id },
+      {
+        rollout: rollout.id,
+        project: release.project,
+        environment: env.name,
+        release: release.id,
+        baseline: baseline?.id ?? null,
+        commit: release.commit,
+        strategy: rollout.kind,
+        by: release.triggeredBy,
+        reason: release.reason,
+      },
+    );
     const runner = new RolloutRunner(
       {
         ...this.d,
@@ -442,12 +454,16 @@ export class Delivery {
     this.#watches.add(ac);
     this.watch(release, env.watchMs, baseline, ac.signal)
       .then(async (result) => {
-        await this.d.events.emit("release.watched", `release:${release.id}`, {
-          project: release.project,
-          environment: env.name,
-          verdict: result.verdict,
-          reason: result.reason,
-        });
+        await this.d.events.emit(
+          "release.watched",
+          { kind: "release", id: release.id },
+          {
+            project: release.project,
+            environment: env.name,
+            verdict: result.verdict,
+            reason: result.reason,
+          },
+        );
         const current = await this.d.store.releases.live(release.project, env.name);
         if (result.verdict === "regressed" && current?.id === release.id && !this.#closed) {
           await this.rollback({
