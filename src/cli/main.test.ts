@@ -20,6 +20,7 @@ const ALL = [
   "rollback",
   "status",
   "heal",
+  "repos",
 ];
 
 describe("lazy command loading", () => {

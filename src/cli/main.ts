@@ -35,6 +35,7 @@ const COMMANDS: Record<string, Register> = {
   rollback: async (p) => (await import("./commands/rollback.js")).registerRollbackCommand(p),
   status: async (p) => (await import("./commands/deploy-status.js")).registerStatusCommand(p),
   heal: async (p) => (await import("./commands/heal.js")).registerHealCommand(p),
+  repos: async (p) => (await import("./commands/repos.js")).registerReposCommand(p),
 };
 
 /** Global options that take a value (the next argument is theirs, not a command name). */

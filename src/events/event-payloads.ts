@@ -10,6 +10,7 @@ import { DEPLOY_EVENTS } from "./payloads/deploy-events.js";
 import { FORGE_EVENTS } from "./payloads/forge-events.js";
 import { HEAL_EVENTS } from "./payloads/heal-events.js";
 import { INCIDENT_EVENTS } from "./payloads/incident-events.js";
+import { LEARNING_EVENTS } from "./payloads/learning-events.js";
 import { OBSERVE_EVENTS } from "./payloads/observe-events.js";
 import { RUN_EVENTS } from "./payloads/run-events.js";
 
@@ -21,6 +22,7 @@ export const EVENT_SCHEMAS = {
   ...INCIDENT_EVENTS,
   ...HEAL_EVENTS,
   ...FORGE_EVENTS,
+  ...LEARNING_EVENTS,
 };
 
 /** The name of an event, e.g. `run.finished`. */

@@ -5,6 +5,7 @@ export type { StoredEvent } from "./repositories/events-repo.js";
 export type { StoredExplanation } from "./repositories/explanations-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";
 export type { LogLine } from "./repositories/logs-repo.js";
+export type { ModelVersion, ModelVersionsRepo, NewModelVersion } from "./repositories/model-versions-repo.js";
 export type { NewProject, Project } from "./repositories/projects-repo.js";
 export {
   MAX_HISTORY_RUNS,

@@ -94,3 +94,10 @@ export type CheckStatus = "pending" | "success" | "failure";
 
 /** Where an item of the persisted queue is (see queue/memory/memory-queue.ts). */
 export type QueueItemStatus = "queued" | "leased" | "failed";
+
+/**
+ * Where a learned model version is (see learning/model-registry.ts): `candidate → live | refused |
+ * shadow`, `shadow → live | refused`, `live → retired` (replaced or rolled back), `retired → live`
+ * (rollback to it).
+ */
+export type ModelStatus = "candidate" | "shadow" | "live" | "refused" | "retired";

@@ -10,6 +10,7 @@ import { IncidentsRepo } from "./repositories/incidents-repo.js";
 import { JobsRepo } from "./repositories/jobs-repo.js";
 import { LogRecordsRepo } from "./repositories/log-records-repo.js";
 import { LogsRepo } from "./repositories/logs-repo.js";
+import { ModelVersionsRepo } from "./repositories/model-versions-repo.js";
 import { ProjectsRepo } from "./repositories/projects-repo.js";
 import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
 import { QueueItemsRepo } from "./repositories/queue-items-repo.js";
@@ -53,6 +54,7 @@ export interface Store {
   queueItems: QueueItemsRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
   explanations: ExplanationsRepo;
+  modelVersions: ModelVersionsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -84,5 +86,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     queueItems: new QueueItemsRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     explanations: new ExplanationsRepo(db),
+    modelVersions: new ModelVersionsRepo(db),
   };
 }
