@@ -10,7 +10,7 @@ import { BOT_USER, CI_CHECK } from "../../forge/index.js";
 import type { Heal } from "../../store/repositories/heals-repo.js";
 import type { HealContext } from "../heal-actions.js";
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
-import { errorSignature } from "../error-signature.js";
+import { errorSignature } from "../../diagnose/index.js";
 import { verifyFix } from "./verify-fix.js";
 
 describe("heal steps against the real forge and event log", () => {

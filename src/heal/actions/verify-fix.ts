@@ -21,8 +21,7 @@
 import type { Clock } from "../../common/clock.js";
 import { readEvent } from "../../events/index.js";
 import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
-import { ERROR_LEVELS, type IncidentDiagnosis } from "../diagnose-incident.js";
-import { errorSignature } from "../error-signature.js";
+import { ERROR_LEVELS, errorSignature, type IncidentDiagnosis } from "../../diagnose/index.js";
 import type { ReplicaCommit } from "./service-heal-actions.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
