@@ -19,6 +19,7 @@ import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
+import { startLeadership } from "../queue/index.js";
 
 /** Where the bundled example project lives (relative to the package root). */
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/hello-ci");
@@ -40,8 +41,22 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   await registerConfiguredProjects(app);
   const token = await bootstrapAdminToken(app);
   await startWorkers(app.runner);
-  const stopPolling = startPolling(app.runner);
-  const stopCron = startCron(app.runner);
+  // Polling and cron decide once across replicas: only the holder of the leader lease runs them.
+  const leadership = startLeadership({
+    leases: app.store.leases,
+    clock: app.clock,
+    log: app.log,
+    name: "leader",
+    ttlMs: loaded.config.server.leader_lease,
+    lead: () => {
+      const stopPolling = startPolling(app.runner);
+      const stopCron = startCron(app.runner);
+      return () => {
+        stopPolling();
+        stopCron();
+      };
+    },
+  });
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
   const stopMetricsObservation = startMetricsObservation(app);
@@ -63,8 +78,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   if (opts.example) await runExample(app, say, address);
   const shutdown = async (signal: string) => {
     say(color.dim(`\n${signal}: shutting down`));
-    stopPolling();
-    stopCron();
+    await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
     stopMetricsObservation();

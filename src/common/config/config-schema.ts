@@ -155,9 +155,11 @@ export const configSchema = z
           .int()
           .positive()
           .default(1024 * 1024),
+        /** Replicas sharing a database: how long the cron/polling leader's lease lasts unrenewed. */
+        leader_lease: durationSchema.default(15_000),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024 }),
+      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024, leader_lease: 15_000 }),
     database: z.object({ url: z.string().optional() }).strict().default({}),
     queue: z
       .object({

@@ -6,7 +6,7 @@
  * more of its times passed since then — the server was down — one catch-up run starts at once
  * (like anacron / systemd `Persistent=true`: missed firings are not replayed one by one).
  * A schedule seen for the first time starts counting from then. With several server replicas,
- * enable cron on one of them only.
+ * only the holder of the leader lease runs cron (cli/run-server.ts, queue/leadership.ts).
  */
 import { Cron } from "croner";
 import { readCronSchedules } from "../../pipeline/index.js";
