@@ -103,7 +103,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     c.bus.driver === "redis"
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
-  const events = new EventLog(store.events, bus, clock);
+  const events = new EventLog(store.events, bus, clock, log);
   const queue =
     c.queue.driver === "bullmq"
       ? await (await import("../queue/bullmq/bullmq-queue.js")).createBullmqQueue(c.queue.redis_url, log, {
