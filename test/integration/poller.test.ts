@@ -4,7 +4,7 @@
  * registered while the poller runs is picked up without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPolling } from "../../src/app/poller.js";
+import { startPolling } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -32,7 +32,7 @@ describe("polling", () => {
     projectId = (
       await t.app.store.projects.create({ name: "polled", repoUrl: repo, defaultBranch: "main", pollIntervalMs: 200 })
     ).id;
-    stop = startPolling(t.app, { rescanMs: 200 });
+    stop = startPolling(t.app.runner, { rescanMs: 200 });
   }, 60_000);
   afterAll(async () => {
     stop?.();
