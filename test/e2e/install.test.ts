@@ -52,7 +52,7 @@ describe.skipIf(!BUILT)("install from the packed tarball", () => {
     await run("npm", [...npmArgs, "--no-fund", "--allow-scripts=better-sqlite3"], { cwd: work });
     bin = join(prefix, "bin", "pitcrew");
     pkgDir = join(prefix, "lib", "node_modules", "pitcrew");
-  }, 600_000);
+  }, 900_000);
 
   it("`npm install -g pitcrew-*.tgz` gives a working `pitcrew`", async () => {
     expect(existsSync(join(pkgDir, "dist", "web", "index.html"))).toBe(true);
