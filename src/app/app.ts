@@ -17,6 +17,8 @@ import { createLocalExecutor } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
 import { createJobSandbox } from "./job-sandbox.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
+import { ModelRegistry } from "../learning/index.js";
+import { testFailureModel } from "../testintel/index.js";
 
 /** The assembled application. */
 export interface App {
@@ -35,6 +37,8 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** Every learned model's versions: training, gated promotion, rollback (src/learning). */
+  models: ModelRegistry;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     forge,
     replay,
     streamTickets,
+    models: new ModelRegistry({ store, events, clock }, [testFailureModel]),
     async close() {
       await queue.close();
       await bus.close();

@@ -11,6 +11,7 @@ const ALL = [
   "migrate",
   "stack",
   "tests",
+  "models",
   "explain",
   "fix",
   "detect",

@@ -18,6 +18,7 @@ import { startServiceHealing } from "../app/healing.js";
 import { startCron } from "../app/cron.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startFailureExplanations } from "../app/failure-explanations.js";
+import { startModelRetraining } from "../app/model-retraining.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
 import { startPolling } from "../app/poller.js";
@@ -46,6 +47,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopCron = startCron(app);
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
+  const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
@@ -69,6 +71,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopCron();
     stopLogObservation();
     stopFailureExplanations();
+    stopModelRetraining();
     stopMetricsObservation();
     stopAnomalyObservation();
     stopForgeAutomation();
