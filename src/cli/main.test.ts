@@ -8,6 +8,14 @@ const ALL = [
   "trigger",
   "runs",
   "logs",
+  "cancel",
+  "rerun",
+  "watch",
+  "artifacts",
+  "secrets",
+  "tokens",
+  "login",
+  "logout",
   "migrate",
   "stack",
   "tests",
@@ -21,6 +29,7 @@ const ALL = [
   "rollback",
   "status",
   "heal",
+  "repos",
 ];
 
 describe("lazy command loading", () => {

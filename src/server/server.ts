@@ -13,6 +13,7 @@ import type { OpenApiPaths } from "./route.js";
 import { alertsRoutes } from "./routes/alerts-routes.js";
 import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
+import { forgeReposRoutes } from "./routes/forge-repos-routes.js";
 import { forgeRoutes } from "./routes/forge-routes.js";
 import { deployRoutes } from "./routes/deploy-routes.js";
 import { doraRoutes } from "./routes/dora-routes.js";
@@ -105,6 +106,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   logsIngestRoutes(f, ctx);
   tracesRoutes(f, ctx);
   incidentsRoutes(f, ctx);
+  forgeReposRoutes(f, ctx);
   forgeRoutes(f, ctx);
   servicesRoutes(f, ctx);
   metricsRoutes(f, ctx);

@@ -38,6 +38,7 @@ export type { HealsRepo } from "./repositories/heals-repo.js";
 export type { IncidentsRepo } from "./repositories/incidents-repo.js";
 export type { IncidentSignal } from "./repositories/incidents-repo.js";
 export type { SettingsRepo } from "./repositories/settings-repo.js";
+export { type Lease, LeasesRepo } from "./repositories/leases-repo.js";
 export type { AlertsRepo } from "./repositories/alerts-repo.js";
 export type { LogRecordsRepo } from "./repositories/log-records-repo.js";
 export type { SeriesRepo } from "./repositories/series-repo.js";

@@ -16,6 +16,7 @@ import * as m0010 from "./migrations/0010-trust.js";
 import * as m0014 from "./migrations/0014-test-history.js";
 import * as m0015 from "./migrations/0015-failure-explanations.js";
 import * as m0016 from "./migrations/0016-model-versions.js";
+import * as m0019 from "./migrations/0019-leases.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   "0014-test-history": m0014,
   "0015-failure-explanations": m0015,
   "0016-model-versions": m0016,
+  "0019-leases": m0019,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -222,6 +222,14 @@ export interface QueueItemsTable {
   updated_at: number;
 }
 
+/** A named lease held by one server replica at a time (store/repositories/leases-repo.ts). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+  acquired_at: number;
+}
+
 /** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */
 export interface SettingsTable {
   key: string;
@@ -557,6 +565,7 @@ export interface DB {
   api_tokens: ApiTokensTable;
   queue_items: QueueItemsTable;
   settings: SettingsTable;
+  leases: LeasesTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;

@@ -22,6 +22,7 @@ import { SecretsRepo } from "./repositories/secrets-repo.js";
 import { SeriesRepo } from "./repositories/series-repo.js";
 import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
+import { LeasesRepo } from "./repositories/leases-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
@@ -41,6 +42,7 @@ export interface Store {
   reports: ReportsRepo;
   secrets: SecretsRepo;
   settings: SettingsRepo;
+  leases: LeasesRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -73,6 +75,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     reports: new ReportsRepo(db),
     secrets: new SecretsRepo(db, clock, box),
     settings: new SettingsRepo(db),
+    leases: new LeasesRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),

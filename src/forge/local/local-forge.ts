@@ -10,6 +10,7 @@ import {
   BOT_USER,
   CI_CHECK,
   type CheckStatus,
+  type CreateRepositoryOptions,
   type Forge,
   type ForgeRepo,
   type MergeRequest,
@@ -23,6 +24,8 @@ import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
 import { mergeCommit } from "./merge-commit.js";
 import { installPreReceiveHook, mergeTokenEnv } from "./pre-receive-hook.js";
 import { readProtection, writeProtection } from "./protection.js";
+import { describeRepository, type LocalRepository, listRepositories, writeDescription } from "./repository-listing.js";
+import { assertRepoDescription } from "../repository-description.js";
 
 /** Where forge events go (an EventLog in the server). */
 export interface ForgeEvents {
@@ -76,8 +79,10 @@ export class LocalForge implements Forge {
     return this.bareDir(repo);
   }
 
-  async createRepository(name: string, opts: { fromPath?: string } = {}): Promise<ForgeRepo> {
+  async createRepository(name: string, opts: CreateRepositoryOptions = {}): Promise<ForgeRepo> {
     const dir = this.bareDir(name);
+    const description = opts.description === undefined ? undefined : assertRepoDescription(opts.description);
+    if (opts.mustBeNew && existsSync(dir)) throw new ConflictError(`forge repository ${name} already exists`);
     if (!existsSync(dir)) {
       await mkdir(dir, { recursive: true });
       await git(["init", "--quiet", "--bare", "--initial-branch=main", dir], { cwd: dir });
@@ -89,7 +94,18 @@ export class LocalForge implements Forge {
         await git(["symbolic-ref", "HEAD", head], { cwd: dir });
       }
     }
+    if (description !== undefined) await writeDescription(dir, description);
     return { name, cloneUrl: dir };
+  }
+
+  /** Every repository of the forge with its description and protected branches, by name. */
+  listRepositories(): Promise<LocalRepository[]> {
+    return listRepositories(join(this.#d.dataDir, "forge"));
+  }
+
+  /** One repository's listing entry (NotFoundError when it does not exist). */
+  async describeRepository(repo: string): Promise<LocalRepository> {
+    return describeRepository(repo, await this.#existing(repo));
   }
 
   async pushBranch(repo: string, req: PushRequest): Promise<string> {
