@@ -13,6 +13,7 @@
  *    input history); it never trains on `items`. `perItem` holds the primary metric of every
  *    evaluation unit, in the same order for every state, so two states can be compared pairwise.
  * 4. `predict` and `explain` serve one prediction; `explain` names the features behind it.
+ *    `update` (optional) adjusts a state with newer items: the online path, gated like training.
  * 5. Nothing here writes to the store or emits events: the registry does, after deciding.
  * Methods, not function properties: a registry holds models of different state types.
  */
@@ -84,14 +85,16 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
   dataset(store: Store, scope: string, window: TimeWindow): Promise<Item[]>;
   /** Learns a state from items (oldest first). */
   train(items: readonly Item[]): State;
+  /** Online update (optional): `state` adjusted by the newer `items` (after `context`). */
+  update?(state: State, context: readonly Item[], items: readonly Item[]): State;
   /** Scores a state on `items`, with `context` the history before them. */
   evaluate(state: State, context: readonly Item[], items: readonly Item[]): Evaluation;
   /** One prediction. */
   predict(state: State, input: Input): Output;
   /** Why `predict(state, input)` came out as it did. */
   explain(state: State, input: Input): Explanation;
-  /** Values of the main input features over items, per feature name (for drift). */
-  features(items: readonly Item[]): Record<string, number[]>;
+  /** Values of the main input features over `items` (after `context`), per feature name (for drift). */
+  features(context: readonly Item[], items: readonly Item[]): Record<string, number[]>;
 }
 
 /** A model of any state type, as the registry stores them side by side. */

@@ -13,6 +13,11 @@ export interface LogisticOptions {
   l2?: number;
   /** Newton iterations at most (default 25). */
   iterations?: number;
+  /**
+   * An online update from a previous fit: keeps its standardisation and pulls the weights towards
+   * its weights instead of towards 0 (a Gaussian prior centred on what was already learnt).
+   */
+  from?: LogisticModel;
 }
 
 /** σ(x), numerically safe. */
@@ -47,15 +52,19 @@ export function fitLogistic(
   const n = rows.length;
   const sw = sampleWeights ?? rows.map(() => 1);
   const totalW = sw.reduce((a, b) => a + b, 0) || 1;
-  const mean = new Array<number>(k).fill(0);
-  const std = new Array<number>(k).fill(0);
-  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) mean[j]! += (sw[r]! * rows[r]![j]!) / totalW;
-  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) std[j]! += (sw[r]! * (rows[r]![j]! - mean[j]!) ** 2) / totalW;
-  for (let j = 0; j < k; j++) std[j] = Math.sqrt(std[j]!) || 1;
+  const mean = opts.from ? [...opts.from.mean] : new Array<number>(k).fill(0);
+  const std = opts.from ? [...opts.from.std] : new Array<number>(k).fill(0);
+  if (!opts.from) {
+    for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) mean[j]! += (sw[r]! * rows[r]![j]!) / totalW;
+    for (let r = 0; r < n; r++)
+      for (let j = 0; j < k; j++) std[j]! += (sw[r]! * (rows[r]![j]! - mean[j]!) ** 2) / totalW;
+    for (let j = 0; j < k; j++) std[j] = Math.sqrt(std[j]!) || 1;
+  }
   const z = rows.map((x) => x.map((v, j) => (v - mean[j]!) / std[j]!));
   const lambda = ((opts.l2 ?? 1) * totalW) / 1000;
   // beta[0] is the bias, beta[1..k] the weights
-  const beta = new Array<number>(k + 1).fill(0);
+  const prior = opts.from ? [opts.from.bias, ...opts.from.weights] : new Array<number>(k + 1).fill(0);
+  const beta = [...prior];
   for (let it = 0; it < (opts.iterations ?? 25); it++) {
     const g = new Array<number>(k + 1).fill(0);
     const h = Array.from({ length: k + 1 }, () => new Array<number>(k + 1).fill(0));
@@ -76,7 +85,7 @@ export function fitLogistic(
     for (let a = 0; a <= k; a++) {
       for (let b = 0; b < a; b++) h[a]![b] = h[b]![a]!;
       if (a > 0) {
-        g[a]! += lambda * beta[a]!;
+        g[a]! += lambda * (beta[a]! - prior[a]!);
         h[a]![a]! += lambda;
       }
       h[a]![a]! += 1e-9;

@@ -25,6 +25,9 @@ export interface Incumbent {
   state: unknown;
 }
 
+/** Share of the newest training items whose features make the reference profile for drift. */
+export const PROFILE_SHARE = 0.3;
+
 /** Most shadow evaluation units kept per version (the oldest are dropped). */
 const MAX_SHADOW_UNITS = 5000;
 
@@ -90,8 +93,13 @@ export class ModelRegistry {
       model.evaluate(incumbent.state, context, held),
       this.gate,
     );
+    // the reference profile: features of the newest part of the training data, with the older part as history
+    const cut = Math.floor(context.length * (1 - PROFILE_SHARE));
     const profile = Object.fromEntries(
-      Object.entries(model.features(context)).map(([f, values]) => [f, featureProfile(values)]),
+      Object.entries(model.features(context.slice(0, cut), context.slice(cut))).map(([f, values]) => [
+        f,
+        featureProfile(values),
+      ]),
     );
     const v = await this.deps.store.modelVersions.create({
       model: name,

@@ -15,6 +15,16 @@
  */
 export type Status = "queued" | "running" | "success" | "failure" | "cancelled" | "skipped";
 
+/** Every run/job/step status, in the order of the machine above. */
+export const STATUSES = [
+  "queued",
+  "running",
+  "success",
+  "failure",
+  "cancelled",
+  "skipped",
+] as const satisfies readonly Status[];
+
 /** Run/job/step statuses that never change again. */
 export const FINISHED: readonly Status[] = ["success", "failure", "cancelled", "skipped"];
 

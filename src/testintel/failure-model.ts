@@ -29,6 +29,21 @@ export const MAX_TRAINING_SAMPLES = 40_000;
 /** Most runs read from the store for one data set. */
 const MAX_DATASET_RUNS = 2000;
 
+/**
+ * The features watched for drift: those whose distribution stays put while the stream does
+ * (recency-weighted and per-run signals). All-time rates and counts (failure rate, flakiness, the
+ * heuristic built on them) keep narrowing as history grows, so they would "drift" on a steady
+ * stream.
+ */
+export const DRIFT_FEATURES = [
+  "failed_last_run",
+  "failure_streak",
+  "recent_failure_rate",
+  "failure_recency",
+  "new_test",
+  "log_duration_s",
+] as const satisfies readonly (typeof FAILURE_FEATURES)[number][];
+
 /** One prediction's input: a test, its expected duration and the history so far. */
 export interface TestFailureInput {
   history: HistoryModel;
@@ -74,6 +89,10 @@ export const testFailureModel: LearnedModel<TestFailureState, TimedRun, TestFail
     return trainTestFailure(items);
   },
 
+  update(state, context, items) {
+    return updateTestFailure(state, context, items);
+  },
+
   evaluate(state, context, items) {
     return evaluateOrdering(state, context, items);
   },
@@ -95,13 +114,14 @@ export const testFailureModel: LearnedModel<TestFailureState, TimedRun, TestFail
     return { summary: `p(fail) ${sigmoid(logit).toFixed(3)}: ${top.join(", ") || "bias only"}`, features };
   },
 
-  features(items) {
-    const out: Record<string, number[]> = Object.fromEntries(FAILURE_FEATURES.map((f) => [f, []]));
+  features(context, items) {
+    const out: Record<string, number[]> = Object.fromEntries(DRIFT_FEATURES.map((f) => [f, []]));
     const history = new HistoryModel();
+    for (const { run } of context) history.add(run);
     for (const { run } of items) {
       for (const [id, r] of run.results) {
         const x = failureFeatures(history, id, r.durationMs);
-        for (const [i, f] of FAILURE_FEATURES.entries()) out[f]!.push(x[i]!);
+        for (const f of DRIFT_FEATURES) out[f]!.push(x[FAILURE_FEATURES.indexOf(f)]!);
       }
       history.add(run);
     }
@@ -111,22 +131,47 @@ export const testFailureModel: LearnedModel<TestFailureState, TimedRun, TestFail
 
 /** Trains the logistic regression on every (test, run) of `items` after the first run. */
 export function trainTestFailure(items: readonly TimedRun[], seed = 1): TestFailureState {
+  const s = failureSamples([], items, seed);
+  if (s.failures === 0) return testFailureModel.initialState();
+  return fitLogistic(FAILURE_FEATURES, s.rows, s.labels, s.weights);
+}
+
+/**
+ * An online update: refits on the runs of `items` (after `context`) starting from `state`, its
+ * weights pulled towards `state`'s rather than towards 0, so a week of runs adjusts the model
+ * without forgetting what it learnt.
+ */
+export function updateTestFailure(
+  state: TestFailureState,
+  context: readonly TimedRun[],
+  items: readonly TimedRun[],
+  seed = 1,
+): TestFailureState {
+  const s = failureSamples(context, items, seed);
+  if (s.failures === 0) return state;
+  return fitLogistic(FAILURE_FEATURES, s.rows, s.labels, s.weights, { from: state });
+}
+
+/** Training samples: every (test, run) of `items` with some history before it; passes sampled. */
+function failureSamples(context: readonly TimedRun[], items: readonly TimedRun[], seed: number) {
+  const history = new HistoryModel();
+  for (const { run } of context) history.add(run);
   let total = 0;
   let failures = 0;
-  for (const { run } of items.slice(1)) {
+  items.forEach(({ run }, i) => {
+    if (i === 0 && history.runs === 0) return;
     for (const r of run.results.values()) {
       total++;
       if (r.failed) failures++;
     }
-  }
+  });
   const passRate = Math.min(1, Math.max(0, MAX_TRAINING_SAMPLES - failures) / Math.max(1, total - failures));
   const next = seededRandom(seed);
   const rows: number[][] = [];
   const labels: number[] = [];
   const weights: number[] = [];
-  const history = new HistoryModel();
-  items.forEach(({ run }, i) => {
-    if (i > 0) {
+  for (const { run } of items) {
+    if (history.runs > 0) {
       for (const [id, r] of run.results) {
         if (!r.failed && next() >= passRate) continue;
         rows.push(failureFeatures(history, id, r.durationMs));
@@ -135,9 +180,8 @@ export function trainTestFailure(items: readonly TimedRun[], seed = 1): TestFail
       }
     }
     history.add(run);
-  });
-  if (failures === 0) return testFailureModel.initialState();
-  return fitLogistic(FAILURE_FEATURES, rows, labels, weights);
+  }
+  return { rows, labels, weights, failures };
 }
 
 /**

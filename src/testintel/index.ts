@@ -17,6 +17,7 @@ export { runFromCases, runFromOutcomes, type TestOutcome, type TestResult, type 
 export { FAILURE_FEATURES, failureFeatures } from "./failure-features.js";
 export {
   apfd,
+  DRIFT_FEATURES,
   evaluateOrdering,
   MAX_TRAINING_SAMPLES,
   orderTests,
@@ -24,5 +25,6 @@ export {
   type TestFailureState,
   testFailureModel,
   trainTestFailure,
+  updateTestFailure,
 } from "./failure-model.js";
 export { runsFromRows, type TimedRun } from "./stored-history.js";
