@@ -19,6 +19,30 @@ export const LEARNING_EVENTS = {
   "model.trained": z.looseObject(versionSummary),
   "model.refused": z.looseObject(versionSummary),
   "model.promoted": z.looseObject({ ...versionSummary, replaced: z.number().nullable(), forced: z.boolean() }),
+  "model.drift": z.looseObject({
+    model: z.string(),
+    scope: z.string(),
+    version: z.number(),
+    reasons: z.array(z.string()),
+    /** The most drifted features (at most 5). */
+    features: z.array(z.unknown()),
+    liveMetric: z.number().nullable(),
+    promotedMetric: z.number().nullable(),
+  }),
+  "model.updated": z.looseObject({
+    model: z.string(),
+    scope: z.string(),
+    version: z.number(),
+    replaced: z.number().nullable(),
+    reason: z.string().nullish(),
+  }),
+  "model.update_rolled_back": z.looseObject({
+    model: z.string(),
+    scope: z.string(),
+    version: z.number(),
+    kept: z.number().nullable(),
+    reason: z.string().nullish(),
+  }),
   "model.rolled_back": z.looseObject({
     model: z.string(),
     scope: z.string(),
