@@ -8,7 +8,7 @@
 import type { Logger } from "../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Store } from "../store/index.js";
-import type { Delivery } from "./delivery.js";
+import type { Delivery } from "./delivery/delivery.js";
 
 /** What the deploy stage reads runs from and reports through. */
 export interface PipelineDeploysDeps {
