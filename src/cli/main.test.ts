@@ -9,9 +9,18 @@ const ALL = [
   "trigger",
   "runs",
   "logs",
+  "cancel",
+  "rerun",
+  "watch",
+  "artifacts",
+  "secrets",
+  "tokens",
+  "login",
+  "logout",
   "migrate",
   "stack",
   "tests",
+  "models",
   "explain",
   "fix",
   "detect",
@@ -21,6 +30,7 @@ const ALL = [
   "rollback",
   "status",
   "heal",
+  "repos",
 ];
 
 describe("lazy command loading", () => {

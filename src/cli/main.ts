@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
+import { UsageError } from "./client/option-values.js";
 
 /** Registers one top-level command; its module (and whatever it imports) is loaded only then. */
 type Register = (program: Command) => Promise<void>;
@@ -24,9 +25,18 @@ const COMMANDS: Record<string, Register> = {
     const [logs, mine] = await Promise.all([import("./commands/logs.js"), import("./commands/logs-mine.js")]);
     mine.registerLogsMineCommand(logs.registerLogsCommand(p));
   },
+  cancel: async (p) => (await import("./commands/cancel.js")).registerCancelCommand(p),
+  rerun: async (p) => (await import("./commands/rerun.js")).registerRerunCommand(p),
+  watch: async (p) => (await import("./commands/watch.js")).registerWatchCommand(p),
+  artifacts: async (p) => (await import("./commands/artifacts.js")).registerArtifactsCommand(p),
+  secrets: async (p) => (await import("./commands/secrets.js")).registerSecretsCommand(p),
+  tokens: async (p) => (await import("./commands/tokens.js")).registerTokensCommand(p),
+  login: async (p) => (await import("./commands/login.js")).registerLoginCommand(p),
+  logout: async (p) => (await import("./commands/login.js")).registerLogoutCommand(p),
   migrate: async (p) => (await import("./commands/migrate.js")).registerMigrateCommand(p),
   stack: async (p) => (await import("./commands/stack.js")).registerStackCommand(p),
   tests: async (p) => (await import("./commands/tests.js")).registerTestsCommand(p),
+  models: async (p) => (await import("./commands/models.js")).registerModelsCommand(p),
   explain: async (p) => (await import("./commands/explain.js")).registerExplainCommand(p),
   fix: async (p) => (await import("./commands/fix.js")).registerFixCommand(p),
   detect: async (p) => (await import("./commands/detect.js")).registerDetectCommand(p),
@@ -36,6 +46,7 @@ const COMMANDS: Record<string, Register> = {
   rollback: async (p) => (await import("./commands/rollback.js")).registerRollbackCommand(p),
   status: async (p) => (await import("./commands/deploy-status.js")).registerStatusCommand(p),
   heal: async (p) => (await import("./commands/heal.js")).registerHealCommand(p),
+  repos: async (p) => (await import("./commands/repos.js")).registerReposCommand(p),
 };
 
 /** Global options that take a value (the next argument is theirs, not a command name). */
@@ -72,6 +83,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       "data directory (overrides data_dir and PITCREW_DATA_DIR; default ~/.local/share/pitcrew)",
     )
     .showHelpAfterError()
+    // Usage errors throw (main maps them to exit 2) instead of exiting, here and in every command.
+    .exitOverride()
     .hook("preAction", (cmd) => {
       // Through the environment, so every command's loadConfig (and the processes it starts) sees it.
       const dir = cmd.opts().dataDir as string | undefined;
@@ -89,12 +102,17 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   });
   const program = await buildProgram(argv);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // A usage mistake (unknown option, bad or missing value) exits 2; help and --version exit 0.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof UsageError) {
+      console.error(`pitcrew: ${err.message}`);
+      process.exitCode = 2;
       return;
     }
     if (process.env.PITCREW_DEBUG === "1") console.error(err);

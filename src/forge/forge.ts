@@ -1,7 +1,8 @@
 /**
  * The forge port: where pitcrew keeps repositories, pull requests, checks and merges.
  *
- * Lifecycle: `createRepository` once per repository (idempotent), then pushes and pull requests.
+ * Lifecycle: `createRepository` once per repository (idempotent unless `mustBeNew`), then pushes
+ * and pull requests.
  * A pull request follows this state machine; nothing else changes `state`:
  *
  *   open ──(push to head)──► open (synchronized: head SHA moves, checks of the old head go stale)
@@ -32,6 +33,16 @@ export interface ForgeRepo {
   name: string;
   /** What `git clone`/`git push` accept for it. */
   cloneUrl: string;
+}
+
+/** How to create a repository. */
+export interface CreateRepositoryOptions {
+  /** A local repository whose branches (and HEAD) the new repository starts with. */
+  fromPath?: string;
+  /** One line describing the repository (at most 256 characters). */
+  description?: string;
+  /** Refuse (ConflictError) instead of returning the existing repository. */
+  mustBeNew?: boolean;
 }
 
 /** What to push: the `ref` (default HEAD) of a local clone or worktree, by `actor`. */
@@ -69,7 +80,7 @@ export interface MergeRequest {
 
 /** A forge: see the module comment for lifecycle, concurrency and errors. */
 export interface Forge {
-  createRepository(name: string, opts?: { fromPath?: string }): Promise<ForgeRepo>;
+  createRepository(name: string, opts?: CreateRepositoryOptions): Promise<ForgeRepo>;
   cloneUrl(repo: string): string;
   /** Pushes a branch; open pull requests with that head are synchronized. Returns the new SHA. */
   pushBranch(repo: string, req: PushRequest): Promise<string>;

@@ -2,6 +2,7 @@
 export {
   BOT_USER,
   CI_CHECK,
+  type CreateRepositoryOptions,
   type Forge,
   type ForgeRepo,
   type MergeEvidence,
@@ -14,7 +15,8 @@ export { defaultGitUrl, GitHubForge, type GitHubForgeOptions } from "./github/gi
 export type { GitHubWebhookResult } from "./github/github-webhook.js";
 export { mapPullRequestWebhook, signedTime } from "./github/pr-webhook.js";
 export { signGitHubPayload, verifyGitHubSignature } from "./github/webhook-signature.js";
-export { type ForgeEvents, LocalForge, type LocalForgeDeps, prSubject } from "./local/local-forge.js";
+export { assertRepoName, type ForgeEvents, LocalForge, type LocalForgeDeps, prSubject } from "./local/local-forge.js";
+export type { LocalRepository } from "./local/repository-listing.js";
 export { evaluateMergePolicy, type MergeFacts, type MergePolicy, type MergeVerdict } from "./merge-policy.js";
 export { type ForgeAutomationDeps, startForgeAutomation } from "./pr-pipeline.js";
 export {

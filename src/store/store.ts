@@ -10,6 +10,7 @@ import { IncidentsRepo } from "./repositories/incidents-repo.js";
 import { JobsRepo } from "./repositories/jobs-repo.js";
 import { LogRecordsRepo } from "./repositories/log-records-repo.js";
 import { LogsRepo } from "./repositories/logs-repo.js";
+import { ModelVersionsRepo } from "./repositories/model-versions-repo.js";
 import { ProjectsRepo } from "./repositories/projects-repo.js";
 import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
 import { QueueItemsRepo } from "./repositories/queue-items-repo.js";
@@ -21,6 +22,7 @@ import { SecretsRepo } from "./repositories/secrets-repo.js";
 import { SeriesRepo } from "./repositories/series-repo.js";
 import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
+import { LeasesRepo } from "./repositories/leases-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
@@ -40,6 +42,7 @@ export interface Store {
   reports: ReportsRepo;
   secrets: SecretsRepo;
   settings: SettingsRepo;
+  leases: LeasesRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -53,6 +56,7 @@ export interface Store {
   queueItems: QueueItemsRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
   explanations: ExplanationsRepo;
+  modelVersions: ModelVersionsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -71,6 +75,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     reports: new ReportsRepo(db),
     secrets: new SecretsRepo(db, clock, box),
     settings: new SettingsRepo(db),
+    leases: new LeasesRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),
@@ -84,5 +89,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     queueItems: new QueueItemsRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     explanations: new ExplanationsRepo(db),
+    modelVersions: new ModelVersionsRepo(db),
   };
 }

@@ -155,18 +155,57 @@ export const configSchema = z
           .int()
           .positive()
           .default(1024 * 1024),
+        /** Replicas sharing a database: how long the cron/polling leader's lease lasts unrenewed. */
+        leader_lease: durationSchema.default(15_000),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024 }),
+      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024, leader_lease: 15_000 }),
     database: z.object({ url: z.string().optional() }).strict().default({}),
     queue: z
       .object({
-        driver: z.enum(["memory"]).default("memory"),
+        /** `memory`: embedded, persisted in the store; `bullmq`: Redis, shared by replicas and agents. */
+        driver: z.enum(["memory", "bullmq"]).default("memory"),
+        redis_url: z.string().default("redis://127.0.0.1:6379"),
+        /** Prefix of every Redis key the bullmq driver writes (separates installations on one Redis). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
+          .default("pitcrew"),
         concurrency: z.number().int().min(1).max(64).default(2),
         lease: durationSchema.default(30_000),
       })
       .strict()
-      .default({ driver: "memory", concurrency: 2, lease: 30_000 }),
+      .default({
+        driver: "memory",
+        redis_url: "redis://127.0.0.1:6379",
+        prefix: "pitcrew",
+        concurrency: 2,
+        lease: 30_000,
+      }),
+    /** Where artifacts live: the data dir (`local`) or S3-compatible storage shared by replicas. */
+    storage: z
+      .object({
+        driver: z.enum(["local", "s3"]).default("local"),
+        /** S3 endpoint (MinIO, Garage, …); unset means AWS S3 in `region`. */
+        endpoint: z.url({ protocol: /^https?$/ }).optional(),
+        bucket: z.string().min(3).max(63).optional(),
+        region: z.string().min(1).default("us-east-1"),
+        /** Unset: the AWS SDK's default credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, roles). */
+        access_key_id: z.string().min(1).optional(),
+        secret_access_key: z.string().min(1).optional(),
+        force_path_style: z.boolean().default(false),
+        /** Prefix of every object key (several installations in one bucket). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+\/$/)
+          .optional(),
+      })
+      .strict()
+      .refine((s) => s.driver !== "s3" || s.bucket !== undefined, {
+        message: "storage.bucket is required with driver s3",
+        path: ["bucket"],
+      })
+      .default({ driver: "local", region: "us-east-1", force_path_style: false }),
     bus: z
       .object({
         driver: z.enum(["memory", "redis"]).default("memory"),
@@ -255,6 +294,20 @@ export const configSchema = z
       })
       .strict()
       .default({ rule_files: [], evaluation_interval: 60_000 }),
+    /** The learning loop (docs/learning.md): scheduled retraining, evaluation horizon, drift bound. */
+    learning: z
+      .object({
+        /** Cron expression of the scheduled retraining of every model of every project ("" turns it off). */
+        retrain: z.string().default("0 3 * * 0"),
+        /** Evaluation horizon: a candidate is judged on this period after its training data. */
+        horizon: durationSchema.default(7 * 86_400_000),
+        /** Training window before the horizon. */
+        window: durationSchema.default(180 * 86_400_000),
+        /** Largest population stability index of a main feature before `model.drift`. */
+        drift_psi: z.number().positive().default(0.25),
+      })
+      .strict()
+      .default({ retrain: "0 3 * * 0", horizon: 7 * 86_400_000, window: 180 * 86_400_000, drift_psi: 0.25 }),
     heal: healSchema,
     repair: repairSchema,
     /** Bounds on logs, pipelines, streams, request bodies and rates (docs/security.md). */

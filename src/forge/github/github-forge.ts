@@ -6,6 +6,7 @@ import {
   CI_CHECK,
   type CheckStatus,
   type Forge,
+  type CreateRepositoryOptions,
   type ForgeRepo,
   type MergeRequest,
   type OpenPullRequest,
@@ -14,8 +15,16 @@ import {
   type PullRequest,
   type PushRequest,
 } from "../forge.js";
-import { assertRepoName, type ForgeEvents, prSubject } from "../local/local-forge.js";
+import {
+  assertRepoName,
+  type ForgeEvents,
+  type PrEventExtras,
+  type PrEventType,
+  prEventSubject,
+  prSubject,
+} from "../local/local-forge.js";
 import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
+import { assertRepoDescription } from "../repository-description.js";
 import type { ReplayGuard } from "../webhook-replay.js";
 import { pushWithToken } from "./git-auth.js";
 import { GitHubClient } from "./github-client.js";
@@ -107,8 +116,9 @@ export class GitHubForge implements Forge {
     return `${this.#gitUrl}/${this.#o.owner}/${assertRepoName(repo)}.git`;
   }
 
-  async createRepository(name: string, opts: { fromPath?: string } = {}): Promise<ForgeRepo> {
+  async createRepository(name: string, opts: CreateRepositoryOptions = {}): Promise<ForgeRepo> {
     const path = this.#repo(name);
+    const description = opts.description === undefined ? undefined : assertRepoDescription(opts.description);
     const exists = await this.#api.request("GET", path).then(
       () => true,
       (err: unknown) => {
@@ -116,10 +126,11 @@ export class GitHubForge implements Forge {
         throw err;
       },
     );
+    if (exists && opts.mustBeNew) throw new ConflictError(`repository ${this.#o.owner}/${name} already exists`);
     if (!exists) {
       const mine = (await this.login()).toLowerCase() === this.#o.owner.toLowerCase();
       await this.#api.request("POST", mine ? "/user/repos" : `/orgs/${enc(this.#o.owner)}/repos`, {
-        body: { name, private: this.#o.privateRepos ?? true, auto_init: false },
+        body: { name, description, private: this.#o.privateRepos ?? true, auto_init: false },
       });
       if (opts.fromPath) {
         const from = opts.fromPath;
@@ -369,8 +380,8 @@ export class GitHubForge implements Forge {
     return `${this.#repo(repo)}/pulls/${number}`;
   }
 
-  #emit(type: string, pr: PullRequest, data: Record<string, unknown>): Promise<unknown> {
-    return this.#o.events.emit(type, prSubject(pr), {
+  #emit(type: PrEventType, pr: PullRequest, data: PrEventExtras): Promise<unknown> {
+    return this.#o.events.emit(type, prEventSubject(pr), {
       repo: pr.repo,
       number: pr.number,
       head: pr.headBranch,

@@ -5,11 +5,13 @@ import type { Clock } from "../../common/clock.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../common/errors.js";
 import { assertBranchName } from "../../runner/index.js";
 import { GitError, git } from "../../runner/index.js";
+import type { EventPayloads, EventType, Subject } from "../../events/index.js";
 import type { PullRequestsRepo } from "../../store/index.js";
 import {
   BOT_USER,
   CI_CHECK,
   type CheckStatus,
+  type CreateRepositoryOptions,
   type Forge,
   type ForgeRepo,
   type MergeRequest,
@@ -23,11 +25,26 @@ import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
 import { mergeCommit } from "./merge-commit.js";
 import { installPreReceiveHook, mergeTokenEnv } from "./pre-receive-hook.js";
 import { readProtection, writeProtection } from "./protection.js";
+import { describeRepository, type LocalRepository, listRepositories, writeDescription } from "./repository-listing.js";
+import { assertRepoDescription } from "../repository-description.js";
 
-/** Where forge events go (an EventLog in the server). */
+/** Where forge events go (the server's EventLog). */
 export interface ForgeEvents {
-  emit(type: string, subject: string, data?: Record<string, unknown>): Promise<unknown>;
+  emit<T extends EventType>(type: T, subject: Subject, data: EventPayloads[T]): Promise<unknown>;
 }
+
+/** A pull request event's type; its payload names the pull request, plus what `PrEventExtras` adds. */
+export type PrEventType = "pr.opened" | "pr.synchronized" | "pr.commented" | "pr.check" | "pr.merged" | "pr.closed";
+
+/** What a pull request event adds to the fields naming the pull request. */
+export type PrEventExtras = Omit<EventPayloads["pr.opened"], "repo" | "number" | "head" | "headSha" | "base">;
+
+/** The structured subject of a pull request's events. */
+export const prEventSubject = (pr: Pick<PullRequest, "repo" | "number">): Subject => ({
+  kind: "pr",
+  repo: pr.repo,
+  number: pr.number,
+});
 
 /** What the local forge needs. */
 export interface LocalForgeDeps {
@@ -76,8 +93,10 @@ export class LocalForge implements Forge {
     return this.bareDir(repo);
   }
 
-  async createRepository(name: string, opts: { fromPath?: string } = {}): Promise<ForgeRepo> {
+  async createRepository(name: string, opts: CreateRepositoryOptions = {}): Promise<ForgeRepo> {
     const dir = this.bareDir(name);
+    const description = opts.description === undefined ? undefined : assertRepoDescription(opts.description);
+    if (opts.mustBeNew && existsSync(dir)) throw new ConflictError(`forge repository ${name} already exists`);
     if (!existsSync(dir)) {
       await mkdir(dir, { recursive: true });
       await git(["init", "--quiet", "--bare", "--initial-branch=main", dir], { cwd: dir });
@@ -89,7 +108,18 @@ export class LocalForge implements Forge {
         await git(["symbolic-ref", "HEAD", head], { cwd: dir });
       }
     }
+    if (description !== undefined) await writeDescription(dir, description);
     return { name, cloneUrl: dir };
+  }
+
+  /** Every repository of the forge with its description and protected branches, by name. */
+  listRepositories(): Promise<LocalRepository[]> {
+    return listRepositories(join(this.#d.dataDir, "forge"));
+  }
+
+  /** One repository's listing entry (NotFoundError when it does not exist). */
+  async describeRepository(repo: string): Promise<LocalRepository> {
+    return describeRepository(repo, await this.#existing(repo));
   }
 
   async pushBranch(repo: string, req: PushRequest): Promise<string> {
@@ -286,8 +316,8 @@ export class LocalForge implements Forge {
     }
   }
 
-  #emit(type: string, pr: PullRequest, data: Record<string, unknown>): Promise<unknown> {
-    return this.#d.events.emit(type, prSubject(pr), {
+  #emit(type: PrEventType, pr: PullRequest, data: PrEventExtras): Promise<unknown> {
+    return this.#d.events.emit(type, prEventSubject(pr), {
       repo: pr.repo,
       title: pr.title,
       number: pr.number,

@@ -1,0 +1,157 @@
+/**
+ * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, a
+ * rollback as mitigation, and shipping a merged fix — find or start the CI run of the fix
+ * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
+ * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart. The
+ * fix is built by the push run of its merge commit (one run, whoever triggers it first: the
+ * heal, the poller or a webhook), and a release whose rollout has not started is pending; a
+ * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
+ * says nothing about the fix), while one rolled back by its analysis is reported as such; a
+ * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
+ */
+import { ConflictError, ValidationError } from "../../common/errors.js";
+import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome } from "../../deploy/index.js";
+import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
+import type { HealDelivery } from "../actions/service-heal-actions.js";
+import type { RecentDeploy } from "../../diagnose/index.js";
+import { servicePlacementOf } from "./service-placement.js";
+
+type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
+
+/** Maps a rollout's outcome to what a heal needs to know. */
+function fromOutcome(outcome: RolloutOutcome): HandleState {
+  switch (outcome.kind) {
+    case "in_progress":
+      return "running";
+    case "interrupted":
+      return "interrupted";
+    default:
+      return outcome.kind;
+  }
+}
+
+/** Builds the heal's delivery port over `delivery`, starting fix runs through the CI engine `runner`. */
+export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDelivery {
+  const { store } = runner;
+  const { projectOf, environmentOf } = servicePlacementOf(store, delivery);
+
+  return {
+    /** Releases that replaced an earlier one (a first deploy has nothing to regress from or roll back to). */
+    async recentDeploys(service, since, until) {
+      const project = await projectOf(service);
+      const rollouts = await store.rollouts.list({ project, limit: 200 });
+      const out: RecentDeploy[] = [];
+      for (const r of await store.releases.wentLive(project, since, until)) {
+        const rollout = rollouts.find((o) => o.releaseId === r.id && o.baselineReleaseId !== null);
+        if (!rollout) continue;
+        out.push({
+          service,
+          environment: r.environment,
+          release: String(r.id),
+          at: r.liveAt ?? r.createdAt,
+          startedAt: rollout.createdAt,
+          commit: r.commit,
+          rollback: rollout.kind === "rollback",
+          previous: String(rollout.baselineReleaseId),
+        });
+      }
+      return out;
+    },
+
+    async startRollback(service, reason, to) {
+      const { rollout } = await delivery.rollback({
+        project: await projectOf(service),
+        environment: await environmentOf(service),
+        ...(to === undefined ? {} : { toReleaseId: Number(to) }),
+        by: "pitcrew-heal",
+        reason,
+      });
+      return `rollout:${rollout.id}`;
+    },
+
+    async startDeploy(service, commit, reason) {
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) throw new ValidationError(`no project ships ${JSON.stringify(service)}`);
+      const environment = await environmentOf(service);
+      // the merge is a push to the default branch: the same run the poller or a webhook starts for it
+      const triggeredBy = `pitcrew-heal: ${reason}`;
+      const pushed = await triggerRun(runner, project.id, {
+        event: "push",
+        branch: project.defaultBranch,
+        commit,
+        triggeredBy,
+      });
+      const run = pushed.run ?? (await triggerRun(runner, project.id, { event: "manual", commit, triggeredBy })).run;
+      if (!run)
+        throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
+      return `ship:${project.name}:${environment}:${run.id}`;
+    },
+
+    async replicasOf(service, fix) {
+      const project = await store.projects.findByName(await projectOf(service));
+      if (!project) return [];
+      const environment = await environmentOf(service);
+      const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
+      const mirror = mirrorDir(runner.dataDir, project.id);
+      // replicas that take traffic: the live release's and an active rollout's (not one draining)
+      const serving = new Set(
+        [placement?.live?.id, placement?.rollout?.releaseId, placement?.rollout?.baselineReleaseId].filter(
+          (id): id is number => typeof id === "number",
+        ),
+      );
+      const out = [];
+      for (const replica of placement?.replicas ?? []) {
+        if (!serving.has(releaseIdOf(replica.release))) continue;
+        const release = await store.releases.get(releaseIdOf(replica.release));
+        out.push({
+          release: String(release.id),
+          commit: release.commit,
+          hasFix: await includes(mirror, release.commit, fix),
+        });
+      }
+      return out;
+    },
+
+    async status(handle) {
+      const rolloutHandle = /^rollout:(\d+)$/.exec(handle);
+      if (rolloutHandle) {
+        return fromOutcome(rolloutOutcome(await store.rollouts.get(Number(rolloutHandle[1]))));
+      }
+      const ship = /^ship:([^:]+):([^:]+):(\d+)$/.exec(handle);
+      const [, project, environment, runText] = ship ?? [];
+      if (!project || !environment || !runText)
+        throw new ValidationError(`unknown delivery handle ${JSON.stringify(handle)}`);
+      const run = await store.runs.get(Number(runText));
+      if (run.status === "queued" || run.status === "running") return "running";
+      if (run.status !== "success") return "failed";
+      const release = (await store.releases.list({ project, environment, limit: 100 })).find((r) => r.runId === run.id);
+      const rollout = release
+        ? (await store.rollouts.list({ project, environment, limit: 100 })).find((r) => r.releaseId === release.id)
+        : undefined;
+      const outcome = rollout && rolloutOutcome(rollout);
+      // a fix whose rollout a restart interrupted is shipped again: the crash says nothing about the fix
+      if (!release || outcome?.kind === "interrupted") {
+        try {
+          await delivery.deploy({ project, environment, runId: run.id, by: "pitcrew-heal", reason: "ship the fix" });
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+        }
+        return "running";
+      }
+      // a release whose rollout has not started yet (still pending) is on its way, not failed
+      if (outcome) return fromOutcome(outcome);
+      return release.status === "pending" ? "running" : "failed";
+    },
+  };
+}
+
+/** True when `commit` is `fix` or descends from it (in the project's mirror; false when git cannot tell). */
+async function includes(mirror: string, commit: string, fix: string): Promise<boolean> {
+  if (commit === fix) return true;
+  try {
+    await git(["merge-base", "--is-ancestor", "--end-of-options", fix, commit], { cwd: mirror });
+    return true;
+  } catch {
+    return false;
+  }
+}
