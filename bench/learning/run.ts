@@ -37,7 +37,7 @@ const summary: string[] = [];
 let promotions = 0;
 for (const p of timed) {
   const r = replayProject(p.cycles);
-  r.weeks.forEach((w, i) => perWeek[i]!.push(w));
+  for (const [i, w] of r.weeks.entries()) perWeek[i]!.push(w);
   promotions += r.weeks.filter((w) => w.promoted).length;
   const all = (k: "always" | "never" | "gated") => r.weeks.flatMap((w) => w[k]);
   summary.push(
