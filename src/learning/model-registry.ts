@@ -12,6 +12,7 @@
  * While no version is live, the model's shipped default (`initialState`) is the incumbent.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
+import type { EventPayloads, Subject } from "../events/index.js";
 import type { ModelStatus, ModelVersion } from "../store/index.js";
 import type { AnyLearnedModel, Evaluation } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
@@ -295,11 +296,11 @@ function resolveSplit(now: number, s: Partial<TimeSplit> & { horizonMs?: number;
 }
 
 /** The event subject of a model version. */
-function subject(v: ModelVersion): string {
-  return `model:${v.model}:${v.scope}`;
+function subject(v: ModelVersion): Subject {
+  return { kind: "model", model: v.model, scope: v.scope };
 }
 
-function summary(v: ModelVersion, d: PromotionDecision): Record<string, unknown> {
+function summary(v: ModelVersion, d: PromotionDecision): EventPayloads["model.trained"] {
   return {
     model: v.model,
     scope: v.scope,

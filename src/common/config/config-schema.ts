@@ -183,6 +183,30 @@ export const configSchema = z
         concurrency: 2,
         lease: 30_000,
       }),
+    /** Where artifacts live: the data dir (`local`) or S3-compatible storage shared by replicas. */
+    storage: z
+      .object({
+        driver: z.enum(["local", "s3"]).default("local"),
+        /** S3 endpoint (MinIO, Garage, …); unset means AWS S3 in `region`. */
+        endpoint: z.url({ protocol: /^https?$/ }).optional(),
+        bucket: z.string().min(3).max(63).optional(),
+        region: z.string().min(1).default("us-east-1"),
+        /** Unset: the AWS SDK's default credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, roles). */
+        access_key_id: z.string().min(1).optional(),
+        secret_access_key: z.string().min(1).optional(),
+        force_path_style: z.boolean().default(false),
+        /** Prefix of every object key (several installations in one bucket). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+\/$/)
+          .optional(),
+      })
+      .strict()
+      .refine((s) => s.driver !== "s3" || s.bucket !== undefined, {
+        message: "storage.bucket is required with driver s3",
+        path: ["bucket"],
+      })
+      .default({ driver: "local", region: "us-east-1", force_path_style: false }),
     bus: z
       .object({
         driver: z.enum(["memory", "redis"]).default("memory"),
