@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { constants, createWriteStream } from "node:fs";
+import { constants, createWriteStream, realpathSync } from "node:fs";
 import { type FileHandle, mkdir, open } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ValidationError } from "../common/errors.js";
@@ -124,6 +124,32 @@ export function checkArtifactPath(requestedPath: string): string {
                 : undefined;
   if (problem !== undefined) throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} ${problem}`);
   return requestedPath;
+}
+
+/**
+ * Resolves an artifact path to an absolute path inside `destDir` (checked by
+ * {@link checkArtifactPath}); refuses a path that leads outside `destDir` through a symlink.
+ */
+export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+  checkArtifactPath(requestedPath);
+  const root = resolve(destDir);
+  const target = resolve(root, requestedPath);
+  if (!target.startsWith(root + sep))
+    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leaves the artifact directory`);
+  const real = realOrUndefined(target);
+  const realRoot = realOrUndefined(root) ?? root;
+  if (real !== undefined && !real.startsWith(realRoot + sep)) {
+    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leads outside the artifact directory`);
+  }
+  return target;
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */

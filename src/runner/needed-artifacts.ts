@@ -1,6 +1,6 @@
 /**
  * Jobs that share: before its first step, a job receives the artifacts of the jobs it `needs`,
- * copied from the run's artifact store into its workspace at their relative paths. The producer
+ * streamed from the blob store (local data dir or S3) into its workspace at their relative paths. The producer
  * is untrusted, and so is the checked-out tree the files land in: every path is re-checked (no
  * absolute path, no `..`), every directory on the way must be a real directory (a symlink in the
  * checkout cannot redirect a write outside the workspace), files are opened without following
@@ -10,8 +10,9 @@ import { constants } from "node:fs";
 import { lstat, mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import type { BlobStore } from "../storage/index.js";
 import type { Store } from "../store/index.js";
-import { resolveArtifactFile } from "./artifacts.js";
+import { artifactBlobKey, resolveArtifactFile } from "./artifacts.js";
 
 /** Default bound on the bytes a job receives from its needs (the sum of their artifacts). */
 export const NEEDED_ARTIFACTS_MAX_BYTES = 2 * 1024 * 1024 * 1024;
@@ -23,15 +24,15 @@ export interface ReceivedArtifacts {
 }
 
 /**
- * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (under `artifactsDir`)
- * into `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
+ * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (in `blobs`) into
+ * `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
  * error naming the file (the job fails before running anything).
  */
 export async function receiveNeededArtifacts(
   store: Store,
+  blobs: BlobStore,
   runId: number,
   producerJobIds: readonly number[],
-  artifactsDir: string,
   workspace: string,
   maxBytes = NEEDED_ARTIFACTS_MAX_BYTES,
 ): Promise<ReceivedArtifacts> {
@@ -46,26 +47,25 @@ export async function receiveNeededArtifacts(
   }
   let bytes = 0;
   for (const f of files) {
-    const source = resolveArtifactFile(artifactsDir, f.path);
     const dest = resolveArtifactFile(workspace, f.path);
     await makeRealDirs(workspace, f.path.split("/").slice(0, -1));
-    const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const blob = await blobs.get(artifactBlobKey(runId, f.path));
+    if (!blob) throw new Error(`artifact ${JSON.stringify(f.path)} not received: it is missing from the blob store`);
+    // The recorded size is what the job receives: a blob of another size is refused.
+    if (blob.size !== f.size) {
+      blob.body.destroy();
+      throw new Error(`artifact ${JSON.stringify(f.path)} not received: stored ${blob.size} bytes, recorded ${f.size}`);
+    }
     try {
       const to = await open(
         dest,
         constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
         0o644,
       );
-      // Stop at the recorded size: the stored file cannot grow what the job receives.
-      const end = Math.max(f.size - 1, 0);
-      await pipeline(
-        f.size === 0 ? [] : from.createReadStream({ start: 0, end, autoClose: false }),
-        to.createWriteStream(),
-      );
+      await pipeline(blob.body, to.createWriteStream());
     } catch (err) {
+      blob.body.destroy();
       throw new Error(`artifact ${JSON.stringify(f.path)} not received: ${(err as Error).message}`);
-    } finally {
-      await from.close();
     }
     bytes += f.size;
   }
