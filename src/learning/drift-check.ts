@@ -85,7 +85,7 @@ export async function checkDrift(
     reasons,
   };
   if (report.drifted) {
-    await deps.events.emit("model.drift", `model:${name}:${scope}`, {
+    await deps.events.emit("model.drift", { kind: "model", model: name, scope }, {
       model: name,
       scope,
       version: live.version,

@@ -67,7 +67,7 @@ export async function applyOnlineUpdate(
       reason: `online update rolled back: worse on recent held-out data: ${figures}`,
       at: now,
     });
-    await deps.events.emit("model.update_rolled_back", `model:${name}:${scope}`, {
+    await deps.events.emit("model.update_rolled_back", { kind: "model", model: name, scope }, {
       model: name,
       scope,
       version: version.version,
@@ -87,7 +87,7 @@ export async function applyOnlineUpdate(
     reason: `online update kept: not worse on recent held-out data: ${figures}`,
     at: now,
   });
-  await deps.events.emit("model.updated", `model:${name}:${scope}`, {
+  await deps.events.emit("model.updated", { kind: "model", model: name, scope }, {
     model: name,
     scope,
     version: version.version,

@@ -294,6 +294,20 @@ export const configSchema = z
       })
       .strict()
       .default({ rule_files: [], evaluation_interval: 60_000 }),
+    /** The learning loop (docs/learning.md): scheduled retraining, evaluation horizon, drift bound. */
+    learning: z
+      .object({
+        /** Cron expression of the scheduled retraining of every model of every project ("" turns it off). */
+        retrain: z.string().default("0 3 * * 0"),
+        /** Evaluation horizon: a candidate is judged on this period after its training data. */
+        horizon: durationSchema.default(7 * 86_400_000),
+        /** Training window before the horizon. */
+        window: durationSchema.default(180 * 86_400_000),
+        /** Largest population stability index of a main feature before `model.drift`. */
+        drift_psi: z.number().positive().default(0.25),
+      })
+      .strict()
+      .default({ retrain: "0 3 * * 0", horizon: 7 * 86_400_000, window: 180 * 86_400_000, drift_psi: 0.25 }),
     heal: healSchema,
     repair: repairSchema,
     /** Bounds on logs, pipelines, streams, request bodies and rates (docs/security.md). */

@@ -35,17 +35,21 @@ export async function launchRollout(
     strategy,
     at: clock.now(),
   });
-  await events.emit("rollout.started", `rollout:${rollout.id}`, {
-    rollout: rollout.id,
-    project: release.project,
-    environment: env.name,
-    release: release.id,
-    baseline: baseline?.id ?? null,
-    commit: release.commit,
-    strategy: rollout.kind,
-    by: release.triggeredBy,
-    reason: release.reason,
-  });
+  await events.emit(
+    "rollout.started",
+    { kind: "rollout", id: rollout.id },
+    {
+      rollout: rollout.id,
+      project: release.project,
+      environment: env.name,
+      release: release.id,
+      baseline: baseline?.id ?? null,
+      commit: release.commit,
+      strategy: rollout.kind,
+      by: release.triggeredBy,
+      reason: release.reason,
+    },
+  );
   const runner = new RolloutRunner(
     {
       ...ctx.deps,

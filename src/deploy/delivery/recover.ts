@@ -20,7 +20,11 @@ export async function recover(ctx: DeliveryContext): Promise<void> {
     await store.rollouts.transition(r.id, rolloutSources("aborted"), "aborted", INTERRUPTED, clock.now());
     const rel = await store.releases.get(r.releaseId);
     if (rel.status === "pending") await store.releases.setStatus(rel.id, "failed", clock.now());
-    await events.emit("rollout.aborted", `rollout:${r.id}`, { rollout: r.id, project: r.project, reason: INTERRUPTED });
+    await events.emit(
+      "rollout.aborted",
+      { kind: "rollout", id: r.id },
+      { rollout: r.id, project: r.project, reason: INTERRUPTED },
+    );
   }
   for (const rel of await store.releases.list({ limit: 1000 })) {
     if (rel.pids.length > 0) await target.reapLeftovers(String(rel.id), rel.pids);
@@ -29,10 +33,14 @@ export async function recover(ctx: DeliveryContext): Promise<void> {
     if (!ctx.deps.environments.some((e) => e.name === rel.environment)) continue;
     try {
       await serve(ctx, rel);
-      await events.emit("release.restored", `release:${rel.id}`, {
-        project: rel.project,
-        environment: rel.environment,
-      });
+      await events.emit(
+        "release.restored",
+        { kind: "release", id: rel.id },
+        {
+          project: rel.project,
+          environment: rel.environment,
+        },
+      );
     } catch (err) {
       log.error({ err, release: rel.id }, "could not restart a live release");
     }

@@ -49,12 +49,16 @@ export function startPostDeployWatch(
   ctx.watches.add(ac);
   watch(ctx, release, env.watchMs, baseline, ac.signal)
     .then(async (result) => {
-      await events.emit("release.watched", `release:${release.id}`, {
-        project: release.project,
-        environment: env.name,
-        verdict: result.verdict,
-        reason: result.reason,
-      });
+      await events.emit(
+        "release.watched",
+        { kind: "release", id: release.id },
+        {
+          project: release.project,
+          environment: env.name,
+          verdict: result.verdict,
+          reason: result.reason,
+        },
+      );
       const current = await store.releases.live(release.project, env.name);
       if (result.verdict === "regressed" && current?.id === release.id && !ctx.closed) {
         await onRegressed(`post-deploy watch: ${result.reason}`);

@@ -13,7 +13,7 @@ import { ConflictError, ValidationError } from "../../common/errors.js";
 import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome } from "../../deploy/index.js";
 import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
 import type { HealDelivery } from "../actions/service-heal-actions.js";
-import type { RecentDeploy } from "../diagnose-incident.js";
+import type { RecentDeploy } from "../../diagnose/index.js";
 import { servicePlacementOf } from "./service-placement.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;

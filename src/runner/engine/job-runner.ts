@@ -39,14 +39,14 @@ export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal:
   if (run.status === "cancelled") return void (await advanceRun(deps, run.id));
   if (!(await store.jobs.transition(job.id, ["queued"], "running"))) return;
   if (await store.runs.transition(run.id, ["queued"], "running")) {
-    await events.emit("run.started", `run:${run.id}`, { runId: run.id });
+    await events.emit("run.started", { kind: "run", id: run.id }, { runId: run.id });
   }
   await store.steps.createForAttempt(
     job.id,
     job.attempt,
     job.spec.steps.map((s) => s.name),
   );
-  await events.emit("job.started", `run:${run.id}`, { jobId: job.id, key: job.key, attempt: job.attempt });
+  await events.emit("job.started", { kind: "run", id: run.id }, { jobId: job.id, key: job.key, attempt: job.attempt });
 
   const logs = new LogWriter(
     store.logs,
@@ -149,7 +149,11 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         break;
       }
       await store.steps.start(job.id, job.attempt, idx);
-      await deps.events.emit("step.started", `run:${run.id}`, { jobId: job.id, step: idx, name: step.name });
+      await deps.events.emit(
+        "step.started",
+        { kind: "run", id: run.id },
+        { jobId: job.id, step: idx, name: step.name },
+      );
       const env = buildStepEnv({
         pipelineEnv: run.plan.env,
         jobEnv: spec.env,
@@ -202,12 +206,16 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         stepReason = res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`;
       }
       await store.steps.finish(job.id, job.attempt, idx, stepStatus, res.exitCode, stepReason);
-      await deps.events.emit("step.finished", `run:${run.id}`, {
-        jobId: job.id,
-        step: idx,
-        status: stepStatus,
-        reason: stepReason,
-      });
+      await deps.events.emit(
+        "step.finished",
+        { kind: "run", id: run.id },
+        {
+          jobId: job.id,
+          step: idx,
+          status: stepStatus,
+          reason: stepReason,
+        },
+      );
       if (stepStatus === "cancelled") {
         state = "cancelled";
         failReason = "cancelled";
@@ -284,13 +292,17 @@ async function finishAttempt(
     const next = job.attempt + 1;
     if (await store.jobs.transition(job.id, ["running"], "queued", { attempt: next, reason: outcome.reason })) {
       const delay = retries.backoffMs * 2 ** (job.attempt - 1);
-      await events.emit("job.retrying", `run:${run.id}`, {
-        jobId: job.id,
-        key: job.key,
-        attempt: next,
-        delayMs: delay,
-        reason: outcome.reason,
-      });
+      await events.emit(
+        "job.retrying",
+        { kind: "run", id: run.id },
+        {
+          jobId: job.id,
+          key: job.key,
+          attempt: next,
+          delayMs: delay,
+          reason: outcome.reason,
+        },
+      );
       const ticket = { jobId: job.id, attempt: next };
       await deps.queue.enqueue(JOBS_QUEUE, ticket, {
         dedupeKey: ticketKey(ticket),
@@ -306,12 +318,16 @@ async function finishAttempt(
       exitCode: outcome.exitCode,
     })
   ) {
-    await events.emit("job.finished", `run:${run.id}`, {
-      jobId: job.id,
-      key: job.key,
-      status: outcome.status,
-      reason: outcome.reason,
-    });
+    await events.emit(
+      "job.finished",
+      { kind: "run", id: run.id },
+      {
+        jobId: job.id,
+        key: job.key,
+        status: outcome.status,
+        reason: outcome.reason,
+      },
+    );
   }
   await advanceRun(deps, run.id);
 }
