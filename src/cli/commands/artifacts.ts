@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { loadConfig } from "../../common/config/load-config.js";
-import { artifactBlobKey, checkArtifactPath } from "../../runner/index.js";
+import { artifactBlobKey, resolveArtifactFile } from "../../runner/index.js";
 import { createLocalBlobStore } from "../../storage/index.js";
 import {
   apiFetch,
@@ -59,7 +59,7 @@ export function registerArtifactsCommand(program: Command): void {
       if (opts.output) {
         const dir = resolve(opts.output);
         for (const a of chosen) {
-          const dest = join(dir, checkArtifactPath(a.path));
+          const dest = resolveArtifactFile(dir, a.path);
           await mkdir(dirname(dest), { recursive: true });
           await a.saveTo(dest);
         }
