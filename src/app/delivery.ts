@@ -81,6 +81,10 @@ export async function startDelivery(app: App, opts: StartDeliveryOptions = {}): 
     environments,
     alerts: app.store.alerts,
     drainMs: opts.drainMs,
+    buildExecutor: async (project) => {
+      const { local, sandbox } = app.runner.executors;
+      return (await app.store.projects.findByName(project))?.sandbox && sandbox ? sandbox : local;
+    },
   });
   await delivery.recover();
   deliveries.set(app, delivery);

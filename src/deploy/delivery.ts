@@ -10,8 +10,10 @@ import type { Clock } from "../common/clock.js";
 import { ConflictError, NotFoundError, ValidationError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 import type { Bus, EventLog } from "../events/index.js";
+import type { Executor } from "../runner/index.js";
 import type { Release, Rollout, RolloutStepRecord, Store } from "../store/index.js";
 import { type AlertLister, knownAlertsOf, type WatchResult, watchRelease } from "./analysis/index.js";
+import { type BuildBeforeStart, buildBeforeStart } from "./releases/build-step.js";
 import { planRelease, materializeRelease, releaseDir, renderReleaseEnv } from "./releases/release-builder.js";
 import { FINAL_ROLLOUT_STATES, type RolloutState, rolloutSources } from "./rollouts/rollout-machine.js";
 import { RolloutRunner } from "./rollouts/rollout-runner.js";
@@ -55,6 +57,8 @@ export interface DeliveryDeps {
   query?: (promql: string) => Promise<number | undefined>;
   /** SIGTERM-to-SIGKILL time when stopping replicas (default 5 s). */
   drainMs?: number;
+  /** The executor a project's release build runs with (default: local processes). */
+  buildExecutor?: (project: string) => Promise<Executor>;
 }
 
 /** A deploy request. */
@@ -107,7 +111,11 @@ export class Delivery {
   readonly #watches = new Set<AbortController>();
   #closed = false;
 
-  constructor(private readonly d: DeliveryDeps) {}
+  readonly #build: BuildBeforeStart;
+
+  constructor(private readonly d: DeliveryDeps) {
+    this.#build = buildBeforeStart({ ...d, executorFor: d.buildExecutor });
+  }
 
   /** The configured environments. */
   get environments(): EnvironmentSettings[] {
@@ -195,18 +203,20 @@ export class Delivery {
     if (to.id === live.id) throw new ValidationError(`release ${to.id} is already live`);
     if (!existsSync(to.spec.cwd)) throw new ValidationError(`release ${to.id} is no longer on disk`);
     await this.#ensureIdle(req.project, env.name);
+    // the release directory was built when `to` first started: a rollback only starts it again
+    const { build: _built, ...spec } = to.spec;
     const created = await this.d.store.releases.create({
       project: to.project,
       environment: env.name,
       runId: to.runId,
       commit: to.commit,
-      spec: to.spec,
+      spec,
       triggeredBy: req.by,
       reason: `rollback to release ${to.id}: ${req.reason}`,
       at: this.d.clock.now(),
     });
     await this.d.store.releases.setSpec(created.id, {
-      ...to.spec,
+      ...spec,
       env: { ...to.spec.env, PITCREW_RELEASE_ID: String(created.id) },
     });
     const release = await this.d.store.releases.get(created.id);
@@ -421,6 +431,7 @@ export class Delivery {
         routeKey: routeKeyOf(release.project, env.name),
         drainMs: this.d.drainMs ?? 5_000,
         baselineEndsAs: kind === "rollback" ? "rolled_back" : "superseded",
+        buildBeforeStart: this.#build,
       },
       rollout,
       release,

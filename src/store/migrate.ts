@@ -15,6 +15,7 @@ import * as m0009 from "./migrations/0009-projects-sandboxed.js";
 import * as m0010 from "./migrations/0010-trust.js";
 import * as m0014 from "./migrations/0014-test-history.js";
 import * as m0015 from "./migrations/0015-failure-explanations.js";
+import * as m0018 from "./migrations/0018-release-builds.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   "0010-trust": m0010,
   "0014-test-history": m0014,
   "0015-failure-explanations": m0015,
+  "0018-release-builds": m0018,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -13,6 +13,7 @@ import type {
   IncidentStatus,
   PullRequestState,
   QueueItemStatus,
+  ReleaseBuildStatus,
   ReleaseStatusName,
   RolloutState,
   RolloutStepStatus,
@@ -513,6 +514,18 @@ export interface FailureExplanationsTable {
   created_at: number;
 }
 
+/** A release's build phase (`build:` in its deploy.yaml): status, reason and output tail. */
+export interface ReleaseBuildsTable {
+  release_id: number;
+  status: ReleaseBuildStatus;
+  /** Why it failed (empty while running or after success). */
+  reason: string;
+  /** The last lines of the build's output (bounded), `stdout|stderr` prefixed. */
+  log: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
 /** The whole database. */
 export interface DB {
   projects: ProjectsTable;
@@ -547,4 +560,5 @@ export interface DB {
   pr_checks: PrChecksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   failure_explanations: FailureExplanationsTable;
+  release_builds: ReleaseBuildsTable;
 }
