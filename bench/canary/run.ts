@@ -20,7 +20,7 @@
  */
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
+import { startDelivery } from "../../src/app/delivery.js";
 import type { Measurement } from "../../src/deploy/analysis/index.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../../test/support/git-repo.js";
@@ -95,8 +95,12 @@ const { values } = parseArgs({
 });
 const nAa = Number(values.aa);
 const nBad = Number(values.bad);
-const t = await startTestApp();
-t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0, strategy: STRATEGY }];
+const t = await startTestApp({
+  configure: (c) => {
+    c.environments = [{ name: "production", router: "builtin", watch: 0, strategy: STRATEGY }];
+  },
+  delivery: { drainMs: 500 },
+});
 const repo = createRepo({
   "service.mjs": SERVICE,
   "behaviour.json": JSON.stringify({ version: "v0" }),
@@ -104,8 +108,8 @@ const repo = createRepo({
   ".pitcrew/deploy.yaml": MANIFEST,
 });
 const projectId = (await t.app.store.projects.create({ name: "web", repoUrl: repo, defaultBranch: "main" })).id;
-const stopDelivery = await startDelivery(t.app, { drainMs: 500 });
-const delivery = deliveryOf(t.app)!;
+const stopDelivery = await startDelivery(t.app);
+const { delivery } = t.app;
 
 const build = async (behaviour: Record<string, unknown>) => {
   const commit = commitFiles(repo, { "behaviour.json": JSON.stringify(behaviour) }, `ship ${behaviour.version}`);

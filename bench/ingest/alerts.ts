@@ -15,7 +15,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { metricsObservationOf } from "../../src/app/observe-metrics.js";
 import { createApp } from "../../src/app/app.js";
 import { configSchema } from "../../src/common/config/config-schema.js";
 import { silentLogger } from "../../src/common/logger.js";
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
   const { token } = await app.store.tokens.create("bench", "operator");
   const server = createServer(app);
   const address = await server.listen({ host: "127.0.0.1", port: 0 });
-  const { recorder } = metricsObservationOf(app);
+  const recorder = app.observation.alerts;
 
   // Baseline: validation + recorder (store + events) without HTTP.
   const bodies = Array.from({ length: 50 }, (_, k) => makeBody(k, "pitcrew"));

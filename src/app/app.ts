@@ -1,6 +1,10 @@
 /**
- * The composition root: turns a loaded configuration into running parts (store, event log, bus,
- * queue, executors, CI engine). The only module that knows every domain (DESIGN.md §2).
+ * The composition root: turns a loaded configuration into one typed App holding every part
+ * (store, event log, bus, queue, executors, CI engine, forge, observation, incidents, and — when
+ * asked for — delivery and healing). Each part is built once here; an optional part is present or
+ * absent from the start, never created later by whoever asks first. Starting the long-running
+ * loops is the entry point's job (`cli/run-server.ts`, `demo/run-demo.ts`). The only module
+ * that knows every domain (DESIGN.md §2).
  */
 import { join } from "node:path";
 import { type Clock, systemClock } from "../common/clock.js";
@@ -15,8 +19,15 @@ import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuar
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor } from "../runner/index.js";
 import type { RunnerDeps } from "../runner/index.js";
-import { createJobSandbox } from "./job-sandbox.js";
+import type { Delivery } from "../deploy/index.js";
+import type { HealOrchestrator } from "../heal/index.js";
+import type { IncidentService } from "../incidents/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
+import type { Core } from "./core.js";
+import { buildDelivery, type DeliveryOptions } from "./delivery.js";
+import { buildHealing, type HealingOptions } from "./healing.js";
+import { createJobSandbox } from "./job-sandbox.js";
+import { buildIncidents, buildObservation, type Observation } from "./observation.js";
 
 /** The assembled application. */
 export interface App {
@@ -35,8 +46,20 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** Service logs, traces, metrics, alerts and scrapers. */
+  observation: Observation;
+  /** Incidents correlated from anomalies, alerts and the topology. */
+  incidents: IncidentService;
+  /** Progressive delivery: present when the app was created with `delivery` options. */
+  delivery?: Delivery;
+  /** The healing loop: present when `heal.enabled` and it has actions (delivery's or given ones). */
+  healing?: HealOrchestrator;
+  /** Closes every part (delivery's processes and routers included). */
   close(): Promise<void>;
 }
+
+/** An App created with delivery. */
+export type DeliveringApp = App & { delivery: Delivery };
 
 /** How `createApp` is used. */
 export interface AppOptions {
@@ -46,7 +69,18 @@ export interface AppOptions {
    * bubblewrap is not usable, whatever the trigger, and the user's home stays visible to them.
    */
   localRun?: boolean;
+  /** Build progressive delivery (serve, demo). */
+  delivery?: DeliveryOptions;
+  /** How healing is built (default: the service actions over delivery, when there is delivery). */
+  healing?: HealingOptions;
 }
+
+/** Opens (and migrates) the store and wires every part; starts nothing yet. */
+export function createApp(
+  config: LoadedConfig,
+  opts: AppOptions & { delivery: DeliveryOptions },
+): Promise<DeliveringApp>;
+export function createApp(config: LoadedConfig, opts?: AppOptions): Promise<App>;
 
 /** Opens (and migrates) the store and wires every part; starts nothing yet. */
 export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Promise<App> {
@@ -70,7 +104,12 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock);
-  const queue = createMemoryQueue(store.queueItems, clock, log);
+  const queue =
+    c.queue.driver === "bullmq"
+      ? await (await import("../queue/bullmq/bullmq-queue.js")).createBullmqQueue(c.queue.redis_url, log, {
+          prefix: c.queue.prefix,
+        })
+      : createMemoryQueue(store.queueItems, clock, log);
   const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {
     store,
@@ -105,19 +144,17 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
+  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets };
+  const observation = buildObservation(core);
+  const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {
-    config,
-    store,
-    events,
-    bus,
-    queue,
-    log,
-    clock,
-    runner,
-    forge,
-    replay,
-    streamTickets,
+    ...core,
+    observation,
+    incidents: buildIncidents(core),
+    delivery: built?.delivery,
+    healing: buildHealing(core, observation, built?.delivery, opts.healing),
     async close() {
+      await built?.close();
       await queue.close();
       await bus.close();
       await database.close();

@@ -1,28 +1,47 @@
 /**
- * Progressive delivery of a running pitcrew: the process target, the routers and the environments
- * of the config, wired into one `Delivery` (reached by the routes through `deliveryOf`). Replica
- * output becomes service logs (stack traces kept whole), and listener ports are remembered in the
- * store so a restarted pitcrew serves each environment on the same port.
+ * Progressive delivery of a running pitcrew, built once from config: the process target, the
+ * routers and the environments wired into one `Delivery`, whose PromQL analysis checks query the
+ * app's metrics source. Replica output becomes service logs (stack traces kept whole), and
+ * listener ports are remembered in the store so a restarted pitcrew serves each environment on
+ * the same port. `startDelivery` recovers what was live and takes the pipelines' deploy stage.
  */
 import { ValidationError } from "../common/errors.js";
-import { Delivery, type EnvironmentSettings, parseStrategy } from "../deploy/index.js";
-import { createBuiltinRouter } from "../deploy/index.js";
-import { createNginxRouter } from "../deploy/index.js";
-import type { TrafficRouter } from "../deploy/index.js";
-import { createProcessTarget } from "../deploy/index.js";
-import { releaseIdOf } from "../deploy/index.js";
-import { parseLogLine } from "../observe/index.js";
+import {
+  createBuiltinRouter,
+  createNginxRouter,
+  createProcessTarget,
+  Delivery,
+  type EnvironmentSettings,
+  parseStrategy,
+  releaseIdOf,
+  scalarQuery,
+  startPipelineDeploys,
+  type TrafficRouter,
+} from "../deploy/index.js";
+import { parseLogLine, ReplicaLogBuffer } from "../observe/index.js";
 import type { App } from "./app.js";
-import { logObservationOf } from "./observe-logs.js";
-import { startPipelineDeploys } from "./pipeline-deploys.js";
-import { ReplicaLogBuffer } from "./replica-log-buffer.js";
+import type { Core } from "./core.js";
+import type { Observation } from "./observation.js";
 
-const deliveries = new WeakMap<App, Delivery>();
 const PORTS_KEY = "deploy.router.ports";
 
+/** How delivery is built (tests shorten the timings). */
+export interface DeliveryOptions {
+  /** SIGTERM-to-SIGKILL time when stopping replicas. */
+  drainMs?: number;
+  /** How long a replica may take to become ready. */
+  readyTimeoutMs?: number;
+}
+
+/** The built delivery and what closes the processes, routers and log buffer under it. */
+export interface BuiltDelivery {
+  delivery: Delivery;
+  close(): Promise<void>;
+}
+
 /** The environments of the config, strategies validated (errors name `environments[i].strategy`). */
-export function environmentsOf(app: App): EnvironmentSettings[] {
-  return app.config.config.environments.map((e, i) => ({
+export function environmentsOf(core: Pick<Core, "config">): EnvironmentSettings[] {
+  return core.config.config.environments.map((e, i) => ({
     name: e.name,
     router: e.router,
     replicas: e.replicas,
@@ -33,69 +52,72 @@ export function environmentsOf(app: App): EnvironmentSettings[] {
   }));
 }
 
-/** The app's delivery, once started. */
-export function deliveryOf(app: App): Delivery | undefined {
-  return deliveries.get(app);
-}
-
-/** Options of `startDelivery` (tests shorten the timings). */
-export interface StartDeliveryOptions {
-  drainMs?: number;
-  readyTimeoutMs?: number;
-}
-
-/**
- * Starts delivery: recovers what was live before, then takes deploys (API, CLI, the pipelines'
- * `deploy:` stage). Returns the stop function.
- */
-export async function startDelivery(app: App, opts: StartDeliveryOptions = {}): Promise<() => Promise<void>> {
-  const environments = environmentsOf(app);
-  const logs = new ReplicaLogBuffer((records) => logObservationOf(app).logs.ingest(records, "file"), app.log);
+/** Builds delivery (nothing is started: `startDelivery` recovers the live releases). */
+export async function buildDelivery(
+  core: Core,
+  observation: Observation,
+  opts: DeliveryOptions,
+): Promise<BuiltDelivery> {
+  const { store, clock, log } = core;
+  const environments = environmentsOf(core);
+  const logs = new ReplicaLogBuffer((records) => observation.logs.ingest(records, "file"), log);
+  const releaseProject = new Map<string, string>();
   const target = createProcessTarget({
     readyTimeoutMs: opts.readyTimeoutMs,
     onLine: ({ releaseId, replica, stream, text }) => {
       const service = releaseProject.get(releaseId);
       if (!service) return;
-      const record = parseLogLine(text, service, app.clock.now());
+      const record = parseLogLine(text, service, clock.now());
       // which release printed it: the heal's verification reads the incident's error per release
       record.attributes = { ...record.attributes, release: String(releaseIdOf(releaseId)) };
       logs.push(`${releaseId}/${replica}/${stream}`, record);
     },
   });
-  const releaseProject = new Map<string, string>();
-  const ports: Record<string, number> = JSON.parse((await app.store.settings.get(PORTS_KEY)) ?? "{}");
+  const ports: Record<string, number> = JSON.parse((await store.settings.get(PORTS_KEY)) ?? "{}");
   const builtin = rememberingPorts(createBuiltinRouter({ ports }), ports, (p) =>
-    app.store.settings.set(PORTS_KEY, JSON.stringify(p)),
+    store.settings.set(PORTS_KEY, JSON.stringify(p)),
   );
   const routers: Partial<Record<EnvironmentSettings["router"], TrafficRouter>> = { builtin };
   if (environments.some((e) => e.router === "nginx")) routers.nginx = await createNginxRouter();
   const delivery = new Delivery({
-    store: app.store,
-    events: app.events,
-    bus: app.bus,
-    clock: app.clock,
-    log: app.log,
-    dataDir: app.config.dataDir,
-    target: trackingProjects(target, releaseProject, app),
+    store,
+    events: core.events,
+    bus: core.bus,
+    clock,
+    log,
+    dataDir: core.config.dataDir,
+    target: trackingProjects(target, releaseProject, core),
     routers,
     environments,
-    alerts: app.store.alerts,
+    alerts: store.alerts,
+    query: scalarQuery(observation.metrics, clock),
     drainMs: opts.drainMs,
     buildExecutor: async (project) => {
-      const { local, sandbox } = app.runner.executors;
-      return (await app.store.projects.findByName(project))?.sandbox && sandbox ? sandbox : local;
+      const { local, sandbox } = core.runner.executors;
+      return (await store.projects.findByName(project))?.sandbox && sandbox ? sandbox : local;
     },
   });
-  await delivery.recover();
-  deliveries.set(app, delivery);
-  const stopPipelineDeploys = startPipelineDeploys(app, delivery);
+  return {
+    delivery,
+    async close() {
+      await delivery.close();
+      await target.close();
+      await Promise.allSettled(Object.values(routers).map((r) => r.close()));
+      await logs.flush();
+    },
+  };
+}
+
+/**
+ * Starts delivery: recovers what was live before, then takes the pipelines' `deploy:` stage.
+ * Returns the stop function (in-flight rollouts and watches end; the app closes the processes).
+ */
+export async function startDelivery(app: App & { delivery: Delivery }): Promise<() => Promise<void>> {
+  await app.delivery.recover();
+  const stopPipelineDeploys = startPipelineDeploys(app, app.delivery);
   return async () => {
     stopPipelineDeploys();
-    deliveries.delete(app);
-    await delivery.close();
-    await target.close();
-    await Promise.allSettled(Object.values(routers).map((r) => r.close()));
-    await logs.flush();
+    await app.delivery.close();
   };
 }
 
@@ -126,7 +148,7 @@ function rememberingPorts(
 function trackingProjects(
   target: ReturnType<typeof createProcessTarget>,
   releaseProject: Map<string, string>,
-  app: App,
+  core: Core,
 ): ReturnType<typeof createProcessTarget> {
   return {
     ...target,
@@ -134,7 +156,7 @@ function trackingProjects(
     stop: (id, o) => target.stop(id, o),
     close: () => target.close(),
     async start(spec) {
-      const rel = await app.store.releases.get(releaseIdOf(spec.id)).catch(() => undefined);
+      const rel = await core.store.releases.get(releaseIdOf(spec.id)).catch(() => undefined);
       if (!rel) throw new ValidationError(`release ${spec.id} is not recorded`);
       releaseProject.set(spec.id, rel.project);
       return target.start(spec);

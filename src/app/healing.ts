@@ -1,23 +1,36 @@
 /**
- * The healing loop of a running pitcrew: one HealOrchestrator per app (the routes reach it through
- * `healingOf`), started by `pitcrew serve` with the real heal actions.
+ * The healing loop of a running pitcrew, built once from config (`heal.enabled`): one
+ * HealOrchestrator with the real heal actions over the app's delivery (recent deploys, rollback,
+ * shipping fixes), the forge (CI checks, merge) and the repair chain (reproducing code bugs with
+ * the failing request captured by the router) — or with the actions the caller gives.
  */
 import type { Delivery } from "../deploy/index.js";
-import { type HealRepairer, serviceHealActions } from "../heal/index.js";
-import type { HealActions } from "../heal/index.js";
-import { projectOfService } from "../observe/index.js";
+import {
+  type HealActions,
+  HealOrchestrator,
+  type HealSettings,
+  forgeRepoOf,
+  healDeliveryOf,
+  healReplayOf,
+  serviceHealActions,
+} from "../heal/index.js";
+import { routeLatencyP99 } from "../observe/index.js";
 import { chainHealRepairer } from "../repair/index.js";
-import { HealOrchestrator, type HealSettings } from "../heal/index.js";
 import type { App } from "./app.js";
-import { healDeliveryOf } from "./heal-delivery.js";
-import { healReplayOf } from "./heal-replay.js";
-import { routeLatencyP99 } from "./route-latency.js";
+import type { Core } from "./core.js";
+import type { Observation } from "./observation.js";
 
-const orchestrators = new WeakMap<App, HealOrchestrator>();
+/** How healing is built: by default the service actions over delivery. */
+export interface HealingOptions {
+  /** Heal with these actions instead (delivery not needed). */
+  actions?: HealActions;
+  /** Overrides of the settings read from the `heal:` section. */
+  settings?: Partial<HealSettings>;
+}
 
 /** The orchestrator settings from the `heal:` config section. */
-export function healSettingsOf(app: App): HealSettings {
-  const h = app.config.config.heal;
+export function healSettingsOf(core: Pick<Core, "config">): HealSettings {
+  const h = core.config.config.heal;
   return {
     policyFor: (service) => h.services[service] ?? h.policy,
     maxAttempts: h.max_attempts,
@@ -31,67 +44,52 @@ export function healSettingsOf(app: App): HealSettings {
   };
 }
 
-/** The app's orchestrator, if healing was started. */
-export function healingOf(app: App): HealOrchestrator | undefined {
-  return orchestrators.get(app);
-}
-
-/** Starts the healing loop with `actions` (once per app); returns the stop function. */
-export function startHealing(app: App, actions: HealActions, settings: HealSettings = healSettingsOf(app)): () => void {
-  if (!app.config.config.heal.enabled) return () => {};
-  const orchestrator = new HealOrchestrator({
-    heals: app.store.heals,
-    incidents: app.store.incidents,
-    events: app.events,
+/**
+ * Builds the orchestrator when `heal.enabled` and it has actions (given, or the service actions
+ * over `delivery`); undefined otherwise.
+ */
+export function buildHealing(
+  core: Core,
+  observation: Observation,
+  delivery: Delivery | undefined,
+  opts: HealingOptions = {},
+): HealOrchestrator | undefined {
+  const h = core.config.config.heal;
+  if (!h.enabled) return undefined;
+  const actions = opts.actions ?? (delivery && serviceActions(core, observation, delivery));
+  if (!actions) return undefined;
+  return new HealOrchestrator({
+    heals: core.store.heals,
+    incidents: core.store.incidents,
+    events: core.events,
     actions,
-    clock: app.clock,
-    log: app.log,
-    settings,
+    clock: core.clock,
+    log: core.log,
+    settings: { ...healSettingsOf(core), ...opts.settings },
   });
-  orchestrators.set(app, orchestrator);
-  const stop = orchestrator.start(app.bus);
-  return () => {
-    stop();
-    orchestrators.delete(app);
-  };
 }
 
-/**
- * Starts the healing loop of a running server: the heal actions over the app's delivery (recent
- * deploys, rollback, shipping fixes), the forge (CI checks, merge) and `repairer` (the repair
- * chain, reproducing code bugs with the failing request captured by the router). Returns the
- * stop function.
- */
-export function startServiceHealing(
-  app: App,
-  delivery: Delivery,
-  repairer: HealRepairer = chainHealRepairer({
-    forge: app.forge,
-    repoOf: forgeRepoOf(app),
-    replayOf: healReplayOf(app, delivery),
-    llm: app.config.config.repair?.llm,
-  }),
-): () => void {
-  const actions = serviceHealActions({
-    store: app.store,
-    forge: app.forge,
-    clock: app.clock,
-    delivery: healDeliveryOf(app, delivery),
-    repairer,
-    verifyWindowMs: app.config.config.heal.verify_window,
-    anomalyThreshold: app.config.config.observe.anomaly_threshold,
-    latencyP99Ms: routeLatencyP99(app),
+/** The real heal actions of a server. */
+function serviceActions(core: Core, observation: Observation, delivery: Delivery): HealActions {
+  const { store, forge, clock } = core;
+  return serviceHealActions({
+    store,
+    forge,
+    clock,
+    delivery: healDeliveryOf(core.runner, delivery),
+    repairer: chainHealRepairer({
+      forge,
+      repoOf: forgeRepoOf(store),
+      replayOf: healReplayOf(store, clock, delivery),
+      llm: core.config.config.repair?.llm,
+    }),
+    verifyWindowMs: core.config.config.heal.verify_window,
+    anomalyThreshold: core.config.config.observe.anomaly_threshold,
+    latencyP99Ms: routeLatencyP99(observation.metrics, clock),
   });
-  return startHealing(app, actions);
 }
 
-/**
- * Where a service's code lives on the forge: the repository the service registry names (falling
- * back to a repository named like the service), on its project's default branch.
- */
-export function forgeRepoOf(app: App): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
-  return async (service) => {
-    const project = await projectOfService(app.store, service);
-    return project && { repo: project.name, baseBranch: project.defaultBranch };
-  };
+/** Starts the healing loop when the app has one; returns the stop function. */
+export function startHealing(app: App): () => void {
+  return app.healing ? app.healing.start(app.bus) : () => {};
 }

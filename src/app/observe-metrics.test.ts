@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/support/test-app.js";
-import { metricsObservationOf, startMetricsObservation } from "./observe-metrics.js";
+import { startMetricsObservation } from "./observe-metrics.js";
 
 let t: TestApp;
 let exporter: Server;
@@ -56,13 +56,13 @@ describe("startMetricsObservation", () => {
         { data: { name: "Growing", service: "svc", severity: "warning", source: "pitcrew-rules" } },
       ]);
       expect(await t.app.store.services.get("svc")).toMatchObject({ environment: "test", scrapeIntervalMs: 500 });
-      const up = await metricsObservationOf(t.app).source.instantQuery("up", Date.now());
+      const up = await t.app.observation.metrics.instantQuery("up", Date.now());
       expect(up.result).toMatchObject([
         { metric: { job: "svc", instance: `127.0.0.1:${port}` }, value: [expect.any(Number), "1"] },
       ]);
     } finally {
       stop();
     }
-    expect(metricsObservationOf(t.app).scrapers.size).toBe(0);
+    expect(t.app.observation.scrapers.scrapers.size).toBe(0);
   });
 });

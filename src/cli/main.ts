@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
+import { UsageError } from "./client/option-values.js";
 
 /** Registers one top-level command; its module (and whatever it imports) is loaded only then. */
 type Register = (program: Command) => Promise<void>;
@@ -23,6 +24,14 @@ const COMMANDS: Record<string, Register> = {
     const [logs, mine] = await Promise.all([import("./commands/logs.js"), import("./commands/logs-mine.js")]);
     mine.registerLogsMineCommand(logs.registerLogsCommand(p));
   },
+  cancel: async (p) => (await import("./commands/cancel.js")).registerCancelCommand(p),
+  rerun: async (p) => (await import("./commands/rerun.js")).registerRerunCommand(p),
+  watch: async (p) => (await import("./commands/watch.js")).registerWatchCommand(p),
+  artifacts: async (p) => (await import("./commands/artifacts.js")).registerArtifactsCommand(p),
+  secrets: async (p) => (await import("./commands/secrets.js")).registerSecretsCommand(p),
+  tokens: async (p) => (await import("./commands/tokens.js")).registerTokensCommand(p),
+  login: async (p) => (await import("./commands/login.js")).registerLoginCommand(p),
+  logout: async (p) => (await import("./commands/login.js")).registerLogoutCommand(p),
   migrate: async (p) => (await import("./commands/migrate.js")).registerMigrateCommand(p),
   stack: async (p) => (await import("./commands/stack.js")).registerStackCommand(p),
   tests: async (p) => (await import("./commands/tests.js")).registerTestsCommand(p),
@@ -72,6 +81,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       "data directory (overrides data_dir and PITCREW_DATA_DIR; default ~/.local/share/pitcrew)",
     )
     .showHelpAfterError()
+    // Usage errors throw (main maps them to exit 2) instead of exiting, here and in every command.
+    .exitOverride()
     .hook("preAction", (cmd) => {
       // Through the environment, so every command's loadConfig (and the processes it starts) sees it.
       const dir = cmd.opts().dataDir as string | undefined;
@@ -89,12 +100,17 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   });
   const program = await buildProgram(argv);
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // A usage mistake (unknown option, bad or missing value) exits 2; help and --version exit 0.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof UsageError) {
+      console.error(`pitcrew: ${err.message}`);
+      process.exitCode = 2;
       return;
     }
     if (process.env.PITCREW_DEBUG === "1") console.error(err);

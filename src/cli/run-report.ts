@@ -28,7 +28,7 @@ export async function loadRunReport(store: Store, runId: number) {
         .filter((s) => s.jobId === j.id && s.attempt === j.attempt)
         .map((s) => ({ name: s.name, status: s.status, exitCode: s.exitCode, reason: s.reason })),
     })),
-    gates: (run.gateResults ?? []) as Array<{ gate: string; passed: boolean; reason: string }>,
+    gates: (run.gateResults ?? []) as GateResult[],
     artifacts: artifacts.map((a) => ({ path: a.path, size: a.size })),
   };
 }
@@ -43,14 +43,29 @@ export function formatRunReport(r: Awaited<ReturnType<typeof loadRunReport>>): s
     j.reason ? color.dim(j.reason) : "",
   ]);
   const out = [table(["JOB", "STATUS", "TIME", "TRY", "REASON"], rows)];
-  if (r.gates.length) {
-    out.push("", color.bold("Quality gates"));
-    for (const g of r.gates) out.push(`  ${g.passed ? color.green("✔") : color.red("✖")} ${g.gate}: ${g.reason}`);
-  }
+  if (r.gates.length) out.push("", formatGates(r.gates));
   if (r.artifacts.length) out.push("", `${r.artifacts.length} artifact(s) stored`);
   out.push(
     "",
     `Run #${r.run.number} ${statusLabel(r.run.status)} in ${formatDuration(r.run.durationMs)}${r.run.reason ? ` — ${r.run.reason}` : ""}`,
   );
   return out.join("\n");
+}
+
+/** A gate result as runs store it. */
+export interface GateResult {
+  gate: string;
+  passed: boolean;
+  reason: string;
+}
+
+/** The "Quality gates" block: one ✔/✖ line per gate. */
+export function formatGates(gates: GateResult[]): string {
+  const lines = gates.map((g) => `  ${g.passed ? color.green("✔") : color.red("✖")} ${g.gate}: ${g.reason}`);
+  return [color.bold("Quality gates"), ...lines].join("\n");
+}
+
+/** The exit code a finished run gives a command: 0 success (or skipped), 130 cancelled, else 1. */
+export function runExitCode(status: string): number {
+  return status === "success" || status === "skipped" ? 0 : status === "cancelled" ? 130 : 1;
 }

@@ -7,20 +7,19 @@ import { resolve } from "node:path";
 import { color } from "./output.js";
 import { loadConfig } from "../common/config/load-config.js";
 import { startForgeAutomation } from "../forge/index.js";
-import { startWorkers, triggerRun } from "../runner/index.js";
+import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
-import { deliveryOf, startDelivery } from "../app/delivery.js";
-import { startServiceHealing } from "../app/healing.js";
-import { startCron } from "../app/cron.js";
+import { startDelivery } from "../app/delivery.js";
+import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
-import { startFailureExplanations } from "../app/failure-explanations.js";
+import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
-import { startPolling } from "../app/poller.js";
+import { startLeadership } from "../queue/index.js";
 
 /** Where the bundled example project lives (relative to the package root). */
 const EXAMPLE = resolve(import.meta.dirname, "../../examples/hello-ci");
@@ -38,18 +37,32 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const loaded = loadConfig({ file: opts.configFile });
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
   if (opts.host) loaded.config.server.host = opts.host;
-  const app = await createApp(loaded);
+  const app = await createApp(loaded, { delivery: {} });
   await registerConfiguredProjects(app);
   const token = await bootstrapAdminToken(app);
   await startWorkers(app.runner);
-  const stopPolling = startPolling(app);
-  const stopCron = startCron(app);
+  // Polling and cron decide once across replicas: only the holder of the leader lease runs them.
+  const leadership = startLeadership({
+    leases: app.store.leases,
+    clock: app.clock,
+    log: app.log,
+    name: "leader",
+    ttlMs: loaded.config.server.leader_lease,
+    lead: () => {
+      const stopPolling = startPolling(app.runner);
+      const stopCron = startCron(app.runner);
+      return () => {
+        stopPolling();
+        stopCron();
+      };
+    },
+  });
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
-  const stopHealing = startServiceHealing(app, deliveryOf(app)!);
+  const stopHealing = startHealing(app);
   const stopForgeAutomation = startForgeAutomation({
     forge: app.forge,
     runner: app.runner,
@@ -65,8 +78,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   if (opts.example) await runExample(app, say, address);
   const shutdown = async (signal: string) => {
     say(color.dim(`\n${signal}: shutting down`));
-    stopPolling();
-    stopCron();
+    await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
     stopMetricsObservation();

@@ -5,6 +5,9 @@
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
+import { didYouMean } from "./did-you-mean.js";
+import { allowedKeys } from "./schema-keys.js";
+import { findBadIndentation } from "./yaml-indentation.js";
 
 /** A parsed YAML document that can locate any path inside it. */
 export interface YamlSource {
@@ -33,7 +36,10 @@ export function parseYamlSource(text: string, file?: string, opts: { maxAliases?
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  for (const e of doc.errors) {
+  const indentation =
+    doc.errors.length > 1 ? indentationError(text, doc.errors.length, pos(doc.errors[0]!.pos[0])) : undefined;
+  if (indentation) diagnostics.push({ ...indentation, file });
+  for (const e of indentation ? [] : doc.errors) {
     diagnostics.push({ severity: "error", code: "yaml-syntax", message: firstLine(e.message), file, ...pos(e.pos[0]) });
   }
   for (const w of doc.warnings) {
@@ -70,6 +76,26 @@ export function parseYamlSource(text: string, file?: string, opts: { maxAliases?
       const offset = node?.range?.[0] ?? 0;
       return pos(offset);
     },
+  };
+}
+
+/**
+ * One `bad-indentation` error in place of a cascade of parser errors, when a badly indented line
+ * sits where the cascade starts (within two lines of the first error).
+ */
+function indentationError(text: string, errors: number, first: { line: number }): Diagnostic | undefined {
+  const bad = findBadIndentation(text);
+  if (!bad || Math.abs(bad.line - first.line) > 2) return undefined;
+  const columns = bad.expected.map(String).join(" or ");
+  return {
+    severity: "error",
+    code: "bad-indentation",
+    message:
+      `bad indentation at ${bad.line}:${bad.column}: this line starts in column ${bad.column} where column ${columns} ` +
+      `was expected; YAML nests by indentation, so the keys of one map and the items of one list start in the same ` +
+      `column (the parser reported ${errors} errors from here)`,
+    line: bad.line,
+    column: bad.column,
   };
 }
 
@@ -114,12 +140,13 @@ function findNode(doc: Document, path: readonly PropertyKey[], key: boolean): No
 
 /**
  * Validates a parsed YAML value against a zod schema and turns every issue into a positioned
- * diagnostic (unknown keys point at the key itself).
+ * diagnostic (unknown keys point at the key itself, with the closest allowed key as a "did you
+ * mean"). `issues` are zod's own, for callers that go on checking what is valid.
  */
 export function validateYaml<S extends z.ZodType>(
   source: YamlSource,
   schema: S,
-): { data?: z.output<S>; diagnostics: Diagnostic[] } {
+): { data?: z.output<S>; diagnostics: Diagnostic[]; issues?: z.core.$ZodIssue[] } {
   const diagnostics = [...source.diagnostics];
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const result = schema.safeParse(source.value ?? {});
@@ -127,11 +154,12 @@ export function validateYaml<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     const path = issue.path as PropertyKey[];
     if (issue.code === "unrecognized_keys") {
+      const allowed = allowedKeys(schema, path);
       for (const k of issue.keys) {
         diagnostics.push({
           severity: "error",
           code: "unknown-key",
-          message: `unknown key '${k}'${path.length ? ` in '${dotted(path)}'` : ""}`,
+          message: `unknown key '${k}'${path.length ? ` in '${dotted(path)}'` : ""}${didYouMean(k, allowed)}`,
           file: source.file,
           path: dotted([...path, k]),
           ...source.locate([...path, k], { key: true }),
@@ -148,7 +176,7 @@ export function validateYaml<S extends z.ZodType>(
       ...source.locate(path),
     });
   }
-  return { diagnostics };
+  return { diagnostics, issues: result.error.issues };
 }
 
 /** Renders a value path as `jobs.build.steps[0].run`. */

@@ -14,8 +14,8 @@ import { type LoadedConfig, loadConfig } from "../common/config/load-config.js";
 import { color, formatDuration, table } from "../cli/output.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { type App, createApp } from "../app/app.js";
-import { deliveryOf, startDelivery } from "../app/delivery.js";
-import { startServiceHealing } from "../app/healing.js";
+import { startDelivery } from "../app/delivery.js";
+import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -59,7 +59,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   if (opts.port !== undefined) loaded.config.server.port = Number(opts.port);
   const prometheusPlan = opts.prometheus ? await planPrometheusAlerting(loaded.config) : undefined;
   const manifest = loadShopManifest(`${SHOP_DIR}/shop.json`);
-  const app = await createApp(loaded);
+  const app = await createApp(loaded, { delivery: {} });
   const started = app.clock.now();
   const out = opts.json ? process.stderr : process.stdout;
   const say = (s: string) => out.write(`${color.dim(elapsedLabel(app.clock.now(), started))} ${s}\n`);
@@ -77,8 +77,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   if (token) say(`admin token (shown once): ${color.bold(token)}`);
   await sendTracesTo(app, address);
   const stopDelivery = await startDelivery(app);
-  const delivery = deliveryOf(app)!;
-  stops.push(startServiceHealing(app, delivery));
+  const { delivery } = app;
+  stops.push(startHealing(app));
   const alerting = prometheusPlan
     ? await startPrometheusAlerting(app, prometheusPlan, {
         serverUrl: address,

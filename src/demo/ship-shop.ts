@@ -5,7 +5,6 @@
  * replica's `/metrics` (not through the router: during a canary two processes answer there).
  */
 import type { App } from "../app/app.js";
-import { metricsObservationOf } from "../app/observe-metrics.js";
 import type { Delivery } from "../deploy/index.js";
 import { isFinished, type Release } from "../store/index.js";
 import { triggerRun } from "../runner/index.js";
@@ -95,5 +94,5 @@ export async function registerForScraping(
     repository: s.repo,
     repoPath: null,
   });
-  await metricsObservationOf(app).syncScrapers();
+  await app.observation.scrapers.sync();
 }

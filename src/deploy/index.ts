@@ -10,3 +10,5 @@ export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { RESTART_ABORT_MESSAGE } from "./delivery.js";
 export { routeKeyOf } from "./delivery.js";
 export type { Exchange } from "./routers/exchange-log.js";
+export { startPipelineDeploys } from "./pipeline-deploys.js";
+export { scalarQuery } from "./analysis/index.js";

@@ -14,3 +14,9 @@ export type { MinedLine } from "./logmine/index.js";
 export { templateParams } from "./logmine/index.js";
 export { templateText } from "./logmine/index.js";
 export type { LogCluster } from "./logmine/index.js";
+export {
+  type AnomalyWatchDeps,
+  type AnomalyWatchSettings,
+  type GoldenSignal,
+  startAnomalyWatch,
+} from "./watch/anomaly-watch.js";

@@ -6,6 +6,12 @@
 export { FAILURE_CATEGORIES, type FailureCategory } from "./category.js";
 export { classifyLines } from "./classify.js";
 export { type CleanLine, cleanLine } from "./clean-line.js";
+export {
+  explainFailedJob,
+  type FailureExplanationDeps,
+  startFailureExplanations,
+} from "./explain-failed-jobs.js";
+export { runExplanation } from "./run-explanation.js";
 export { type FailedTest, explainJob, type JobExplanation, type JobFacts } from "./explain-job.js";
 export {
   type ExplainOptions,

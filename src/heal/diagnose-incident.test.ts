@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../test/support/test-app.js";
-import { logObservationOf } from "../app/observe-logs.js";
 import type { Incident } from "../store/repositories/incidents-repo.js";
 import { diagnoseIncident, type IncidentEvidence, type RecentDeploy } from "./diagnose-incident.js";
 
@@ -152,7 +151,7 @@ describe("diagnoseIncident", () => {
   ].join("\n");
   /** Errors every 20 s from `from` to `to` (ms before now), ingested like a replica's output. */
   const crashes = (service: string, from: number, to: number) =>
-    logObservationOf(t.app).logs.ingest(
+    t.app.observation.logs.ingest(
       Array.from({ length: Math.floor((from - to) / 20_000) + 1 }, (_, i) =>
         log(service, "info", EXPRESS_STACK, {}, now - from + i * 20_000),
       ),

@@ -12,3 +12,6 @@ export type { DeploymentRecord } from "./dora.js";
 export { doraFigures } from "./dora.js";
 export { HEAL_STATES } from "./heal-machine.js";
 export type { RecentDeploy } from "./diagnose-incident.js";
+export { healDeliveryOf } from "./delivery/heal-delivery.js";
+export { healReplayOf } from "./delivery/heal-replay.js";
+export { forgeRepoOf, type ServicePlacement, servicePlacementOf } from "./delivery/service-placement.js";

@@ -17,5 +17,7 @@ export { snapshotDirectory } from "./snapshot.js";
 export { assertBranchName } from "./engine/branch-name.js";
 export { resolveArtifactFile } from "./artifacts.js";
 export { resolveStepUser } from "./executors/sandbox/step-user.js";
+export { startCron } from "./engine/cron.js";
+export { startPolling } from "./engine/poller.js";
 export { execLine, shellQuote } from "./shell-quote.js";
 export { DEFAULT_PATH } from "./step-env.js";

@@ -6,6 +6,7 @@ export type { StoredExplanation } from "./repositories/explanations-repo.js";
 export type { ReleaseBuild, ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";
 export type { LogLine } from "./repositories/logs-repo.js";
+export type { ModelVersion, ModelVersionsRepo, NewModelVersion } from "./repositories/model-versions-repo.js";
 export type { NewProject, Project } from "./repositories/projects-repo.js";
 export {
   MAX_HISTORY_RUNS,
@@ -38,6 +39,7 @@ export type { HealsRepo } from "./repositories/heals-repo.js";
 export type { IncidentsRepo } from "./repositories/incidents-repo.js";
 export type { IncidentSignal } from "./repositories/incidents-repo.js";
 export type { SettingsRepo } from "./repositories/settings-repo.js";
+export { type Lease, LeasesRepo } from "./repositories/leases-repo.js";
 export type { AlertsRepo } from "./repositories/alerts-repo.js";
 export type { LogRecordsRepo } from "./repositories/log-records-repo.js";
 export type { SeriesRepo } from "./repositories/series-repo.js";

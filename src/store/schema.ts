@@ -11,6 +11,7 @@ import type {
   HealPolicy,
   HealState,
   IncidentStatus,
+  ModelStatus,
   PullRequestState,
   QueueItemStatus,
   ReleaseBuildStatus,
@@ -220,6 +221,14 @@ export interface QueueItemsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A named lease held by one server replica at a time (store/repositories/leases-repo.ts). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+  acquired_at: number;
 }
 
 /** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */
@@ -514,6 +523,34 @@ export interface FailureExplanationsTable {
   created_at: number;
 }
 
+/** One trained version of a learned model in a scope (src/learning). */
+export interface ModelVersionsTable {
+  id: Generated<number>;
+  model: string;
+  /** What the model was trained for: `project:<id>` or `global`. */
+  scope: string;
+  /** 1, 2, … per model and scope. */
+  version: number;
+  status: ModelStatus;
+  /** Why it has its status (the promotion decision, a rollback, a refusal with figures). */
+  reason: string;
+  /** JSON of the model's serialisable state. */
+  state: string;
+  /** Training window: data with time in [train_from, train_to] (epoch ms). */
+  train_from: number;
+  train_to: number;
+  /** JSON of the data counts (training and evaluation items). */
+  counts: string;
+  /** JSON of the evaluation figures (candidate, incumbent, bootstrap, guards, live figures). */
+  metrics: string;
+  /** JSON of the reference distribution of the main features (for drift). */
+  profile: string;
+  code_version: string;
+  parent_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** A release's build phase (`build:` in its deploy.yaml): status, reason and output tail. */
 export interface ReleaseBuildsTable {
   release_id: number;
@@ -541,6 +578,7 @@ export interface DB {
   api_tokens: ApiTokensTable;
   queue_items: QueueItemsTable;
   settings: SettingsTable;
+  leases: LeasesTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;
@@ -560,5 +598,6 @@ export interface DB {
   pr_checks: PrChecksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   failure_explanations: FailureExplanationsTable;
+  model_versions: ModelVersionsTable;
   release_builds: ReleaseBuildsTable;
 }

@@ -15,6 +15,16 @@
  */
 export type Status = "queued" | "running" | "success" | "failure" | "cancelled" | "skipped";
 
+/** Every run/job/step status, in the order of the machine above. */
+export const STATUSES = [
+  "queued",
+  "running",
+  "success",
+  "failure",
+  "cancelled",
+  "skipped",
+] as const satisfies readonly Status[];
+
 /** Run/job/step statuses that never change again. */
 export const FINISHED: readonly Status[] = ["success", "failure", "cancelled", "skipped"];
 
@@ -97,3 +107,10 @@ export type CheckStatus = "pending" | "success" | "failure";
 
 /** Where an item of the persisted queue is (see queue/memory/memory-queue.ts). */
 export type QueueItemStatus = "queued" | "leased" | "failed";
+
+/**
+ * Where a learned model version is (see learning/model-registry.ts): `candidate → live | refused |
+ * shadow`, `shadow → live | refused`, `live → retired` (replaced or rolled back), `retired → live`
+ * (rollback to it).
+ */
+export type ModelStatus = "candidate" | "shadow" | "live" | "refused" | "retired";

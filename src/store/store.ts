@@ -11,6 +11,7 @@ import { IncidentsRepo } from "./repositories/incidents-repo.js";
 import { JobsRepo } from "./repositories/jobs-repo.js";
 import { LogRecordsRepo } from "./repositories/log-records-repo.js";
 import { LogsRepo } from "./repositories/logs-repo.js";
+import { ModelVersionsRepo } from "./repositories/model-versions-repo.js";
 import { ProjectsRepo } from "./repositories/projects-repo.js";
 import { PullRequestsRepo } from "./repositories/pull-requests-repo.js";
 import { QueueItemsRepo } from "./repositories/queue-items-repo.js";
@@ -22,6 +23,7 @@ import { SecretsRepo } from "./repositories/secrets-repo.js";
 import { SeriesRepo } from "./repositories/series-repo.js";
 import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
+import { LeasesRepo } from "./repositories/leases-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
@@ -41,6 +43,7 @@ export interface Store {
   reports: ReportsRepo;
   secrets: SecretsRepo;
   settings: SettingsRepo;
+  leases: LeasesRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -54,6 +57,7 @@ export interface Store {
   queueItems: QueueItemsRepo;
   webhookDeliveries: WebhookDeliveriesRepo;
   explanations: ExplanationsRepo;
+  modelVersions: ModelVersionsRepo;
   releaseBuilds: ReleaseBuildsRepo;
 }
 
@@ -73,6 +77,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     reports: new ReportsRepo(db),
     secrets: new SecretsRepo(db, clock, box),
     settings: new SettingsRepo(db),
+    leases: new LeasesRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),
@@ -86,6 +91,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     queueItems: new QueueItemsRepo(db),
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     explanations: new ExplanationsRepo(db),
+    modelVersions: new ModelVersionsRepo(db),
     releaseBuilds: new ReleaseBuildsRepo(db),
   };
 }

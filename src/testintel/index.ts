@@ -14,3 +14,17 @@ export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-c
 export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
 export { historyFromRows } from "./stored-history.js";
 export { runFromCases, runFromOutcomes, type TestOutcome, type TestResult, type TestRun } from "./test-run.js";
+export { FAILURE_FEATURES, failureFeatures } from "./failure-features.js";
+export {
+  apfd,
+  DRIFT_FEATURES,
+  evaluateOrdering,
+  MAX_TRAINING_SAMPLES,
+  orderTests,
+  type TestFailureInput,
+  type TestFailureState,
+  testFailureModel,
+  trainTestFailure,
+  updateTestFailure,
+} from "./failure-model.js";
+export { runsFromRows, type TimedRun } from "./stored-history.js";

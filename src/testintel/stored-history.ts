@@ -1,25 +1,40 @@
 import type { TestHistoryRow } from "../store/index.js";
 import { HistoryModel, type HistoryModelOptions } from "./history-model.js";
-import { runFromOutcomes, type TestOutcome } from "./test-run.js";
+import { runFromOutcomes, type TestOutcome, type TestRun } from "./test-run.js";
+
+/** One run of the model as stored: the run, and when its first outcome was stored (epoch ms). */
+export interface TimedRun {
+  at: number;
+  run: TestRun;
+}
 
 /**
- * Builds the history model from a project's stored test outcomes (`ReportsRepo.projectHistory`,
- * oldest run first). Outcomes are grouped per commit, in the order the commits were first built:
- * a job retried, or a run re-run, on the same commit is one run of the model, so a test that
- * failed on one attempt and passed on another is `mixed` — failed and passed on the same commit.
+ * Groups a project's stored test outcomes (`ReportsRepo.projectHistory`, oldest run first) into
+ * runs of the model: per commit, in the order the commits were first built. A job retried, or a
+ * run re-run, on the same commit is one run of the model, so a test that failed on one attempt
+ * and passed on another is `mixed` — failed and passed on the same commit.
  */
-export function historyFromRows(rows: readonly TestHistoryRow[], opts: HistoryModelOptions = {}): HistoryModel {
-  const byCommit = new Map<string, { label: string; outcomes: TestOutcome[] }>();
+export function runsFromRows(rows: readonly TestHistoryRow[]): TimedRun[] {
+  const byCommit = new Map<string, { at: number; label: string; outcomes: TestOutcome[] }>();
   for (const r of rows) {
     const key = r.commitSha || `run-${r.runId}`;
     let group = byCommit.get(key);
     if (group === undefined) {
-      group = { label: `run ${r.runId} (${r.commitSha.slice(0, 7) || "no commit"}, ${r.branch})`, outcomes: [] };
+      group = {
+        at: r.createdAt,
+        label: `run ${r.runId} (${r.commitSha.slice(0, 7) || "no commit"}, ${r.branch})`,
+        outcomes: [],
+      };
       byCommit.set(key, group);
     }
     group.outcomes.push({ id: r.testId, status: r.status, durationMs: r.durationMs });
   }
+  return [...byCommit.values()].map((g) => ({ at: g.at, run: runFromOutcomes(g.label, g.outcomes) }));
+}
+
+/** Builds the history model from a project's stored test outcomes (see {@link runsFromRows}). */
+export function historyFromRows(rows: readonly TestHistoryRow[], opts: HistoryModelOptions = {}): HistoryModel {
   const model = new HistoryModel(opts);
-  for (const g of byCommit.values()) model.add(runFromOutcomes(g.label, g.outcomes));
+  for (const r of runsFromRows(rows)) model.add(r.run);
   return model;
 }

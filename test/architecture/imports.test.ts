@@ -4,7 +4,8 @@
  * - an import of another domain's internals instead of its `index.ts`,
  * - a lower layer importing a higher one (`cli | server | demo → app → domains → queue | events →
  *   store → common`; a domain never imports app/cli/server, the store never imports a domain),
- * - `process.exit` anywhere below `cli/` (only the entry point decides when the process ends).
+ * - `process.exit` anywhere below `cli/` (only the entry point decides when the process ends),
+ * - a registry keyed by the App (`WeakMap<App, …>`): every part is a field of the App, built once.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -95,6 +96,11 @@ describe("the architecture", () => {
       .filter((f) => folderOf(f) !== "cli")
       .filter((f) => /\bprocess\.exit\s*\(/.test(readFileSync(f, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")));
     expect(callers.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it("keeps no registry keyed by the App (its parts are typed fields built once)", () => {
+    const registries = files.filter((f) => /\b(Weak)?Map<\s*App\b/.test(readFileSync(f, "utf8")));
+    expect(registries.map((f) => relative(SRC, f))).toEqual([]);
   });
 
   it("catches what it is meant to catch", () => {

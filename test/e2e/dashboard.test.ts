@@ -12,8 +12,9 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
-import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
+import type { DeliveringApp } from "../../src/app/app.js";
+import { startDelivery } from "../../src/app/delivery.js";
+import { startLogObservation } from "../../src/app/observe-logs.js";
 import { startMetricsObservation } from "../../src/app/observe-metrics.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
@@ -29,7 +30,7 @@ const PAUSED_CANARY = { canary: { steps: [{ setWeight: 30 }, { pause: {} }] } };
 const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
 
 describe("the dashboard", () => {
-  let t: TestApp;
+  let t: TestApp<DeliveringApp>;
   let base: string;
   let stopDelivery: () => Promise<void>;
   let runId: number;
@@ -39,8 +40,8 @@ describe("the dashboard", () => {
       const { build } = await import("vite");
       await build({ configFile: resolve(ROOT, "src/web/vite.config.ts"), logLevel: "warn" });
     }
-    t = await startTestApp();
-    stopDelivery = await startDelivery(t.app, { drainMs: 100 });
+    t = await startTestApp({ delivery: { drainMs: 100 } });
+    stopDelivery = await startDelivery(t.app);
     base = await t.server.listen({ port: 0, host: "127.0.0.1" });
     const repo = createRepo({
       ".pitcrew/pipeline.yaml": "on:\n  manual: {}\njobs:\n  greet:\n    steps:\n      - run: echo hi\n",
@@ -53,9 +54,7 @@ describe("the dashboard", () => {
   afterAll(async () => {
     // a rollout left paused by a failure would keep delivery from closing
     for (const r of (await t?.app.store.rollouts.active()) ?? []) {
-      await deliveryOf(t.app)
-        ?.abort(r.id, "test over")
-        .catch(() => undefined);
+      await t.app.delivery?.abort(r.id, "test over").catch(() => undefined);
     }
     await stopDelivery?.();
     await t?.dispose();
@@ -142,7 +141,7 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
 }
 
 /** Ships a real service once, then a canary of a new commit that pauses at 30 %; returns its rollout id. */
-async function pausedCanary(t: TestApp): Promise<number> {
+async function pausedCanary(t: TestApp<DeliveringApp>): Promise<number> {
   const repo = createRepo({
     "service.mjs": SERVICE,
     "behaviour.json": JSON.stringify({ version: "v1" }),
@@ -150,7 +149,7 @@ async function pausedCanary(t: TestApp): Promise<number> {
     ".pitcrew/deploy.yaml": MANIFEST,
   });
   const project = await t.app.store.projects.create({ name: "web", repoUrl: repo });
-  const delivery = deliveryOf(t.app)!;
+  const delivery = t.app.delivery;
   const ship = async (strategy: unknown) => {
     const run = (await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" })).run!;
     expect(await t.waitForRun(run.id)).toBe("success");
@@ -172,7 +171,7 @@ async function pausedCanary(t: TestApp): Promise<number> {
 }
 
 /** Deployments shows the paused canary at 30 %; its page shows the steps and follows it, live, to success. */
-async function followRollout(page: Page, t: TestApp, rolloutId: number): Promise<void> {
+async function followRollout(page: Page, t: TestApp<DeliveringApp>, rolloutId: number): Promise<void> {
   await page.getByRole("link", { name: "Deployments" }).click();
   await page.getByRole("heading", { name: /production/ }).waitFor();
   const row = page.getByRole("row").filter({ hasText: "web" }).first();
@@ -185,7 +184,7 @@ async function followRollout(page: Page, t: TestApp, rolloutId: number): Promise
   await heading.getByText("paused", { exact: true }).waitFor();
   await page.getByText("setWeight").waitFor();
   await page.screenshot({ path: `${SHOTS}/rollout-paused.png`, fullPage: true });
-  await deliveryOf(t.app)!.promote(rolloutId);
+  await t.app.delivery.promote(rolloutId);
   await heading.getByText("succeeded").waitFor({ timeout: 20_000 });
   await page.screenshot({ path: `${SHOTS}/rollout.png`, fullPage: true });
 }
@@ -208,7 +207,7 @@ async function followIncident(page: Page, t: TestApp): Promise<void> {
       endsAt: null,
       source: "rules",
     });
-    await logObservationOf(t.app).incidents.catchUp();
+    await t.app.incidents.catchUp();
     const link = page.getByRole("link", { name: /HighDiskUse/ });
     await link.waitFor();
     await page.screenshot({ path: `${SHOTS}/incidents.png`, fullPage: true });

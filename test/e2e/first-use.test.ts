@@ -2,8 +2,8 @@
  * First use, exactly as a new user does it: a fresh HOME, a fresh git repository of a tiny
  * project with `.pitcrew/pipeline.yaml`, `pitcrew run .` from its root. The run succeeds, the
  * repository is left untouched (`git status --porcelain` is empty) and pitcrew's state lands in
- * the per-user data directory under that HOME; `runs` works from any other folder without
- * writing there.
+ * the per-user data directory under that HOME; `runs` lists that run from any other folder
+ * without writing there.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
@@ -50,8 +50,9 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("first use", () => 
     const elsewhere = mkdtempSync(join(tmpdir(), "pitcrew-cwd-"));
     const runs = await pitcrew(["runs"], elsewhere, home);
     expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(new RegExp(`-${repoStore}#1 +✔ success +push`));
     expect(readdirSync(elsewhere)).toEqual([]);
-    expect(existsSync(join(home, ".local", "share", "pitcrew", "pitcrew.db"))).toBe(true);
+    expect(existsSync(join(home, ".local", "share", "pitcrew", "pitcrew.db"))).toBe(false);
 
     const xdg = mkdtempSync(join(tmpdir(), "pitcrew-xdg-"));
     const again = await pitcrew(["--data-dir", xdg, "run", ".", "-q"], repo, home);

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAnomalyObservation } from "../../src/app/observe-anomalies.js";
 import { DetectorRegistry } from "../../src/detect/anomaly/index.js";
-import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
-import { metricsObservationOf, startMetricsObservation } from "../../src/app/observe-metrics.js";
+import { startLogObservation } from "../../src/app/observe-logs.js";
+import { startMetricsObservation } from "../../src/app/observe-metrics.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
@@ -82,7 +82,7 @@ describe("anomaly observation", () => {
       startMetricsObservation(t.app),
       startAnomalyObservation(t.app, { registry }),
     );
-    await metricsObservationOf(t.app).syncScrapers();
+    await t.app.observation.scrapers.sync();
   });
   afterAll(async () => {
     for (const stop of stops) stop();
@@ -120,7 +120,7 @@ describe("anomaly observation", () => {
 
   it("opens an incident for a never-seen error log line after the service's warm-up", async () => {
     const now = Date.now();
-    const logs = logObservationOf(t.app).logs;
+    const logs = t.app.observation.logs;
     const routine = Array.from({ length: 40 }, (_, i) => ({
       at: now - 600_000 + i * 10_000,
       service: "checkout",
@@ -150,7 +150,7 @@ describe("anomaly observation", () => {
     expect(event!.data).toMatchObject({ service: "checkout", score: 0.9 });
     expect(String(event!.data.explanation)).toContain("TypeError");
     const incident = await until("an incident for checkout", async () => {
-      await logObservationOf(t.app).incidents.catchUp();
+      await t.app.incidents.catchUp();
       const res = await t.server.inject({
         method: "GET",
         url: "/api/incidents",

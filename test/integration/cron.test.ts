@@ -1,6 +1,6 @@
 /** Cron triggers against a real repository: scheduled firings, and one catch-up run after downtime. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCron } from "../../src/app/cron.js";
+import { startCron } from "../../src/runner/index.js";
 import { createRepo } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -31,7 +31,7 @@ describe("cron triggers", () => {
       name: "every-second",
       repoUrl: createRepo({ ".pitcrew/pipeline.yaml": pipeline("* * * * * *") }),
     });
-    const stop = startCron(t.app, 60_000);
+    const stop = startCron(t.app.runner, 60_000);
     try {
       const [run] = await until("a cron run", async () => ((await cronRuns(p.id)).length ? cronRuns(p.id) : undefined));
       expect(run!.triggeredBy).toBe("cron:tick");
@@ -46,14 +46,14 @@ describe("cron triggers", () => {
       name: "nightly",
       repoUrl: createRepo({ ".pitcrew/pipeline.yaml": pipeline("0 3 * * *") }),
     });
-    const first = startCron(t.app, 60_000);
+    const first = startCron(t.app.runner, 60_000);
     await until("the schedule to be recorded", async () => t.app.store.settings.get(`cron.last.${p.id}:tick`));
     first();
     expect(await cronRuns(p.id)).toEqual([]);
 
     // the server was "down" for three days: three 03:00 firings were missed → exactly one catch-up run
     await t.app.store.settings.set(`cron.last.${p.id}:tick`, String(Date.now() - 3 * 86_400_000));
-    const second = startCron(t.app, 60_000);
+    const second = startCron(t.app.runner, 60_000);
     try {
       const runs = await until("a catch-up run", async () =>
         (await cronRuns(p.id)).length ? cronRuns(p.id) : undefined,

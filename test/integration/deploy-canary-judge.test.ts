@@ -7,10 +7,11 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
+import { startDelivery } from "../../src/app/delivery.js";
 import type { Delivery } from "../../src/deploy/delivery.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
+import type { DeliveringApp } from "../../src/app/app.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const SERVICE = readFileSync(new URL("../fixtures/deploy/service.mjs", import.meta.url), "utf8");
@@ -28,7 +29,7 @@ const CANARY = {
 };
 
 describe("the canary judge through the delivery API", () => {
-  let t: TestApp;
+  let t: TestApp<DeliveringApp>;
   let repo: string;
   let delivery: Delivery;
   let stop: () => Promise<void>;
@@ -55,8 +56,12 @@ describe("the canary judge through the delivery API", () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    t.app.config.config.environments = [{ name: "production", router: "builtin", watch: 0, strategy: CANARY }];
+    t = await startTestApp({
+      configure: (c) => {
+        c.environments = [{ name: "production", router: "builtin", watch: 0, strategy: CANARY }];
+      },
+      delivery: { drainMs: 1_000 },
+    });
     repo = createRepo({
       "service.mjs": SERVICE,
       "behaviour.json": JSON.stringify({ version: "v0" }),
@@ -64,8 +69,8 @@ describe("the canary judge through the delivery API", () => {
       ".pitcrew/deploy.yaml": MANIFEST,
     });
     projectId = (await t.app.store.projects.create({ name: "web", repoUrl: repo, defaultBranch: "main" })).id;
-    stop = await startDelivery(t.app, { drainMs: 1_000 });
-    delivery = deliveryOf(t.app)!;
+    stop = await startDelivery(t.app);
+    delivery = t.app.delivery;
     liveRun = await build({ version: "v1", delayMs: 2 });
     expect((await deploy(liveRun)).state).toBe("succeeded");
     // steady traffic: 4 clients, one request each per ~10 ms

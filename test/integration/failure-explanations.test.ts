@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFailureExplanations } from "../../src/app/failure-explanations.js";
+import { startFailureExplanations } from "../../src/failures/index.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
 import { runCli } from "../support/run-cli.js";

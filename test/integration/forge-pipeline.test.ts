@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFailureExplanations } from "../../src/app/failure-explanations.js";
+import { startFailureExplanations } from "../../src/failures/index.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { BOT_USER, CI_CHECK } from "../../src/forge/forge.js";
 import { LocalForge } from "../../src/forge/local/local-forge.js";

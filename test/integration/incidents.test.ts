@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logObservationOf, startLogObservation } from "../../src/app/observe-logs.js";
+import { startLogObservation } from "../../src/app/observe-logs.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -42,7 +42,7 @@ describe.each(await testDialects())("incidents from alerts and anomalies on %s",
     await tdb?.dispose();
   });
 
-  const settle = () => logObservationOf(t.app).incidents.catchUp();
+  const settle = () => t.app.incidents.catchUp();
   const alert = (type: "alert.firing" | "alert.resolved", fingerprint: string, service: string, severity = "warning") =>
     t.app.events.emit(type, `alert:${fingerprint}`, {
       fingerprint,
@@ -76,7 +76,7 @@ describe.each(await testDialects())("incidents from alerts and anomalies on %s",
     await anomaly("api:latency", "api", 0.95); // same service
     await alert("alert.firing", "fp3", "mail"); // unrelated
     await settle();
-    await logObservationOf(t.app).incidents.apply(first); // the same event seen twice changes nothing
+    await t.app.incidents.apply(first); // the same event seen twice changes nothing
 
     const list = (await call("GET", "/api/incidents", viewer)).json();
     expect(list.incidents.map((i: { title: string; status: string }) => [i.title, i.status])).toEqual([

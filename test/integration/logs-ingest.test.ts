@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogRecord } from "../../src/store/repositories/log-records-repo.js";
-import { followLogFile, logObservationOf } from "../../src/app/observe-logs.js";
+import { followLogFile } from "../../src/observe/index.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -22,7 +22,7 @@ describe.each(await testDialects())("log ingest and search over HTTP on %s", (di
     t.app.config.config.observe.ingest_secret = SECRET;
     operator = (await t.app.store.tokens.create("op", "operator")).token;
     viewer = (await t.app.store.tokens.create("viewer", "viewer")).token;
-    logObservationOf(t.app).logs.onLogRecords((batch) => hooked.push(batch));
+    t.app.observation.logs.onLogRecords((batch) => hooked.push(batch));
   });
   afterAll(async () => {
     await t?.dispose();
@@ -179,7 +179,7 @@ describe.each(await testDialects())("log ingest and search over HTTP on %s", (di
   it("follows a process's log file into the store in batches", async () => {
     const path = join(t.dataDir, "worker.log");
     writeFileSync(path, "");
-    const tail = followLogFile(t.app, path, "worker", { pollMs: 20 });
+    const tail = followLogFile(t.app.observation.logs, t.app.log, path, "worker", { pollMs: 20 });
     appendFileSync(path, 'starting\n{"level":"error","msg":"queue stuck"}\nWARNING: slow\n');
     await tail.poll();
     await tail.stop();

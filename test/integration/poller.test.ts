@@ -1,9 +1,10 @@
 /**
  * The poller with a real repository: the first poll of a newly added project builds the head of
- * its default branch (no push needed), and a later commit gets a push run of its own.
+ * its default branch (no push needed), and a later commit gets a push run of its own; a project
+ * registered while the poller runs is picked up without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPolling } from "../../src/app/poller.js";
+import { startPolling } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -31,7 +32,7 @@ describe("polling", () => {
     projectId = (
       await t.app.store.projects.create({ name: "polled", repoUrl: repo, defaultBranch: "main", pollIntervalMs: 200 })
     ).id;
-    stop = startPolling(t.app);
+    stop = startPolling(t.app.runner, { rescanMs: 200 });
   }, 60_000);
   afterAll(async () => {
     stop?.();
@@ -48,5 +49,21 @@ describe("polling", () => {
     expect(await t.waitForRun(second.id)).toBe("success");
     await new Promise((r) => setTimeout(r, 600));
     expect((await runsOf()).map((r) => r.commit).sort()).toEqual([head, next].sort());
+  }, 60_000);
+
+  it("polls a project registered after it started", async () => {
+    const later = createRepo({ ".pitcrew/pipeline.yaml": PIPELINE, "b.txt": "1" });
+    const { id } = await t.app.store.projects.create({
+      name: "registered-later",
+      repoUrl: later,
+      defaultBranch: "main",
+      pollIntervalMs: 200,
+    });
+    const head = gitIn(later, "rev-parse", "HEAD");
+    const run = await until(async () =>
+      (await t.app.store.runs.list({ projectId: id, limit: 10 })).find((r) => r.commit === head),
+    );
+    expect(run.triggeredBy).toBe("poll");
+    expect(await t.waitForRun(run.id)).toBe("success");
   }, 60_000);
 });

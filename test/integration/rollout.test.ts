@@ -7,8 +7,9 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryOf, startDelivery } from "../../src/app/delivery.js";
-import { healDeliveryOf } from "../../src/app/heal-delivery.js";
+import { startDelivery } from "../../src/app/delivery.js";
+import type { DeliveringApp } from "../../src/app/app.js";
+import { healDeliveryOf } from "../../src/heal/index.js";
 import type { Delivery } from "../../src/deploy/delivery.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
@@ -57,7 +58,7 @@ function steadyLoad(url: () => string | undefined) {
 }
 
 describe("progressive delivery", () => {
-  let t: TestApp;
+  let t: TestApp<DeliveringApp>;
   let repo: string;
   let delivery: Delivery;
   let stop: () => Promise<void>;
@@ -88,10 +89,14 @@ describe("progressive delivery", () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
-    t.app.config.config.environments = [
-      { name: "production", router: "builtin", watch: 0, strategy: CANARY, env: { REGION: "eu-{{environment}}" } },
-    ];
+    t = await startTestApp({
+      configure: (c) => {
+        c.environments = [
+          { name: "production", router: "builtin", watch: 0, strategy: CANARY, env: { REGION: "eu-{{environment}}" } },
+        ];
+      },
+      delivery: { drainMs: 2_000 },
+    });
     repo = createRepo({
       "service.mjs": SERVICE,
       "behaviour.json": JSON.stringify({ version: "v0" }),
@@ -99,8 +104,8 @@ describe("progressive delivery", () => {
       ".pitcrew/deploy.yaml": MANIFEST,
     });
     projectId = (await t.app.store.projects.create({ name: "web", repoUrl: repo, defaultBranch: "main" })).id;
-    stop = await startDelivery(t.app, { drainMs: 2_000 });
-    delivery = deliveryOf(t.app)!;
+    stop = await startDelivery(t.app);
+    delivery = t.app.delivery;
     load = steadyLoad(() => delivery.urlOf("web", "production"));
     const first = await deploy(await release({ version: "v1" }));
     expect(first.state).toBe("succeeded");
@@ -207,7 +212,7 @@ describe("progressive delivery", () => {
   }, 90_000);
 
   it("serves the healing loop: recent deploys, shipping a fix commit through CI, and a rollback", async () => {
-    const heal = healDeliveryOf(t.app, delivery);
+    const heal = healDeliveryOf(t.app.runner, delivery);
     const settle = async (handle: string) => {
       const end = Date.now() + 60_000;
       for (;;) {

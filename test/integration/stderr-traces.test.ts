@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logObservationOf } from "../../src/app/observe-logs.js";
-import { ReplicaLogBuffer } from "../../src/app/replica-log-buffer.js";
+import { ReplicaLogBuffer } from "../../src/observe/index.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { diagnoseIncident } from "../../src/heal/diagnose-incident.js";
 import { parseLogLine } from "../../src/observe/logs/tail-file.js";
@@ -70,7 +69,7 @@ describe("stack traces on stderr at level info", () => {
     writeFileSync(join(dir, "app.py"), PYTHON_APP);
     writeFileSync(join(dir, "Shop.java"), JAVA_APP);
     const now = Date.now() - 10_000;
-    const buffer = new ReplicaLogBuffer((r) => logObservationOf(t.app).logs.ingest(r, "file"), silentLogger(), 50);
+    const buffer = new ReplicaLogBuffer((r) => t.app.observation.logs.ingest(r, "file"), silentLogger(), 50);
     await Promise.all([
       runReplica([process.execPath, join(dir, "app.js")], "node-api", buffer, now),
       runReplica(["python3", join(dir, "app.py")], "py-api", buffer, now),

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logObservationOf } from "../../src/app/observe-logs.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -92,9 +91,9 @@ describe.each(await testDialects())("traces over HTTP on %s", (dialect, make) =>
     ]);
     // The error rate of web → api moving by ≥ 0.1 is announced; a small move is not.
     await post({ resourceSpans: Array.from({ length: 10 }, (_, i) => trace(100 + i, now, true)).flat() });
-    const changes = await logObservationOf(t.app).topology.refresh();
+    const changes = await t.app.observation.topology.refresh();
     expect(changes).toEqual([{ from: "web", to: "api", change: "error_rate", errorRate: 0.4, previous: 0.1 }]);
-    expect(await logObservationOf(t.app).topology.refresh()).toEqual([]);
+    expect(await t.app.observation.topology.refresh()).toEqual([]);
   });
 
   it("names the problem of an invalid export and stores none of it", async () => {

@@ -23,6 +23,8 @@ export function postgresAvailable(): Promise<boolean> {
 /** A migrated database plus how to dispose of it. */
 export interface TestDatabase {
   database: Database;
+  /** The database URL (for a server process sharing it). */
+  url: string;
   dispose(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   await migrateToLatest(database.db);
   return {
     database,
+    url: `sqlite:${join(dir, "test.db")}`,
     dispose: async () => {
       await database.close();
       rmSync(dir, { recursive: true, force: true });
@@ -53,6 +56,7 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
   await migrateToLatest(database.db);
   return {
     database,
+    url: url.toString(),
     dispose: async () => {
       await database.close();
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });

@@ -111,7 +111,7 @@ export async function startServe(
       return { rss: kb("VmRSS"), peak: kb("VmHWM") };
     },
     async stop(opts = {}) {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

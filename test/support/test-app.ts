@@ -3,16 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { type App, createApp } from "../../src/app/app.js";
-import { configSchema } from "../../src/common/config/config-schema.js";
+import { type App, type AppOptions, createApp, type DeliveringApp } from "../../src/app/app.js";
+import type { DeliveryOptions } from "../../src/app/delivery.js";
+import { type Config, configSchema } from "../../src/common/config/config-schema.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { startWorkers } from "../../src/runner/index.js";
 import { createServer } from "../../src/server/server.js";
 import { isFinished } from "../../src/store/index.js";
 
 /** A running test instance. */
-export interface TestApp {
-  app: App;
+export interface TestApp<A extends App = App> {
+  app: A;
   server: FastifyInstance;
   dataDir: string;
   adminToken: string;
@@ -21,13 +22,25 @@ export interface TestApp {
   dispose(): Promise<void>;
 }
 
+/** How a test instance is made. */
+export interface TestAppOptions extends Omit<AppOptions, "log"> {
+  databaseUrl?: string;
+  concurrency?: number;
+  /** Changes the parsed config before the app is built from it (e.g. its environments). */
+  configure?: (config: Config) => void;
+}
+
 /** Starts pitcrew in this process with a fresh SQLite data dir (or `databaseUrl`). */
-export async function startTestApp(opts: { databaseUrl?: string; concurrency?: number } = {}): Promise<TestApp> {
+export function startTestApp(opts: TestAppOptions & { delivery: DeliveryOptions }): Promise<TestApp<DeliveringApp>>;
+export function startTestApp(opts?: TestAppOptions): Promise<TestApp>;
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-app-"));
-  const config = configSchema.parse({ queue: { concurrency: opts.concurrency ?? 2 }, runner: { kill_grace: "1s" } });
+  const { databaseUrl, concurrency, configure, ...appOptions } = opts;
+  const config = configSchema.parse({ queue: { concurrency: concurrency ?? 2 }, runner: { kill_grace: "1s" } });
+  configure?.(config);
   const app = await createApp(
-    { config, dataDir, databaseUrl: opts.databaseUrl ?? `sqlite:${join(dataDir, "pitcrew.db")}` },
-    { log: silentLogger() },
+    { config, dataDir, databaseUrl: databaseUrl ?? `sqlite:${join(dataDir, "pitcrew.db")}` },
+    { ...appOptions, log: silentLogger() },
   );
   await startWorkers(app.runner);
   const server = createServer(app);

@@ -24,12 +24,13 @@ const job: PlanJob = {
 /** A one-job plan whose job reports JUnit results and may be retried once. */
 export const plan: Plan = { name: "ci", env: {}, jobs: [job], gates: {} };
 
-/** Creates a run of `plan` on `commit` and stores each attempt's outcomes (id → failed?). */
+/** Creates a run of `plan` on `commit` and stores each attempt's outcomes (id → failed?), stored at `at` (default now). */
 export async function storeRunOutcomes(
   s: Store,
   projectId: number,
   commit: string,
   attempts: Record<string, boolean>[],
+  at?: number,
 ) {
   const run = await s.runs.create({ projectId, event: "push", branch: "main", commit, plan, triggeredBy: "t" });
   const [j] = await s.jobs.listForRun(run.id);
@@ -49,7 +50,7 @@ export async function storeRunOutcomes(
         attempt: i + 1,
         commitSha: commit,
         branch: "main",
-        createdAt: Date.now(),
+        createdAt: at ?? Date.now(),
       };
     });
     await s.reports.addTests(rows);

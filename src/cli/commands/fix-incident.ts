@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../../app/app.js";
-import { forgeRepoOf } from "../../app/healing.js";
+import { forgeRepoOf } from "../../heal/index.js";
 import { NotFoundError, ValidationError } from "../../common/errors.js";
 import { diagnoseIncident, type IncidentDiagnosis } from "../../heal/index.js";
 import { defaultFixers, openFixPullRequest, type RepairResult, runRepairChain } from "../../repair/index.js";
@@ -63,7 +63,7 @@ export async function fixIncident(app: App, req: FixIncidentRequest): Promise<Fi
       `incident ${req.incident}: its diagnosis has neither a stack trace nor a config hypothesis to repair from (${diagnosis.summary})`,
     );
   const service = (await app.store.incidents.get(req.incident)).service;
-  const target = req.repo ? undefined : await forgeRepoOf(app)(service);
+  const target = req.repo ? undefined : await forgeRepoOf(app.store)(service);
   if (!req.repo && !target)
     throw new ValidationError(`no forge repository is known for service ${service}; give the code with --repo DIR`);
   const dir = target ? await mkdtemp(join(tmpdir(), "pitcrew-fix-")) : undefined;

@@ -2,6 +2,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Readable } from "node:stream";
 import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
@@ -105,5 +106,51 @@ describe("pitcrew lint", () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe("pitcrew lint on real files, like a compiler", () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/lint/${name}`, import.meta.url));
+  const codes = (out: string) =>
+    (JSON.parse(out) as { diagnostics: { code: string; line: number; message: string }[] }).diagnostics.map(
+      (d) => `${d.line} ${d.code}: ${d.message}`,
+    );
+
+  it("reports every independent error, with did-you-mean for keys and job names", async () => {
+    const { out, exitCode } = await lint(fixture("typos.yaml"), "--json");
+    expect(exitCode).toBe(1);
+    expect(codes(out)).toEqual([
+      "10 unknown-key: unknown key 'timout' in 'jobs.test'; did you mean 'timeout'?",
+      "11 unknown-need: job 'test' needs 'lnit', which is not a job of this pipeline; did you mean 'lint'?",
+      "12 unknown-key: unknown key 'stpes' in 'jobs.test'; did you mean 'steps'?",
+      "15 unknown-need: job 'build' needs 'tset', which is not a job of this pipeline; did you mean 'test'?",
+      "16 invalid-value: jobs.build.retries: Too big: expected number to be <=10",
+      "19 unknown-key: unknown key 'shel' in 'jobs.build.steps[0]'",
+      "20 unknown-reference: job 'build' has no matrix key 'node'",
+    ]);
+  });
+
+  it("turns a cascade of parser errors into one bad-indentation error at the line", async () => {
+    const path = fixture("indentation.yaml");
+    const { out, exitCode } = await lint(path);
+    expect(exitCode).toBe(1);
+    expect(out.split("\n").slice(0, 3)).toEqual([
+      `${path}:5:6: error[bad-indentation]: bad indentation at 5:6: this line starts in column 6 where column 5 or 7 was expected; YAML nests by indentation, so the keys of one map and the items of one list start in the same column (the parser reported 3 errors from here)`,
+      "  5 |      - run: npm test",
+      "    |      ^",
+    ]);
+    expect(out).toMatch(/\n1 error, 0 warnings\n$/);
+  });
+
+  it.each([
+    ["github-workflow.yml", "GitHub Actions workflow"],
+    ["gitlab-ci.yml", "GitLab CI file"],
+  ])("points %s at pitcrew import instead of listing every foreign key", async (name, format) => {
+    const path = fixture(name);
+    const { out, exitCode } = await lint(path, "--json");
+    expect(exitCode).toBe(1);
+    expect(codes(out)).toEqual([
+      `1 foreign-pipeline: this looks like a ${format}, not a pitcrew pipeline; convert it with \`pitcrew import ${path}\``,
+    ]);
   });
 });

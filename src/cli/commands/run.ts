@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -9,8 +8,13 @@ import type { BusMessage } from "../../events/index.js";
 import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
 import { git } from "../../runner/index.js";
 import { snapshotDirectory } from "../../runner/index.js";
+import { oneOf } from "../client/option-values.js";
+import { localStoreDir, localStoreId } from "../local-runs.js";
 import { color, statusLabel } from "../output.js";
-import { formatRunReport, loadRunReport } from "../run-report.js";
+import { formatRunReport, loadRunReport, runExitCode } from "../run-report.js";
+
+/** The events a local run can simulate. */
+const LOCAL_EVENTS = ["push", "pull_request", "manual", "cron"] as const;
 
 /** `pitcrew run [path]`: runs a directory's pipeline here, without a server, with live progress. */
 export function registerRunCommand(program: Command): void {
@@ -18,7 +22,7 @@ export function registerRunCommand(program: Command): void {
     .command("run")
     .description("run a repository's pipeline locally (no server needed); exit code = run result")
     .argument("[path]", "repository or directory to build", ".")
-    .option("--event <event>", "event to simulate: push | pull_request | manual | cron", "push")
+    .option("--event <event>", `event to simulate: ${LOCAL_EVENTS.join(" | ")}`, oneOf("--event", LOCAL_EVENTS), "push")
     .option("--branch <name>", "branch name to report (default: the checked-out branch, else main)")
     .option("--input <key=value...>", "inputs of a manual run")
     .option("--respect-triggers", "skip the run when the pipeline's `on:` filters don't match")
@@ -30,7 +34,7 @@ export function registerRunCommand(program: Command): void {
 }
 
 interface RunOptions {
-  event: string;
+  event: (typeof LOCAL_EVENTS)[number];
   branch?: string;
   input?: string[];
   respectTriggers?: boolean;
@@ -45,8 +49,8 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   const loaded = loadConfig({ file: opts.config });
   // Each repository's local runs keep their own store under the data dir (never in the user's
   // tree), so they never disturb a server's runs nor another repository's.
-  const id = createHash("sha256").update(dir).digest("hex").slice(0, 8);
-  const dataDir = join(loaded.dataDir, "local", id);
+  const id = localStoreId(dir);
+  const dataDir = localStoreDir(loaded.dataDir, dir);
   const app = await createApp(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
@@ -99,7 +103,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
     await startWorkers(app.runner, { recover: false });
     say(color.dim(`building ${dir} @ ${commit.slice(0, 12)} (${branch})`));
     const result = await triggerRun(app.runner, project.id, {
-      event: opts.event as "push",
+      event: opts.event,
       branch,
       commit,
       inputs: parseInputs(opts.input ?? []),
@@ -122,7 +126,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
     const report = await loadRunReport(app.store, runId);
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else say(`\n${formatRunReport(report)}`);
-    return report.run.status === "success" ? 0 : report.run.status === "cancelled" ? 130 : 1;
+    return runExitCode(report.run.status);
   } finally {
     await app.close();
   }

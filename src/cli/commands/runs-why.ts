@@ -4,7 +4,7 @@
  * from the store like `pitcrew runs` and served by `GET /api/runs/:id/explanation`.
  */
 import type { Command } from "commander";
-import { runExplanation } from "../../app/failure-explanations.js";
+import { runExplanation } from "../../failures/index.js";
 import { PitcrewError } from "../../common/errors.js";
 import type { JobExplanation } from "../../failures/index.js";
 import { openLocalApp } from "../open-store.js";

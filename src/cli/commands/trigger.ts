@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { apiRequest, clientOptions } from "../api-client.js";
+import { loadConfig } from "../../common/config/load-config.js";
+import { apiJson, clientOptions, configuredServer } from "../api-client.js";
 import { statusLabel } from "../output.js";
 
 /** `pitcrew trigger <project>`: starts a manual run on a server through its API. */
@@ -20,7 +21,10 @@ export function registerTriggerCommand(program: Command): void {
       if (eq <= 0) throw new Error(`--input expects key=value, got '${item}'`);
       inputs[item.slice(0, eq)] = item.slice(eq + 1);
     }
-    const run = (await apiRequest(opts, "POST", `/api/projects/${encodeURIComponent(project)}/runs`, {
+    // With no server named, this machine's own (server.port of the config) is the one meant.
+    const port = loadConfig({ file: program.opts().config }).config.server.port;
+    const target = configuredServer(opts, `http://127.0.0.1:${port}`)!;
+    const run = (await apiJson(target, "POST", `/api/projects/${encodeURIComponent(project)}/runs`, {
       branch: opts.branch,
       commit: opts.commit,
       inputs,
@@ -28,7 +32,7 @@ export function registerTriggerCommand(program: Command): void {
     if (opts.json) return void process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     if (run.skipped) return void process.stdout.write(`skipped: ${run.skipped}\n`);
     process.stdout.write(
-      `run ${run.id} (#${run.number}) ${statusLabel(String(run.status))} — follow: pitcrew logs ${run.id} --follow\n`,
+      `run ${run.id} (#${run.number}) ${statusLabel(String(run.status))} — follow: pitcrew watch ${run.id} --exit-status\n`,
     );
   });
 }

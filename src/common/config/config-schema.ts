@@ -155,18 +155,33 @@ export const configSchema = z
           .int()
           .positive()
           .default(1024 * 1024),
+        /** Replicas sharing a database: how long the cron/polling leader's lease lasts unrenewed. */
+        leader_lease: durationSchema.default(15_000),
       })
       .strict()
-      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024 }),
+      .default({ host: "127.0.0.1", port: 8080, body_limit: 1024 * 1024, leader_lease: 15_000 }),
     database: z.object({ url: z.string().optional() }).strict().default({}),
     queue: z
       .object({
-        driver: z.enum(["memory"]).default("memory"),
+        /** `memory`: embedded, persisted in the store; `bullmq`: Redis, shared by replicas and agents. */
+        driver: z.enum(["memory", "bullmq"]).default("memory"),
+        redis_url: z.string().default("redis://127.0.0.1:6379"),
+        /** Prefix of every Redis key the bullmq driver writes (separates installations on one Redis). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
+          .default("pitcrew"),
         concurrency: z.number().int().min(1).max(64).default(2),
         lease: durationSchema.default(30_000),
       })
       .strict()
-      .default({ driver: "memory", concurrency: 2, lease: 30_000 }),
+      .default({
+        driver: "memory",
+        redis_url: "redis://127.0.0.1:6379",
+        prefix: "pitcrew",
+        concurrency: 2,
+        lease: 30_000,
+      }),
     bus: z
       .object({
         driver: z.enum(["memory", "redis"]).default("memory"),

@@ -18,6 +18,8 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   PITCREW_SERVER_HOST: ["server", "host"],
   PITCREW_SERVER_PORT: ["server", "port"],
   PITCREW_DATABASE_URL: ["database", "url"],
+  PITCREW_QUEUE_DRIVER: ["queue", "driver"],
+  PITCREW_QUEUE_REDIS_URL: ["queue", "redis_url"],
   PITCREW_QUEUE_CONCURRENCY: ["queue", "concurrency"],
   PITCREW_BUS_DRIVER: ["bus", "driver"],
   PITCREW_BUS_REDIS_URL: ["bus", "redis_url"],

@@ -398,3 +398,36 @@ describe("lintPipeline: messages", () => {
     expect(d).toMatchObject({ file: "p.yaml", line: 5, column: 14, path: "jobs.build.timeout", severity: "error" });
   });
 });
+
+describe("lintPipeline: keeps going after schema errors", () => {
+  it("reports rule errors next to schema errors, but not the consequences of the invalid part", () => {
+    const text = yaml(
+      "jobs:",
+      "  a:",
+      "    matrix: { node: 20 }",
+      "    steps: [{ run: 'echo ${{ matrix.node }}' }]",
+      "  b:",
+      "    needs: [a, ghost]",
+      "    steps: [{ run: x }]",
+    );
+    expect(found(text)).toEqual([
+      ["invalid-value", 3, 21],
+      ["unknown-need", 6, 16],
+    ]);
+  });
+
+  it("an invalid on: hides no job error and invents no unknown input", () => {
+    const text = yaml(
+      "on: { manual: { inputs: { level: { default: 3 } } } }",
+      "jobs:",
+      "  a:",
+      "    if: inputs.level == '2'",
+      "    timeout: soon",
+      "    steps: [{ run: x }]",
+    );
+    expect(found(text)).toEqual([
+      ["invalid-value", 1, 45],
+      ["invalid-duration", 5, 14],
+    ]);
+  });
+});

@@ -1,9 +1,12 @@
 /**
  * The lint stage: parse, validate against the schema, then run every rule over the spec.
- * Rules only run on a schema-valid spec, so each can trust the shape it reads.
+ * Rules only run on a schema-valid spec, so each can trust the shape it reads; when the schema
+ * fails, they run on what remains valid once the failing parts are cut out, and report only what
+ * is independent of the cut (a `timout` typo does not hide `needs: tset`).
  */
 import { type Diagnostic, sortDiagnostics } from "../../common/diagnostics.js";
 import { type PipelineLimits, parsePipelineSpec } from "../spec/parse.js";
+import { isTainted } from "../spec/prune-invalid.js";
 import type { PipelineSpec } from "../spec/schema.js";
 import { checkConditions } from "./condition-rules.js";
 import { checkInterpolations } from "./interpolation-rules.js";
@@ -55,11 +58,27 @@ export function analyzePipeline(
 ): PipelineAnalysis {
   const parsed = parsePipelineSpec(text, file, limits);
   const diagnostics = parsed.diagnostics;
+  if (parsed.partial && parsed.source) {
+    const { spec, tainted, stepless } = parsed.partial;
+    const found: Diagnostic[] = [];
+    runRules(createLintContext(spec, parsed.source, text, found), runnerLabels);
+    const consequence = (d: Diagnostic) =>
+      isTainted(d.path, tainted) ||
+      // An invalid `on:` may have dropped the inputs that references point at.
+      (tainted.includes("on") && d.code === "unknown-reference") ||
+      (d.code === "no-steps" && stepless.some((job) => d.path === `jobs.${job}`));
+    const independent = found.filter((d) => !consequence(d));
+    return { diagnostics: sortDiagnostics([...diagnostics, ...independent]) };
+  }
   if (!parsed.spec || !parsed.source) return { diagnostics: sortDiagnostics(diagnostics) };
   const context = createLintContext(parsed.spec, parsed.source, text, diagnostics);
+  runRules(context, runnerLabels);
+  return { spec: parsed.spec, context, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function runRules(context: LintContext, runnerLabels: string[] | undefined): void {
   for (const rule of RULES) rule(context);
   if (runnerLabels) checkRunnerLabels(context, runnerLabels);
-  return { spec: parsed.spec, context, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** Lints a pipeline file: every error and warning, sorted by position. Never throws on bad input. */

@@ -1,4 +1,5 @@
 /** Rules about `needs`: every named job exists, and the graph has no cycle. */
+import { didYouMean } from "../../common/did-you-mean.js";
 import { findCycles } from "../compile/needs.js";
 import type { LintContext } from "./lint-context.js";
 
@@ -10,7 +11,7 @@ export function checkUnknownNeeds(ctx: LintContext): void {
       if (Object.hasOwn(ctx.spec.jobs, need)) return;
       const path = typeof job.needs === "string" ? ["jobs", name, "needs"] : ["jobs", name, "needs", i];
       const known = Object.keys(ctx.spec.jobs).filter((j) => j !== name);
-      const hint = known.length ? ` (jobs: ${known.join(", ")})` : "";
+      const hint = didYouMean(need, known) || (known.length ? ` (jobs: ${known.join(", ")})` : "");
       ctx.report("error", "unknown-need", `job '${name}' needs '${need}', which is not a job of this pipeline${hint}`, {
         path,
       });

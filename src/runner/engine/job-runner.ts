@@ -2,7 +2,8 @@
  * Executes one job attempt taken from the queue:
  *
  *   queued ──CAS──► running ─► workspace + checkout ─► secrets (if the run's trust allows them)
- *   ─► cache restore (scopes of the run's trust) ─► steps (in order, each with its `if`)
+ *   ─► cache restore (scopes of the run's trust) ─► artifacts of the needed jobs
+ *   ─► steps (in order, each with its `if`)
  *   ─► artifacts + reports (always) ─► cache save (on success) ─► success | failure | cancelled
  *   failure with retries left ──► queued (attempt + 1, enqueued after backoff × 2^(attempt−1))
  *
@@ -17,6 +18,7 @@ import type { Job, Run, Status } from "../../store/index.js";
 import { testId } from "../../testintel/index.js";
 import { collectArtifacts } from "../artifacts.js";
 import { renderCacheKey } from "../cache.js";
+import { receiveNeededArtifacts } from "../needed-artifacts.js";
 import { checkout } from "../checkout.js";
 import { openScopedCache } from "../scoped-cache.js";
 import { buildStepEnv } from "../step-env.js";
@@ -115,6 +117,16 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
       );
     }
 
+    const producers = runJobs.filter((j) => spec.needs.includes(j.key)).map((j) => j.id);
+    const received = await receiveNeededArtifacts(
+      store,
+      run.id,
+      producers,
+      join(deps.dataDir, "artifacts", String(run.id)),
+      ws.dir,
+    );
+    if (received.files > 0)
+      sys(`received ${received.files} artifact file(s) (${received.bytes} bytes) from needed jobs`);
     await executor.prepare?.(ws.root);
     const deadline = deps.clock.now() + spec.timeoutMs;
     let state: "success" | "failure" | "cancelled" = "success";

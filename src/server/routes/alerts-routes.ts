@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { App } from "../../app/app.js";
-import { metricsObservationOf } from "../../app/observe-metrics.js";
 import { ForbiddenError, UnauthorizedError } from "../../common/errors.js";
 import { alertsFromPayload, parseAlertmanagerPayload } from "../../observe/index.js";
 import type { Alert } from "../../store/index.js";
@@ -49,7 +48,7 @@ export function alertsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     handler: async ({ body, caller }, req) => {
       authorizeWebhook(app, req, caller);
       const alerts = alertsFromPayload(parseAlertmanagerPayload(body), app.clock.now());
-      const changed = await metricsObservationOf(app).recorder.record(alerts);
+      const changed = await app.observation.alerts.record(alerts);
       return { received: alerts.length, changed: changed.length };
     },
   });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { deliveryOf } from "../../app/delivery.js";
 import { ConflictError, ForbiddenError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
 import { defineRoute } from "../route.js";
@@ -33,7 +32,7 @@ export function rolloutView(r: Rollout) {
 export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store } = app;
   const delivery = () => {
-    const d = deliveryOf(app);
+    const d = app.delivery;
     if (!d) throw new ConflictError("delivery is not running on this server");
     return d;
   };

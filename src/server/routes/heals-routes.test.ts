@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
-import { healingOf, healSettingsOf, startHealing } from "../../app/healing.js";
+import { startHealing } from "../../app/healing.js";
 import { buildProgram } from "../../cli/main.js";
 import type { HealActions } from "../../heal/heal-actions.js";
 
@@ -33,8 +33,8 @@ describe("heals API", () => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    stop = startHealing(t.app, clueless, { ...healSettingsOf(t.app), pollMs: 60_000 });
+    t = await startTestApp({ healing: { actions: clueless, settings: { pollMs: 60_000 } } });
+    stop = startHealing(t.app);
   });
   afterAll(async () => {
     stop();
@@ -49,7 +49,7 @@ describe("heals API", () => {
       signal,
       [],
     );
-    const o = healingOf(t.app)!;
+    const o = t.app.healing!;
     await o.catchUp();
     for (let i = 0; i < 3; i++) await o.tick();
 
@@ -84,7 +84,7 @@ describe("heals API", () => {
       signal,
       [],
     );
-    const o = healingOf(t.app)!;
+    const o = t.app.healing!;
     await o.catchUp();
     for (let i = 0; i < 8; i++) await o.tick();
     const url = await t.server.listen({ port: 0, host: "127.0.0.1" });

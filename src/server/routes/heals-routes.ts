@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { healingOf } from "../../app/healing.js";
 import { ConflictError, NotFoundError } from "../../common/errors.js";
 import { HEAL_STATES } from "../../heal/index.js";
 import type { Heal } from "../../store/index.js";
@@ -30,7 +29,7 @@ export function healsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     timeline: (await store.heals.timeline(h.id)).map((e) => ({ ...e, at: iso(e.at) })),
   });
   const orchestrator = () => {
-    const o = healingOf(app);
+    const o = app.healing;
     if (!o) throw new ConflictError("the healing loop is not running (heal.enabled: false?)");
     return o;
   };

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { logObservationOf } from "../../app/observe-logs.js";
 import type { Incident } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -76,7 +75,7 @@ export function incidentsRoutes(f: FastifyInstance, { app, paths }: RouteContext
     params: id,
     body: note,
     handler: async ({ params, caller }) =>
-      incidentView(await logObservationOf(app).incidents.acknowledge(params.id, `token:${caller!.name}`)),
+      incidentView(await app.incidents.acknowledge(params.id, `token:${caller!.name}`)),
   });
 
   defineRoute(f, paths, {
@@ -88,6 +87,6 @@ export function incidentsRoutes(f: FastifyInstance, { app, paths }: RouteContext
     params: id,
     body: note,
     handler: async ({ params, body, caller }) =>
-      incidentView(await logObservationOf(app).incidents.resolve(params.id, `token:${caller!.name}`, body?.note)),
+      incidentView(await app.incidents.resolve(params.id, `token:${caller!.name}`, body?.note)),
   });
 }

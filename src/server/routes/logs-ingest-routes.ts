@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { logObservationOf } from "../../app/observe-logs.js";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../../common/errors.js";
 import { levelsAtLeast, parseJsonLogs, parseOtlpLogs } from "../../observe/index.js";
 import type { App } from "../../app/app.js";
@@ -60,7 +59,7 @@ export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContex
         throw new ValidationError("expected application/x-ndjson lines or a JSON array of log records");
       }
       const records = parseJsonLogs(body, { service: query.service ?? "", now: app.clock.now(), source: "http" });
-      return { accepted: await logObservationOf(app).logs.ingest(records, "http") };
+      return { accepted: await app.observation.logs.ingest(records, "http") };
     },
   });
 
@@ -72,7 +71,7 @@ export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContex
     tags: ["logs"],
     handler: async ({ body, caller }, req) => {
       authorizeIngest(app, req, caller);
-      await logObservationOf(app).logs.ingest(parseOtlpLogs(body, app.clock.now()), "otlp");
+      await app.observation.logs.ingest(parseOtlpLogs(body, app.clock.now()), "otlp");
       return {};
     },
   });

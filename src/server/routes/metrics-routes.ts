@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { metricsObservationOf } from "../../app/observe-metrics.js";
 import { ValidationError } from "../../common/errors.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -37,7 +36,7 @@ export function metricsRoutes(f: FastifyInstance, { app, paths }: RouteContext):
     query: z.object({ query: expr, time: z.string().max(40).optional() }),
     handler: async ({ query }) => {
       const t = apiTime(query.time, "time", app.clock.now());
-      return { status: "success", data: await metricsObservationOf(app).source.instantQuery(query.query, t) };
+      return { status: "success", data: await app.observation.metrics.instantQuery(query.query, t) };
     },
   });
 
@@ -49,7 +48,7 @@ export function metricsRoutes(f: FastifyInstance, { app, paths }: RouteContext):
     tags: ["metrics"],
     query: z.object({ query: expr, start: z.string().max(40), end: z.string().max(40), step: z.string().max(20) }),
     handler: async ({ query }) => {
-      const data = await metricsObservationOf(app).source.rangeQuery(
+      const data = await app.observation.metrics.rangeQuery(
         query.query,
         apiTime(query.start, "start"),
         apiTime(query.end, "end"),

@@ -1,3 +1,4 @@
+import { NotFoundError } from "../../common/errors.js";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Project } from "../../store/index.js";
@@ -5,6 +6,9 @@ import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
 const projectRef = z.object({ project: z.string().min(1).max(128) });
+const secretRef = projectRef.extend({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name"),
+});
 /** Branch names or `*` globs (no `!` exclusions): protected besides the default branch. */
 const protectedBranches = z
   .array(z.string().regex(/^[A-Za-z0-9._/*-]{1,255}$/, "a branch name or glob (letters, digits, . _ / - *)"))
@@ -120,13 +124,25 @@ export function projectsRoutes(f: FastifyInstance, { app, paths }: RouteContext)
     role: "admin",
     summary: "Set a secret (encrypted at rest, masked in logs)",
     tags: ["projects"],
-    params: projectRef.extend({
-      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name"),
-    }),
+    params: secretRef,
     body: z.object({ value: z.string().min(1).max(65_536) }).strict(),
     handler: async ({ params, body }, _req, reply) => {
       const p = await store.projects.resolve(params.project);
       await store.secrets.set(p.id, params.name, body.value);
+      return reply.status(204).send();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "DELETE",
+    url: "/api/projects/:project/secrets/:name",
+    role: "admin",
+    summary: "Delete a secret (404 when the project has no secret by that name)",
+    tags: ["projects"],
+    params: secretRef,
+    handler: async ({ params }, _req, reply) => {
+      const p = await store.projects.resolve(params.project);
+      if (!(await store.secrets.names(p.id)).includes(params.name)) throw new NotFoundError("secret", params.name);
+      await store.secrets.remove(p.id, params.name);
       return reply.status(204).send();
     },
   });

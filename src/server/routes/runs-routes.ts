@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { cancelRun, rerunRun, triggerRun } from "../../runner/index.js";
-import type { Run } from "../../store/index.js";
+import { type Run, STATUSES } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
 const id = z.object({ id: z.coerce.number().int().positive() });
-const STATUSES = ["queued", "running", "success", "failure", "cancelled", "skipped"] as const;
 
 /** Run as the API shows it (ISO times, no plan). */
 export function runView(r: Run) {

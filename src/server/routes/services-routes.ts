@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { metricsObservationOf } from "../../app/observe-metrics.js";
 import type { Service } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -66,7 +65,7 @@ export function servicesRoutes(f: FastifyInstance, { app, paths }: RouteContext)
     handler: async ({ body }, _req, reply) => {
       const { path, ...rest } = body;
       const s = await app.store.services.upsert({ ...rest, repoPath: path }, app.clock.now());
-      await metricsObservationOf(app).syncScrapers();
+      await app.observation.scrapers.sync();
       return reply.status(201).send(serviceView(s));
     },
   });

@@ -4,9 +4,17 @@ import { ROLES } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
-/** API tokens (admin only). The secret is shown once, at creation. */
+/** API tokens (admin only; `/api/me` for any token). The secret is shown once, at creation. */
 export function tokensRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store } = app;
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/me",
+    role: "viewer",
+    summary: "The calling token's name and role (`pitcrew login` checks a token with it)",
+    tags: ["tokens"],
+    handler: async ({ caller }) => ({ id: caller!.id, name: caller!.name, role: caller!.role }),
+  });
   defineRoute(f, paths, {
     method: "GET",
     url: "/api/tokens",

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { logObservationOf } from "../../app/observe-logs.js";
 import { parseDuration } from "../../common/config/config-schema.js";
 import { NotFoundError } from "../../common/errors.js";
 import { buildDependencyGraph, parseOtlpSpans } from "../../observe/index.js";
@@ -19,7 +18,7 @@ export function tracesRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     handler: async ({ body, caller }, req) => {
       authorizeIngest(app, req, caller);
       const spans = parseOtlpSpans(body);
-      if (spans.length > 0 && (await app.store.spans.insertMany(spans)) > 0) logObservationOf(app).topology.notify();
+      if (spans.length > 0 && (await app.store.spans.insertMany(spans)) > 0) app.observation.topology.notify();
       return {};
     },
   });

@@ -131,9 +131,13 @@ export class ReportsRepo {
 
   /**
    * The test outcomes of a project's last `runs` runs that stored test results (at most
-   * {@link MAX_HISTORY_RUNS}), optionally of one branch, oldest run first: two index range scans.
+   * {@link MAX_HISTORY_RUNS}), optionally of one branch and with results stored in [from, to]
+   * (epoch ms), oldest run first: two index range scans.
    */
-  async projectHistory(projectId: number, opts: { runs?: number; branch?: string } = {}): Promise<TestHistoryRow[]> {
+  async projectHistory(
+    projectId: number,
+    opts: { runs?: number; branch?: string; from?: number; to?: number } = {},
+  ): Promise<TestHistoryRow[]> {
     const limit = Math.max(1, Math.min(opts.runs ?? 300, MAX_HISTORY_RUNS));
     let ids = this.db
       .selectFrom("test_results")
@@ -143,6 +147,8 @@ export class ReportsRepo {
       .orderBy("run_id", "desc")
       .limit(limit);
     if (opts.branch !== undefined) ids = ids.where("branch", "=", opts.branch);
+    if (opts.from !== undefined) ids = ids.where("created_at", ">=", opts.from);
+    if (opts.to !== undefined) ids = ids.where("created_at", "<=", opts.to);
     const runIds = (await ids.execute()).map((r) => r.run_id);
     if (runIds.length === 0) return [];
     const rows = await this.db

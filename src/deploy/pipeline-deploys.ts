@@ -5,12 +5,22 @@
  * `deploy.skipped` event with the reason, never a lost run. Only runs of protected branches deploy
  * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
  */
-import type { Delivery } from "../deploy/index.js";
-import type { App } from "./app.js";
+import type { Logger } from "../common/logger.js";
+import type { Bus, EventLog } from "../events/index.js";
+import type { Store } from "../store/index.js";
+import type { Delivery } from "./delivery.js";
+
+/** What the deploy stage reads runs from and reports through. */
+export interface PipelineDeploysDeps {
+  store: Store;
+  events: EventLog;
+  bus: Bus;
+  log: Logger;
+}
 
 /** Subscribes to finished runs; returns the stop function. */
-export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
-  const { store, events, log } = app;
+export function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delivery): () => void {
+  const { store, events, log, bus } = deps;
   const deployRun = async (runId: number) => {
     const run = await store.runs.get(runId);
     if (run.status !== "success" || !run.plan.deploy?.length) return;
@@ -36,7 +46,7 @@ export function startPipelineDeploys(app: App, delivery: Delivery): () => void {
       }
     }
   };
-  return app.bus.subscribe((m) => {
+  return bus.subscribe((m) => {
     if (m.kind !== "event" || m.event.type !== "run.finished" || m.event.data.status !== "success") return;
     const runId = Number(m.event.subject.replace(/^run:/, ""));
     if (Number.isInteger(runId)) void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));

@@ -9,11 +9,11 @@
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
  */
-import { ConflictError, ValidationError } from "../common/errors.js";
-import { type Delivery, RESTART_ABORT_MESSAGE, releaseIdOf } from "../deploy/index.js";
-import type { HealDelivery, RecentDeploy } from "../heal/index.js";
-import { git, mirrorDir, triggerRun } from "../runner/index.js";
-import type { App } from "./app.js";
+import { ConflictError, ValidationError } from "../../common/errors.js";
+import { type Delivery, RESTART_ABORT_MESSAGE, releaseIdOf } from "../../deploy/index.js";
+import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
+import type { HealDelivery } from "../actions/service-heal-actions.js";
+import type { RecentDeploy } from "../diagnose-incident.js";
 import { servicePlacementOf } from "./service-placement.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
@@ -26,10 +26,10 @@ function fromRollout(state: string): HandleState {
   return "running";
 }
 
-/** Builds the heal's delivery port over the app's `Delivery`. */
-export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
-  const { store } = app;
-  const { projectOf, environmentOf } = servicePlacementOf(app, delivery);
+/** Builds the heal's delivery port over `delivery`, starting fix runs through the CI engine `runner`. */
+export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDelivery {
+  const { store } = runner;
+  const { projectOf, environmentOf } = servicePlacementOf(store, delivery);
 
   return {
     /** Releases that replaced an earlier one (a first deploy has nothing to regress from or roll back to). */
@@ -71,14 +71,13 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       const environment = await environmentOf(service);
       // the merge is a push to the default branch: the same run the poller or a webhook starts for it
       const triggeredBy = `pitcrew-heal: ${reason}`;
-      const pushed = await triggerRun(app.runner, project.id, {
+      const pushed = await triggerRun(runner, project.id, {
         event: "push",
         branch: project.defaultBranch,
         commit,
         triggeredBy,
       });
-      const run =
-        pushed.run ?? (await triggerRun(app.runner, project.id, { event: "manual", commit, triggeredBy })).run;
+      const run = pushed.run ?? (await triggerRun(runner, project.id, { event: "manual", commit, triggeredBy })).run;
       if (!run)
         throw new ValidationError(`the pipeline of ${service} does not run manually for ${commit.slice(0, 12)}`);
       return `ship:${project.name}:${environment}:${run.id}`;
@@ -89,7 +88,7 @@ export function healDeliveryOf(app: App, delivery: Delivery): HealDelivery {
       if (!project) return [];
       const environment = await environmentOf(service);
       const placement = (await delivery.status(environment)).find((p) => p.project === project.name);
-      const mirror = mirrorDir(app.config.dataDir, project.id);
+      const mirror = mirrorDir(runner.dataDir, project.id);
       // replicas that take traffic: the live release's and an active rollout's (not one draining)
       const serving = new Set(
         [placement?.live?.id, placement?.rollout?.releaseId, placement?.rollout?.baselineReleaseId].filter(

@@ -5,10 +5,10 @@
  * `http_request_duration_seconds` histogram in the metrics source. Diagnosis cites it as the
  * measured need of a timed-out call.
  */
-import { escapePromqlString } from "../observe/index.js";
-import type { App } from "./app.js";
-import { scalarOf } from "./observe-anomalies.js";
-import { metricsObservationOf } from "./observe-metrics.js";
+import type { Clock } from "../../common/clock.js";
+import type { MetricsSource } from "./metrics-source.js";
+import { escapePromqlString } from "./promql/promql-string.js";
+import { scalarOf } from "./promql/scalar-of.js";
 
 const HISTOGRAM = "http_request_duration_seconds_bucket";
 
@@ -21,10 +21,12 @@ export function routeCovers(route: string, path: string): boolean {
 }
 
 /** The p99 latency in ms of `service`'s requests on `path`, or undefined when the metrics cannot tell. */
-export function routeLatencyP99(app: App): (service: string, path: string) => Promise<number | undefined> {
+export function routeLatencyP99(
+  source: MetricsSource,
+  clock: Clock,
+): (service: string, path: string) => Promise<number | undefined> {
   return async (service, path) => {
-    const { source } = metricsObservationOf(app);
-    const now = app.clock.now();
+    const now = clock.now();
     const job = escapePromqlString(service);
     const series = await source.instantQuery(`${HISTOGRAM}{job="${job}"}`, now);
     if (series.resultType !== "vector") return undefined;

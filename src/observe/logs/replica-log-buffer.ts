@@ -3,8 +3,8 @@
  * the final line of a Python traceback) join the record before them, so a stack trace printed
  * as plain text stays one record, and records are ingested in batches every `flushMs`.
  */
-import type { Logger } from "../common/logger.js";
-import type { LogRecord } from "../store/index.js";
+import type { Logger } from "../../common/logger.js";
+import type { LogRecord } from "../../store/index.js";
 
 const CONTINUATION = /^(\s+\S|Caused by:|\.\.\. \d+ more)/;
 

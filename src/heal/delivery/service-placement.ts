@@ -2,10 +2,10 @@
  * Where a service of the registry runs: the project that ships it and the environment it is
  * healed in. Shared by the heal's delivery port and its request capture.
  */
-import { ValidationError } from "../common/errors.js";
-import type { Delivery } from "../deploy/index.js";
-import { projectOfService } from "../observe/index.js";
-import type { App } from "./app.js";
+import { ValidationError } from "../../common/errors.js";
+import type { Delivery } from "../../deploy/index.js";
+import { projectOfService } from "../../observe/index.js";
+import type { Store } from "../../store/index.js";
 
 /** The project and environment of a service. */
 export interface ServicePlacement {
@@ -15,9 +15,21 @@ export interface ServicePlacement {
   environmentOf(service: string): Promise<string>;
 }
 
-/** The placement lookups over the app's registry and `delivery`'s environments. */
-export function servicePlacementOf(app: App, delivery: Delivery): ServicePlacement {
-  const { store } = app;
+/**
+ * Where a service's code lives on the forge: the repository the service registry names (falling
+ * back to a repository named like the service), on its project's default branch.
+ */
+export function forgeRepoOf(
+  store: Store,
+): (service: string) => Promise<{ repo: string; baseBranch: string } | undefined> {
+  return async (service) => {
+    const project = await projectOfService(store, service);
+    return project && { repo: project.name, baseBranch: project.defaultBranch };
+  };
+}
+
+/** The placement lookups over the services registry and `delivery`'s environments. */
+export function servicePlacementOf(store: Store, delivery: Delivery): ServicePlacement {
   const projectOf = async (service: string) => (await projectOfService(store, service))?.name ?? service;
   const environmentOf = async (service: string) => {
     const registered = (await store.services.list()).find((s) => s.name === service)?.environment;

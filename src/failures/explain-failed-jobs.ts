@@ -4,10 +4,20 @@
  * last successful runs, stores the explanation and emits `job.explained`. Runs off the job's
  * critical path (a bus subscriber, one analysis at a time), so it never slows a run.
  */
-import { NotFoundError } from "../common/errors.js";
-import { explainJob, type JobFacts } from "../failures/index.js";
+import type { Clock } from "../common/clock.js";
+import type { Logger } from "../common/logger.js";
+import type { Bus, EventLog } from "../events/index.js";
 import type { Job, Store } from "../store/index.js";
-import type { App } from "./app.js";
+import { explainJob, type JobFacts } from "./explain-job.js";
+
+/** Where failed jobs are read from, explanations stored and announced. */
+export interface FailureExplanationDeps {
+  store: Store;
+  events: EventLog;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+}
 
 /** Most log lines of one job attempt read for its explanation. */
 const MAX_LOG_LINES = 200_000;
@@ -15,8 +25,8 @@ const MAX_LOG_LINES = 200_000;
 export const COMPARED_SUCCESSES = 10;
 
 /** Explains one failed job attempt, stores the explanation and emits `job.explained`. */
-export async function explainFailedJob(app: App, jobId: number): Promise<void> {
-  const { store, events, clock } = app;
+export async function explainFailedJob(deps: FailureExplanationDeps, jobId: number): Promise<void> {
+  const { store, events, clock } = deps;
   const job = await store.jobs.get(jobId);
   const run = await store.runs.get(job.runId);
   const failedTests = (await store.reports.tests(run.id, { status: "failed", limit: 500 }))
@@ -24,8 +34,8 @@ export async function explainFailedJob(app: App, jobId: number): Promise<void> {
     .map((t) => ({ name: t.name, message: t.message }));
   const successes: JobFacts["successes"] = [];
   for (const s of await store.jobs.recentSuccesses(run.projectId, job.key, job.id, COMPARED_SUCCESSES))
-    successes.push({ runId: s.runId, lines: await logOf(app, s) });
-  const explanation = await explainJob(await logOf(app, job), { reason: job.reason, failedTests, successes });
+    successes.push({ runId: s.runId, lines: await logOf(store, s) });
+  const explanation = await explainJob(await logOf(store, job), { reason: job.reason, failedTests, successes });
   await store.explanations.save({
     jobId: job.id,
     attempt: job.attempt,
@@ -46,11 +56,11 @@ export async function explainFailedJob(app: App, jobId: number): Promise<void> {
 }
 
 /** The stored log of a job's current attempt, at most MAX_LOG_LINES lines. */
-async function logOf(app: App, job: Job): Promise<string[]> {
+async function logOf(store: Store, job: Job): Promise<string[]> {
   const out: string[] = [];
   let after = 0;
   while (out.length < MAX_LOG_LINES) {
-    const page = await app.store.logs.list(job.id, job.attempt, after, Math.min(10_000, MAX_LOG_LINES - out.length));
+    const page = await store.logs.list(job.id, job.attempt, after, Math.min(10_000, MAX_LOG_LINES - out.length));
     for (const l of page) out.push(l.line);
     if (page.length === 0) break;
     after = page[page.length - 1]!.seq;
@@ -59,38 +69,14 @@ async function logOf(app: App, job: Job): Promise<string[]> {
 }
 
 /** Subscribes to finished jobs; returns the stop function. */
-export function startFailureExplanations(app: App): () => void {
+export function startFailureExplanations(deps: FailureExplanationDeps): () => void {
   let chain: Promise<void> = Promise.resolve();
-  return app.bus.subscribe((m) => {
+  return deps.bus.subscribe((m) => {
     if (m.kind !== "event" || m.event.type !== "job.finished" || m.event.data.status !== "failure") return;
     const jobId = Number(m.event.data.jobId);
     if (!Number.isInteger(jobId)) return;
     chain = chain
-      .then(() => explainFailedJob(app, jobId))
-      .catch((err) => app.log.error({ err, jobId }, "failure explanation failed"));
+      .then(() => explainFailedJob(deps, jobId))
+      .catch((err) => deps.log.error({ err, jobId }, "failure explanation failed"));
   });
-}
-
-/**
- * The stored explanations of a run's failed jobs as the API and `pitcrew runs why` show them;
- * `job` (a key or name) keeps one job, NotFoundError when the run has no such job.
- */
-export async function runExplanation(store: Store, runId: number, job?: string) {
-  const run = await store.runs.get(runId);
-  const jobs = new Map((await store.jobs.listForRun(run.id)).map((j) => [j.id, j]));
-  if (job && ![...jobs.values()].some((j) => j.key === job || j.name === job)) throw new NotFoundError("job", job);
-  const out = [];
-  for (const e of await store.explanations.listForRun(run.id)) {
-    const j = jobs.get(e.jobId);
-    if (!j || (job && j.key !== job && j.name !== job)) continue;
-    out.push({
-      jobId: e.jobId,
-      key: j.key,
-      name: j.name,
-      attempt: e.attempt,
-      explainedAt: new Date(e.createdAt).toISOString(),
-      ...e.explanation,
-    });
-  }
-  return { runId: run.id, status: run.status, jobs: out };
 }

@@ -6,46 +6,47 @@
  * more of its times passed since then — the server was down — one catch-up run starts at once
  * (like anacron / systemd `Persistent=true`: missed firings are not replayed one by one).
  * A schedule seen for the first time starts counting from then. With several server replicas,
- * enable cron on one of them only.
+ * only the holder of the leader lease runs cron (cli/run-server.ts, queue/leadership.ts).
  */
 import { Cron } from "croner";
-import { readCronSchedules } from "../pipeline/index.js";
-import { ensureMirror, resolveRef } from "../runner/index.js";
-import { git } from "../runner/index.js";
-import { mirrorDir, triggerRun } from "../runner/index.js";
-import type { App } from "./app.js";
+import { readCronSchedules } from "../../pipeline/index.js";
+import { ensureMirror, resolveRef } from "../checkout.js";
+import { git } from "../git.js";
+import { mirrorDir } from "./mirrors.js";
+import type { RunnerDeps } from "./runner-deps.js";
+import { triggerRun } from "./trigger.js";
 
 /** Starts cron scheduling; returns a function that stops it. */
-export function startCron(app: App, refreshMs = 5 * 60_000): () => void {
+export function startCron(deps: RunnerDeps, refreshMs = 5 * 60_000): () => void {
   const jobs = new Map<string, { spec: string; cron: Cron }>();
   let stopped = false;
   type Wanted = { projectId: number; name: string; schedule: string; branch: string };
   const lastKey = (w: Wanted) => `cron.last.${w.projectId}:${w.name}`;
   const fire = async (w: Wanted, missedAt?: Date) => {
-    await app.store.settings.set(lastKey(w), String(app.clock.now()));
-    const r = await triggerRun(app.runner, w.projectId, {
+    await deps.store.settings.set(lastKey(w), String(deps.clock.now()));
+    const r = await triggerRun(deps, w.projectId, {
       event: "cron",
       branch: w.branch,
       schedule: w.name,
       triggeredBy: missedAt ? `cron:${w.name} (missed at ${missedAt.toISOString()})` : `cron:${w.name}`,
     });
-    app.log.info({ schedule: w.name, run: r.run?.id, skipped: r.skipped, catchUp: Boolean(missedAt) }, "cron run");
+    deps.log.info({ schedule: w.name, run: r.run?.id, skipped: r.skipped, catchUp: Boolean(missedAt) }, "cron run");
   };
   /** Starts the one catch-up run of a schedule whose time passed while nothing was watching it. */
   const catchUp = async (w: Wanted) => {
-    const last = await app.store.settings.get(lastKey(w));
+    const last = await deps.store.settings.get(lastKey(w));
     if (last === undefined) {
-      await app.store.settings.set(lastKey(w), String(app.clock.now()));
+      await deps.store.settings.set(lastKey(w), String(deps.clock.now()));
       return;
     }
     const missed = new Cron(w.schedule, { paused: true }).nextRun(new Date(Number(last)));
-    if (missed && missed.getTime() <= app.clock.now()) await fire(w, missed);
+    if (missed && missed.getTime() <= deps.clock.now()) await fire(w, missed);
   };
   const refresh = async () => {
     const wanted = new Map<string, Wanted>();
-    for (const p of await app.store.projects.list()) {
+    for (const p of await deps.store.projects.list()) {
       try {
-        const mirror = mirrorDir(app.config.dataDir, p.id);
+        const mirror = mirrorDir(deps.dataDir, p.id);
         await ensureMirror(p.repoUrl, mirror);
         const head = await resolveRef(mirror, p.defaultBranch);
         const text = await git(["show", `${head}:${p.pipelinePath}`], { cwd: mirror });
@@ -58,7 +59,7 @@ export function startCron(app: App, refreshMs = 5 * 60_000): () => void {
           });
         }
       } catch (err) {
-        app.log.debug({ err, project: p.name }, "no cron schedules read");
+        deps.log.debug({ err, project: p.name }, "no cron schedules read");
       }
     }
     for (const [key, j] of jobs) {
@@ -70,16 +71,16 @@ export function startCron(app: App, refreshMs = 5 * 60_000): () => void {
     }
     for (const [key, w] of wanted) {
       if (jobs.has(key) || stopped) continue;
-      await catchUp(w).catch((err) => app.log.warn({ err, schedule: w.name }, "cron catch-up failed"));
+      await catchUp(w).catch((err) => deps.log.warn({ err, schedule: w.name }, "cron catch-up failed"));
       const cron = new Cron(w.schedule, { protect: true }, () => {
-        void fire(w).catch((err) => app.log.warn({ err, schedule: w.name }, "cron run failed to start"));
+        void fire(w).catch((err) => deps.log.warn({ err, schedule: w.name }, "cron run failed to start"));
       });
       jobs.set(key, { spec: `${w.schedule}|${w.branch}`, cron });
     }
   };
   const loop = () =>
     void refresh()
-      .catch((err) => app.log.warn({ err }, "cron refresh failed"))
+      .catch((err) => deps.log.warn({ err }, "cron refresh failed"))
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, refreshMs);
       });

@@ -5,11 +5,12 @@
  * listener in the same environment. Only for a diagnosis led by a code bug; nothing when the
  * router keeps no log (nginx) or the service failed no request in the last 10 minutes.
  */
-import type { Delivery } from "../deploy/index.js";
-import { routeKeyOf } from "../deploy/index.js";
-import { captureReplay } from "../heal/index.js";
-import type { HealRepairRequest, ReproductionInput } from "../repair/index.js";
-import type { App } from "./app.js";
+import type { Clock } from "../../common/clock.js";
+import type { Delivery } from "../../deploy/index.js";
+import { routeKeyOf } from "../../deploy/index.js";
+import type { HealRepairRequest, ReproductionInput } from "../../repair/index.js";
+import type { Store } from "../../store/index.js";
+import { captureReplay } from "../replay-capture.js";
 import { servicePlacementOf } from "./service-placement.js";
 
 /** How far back the capture looks. */
@@ -17,20 +18,21 @@ const WINDOW_MS = 600_000;
 
 /** Builds `replayOf` for `chainHealRepairer`. */
 export function healReplayOf(
-  app: App,
+  store: Store,
+  clock: Clock,
   delivery: Delivery,
 ): (req: HealRepairRequest) => Promise<ReproductionInput | undefined> {
-  const placement = servicePlacementOf(app, delivery);
+  const placement = servicePlacementOf(store, delivery);
   return async (req) => {
     // a timeout or an exhausted pool depends on timing the log cannot replay; a code bug on inputs
     // (whenever a code bug is among the hypotheses, not only when it leads)
     if (!req.diagnosis.hypotheses.some((h) => h.kind === "code_bug")) return undefined;
     const project = await placement.projectOf(req.service);
     const environment = await placement.environmentOf(req.service);
-    const live = await app.store.releases.live(project, environment);
+    const live = await store.releases.live(project, environment);
     if (!live) return undefined;
     const listeners = new Map<string, string>();
-    for (const other of await app.store.releases.allLive()) {
+    for (const other of await store.releases.allLive()) {
       if (other.environment !== environment || other.project === project) continue;
       const url = delivery.urlOf(other.project, environment);
       if (url) listeners.set(new URL(url).origin, routeKeyOf(other.project, environment));
@@ -44,7 +46,7 @@ export function healReplayOf(
     return captureReplay(delivery.exchanges(environment), {
       route: routeKeyOf(project, environment),
       dependencies,
-      since: app.clock.now() - WINDOW_MS,
+      since: clock.now() - WINDOW_MS,
       name: `${req.service} ${req.diagnosis.trace ? "crash" : "failure"}`,
     });
   };

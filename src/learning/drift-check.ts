@@ -1,0 +1,99 @@
+import type { TimeWindow } from "./learned-model.js";
+import type { LearningDeps } from "./learning-deps.js";
+import type { ModelRegistry } from "./model-registry.js";
+import { type FeatureProfile, populationStability } from "./population-stability.js";
+import type { PromotionDecision } from "./promotion-decision.js";
+
+/** When a deployed model counts as drifted. */
+export interface DriftBounds {
+  /** Largest population stability index of any main feature (default 0.25). */
+  psi: number;
+  /** Largest drop of the live primary metric below its figure at promotion (default 0.1). */
+  metricDrop: number;
+}
+
+/** Default drift bounds: PSI 0.25 (the usual "significant shift"), a 0.1 metric drop. */
+export const DEFAULT_DRIFT_BOUNDS: DriftBounds = { psi: 0.25, metricDrop: 0.1 };
+
+/** What a drift check found for one deployed model. */
+export interface DriftReport {
+  model: string;
+  scope: string;
+  version: number;
+  window: TimeWindow;
+  /** PSI of each main feature over the window against the training profile, largest first. */
+  features: { name: string; psi: number }[];
+  /** The live primary metric over the window, and its figure when promoted (undefined: no unit). */
+  liveMetric: number | undefined;
+  promotedMetric: number | undefined;
+  drifted: boolean;
+  reasons: string[];
+}
+
+/**
+ * Checks the live version of a model over `window`: the population stability of each main
+ * feature against the profile kept from its training data, and its live primary metric against
+ * the figure it was promoted with. Past a bound it emits `model.drift` (rules and notifications
+ * can act on it) and returns `drifted: true` so the caller schedules retraining. Undefined when no
+ * version is live.
+ */
+export async function checkDrift(
+  deps: LearningDeps,
+  registry: ModelRegistry,
+  name: string,
+  scope: string,
+  window: TimeWindow,
+  bounds: DriftBounds = DEFAULT_DRIFT_BOUNDS,
+): Promise<DriftReport | undefined> {
+  const model = registry.model(name);
+  const live = await deps.store.modelVersions.live(name, scope);
+  if (!live) return undefined;
+  const items = await model.dataset(deps.store, scope, { from: live.trainFrom, to: window.to });
+  const context = items.filter((i) => i.at < window.from);
+  const recent = items.filter((i) => i.at >= window.from);
+  const profile = live.profile as Record<string, FeatureProfile>;
+  const features = Object.entries(model.features(context, recent))
+    .filter(([f, values]) => profile[f] !== undefined && values.length > 0)
+    .map(([f, values]) => ({ name: f, psi: populationStability(profile[f]!, values) }))
+    .sort((a, b) => b.psi - a.psi);
+  const primary = model.metrics[0]!;
+  const evaluation = model.evaluate(live.state, context, recent);
+  const liveMetric = evaluation.perItem.length > 0 ? evaluation.metrics[primary.name] : undefined;
+  const decision = live.metrics.decision as PromotionDecision | undefined;
+  const promotedMetric = decision?.candidate.metrics[primary.name];
+  const reasons: string[] = [];
+  for (const f of features) {
+    if (f.psi > bounds.psi) reasons.push(`feature ${f.name} PSI ${f.psi.toFixed(3)} > ${bounds.psi}`);
+  }
+  if (liveMetric !== undefined && promotedMetric !== undefined) {
+    const drop = primary.direction === "higher" ? promotedMetric - liveMetric : liveMetric - promotedMetric;
+    if (drop > bounds.metricDrop) {
+      reasons.push(
+        `live ${primary.name} ${liveMetric.toFixed(4)} is ${drop.toFixed(4)} worse than at promotion (${promotedMetric.toFixed(4)})`,
+      );
+    }
+  }
+  const report: DriftReport = {
+    model: name,
+    scope,
+    version: live.version,
+    window,
+    features,
+    liveMetric,
+    promotedMetric,
+    drifted: reasons.length > 0,
+    reasons,
+  };
+  if (report.drifted) {
+    await deps.events.emit("model.drift", `model:${name}:${scope}`, {
+      model: name,
+      scope,
+      version: live.version,
+      reasons,
+      features: features.slice(0, 5),
+      liveMetric: liveMetric ?? null,
+      promotedMetric: promotedMetric ?? null,
+    });
+  }
+  return report;
+}

@@ -1,0 +1,102 @@
+import { ValidationError } from "../common/errors.js";
+import type { ModelVersion } from "../store/index.js";
+import type { TimeWindow } from "./learned-model.js";
+import type { LearningDeps } from "./learning-deps.js";
+import type { ModelRegistry } from "./model-registry.js";
+import { pairedBootstrap } from "./paired-bootstrap.js";
+
+/** Share of the newest items held out to validate an online update (never used to update). */
+export const HELD_OUT_SHARE = 0.3;
+
+/**
+ * An online update behind a validation gate: the items of `window` are split in time; the older
+ * part updates the incumbent (`model.update`), the newest `HELD_OUT_SHARE` validates it. When the
+ * update scores worse than the incumbent on the held-out part (a lower mean of the primary
+ * metric), it is rolled back: stored as `refused` with the figures, the incumbent stays. Otherwise
+ * it is checkpointed as the new live version (parent: the incumbent). Emits `model.updated` or
+ * `model.update_rolled_back`.
+ */
+export async function applyOnlineUpdate(
+  deps: LearningDeps,
+  registry: ModelRegistry,
+  name: string,
+  scope: string,
+  window: TimeWindow,
+): Promise<ModelVersion> {
+  const model = registry.model(name);
+  if (model.update === undefined) throw new ValidationError(`model ${name} has no online update`);
+  const incumbent = await registry.incumbent(name, scope);
+  const live = await deps.store.modelVersions.live(name, scope);
+  const from = live?.trainFrom ?? window.from;
+  const items = await model.dataset(deps.store, scope, { from, to: window.to });
+  const context = items.filter((i) => i.at < window.from);
+  const fresh = items.filter((i) => i.at >= window.from);
+  const cut = Math.floor(fresh.length * (1 - HELD_OUT_SHARE));
+  const learn = fresh.slice(0, cut);
+  const held = fresh.slice(cut);
+  if (learn.length === 0 || held.length === 0) {
+    throw new ValidationError(`model ${name} (${scope}): too few new items for an online update (${fresh.length})`);
+  }
+  const state = model.update(incumbent.state, context, learn);
+  const before = [...context, ...learn];
+  const after = model.evaluate(state, before, held);
+  const base = model.evaluate(incumbent.state, before, held);
+  const primary = model.metrics[0]!;
+  const comparison = pairedBootstrap(after.perItem, base.perItem, { higherIsBetter: primary.direction === "higher" });
+  const worse = comparison.meanDelta < 0;
+  const figures = `${primary.name} ${fmt(after.metrics[primary.name])} vs ${fmt(base.metrics[primary.name])} on ${held.length} held-out items (${comparison.items} units)`;
+  const now = deps.clock.now();
+  const version = await deps.store.modelVersions.create({
+    model: name,
+    scope,
+    status: "candidate",
+    reason: "online update",
+    state,
+    trainFrom: from,
+    trainTo: learn[learn.length - 1]!.at,
+    counts: { train: before.length, update: learn.length, heldOut: held.length, evaluationUnits: comparison.items },
+    metrics: { online: { updated: after, incumbent: base, comparison }, incumbentVersion: incumbent.version },
+    profile: live?.profile ?? {},
+    codeVersion: model.codeVersion,
+    parentVersion: incumbent.version,
+    at: now,
+  });
+  if (worse) {
+    const refused = await deps.store.modelVersions.transition(version.id, ["candidate"], {
+      to: "refused",
+      reason: `online update rolled back: worse on recent held-out data: ${figures}`,
+      at: now,
+    });
+    await deps.events.emit("model.update_rolled_back", `model:${name}:${scope}`, {
+      model: name,
+      scope,
+      version: version.version,
+      kept: incumbent.version,
+      reason: refused?.reason,
+    });
+    return refused ?? version;
+  }
+  if (live)
+    await deps.store.modelVersions.transition(live.id, ["live"], {
+      to: "retired",
+      reason: `updated online by v${version.version}`,
+      at: now,
+    });
+  const kept = await deps.store.modelVersions.transition(version.id, ["candidate"], {
+    to: "live",
+    reason: `online update kept: not worse on recent held-out data: ${figures}`,
+    at: now,
+  });
+  await deps.events.emit("model.updated", `model:${name}:${scope}`, {
+    model: name,
+    scope,
+    version: version.version,
+    replaced: incumbent.version,
+    reason: kept?.reason,
+  });
+  return kept ?? version;
+}
+
+function fmt(x: number | undefined): string {
+  return x === undefined ? "n/a" : x.toFixed(4);
+}

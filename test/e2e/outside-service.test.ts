@@ -1,0 +1,44 @@
+/**
+ * A service nobody here wrote, healed through `pitcrew serve` and the CLI: json-server 0.17.4
+ * from the npm registry, seeded into a git repository on the forge's data dir, registered as a
+ * project and a scraped service over the API, and put under steady traffic
+ * (`test/support/outside-heal.ts`). Three faults of its own kinds arrive as ordinary commits:
+ * a crash on part of the traffic must be healed by a merged change that is live on `main`'s head;
+ * a bad release and a bad config change must be rolled back by the canary. After each, `main`'s
+ * head is live and answers without 5xx, and each MTTR is at most 120 s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OUTSIDE_FAULTS, HAS_OUTSIDE_SERVICE } from "../support/outside-service.js";
+import { type OutsideSystem, playBadRelease, playCrash, startOutsideSystem } from "../support/outside-heal.js";
+import { HAS_DIST } from "../support/serve-process.js";
+
+const [crash, badRelease, badConfig] = OUTSIDE_FAULTS;
+
+describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-server) under pitcrew serve", () => {
+  let sys: OutsideSystem;
+  beforeAll(async () => {
+    sys = await startOutsideSystem();
+  }, 300_000);
+  afterAll(async () => {
+    await sys?.stop();
+  }, 60_000);
+
+  it("heals a crash on part of the traffic with a merged change", async () => {
+    const r = await playCrash(sys, crash!);
+    const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
+    expect(r.outcome, story).toBe("fixed");
+    expect(r.path, story).toEqual(expect.arrayContaining(["pr_open", "merging", "resolved"]));
+    expect(r.mainHealthy, story).toBe(true);
+    expect(r.mttrMs, story).toBeLessThanOrEqual(120_000);
+  }, 420_000);
+
+  it("rolls back a bad release and a bad config change at the canary", async () => {
+    for (const fault of [badRelease!, badConfig!]) {
+      const r = await playBadRelease(sys, fault);
+      const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
+      expect(r.outcome, story).toBe("rolled-back");
+      expect(r.mttrMs, story).toBeLessThanOrEqual(120_000);
+      expect(r.mainHealthy, story).toBe(true);
+    }
+  }, 900_000);
+});

@@ -1,0 +1,289 @@
+/**
+ * The outside service's faults played against a real `pitcrew serve`, as a user would: the
+ * service is seeded onto the forge's data dir as a bare repository (no `repos create` command
+ * exists yet), registered as a project (`POST /api/projects`, the first poll builds and ships
+ * it), registered for scraping at its listener (`POST /api/services`), put under steady traffic,
+ * then each fault is pushed as an ordinary commit and what pitcrew does is read through the CLI
+ * (`pitcrew status --json`, `pitcrew heal list|show --json`) and the API (`/api/rollouts`).
+ * Shared by `test/e2e/outside-service.test.ts` and `bench/heal/outside.ts`.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gitIn } from "./git-repo.js";
+import { OUTSIDE_FAULTS, type OutsideFault, pushFault, pushRevert, seedOutsideService } from "./outside-service.js";
+import { type ServeProcess, startServe, until } from "./serve-process.js";
+
+const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
+
+/** The project (and forge repository, and service) name of the outside service. */
+export const OUTSIDE_PROJECT = "jsonsrv";
+
+/** The alert rule a user writes for it: over 2 % of answers 5xx for 3 s. */
+const RULES = `groups:
+  - name: jsonsrv
+    interval: 1s
+    rules:
+      - alert: HighErrorRate
+        expr: >-
+          sum by (job) (rate(http_requests_total{status=~"5.."}[20s]))
+          / sum by (job) (rate(http_requests_total[20s])) > 0.02
+        for: 3s
+        labels: { severity: critical }
+`;
+
+/** How one fault ended. */
+export interface FaultResult {
+  fault: string;
+  kind: OutsideFault["kind"];
+  commit: string;
+  /** `fixed`: a heal resolved with its change live; `rolled-back`: the canary refused the release. */
+  outcome: "fixed" | "rolled-back" | "not-healed";
+  /** Alert → verified (heal) or rollout start → rolled back (canary), ms. */
+  mttrMs?: number;
+  /** The heal's states in order, or the rollout's message. */
+  path: string[];
+  pr?: string;
+  /** Who brought `main` back to a healthy state: pitcrew's pull request or the developer's revert. */
+  mainFixedBy: "pitcrew" | "developer" | "nobody";
+  /** `main`'s head is live and answers the fault's requests without 5xx. */
+  mainHealthy: boolean;
+  note: string;
+}
+
+/** A running outside system: server, developer clone, traffic. */
+export interface OutsideSystem {
+  serve: ServeProcess;
+  clone: string;
+  url: string;
+  traffic: Traffic;
+  /** Runs `pitcrew <args>` against the server; returns parsed JSON when `--json` is given. */
+  cli(...args: string[]): Promise<any>;
+  stop(): Promise<void>;
+}
+
+/** Steady traffic against the listener, with the fault-triggering requests switched on at will. */
+export interface Traffic {
+  faulty: boolean;
+  /** Answers per status class since `mark()`. */
+  since(mark: number): { total: number; errors: number };
+  mark(): number;
+  stop(): void;
+}
+
+/** The request mix; `faulty` adds expanded posts of a deleted user (post 8), ≈ 8 % of requests. */
+function nextPath(i: number, faulty: boolean): string {
+  if (faulty && i % 12 === 0) return "/posts/8?_expand=user";
+  const id = (i % 7) + 1;
+  const kind = i % 10;
+  if (kind < 2) return "/posts";
+  if (kind < 5) return `/posts/${id}`;
+  if (kind < 7) return `/users/${(i % 5) + 1}`;
+  if (kind < 8) return "/comments";
+  if (kind < 9) return `/posts?userId=${(i % 5) + 1}`;
+  return `/posts/${(i % 6) + 1}?_expand=user`;
+}
+
+/** Starts `rate` requests per second against `url`. */
+export function startTraffic(url: string, rate = 30): Traffic {
+  const answers: Array<{ at: number; error: boolean }> = [];
+  let i = 0;
+  const t: Traffic = {
+    faulty: false,
+    mark: () => answers.length,
+    since(mark) {
+      const s = answers.slice(mark);
+      return { total: s.length, errors: s.filter((a) => a.error).length };
+    },
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    const path = nextPath(i++, t.faulty);
+    fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
+      .then(async (r) => {
+        await r.arrayBuffer();
+        answers.push({ at: Date.now(), error: r.status >= 500 });
+      })
+      .catch(() => answers.push({ at: Date.now(), error: true }));
+    if (answers.length > 200_000) answers.splice(0, 100_000);
+  }, 1000 / rate);
+  return t;
+}
+
+/** Starts the server, seeds and ships the service, and starts traffic. */
+export async function startOutsideSystem(opts: { serveConfig?: Record<string, unknown> } = {}): Promise<OutsideSystem> {
+  const rules = join(mkdtempSync(join(tmpdir(), "pitcrew-outside-rules-")), "alerts.yaml");
+  writeFileSync(rules, RULES);
+  const serve = await startServe({
+    alerts: { rule_files: [rules], evaluation_interval: "1s" },
+    ...opts.serveConfig,
+  });
+  const cli = (...args: string[]) =>
+    new Promise<any>((res, rej) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        { env: { ...process.env, PITCREW_SERVER: serve.base, PITCREW_TOKEN: serve.token, NO_COLOR: "1" } },
+        (err, stdout, stderr) => {
+          if (err) return rej(new Error(`pitcrew ${args.join(" ")}: ${stderr || err.message}`));
+          res(args.includes("--json") ? JSON.parse(stdout) : stdout);
+        },
+      );
+    });
+  const bare = join(serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`);
+  const clone = seedOutsideService(bare);
+  const created = await serve.api("POST", "/api/projects", {
+    body: { name: OUTSIDE_PROJECT, repoUrl: bare, defaultBranch: "main", pollIntervalMs: 1000 },
+  });
+  if (created.status !== 201) throw new Error(`registering the project: ${JSON.stringify(created.body)}`);
+  const head = gitIn(clone, "rev-parse", "HEAD");
+  const url = await until(
+    async () => {
+      const p = await placement(cli);
+      return p?.live?.commit === head && p.url ? (p.url as string) : undefined;
+    },
+    240_000,
+    "the first release to go live",
+  );
+  const registered = await serve.api("POST", "/api/services", {
+    body: { name: OUTSIDE_PROJECT, metricsUrl: `${url}/metrics`, scrapeIntervalMs: 1000, repository: OUTSIDE_PROJECT },
+  });
+  if (registered.status >= 300) throw new Error(`registering the service: ${JSON.stringify(registered.body)}`);
+  const traffic = startTraffic(url);
+  return {
+    serve,
+    clone,
+    url,
+    traffic,
+    cli,
+    async stop() {
+      traffic.stop();
+      await serve.stop();
+    },
+  };
+}
+
+/** The outside project's entry in `pitcrew status --json`. */
+async function placement(cli: OutsideSystem["cli"]): Promise<any> {
+  const envs = (await cli("status", "--json")) as Array<{ projects: any[] }>;
+  return envs.flatMap((e) => e.projects).find((p) => p.project === OUTSIDE_PROJECT);
+}
+
+/** The newest rollout of a release built from `commit` (via the API), once it has ended. */
+async function endedRollout(sys: OutsideSystem, commit: string, ms: number): Promise<any> {
+  return until(
+    async () => {
+      const releases = (await sys.serve.api("GET", `/api/releases?project=${OUTSIDE_PROJECT}`)).body;
+      const release = (releases.releases as any[]).find((r: any) => r.commit === commit);
+      if (!release) return undefined;
+      const rollouts = (await sys.serve.api("GET", `/api/rollouts?project=${OUTSIDE_PROJECT}`)).body;
+      const r = (rollouts.rollouts as any[]).find((x: any) => x.releaseId === release.id);
+      return r && ["succeeded", "rolled_back", "failed", "aborted"].includes(r.state) ? r : undefined;
+    },
+    ms,
+    `the rollout of ${commit.slice(0, 8)}`,
+  );
+}
+
+/** True when `main`'s head is live and answers the fault's request (and a few others) without 5xx. */
+async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
+  const head = gitIn(join(sys.serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`), "rev-parse", "main");
+  const live = (await placement(sys.cli))?.live?.commit;
+  if (live !== head) return false;
+  for (const path of ["/posts/8?_expand=user", "/comments", "/posts/1"]) {
+    const r = await fetch(`${sys.url}${path}`);
+    if (r.status >= 500) return false;
+  }
+  return true;
+}
+
+/** Waits until `main`'s head is live and healthy. */
+function waitMainHealthy(sys: OutsideSystem, ms: number): Promise<true> {
+  return until(async () => mainHealthy(sys), ms, "main's head live and healthy");
+}
+
+/**
+ * Fault (a): pushed, shipped, then clients start expanding posts with their user. Waits for the
+ * heal of the incident that opens and reads its outcome through the CLI.
+ */
+export async function playCrash(sys: OutsideSystem, fault: OutsideFault, ms = 300_000): Promise<FaultResult> {
+  const commit = pushFault(sys.clone, fault);
+  const rollout = await endedRollout(sys, commit, 180_000);
+  const base: FaultResult = {
+    fault: fault.name,
+    kind: fault.kind,
+    commit,
+    outcome: "not-healed",
+    path: [],
+    mainFixedBy: "nobody",
+    mainHealthy: false,
+    note: "",
+  };
+  if (rollout.state !== "succeeded")
+    return { ...base, note: `the release did not go live: ${rollout.state} ${rollout.message ?? ""}` };
+  const before = new Set(
+    ((await sys.cli("heal", "list", "--service", OUTSIDE_PROJECT, "--json")) as any).heals.map((h: any) => h.id),
+  );
+  sys.traffic.faulty = true;
+  const heal = await until(
+    async () => {
+      const list = (await sys.cli("heal", "list", "--service", OUTSIDE_PROJECT, "--json")) as any;
+      const h = (list.heals as any[]).find((x: any) => !before.has(x.id));
+      return h && ["resolved", "escalated", "failed"].includes(h.state) ? h : undefined;
+    },
+    ms,
+    `the heal of ${fault.name}`,
+  ).catch((err: Error) => ({ state: "timeout", reason: err.message }) as any);
+  const shown = heal.id ? await sys.cli("heal", "show", String(heal.id), "--json") : heal;
+  const path = (shown.timeline ?? []).map((e: any) => e.to);
+  const pr = (shown.timeline ?? []).map((e: any) => e.data?.pr).find(Boolean);
+  if (heal.state !== "resolved")
+    return { ...base, path, note: `heal ${heal.state}: ${shown.reason ?? ""}`, mainHealthy: await mainHealthy(sys) };
+  const healthy = await waitMainHealthy(sys, 120_000).catch(() => false as const);
+  return {
+    ...base,
+    outcome: "fixed",
+    mttrMs: shown.mttrMs ?? undefined,
+    path,
+    pr: pr ? `${OUTSIDE_PROJECT}#${typeof pr === "object" ? pr.number : pr}` : undefined,
+    mainFixedBy: "pitcrew",
+    mainHealthy: healthy === true,
+    note: shown.reason ?? "",
+  };
+}
+
+/**
+ * Faults (b) and (c): pushed and shipped; the canary must refuse the release. The change stays on
+ * `main` (pitcrew opens no revert), so the developer reverts it and the revert ships.
+ */
+export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): Promise<FaultResult> {
+  const commit = pushFault(sys.clone, fault);
+  const rollout = await endedRollout(sys, commit, 240_000);
+  const rolledBack = rollout.state === "rolled_back";
+  const mttrMs = rolledBack
+    ? Date.parse(rollout.finishedAt ?? rollout.updatedAt) - Date.parse(rollout.createdAt)
+    : undefined;
+  pushRevert(sys.clone, commit);
+  const healthy = await waitMainHealthy(sys, 240_000).catch(() => false as const);
+  return {
+    fault: fault.name,
+    kind: fault.kind,
+    commit,
+    outcome: rolledBack ? "rolled-back" : "not-healed",
+    mttrMs,
+    path: [rollout.state, rollout.message ?? ""],
+    mainFixedBy: "developer",
+    mainHealthy: healthy === true,
+    note: rollout.message ?? "",
+  };
+}
+
+/** Plays every fault in order on one system. */
+export async function playAllFaults(sys: OutsideSystem): Promise<FaultResult[]> {
+  const [crash, badRelease, badConfig] = OUTSIDE_FAULTS as [OutsideFault, OutsideFault, OutsideFault];
+  const out = [await playCrash(sys, crash)];
+  out.push(await playBadRelease(sys, badRelease));
+  out.push(await playBadRelease(sys, badConfig));
+  return out;
+}
