@@ -6,6 +6,7 @@ export { createBuiltinRouter } from "./routers/builtin/builtin-router.js";
 export { createNginxRouter } from "./routers/nginx/nginx-router.js";
 export type { TrafficRouter } from "./routers/traffic-router.js";
 export { createProcessTarget } from "./targets/process/process-target.js";
+export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { RESTART_ABORT_MESSAGE } from "./delivery.js";
 export { routeKeyOf } from "./delivery.js";

@@ -8,6 +8,7 @@
  * dir: .                             # working directory inside the repository
  * env: { CATALOG_URL: "{{url:catalog}}" }   # {{url:<project>}} = that project's listener here
  * health: { readiness: /readyz, liveness: /healthz }
+ * metrics: /metrics                  # optional; each replica scraped on its own port
  * replicas: 2                        # default; the environment may override
  * strategy: { canary: { steps: [...] } }    # optional; overrides the environment's
  * ```
@@ -49,6 +50,8 @@ export const deployManifestSchema = z
       readiness: "/readyz",
       liveness: "/healthz",
     }),
+    /** Prometheus text path on each replica: scraped per replica, labelled with release and replica. */
+    metrics: httpPath.optional(),
     replicas: z.number().int().min(1).max(32).default(1),
     strategy: strategySchema.optional(),
   })
