@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { constants, createWriteStream, realpathSync } from "node:fs";
+import { constants, createWriteStream } from "node:fs";
 import { type FileHandle, mkdir, open } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ValidationError } from "../common/errors.js";
@@ -103,11 +103,11 @@ async function copyExactly(fh: FileHandle, size: number, dest: string): Promise<
 }
 
 /**
- * Resolves a path requested through the download API to an absolute path inside `destDir`.
- * Refuses (ValidationError) anything that could escape or be ambiguous: absolute paths, `..`,
- * `.` or empty segments, backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
+ * Checks a path requested through the download API and returns it: refuses (ValidationError)
+ * anything that could escape or be ambiguous: absolute paths, `..`, `.` or empty segments,
+ * backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
  */
-export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+export function checkArtifactPath(requestedPath: string): string {
   const problem =
     requestedPath === ""
       ? "is empty"
@@ -123,22 +123,10 @@ export function resolveArtifactFile(destDir: string, requestedPath: string): str
                 ? "has an empty, '.' or '..' segment"
                 : undefined;
   if (problem !== undefined) throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} ${problem}`);
-  const root = resolve(destDir);
-  const target = resolve(root, requestedPath);
-  if (!target.startsWith(root + sep))
-    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leaves the artifact directory`);
-  const real = realOrUndefined(target);
-  const realRoot = realOrUndefined(root) ?? root;
-  if (real !== undefined && !real.startsWith(realRoot + sep)) {
-    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leads outside the artifact directory`);
-  }
-  return target;
+  return requestedPath;
 }
 
-function realOrUndefined(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
+/** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
+export function artifactBlobKey(runId: number, path: string): string {
+  return `artifacts/${runId}/${checkArtifactPath(path)}`;
 }

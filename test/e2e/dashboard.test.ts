@@ -195,18 +195,22 @@ async function followIncident(page: Page, t: TestApp): Promise<void> {
   try {
     await page.getByRole("link", { name: "Incidents" }).click();
     await page.getByText(/No incidents/).waitFor();
-    await t.app.events.emit("alert.firing", "alert:disk1", {
-      fingerprint: "disk1",
-      name: "HighDiskUse",
-      status: "firing",
-      labels: { alertname: "HighDiskUse", service: "web" },
-      annotations: {},
-      severity: "critical",
-      service: "web",
-      startsAt: new Date().toISOString(),
-      endsAt: null,
-      source: "rules",
-    });
+    await t.app.events.emit(
+      "alert.firing",
+      { kind: "alert", key: "disk1" },
+      {
+        fingerprint: "disk1",
+        name: "HighDiskUse",
+        status: "firing",
+        labels: { alertname: "HighDiskUse", service: "web" },
+        annotations: {},
+        severity: "critical",
+        service: "web",
+        startsAt: new Date().toISOString(),
+        endsAt: null,
+        source: "rules",
+      },
+    );
     await t.app.incidents.catchUp();
     const link = page.getByRole("link", { name: /HighDiskUse/ });
     await link.waitFor();

@@ -39,9 +39,14 @@ describe.skipIf(!HAS_DIST)("per-replica scraping", () => {
   const deploy = async () => {
     const run = await s.api("POST", "/api/projects/svc/runs", { body: {} });
     expect((await s.waitForRun(run.body.id)).status).toBe("success");
-    const d = await s.api("POST", "/api/environments/production/deploy", { body: { project: "svc", run: run.body.id } });
+    const d = await s.api("POST", "/api/environments/production/deploy", {
+      body: { project: "svc", run: run.body.id },
+    });
     expect(d.status, JSON.stringify(d.body)).toBe(202);
-    await until(async () => (await s.api("GET", `/api/rollouts/${d.body.rollout.id}`)).body.state === "succeeded", 60_000);
+    await until(
+      async () => (await s.api("GET", `/api/rollouts/${d.body.rollout.id}`)).body.state === "succeeded",
+      60_000,
+    );
     return String(d.body.release.id);
   };
 

@@ -29,7 +29,7 @@ export function buildBeforeStart(deps: BuildStepDeps): BuildBeforeStart {
   return async (release, signal) => {
     const build = release.spec.build;
     if (!build) return;
-    const subject = `release:${release.id}`;
+    const subject = { kind: "release" as const, id: release.id };
     const facts = { project: release.project, environment: release.environment, release: release.id };
     await deps.events.emit("release.building", subject, { ...facts, commands: build.run.length });
     const executor = deps.executorFor ? await deps.executorFor(release.project) : fallback;

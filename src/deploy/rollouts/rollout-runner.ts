@@ -197,7 +197,11 @@ export class RolloutRunner {
       message: `${weight} % of traffic on the new release`,
       at: clock.now(),
     });
-    await this.deps.events.emit("rollout.weight", `rollout:${this.rollout.id}`, { weight, ...this.#subject() });
+    await this.deps.events.emit(
+      "rollout.weight",
+      { kind: "rollout", id: this.rollout.id },
+      { weight, ...this.#subject() },
+    );
   }
 
   async #pause(durationMs: number | undefined, idx: number): Promise<Record<string, unknown>> {
@@ -221,7 +225,7 @@ export class RolloutRunner {
       throw new RollbackNeeded("the rollout changed state while pausing");
     }
     await this.#record(idx, this.steps[idx]!, "waiting", { why });
-    await events.emit("rollout.paused", `rollout:${this.rollout.id}`, { why, ...this.#subject() });
+    await events.emit("rollout.paused", { kind: "rollout", id: this.rollout.id }, { why, ...this.#subject() });
     await new Promise<void>((resolve, reject) => {
       this.#approve = resolve;
       const onAbort = () => reject(this.#signal.reason);
@@ -237,7 +241,7 @@ export class RolloutRunner {
       "promoted",
       clock.now(),
     );
-    await events.emit("rollout.resumed", `rollout:${this.rollout.id}`, this.#subject());
+    await events.emit("rollout.resumed", { kind: "rollout", id: this.rollout.id }, this.#subject());
     return { approved: true };
   }
 
@@ -266,7 +270,11 @@ export class RolloutRunner {
           detail: { measurements },
           at: clock.now(),
         });
-        await events.emit("rollout.analysis", `rollout:${this.rollout.id}`, { measurement: m, ...this.#subject() });
+        await events.emit(
+          "rollout.analysis",
+          { kind: "rollout", id: this.rollout.id },
+          { measurement: m, ...this.#subject() },
+        );
       },
     });
     this.#signal.throwIfAborted();
@@ -284,8 +292,8 @@ export class RolloutRunner {
     await store.releases.setStatus(this.release.id, "live", at);
     if (this.baseline) await store.releases.setStatus(this.baseline.id, this.deps.baselineEndsAs, at);
     await store.rollouts.transition(this.rollout.id, rolloutSources("succeeded"), "succeeded", "live", at);
-    await events.emit("rollout.succeeded", `rollout:${this.rollout.id}`, this.#subject());
-    await events.emit("release.live", `release:${this.release.id}`, this.#subject());
+    await events.emit("rollout.succeeded", { kind: "rollout", id: this.rollout.id }, this.#subject());
+    await events.emit("release.live", { kind: "release", id: this.release.id }, this.#subject());
     return "succeeded";
   }
 
@@ -294,7 +302,7 @@ export class RolloutRunner {
     await target.stop(String(this.release.id), { drainMs: 0 }).catch(() => {});
     await store.releases.setStatus(this.release.id, "failed", clock.now());
     await store.rollouts.transition(this.rollout.id, rolloutSources("failed"), "failed", reason, clock.now());
-    await events.emit("rollout.failed", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.failed", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     return "failed";
   }
 
@@ -307,7 +315,7 @@ export class RolloutRunner {
       reason,
       clock.now(),
     );
-    await events.emit("rollout.rolling_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.rolling_back", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     try {
       if (this.baseline) {
         if (!this.#baselineRunning) {
@@ -331,7 +339,7 @@ export class RolloutRunner {
     await store.releases.setStatus(this.release.id, this.#newHadTraffic ? "rolled_back" : "failed", at);
     await store.rollouts.progress(this.rollout.id, { weight: 0, message: reason, at });
     await store.rollouts.transition(this.rollout.id, rolloutSources("rolled_back"), "rolled_back", reason, at);
-    await events.emit("rollout.rolled_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.rolled_back", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     return "rolled_back";
   }
 
@@ -408,12 +416,16 @@ export class RolloutRunner {
   async #record(idx: number, step: RolloutStep, status: "running" | "waiting" | "passed" | "failed", detail: unknown) {
     const { store, clock, events } = this.deps;
     await store.rollouts.saveStep(this.rollout.id, { idx, kind: step.kind, status, detail, at: clock.now() });
-    await events.emit("rollout.step", `rollout:${this.rollout.id}`, {
-      idx,
-      kind: step.kind,
-      status,
-      ...this.#subject(),
-    });
+    await events.emit(
+      "rollout.step",
+      { kind: "rollout", id: this.rollout.id },
+      {
+        idx,
+        kind: step.kind,
+        status,
+        ...this.#subject(),
+      },
+    );
   }
 
   #subject() {

@@ -5,7 +5,14 @@
 import { ConflictError, ValidationError } from "../../../common/errors.js";
 import { ReleaseFailedError } from "../../deploy-error.js";
 import { freePort } from "../../../common/free-port.js";
-import type { DeployTarget, ReleaseSpec, ReleaseStatus, ReplicaLineSink } from "../deploy-target.js";
+import { readFileSync } from "node:fs";
+import {
+  type DeployTarget,
+  REPLICA_OF_ENV,
+  type ReleaseSpec,
+  type ReleaseStatus,
+  type ReplicaLineSink,
+} from "../deploy-target.js";
 import type { ReplicaAnnouncer } from "../replica-announcer.js";
 import { Replica, type SupervisionOptions } from "./replica.js";
 
@@ -95,11 +102,34 @@ export function createProcessTarget(options: ProcessTargetOptions = {}): DeployT
     async status() {
       return [...releases].map(([id, replicas]) => snapshot(id, replicas));
     },
+    async reapLeftovers(releaseId, pids) {
+      let killed = 0;
+      for (const pid of pids) {
+        if ([...releases.values()].some((rs) => rs.some((r) => r.status().pid === pid))) continue;
+        if (!runsAsReplicaOf(pid, releaseId)) continue;
+        try {
+          process.kill(-pid, "SIGKILL");
+          killed++;
+        } catch {
+          // gone in the meantime
+        }
+      }
+      return killed;
+    },
     async close() {
       closed = true;
       await Promise.all([...releases.keys()].map((id) => stop(id, { drainMs: 0 })));
     },
   };
+}
+
+/** Whether process `pid` is a replica of `releaseId` (its environment carries the target's marker). */
+function runsAsReplicaOf(pid: number, releaseId: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${REPLICA_OF_ENV}=${releaseId}`);
+  } catch {
+    return false; // gone, or not ours to read
+  }
 }
 
 function validate(r: ReleaseSpec): void {

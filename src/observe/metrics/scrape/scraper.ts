@@ -138,12 +138,16 @@ export class Scraper {
     this.#capped = true;
     const limit = this.deps.maxSeries ?? 10_000;
     this.deps.log.warn({ job: this.target.job, limit, dropped }, "target exposes more series than allowed; capped");
-    await this.deps.events.emit("metrics.cardinality_capped", `service:${this.target.job}`, {
-      service: this.target.job,
-      instance: this.#instance,
-      limit,
-      dropped,
-      level: "warning",
-    });
+    await this.deps.events.emit(
+      "metrics.cardinality_capped",
+      { kind: "service", key: this.target.job },
+      {
+        service: this.target.job,
+        instance: this.#instance,
+        limit,
+        dropped,
+        level: "warning",
+      },
+    );
   }
 }

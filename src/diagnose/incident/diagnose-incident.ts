@@ -18,11 +18,11 @@
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
-import type { Diagnosis, Evidence, Hypothesis } from "../repair/index.js";
-import type { LogQuery, StoredLogRecord } from "../store/index.js";
-import type { Incident } from "../store/index.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../diagnosis.js";
+import type { LogQuery, StoredLogRecord } from "../../store/index.js";
+import type { Incident } from "../../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
-import { recordText } from "../diagnose/index.js";
+import { recordText } from "../stacktrace/record-text.js";
 import { errorSignature } from "./error-signature.js";
 
 /** A deploy that went live, as the delivery history knows it. */

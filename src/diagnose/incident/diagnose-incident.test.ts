@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../test/support/test-app.js";
-import type { Incident } from "../store/repositories/incidents-repo.js";
+import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
+import type { Incident } from "../../store/repositories/incidents-repo.js";
 import { diagnoseIncident, type IncidentEvidence, type RecentDeploy } from "./diagnose-incident.js";
 
 const NODE_STACK = [

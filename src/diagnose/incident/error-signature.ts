@@ -3,8 +3,9 @@
  * and time: a stack trace's exception type and top in-app frame (`TypeError@src/cart.mjs:42
  * (lineTotal)`), or else the record's first line with numbers masked.
  */
-import { findTraces, recordText } from "../diagnose/index.js";
-import type { LogRecord } from "../store/index.js";
+import { findTraces } from "../stacktrace/detect.js";
+import { recordText } from "../stacktrace/record-text.js";
+import type { LogRecord } from "../../store/index.js";
 
 /** A record's error signature. */
 export interface ErrorSignature {

@@ -4,7 +4,7 @@
  * (an older episode of the same error, fixed and come back, is another story). Reads error logs
  * newest first, page by page, up to `maxRecords`.
  */
-import type { LogQuery, StoredLogRecord } from "../store/index.js";
+import type { LogQuery, StoredLogRecord } from "../../store/index.js";
 import { errorSignature } from "./error-signature.js";
 
 /** Where the onset is looked for. */
