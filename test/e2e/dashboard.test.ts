@@ -3,7 +3,8 @@
  * built dashboard; headless Chromium (playwright-core, the system's /usr/bin/chromium) signs in
  * with a token, sees a run succeed, reads its log, follows a paused canary of a real service to
  * its end (live, on rollout events), visits Incidents and Overview, and Services (charts of a
- * scraped service, the dependency graph of ingested spans) without a console error.
+ * scraped service, the dependency graph of ingested spans) and Models (versions, refusals, drift)
+ * without a console error.
  * Screenshots land in test-artifacts/dashboard/.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -98,6 +99,7 @@ describe("the dashboard", () => {
         await followIncident(page, t);
         await readPullRequest(page, t, base);
         await watchServices(page, t);
+        await readModels(page, t);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -133,6 +135,69 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
 
   await page.reload();
   await page.getByRole("heading", { name: "Overview" }).waitFor();
+}
+
+/** Stores a live and a refused version of `test-failure` for `hello` and a drift report, then reads the Models pages. */
+async function readModels(page: Page, t: TestApp<DeliveringApp>): Promise<void> {
+  const scope = `project:${(await t.app.store.projects.resolve("hello")).id}`;
+  const at = Date.now();
+  const version = (status: "live" | "refused", reason: string, candidate: number) =>
+    t.app.store.modelVersions.create({
+      model: "test-failure",
+      scope,
+      status,
+      reason,
+      state: {},
+      trainFrom: at - 86_400_000,
+      trainTo: at,
+      counts: { train: 40, evaluation: 12, evaluationUnits: 6 },
+      metrics: {
+        decision: {
+          primaryMetric: "apfd",
+          candidate: { metrics: { apfd: candidate } },
+          incumbent: { metrics: { apfd: 0.6 } },
+          comparison: { items: 6, meanDelta: candidate - 0.6, pNotBetter: candidate > 0.6 ? 0.01 : 0.97 },
+        },
+      },
+      profile: {},
+      codeVersion: "1",
+      parentVersion: null,
+      at,
+    });
+  await version("live", "promoted: better than the incumbent beyond the noise", 0.8125);
+  await version("refused", "refused: not better than the incumbent: apfd 0.4000 vs 0.6000", 0.4);
+  await t.app.events.emit(
+    "model.drift",
+    { kind: "model", model: "test-failure", scope },
+    {
+      model: "test-failure",
+      scope,
+      version: 1,
+      reasons: ["feature streak PSI 0.412 > 0.25"],
+      features: [],
+      liveMetric: null,
+      promotedMetric: null,
+    },
+  );
+  await page.getByRole("link", { name: "Models", exact: true }).click();
+  await page.getByRole("link", { name: "hello", exact: true }).click();
+  const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: "test-failure" }) });
+  await row.getByText("v1").first().waitFor();
+  await row.getByText("apfd 0.8125").waitFor();
+  await row.getByRole("link", { name: "test-failure" }).click();
+  await page
+    .getByRole("heading", { name: /test-failure/ })
+    .first()
+    .waitFor();
+  expect(new URL(page.url()).pathname).toBe("/models/hello/test-failure");
+  await page.getByRole("cell", { name: "refused: not better than the incumbent: apfd 0.4000 vs 0.6000" }).waitFor();
+  await page
+    .getByRole("listitem")
+    .filter({ hasText: "v2" })
+    .getByText(/apfd 0\.4000 vs 0\.6000/)
+    .waitFor();
+  await page.getByText("feature streak PSI 0.412 > 0.25").waitFor();
+  await page.screenshot({ path: `${SHOTS}/model.png`, fullPage: true });
 }
 
 /** Ships a real service once, then a canary of a new commit that pauses at 30 %; returns its rollout id. */

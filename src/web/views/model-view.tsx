@@ -15,11 +15,12 @@ export function ModelView({ project, model }: { project: string; model: string }
   const models = useApi<ModelsOfProject>(`/api/projects/${encodeURIComponent(project)}/models`);
   const projects = useApi<{ projects: Project[] }>("/api/projects");
   const id = projects.data?.projects.find((p) => p.name === project)?.id;
+  const subject = `model:${model}:project:${id}`;
   const drift = useApi<{ events: DomainEvent[] }>(
-    id === undefined
-      ? null
-      : `/api/events?type=model.drift&subject=${encodeURIComponent(`model:${model}:project:${id}`)}&limit=5000`,
+    id === undefined ? null : `/api/events?type=model.drift&subject=${encodeURIComponent(subject)}&limit=5000`,
   );
+  // the subject filter is a prefix (project:1 would match project:12): keep this scope's only
+  const driftEvents = drift.data?.events.filter((e) => e.subject === subject);
   useEvents(["model."], () => {
     models.reload();
     drift.reload();
@@ -47,7 +48,7 @@ export function ModelView({ project, model }: { project: string; model: string }
           return (
             <>
               <p>{spec.task}</p>
-              <DriftPanel events={drift.data?.events} live={mine.find((v) => v.status === "live")} />
+              <DriftPanel events={driftEvents} live={mine.find((v) => v.status === "live")} />
               <h2>Versions</h2>
               {mine.length === 0 ? (
                 <p className="muted">
