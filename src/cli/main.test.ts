@@ -19,6 +19,7 @@ const ALL = [
   "migrate",
   "stack",
   "tests",
+  "models",
   "explain",
   "fix",
   "detect",

@@ -35,6 +35,7 @@ const COMMANDS: Record<string, Register> = {
   migrate: async (p) => (await import("./commands/migrate.js")).registerMigrateCommand(p),
   stack: async (p) => (await import("./commands/stack.js")).registerStackCommand(p),
   tests: async (p) => (await import("./commands/tests.js")).registerTestsCommand(p),
+  models: async (p) => (await import("./commands/models.js")).registerModelsCommand(p),
   explain: async (p) => (await import("./commands/explain.js")).registerExplainCommand(p),
   fix: async (p) => (await import("./commands/fix.js")).registerFixCommand(p),
   detect: async (p) => (await import("./commands/detect.js")).registerDetectCommand(p),

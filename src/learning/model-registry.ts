@@ -122,6 +122,30 @@ export class ModelRegistry {
   }
 
   /**
+   * Re-evaluates a stored version on (its training end, `evalTo`] beside the current incumbent,
+   * without changing anything: the figures and the decision the gate would take now.
+   */
+  async evaluate(
+    name: string,
+    scope: string,
+    version: number,
+    evalTo = this.deps.clock.now(),
+  ): Promise<PromotionDecision> {
+    const model = this.model(name);
+    const v = await this.deps.store.modelVersions.get(name, scope, version);
+    const items = await model.dataset(this.deps.store, scope, { from: v.trainFrom, to: evalTo });
+    const context = items.filter((i) => i.at <= v.trainTo);
+    const held = items.filter((i) => i.at > v.trainTo);
+    const incumbent = await this.incumbent(name, scope);
+    return decidePromotion(
+      model,
+      model.evaluate(v.state, context, held),
+      model.evaluate(incumbent.state, context, held),
+      this.gate,
+    );
+  }
+
+  /**
    * Applies the gate to a candidate or shadow version: its held-out figures (plus its shadow
    * figures) decide. Promoted: it becomes live, the previous live version is retired, and
    * `model.promoted` is emitted; otherwise it is `refused` with the reason and `model.refused` is

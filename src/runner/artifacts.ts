@@ -103,11 +103,11 @@ async function copyExactly(fh: FileHandle, size: number, dest: string): Promise<
 }
 
 /**
- * Resolves a path requested through the download API to an absolute path inside `destDir`.
- * Refuses (ValidationError) anything that could escape or be ambiguous: absolute paths, `..`,
- * `.` or empty segments, backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
+ * Checks a path requested through the download API and returns it: refuses (ValidationError)
+ * anything that could escape or be ambiguous: absolute paths, `..`, `.` or empty segments,
+ * backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
  */
-export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+export function checkArtifactPath(requestedPath: string): string {
   const problem =
     requestedPath === ""
       ? "is empty"
@@ -123,10 +123,21 @@ export function resolveArtifactFile(destDir: string, requestedPath: string): str
                 ? "has an empty, '.' or '..' segment"
                 : undefined;
   if (problem !== undefined) throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} ${problem}`);
+  return requestedPath;
+}
+
+/** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
+export function artifactBlobKey(runId: number, path: string): string {
+  return `artifacts/${runId}/${checkArtifactPath(path)}`;
+}
+
+/**
+ * Resolves an artifact path (checked as {@link checkArtifactPath} does) to an absolute path inside
+ * `destDir`, refusing one that leads outside it through a symlink already there.
+ */
+export function resolveArtifactFile(destDir: string, requestedPath: string): string {
   const root = resolve(destDir);
-  const target = resolve(root, requestedPath);
-  if (!target.startsWith(root + sep))
-    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leaves the artifact directory`);
+  const target = resolve(root, checkArtifactPath(requestedPath));
   const real = realOrUndefined(target);
   const realRoot = realOrUndefined(root) ?? root;
   if (real !== undefined && !real.startsWith(realRoot + sep)) {

@@ -1,6 +1,6 @@
 /**
  * Jobs that share: before its first step, a job receives the artifacts of the jobs it `needs`,
- * copied from the run's artifact store into its workspace at their relative paths. The producer
+ * streamed from the blob store into its workspace at their relative paths. The producer
  * is untrusted, and so is the checked-out tree the files land in: every path is re-checked (no
  * absolute path, no `..`), every directory on the way must be a real directory (a symlink in the
  * checkout cannot redirect a write outside the workspace), files are opened without following
@@ -9,9 +9,11 @@
 import { constants } from "node:fs";
 import { lstat, mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { BlobStore } from "../storage/index.js";
 import type { Store } from "../store/index.js";
-import { resolveArtifactFile } from "./artifacts.js";
+import { artifactBlobKey, resolveArtifactFile } from "./artifacts.js";
 
 /** Default bound on the bytes a job receives from its needs (the sum of their artifacts). */
 export const NEEDED_ARTIFACTS_MAX_BYTES = 2 * 1024 * 1024 * 1024;
@@ -23,15 +25,15 @@ export interface ReceivedArtifacts {
 }
 
 /**
- * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (under `artifactsDir`)
- * into `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
+ * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (in `blobs`) into
+ * `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
  * error naming the file (the job fails before running anything).
  */
 export async function receiveNeededArtifacts(
   store: Store,
   runId: number,
   producerJobIds: readonly number[],
-  artifactsDir: string,
+  blobs: BlobStore,
   workspace: string,
   maxBytes = NEEDED_ARTIFACTS_MAX_BYTES,
 ): Promise<ReceivedArtifacts> {
@@ -46,26 +48,22 @@ export async function receiveNeededArtifacts(
   }
   let bytes = 0;
   for (const f of files) {
-    const source = resolveArtifactFile(artifactsDir, f.path);
     const dest = resolveArtifactFile(workspace, f.path);
     await makeRealDirs(workspace, f.path.split("/").slice(0, -1));
-    const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const blob = await blobs.get(artifactBlobKey(runId, f.path));
+    if (blob === undefined) throw new Error(`artifact ${JSON.stringify(f.path)} not received: missing from the store`);
     try {
       const to = await open(
         dest,
         constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
         0o644,
       );
-      // Stop at the recorded size: the stored file cannot grow what the job receives.
-      const end = Math.max(f.size - 1, 0);
-      await pipeline(
-        f.size === 0 ? [] : from.createReadStream({ start: 0, end, autoClose: false }),
-        to.createWriteStream(),
-      );
+      // Stop at the recorded size: the stored blob cannot grow what the job receives.
+      await pipeline(blob.body, atMost(f.size), to.createWriteStream());
     } catch (err) {
       throw new Error(`artifact ${JSON.stringify(f.path)} not received: ${(err as Error).message}`);
     } finally {
-      await from.close();
+      blob.body.destroy();
     }
     bytes += f.size;
   }
@@ -85,4 +83,16 @@ async function makeRealDirs(root: string, segments: string[]): Promise<void> {
       );
     }
   }
+}
+
+/** A transform passing through the first `limit` bytes and dropping the rest. */
+function atMost(limit: number): Transform {
+  let left = limit;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const part = chunk.subarray(0, Math.max(left, 0));
+      left -= part.length;
+      done(null, part);
+    },
+  });
 }

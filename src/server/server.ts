@@ -26,6 +26,7 @@ import { metaRoutes } from "./routes/meta-routes.js";
 import { metricsRoutes } from "./routes/metrics-routes.js";
 import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
+import { modelsRoutes } from "./routes/models-routes.js";
 import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { explanationRoutes } from "./routes/explanation-routes.js";
@@ -101,6 +102,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
   testsRoutes(f, ctx);
+  modelsRoutes(f, ctx);
   tokensRoutes(f, ctx);
   streamTicketsRoutes(f, ctx);
   hooksRoutes(f, ctx);

@@ -8,7 +8,7 @@
  * Shared by `test/e2e/outside-service.test.ts` and `bench/heal/outside.ts`.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gitIn } from "./git-repo.js";
@@ -45,6 +45,10 @@ export interface FaultResult {
   /** The heal's states in order, or the rollout's message. */
   path: string[];
   pr?: string;
+  /** Time spent in each heal state (ms), from the heal's timeline. */
+  stagesMs?: Record<string, number>;
+  /** The steps of the rollout that shipped the change (kind and seconds), e.g. `start 1.2, setWeight 0.0, analysis 31.0`. */
+  rolloutSteps?: string;
   /** Who brought `main` back to a healthy state: pitcrew's pull request or the developer's revert. */
   mainFixedBy: "pitcrew" | "developer" | "nobody";
   /** `main`'s head is live and answers the fault's requests without 5xx. */
@@ -113,7 +117,8 @@ export function startTraffic(url: string, rate = 30): Traffic {
 
 /** Starts the server, seeds and ships the service, and starts traffic. */
 export async function startOutsideSystem(opts: { serveConfig?: Record<string, unknown> } = {}): Promise<OutsideSystem> {
-  const rules = join(mkdtempSync(join(tmpdir(), "pitcrew-outside-rules-")), "alerts.yaml");
+  const rulesDir = mkdtempSync(join(tmpdir(), "pitcrew-outside-rules-"));
+  const rules = join(rulesDir, "alerts.yaml");
   writeFileSync(rules, RULES);
   const serve = await startServe({
     alerts: { rule_files: [rules], evaluation_interval: "1s" },
@@ -160,6 +165,8 @@ export async function startOutsideSystem(opts: { serveConfig?: Record<string, un
     async stop() {
       traffic.stop();
       await serve.stop();
+      rmSync(clone, { recursive: true, force: true });
+      rmSync(rulesDir, { recursive: true, force: true });
     },
   };
 }
@@ -184,6 +191,18 @@ async function endedRollout(sys: OutsideSystem, commit: string, ms: number): Pro
     ms,
     `the rollout of ${commit.slice(0, 8)}`,
   );
+}
+
+/** The steps of the newest rollout of `commit` with their durations (API), for where the time goes. */
+async function rolloutSteps(sys: OutsideSystem, commit: string): Promise<string> {
+  const r = await endedRollout(sys, commit, 1000).catch(() => undefined);
+  if (!r) return "";
+  const { steps } = (await sys.serve.api("GET", `/api/rollouts/${r.id}`)).body as {
+    steps: Array<{ kind: string; startedAt: string; finishedAt: string | null }>;
+  };
+  const secs = (s: { startedAt: string; finishedAt: string | null }) =>
+    s.finishedAt ? ((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1) : "?";
+  return steps.map((s) => `${s.kind} ${secs(s)}`).join(", ");
 }
 
 /** True when `main`'s head is live and answers the fault's request (and a few others) without 5xx. */
@@ -238,15 +257,27 @@ export async function playCrash(sys: OutsideSystem, fault: OutsideFault, ms = 30
   const shown = heal.id ? await sys.cli("heal", "show", String(heal.id), "--json") : heal;
   const path = (shown.timeline ?? []).map((e: any) => e.to);
   const pr = (shown.timeline ?? []).map((e: any) => e.data?.pr).find(Boolean);
+  const stagesMs = stageTimes(shown.timeline ?? []);
   if (heal.state !== "resolved")
-    return { ...base, path, note: `heal ${heal.state}: ${shown.reason ?? ""}`, mainHealthy: await mainHealthy(sys) };
+    return {
+      ...base,
+      path,
+      stagesMs,
+      note: `heal ${heal.state}: ${shown.reason ?? ""}`,
+      mainHealthy: await mainHealthy(sys),
+    };
   const healthy = await waitMainHealthy(sys, 120_000).catch(() => false as const);
   return {
     ...base,
+    rolloutSteps: await rolloutSteps(
+      sys,
+      gitIn(join(sys.serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`), "rev-parse", "main"),
+    ),
     outcome: "fixed",
     mttrMs: shown.mttrMs ?? undefined,
     path,
     pr: pr ? `${OUTSIDE_PROJECT}#${typeof pr === "object" ? pr.number : pr}` : undefined,
+    stagesMs,
     mainFixedBy: "pitcrew",
     mainHealthy: healthy === true,
     note: shown.reason ?? "",
@@ -273,10 +304,21 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     outcome: rolledBack ? "rolled-back" : "not-healed",
     mttrMs,
     path: [rollout.state, rollout.message ?? ""],
+    rolloutSteps: await rolloutSteps(sys, commit),
     mainFixedBy: "developer",
     mainHealthy: healthy === true,
     note: rollout.message ?? "",
   };
+}
+
+/** Time spent in each state of a heal's timeline (ms), keyed by the state left. */
+function stageTimes(timeline: Array<{ to: string; at: string }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 1; i < timeline.length; i++) {
+    const from = timeline[i - 1]!;
+    out[from.to] = (out[from.to] ?? 0) + Date.parse(timeline[i]!.at) - Date.parse(from.at);
+  }
+  return out;
 }
 
 /** Plays every fault in order on one system. */

@@ -14,7 +14,7 @@ import {
   configuredServer,
   type ServerTarget,
 } from "../api-client.js";
-import { positiveInt } from "../client/option-values.js";
+import { requirePositiveInt } from "../client/option-values.js";
 import { findLocalRun } from "../local-runs.js";
 import { table } from "../output.js";
 
@@ -51,7 +51,7 @@ export function registerArtifactsCommand(program: Command): void {
     const target = configuredServer(opts);
     const dataDir = target ? "" : loadConfig({ file: program.opts().config }).dataDir;
     const { list, close } = target
-      ? await serverArtifacts(target, positiveInt("RUN")(ref))
+      ? await serverArtifacts(target, requirePositiveInt("RUN", ref))
       : await localArtifacts(dataDir, ref);
     try {
       const chosen = list.filter((a) => !opts.job || a.job === opts.job);

@@ -10,13 +10,11 @@
  * Every state change is persisted before the work it announces starts; the step's process group
  * id is stored while it runs, so recovery after a crash can kill it.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job, Run, Status } from "../../store/index.js";
 import { testId } from "../../testintel/index.js";
-import { collectArtifacts } from "../artifacts.js";
 import { renderCacheKey } from "../cache.js";
 import { receiveNeededArtifacts } from "../needed-artifacts.js";
 import { checkout } from "../checkout.js";
@@ -29,6 +27,7 @@ import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
+import { storeArtifacts } from "./store-artifacts.js";
 import { chooseExecutor } from "./sandbox-policy.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
@@ -118,13 +117,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     }
 
     const producers = runJobs.filter((j) => spec.needs.includes(j.key)).map((j) => j.id);
-    const received = await receiveNeededArtifacts(
-      store,
-      run.id,
-      producers,
-      join(deps.dataDir, "artifacts", String(run.id)),
-      ws.dir,
-    );
+    const received = await receiveNeededArtifacts(store, run.id, producers, deps.blobs, ws.dir);
     if (received.files > 0)
       sys(`received ${received.files} artifact file(s) (${received.bytes} bytes) from needed jobs`);
     await executor.prepare?.(ws.root);
@@ -252,11 +245,8 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
 async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: string, sys: (l: string) => void) {
   const { store, clock } = deps;
   if (job.spec.artifacts.length > 0) {
-    const dest = join(deps.dataDir, "artifacts", String(run.id));
-    mkdirSync(dest, { recursive: true });
     try {
-      const { files, warnings } = await collectArtifacts(workspace, job.spec.artifacts, dest);
-      for (const w of warnings) sys(`artifact warning: ${w.path}: ${w.reason}`);
+      const files = await storeArtifacts(deps, run.id, job, workspace, sys);
       await store.artifacts.add(files.map((f) => ({ ...f, runId: run.id, jobId: job.id, createdAt: clock.now() })));
       sys(`artifacts: ${files.length} file(s) stored`);
     } catch (err) {
