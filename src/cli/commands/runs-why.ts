@@ -6,7 +6,6 @@
 import type { Command } from "commander";
 import { runExplanation } from "../../failures/index.js";
 import { PitcrewError } from "../../common/errors.js";
-import type { JobExplanation } from "../../failures/index.js";
 import { openLocalApp } from "../open-store.js";
 import { renderExplanation } from "./explain.js";
 
@@ -37,8 +36,7 @@ export function registerRunsWhyCommand(runs: Command): void {
           return void out(
             `run ${id} (${why.status}): no failed job explained${opts.job ? ` named ${opts.job}` : ""}\n`,
           );
-        for (const j of why.jobs) {
-          const e = j as unknown as JobExplanation & { key: string; attempt: number };
+        for (const e of why.jobs) {
           const compared = e.comparedRuns?.length
             ? `compared with successful runs ${e.comparedRuns.join(", ")}`
             : "no successful run to compare with";
