@@ -15,7 +15,7 @@ export { createPrometheusMetricsSource } from "./metrics/prometheus/prometheus-m
 export { parsePromql } from "./metrics/promql/parse-promql.js";
 export { escapePromqlString } from "./metrics/promql/promql-string.js";
 export type { QueryResult } from "./metrics/promql/query-result.js";
-export { scalarOf } from "./metrics/promql/scalar-of.js";
+export { firstValue, scalarOf } from "./metrics/promql/scalar-of.js";
 export { routeLatencyP99 } from "./metrics/route-latency.js";
 export { ScraperFleet, type ScraperFleetDeps } from "./metrics/scrape/scraper-fleet.js";
 export { applyRetention, type RetentionOptions } from "./metrics/retention.js";

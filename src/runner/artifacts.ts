@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { constants, createWriteStream } from "node:fs";
+import { constants, createWriteStream, realpathSync } from "node:fs";
 import { type FileHandle, mkdir, open } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ValidationError } from "../common/errors.js";
@@ -129,4 +129,27 @@ export function checkArtifactPath(requestedPath: string): string {
 /** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
 export function artifactBlobKey(runId: number, path: string): string {
   return `artifacts/${runId}/${checkArtifactPath(path)}`;
+}
+
+/**
+ * Resolves an artifact path (checked as {@link checkArtifactPath} does) to an absolute path inside
+ * `destDir`, refusing one that leads outside it through a symlink already there.
+ */
+export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+  const root = resolve(destDir);
+  const target = resolve(root, checkArtifactPath(requestedPath));
+  const real = realOrUndefined(target);
+  const realRoot = realOrUndefined(root) ?? root;
+  if (real !== undefined && !real.startsWith(realRoot + sep)) {
+    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leads outside the artifact directory`);
+  }
+  return target;
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }

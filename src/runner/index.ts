@@ -15,7 +15,7 @@ export { isSandboxAvailable } from "./executors/sandbox/sandbox-executor.js";
 export { listBranches } from "./checkout.js";
 export { snapshotDirectory } from "./snapshot.js";
 export { assertBranchName } from "./engine/branch-name.js";
-export { artifactBlobKey, checkArtifactPath } from "./artifacts.js";
+export { artifactBlobKey, checkArtifactPath, resolveArtifactFile } from "./artifacts.js";
 export { resolveStepUser } from "./executors/sandbox/step-user.js";
 export { startCron } from "./engine/cron.js";
 export { startPolling } from "./engine/poller.js";

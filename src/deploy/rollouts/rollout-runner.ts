@@ -11,6 +11,10 @@
  * then gives them the canary's share (taken from the warm live replicas), the analysis compares
  * the canary with them, and they stop once the canary takes 100 %, or at the rollback. If they
  * cannot start, the analysis falls back to the live replicas.
+ *
+ * `halt()` (the server is stopping) ends the runner at once — a pause, an analysis or a wait in
+ * progress included — without touching the rollout: its row stays in flight, and the next
+ * start's `recover` aborts it and serves the live release again, as after a crash.
  */
 import type { Clock } from "../../common/clock.js";
 import { sleep } from "../../common/clock.js";
@@ -49,6 +53,9 @@ class RollbackNeeded extends Error {}
 export class RolloutRunner {
   readonly done: Promise<RolloutState>;
   readonly #abort = new AbortController();
+  readonly #halt = new AbortController();
+  /** Aborted by `abort` (roll back) or `halt` (stop driving): every wait of the runner listens to it. */
+  readonly #signal = AbortSignal.any([this.#abort.signal, this.#halt.signal]);
   #approve: (() => void) | undefined;
   #skipPause: (() => void) | undefined;
   #baselineRunning: boolean;
@@ -77,6 +84,11 @@ export class RolloutRunner {
     return true;
   }
 
+  /** Stops driving the rollout at once, leaving its persisted state for `recover` (server shutdown). */
+  halt(): void {
+    this.#halt.abort(new Error("delivery is stopping"));
+  }
+
   /** Rolls the rollout back as soon as its current step can stop. */
   abort(reason: string): void {
     if (!this.#abort.signal.aborted) this.#abort.abort(new RollbackNeeded(reason));
@@ -97,6 +109,7 @@ export class RolloutRunner {
       }
       return await this.#succeed();
     } catch (err) {
+      if (this.#halt.signal.aborted) return (await store.rollouts.get(this.rollout.id)).state;
       const reason = this.#signal.aborted ? errorText(this.#signal.reason) : errorText(err);
       const step = this.steps[i];
       if (step) await this.#record(i, step, "failed", { error: reason }).catch(() => {});
@@ -108,10 +121,6 @@ export class RolloutRunner {
       clearInterval(health);
       await this.#stopFresh();
     }
-  }
-
-  get #signal(): AbortSignal {
-    return this.#abort.signal;
   }
 
   async #exec(step: RolloutStep, idx: number): Promise<Record<string, unknown>> {

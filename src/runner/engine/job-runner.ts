@@ -117,7 +117,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     }
 
     const producers = runJobs.filter((j) => spec.needs.includes(j.key)).map((j) => j.id);
-    const received = await receiveNeededArtifacts(store, deps.blobs, run.id, producers, ws.dir);
+    const received = await receiveNeededArtifacts(store, run.id, producers, deps.blobs, ws.dir);
     if (received.files > 0)
       sys(`received ${received.files} artifact file(s) (${received.bytes} bytes) from needed jobs`);
     await executor.prepare?.(ws.root);
