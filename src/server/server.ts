@@ -15,6 +15,7 @@ import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
 import { forgeReposRoutes } from "./routes/forge-repos-routes.js";
 import { forgeRoutes } from "./routes/forge-routes.js";
+import { releaseBuildRoutes } from "./routes/release-build-routes.js";
 import { deployRoutes } from "./routes/deploy-routes.js";
 import { doraRoutes } from "./routes/dora-routes.js";
 import { healsRoutes } from "./routes/heals-routes.js";
@@ -113,6 +114,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   alertsRoutes(f, ctx);
   healsRoutes(f, ctx);
   deployRoutes(f, ctx);
+  releaseBuildRoutes(f, ctx);
   doraRoutes(f, ctx);
   webUiRoutes(f);
 }

@@ -96,10 +96,14 @@ export class Delivery {
     return recover(this.#ctx);
   }
 
-  /** Stops watches and waits for the runners; routers and the target are closed by their owner. */
+  /**
+   * Stops watches and halts the runners at once (an analysis or pause in progress included; the
+   * next start's `recover` aborts their rollouts); routers and the target are closed by their owner.
+   */
   async close(): Promise<void> {
     this.#ctx.closed = true;
     for (const w of this.#ctx.watches) w.abort(new Error("closing"));
+    for (const r of this.#ctx.runners.values()) r.halt();
     await Promise.allSettled([...this.#ctx.runners.values()].map((r) => r.done));
   }
 }

@@ -11,6 +11,10 @@
  * then gives them the canary's share (taken from the warm live replicas), the analysis compares
  * the canary with them, and they stop once the canary takes 100 %, or at the rollback. If they
  * cannot start, the analysis falls back to the live replicas.
+ *
+ * `halt()` (the server is stopping) ends the runner at once — a pause, an analysis or a wait in
+ * progress included — without touching the rollout: its row stays in flight, and the next
+ * start's `recover` aborts it and serves the live release again, as after a crash.
  */
 import type { Clock } from "../../common/clock.js";
 import { sleep } from "../../common/clock.js";
@@ -18,6 +22,7 @@ import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
 import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
+import type { BuildBeforeStart } from "../releases/build-step.js";
 import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
 import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
@@ -40,6 +45,8 @@ export interface RolloutRunnerDeps {
   drainMs: number;
   /** What the baseline becomes when the rollout succeeds (`rolled_back` for a rollback). */
   baselineEndsAs: "superseded" | "rolled_back";
+  /** Runs the release's build phase before the first step (releases/build-step.ts). */
+  buildBeforeStart?: BuildBeforeStart;
 }
 
 /** A step that failed in a way that should roll the rollout back. */
@@ -49,6 +56,9 @@ class RollbackNeeded extends Error {}
 export class RolloutRunner {
   readonly done: Promise<RolloutState>;
   readonly #abort = new AbortController();
+  readonly #halt = new AbortController();
+  /** Aborted by `abort` (roll back) or `halt` (stop driving): every wait of the runner listens to it. */
+  readonly #signal = AbortSignal.any([this.#abort.signal, this.#halt.signal]);
   #approve: (() => void) | undefined;
   #skipPause: (() => void) | undefined;
   #baselineRunning: boolean;
@@ -77,12 +87,23 @@ export class RolloutRunner {
     return true;
   }
 
+  /** Stops driving the rollout at once, leaving its persisted state for `recover` (server shutdown). */
+  halt(): void {
+    this.#halt.abort(new Error("delivery is stopping"));
+  }
+
   /** Rolls the rollout back as soon as its current step can stop. */
   abort(reason: string): void {
     if (!this.#abort.signal.aborted) this.#abort.abort(new RollbackNeeded(reason));
   }
 
   async #run(): Promise<RolloutState> {
+    // the build comes before every step (a recreate's stop included): a failed build touches nothing
+    const buildFailure = await this.deps.buildBeforeStart?.(this.release, this.#signal).then(
+      () => undefined,
+      (err: unknown) => errorText(err),
+    );
+    if (buildFailure !== undefined) return this.#fail(buildFailure);
     const { store, clock } = this.deps;
     const health = setInterval(() => void this.#checkReplicas(), 500);
     let i = this.rollout.step;
@@ -97,6 +118,7 @@ export class RolloutRunner {
       }
       return await this.#succeed();
     } catch (err) {
+      if (this.#halt.signal.aborted) return (await store.rollouts.get(this.rollout.id)).state;
       const reason = this.#signal.aborted ? errorText(this.#signal.reason) : errorText(err);
       const step = this.steps[i];
       if (step) await this.#record(i, step, "failed", { error: reason }).catch(() => {});
@@ -108,10 +130,6 @@ export class RolloutRunner {
       clearInterval(health);
       await this.#stopFresh();
     }
-  }
-
-  get #signal(): AbortSignal {
-    return this.#abort.signal;
   }
 
   async #exec(step: RolloutStep, idx: number): Promise<Record<string, unknown>> {

@@ -19,12 +19,15 @@ export const LEARNING_EVENTS = {
   "model.trained": z.looseObject(versionSummary),
   "model.refused": z.looseObject(versionSummary),
   "model.promoted": z.looseObject({ ...versionSummary, replaced: z.number().nullable(), forced: z.boolean() }),
-  "model.rolled_back": z.looseObject({
+  "model.drift": z.looseObject({
     model: z.string(),
     scope: z.string(),
-    from: z.number(),
-    to: z.number().nullable(),
-    reason: z.string(),
+    version: z.number(),
+    reasons: z.array(z.string()),
+    /** The most drifted features (at most 5). */
+    features: z.array(z.unknown()),
+    liveMetric: z.number().nullable(),
+    promotedMetric: z.number().nullable(),
   }),
   "model.updated": z.looseObject({
     model: z.string(),
@@ -40,13 +43,11 @@ export const LEARNING_EVENTS = {
     kept: z.number().nullable(),
     reason: z.string().nullish(),
   }),
-  "model.drift": z.looseObject({
+  "model.rolled_back": z.looseObject({
     model: z.string(),
     scope: z.string(),
-    version: z.number(),
-    reasons: z.array(z.string()),
-    features: z.array(z.looseObject({})),
-    liveMetric: z.number().nullable(),
-    promotedMetric: z.number().nullable(),
+    from: z.number(),
+    to: z.number().nullable(),
+    reason: z.string(),
   }),
 };
