@@ -31,7 +31,17 @@ for (let i = 0; i < runs; i++) {
 }
 
 const sec = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
-const header = ["fault", "kind", "outcome", "MTTR", "heal MTTR", "heal path / rollout", "main fixed by", "main healthy", "≤ 120 s"];
+const header = [
+  "fault",
+  "kind",
+  "outcome",
+  "MTTR",
+  "heal MTTR",
+  "heal path / rollout",
+  "main fixed by",
+  "main healthy",
+  "≤ 120 s",
+];
 const rows = all.map((r) => [
   r.fault,
   r.kind,
