@@ -5,6 +5,7 @@ const ALL = [
   "serve",
   "run",
   "lint",
+  "import",
   "trigger",
   "runs",
   "logs",

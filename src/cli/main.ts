@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Register> = {
   serve: async (p) => (await import("./commands/serve.js")).registerServeCommand(p),
   run: async (p) => (await import("./commands/run.js")).registerRunCommand(p),
   lint: async (p) => (await import("./commands/lint.js")).registerLintCommand(p),
+  import: async (p) => (await import("./commands/import.js")).registerImportCommand(p),
   trigger: async (p) => (await import("./commands/trigger.js")).registerTriggerCommand(p),
   runs: async (p) => (await import("./commands/runs.js")).registerRunsCommand(p),
   logs: async (p) => {

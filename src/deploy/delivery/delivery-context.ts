@@ -7,6 +7,7 @@ import type { Clock } from "../../common/clock.js";
 import { ConflictError, NotFoundError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Bus, EventLog } from "../../events/index.js";
+import type { Executor } from "../../runner/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
 import type { AlertLister } from "../analysis/index.js";
 import type { RolloutRunner } from "../rollouts/rollout-runner.js";
@@ -44,6 +45,8 @@ export interface DeliveryDeps {
   query?: (promql: string) => Promise<number | undefined>;
   /** SIGTERM-to-SIGKILL time when stopping replicas (default 5 s). */
   drainMs?: number;
+  /** The executor a project's release build runs with (default: local processes). */
+  buildExecutor?: (project: string) => Promise<Executor>;
 }
 
 /** Called when a deploy's rollout succeeded (the facade starts the post-deploy watch). */
