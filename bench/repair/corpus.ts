@@ -8,7 +8,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Diagnosis, FixerKind, ReproductionInput } from "../../src/repair/index.js";
+import type { Diagnosis } from "../../src/diagnose/index.js";
+import type { FixerKind, ReproductionInput } from "../../src/repair/index.js";
 import { parseReplay } from "../../src/repair/index.js";
 
 /** Where the cases live. */

@@ -22,7 +22,10 @@ import type { RunnerDeps } from "../runner/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
+import { createLocalBlobStore } from "../storage/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
+import { ModelRegistry } from "../learning/index.js";
+import { testFailureModel } from "../testintel/index.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
 import { buildHealing, type HealingOptions } from "./healing.js";
@@ -46,6 +49,8 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** Every learned model's versions: training, gated promotion, rollback (src/learning). */
+  models: ModelRegistry;
   /** Service logs, traces, metrics, alerts and scrapers. */
   observation: Observation;
   /** Incidents correlated from anomalies, alerts and the topology. */
@@ -103,19 +108,33 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     c.bus.driver === "redis"
       ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
       : createMemoryBus(onBusError);
-  const events = new EventLog(store.events, bus, clock);
+  const events = new EventLog(store.events, bus, clock, log);
   const queue =
     c.queue.driver === "bullmq"
       ? await (await import("../queue/bullmq/bullmq-queue.js")).createBullmqQueue(c.queue.redis_url, log, {
           prefix: c.queue.prefix,
         })
       : createMemoryQueue(store.queueItems, clock, log);
+  const st = c.storage;
+  const blobs =
+    st.driver === "s3"
+      ? await (await import("../storage/s3/s3-blob-store.js")).createS3BlobStore({
+          endpoint: st.endpoint,
+          bucket: st.bucket ?? "",
+          region: st.region,
+          accessKeyId: st.access_key_id,
+          secretAccessKey: st.secret_access_key,
+          forcePathStyle: st.force_path_style,
+          prefix: st.prefix,
+        })
+      : createLocalBlobStore(config.dataDir);
   const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
   const runner: RunnerDeps = {
     store,
     events,
     bus,
     queue,
+    blobs,
     executors: { local: createLocalExecutor({ killGraceMs: c.runner.kill_grace }), sandbox },
     dataDir: config.dataDir,
     clock,
@@ -144,7 +163,8 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
-  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets };
+  const models = new ModelRegistry({ store, events, clock }, [testFailureModel]);
+  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {
@@ -156,6 +176,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     async close() {
       await built?.close();
       await queue.close();
+      await blobs.close();
       await bus.close();
       await database.close();
     },

@@ -7,6 +7,6 @@ import type { App } from "./app.js";
 export async function bootstrapAdminToken(app: App): Promise<string | undefined> {
   if ((await app.store.tokens.count()) > 0) return undefined;
   const { token } = await app.store.tokens.create("bootstrap-admin", "admin");
-  await app.events.emit("token.bootstrapped", "server", { name: "bootstrap-admin" });
+  await app.events.emit("token.bootstrapped", { kind: "server" }, { name: "bootstrap-admin" });
   return token;
 }

@@ -16,6 +16,7 @@ import { showAdminToken } from "./show-admin-token.js";
 import { startDelivery } from "../app/delivery.js";
 import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
+import { startModelRetraining } from "../app/model-retraining.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -59,6 +60,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   });
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
+  const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
@@ -81,6 +83,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
+    stopModelRetraining();
     stopMetricsObservation();
     stopAnomalyObservation();
     stopForgeAutomation();

@@ -26,11 +26,21 @@ export const DEFAULT_MAX_ALIASES = 100;
 /**
  * Parses YAML text, collecting syntax problems as diagnostics instead of throwing. Aliases are
  * resolved at most `maxAliases` times (a "billion laughs" document is a `yaml-alias-limit`
- * diagnostic at its first alias, not an exception or gigabytes of expanded value).
+ * diagnostic at its first alias, not an exception or gigabytes of expanded value). `mergeKeys`
+ * turns on YAML 1.1 `<<: *anchor` merges (other CI systems' files use them).
  */
-export function parseYamlSource(text: string, file?: string, opts: { maxAliases?: number } = {}): YamlSource {
+export function parseYamlSource(
+  text: string,
+  file?: string,
+  opts: { maxAliases?: number; mergeKeys?: boolean } = {},
+): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: opts.mergeKeys ?? false,
+  });
   const diagnostics: Diagnostic[] = [];
   const pos = (offset: number) => {
     const p = lineCounter.linePos(offset);

@@ -1,9 +1,11 @@
 /**
  * Puts the demo shop on pitcrew's own forge: each service directory becomes a real git repository
  * (`shop-<service>`, branch `main` protected by pitcrew's CI check, so fixes arrive only by pull
- * request) and a project whose pipeline CI runs. Idempotent: a second call reuses what exists.
+ * request) and a project whose pipeline CI runs. The modules a service shares with the others
+ * (manifest `shared`) are vendored into its repository here. Idempotent: a second call reuses what
+ * exists.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../app/app.js";
@@ -12,6 +14,7 @@ import { git } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import type { Project } from "../store/index.js";
 import type { ShopManifest, ShopService } from "./shop-manifest.js";
+import { vendorSharedModules } from "./vendor-shared-modules.js";
 
 /** A shop service as seeded: its forge repository and CI project. */
 export interface SeededService {
@@ -31,11 +34,15 @@ export async function seedShop(app: App, manifest: ShopManifest, shopDir: string
   for (const service of manifest.services) {
     const repo = shopRepoName(service.name);
     const staging = mkdtempSync(join(tmpdir(), "pitcrew-shop-"));
+    const work = mkdtempSync(join(tmpdir(), "pitcrew-shop-src-"));
     try {
-      await snapshotDirectory(join(shopDir, service.dir), staging, "main");
+      cpSync(join(shopDir, service.dir), work, { recursive: true });
+      vendorSharedModules(shopDir, service, work);
+      await snapshotDirectory(work, staging, "main");
       await app.forge.createRepository(repo, { fromPath: staging });
     } finally {
       rmSync(staging, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
     await app.forge.protectBranch(repo, "main", { requiredChecks: [CI_CHECK] });
     const repoUrl = app.forge.cloneUrl(repo);

@@ -22,6 +22,11 @@ const serviceSchema = z.object({
   health: z.object({ liveness: z.string().startsWith("/"), readiness: z.string().startsWith("/") }),
   metrics: z.string().startsWith("/"),
   dependsOn: z.record(name, z.string()),
+  /**
+   * Modules the services share, vendored into each repository when the shop is seeded: the
+   * module's directory under the shop (`telemetry`) → where it goes in the service.
+   */
+  shared: z.record(name, z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "a relative path")).optional(),
 });
 
 const scenarioSchema = z.object({

@@ -23,7 +23,7 @@ export function storyLineOf(e: DomainEvent): StoryLine | undefined {
     case "run.finished":
       return {
         stage: "ci",
-        text: `CI run ${str(d.runId ?? e.subject.replace(/^run:/, ""))} ${str(d.status)}${d.project ? ` for ${str(d.project)}` : ""}`,
+        text: `CI run ${e.data.runId} ${e.data.status}${d.project ? ` for ${str(d.project)}` : ""}`,
       };
     case "alert.firing":
       return {
@@ -37,9 +37,9 @@ export function storyLineOf(e: DomainEvent): StoryLine | undefined {
         ? { stage: "detect", text: `anomaly on ${str(d.service)}: ${str(d.explanation)}` }
         : undefined;
     case "incident.opened":
-      return { stage: "incident", text: `incident ${e.subject.replace(/^incident:/, "#")} opened: ${str(d.title)}` };
+      return { stage: "incident", text: `incident #${e.data.id} opened: ${e.data.title}` };
     case "incident.resolved":
-      return { stage: "incident", text: `incident ${e.subject.replace(/^incident:/, "#")} resolved` };
+      return { stage: "incident", text: `incident #${e.data.id} resolved` };
     case "heal.transitioned":
       return { stage: "heal", text: `heal of incident #${str(d.incident)} → ${str(d.to)}: ${str(d.note)}` };
     case "pr.opened":

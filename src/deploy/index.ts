@@ -1,14 +1,17 @@
 /** The public surface of deploy/: what other domains import (nothing reaches past this file). */
-export { Delivery } from "./delivery.js";
-export type { EnvironmentSettings } from "./delivery.js";
-export { parseStrategy } from "./delivery.js";
+export { Delivery } from "./delivery/delivery.js";
+export type { DeliveryDeps, EnvironmentSettings } from "./delivery/delivery-context.js";
+export { routeKeyOf } from "./delivery/delivery-context.js";
+export type { DeployRequest } from "./delivery/deploy.js";
+export type { PlacementStatus } from "./delivery/read.js";
+export { parseStrategy } from "./strategies/parse-strategy.js";
+export { type RolloutOutcome, rolloutOutcome } from "./rollouts/rollout-outcome.js";
 export { createBuiltinRouter } from "./routers/builtin/builtin-router.js";
 export { createNginxRouter } from "./routers/nginx/nginx-router.js";
 export type { TrafficRouter } from "./routers/traffic-router.js";
 export { createProcessTarget } from "./targets/process/process-target.js";
+export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
-export { RESTART_ABORT_MESSAGE } from "./delivery.js";
-export { routeKeyOf } from "./delivery.js";
 export type { Exchange } from "./routers/exchange-log.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";
 export { scalarQuery } from "./analysis/index.js";

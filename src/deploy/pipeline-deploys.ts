@@ -6,9 +6,9 @@
  * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
  */
 import type { Logger } from "../common/logger.js";
-import type { Bus, EventLog } from "../events/index.js";
+import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Store } from "../store/index.js";
-import type { Delivery } from "./delivery.js";
+import type { Delivery } from "./delivery/delivery.js";
 
 /** What the deploy stage reads runs from and reports through. */
 export interface PipelineDeploysDeps {
@@ -28,7 +28,11 @@ export function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delive
     if (run.trust !== "protected") {
       const reason = `run #${run.number} is not from a protected branch (trust: ${run.trust}); deploy it by hand if wanted`;
       for (const environment of run.plan.deploy)
-        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+        await events.emit(
+          "deploy.skipped",
+          { kind: "run", id: run.id },
+          { runId: run.id, project: project.name, environment, reason },
+        );
       return;
     }
     for (const environment of run.plan.deploy) {
@@ -42,13 +46,15 @@ export function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delive
         });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        await events.emit("deploy.skipped", `run:${run.id}`, { project: project.name, environment, reason });
+        await events.emit(
+          "deploy.skipped",
+          { kind: "run", id: run.id },
+          { runId: run.id, project: project.name, environment, reason },
+        );
       }
     }
   };
-  return bus.subscribe((m) => {
-    if (m.kind !== "event" || m.event.type !== "run.finished" || m.event.data.status !== "success") return;
-    const runId = Number(m.event.subject.replace(/^run:/, ""));
-    if (Number.isInteger(runId)) void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
+  return onEvent(bus, "run.finished", ({ data: { runId, status } }) => {
+    if (status === "success") void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
   });
 }

@@ -1,5 +1,18 @@
-/** The diagnose domain's public surface: stack traces → code → commit. */
+/**
+ * The diagnose domain's public surface, the one home of diagnosis: stack traces → code → commit,
+ * and an incident's diagnosis (ranked hypotheses with evidence) from its logs and deploys.
+ */
 export { type AnalyzeOptions, analyzeStack, type StackAnalysis } from "./analyze-stack.js";
+export type { Diagnosis, Evidence, Hypothesis, HypothesisKind } from "./diagnosis.js";
+export {
+  type DiagnoseOptions,
+  diagnoseIncident,
+  ERROR_LEVELS,
+  type IncidentDiagnosis,
+  type IncidentEvidence,
+  type RecentDeploy,
+} from "./incident/diagnose-incident.js";
+export { errorSignature } from "./incident/error-signature.js";
 export { type BlameInfo, blameLine } from "./locate/blame.js";
 export {
   type FileChange,

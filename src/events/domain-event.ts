@@ -1,14 +1,14 @@
+import type { EventPayloads, EventType } from "./event-payloads.js";
+
 /**
  * Domain events: everything that happens in pitcrew, appended to the event log and published
- * on the bus (DESIGN.md §1). `subject` names what it is about (`run:42`, `job:7`, `project:3`).
+ * on the bus (DESIGN.md §1). A discriminated union on `type`: checking `e.type` narrows `e.data`
+ * to that type's payload. `subject` is the stored key of what it is about (`run:42`, see
+ * subject.ts); read ids from `data`, not from it.
  */
-export interface DomainEvent {
-  id: number;
-  type: string;
-  subject: string;
-  data: Record<string, unknown>;
-  at: number;
-}
+export type DomainEvent<T extends EventType = EventType> = {
+  [K in T]: { id: number; type: K; subject: string; data: EventPayloads[K]; at: number };
+}[T];
 
 /** A live output line of a job, published on the bus (not in the event log; stored in log_lines). */
 export interface LiveLogLine {

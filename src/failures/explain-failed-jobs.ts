@@ -6,7 +6,7 @@
  */
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
-import type { Bus, EventLog } from "../events/index.js";
+import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Job, Store } from "../store/index.js";
 import { explainJob, type JobFacts } from "./explain-job.js";
 
@@ -45,14 +45,19 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
     explanation: { ...explanation },
     createdAt: clock.now(),
   });
-  await events.emit("job.explained", `run:${run.id}`, {
-    jobId: job.id,
-    key: job.key,
-    attempt: job.attempt,
-    category: explanation.category,
-    confidence: explanation.confidence,
-    top: explanation.lines.slice(0, 3).map((l) => l.text),
-  });
+  await events.emit(
+    "job.explained",
+    { kind: "run", id: run.id },
+    {
+      runId: run.id,
+      jobId: job.id,
+      key: job.key,
+      attempt: job.attempt,
+      category: explanation.category,
+      confidence: explanation.confidence,
+      top: explanation.lines.slice(0, 3).map((l) => l.text),
+    },
+  );
 }
 
 /** The stored log of a job's current attempt, at most MAX_LOG_LINES lines. */
@@ -71,10 +76,8 @@ async function logOf(store: Store, job: Job): Promise<string[]> {
 /** Subscribes to finished jobs; returns the stop function. */
 export function startFailureExplanations(deps: FailureExplanationDeps): () => void {
   let chain: Promise<void> = Promise.resolve();
-  return deps.bus.subscribe((m) => {
-    if (m.kind !== "event" || m.event.type !== "job.finished" || m.event.data.status !== "failure") return;
-    const jobId = Number(m.event.data.jobId);
-    if (!Number.isInteger(jobId)) return;
+  return onEvent(deps.bus, "job.finished", ({ data: { jobId, status } }) => {
+    if (status !== "failure") return;
     chain = chain
       .then(() => explainFailedJob(deps, jobId))
       .catch((err) => deps.log.error({ err, jobId }, "failure explanation failed"));

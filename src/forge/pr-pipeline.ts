@@ -36,7 +36,6 @@ export interface ForgeAutomationDeps {
 
 const PR_SUBJECT = /^pr:([A-Za-z0-9._-]+)#(\d+)$/;
 /** PR events that build the head (`pr.reopened` comes from GitHub webhooks). */
-const PR_BUILDS = new Set(["pr.opened", "pr.synchronized", "pr.reopened"]);
 
 const samePlace = (a: string, b: string) =>
   resolve(a.replace(/^file:\/\//, "")).replace(/\/+$/, "") === resolve(b.replace(/^file:\/\//, "")).replace(/\/+$/, "");
@@ -110,14 +109,16 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
 
   const stop = deps.bus.subscribe((m) => {
     if (m.kind !== "event") return;
-    const { type, subject, data } = m.event;
+    const e = m.event;
     let work: Promise<void> | undefined;
-    const pr = PR_SUBJECT.exec(subject);
-    if (PR_BUILDS.has(type) && pr?.[1]) work = onPr(pr[1], Number(pr[2]));
-    if (type === "run.finished") work = onRunFinished(Number(data.runId), String(data.status));
+    if (e.type === "pr.opened" || e.type === "pr.synchronized" || e.type === "pr.reopened")
+      work = onPr(e.data.repo, e.data.number);
+    if (e.type === "run.finished") work = onRunFinished(e.data.runId, e.data.status);
     // An explanation stored after run.finished: the check's summary is written again with it.
-    if (type === "job.explained") work = onExplained(Number(subject.replace(/^run:/, "")));
-    work?.catch((err: unknown) => log.error({ err, type, subject }, "forge automation failed for this event"));
+    if (e.type === "job.explained") work = onExplained(e.data.runId);
+    work?.catch((err: unknown) =>
+      log.error({ err, type: e.type, subject: e.subject }, "forge automation failed for this event"),
+    );
   });
   void (async () => {
     const repos = new Map<string, number[]>();

@@ -13,7 +13,7 @@
  *   - A thrown error is recorded on the heal and the action is retried on the next tick, up to the
  *     orchestrator's error budget; `ctx.signal` aborts when the orchestrator stops.
  */
-import type { HypothesisKind } from "../repair/index.js";
+import type { HypothesisKind } from "../diagnose/index.js";
 import type { Heal } from "../store/index.js";
 import type { Incident } from "../store/index.js";
 

@@ -1,6 +1,6 @@
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
-import type { Bus, EventLog } from "../events/index.js";
+import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Heal, HealChange, HealsRepo } from "../store/index.js";
 import type { Incident, IncidentsRepo } from "../store/index.js";
 import type { HealActions, HealContext } from "./heal-actions.js";
@@ -53,12 +53,8 @@ export class HealOrchestrator {
 
   /** Starts heals for opened incidents (live and missed while down) and the advance loop; returns stop. */
   start(bus: Bus): () => void {
-    const off = bus.subscribe((m) => {
-      if (m.kind === "event" && m.event.type === "incident.opened") {
-        const id = Number(String(m.event.subject).replace(/^incident:/, ""));
-        if (Number.isInteger(id))
-          void this.#startFor(id).catch((err) => this.deps.log.error({ err }, "heal start failed"));
-      }
+    const off = onEvent(bus, "incident.opened", ({ data: { id } }) => {
+      void this.#startFor(id).catch((err) => this.deps.log.error({ err }, "heal start failed"));
     });
     void this.catchUp().catch((err) => this.deps.log.error({ err }, "heal catch-up failed"));
     this.#timer = setInterval(() => void this.tick(), this.deps.settings.pollMs);
@@ -111,11 +107,15 @@ export class HealOrchestrator {
       detectedAt: incident.openedAt,
       at: clock.now(),
     });
-    await events.emit("heal.started", `heal:${heal.id}`, {
-      incident: incidentId,
-      service: heal.service,
-      policy: heal.policy,
-    });
+    await events.emit(
+      "heal.started",
+      { kind: "heal", id: heal.id },
+      {
+        incident: incidentId,
+        service: heal.service,
+        policy: heal.policy,
+      },
+    );
   }
 
   async #advanceGuarded(heal: Heal): Promise<void> {
@@ -297,9 +297,13 @@ export class HealOrchestrator {
     );
     if (!next) return heals.get(heal.id);
     const payload = { incident: heal.incidentId, service: heal.service, from: heal.state, to, note };
-    await events.emit("heal.transitioned", `heal:${heal.id}`, payload);
+    await events.emit("heal.transitioned", { kind: "heal", id: heal.id }, payload);
     if (to === "resolved" || to === "escalated" || to === "failed") {
-      await events.emit(`heal.${to}`, `heal:${heal.id}`, { ...payload, reason: next.reason, mttrMs: next.mttrMs });
+      await events.emit(
+        `heal.${to}`,
+        { kind: "heal", id: heal.id },
+        { ...payload, reason: next.reason, mttrMs: next.mttrMs },
+      );
     }
     return next;
   }

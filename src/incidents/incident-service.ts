@@ -1,7 +1,7 @@
 import type { Clock } from "../common/clock.js";
 import { ConflictError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
-import type { Bus, DomainEvent, EventLog } from "../events/index.js";
+import { type Bus, type DomainEvent, type EventLog, onEvent, readEvent, type Subject } from "../events/index.js";
 import type { Incident, IncidentSignal, IncidentsRepo } from "../store/index.js";
 import type { SettingsRepo } from "../store/index.js";
 import { type CorrelatorOptions, correlate } from "./correlator.js";
@@ -20,7 +20,7 @@ export interface IncidentDeps {
 }
 
 const CURSOR_KEY = "incidents.event_cursor";
-const subject = (id: number) => `incident:${id}`;
+const subject = (id: number): Subject => ({ kind: "incident", id });
 const toStored = (s: Signal): IncidentSignal => ({
   kind: s.kind,
   key: s.key,
@@ -49,11 +49,7 @@ export class IncidentService {
 
   /** Subscribes to the bus and catches up with the event log; returns the function that stops it. */
   attach(bus: Bus): () => void {
-    const off = bus.subscribe((m) => {
-      if (m.kind === "event" && (SIGNAL_EVENTS as readonly string[]).includes(m.event.type)) {
-        void this.#enqueue(() => this.#applyOnce(m.event));
-      }
-    });
+    const off = onEvent(bus, SIGNAL_EVENTS, (e) => void this.#enqueue(() => this.#applyOnce(e)));
     void this.catchUp();
     return off;
   }
@@ -63,7 +59,14 @@ export class IncidentService {
     return this.#enqueue(async () => {
       for (;;) {
         const page = await this.deps.incidents.eventsAfter(await this.#loadCursor(), SIGNAL_EVENTS, 500);
-        for (const e of page) await this.#applyOnce(e);
+        for (const raw of page) {
+          const read = readEvent(raw);
+          if ("event" in read) await this.#applyOnce(read.event);
+          else {
+            this.deps.log.warn({ eventId: raw.id, type: raw.type }, `signal event skipped: ${read.refused}`);
+            await this.#advanceCursor(raw.id);
+          }
+        }
         if (page.length < 500) return;
       }
     });
@@ -84,10 +87,13 @@ export class IncidentService {
     await this.apply(e);
     this.#recent.add(e.id);
     if (this.#recent.size > 10_000) this.#recent.delete(this.#recent.values().next().value!);
-    if (e.id > (await this.#loadCursor())) {
-      this.#cursor = e.id;
-      await this.deps.settings.set(CURSOR_KEY, String(e.id));
-    }
+    await this.#advanceCursor(e.id);
+  }
+
+  async #advanceCursor(id: number): Promise<void> {
+    if (id <= (await this.#loadCursor())) return;
+    this.#cursor = id;
+    await this.deps.settings.set(CURSOR_KEY, String(id));
   }
 
   /** Applies one event (idempotent): opens or joins an incident, or resolves an alert signal. */
@@ -207,7 +213,7 @@ export class IncidentService {
       const at = clock.now();
       const entry = { type: "transition", data: { from: current.status, to, by, reason }, eventId: null, at };
       if (await incidents.transition(id, current, { status: to, at, by }, [entry])) {
-        await events.emit(`incident.${to}`, subject(id), { id, from: current.status, by, reason });
+        await events.emit(`incident.${to}` as const, subject(id), { id, from: current.status, by, reason });
         return incidents.get(id);
       }
       if (attempt >= 4) throw new ConflictError(`incident ${id} kept changing; try again`);

@@ -20,47 +20,42 @@ export interface Signal {
 /** The event types incidents consume. */
 export const SIGNAL_EVENTS = ["alert.firing", "alert.resolved", "anomaly.detected"] as const;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-const time = (v: unknown): number | undefined => {
-  const t = typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN;
+const time = (iso: string | null): number | undefined => {
+  const t = iso === null ? Number.NaN : Date.parse(iso);
   return Number.isFinite(t) && t > 0 ? t : undefined;
 };
 
 /**
- * Reads an `alert.firing`/`alert.resolved` (subject `alert:<fingerprint>`) or `anomaly.detected`
- * (subject `series:<key>`) event; undefined for other events. Missing fields fall back: the key to
- * the subject, the service to labels `service`/`job` then `unknown`, the time to the event's.
+ * Reads an `alert.firing`/`alert.resolved` or `anomaly.detected` event; undefined for other
+ * events. An alert without a service is `unknown`'s; its time falls back to the event's.
  */
 export function signalFromEvent(e: DomainEvent): Signal | undefined {
-  const d = e.data;
   if (e.type === "alert.firing" || e.type === "alert.resolved") {
-    const labels = (d.labels && typeof d.labels === "object" ? d.labels : {}) as Record<string, unknown>;
+    const d = e.data;
     const firing = e.type === "alert.firing";
-    const name = str(d.name) ?? str(labels.alertname) ?? "alert";
-    const service = str(d.service) ?? str(labels.service) ?? str(labels.job) ?? "unknown";
+    const service = d.service ?? "unknown";
     return {
       kind: "alert",
-      key: str(d.fingerprint) ?? e.subject.replace(/^alert:/, ""),
+      key: d.fingerprint,
       service,
       status: firing ? "firing" : "resolved",
-      severity: (str(d.severity) ?? str(labels.severity) ?? "warning").toLowerCase(),
-      title: `${name} on ${service}`,
-      at: (firing ? time(d.startsAt) : time(d.endsAt)) ?? e.at,
+      severity: d.severity.toLowerCase(),
+      title: `${d.name} on ${service}`,
+      at: time(firing ? d.startsAt : d.endsAt) ?? e.at,
       data: d,
     };
   }
   if (e.type === "anomaly.detected") {
-    const series = str(d.series) ?? e.subject.replace(/^series:/, "");
-    const service = str(d.service) ?? "unknown";
+    const d = e.data;
     return {
       kind: "anomaly",
-      key: series,
-      service,
+      key: d.series,
+      service: d.service,
       status: "firing",
       severity: "warning",
-      title: `anomaly in ${series} on ${service}`,
-      at: time(d.at) ?? e.at,
-      score: typeof d.score === "number" ? d.score : 0,
+      title: `anomaly in ${d.series} on ${d.service}`,
+      at: d.at,
+      score: d.score,
       data: d,
     };
   }

@@ -85,15 +85,19 @@ export async function checkDrift(
     reasons,
   };
   if (report.drifted) {
-    await deps.events.emit("model.drift", `model:${name}:${scope}`, {
-      model: name,
-      scope,
-      version: live.version,
-      reasons,
-      features: features.slice(0, 5),
-      liveMetric: liveMetric ?? null,
-      promotedMetric: promotedMetric ?? null,
-    });
+    await deps.events.emit(
+      "model.drift",
+      { kind: "model", model: name, scope },
+      {
+        model: name,
+        scope,
+        version: live.version,
+        reasons,
+        features: features.slice(0, 5),
+        liveMetric: liveMetric ?? null,
+        promotedMetric: promotedMetric ?? null,
+      },
+    );
   }
   return report;
 }

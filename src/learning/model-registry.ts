@@ -12,6 +12,7 @@
  * While no version is live, the model's shipped default (`initialState`) is the incumbent.
  */
 import { ConflictError, ValidationError } from "../common/errors.js";
+import type { EventPayloads, Subject } from "../events/index.js";
 import type { ModelStatus, ModelVersion } from "../store/index.js";
 import type { AnyLearnedModel, Evaluation } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
@@ -118,6 +119,30 @@ export class ModelRegistry {
     });
     await this.deps.events.emit("model.trained", subject(v), summary(v, decision));
     return v;
+  }
+
+  /**
+   * Re-evaluates a stored version on (its training end, `evalTo`] beside the current incumbent,
+   * without changing anything: the figures and the decision the gate would take now.
+   */
+  async evaluate(
+    name: string,
+    scope: string,
+    version: number,
+    evalTo = this.deps.clock.now(),
+  ): Promise<PromotionDecision> {
+    const model = this.model(name);
+    const v = await this.deps.store.modelVersions.get(name, scope, version);
+    const items = await model.dataset(this.deps.store, scope, { from: v.trainFrom, to: evalTo });
+    const context = items.filter((i) => i.at <= v.trainTo);
+    const held = items.filter((i) => i.at > v.trainTo);
+    const incumbent = await this.incumbent(name, scope);
+    return decidePromotion(
+      model,
+      model.evaluate(v.state, context, held),
+      model.evaluate(incumbent.state, context, held),
+      this.gate,
+    );
   }
 
   /**
@@ -271,11 +296,11 @@ function resolveSplit(now: number, s: Partial<TimeSplit> & { horizonMs?: number;
 }
 
 /** The event subject of a model version. */
-function subject(v: ModelVersion): string {
-  return `model:${v.model}:${v.scope}`;
+function subject(v: ModelVersion): Subject {
+  return { kind: "model", model: v.model, scope: v.scope };
 }
 
-function summary(v: ModelVersion, d: PromotionDecision): Record<string, unknown> {
+function summary(v: ModelVersion, d: PromotionDecision): EventPayloads["model.trained"] {
   return {
     model: v.model,
     scope: v.scope,

@@ -67,13 +67,17 @@ export async function applyOnlineUpdate(
       reason: `online update rolled back: worse on recent held-out data: ${figures}`,
       at: now,
     });
-    await deps.events.emit("model.update_rolled_back", `model:${name}:${scope}`, {
-      model: name,
-      scope,
-      version: version.version,
-      kept: incumbent.version,
-      reason: refused?.reason,
-    });
+    await deps.events.emit(
+      "model.update_rolled_back",
+      { kind: "model", model: name, scope },
+      {
+        model: name,
+        scope,
+        version: version.version,
+        kept: incumbent.version,
+        reason: refused?.reason,
+      },
+    );
     return refused ?? version;
   }
   if (live)
@@ -87,13 +91,17 @@ export async function applyOnlineUpdate(
     reason: `online update kept: not worse on recent held-out data: ${figures}`,
     at: now,
   });
-  await deps.events.emit("model.updated", `model:${name}:${scope}`, {
-    model: name,
-    scope,
-    version: version.version,
-    replaced: incumbent.version,
-    reason: kept?.reason,
-  });
+  await deps.events.emit(
+    "model.updated",
+    { kind: "model", model: name, scope },
+    {
+      model: name,
+      scope,
+      version: version.version,
+      replaced: incumbent.version,
+      reason: kept?.reason,
+    },
+  );
   return kept ?? version;
 }
 

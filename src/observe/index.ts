@@ -2,6 +2,7 @@ export { fromJsonObject, type JsonLogDefaults, parseJsonLogs } from "./logs/json
 export { LEVELS, levelsAtLeast, MAX_ATTRIBUTES_BYTES, MAX_MESSAGE_BYTES, normalizeLevel } from "./logs/log-fields.js";
 export { LogIngestor, type LogRecordsHook } from "./logs/log-ingestor.js";
 export { parseOtlpLogs } from "./logs/otlp-logs.js";
+export { decodeOtlpProtobuf, type OtlpSignal, otlpRequestType } from "./otlp/otlp-protobuf.js";
 export { followLogFile } from "./logs/follow-log-file.js";
 export { ReplicaLogBuffer } from "./logs/replica-log-buffer.js";
 export { type FileTail, parseLogLine, type TailOptions, tailFile } from "./logs/tail-file.js";
@@ -15,7 +16,7 @@ export { createPrometheusMetricsSource } from "./metrics/prometheus/prometheus-m
 export { parsePromql } from "./metrics/promql/parse-promql.js";
 export { escapePromqlString } from "./metrics/promql/promql-string.js";
 export type { QueryResult } from "./metrics/promql/query-result.js";
-export { scalarOf } from "./metrics/promql/scalar-of.js";
+export { firstValue, scalarOf } from "./metrics/promql/scalar-of.js";
 export { routeLatencyP99 } from "./metrics/route-latency.js";
 export { ScraperFleet, type ScraperFleetDeps } from "./metrics/scrape/scraper-fleet.js";
 export { applyRetention, type RetentionOptions } from "./metrics/retention.js";

@@ -17,3 +17,5 @@ export type { PipelineSpec } from "./spec/schema.js";
 export type { PipelineLimits } from "./spec/parse.js";
 export { isLimitDiagnostic, pipelineTooLarge } from "./spec/limits.js";
 export { type CronSchedule, readCronSchedules } from "./cron-schedules.js";
+export type { ForeignFormat } from "./import/detect-format.js";
+export { type ImportResult, importPipeline } from "./import/import-pipeline.js";

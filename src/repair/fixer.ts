@@ -16,7 +16,7 @@
  * contexts. Errors: a fixer that cannot read the code throws; the chain records the error and goes
  * on with the other fixers.
  */
-import type { Diagnosis } from "./diagnosis.js";
+import type { Diagnosis } from "../diagnose/index.js";
 import type { ParsedTrace, Suspect } from "../diagnose/index.js";
 
 /** The request that reached the failure over HTTP, when known (used for reproduction tests). */

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepairLlmConfig } from "../common/config/config-schema.js";
 import type { Forge } from "../forge/index.js";
-import type { Diagnosis } from "./diagnosis.js";
+import type { Diagnosis } from "../diagnose/index.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
 import { defaultFixers, runRepairChain } from "./repair-chain.js";
 import { git } from "../runner/index.js";

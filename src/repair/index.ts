@@ -1,5 +1,4 @@
 /** The repair domain's public surface: fixers, reproduction tests, validation, the chain and fix PRs. */
-export type { Diagnosis, Evidence, Hypothesis, HypothesisKind } from "./diagnosis.js";
 export type { CapturedRequest, FileEdit, FixContext, Fixer, FixerKind, Patch } from "./fixer.js";
 export { ConfigFixer } from "./fixers/config/config-fixer.js";
 export { LlmFixer, type LlmSettings } from "./fixers/llm/llm-fixer.js";

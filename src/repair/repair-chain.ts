@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { join, posix } from "node:path";
 import { ValidationError } from "../common/errors.js";
 import { analyzeStack, type ParsedTrace, type StackAnalysis } from "../diagnose/index.js";
-import type { Diagnosis } from "./diagnosis.js";
+import type { Diagnosis } from "../diagnose/index.js";
 import type { Fixer, Patch } from "./fixer.js";
 import { ConfigFixer } from "./fixers/config/config-fixer.js";
 import { patternFixers } from "./fixers/patterns/index.js";

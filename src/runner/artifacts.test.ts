@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../common/errors.js";
-import { collectArtifacts, resolveArtifactFile } from "./artifacts.js";
+import { artifactBlobKey, checkArtifactPath, collectArtifacts, resolveArtifactFile } from "./artifacts.js";
 
 function setup(files: Record<string, string | Buffer>): { ws: string; dest: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), "pitcrew-art-"));
@@ -72,15 +72,11 @@ describe("collectArtifacts", () => {
   });
 });
 
-describe("resolveArtifactFile", () => {
-  const { dest } = setup({});
-  mkdirSync(join(dest, "dist"), { recursive: true });
-  writeFileSync(join(dest, "dist/app.js"), "x");
-
-  it("returns the absolute path of a well-formed request", () => {
-    expect(resolveArtifactFile(dest, "dist/app.js")).toBe(join(dest, "dist/app.js"));
-    expect(resolveArtifactFile(dest, "dist/not-yet.txt")).toBe(join(dest, "dist/not-yet.txt"));
-    expect(resolveArtifactFile(dest, "weird name (1)..txt")).toBe(join(dest, "weird name (1)..txt"));
+describe("checkArtifactPath", () => {
+  it("accepts a well-formed request", () => {
+    expect(checkArtifactPath("dist/app.js")).toBe("dist/app.js");
+    expect(checkArtifactPath("weird name (1)..txt")).toBe("weird name (1)..txt");
+    expect(artifactBlobKey(7, "dist/app.js")).toBe("artifacts/7/dist/app.js");
   });
 
   it("refuses hostile names", () => {
@@ -104,12 +100,20 @@ describe("resolveArtifactFile", () => {
       "./dist/app.js",
       "dist/",
     ];
-    for (const name of hostile)
-      expect(() => resolveArtifactFile(dest, name), JSON.stringify(name)).toThrow(ValidationError);
+    for (const name of hostile) expect(() => checkArtifactPath(name), JSON.stringify(name)).toThrow(ValidationError);
+  });
+});
+
+describe("resolveArtifactFile", () => {
+  const { dest, outside } = setup({});
+  mkdirSync(join(dest, "dist"), { recursive: true });
+
+  it("returns the absolute path of a well-formed path inside the directory", () => {
+    expect(resolveArtifactFile(dest, "dist/app.js")).toBe(join(dest, "dist/app.js"));
+    expect(() => resolveArtifactFile(dest, "../x")).toThrow(ValidationError);
   });
 
-  it("refuses a path that leads out through a symlink planted in the artifact directory", () => {
-    const { outside } = setup({});
+  it("refuses a path that leads out through a symlink planted in the directory", () => {
     symlinkSync(outside, join(dest, "planted"));
     expect(() => resolveArtifactFile(dest, "planted/id_rsa")).toThrow(/leads outside the artifact directory/);
   });

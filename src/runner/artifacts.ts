@@ -103,11 +103,11 @@ async function copyExactly(fh: FileHandle, size: number, dest: string): Promise<
 }
 
 /**
- * Resolves a path requested through the download API to an absolute path inside `destDir`.
- * Refuses (ValidationError) anything that could escape or be ambiguous: absolute paths, `..`,
- * `.` or empty segments, backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
+ * Checks a path requested through the download API and returns it: refuses (ValidationError)
+ * anything that could escape or be ambiguous: absolute paths, `..`, `.` or empty segments,
+ * backslashes, NUL bytes, percent-encoded `.`, `/`, `\`, NUL or `%`.
  */
-export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+export function checkArtifactPath(requestedPath: string): string {
   const problem =
     requestedPath === ""
       ? "is empty"
@@ -123,6 +123,15 @@ export function resolveArtifactFile(destDir: string, requestedPath: string): str
                 ? "has an empty, '.' or '..' segment"
                 : undefined;
   if (problem !== undefined) throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} ${problem}`);
+  return requestedPath;
+}
+
+/**
+ * Resolves an artifact path to an absolute path inside `destDir` (checked by
+ * {@link checkArtifactPath}); refuses a path that leads outside `destDir` through a symlink.
+ */
+export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+  checkArtifactPath(requestedPath);
   const root = resolve(destDir);
   const target = resolve(root, requestedPath);
   if (!target.startsWith(root + sep))
@@ -141,4 +150,9 @@ function realOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
+export function artifactBlobKey(runId: number, path: string): string {
+  return `artifacts/${runId}/${checkArtifactPath(path)}`;
 }

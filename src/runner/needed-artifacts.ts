@@ -9,9 +9,11 @@
 import { constants } from "node:fs";
 import { lstat, mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { BlobStore } from "../storage/index.js";
 import type { Store } from "../store/index.js";
-import { resolveArtifactFile } from "./artifacts.js";
+import { artifactBlobKey } from "./artifacts.js";
 
 /** Default bound on the bytes a job receives from its needs (the sum of their artifacts). */
 export const NEEDED_ARTIFACTS_MAX_BYTES = 2 * 1024 * 1024 * 1024;
@@ -23,15 +25,15 @@ export interface ReceivedArtifacts {
 }
 
 /**
- * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (under `artifactsDir`)
- * into `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
- * error naming the file (the job fails before running anything).
+ * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (in `blobs`) into
+ * `workspace`. Over `maxBytes` in total, a blob that is missing or longer than recorded, or a path
+ * that could leave the workspace, is an error naming the file (the job fails before any step).
  */
 export async function receiveNeededArtifacts(
   store: Store,
+  blobs: BlobStore,
   runId: number,
   producerJobIds: readonly number[],
-  artifactsDir: string,
   workspace: string,
   maxBytes = NEEDED_ARTIFACTS_MAX_BYTES,
 ): Promise<ReceivedArtifacts> {
@@ -44,34 +46,37 @@ export async function receiveNeededArtifacts(
   if (total > maxBytes) {
     throw new Error(`the artifacts of this job's needs are ${total} bytes, over the limit of ${maxBytes} bytes`);
   }
-  let bytes = 0;
   for (const f of files) {
-    const source = resolveArtifactFile(artifactsDir, f.path);
-    const dest = resolveArtifactFile(workspace, f.path);
+    const key = artifactBlobKey(runId, f.path);
     await makeRealDirs(workspace, f.path.split("/").slice(0, -1));
-    const from = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const blob = await blobs.get(key);
+    if (!blob)
+      throw new Error(`artifact ${JSON.stringify(f.path)} not received: it is missing from the ${blobs.name} store`);
     try {
       const to = await open(
-        dest,
+        join(workspace, f.path),
         constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
         0o644,
       );
-      // Stop at the recorded size: the stored file cannot grow what the job receives.
-      const end = Math.max(f.size - 1, 0);
-      await pipeline(
-        f.size === 0 ? [] : from.createReadStream({ start: 0, end, autoClose: false }),
-        to.createWriteStream(),
-      );
+      await pipeline(blob.body, atMost(f.size, f.path), to.createWriteStream());
     } catch (err) {
+      blob.body.destroy();
       throw new Error(`artifact ${JSON.stringify(f.path)} not received: ${(err as Error).message}`);
-    } finally {
-      await from.close();
     }
-    bytes += f.size;
   }
-  return { files: files.length, bytes };
+  return { files: files.length, bytes: total };
 }
 
+/** Passes at most `limit` bytes; more is an error (the stored blob cannot grow what a job receives). */
+function atMost(limit: number, path: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > limit ? new Error(`${path} is longer than the ${limit} bytes recorded`) : null, chunk);
+    },
+  });
+}
 /** Creates `segments` under `root` one by one, refusing any that exists as anything but a directory. */
 async function makeRealDirs(root: string, segments: string[]): Promise<void> {
   let dir = root;

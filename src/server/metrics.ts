@@ -44,8 +44,8 @@ export function createServerMetrics(app: App): ServerMetrics {
   });
   const stop = app.bus.subscribe((m) => {
     if (m.kind !== "event") return;
-    if (m.event.type === "run.finished") runs.inc({ status: String(m.event.data.status) });
-    if (m.event.type === "job.finished") jobs.inc({ status: String(m.event.data.status) });
+    if (m.event.type === "run.finished") runs.inc({ status: m.event.data.status });
+    if (m.event.type === "job.finished") jobs.inc({ status: m.event.data.status });
   });
   return { registry, httpDuration, stop };
 }

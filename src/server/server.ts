@@ -15,6 +15,7 @@ import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
 import { forgeReposRoutes } from "./routes/forge-repos-routes.js";
 import { forgeRoutes } from "./routes/forge-routes.js";
+import { releaseBuildRoutes } from "./routes/release-build-routes.js";
 import { deployRoutes } from "./routes/deploy-routes.js";
 import { doraRoutes } from "./routes/dora-routes.js";
 import { healsRoutes } from "./routes/heals-routes.js";
@@ -26,6 +27,7 @@ import { metaRoutes } from "./routes/meta-routes.js";
 import { metricsRoutes } from "./routes/metrics-routes.js";
 import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
+import { modelsRoutes } from "./routes/models-routes.js";
 import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { explanationRoutes } from "./routes/explanation-routes.js";
@@ -98,6 +100,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
   testsRoutes(f, ctx);
+  modelsRoutes(f, ctx);
   tokensRoutes(f, ctx);
   streamTicketsRoutes(f, ctx);
   hooksRoutes(f, ctx);
@@ -111,6 +114,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   alertsRoutes(f, ctx);
   healsRoutes(f, ctx);
   deployRoutes(f, ctx);
+  releaseBuildRoutes(f, ctx);
   doraRoutes(f, ctx);
   webUiRoutes(f);
 }

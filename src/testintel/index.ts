@@ -28,3 +28,4 @@ export {
   updateTestFailure,
 } from "./failure-model.js";
 export { runsFromRows, type TimedRun } from "./stored-history.js";
+export { prioritizeLearned } from "./learned-prioritize.js";

@@ -5,7 +5,7 @@ import type { BusMessage } from "../../src/events/domain-event.js";
 
 const ev = (id: number): BusMessage => ({
   kind: "event",
-  event: { id, type: "t", subject: "s", data: { id }, at: id },
+  event: { id, type: "run.started", subject: `run:${id}`, data: { runId: id }, at: id },
 });
 const until = async (cond: () => boolean, ms = 3000) => {
   const end = Date.now() + ms;

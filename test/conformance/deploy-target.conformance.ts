@@ -98,6 +98,31 @@ export function runDeployTargetConformance(
       await expect(fetch(`http://${status.replicas[0]?.address}/`)).rejects.toThrow();
     });
 
+    it("reaps what an earlier process left of a release, and nothing else", async () => {
+      const earlier = make({ onLine: () => {}, readyTimeoutMs: 3000 });
+      const status = await earlier.start(spec("ok", 1));
+      const pid = status.replicas[0]!.pid!;
+      const mine = await target.start(spec("ok", 1));
+      const myPid = mine.replicas[0]!.pid!;
+      // not the release's: this test process, another release's replica, one this target runs
+      expect(await target.reapLeftovers(status.releaseId, [process.pid, myPid])).toBe(0);
+      expect(await target.reapLeftovers(mine.releaseId, [myPid])).toBe(0);
+      expect(await target.reapLeftovers(status.releaseId, [pid])).toBe(1);
+      const alive = (p: number) => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(alive(pid)).toBe(false);
+      expect(alive(myPid)).toBe(true);
+      await earlier.close();
+      await target.stop(mine.releaseId, { drainMs: 100 });
+    });
+
     it("rejects bad specs and duplicate ids", async () => {
       await expect(target.start({ ...spec("ok"), replicas: 0 })).rejects.toMatchObject({ name: "ValidationError" });
       const s = spec("ok", 1);

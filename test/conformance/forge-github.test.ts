@@ -5,6 +5,7 @@ import { gitAuthEnv } from "../../src/forge/github/git-auth.js";
 import { GitHubForge } from "../../src/forge/github/github-forge.js";
 import { startFakeGitHub } from "../fixtures/github/fake-github-process.js";
 import { type ForgeUnderTest, runForgeConformance } from "./forge.conformance.js";
+import { subjectKey } from "../../src/events/index.js";
 
 /** The GitHub forge against the fake GitHub (organisation `acme`, token account `pitcrew-bot`). */
 async function setup() {
@@ -16,7 +17,7 @@ async function setup() {
     owner: "acme",
     token: gh.token,
     webhookSecret: "a-webhook-secret-of-some-length",
-    events: { emit: async (type, subject, data = {}) => events.push({ type, subject, data }) },
+    events: { emit: async (type, subject, data) => events.push({ type, subject: subjectKey(subject), data }) },
     // Public, so the suite's plain `git clone` works (a private repository needs credentials).
     privateRepos: false,
     retryDelayMs: 10,

@@ -5,6 +5,7 @@ import { LocalForge } from "../../src/forge/local/local-forge.js";
 import { PullRequestsRepo } from "../../src/store/repositories/pull-requests-repo.js";
 import { testDialects } from "../support/databases.js";
 import { type ForgeUnderTest, runForgeConformance } from "./forge.conformance.js";
+import { subjectKey } from "../../src/events/index.js";
 
 for (const [dialect, make] of await testDialects()) {
   runForgeConformance(`local (${dialect})`, async (): Promise<ForgeUnderTest> => {
@@ -15,7 +16,7 @@ for (const [dialect, make] of await testDialects()) {
     const forge = new LocalForge({
       dataDir,
       pullRequests: new PullRequestsRepo(tdb.database.db),
-      events: { emit: async (type, subject, data = {}) => events.push({ type, subject, data }) },
+      events: { emit: async (type, subject, data) => events.push({ type, subject: subjectKey(subject), data }) },
       clock: { now: () => now++ },
     });
     return {

@@ -1,10 +1,11 @@
 /** The demo shop seeded onto the local forge, and its CI green on every service. */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedShop } from "../../src/demo/seed-shop.js";
 import { loadShopManifest } from "../../src/demo/shop-manifest.js";
 import { BOT_USER } from "../../src/forge/index.js";
-import { triggerRun } from "../../src/runner/index.js";
+import { git, triggerRun } from "../../src/runner/index.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const SHOP = resolve(import.meta.dirname, "../../examples/shop");
@@ -21,6 +22,17 @@ describe("demo shop on the forge", () => {
     expect(manifest.services.map((s) => s.name).indexOf("gateway")).toBe(manifest.services.length - 1);
     const seeded = await seedShop(t.app, manifest, SHOP);
     expect(seeded.map((s) => s.repo).sort()).toEqual(["shop-cart", "shop-catalog", "shop-gateway", "shop-pricing"]);
+    for (const s of seeded.filter((x) => x.service.shared)) {
+      const logger = await git(["show", "main:src/telemetry/logger.mjs"], { cwd: t.app.forge.cloneUrl(s.repo) });
+      expect(logger, `${s.repo} vendors the shop's one telemetry module`).toBe(
+        readFileSync(resolve(SHOP, "telemetry/logger.mjs"), "utf8"),
+      );
+    }
+    expect(seeded.filter((x) => x.service.shared).map((x) => x.repo)).toEqual([
+      "shop-catalog",
+      "shop-cart",
+      "shop-gateway",
+    ]);
     const again = await seedShop(t.app, manifest, SHOP);
     expect(again.map((s) => s.project.id)).toEqual(seeded.map((s) => s.project.id));
 

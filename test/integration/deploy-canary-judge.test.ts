@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDelivery } from "../../src/app/delivery.js";
-import type { Delivery } from "../../src/deploy/delivery.js";
+import type { Delivery } from "../../src/deploy/index.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
 import type { DeliveringApp } from "../../src/app/app.js";

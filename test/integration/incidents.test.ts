@@ -44,26 +44,35 @@ describe.each(await testDialects())("incidents from alerts and anomalies on %s",
 
   const settle = () => t.app.incidents.catchUp();
   const alert = (type: "alert.firing" | "alert.resolved", fingerprint: string, service: string, severity = "warning") =>
-    t.app.events.emit(type, `alert:${fingerprint}`, {
-      fingerprint,
-      name: `High${fingerprint}`,
-      status: type === "alert.firing" ? "firing" : "resolved",
-      labels: { alertname: `High${fingerprint}`, service },
-      annotations: {},
-      severity,
-      service,
-      startsAt: new Date(now).toISOString(),
-      endsAt: type === "alert.resolved" ? new Date(now + 5000).toISOString() : null,
-      source: "rules",
-    });
+    t.app.events.emit(
+      type,
+      { kind: "alert", key: fingerprint },
+      {
+        fingerprint,
+        name: `High${fingerprint}`,
+        status: type === "alert.firing" ? "firing" : "resolved",
+        labels: { alertname: `High${fingerprint}`, service },
+        annotations: {},
+        severity,
+        service,
+        startsAt: new Date(now).toISOString(),
+        endsAt: type === "alert.resolved" ? new Date(now + 5000).toISOString() : null,
+        source: "rules",
+      },
+    );
   const anomaly = (series: string, service: string, score: number) =>
-    t.app.events.emit("anomaly.detected", `series:${series}`, {
-      series,
-      service,
-      score,
-      explanation: "z=9",
-      at: new Date(now).toISOString(),
-    });
+    t.app.events.emit(
+      "anomaly.detected",
+      { kind: "series", key: series },
+      {
+        series,
+        service,
+        signal: "latency",
+        score,
+        explanation: "z=9",
+        at: now,
+      },
+    );
   const call = (method: "GET" | "POST", url: string, token = operator) =>
     t.server.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
   const incident = async (id: number) => (await call("GET", `/api/incidents/${id}`, viewer)).json();

@@ -1,16 +1,19 @@
 /**
- * Several `pitcrew serve` replicas on one PostgreSQL and one Redis (BullMQ queue, Redis bus):
- * cron and polling run on the leader-lease holder only, and when the holder is killed with -9
- * another replica takes the lease within a bounded time.
+ * Several `pitcrew serve` replicas on one PostgreSQL, one Redis (BullMQ queue, Redis bus) and one
+ * S3-compatible store (s3rver): an artifact stored by a run is served by either replica; cron and
+ * polling run on the leader-lease holder only, and when the holder is killed with -9 another
+ * replica takes the lease within a bounded time.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { createRepo } from "../support/git-repo.js";
 import { deleteRedisKeys, REDIS_URL } from "../support/redis.js";
 import { HAS_DIST, type ServeProcess, startServe, until } from "../support/serve-process.js";
+import { type S3Server, startS3Server } from "../support/s3-server.js";
 import { isReachable, serviceAvailable } from "../support/services.js";
 
 const ready =
@@ -22,10 +25,13 @@ const LEASE_MS = 2000;
 
 describe.skipIf(!ready)("server replicas sharing PostgreSQL and Redis", () => {
   let db: TestDatabase;
+  let s3: S3Server;
   const replicas: ServeProcess[] = [];
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
+    s3 = await startS3Server();
     const config = {
+      storage: s3.storageConfig(),
       database: { url: db.url },
       queue: { driver: "bullmq", redis_url: REDIS_URL, prefix },
       bus: { driver: "redis", redis_url: REDIS_URL },
@@ -39,12 +45,46 @@ describe.skipIf(!ready)("server replicas sharing PostgreSQL and Redis", () => {
   afterAll(async () => {
     for (const r of replicas) await r.stop();
     await db?.dispose();
+    await s3?.stop();
     await deleteRedisKeys(REDIS_URL, `${prefix}:*`);
   });
 
   const leaseHolder = async () =>
     (await db.database.db.selectFrom("leases").selectAll().where("name", "=", "leader").executeTakeFirst())?.holder;
   const replicaOf = (holder: string) => replicas.find((r) => holder.split(":")[1] === String(r.pid));
+
+  it("serves an artifact stored by a run through either replica, from the shared object store", async () => {
+    const [a, b] = replicas as [ServeProcess, ServeProcess];
+    const pipeline = [
+      "jobs:",
+      "  build:",
+      "    artifacts: [out/**]",
+      "    steps:",
+      "      - run: mkdir -p out && head -c 300000 /dev/zero | tr '\\0' x > out/big.txt && echo done > out/small.txt",
+      "",
+    ].join("\n");
+    const repo = createRepo({ ".pitcrew/pipeline.yaml": pipeline });
+    expect(
+      (await a.api("POST", "/api/projects", { body: { name: "arts", repoUrl: repo, sandbox: false } })).status,
+    ).toBe(201);
+    const run = (await a.api("POST", "/api/projects/arts/runs", { body: {} })).body;
+    expect((await a.waitForRun(run.id)).status).toBe("success");
+    for (const r of [b, a]) {
+      const res = await fetch(`${r.base}/api/runs/${run.id}/artifacts/out/big.txt`, {
+        headers: { authorization: `Bearer ${r.token}` },
+      });
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body.length).toBe(300_000);
+      expect(body).toMatch(/^x+$/);
+    }
+    const small = await fetch(`${b.base}/api/runs/${run.id}/artifacts/out/small.txt`, {
+      headers: { authorization: `Bearer ${b.token}` },
+    });
+    expect(await small.text()).toBe("done\n");
+    // Nothing was written to either replica's disk: the blobs live in the object store.
+    for (const r of replicas) expect(existsSync(join(r.dataDir, "data", "artifacts"))).toBe(false);
+  }, 90_000);
 
   it("has one leader, and another replica takes over within a lease period after kill -9", async () => {
     const first = await until(leaseHolder, 20_000, "a leader");

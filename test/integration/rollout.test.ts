@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDelivery } from "../../src/app/delivery.js";
 import type { DeliveringApp } from "../../src/app/app.js";
 import { healDeliveryOf } from "../../src/heal/index.js";
-import type { Delivery } from "../../src/deploy/delivery.js";
+import type { Delivery } from "../../src/deploy/index.js";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";

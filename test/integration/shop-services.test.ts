@@ -1,6 +1,6 @@
 /**
  * The demo shop as projects: each service's own test command passes on the shipped code, its
- * pipeline lints clean, the copies of the telemetry modules are identical, the manifest names
+ * pipeline lints clean (the shared telemetry vendored in, as seeding does), the manifest names
  * files that exist, and the prepared bad release applies in a real git repository and still
  * passes CI (which is how it reaches production).
  */
@@ -62,18 +62,6 @@ describe("the demo shop's services", () => {
     expect(lintPipeline(text)).toEqual([]);
     expect(text).toMatch(/junit:/);
     expect(text).toMatch(/artifacts:/);
-  });
-
-  it("keeps the Node services' telemetry modules identical", () => {
-    const node = manifest.services.filter((s) => s.language === "node");
-    for (const file of ["logger.mjs", "metrics.mjs", "tracer.mjs", "http-service.mjs", "http-client.mjs"]) {
-      const copies = node
-        .map((s) => join(SHOP, s.dir, "src/telemetry", file))
-        .filter((p) => existsSync(p))
-        .map((p) => readFileSync(p, "utf8"));
-      expect(copies.length).toBeGreaterThanOrEqual(2);
-      for (const copy of copies) expect(copy).toBe(copies[0]);
-    }
   });
 
   it("names existing files, journeys and branches in every scenario", () => {

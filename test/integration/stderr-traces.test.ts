@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReplicaLogBuffer } from "../../src/observe/index.js";
 import { silentLogger } from "../../src/common/logger.js";
-import { diagnoseIncident } from "../../src/heal/diagnose-incident.js";
+import { diagnoseIncident } from "../../src/diagnose/index.js";
 import { parseLogLine } from "../../src/observe/logs/tail-file.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 

@@ -8,11 +8,19 @@ import { InvalidArgumentError } from "commander";
 /** `--name <n>`: a positive integer. */
 export function positiveInt(name: string): (value: string) => number {
   return (value) => {
-    if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(Number(value))) {
-      throw new InvalidArgumentError(`${name} must be a positive integer`);
-    }
+    if (!isPositiveInt(value)) throw new InvalidArgumentError(`${name} must be a positive integer`);
     return Number(value);
   };
+}
+
+/** {@link positiveInt} for a value checked inside a command's action (a UsageError: exit 2). */
+export function requirePositiveInt(name: string, value: string): number {
+  if (!isPositiveInt(value)) throw new UsageError(`${name} must be a positive integer, got '${value}'`);
+  return Number(value);
+}
+
+function isPositiveInt(value: string): boolean {
+  return /^[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value));
 }
 
 /** `--name <v>`: one of `allowed`. */

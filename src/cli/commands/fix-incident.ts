@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { App } from "../../app/app.js";
 import { forgeRepoOf } from "../../heal/index.js";
 import { NotFoundError, ValidationError } from "../../common/errors.js";
-import { diagnoseIncident, type IncidentDiagnosis } from "../../heal/index.js";
+import { diagnoseIncident, type IncidentDiagnosis } from "../../diagnose/index.js";
 import { defaultFixers, openFixPullRequest, type RepairResult, runRepairChain } from "../../repair/index.js";
 import { git } from "../../runner/index.js";
 

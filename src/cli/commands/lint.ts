@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { type Diagnostic, formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
+import { hasErrors } from "../../common/diagnostics.js";
 import { NotFoundError } from "../../common/errors.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { lintPipeline } from "../../pipeline/index.js";
+import { renderDiagnostics } from "../render-diagnostics.js";
 
 /** Where `pitcrew lint` looks when no file is given. */
 const DEFAULT_FILE = ".pitcrew/pipeline.yaml";
@@ -28,31 +29,9 @@ export function registerLintCommand(program: Command): void {
       const diagnostics = lintPipeline(text, { file: name, runnerLabels });
       const write = this.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       if (opts.json) write(`${JSON.stringify({ file: name, ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
-      else write(render(text, diagnostics));
+      else write(renderDiagnostics(text, diagnostics));
       if (hasErrors(diagnostics)) process.exitCode = 1;
     });
-}
-
-/** Diagnostics with the offending source line and a caret under the column, then a summary. */
-function render(text: string, diagnostics: Diagnostic[]): string {
-  const lines = text.split(/\r?\n/);
-  const out: string[] = [];
-  for (const d of diagnostics) {
-    out.push(formatDiagnostic(d));
-    const source = lines[d.line - 1];
-    if (source === undefined || source.trim() === "") continue;
-    const gutter = String(d.line).length + 2;
-    out.push(`${String(d.line).padStart(gutter)} | ${source}`);
-    out.push(`${" ".repeat(gutter)} | ${" ".repeat(Math.max(0, d.column - 1))}^`);
-  }
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = diagnostics.length - errors;
-  out.push(`${plural(errors, "error")}, ${plural(warnings, "warning")}`);
-  return `${out.join("\n")}\n`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 async function readPipeline(file: string): Promise<string> {

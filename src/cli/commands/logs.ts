@@ -10,7 +10,7 @@ import {
   configuredServer,
   type ServerTarget,
 } from "../api-client.js";
-import { positiveInt } from "../client/option-values.js";
+import { requirePositiveInt, UsageError } from "../client/option-values.js";
 import { readSse } from "../client/sse-reader.js";
 import { findLocalRun, type LocalRun } from "../local-runs.js";
 import { color } from "../output.js";
@@ -40,10 +40,10 @@ export function registerLogsCommand(program: Command): Command {
       .option("--job <key>", "only this job")
       .option("--json", "one JSON object per line"),
   ).action(async (ref: string | undefined, opts: LogsOptions) => {
-    if (!ref) throw new Error("missing run id: pitcrew logs <run> [--follow]");
+    if (!ref) throw new UsageError("missing run id: pitcrew logs <run> [--follow]");
     const target = configuredServer(opts);
     const end = target
-      ? await serverLogs(target, positiveInt("RUN")(ref), opts)
+      ? await serverLogs(target, requirePositiveInt("RUN", ref), opts)
       : await localLogs(loadConfig({ file: program.opts().config }).dataDir, ref, opts);
     if (!opts.follow) return;
     if (opts.json) process.stdout.write(`${JSON.stringify({ status: end.status, gates: end.gates })}\n`);

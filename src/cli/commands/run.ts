@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { createApp } from "../../app/app.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
-import type { BusMessage } from "../../events/index.js";
+import { type BusMessage, subjectKey } from "../../events/index.js";
 import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
 import { git } from "../../runner/index.js";
 import { snapshotDirectory } from "../../runner/index.js";
@@ -81,15 +81,15 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
         return;
       }
       const e = m.event;
-      if (e.subject !== `run:${runId}`) return;
-      const d = e.data as Record<string, unknown>;
+      if (runId === undefined || e.subject !== subjectKey({ kind: "run", id: runId })) return;
       if (e.type === "job.started") {
-        keys.set(Number(d.jobId), String(d.key));
-        say(`${color.blue("▶")} ${d.key}${Number(d.attempt) > 1 ? ` (attempt ${d.attempt})` : ""}`);
+        const d = e.data;
+        keys.set(d.jobId, d.key);
+        say(`${color.blue("▶")} ${d.key}${d.attempt > 1 ? ` (attempt ${d.attempt})` : ""}`);
       } else if (e.type === "job.finished")
-        say(`${statusLabel(String(d.status))} ${d.key}${d.reason ? color.dim(` — ${d.reason}`) : ""}`);
+        say(`${statusLabel(e.data.status)} ${e.data.key}${e.data.reason ? color.dim(` — ${e.data.reason}`) : ""}`);
       else if (e.type === "job.retrying")
-        say(`${color.yellow("↻")} ${d.key} will retry (attempt ${d.attempt}) — ${d.reason}`);
+        say(`${color.yellow("↻")} ${e.data.key} will retry (attempt ${e.data.attempt}) — ${e.data.reason}`);
     };
     let finished!: () => void;
     const done = new Promise<void>((r) => {
@@ -98,7 +98,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
     app.bus.subscribe((m) => {
       if (runId === undefined) return void early.push(m);
       show(m);
-      if (m.kind === "event" && m.event.type === "run.finished" && m.event.subject === `run:${runId}`) finished();
+      if (m.kind === "event" && m.event.type === "run.finished" && m.event.data.runId === runId) finished();
     });
     await startWorkers(app.runner, { recover: false });
     say(color.dim(`building ${dir} @ ${commit.slice(0, 12)} (${branch})`));

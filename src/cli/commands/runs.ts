@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../common/config/load-config.js";
 import { STATUSES, type Run } from "../../store/index.js";
 import { apiJson, type ClientOptions, clientOptions, configuredServer, type ServerTarget } from "../api-client.js";
-import { oneOf, positiveInt } from "../client/option-values.js";
+import { oneOf, positiveInt, requirePositiveInt, UsageError } from "../client/option-values.js";
 import { localStoreDirs, openLocalStore } from "../local-runs.js";
 import { formatDuration, statusLabel, table } from "../output.js";
 import { registerRunsWhyCommand } from "./runs-why.js";
@@ -44,7 +44,7 @@ export function registerRunsCommand(program: Command): void {
       .option("--cursor <cursor>", "the next page: the cursor the previous page printed")
       .option("--json", "print JSON ({runs, next})"),
   ).action(async (opts: RunsOptions) => {
-    if (opts.limit > 500) throw new Error("--limit must be at most 500");
+    if (opts.limit > 500) throw new UsageError("--limit must be at most 500");
     const target = configuredServer(opts);
     const page = target ? await serverRuns(target, opts) : await localRuns(program.opts().config, opts);
     if (opts.json) return void process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
@@ -66,7 +66,7 @@ export function registerRunsCommand(program: Command): void {
 }
 
 async function serverRuns(target: ServerTarget, opts: RunsOptions): Promise<{ runs: RunRow[]; next: string | null }> {
-  if (opts.cursor !== undefined) positiveInt("--cursor")(opts.cursor);
+  if (opts.cursor !== undefined) requirePositiveInt("--cursor", opts.cursor);
   const q = new URLSearchParams({ limit: String(opts.limit) });
   for (const key of ["project", "status", "branch"] as const) if (opts[key]) q.set(key, String(opts[key]));
   if (opts.cursor) q.set("before", opts.cursor);
@@ -105,7 +105,7 @@ interface ApiRun {
 
 /** Local runs of every repository, merged newest first; the cursor is how many were shown before. */
 async function localRuns(configFile: string | undefined, opts: RunsOptions) {
-  const skip = opts.cursor === undefined ? 0 : positiveInt("--cursor")(opts.cursor);
+  const skip = opts.cursor === undefined ? 0 : requirePositiveInt("--cursor", opts.cursor);
   const want = skip + opts.limit;
   const rows: (RunRow & { at: number })[] = [];
   for (const dir of localStoreDirs(loadConfig({ file: configFile }).dataDir)) {

@@ -8,6 +8,9 @@ import {
   loadHistoryDir,
   parseCandidates,
   prioritize,
+  prioritizeLearned,
+  type TestFailureState,
+  testFailureModel,
 } from "../../testintel/index.js";
 import { formatDuration, table } from "../output.js";
 
@@ -28,7 +31,9 @@ chronological order (numbers compared by value). FILE lists one test id per line
 as in the JUnit <testcase> (blank lines ignored, repeated ids listed once). --json prints
 {"order": [id, ...]} with every candidate exactly once. With --project NAME it learns from the
 project's stored test history instead (the latest --runs runs; a retry on the same commit counts
-as flaky evidence) and, without --candidates, orders every test of that history.
+as flaky evidence) and, without --candidates, orders every test of that history; when a version
+of the learned test-failure model is live for the project (pitcrew models), it orders them and
+each reason names its top features and version.
 
 Order: predicted failure probability (ties: the cheaper test first). The probability comes from
 the history: a test that failed its last run is as likely to fail again as failures were followed
@@ -66,7 +71,7 @@ export function registerTestsCommand(program: Command): void {
         if (opts.history !== undefined && opts.candidates === undefined) {
           throw new ValidationError("--candidates FILE is required with --history");
         }
-        const model = await learn(opts, io, program);
+        const { model, live } = await learnWithLive(opts, io, program);
         let ids = [...model.tests()].map((t) => t.id);
         if (opts.candidates !== undefined) {
           const text = await readText(opts.candidates, "candidates file");
@@ -78,7 +83,7 @@ export function registerTestsCommand(program: Command): void {
           }
           ids = candidates.ids;
         }
-        const ranked = prioritize(model, ids);
+        const ranked = live ? prioritizeLearned(live.state, live.version, model, ids) : prioritize(model, ids);
         if (opts.json) return io.out(`${JSON.stringify({ order: ranked.map((r) => r.id) })}\n`);
         const rows = ranked.map((r, i) => [
           String(i + 1),
@@ -170,6 +175,25 @@ function source(cmd: Command): Command {
     .option("--history <dir>", "learn offline from a directory of JUnit XML files, one per past run")
     .option("--project <name>", "learn from this project's stored test history (the configured store)")
     .option("--runs <n>", "with --project: how many of the latest runs to learn from (at most 2000)", "300");
+}
+
+/** The history model, and with `--project` the live version of the learned test-failure model (if any). */
+async function learnWithLive(
+  opts: HistoryOptions,
+  io: Io,
+  program: Command,
+): Promise<{ model: HistoryModel; live?: { state: TestFailureState; version: number } }> {
+  if (opts.project === undefined) return { model: await learn(opts, io, program) };
+  const model = await learn(opts, io, program);
+  const { openLocalApp } = await import("../open-store.js");
+  const app = await openLocalApp(program.opts().config);
+  try {
+    const project = await app.store.projects.resolve(opts.project);
+    const live = await app.store.modelVersions.live(testFailureModel.name, `project:${project.id}`);
+    return { model, live: live && { state: live.state as TestFailureState, version: live.version } };
+  } finally {
+    await app.close();
+  }
 }
 
 /** Builds the history model from `--history DIR` or `--project NAME` (exactly one). */

@@ -2,6 +2,7 @@
  * The schema of `pitcrew.yaml`, with defaults: every key a user can set, validated strictly
  * (unknown keys are errors with their position). Durations are written like `30s`, `5m`.
  */
+import { Cron } from "croner";
 import { z } from "zod";
 import { durationSchema } from "./duration-schema.js";
 import { limitsSchema } from "./limits-schema.js";
@@ -182,6 +183,30 @@ export const configSchema = z
         concurrency: 2,
         lease: 30_000,
       }),
+    /** Where artifacts live: the data dir (`local`) or S3-compatible storage shared by replicas. */
+    storage: z
+      .object({
+        driver: z.enum(["local", "s3"]).default("local"),
+        /** S3 endpoint (MinIO, Garage, …); unset means AWS S3 in `region`. */
+        endpoint: z.url({ protocol: /^https?$/ }).optional(),
+        bucket: z.string().min(3).max(63).optional(),
+        region: z.string().min(1).default("us-east-1"),
+        /** Unset: the AWS SDK's default credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, roles). */
+        access_key_id: z.string().min(1).optional(),
+        secret_access_key: z.string().min(1).optional(),
+        force_path_style: z.boolean().default(false),
+        /** Prefix of every object key (several installations in one bucket). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+\/$/)
+          .optional(),
+      })
+      .strict()
+      .refine((s) => s.driver !== "s3" || s.bucket !== undefined, {
+        message: "storage.bucket is required with driver s3",
+        path: ["bucket"],
+      })
+      .default({ driver: "local", region: "us-east-1", force_path_style: false }),
     bus: z
       .object({
         driver: z.enum(["memory", "redis"]).default("memory"),
@@ -270,6 +295,24 @@ export const configSchema = z
       })
       .strict()
       .default({ rule_files: [], evaluation_interval: 60_000 }),
+    /** The learning loop (docs/learning.md): scheduled retraining, evaluation horizon, drift bound. */
+    learning: z
+      .object({
+        /** Cron expression of the scheduled retraining of every model of every project ("" turns it off). */
+        retrain: z
+          .string()
+          .max(200)
+          .refine((s) => s === "" || isCron(s), { message: "not a cron expression (e.g. '0 3 * * 0')" })
+          .default("0 3 * * 0"),
+        /** Evaluation horizon: a candidate is judged on this period after its training data. */
+        horizon: durationSchema.default(7 * 86_400_000),
+        /** Training window before the horizon. */
+        window: durationSchema.default(180 * 86_400_000),
+        /** Largest population stability index of a main feature before `model.drift`. */
+        drift_psi: z.number().positive().default(0.25),
+      })
+      .strict()
+      .default({ retrain: "0 3 * * 0", horizon: 7 * 86_400_000, window: 180 * 86_400_000, drift_psi: 0.25 }),
     heal: healSchema,
     repair: repairSchema,
     /** Bounds on logs, pipelines, streams, request bodies and rates (docs/security.md). */
@@ -285,6 +328,16 @@ export const configSchema = z
       }),
   })
   .strict();
+
+/** Whether croner accepts `text` as a cron expression. */
+function isCron(text: string): boolean {
+  try {
+    new Cron(text, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** pitcrew's configuration after validation and defaults. */
 export type Config = z.output<typeof configSchema>;

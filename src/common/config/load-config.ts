@@ -21,6 +21,9 @@ export const ENV_OVERRIDES: Record<string, string[]> = {
   PITCREW_QUEUE_DRIVER: ["queue", "driver"],
   PITCREW_QUEUE_REDIS_URL: ["queue", "redis_url"],
   PITCREW_QUEUE_CONCURRENCY: ["queue", "concurrency"],
+  PITCREW_STORAGE_DRIVER: ["storage", "driver"],
+  PITCREW_STORAGE_ENDPOINT: ["storage", "endpoint"],
+  PITCREW_STORAGE_BUCKET: ["storage", "bucket"],
   PITCREW_BUS_DRIVER: ["bus", "driver"],
   PITCREW_BUS_REDIS_URL: ["bus", "redis_url"],
   PITCREW_RUNNER_LABELS: ["runner", "labels"],
@@ -85,7 +88,8 @@ function applyEnv(target: Record<string, unknown>, env: NodeJS.ProcessEnv, diagn
     let value: unknown;
     try {
       value = path.at(-1) === "labels" ? raw.split(",").map((s) => s.trim()) : parseYamlScalar(raw);
-      if (path.at(-1) === "url" || path.at(-1) === "redis_url" || path[0] === "data_dir") value = raw;
+      if (path.at(-1) === "url" || path.at(-1) === "redis_url" || path[0] === "storage" || path[0] === "data_dir")
+        value = raw;
     } catch {
       diagnostics.push({
         severity: "error",

@@ -53,21 +53,29 @@ export function releaseDir(dataDir: string, id: number): string {
   return join(dataDir, "releases", String(id));
 }
 
-/** Checks out the plan's commit into the release directory and returns what to run. */
-export async function materializeRelease(
+/** What to run for the plan's release checked out into `dir` (see `checkoutRelease`). */
+export function releaseRunSpec(
   plan: ReleasePlan,
   dir: string,
   ctx: { replicas?: number; env: Record<string, string> },
-): Promise<ReleaseRunSpec> {
-  rmSync(dir, { recursive: true, force: true });
-  await checkout({ mirrorDir: plan.mirror, commit: plan.run.commit, dest: dir });
+): ReleaseRunSpec {
   return {
     command: plan.manifest.start,
     env: ctx.env,
     cwd: join(dir, plan.manifest.dir),
     replicas: ctx.replicas ?? plan.manifest.replicas,
     health: { readinessPath: plan.manifest.health.readiness, livenessPath: plan.manifest.health.liveness },
+    ...(plan.manifest.metrics ? { metricsPath: plan.manifest.metrics } : {}),
+    ...(plan.manifest.build
+      ? { build: { run: plan.manifest.build.run, timeoutMs: plan.manifest.build.timeout, workspace: dir } }
+      : {}),
   };
+}
+
+/** Checks out the plan's commit into the release directory `dir` (afresh). */
+export async function checkoutRelease(plan: ReleasePlan, dir: string): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  await checkout({ mirrorDir: plan.mirror, commit: plan.run.commit, dest: dir });
 }
 
 /**

@@ -11,6 +11,10 @@
  * then gives them the canary's share (taken from the warm live replicas), the analysis compares
  * the canary with them, and they stop once the canary takes 100 %, or at the rollback. If they
  * cannot start, the analysis falls back to the live replicas.
+ *
+ * `halt()` (the server is stopping) ends the runner at once — a pause, an analysis or a wait in
+ * progress included — without touching the rollout: its row stays in flight, and the next
+ * start's `recover` aborts it and serves the live release again, as after a crash.
  */
 import type { Clock } from "../../common/clock.js";
 import { sleep } from "../../common/clock.js";
@@ -18,6 +22,7 @@ import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
 import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
+import type { BuildBeforeStart } from "../releases/build-step.js";
 import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
 import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
@@ -40,6 +45,8 @@ export interface RolloutRunnerDeps {
   drainMs: number;
   /** What the baseline becomes when the rollout succeeds (`rolled_back` for a rollback). */
   baselineEndsAs: "superseded" | "rolled_back";
+  /** Runs the release's build phase before the first step (releases/build-step.ts). */
+  buildBeforeStart?: BuildBeforeStart;
 }
 
 /** A step that failed in a way that should roll the rollout back. */
@@ -49,6 +56,9 @@ class RollbackNeeded extends Error {}
 export class RolloutRunner {
   readonly done: Promise<RolloutState>;
   readonly #abort = new AbortController();
+  readonly #halt = new AbortController();
+  /** Aborted by `abort` (roll back) or `halt` (stop driving): every wait of the runner listens to it. */
+  readonly #signal = AbortSignal.any([this.#abort.signal, this.#halt.signal]);
   #approve: (() => void) | undefined;
   #skipPause: (() => void) | undefined;
   #baselineRunning: boolean;
@@ -77,12 +87,23 @@ export class RolloutRunner {
     return true;
   }
 
+  /** Stops driving the rollout at once, leaving its persisted state for `recover` (server shutdown). */
+  halt(): void {
+    this.#halt.abort(new Error("delivery is stopping"));
+  }
+
   /** Rolls the rollout back as soon as its current step can stop. */
   abort(reason: string): void {
     if (!this.#abort.signal.aborted) this.#abort.abort(new RollbackNeeded(reason));
   }
 
   async #run(): Promise<RolloutState> {
+    // the build comes before every step (a recreate's stop included): a failed build touches nothing
+    const buildFailure = await this.deps.buildBeforeStart?.(this.release, this.#signal).then(
+      () => undefined,
+      (err: unknown) => errorText(err),
+    );
+    if (buildFailure !== undefined) return this.#fail(buildFailure);
     const { store, clock } = this.deps;
     const health = setInterval(() => void this.#checkReplicas(), 500);
     let i = this.rollout.step;
@@ -97,6 +118,7 @@ export class RolloutRunner {
       }
       return await this.#succeed();
     } catch (err) {
+      if (this.#halt.signal.aborted) return (await store.rollouts.get(this.rollout.id)).state;
       const reason = this.#signal.aborted ? errorText(this.#signal.reason) : errorText(err);
       const step = this.steps[i];
       if (step) await this.#record(i, step, "failed", { error: reason }).catch(() => {});
@@ -108,10 +130,6 @@ export class RolloutRunner {
       clearInterval(health);
       await this.#stopFresh();
     }
-  }
-
-  get #signal(): AbortSignal {
-    return this.#abort.signal;
   }
 
   async #exec(step: RolloutStep, idx: number): Promise<Record<string, unknown>> {
@@ -188,7 +206,11 @@ export class RolloutRunner {
       message: `${weight} % of traffic on the new release`,
       at: clock.now(),
     });
-    await this.deps.events.emit("rollout.weight", `rollout:${this.rollout.id}`, { weight, ...this.#subject() });
+    await this.deps.events.emit(
+      "rollout.weight",
+      { kind: "rollout", id: this.rollout.id },
+      { weight, ...this.#subject() },
+    );
   }
 
   async #pause(durationMs: number | undefined, idx: number): Promise<Record<string, unknown>> {
@@ -212,7 +234,7 @@ export class RolloutRunner {
       throw new RollbackNeeded("the rollout changed state while pausing");
     }
     await this.#record(idx, this.steps[idx]!, "waiting", { why });
-    await events.emit("rollout.paused", `rollout:${this.rollout.id}`, { why, ...this.#subject() });
+    await events.emit("rollout.paused", { kind: "rollout", id: this.rollout.id }, { why, ...this.#subject() });
     await new Promise<void>((resolve, reject) => {
       this.#approve = resolve;
       const onAbort = () => reject(this.#signal.reason);
@@ -228,7 +250,7 @@ export class RolloutRunner {
       "promoted",
       clock.now(),
     );
-    await events.emit("rollout.resumed", `rollout:${this.rollout.id}`, this.#subject());
+    await events.emit("rollout.resumed", { kind: "rollout", id: this.rollout.id }, this.#subject());
     return { approved: true };
   }
 
@@ -257,7 +279,11 @@ export class RolloutRunner {
           detail: { measurements },
           at: clock.now(),
         });
-        await events.emit("rollout.analysis", `rollout:${this.rollout.id}`, { measurement: m, ...this.#subject() });
+        await events.emit(
+          "rollout.analysis",
+          { kind: "rollout", id: this.rollout.id },
+          { measurement: m, ...this.#subject() },
+        );
       },
     });
     this.#signal.throwIfAborted();
@@ -275,8 +301,8 @@ export class RolloutRunner {
     await store.releases.setStatus(this.release.id, "live", at);
     if (this.baseline) await store.releases.setStatus(this.baseline.id, this.deps.baselineEndsAs, at);
     await store.rollouts.transition(this.rollout.id, rolloutSources("succeeded"), "succeeded", "live", at);
-    await events.emit("rollout.succeeded", `rollout:${this.rollout.id}`, this.#subject());
-    await events.emit("release.live", `release:${this.release.id}`, this.#subject());
+    await events.emit("rollout.succeeded", { kind: "rollout", id: this.rollout.id }, this.#subject());
+    await events.emit("release.live", { kind: "release", id: this.release.id }, this.#subject());
     return "succeeded";
   }
 
@@ -285,7 +311,7 @@ export class RolloutRunner {
     await target.stop(String(this.release.id), { drainMs: 0 }).catch(() => {});
     await store.releases.setStatus(this.release.id, "failed", clock.now());
     await store.rollouts.transition(this.rollout.id, rolloutSources("failed"), "failed", reason, clock.now());
-    await events.emit("rollout.failed", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.failed", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     return "failed";
   }
 
@@ -298,7 +324,7 @@ export class RolloutRunner {
       reason,
       clock.now(),
     );
-    await events.emit("rollout.rolling_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.rolling_back", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     try {
       if (this.baseline) {
         if (!this.#baselineRunning) {
@@ -322,7 +348,7 @@ export class RolloutRunner {
     await store.releases.setStatus(this.release.id, this.#newHadTraffic ? "rolled_back" : "failed", at);
     await store.rollouts.progress(this.rollout.id, { weight: 0, message: reason, at });
     await store.rollouts.transition(this.rollout.id, rolloutSources("rolled_back"), "rolled_back", reason, at);
-    await events.emit("rollout.rolled_back", `rollout:${this.rollout.id}`, { reason, ...this.#subject() });
+    await events.emit("rollout.rolled_back", { kind: "rollout", id: this.rollout.id }, { reason, ...this.#subject() });
     return "rolled_back";
   }
 
@@ -399,12 +425,16 @@ export class RolloutRunner {
   async #record(idx: number, step: RolloutStep, status: "running" | "waiting" | "passed" | "failed", detail: unknown) {
     const { store, clock, events } = this.deps;
     await store.rollouts.saveStep(this.rollout.id, { idx, kind: step.kind, status, detail, at: clock.now() });
-    await events.emit("rollout.step", `rollout:${this.rollout.id}`, {
-      idx,
-      kind: step.kind,
-      status,
-      ...this.#subject(),
-    });
+    await events.emit(
+      "rollout.step",
+      { kind: "rollout", id: this.rollout.id },
+      {
+        idx,
+        kind: step.kind,
+        status,
+        ...this.#subject(),
+      },
+    );
   }
 
   #subject() {

@@ -13,6 +13,10 @@
  *   3. `stop(releaseId, { drainMs })` stops gracefully: SIGTERM (or the target's equivalent),
  *      up to `drainMs` to exit, then a hard kill. It resolves once nothing of the release runs.
  *   4. `close()` stops every release (drain 0) and makes further `start` calls reject.
+ *   5. After pitcrew restarts, `reapLeftovers(releaseId, pids)` stops what the previous process
+ *      left running of a release (the pids recorded when it started): each pid that still runs
+ *      as a replica of that release (the target marks its replicas, e.g. with `REPLICA_OF_ENV`
+ *      in their environment) is killed hard; a pid reused by an unrelated process is left alone.
  *
  * Concurrency: calls for different releases may overlap freely. Starting an id that is already
  * running rejects with `ConflictError`; `stop` of an unknown id is a no-op, so it is idempotent.
@@ -35,13 +39,15 @@ export interface ReleaseSpec {
   id: string;
   /** argv of the service (no shell): `[program, ...args]`. */
   command: string[];
-  /** Environment of every replica; the target adds `PORT`. */
+  /** Environment of every replica; the target adds `PORT` (and its own replica marker). */
   env: Record<string, string>;
   /** Working directory of the replicas. */
   cwd: string;
   /** Number of replicas, ≥ 1. */
   replicas: number;
   health: HealthSpec;
+  /** Path of each replica's Prometheus metrics, announced per replica when set (replica-announcer.ts). */
+  metricsPath?: string;
 }
 
 /** Life state of one replica (see the lifecycle above). */
@@ -85,9 +91,14 @@ export interface DeployTarget {
   stop(releaseId: string, opts?: { drainMs?: number }): Promise<void>;
   /** Replicas of every running release. */
   status(): Promise<ReleaseStatus[]>;
+  /** Kills what an earlier pitcrew process left running of a release; resolves with how many were killed. */
+  reapLeftovers(releaseId: string, pids: readonly number[]): Promise<number>;
   /** Stops everything; the target cannot be used afterwards. */
   close(): Promise<void>;
 }
+
+/** The variable a target sets in each replica's environment to the release id it runs (for `reapLeftovers`). */
+export const REPLICA_OF_ENV = "PITCREW_REPLICA_OF";
 
 /** The `host:port` list of a release's ready replicas, as routers take it. */
 export function readyUpstreams(status: ReleaseStatus): string[] {

@@ -102,15 +102,19 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
           const series = `${svc.name}/${signal.name}`;
           const out = registry.update(series, now, value);
           if (!out.alert) continue;
-          await events.emit("anomaly.detected", `series:${series}`, {
-            series,
-            service: svc.name,
-            signal: signal.name,
-            value,
-            score: out.score,
-            explanation: out.explanation,
-            at: now,
-          });
+          await events.emit(
+            "anomaly.detected",
+            { kind: "series", key: series },
+            {
+              series,
+              service: svc.name,
+              signal: signal.name,
+              value,
+              score: out.score,
+              explanation: out.explanation,
+              at: now,
+            },
+          );
         }
       }
     } catch (err) {
@@ -124,22 +128,30 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
 
   const watcher = new LogTemplateWatcher({ warmupMs: settings.logWarmupMs });
   const emitFinding = async (f: LogFinding) => {
-    await events.emit(`log.template.${f.kind === "burst" ? "burst" : "new"}`, `service:${f.service}`, { ...f });
+    await events.emit(
+      `log.template.${f.kind === "burst" ? "burst" : "new"}`,
+      { kind: "service", key: f.service },
+      { ...f },
+    );
     const isError = ERROR_LEVELS.test(f.level);
     const score = f.kind === "burst" ? scoreFromP(f.pValue ?? 1) : isError ? NEW_ERROR_TEMPLATE_SCORE : 0;
     if (f.kind === "new-template" && !isError) return;
-    await events.emit("anomaly.detected", `series:${f.service}/log:${f.templateId}`, {
-      series: `${f.service}/log:${f.templateId}`,
-      service: f.service,
-      signal: f.kind === "burst" ? "log_burst" : "new_log_template",
-      score,
-      explanation:
-        f.kind === "burst"
-          ? `log template "${f.template}" ${f.count} times this minute, usually ${f.expected?.toFixed(1)} (p = ${f.pValue?.toExponential(1)})`
-          : `never-seen ${f.level} log: ${f.template}`,
-      example: f.example,
-      at: f.at,
-    });
+    await events.emit(
+      "anomaly.detected",
+      { kind: "series", key: `${f.service}/log:${f.templateId}` },
+      {
+        series: `${f.service}/log:${f.templateId}`,
+        service: f.service,
+        signal: f.kind === "burst" ? "log_burst" : "new_log_template",
+        score,
+        explanation:
+          f.kind === "burst"
+            ? `log template "${f.template}" ${f.count} times this minute, usually ${f.expected?.toFixed(1)} (p = ${f.pValue?.toExponential(1)})`
+            : `never-seen ${f.level} log: ${f.template}`,
+        example: f.example,
+        at: f.at,
+      },
+    );
   };
   const detachLogs = deps.logs.onLogRecords((records) => {
     const findings = watcher.observe(records);

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { Bus } from "../bus.js";
 import type { BusMessage } from "../domain-event.js";
+import { readBusMessage } from "./read-bus-message.js";
 
 /**
  * The scale-out bus: messages are published on a Redis channel, so every server replica sees
@@ -18,12 +19,14 @@ export async function createRedisBus(
   await Promise.all([pub.connect(), sub.connect()]);
   const handlers = new Set<(m: BusMessage) => void>();
   sub.on("message", (_ch: string, text: string) => {
-    let message: BusMessage;
+    let read: ReturnType<typeof readBusMessage>;
     try {
-      message = JSON.parse(text) as BusMessage;
+      read = readBusMessage(JSON.parse(text));
     } catch (err) {
       return onError(err);
     }
+    if ("refused" in read) return onError(new Error(`bus message from Redis skipped: ${read.refused}`));
+    const { message } = read;
     for (const h of handlers) {
       try {
         h(message);

@@ -15,7 +15,14 @@ import {
   type PullRequest,
   type PushRequest,
 } from "../forge.js";
-import { assertRepoName, type ForgeEvents, prSubject } from "../local/local-forge.js";
+import {
+  assertRepoName,
+  type ForgeEvents,
+  type PrEventExtras,
+  type PrEventType,
+  prEventSubject,
+  prSubject,
+} from "../local/local-forge.js";
 import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
 import { assertRepoDescription } from "../repository-description.js";
 import type { ReplayGuard } from "../webhook-replay.js";
@@ -373,8 +380,8 @@ export class GitHubForge implements Forge {
     return `${this.#repo(repo)}/pulls/${number}`;
   }
 
-  #emit(type: string, pr: PullRequest, data: Record<string, unknown>): Promise<unknown> {
-    return this.#o.events.emit(type, prSubject(pr), {
+  #emit(type: PrEventType, pr: PullRequest, data: PrEventExtras): Promise<unknown> {
+    return this.#o.events.emit(type, prEventSubject(pr), {
       repo: pr.repo,
       number: pr.number,
       head: pr.headBranch,

@@ -6,6 +6,7 @@ import { createReplayGuard } from "../webhook-replay.js";
 import { receiveGitHubWebhook } from "./github-webhook.js";
 import { mapPullRequestWebhook } from "./pr-webhook.js";
 import { signGitHubPayload, verifyGitHubSignature } from "./webhook-signature.js";
+import { type Subject, subjectKey } from "../../events/index.js";
 
 const SHA = "a".repeat(40);
 const payload = (action: string, extra: Record<string, unknown> = {}) => ({
@@ -51,7 +52,11 @@ describe("pull_request payload mapping", () => {
     const merged = payload("closed");
     merged.pull_request = { ...merged.pull_request, merged: true, merge_commit_sha: "c".repeat(40) as never };
     expect(mapPullRequestWebhook(merged)).toMatchObject({
-      event: { type: "pr.merged", subject: "pr:app#7", data: { commit: "c".repeat(40), headSha: SHA } },
+      event: {
+        type: "pr.merged",
+        subject: { kind: "pr", repo: "app", number: 7 },
+        data: { commit: "c".repeat(40), headSha: SHA },
+      },
     });
     expect(type(payload("edited"))).toMatch(/'edited' is not handled/);
   });
@@ -59,7 +64,7 @@ describe("pull_request payload mapping", () => {
     expect(mapPullRequestWebhook(payload("synchronize", { before: "b".repeat(40) }))).toEqual({
       event: {
         type: "pr.synchronized",
-        subject: "pr:app#7",
+        subject: { kind: "pr", repo: "app", number: 7 },
         data: {
           repo: "app",
           number: 7,
@@ -91,7 +96,7 @@ describe("receiving a delivery", () => {
     secret: "s3cret",
     owner: "acme",
     login: async () => "pitcrew-bot",
-    events: { emit: async (type: string, subject: string) => emitted.push({ type, subject }) },
+    events: { emit: async (type: string, subject: Subject) => emitted.push({ type, subject: subjectKey(subject) }) },
   };
   const send = (event: string, p: unknown, secret = "s3cret") => {
     const raw = Buffer.from(JSON.stringify(p));

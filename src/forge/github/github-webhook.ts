@@ -14,6 +14,7 @@ import type { ForgeEvents } from "../local/local-forge.js";
 import type { ReplayGuard } from "../webhook-replay.js";
 import { mapPullRequestWebhook } from "./pr-webhook.js";
 import { verifyGitHubSignature } from "./webhook-signature.js";
+import { subjectKey } from "../../events/index.js";
 
 /** What the receiver needs. */
 export interface GitHubWebhookDeps {
@@ -66,5 +67,5 @@ export async function receiveGitHubWebhook(
     await forget?.();
     throw err;
   }
-  return { emitted: mapped.event.type, subject: mapped.event.subject };
+  return { emitted: mapped.event.type, subject: subjectKey(mapped.event.subject) };
 }

@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
-import { prSubject } from "../local/local-forge.js";
+import { prEventSubject } from "../local/local-forge.js";
+import type { EventPayloads, Subject } from "../../events/index.js";
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, "a 40-hex commit SHA");
 const login = z.object({ login: z.string().max(256) });
@@ -37,7 +38,7 @@ export const pullRequestPayload = z.object({
 /** What a delivery maps to: an event to emit, or why it was skipped. */
 export type PrWebhookResult =
   | {
-      event: { type: string; subject: string; data: Record<string, unknown> };
+      event: { type: PrWebhookEventType; subject: Subject; data: EventPayloads[PrWebhookEventType] };
       owner: string;
       sender: string;
       /** Epoch ms of `pull_request.updated_at`, when given and valid. */
@@ -45,7 +46,17 @@ export type PrWebhookResult =
     }
   | { skipped: string };
 
-const TYPES: Record<string, string> = {
+/** The pull request events a webhook delivery can become. */
+type PrWebhookEventType =
+  | "pr.opened"
+  | "pr.synchronized"
+  | "pr.reopened"
+  | "pr.labeled"
+  | "pr.unlabeled"
+  | "pr.merged"
+  | "pr.closed";
+
+const TYPES: Record<string, PrWebhookEventType | undefined> = {
   opened: "pr.opened",
   synchronize: "pr.synchronized",
   reopened: "pr.reopened",
@@ -65,7 +76,7 @@ export function mapPullRequestWebhook(body: unknown): PrWebhookResult {
   const type = p.action === "closed" ? (merged ? "pr.merged" : "pr.closed") : TYPES[p.action];
   if (!type) return { skipped: `pull request action '${p.action}' is not handled` };
   const repo = p.repository.name;
-  const data: Record<string, unknown> = {
+  const data: EventPayloads[PrWebhookEventType] = {
     repo,
     number: p.number,
     head: p.pull_request.head.ref,
@@ -77,7 +88,7 @@ export function mapPullRequestWebhook(body: unknown): PrWebhookResult {
   if (p.label) data.label = p.label.name;
   if (merged) data.commit = p.pull_request.merge_commit_sha ?? null;
   return {
-    event: { type, subject: prSubject({ repo, number: p.number }), data },
+    event: { type, subject: prEventSubject({ repo, number: p.number }), data },
     owner: p.repository.owner.login,
     sender: p.sender.login,
     sentAt: signedTime(p.pull_request.updated_at),

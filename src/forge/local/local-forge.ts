@@ -5,6 +5,7 @@ import type { Clock } from "../../common/clock.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../common/errors.js";
 import { assertBranchName } from "../../runner/index.js";
 import { GitError, git } from "../../runner/index.js";
+import type { EventPayloads, EventType, Subject } from "../../events/index.js";
 import type { PullRequestsRepo } from "../../store/index.js";
 import {
   BOT_USER,
@@ -27,10 +28,23 @@ import { readProtection, writeProtection } from "./protection.js";
 import { describeRepository, type LocalRepository, listRepositories, writeDescription } from "./repository-listing.js";
 import { assertRepoDescription } from "../repository-description.js";
 
-/** Where forge events go (an EventLog in the server). */
+/** Where forge events go (the server's EventLog). */
 export interface ForgeEvents {
-  emit(type: string, subject: string, data?: Record<string, unknown>): Promise<unknown>;
+  emit<T extends EventType>(type: T, subject: Subject, data: EventPayloads[T]): Promise<unknown>;
 }
+
+/** A pull request event's type; its payload names the pull request, plus what `PrEventExtras` adds. */
+export type PrEventType = "pr.opened" | "pr.synchronized" | "pr.commented" | "pr.check" | "pr.merged" | "pr.closed";
+
+/** What a pull request event adds to the fields naming the pull request. */
+export type PrEventExtras = Omit<EventPayloads["pr.opened"], "repo" | "number" | "head" | "headSha" | "base">;
+
+/** The structured subject of a pull request's events. */
+export const prEventSubject = (pr: Pick<PullRequest, "repo" | "number">): Subject => ({
+  kind: "pr",
+  repo: pr.repo,
+  number: pr.number,
+});
 
 /** What the local forge needs. */
 export interface LocalForgeDeps {
@@ -302,8 +316,8 @@ export class LocalForge implements Forge {
     }
   }
 
-  #emit(type: string, pr: PullRequest, data: Record<string, unknown>): Promise<unknown> {
-    return this.#d.events.emit(type, prSubject(pr), {
+  #emit(type: PrEventType, pr: PullRequest, data: PrEventExtras): Promise<unknown> {
+    return this.#d.events.emit(type, prEventSubject(pr), {
       repo: pr.repo,
       title: pr.title,
       number: pr.number,

@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createRepo, gitIn } from "../../../test/support/git-repo.js";
+import { anomalyData, firingAlertData } from "../../../test/support/signal-events.js";
 import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
 import { BOT_USER, CI_CHECK } from "../../forge/index.js";
 import type { Heal } from "../../store/repositories/heals-repo.js";
 import type { HealContext } from "../heal-actions.js";
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
-import { errorSignature } from "../error-signature.js";
+import { errorSignature } from "../../diagnose/index.js";
 import { verifyFix } from "./verify-fix.js";
 
 describe("heal steps against the real forge and event log", () => {
@@ -84,8 +85,12 @@ describe("heal steps against the real forge and event log", () => {
     const ctx = await contextFor("pricing");
     const opts = { windowMs: 300, anomalyThreshold: 0.9 };
     expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
-    await t.app.events.emit("anomaly.detected", "series:pricing/latency", { service: "pricing", score: 0.3 }); // weak: ignored
-    await t.app.events.emit("alert.firing", "alert:other", { labels: { alertname: "X", service: "catalog" } }); // other service
+    await t.app.events.emit(
+      "anomaly.detected",
+      { kind: "series", key: "pricing/latency" },
+      anomalyData("pricing", "latency", 0.3),
+    ); // weak: ignored
+    await t.app.events.emit("alert.firing", { kind: "alert", key: "other" }, firingAlertData("other", "X", "catalog")); // other service
     await new Promise((r) => setTimeout(r, 350));
     expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending"); // its alert still fires
     const [signal] = await t.app.store.incidents.signals(ctx.incident.id);
@@ -102,9 +107,11 @@ describe("heal steps against the real forge and event log", () => {
     const ctx = await contextFor("gateway");
     const opts = { windowMs: 60_000, anomalyThreshold: 0.9 };
     expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
-    await t.app.events.emit("alert.firing", "alert:fp-gw", {
-      labels: { alertname: "HighLatency", service: "gateway" },
-    });
+    await t.app.events.emit(
+      "alert.firing",
+      { kind: "alert", key: "fp-gw" },
+      firingAlertData("fp-gw", "HighLatency", "gateway"),
+    );
     expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
       status: "regressed",
       note: expect.stringContaining("HighLatency on gateway"),
@@ -117,16 +124,20 @@ describe("heal steps against the real forge and event log", () => {
     // the gateway's alert joined the cart's incident (the gateway calls the cart)
     ctx.incident = { ...ctx.incident, services: ["cart", "gateway"] };
     expect((await verifyFix(t.app.store, t.app.clock, ctx, opts)).status).toBe("pending");
-    await t.app.events.emit("alert.firing", "alert:fp-gw-timeouts", {
-      labels: { alertname: "HighErrorRate", service: "gateway" },
-    });
+    await t.app.events.emit(
+      "alert.firing",
+      { kind: "alert", key: "fp-gw-timeouts" },
+      firingAlertData("fp-gw-timeouts", "HighErrorRate", "gateway"),
+    );
     expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
       status: "pending",
       note: "watching cart for 60000 ms",
     });
-    await t.app.events.emit("alert.firing", "alert:fp-cart-again", {
-      labels: { alertname: "HighErrorRate", service: "cart" },
-    });
+    await t.app.events.emit(
+      "alert.firing",
+      { kind: "alert", key: "fp-cart-again" },
+      firingAlertData("fp-cart-again", "HighErrorRate", "cart"),
+    );
     expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
       status: "regressed",
       note: expect.stringContaining("HighErrorRate on cart"),

@@ -9,7 +9,7 @@ import type { Clock } from "../../common/clock.js";
 import type { Forge } from "../../forge/index.js";
 import type { Store } from "../../store/index.js";
 import type { HealActions, HealContext, HealDiagnosis, HealPullRequest, Pending } from "../heal-actions.js";
-import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../diagnose-incident.js";
+import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../../diagnose/index.js";
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
 import { verifyFix } from "./verify-fix.js";
 

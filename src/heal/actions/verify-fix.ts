@@ -19,9 +19,9 @@
  * resumed heal keeps it and a later attempt starts its own watch.
  */
 import type { Clock } from "../../common/clock.js";
+import { readEvent } from "../../events/index.js";
 import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
-import { ERROR_LEVELS, type IncidentDiagnosis } from "../diagnose-incident.js";
-import { errorSignature } from "../error-signature.js";
+import { ERROR_LEVELS, errorSignature, type IncidentDiagnosis } from "../../diagnose/index.js";
 import type { ReplicaCommit } from "./service-heal-actions.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
@@ -49,12 +49,13 @@ export async function verifyFix(
   const { from, startedAt } = heal.data[key] as { from: number; startedAt: number };
   for (let after = from; ; ) {
     const page = await store.incidents.eventsAfter(after, SIGNAL_EVENTS, 500);
-    for (const e of page) {
-      const s = signalFromEvent(e);
+    for (const raw of page) {
+      const read = readEvent(raw); // an unreadable event is skipped (incidents log it once)
+      const s = "event" in read ? signalFromEvent(read.event) : undefined;
       if (!s || s.service !== heal.service || s.status !== "firing") continue;
       if (s.kind === "anomaly" && (s.score ?? 0) < opts.anomalyThreshold) continue;
       const what = s.kind === "alert" ? `alert ${s.title} fired` : `${s.title} (score ${s.score?.toFixed(2)})`;
-      return { status: "regressed", note: `${what} after the fix shipped`, data: { regressedBy: e.id } };
+      return { status: "regressed", note: `${what} after the fix shipped`, data: { regressedBy: raw.id } };
     }
     if (page.length < 500) break;
     after = page.at(-1)!.id;

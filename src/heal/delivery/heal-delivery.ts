@@ -12,20 +12,24 @@
  * `rolled_back` is the mitigation done — its release no longer takes traffic.
  */
 import { ConflictError, ValidationError } from "../../common/errors.js";
-import { type Delivery, RESTART_ABORT_MESSAGE, releaseIdOf } from "../../deploy/index.js";
+import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome } from "../../deploy/index.js";
 import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
 import type { HealDelivery } from "../actions/service-heal-actions.js";
-import type { RecentDeploy } from "../diagnose-incident.js";
+import type { RecentDeploy } from "../../diagnose/index.js";
 import { servicePlacementOf } from "./service-placement.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
 
-/** Maps a rollout state to what a heal needs to know. */
-function fromRollout(state: string): HandleState {
-  if (state === "succeeded") return "succeeded";
-  if (state === "rolled_back") return "rolled_back";
-  if (state === "failed" || state === "aborted") return "failed";
-  return "running";
+/** Maps a rollout's outcome to what a heal needs to know. */
+function fromOutcome(outcome: RolloutOutcome): HandleState {
+  switch (outcome.kind) {
+    case "in_progress":
+      return "running";
+    case "interrupted":
+      return "interrupted";
+    default:
+      return outcome.kind;
+  }
 }
 
 /** Builds the heal's delivery port over `delivery`, starting fix runs through the CI engine `runner`. */
@@ -115,24 +119,26 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       const aborted = /^abort:(\d+)$/.exec(handle);
       if (aborted) {
         const r = await store.rollouts.get(Number(aborted[1]));
-        return r.state === "rolled_back" ? "succeeded" : fromRollout(r.state);
+        return r.state === "rolled_back" ? "succeeded" : fromOutcome(rolloutOutcome(r));
       }
-      const rollout = /^rollout:(\d+)$/.exec(handle);
-      if (rollout) {
-        const r = await store.rollouts.get(Number(rollout[1]));
-        return r.state === "aborted" && r.message === RESTART_ABORT_MESSAGE ? "interrupted" : fromRollout(r.state);
+      const rolloutHandle = /^rollout:(\d+)$/.exec(handle);
+      if (rolloutHandle) {
+        return fromOutcome(rolloutOutcome(await store.rollouts.get(Number(rolloutHandle[1]))));
       }
       const ship = /^ship:([^:]+):([^:]+):(\d+)$/.exec(handle);
-      if (!ship) throw new ValidationError(`unknown delivery handle ${JSON.stringify(handle)}`);
-      const [, project, environment, runText] = ship as unknown as [string, string, string, string];
+      const [, project, environment, runText] = ship ?? [];
+      if (!project || !environment || !runText)
+        throw new ValidationError(`unknown delivery handle ${JSON.stringify(handle)}`);
       const run = await store.runs.get(Number(runText));
       if (run.status === "queued" || run.status === "running") return "running";
       if (run.status !== "success") return "failed";
       const release = (await store.releases.list({ project, environment, limit: 100 })).find((r) => r.runId === run.id);
-      const rolloutOf = async (releaseId: number) =>
-        (await store.rollouts.list({ project, environment, limit: 100 })).find((r) => r.releaseId === releaseId);
-      const interrupted = release && (await rolloutOf(release.id))?.message === RESTART_ABORT_MESSAGE;
-      if (!release || interrupted) {
+      const rollout = release
+        ? (await store.rollouts.list({ project, environment, limit: 100 })).find((r) => r.releaseId === release.id)
+        : undefined;
+      const outcome = rollout && rolloutOutcome(rollout);
+      // a fix whose rollout a restart interrupted is shipped again: the crash says nothing about the fix
+      if (!release || outcome?.kind === "interrupted") {
         try {
           await delivery.deploy({ project, environment, runId: run.id, by: "pitcrew-heal", reason: "ship the fix" });
         } catch (err) {
@@ -141,8 +147,7 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
         return "running";
       }
       // a release whose rollout has not started yet (still pending) is on its way, not failed
-      const of = await rolloutOf(release.id);
-      if (of) return fromRollout(of.state);
+      if (outcome) return fromOutcome(outcome);
       return release.status === "pending" ? "running" : "failed";
     },
   };

@@ -5,27 +5,18 @@
  * the data of `alertEventData`. An update with the status already stored only refreshes the row.
  * A batch is stored in one transaction; its events are emitted after the commit, in batch order.
  */
-import type { EventLog } from "../../events/index.js";
+import type { EventLog, EventPayloads } from "../../events/index.js";
 import type { Alert, AlertsRepo } from "../../store/index.js";
 
-/** The data of an `alert.firing` / `alert.resolved` event. */
-export interface AlertEventData extends Record<string, unknown> {
-  fingerprint: string;
-  name: string;
-  status: "firing" | "resolved";
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** `labels.severity`, or `warning`. */
-  severity: string;
-  /** `labels.service`, else `labels.job`, else null. */
-  service: string | null;
-  startsAt: string;
-  endsAt: string | null;
-  source: Alert["source"];
-}
+/** The data of an `alert.firing` / `alert.resolved` event (events/payloads/observe-events.ts). */
+export type AlertEventData = EventPayloads["alert.firing"];
+
+/** An alert in one of the states that are announced. */
+type AnnouncedAlert = Alert & { status: "firing" | "resolved" };
+const isAnnounced = (a: Alert): a is AnnouncedAlert => a.status === "firing" || a.status === "resolved";
 
 /** Builds the event data of an alert in state firing or resolved. */
-export function alertEventData(a: Alert & { status: "firing" | "resolved" }): AlertEventData {
+export function alertEventData(a: AnnouncedAlert): AlertEventData {
   return {
     fingerprint: a.fingerprint,
     name: a.name,
@@ -50,15 +41,9 @@ export class AlertRecorder {
   /** Stores `updates` all-or-nothing; returns the alerts whose status changed to firing/resolved. */
   async record(updates: Alert[]): Promise<Alert[]> {
     const before = await this.alerts.save(updates);
-    const changed = updates.filter(
-      (a, i) => (a.status === "firing" || a.status === "resolved") && before[i] !== a.status,
-    );
+    const changed = updates.filter((a, i): a is AnnouncedAlert => isAnnounced(a) && before[i] !== a.status);
     for (const a of changed) {
-      await this.events.emit(
-        `alert.${a.status}`,
-        `alert:${a.fingerprint}`,
-        alertEventData(a as Alert & { status: "firing" | "resolved" }),
-      );
+      await this.events.emit(`alert.${a.status}` as const, { kind: "alert", key: a.fingerprint }, alertEventData(a));
     }
     return changed;
   }

@@ -38,7 +38,11 @@ export class LogIngestor {
       services[r.service] = (services[r.service] ?? 0) + 1;
       levels[r.level] = (levels[r.level] ?? 0) + 1;
     }
-    await this.events.emit("logs.ingested", `logs:${source}`, { source, count: records.length, services, levels });
+    await this.events.emit(
+      "logs.ingested",
+      { kind: "logs", key: source },
+      { source, count: records.length, services, levels },
+    );
     for (const hook of this.#hooks) {
       try {
         hook(records);

@@ -66,7 +66,11 @@ export class TopologyWatcher {
       this.#announced.set(key, e.errorRate);
     }
     if (changes.length > 0) {
-      await this.events.emit("topology.updated", "topology", { windowMs, changes, edges: graph.edges.length });
+      await this.events.emit(
+        "topology.updated",
+        { kind: "topology" },
+        { windowMs, changes, edges: graph.edges.length },
+      );
     }
     return changes;
   }

@@ -13,12 +13,16 @@ export async function cancelRun(deps: RunnerDeps, runId: number, by: string): Pr
     !isFinished(run.status) &&
     (await deps.store.runs.transition(runId, ["queued", "running"], "cancelled", `cancelled by ${by}`));
   if (!ok) throw new ConflictError(`run ${runId} already finished (${(await deps.store.runs.get(runId)).status})`);
-  await deps.events.emit("run.finished", `run:${runId}`, {
-    runId,
-    projectId: run.projectId,
-    status: "cancelled",
-    reason: `cancelled by ${by}`,
-  });
+  await deps.events.emit(
+    "run.finished",
+    { kind: "run", id: runId },
+    {
+      runId,
+      projectId: run.projectId,
+      status: "cancelled",
+      reason: `cancelled by ${by}`,
+    },
+  );
   for (const job of await deps.store.jobs.listForRun(runId)) {
     if (job.status === "running" || job.status === "queued")
       await deps.queue.cancel(ticketKey({ jobId: job.id, attempt: job.attempt }));

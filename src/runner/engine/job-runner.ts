@@ -10,13 +10,11 @@
  * Every state change is persisted before the work it announces starts; the step's process group
  * id is stored while it runs, so recovery after a crash can kill it.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateCondition } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job, Run, Status } from "../../store/index.js";
 import { testId } from "../../testintel/index.js";
-import { collectArtifacts } from "../artifacts.js";
 import { renderCacheKey } from "../cache.js";
 import { receiveNeededArtifacts } from "../needed-artifacts.js";
 import { checkout } from "../checkout.js";
@@ -29,6 +27,7 @@ import { LogWriter } from "./log-writer.js";
 import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
+import { storeArtifacts } from "./store-artifacts.js";
 import { chooseExecutor } from "./sandbox-policy.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
@@ -40,14 +39,14 @@ export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal:
   if (run.status === "cancelled") return void (await advanceRun(deps, run.id));
   if (!(await store.jobs.transition(job.id, ["queued"], "running"))) return;
   if (await store.runs.transition(run.id, ["queued"], "running")) {
-    await events.emit("run.started", `run:${run.id}`, { runId: run.id });
+    await events.emit("run.started", { kind: "run", id: run.id }, { runId: run.id });
   }
   await store.steps.createForAttempt(
     job.id,
     job.attempt,
     job.spec.steps.map((s) => s.name),
   );
-  await events.emit("job.started", `run:${run.id}`, { jobId: job.id, key: job.key, attempt: job.attempt });
+  await events.emit("job.started", { kind: "run", id: run.id }, { jobId: job.id, key: job.key, attempt: job.attempt });
 
   const logs = new LogWriter(
     store.logs,
@@ -118,13 +117,7 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
     }
 
     const producers = runJobs.filter((j) => spec.needs.includes(j.key)).map((j) => j.id);
-    const received = await receiveNeededArtifacts(
-      store,
-      run.id,
-      producers,
-      join(deps.dataDir, "artifacts", String(run.id)),
-      ws.dir,
-    );
+    const received = await receiveNeededArtifacts(store, deps.blobs, run.id, producers, ws.dir);
     if (received.files > 0)
       sys(`received ${received.files} artifact file(s) (${received.bytes} bytes) from needed jobs`);
     await executor.prepare?.(ws.root);
@@ -156,7 +149,11 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         break;
       }
       await store.steps.start(job.id, job.attempt, idx);
-      await deps.events.emit("step.started", `run:${run.id}`, { jobId: job.id, step: idx, name: step.name });
+      await deps.events.emit(
+        "step.started",
+        { kind: "run", id: run.id },
+        { jobId: job.id, step: idx, name: step.name },
+      );
       const env = buildStepEnv({
         pipelineEnv: run.plan.env,
         jobEnv: spec.env,
@@ -209,12 +206,16 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
         stepReason = res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`;
       }
       await store.steps.finish(job.id, job.attempt, idx, stepStatus, res.exitCode, stepReason);
-      await deps.events.emit("step.finished", `run:${run.id}`, {
-        jobId: job.id,
-        step: idx,
-        status: stepStatus,
-        reason: stepReason,
-      });
+      await deps.events.emit(
+        "step.finished",
+        { kind: "run", id: run.id },
+        {
+          jobId: job.id,
+          step: idx,
+          status: stepStatus,
+          reason: stepReason,
+        },
+      );
       if (stepStatus === "cancelled") {
         state = "cancelled";
         failReason = "cancelled";
@@ -244,11 +245,8 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
 async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: string, sys: (l: string) => void) {
   const { store, clock } = deps;
   if (job.spec.artifacts.length > 0) {
-    const dest = join(deps.dataDir, "artifacts", String(run.id));
-    mkdirSync(dest, { recursive: true });
     try {
-      const { files, warnings } = await collectArtifacts(workspace, job.spec.artifacts, dest);
-      for (const w of warnings) sys(`artifact warning: ${w.path}: ${w.reason}`);
+      const files = await storeArtifacts(deps, run.id, job, workspace, sys);
       await store.artifacts.add(files.map((f) => ({ ...f, runId: run.id, jobId: job.id, createdAt: clock.now() })));
       sys(`artifacts: ${files.length} file(s) stored`);
     } catch (err) {
@@ -294,13 +292,17 @@ async function finishAttempt(
     const next = job.attempt + 1;
     if (await store.jobs.transition(job.id, ["running"], "queued", { attempt: next, reason: outcome.reason })) {
       const delay = retries.backoffMs * 2 ** (job.attempt - 1);
-      await events.emit("job.retrying", `run:${run.id}`, {
-        jobId: job.id,
-        key: job.key,
-        attempt: next,
-        delayMs: delay,
-        reason: outcome.reason,
-      });
+      await events.emit(
+        "job.retrying",
+        { kind: "run", id: run.id },
+        {
+          jobId: job.id,
+          key: job.key,
+          attempt: next,
+          delayMs: delay,
+          reason: outcome.reason,
+        },
+      );
       const ticket = { jobId: job.id, attempt: next };
       await deps.queue.enqueue(JOBS_QUEUE, ticket, {
         dedupeKey: ticketKey(ticket),
@@ -316,12 +318,16 @@ async function finishAttempt(
       exitCode: outcome.exitCode,
     })
   ) {
-    await events.emit("job.finished", `run:${run.id}`, {
-      jobId: job.id,
-      key: job.key,
-      status: outcome.status,
-      reason: outcome.reason,
-    });
+    await events.emit(
+      "job.finished",
+      { kind: "run", id: run.id },
+      {
+        jobId: job.id,
+        key: job.key,
+        status: outcome.status,
+        reason: outcome.reason,
+      },
+    );
   }
   await advanceRun(deps, run.id);
 }

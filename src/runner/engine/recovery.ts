@@ -29,12 +29,16 @@ export async function recoverAfterCrash(deps: RunnerDeps): Promise<number> {
       ...(retry ? { attempt: job.attempt + 1 } : {}),
     });
     if (ok)
-      await events.emit(retry ? "job.retrying" : "job.finished", `run:${job.runId}`, {
-        jobId: job.id,
-        key: job.key,
-        status: to,
-        reason: "server-restart",
-      });
+      await events.emit(
+        retry ? "job.retrying" : "job.finished",
+        { kind: "run", id: job.runId },
+        {
+          jobId: job.id,
+          key: job.key,
+          status: to,
+          reason: "server-restart",
+        },
+      );
   }
   for (const run of await store.runs.listByStatus(["queued", "running"])) await advanceRun(deps, run.id);
   if (orphans.length) deps.log.warn({ jobs: orphans.length }, "recovered jobs orphaned by a server restart");

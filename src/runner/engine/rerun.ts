@@ -31,12 +31,16 @@ export async function rerunRun(
       parentRunId: run.id,
       trust: run.trust,
     });
-    await events.emit("run.created", `run:${fresh.id}`, {
-      runId: fresh.id,
-      projectId: run.projectId,
-      number: fresh.number,
-      rerunOf: run.id,
-    });
+    await events.emit(
+      "run.created",
+      { kind: "run", id: fresh.id },
+      {
+        runId: fresh.id,
+        projectId: run.projectId,
+        number: fresh.number,
+        rerunOf: run.id,
+      },
+    );
     await advanceRun(deps, fresh.id);
     return store.runs.get(fresh.id);
   }
@@ -61,7 +65,7 @@ export async function rerunRun(
       reason: null,
     });
   }
-  await events.emit("run.rerun", `run:${runId}`, { runId, jobs: [...redo], by: opts.by });
+  await events.emit("run.rerun", { kind: "run", id: runId }, { runId, jobs: [...redo], by: opts.by });
   await advanceRun(deps, runId);
   return store.runs.get(runId);
 }

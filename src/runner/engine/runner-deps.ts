@@ -4,6 +4,7 @@ import type { Logger } from "../../common/logger.js";
 import type { Bus } from "../../events/index.js";
 import type { EventLog } from "../../events/index.js";
 import type { JobQueue } from "../../queue/index.js";
+import type { BlobStore } from "../../storage/index.js";
 import type { Store } from "../../store/index.js";
 import type { Executor } from "../executor.js";
 
@@ -27,6 +28,8 @@ export interface RunnerDeps {
   events: EventLog;
   bus: Bus;
   queue: JobQueue;
+  /** Where artifacts are kept (the data dir, or S3-compatible storage shared by replicas). */
+  blobs: BlobStore;
   /** `local` always; `sandbox` when bubblewrap is usable. */
   executors: { local: Executor; sandbox?: Executor };
   dataDir: string;

@@ -44,7 +44,11 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
     if (job.status !== "queued") continue;
     if (run.status === "cancelled") {
       if (await store.jobs.transition(job.id, ["queued"], "cancelled", { reason: "run cancelled" })) {
-        await events.emit("job.finished", `run:${runId}`, { jobId: job.id, key: job.key, status: "cancelled" });
+        await events.emit(
+          "job.finished",
+          { kind: "run", id: runId },
+          { jobId: job.id, key: job.key, status: "cancelled" },
+        );
       }
       continue;
     }
@@ -53,12 +57,16 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
     const decision = decide(run, job, needs as Job[]);
     if (!decision.run) {
       if (await store.jobs.transition(job.id, ["queued"], "skipped", { reason: decision.reason })) {
-        await events.emit("job.finished", `run:${runId}`, {
-          jobId: job.id,
-          key: job.key,
-          status: "skipped",
-          reason: decision.reason,
-        });
+        await events.emit(
+          "job.finished",
+          { kind: "run", id: runId },
+          {
+            jobId: job.id,
+            key: job.key,
+            status: "skipped",
+            reason: decision.reason,
+          },
+        );
         skipped = true;
       }
       continue;
@@ -68,7 +76,11 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
     if (missing.length > 0) {
       const reason = `no runner has label(s) ${missing.join(", ")} (runner labels: ${deps.options.labels.join(", ") || "none"})`;
       if (await store.jobs.transition(job.id, ["queued"], "failure", { reason })) {
-        await events.emit("job.finished", `run:${runId}`, { jobId: job.id, key: job.key, status: "failure", reason });
+        await events.emit(
+          "job.finished",
+          { kind: "run", id: runId },
+          { jobId: job.id, key: job.key, status: "failure", reason },
+        );
         skipped = true;
       }
       continue;
@@ -144,13 +156,17 @@ async function finishRun(deps: RunnerDeps, run: Run, jobs: Job[]): Promise<void>
     }
   }
   if (!(await store.runs.transition(run.id, ["queued", "running"], status, reason))) return;
-  await events.emit("run.finished", `run:${run.id}`, {
-    runId: run.id,
-    projectId: run.projectId,
-    status,
-    reason,
-    gates,
-  });
+  await events.emit(
+    "run.finished",
+    { kind: "run", id: run.id },
+    {
+      runId: run.id,
+      projectId: run.projectId,
+      status,
+      reason,
+      gates,
+    },
+  );
 }
 
 async function evaluateRunGates(deps: RunnerDeps, run: Run) {

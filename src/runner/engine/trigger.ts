@@ -159,28 +159,40 @@ async function createRun(
       status: "failure",
       reason,
     });
-    await events.emit("run.created", `run:${run.id}`, { runId: run.id, projectId: project.id, number: run.number });
-    await events.emit("run.finished", `run:${run.id}`, {
-      runId: run.id,
-      projectId: project.id,
-      status: "failure",
-      reason,
-      diagnostics: compiled.diagnostics,
-    });
+    await events.emit(
+      "run.created",
+      { kind: "run", id: run.id },
+      { runId: run.id, projectId: project.id, number: run.number },
+    );
+    await events.emit(
+      "run.finished",
+      { kind: "run", id: run.id },
+      {
+        runId: run.id,
+        projectId: project.id,
+        status: "failure",
+        reason,
+        diagnostics: compiled.diagnostics,
+      },
+    );
     return { run };
   }
   const run = await store.runs.create({ ...base, plan: compiled.plan });
-  await events.emit("run.created", `run:${run.id}`, {
-    runId: run.id,
-    projectId: project.id,
-    number: run.number,
-    event: req.event,
-    branch,
-    commit,
-    trust,
-    jobs: compiled.plan.jobs.map((j) => j.key),
-    warnings: compiled.diagnostics.filter((d) => d.severity === "warning"),
-  });
+  await events.emit(
+    "run.created",
+    { kind: "run", id: run.id },
+    {
+      runId: run.id,
+      projectId: project.id,
+      number: run.number,
+      event: req.event,
+      branch,
+      commit,
+      trust,
+      jobs: compiled.plan.jobs.map((j) => j.key),
+      warnings: compiled.diagnostics.filter((d) => d.severity === "warning"),
+    },
+  );
   await advanceRun(deps, run.id);
   return { run: await store.runs.get(run.id) };
 }

@@ -1,9 +1,7 @@
-import { createReadStream } from "node:fs";
-import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { NotFoundError } from "../../common/errors.js";
-import { resolveArtifactFile } from "../../runner/index.js";
+import { artifactBlobKey, checkArtifactPath } from "../../runner/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
@@ -40,14 +38,16 @@ export function artifactsRoutes(f: FastifyInstance, { app, paths }: RouteContext
     produces: "application/octet-stream",
     handler: async ({ params }, _req, reply) => {
       const run = await store.runs.get(params.id);
-      const requested = params["*"];
-      const file = resolveArtifactFile(join(app.config.dataDir, "artifacts", String(run.id)), requested);
+      const requested = checkArtifactPath(params["*"]);
       const known = (await store.artifacts.listForRun(run.id)).find((a) => a.path === requested);
       if (!known) throw new NotFoundError("artifact", requested);
+      // Streamed from the blob store (local data dir or S3), whichever replica stored it.
+      const blob = await app.runner.blobs.get(artifactBlobKey(run.id, requested));
+      if (!blob) throw new NotFoundError("artifact", requested);
       reply.header("content-type", "application/octet-stream");
-      reply.header("content-length", known.size);
+      reply.header("content-length", blob.size);
       reply.header("content-disposition", `attachment; filename="${encodeURIComponent(requested.split("/").pop()!)}"`);
-      return reply.send(createReadStream(file));
+      return reply.send(blob.body);
     },
   });
 }

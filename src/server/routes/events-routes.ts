@@ -24,13 +24,8 @@ export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["events"],
     query,
     handler: async ({ query: q }) => {
-      const events = await app.events.list({
-        afterId: q.after,
-        subjectPrefix: q.subject,
-        type: q.type,
-        limit: q.limit,
-      });
-      return { events: events.map(iso), next: events.length === q.limit ? `?after=${events.at(-1)!.id}` : null };
+      const page = await app.events.page({ afterId: q.after, subjectPrefix: q.subject, type: q.type, limit: q.limit });
+      return { events: page.events.map(iso), next: page.more ? `?after=${page.lastId}` : null };
     },
   });
 
@@ -66,9 +61,10 @@ export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
       });
       try {
         while (cursor >= 0 && sse.isOpen()) {
-          const page = await app.events.list({ afterId: cursor, limit: 1000 });
-          for (const e of page) if (!send(e)) await sse.drained();
-          if (page.length < 1000) break;
+          const page = await app.events.page({ afterId: cursor, limit: 1000 });
+          for (const e of page.events) if (!send(e)) await sse.drained();
+          if (!page.more) break;
+          cursor = Math.max(cursor, page.lastId ?? cursor);
         }
         live = true;
         for (const e of buffered.splice(0)) void send(e);

@@ -87,7 +87,7 @@ export function logsRoutes(f: FastifyInstance, { app, paths }: RouteContext): vo
       };
       const onMessage = (m: BusMessage) => {
         const line = m.kind === "log" && m.log.runId === run.id;
-        const finished = m.kind === "event" && m.event.type === "run.finished" && m.event.subject === `run:${run.id}`;
+        const finished = m.kind === "event" && m.event.type === "run.finished" && m.event.data.runId === run.id;
         if (!line && !finished) return;
         if (!live) {
           buffered.push(m);
@@ -95,7 +95,7 @@ export function logsRoutes(f: FastifyInstance, { app, paths }: RouteContext): vo
           return;
         }
         if (m.kind === "log") void emit(m.log);
-        else if (m.kind === "event") end(String(m.event.data.status));
+        else if (m.kind === "event" && m.event.type === "run.finished") end(m.event.data.status);
       };
       const unsubscribe = bus.subscribe(onMessage);
       try {

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";
-import { flakyTests, historyFromRows, prioritize } from "../../testintel/index.js";
+import {
+  flakyTests,
+  historyFromRows,
+  prioritize,
+  prioritizeLearned,
+  type TestFailureState,
+  testFailureModel,
+} from "../../testintel/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
@@ -34,17 +41,19 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     method: "GET",
     url: "/api/projects/:project/tests/prioritize",
     role: "viewer",
-    summary: "Every test of the latest runs ordered by predicted failure probability, with the reason",
+    summary:
+      "Every test of the latest runs ordered by predicted failure probability (the live test-failure model version, else the shipped heuristic), with the reason",
     tags: ["tests"],
     params,
     query: z.object(window),
     handler: async ({ params, query }) => {
       const m = await model(params.project, query);
+      const ids = [...m.tests()].map((t) => t.id);
+      const p = await store.projects.resolve(params.project);
+      const live = await store.modelVersions.live(testFailureModel.name, `project:${p.id}`);
+      // the live trained version when there is one, else the shipped heuristic
       return {
-        tests: prioritize(
-          m,
-          [...m.tests()].map((t) => t.id),
-        ),
+        tests: live ? prioritizeLearned(live.state as TestFailureState, live.version, m, ids) : prioritize(m, ids),
       };
     },
   });

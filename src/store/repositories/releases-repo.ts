@@ -11,6 +11,10 @@ export interface ReleaseRunSpec {
   cwd: string;
   replicas: number;
   health: { readinessPath: string; livenessPath: string };
+  /** Prometheus text path on each replica (deploy.yaml `metrics:`), scraped per replica. */
+  metricsPath?: string;
+  /** The build phase run in `cwd` before the first start (deploy.yaml `build:`); `workspace` is the release directory. */
+  build?: { run: string[][]; timeoutMs: number; workspace: string };
 }
 
 /** A release as stored. */
@@ -34,36 +38,50 @@ export interface Release {
 export class ReleasesRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Records a new `pending` release. */
+  /**
+   * Records a new `pending` release. Its run spec depends on the id the store gives it (the
+   * release directory, `PITCREW_RELEASE_ID`), so `specOf(id)` builds it inside the same
+   * transaction: no reader ever sees the release without its spec, and a `specOf` that throws
+   * records nothing.
+   */
   async create(r: {
     project: string;
     environment: string;
     runId: number | null;
     commit: string;
-    spec: ReleaseRunSpec;
+    specOf: (id: number) => ReleaseRunSpec;
     triggeredBy: string;
     reason: string;
     at: number;
   }): Promise<Release> {
-    const row = await this.db
-      .insertInto("releases")
-      .values({
-        project: r.project,
-        environment: r.environment,
-        run_id: r.runId,
-        commit_sha: r.commit,
-        status: "pending",
-        spec: JSON.stringify(r.spec),
-        pids: "[]",
-        triggered_by: r.triggeredBy,
-        reason: r.reason,
-        created_at: r.at,
-        live_at: null,
-        ended_at: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return this.get(Number(row.id));
+    const id = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("releases")
+        .values({
+          project: r.project,
+          environment: r.environment,
+          run_id: r.runId,
+          commit_sha: r.commit,
+          status: "pending",
+          spec: "null",
+          pids: "[]",
+          triggered_by: r.triggeredBy,
+          reason: r.reason,
+          created_at: r.at,
+          live_at: null,
+          ended_at: null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const id = Number(row.id);
+      await trx
+        .updateTable("releases")
+        .set({ spec: JSON.stringify(r.specOf(id)) })
+        .where("id", "=", id)
+        .execute();
+      return id;
+    });
+    return this.get(id);
   }
 
   /** A release by id. */
@@ -122,15 +140,6 @@ export class ReleasesRepo {
         status,
         ...(status === "live" ? { live_at: at, ended_at: null } : status === "pending" ? {} : { ended_at: at }),
       })
-      .where("id", "=", id)
-      .execute();
-  }
-
-  /** Sets what the release runs (once its directory is checked out). */
-  async setSpec(id: number, spec: ReleaseRunSpec): Promise<void> {
-    await this.db
-      .updateTable("releases")
-      .set({ spec: JSON.stringify(spec) })
       .where("id", "=", id)
       .execute();
   }

@@ -5,7 +5,15 @@
 import { ConflictError, ValidationError } from "../../../common/errors.js";
 import { ReleaseFailedError } from "../../deploy-error.js";
 import { freePort } from "../../../common/free-port.js";
-import type { DeployTarget, ReleaseSpec, ReleaseStatus, ReplicaLineSink } from "../deploy-target.js";
+import { readFileSync } from "node:fs";
+import {
+  type DeployTarget,
+  REPLICA_OF_ENV,
+  type ReleaseSpec,
+  type ReleaseStatus,
+  type ReplicaLineSink,
+} from "../deploy-target.js";
+import type { ReplicaAnnouncer } from "../replica-announcer.js";
 import { Replica, type SupervisionOptions } from "./replica.js";
 
 /** Options of `createProcessTarget`; every timing has a default. */
@@ -14,6 +22,8 @@ export interface ProcessTargetOptions extends Partial<SupervisionOptions> {
   onLine?: ReplicaLineSink;
   /** How long `start` waits for every replica to be ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** Told where each ready replica of a release with a metrics path can be scraped, and when it is gone. */
+  announcer?: ReplicaAnnouncer;
 }
 
 const DEFAULTS: SupervisionOptions = {
@@ -28,7 +38,18 @@ const DEFAULTS: SupervisionOptions = {
 
 /** Creates a process target (see the port's lifecycle). */
 export function createProcessTarget(options: ProcessTargetOptions = {}): DeployTarget {
-  const { onLine = () => {}, readyTimeoutMs = 30_000, ...timings } = options;
+  const { onLine = () => {}, readyTimeoutMs = 30_000, announcer, ...timings } = options;
+  const announced = new Set<Replica>();
+  /** Announces a replica's first readiness and its end (stopped or failed) to the announcer. */
+  const announce = (r: Replica) => {
+    const path = r.release.metricsPath;
+    if (!announcer || !path) return;
+    const id = { releaseId: r.release.id, replica: r.index };
+    if (r.state === "ready" && !announced.has(r)) {
+      announced.add(r);
+      announcer.ready({ ...id, metricsUrl: `http://127.0.0.1:${r.port}${path}` });
+    } else if ((r.state === "stopped" || r.state === "failed") && announced.delete(r)) announcer.gone(id);
+  };
   const supervision: SupervisionOptions = { ...DEFAULTS, ...definedOnly(timings) };
   const releases = new Map<string, Replica[]>();
   let closed = false;
@@ -62,7 +83,12 @@ export function createProcessTarget(options: ProcessTargetOptions = {}): DeployT
         const timer = setTimeout(() => resolve(`not ready within ${readyTimeoutMs} ms`), readyTimeoutMs);
         timer.unref();
         for (let i = 0; i < release.replicas; i++) {
-          replicas.push(new Replica(release, i, ports[i] ?? 0, supervision, onLine, check));
+          replicas.push(
+            new Replica(release, i, ports[i] ?? 0, supervision, onLine, (r) => {
+              announce(r);
+              check();
+            }),
+          );
         }
       });
       return settled.then(async (reason) => {
@@ -76,11 +102,34 @@ export function createProcessTarget(options: ProcessTargetOptions = {}): DeployT
     async status() {
       return [...releases].map(([id, replicas]) => snapshot(id, replicas));
     },
+    async reapLeftovers(releaseId, pids) {
+      let killed = 0;
+      for (const pid of pids) {
+        if ([...releases.values()].some((rs) => rs.some((r) => r.status().pid === pid))) continue;
+        if (!runsAsReplicaOf(pid, releaseId)) continue;
+        try {
+          process.kill(-pid, "SIGKILL");
+          killed++;
+        } catch {
+          // gone in the meantime
+        }
+      }
+      return killed;
+    },
     async close() {
       closed = true;
       await Promise.all([...releases.keys()].map((id) => stop(id, { drainMs: 0 })));
     },
   };
+}
+
+/** Whether process `pid` is a replica of `releaseId` (its environment carries the target's marker). */
+function runsAsReplicaOf(pid: number, releaseId: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${REPLICA_OF_ENV}=${releaseId}`);
+  } catch {
+    return false; // gone, or not ours to read
+  }
 }
 
 function validate(r: ReleaseSpec): void {
@@ -92,6 +141,7 @@ function validate(r: ReleaseSpec): void {
   for (const key of ["readinessPath", "livenessPath"] as const) {
     if (!r.health[key].startsWith("/")) problems.push(`health.${key} must start with "/"`);
   }
+  if (r.metricsPath !== undefined && !r.metricsPath.startsWith("/")) problems.push('metricsPath must start with "/"');
   if (problems.length > 0) throw new ValidationError(`invalid release: ${problems.join("; ")}`, { problems });
 }
 

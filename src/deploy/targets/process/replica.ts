@@ -14,7 +14,13 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { ReplicaLineSink, ReplicaState, ReplicaStatus, ReleaseSpec } from "../deploy-target.js";
+import {
+  type ReleaseSpec,
+  REPLICA_OF_ENV,
+  type ReplicaLineSink,
+  type ReplicaState,
+  type ReplicaStatus,
+} from "../deploy-target.js";
 import { httpProbe } from "./http-probe.js";
 
 /** Supervision timings and limits. */
@@ -96,7 +102,7 @@ export class Replica {
     const { command, env, cwd, id } = this.release;
     const child = spawn(command[0] ?? "", command.slice(1), {
       cwd,
-      env: { ...env, PORT: String(this.port) },
+      env: { ...env, PORT: String(this.port), [REPLICA_OF_ENV]: id },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -4,7 +4,7 @@
  * often it was hit, and what the calls need, from metric evidence carrying `p99Ms` (or `needMs`)
  * for the key or its peer.
  */
-import type { Diagnosis, Evidence, Hypothesis } from "../../diagnosis.js";
+import type { Diagnosis, Evidence, Hypothesis } from "../../../diagnose/index.js";
 
 /** What the evidence says about one key. */
 export interface KeyEvidence {

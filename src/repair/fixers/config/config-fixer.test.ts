@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gitRepoWith } from "../../../../test/fixtures/repair/pattern-case.js";
-import type { Diagnosis } from "../../diagnosis.js";
+import type { Diagnosis } from "../../../diagnose/index.js";
 import { ConfigFixer } from "./config-fixer.js";
 
 const gateway = join(import.meta.dirname, "../../../../examples/shop/gateway");

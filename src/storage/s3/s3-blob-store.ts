@@ -1,0 +1,111 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Readable } from "node:stream";
+import { ValidationError } from "../../common/errors.js";
+import type { BlobStore, PutOptions } from "../blob-store.js";
+import { checkBlobKey, sizeGuard } from "../blob-key.js";
+
+/** Where the S3-compatible store is (config `storage:` with `driver: s3`). */
+export interface S3BlobStoreOptions {
+  /** e.g. http://127.0.0.1:9000 (MinIO, Garage, s3rver); unset means AWS S3 of `region`. */
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  /** Unset: the AWS SDK's default credentials chain (AWS_ACCESS_KEY_ID, instance roles, …). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Address the bucket as a path (`endpoint/bucket/key`), as most self-hosted stores need. */
+  forcePathStyle: boolean;
+  /** Prefix put before every key (several installations in one bucket). */
+  prefix?: string;
+}
+
+/**
+ * Blobs as objects in an S3-compatible bucket through the AWS SDK. `put` needs the body's size
+ * (one streamed PutObject with Content-Length; the stream is never buffered); `get` hands out
+ * the response body stream. S3 writes are atomic per object, so readers never see half a blob.
+ */
+export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStore> {
+  const client = new S3Client({
+    endpoint: o.endpoint,
+    region: o.region,
+    forcePathStyle: o.forcePathStyle,
+    // Plain signed bodies: the SDK's default streaming checksums (aws-chunked) are stored verbatim
+    // by several S3-compatible servers, corrupting the blob.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    credentials:
+      o.accessKeyId && o.secretAccessKey
+        ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }
+        : undefined,
+  });
+  const objectKey = (key: string) => `${o.prefix ?? ""}${checkBlobKey(key)}`;
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: o.bucket }));
+  } catch (err) {
+    client.destroy();
+    throw new ValidationError(
+      `storage: bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`} is not usable: ${describe(err)}`,
+    );
+  }
+  return {
+    name: "s3",
+
+    async put(key: string, body: Readable, opts: PutOptions) {
+      const Key = objectKey(key);
+      if (opts.size === undefined) {
+        body.destroy();
+        throw new ValidationError(`blob ${key}: the s3 store needs the body's size`);
+      }
+      if (opts.size > opts.maxBytes) {
+        body.destroy();
+        throw new ValidationError(`blob ${key} is ${opts.size} bytes, over the limit of ${opts.maxBytes} bytes`);
+      }
+      const guard = sizeGuard(key, opts);
+      let bodyError: Error | undefined;
+      guard.on("error", (err) => (bodyError ??= err));
+      body.on("error", (err) => guard.destroy(err));
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: o.bucket, Key, Body: body.pipe(guard), ContentLength: opts.size }),
+        );
+      } catch (err) {
+        // A body that broke off (too long, source failed) aborts the upload: nothing is stored.
+        throw bodyError ?? err;
+      }
+      return { size: guard.count() };
+    },
+
+    async get(key: string) {
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
+        if (!(res.Body instanceof Readable)) throw new Error("object body is not a stream");
+        return { size: Number(res.ContentLength ?? 0), body: res.Body };
+      } catch (err) {
+        if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404))
+          return undefined;
+        throw err;
+      }
+    },
+
+    async delete(key: string) {
+      await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
+    },
+
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof S3ServiceException) return `${err.name} (HTTP ${err.$metadata.httpStatusCode ?? "?"})`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,101 @@
+/**
+ * Learned models through `pitcrew models …` and the API on one store: train through the gate,
+ * show, force a promotion, see the live version order `tests prioritize --project` with its
+ * reasons, roll back; bad input is a clear error (exit code 2, 4xx).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/run-cli.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+import { storeRunOutcomes } from "../support/test-history.js";
+
+const HOUR = 3600_000;
+
+describe("models CLI and API", () => {
+  let t: TestApp;
+  let config: string;
+  const call = async (method: "GET" | "POST", url: string, payload?: object) => {
+    const r = await t.server.inject({ method, url, payload, headers: { authorization: `Bearer ${t.adminToken}` } });
+    return { status: r.statusCode, body: r.json() };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    config = join(t.dataDir, "pitcrew.yaml");
+    writeFileSync(config, `data_dir: ${t.dataDir}\ndatabase:\n  url: sqlite:${join(t.dataDir, "pitcrew.db")}\n`);
+    const s = t.app.store;
+    const p = await s.projects.create({ name: "app", repoUrl: "/tmp/app" });
+    const start = Date.now() - 61 * HOUR;
+    for (let i = 0; i < 60; i++) {
+      const o: Record<string, boolean> = {};
+      for (let k = 0; k < 10; k++) o[`a.T.s${k}`] = i >= 6 * k && i < 6 * k + 3;
+      await storeRunOutcomes(s, p.id, `${i}`.padStart(40, "0"), [o], start + i * HOUR);
+    }
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it("trains through the gate, promotes, serves the live version's order with reasons and rolls back", async () => {
+    const trained = await runCli(
+      config,
+      "models",
+      "train",
+      "test-failure",
+      "--project",
+      "app",
+      "--horizon",
+      "21h",
+      "--window",
+      "100h",
+      "--json",
+    );
+    expect(trained.exitCode).toBeUndefined();
+    const v1 = JSON.parse(trained.out);
+    expect(v1).toMatchObject({ model: "test-failure", version: 1, scope: expect.stringMatching(/^project:\d+$/) });
+    expect(["live", "refused"]).toContain(v1.status);
+    expect(v1.reason).toMatch(/^(promoted|refused): .*apfd/);
+    expect(v1.counts.evaluationUnits).toBeGreaterThanOrEqual(5);
+
+    const v2 = await call("POST", "/api/projects/app/models/test-failure/train", {
+      promote: false,
+      horizon: "21h",
+      window: "100h",
+    });
+    expect(v2.status).toBe(200);
+    expect(v2.body).toMatchObject({ version: 2, status: "candidate" });
+    expect(v2.body.state).toBeUndefined();
+    const forced = await call("POST", "/api/projects/app/models/test-failure/versions/2/promote", { force: true });
+    expect(forced.body).toMatchObject({ status: "live" });
+
+    const order = await runCli(config, "tests", "prioritize", "--project", "app");
+    expect(order.out).toMatch(/test-failure v2: p\(fail\)/);
+    const shown = await runCli(config, "models", "show", "test-failure", "2", "--project", "app");
+    expect(shown.out).toMatch(/test-failure v2 \(project:\d+\): live/);
+    expect(shown.out).toMatch(/guard: +ok latency/);
+    const list = await call("GET", "/api/projects/app/models");
+    expect(list.body.models.map((m: { name: string }) => m.name)).toEqual(["test-failure"]);
+    expect(list.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+
+    const back = await runCli(config, "models", "rollback", "test-failure", "--project", "app", "--json");
+    expect(JSON.parse(back.out).live?.version ?? null).toBe(v1.status === "live" ? 1 : null);
+    const types = (await t.app.store.events.list({ subjectPrefix: "model:" })).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["model.trained", "model.promoted", "model.rolled_back"]));
+  });
+
+  it("rejects bad input clearly", async () => {
+    const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure\)/);
+    const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
+    expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);
+    const badHorizon = await runCli(config, "models", "train", "test-failure", "--project", "app", "--horizon", "7d");
+    expect(badHorizon.err).toMatch(/--horizon: not a duration/);
+    expect((await call("GET", "/api/projects/app/models/test-failure/versions/99")).status).toBe(404);
+    expect(
+      (await call("POST", "/api/projects/app/models/test-failure/versions/1/promote", { force: "yes" })).status,
+    ).toBe(400);
+    expect((await call("POST", "/api/projects/nope/models/test-failure/train", {})).status).toBe(404);
+  });
+});
