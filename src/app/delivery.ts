@@ -22,6 +22,7 @@ import { parseLogLine, ReplicaLogBuffer } from "../observe/index.js";
 import type { App } from "./app.js";
 import type { Core } from "./core.js";
 import type { Observation } from "./observation.js";
+import { replicaScraping } from "./replica-scraping.js";
 
 const PORTS_KEY = "deploy.router.ports";
 
@@ -64,6 +65,7 @@ export async function buildDelivery(
   const releaseProject = new Map<string, string>();
   const target = createProcessTarget({
     readyTimeoutMs: opts.readyTimeoutMs,
+    announcer: replicaScraping(core, observation.scrapers, (id) => releaseProject.get(id)),
     onLine: ({ releaseId, replica, stream, text }) => {
       const service = releaseProject.get(releaseId);
       if (!service) return;
@@ -92,6 +94,10 @@ export async function buildDelivery(
     alerts: store.alerts,
     query: scalarQuery(observation.metrics, clock),
     drainMs: opts.drainMs,
+    buildExecutor: async (project) => {
+      const { local, sandbox } = core.runner.executors;
+      return (await store.projects.findByName(project))?.sandbox && sandbox ? sandbox : local;
+    },
   });
   return {
     delivery,

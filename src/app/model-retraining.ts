@@ -20,35 +20,43 @@ export async function retrainModel(app: App, name: string, scope: string) {
   return app.models.promote(name, scope, v.version);
 }
 
-/** Starts the retraining and drift schedules; returns the stop function. */
+/**
+ * One pass over every project and model: drift check of the live version over the last horizon,
+ * shadow figures, then retraining through the gate when `retrainAll` or the check found drift.
+ * A model that cannot be trained (no data yet) is logged and skipped.
+ */
+export async function retrainingPass(app: App, retrainAll: boolean): Promise<void> {
+  const cfg = app.config.config.learning;
+  const now = app.clock.now();
+  for (const project of await app.store.projects.list()) {
+    const scope = `project:${project.id}`;
+    for (const model of app.models.models()) {
+      try {
+        const drift = await checkDrift(
+          app,
+          app.models,
+          model.name,
+          scope,
+          { from: now - cfg.horizon, to: now },
+          { psi: cfg.drift_psi, metricDrop: 0.1 },
+        );
+        await app.models.recordShadow(model.name, scope, now);
+        if (retrainAll || drift?.drifted) await retrainModel(app, model.name, scope);
+      } catch (err) {
+        app.log.info({ err, model: model.name, scope }, "model not retrained");
+      }
+    }
+  }
+}
+
+/** Starts the retraining and drift schedules (one pass at a time); returns the stop function. */
 export function startModelRetraining(app: App): () => void {
   const cfg = app.config.config.learning;
   if (cfg.retrain === "") return () => {};
   let running: Promise<void> = Promise.resolve();
   const pass = (retrainAll: boolean) => {
     running = running
-      .then(async () => {
-        const now = app.clock.now();
-        for (const project of await app.store.projects.list()) {
-          const scope = `project:${project.id}`;
-          for (const model of app.models.models()) {
-            try {
-              const drift = await checkDrift(
-                app,
-                app.models,
-                model.name,
-                scope,
-                { from: now - cfg.horizon, to: now },
-                { psi: cfg.drift_psi, metricDrop: 0.1 },
-              );
-              await app.models.recordShadow(model.name, scope, now);
-              if (retrainAll || drift?.drifted) await retrainModel(app, model.name, scope);
-            } catch (err) {
-              app.log.info({ err, model: model.name, scope }, "model not retrained");
-            }
-          }
-        }
-      })
+      .then(() => retrainingPass(app, retrainAll))
       .catch((err) => app.log.warn({ err }, "model retraining pass failed"));
   };
   const retrain = new Cron(cfg.retrain, { protect: true }, () => pass(true));

@@ -10,6 +10,7 @@ export { createBuiltinRouter } from "./routers/builtin/builtin-router.js";
 export { createNginxRouter } from "./routers/nginx/nginx-router.js";
 export type { TrafficRouter } from "./routers/traffic-router.js";
 export { createProcessTarget } from "./targets/process/process-target.js";
+export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export type { Exchange } from "./routers/exchange-log.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";

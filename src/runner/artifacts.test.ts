@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../common/errors.js";
-import { artifactBlobKey, checkArtifactPath, collectArtifacts } from "./artifacts.js";
+import { artifactBlobKey, checkArtifactPath, collectArtifacts, resolveArtifactFile } from "./artifacts.js";
 
 function setup(files: Record<string, string | Buffer>): { ws: string; dest: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), "pitcrew-art-"));
@@ -101,5 +101,20 @@ describe("checkArtifactPath", () => {
       "dist/",
     ];
     for (const name of hostile) expect(() => checkArtifactPath(name), JSON.stringify(name)).toThrow(ValidationError);
+  });
+});
+
+describe("resolveArtifactFile", () => {
+  const { dest, outside } = setup({});
+  mkdirSync(join(dest, "dist"), { recursive: true });
+
+  it("returns the absolute path of a well-formed path inside the directory", () => {
+    expect(resolveArtifactFile(dest, "dist/app.js")).toBe(join(dest, "dist/app.js"));
+    expect(() => resolveArtifactFile(dest, "../x")).toThrow(ValidationError);
+  });
+
+  it("refuses a path that leads out through a symlink planted in the directory", () => {
+    symlinkSync(outside, join(dest, "planted"));
+    expect(() => resolveArtifactFile(dest, "planted/id_rsa")).toThrow(/leads outside the artifact directory/);
   });
 });

@@ -126,18 +126,16 @@ export function checkArtifactPath(requestedPath: string): string {
   return requestedPath;
 }
 
-/** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
-export function artifactBlobKey(runId: number, path: string): string {
-  return `artifacts/${runId}/${checkArtifactPath(path)}`;
-}
-
 /**
- * Resolves an artifact path (checked as {@link checkArtifactPath} does) to an absolute path inside
- * `destDir`, refusing one that leads outside it through a symlink already there.
+ * Resolves an artifact path to an absolute path inside `destDir` (checked by
+ * {@link checkArtifactPath}); refuses a path that leads outside `destDir` through a symlink.
  */
 export function resolveArtifactFile(destDir: string, requestedPath: string): string {
+  checkArtifactPath(requestedPath);
   const root = resolve(destDir);
-  const target = resolve(root, checkArtifactPath(requestedPath));
+  const target = resolve(root, requestedPath);
+  if (!target.startsWith(root + sep))
+    throw new ValidationError(`artifact path ${JSON.stringify(requestedPath)} leaves the artifact directory`);
   const real = realOrUndefined(target);
   const realRoot = realOrUndefined(root) ?? root;
   if (real !== undefined && !real.startsWith(realRoot + sep)) {
@@ -152,4 +150,9 @@ function realOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The blob store key of artifact `path` of run `runId` (`artifacts/<run>/<path>`, the data dir's layout). */
+export function artifactBlobKey(runId: number, path: string): string {
+  return `artifacts/${runId}/${checkArtifactPath(path)}`;
 }

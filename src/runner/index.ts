@@ -19,3 +19,5 @@ export { artifactBlobKey, checkArtifactPath, resolveArtifactFile } from "./artif
 export { resolveStepUser } from "./executors/sandbox/step-user.js";
 export { startCron } from "./engine/cron.js";
 export { startPolling } from "./engine/poller.js";
+export { execLine, shellQuote } from "./shell-quote.js";
+export { DEFAULT_PATH } from "./step-env.js";

@@ -1,6 +1,6 @@
 /**
  * Jobs that share: before its first step, a job receives the artifacts of the jobs it `needs`,
- * streamed from the blob store into its workspace at their relative paths. The producer
+ * copied from the run's artifact store into its workspace at their relative paths. The producer
  * is untrusted, and so is the checked-out tree the files land in: every path is re-checked (no
  * absolute path, no `..`), every directory on the way must be a real directory (a symlink in the
  * checkout cannot redirect a write outside the workspace), files are opened without following
@@ -13,7 +13,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobStore } from "../storage/index.js";
 import type { Store } from "../store/index.js";
-import { artifactBlobKey, resolveArtifactFile } from "./artifacts.js";
+import { artifactBlobKey } from "./artifacts.js";
 
 /** Default bound on the bytes a job receives from its needs (the sum of their artifacts). */
 export const NEEDED_ARTIFACTS_MAX_BYTES = 2 * 1024 * 1024 * 1024;
@@ -26,14 +26,14 @@ export interface ReceivedArtifacts {
 
 /**
  * Copies the artifacts the jobs `producerJobIds` stored for run `runId` (in `blobs`) into
- * `workspace`. Over `maxBytes` in total, or a path that could leave the workspace, is an
- * error naming the file (the job fails before running anything).
+ * `workspace`. Over `maxBytes` in total, a blob that is missing or longer than recorded, or a path
+ * that could leave the workspace, is an error naming the file (the job fails before any step).
  */
 export async function receiveNeededArtifacts(
   store: Store,
+  blobs: BlobStore,
   runId: number,
   producerJobIds: readonly number[],
-  blobs: BlobStore,
   workspace: string,
   maxBytes = NEEDED_ARTIFACTS_MAX_BYTES,
 ): Promise<ReceivedArtifacts> {
@@ -46,30 +46,37 @@ export async function receiveNeededArtifacts(
   if (total > maxBytes) {
     throw new Error(`the artifacts of this job's needs are ${total} bytes, over the limit of ${maxBytes} bytes`);
   }
-  let bytes = 0;
   for (const f of files) {
-    const dest = resolveArtifactFile(workspace, f.path);
+    const key = artifactBlobKey(runId, f.path);
     await makeRealDirs(workspace, f.path.split("/").slice(0, -1));
-    const blob = await blobs.get(artifactBlobKey(runId, f.path));
-    if (blob === undefined) throw new Error(`artifact ${JSON.stringify(f.path)} not received: missing from the store`);
+    const blob = await blobs.get(key);
+    if (!blob)
+      throw new Error(`artifact ${JSON.stringify(f.path)} not received: it is missing from the ${blobs.name} store`);
     try {
       const to = await open(
-        dest,
+        join(workspace, f.path),
         constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
         0o644,
       );
-      // Stop at the recorded size: the stored blob cannot grow what the job receives.
-      await pipeline(blob.body, atMost(f.size), to.createWriteStream());
+      await pipeline(blob.body, atMost(f.size, f.path), to.createWriteStream());
     } catch (err) {
-      throw new Error(`artifact ${JSON.stringify(f.path)} not received: ${(err as Error).message}`);
-    } finally {
       blob.body.destroy();
+      throw new Error(`artifact ${JSON.stringify(f.path)} not received: ${(err as Error).message}`);
     }
-    bytes += f.size;
   }
-  return { files: files.length, bytes };
+  return { files: files.length, bytes: total };
 }
 
+/** Passes at most `limit` bytes; more is an error (the stored blob cannot grow what a job receives). */
+function atMost(limit: number, path: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > limit ? new Error(`${path} is longer than the ${limit} bytes recorded`) : null, chunk);
+    },
+  });
+}
 /** Creates `segments` under `root` one by one, refusing any that exists as anything but a directory. */
 async function makeRealDirs(root: string, segments: string[]): Promise<void> {
   let dir = root;
@@ -83,16 +90,4 @@ async function makeRealDirs(root: string, segments: string[]): Promise<void> {
       );
     }
   }
-}
-
-/** A transform passing through the first `limit` bytes and dropping the rest. */
-function atMost(limit: number): Transform {
-  let left = limit;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      const part = chunk.subarray(0, Math.max(left, 0));
-      left -= part.length;
-      done(null, part);
-    },
-  });
 }

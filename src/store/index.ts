@@ -3,6 +3,7 @@ export { migrateToLatest, migrations } from "./migrate.js";
 export type { Artifact } from "./repositories/artifacts-repo.js";
 export type { StoredEvent } from "./repositories/events-repo.js";
 export type { StoredExplanation } from "./repositories/explanations-repo.js";
+export type { ReleaseBuild, ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";
 export type { LogLine } from "./repositories/logs-repo.js";
 export type { ModelVersion, ModelVersionsRepo, NewModelVersion } from "./repositories/model-versions-repo.js";

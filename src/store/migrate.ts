@@ -17,6 +17,7 @@ import * as m0014 from "./migrations/0014-test-history.js";
 import * as m0015 from "./migrations/0015-failure-explanations.js";
 import * as m0019 from "./migrations/0019-leases.js";
 import * as m0020 from "./migrations/0020-model-versions.js";
+import * as m0021 from "./migrations/0021-release-builds.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0015-failure-explanations": m0015,
   "0019-leases": m0019,
   "0020-model-versions": m0020,
+  "0021-release-builds": m0021,
 };
 
 /** Applies every pending migration; returns the names applied. */

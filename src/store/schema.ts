@@ -14,6 +14,7 @@ import type {
   ModelStatus,
   PullRequestState,
   QueueItemStatus,
+  ReleaseBuildStatus,
   ReleaseStatusName,
   RolloutState,
   RolloutStepStatus,
@@ -550,6 +551,18 @@ export interface ModelVersionsTable {
   updated_at: number;
 }
 
+/** A release's build phase (`build:` in its deploy.yaml): status, reason and output tail. */
+export interface ReleaseBuildsTable {
+  release_id: number;
+  status: ReleaseBuildStatus;
+  /** Why it failed (empty while running or after success). */
+  reason: string;
+  /** The last lines of the build's output (bounded), `stdout|stderr` prefixed. */
+  log: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
 /** The whole database. */
 export interface DB {
   projects: ProjectsTable;
@@ -586,4 +599,5 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   failure_explanations: FailureExplanationsTable;
   model_versions: ModelVersionsTable;
+  release_builds: ReleaseBuildsTable;
 }

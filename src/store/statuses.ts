@@ -78,6 +78,9 @@ export const FINAL_ROLLOUT_STATES: readonly RolloutState[] = ["succeeded", "roll
 /** Life of a release in one environment. */
 export type ReleaseStatusName = "pending" | "live" | "superseded" | "failed" | "rolled_back";
 
+/** A release build: `running ──► success | failure` (deploy/releases/release-build.ts). */
+export type ReleaseBuildStatus = "running" | "success" | "failure";
+
 /** Status of one step of a rollout. */
 export type RolloutStepStatus = "running" | "waiting" | "passed" | "failed" | "skipped";
 

@@ -5,6 +5,7 @@ import { AlertsRepo } from "./repositories/alerts-repo.js";
 import { ArtifactsRepo } from "./repositories/artifacts-repo.js";
 import { EventsRepo } from "./repositories/events-repo.js";
 import { ExplanationsRepo } from "./repositories/explanations-repo.js";
+import { ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
 import { HealsRepo } from "./repositories/heals-repo.js";
 import { IncidentsRepo } from "./repositories/incidents-repo.js";
 import { JobsRepo } from "./repositories/jobs-repo.js";
@@ -57,6 +58,7 @@ export interface Store {
   webhookDeliveries: WebhookDeliveriesRepo;
   explanations: ExplanationsRepo;
   modelVersions: ModelVersionsRepo;
+  releaseBuilds: ReleaseBuildsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -90,5 +92,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     webhookDeliveries: new WebhookDeliveriesRepo(db),
     explanations: new ExplanationsRepo(db),
     modelVersions: new ModelVersionsRepo(db),
+    releaseBuilds: new ReleaseBuildsRepo(db),
   };
 }

@@ -6,6 +6,8 @@ import { DeploymentsView } from "./views/deployments-view.js";
 import { IncidentView } from "./views/incident-view.js";
 import { IncidentsView } from "./views/incidents-view.js";
 import { LoginView } from "./views/login-view.js";
+import { ModelView } from "./views/model-view.js";
+import { ModelsView } from "./views/models-view.js";
 import { OverviewView } from "./views/overview-view.js";
 import { PullRequestView } from "./views/pull-request-view.js";
 import { RolloutView } from "./views/rollout-view.js";
@@ -20,6 +22,7 @@ const NAV = [
   { href: "/deployments", label: "Deployments" },
   { href: "/services", label: "Services" },
   { href: "/incidents", label: "Incidents" },
+  { href: "/models", label: "Models" },
 ];
 
 /** The whole dashboard. */
@@ -62,6 +65,10 @@ function Page({ path }: { path: string }) {
   const [, section, id, sub] = path.split("/");
   if (section === "pulls" && id && sub) {
     return <PullRequestView key={path} repo={decodeURIComponent(id)} number={Number(sub)} />;
+  }
+  if (section === "models") {
+    if (id && sub) return <ModelView key={path} project={decodeURIComponent(id)} model={decodeURIComponent(sub)} />;
+    return <ModelsView key={path} project={id ? decodeURIComponent(id) : undefined} />;
   }
   const n = Number(id);
   if (!section) return <OverviewView />;

@@ -237,3 +237,31 @@ export interface RangeQueryAnswer {
   status: string;
   data: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
 }
+
+/** A stored version of a learned model (GET /api/projects/:p/models); `metrics` holds the gate's figures. */
+export interface ModelVersion {
+  id: number;
+  model: string;
+  scope: string;
+  version: number;
+  status: string;
+  reason: string;
+  trainFrom: string;
+  trainTo: string;
+  counts: Record<string, number>;
+  metrics: Record<string, unknown>;
+  codeVersion: string;
+  parentVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The registered learned models and a project's versions, newest first (GET /api/projects/:p/models). */
+export interface ModelsOfProject {
+  models: {
+    name: string;
+    task: string;
+    metrics: { name: string; direction: "higher" | "lower"; description: string }[];
+  }[];
+  versions: ModelVersion[];
+}

@@ -10,6 +10,7 @@ const TONES: Record<string, string> = {
   resolved: "good",
   live: "good",
   healthy: "good",
+  steady: "good",
   failure: "bad",
   failed: "bad",
   fail: "bad",
@@ -18,6 +19,8 @@ const TONES: Record<string, string> = {
   open: "bad",
   escalated: "bad",
   firing: "bad",
+  refused: "bad",
+  drifted: "bad",
   running: "busy",
   progressing: "busy",
   queued: "busy",
@@ -25,6 +28,8 @@ const TONES: Record<string, string> = {
   paused: "busy",
   acknowledged: "busy",
   inconclusive: "busy",
+  candidate: "busy",
+  shadow: "busy",
 };
 
 /** A coloured status word (colour is never the only signal: the word is always shown). */

@@ -181,6 +181,6 @@ describe.skipIf(!BUILT)("install from the packed tarball", () => {
       expect(existsSync(saved)).toBe(false);
       expect((await pitcrew(env, elsewhere, ["runs"])).stdout).not.toContain("tiny#");
       expect(gitIn(repo, "status", "--porcelain", "--ignored")).toBe("");
-    }, 120_000);
+    }, 240_000);
   });
 });

@@ -102,11 +102,11 @@ describe("jobs that share artifacts", () => {
     mkdirSync(join(ws, "x"));
     writeFileSync(join(ws, "x", "keep"), "");
     const ids = r.jobs.map((j) => j.id);
-    await expect(receiveNeededArtifacts(t.app.store, r.runId, ids, t.app.runner.blobs, ws, 4999)).rejects.toThrow(
+    await expect(receiveNeededArtifacts(t.app.store, t.app.runner.blobs, r.runId, ids, ws, 4999)).rejects.toThrow(
       "the artifacts of this job's needs are 5000 bytes, over the limit of 4999 bytes",
     );
     expect(readdirSync(ws)).toEqual(["x"]);
-    expect(await receiveNeededArtifacts(t.app.store, r.runId, ids, t.app.runner.blobs, ws, 5000)).toEqual({
+    expect(await receiveNeededArtifacts(t.app.store, t.app.runner.blobs, r.runId, ids, ws, 5000)).toEqual({
       files: 1,
       bytes: 5000,
     });

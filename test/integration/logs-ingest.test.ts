@@ -141,7 +141,8 @@ describe.each(await testDialects())("log ingest and search over HTTP on %s", (di
       headers: { authorization: `Bearer ${operator}`, "content-type": "application/x-protobuf" },
       payload: Buffer.from([1, 2, 3]),
     });
-    expect(proto.statusCode).toBe(415);
+    expect(proto.statusCode).toBe(400);
+    expect(proto.json().error.message).toMatch(/invalid OTLP protobuf logs body/);
     const bad = await post({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ severityNumber: 99 }] }] }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(

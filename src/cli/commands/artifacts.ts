@@ -1,11 +1,12 @@
 import { createWriteStream } from "node:fs";
-import { copyFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { loadConfig } from "../../common/config/load-config.js";
-import { resolveArtifactFile } from "../../runner/index.js";
+import { artifactBlobKey, resolveArtifactFile } from "../../runner/index.js";
+import { createLocalBlobStore } from "../../storage/index.js";
 import {
   apiFetch,
   apiJson,
@@ -104,13 +105,23 @@ async function localArtifacts(dataDir: string, ref: string) {
   const found = await findLocalRun(dataDir, ref);
   const { store } = found.local;
   const keys = new Map((await store.jobs.listForRun(found.run.id)).map((j) => [j.id, j.key]));
-  const root = join(found.local.dir, "artifacts", String(found.run.id));
+  const blobs = createLocalBlobStore(found.local.dir);
   const list: Listed[] = (await store.artifacts.listForRun(found.run.id)).map((a) => ({
     path: a.path,
     size: a.size,
     sha256: a.sha256,
     job: keys.get(a.jobId) ?? String(a.jobId),
-    saveTo: (dest) => copyFile(resolveArtifactFile(root, a.path), dest),
+    async saveTo(dest) {
+      const blob = await blobs.get(artifactBlobKey(found.run.id, a.path));
+      if (!blob) throw new Error(`artifact ${a.path} is missing from ${found.local.dir}`);
+      await pipeline(blob.body, createWriteStream(dest));
+    },
   }));
-  return { list, close: () => found.local.close() };
+  return {
+    list,
+    close: async () => {
+      await blobs.close();
+      await found.local.close();
+    },
+  };
 }

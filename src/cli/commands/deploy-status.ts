@@ -13,15 +13,34 @@ interface EnvView {
   }[];
 }
 
-/** `pitcrew status [--env <env>]`: what runs where, and rollouts in progress. */
+interface BuildView {
+  releaseId: number;
+  status: string;
+  reason: string;
+  log: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** Prints one release's build phase: status, reason and its log tail. */
+async function showBuild(opts: { json?: boolean; server?: string; token?: string }, release: string): Promise<void> {
+  const b = (await apiRequest(opts, "GET", `/api/releases/${encodeURIComponent(release)}/build`)) as BuildView;
+  if (opts.json) return void process.stdout.write(`${JSON.stringify(b, null, 2)}\n`);
+  const head = `release ${b.releaseId} build: ${b.status}${b.reason ? ` — ${b.reason}` : ""} (started ${b.startedAt})`;
+  process.stdout.write(`${head}\n${b.log}${b.log ? "\n" : ""}`);
+}
+
+/** `pitcrew status [--env <env>] [--release <id>]`: what runs where, rollouts in progress, a release's build. */
 export function registerStatusCommand(program: Command): void {
   clientOptions(
     program
       .command("status")
       .description("show environments: live release per project, rollouts in progress, replicas, URLs")
       .option("--env <environment>", "only this environment")
+      .option("--release <id>", "show this release's build phase (status, reason, log)")
       .option("--json", "print JSON"),
   ).action(async (opts) => {
+    if (opts.release) return showBuild(opts, opts.release);
     const { environments } = (await apiRequest(opts, "GET", "/api/environments")) as { environments: EnvView[] };
     const shown = environments.filter((e) => !opts.env || e.name === opts.env);
     if (opts.env && shown.length === 0) throw new Error(`no environment named '${opts.env}'`);

@@ -2,6 +2,7 @@
  * The schema of `pitcrew.yaml`, with defaults: every key a user can set, validated strictly
  * (unknown keys are errors with their position). Durations are written like `30s`, `5m`.
  */
+import { Cron } from "croner";
 import { z } from "zod";
 import { durationSchema } from "./duration-schema.js";
 import { limitsSchema } from "./limits-schema.js";
@@ -310,7 +311,11 @@ export const configSchema = z
     learning: z
       .object({
         /** Cron expression of the scheduled retraining of every model of every project ("" turns it off). */
-        retrain: z.string().default("0 3 * * 0"),
+        retrain: z
+          .string()
+          .max(200)
+          .refine((s) => s === "" || isCron(s), { message: "not a cron expression (e.g. '0 3 * * 0')" })
+          .default("0 3 * * 0"),
         /** Evaluation horizon: a candidate is judged on this period after its training data. */
         horizon: durationSchema.default(7 * 86_400_000),
         /** Training window before the horizon. */
@@ -335,6 +340,16 @@ export const configSchema = z
       }),
   })
   .strict();
+
+/** Whether croner accepts `text` as a cron expression. */
+function isCron(text: string): boolean {
+  try {
+    new Cron(text, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** pitcrew's configuration after validation and defaults. */
 export type Config = z.output<typeof configSchema>;

@@ -63,6 +63,18 @@ describe("loadConfig", () => {
     expect(msg).toMatch(/pitcrew\.yaml:7:11: error\[invalid-value\]: projects\[0\]\.poll/);
   });
 
+  it("checks the learning section: a bad retraining schedule is named with its position", () => {
+    const good = loadConfig({
+      cwd: dir({ "pitcrew.yaml": "learning:\n  retrain: '0 4 * * 1'\n  horizon: 24h\n" }),
+      env: {},
+    });
+    expect(good.config.learning).toMatchObject({ retrain: "0 4 * * 1", horizon: 86_400_000, drift_psi: 0.25 });
+    const cwd = dir({ "pitcrew.yaml": "learning:\n  retrain: every sunday\n" });
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(
+      /pitcrew\.yaml:2:12: error\[invalid-value\]: learning\.retrain.*cron/,
+    );
+  });
+
   it("reports YAML syntax errors with a position", () => {
     const cwd = dir({ "pitcrew.yaml": "server: [1, 2\n" });
     expect(() => loadConfig({ cwd, env: {} })).toThrow(/pitcrew\.yaml:\d+:\d+: error\[yaml-syntax\]/);

@@ -5,6 +5,7 @@
  */
 import { ConflictError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
+import { buildBeforeStart } from "../releases/build-step.js";
 import { RolloutRunner } from "../rollouts/rollout-runner.js";
 import { compileStrategy, type StrategySpec, strategyKind } from "../strategies/strategy-spec.js";
 import { type DeliveryContext, routeKeyOf } from "./delivery-context.js";
@@ -57,6 +58,7 @@ export async function launchRollout(
       routeKey: routeKeyOf(release.project, env.name),
       drainMs: ctx.deps.drainMs ?? 5_000,
       baselineEndsAs: kind === "rollback" ? "rolled_back" : "superseded",
+      buildBeforeStart: buildBeforeStart({ ...ctx.deps, executorFor: ctx.deps.buildExecutor }),
     },
     rollout,
     release,

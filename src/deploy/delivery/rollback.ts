@@ -51,12 +51,14 @@ export async function rollback(
   if (to.id === live.id) throw new ValidationError(`release ${to.id} is already live`);
   if (!existsSync(to.spec.cwd)) throw new ValidationError(`release ${to.id} is no longer on disk`);
   if (active) throw new ConflictError(`${req.project} already has rollout ${active.id} in progress in ${env.name}`);
+  // the release directory was built when `to` first started: a rollback only starts it again
+  const { build: _built, ...spec } = to.spec;
   const release = await store.releases.create({
     project: to.project,
     environment: env.name,
     runId: to.runId,
     commit: to.commit,
-    specOf: (id) => ({ ...to.spec, env: { ...to.spec.env, PITCREW_RELEASE_ID: String(id) } }),
+    specOf: (id) => ({ ...spec, env: { ...to.spec.env, PITCREW_RELEASE_ID: String(id) } }),
     triggeredBy: req.by,
     reason: `rollback to release ${to.id}: ${req.reason}`,
     at: clock.now(),

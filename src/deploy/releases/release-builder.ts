@@ -65,6 +65,10 @@ export function releaseRunSpec(
     cwd: join(dir, plan.manifest.dir),
     replicas: ctx.replicas ?? plan.manifest.replicas,
     health: { readinessPath: plan.manifest.health.readiness, livenessPath: plan.manifest.health.liveness },
+    ...(plan.manifest.metrics ? { metricsPath: plan.manifest.metrics } : {}),
+    ...(plan.manifest.build
+      ? { build: { run: plan.manifest.build.run, timeoutMs: plan.manifest.build.timeout, workspace: dir } }
+      : {}),
   };
 }
 

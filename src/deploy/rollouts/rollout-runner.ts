@@ -22,6 +22,7 @@ import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
 import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
+import type { BuildBeforeStart } from "../releases/build-step.js";
 import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
 import { type DeployTarget, readyUpstreams } from "../targets/deploy-target.js";
@@ -44,6 +45,8 @@ export interface RolloutRunnerDeps {
   drainMs: number;
   /** What the baseline becomes when the rollout succeeds (`rolled_back` for a rollback). */
   baselineEndsAs: "superseded" | "rolled_back";
+  /** Runs the release's build phase before the first step (releases/build-step.ts). */
+  buildBeforeStart?: BuildBeforeStart;
 }
 
 /** A step that failed in a way that should roll the rollout back. */
@@ -95,6 +98,12 @@ export class RolloutRunner {
   }
 
   async #run(): Promise<RolloutState> {
+    // the build comes before every step (a recreate's stop included): a failed build touches nothing
+    const buildFailure = await this.deps.buildBeforeStart?.(this.release, this.#signal).then(
+      () => undefined,
+      (err: unknown) => errorText(err),
+    );
+    if (buildFailure !== undefined) return this.#fail(buildFailure);
     const { store, clock } = this.deps;
     const health = setInterval(() => void this.#checkReplicas(), 500);
     let i = this.rollout.step;

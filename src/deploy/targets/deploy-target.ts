@@ -46,6 +46,8 @@ export interface ReleaseSpec {
   /** Number of replicas, ≥ 1. */
   replicas: number;
   health: HealthSpec;
+  /** Path of each replica's Prometheus metrics, announced per replica when set (replica-announcer.ts). */
+  metricsPath?: string;
 }
 
 /** Life state of one replica (see the lifecycle above). */

@@ -25,6 +25,19 @@ export const DEPLOY_EVENTS = {
   "rollout.rolling_back": z.looseObject({ ...rolloutRef, ...reason }),
   "rollout.rolled_back": z.looseObject({ ...rolloutRef, ...reason }),
   "release.live": z.looseObject(rolloutRef),
+  "release.building": z.looseObject({
+    project: z.string(),
+    environment: z.string(),
+    release: z.number(),
+    commands: z.number(),
+  }),
+  "release.built": z.looseObject({
+    project: z.string(),
+    environment: z.string(),
+    release: z.number(),
+    ok: z.boolean(),
+    ...reason,
+  }),
   "release.restored": z.looseObject({ project: z.string(), environment: z.string() }),
   "release.watched": z.looseObject({
     project: z.string(),

@@ -7,6 +7,7 @@ import { type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { assertJsonDepth } from "../json-depth.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
+import { addProtobufBodies, otlpBody } from "./otlp-body.js";
 
 /**
  * Telemetry ingest is allowed with an operator (or admin) token, or without a token when the body
@@ -33,8 +34,9 @@ const iso = (v: string | undefined, what: string) => {
   return t;
 };
 
-/** Service logs: JSON-lines and OTLP/HTTP JSON ingest, and a filtered, cursor-paged search. */
+/** Service logs: JSON-lines and OTLP/HTTP (JSON or protobuf) ingest, and a filtered, cursor-paged search. */
 export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  addProtobufBodies(f); // for /v1/logs and /v1/traces
   f.addContentTypeParser("application/x-ndjson", { parseAs: "buffer" }, (req, body, done) => {
     (req as WithRawBody).rawBody = body as Buffer;
     try {
@@ -67,12 +69,14 @@ export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContex
     method: "POST",
     url: "/v1/logs",
     role: "public",
-    summary: "OTLP/HTTP JSON logs export (resourceLogs → scopeLogs → logRecords); operator token or signature",
+    summary:
+      "OTLP/HTTP logs export, JSON or protobuf (resourceLogs → scopeLogs → logRecords); operator token or signature",
     tags: ["logs"],
-    handler: async ({ body, caller }, req) => {
+    handler: async ({ body, caller }, req, reply) => {
       authorizeIngest(app, req, caller);
-      await app.observation.logs.ingest(parseOtlpLogs(body, app.clock.now()), "otlp");
-      return {};
+      const otlp = otlpBody("logs", body, reply);
+      await app.observation.logs.ingest(parseOtlpLogs(otlp.json, app.clock.now()), "otlp");
+      return otlp.answer();
     },
   });
 

@@ -6,20 +6,23 @@ import { buildDependencyGraph, parseOtlpSpans } from "../../observe/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { authorizeIngest } from "./logs-ingest-routes.js";
+import { otlpBody } from "./otlp-body.js";
 
-/** Traces: OTLP/HTTP JSON span ingest, one trace, and the service dependency graph of a window. */
+/** Traces: OTLP/HTTP (JSON or protobuf) span ingest, one trace, and the service dependency graph of a window. */
 export function tracesRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   defineRoute(f, paths, {
     method: "POST",
     url: "/v1/traces",
     role: "public",
-    summary: "OTLP/HTTP JSON traces export (resourceSpans → scopeSpans → spans); operator token or signature",
+    summary:
+      "OTLP/HTTP traces export, JSON or protobuf (resourceSpans → scopeSpans → spans); operator token or signature",
     tags: ["traces"],
-    handler: async ({ body, caller }, req) => {
+    handler: async ({ body, caller }, req, reply) => {
       authorizeIngest(app, req, caller);
-      const spans = parseOtlpSpans(body);
+      const otlp = otlpBody("traces", body, reply);
+      const spans = parseOtlpSpans(otlp.json);
       if (spans.length > 0 && (await app.store.spans.insertMany(spans)) > 0) app.observation.topology.notify();
-      return {};
+      return otlp.answer();
     },
   });
 

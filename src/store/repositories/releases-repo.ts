@@ -11,6 +11,10 @@ export interface ReleaseRunSpec {
   cwd: string;
   replicas: number;
   health: { readinessPath: string; livenessPath: string };
+  /** Prometheus text path on each replica (deploy.yaml `metrics:`), scraped per replica. */
+  metricsPath?: string;
+  /** The build phase run in `cwd` before the first start (deploy.yaml `build:`); `workspace` is the release directory. */
+  build?: { run: string[][]; timeoutMs: number; workspace: string };
 }
 
 /** A release as stored. */

@@ -13,6 +13,7 @@ import {
   type ReleaseStatus,
   type ReplicaLineSink,
 } from "../deploy-target.js";
+import type { ReplicaAnnouncer } from "../replica-announcer.js";
 import { Replica, type SupervisionOptions } from "./replica.js";
 
 /** Options of `createProcessTarget`; every timing has a default. */
@@ -21,6 +22,8 @@ export interface ProcessTargetOptions extends Partial<SupervisionOptions> {
   onLine?: ReplicaLineSink;
   /** How long `start` waits for every replica to be ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** Told where each ready replica of a release with a metrics path can be scraped, and when it is gone. */
+  announcer?: ReplicaAnnouncer;
 }
 
 const DEFAULTS: SupervisionOptions = {
@@ -35,7 +38,18 @@ const DEFAULTS: SupervisionOptions = {
 
 /** Creates a process target (see the port's lifecycle). */
 export function createProcessTarget(options: ProcessTargetOptions = {}): DeployTarget {
-  const { onLine = () => {}, readyTimeoutMs = 30_000, ...timings } = options;
+  const { onLine = () => {}, readyTimeoutMs = 30_000, announcer, ...timings } = options;
+  const announced = new Set<Replica>();
+  /** Announces a replica's first readiness and its end (stopped or failed) to the announcer. */
+  const announce = (r: Replica) => {
+    const path = r.release.metricsPath;
+    if (!announcer || !path) return;
+    const id = { releaseId: r.release.id, replica: r.index };
+    if (r.state === "ready" && !announced.has(r)) {
+      announced.add(r);
+      announcer.ready({ ...id, metricsUrl: `http://127.0.0.1:${r.port}${path}` });
+    } else if ((r.state === "stopped" || r.state === "failed") && announced.delete(r)) announcer.gone(id);
+  };
   const supervision: SupervisionOptions = { ...DEFAULTS, ...definedOnly(timings) };
   const releases = new Map<string, Replica[]>();
   let closed = false;
@@ -69,7 +83,12 @@ export function createProcessTarget(options: ProcessTargetOptions = {}): DeployT
         const timer = setTimeout(() => resolve(`not ready within ${readyTimeoutMs} ms`), readyTimeoutMs);
         timer.unref();
         for (let i = 0; i < release.replicas; i++) {
-          replicas.push(new Replica(release, i, ports[i] ?? 0, supervision, onLine, check));
+          replicas.push(
+            new Replica(release, i, ports[i] ?? 0, supervision, onLine, (r) => {
+              announce(r);
+              check();
+            }),
+          );
         }
       });
       return settled.then(async (reason) => {
@@ -122,6 +141,7 @@ function validate(r: ReleaseSpec): void {
   for (const key of ["readinessPath", "livenessPath"] as const) {
     if (!r.health[key].startsWith("/")) problems.push(`health.${key} must start with "/"`);
   }
+  if (r.metricsPath !== undefined && !r.metricsPath.startsWith("/")) problems.push('metricsPath must start with "/"');
   if (problems.length > 0) throw new ValidationError(`invalid release: ${problems.join("; ")}`, { problems });
 }
 

@@ -3,12 +3,17 @@
  * registry: `sync()` stops the scrapers of services that left the registry or changed their URL
  * or interval, and starts one for each new service. Nothing is scraped before `start()` or
  * after `stop()`.
+ *
+ * Besides the registry, targets can be announced one by one (`announce(key, target)`, e.g. each
+ * replica of each release, labelled with both, so a canary's errors are not blended with the
+ * live release's) and withdrawn (`withdraw(key)`); announcing a key again replaces its target.
+ * Announced targets are remembered while stopped and scraped from `start()` on.
  */
 import type { Clock } from "../../../common/clock.js";
 import type { Logger } from "../../../common/logger.js";
 import type { EventLog } from "../../../events/index.js";
 import type { SeriesRepo, Service } from "../../../store/index.js";
-import { Scraper } from "./scraper.js";
+import { type ScrapeTarget, Scraper } from "./scraper.js";
 
 /** Where the fleet reads the registry and writes samples. */
 export interface ScraperFleetDeps {
@@ -24,6 +29,7 @@ export interface ScraperFleetDeps {
 /** The running scrapers of the registered services. */
 export class ScraperFleet {
   readonly #scrapers = new Map<string, Scraper>();
+  readonly #announced = new Map<string, { target: ScrapeTarget; scraper?: Scraper }>();
   #started = false;
 
   constructor(private readonly deps: ScraperFleetDeps) {}
@@ -33,10 +39,28 @@ export class ScraperFleet {
     return this.#scrapers;
   }
 
-  /** Starts scraping and matches the registry. */
+  /** Starts scraping: the announced targets and the registry's. */
   async start(): Promise<void> {
     this.#started = true;
+    for (const a of this.#announced.values()) a.scraper ??= this.#run(a.target);
     await this.sync();
+  }
+
+  /** Scrapes `target` under `key` (replacing what the key had) from now on, or from `start()`. */
+  announce(key: string, target: ScrapeTarget): void {
+    this.#announced.get(key)?.scraper?.stop();
+    this.#announced.set(key, { target, scraper: this.#started ? this.#run(target) : undefined });
+  }
+
+  /** Stops scraping what was announced under `key` (no-op when unknown). */
+  withdraw(key: string): void {
+    this.#announced.get(key)?.scraper?.stop();
+    this.#announced.delete(key);
+  }
+
+  /** Targets announced and not withdrawn, by key. */
+  get announced(): ReadonlyMap<string, ScrapeTarget> {
+    return new Map([...this.#announced].map(([k, a]) => [k, a.target]));
   }
 
   /** Starts, restarts or stops scrapers to match the services registry (nothing before `start`). */
@@ -53,14 +77,15 @@ export class ScraperFleet {
     }
     for (const s of wanted) {
       if (this.#scrapers.has(s.name) || !s.metricsUrl) continue;
-      const { series, events, clock, log, maxSeries } = this.deps;
-      const scraper = new Scraper(
-        { job: s.name, url: s.metricsUrl, intervalMs: s.scrapeIntervalMs },
-        { series, events, clock, log, maxSeries },
-      );
-      this.#scrapers.set(s.name, scraper);
-      scraper.start();
+      this.#scrapers.set(s.name, this.#run({ job: s.name, url: s.metricsUrl, intervalMs: s.scrapeIntervalMs }));
     }
+  }
+
+  #run(target: ScrapeTarget): Scraper {
+    const { series, events, clock, log, maxSeries } = this.deps;
+    const scraper = new Scraper(target, { series, events, clock, log, maxSeries });
+    scraper.start();
+    return scraper;
   }
 
   /** Stops every scraper; a later `sync` starts none until `start` again. */
@@ -68,5 +93,9 @@ export class ScraperFleet {
     this.#started = false;
     for (const s of this.#scrapers.values()) s.stop();
     this.#scrapers.clear();
+    for (const a of this.#announced.values()) {
+      a.scraper?.stop();
+      a.scraper = undefined;
+    }
   }
 }

@@ -22,6 +22,8 @@ export interface ScrapeTarget {
   job: string;
   url: string;
   intervalMs: number;
+  /** Labels added to every sample (e.g. `release`, `replica`); exposed ones are kept as `exported_<name>`. */
+  labels?: Labels;
 }
 
 /** What the scraper writes to and reports through. */
@@ -101,7 +103,7 @@ export class Scraper {
       report = { up: false, samples: 0, dropped: 0, error: (err as Error).message };
       this.deps.log.warn({ job: this.target.job, url: this.target.url, err: report.error }, "scrape failed");
     }
-    const base = { job: this.target.job, instance: this.#instance };
+    const base = { ...this.target.labels, job: this.target.job, instance: this.#instance };
     samples.push(
       { labels: { __name__: "up", ...base }, t, v: report.up ? 1 : 0 },
       { labels: { __name__: "scrape_duration_seconds", ...base }, t, v: (performance.now() - started) / 1000 },
@@ -113,11 +115,10 @@ export class Scraper {
   }
 
   #targetLabels(exposed: Labels): Labels {
+    const own: Labels = { ...this.target.labels, job: this.target.job, instance: this.#instance };
     const out: Labels = {};
-    for (const [k, v] of Object.entries(exposed)) out[k === "job" || k === "instance" ? `exported_${k}` : k] = v;
-    out.job = this.target.job;
-    out.instance = this.#instance;
-    return out;
+    for (const [k, v] of Object.entries(exposed)) out[k in own ? `exported_${k}` : k] = v;
+    return Object.assign(out, own);
   }
 
   #admit(labels: Labels): boolean {
