@@ -3,7 +3,8 @@
  * onboarded into a real `pitcrew serve` (embedded defaults plus an alert rule) and put under
  * 30 requests/s; its three faults arrive as ordinary commits (test/support/outside-heal.ts). Per
  * fault and run: the outcome (fixed by a merged change, or rolled back by the canary), MTTR
- * (alert → verified for heals, rollout start → rolled back for the canary), who brought `main`
+ * (alert → verified for heals, rollout start → rolled back for the canary; when a heal followed
+ * the rollback up with a pull request, its alert → verified time too), who brought `main`
  * back (pitcrew's pull request or the developer's revert) and whether `main`'s head ended live and
  * healthy. The baseline is the issue's target: every fault healed, MTTR ≤ 120 s, `main` healthy.
  *
@@ -30,13 +31,24 @@ for (let i = 0; i < runs; i++) {
 }
 
 const sec = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
-const header = ["fault", "kind", "outcome", "MTTR", "heal path / rollout", "main fixed by", "main healthy", "≤ 120 s"];
+const header = [
+  "fault",
+  "kind",
+  "outcome",
+  "MTTR",
+  "heal MTTR",
+  "heal path / rollout",
+  "main fixed by",
+  "main healthy",
+  "≤ 120 s",
+];
 const rows = all.map((r) => [
   r.fault,
   r.kind,
   r.outcome,
   sec(r.mttrMs),
-  r.outcome === "rolled-back" ? r.note.slice(0, 80) : r.path.join(" → "),
+  sec(r.outcome === "fixed" ? r.mttrMs : r.healMttrMs),
+  r.path.length > 1 ? r.path.join(" → ") : r.note.slice(0, 100),
   r.mainFixedBy,
   r.mainHealthy ? "yes" : "no",
   r.outcome !== "not-healed" && r.mttrMs !== undefined && r.mttrMs <= 120_000 ? "met" : "not met",

@@ -6,6 +6,7 @@
  * loops is the entry point's job (`cli/run-server.ts`, `demo/run-demo.ts`). The only module
  * that knows every domain (DESIGN.md §2).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Clock, systemClock } from "../common/clock.js";
 import type { LoadedConfig } from "../common/config/load-config.js";
@@ -92,7 +93,12 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   const log = opts.log ?? createLogger({ level: config.config.log.level });
   const clock = systemClock;
   const gh = config.config.forge.driver === "github" ? config.config.forge.github : undefined;
-  const ghToken = gh ? requiredEnv(gh.token_env, "forge.github.token_env") : "";
+  const ghToken = gh && !gh.app ? requiredEnv(gh.token_env, "forge.github.token_env") : undefined;
+  const ghApp = gh?.app && {
+    appId: gh.app.app_id,
+    installationId: gh.app.installation_id,
+    privateKey: readPrivateKey(gh.app.private_key_file),
+  };
   securePrivateFiles(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
@@ -156,6 +162,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         gitUrl: gh.git_url,
         owner: gh.owner,
         token: ghToken,
+        app: ghApp,
         webhookSecret: process.env[gh.webhook_secret_env] || undefined,
         privateRepos: gh.private_repos,
         publicUrl: gh.public_url,
@@ -188,6 +195,14 @@ function requiredEnv(name: string, key: string): string {
   const value = process.env[name];
   if (!value) throw new ValidationError(`${key}: environment variable ${name} is empty or unset`);
   return value;
+}
+
+function readPrivateKey(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ValidationError(`forge.github.app.private_key_file: cannot read ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** Registers the projects declared in the config file that the store does not know yet. */

@@ -49,7 +49,11 @@ export function environmentsOf(core: Pick<Core, "config">): EnvironmentSettings[
     strategy: e.strategy === undefined ? undefined : parseStrategy(e.strategy, `environments[${i}].strategy`),
     promotion: e.promotion ? { from: e.promotion.from, healthyForMs: e.promotion.healthy_for } : undefined,
     watchMs: e.watch,
-    env: e.env,
+    // read when a release is made: an entry point may add variables once it serves (the demo's
+    // OTLP endpoint and token), after the App was built
+    get env() {
+      return core.config.config.environments[i]?.env;
+    },
   }));
 }
 

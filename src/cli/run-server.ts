@@ -41,7 +41,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const app = await createApp(loaded, { delivery: {} });
   await registerConfiguredProjects(app);
   const token = await bootstrapAdminToken(app);
-  await startWorkers(app.runner);
+  // On PostgreSQL or a Redis queue other replicas may be running jobs: never orphan them at start.
+  const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
+  await startWorkers(app.runner, { sharedWithReplicas });
   // Polling and cron decide once across replicas: only the holder of the leader lease runs them.
   const leadership = startLeadership({
     leases: app.store.leases,

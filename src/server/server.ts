@@ -69,13 +69,16 @@ export function createServer(app: App): FastifyInstance {
   registerRateLimiter(f, c.limits.rate_limit, c.bus.redis_url);
   // Hooks and routes go in after the rate limiter is loaded, in this order: address budget,
   // token lookup, token budget, then the routes (a plugin without encapsulation).
-  const body = async (root: FastifyInstance) => {
-    limitPerAddress(root, c.limits.rate_limit);
-    installAuth(root, app.store, app.streamTickets);
-    limitPerCaller(root, c.limits.rate_limit);
-    addRoutes(root, app);
-  };
-  (body as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
+  // skip-override: the routes share the root's hooks and decorators (no encapsulation).
+  const body = Object.assign(
+    async (root: FastifyInstance) => {
+      limitPerAddress(root, c.limits.rate_limit);
+      installAuth(root, app.store, app.streamTickets);
+      limitPerCaller(root, c.limits.rate_limit);
+      addRoutes(root, app);
+    },
+    { [Symbol.for("skip-override")]: true },
+  );
   f.register(body);
   return f;
 }

@@ -3,7 +3,7 @@
  * project with `.pitcrew/pipeline.yaml`, `pitcrew run .` from its root. The run succeeds, the
  * repository is left untouched (`git status --porcelain` is empty) and pitcrew's state lands in
  * the per-user data directory under that HOME; `runs` lists that run from any other folder
- * without writing there.
+ * without writing there, and `logs` shows it by the name `runs` gives it (or by id in the repository).
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
@@ -51,6 +51,12 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("first use", () => 
     const runs = await pitcrew(["runs"], elsewhere, home);
     expect(runs.code).toBe(0);
     expect(runs.stdout).toMatch(new RegExp(`-${repoStore}#1 +✔ success +push`));
+    const ref = /(\S+-[0-9a-f]{8}#1)/.exec(runs.stdout)?.[1] ?? "";
+    const logs = await pitcrew(["logs", ref], elsewhere, home);
+    expect(logs.stdout).toContain("[test] hello from tiny");
+    const byId = await pitcrew(["logs", "1"], elsewhere, home);
+    expect([byId.code, byId.stderr]).toEqual([1, expect.stringContaining("name the run as `pitcrew runs` shows it")]);
+    expect((await pitcrew(["logs", "1"], repo, home)).stdout).toContain("[test] hello from tiny");
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(existsSync(join(home, ".local", "share", "pitcrew", "pitcrew.db"))).toBe(false);
 

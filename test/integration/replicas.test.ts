@@ -4,7 +4,7 @@
  * polling run on the leader-lease holder only, and when the holder is killed with -9 another
  * replica takes the lease within a bounded time.
  */
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -27,15 +27,17 @@ describe.skipIf(!ready)("server replicas sharing PostgreSQL and Redis", () => {
   let db: TestDatabase;
   let s3: S3Server;
   const replicas: ServeProcess[] = [];
+  let config: Record<string, unknown>;
   beforeAll(async () => {
     db = await createPostgresTestDatabase();
     s3 = await startS3Server();
-    const config = {
+    config = {
       storage: s3.storageConfig(),
       database: { url: db.url },
-      queue: { driver: "bullmq", redis_url: REDIS_URL, prefix },
+      queue: { driver: "bullmq", redis_url: REDIS_URL, prefix, lease: "3s" },
       bus: { driver: "redis", redis_url: REDIS_URL },
       server: { leader_lease: `${LEASE_MS}ms` },
+      runner: { orphaned_jobs: "retry" },
     };
     replicas.push(await startServe(config));
     replicas.push(
@@ -85,6 +87,58 @@ describe.skipIf(!ready)("server replicas sharing PostgreSQL and Redis", () => {
     // Nothing was written to either replica's disk: the blobs live in the object store.
     for (const r of replicas) expect(existsSync(join(r.dataDir, "data", "artifacts"))).toBe(false);
   }, 90_000);
+
+  it("runs a job again on another replica when the replica running it is killed with -9", async () => {
+    const pipeline = ["jobs:", "  slow:", "    steps:", "      - run: sleep 4 && echo finished", ""].join("\n");
+    const repo = createRepo({ ".pitcrew/pipeline.yaml": pipeline });
+    const [a] = replicas as [ServeProcess];
+    expect(
+      (await a.api("POST", "/api/projects", { body: { name: "slow", repoUrl: repo, sandbox: false } })).status,
+    ).toBe(201);
+    const run = (await a.api("POST", "/api/projects/slow/runs", { body: {} })).body;
+    // The replica running the step is the parent of the step's process.
+    const stepPid = await until(
+      async () => {
+        const s = await db.database.db
+          .selectFrom("steps")
+          .select("pid")
+          .where("status", "=", "running")
+          .where("pid", "is not", null)
+          .executeTakeFirst();
+        return s?.pid ?? undefined;
+      },
+      30_000,
+      "the step to start",
+    );
+    const parent = Number(readFileSync(`/proc/${stepPid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
+    const runner = replicas.find((r) => r.pid === parent);
+    expect(runner).toBeDefined();
+    const survivor = replicas.find((r) => r !== runner)!;
+    process.kill(runner!.pid, "SIGKILL");
+    const done = await survivor.waitForRun(run.id, 60_000);
+    expect(done.status).toBe("success");
+    const job = await db.database.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("run_id", "=", run.id)
+      .executeTakeFirstOrThrow();
+    expect(job.attempt).toBe(2);
+    const steps = await db.database.db
+      .selectFrom("steps")
+      .selectAll()
+      .where("job_id", "=", job.id)
+      .orderBy("attempt")
+      .execute();
+    expect(steps.map((s) => [s.attempt, s.status, s.reason])).toEqual([
+      [1, "failure", "lease-expired"],
+      [2, "success", null],
+    ]);
+    // Two replicas again for the next test.
+    replicas.splice(replicas.indexOf(runner!), 1);
+    replicas.push(
+      await startServe(config, { dataDir: mkdtempSync(join(tmpdir(), "pitcrew-serve-")), token: survivor.token }),
+    );
+  }, 120_000);
 
   it("has one leader, and another replica takes over within a lease period after kill -9", async () => {
     const first = await until(leaseHolder, 20_000, "a leader");

@@ -1,8 +1,10 @@
 /**
- * The outside service's faults played against a real `pitcrew serve`, as a user would: the
- * service is seeded onto the forge's data dir as a bare repository (no `repos create` command
- * exists yet), registered as a project (`POST /api/projects`, the first poll builds and ships
- * it), registered for scraping at its listener (`POST /api/services`), put under steady traffic,
+ * The outside service's faults played against a real `pitcrew serve`, following
+ * docs/onboarding.md: the forge repository is created with `pitcrew repos create` and the seeded
+ * code pushed to it (`main` is left unprotected: nobody but the repair bot can open a pull request
+ * on the local forge, so a protected `main` could not take the developer's commits), the project is
+ * registered (`POST /api/projects`; the first poll builds and ships it), the service registered
+ * for scraping at its listener (`POST /api/services`), steady traffic started,
  * then each fault is pushed as an ordinary commit and what pitcrew does is read through the CLI
  * (`pitcrew status --json`, `pitcrew heal list|show --json`) and the API (`/api/rollouts`).
  * Shared by `test/e2e/outside-service.test.ts` and `bench/heal/outside.ts`.
@@ -45,6 +47,8 @@ export interface FaultResult {
   /** The heal's states in order, or the rollout's message. */
   path: string[];
   pr?: string;
+  /** For a canary rollback that a heal followed up: alert → that heal resolved, ms. */
+  healMttrMs?: number;
   /** Time spent in each heal state (ms), from the heal's timeline. */
   stagesMs?: Record<string, number>;
   /** The steps of the rollout that shipped the change (kind and seconds), e.g. `start 1.2, setWeight 0.0, analysis 31.0`. */
@@ -59,6 +63,8 @@ export interface FaultResult {
 /** A running outside system: server, developer clone, traffic. */
 export interface OutsideSystem {
   serve: ServeProcess;
+  /** The forge repository's clone URL (a bare repository). */
+  repoUrl: string;
   clone: string;
   url: string;
   traffic: Traffic;
@@ -136,10 +142,17 @@ export async function startOutsideSystem(opts: { serveConfig?: Record<string, un
         },
       );
     });
-  const bare = join(serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`);
-  const clone = seedOutsideService(bare);
+  const { cloneUrl } = (await cli(
+    "repos",
+    "create",
+    OUTSIDE_PROJECT,
+    "--description",
+    "json-server 0.17.4 (npm)",
+    "--json",
+  )) as { cloneUrl: string };
+  const clone = seedOutsideService(cloneUrl);
   const created = await serve.api("POST", "/api/projects", {
-    body: { name: OUTSIDE_PROJECT, repoUrl: bare, defaultBranch: "main", pollIntervalMs: 1000 },
+    body: { name: OUTSIDE_PROJECT, repoUrl: cloneUrl, defaultBranch: "main", pollIntervalMs: 1000 },
   });
   if (created.status !== 201) throw new Error(`registering the project: ${JSON.stringify(created.body)}`);
   const head = gitIn(clone, "rev-parse", "HEAD");
@@ -158,6 +171,7 @@ export async function startOutsideSystem(opts: { serveConfig?: Record<string, un
   const traffic = startTraffic(url);
   return {
     serve,
+    repoUrl: cloneUrl,
     clone,
     url,
     traffic,
@@ -207,7 +221,7 @@ async function rolloutSteps(sys: OutsideSystem, commit: string): Promise<string>
 
 /** True when `main`'s head is live and answers the fault's request (and a few others) without 5xx. */
 async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
-  const head = gitIn(join(sys.serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`), "rev-parse", "main");
+  const head = gitIn(sys.repoUrl, "rev-parse", "main");
   const live = (await placement(sys.cli))?.live?.commit;
   if (live !== head) return false;
   for (const path of ["/posts/8?_expand=user", "/comments", "/posts/1"]) {
@@ -269,10 +283,7 @@ export async function playCrash(sys: OutsideSystem, fault: OutsideFault, ms = 30
   const healthy = await waitMainHealthy(sys, 120_000).catch(() => false as const);
   return {
     ...base,
-    rolloutSteps: await rolloutSteps(
-      sys,
-      gitIn(join(sys.serve.dataDir, "data", "forge", `${OUTSIDE_PROJECT}.git`), "rev-parse", "main"),
-    ),
+    rolloutSteps: await rolloutSteps(sys, gitIn(sys.repoUrl, "rev-parse", "main")),
     outcome: "fixed",
     mttrMs: shown.mttrMs ?? undefined,
     path,
@@ -284,18 +295,42 @@ export async function playCrash(sys: OutsideSystem, fault: OutsideFault, ms = 30
   };
 }
 
+/** Heals of the outside service started after `known` (ids), newest first, through the CLI. */
+async function newHeals(sys: OutsideSystem, known: Set<number>): Promise<any[]> {
+  const list = (await sys.cli("heal", "list", "--service", OUTSIDE_PROJECT, "--json")) as { heals: any[] };
+  return list.heals.filter((h) => !known.has(h.id));
+}
+
 /**
- * Faults (b) and (c): pushed and shipped; the canary must refuse the release. The change stays on
- * `main` (pitcrew opens no revert), so the developer reverts it and the revert ships.
+ * Faults (b) and (c): pushed and shipped; the canary must take the release out of traffic, by its
+ * own analysis or by a heal's rollback when the errors opened an incident first. When a heal
+ * started, it is waited for: resolved means pitcrew fixed `main` by a pull request. Otherwise the
+ * change is still on `main`, so the developer reverts it and the revert ships.
  */
 export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): Promise<FaultResult> {
+  const known = new Set((await newHeals(sys, new Set())).map((h) => h.id as number));
   const commit = pushFault(sys.clone, fault);
   const rollout = await endedRollout(sys, commit, 240_000);
   const rolledBack = rollout.state === "rolled_back";
   const mttrMs = rolledBack
     ? Date.parse(rollout.finishedAt ?? rollout.updatedAt) - Date.parse(rollout.createdAt)
     : undefined;
-  pushRevert(sys.clone, commit);
+  // the alert's window (20 s) may still open an incident for the errors the canary served
+  await new Promise((r) => setTimeout(r, 25_000));
+  const started = (await newHeals(sys, known))[0];
+  const heal = started
+    ? await until(
+        async () => {
+          const h = (await newHeals(sys, known)).find((x) => x.id === started.id);
+          return h && ["resolved", "escalated", "failed"].includes(h.state) ? h : undefined;
+        },
+        300_000,
+        `the heal of ${fault.name}`,
+      ).catch(() => undefined)
+    : undefined;
+  const shown = heal ? await sys.cli("heal", "show", String(heal.id), "--json") : undefined;
+  const fixedByPitcrew = shown?.state === "resolved";
+  if (!fixedByPitcrew) pushRevert(sys.clone, commit);
   const healthy = await waitMainHealthy(sys, 240_000).catch(() => false as const);
   return {
     fault: fault.name,
@@ -303,11 +338,12 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     commit,
     outcome: rolledBack ? "rolled-back" : "not-healed",
     mttrMs,
-    path: [rollout.state, rollout.message ?? ""],
+    path: shown ? (shown.timeline as any[]).map((e) => e.to) : [rollout.state],
+    ...(shown ? { stagesMs: stageTimes(shown.timeline), healMttrMs: shown.mttrMs ?? undefined } : {}),
     rolloutSteps: await rolloutSteps(sys, commit),
-    mainFixedBy: "developer",
+    mainFixedBy: fixedByPitcrew ? "pitcrew" : "developer",
     mainHealthy: healthy === true,
-    note: rollout.message ?? "",
+    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}`,
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * `pitcrew runs why RUN [--job J] [--json]`: why a run failed — the stored failure explanation of
- * each failed job (ranked lines with evidence, cause class, the successful runs compared), read
- * from the store like `pitcrew runs` and served by `GET /api/runs/:id/explanation`.
+ * each failed job (ranked lines with evidence, cause class, the successful runs compared), from
+ * `GET /api/runs/:id/explanation` when a server is configured (as for `pitcrew runs`), else read
+ * from the data dir's store.
  */
 import type { Command } from "commander";
 import { runExplanation } from "../../failures/index.js";
 import { PitcrewError } from "../../common/errors.js";
 import type { JobExplanation } from "../../failures/index.js";
+import { apiJson, type ClientOptions, configuredServer } from "../api-client.js";
 import { openLocalApp } from "../open-store.js";
 import { renderExplanation } from "./explain.js";
 
@@ -20,7 +22,7 @@ export function registerRunsWhyCommand(runs: Command): void {
     .option("--json", "print the API's JSON (GET /api/runs/:id/explanation)")
     .action(async function (this: Command, runArg: string) {
       // `runs` has its own --json, which commander may hand to it instead.
-      const opts = this.optsWithGlobals<{ job?: string; json?: boolean; config?: string }>();
+      const opts = this.optsWithGlobals<ClientOptions & { job?: string; json?: boolean; config?: string }>();
       const out = this.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
       const err = this.configureOutput().writeErr ?? ((s: string) => process.stderr.write(s));
       const id = Number(runArg);
@@ -29,16 +31,21 @@ export function registerRunsWhyCommand(runs: Command): void {
         process.exitCode = 2;
         return;
       }
-      const app = await openLocalApp(opts.config);
+      const target = configuredServer(opts);
+      const app = target ? undefined : await openLocalApp(opts.config);
       try {
-        const why = await runExplanation(app.store, id, opts.job);
+        const query = opts.job ? `?${new URLSearchParams({ job: opts.job })}` : "";
+        const why = app
+          ? await runExplanation(app.store, id, opts.job)
+          : ((await apiJson(target!, "GET", `/api/runs/${id}/explanation${query}`)) as Awaited<
+              ReturnType<typeof runExplanation>
+            >);
         if (opts.json) return void out(`${JSON.stringify(why, null, 2)}\n`);
         if (why.jobs.length === 0)
           return void out(
             `run ${id} (${why.status}): no failed job explained${opts.job ? ` named ${opts.job}` : ""}\n`,
           );
-        for (const j of why.jobs) {
-          const e = j as unknown as JobExplanation & { key: string; attempt: number };
+        for (const e of why.jobs) {
           const compared = e.comparedRuns?.length
             ? `compared with successful runs ${e.comparedRuns.join(", ")}`
             : "no successful run to compare with";
@@ -50,7 +57,7 @@ export function registerRunsWhyCommand(runs: Command): void {
         err(`pitcrew runs why: ${e.message}\n`);
         process.exitCode = 2;
       } finally {
-        await app.close();
+        await app?.close();
       }
     });
 }

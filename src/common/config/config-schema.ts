@@ -53,6 +53,18 @@ const forgeSchema = z
         git_url: z.url({ protocol: /^https?$/ }).optional(),
         /** Variable holding the token (the token itself never goes in the file). */
         token_env: envName.default("GITHUB_TOKEN"),
+        /**
+         * Authenticate as a GitHub App installation instead of with a token: the app id, the
+         * installation id, and the file holding the app's private key (PEM).
+         */
+        app: z
+          .object({
+            app_id: z.number().int().positive(),
+            installation_id: z.number().int().positive(),
+            private_key_file: z.string().min(1),
+          })
+          .strict()
+          .optional(),
         /** Variable holding the webhook secret for POST /api/forge/webhook. */
         webhook_secret_env: envName.default("PITCREW_GITHUB_WEBHOOK_SECRET"),
         /** Whether repositories pitcrew creates on GitHub are private. */

@@ -4,7 +4,7 @@
  * router, a project's active rollout).
  */
 import type { Clock } from "../../common/clock.js";
-import { NotFoundError } from "../../common/errors.js";
+import { ConflictError, NotFoundError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { Bus, EventLog } from "../../events/index.js";
 import type { Executor } from "../../runner/index.js";
@@ -60,11 +60,25 @@ export class DeliveryContext {
   readonly watches = new Set<AbortController>();
   /** Set by `close`: no new rollout starts. */
   closed = false;
+  /** Verbs in progress (a deploy checking out its release, …), which `close` waits for. */
+  readonly pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly deps: DeliveryDeps,
     readonly afterDeploy: AfterDeploy,
   ) {}
+
+  /** Runs a verb that may start a rollout, unless delivery is closing; `close` waits for it. */
+  async track<T>(verb: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new ConflictError("delivery is shutting down");
+    const running = verb();
+    this.pending.add(running);
+    try {
+      return await running;
+    } finally {
+      this.pending.delete(running);
+    }
+  }
 
   /** The environment named `name`, or NotFoundError. */
   env(name: string): EnvironmentSettings {

@@ -38,17 +38,17 @@ export class Delivery {
 
   /** Starts a rollout of a project's run into an environment; returns once it is recorded. */
   deploy(req: DeployRequest): Promise<Launched> {
-    return deploy(this.#ctx, req);
+    return this.#ctx.track(() => deploy(this.#ctx, req));
   }
 
   /** Aborts the rollout in progress, or rolls back to an earlier release (see `rollback.ts`). */
   rollback(req: RollbackRequest): Promise<{ rollout: Rollout; release?: Release }> {
-    return rollback(this.#ctx, req);
+    return this.#ctx.track(() => rollback(this.#ctx, req));
   }
 
   /** Approves the project's waiting rollout, or deploys what is live in the promotion source. */
   promoteProject(req: { project: string; environment: string; by: string }): Promise<Rollout> {
-    return promoteProject(this.#ctx, req);
+    return this.#ctx.track(() => promoteProject(this.#ctx, req));
   }
 
   /** Approves a paused rollout (or skips its timed pause). */
@@ -97,11 +97,13 @@ export class Delivery {
   }
 
   /**
-   * Stops watches and halts the runners at once (an analysis or pause in progress included; the
-   * next start's `recover` aborts their rollouts); routers and the target are closed by their owner.
+   * Refuses new deploys, waits for the ones being recorded, stops watches and halts the runners
+   * at once (an analysis or pause in progress included; the next start's `recover` aborts their
+   * rollouts); routers and the target are closed by their owner.
    */
   async close(): Promise<void> {
     this.#ctx.closed = true;
+    await Promise.allSettled([...this.#ctx.pending]);
     for (const w of this.#ctx.watches) w.abort(new Error("closing"));
     for (const r of this.#ctx.runners.values()) r.halt();
     await Promise.allSettled([...this.#ctx.runners.values()].map((r) => r.done));

@@ -91,7 +91,9 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
     busy = true;
     try {
       const now = clock.now();
-      for (const svc of (await deps.services.list()).filter((s) => s.metricsUrl)) {
+      // every registered service: one with a metrics URL, or one scraped per replica (deploy.yaml
+      // `metrics:`); a service with no samples yields no value and is skipped
+      for (const svc of await deps.services.list()) {
         for (const signal of signals) {
           const value = scalarOf(
             await source

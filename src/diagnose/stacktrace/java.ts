@@ -25,7 +25,7 @@ const MAX_MESSAGE_LINES = 400;
 export function parseJavaFrame(raw: string): Frame | undefined {
   const m = FRAME.exec(raw);
   if (!m) return undefined;
-  const [, cls, method, where] = m as unknown as [string, string, string, string];
+  const [, cls = "", method = "", where = ""] = m;
   const dot = cls.lastIndexOf(".");
   const pkg = dot > 0 ? cls.slice(0, dot) : "";
   const outer = cls.slice(dot + 1).split("$")[0]!;

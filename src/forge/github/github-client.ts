@@ -26,7 +26,8 @@ export class GitHubError extends PitcrewError {
 export interface GitHubClientOptions {
   /** REST base, e.g. `https://api.github.com` or `https://ghe.example.com/api/v3`. */
   apiUrl: string;
-  token: string;
+  /** A fixed token (PAT), or a source of fresh ones (GitHub App installation tokens). */
+  token: string | (() => Promise<string>);
   /** Wait before the single retry when GitHub gives no hint (default 1000 ms). */
   retryDelayMs?: number;
   /** Longest wait before the retry, whatever GitHub asks (default 10 000 ms). */
@@ -80,10 +81,11 @@ export class GitHubClient {
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
+        const token = typeof this.#o.token === "string" ? this.#o.token : await this.#o.token();
         res = await fetch(url, {
           method,
           headers: {
-            authorization: `Bearer ${this.#o.token}`,
+            authorization: `Bearer ${token}`,
             accept: req.accept ?? "application/vnd.github+json",
             "x-github-api-version": "2022-11-28",
             "user-agent": "pitcrew",

@@ -42,6 +42,7 @@ import {
   toPullRequest,
 } from "./github-types.js";
 import { type GitHubWebhookResult, receiveGitHubWebhook } from "./github-webhook.js";
+import { type GitHubAppCredentials, installationTokenSource, type TokenSource } from "./app-token.js";
 
 /** How to reach a GitHub (or GitHub Enterprise) account and what to do there. */
 export interface GitHubForgeOptions {
@@ -51,8 +52,10 @@ export interface GitHubForgeOptions {
   gitUrl?: string;
   /** User or organisation that owns the repositories. */
   owner: string;
-  /** Token (PAT or app installation token) with `repo` scope; only ever sent in headers. */
-  token: string;
+  /** Token (PAT) with `repo` scope; only ever sent in headers. Either this or `app`. */
+  token?: string;
+  /** GitHub App installation credentials: pitcrew fetches and renews installation tokens itself. */
+  app?: GitHubAppCredentials;
   /** Secret of the repository webhooks (`X-Hub-Signature-256`). */
   webhookSecret?: string;
   /** Accepts each webhook delivery once (absent: no replay protection, e.g. in unit tests). */
@@ -91,15 +94,18 @@ export class GitHubForge implements Forge {
   readonly #o: GitHubForgeOptions;
   readonly #api: GitHubClient;
   readonly #gitUrl: string;
+  readonly #token: TokenSource;
   #login?: Promise<string>;
 
   constructor(opts: GitHubForgeOptions) {
-    if (!opts.token) throw new ValidationError("the GitHub forge needs a token");
+    if (!opts.token && !opts.app) throw new ValidationError("the GitHub forge needs a token or GitHub App credentials");
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(opts.owner))
       throw new ValidationError(`invalid GitHub owner ${JSON.stringify(opts.owner)}`);
     const apiUrl = opts.apiUrl ?? "https://api.github.com";
     this.#o = opts;
-    this.#api = new GitHubClient({ apiUrl, token: opts.token, retryDelayMs: opts.retryDelayMs });
+    const fixed = opts.token;
+    this.#token = fixed ? async () => fixed : installationTokenSource(apiUrl, opts.app!);
+    this.#api = new GitHubClient({ apiUrl, token: this.#token, retryDelayMs: opts.retryDelayMs });
     this.#gitUrl = (opts.gitUrl ?? defaultGitUrl(apiUrl)).replace(/\/+$/, "");
   }
 
@@ -364,7 +370,7 @@ export class GitHubForge implements Forge {
 
   async #push(cwd: string, repo: string, refspecs: string[]): Promise<void> {
     try {
-      await pushWithToken(cwd, this.cloneUrl(repo), refspecs, { gitUrl: this.#gitUrl, token: this.#o.token });
+      await pushWithToken(cwd, this.cloneUrl(repo), refspecs, { gitUrl: this.#gitUrl, token: await this.#token() });
     } catch (err) {
       if (err instanceof GitError && /GH006|protected branch/i.test(err.stderr))
         throw new ForbiddenError(`GitHub refused the push: ${err.stderr.trim()}`);

@@ -145,7 +145,9 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
       if (state !== "succeeded") throw new Error(`rollback ${handle} of ${ctx.heal.service} ended ${state}`);
       return {
         status: "done",
-        note: `rolled ${ctx.heal.service} back to ${to ? `release ${to}, the one before the release that brought the error` : "its previous release"}`,
+        note: handle.startsWith("abort:")
+          ? `stopped the rollout in flight (${handle}): its release no longer takes traffic`
+          : `rolled ${ctx.heal.service} back to ${to ? `release ${to}, the one before the release that brought the error` : "its previous release"}`,
         data: { rolledBack: handle },
       };
     },

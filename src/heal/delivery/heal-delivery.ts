@@ -7,7 +7,9 @@
  * heal, the poller or a webhook), and a release whose rollout has not started is pending; a
  * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
- * rollback the restart aborted is reported `interrupted`, and mitigation starts it again.
+ * rollback the restart aborted is reported `interrupted`, and mitigation starts it again. A
+ * rollback that finds a rollout in flight aborts it (`abort:<id>`): that rollout ending
+ * `rolled_back` is the mitigation done — its release no longer takes traffic.
  */
 import { ConflictError, ValidationError } from "../../common/errors.js";
 import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome } from "../../deploy/index.js";
@@ -66,7 +68,8 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
         by: "pitcrew-heal",
         reason,
       });
-      return `rollout:${rollout.id}`;
+      // no new rollback rollout: the one in flight was aborted and its traffic returns to the live release
+      return rollout.kind === "rollback" ? `rollout:${rollout.id}` : `abort:${rollout.id}`;
     },
 
     async startDeploy(service, commit, reason) {
@@ -113,6 +116,11 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
     },
 
     async status(handle) {
+      const aborted = /^abort:(\d+)$/.exec(handle);
+      if (aborted) {
+        const r = await store.rollouts.get(Number(aborted[1]));
+        return r.state === "rolled_back" ? "succeeded" : fromOutcome(rolloutOutcome(r));
+      }
       const rolloutHandle = /^rollout:(\d+)$/.exec(handle);
       if (rolloutHandle) {
         return fromOutcome(rolloutOutcome(await store.rollouts.get(Number(rolloutHandle[1]))));

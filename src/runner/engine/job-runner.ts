@@ -17,7 +17,7 @@ import type { Job, Run, Status } from "../../store/index.js";
 import { testId } from "../../testintel/index.js";
 import { renderCacheKey } from "../cache.js";
 import { receiveNeededArtifacts } from "../needed-artifacts.js";
-import { checkout } from "../checkout.js";
+import { checkout, ensureMirror, resolveRef } from "../checkout.js";
 import { openScopedCache } from "../scoped-cache.js";
 import { buildStepEnv } from "../step-env.js";
 import { cacheAccess, receivesSecrets } from "../trust.js";
@@ -28,12 +28,19 @@ import { advanceRun, needsStatus } from "./scheduler.js";
 import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
 import { storeArtifacts } from "./store-artifacts.js";
+import { orphanJob } from "./recovery.js";
 import { chooseExecutor } from "./sandbox-policy.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
   const { store, events } = deps;
   const job = await store.jobs.get(ticket.jobId);
+  // The queue hands a leased item to one consumer at a time: getting the ticket of an attempt
+  // still running means its runner lost the lease (killed replica), so the attempt is orphaned.
+  if (job.status === "running" && job.attempt === ticket.attempt) {
+    if (await orphanJob(deps, job, "lease-expired")) await advanceRun(deps, job.runId);
+    return;
+  }
   if (job.status !== "queued" || job.attempt !== ticket.attempt) return;
   const run = await store.runs.get(job.runId);
   if (run.status === "cancelled") return void (await advanceRun(deps, run.id));
@@ -86,7 +93,14 @@ async function execute(deps: RunnerDeps, run: Run, job: Job, logs: LogWriter, si
   try {
     const executor = chooseExecutor(deps, project, run, spec.sandbox.enabled, sys);
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
-    await checkout({ mirrorDir: mirrorDir(deps.dataDir, project.id), commit: run.commit, dest: ws.dir });
+    const mirror = mirrorDir(deps.dataDir, project.id);
+    // The run may have been triggered on another replica: fetch the commit into this one's mirror.
+    const known = await resolveRef(mirror, run.commit).then(
+      () => true,
+      () => false,
+    );
+    if (!known) await ensureMirror(project.repoUrl, mirror);
+    await checkout({ mirrorDir: mirror, commit: run.commit, dest: ws.dir });
 
     const withSecrets = receivesSecrets(run.trust, project);
     const secrets = withSecrets ? await store.secrets.reveal(project.id, spec.secrets) : {};

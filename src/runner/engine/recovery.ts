@@ -1,5 +1,6 @@
 /**
- * Crash recovery, run once when a server starts (before it takes work):
+ * Crash recovery, run once when a server starts (before it takes work); with replicas sharing
+ * the store only the last step (advancing unfinished runs) is done:
  *
  *   running steps     ──► their process groups are killed if still alive (orphans of the old
  *                          process), the step is marked failed with reason `server-restart`
@@ -10,37 +11,50 @@
  * Logs written before the crash stay: they were persisted as they were produced.
  */
 import { isProcessGroupAlive, killProcessGroup } from "../process-group.js";
+import type { Job } from "../../store/index.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 
 /** Repairs state left by a crashed server; returns how many jobs were orphaned. */
-export async function recoverAfterCrash(deps: RunnerDeps): Promise<number> {
-  const { store, events } = deps;
-  for (const step of await store.steps.listRunning()) {
-    if (step.pid && isProcessGroupAlive(step.pid)) killProcessGroup(step.pid, "SIGKILL");
+export async function recoverAfterCrash(
+  deps: RunnerDeps,
+  opts: { sharedWithReplicas?: boolean } = {},
+): Promise<number> {
+  const { store } = deps;
+  // Other live replicas may be running these jobs (and their pids are on other machines): a dead
+  // replica's jobs are orphaned when their queue lease expires instead (see job-runner.ts).
+  const orphans = opts.sharedWithReplicas ? [] : await store.jobs.listByStatus(["running"]);
+  if (!opts.sharedWithReplicas) {
+    for (const step of await store.steps.listRunning()) {
+      if (step.pid && isProcessGroupAlive(step.pid)) killProcessGroup(step.pid, "SIGKILL");
+    }
   }
-  const orphans = await store.jobs.listByStatus(["running"]);
-  for (const job of orphans) {
-    await store.steps.finishRemaining(job.id, job.attempt, "failure", "server-restart");
-    const retry = deps.options.orphanedJobs === "retry";
-    const to = retry ? "queued" : "failure";
-    const ok = await store.jobs.transition(job.id, ["running"], to, {
-      reason: "server-restart",
-      ...(retry ? { attempt: job.attempt + 1 } : {}),
-    });
-    if (ok)
-      await events.emit(
-        retry ? "job.retrying" : "job.finished",
-        { kind: "run", id: job.runId },
-        {
-          jobId: job.id,
-          key: job.key,
-          status: to,
-          reason: "server-restart",
-        },
-      );
-  }
+  for (const job of orphans) await orphanJob(deps, job, "server-restart");
   for (const run of await store.runs.listByStatus(["queued", "running"])) await advanceRun(deps, run.id);
   if (orphans.length) deps.log.warn({ jobs: orphans.length }, "recovered jobs orphaned by a server restart");
   return orphans.length;
+}
+
+/**
+ * Ends a running job attempt whose runner is gone (`reason`: `server-restart`, or
+ * `lease-expired` when another replica got its queue item after the runner's lease ran out):
+ * its remaining steps fail, and the job is queued again as a new attempt
+ * (`orphaned_jobs: retry`) or fails. Compare-and-set: only one process does it.
+ */
+export async function orphanJob(deps: RunnerDeps, job: Job, reason: string): Promise<boolean> {
+  const { store, events } = deps;
+  await store.steps.finishRemaining(job.id, job.attempt, "failure", reason);
+  const retry = deps.options.orphanedJobs === "retry";
+  const to = retry ? "queued" : "failure";
+  const ok = await store.jobs.transition(job.id, ["running"], to, {
+    reason,
+    ...(retry ? { attempt: job.attempt + 1 } : {}),
+  });
+  if (ok)
+    await events.emit(
+      retry ? "job.retrying" : "job.finished",
+      { kind: "run", id: job.runId },
+      { jobId: job.id, key: job.key, status: to, reason },
+    );
+  return ok;
 }
