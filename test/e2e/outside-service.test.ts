@@ -31,7 +31,7 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
     expect(r.outcome, story).toBe("fixed");
     expect(r.path, story).toEqual(expect.arrayContaining(["pr_open", "merging", "resolved"]));
     expect(r.mainHealthy, story).toBe(true);
-  }, 420_000);
+  }, 620_000); // its waits: the rollout 180 s, the heal 300 s, main healthy 120 s
 
   it("rolls back a bad release at the canary", async () => {
     const r = await playBadRelease(sys, badRelease!);

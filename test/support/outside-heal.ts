@@ -142,32 +142,49 @@ export async function startOutsideSystem(opts: { serveConfig?: Record<string, un
         },
       );
     });
-  const { cloneUrl } = (await cli(
-    "repos",
-    "create",
-    OUTSIDE_PROJECT,
-    "--description",
-    "json-server 0.17.4 (npm)",
-    "--json",
-  )) as { cloneUrl: string };
-  const clone = seedOutsideService(cloneUrl);
-  const created = await serve.api("POST", "/api/projects", {
-    body: { name: OUTSIDE_PROJECT, repoUrl: cloneUrl, defaultBranch: "main", pollIntervalMs: 1000 },
-  });
-  if (created.status !== 201) throw new Error(`registering the project: ${JSON.stringify(created.body)}`);
-  const head = gitIn(clone, "rev-parse", "HEAD");
-  const url = await until(
-    async () => {
-      const p = await placement(cli);
-      return p?.live?.commit === head && p.url ? (p.url as string) : undefined;
-    },
-    240_000,
-    "the first release to go live",
-  );
-  const registered = await serve.api("POST", "/api/services", {
-    body: { name: OUTSIDE_PROJECT, metricsUrl: `${url}/metrics`, scrapeIntervalMs: 1000, repository: OUTSIDE_PROJECT },
-  });
-  if (registered.status >= 300) throw new Error(`registering the service: ${JSON.stringify(registered.body)}`);
+  let cloneUrl: string;
+  let clone: string;
+  let url: string;
+  try {
+    const repo = (await cli(
+      "repos",
+      "create",
+      OUTSIDE_PROJECT,
+      "--description",
+      "json-server 0.17.4 (npm)",
+      "--json",
+    )) as {
+      cloneUrl: string;
+    };
+    cloneUrl = repo.cloneUrl;
+    clone = seedOutsideService(cloneUrl);
+    const created = await serve.api("POST", "/api/projects", {
+      body: { name: OUTSIDE_PROJECT, repoUrl: cloneUrl, defaultBranch: "main", pollIntervalMs: 1000 },
+    });
+    if (created.status !== 201) throw new Error(`registering the project: ${JSON.stringify(created.body)}`);
+    const head = gitIn(clone, "rev-parse", "HEAD");
+    url = await until(
+      async () => {
+        const p = await placement(cli);
+        return p?.live?.commit === head && p.url ? (p.url as string) : undefined;
+      },
+      240_000,
+      "the first release to go live",
+    );
+    const registered = await serve.api("POST", "/api/services", {
+      body: {
+        name: OUTSIDE_PROJECT,
+        metricsUrl: `${url}/metrics`,
+        scrapeIntervalMs: 1000,
+        repository: OUTSIDE_PROJECT,
+      },
+    });
+    if (registered.status >= 300) throw new Error(`registering the service: ${JSON.stringify(registered.body)}`);
+  } catch (err) {
+    await serve.stop();
+    rmSync(rulesDir, { recursive: true, force: true });
+    throw err;
+  }
   const traffic = startTraffic(url);
   return {
     serve,
