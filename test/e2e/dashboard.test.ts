@@ -55,6 +55,8 @@ describe("the dashboard", () => {
   afterAll(async () => {
     // stopping delivery halts a rollout still paused or analysing (its row is left for recovery)
     await stopDelivery?.();
+    // Chromium's keep-alive connections would hold server.close() for the keep-alive timeout (72 s)
+    t?.server.server.closeAllConnections();
     await t?.dispose();
   }, 60_000);
 
