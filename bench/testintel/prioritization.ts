@@ -8,6 +8,7 @@
 import { compareIds, HistoryModel, prioritize } from "../../src/testintel/index.js";
 import { apfd, apfdc } from "./apfd.js";
 import type { Cycle } from "./ci-history.js";
+import { seededRandom } from "../../src/learning/index.js";
 
 /** Method names in table order. */
 export const METHODS = ["pitcrew", "random", "recent-failure", "failure-rate"] as const;
@@ -103,14 +104,5 @@ export function shuffle<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-/** A seeded uniform [0, 1) generator. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform [0, 1) generator (mulberry32; the learning domain's). */
+export const mulberry32 = seededRandom;
