@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { createApp } from "../../app/app.js";
+import { createCiEngine } from "../../app/ci-engine.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import { type BusMessage, subjectKey } from "../../events/index.js";
@@ -51,7 +51,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   // tree), so they never disturb a server's runs nor another repository's.
   const id = localStoreId(dir);
   const dataDir = localStoreDir(loaded.dataDir, dir);
-  const app = await createApp(
+  const app = await createCiEngine(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
   );
