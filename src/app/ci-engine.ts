@@ -16,7 +16,7 @@ import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor, type RunnerDeps } from "../runner/index.js";
 import { createLocalBlobStore } from "../storage/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
-import { createJobSandbox } from "./job-sandbox.js";
+import { probeJobSandbox } from "./job-sandbox.js";
 
 /** The parts that run pipelines; `close()` closes what `createCiEngine` opened. */
 export interface CiEngine {
@@ -49,6 +49,7 @@ export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions
   const log = opts.log ?? createLogger({ level: config.config.log.level });
   const clock = systemClock;
   securePrivateFiles(config.dataDir);
+  const buildSandbox = probeJobSandbox(config, log, { hideHome: !opts.localRun });
   const database = await openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
@@ -80,7 +81,7 @@ export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions
           prefix: st.prefix,
         })
       : createLocalBlobStore(config.dataDir);
-  const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
+  const sandbox = await buildSandbox();
   const runner: RunnerDeps = {
     store,
     events,
