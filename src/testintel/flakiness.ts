@@ -1,4 +1,5 @@
-import type { HistoryModel, TestStats } from "./history-model.js";
+import type { FlakySigns } from "./flaky-signs.js";
+import type { HistoryModel } from "./history-model.js";
 
 /** A test's flakiness with the evidence behind it. */
 export interface FlakyTest {
@@ -21,7 +22,7 @@ export interface FlakyTest {
  * Flakiness score of a test: flaky signs (a fail-and-pass in one run counts twice, a one-run blip
  * once) against regression-like failure streaks, `signs / (signs + 1 + longStreaks)`.
  */
-export function flakinessScore(s: TestStats): number {
+export function flakinessScore(s: FlakySigns): number {
   const signs = 2 * s.mixedRuns + s.blips;
   return signs / (signs + 1 + s.longStreaks);
 }
@@ -31,7 +32,7 @@ export function flakinessScore(s: TestStats): number {
  * failed in isolated one-run blips at least twice and more often than in lasting streaks: one blip
  * alone is as likely a regression fixed by the next commit.
  */
-export function isFlaky(s: TestStats): boolean {
+export function isFlaky(s: FlakySigns): boolean {
   return s.mixedRuns > 0 || (s.blips >= 2 && s.blips > s.longStreaks);
 }
 
