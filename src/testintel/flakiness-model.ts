@@ -9,7 +9,7 @@
 import type { Evaluation, Explanation, LearnedModel } from "../learning/index.js";
 import type { Store } from "../store/index.js";
 import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
-import { compareIds, flakinessScore, isFlaky } from "./flakiness.js";
+import { byFlakiness, type FlakyTest, flakinessScore, isFlaky } from "./flakiness.js";
 import { storedRuns, type TimedRun } from "./stored-history.js";
 
 /** Most tests a state tracks; past it, the tests seen least recently are dropped. */
@@ -203,12 +203,29 @@ export function verdict(state: FlakinessState, id: string): FlakinessVerdict {
   return { id, score: 0, flaky: false, signs: { ...noFlakySigns(), runs } };
 }
 
-/** Every test with a sign of flakiness in `state`, the flaky ones first, then by score and id. */
-export function flakyVerdicts(state: FlakinessState): FlakinessVerdict[] {
-  return state.tests
-    .map(([id]) => verdict(state, id))
-    .filter((v) => v.score > 0)
-    .sort((a, b) => Number(b.flaky) - Number(a.flaky) || b.score - a.score || compareIds(a.id, b.id));
+/**
+ * Every test with a sign of flakiness in a version's state, as `pitcrew tests flaky` lists them
+ * (the flaky ones first), each with the version and its explanation as the reason.
+ */
+export function learnedFlakyTests(state: FlakinessState, version: number): FlakyTest[] {
+  const out: FlakyTest[] = [];
+  for (const [id] of state.tests) {
+    const v = verdict(state, id);
+    if (v.score === 0) continue;
+    const s = v.signs;
+    out.push({
+      id,
+      score: v.score,
+      flaky: v.flaky,
+      runs: s.runs,
+      failures: s.failures,
+      mixedRuns: s.mixedRuns,
+      blips: s.blips,
+      evidence: [...s.flakyEvidence],
+      reason: `${testFlakinessModel.name} v${version}: ${testFlakinessModel.explain(state, id).summary}`,
+    });
+  }
+  return out.sort(byFlakiness);
 }
 
 const indexes = new WeakMap<FlakinessState, Map<string, FlakySigns>>();

@@ -16,6 +16,8 @@ export interface FlakyTest {
   blips: number;
   /** The runs that show it (newest last). */
   evidence: string[];
+  /** From a live version of the learned flakiness model: its version and why (absent otherwise). */
+  reason?: string;
 }
 
 /**
@@ -53,7 +55,12 @@ export function flakyTests(model: HistoryModel): FlakyTest[] {
       evidence: [...s.flakyEvidence],
     });
   }
-  return out.sort((a, b) => Number(b.flaky) - Number(a.flaky) || b.score - a.score || compareIds(a.id, b.id));
+  return out.sort(byFlakiness);
+}
+
+/** The flaky ones first, then by score, then by id. */
+export function byFlakiness(a: FlakyTest, b: FlakyTest): number {
+  return Number(b.flaky) - Number(a.flaky) || b.score - a.score || compareIds(a.id, b.id);
 }
 
 /** Plain code-unit order of ids, the tie-break everywhere (locale-independent). */

@@ -30,15 +30,8 @@ export {
 export { runsFromRows, type TimedRun } from "./stored-history.js";
 export { prioritizeLearned } from "./learned-prioritize.js";
 export {
-  countRuns,
-  evaluateLabels,
   FLAKINESS_UPDATE_RUNS,
   type FlakinessState,
-  type FlakinessVerdict,
-  flakyVerdicts,
-  MAX_TRACKED_TESTS,
+  learnedFlakyTests,
   testFlakinessModel,
-  verdict,
 } from "./flakiness-model.js";
-export { type FlakySigns, MAX_FLAKY_EVIDENCE, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
-export { MAX_DATASET_RUNS, storedRuns } from "./stored-history.js";
