@@ -4,16 +4,27 @@
  * {@link recordFlakySigns}), counted run by run. Each update counts the runs after the state's
  * newest one and is checkpointed as a version behind the validation gate: the labels it gives
  * are checked on recent runs it never saw against same-commit evidence, and an update that labels
- * them worse than the version before it is rolled back (docs/learning.md).
+ * them worse than the version before it is rolled back (docs/learning.md). Runs in which most
+ * tests failed are broken runs, not evidence about any one test: they are skipped.
  */
 import type { Evaluation, Explanation, LearnedModel } from "../learning/index.js";
 import type { Store } from "../store/index.js";
 import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
 import { byFlakiness, type FlakyTest, flakinessScore, isFlaky } from "./flakiness.js";
 import { storedRuns, type TimedRun } from "./stored-history.js";
+import type { TestRun } from "./test-run.js";
 
 /** Most tests a state tracks; past it, the tests seen least recently are dropped. */
 export const MAX_TRACKED_TESTS = 20_000;
+
+/**
+ * A run in which more than this share of its tests failed (and at least
+ * {@link BROKEN_RUN_MIN_FAILURES}) is broken — a dead runner, a red build — and says nothing about
+ * any one test: it is not counted as a sign, nor evaluated.
+ */
+export const BROKEN_RUN_SHARE = 0.5;
+/** Fewest failures that make a run broken (a suite of three with two failing is not). */
+export const BROKEN_RUN_MIN_FAILURES = 10;
 
 /** Finished runs of a project between two online updates of its flakiness. */
 export const FLAKINESS_UPDATE_RUNS = 10;
@@ -127,6 +138,9 @@ export function countRuns(state: FlakinessState, items: readonly TimedRun[]): Fl
   let { through, runs } = state;
   for (const { at, run } of items) {
     if (at <= through) continue;
+    through = at;
+    runs++;
+    if (isBrokenRun(run)) continue;
     for (const [id, r] of run.results) {
       let s = tests.get(id);
       const ran = clean.get(id);
@@ -140,8 +154,6 @@ export function countRuns(state: FlakinessState, items: readonly TimedRun[]): Fl
       tests.set(id, s);
       recordFlakySigns(s, r, run.label);
     }
-    through = at;
-    runs++;
   }
   dropLeastRecent(clean, tests.size + clean.size - MAX_TRACKED_TESTS);
   dropLeastRecent(tests, tests.size - MAX_TRACKED_TESTS);
@@ -161,6 +173,7 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
   const classes = new Set<string>();
   let ms = 0;
   items.forEach(({ run }, i) => {
+    if (isBrokenRun(run)) return;
     const next = items[i + 1]?.run.results;
     for (const [id, r] of run.results) {
       if (!r.failed) continue;
@@ -193,6 +206,13 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
     classes: [...classes].sort(),
     latencyMs: perItem.length === 0 ? 0 : ms / perItem.length,
   };
+}
+
+/** Whether most of a run's tests failed (see {@link BROKEN_RUN_SHARE}). */
+export function isBrokenRun(run: TestRun): boolean {
+  let failed = 0;
+  for (const r of run.results.values()) if (r.failed) failed++;
+  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
 }
 
 /** The model's verdict on one test. */

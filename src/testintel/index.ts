@@ -30,6 +30,7 @@ export {
 export { runsFromRows, type TimedRun } from "./stored-history.js";
 export { prioritizeLearned } from "./learned-prioritize.js";
 export {
+  evaluateLabels,
   FLAKINESS_UPDATE_RUNS,
   type FlakinessState,
   learnedFlakyTests,
