@@ -16,7 +16,7 @@ import type { EventPayloads, Subject } from "../events/index.js";
 import type { ModelStatus, ModelVersion } from "../store/index.js";
 import type { AnyLearnedModel, Evaluation } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
-import { featureProfile } from "./population-stability.js";
+import { referenceProfile } from "./reference-profile.js";
 import { decidePromotion, type GateOptions, type PromotionDecision } from "./promotion-decision.js";
 import { type TimeSplit, timeSplit } from "./time-split.js";
 
@@ -25,9 +25,6 @@ export interface Incumbent {
   version: number | null;
   state: unknown;
 }
-
-/** Share of the newest training items whose features make the reference profile for drift. */
-export const PROFILE_SHARE = 0.3;
 
 /** Most shadow evaluation units kept per version (the oldest are dropped). */
 const MAX_SHADOW_UNITS = 5000;
@@ -94,14 +91,7 @@ export class ModelRegistry {
       model.evaluate(incumbent.state, context, held),
       this.gate,
     );
-    // the reference profile: features of the newest part of the training data, with the older part as history
-    const cut = Math.floor(context.length * (1 - PROFILE_SHARE));
-    const profile = Object.fromEntries(
-      Object.entries(model.features(context.slice(0, cut), context.slice(cut))).map(([f, values]) => [
-        f,
-        featureProfile(values),
-      ]),
-    );
+    const profile = referenceProfile(model, context);
     const v = await this.deps.store.modelVersions.create({
       model: name,
       scope,

@@ -4,6 +4,7 @@ import type { DataItem, Evaluation, LearnedModel, TimeWindow } from "./learned-m
 import type { LearningDeps } from "./learning-deps.js";
 import type { ModelRegistry } from "./model-registry.js";
 import { type PairedComparison, pairedBootstrap } from "./paired-bootstrap.js";
+import { referenceProfile } from "./reference-profile.js";
 
 /** Share of the newest items held out to validate an online update (never used to update). */
 export const HELD_OUT_SHARE = 0.3;
@@ -13,7 +14,8 @@ export const HELD_OUT_SHARE = 0.3;
  * part updates the incumbent (`model.update`), the newest `HELD_OUT_SHARE` validates it. When the
  * update scores worse than the incumbent on the held-out part (a lower mean of the primary
  * metric), it is rolled back: stored as `refused` with the figures, the incumbent stays. Otherwise
- * it is checkpointed as the new live version (parent: the incumbent). Emits `model.updated` or
+ * it is checkpointed as the new live version (parent: the incumbent; the live version's drift
+ * profile, or one made from the items it learnt from when there is none). Emits `model.updated` or
  * `model.update_rolled_back`.
  */
 export async function applyOnlineUpdate(
@@ -54,7 +56,7 @@ export async function applyOnlineUpdate(
     trainTo: learn[learn.length - 1]!.at,
     counts: { train: before.length, update: learn.length, heldOut: held.length, evaluationUnits: comparison.items },
     metrics: { online: { updated: after, incumbent: base, comparison }, incumbentVersion: incumbent.version },
-    profile: live?.profile ?? {},
+    profile: live && Object.keys(live.profile).length > 0 ? live.profile : referenceProfile(model, before),
     codeVersion: model.codeVersion,
     parentVersion: incumbent.version,
     at: now,

@@ -112,6 +112,7 @@ describe("models CLI and API", () => {
     }
     const v1 = await s.modelVersions.live("test-flakiness", `project:${p.id}`);
     expect(v1).toMatchObject({ version: 1, counts: { update: 21, heldOut: 9 } });
+    expect(Object.keys(v1!.profile)).toEqual(["failed_share", "mixed_share"]); // drift has a reference from the start
     expect(v1!.reason).toMatch(/^online update kept: not worse on recent held-out data: accuracy 1\.0000 vs 0\.\d+/);
 
     const flaky = JSON.parse((await runCli(config, "tests", "flaky", "--project", "fl", "--json")).out);
