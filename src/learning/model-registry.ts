@@ -123,6 +123,8 @@ export class ModelRegistry {
   ): Promise<PromotionDecision> {
     const model = this.model(name);
     const v = await this.deps.store.modelVersions.get(name, scope, version);
+    if (v.state === null)
+      throw new ConflictError(`model ${name} v${version} (${scope}): its state was dropped (old version)`);
     const items = await model.dataset(this.deps.store, scope, { from: v.trainFrom, to: evalTo });
     const context = items.filter((i) => i.at <= v.trainTo);
     const held = items.filter((i) => i.at > v.trainTo);
@@ -211,7 +213,8 @@ export class ModelRegistry {
 
   /**
    * Rolls the live version back: it is retired, and the version it replaced (its parent, when
-   * retired) becomes live again; with no parent the shipped default serves. Emits `model.rolled_back`.
+   * retired with its state kept) becomes live again; otherwise the shipped default serves. Emits
+   * `model.rolled_back`.
    */
   async rollback(name: string, scope: string, reason = "rolled back by a user"): Promise<ModelVersion | undefined> {
     this.model(name);
@@ -221,7 +224,7 @@ export class ModelRegistry {
     let restored: ModelVersion | undefined;
     if (live.parentVersion !== null) {
       const parent = await this.deps.store.modelVersions.get(name, scope, live.parentVersion);
-      if (parent.status === "retired") {
+      if (parent.status === "retired" && parent.state !== null) {
         restored = await this.#move(parent, ["retired"], "live", `restored by the rollback of v${live.version}`);
       }
     }

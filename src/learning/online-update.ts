@@ -10,6 +10,12 @@ import { referenceProfile } from "./reference-profile.js";
 export const HELD_OUT_SHARE = 0.3;
 
 /**
+ * Versions of a model and scope whose state is kept; older retired and refused ones keep their
+ * figures without it (online updates checkpoint often: this bounds what they store).
+ */
+export const KEPT_STATES = 50;
+
+/**
  * An online update behind a validation gate: the items of `window` are split in time; the older
  * part updates the incumbent (`model.update`), the newest `HELD_OUT_SHARE` validates it. When the
  * update scores worse than the incumbent on the held-out part (a lower mean of the primary
@@ -61,6 +67,7 @@ export async function applyOnlineUpdate(
     parentVersion: incumbent.version,
     at: now,
   });
+  await deps.store.modelVersions.dropOldStates(name, scope, KEPT_STATES);
   if (worse) {
     const refused = await deps.store.modelVersions.transition(version.id, ["candidate"], {
       to: "refused",
