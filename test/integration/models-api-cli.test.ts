@@ -125,6 +125,10 @@ describe("models CLI and API", () => {
 
     const updated = await runCli(config, "models", "update", "test-flakiness", "--project", "fl");
     expect(updated.out).toMatch(/^test-flakiness v2 \(project:\d+\): live: online update kept/);
+    const viaApi = await call("POST", "/api/projects/fl/models/test-flakiness/update", {});
+    expect(viaApi.body).toMatchObject({ version: 3, status: "live", parentVersion: 2 });
+    expect(viaApi.body.state).toBeUndefined();
+    expect((await call("POST", "/api/projects/fl/models/test-failure-x/update", {})).status).toBe(400);
   });
 
   it("rejects bad input clearly", async () => {
