@@ -42,7 +42,7 @@ import {
   toPullRequest,
 } from "./github-types.js";
 import { type GitHubWebhookResult, receiveGitHubWebhook } from "./github-webhook.js";
-import { type GitHubAppCredentials, installationTokenSource, type TokenSource } from "./app-token.js";
+import { type GitHubAppCredentials, installationAuth, type TokenSource } from "./app-token.js";
 
 /** How to reach a GitHub (or GitHub Enterprise) account and what to do there. */
 export interface GitHubForgeOptions {
@@ -95,6 +95,7 @@ export class GitHubForge implements Forge {
   readonly #api: GitHubClient;
   readonly #gitUrl: string;
   readonly #token: TokenSource;
+  readonly #askLogin: () => Promise<string>;
   #login?: Promise<string>;
 
   constructor(opts: GitHubForgeOptions) {
@@ -104,14 +105,19 @@ export class GitHubForge implements Forge {
     const apiUrl = opts.apiUrl ?? "https://api.github.com";
     this.#o = opts;
     const fixed = opts.token;
-    this.#token = fixed ? async () => fixed : installationTokenSource(apiUrl, opts.app!);
+    const app = fixed ? undefined : installationAuth(apiUrl, opts.app!);
+    this.#token = app ? app.token : async () => fixed!;
     this.#api = new GitHubClient({ apiUrl, token: this.#token, retryDelayMs: opts.retryDelayMs });
+    // GitHub refuses GET /user to installation tokens: an app installation acts as `<slug>[bot]`.
+    this.#askLogin = app
+      ? app.login
+      : () => this.#api.request<{ login: string }>("GET", "/user").then((r) => r.data.login);
     this.#gitUrl = (opts.gitUrl ?? defaultGitUrl(apiUrl)).replace(/\/+$/, "");
   }
 
-  /** The login of the token's account (cached). */
+  /** The login of the account pitcrew acts as: the token's user, or the app's bot (cached). */
   login(): Promise<string> {
-    this.#login ??= this.#api.request<{ login: string }>("GET", "/user").then((r) => r.data.login);
+    this.#login ??= this.#askLogin();
     this.#login.catch(() => {
       this.#login = undefined;
     });
