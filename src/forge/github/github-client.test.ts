@@ -43,7 +43,12 @@ describe("GitHub client", () => {
 
   it("waits out a secondary rate limit (403 naming it) and retries", async () => {
     const c = await client();
-    gh?.failNext(1, 403, {}, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.");
+    gh?.failNext(
+      1,
+      403,
+      {},
+      "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    );
     expect((await c.request<{ login: string }>("GET", "/user")).data.login).toBe("pitcrew-bot");
     expect(gh?.requests).toHaveLength(2);
   });

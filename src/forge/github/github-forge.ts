@@ -26,7 +26,9 @@ import {
 import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
 import { assertRepoDescription } from "../repository-description.js";
 import type { ReplayGuard } from "../webhook-replay.js";
+import type { CommitCheck, CommitChecks } from "../commit-check.js";
 import { pushWithToken } from "./git-auth.js";
+import { writeCheckRun, writeCommitStatus } from "./github-check-runs.js";
 import { GitHubClient } from "./github-client.js";
 import { encBranch, fastForwardBase, squashMerge } from "./github-merge.js";
 import {
@@ -90,7 +92,7 @@ const TITLE_RULE = "a pull request title is one line of 1–256 characters";
  * arrive through `receiveWebhook`. GitHub enforces branch protection; pitcrew adds the bot's
  * merge policy on top. Everything is attributed to the token's account (see docs/forge.md).
  */
-export class GitHubForge implements Forge {
+export class GitHubForge implements Forge, CommitChecks {
   readonly #o: GitHubForgeOptions;
   readonly #api: GitHubClient;
   readonly #gitUrl: string;
@@ -253,10 +255,13 @@ export class GitHubForge implements Forge {
     c: { name: string; status: CheckStatus; url?: string; summary?: string },
   ): Promise<void> {
     const current = await this.getPullRequest(pr.repo, pr.number);
-    const url =
-      c.url?.startsWith("/") && this.#o.publicUrl ? `${this.#o.publicUrl.replace(/\/+$/, "")}${c.url}` : c.url;
     await this.#api.request("POST", `${this.#repo(pr.repo)}/statuses/${current.headSha}`, {
-      body: { state: c.status, context: c.name, target_url: url, description: c.summary?.slice(0, 140) },
+      body: {
+        state: c.status,
+        context: c.name,
+        target_url: this.#absolute(c.url),
+        description: c.summary?.slice(0, 140),
+      },
     });
     await this.#emit("pr.check", current, { name: c.name, status: c.status, headSha: current.headSha });
   }
@@ -325,6 +330,23 @@ export class GitHubForge implements Forge {
     });
   }
 
+  /** This forge shows checks on commits: statuses, and check runs when it is a GitHub App. */
+  get commitChecks(): CommitChecks {
+    return this;
+  }
+
+  /**
+   * Writes the run's commit status (when `withStatus`) and, authenticated as a GitHub App, its
+   * check run with summary and annotations (GitHub lets only Apps write check runs; with a
+   * token there is only the status). See github-check-runs.ts.
+   */
+  async reportCommitCheck(repo: string, check: CommitCheck): Promise<void> {
+    if (!/^[0-9a-f]{40}$/.test(check.sha)) throw new ValidationError(`invalid commit ${JSON.stringify(check.sha)}`);
+    const url = this.#absolute(check.url);
+    if (check.withStatus) await writeCommitStatus(this.#api, this.#repo(repo), check, url);
+    if (this.#o.app) await writeCheckRun(this.#api, this.#repo(repo), check, url);
+  }
+
   /** Verifies and maps a webhook delivery; emits the PR event unless pitcrew itself caused it. */
   receiveWebhook(
     raw: Buffer,
@@ -382,6 +404,11 @@ export class GitHubForge implements Forge {
         throw new ForbiddenError(`GitHub refused the push: ${err.stderr.trim()}`);
       throw err;
     }
+  }
+
+  /** A relative link (`/runs/7`) made absolute with the public URL. */
+  #absolute(url: string | undefined): string | undefined {
+    return url?.startsWith("/") && this.#o.publicUrl ? `${this.#o.publicUrl.replace(/\/+$/, "")}${url}` : url;
   }
 
   #repo(repo: string): string {
