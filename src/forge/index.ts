@@ -17,7 +17,6 @@ export type {
   CommitChecks,
   CommitCheckState,
 } from "./commit-check.js";
-export { forgeRepoOf } from "./forge-repo-of.js";
 export { GitHubError } from "./github/github-client.js";
 export { defaultGitUrl, GitHubForge, type GitHubForgeOptions } from "./github/github-forge.js";
 export type { GitHubWebhookResult } from "./github/github-webhook.js";
