@@ -1,8 +1,8 @@
 /**
  * What a forge shows for a run on its commit: the check's state, a one-line title, a Markdown
  * summary (jobs with status and duration, failed tests, why it failed) and the failed tests of
- * the stored JUnit reports as annotations on their files (line from the failure message when it
- * names `file:line`, else line 1). Bounded: at most MAX_ANNOTATIONS annotations and
+ * the stored JUnit reports as annotations on their files (the line where the failure's message or
+ * stack trace names `file:line`, else line 1). Bounded: at most MAX_ANNOTATIONS annotations and
  * MAX_LISTED_TESTS failed tests listed; forges cut the summary to what they can show.
  */
 import type { Store, StoredTestResult } from "../store/index.js";
@@ -89,7 +89,9 @@ function toAnnotation(t: StoredTestResult): CheckAnnotation[] {
   const path = t.file?.replace(/^\.\//, "");
   if (!path || path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.split(/[\\/]/).includes("..")) return [];
   const base = path.split("/").pop() ?? path;
-  const at = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(t.message ?? "");
+  const at = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(
+    `${t.message ?? ""}\n${t.details ?? ""}`,
+  );
   const line = Math.max(1, Number(at?.[1] ?? 1));
   return [
     {
