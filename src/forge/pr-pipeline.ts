@@ -19,7 +19,8 @@
  *   a finished run         ─► set the check from it (as on run.finished)
  *   a run still going      ─► nothing: its run.finished will come
  *
- * It also starts the commit checks of every run (push or PR) where the forge has them
+ * A check that cannot be written is logged and emitted as `forge.check_failed`; the run is never
+ * touched. It also starts the commit checks of every run (push or PR) where the forge has them
  * (run-check-reporter.ts).
  */
 import type { Logger } from "../common/logger.js";
@@ -27,6 +28,7 @@ import type { Bus } from "../events/index.js";
 import { type RunnerDeps, triggerRun } from "../runner/index.js";
 import { isFinished } from "../store/index.js";
 import { CI_CHECK, type Forge } from "./forge.js";
+import { type CheckFailure, recordCheckFailure } from "./check-failure.js";
 import { forgeRepoOf, samePlace } from "./forge-repo-of.js";
 import { failureWhy } from "./run-check-report.js";
 import { startRunCheckReporting } from "./run-check-reporter.js";
@@ -58,7 +60,11 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
         pullRequest: { number, fork: pr.fork === true },
         triggeredBy: `pr:${repo}#${number}`,
       });
-      if (result.run) await forge.setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${result.run.id}` });
+      const run = result.run;
+      if (!run) continue;
+      await forge
+        .setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${run.id}` })
+        .catch((err: unknown) => failed({ runId: run.id, repo, sha: pr.headSha, state: "pending" }, err));
     }
   };
 
@@ -68,13 +74,19 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     if (!m?.[1] || !m[2]) return;
     const pr = await forge.getPullRequest(m[1], Number(m[2]));
     if (pr.state !== "open" || pr.headSha !== run.commit) return;
-    await forge.setCheck(pr, {
-      name: CI_CHECK,
-      status: status === "success" ? "success" : "failure",
-      url: `/runs/${run.id}`,
-      summary: `run ${run.id}: ${status}${await failureWhy(runner.store, run.id)}`,
-    });
+    const state = status === "success" ? "success" : "failure";
+    await forge
+      .setCheck(pr, {
+        name: CI_CHECK,
+        status: state,
+        url: `/runs/${run.id}`,
+        summary: `run ${run.id}: ${status}${await failureWhy(runner.store, run.id)}`,
+      })
+      .catch((err: unknown) => failed({ runId, repo: pr.repo, sha: run.commit, state }, err));
   };
+
+  /** A check that could not be written: logged and emitted, the run untouched. */
+  const failed = (what: CheckFailure, err: unknown) => recordCheckFailure({ events: runner.events, log }, what, err);
 
   const onExplained = async (runId: number) => {
     const run = await runner.store.runs.get(runId);

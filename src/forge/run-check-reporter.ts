@@ -14,6 +14,7 @@
 import type { Logger } from "../common/logger.js";
 import type { Bus } from "../events/index.js";
 import type { RunnerDeps } from "../runner/index.js";
+import { recordCheckFailure } from "./check-failure.js";
 import type { Forge } from "./forge.js";
 import { forgeRepoOf } from "./forge-repo-of.js";
 import { runCheckReport } from "./run-check-report.js";
@@ -45,11 +46,10 @@ export function startRunCheckReporting(deps: RunCheckReportingDeps): () => void 
     try {
       await checks.reportCommitCheck(repo, check);
     } catch (err) {
-      log.warn({ err, runId, repo }, "could not report the run to the forge; the run is not affected");
-      await runner.events.emit(
-        "forge.check_failed",
-        { kind: "run", id: runId },
-        { runId, repo, sha: run.commit, state: check.state, error: (err as Error).message.slice(0, 1000) },
+      await recordCheckFailure(
+        { events: runner.events, log },
+        { runId, repo, sha: run.commit, state: check.state },
+        err,
       );
     }
   };

@@ -11,6 +11,7 @@
 import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
 import { ValidationError } from "../../common/errors.js";
+import { quietOctokitLog } from "./github-client.js";
 
 /** The credentials of a GitHub App installation. */
 export interface GitHubAppCredentials {
@@ -43,6 +44,7 @@ export function installationAuth(apiUrl: string, app: GitHubAppCredentials): Ins
   const octokit = new Octokit({
     baseUrl: apiUrl.replace(/\/+$/, ""),
     userAgent: "pitcrew",
+    log: quietOctokitLog,
     authStrategy: createAppAuth,
     auth: { appId: app.appId, privateKey: app.privateKey, installationId: app.installationId },
   });

@@ -84,7 +84,7 @@ export class GitHubClient {
   constructor(opts: GitHubClientOptions) {
     this.#o = { retryDelayMs: 1000, maxRetries: 3, maxRetryWaitMs: 10_000, timeoutMs: 30_000, ...opts };
     this.#o.apiUrl = opts.apiUrl.replace(/\/+$/, "");
-    this.#octokit = new Octokit({ baseUrl: this.#o.apiUrl, userAgent: "pitcrew", log: quiet });
+    this.#octokit = new Octokit({ baseUrl: this.#o.apiUrl, userAgent: "pitcrew", log: quietOctokitLog });
   }
 
   /** Sends one request; non-2xx answers become typed errors (see `toTypedError`). */
@@ -134,8 +134,8 @@ export class GitHubClient {
   }
 }
 
-/** Octokit logs deprecations with console.warn; pitcrew's errors already carry what matters. */
-const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+/** Octokit's logger, silenced: it writes to the console; pitcrew's errors already carry what matters. */
+export const quietOctokitLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** How long to wait before retrying this failure (`fallbackMs` without a hint), or undefined when it must not be retried. */
 function retryWait(failure: OctokitFailure, fallbackMs: number): number | undefined {
