@@ -69,7 +69,7 @@ export interface GitHubForgeOptions {
   events: ForgeEvents;
   /** What the repair bot's merges must satisfy (default `pitcrew/ci` green), as in the local forge. */
   botPolicy?: MergePolicy;
-  /** Wait before the single retry on 5xx / rate limit (default 1000 ms). */
+  /** First backoff before retrying a 5xx / rate limit / network failure; doubles each retry (default 1000 ms). */
   retryDelayMs?: number;
   /** Poll interval while GitHub catches up after a push or fast-forward (default 500 ms, 20 polls). */
   pollMs?: number;
@@ -86,8 +86,9 @@ const enc = encodeURIComponent;
 const TITLE_RULE = "a pull request title is one line of 1–256 characters";
 
 /**
- * The forge port on GitHub. Pull requests, comments, labels, commit statuses and merges are
- * GitHub's (REST); branches are pushed with git over HTTPS, the token in an extra header.
+ * The forge port on GitHub. Pull requests, comments, labels, commit statuses, check runs and
+ * merges are GitHub's (REST through Octokit, github-client.ts); branches are pushed with git over
+ * HTTPS, the token in an extra header.
  * Events are emitted for pitcrew's own actions, like the local forge; changes made by others
  * arrive through `receiveWebhook`. GitHub enforces branch protection; pitcrew adds the bot's
  * merge policy on top. Everything is attributed to the token's account (see docs/forge.md).
