@@ -2,7 +2,7 @@
  * Commit checks on GitHub: a check run (Checks API; only GitHub Apps may write them, so only
  * with App authentication) and, when asked, a commit status of the same name.
  *
- *   withStatus ─► POST /repos/{o}/{r}/statuses/{sha}   pending | success | failure | error (cancelled)
+ *   withStatus ─► a commit status (github-commit-statuses.ts): `statusState` of the check
  *   find the run's check run: GET …/commits/{sha}/check-runs?check_name={name}&filter=all, by external_id
  *   none ─► POST …/check-runs  {name, head_sha, external_id, status, conclusion?, details_url,
  *                               output: {title, summary, annotations: the first 50}}
@@ -31,18 +31,6 @@ const ORDER: Record<CommitCheckState, number> = { queued: 0, in_progress: 1, com
 export function truncateSummary(summary: string): string {
   if (summary.length <= MAX_SUMMARY_CHARS) return summary;
   return summary.slice(0, MAX_SUMMARY_CHARS - TRUNCATED.length) + TRUNCATED;
-}
-
-/** Writes the commit status that stands for `check` on `repoPath` (`/repos/{o}/{r}`); `url`: its absolute link. */
-export async function writeCommitStatus(
-  api: GitHubClient,
-  repoPath: string,
-  check: CommitCheck,
-  url: string | undefined,
-): Promise<void> {
-  await api.request("POST", `${repoPath}/statuses/${check.sha}`, {
-    body: { state: statusState(check), context: check.name, target_url: url, description: check.title.slice(0, 140) },
-  });
 }
 
 /** Creates or moves forward the run's check run, as the module comment says; `url`: its absolute link. */
@@ -91,8 +79,8 @@ async function findCheckRun(api: GitHubClient, repoPath: string, check: CommitCh
   return res.data.check_runs.find((c) => c.external_id === check.externalId);
 }
 
-/** The commit status that stands for the check. */
-function statusState(check: CommitCheck): "pending" | "success" | "failure" | "error" {
+/** The commit status that stands for the check: pending until completed; a cancelled run is an `error`. */
+export function statusState(check: CommitCheck): "pending" | "success" | "failure" | "error" {
   if (check.state !== "completed") return "pending";
   if (check.conclusion === "failure") return "failure";
   if (check.conclusion === "cancelled") return "error";

@@ -28,18 +28,15 @@ import { assertRepoDescription } from "../repository-description.js";
 import type { ReplayGuard } from "../webhook-replay.js";
 import type { CommitCheck, CommitChecks } from "../commit-check.js";
 import { pushWithToken } from "./git-auth.js";
-import { writeCheckRun, writeCommitStatus } from "./github-check-runs.js";
+import { statusState, writeCheckRun } from "./github-check-runs.js";
+import { postCommitStatus, readCommitChecks } from "./github-commit-statuses.js";
 import { GitHubClient } from "./github-client.js";
 import { encBranch, fastForwardBase, squashMerge } from "./github-merge.js";
 import {
-  checkRunToCheck,
   type GhBranch,
-  type GhCheckRun,
   type GhComment,
-  type GhCombinedStatus,
   type GhCommit,
   type GhPullRequest,
-  toCheck,
   toComment,
   toPullRequest,
 } from "./github-types.js";
@@ -256,33 +253,14 @@ export class GitHubForge implements Forge, CommitChecks {
     c: { name: string; status: CheckStatus; url?: string; summary?: string },
   ): Promise<void> {
     const current = await this.getPullRequest(pr.repo, pr.number);
-    await this.#api.request("POST", `${this.#repo(pr.repo)}/statuses/${current.headSha}`, {
-      body: {
-        state: c.status,
-        context: c.name,
-        target_url: this.#absolute(c.url),
-        description: c.summary?.slice(0, 140),
-      },
-    });
+    const status = { state: c.status, context: c.name, url: this.#absolute(c.url), description: c.summary };
+    await postCommitStatus(this.#api, this.#repo(pr.repo), current.headSha, status);
     await this.#emit("pr.check", current, { name: c.name, status: c.status, headSha: current.headSha });
   }
 
   async listChecks(pr: PullRequest): Promise<PrCheck[]> {
     const current = await this.getPullRequest(pr.repo, pr.number);
-    const commit = `${this.#repo(pr.repo)}/commits/${current.headSha}`;
-    const [statuses, runs] = await Promise.all([
-      this.#api.request<GhCombinedStatus>("GET", `${commit}/status`, { query: { per_page: 100 } }),
-      this.#api.request<{ check_runs: GhCheckRun[] }>("GET", `${commit}/check-runs`, { query: { per_page: 100 } }),
-    ]);
-    const checks = statuses.data.statuses.map((s) => toCheck(current.headSha, s));
-    const named = new Set(checks.map((c) => c.name));
-    // A status and a check run of the same name: pitcrew's own status wins (it is what setCheck wrote).
-    for (const run of runs.data.check_runs) {
-      if (named.has(run.name)) continue;
-      named.add(run.name);
-      checks.push(checkRunToCheck(current.headSha, run));
-    }
-    return checks;
+    return readCommitChecks(this.#api, this.#repo(pr.repo), current.headSha);
   }
 
   async merge(pr: PullRequest, req: MergeRequest): Promise<PullRequest> {
@@ -344,7 +322,8 @@ export class GitHubForge implements Forge, CommitChecks {
   async reportCommitCheck(repo: string, check: CommitCheck): Promise<void> {
     if (!/^[0-9a-f]{40}$/.test(check.sha)) throw new ValidationError(`invalid commit ${JSON.stringify(check.sha)}`);
     const url = this.#absolute(check.url);
-    if (check.withStatus) await writeCommitStatus(this.#api, this.#repo(repo), check, url);
+    const status = { state: statusState(check), context: check.name, url, description: check.title };
+    if (check.withStatus) await postCommitStatus(this.#api, this.#repo(repo), check.sha, status);
     if (this.#o.app) await writeCheckRun(this.#api, this.#repo(repo), check, url);
   }
 
