@@ -1,6 +1,7 @@
 /**
  * What a forge shows for a run on its commit: the check's state, a one-line title, a Markdown
- * summary (jobs with status and duration, failed tests, why it failed) and the failed tests of
+ * summary (jobs with status and duration, failed tests, why it failed; text from jobs only ever in
+ * code spans, so it cannot become links or markup) and the failed tests of
  * the stored JUnit reports as annotations on their files (the line where the failure's message or
  * stack trace names `file:line`, else line 1). Bounded: at most MAX_ANNOTATIONS annotations and
  * MAX_LISTED_TESTS failed tests listed; forges cut the summary to what they can show.
@@ -41,8 +42,9 @@ export async function runCheckReport(store: Store, run: Run): Promise<CommitChec
     ...(await store.reports.tests(run.id, { status: "error", limit: 1000 })),
   ];
   const summary = [
-    `**run ${run.id}** (${run.event} on \`${run.branch}\` at \`${run.commit.slice(0, 12)}\`): ${run.status}${why}`,
-    ...(run.reason ? ["", `> ${oneLine(run.reason)}`] : []),
+    `**run ${run.id}** (${run.event} on ${code(run.branch)} at ${code(run.commit.slice(0, 12))}): ${run.status}`,
+    ...(why ? ["", `why: ${code(why.replace(/^ — /, ""))}`] : []),
+    ...(run.reason ? ["", `reason: ${code(run.reason)}`] : []),
     "",
     await jobsTable(store, run),
     ...failedTestsSection(failed),
@@ -77,8 +79,8 @@ async function jobsTable(store: Store, run: Run): Promise<string> {
 function failedTestsSection(failed: StoredTestResult[]): string[] {
   if (!failed.length) return [];
   const listed = failed.slice(0, MAX_LISTED_TESTS).map((t) => {
-    const message = t.message ? `: ${oneLine(t.message).slice(0, 300)}` : "";
-    return `- \`${testName(t).replaceAll("`", "'")}\`${t.file ? ` (${cell(t.file)})` : ""}${message}`;
+    const message = t.message ? `: ${code(t.message.slice(0, 300))}` : "";
+    return `- ${code(testName(t))}${t.file ? ` in ${code(t.file)}` : ""}${message}`;
   });
   const more = failed.length > MAX_LISTED_TESTS ? [`- … and ${failed.length - MAX_LISTED_TESTS} more`] : [];
   return ["", `### Failed tests (${failed.length})`, "", ...listed, ...more];
@@ -107,5 +109,7 @@ function toAnnotation(t: StoredTestResult): CheckAnnotation[] {
 
 const testName = (t: StoredTestResult) => [t.classname, t.name].filter(Boolean).join(" › ");
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
-/** Text safe inside a Markdown table cell. */
-const cell = (s: string) => oneLine(s).replaceAll("|", "\\|").slice(0, 200);
+/** Untrusted text (branch, test output) as one Markdown code span: shown as written, never as links or markup. */
+const code = (s: string) => `\`${oneLine(s).replaceAll("`", "'").slice(0, 1000)}\``;
+/** Untrusted text as a Markdown table cell (a code span without pipes). */
+const cell = (s: string) => code(s.replaceAll("|", "¦").slice(0, 200));

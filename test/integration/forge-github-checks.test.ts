@@ -94,9 +94,9 @@ describe("GitHub commit checks for push runs", () => {
       detailsUrl: `https://ci.example.com/runs/${run!.id}`,
     });
     expect(check.title).toMatch(new RegExp(`^run ${run!.id}: failure`));
-    expect(check.summary).toContain("| test | failure");
+    expect(check.summary).toContain("| `test` | failure");
     expect(check.summary).toContain("### Failed tests (1)");
-    expect(check.summary).toContain("`math › divides` (test/math.test.js): expected 2 to be 3");
+    expect(check.summary).toContain("- `math › divides` in `test/math.test.js`: `expected 2 to be 3`");
     expect(check.annotations).toEqual([
       {
         path: "test/math.test.js",
