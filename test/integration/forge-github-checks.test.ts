@@ -1,7 +1,8 @@
 /**
  * A push run of a repository on (fake) GitHub shows on its commit: a check run authenticated as
  * a GitHub App, completed with the run's summary and the failed test of its real JUnit report as
- * an annotation on the test file's line, and the commit status `pitcrew/ci`. When GitHub keeps
+ * an annotation on the test file's line, and the commit status `pitcrew/ci`; a pull request run
+ * gets its check run without a status (the PR automation's). When GitHub keeps
  * failing, the run finishes all the same and `forge.check_failed` says why.
  */
 import { generateKeyPairSync } from "node:crypto";
@@ -25,7 +26,8 @@ const JUNIT = `<?xml version="1.0"?>
   </testcase>
 </testsuite></testsuites>`;
 
-const PIPELINE = `jobs:
+const PIPELINE = `on: { push: {}, pull_request: {} }
+jobs:
   test:
     reports: { junit: "reports/*.xml" }
     steps:
@@ -113,6 +115,27 @@ describe("GitHub commit checks for push runs", () => {
       return s?.at(-1)?.state === "failure" ? s : undefined;
     });
     expect(statuses[0]).toMatchObject({ context: CI_CHECK, state: "pending" });
+  });
+
+  it("gives a pull request run its own check run and leaves the PR's status to the PR automation", async () => {
+    const sha = commitFiles(src, { "c.txt": "c\n" }, "feature");
+    await forge.pushBranch("lib", { branch: "feature", fromWorktree: src });
+    const { run } = await triggerRun(t.app.runner, projectId, {
+      event: "pull_request",
+      branch: "feature",
+      commit: sha,
+      baseBranch: "main",
+      pullRequest: { number: 1, fork: false },
+      triggeredBy: "pr:lib#1",
+    });
+    expect(await t.waitForRun(run!.id)).toBe("failure");
+    const repo = gh.repo("acme", "lib")!;
+    const check = await until("the PR run's completed check run", () =>
+      repo.checkRuns.get(sha)?.find((c) => c.status === "completed"),
+    );
+    expect(check).toMatchObject({ externalId: String(run!.id), conclusion: "failure" });
+    expect(check.summary).toContain("(pull_request on `feature`");
+    expect(repo.statuses.get(sha)).toBeUndefined();
   });
 
   it("finishes the run when GitHub keeps failing, and says so in forge.check_failed", async () => {
