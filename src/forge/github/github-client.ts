@@ -4,7 +4,7 @@
  * GitHub App strategy), a bounded retry with backoff, and GitHub's answers mapped to pitcrew's
  * typed errors carrying GitHub's own message.
  *
- * Retry protocol (per request, wrapped around Octokit's request):
+ * Retry protocol (per request, a hook wrapped around Octokit's request, pages of a list too):
  *
  *   attempt n ──ok──► done
  *       │ 5xx | 429 | 403 rate limit (x-ratelimit-remaining: 0, secondary limit, Retry-After) | network error
@@ -77,7 +77,19 @@ export function gitHubMessage(data: unknown): string {
   return [b.message ?? (typeof data === "string" && data ? data : "no message"), ...extra].join(": ");
 }
 
-/** A REST client bound to one token source; see the module comment for retries and errors. */
+/** The request options Octokit hands its `request` hook (the subset pitcrew reads and sets). */
+interface HookOptions {
+  method: string;
+  url: string;
+  baseUrl: string;
+  headers: Record<string, string | number | undefined>;
+  request?: Record<string, unknown>;
+}
+
+/**
+ * A REST client bound to one token source; see the module comment for retries and errors. Both
+ * live in a hook around Octokit's request, so pagination (`octokit.paginate`) has them too.
+ */
 export class GitHubClient {
   readonly #o: Required<GitHubClientOptions>;
   readonly #octokit: Octokit;
@@ -85,24 +97,44 @@ export class GitHubClient {
     this.#o = { retryDelayMs: 1000, maxRetries: 3, maxRetryWaitMs: 10_000, timeoutMs: 30_000, ...opts };
     this.#o.apiUrl = opts.apiUrl.replace(/\/+$/, "");
     this.#octokit = new Octokit({ baseUrl: this.#o.apiUrl, userAgent: "pitcrew", log: quietOctokitLog });
+    this.#octokit.hook.wrap("request", (request, options) =>
+      this.#send(request as unknown as (o: HookOptions) => Promise<never>, options as unknown as HookOptions),
+    );
   }
 
   /** Sends one request; non-2xx answers become typed errors (see `toTypedError`). */
   async request<T>(method: string, path: string, req: GitHubRequest = {}): Promise<GitHubResponse<T>> {
+    const url = this.#url(path, req.query);
+    const res = await this.#octokit.request({
+      method,
+      url,
+      headers: { accept: req.accept ?? "application/vnd.github+json" },
+      ...(req.body === undefined ? {} : { data: req.body }),
+    });
+    return { status: res.status, data: res.data as T, headers: res.headers };
+  }
+
+  /** GETs every page of a list (Octokit follows `Link: rel="next"`), 100 items a page. */
+  async paginate<T>(path: string, query: GitHubRequest["query"] = {}): Promise<T[]> {
+    return (await this.#octokit.paginate({ method: "GET", url: this.#url(path, { per_page: 100, ...query }) })) as T[];
+  }
+
+  #url(path: string, query: GitHubRequest["query"] = {}): string {
     const url = new URL(path.startsWith("http") ? path : `${this.#o.apiUrl}${path}`);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const what = `${method} ${url.pathname}`;
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.href;
+  }
+
+  /** Octokit's request with a fresh token, a timeout, the bounded retries and pitcrew's errors. */
+  async #send<R>(request: (o: HookOptions) => Promise<R>, options: HookOptions): Promise<R> {
+    const what = `${options.method} ${new URL(options.url, `${options.baseUrl}/`).pathname}`;
     for (let attempt = 1; ; attempt++) {
       try {
         const token = typeof this.#o.token === "string" ? this.#o.token : await this.#o.token();
-        const res = await this.#octokit.request({
-          method,
-          url: url.href,
-          headers: { authorization: `Bearer ${token}`, accept: req.accept ?? "application/vnd.github+json" },
-          ...(req.body === undefined ? {} : { data: req.body }),
-          request: { signal: AbortSignal.timeout(this.#o.timeoutMs) },
-        });
-        return { status: res.status, data: res.data as T, headers: res.headers };
+        // Changed in place on the object Octokit handed the hook (a changed copy lost the header).
+        options.headers.authorization = `Bearer ${token}`;
+        options.request = { ...options.request, signal: AbortSignal.timeout(this.#o.timeoutMs) };
+        return await request(options);
       } catch (err) {
         const failure = err as OctokitFailure;
         const wait = retryWait(failure, this.#o.retryDelayMs * 2 ** (attempt - 1));
@@ -117,20 +149,6 @@ export class GitHubClient {
         throw toTypedError(status, `${what}: GitHub answered ${status}: ${gitHubMessage(data)}`, data);
       }
     }
-  }
-
-  /** GETs every page of a list (following `Link: rel="next"`), 100 items a page. */
-  async paginate<T>(path: string, query: GitHubRequest["query"] = {}): Promise<T[]> {
-    const all: T[] = [];
-    let next: string | undefined = path;
-    let q: GitHubRequest["query"] = { per_page: 100, ...query };
-    while (next) {
-      const res: GitHubResponse<T[]> = await this.request<T[]>("GET", next, { query: q });
-      all.push(...res.data);
-      next = /<([^>]+)>;\s*rel="next"/.exec(String(res.headers.link ?? ""))?.[1];
-      q = {};
-    }
-    return all;
   }
 }
 
