@@ -52,7 +52,6 @@ export interface GitHubRequest {
 export interface GitHubResponse<T> {
   status: number;
   data: T;
-  headers: Record<string, string | number | undefined>;
 }
 
 /** The error body GitHub sends: a message and optional field errors. */
@@ -111,7 +110,7 @@ export class GitHubClient {
       headers: { accept: req.accept ?? "application/vnd.github+json" },
       ...(req.body === undefined ? {} : { data: req.body }),
     });
-    return { status: res.status, data: res.data as T, headers: res.headers };
+    return { status: res.status, data: res.data as T };
   }
 
   /** GETs every page of a list (Octokit follows `Link: rel="next"`), 100 items a page. */
