@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { causeChain, type Frame, isTestFrame, type ParsedTrace } from "../../src/diagnose/index.js";
 
 /** The application's own packages of each Defects4J project (the `--app` prefixes). */
 export const DEFECTS4J_APP: Record<string, string[]> = {
@@ -37,7 +38,18 @@ export interface Defects4jCase {
   app: string[];
   /** Files the developer's fix changed (repository-relative). */
   fixed: string[];
+  /** The buggy revision in the project's own history (`revision.id.buggy`). */
+  buggyRevision: string;
 }
+
+/** True when `file` (a suspect's or frame's path, repository-relative or derived from the class) is one the fix changed. */
+export const isFixed = (c: Defects4jCase, file: string) => c.fixed.some((f) => f === file || f.endsWith(`/${file}`));
+
+/** App code that is not test code. */
+export const appCode = (f: Frame) => f.inApp && !isTestFrame(f);
+
+/** All frames of a trace's cause chain. */
+export const chainFrames = (trace: ParsedTrace) => causeChain(trace).flatMap((t) => t.frames);
 
 /** Files named by the `diff --git` lines of a patch. */
 function patchedFiles(patch: string): string[] {
@@ -63,10 +75,11 @@ export function loadDefects4j(dir: string): Defects4jCase[] {
     const bugs = readFileSync(csv, "utf8")
       .split("\n")
       .slice(1)
-      .map((l) => Number(l.split(",")[0]))
-      .filter((n) => Number.isInteger(n) && n > 0)
-      .sort((a, b) => a - b);
-    for (const bug of bugs) {
+      .map((l) => l.split(","))
+      .map(([id, buggy]) => ({ bug: Number(id), buggyRevision: buggy ?? "" }))
+      .filter(({ bug }) => Number.isInteger(bug) && bug > 0)
+      .sort((a, b) => a.bug - b.bug);
+    for (const { bug, buggyRevision } of bugs) {
       const triggers = join(projects, project, "trigger_tests", String(bug));
       const patch = join(projects, project, "patches", `${bug}.src.patch`);
       if (!existsSync(triggers) || !existsSync(patch)) continue;
@@ -76,6 +89,7 @@ export function loadDefects4j(dir: string): Defects4jCase[] {
         trace: firstTest(readFileSync(triggers, "utf8")),
         app,
         fixed: patchedFiles(readFileSync(patch, "utf8")),
+        buggyRevision,
       });
     }
   }

@@ -11,8 +11,8 @@
  * the first argument): `framework/projects/<P>/active-bugs.csv`, `trigger_tests/<id>` and
  * `patches/<id>.src.patch`. Run: `PITCREW_DEFECTS4J_DIR=… npm run bench:stack-wide [-- --misses]`.
  */
-import { analyzeStack, causeChain, type Frame, isTestFrame, type Suspect } from "../../src/diagnose/index.js";
-import { type Defects4jCase, loadDefects4j } from "./defects4j.js";
+import { analyzeStack, type Frame, type Suspect } from "../../src/diagnose/index.js";
+import { appCode, chainFrames, type Defects4jCase, isFixed, loadDefects4j } from "./defects4j.js";
 
 const dir = process.env.PITCREW_DEFECTS4J_DIR ?? process.argv.slice(2).find((a) => !a.startsWith("--"));
 if (!dir) {
@@ -27,9 +27,6 @@ interface Row {
   top3: number;
   onStack: number;
 }
-
-const isFixed = (c: Defects4jCase, file: string) => c.fixed.some((f) => f === file || f.endsWith(`/${file}`));
-const appCode = (f: Frame) => f.inApp && !isTestFrame(f);
 
 /** The naive ranking: distinct in-app, non-test frames (file:line) in printed order. */
 function naive(frames: Frame[]): string[] {
@@ -54,7 +51,7 @@ let cases = 0;
 for (const c of loadDefects4j(dir)) {
   const analysis = await analyzeStack(c.trace, { app: c.app }).catch(() => undefined);
   if (!analysis) continue;
-  const frames = causeChain(analysis.trace).flatMap((t) => t.frames);
+  const frames = chainFrames(analysis.trace);
   if (!frames.some(appCode)) continue;
   cases++;
   const onStack = frames.some((f) => f.inApp && isFixed(c, f.file));
