@@ -79,8 +79,16 @@ try {
         add(r.trace, c, before);
         add(r.repo, c, after);
       }
-      const hit = (files: string[]) => (files[0] && isFixed(c, files[0]) ? "hit" : "miss");
-      if (hit(before) !== hit(after)) changed.push(`${project}-${c.bug}: top-1 ${hit(before)} → ${hit(after)}`);
+      for (const [label, k] of [
+        ["top-1", 1],
+        ["top-3", 3],
+      ] as const) {
+        const hit = (files: string[]) => (files.slice(0, k).some((f) => isFixed(c, f)) ? "hit" : "miss");
+        if (hit(before) !== hit(after))
+          changed.push(
+            `${project}-${c.bug}: ${label} ${hit(before)} → ${hit(after)} (top 3 ${after.slice(0, 3).join(", ")}; without --repo ${before.slice(0, 3).join(", ")})`,
+          );
+      }
     }
     rows.push(
       `| ${project} | ${row.n} | ${row.trace.top1} / ${row.trace.top3} | ${row.repo.top1} / ${row.repo.top3} |`,
@@ -96,4 +104,6 @@ const ratio = (a: number) => (a / total.n).toFixed(3);
 console.log(
   `| all | ${total.n} | ${ratio(total.trace.top1)} / ${ratio(total.trace.top3)} | ${ratio(total.repo.top1)} / ${ratio(total.repo.top3)} |`,
 );
-console.log(changed.length ? `\nchanged by --repo:\n${changed.join("\n")}` : "\n--repo changed no top-1 outcome");
+console.log(
+  changed.length ? `\nchanged by --repo:\n${changed.join("\n")}` : "\n--repo changed no top-1 or top-3 outcome",
+);

@@ -1,7 +1,8 @@
 /**
  * Ranks the frames of a trace as suspects for where the fix belongs. The trace alone gives the
- * base score: the innermost in-app frame of the root cause first (the last `Caused by:` with app
- * code in it), then its callers, then app frames of the wrapping exceptions; test code and
+ * base score: the app frames of the root cause (the last `Caused by:` with app code in it) in the
+ * order `focusOrder` gives them — innermost first, reordered by the exception's kind, helpers and
+ * the failing test's subject — then app frames of the wrapping exceptions; test code and
  * library frames trail. A repository adds evidence: lines in the last release's diff, lines and
  * files changed recently. Scores are in [0, 1]; `reasons` say what each score is made of.
  */
