@@ -72,8 +72,8 @@ try {
       checkout(clone, c.buggyRevision);
       const now = Number(git(clone, "log", "-1", "--format=%ct", c.buggyRevision)) * 1000;
       const withRepo = await analyzeStack(c.trace, { app: c.app, repo: clone, now });
-      const before = alone.suspects.map((s) => s.file);
-      const after = withRepo.suspects.map((s) => s.file);
+      const before = alone.files.map((f) => f.file);
+      const after = withRepo.files.map((f) => f.file);
       for (const r of [row, total]) {
         r.n++;
         add(r.trace, c, before);

@@ -2,16 +2,17 @@
  * `pitcrew stack` on the wide Defects4J selection: every active bug whose first trigger test's
  * trace has an in-app, non-test frame (in-app by the project's `--app` prefixes). For each, the
  * ranking from the trace alone (`analyzeStack` with the prefixes, as `pitcrew stack --app P --json`
- * does) is scored beside the naive baseline — the first in-app, non-test frames as printed — in the
- * same run: top-1/top-3 = the first (any of the first three) suspects lies in a file the
- * developer's fix changed. Figures for the whole set, and for two halves of the projects
- * (alternating in alphabetical order) so a rule that only helps one half shows.
+ * does) is scored beside the naive baseline — the files of the in-app, non-test frames as
+ * printed — in the same run: top-1/top-3 = the first (any of the first three) of the files the
+ * ranking names (`files` of the report) is a file the developer's fix changed. Figures for the
+ * whole set, and for two halves of the projects (alternating in alphabetical order) so a rule
+ * that only helps one half shows.
  *
  * Reads, from a checkout of https://github.com/rjust/defects4j given by PITCREW_DEFECTS4J_DIR (or
  * the first argument): `framework/projects/<P>/active-bugs.csv`, `trigger_tests/<id>` and
  * `patches/<id>.src.patch`. Run: `PITCREW_DEFECTS4J_DIR=… npm run bench:stack-wide [-- --misses]`.
  */
-import { analyzeStack, type Frame, type Suspect } from "../../src/diagnose/index.js";
+import { analyzeStack, type Frame } from "../../src/diagnose/index.js";
 import { appCode, chainFrames, type Defects4jCase, isFixed, loadDefects4j } from "./defects4j.js";
 
 const dir = process.env.PITCREW_DEFECTS4J_DIR ?? process.argv.slice(2).find((a) => !a.startsWith("--"));
@@ -28,9 +29,9 @@ interface Row {
   onStack: number;
 }
 
-/** The naive ranking: distinct in-app, non-test frames (file:line) in printed order. */
+/** The naive ranking: the files of the in-app, non-test frames in printed order, each once. */
 function naive(frames: Frame[]): string[] {
-  return [...new Set(frames.filter(appCode).map((f) => `${f.file}:${f.line ?? "?"}`))].map((k) => k.split(":")[0]!);
+  return [...new Set(frames.filter(appCode).map((f) => f.file))];
 }
 
 const projects = [...new Set(loadDefects4j(dir).map((c) => c.project))].sort();
@@ -55,12 +56,12 @@ for (const c of loadDefects4j(dir)) {
   if (!frames.some(appCode)) continue;
   cases++;
   const onStack = frames.some((f) => f.inApp && isFixed(c, f.file));
-  const suspects = analysis.suspects.map((s: Suspect) => s.file);
+  const files = analysis.files.map((f) => f.file);
   for (const set of ["all projects", half(c.project)]) {
     count(`${set} | naive top in-app frame`, naive(frames), c, onStack);
-    count(`${set} | pitcrew stack --app`, suspects, c, onStack);
+    count(`${set} | pitcrew stack --app`, files, c, onStack);
   }
-  if (!isFixed(c, suspects[0] ?? ""))
+  if (!isFixed(c, files[0] ?? ""))
     misses.push(
       `${c.project}-${c.bug}: top ${analysis.suspects[0]?.module}.${analysis.suspects[0]?.function}; fixed ${c.fixed.join(", ")}`,
     );

@@ -22,6 +22,7 @@ export {
   releaseDiff,
 } from "./locate/recent-changes.js";
 export { normalizeFramePath, RepoMap } from "./locate/repo-map.js";
+export { type SuspectFile, suspectFiles } from "./locate/suspect-files.js";
 export { causeChain, rankSuspects, type Suspect, type SuspectEvidence } from "./locate/suspects.js";
 export { type FrameJson, type StackReport, toStackReport } from "./stack-report.js";
 export {

@@ -7,6 +7,7 @@ import { findTrace } from "../stacktrace/detect.js";
 import { blameLine, firstReleaseContaining } from "./blame.js";
 import { parseUnifiedDiff, recentFileChanges, releaseDiff } from "./recent-changes.js";
 import { RepoMap } from "./repo-map.js";
+import { suspectFiles } from "./suspect-files.js";
 import { rankSuspects } from "./suspects.js";
 
 const DAY = 86_400_000;
@@ -225,8 +226,8 @@ describe("rankSuspects beyond the top frame", () => {
     expect(files(t)).toEqual([
       "SevenZFile.java:714",
       "SevenZOutputFile.java",
-      "Helper.java:9",
       "SevenZFile.java:94",
+      "Helper.java:9",
       "SevenZOutputFileTest.java:226",
     ]);
     expect(rankSuspects(t)[1]!.reasons).toEqual([
@@ -272,5 +273,22 @@ describe("rankSuspects beyond the top frame", () => {
       function: "newAttribute",
       reasons: ["calls the constructor <init> that rejected its arguments"],
     });
+  });
+});
+
+describe("suspectFiles", () => {
+  it("names each file once, in the order of its best suspect, with its lines best first", () => {
+    const s = (file: string, score: number, line?: number) => ({
+      file,
+      score,
+      reasons: [],
+      inApp: true,
+      ...(line && { line }),
+    });
+    expect(suspectFiles([s("a.py", 0.9, 15), s("b.py", 0.8, 18), s("a.py", 0.7, 11), s("c.py", 0.6)])).toEqual([
+      { file: "a.py", score: 0.9, lines: [15, 11] },
+      { file: "b.py", score: 0.8, lines: [18] },
+      { file: "c.py", score: 0.6, lines: [] },
+    ]);
   });
 });

@@ -215,15 +215,12 @@ function addEvidence(s: Suspect, frame: Frame, ev: SuspectEvidence): void {
 
 /**
  * Ranks a trace's frames best first, one suspect per file:line (the best-scored occurrence),
- * at most `limit` of them: each file's best line first (test code aside), so the first suspects
- * name different files, then the other lines. Library frames are listed only when the trace has no
+ * at most `limit` of them. Library frames are listed only when the trace has no
  * in-app frame.
  */
 export function rankSuspects(trace: ParsedTrace, evidence: SuspectEvidence = {}, limit = 10): Suspect[] {
   const best = new Map<string, Suspect>();
-  const tests = new Set<Suspect>();
   for (const { frame, suspect: s, offStack } of baseCandidates(trace)) {
-    if (isTestFrame(frame)) tests.add(s);
     if (offStack && evidence.pathOf && !evidence.pathOf(frame)) continue; // the repository has no such file
     addEvidence(s, frame, evidence);
     s.score = Math.round(Math.min(1, Math.max(0, s.score)) * 1000) / 1000;
@@ -233,9 +230,5 @@ export function rankSuspects(trace: ParsedTrace, evidence: SuspectEvidence = {},
   }
   const all = [...best.values()];
   const useful = all.some((s) => s.inApp) ? all.filter((s) => s.inApp) : all; // library frames only when nothing else
-  const byScore = useful.sort((a, b) => b.score - a.score);
-  const lead = new Map<string, Suspect>();
-  for (const x of byScore) if (!lead.has(x.file) && !tests.has(x)) lead.set(x.file, x);
-  const leads = new Set(lead.values());
-  return [...leads, ...byScore.filter((x) => !leads.has(x))].slice(0, limit);
+  return useful.sort((a, b) => b.score - a.score).slice(0, limit);
 }
