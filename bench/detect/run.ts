@@ -22,7 +22,12 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createSeriesDetector, type SeriesDetectorOptions } from "../../src/detect/anomaly/index.js";
+import {
+  createSeriesDetector,
+  DEFAULT_REFRACTORY,
+  DEFAULT_WINDOW,
+  type SeriesDetectorOptions,
+} from "../../src/detect/anomaly/index.js";
 import {
   type CostMatrix,
   type ProfileResult,
@@ -44,6 +49,8 @@ const PROFILES = ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] as con
 /** The free settings the cross-validation chooses from: round values around the defaults. */
 const CV_WINDOWS = [720, 1440, 2880];
 const CV_REFRACTORIES = [30, 60, 120];
+/** The grid point that is the shipped default. */
+const DEFAULTS_LABEL = `M=${DEFAULT_WINDOW} span=${DEFAULT_REFRACTORY}`;
 
 /** A detector under test: a name and a per-series scorer that sees one row at a time. */
 interface Candidate {
@@ -162,6 +169,14 @@ if (!process.argv.includes("--no-cv")) {
     );
   }
   console.log(`  held-out mean ${((folds[0]!.testScore + folds[1]!.testScore) / 2).toFixed(2)}`);
+  // the same with nothing to choose but the threshold: how much of the drop is the halves themselves
+  const fixed = crossValidate([runs.find((r) => r.label === DEFAULTS_LABEL)!], cost);
+  const cells = fixed.map(
+    (f) => `${f.train} ${f.trainScore.toFixed(2)} → ${f.train === "A" ? "B" : "A"} ${f.testScore.toFixed(2)}`,
+  );
+  console.log(
+    `  defaults, threshold only: ${cells.join("; ")}; held-out mean ${((fixed[0]!.testScore + fixed[1]!.testScore) / 2).toFixed(2)}`,
+  );
 }
 
 if (process.argv.includes("--files")) {
