@@ -126,7 +126,13 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
 
     const e = await s.events.append({ type: "run.created", subject: `run:${r.id}`, data: { n: 1 }, at: 1 });
     await s.events.append({ type: "x", subject: "project:1", data: {}, at: 2 });
+    const twelve = await s.events.append({ type: "x", subject: "project:12", data: {}, at: 3 });
+    const labelled = await s.events.append({ type: "x", subject: "series:cpu{web}", data: {}, at: 4 });
     expect((await s.events.list({ subjectPrefix: "run:" })).map((x) => x.id)).toEqual([e.id]);
+    expect((await s.events.list({ subjectPrefix: "project:1" })).map((x) => x.subject)).toEqual(["project:1"]);
+    expect((await s.events.list({ subjectPrefix: "project" })).map((x) => x.id).at(-1)).toBe(twelve.id);
+    expect((await s.events.list({ subjectPrefix: "series:cpu" })).map((x) => x.id)).toEqual([labelled.id]);
+    expect(await s.events.list({ subjectPrefix: "project:%" })).toEqual([]);
 
     await s.reports.addTests([
       {
