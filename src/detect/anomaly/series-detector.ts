@@ -22,8 +22,9 @@ export interface SeriesDetectorOptions {
 }
 
 /**
- * Default memory: 2,880 samples, two days of 1-minute samples or 12 hours of 15-second scrapes. The
- * longest memory that keeps a series' detector at a few MB: every window and tail fit has more data.
+ * Default memory: 2,880 samples, two days of 1-minute samples or 12 hours of 15-second scrapes; at
+ * about 60·M numbers a series' detector stays at a few MB. Chosen from {720, 1,440, 2,880} on NAB
+ * (bench/detect/RESULTS.md, with a cross-validation): more history makes every fit steadier.
  */
 export const DEFAULT_WINDOW = 2880;
 /**
