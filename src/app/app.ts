@@ -22,7 +22,7 @@ import type { HealOrchestrator } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
 import type { Store } from "../store/index.js";
 import { ModelRegistry } from "../learning/index.js";
-import { testFailureModel } from "../testintel/index.js";
+import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
 import { type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
@@ -109,7 +109,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
-  const models = new ModelRegistry({ store, events, clock }, [testFailureModel]);
+  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
   const core: Core = { ...engine, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;

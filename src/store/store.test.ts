@@ -144,6 +144,7 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
         status: "failed",
         durationMs: 3.4,
         message: "boom",
+        details: "Error: boom\n    at t.test.js:3:7",
         projectId: r.projectId,
         testId: "c.n",
         attempt: 1,
@@ -152,7 +153,10 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
         createdAt: 1,
       },
     ]);
-    expect((await s.reports.tests(r.id, { status: "failed" }))[0]?.message).toBe("boom");
+    expect((await s.reports.tests(r.id, { status: "failed" }))[0]).toMatchObject({
+      message: "boom",
+      details: "Error: boom\n    at t.test.js:3:7",
+    });
     await s.artifacts.add([{ runId: r.id, jobId: j!.id, path: "dist/a.txt", size: 3, sha256: "x", createdAt: 1 }]);
     expect((await s.artifacts.listForRun(r.id)).map((a) => a.path)).toEqual(["dist/a.txt"]);
   });
