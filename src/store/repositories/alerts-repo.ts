@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
 import type { AlertsTable, DB } from "../schema.js";
 import type { AlertSource, AlertStatus } from "../statuses.js";
+import { insertEvents, type NewEvent, type StoredEvent } from "./events-repo.js";
 import { fromJson } from "./json.js";
 
 /** An alert as stored, keyed by its fingerprint (a hash of its labels). Times are epoch ms. */
@@ -49,7 +50,18 @@ export class AlertsRepo {
    * the status stored before (undefined when new), so callers can tell which ones changed.
    */
   async save(alerts: Alert[]): Promise<Array<AlertStatus | undefined>> {
-    if (alerts.length === 0) return [];
+    return (await this.saveAnnounced(alerts, () => [])).prior;
+  }
+
+  /**
+   * Like `save`, and appends the events that `announce` derives from the prior statuses to the
+   * event log in the same transaction: the alerts and their announcements commit together.
+   */
+  async saveAnnounced(
+    alerts: Alert[],
+    announce: (prior: Array<AlertStatus | undefined>) => NewEvent[],
+  ): Promise<{ prior: Array<AlertStatus | undefined>; events: StoredEvent[] }> {
+    if (alerts.length === 0) return { prior: [], events: [] };
     return this.#db.transaction().execute(async (trx) => {
       const before = new Map<string, AlertStatus>();
       const fps = [...new Set(alerts.map((a) => a.fingerprint))];
@@ -100,7 +112,7 @@ export class AlertsRepo {
           )
           .execute();
       }
-      return prior;
+      return { prior, events: await insertEvents(trx, announce(prior)) };
     });
   }
 

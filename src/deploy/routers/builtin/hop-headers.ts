@@ -30,7 +30,9 @@ function connectionNamed(raw: string[]): Set<string> | undefined {
     if ((raw[i] as string).length !== 10 || (raw[i] as string).toLowerCase() !== "connection") continue;
     for (const token of (raw[i + 1] as string).split(",")) {
       const name = token.trim().toLowerCase();
-      if (name) (named ??= new Set()).add(name);
+      if (!name) continue;
+      named ??= new Set();
+      named.add(name);
     }
   }
   return named;
