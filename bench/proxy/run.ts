@@ -8,11 +8,13 @@
  *                   built-in router is measured as a fourth case in every run, for a before/after
  *                   ratio taken under the same load.
  *
- * Every run measures each case in turn (the order rotates from run to run, so slow drifts of the
- * machine's load spread over all cases): a 5 s warm-up at 10 connections, `seconds` at 50
- * connections for throughput and the proxy's CPU time per request (from /proc, all its processes),
- * then `seconds` at a fixed 1,000 req/s over 20 connections for latency. Added p99 = p99 through
- * the proxy − p99 direct in the same run. autocannon records latency in whole milliseconds.
+ * Every run warms each case up (5 s at 10 connections), then measures throughput at 50
+ * connections for `seconds` per case in 5 slices, the cases taking turns slice by slice (on a
+ * shared machine the load changes within seconds; alternating keeps the ratios fair), with the
+ * proxy's CPU time per request (from /proc, all its processes); then, case by case (the order
+ * rotates from run to run), `seconds` at a fixed 1,000 req/s over 20 connections for latency.
+ * Added p99 = p99 through the proxy − p99 direct in the same run. autocannon records latency in
+ * whole milliseconds.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { loadavg } from "node:os";
@@ -56,21 +58,33 @@ interface Case {
   pids: () => number[];
 }
 
-/** Warm-up, throughput with the proxy's CPU time, then latency at 1,000 req/s. */
-async function measure(c: Case) {
-  await load(c.url, 10, 5);
-  const pids = c.pids();
-  const cpuBefore = cpuSeconds(pids);
-  const t = await load(c.url, 50, seconds);
-  const cpu = cpuSeconds(pids) - cpuBefore;
+/** Throughput slices per run: the cases take turns slice by slice, so a change of the machine's load hits all alike. */
+const SLICES = 5;
+
+/** Throughput at 50 connections over `seconds` in SLICES turns per case, with each proxy's CPU time per request. */
+async function throughput(cases: Case[]) {
+  const acc = new Map(cases.map((c) => [c.name, { requests: 0, seconds: 0, cpu: 0, errors: 0 }]));
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const c of cases) {
+      const a = acc.get(c.name) as { requests: number; seconds: number; cpu: number; errors: number };
+      const pids = c.pids();
+      const cpuBefore = cpuSeconds(pids);
+      const t = await load(c.url, 50, seconds / SLICES);
+      a.cpu += cpuSeconds(pids) - cpuBefore;
+      a.requests += t.requests.total;
+      a.seconds += t.duration;
+      a.errors += t.errors + t.non2xx;
+      if (pids.length === 0) a.cpu = Number.NaN;
+    }
+  }
+  return acc;
+}
+
+/** Latency at a fixed 1,000 req/s over 20 connections, after a warm-up. */
+async function latency(c: Case) {
+  await load(c.url, 10, 2);
   const fixed = await load(c.url, 20, seconds, 1000);
-  return {
-    rps: t.requests.average,
-    cpuUsPerRequest: pids.length > 0 ? (cpu * 1e6) / t.requests.total : Number.NaN,
-    p50: fixed.latency.p50,
-    p99: fixed.latency.p99,
-    errors: t.errors + t.non2xx + fixed.errors + fixed.non2xx,
-  };
+  return { p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx };
 }
 
 const backendPort = await freePort();
@@ -81,7 +95,11 @@ try {
   const cases: Case[] = [{ name: "direct", url: `http://127.0.0.1:${backendPort}/`, pids: () => [] }];
   const builtinCase = async (name: string, env: Record<string, string>) => {
     const port = await freePort();
-    const child = await startTs("./builtin-proxy.ts", { ...env, PORT: String(port), UPSTREAM: `127.0.0.1:${backendPort}` });
+    const child = await startTs("./builtin-proxy.ts", {
+      ...env,
+      PORT: String(port),
+      UPSTREAM: `127.0.0.1:${backendPort}`,
+    });
     routers.push(child);
     cases.push({ name, url: `http://127.0.0.1:${port}/`, pids: () => [child.pid as number] });
   };
@@ -98,11 +116,26 @@ try {
   for (let run = 1; run <= runs; run++) {
     const load0 = loadavg()[0] as number;
     const order = cases.map((_, i) => cases[(i + run - 1) % cases.length] as Case);
-    const r: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-    for (const c of order) r[c.name] = await measure(c);
+    for (const c of order) await load(c.url, 10, 5); // warm-up
+    const t = await throughput(order);
+    const r: Record<string, { rps: number; cpuUsPerRequest: number; p50: number; p99: number; errors: number }> = {};
+    for (const c of order) {
+      const a = t.get(c.name) as { requests: number; seconds: number; cpu: number; errors: number };
+      const l = await latency(c);
+      r[c.name] = {
+        rps: a.requests / a.seconds,
+        cpuUsPerRequest: (a.cpu * 1e6) / a.requests,
+        ...l,
+        errors: a.errors + l.errors,
+      };
+    }
     const load1 = loadavg()[0] as number;
-    console.log(`\nrun ${run} (order ${order.map((c) => c.name).join(", ")}; load average ${load0.toFixed(1)} → ${load1.toFixed(1)})`);
-    console.log("| case | req/s (50 conns) | proxy CPU µs/request | p50 / p99 ms at 1,000 req/s | added p99 | errors |");
+    console.log(
+      `\nrun ${run} (order ${order.map((c) => c.name).join(", ")}; load average ${load0.toFixed(1)} → ${load1.toFixed(1)})`,
+    );
+    console.log(
+      "| case | req/s (50 conns) | proxy CPU µs/request | p50 / p99 ms at 1,000 req/s | added p99 | errors |",
+    );
     console.log("| --- | --- | --- | --- | --- | --- |");
     const direct = r.direct as (typeof r)[string];
     for (const c of cases) {
