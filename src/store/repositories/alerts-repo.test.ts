@@ -27,7 +27,7 @@ describe.each(await testDialects())("alerts repository on %s", (_name, make) => 
 
   it("keeps one row per fingerprint and reports the status each write replaced", async () => {
     tdb = await make();
-    const repo = new AlertsRepo(tdb.database.db);
+    const repo = new AlertsRepo(tdb.database.db, tdb.database.sqlite);
     expect(await repo.save([alert(), alert({ fingerprint: "fp2", status: "pending", value: 3 })])).toEqual([
       undefined,
       undefined,
@@ -45,7 +45,7 @@ describe.each(await testDialects())("alerts repository on %s", (_name, make) => 
 
   it("stores a batch and the events it announces in one transaction, events in order", async () => {
     tdb = await make();
-    const repo = new AlertsRepo(tdb.database.db);
+    const repo = new AlertsRepo(tdb.database.db, tdb.database.sqlite);
     const events = new EventsRepo(tdb.database.db);
     const batch = Array.from({ length: 1200 }, (_, i) => alert({ fingerprint: `f${i}` }));
     const announce = (prior: unknown[]) =>
