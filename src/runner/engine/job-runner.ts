@@ -282,6 +282,7 @@ async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: s
       status: c.status,
       durationMs: c.durationMs,
       message: c.message,
+      details: c.details,
       projectId: run.projectId,
       testId: testId(c),
       attempt: job.attempt,
