@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "../common/logger.js";
 import { securePrivateFiles } from "../common/private-files.js";
 import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
+import { AgentHub } from "../agents/index.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import { createMemoryQueue, type JobQueue } from "../queue/index.js";
@@ -50,6 +51,8 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** `pitcrew agent` processes: registration, job hand-off over HTTP, heartbeats and loss. */
+  agents: AgentHub;
   /** Every learned model's versions: training, gated promotion, rollback (src/learning). */
   models: ModelRegistry;
   /** Service logs, traces, metrics, alerts and scrapers. */
@@ -147,6 +150,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     log,
     options: {
       labels: c.runner.labels,
+      local: c.runner.local || Boolean(opts.localRun),
       concurrency: c.queue.concurrency,
       leaseMs: c.queue.lease,
       keepWorkspaces: c.runner.keep_workspaces,
@@ -171,7 +175,22 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   const models = new ModelRegistry({ store, events, clock }, [testFailureModel]);
-  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets, models };
+  const agents = new AgentHub({ runner, leaseMs: c.agents.lease });
+  const core: Core = {
+    config,
+    store,
+    events,
+    bus,
+    queue,
+    log,
+    clock,
+    runner,
+    agents,
+    forge,
+    replay,
+    streamTickets,
+    models,
+  };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {
@@ -181,6 +200,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     delivery: built?.delivery,
     healing: buildHealing(core, observation, built?.delivery, opts.healing),
     async close() {
+      agents.close();
       await built?.close();
       await queue.close();
       await blobs.close();

@@ -27,7 +27,7 @@ import { collectOutputs } from "./collect-outputs.js";
 import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
-import { chooseExecutor } from "./sandbox-policy.js";
+import { chooseExecutor, sandboxNeed } from "./sandbox-policy.js";
 import { runSteps } from "./step-loop.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
@@ -58,7 +58,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
   });
   const sys = (line: string) => logs.write(-1, "system", line);
   try {
-    const executor = chooseExecutor(deps, project, run, spec.sandbox.enabled, sys);
+    const executor = chooseExecutor(deps, sandboxNeed(project, run, spec.sandbox.enabled), sys);
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
     const mirror = mirrorDir(deps.dataDir, project.id);
     // The run may have been triggered on another replica: fetch the commit into this one's mirror.
