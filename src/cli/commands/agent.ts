@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
@@ -58,6 +59,7 @@ export function registerAgentCommand(program: Command): void {
       const workDir = resolve(opts.workDir);
       const log = createLogger({ level: loaded.config.log.level, name: "agent" });
       const r = loaded.config.runner;
+      await mkdir(workDir, { recursive: true, mode: 0o700 });
       const sandbox = await createJobSandbox({ ...loaded, dataDir: workDir }, log, { hideHome: true });
       const agent = startAgent({
         server: normalizeServer(opts.server),
