@@ -1,28 +1,56 @@
 /**
  * NAB benchmark: runs pitcrew's streaming detector and NAB's windowedGaussian baseline row by row
- * over the 58 series of `../shared/data/nab/` (data/, labels/combined_windows.json,
- * config/profiles.json, published_scores.json — read in place, never copied), writes NAB-format
- * results to bench/results/detect/<detector>/<category>/<detector>_<file>.csv, scores them with
- * our port of NAB's scorer (threshold optimised per profile) and prints them beside the published
- * scoreboard. The baseline's published 39.65 checks the scorer.
- * Usage: npx tsx bench/detect/run.ts [--files] [--published <NAB checkout>/results]
- *   --files       per-file standard-profile rows for our detector
- *   --published   also score NAB's own published results files found there (scorer conformance)
+ * over NAB's 58 series, writes NAB-format results to
+ * bench/results/detect/<detector>/<category>/<detector>_<file>.csv and scores them with our port
+ * of NAB's scorer (threshold optimised per profile) and, given a NAB checkout, with NAB's own scorer.
+ *
+ * Detectors: `pitcrew` is the detector as shipped (what `pitcrew detect` and the server's anomaly
+ * watch build with their defaults: nothing about the series' length); `pitcrewProbation` is handed
+ * NAB's probationary length as `--window` and `--warmup`; windowedGaussian's published 39.65 checks
+ * the scorer. A 2-fold cross-validation of the free settings (memory M × episode span) follows.
+ *
+ * Reads, in place (never copied into the project):
+ *   PITCREW_NAB_DATA (default ../shared/data/nab): data/<category>/*.csv, labels/combined_windows.json,
+ *     config/profiles.json, published_scores.json
+ *   PITCREW_NAB_DIR (optional): a numenta/NAB checkout; its run.py and nab/*.py score our results
+ *     files (run by PITCREW_NAB_PYTHON, default python3, which needs pandas), with its
+ *     results/null/*_scores.csv as baseline; with --conformance our port also re-scores NAB's
+ *     published results/<detector>/ files (several minutes).
+ * Usage: npx tsx bench/detect/run.ts [--files] [--no-cv] [--conformance]
  */
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createSeriesDetector } from "../../src/detect/anomaly/index.js";
-import { type CostMatrix, type ProfileResult, probationLength, scoreDetector } from "../../src/detect/nab/index.js";
+import {
+  createSeriesDetector,
+  DEFAULT_REFRACTORY,
+  DEFAULT_WINDOW,
+  type SeriesDetectorOptions,
+} from "../../src/detect/anomaly/index.js";
+import {
+  type CostMatrix,
+  type ProfileResult,
+  probationLength,
+  type ScoredFile,
+  scoreDetector,
+} from "../../src/detect/nab/index.js";
+import { crossValidate, type SettingRun } from "./cross-validation.js";
 import { loadNabCorpus, type NabSeries } from "./nab-corpus.js";
+import { scoreWithNab } from "./nab-scorer.js";
 import { readResults, writeResults } from "./results-csv.js";
 import { WindowedGaussian } from "./windowed-gaussian.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const NAB = resolve(ROOT, "../shared/data/nab");
+const DATA = resolve(process.env.PITCREW_NAB_DATA ?? join(ROOT, "../shared/data/nab"));
+const NAB_DIR = process.env.PITCREW_NAB_DIR ? resolve(process.env.PITCREW_NAB_DIR) : undefined;
 const RESULTS = join(ROOT, "bench/results/detect");
 const PROFILES = ["standard", "reward_low_FP_rate", "reward_low_FN_rate"] as const;
-const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+/** The free settings the cross-validation chooses from: round values around the defaults. */
+const CV_WINDOWS = [720, 1440, 2880];
+const CV_REFRACTORIES = [30, 60, 120];
+/** The grid point that is the shipped default. */
+const DEFAULTS_LABEL = `M=${DEFAULT_WINDOW} span=${DEFAULT_REFRACTORY}`;
 
 /** A detector under test: a name and a per-series scorer that sees one row at a time. */
 interface Candidate {
@@ -30,15 +58,20 @@ interface Candidate {
   run(series: NabSeries): number[];
 }
 
+/** Scores of pitcrew's detector built with `options` (a function of the series for NAB's rules). */
+function pitcrew(series: NabSeries, options: SeriesDetectorOptions): number[] {
+  const d = createSeriesDetector(options);
+  return series.values.map((v, i) => d.update(series.timestamps[i]!, v).score);
+}
+
 const candidates: Candidate[] = [
+  { name: "pitcrew", run: (series) => pitcrew(series, {}) },
   {
-    // Memory M and warm-up = NAB's probationary period (15 % of the series, at most 750 rows):
-    // exactly the data NAB lets every detector learn from before scoring begins.
-    name: "pitcrew",
+    // NAB's rules: memory and warm-up = the probationary period (15 % of the series, at most 750 rows)
+    name: "pitcrewProbation",
     run(series) {
       const m = probationLength(series.values.length);
-      const d = createSeriesDetector({ window: m, warmup: m });
-      return series.values.map((v, i) => d.update(series.timestamps[i]!, v).score);
+      return pitcrew(series, { window: m, warmup: m });
     },
   },
   {
@@ -52,15 +85,15 @@ const candidates: Candidate[] = [
   },
 ];
 
-const corpus = loadNabCorpus(NAB);
+const corpus = loadNabCorpus(DATA);
 const rows = corpus.reduce((n, s) => n + s.values.length, 0);
 const profiles = readProfiles();
-const published = JSON.parse(readFileSync(join(NAB, "published_scores.json"), "utf8")) as Record<
+const published = JSON.parse(readFileSync(join(DATA, "published_scores.json"), "utf8")) as Record<
   string,
   Record<string, number>
 >;
 console.log(
-  `NAB corpus: ${corpus.length} series, ${rows} rows, ${corpus.reduce((n, s) => n + s.windows.length, 0)} windows\n`,
+  `NAB corpus (${DATA}): ${corpus.length} series, ${rows} rows, ${corpus.reduce((n, s) => n + s.windows.length, 0)} windows\n`,
 );
 
 const ours: Record<string, ProfileResult[]> = {};
@@ -74,11 +107,10 @@ for (const c of candidates) {
   console.log(`${c.name.padEnd(17)} detect + write ${seconds.toFixed(1)} s (${rate})`);
 }
 
-const publishedDir = arg("--published");
-if (publishedDir) {
+if (NAB_DIR && process.argv.includes("--conformance")) {
   console.log("\nScorer conformance: NAB's published results files, re-scored by our port");
   for (const name of Object.keys(published)) {
-    const files = readResults(publishedDir, name, corpus);
+    const files = readResults(join(NAB_DIR, "results"), name, corpus);
     if (!files) continue;
     const cells = scoreDetector(files, profiles).map(
       (r) => `${r.normalized.toFixed(2)} (pub ${published[name]![r.profile]!.toFixed(2)})`,
@@ -87,20 +119,65 @@ if (publishedDir) {
   }
 }
 
-console.log(`\n${"detector".padEnd(22)}${PROFILES.map((p) => p.padStart(20)).join("")}`);
+console.log(`\n${"detector".padEnd(30)}${PROFILES.map((p) => p.padStart(20)).join("")}`);
 const table: [string, number[]][] = Object.entries(published).map(([name, s]) => [name, PROFILES.map((p) => s[p]!)]);
 for (const [name, results] of Object.entries(ours)) {
   table.push([`${name} (this run)`, PROFILES.map((p) => results.find((r) => r.profile === p)!.normalized)]);
 }
 for (const [name, s] of table.sort((a, b) => b[1][0]! - a[1][0]!)) {
-  console.log(`${name.padEnd(22)}${s.map((x) => x.toFixed(2).padStart(20)).join("")}`);
+  console.log(`${name.padEnd(30)}${s.map((x) => x.toFixed(2).padStart(20)).join("")}`);
 }
 const baseline = ours.windowedGaussian!.find((r) => r.profile === "standard")!.normalized;
 console.log(
   `\nwindowedGaussian: ours ${baseline.toFixed(2)} vs published ${published.windowedGaussian!.standard!.toFixed(2)}`,
 );
-for (const r of ours.pitcrew!)
-  console.log(`pitcrew ${r.profile}: threshold ${r.threshold.toFixed(4)}, raw ${r.raw.toFixed(2)}`);
+for (const name of ["pitcrew", "pitcrewProbation"]) {
+  for (const r of ours[name]!)
+    console.log(`${name} ${r.profile}: threshold ${r.threshold.toFixed(4)}, raw ${r.raw.toFixed(2)}`);
+}
+
+if (NAB_DIR) {
+  const names = candidates.map((c) => c.name);
+  const python = process.env.PITCREW_NAB_PYTHON ?? "python3";
+  console.log(`\nNAB's own scorer (${NAB_DIR}/run.py --optimize --score --normalize, ${python}):`);
+  const nab = scoreWithNab(NAB_DIR, RESULTS, names, join(tmpdir(), "pitcrew-nab-scorer"), python);
+  for (const name of names) {
+    const cells = PROFILES.map((p) => `${nab[name]![p]!.toFixed(2)} (port ${port(name, p).toFixed(2)})`);
+    console.log(`  ${name.padEnd(18)} ${cells.join("  ")}`);
+  }
+}
+
+if (!process.argv.includes("--no-cv")) {
+  const cost = profiles.standard!;
+  const runs: SettingRun[] = [];
+  const start = performance.now();
+  for (const window of CV_WINDOWS) {
+    for (const refractory of CV_REFRACTORIES) {
+      const files: ScoredFile[] = corpus.map((s) => ({ ...s, scores: pitcrew(s, { window, refractory }) }));
+      runs.push({ label: `M=${window} span=${refractory}`, files });
+    }
+  }
+  console.log(`\nStandard profile per setting (whole corpus; ${((performance.now() - start) / 1000).toFixed(0)} s):`);
+  for (const r of runs)
+    console.log(`  ${r.label.padEnd(20)} ${scoreDetector(r.files, { cost })[0]!.normalized.toFixed(2)}`);
+  console.log("2-fold cross-validation (setting and threshold chosen on one half, scored on the other):");
+  const folds = crossValidate(runs, cost);
+  for (const f of folds) {
+    const other = f.train === "A" ? "B" : "A";
+    console.log(
+      `  chosen on ${f.train}: ${f.chosen}, threshold ${f.threshold.toFixed(3)}; ${f.train} ${f.trainScore.toFixed(2)} → ${other} ${f.testScore.toFixed(2)}`,
+    );
+  }
+  console.log(`  held-out mean ${((folds[0]!.testScore + folds[1]!.testScore) / 2).toFixed(2)}`);
+  // the same with nothing to choose but the threshold: how much of the drop is the halves themselves
+  const fixed = crossValidate([runs.find((r) => r.label === DEFAULTS_LABEL)!], cost);
+  const cells = fixed.map(
+    (f) => `${f.train} ${f.trainScore.toFixed(2)} → ${f.train === "A" ? "B" : "A"} ${f.testScore.toFixed(2)}`,
+  );
+  console.log(
+    `  defaults, threshold only: ${cells.join("; ")}; held-out mean ${((fixed[0]!.testScore + fixed[1]!.testScore) / 2).toFixed(2)}`,
+  );
+}
 
 if (process.argv.includes("--files")) {
   for (const f of ours.pitcrew!.find((r) => r.profile === "standard")!.files) {
@@ -108,8 +185,13 @@ if (process.argv.includes("--files")) {
   }
 }
 
+/** Our port's normalised score of a candidate for a profile. */
+function port(name: string, profile: string): number {
+  return ours[name]!.find((r) => r.profile === profile)!.normalized;
+}
+
 function readProfiles(): Record<string, CostMatrix> {
-  const json = JSON.parse(readFileSync(join(NAB, "config/profiles.json"), "utf8")) as Record<
+  const json = JSON.parse(readFileSync(join(DATA, "config/profiles.json"), "utf8")) as Record<
     string,
     { CostMatrix: CostMatrix }
   >;

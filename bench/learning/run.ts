@@ -2,7 +2,8 @@
  * bench:learning — the learning loop measured on the real Apache Commons CI histories
  * (bench/testintel/ci-history.ts; path from PITCREW_CI_HISTORY): a 20-week retraining replay per
  * project (always promote | never retrain | gated), a shuffled-label candidate through the gate,
- * a drifted input stream, and training + evaluation time on a generated busy year. Prints the
+ * a drifted input stream, training + evaluation time on a generated busy year, and the online
+ * `test-flakiness` replay (always update | never | gated) on generated flaky histories. Prints the
  * figures and writes bench/learning/RESULTS.md.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { PROJECTS, readProject } from "../testintel/ci-history.js";
 import { brokenCandidate } from "./broken-candidate.js";
 import { timeBusyYear } from "./busy-year.js";
 import { driftReplay } from "./drift.js";
+import { type PolicyFigures, replayFlakiness, STORMS, type Storms } from "./flakiness.js";
 import { replayProject, WEEKS, type WeekResult } from "./replay.js";
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -95,6 +97,27 @@ say(
   `- ${year.runs} runs, ${year.results} test results: training ${(year.trainMs / 1000).toFixed(1)} s, evaluation of candidate + incumbent on the last week ${(year.evaluateMs / 1000).toFixed(1)} s, total ${((year.trainMs + year.evaluateMs) / 1000).toFixed(1)} s (target < 60 s)`,
 );
 say(`- gate: ${year.decision.reason}`);
+
+say();
+say("## Online test-flakiness replay (updates every 10 runs, 3 seeded histories × 600 runs × 300 tests)");
+say();
+say(
+  `Storms at runs ${STORMS.join(", ")}: full = every test fails once (a broken run, skipped by the model); partial = 40 % of the tests fail once (counted as signs).`,
+);
+say();
+say("| storms | policy | precision | recall | accuracy on resolved failures | updates kept / rolled back |");
+say("|---|---|---|---|---|---|");
+for (const storms of ["none", "full", "partial"] as const satisfies readonly Storms[]) {
+  const runs = [1, 2, 3].map((seed) => replayFlakiness(seed, storms));
+  for (const p of ["always", "never", "gated"] as const) {
+    const fs: PolicyFigures[] = runs.map((r) => r[p]);
+    const right = fs.reduce((a, x) => a + x.right, 0);
+    const units = fs.reduce((a, x) => a + x.units, 0);
+    say(
+      `| ${storms} | ${p} | ${f(mean(fs.map((x) => x.precision)))} | ${f(mean(fs.map((x) => x.recall)))} | ${f(right / units)} (${units}) | ${fs.reduce((a, x) => a + x.kept, 0)} / ${fs.reduce((a, x) => a + x.rolledBack, 0)} |`,
+    );
+  }
+}
 
 writeFileSync(
   join(import.meta.dirname, "RESULTS.md"),

@@ -27,7 +27,7 @@ import type { IncidentService } from "../incidents/index.js";
 import { createLocalBlobStore } from "../storage/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
 import { ModelRegistry } from "../learning/index.js";
-import { testFailureModel } from "../testintel/index.js";
+import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
 import { buildHealing, type HealingOptions } from "./healing.js";
@@ -174,6 +174,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
+<<<<<<< HEAD
   const models = new ModelRegistry({ store, events, clock }, [testFailureModel]);
   const agents = new AgentHub({ runner, leaseMs: c.agents.lease });
   const core: Core = {
@@ -191,6 +192,10 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     streamTickets,
     models,
   };
+=======
+  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
+  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets, models };
+>>>>>>> main
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {

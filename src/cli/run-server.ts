@@ -17,6 +17,7 @@ import { startDelivery } from "../app/delivery.js";
 import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
+import { startOnlineModelUpdates } from "../app/online-model-updates.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -44,8 +45,13 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   // On PostgreSQL or a Redis queue other replicas may be running jobs: never orphan them at start.
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
+<<<<<<< HEAD
   const stopAgents = await app.agents.start({ sharedWithReplicas });
   // Polling and cron decide once across replicas: only the holder of the leader lease runs them.
+=======
+  // Polling, cron and online model updates happen once across replicas: only the holder of the
+  // leader lease runs them.
+>>>>>>> main
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,
@@ -55,9 +61,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     lead: () => {
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
+      const stopOnlineUpdates = startOnlineModelUpdates(app);
       return () => {
         stopPolling();
         stopCron();
+        stopOnlineUpdates();
       };
     },
   });

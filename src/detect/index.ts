@@ -4,7 +4,7 @@ export { scoreFromP } from "./anomaly/surprise.js";
 export type { LogFinding } from "./logmine/index.js";
 export { LogTemplateWatcher } from "./logmine/index.js";
 export { createSeriesDetector } from "./anomaly/index.js";
-export { DEFAULT_WINDOW } from "./anomaly/index.js";
+export { DEFAULT_WINDOW, EARLY_WARMUP } from "./anomaly/index.js";
 export { CsvRowError } from "./anomaly/csv.js";
 export { readSeriesRows } from "./anomaly/csv.js";
 export { compileLogFormat } from "./logmine/index.js";

@@ -11,6 +11,7 @@ import { blameLine, firstReleaseContaining, type BlameInfo } from "./locate/blam
 import { type ReleaseRange, recentFileChanges, releaseDiff } from "./locate/recent-changes.js";
 import { RepoMap } from "./locate/repo-map.js";
 import { git } from "../runner/index.js";
+import { type SuspectFile, suspectFiles } from "./locate/suspect-files.js";
 import { causeChain, rankSuspects, type Suspect } from "./locate/suspects.js";
 import { findTraces } from "./stacktrace/detect.js";
 import { applySourceMaps } from "./stacktrace/source-map.js";
@@ -41,6 +42,8 @@ export interface StackAnalysis {
   line: number;
   otherTraces: number;
   suspects: Suspect[];
+  /** The files the suspects name, each once, best first: the answer to "which file?". */
+  files: SuspectFile[];
   /** Frames that point outside the repository (in-app ones only), as printed. */
   unmapped: string[];
   warnings: string[];
@@ -75,7 +78,10 @@ export async function analyzeStack(input: string | Uint8Array, options: AnalyzeO
   let trace = first.trace;
   const warnings = [...(trace.warnings ?? [])];
   const base = { line: first.line, otherTraces: found.length - 1, warnings };
-  if (!options.repo) return { ...base, trace, suspects: rankSuspects(trace, {}, options.limit), unmapped: [] };
+  if (!options.repo) {
+    const suspects = rankSuspects(trace, {}, options.limit);
+    return { ...base, trace, suspects, files: suspectFiles(suspects), unmapped: [] };
+  }
 
   const root = await repoRoot(options.repo);
   const repoMap = await RepoMap.load(root);
@@ -112,5 +118,6 @@ export async function analyzeStack(input: string | Uint8Array, options: AnalyzeO
     evidence.blame.set(`${s.file}:${s.line}`, release ? { ...info, release } : info);
   }
   const mapped = mapFrames(trace, (frames) => frames.map((f) => ({ ...f, file: pathOf(f) ?? f.file })));
-  return { ...base, trace: mapped, suspects: rankSuspects(trace, evidence, options.limit), unmapped };
+  const suspects = rankSuspects(trace, evidence, options.limit);
+  return { ...base, trace: mapped, suspects, files: suspectFiles(suspects), unmapped };
 }

@@ -22,7 +22,8 @@ export {
   releaseDiff,
 } from "./locate/recent-changes.js";
 export { normalizeFramePath, RepoMap } from "./locate/repo-map.js";
-export { rankSuspects, type Suspect, type SuspectEvidence } from "./locate/suspects.js";
+export { type SuspectFile, suspectFiles } from "./locate/suspect-files.js";
+export { causeChain, rankSuspects, type Suspect, type SuspectEvidence } from "./locate/suspects.js";
 export { type FrameJson, type StackReport, toStackReport } from "./stack-report.js";
 export {
   decodeTraceInput,

@@ -6,6 +6,7 @@
  *   frames: [{file, line, column, function, module, inApp}],      // innermost first
  *   causes: [{exception, frames}],                                // nearest first, root cause last
  *   suspects: [{file, line, function, module, score, reasons, inApp, commit?}],  // best first
+ *   files: [{file, score, lines}],                                // the suspects' files, best first
  *   line, otherTraces, unmapped, warnings }
  * ```
  * `exception`/`frames` are the outermost exception (the one that escaped); missing values are
@@ -41,6 +42,7 @@ export interface StackReport {
     inApp: boolean;
     commit?: { sha: string; author: string; date: string; summary: string; release?: string };
   }[];
+  files: { file: string; score: number; lines: number[] }[];
   line: number;
   otherTraces: number;
   unmapped: string[];
@@ -75,6 +77,7 @@ export function toStackReport(a: StackAnalysis): StackReport {
       inApp: s.inApp,
       ...(s.commit && { commit: s.commit }),
     })),
+    files: a.files.map((f) => ({ file: f.file, score: f.score, lines: f.lines })),
     line: a.line,
     otherTraces: a.otherTraces,
     unmapped: a.unmapped,

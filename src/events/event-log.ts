@@ -48,7 +48,7 @@ export class EventLog {
   }
 }
 
-/** Which stored events to read: after an id, by subject prefix, by type, at most `limit` (500; 5000 at most). */
+/** Which stored events to read: after an id, by `?subject=` filter (whole segments: common/subject-filter.ts), by type, at most `limit` (500; 5000 at most). */
 export interface EventQuery {
   afterId?: number;
   subjectPrefix?: string;

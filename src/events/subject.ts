@@ -1,6 +1,6 @@
 /**
  * What an event is about, as a structured value. The event log stores it as a string key
- * (`run:42`, `pr:shop#3`, `model:flaky:shop`, `topology`) so the API's `?subject=` prefix filter keeps working;
+ * (`run:42`, `pr:shop#3`, `model:flaky:shop`, `topology`) so the API's `?subject=` filter (whole segments, common/subject-filter.ts) keeps working;
  * readers take ids from the typed payload, never by parsing that key back.
  */
 export type Subject =

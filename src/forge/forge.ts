@@ -19,6 +19,7 @@
  */
 import type { PrCheck, PrComment, PullRequest } from "../store/index.js";
 import type { CheckStatus } from "../store/index.js";
+import type { CommitChecks } from "./commit-check.js";
 
 export type { CheckStatus, PrCheck, PrComment, PullRequest };
 
@@ -99,4 +100,9 @@ export interface Forge {
   merge(pr: PullRequest, req: MergeRequest): Promise<PullRequest>;
   close(pr: PullRequest, by: string): Promise<PullRequest>;
   protectBranch(repo: string, branch: string, opts: { requiredChecks: string[] }): Promise<void>;
+  /**
+   * Checks on commits for every run, push or pull request (commit-check.ts), where the forge has
+   * them: GitHub does; the local forge keeps checks on pull requests only and leaves this out.
+   */
+  readonly commitChecks?: CommitChecks;
 }

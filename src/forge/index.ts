@@ -10,6 +10,13 @@ export {
   type OpenPullRequest,
   type PushRequest,
 } from "./forge.js";
+export type {
+  CheckAnnotation,
+  CommitCheck,
+  CommitCheckConclusion,
+  CommitChecks,
+  CommitCheckState,
+} from "./commit-check.js";
 export { GitHubError } from "./github/github-client.js";
 export { defaultGitUrl, GitHubForge, type GitHubForgeOptions } from "./github/github-forge.js";
 export type { GitHubWebhookResult } from "./github/github-webhook.js";
@@ -19,6 +26,7 @@ export { assertRepoName, type ForgeEvents, LocalForge, type LocalForgeDeps, prSu
 export type { LocalRepository } from "./local/repository-listing.js";
 export { evaluateMergePolicy, type MergeFacts, type MergePolicy, type MergeVerdict } from "./merge-policy.js";
 export { type ForgeAutomationDeps, startForgeAutomation } from "./pr-pipeline.js";
+export { type RunCheckReportingDeps, startRunCheckReporting } from "./run-check-reporter.js";
 export {
   createReplayGuard,
   DEFAULT_REPLAY_WINDOW_MS,

@@ -18,13 +18,20 @@
  *   no run of its head SHA ─► build it (as on pr.opened)
  *   a finished run         ─► set the check from it (as on run.finished)
  *   a run still going      ─► nothing: its run.finished will come
+ *
+ * A check that cannot be written is logged and emitted as `forge.check_failed`; the run is never
+ * touched. It also starts the commit checks of every run (push or PR) where the forge has them
+ * (run-check-reporter.ts).
  */
-import { resolve } from "node:path";
 import type { Logger } from "../common/logger.js";
 import type { Bus } from "../events/index.js";
 import { type RunnerDeps, triggerRun } from "../runner/index.js";
 import { isFinished } from "../store/index.js";
 import { CI_CHECK, type Forge } from "./forge.js";
+import { type CheckFailure, recordCheckFailure } from "./check-failure.js";
+import { forgeRepoOf, samePlace } from "./forge-repo-of.js";
+import { failureWhy } from "./run-check-report.js";
+import { startRunCheckReporting } from "./run-check-reporter.js";
 
 /** What the automation needs. */
 export interface ForgeAutomationDeps {
@@ -35,12 +42,8 @@ export interface ForgeAutomationDeps {
 }
 
 const PR_SUBJECT = /^pr:([A-Za-z0-9._-]+)#(\d+)$/;
-/** PR events that build the head (`pr.reopened` comes from GitHub webhooks). */
 
-const samePlace = (a: string, b: string) =>
-  resolve(a.replace(/^file:\/\//, "")).replace(/\/+$/, "") === resolve(b.replace(/^file:\/\//, "")).replace(/\/+$/, "");
-
-/** Subscribes to PR and run events; returns the function that stops it. */
+/** Subscribes to PR and run events (and starts the run check reporter); returns the function that stops both. */
 export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
   const { forge, runner, log } = deps;
 
@@ -57,7 +60,11 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
         pullRequest: { number, fork: pr.fork === true },
         triggeredBy: `pr:${repo}#${number}`,
       });
-      if (result.run) await forge.setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${result.run.id}` });
+      const run = result.run;
+      if (!run) continue;
+      await forge
+        .setCheck(pr, { name: CI_CHECK, status: "pending", url: `/runs/${run.id}` })
+        .catch((err: unknown) => failed({ runId: run.id, repo, sha: pr.headSha, state: "pending" }, err));
     }
   };
 
@@ -67,25 +74,19 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
     if (!m?.[1] || !m[2]) return;
     const pr = await forge.getPullRequest(m[1], Number(m[2]));
     if (pr.state !== "open" || pr.headSha !== run.commit) return;
-    await forge.setCheck(pr, {
-      name: CI_CHECK,
-      status: status === "success" ? "success" : "failure",
-      url: `/runs/${run.id}`,
-      summary: `run ${run.id}: ${status}${await why(run.id)}`,
-    });
+    const state = status === "success" ? "success" : "failure";
+    await forge
+      .setCheck(pr, {
+        name: CI_CHECK,
+        status: state,
+        url: `/runs/${run.id}`,
+        summary: `run ${run.id}: ${status}${await failureWhy(runner.store, run.id)}`,
+      })
+      .catch((err: unknown) => failed({ runId, repo: pr.repo, sha: run.commit, state }, err));
   };
 
-  /** Why a run failed, for the check summary: its first explained job's class and best lines. */
-  const why = async (runId: number) => {
-    const [first] = await runner.store.explanations.listForRun(runId);
-    if (!first) return "";
-    const lines = (first.explanation.lines as { text: string }[] | undefined) ?? [];
-    const top = lines
-      .slice(0, 3)
-      .map((l) => l.text.slice(0, 200))
-      .join(" | ");
-    return ` — ${first.category}${top ? `: ${top}` : ""}`;
-  };
+  /** A check that could not be written: logged and emitted, the run untouched. */
+  const failed = (what: CheckFailure, err: unknown) => recordCheckFailure({ events: runner.events, log }, what, err);
 
   const onExplained = async (runId: number) => {
     const run = await runner.store.runs.get(runId);
@@ -123,11 +124,14 @@ export function startForgeAutomation(deps: ForgeAutomationDeps): () => void {
   void (async () => {
     const repos = new Map<string, number[]>();
     for (const project of await runner.store.projects.list()) {
-      const name = /([A-Za-z0-9._-]+?)(?:\.git)?\/*$/.exec(project.repoUrl)?.[1];
-      if (name && samePlace(project.repoUrl, forge.cloneUrl(name)))
-        repos.set(name, [...(repos.get(name) ?? []), project.id]);
+      const name = forgeRepoOf(forge, project.repoUrl);
+      if (name) repos.set(name, [...(repos.get(name) ?? []), project.id]);
     }
     for (const [repo, projectIds] of repos) await catchUpRepo(repo, projectIds);
   })().catch((err: unknown) => log.error({ err }, "forge automation catch-up failed"));
-  return stop;
+  const stopReporting = startRunCheckReporting(deps);
+  return () => {
+    stop();
+    stopReporting();
+  };
 }

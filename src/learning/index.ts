@@ -24,4 +24,9 @@ export {
 export { seededRandom } from "./seeded-random.js";
 export { DEFAULT_HORIZON_MS, DEFAULT_WINDOW_MS, type TimeSplit, timeSplit } from "./time-split.js";
 export { checkDrift, DEFAULT_DRIFT_BOUNDS, type DriftBounds, type DriftReport } from "./drift-check.js";
-export { applyOnlineUpdate, HELD_OUT_SHARE } from "./online-update.js";
+export {
+  applyOnlineUpdate,
+  HELD_OUT_SHARE,
+  type OnlineUpdateDecision,
+  onlineUpdateDecision,
+} from "./online-update.js";

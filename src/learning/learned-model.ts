@@ -13,7 +13,8 @@
  *    input history); it never trains on `items`. `perItem` holds the primary metric of every
  *    evaluation unit, in the same order for every state, so two states can be compared pairwise.
  * 4. `predict` and `explain` serve one prediction; `explain` names the features behind it.
- *    `update` (optional) adjusts a state with newer items: the online path, gated like training.
+ *    `update` (optional) adjusts a state with newer items: the online path, gated like training;
+ *    with `onlineUpdateRuns` the server runs it as runs finish.
  * 5. Nothing here writes to the store or emits events: the registry does, after deciding.
  * Methods, not function properties: a registry holds models of different state types.
  */
@@ -79,6 +80,11 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
   readonly metrics: readonly MetricSpec[];
   /** Mean time one prediction may take, in ms (the latency guard). */
   readonly latencyBudgetMs: number;
+  /**
+   * With `update`: the server applies an online update (`applyOnlineUpdate`) of a project's scope
+   * after this many of its runs finished. Absent: online updates run only when asked for.
+   */
+  readonly onlineUpdateRuns?: number;
   /** The shipped default state: the incumbent while no version is live. */
   initialState(): State;
   /** The items of `scope` with `at` in `window`, oldest first. */

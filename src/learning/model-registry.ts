@@ -16,7 +16,7 @@ import type { EventPayloads, Subject } from "../events/index.js";
 import type { ModelStatus, ModelVersion } from "../store/index.js";
 import type { AnyLearnedModel, Evaluation } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
-import { featureProfile } from "./population-stability.js";
+import { referenceProfile } from "./reference-profile.js";
 import { decidePromotion, type GateOptions, type PromotionDecision } from "./promotion-decision.js";
 import { type TimeSplit, timeSplit } from "./time-split.js";
 
@@ -25,9 +25,6 @@ export interface Incumbent {
   version: number | null;
   state: unknown;
 }
-
-/** Share of the newest training items whose features make the reference profile for drift. */
-export const PROFILE_SHARE = 0.3;
 
 /** Most shadow evaluation units kept per version (the oldest are dropped). */
 const MAX_SHADOW_UNITS = 5000;
@@ -94,14 +91,7 @@ export class ModelRegistry {
       model.evaluate(incumbent.state, context, held),
       this.gate,
     );
-    // the reference profile: features of the newest part of the training data, with the older part as history
-    const cut = Math.floor(context.length * (1 - PROFILE_SHARE));
-    const profile = Object.fromEntries(
-      Object.entries(model.features(context.slice(0, cut), context.slice(cut))).map(([f, values]) => [
-        f,
-        featureProfile(values),
-      ]),
-    );
+    const profile = referenceProfile(model, context);
     const v = await this.deps.store.modelVersions.create({
       model: name,
       scope,
@@ -133,6 +123,8 @@ export class ModelRegistry {
   ): Promise<PromotionDecision> {
     const model = this.model(name);
     const v = await this.deps.store.modelVersions.get(name, scope, version);
+    if (v.state === null)
+      throw new ConflictError(`model ${name} v${version} (${scope}): its state was dropped (old version)`);
     const items = await model.dataset(this.deps.store, scope, { from: v.trainFrom, to: evalTo });
     const context = items.filter((i) => i.at <= v.trainTo);
     const held = items.filter((i) => i.at > v.trainTo);
@@ -221,7 +213,8 @@ export class ModelRegistry {
 
   /**
    * Rolls the live version back: it is retired, and the version it replaced (its parent, when
-   * retired) becomes live again; with no parent the shipped default serves. Emits `model.rolled_back`.
+   * retired with its state kept) becomes live again; otherwise the shipped default serves. Emits
+   * `model.rolled_back`.
    */
   async rollback(name: string, scope: string, reason = "rolled back by a user"): Promise<ModelVersion | undefined> {
     this.model(name);
@@ -231,7 +224,7 @@ export class ModelRegistry {
     let restored: ModelVersion | undefined;
     if (live.parentVersion !== null) {
       const parent = await this.deps.store.modelVersions.get(name, scope, live.parentVersion);
-      if (parent.status === "retired") {
+      if (parent.status === "retired" && parent.state !== null) {
         restored = await this.#move(parent, ["retired"], "live", `restored by the rollback of v${live.version}`);
       }
     }

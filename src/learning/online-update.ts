@@ -1,19 +1,27 @@
 import { ValidationError } from "../common/errors.js";
 import type { ModelVersion } from "../store/index.js";
-import type { TimeWindow } from "./learned-model.js";
+import type { DataItem, Evaluation, LearnedModel, TimeWindow } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
 import type { ModelRegistry } from "./model-registry.js";
-import { pairedBootstrap } from "./paired-bootstrap.js";
+import { type PairedComparison, pairedBootstrap } from "./paired-bootstrap.js";
+import { referenceProfile } from "./reference-profile.js";
 
 /** Share of the newest items held out to validate an online update (never used to update). */
 export const HELD_OUT_SHARE = 0.3;
+
+/**
+ * Versions of a model and scope whose state is kept; older retired and refused ones keep their
+ * figures without it (online updates checkpoint often: this bounds what they store).
+ */
+export const KEPT_STATES = 50;
 
 /**
  * An online update behind a validation gate: the items of `window` are split in time; the older
  * part updates the incumbent (`model.update`), the newest `HELD_OUT_SHARE` validates it. When the
  * update scores worse than the incumbent on the held-out part (a lower mean of the primary
  * metric), it is rolled back: stored as `refused` with the figures, the incumbent stays. Otherwise
- * it is checkpointed as the new live version (parent: the incumbent). Emits `model.updated` or
+ * it is checkpointed as the new live version (parent: the incumbent; the live version's drift
+ * profile, or one made from the items it learnt from when there is none). Emits `model.updated` or
  * `model.update_rolled_back`.
  */
 export async function applyOnlineUpdate(
@@ -31,20 +39,18 @@ export async function applyOnlineUpdate(
   const items = await model.dataset(deps.store, scope, { from, to: window.to });
   const context = items.filter((i) => i.at < window.from);
   const fresh = items.filter((i) => i.at >= window.from);
-  const cut = Math.floor(fresh.length * (1 - HELD_OUT_SHARE));
-  const learn = fresh.slice(0, cut);
-  const held = fresh.slice(cut);
-  if (learn.length === 0 || held.length === 0) {
+  if (fresh.length < 2) {
     throw new ValidationError(`model ${name} (${scope}): too few new items for an online update (${fresh.length})`);
   }
-  const state = model.update(incumbent.state, context, learn);
-  const before = [...context, ...learn];
-  const after = model.evaluate(state, before, held);
-  const base = model.evaluate(incumbent.state, before, held);
+  const { state, learn, held, after, base, comparison, worse } = onlineUpdateDecision(
+    model,
+    incumbent.state,
+    context,
+    fresh,
+  );
   const primary = model.metrics[0]!;
-  const comparison = pairedBootstrap(after.perItem, base.perItem, { higherIsBetter: primary.direction === "higher" });
-  const worse = comparison.meanDelta < 0;
   const figures = `${primary.name} ${fmt(after.metrics[primary.name])} vs ${fmt(base.metrics[primary.name])} on ${held.length} held-out items (${comparison.items} units)`;
+  const before = [...context, ...learn];
   const now = deps.clock.now();
   const version = await deps.store.modelVersions.create({
     model: name,
@@ -56,11 +62,12 @@ export async function applyOnlineUpdate(
     trainTo: learn[learn.length - 1]!.at,
     counts: { train: before.length, update: learn.length, heldOut: held.length, evaluationUnits: comparison.items },
     metrics: { online: { updated: after, incumbent: base, comparison }, incumbentVersion: incumbent.version },
-    profile: live?.profile ?? {},
+    profile: live && Object.keys(live.profile).length > 0 ? live.profile : referenceProfile(model, before),
     codeVersion: model.codeVersion,
     parentVersion: incumbent.version,
     at: now,
   });
+  await deps.store.modelVersions.dropOldStates(name, scope, KEPT_STATES);
   if (worse) {
     const refused = await deps.store.modelVersions.transition(version.id, ["candidate"], {
       to: "refused",
@@ -103,6 +110,45 @@ export async function applyOnlineUpdate(
     },
   );
   return kept ?? version;
+}
+
+/** What an online update of `state` with `fresh` (after `context`) would do, before anything is stored. */
+export interface OnlineUpdateDecision<State, Item> {
+  /** The updated state. */
+  state: State;
+  /** The older items it learnt from and the newest ones held out to validate it. */
+  learn: Item[];
+  held: Item[];
+  /** The updated and the current state on the held-out items. */
+  after: Evaluation;
+  base: Evaluation;
+  comparison: PairedComparison;
+  /** True when the update scores worse on them: it is rolled back. */
+  worse: boolean;
+}
+
+/**
+ * The online gate without the store: `fresh` (at least 2 items, oldest first) is split in time,
+ * the older part updates `state`, the newest {@link HELD_OUT_SHARE} validates it against `state`.
+ */
+export function onlineUpdateDecision<State, Item extends DataItem>(
+  model: LearnedModel<State, Item, unknown, unknown>,
+  state: State,
+  context: readonly Item[],
+  fresh: readonly Item[],
+): OnlineUpdateDecision<State, Item> {
+  if (model.update === undefined) throw new ValidationError(`model ${model.name} has no online update`);
+  const cut = Math.max(1, Math.floor(fresh.length * (1 - HELD_OUT_SHARE)));
+  const learn = fresh.slice(0, cut);
+  const held = fresh.slice(cut);
+  const updated = model.update(state, context, learn);
+  const before = [...context, ...learn];
+  const after = model.evaluate(updated, before, held);
+  const base = model.evaluate(state, before, held);
+  const comparison = pairedBootstrap(after.perItem, base.perItem, {
+    higherIsBetter: model.metrics[0]!.direction === "higher",
+  });
+  return { state: updated, learn, held, after, base, comparison, worse: comparison.meanDelta < 0 };
 }
 
 function fmt(x: number | undefined): string {

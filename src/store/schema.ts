@@ -167,6 +167,8 @@ export interface TestResultsTable {
   commit_sha: string | null;
   branch: string | null;
   created_at: number | null;
+  /** Failure/error text, e.g. a stack trace (migration 0025; null for passes and older rows). */
+  details: string | null;
 }
 
 /** Line/branch coverage of one file in one run. */

@@ -126,7 +126,13 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
 
     const e = await s.events.append({ type: "run.created", subject: `run:${r.id}`, data: { n: 1 }, at: 1 });
     await s.events.append({ type: "x", subject: "project:1", data: {}, at: 2 });
+    const twelve = await s.events.append({ type: "x", subject: "project:12", data: {}, at: 3 });
+    const labelled = await s.events.append({ type: "x", subject: "series:cpu{web}", data: {}, at: 4 });
     expect((await s.events.list({ subjectPrefix: "run:" })).map((x) => x.id)).toEqual([e.id]);
+    expect((await s.events.list({ subjectPrefix: "project:1" })).map((x) => x.subject)).toEqual(["project:1"]);
+    expect((await s.events.list({ subjectPrefix: "project" })).map((x) => x.id).at(-1)).toBe(twelve.id);
+    expect((await s.events.list({ subjectPrefix: "series:cpu" })).map((x) => x.id)).toEqual([labelled.id]);
+    expect(await s.events.list({ subjectPrefix: "project:%" })).toEqual([]);
 
     await s.reports.addTests([
       {
@@ -138,6 +144,7 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
         status: "failed",
         durationMs: 3.4,
         message: "boom",
+        details: "Error: boom\n    at t.test.js:3:7",
         projectId: r.projectId,
         testId: "c.n",
         attempt: 1,
@@ -146,7 +153,10 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
         createdAt: 1,
       },
     ]);
-    expect((await s.reports.tests(r.id, { status: "failed" }))[0]?.message).toBe("boom");
+    expect((await s.reports.tests(r.id, { status: "failed" }))[0]).toMatchObject({
+      message: "boom",
+      details: "Error: boom\n    at t.test.js:3:7",
+    });
     await s.artifacts.add([{ runId: r.id, jobId: j!.id, path: "dist/a.txt", size: 3, sha256: "x", createdAt: 1 }]);
     expect((await s.artifacts.listForRun(r.id)).map((a) => a.path)).toEqual(["dist/a.txt"]);
   });

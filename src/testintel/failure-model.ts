@@ -16,18 +16,15 @@ import {
   seededRandom,
   sigmoid,
 } from "../learning/index.js";
-import { ValidationError } from "../common/errors.js";
 import type { Store } from "../store/index.js";
 import { compareIds } from "./flakiness.js";
 import { FAILURE_FEATURES, failureFeatures } from "./failure-features.js";
 import { HistoryModel } from "./history-model.js";
-import { runsFromRows, type TimedRun } from "./stored-history.js";
+import { storedRuns, type TimedRun } from "./stored-history.js";
 import { medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 
 /** Most training samples (all failures, then passes sampled at random with a seed, re-weighted). */
 export const MAX_TRAINING_SAMPLES = 40_000;
-/** Most runs read from the store for one data set. */
-const MAX_DATASET_RUNS = 2000;
 
 /**
  * The features watched for drift: those whose distribution stays put while the stream does
@@ -76,13 +73,8 @@ export const testFailureModel: LearnedModel<TestFailureState, TimedRun, TestFail
     };
   },
 
-  async dataset(store: Store, scope: string, window): Promise<TimedRun[]> {
-    const rows = await store.reports.projectHistory(projectOf(scope), {
-      runs: MAX_DATASET_RUNS,
-      from: window.from,
-      to: window.to,
-    });
-    return runsFromRows(rows);
+  dataset(store: Store, scope: string, window): Promise<TimedRun[]> {
+    return storedRuns(store, "test-failure", scope, window);
   },
 
   train(items) {
@@ -238,12 +230,4 @@ export function apfd(order: readonly string[], failing: ReadonlySet<string>): nu
     if (failing.has(id)) sum += i + 1;
   });
   return 1 - sum / (order.length * failing.size) + 1 / (2 * order.length);
-}
-
-/** The project id of a `project:<id>` scope. */
-function projectOf(scope: string): number {
-  const m = /^project:(\d+)$/.exec(scope);
-  if (!m)
-    throw new ValidationError(`the test-failure model is trained per project (scope project:<id>), got '${scope}'`);
-  return Number(m[1]);
 }

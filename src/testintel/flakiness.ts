@@ -1,4 +1,5 @@
-import type { HistoryModel, TestStats } from "./history-model.js";
+import type { FlakySigns } from "./flaky-signs.js";
+import type { HistoryModel } from "./history-model.js";
 
 /** A test's flakiness with the evidence behind it. */
 export interface FlakyTest {
@@ -15,13 +16,15 @@ export interface FlakyTest {
   blips: number;
   /** The runs that show it (newest last). */
   evidence: string[];
+  /** From a live version of the learned flakiness model: its version and why (absent otherwise). */
+  reason?: string;
 }
 
 /**
  * Flakiness score of a test: flaky signs (a fail-and-pass in one run counts twice, a one-run blip
  * once) against regression-like failure streaks, `signs / (signs + 1 + longStreaks)`.
  */
-export function flakinessScore(s: TestStats): number {
+export function flakinessScore(s: FlakySigns): number {
   const signs = 2 * s.mixedRuns + s.blips;
   return signs / (signs + 1 + s.longStreaks);
 }
@@ -31,7 +34,7 @@ export function flakinessScore(s: TestStats): number {
  * failed in isolated one-run blips at least twice and more often than in lasting streaks: one blip
  * alone is as likely a regression fixed by the next commit.
  */
-export function isFlaky(s: TestStats): boolean {
+export function isFlaky(s: FlakySigns): boolean {
   return s.mixedRuns > 0 || (s.blips >= 2 && s.blips > s.longStreaks);
 }
 
@@ -52,7 +55,12 @@ export function flakyTests(model: HistoryModel): FlakyTest[] {
       evidence: [...s.flakyEvidence],
     });
   }
-  return out.sort((a, b) => Number(b.flaky) - Number(a.flaky) || b.score - a.score || compareIds(a.id, b.id));
+  return out.sort(byFlakiness);
+}
+
+/** The flaky ones first, then by score, then by id. */
+export function byFlakiness(a: FlakyTest, b: FlakyTest): number {
+  return Number(b.flaky) - Number(a.flaky) || b.score - a.score || compareIds(a.id, b.id);
 }
 
 /** Plain code-unit order of ids, the tie-break everywhere (locale-independent). */

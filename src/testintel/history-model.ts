@@ -1,25 +1,18 @@
+import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
 import type { TestRun } from "./test-run.js";
 
 /** Default half-life of the recency weighting, in runs: a failure 20 runs ago counts half. */
 export const DEFAULT_HALF_LIFE_RUNS = 20;
 
-/** Most evidence labels kept per test (the newest). */
-const MAX_EVIDENCE = 5;
-
-/** What the model knows about one test, updated run by run. */
-export interface TestStats {
+/** What the model knows about one test, updated run by run (its flaky signs included). */
+export interface TestStats extends FlakySigns {
   id: string;
-  /** Runs the test ran in (skipped runs excluded) and how many of them it failed. */
-  runs: number;
-  failures: number;
   /** Index (in the model's run sequence) of its first run, last run and last failure (-1: none). */
   firstRun: number;
   lastRun: number;
   lastFailRun: number;
   /** Whether it failed the last time it ran. */
   lastFailed: boolean;
-  /** Current run of consecutive failures (0 after a pass). */
-  streak: number;
   /** After a failed run, how often the next run failed again (`afterFailFailed`) or passed. */
   afterFailFailed: number;
   afterFailPassed: number;
@@ -27,16 +20,8 @@ export interface TestStats {
   decayedFailures: number;
   decayedRuns: number;
   decayedAt: number;
-  /** Runs where it failed and passed (retries on the same commit). */
-  mixedRuns: number;
-  /** Single failed runs between two passes: a blip, not a regression that stayed until fixed. */
-  blips: number;
-  /** Failure streaks of two runs or more (regressions that stayed until someone fixed them). */
-  longStreaks: number;
   /** Exponentially weighted mean duration in ms (0 until it ran). */
   durationMs: number;
-  /** Labels of the runs that make it look flaky (newest last, at most 5). */
-  flakyEvidence: string[];
 }
 
 /** Counters over all tests, the priors for tests with little or no history. */
@@ -66,7 +51,7 @@ export interface HistoryModelOptions {
  */
 export class HistoryModel {
   readonly halfLifeRuns: number;
-  readonly #tests = new Map<string, InternalStats>();
+  readonly #tests = new Map<string, TestStats>();
   readonly global: GlobalStats = {
     runs: 0,
     observations: 0,
@@ -127,29 +112,8 @@ export class HistoryModel {
       this.#decay(s, index);
       s.decayedRuns += 1;
       if (r.failed) s.decayedFailures += 1;
-      s.runs++;
-      if (r.mixed) {
-        s.mixedRuns++;
-        pushEvidence(s, `${run.label}: failed and passed in the same run`);
-      }
-      if (r.failed) {
-        s.failures++;
-        s.lastFailRun = index;
-        s.streak++;
-        if (s.streak === 1) {
-          // A streak that starts after a pass and ends with the next pass is a blip (a run that
-          // also passed is already counted as mixed).
-          s.passBeforeStreak = s.runs > 1 && !r.mixed;
-          s.streakLabel = run.label;
-        }
-        if (s.streak === 2) s.longStreaks++;
-      } else {
-        if (s.streak === 1 && s.passBeforeStreak) {
-          s.blips++;
-          pushEvidence(s, `${s.streakLabel}: failed once between passing runs`);
-        }
-        s.streak = 0;
-      }
+      recordFlakySigns(s, r, run.label);
+      if (r.failed) s.lastFailRun = index;
       if (r.durationMs > 0) s.durationMs = s.durationMs === 0 ? r.durationMs : 0.7 * s.durationMs + 0.3 * r.durationMs;
       s.lastFailed = r.failed;
       s.lastRun = index;
@@ -162,7 +126,7 @@ export class HistoryModel {
     return { failures: s.decayedFailures * f, runs: s.decayedRuns * f };
   }
 
-  #decay(s: InternalStats, index: number): void {
+  #decay(s: TestStats, index: number): void {
     if (index === s.decayedAt) return;
     const f = 0.5 ** ((index - s.decayedAt) / this.halfLifeRuns);
     s.decayedFailures *= f;
@@ -171,38 +135,19 @@ export class HistoryModel {
   }
 }
 
-/** Bookkeeping for blip detection, not part of the public stats. */
-interface InternalStats extends TestStats {
-  passBeforeStreak: boolean;
-  streakLabel: string;
-}
-
-function newStats(id: string, index: number): InternalStats {
+function newStats(id: string, index: number): TestStats {
   return {
+    ...noFlakySigns(),
     id,
-    runs: 0,
-    failures: 0,
     firstRun: index,
     lastRun: index,
     lastFailRun: -1,
     lastFailed: false,
-    streak: 0,
     afterFailFailed: 0,
     afterFailPassed: 0,
     decayedFailures: 0,
     decayedRuns: 0,
     decayedAt: index,
-    mixedRuns: 0,
-    blips: 0,
-    longStreaks: 0,
     durationMs: 0,
-    flakyEvidence: [],
-    passBeforeStreak: false,
-    streakLabel: "",
   };
-}
-
-function pushEvidence(s: TestStats, line: string): void {
-  s.flakyEvidence.push(line);
-  if (s.flakyEvidence.length > MAX_EVIDENCE) s.flakyEvidence.shift();
 }

@@ -29,3 +29,10 @@ export {
 } from "./failure-model.js";
 export { runsFromRows, type TimedRun } from "./stored-history.js";
 export { prioritizeLearned } from "./learned-prioritize.js";
+export {
+  evaluateLabels,
+  FLAKINESS_UPDATE_RUNS,
+  type FlakinessState,
+  learnedFlakyTests,
+  testFlakinessModel,
+} from "./flakiness-model.js";

@@ -1,4 +1,6 @@
-import type { TestHistoryRow } from "../store/index.js";
+import { ValidationError } from "../common/errors.js";
+import type { TimeWindow } from "../learning/index.js";
+import type { Store, TestHistoryRow } from "../store/index.js";
 import { HistoryModel, type HistoryModelOptions } from "./history-model.js";
 import { runFromOutcomes, type TestOutcome, type TestRun } from "./test-run.js";
 
@@ -37,4 +39,22 @@ export function historyFromRows(rows: readonly TestHistoryRow[], opts: HistoryMo
   const model = new HistoryModel(opts);
   for (const r of runsFromRows(rows)) model.add(r.run);
   return model;
+}
+
+/** Most runs read from the store for one learned model's data set. */
+export const MAX_DATASET_RUNS = 2000;
+
+/**
+ * The data set of a learned test model: the runs of the project of `scope` (`project:<id>`) with
+ * results stored in `window`, the newest {@link MAX_DATASET_RUNS} of them, oldest first.
+ */
+export async function storedRuns(store: Store, model: string, scope: string, window: TimeWindow): Promise<TimedRun[]> {
+  const m = /^project:(\d+)$/.exec(scope);
+  if (!m) throw new ValidationError(`the ${model} model is trained per project (scope project:<id>), got '${scope}'`);
+  const rows = await store.reports.projectHistory(Number(m[1]), {
+    runs: MAX_DATASET_RUNS,
+    from: window.from,
+    to: window.to,
+  });
+  return runsFromRows(rows);
 }

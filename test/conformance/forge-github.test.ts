@@ -87,8 +87,14 @@ it("reads GitHub check runs (e.g. Actions) beside commit statuses and holds the 
     const checkRun = (status: string, conclusion?: string) =>
       fetch(`${t.gh.apiUrl}/repos/acme/app/check-runs`, {
         method: "POST",
-        headers: { authorization: `Bearer ${t.gh.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ name: "build", head_sha: sha, status, conclusion, output: { title: "Build" } }),
+        headers: { authorization: `Bearer ${t.gh.actionsToken}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          name: "build",
+          head_sha: sha,
+          status,
+          conclusion,
+          output: { title: "Build", summary: "" },
+        }),
       });
     await checkRun("in_progress");
     await t.forge.setCheck(pr, { name: CI_CHECK, status: "success" });

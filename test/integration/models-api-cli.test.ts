@@ -6,6 +6,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startOnlineModelUpdates } from "../../src/app/online-model-updates.js";
+import { FLAKINESS_UPDATE_RUNS } from "../../src/testintel/index.js";
 import { runCli } from "../support/run-cli.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { storeRunOutcomes } from "../support/test-history.js";
@@ -75,7 +77,7 @@ describe("models CLI and API", () => {
     expect(shown.out).toMatch(/test-failure v2 \(project:\d+\): live/);
     expect(shown.out).toMatch(/guard: +ok latency/);
     const list = await call("GET", "/api/projects/app/models");
-    expect(list.body.models.map((m: { name: string }) => m.name)).toEqual(["test-failure"]);
+    expect(list.body.models.map((m: { name: string }) => m.name)).toEqual(["test-failure", "test-flakiness"]);
     expect(list.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
 
     const back = await runCli(config, "models", "rollback", "test-failure", "--project", "app", "--json");
@@ -84,10 +86,55 @@ describe("models CLI and API", () => {
     expect(types).toEqual(expect.arrayContaining(["model.trained", "model.promoted", "model.rolled_back"]));
   });
 
+  it("updates test flakiness online as runs finish; tests flaky serves the live version with its reasons", async () => {
+    const s = t.app.store;
+    const p = await s.projects.create({ name: "fl", repoUrl: "/tmp/fl" });
+    const start = Date.now() - 31 * HOUR;
+    // f.T.flaky fails every third run and passes on the retry; r.T.reg breaks for good at run 20
+    for (let i = 0; i < 30; i++) {
+      const first = { "f.T.flaky": i % 3 === 0, "r.T.reg": i >= 20, "c.T.ok": false };
+      const retry = { ...(i % 3 === 0 ? { "f.T.flaky": false } : {}), ...(i >= 20 ? { "r.T.reg": true } : {}) };
+      await storeRunOutcomes(s, p.id, `f${i}`.padStart(40, "0"), [first, retry], start + i * HOUR);
+    }
+    const stop = startOnlineModelUpdates(t.app);
+    try {
+      for (let runId = 1; runId <= FLAKINESS_UPDATE_RUNS; runId++)
+        await t.app.events.emit(
+          "run.finished",
+          { kind: "run", id: runId },
+          { runId, projectId: p.id, status: "success" },
+        );
+      const deadline = Date.now() + 30_000;
+      while ((await s.events.list({ type: "model.updated" })).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      stop();
+    }
+    const v1 = await s.modelVersions.live("test-flakiness", `project:${p.id}`);
+    expect(v1).toMatchObject({ version: 1, counts: { update: 21, heldOut: 9 } });
+    expect(Object.keys(v1!.profile)).toEqual(["failed_share", "mixed_share"]); // drift has a reference from the start
+    expect(v1!.reason).toMatch(/^online update kept: not worse on recent held-out data: accuracy 1\.0000 vs 0\.\d+/);
+
+    const flaky = JSON.parse((await runCli(config, "tests", "flaky", "--project", "fl", "--json")).out);
+    expect(flaky.model).toMatchObject({ name: "test-flakiness", version: 1 });
+    expect(flaky.tests).toHaveLength(1);
+    expect(flaky.tests[0]).toMatchObject({ id: "f.T.flaky", flaky: true, mixedRuns: 7, runs: 21 });
+    expect(flaky.tests[0].reason).toMatch(/^test-flakiness v1: flaky: score 0\.93 from 7 fail-and-pass runs/);
+    const api = await call("GET", "/api/projects/fl/tests/flaky");
+    expect(api.body).toEqual(flaky);
+
+    const updated = await runCli(config, "models", "update", "test-flakiness", "--project", "fl");
+    expect(updated.out).toMatch(/^test-flakiness v2 \(project:\d+\): live: online update kept/);
+    const viaApi = await call("POST", "/api/projects/fl/models/test-flakiness/update", {});
+    expect(viaApi.body).toMatchObject({ version: 3, status: "live", parentVersion: 2 });
+    expect(viaApi.body.state).toBeUndefined();
+    expect((await call("POST", "/api/projects/fl/models/test-failure-x/update", {})).status).toBe(400);
+  });
+
   it("rejects bad input clearly", async () => {
     const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure\)/);
+    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure, test-flakiness\)/);
     const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
     expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);
     const badHorizon = await runCli(config, "models", "train", "test-failure", "--project", "app", "--horizon", "7d");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSeriesDetector } from "../../detect/anomaly/index.js";
+import { createSeriesDetector, DetectorRegistry, EARLY_WARMUP } from "../../detect/anomaly/index.js";
 import { registerDetectCommand } from "./detect.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pitcrew-detect-"));
@@ -61,13 +61,29 @@ describe("pitcrew detect", () => {
       score: 0,
       explanation: expect.any(String),
     });
-    const reference = createSeriesDetector({ window: 64, warmup: 64 });
+    const reference = createSeriesDetector({ window: 64 });
     rows.forEach((r, i) => {
       expect(lines[i].score).toBeCloseTo(reference.update(r.t, r.v).score, 6);
     });
     expect(lines[250].score).toBeGreaterThan(0.5);
     expect(lines[250].explanation).toMatch(/value 400 is .* above/);
     expect(Math.max(...lines.filter((_, i) => i !== 250).map((l) => l.score))).toBeLessThan(lines[250].score);
+  });
+
+  it("without flags runs the detector with the defaults the server's anomaly watch uses", async () => {
+    const rows = series();
+    const { out } = await detect(file("d.csv", nabStyle(rows)), "--json");
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const server = new DetectorRegistry();
+    rows.forEach((r, i) => {
+      expect(lines[i].score).toBeCloseTo(server.update("svc/latency_p99", r.t, r.v).score, 6);
+    });
+    // scores after EARLY_WARMUP samples (minutes of data), not after the whole memory
+    expect(lines.slice(0, EARLY_WARMUP).every((l) => l.score === 0)).toBe(true);
+    expect(lines[250].score).toBeGreaterThan(0.5);
   });
 
   it("human output lists rows at or above the threshold and a summary", async () => {

@@ -2,13 +2,13 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { NotFoundError } from "../../common/errors.js";
-import { createSeriesDetector, DEFAULT_WINDOW } from "../../detect/index.js";
+import { createSeriesDetector, DEFAULT_WINDOW, EARLY_WARMUP } from "../../detect/index.js";
 import { CsvRowError, readSeriesRows } from "../../detect/index.js";
 
 interface DetectOptions {
   json?: boolean;
   threshold: string;
-  window: string;
+  window?: string;
   warmup?: string;
 }
 
@@ -25,15 +25,16 @@ export function registerDetectCommand(program: Command): void {
     .argument("<csv>", "CSV file with timestamp,value rows (header optional)")
     .option("--json", "print one JSON object per row")
     .option("--threshold <score>", "human output: print rows scoring at least this", "0.5")
-    .option("--window <samples>", "detector memory M in samples", String(DEFAULT_WINDOW))
-    .option("--warmup <samples>", "samples scored 0 while learning (default: the window)")
+    .option("--window <samples>", `detector memory M in samples (default ${DEFAULT_WINDOW}, as the server's)`)
+    .option("--warmup <samples>", `samples scored 0 while learning (default ${EARLY_WARMUP}, or the window if smaller)`)
     .action(async function (this: Command, file: string, opts: DetectOptions) {
       const out = this.configureOutput();
       const write = out.writeOut ?? ((s: string) => process.stdout.write(s));
       const writeErr = out.writeErr ?? ((s: string) => process.stderr.write(s));
       const threshold = number(opts.threshold, "--threshold", 0, 1);
-      const window = number(opts.window, "--window", 32, 1e6);
-      const warmup = opts.warmup === undefined ? window : number(opts.warmup, "--warmup", 0, 1e9);
+      // unset options keep the detector's defaults: the same detector the server's anomaly watch runs
+      const window = opts.window === undefined ? undefined : number(opts.window, "--window", 32, 1e6);
+      const warmup = opts.warmup === undefined ? undefined : number(opts.warmup, "--warmup", 0, 1e9);
       const detector = createSeriesDetector({ window, warmup });
       const input = file === "-" ? process.stdin : createReadStream(file, "utf8");
       const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });

@@ -1,10 +1,11 @@
 /**
- * `pitcrew models list|show|train|evaluate|promote|shadow|rollback`: the learned models' versions
+ * `pitcrew models list|show|train|update|evaluate|promote|shadow|rollback`: the learned models' versions
  * in the configured store (docs/learning.md). A model is trained per project (`--project`);
  * `train` evaluates the candidate beside the incumbent on the period after its training data and
  * applies the gate (promoted or refused, with the figures), unless `--no-promote`.
  */
 import type { Command } from "commander";
+import { updateModelOnline } from "../../app/online-model-updates.js";
 import { parseDuration } from "../../common/config/duration-schema.js";
 import { PitcrewError, ValidationError } from "../../common/errors.js";
 import type { PromotionDecision } from "../../learning/index.js";
@@ -87,6 +88,24 @@ export function registerModelsCommand(program: Command): void {
         const v = opts.promote ? await app.models.promote(name, scope, trained.version) : trained;
         if (opts.json) return io.out(`${JSON.stringify(v)}\n`);
         io.out(describe(v));
+      });
+    });
+
+  withProject(models.command("update").argument("<model>"))
+    .description("update the live version online with the runs since it; kept if not worse on the newest of them")
+    .addHelpText(
+      "after",
+      `
+The runs after the live version (all of the learning window when none is live) are split in time:
+the older 70 % update it, the newest 30 % validate it. An update that labels them worse than the
+live version is rolled back (stored as refused, with the figures). Models that declare it
+(test-flakiness) are also updated this way by \`pitcrew serve\` as runs finish.`,
+    )
+    .action(async function (this: Command, name: string, opts: Common) {
+      await withApp(this, program, "models update", async (app, io) => {
+        const v = await updateModelOnline(app, name, await scopeOf(app, opts));
+        if (opts.json) return io.out(`${JSON.stringify(brief(v))}\n`);
+        io.out(`${v.model} v${v.version} (${v.scope}): ${v.status}: ${v.reason}\n`);
       });
     });
 

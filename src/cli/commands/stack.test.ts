@@ -68,6 +68,11 @@ describe("pitcrew stack", () => {
     ).toEqual(["createInteger:684", "createNumber:474", "TestLang747:256"]);
     expect(report.suspects[0]).toMatchObject({ score: 0.7, reasons: ["innermost in-app frame of the root cause"] });
     expect(report.suspects[0].commit).toBeUndefined();
+    expect(report.files[0]).toEqual({
+      file: "org/apache/commons/lang3/math/NumberUtils.java",
+      score: 0.7,
+      lines: [684, 474],
+    });
   });
 
   it("with --repo maps frames to repository files and blames the suspect line", async () => {

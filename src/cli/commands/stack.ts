@@ -1,7 +1,7 @@
 /**
  * `pitcrew stack <file|-> [--repo DIR] [--app PREFIX...] [--json]`: reads a stack trace (alone,
  * in noisy logs or in JSON log records), prints the exception, its frames (in-app ones marked
- * `▶`) and the ranked suspects; with `--repo`, suspects carry the commit that last changed their
+ * `▶`), the ranked suspects and the files they name; with `--repo`, suspects carry the commit that last changed their
  * line. `--json` prints the stable contract of `toStackReport`. Bad input (no trace, binary,
  * unreadable file) is reported in one line with exit code 2.
  */
@@ -135,6 +135,7 @@ function render(a: StackAnalysis): string {
   for (const c of a.trace.causes ?? []) section(a.trace.relation === "context" ? "While handling: " : "Caused by: ", c);
   out.push("", color.bold(`Suspects (${a.trace.language}, innermost first; ▶ = in-app):`));
   out.push(...(a.suspects.length ? a.suspects.map((s, i) => suspectLine(s, i + 1)) : ["  none"]));
+  if (a.files.length > 1) out.push("", `${color.bold("Files:")} ${a.files.map((f) => f.file).join(", ")}`);
   if (a.otherTraces)
     out.push(
       "",

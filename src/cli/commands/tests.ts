@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { PitcrewError, ValidationError } from "../../common/errors.js";
+import type { ModelVersion } from "../../store/index.js";
 import {
+  type FlakinessState,
   flakyTests,
   type HistoryModel,
   historyFromRows,
@@ -9,8 +11,10 @@ import {
   parseCandidates,
   prioritize,
   prioritizeLearned,
+  learnedFlakyTests,
   type TestFailureState,
   testFailureModel,
+  testFlakinessModel,
 } from "../../testintel/index.js";
 import { formatDuration, table } from "../output.js";
 
@@ -98,19 +102,36 @@ export function registerTestsCommand(program: Command): void {
 
   source(tests.command("flaky"))
     .description("list flaky tests with their evidence, from past runs")
-    .option("--json", "print {tests: [{id, score, flaky, runs, failures, mixedRuns, blips, evidence}]}")
+    .option(
+      "--json",
+      "print {tests: [{id, score, flaky, runs, failures, mixedRuns, blips, evidence, reason?}], model?: {name, version, through}}",
+    )
     .addHelpText(
       "after",
       `
 A test is flaky when it failed and passed in the same run (a retry on the same commit), or failed
 in one-run blips between passing runs at least twice and more often than in lasting streaks.
-Tests with weaker signs are listed with flaky: false.`,
+Tests with weaker signs are listed with flaky: false. With --project, when a version of the learned
+test-flakiness model is live for the project (pitcrew models), the list is that version's: the
+runs it counted (up to 'through'), each test with the version and its explanation as the reason.`,
     )
     .action(async function (this: Command, opts: HistoryOptions) {
       const io = streams(this);
       await exitOnBadInput(io, "tests flaky", async () => {
-        const list = flakyTests(await learn(opts, io, program));
-        if (opts.json) return io.out(`${JSON.stringify({ tests: list })}\n`);
+        const live =
+          opts.project === undefined || opts.history !== undefined
+            ? undefined
+            : await liveVersion(program, opts.project, testFlakinessModel.name);
+        const list = live
+          ? learnedFlakyTests(live.state as FlakinessState, live.version)
+          : flakyTests(await learn(opts, io, program));
+        const model = live && {
+          name: live.model,
+          version: live.version,
+          through: new Date((live.state as FlakinessState).through).toISOString(),
+        };
+        if (opts.json) return io.out(`${JSON.stringify({ tests: list, model })}\n`);
+        if (model) io.out(`${model.name} v${model.version} (runs up to ${model.through})\n`);
         const rows = list.map((t) => [
           t.id,
           t.flaky ? "yes" : "no",
@@ -185,12 +206,17 @@ async function learnWithLive(
 ): Promise<{ model: HistoryModel; live?: { state: TestFailureState; version: number } }> {
   if (opts.project === undefined) return { model: await learn(opts, io, program) };
   const model = await learn(opts, io, program);
+  const live = await liveVersion(program, opts.project, testFailureModel.name);
+  return { model, live: live && { state: live.state as TestFailureState, version: live.version } };
+}
+
+/** The live version of a learned model for a project of the configured store, if any. */
+async function liveVersion(program: Command, projectName: string, model: string): Promise<ModelVersion | undefined> {
   const { openLocalApp } = await import("../open-store.js");
   const app = await openLocalApp(program.opts().config);
   try {
-    const project = await app.store.projects.resolve(opts.project);
-    const live = await app.store.modelVersions.live(testFailureModel.name, `project:${project.id}`);
-    return { model, live: live && { state: live.state as TestFailureState, version: live.version } };
+    const project = await app.store.projects.resolve(projectName);
+    return await app.store.modelVersions.live(model, `project:${project.id}`);
   } finally {
     await app.close();
   }

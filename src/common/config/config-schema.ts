@@ -266,8 +266,8 @@ export const configSchema = z
         incident_window: durationSchema.default(600_000),
         /** How often each service's golden signals are queried and fed to the anomaly detectors. */
         anomaly_interval: durationSchema.default(15_000),
-        /** Detector memory in samples (reference windows; the first this many samples only train). */
-        anomaly_window: z.number().int().min(32).max(100_000).default(720),
+        /** Detector memory in samples (default: the detector's own, the one `pitcrew detect` uses). */
+        anomaly_window: z.number().int().min(32).max(100_000).optional(),
         /** Queries scored per service (`{{service}}` is replaced by its name); defaults: errors, p99, traffic. */
         signals: z
           .array(
@@ -282,7 +282,6 @@ export const configSchema = z
         anomaly_threshold: 0.9,
         incident_window: 600_000,
         anomaly_interval: 15_000,
-        anomaly_window: 720,
         log_warmup: 300_000,
       }),
     forge: forgeSchema,

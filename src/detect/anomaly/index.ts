@@ -8,7 +8,9 @@ export { RobustZScore } from "./robust-zscore.js";
 export { DAY_MS, SeasonalBaseline, WEEK_MS } from "./seasonal-baseline.js";
 export {
   createSeriesDetector,
+  DEFAULT_REFRACTORY,
   DEFAULT_WINDOW,
+  EARLY_WARMUP,
   type SeriesDetector,
   type SeriesDetectorOptions,
 } from "./series-detector.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DetectorRegistry } from "./detector-registry.js";
 import { simes } from "./ensemble.js";
-import { createSeriesDetector, EARLY_WARMUP, LEARNING_ALERT_THRESHOLD } from "./series-detector.js";
+import { createSeriesDetector, DEFAULT_WINDOW, EARLY_WARMUP, LEARNING_ALERT_THRESHOLD } from "./series-detector.js";
 
 const STEP = 300_000;
 const noise = (i: number) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453) - 0.5;
@@ -15,7 +15,7 @@ describe("createSeriesDetector", () => {
   });
 
   it("scores after minutes of data by default, alerting only on the clearest anomalies while it learns", () => {
-    // the default memory (720 samples, 3 h of 15-second scrapes); scores from the 61st sample on
+    // the default memory (DEFAULT_WINDOW = 2,880 samples, 12 h of 15-second scrapes); scores from the 61st sample on
     const spike = (at: number, height: number) => {
       const d = createSeriesDetector();
       const values = Array.from({ length: at + 1 }, (_, i) => (i === at ? height : 100 + 3 * noise(i)));
@@ -32,7 +32,7 @@ describe("createSeriesDetector", () => {
     expect(early.score).toBeGreaterThan(0.5);
     expect(early.score).toBeLessThan(LEARNING_ALERT_THRESHOLD);
     expect(early.explanation).toMatch(/still learning/);
-    expect(spike(900, 103)[900]!.alert).toBe(true);
+    expect(spike(DEFAULT_WINDOW + 100, 103)[DEFAULT_WINDOW + 100]!.alert).toBe(true);
   });
 
   it("raises one alert for a level shift and explains it in plain words", () => {

@@ -8,29 +8,36 @@ import type { ComponentSizes, StreamingDetector } from "./types.js";
 
 /** Options for `createSeriesDetector`; every length is in samples. */
 export interface SeriesDetectorOptions {
-  /** Memory M: reference windows hold the last M samples (default 720). */
+  /** Memory M: reference windows hold the last M samples (default DEFAULT_WINDOW). */
   window?: number;
   /**
    * Samples scored 0 while the detectors learn (default: min(M, EARLY_WARMUP)). From then until
    * M samples, scores are given but a new episode alerts only at LEARNING_ALERT_THRESHOLD.
    */
   warmup?: number;
-  /** Span of one anomaly episode for alert suppression (default: M/4). */
+  /** Span of one anomaly episode for alert suppression (default DEFAULT_REFRACTORY). */
   refractory?: number;
   /** Score at which a new episode raises an alert (default 0.5, i.e. p = 10⁻⁴). */
   alertThreshold?: number;
 }
 
-/** Default memory: 720 samples, half a day of 1-minute scrapes or 2.5 days at 5 minutes. */
-export const DEFAULT_WINDOW = 720;
+/**
+ * Default memory: 2,880 samples, two days of 1-minute samples or 12 hours of 15-second scrapes; at
+ * about 60·M numbers a series' detector stays at a few MB. Chosen from {720, 1,440, 2,880} on NAB
+ * (bench/detect/RESULTS.md, with a cross-validation): more history makes every fit steadier.
+ */
+export const DEFAULT_WINDOW = 2880;
+/**
+ * Default episode span: 60 samples (15 minutes of 15-second scrapes). An episode is a property of
+ * the fault, not of the memory, so it does not grow with M; see bench/detect/RESULTS.md.
+ */
+export const DEFAULT_REFRACTORY = 60;
 /** Samples before the first score by default: minutes of data (15 min of 15-second scrapes), not M. */
 export const EARLY_WARMUP = 60;
 /** The alert threshold while fewer than M samples were seen: p = 10⁻¹² (score 0.75), not 10⁻⁴. */
 export const LEARNING_ALERT_THRESHOLD = 0.75;
 /** p-values are calibrated against 8·M past statistics: tail estimates need all the history memory allows. */
 const HISTORY_FACTOR = 8;
-/** An anomaly episode is assumed to last at most M/4 samples (see bench/detect/RESULTS.md). */
-const REFRACTORY_DIVISOR = 4;
 
 /** The streaming detector for one metric series, the same for the server, the CLI and the benchmark. */
 export type SeriesDetector = StreamingDetector<SeriesOutput>;
@@ -58,7 +65,7 @@ export function createSeriesDetector(options: SeriesDetectorOptions = {}): Serie
       warmup: Math.max(0, Math.floor(options.warmup ?? Math.min(window, EARLY_WARMUP))),
       learning: window,
       learningAlertThreshold: LEARNING_ALERT_THRESHOLD,
-      refractory: Math.max(1, Math.floor(options.refractory ?? window / REFRACTORY_DIVISOR)),
+      refractory: Math.max(1, Math.floor(options.refractory ?? DEFAULT_REFRACTORY)),
       alertThreshold: options.alertThreshold ?? 0.5,
     },
   );

@@ -68,8 +68,8 @@ export interface AnomalyWatchDeps {
 export interface AnomalyWatchSettings {
   /** The signals queried per service (default DEFAULT_SIGNALS). */
   signals?: GoldenSignal[];
-  /** Detector window, in samples. */
-  window: number;
+  /** Detector window, in samples (default: the detector's, the same as `pitcrew detect`'s). */
+  window?: number;
   /** Time between two metric checks. */
   intervalMs: number;
   /** How long log templates are learnt before a new one is a finding. */

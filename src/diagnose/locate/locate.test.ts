@@ -7,6 +7,7 @@ import { findTrace } from "../stacktrace/detect.js";
 import { blameLine, firstReleaseContaining } from "./blame.js";
 import { parseUnifiedDiff, recentFileChanges, releaseDiff } from "./recent-changes.js";
 import { RepoMap } from "./repo-map.js";
+import { suspectFiles } from "./suspect-files.js";
 import { rankSuspects } from "./suspects.js";
 
 const DAY = 86_400_000;
@@ -136,7 +137,7 @@ describe("rankSuspects", () => {
       "testParse 0.12",
     ]);
     expect(suspects[0]!.reasons).toEqual(["innermost in-app frame of the root cause"]);
-    expect(suspects[2]!.reasons).toEqual(["check or error helper: the caller likely holds the bug"]);
+    expect(suspects[2]!.reasons).toEqual(["check, error or counting helper: the caller likely holds the bug"]);
   });
 
   it("adds repository evidence: release diff, blame recency, repo-relative paths", async () => {
@@ -187,5 +188,107 @@ describe("rankSuspects", () => {
       inApp: false,
       reasons: ["innermost frame (no in-app frame in the trace)", "library frame"],
     });
+  });
+});
+
+describe("rankSuspects beyond the top frame", () => {
+  const java = (...lines: string[]) => findTrace(lines.join("\n"), { app: ["org.acme"] }).trace;
+  const files = (t: ReturnType<typeof java>, evidence = {}) =>
+    rankSuspects(t, evidence).map((s) => `${s.file.split("/").pop()}${s.line ? `:${s.line}` : ""}`);
+
+  it("a check failing under a test leads with the test's subject; the same exception as a fault keeps the raising line", () => {
+    const check = java(
+      "java.lang.IllegalArgumentException: lower > upper",
+      "\tat org.acme.data.Range.check(Range.java:87)",
+      "\tat org.acme.data.Range.of(Range.java:80)",
+      "\tat org.acme.layout.Border.arrange(Border.java:454)",
+      "\tat org.acme.layout.BorderTest.testSizing(BorderTest.java:12)",
+    );
+    expect(files(check).slice(0, 2)).toEqual(["Border.java:454", "Range.java:80"]);
+    expect(rankSuspects(check)[0]!.reasons).toEqual(["the failing test BorderTest exercises Border"]);
+    const fault = java(
+      "java.lang.NullPointerException",
+      "\tat org.acme.data.Range.validateBounds(Range.java:87)",
+      "\tat org.acme.layout.Border.arrange(Border.java:454)",
+      "\tat org.acme.layout.BorderTest.testSizing(BorderTest.java:12)",
+    );
+    expect(files(fault)[0]).toBe("Range.java:87");
+  });
+
+  it("names the subject's file when it is not on the stack, and drops it when the repository has no such file", () => {
+    const t = java(
+      "java.io.IOException: Unknown property 128",
+      "\tat org.acme.z.SevenZFile.readHeader(SevenZFile.java:714)",
+      "\tat org.acme.z.SevenZFile.<init>(SevenZFile.java:94)",
+      "\tat org.acme.z.Helper.open(Helper.java:9)",
+      "\tat org.acme.z.SevenZOutputFileTest.verify(SevenZOutputFileTest.java:226)",
+    );
+    expect(files(t)).toEqual([
+      "SevenZFile.java:714",
+      "SevenZOutputFile.java",
+      "SevenZFile.java:94",
+      "Helper.java:9",
+      "SevenZOutputFileTest.java:226",
+    ]);
+    expect(rankSuspects(t)[1]!.reasons).toEqual([
+      "the failing test SevenZOutputFileTest exercises SevenZOutputFile (not on the stack)",
+    ]);
+    const map = new RepoMap(["src/main/java/org/acme/z/SevenZFile.java", "src/main/java/org/acme/z/Helper.java"]);
+    expect(files(t, { pathOf: (f: { file: string }) => map.resolve(f.file, true) })).not.toContain(
+      "SevenZOutputFile.java",
+    );
+  });
+
+  it("passes over counters that ran out, problem handlers and their forwarders, and constructors rejecting arguments", () => {
+    const limit = java(
+      "org.acme.TooManyEvaluationsException: maximal count (100) exceeded",
+      "\tat org.acme.solvers.BaseSolver.incrementEvaluationCount(BaseSolver.java:296)",
+      "\tat org.acme.solvers.BaseSolver.computeObjectiveValue(BaseSolver.java:153)",
+      "\tat org.acme.solvers.SecantSolver.doSolve(SecantSolver.java:160)",
+    );
+    expect(files(limit)[0]).toBe("SecantSolver.java:160");
+    const handler = java(
+      "org.acme.MappingException: cannot construct",
+      "\tat org.acme.MappingException.from(MappingException.java:270)",
+      "\tat org.acme.Context.instantiationException(Context.java:1456)",
+      "\tat org.acme.Context.handleMissingInstantiator(Context.java:1012)",
+      "\tat org.acme.BeanReader.readUsingCreator(BeanReader.java:1204)",
+      "\tat org.acme.Members.fixAccess(Members.java:136)",
+    );
+    expect(files(handler)[0]).toBe("BeanReader.java:1204");
+    const forwarded = java(
+      "java.lang.IllegalArgumentException: cannot access",
+      "\tat org.acme.ClassUtil.checkAndFixAccess(ClassUtil.java:787)",
+      "\tat org.acme.Member.fixAccess(Member.java:136)",
+      "\tat org.acme.Factory.constructProperty(Factory.java:715)",
+    );
+    expect(files(forwarded)[0]).toBe("Factory.java:715");
+    const ctor = java(
+      "java.lang.IllegalArgumentException: String must not be empty",
+      "\tat org.acme.Validate.notEmpty(Validate.java:92)",
+      "\tat org.acme.nodes.Attribute.<init>(Attribute.java:42)",
+      "\tat org.acme.parser.Token.newAttribute(Token.java:118)",
+    );
+    expect(rankSuspects(ctor)[0]).toMatchObject({
+      function: "newAttribute",
+      reasons: ["calls the constructor <init> that rejected its arguments"],
+    });
+  });
+});
+
+describe("suspectFiles", () => {
+  it("names each file once, in the order of its best suspect, with its lines best first", () => {
+    const s = (file: string, score: number, line?: number) => ({
+      file,
+      score,
+      reasons: [],
+      inApp: true,
+      ...(line && { line }),
+    });
+    expect(suspectFiles([s("a.py", 0.9, 15), s("b.py", 0.8, 18), s("a.py", 0.7, 11), s("c.py", 0.6)])).toEqual([
+      { file: "a.py", score: 0.9, lines: [15, 11] },
+      { file: "b.py", score: 0.8, lines: [18] },
+      { file: "c.py", score: 0.6, lines: [] },
+    ]);
   });
 });

@@ -1,14 +1,18 @@
 /**
  * Ranks the frames of a trace as suspects for where the fix belongs. The trace alone gives the
- * base score: the innermost in-app frame of the root cause first (the last `Caused by:` with app
- * code in it), then its callers, then app frames of the wrapping exceptions; test code and
+ * base score: the app frames of the root cause (the last `Caused by:` with app code in it) in the
+ * order `focusOrder` gives them — innermost first, reordered by the exception's kind, helpers and
+ * the failing test's subject — then app frames of the wrapping exceptions; test code and
  * library frames trail. A repository adds evidence: lines in the last release's diff, lines and
  * files changed recently. Scores are in [0, 1]; `reasons` say what each score is made of.
  */
 import { isTestFrame } from "../stacktrace/in-app.js";
 import type { Frame, ParsedTrace } from "../stacktrace/types.js";
 import type { BlameInfo } from "./blame.js";
+import { exceptionKind } from "./exception-kind.js";
+import { isHelperFrame } from "./helper-frames.js";
 import type { FileChange, ReleaseDiff } from "./recent-changes.js";
+import { isSubjectFrame, type TestSubject, testSubject } from "./test-subject.js";
 
 /** A place in the code that may hold the bug. */
 export interface Suspect {
@@ -37,12 +41,6 @@ export interface SuspectEvidence {
   now?: number;
 }
 
-/** Methods that only check a condition or build/raise an error: the bug is in whoever called them. */
-const HELPER_FUNCTION =
-  /^_?(check|validate|require|assert|ensure|verify|throw|raise|report|fail)([A-Z_]|$)|^(isTrue|notNull|notEmpty|notBlank|handleViolation|wrapWithPath)$|^_?[a-z]\w*(Error|Exception)$/;
-/** Classes that hold such helpers: argument checkers and exception factories. */
-const HELPER_CLASS =
-  /(^|[.$])(Validate|Validator|Preconditions|Assert|Objects|Guard|Ensure|Check|\w*Reporter|\w*Exception|\w*Error)$/;
 const DAY_MS = 86_400_000;
 
 /** The chain of a trace from the outermost exception to the root cause. */
@@ -56,7 +54,65 @@ const appCode = (f: Frame) => f.inApp && !isTestFrame(f);
 interface Candidate {
   frame: Frame;
   suspect: Suspect;
+  /** The test subject's file, not on the stack: kept only where a repository confirms it exists. */
+  offStack?: boolean;
 }
+
+/** One entry of the focus exception's ranking: a frame (or the test subject's file) and why it is there. */
+interface Ranked {
+  frame: Frame;
+  reason?: string;
+  /** Not on the stack: the failing test's subject, placed by convention. */
+  offStack?: boolean;
+}
+
+/**
+ * Orders the primary frames of the focus exception, most suspect first. Innermost first; then by
+ * what the exception says (`exception-kind.ts`): helpers go last unless the exception is a fault
+ * raised where it happened; the counter of a limit goes with them; a constructor rejecting its
+ * arguments yields to its caller; for anything but a fault, the failing test's subject leads
+ * (`test-subject.ts`) — or, when it is not on the stack, follows the first suspect.
+ */
+function focusOrder(
+  t: ParsedTrace,
+  app: Frame[],
+  subject: TestSubject | undefined,
+): { ranked: Ranked[]; helpers: Set<Frame> } {
+  const kind = exceptionKind(t);
+  const helpers = new Set(kind === "fault" ? [] : app.filter((f) => isHelperFrame(f, t)));
+  if (kind === "limit" && app[0] === t.frames[0] && !helpers.has(app[0]!)) {
+    const counter = app[0]!.file;
+    for (const f of app) {
+      if (f.file !== counter) break;
+      helpers.add(f);
+    }
+  }
+  if (helpers.size === app.length) helpers.clear();
+  const ranked: Ranked[] = [...app.filter((f) => !helpers.has(f)), ...app.filter((f) => helpers.has(f))].map(
+    (frame) => ({ frame }),
+  );
+  const first = ranked[0]?.frame;
+  if (kind !== "fault" && first && CONSTRUCTOR.test(first.function ?? "")) {
+    const k = ranked.findIndex((r) => r.frame.file !== first.file && !helpers.has(r.frame));
+    if (k > 0)
+      ranked.unshift({
+        ...ranked.splice(k, 1)[0]!,
+        reason: `calls the constructor ${first.function} that rejected its arguments`,
+      });
+  }
+  if (kind === "fault" || !subject) return { ranked, helpers };
+  const because = `the failing test ${subject.test} exercises ${subject.name}`;
+  const k = ranked.findIndex((r) => isSubjectFrame(r.frame, subject));
+  if (k > 0) ranked.unshift({ ...ranked.splice(k, 1)[0]!, reason: because });
+  else if (k < 0 && subject.file) {
+    const frame: Frame = { file: subject.file, inApp: true, raw: "" };
+    if (subject.module) frame.module = subject.module;
+    ranked.splice(1, 0, { frame, reason: `${because} (not on the stack)`, offStack: true });
+  }
+  return { ranked, helpers };
+}
+
+const CONSTRUCTOR = /^(<init>|\.ctor|__init__|constructor|new \w+)$/;
 
 /**
  * Scores from the trace alone, one candidate per frame. "Primary" frames are app code that is
@@ -70,49 +126,48 @@ function baseCandidates(trace: ParsedTrace): Candidate[] {
   let focus = chain.length - 1;
   while (focus > 0 && !chain[focus]!.frames.some(primary)) focus--;
   const order = [focus, ...[...chain.keys()].reverse().filter((i) => i !== focus)];
+  const subject = tier === "app" ? testSubject(chain) : undefined;
   const out: Candidate[] = [];
   for (const index of order) {
     const t = chain[index]!;
-    // helpers go last among the focus trace's app frames, when something else is there
     const app = t.frames.filter(primary);
-    const helpers = index === focus ? app.filter((f) => isHelper(f, t)) : [];
-    const ranked = helpers.length < app.length ? [...app.filter((f) => !helpers.includes(f)), ...helpers] : app;
-    for (const frame of t.frames) {
-      const k = ranked.indexOf(frame);
-      const reasons: string[] = [];
+    const { ranked, helpers } =
+      index === focus
+        ? focusOrder(t, app, subject)
+        : { ranked: app.map((frame): Ranked => ({ frame })), helpers: new Set<Frame>() };
+    for (const [k, entry] of ranked.entries()) {
+      const reasons: string[] = entry.reason ? [entry.reason] : [];
       let score: number;
-      if (k >= 0 && index === focus && helpers.includes(frame) && ranked.length > helpers.length) {
+      if (index === focus && helpers.has(entry.frame)) {
         score = 0.3;
-        reasons.push("check or error helper: the caller likely holds the bug");
-      } else if (k >= 0 && index === focus) {
+        reasons.push("check, error or counting helper: the caller likely holds the bug");
+      } else if (index === focus) {
         score = Math.max(0.3, 0.7 - 0.08 * k);
-        if (k > 0) reasons.push(`in-app caller, ${k} call${k === 1 ? "" : "s"} above the innermost`);
+        if (entry.reason) {
+          // the reason the entry was moved says it
+        } else if (k > 0) reasons.push(`in-app caller, ${k} call${k === 1 ? "" : "s"} above the innermost`);
         else if (tier === "any") reasons.push("innermost frame (no in-app frame in the trace)");
         else if (index === chain.length - 1) reasons.push("innermost in-app frame of the root cause");
         else reasons.push(`innermost in-app frame of ${t.exception.type} (the root cause has none)`);
-      } else if (k >= 0) {
+      } else {
         score = Math.max(0.2, 0.45 - 0.05 * k);
         reasons.push(`in-app frame of the wrapping ${t.exception.type}`);
-      } else {
-        score = frame.inApp ? 0.12 : 0.05;
       }
-      if (frame.inApp && isTestFrame(frame))
-        reasons.push(tier === "test" ? "test code (no other in-app frame)" : "test code");
-      else if (!frame.inApp) reasons.push("library frame");
-      if (frame.line === undefined) score -= 0.1;
-      out.push({ frame, suspect: candidate(frame, score, reasons) });
+      if (tier === "test") reasons.push("test code (no other in-app frame)");
+      else if (!entry.frame.inApp) reasons.push("library frame");
+      if (entry.frame.line === undefined && !entry.offStack) score -= 0.1;
+      out.push({ frame: entry.frame, suspect: candidate(entry.frame, score, reasons), offStack: entry.offStack });
+    }
+    for (const frame of t.frames) {
+      if (primary(frame)) continue;
+      const reasons = [frame.inApp ? "test code" : "library frame"];
+      out.push({
+        frame,
+        suspect: candidate(frame, (frame.inApp ? 0.12 : 0.05) - (frame.line === undefined ? 0.1 : 0), reasons),
+      });
     }
   }
   return out;
-}
-
-/** A frame that only checks arguments or builds and throws the exception (`Validate.isTrue`, `JsonMappingException.from`). */
-function isHelper(frame: Frame, t: ParsedTrace): boolean {
-  return (
-    HELPER_FUNCTION.test(frame.function ?? "") ||
-    HELPER_CLASS.test(frame.module ?? "") ||
-    frame.module === t.exception.type
-  );
 }
 
 function candidate(frame: Frame, score: number, reasons: string[]): Suspect {
@@ -160,11 +215,13 @@ function addEvidence(s: Suspect, frame: Frame, ev: SuspectEvidence): void {
 
 /**
  * Ranks a trace's frames best first, one suspect per file:line (the best-scored occurrence),
- * at most `limit` of them. Library frames are listed only when the trace has no in-app frame.
+ * at most `limit` of them. Library frames are listed only when the trace has no
+ * in-app frame.
  */
 export function rankSuspects(trace: ParsedTrace, evidence: SuspectEvidence = {}, limit = 10): Suspect[] {
   const best = new Map<string, Suspect>();
-  for (const { frame, suspect: s } of baseCandidates(trace)) {
+  for (const { frame, suspect: s, offStack } of baseCandidates(trace)) {
+    if (offStack && evidence.pathOf && !evidence.pathOf(frame)) continue; // the repository has no such file
     addEvidence(s, frame, evidence);
     s.score = Math.round(Math.min(1, Math.max(0, s.score)) * 1000) / 1000;
     const key = `${s.file}:${s.line ?? "?"}`;

@@ -26,7 +26,7 @@ const pr = z.looseObject({
   label: z.string().optional(),
 });
 
-/** Payloads of the forges' pull request events (subject `pr:<repo>#<number>`). */
+/** Payloads of the forges' events: pull requests (subject `pr:<repo>#<number>`) and check reports. */
 export const FORGE_EVENTS = {
   "pr.opened": pr,
   "pr.synchronized": pr,
@@ -37,4 +37,12 @@ export const FORGE_EVENTS = {
   "pr.check": pr,
   "pr.merged": pr,
   "pr.closed": pr,
+  /** A run's check or status could not be written to the forge (subject `run:<id>`); the run is not affected. */
+  "forge.check_failed": z.looseObject({
+    runId: z.number(),
+    repo: z.string(),
+    sha: z.string(),
+    state: z.string(),
+    error: z.string(),
+  }),
 };

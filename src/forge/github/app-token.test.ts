@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeGitHub, startFakeGitHubServer } from "../../../test/fixtures/github/fake-github.js";
 import { createRepo } from "../../../test/support/git-repo.js";
-import { installationTokenSource } from "./app-token.js";
+import { installationAuth } from "./app-token.js";
 import { GitHubForge } from "./github-forge.js";
 
 const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -41,7 +41,7 @@ describe("GitHub App authentication", () => {
     expect(tokenRequests.map((r) => `${r.method} ${r.path}`)).toEqual([
       "POST /api/v3/app/installations/77/access_tokens",
     ]);
-    const rest = gh.requests.filter((r) => !r.path.startsWith("/api/v3/app/"));
+    const rest = gh.requests.filter((r) => !/^\/api\/v3\/app(\/|$)/.test(r.path));
     expect(rest.length).toBeGreaterThan(1);
     expect(rest.every((r) => r.authorized)).toBe(true);
     // The private repository was pushed over git with the installation token and is readable with it.
@@ -52,21 +52,39 @@ describe("GitHub App authentication", () => {
     expect(out).toMatch(/refs\/heads\/main/);
   });
 
+  it("acts as the app's bot: its login comes from GET /app, since GitHub refuses GET /user to installation tokens", async () => {
+    const gh = await fake();
+    const forge = new GitHubForge({
+      apiUrl: gh.apiUrl,
+      gitUrl: gh.gitUrl,
+      owner: "acme",
+      app: { appId: 4242, installationId: 77, privateKey },
+      events: { emit: async () => undefined },
+      retryDelayMs: 5,
+    });
+    expect(await forge.login()).toBe("pitcrew-app[bot]");
+    const token = await installationAuth(gh.apiUrl, { appId: 4242, installationId: 77, privateKey }).token();
+    const user = await fetch(`${gh.apiUrl}/user`, { headers: { authorization: `Bearer ${token}` } });
+    expect(user.status).toBe(403);
+    expect(((await user.json()) as { message: string }).message).toBe("Resource not accessible by integration");
+    expect(gh.requests.filter((r) => r.path === "/api/v3/user" && r.authorized)).toHaveLength(1);
+  });
+
   it("names the problem when the app's credentials are wrong", async () => {
     const gh = await fake();
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
       type: "pkcs1",
       format: "pem",
     });
-    const badKey = installationTokenSource(gh.apiUrl, {
+    const badKey = installationAuth(gh.apiUrl, {
       appId: 4242,
       installationId: 77,
       privateKey: other.toString(),
-    });
+    }).token;
     await expect(badKey()).rejects.toThrow(/JSON web token could not be decoded/);
-    const badInstallation = installationTokenSource(gh.apiUrl, { appId: 4242, installationId: 78, privateKey });
+    const badInstallation = installationAuth(gh.apiUrl, { appId: 4242, installationId: 78, privateKey }).token;
     await expect(badInstallation()).rejects.toThrow(/Not Found/);
-    expect(() => installationTokenSource(gh.apiUrl, { appId: 4242, installationId: 77, privateKey: "nope" })).toThrow(
+    expect(() => installationAuth(gh.apiUrl, { appId: 4242, installationId: 77, privateKey: "nope" })).toThrow(
       "not a PEM private key",
     );
     expect(gh.installationTokens).toEqual([]);

@@ -16,24 +16,44 @@ describe("GitHub client", () => {
     return new GitHubClient({ apiUrl: gh.apiUrl, token: token ?? gh.token, retryDelayMs: 5 });
   };
 
-  it("retries a 5xx once, then succeeds", async () => {
+  it("retries a 5xx, then succeeds", async () => {
     const c = await client();
     gh?.failNext(1, 502);
     expect((await c.request<{ login: string }>("GET", "/user")).data.login).toBe("pitcrew-bot");
     expect(gh?.requests.map((r) => r.path)).toEqual(["/api/v3/user", "/api/v3/user"]);
   });
 
-  it("gives up after the retry with a clear error naming the endpoint", async () => {
+  it("gives up after its bounded retries (backing off) with a clear error naming the endpoint", async () => {
     const c = await client();
-    gh?.failNext(2, 503);
+    gh?.failNext(4, 503);
+    const t0 = Date.now();
     await expect(c.request("GET", "/user")).rejects.toMatchObject({
       name: "GitHubError",
       status: 502,
       message: "GET /api/v3/user: GitHub answered 503: injected 503",
     });
+    // 1 attempt + 3 retries, waiting 5, 10 and 20 ms.
+    expect(gh?.requests).toHaveLength(4);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
+    const once = new GitHubClient({ apiUrl: gh?.apiUrl ?? "", token: gh?.token ?? "", retryDelayMs: 5, maxRetries: 1 });
+    gh?.failNext(2, 500);
+    await expect(once.request("GET", "/user")).rejects.toMatchObject({ name: "GitHubError" });
+    expect(gh?.requests).toHaveLength(6);
   });
 
-  it("waits for the rate limit (Retry-After or x-ratelimit-reset) before its one retry", async () => {
+  it("waits out a secondary rate limit (403 naming it) and retries", async () => {
+    const c = await client();
+    gh?.failNext(
+      1,
+      403,
+      {},
+      "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    );
+    expect((await c.request<{ login: string }>("GET", "/user")).data.login).toBe("pitcrew-bot");
+    expect(gh?.requests).toHaveLength(2);
+  });
+
+  it("waits for the rate limit (Retry-After or x-ratelimit-reset) before retrying", async () => {
     const c = await client();
     gh?.failNext(1, 403, { "x-ratelimit-remaining": "0", "retry-after": "1" });
     const t0 = Date.now();
@@ -67,7 +87,7 @@ describe("GitHub client", () => {
     });
   });
 
-  it("retries a connection failure once, then says GitHub is unreachable", async () => {
+  it("retries a connection failure, then says GitHub is unreachable", async () => {
     const srv = createServer();
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
     const { port } = srv.address() as { port: number };

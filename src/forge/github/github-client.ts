@@ -1,16 +1,19 @@
 /**
- * A small GitHub REST client over `fetch`: token auth, JSON in and out, `Link` pagination, one
- * retry with backoff on 5xx / rate limit / network failure, and GitHub's answers mapped to
- * pitcrew's typed errors carrying GitHub's own message.
+ * pitcrew's GitHub REST client: Octokit (`@octokit/rest`) at the configured API base (GitHub or
+ * GitHub Enterprise Server), a token per request (a PAT, or installation tokens renewed by the
+ * GitHub App strategy), a bounded retry with backoff, and GitHub's answers mapped to pitcrew's
+ * typed errors carrying GitHub's own message.
  *
- * Retry protocol (per request):
+ * Retry protocol (per request, a hook wrapped around Octokit's request, pages of a list too):
  *
- *   attempt 1 ──ok──► done
- *       │ 5xx | 429 | 403 with x-ratelimit-remaining: 0 | network error
- *       ▼ wait: Retry-After, else x-ratelimit-reset − now, else `retryDelayMs` (capped at `maxRetryWaitMs`)
- *   attempt 2 ──ok──► done
- *       └─ same failure ──► GitHubError (502) naming the endpoint and what GitHub said
+ *   attempt n ──ok──► done
+ *       │ 5xx | 429 | 403 rate limit (x-ratelimit-remaining: 0, secondary limit, Retry-After) | network error
+ *       ▼ n ≤ maxRetries: wait Retry-After, else x-ratelimit-reset − now, else retryDelayMs × 2^(n−1)
+ *         (every wait capped at maxRetryWaitMs), then attempt n+1
+ *       └─ n > maxRetries ──► GitHubError (502) naming the endpoint and what GitHub said
+ *   any other answer ──► its typed error at once (see `toTypedError`)
  */
+import { Octokit } from "@octokit/rest";
 import { ConflictError, ForbiddenError, NotFoundError, PitcrewError, ValidationError } from "../../common/errors.js";
 
 /** GitHub could not be reached, refused pitcrew's credentials, or kept failing (HTTP 502 to our clients). */
@@ -28,9 +31,11 @@ export interface GitHubClientOptions {
   apiUrl: string;
   /** A fixed token (PAT), or a source of fresh ones (GitHub App installation tokens). */
   token: string | (() => Promise<string>);
-  /** Wait before the single retry when GitHub gives no hint (default 1000 ms). */
+  /** First backoff when GitHub gives no hint; doubles with each retry (default 1000 ms). */
   retryDelayMs?: number;
-  /** Longest wait before the retry, whatever GitHub asks (default 10 000 ms). */
+  /** Retries after the first attempt, at most (default 3). */
+  maxRetries?: number;
+  /** Longest wait before one retry, whatever GitHub asks (default 10 000 ms). */
   maxRetryWaitMs?: number;
   /** Per-request timeout (default 30 000 ms). */
   timeoutMs?: number;
@@ -43,11 +48,10 @@ export interface GitHubRequest {
   accept?: string;
 }
 
-/** A decoded response (`data` is parsed JSON, or text for non-JSON media types). */
+/** A decoded response (`data` is parsed JSON, or text for text media types). */
 export interface GitHubResponse<T> {
   status: number;
   data: T;
-  headers: Headers;
 }
 
 /** The error body GitHub sends: a message and optional field errors. */
@@ -56,86 +60,113 @@ interface GitHubErrorBody {
   errors?: ({ message?: string; code?: string; field?: string } | string)[];
 }
 
+/** What Octokit throws for a failed request (`@octokit/request-error`), the subset pitcrew reads. */
+interface OctokitFailure {
+  status?: number;
+  message: string;
+  response?: { status: number; data: unknown; headers: Record<string, string | number | undefined> };
+}
+
 /** GitHub's message for a failed answer: `message` plus each field error. */
 export function gitHubMessage(data: unknown): string {
   const b = (typeof data === "object" && data ? data : {}) as GitHubErrorBody;
   const extra = (b.errors ?? [])
     .map((e) => (typeof e === "string" ? e : (e.message ?? [e.field, e.code].filter(Boolean).join(" "))))
     .filter(Boolean);
-  return [b.message ?? (typeof data === "string" ? data : "no message"), ...extra].join(": ");
+  return [b.message ?? (typeof data === "string" && data ? data : "no message"), ...extra].join(": ");
 }
 
-/** A REST client bound to one token; see the module comment for retries and errors. */
+/** The request options Octokit hands its `request` hook (the subset pitcrew reads and sets). */
+interface HookOptions {
+  method: string;
+  url: string;
+  baseUrl: string;
+  headers: Record<string, string | number | undefined>;
+  request?: Record<string, unknown>;
+}
+
+/**
+ * A REST client bound to one token source; see the module comment for retries and errors. Both
+ * live in a hook around Octokit's request, so pagination (`octokit.paginate`) has them too.
+ */
 export class GitHubClient {
   readonly #o: Required<GitHubClientOptions>;
+  readonly #octokit: Octokit;
   constructor(opts: GitHubClientOptions) {
-    this.#o = { retryDelayMs: 1000, maxRetryWaitMs: 10_000, timeoutMs: 30_000, ...opts };
+    this.#o = { retryDelayMs: 1000, maxRetries: 3, maxRetryWaitMs: 10_000, timeoutMs: 30_000, ...opts };
     this.#o.apiUrl = opts.apiUrl.replace(/\/+$/, "");
+    this.#octokit = new Octokit({ baseUrl: this.#o.apiUrl, userAgent: "pitcrew", log: quietOctokitLog });
+    this.#octokit.hook.wrap("request", (request, options) =>
+      this.#send(request as unknown as (o: HookOptions) => Promise<never>, options as unknown as HookOptions),
+    );
   }
 
   /** Sends one request; non-2xx answers become typed errors (see `toTypedError`). */
   async request<T>(method: string, path: string, req: GitHubRequest = {}): Promise<GitHubResponse<T>> {
-    const url = new URL(path.startsWith("http") ? path : `${this.#o.apiUrl}${path}`);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const what = `${method} ${url.pathname}`;
-    for (let attempt = 1; ; attempt++) {
-      let res: Response;
-      try {
-        const token = typeof this.#o.token === "string" ? this.#o.token : await this.#o.token();
-        res = await fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: req.accept ?? "application/vnd.github+json",
-            "x-github-api-version": "2022-11-28",
-            "user-agent": "pitcrew",
-            ...(req.body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal: AbortSignal.timeout(this.#o.timeoutMs),
-        });
-      } catch (err) {
-        if (attempt === 1) {
-          await sleep(this.#o.retryDelayMs);
-          continue;
-        }
-        throw new GitHubError(`${what}: GitHub is unreachable: ${(err as Error).message}`, undefined, { cause: err });
-      }
-      const type = res.headers.get("content-type") ?? "";
-      const text = await res.text();
-      const data = type.includes("json") && text ? (JSON.parse(text) as unknown) : text;
-      if (res.ok) return { status: res.status, data: data as T, headers: res.headers };
-      const wait = retryWait(res, this.#o.retryDelayMs);
-      if (wait !== undefined && attempt === 1) {
-        await sleep(Math.min(wait, this.#o.maxRetryWaitMs));
-        continue;
-      }
-      throw toTypedError(res.status, `${what}: GitHub answered ${res.status}: ${gitHubMessage(data)}`, data);
-    }
+    const url = this.#url(path, req.query);
+    const res = await this.#octokit.request({
+      method,
+      url,
+      headers: { accept: req.accept ?? "application/vnd.github+json" },
+      ...(req.body === undefined ? {} : { data: req.body }),
+    });
+    return { status: res.status, data: res.data as T };
   }
 
-  /** GETs every page of a list (following `Link: rel="next"`), 100 items a page. */
+  /** GETs every page of a list (Octokit follows `Link: rel="next"`), 100 items a page. */
   async paginate<T>(path: string, query: GitHubRequest["query"] = {}): Promise<T[]> {
-    const all: T[] = [];
-    let next: string | undefined = path;
-    let q: GitHubRequest["query"] = { per_page: 100, ...query };
-    while (next) {
-      const res: GitHubResponse<T[]> = await this.request<T[]>("GET", next, { query: q });
-      all.push(...res.data);
-      next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
-      q = {};
+    return (await this.#octokit.paginate({ method: "GET", url: this.#url(path, { per_page: 100, ...query }) })) as T[];
+  }
+
+  #url(path: string, query: GitHubRequest["query"] = {}): string {
+    const url = new URL(path.startsWith("http") ? path : `${this.#o.apiUrl}${path}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.href;
+  }
+
+  /** Octokit's request with a fresh token, a timeout, the bounded retries and pitcrew's errors. */
+  async #send<R>(request: (o: HookOptions) => Promise<R>, options: HookOptions): Promise<R> {
+    const what = `${options.method} ${new URL(options.url, `${options.baseUrl}/`).pathname}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const token = typeof this.#o.token === "string" ? this.#o.token : await this.#o.token();
+        // Changed in place on the object Octokit handed the hook (a changed copy lost the header).
+        options.headers.authorization = `Bearer ${token}`;
+        options.request = { ...options.request, signal: AbortSignal.timeout(this.#o.timeoutMs) };
+        return await request(options);
+      } catch (err) {
+        const failure = err as OctokitFailure;
+        const wait = retryWait(failure, this.#o.retryDelayMs * 2 ** (attempt - 1));
+        if (wait !== undefined && attempt <= this.#o.maxRetries) {
+          await sleep(Math.min(wait, this.#o.maxRetryWaitMs));
+          continue;
+        }
+        if (!failure.response) {
+          throw new GitHubError(`${what}: GitHub is unreachable: ${failure.message}`, undefined, { cause: err });
+        }
+        const { status, data } = failure.response;
+        throw toTypedError(status, `${what}: GitHub answered ${status}: ${gitHubMessage(data)}`, data);
+      }
     }
-    return all;
   }
 }
 
-/** How long to wait before retrying this answer, or undefined when it must not be retried. */
-function retryWait(res: Response, fallbackMs: number): number | undefined {
-  const limited = res.status === 429 || (res.status === 403 && res.headers.get("x-ratelimit-remaining") === "0");
+/** Octokit's logger, silenced: it writes to the console; pitcrew's errors already carry what matters. */
+export const quietOctokitLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** How long to wait before retrying this failure (`fallbackMs` without a hint), or undefined when it must not be retried. */
+function retryWait(failure: OctokitFailure, fallbackMs: number): number | undefined {
+  const res = failure.response;
+  if (!res) return fallbackMs; // network failure or timeout
+  const header = (name: string) => Number(res.headers[name]);
+  const secondary = res.status === 403 && /secondary rate limit|abuse/i.test(gitHubMessage(res.data));
+  const limited =
+    res.status === 429 ||
+    (res.status === 403 && (res.headers["x-ratelimit-remaining"] === "0" || secondary || header("retry-after") > 0));
   if (!limited && res.status < 500) return undefined;
-  const after = Number(res.headers.get("retry-after"));
+  const after = header("retry-after");
   if (after > 0) return after * 1000;
-  const reset = Number(res.headers.get("x-ratelimit-reset"));
+  const reset = header("x-ratelimit-reset");
   if (limited && reset > 0) return Math.max(0, reset * 1000 - Date.now());
   return fallbackMs;
 }

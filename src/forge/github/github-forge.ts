@@ -26,23 +26,22 @@ import {
 import { evaluateMergePolicy, type MergePolicy } from "../merge-policy.js";
 import { assertRepoDescription } from "../repository-description.js";
 import type { ReplayGuard } from "../webhook-replay.js";
+import type { CommitCheck, CommitChecks } from "../commit-check.js";
 import { pushWithToken } from "./git-auth.js";
+import { statusState, writeCheckRun } from "./github-check-runs.js";
+import { postCommitStatus, readCommitChecks } from "./github-commit-statuses.js";
 import { GitHubClient } from "./github-client.js";
 import { encBranch, fastForwardBase, squashMerge } from "./github-merge.js";
 import {
-  checkRunToCheck,
   type GhBranch,
-  type GhCheckRun,
   type GhComment,
-  type GhCombinedStatus,
   type GhCommit,
   type GhPullRequest,
-  toCheck,
   toComment,
   toPullRequest,
 } from "./github-types.js";
 import { type GitHubWebhookResult, receiveGitHubWebhook } from "./github-webhook.js";
-import { type GitHubAppCredentials, installationTokenSource, type TokenSource } from "./app-token.js";
+import { type GitHubAppCredentials, installationAuth, type TokenSource } from "./app-token.js";
 
 /** How to reach a GitHub (or GitHub Enterprise) account and what to do there. */
 export interface GitHubForgeOptions {
@@ -67,7 +66,7 @@ export interface GitHubForgeOptions {
   events: ForgeEvents;
   /** What the repair bot's merges must satisfy (default `pitcrew/ci` green), as in the local forge. */
   botPolicy?: MergePolicy;
-  /** Wait before the single retry on 5xx / rate limit (default 1000 ms). */
+  /** First backoff before retrying a 5xx / rate limit / network failure; doubles each retry (default 1000 ms). */
   retryDelayMs?: number;
   /** Poll interval while GitHub catches up after a push or fast-forward (default 500 ms, 20 polls). */
   pollMs?: number;
@@ -84,17 +83,19 @@ const enc = encodeURIComponent;
 const TITLE_RULE = "a pull request title is one line of 1–256 characters";
 
 /**
- * The forge port on GitHub. Pull requests, comments, labels, commit statuses and merges are
- * GitHub's (REST); branches are pushed with git over HTTPS, the token in an extra header.
+ * The forge port on GitHub. Pull requests, comments, labels, commit statuses, check runs and
+ * merges are GitHub's (REST through Octokit, github-client.ts); branches are pushed with git over
+ * HTTPS, the token in an extra header.
  * Events are emitted for pitcrew's own actions, like the local forge; changes made by others
  * arrive through `receiveWebhook`. GitHub enforces branch protection; pitcrew adds the bot's
  * merge policy on top. Everything is attributed to the token's account (see docs/forge.md).
  */
-export class GitHubForge implements Forge {
+export class GitHubForge implements Forge, CommitChecks {
   readonly #o: GitHubForgeOptions;
   readonly #api: GitHubClient;
   readonly #gitUrl: string;
   readonly #token: TokenSource;
+  readonly #askLogin: () => Promise<string>;
   #login?: Promise<string>;
 
   constructor(opts: GitHubForgeOptions) {
@@ -104,14 +105,19 @@ export class GitHubForge implements Forge {
     const apiUrl = opts.apiUrl ?? "https://api.github.com";
     this.#o = opts;
     const fixed = opts.token;
-    this.#token = fixed ? async () => fixed : installationTokenSource(apiUrl, opts.app!);
+    const app = fixed ? undefined : installationAuth(apiUrl, opts.app!);
+    this.#token = app ? app.token : async () => fixed!;
     this.#api = new GitHubClient({ apiUrl, token: this.#token, retryDelayMs: opts.retryDelayMs });
+    // GitHub refuses GET /user to installation tokens: an app installation acts as `<slug>[bot]`.
+    this.#askLogin = app
+      ? app.login
+      : () => this.#api.request<{ login: string }>("GET", "/user").then((r) => r.data.login);
     this.#gitUrl = (opts.gitUrl ?? defaultGitUrl(apiUrl)).replace(/\/+$/, "");
   }
 
-  /** The login of the token's account (cached). */
+  /** The login of the account pitcrew acts as: the token's user, or the app's bot (cached). */
   login(): Promise<string> {
-    this.#login ??= this.#api.request<{ login: string }>("GET", "/user").then((r) => r.data.login);
+    this.#login ??= this.#askLogin();
     this.#login.catch(() => {
       this.#login = undefined;
     });
@@ -247,30 +253,14 @@ export class GitHubForge implements Forge {
     c: { name: string; status: CheckStatus; url?: string; summary?: string },
   ): Promise<void> {
     const current = await this.getPullRequest(pr.repo, pr.number);
-    const url =
-      c.url?.startsWith("/") && this.#o.publicUrl ? `${this.#o.publicUrl.replace(/\/+$/, "")}${c.url}` : c.url;
-    await this.#api.request("POST", `${this.#repo(pr.repo)}/statuses/${current.headSha}`, {
-      body: { state: c.status, context: c.name, target_url: url, description: c.summary?.slice(0, 140) },
-    });
+    const status = { state: c.status, context: c.name, url: this.#absolute(c.url), description: c.summary };
+    await postCommitStatus(this.#api, this.#repo(pr.repo), current.headSha, status);
     await this.#emit("pr.check", current, { name: c.name, status: c.status, headSha: current.headSha });
   }
 
   async listChecks(pr: PullRequest): Promise<PrCheck[]> {
     const current = await this.getPullRequest(pr.repo, pr.number);
-    const commit = `${this.#repo(pr.repo)}/commits/${current.headSha}`;
-    const [statuses, runs] = await Promise.all([
-      this.#api.request<GhCombinedStatus>("GET", `${commit}/status`, { query: { per_page: 100 } }),
-      this.#api.request<{ check_runs: GhCheckRun[] }>("GET", `${commit}/check-runs`, { query: { per_page: 100 } }),
-    ]);
-    const checks = statuses.data.statuses.map((s) => toCheck(current.headSha, s));
-    const named = new Set(checks.map((c) => c.name));
-    // A status and a check run of the same name: pitcrew's own status wins (it is what setCheck wrote).
-    for (const run of runs.data.check_runs) {
-      if (named.has(run.name)) continue;
-      named.add(run.name);
-      checks.push(checkRunToCheck(current.headSha, run));
-    }
-    return checks;
+    return readCommitChecks(this.#api, this.#repo(pr.repo), current.headSha);
   }
 
   async merge(pr: PullRequest, req: MergeRequest): Promise<PullRequest> {
@@ -317,6 +307,24 @@ export class GitHubForge implements Forge {
         restrictions: null,
       },
     });
+  }
+
+  /** This forge shows checks on commits: statuses, and check runs when it is a GitHub App. */
+  get commitChecks(): CommitChecks {
+    return this;
+  }
+
+  /**
+   * Writes the run's commit status (when `withStatus`) and, authenticated as a GitHub App, its
+   * check run with summary and annotations (GitHub lets only Apps write check runs; with a
+   * token there is only the status). See github-check-runs.ts.
+   */
+  async reportCommitCheck(repo: string, check: CommitCheck): Promise<void> {
+    if (!/^[0-9a-f]{40}$/.test(check.sha)) throw new ValidationError(`invalid commit ${JSON.stringify(check.sha)}`);
+    const url = this.#absolute(check.url);
+    const status = { state: statusState(check), context: check.name, url, description: check.title };
+    if (check.withStatus) await postCommitStatus(this.#api, this.#repo(repo), check.sha, status);
+    if (this.#o.app) await writeCheckRun(this.#api, this.#repo(repo), check, url);
   }
 
   /** Verifies and maps a webhook delivery; emits the PR event unless pitcrew itself caused it. */
@@ -376,6 +384,11 @@ export class GitHubForge implements Forge {
         throw new ForbiddenError(`GitHub refused the push: ${err.stderr.trim()}`);
       throw err;
     }
+  }
+
+  /** A relative link (`/runs/7`) made absolute with the public URL. */
+  #absolute(url: string | undefined): string | undefined {
+    return url?.startsWith("/") && this.#o.publicUrl ? `${this.#o.publicUrl.replace(/\/+$/, "")}${url}` : url;
   }
 
   #repo(repo: string): string {

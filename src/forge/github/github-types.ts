@@ -55,7 +55,10 @@ export interface GhCombinedStatus {
 
 /** A check run (`GET /repos/{owner}/{repo}/commits/{ref}/check-runs`), e.g. from GitHub Actions. */
 export interface GhCheckRun {
+  id: number;
   name: string;
+  /** What the app that wrote it identifies it by (pitcrew: its run id). */
+  external_id?: string | null;
   status: string;
   conclusion: string | null;
   details_url: string | null;

@@ -124,3 +124,97 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
     if (!deps.options.keepWorkspaces) await ws.cleanup();
   }
 }
+<<<<<<< HEAD
+=======
+
+async function collectOutputs(deps: RunnerDeps, run: Run, job: Job, workspace: string, sys: (l: string) => void) {
+  const { store, clock } = deps;
+  if (job.spec.artifacts.length > 0) {
+    try {
+      const files = await storeArtifacts(deps, run.id, job, workspace, sys);
+      await store.artifacts.add(files.map((f) => ({ ...f, runId: run.id, jobId: job.id, createdAt: clock.now() })));
+      sys(`artifacts: ${files.length} file(s) stored`);
+    } catch (err) {
+      sys(`artifacts not collected: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const r = job.spec.reports;
+  if (r.junit.length + r.coverage.length === 0) return;
+  const found = await collectReports(workspace, r, {});
+  for (const p of found.problems) sys(`report problem: ${p}`);
+  await store.reports.addTests(
+    found.cases.map((c) => ({
+      runId: run.id,
+      jobId: job.id,
+      suite: c.suite,
+      classname: c.classname,
+      name: c.name,
+      file: c.file,
+      status: c.status,
+      durationMs: c.durationMs,
+      message: c.message,
+      details: c.details,
+      projectId: run.projectId,
+      testId: testId(c),
+      attempt: job.attempt,
+      commitSha: run.commit,
+      branch: run.branch,
+      createdAt: clock.now(),
+    })),
+  );
+  await store.reports.addCoverage(found.coverage.map((f) => ({ ...f, runId: run.id, jobId: job.id })));
+  sys(`reports: ${found.cases.length} test case(s), ${found.coverage.length} covered file(s)`);
+}
+
+async function finishAttempt(
+  deps: RunnerDeps,
+  run: Run,
+  job: Job,
+  outcome: { status: Status; reason: string | null; exitCode: number | null },
+): Promise<void> {
+  const { store, events } = deps;
+  const retries = job.spec.retries;
+  if (outcome.status === "failure" && job.attempt <= retries.count) {
+    const next = job.attempt + 1;
+    if (await store.jobs.transition(job.id, ["running"], "queued", { attempt: next, reason: outcome.reason })) {
+      const delay = retries.backoffMs * 2 ** (job.attempt - 1);
+      await events.emit(
+        "job.retrying",
+        { kind: "run", id: run.id },
+        {
+          jobId: job.id,
+          key: job.key,
+          attempt: next,
+          delayMs: delay,
+          reason: outcome.reason,
+        },
+      );
+      const ticket = { jobId: job.id, attempt: next };
+      await deps.queue.enqueue(JOBS_QUEUE, ticket, {
+        dedupeKey: ticketKey(ticket),
+        labels: job.spec.runsOn,
+        runAfter: deps.clock.now() + delay,
+      });
+      return;
+    }
+  }
+  if (
+    await store.jobs.transition(job.id, ["running"], outcome.status, {
+      reason: outcome.reason,
+      exitCode: outcome.exitCode,
+    })
+  ) {
+    await events.emit(
+      "job.finished",
+      { kind: "run", id: run.id },
+      {
+        jobId: job.id,
+        key: job.key,
+        status: outcome.status,
+        reason: outcome.reason,
+      },
+    );
+  }
+  await advanceRun(deps, run.id);
+}
+>>>>>>> main

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { matchesSubjectFilter } from "../../common/subject-filter.js";
 import type { BusMessage, DomainEvent } from "../../events/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -20,7 +21,8 @@ export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/events",
     role: "viewer",
-    summary: "Stored domain events after ?after=<id>, oldest first (filter by subject prefix or type)",
+    summary:
+      "Stored domain events after ?after=<id>, oldest first (filter by subject — `run:42`, or a group such as `run` — or by type)",
     tags: ["events"],
     query,
     handler: async ({ query: q }) => {
@@ -41,7 +43,7 @@ export function eventsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
       const lastId = Number(req.headers["last-event-id"] ?? q.after ?? Number.NaN);
       const sse = openSse(req, reply, { maxBufferedBytes: app.config.config.limits.sse_buffer_bytes });
       const matches = (e: DomainEvent) =>
-        (!q.subject || e.subject.startsWith(q.subject)) && (!q.type || e.type === q.type);
+        (!q.subject || matchesSubjectFilter(e.subject, q.subject)) && (!q.type || e.type === q.type);
       // -1: no replay asked, follow live only.
       let cursor = Number.isFinite(lastId) ? lastId : -1;
       const buffered: DomainEvent[] = [];

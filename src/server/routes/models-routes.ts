@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { durationSchema } from "../../common/config/duration-schema.js";
+import { updateModelOnline } from "../../app/online-model-updates.js";
 import type { ModelVersion } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -20,7 +21,7 @@ function view(v: ModelVersion) {
   };
 }
 
-/** Learned models per project: versions, training through the gate, promotion and rollback (docs/learning.md). */
+/** Learned models per project: versions, training through the gate, online updates, promotion and rollback (docs/learning.md). */
 export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store, models } = app;
   const scope = async (project: string) => `project:${(await store.projects.resolve(project)).id}`;
@@ -89,6 +90,18 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
       .default({ force: false }),
     handler: async ({ params, body }) =>
       view(await models.promote(params.model, await scope(params.project), params.version, { force: body.force })),
+  });
+
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/projects/:project/models/:model/update",
+    role: "operator",
+    summary:
+      "Update the live version online with the runs since it, behind the validation gate: kept as live, or rolled back (refused) when worse on the newest runs",
+    tags: ["models"],
+    params,
+    body: z.object({}).strict().default({}),
+    handler: async ({ params }) => view(await updateModelOnline(app, params.model, await scope(params.project))),
   });
 
   defineRoute(f, paths, {

@@ -2,12 +2,15 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";
 import {
+  type FlakinessState,
   flakyTests,
   historyFromRows,
+  learnedFlakyTests,
   prioritize,
   prioritizeLearned,
   type TestFailureState,
   testFailureModel,
+  testFlakinessModel,
 } from "../../testintel/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -30,11 +33,21 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     method: "GET",
     url: "/api/projects/:project/tests/flaky",
     role: "viewer",
-    summary: "Tests with signs of flakiness over the latest runs, the flaky ones first, with evidence",
+    summary:
+      "Tests with signs of flakiness, the flaky ones first, with evidence: the live test-flakiness model version's (with its reasons), else learnt from the latest runs",
     tags: ["tests"],
     params,
     query: z.object(window),
-    handler: async ({ params, query }) => ({ tests: flakyTests(await model(params.project, query)) }),
+    handler: async ({ params, query }) => {
+      const p = await store.projects.resolve(params.project);
+      const live = await store.modelVersions.live(testFlakinessModel.name, `project:${p.id}`);
+      if (!live) return { tests: flakyTests(await model(params.project, query)) };
+      const state = live.state as FlakinessState;
+      return {
+        tests: learnedFlakyTests(state, live.version),
+        model: { name: live.model, version: live.version, through: new Date(state.through).toISOString() },
+      };
+    },
   });
 
   defineRoute(f, paths, {

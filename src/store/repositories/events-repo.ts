@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { subjectFilterPrefixes } from "../../common/subject-filter.js";
 import type { DB } from "../schema.js";
 
 /** A domain event as stored in the event log. */
@@ -33,7 +34,7 @@ export class EventsRepo {
     return Number(row?.id ?? 0);
   }
 
-  /** Events after `afterId` (oldest first), optionally for subjects starting with `subjectPrefix`. */
+  /** Events after `afterId` (oldest first), optionally for the subjects a `?subject=` filter matches (common/subject-filter.ts). */
   async list(
     opts: { afterId?: number; subjectPrefix?: string; type?: string; limit?: number } = {},
   ): Promise<StoredEvent[]> {
@@ -43,7 +44,17 @@ export class EventsRepo {
       .where("id", ">", opts.afterId ?? 0)
       .orderBy("id")
       .limit(Math.min(opts.limit ?? 500, 5000));
-    if (opts.subjectPrefix) q = q.where("subject", "like", `${opts.subjectPrefix.replace(/[%_\\]/g, "\\$&")}%`);
+    const filter = opts.subjectPrefix;
+    if (filter) {
+      q = q.where((eb) =>
+        eb.or([
+          eb("subject", "=", filter),
+          ...subjectFilterPrefixes(filter).map((p) =>
+            eb(sql<string>`substr(subject, 1, ${sql.lit(p.length)})`, "=", p),
+          ),
+        ]),
+      );
+    }
     if (opts.type) q = q.where("type", "=", opts.type);
     const rows = await q.execute();
     return rows.map((r) => ({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at }));

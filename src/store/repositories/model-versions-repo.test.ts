@@ -58,4 +58,21 @@ describe.each(await testDialects())("model versions repository on %s", (_name, m
     expect((await repo.live("test-failure", "project:1"))?.id).toBe(a.id);
     expect(await repo.live("test-failure", "project:2")).toBeUndefined();
   });
+
+  it("drops the states of old retired and refused versions only, keeping their figures", async () => {
+    const repo = await open();
+    for (const status of ["retired", "refused", "live", "retired", "refused"] as const)
+      await repo.create({ ...base, status });
+    expect(await repo.dropOldStates("test-failure", "project:1", 2)).toBe(2);
+    const states = (await repo.list({ model: "test-failure" })).map((v) => [v.version, v.status, v.state]);
+    expect(states).toEqual([
+      [5, "refused", base.state],
+      [4, "retired", base.state],
+      [3, "live", base.state],
+      [2, "refused", null],
+      [1, "retired", null],
+    ]);
+    expect((await repo.get("test-failure", "project:1", 1)).metrics).toEqual(base.metrics);
+    expect(await repo.dropOldStates("test-failure", "project:1", 2)).toBe(0);
+  });
 });

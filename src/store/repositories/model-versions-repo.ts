@@ -11,7 +11,7 @@ export interface ModelVersion {
   version: number;
   status: ModelStatus;
   reason: string;
-  /** The model's serialisable state. */
+  /** The model's serialisable state (null once dropped from an old version: see `dropOldStates`). */
   state: unknown;
   trainFrom: number;
   trainTo: number;
@@ -97,6 +97,32 @@ export class ModelVersionsRepo {
   /** The live version of a model in a scope, if any. */
   async live(model: string, scope: string): Promise<ModelVersion | undefined> {
     return (await this.list({ model, scope, status: "live", limit: 1 }))[0];
+  }
+
+  /**
+   * Drops the state (to null) of the retired and refused versions of a model in a scope older
+   * than its newest `keep` versions: their figures and reasons stay, they can no longer be
+   * restored. Bounds what frequent online checkpoints store. Returns how many were dropped.
+   */
+  async dropOldStates(model: string, scope: string, keep: number): Promise<number> {
+    const newest = await this.db
+      .selectFrom("model_versions")
+      .select((eb) => eb.fn.max("version").as("max"))
+      .where("model", "=", model)
+      .where("scope", "=", scope)
+      .executeTakeFirst();
+    const below = Number(newest?.max ?? 0) - keep;
+    if (below < 1) return 0;
+    const r = await this.db
+      .updateTable("model_versions")
+      .set({ state: "null" })
+      .where("model", "=", model)
+      .where("scope", "=", scope)
+      .where("version", "<=", below)
+      .where("status", "in", ["retired", "refused"])
+      .where("state", "!=", "null")
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   /**

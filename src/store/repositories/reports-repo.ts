@@ -12,6 +12,8 @@ export interface StoredTestResult {
   status: "passed" | "failed" | "error" | "skipped";
   durationMs: number;
   message?: string;
+  /** Failure/error text, typically a stack trace (capped by the report reader). */
+  details?: string;
 }
 
 /** A test case to store, with what the test history needs (project, id, attempt, commit, branch, time). */
@@ -72,6 +74,7 @@ export class ReportsRepo {
             status: t.status,
             duration_ms: Math.round(t.durationMs),
             message: t.message ?? null,
+            details: t.details ?? null,
             project_id: t.projectId,
             test_id: t.testId,
             attempt: t.attempt,
@@ -125,6 +128,7 @@ export class ReportsRepo {
         status: r.status as StoredTestResult["status"],
         durationMs: r.duration_ms,
         message: r.message ?? undefined,
+        details: r.details ?? undefined,
       }),
     );
   }

@@ -1,0 +1,99 @@
+/**
+ * Commit checks on GitHub: a check run (Checks API; only GitHub Apps may write them, so only
+ * with App authentication) and, when asked, a commit status of the same name.
+ *
+ *   withStatus ─► a commit status (github-commit-statuses.ts): `statusState` of the check
+ *   find the run's check run: GET …/commits/{sha}/check-runs?check_name={name}&filter=all, by external_id
+ *   none ─► POST …/check-runs  {name, head_sha, external_id, status, conclusion?, details_url,
+ *                               output: {title, summary, annotations: the first 50}}
+ *   found, not ahead of the report ─► PATCH …/check-runs/{id} (same fields)
+ *   found and ahead (completed, report in_progress) ─► nothing: a check never goes backwards
+ *   more annotations ─► PATCH …/check-runs/{id} with the next 50, again and again (GitHub appends)
+ *
+ * Annotations go with the move to `completed` only: GitHub appends them on every update, so a
+ * completed check written again (a later explanation) keeps its annotations and gets a new summary.
+ * GitHub's limits: 50 annotations a request; a summary of at most 65 535 characters (cut here,
+ * with a note); an annotation title of 255.
+ */
+import type { CheckAnnotation, CommitCheck, CommitCheckState } from "../commit-check.js";
+import type { GitHubClient } from "./github-client.js";
+import type { GhCheckRun } from "./github-types.js";
+
+/** GitHub's longest check run summary, in characters. */
+export const MAX_SUMMARY_CHARS = 65_535;
+/** GitHub's most annotations in one create or update request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+const TRUNCATED = "\n\n… (truncated: GitHub shows at most 65 535 characters; the whole report is on pitcrew)";
+const ORDER: Record<CommitCheckState, number> = { queued: 0, in_progress: 1, completed: 2 };
+
+/** `summary` cut to GitHub's limit, saying so when it was cut. */
+export function truncateSummary(summary: string): string {
+  if (summary.length <= MAX_SUMMARY_CHARS) return summary;
+  return summary.slice(0, MAX_SUMMARY_CHARS - TRUNCATED.length) + TRUNCATED;
+}
+
+/** Creates or moves forward the run's check run, as the module comment says; `url`: its absolute link. */
+export async function writeCheckRun(
+  api: GitHubClient,
+  repoPath: string,
+  check: CommitCheck,
+  url: string | undefined,
+): Promise<void> {
+  const existing = await findCheckRun(api, repoPath, check);
+  const current = existing ? (ORDER[existing.status as CommitCheckState] ?? 0) : -1;
+  if (current > ORDER[check.state]) return;
+  const completing = check.state === "completed" && current < ORDER.completed;
+  const annotations = completing ? (check.annotations ?? []) : [];
+  const output = (batch: CheckAnnotation[]) => ({
+    title: check.title.slice(0, 255),
+    summary: truncateSummary(check.summary),
+    ...(batch.length ? { annotations: batch.map(toGitHubAnnotation) } : {}),
+  });
+  const fields = {
+    status: check.state,
+    ...(check.state === "completed" ? { conclusion: check.conclusion } : {}),
+    details_url: url,
+    external_id: check.externalId,
+    output: output(annotations.slice(0, ANNOTATIONS_PER_REQUEST)),
+  };
+  const id = existing
+    ? (await api.request<GhCheckRun>("PATCH", `${repoPath}/check-runs/${existing.id}`, { body: fields })).data.id
+    : (
+        await api.request<GhCheckRun>("POST", `${repoPath}/check-runs`, {
+          body: { name: check.name, head_sha: check.sha, ...fields },
+        })
+      ).data.id;
+  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+    await api.request("PATCH", `${repoPath}/check-runs/${id}`, {
+      body: { output: output(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)) },
+    });
+  }
+}
+
+/** The run's check run on the commit (by `external_id`), if GitHub has one. */
+async function findCheckRun(api: GitHubClient, repoPath: string, check: CommitCheck): Promise<GhCheckRun | undefined> {
+  const res = await api.request<{ check_runs: GhCheckRun[] }>("GET", `${repoPath}/commits/${check.sha}/check-runs`, {
+    query: { check_name: check.name, filter: "all", per_page: 100 },
+  });
+  return res.data.check_runs.find((c) => c.external_id === check.externalId);
+}
+
+/** The commit status that stands for the check: pending until completed; a cancelled run is an `error`. */
+export function statusState(check: CommitCheck): "pending" | "success" | "failure" | "error" {
+  if (check.state !== "completed") return "pending";
+  if (check.conclusion === "failure") return "failure";
+  if (check.conclusion === "cancelled") return "error";
+  return "success";
+}
+
+function toGitHubAnnotation(a: CheckAnnotation) {
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    annotation_level: a.level,
+    message: a.message,
+    ...(a.title ? { title: a.title.slice(0, 255) } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { countRuns, isBrokenRun, testFlakinessModel, verdict } from "./flakiness-model.js";
+import type { TimedRun } from "./stored-history.js";
+import { runFromOutcomes } from "./test-run.js";
+
+/** A run at `at` from `id → outcomes` ("f" failed, "p" passed, "fp" failed then passed on a retry). */
+function run(at: number, outcomes: Record<string, string>): TimedRun {
+  const list = Object.entries(outcomes).flatMap(([id, o]) =>
+    [...o].map((c) => ({ id, status: c === "f" ? ("failed" as const) : ("passed" as const), durationMs: 5 })),
+  );
+  return { at, run: runFromOutcomes(`run ${at}`, list) };
+}
+
+describe("test-flakiness state", () => {
+  it("counts each run once, survives JSON and takes hostile ids as plain ids", () => {
+    const runs = [
+      run(1, { "__proto__.x": "p", constructor: "p" }),
+      run(2, { "__proto__.x": "fp", constructor: "f" }),
+      run(3, { "__proto__.x": "p", constructor: "p" }),
+    ];
+    const state = JSON.parse(JSON.stringify(testFlakinessModel.train(runs)));
+    expect(countRuns(state, runs)).toEqual(state);
+    expect(verdict(state, "__proto__.x")).toMatchObject({ flaky: true, signs: { runs: 3, mixedRuns: 1 } });
+    expect(verdict(state, "constructor")).toMatchObject({ flaky: false, signs: { runs: 3, blips: 1 } });
+    expect(verdict(state, "toString")).toMatchObject({ flaky: false, score: 0, signs: { runs: 0 } });
+  });
+
+  it("skips broken runs: most tests failing at once says nothing about any one test", () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `s.T.t${i}`);
+    const all = (o: string) => Object.fromEntries(ids.map((id) => [id, o]));
+    const runs = [run(1, all("p")), run(2, all("f")), run(3, all("p")), run(4, all("f")), run(5, all("p"))];
+    expect(isBrokenRun(runs[1]!.run)).toBe(true);
+    const state = testFlakinessModel.train(runs);
+    expect(state).toMatchObject({ runs: 5, through: 5, tests: [] });
+    expect(verdict(state, "s.T.t0").signs.runs).toBe(3);
+    // the same failures in 2 of 12 tests are signs: two blips each
+    const two = (o: string) => ({ ...all("p"), "s.T.t0": o, "s.T.t1": o });
+    const partial = testFlakinessModel.train([
+      run(1, all("p")),
+      run(2, two("f")),
+      run(3, two("p")),
+      run(4, two("f")),
+      run(5, two("p")),
+    ]);
+    expect(verdict(partial, "s.T.t0")).toMatchObject({ flaky: true, signs: { blips: 2 } });
+  });
+});
