@@ -174,8 +174,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
-<<<<<<< HEAD
-  const models = new ModelRegistry({ store, events, clock }, [testFailureModel]);
+  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
   const agents = new AgentHub({ runner, leaseMs: c.agents.lease });
   const core: Core = {
     config,
@@ -192,10 +191,6 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     streamTickets,
     models,
   };
-=======
-  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
-  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets, models };
->>>>>>> main
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {

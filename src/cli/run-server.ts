@@ -45,13 +45,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   // On PostgreSQL or a Redis queue other replicas may be running jobs: never orphan them at start.
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
-<<<<<<< HEAD
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling and cron decide once across replicas: only the holder of the leader lease runs them.
-=======
   // Polling, cron and online model updates happen once across replicas: only the holder of the
   // leader lease runs them.
->>>>>>> main
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,

@@ -41,6 +41,7 @@ export async function collectOutputs(
       status: c.status,
       durationMs: c.durationMs,
       message: c.message,
+      details: c.details,
       projectId: run.projectId,
       testId: testId(c),
       attempt: job.attempt,
