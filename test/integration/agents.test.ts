@@ -123,6 +123,32 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
     expect(metrics).toMatch(/pitcrew_agents\{state="lost"\} 1/);
   }, 60_000);
 
+  it("drains on SIGTERM: the running job finishes, then the agent deregisters and exits", async () => {
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": "jobs:\n  drain:\n    steps:\n      - run: sleep 2 && echo drained-ok\n",
+    });
+    expect(
+      (await server.api("POST", "/api/projects", { body: { name: "drain", repoUrl: repo, sandbox: false } })).status,
+    ).toBe(201);
+    const run = (await server.api("POST", "/api/projects/drain/runs", { body: {} })).body;
+    const holder = await until(
+      async () =>
+        ((await server.api("GET", "/api/agents")).body.agents as any[]).find(
+          (a) => a.state === "online" && a.runningJobs.length > 0,
+        ),
+      20_000,
+      "an agent running the job",
+    );
+    const agent = agents.find((a) => a.name === holder.name)!;
+    const exited = new Promise<number | null>((r) => agent.child.once("exit", (code) => r(code)));
+    agent.child.kill("SIGTERM");
+    expect((await server.waitForRun(run.id, 30_000)).status).toBe("success");
+    expect(await exited).toBe(0);
+    expect(await logText(run.id)).toContain("drained-ok");
+    const gone = ((await server.api("GET", "/api/agents?state=offline")).body.agents as any[]).map((a) => a.name);
+    expect(gone).toContain(agent.name);
+  }, 40_000);
+
   it("refuses a bad or revoked token (401), other tokens (403), a job not held (409) and another protocol (400)", async () => {
     const register = (token: string | null, headers: Record<string, string> = PROTO) =>
       server.api("POST", "/api/agent/register", {
