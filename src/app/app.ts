@@ -13,6 +13,7 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
+import { AgentHub } from "../agents/index.js";
 import type { Bus, EventLog } from "../events/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { JobQueue } from "../queue/index.js";
@@ -46,6 +47,8 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** `pitcrew agent` processes: registration, job hand-off over HTTP, heartbeats and loss. */
+  agents: AgentHub;
   /** Every learned model's versions: training, gated promotion, rollback (src/learning). */
   models: ModelRegistry;
   /** Service logs, traces, metrics, alerts and scrapers. */
@@ -110,7 +113,8 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
-  const core: Core = { ...engine, forge, replay, streamTickets, models };
+  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease });
+  const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {
@@ -120,6 +124,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     delivery: built?.delivery,
     healing: buildHealing(core, observation, built?.delivery, opts.healing),
     async close() {
+      agents.close();
       await built?.close();
       await closeEngine();
     },

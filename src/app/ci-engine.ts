@@ -94,6 +94,7 @@ export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions
     log,
     options: {
       labels: c.runner.labels,
+      local: c.runner.local || Boolean(opts.localRun),
       concurrency: c.queue.concurrency,
       leaseMs: c.queue.lease,
       keepWorkspaces: c.runner.keep_workspaces,

@@ -20,6 +20,7 @@ import * as m0015 from "./migrations/0015-failure-explanations.js";
 import * as m0019 from "./migrations/0019-leases.js";
 import * as m0020 from "./migrations/0020-model-versions.js";
 import * as m0021 from "./migrations/0021-release-builds.js";
+import * as m0023 from "./migrations/0023-agents.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
 import type { DB } from "./schema.js";
 
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   "0019-leases": m0019,
   "0020-model-versions": m0020,
   "0021-release-builds": m0021,
+  "0023-agents": m0023,
   "0025-test-failure-details": m0025,
 };
 
