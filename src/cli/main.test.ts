@@ -3,6 +3,8 @@ import { buildProgram, commandsFor } from "./main.js";
 
 const ALL = [
   "serve",
+  "agent",
+  "agents",
   "run",
   "lint",
   "import",
