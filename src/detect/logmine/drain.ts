@@ -140,36 +140,41 @@ export class Drain {
     return node;
   }
 
+  /**
+   * The first cluster with the most equal tokens, if its similarity reaches the threshold. Every
+   * cluster is compared on the same unmasked positions of the message, so similarity orders
+   * clusters as the count of equal tokens does; a cluster is left as soon as its mismatches show
+   * it can no longer reach the threshold nor beat the best so far (most leave after a few tokens).
+   */
   #bestMatch(clusters: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
     const n = tokens.length;
+    let known = 0;
+    for (let i = 0; i < n; i++) if (tokens[i] !== WILDCARD) known++;
+    if (known === 0) return this.#similarity <= 1 ? clusters[0] : undefined; // all agree: the first
+    let need = 0;
+    while (need <= known && need / known < this.#similarity) need++;
     let best: Cluster | undefined;
-    let bestSim = -1;
-    let bestExact = -1;
     for (const c of clusters) {
+      if (need > known) break;
       const t = c.tokens;
       const frozen = c.size >= this.#freezeAfter;
-      let known = 0;
-      let exact = 0;
+      const allowed = known - need;
+      let missed = 0;
       let rejected = false;
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n && missed <= allowed; i++) {
         const token = tokens[i];
-        if (token === WILDCARD) continue;
-        known++;
-        if (t[i] === token) exact++;
-        else if (frozen && !t[i]!.includes(WILDCARD)) {
+        if (token === WILDCARD || t[i] === token) continue;
+        missed++;
+        if (frozen && !t[i]!.includes(WILDCARD)) {
           rejected = true;
           break;
         }
       }
-      if (rejected) continue;
-      const sim = known === 0 ? 1 : exact / known;
-      if (sim > bestSim || (sim === bestSim && exact > bestExact)) {
-        best = c;
-        bestSim = sim;
-        bestExact = exact;
-      }
+      if (rejected || missed > allowed) continue;
+      best = c;
+      need = known - missed + 1;
     }
-    return best && bestSim >= this.#similarity ? best : undefined;
+    return best;
   }
 
   #newId(tokens: readonly string[]): string {
