@@ -70,13 +70,21 @@ export interface DrainMatch {
 interface Cluster extends LogCluster {
   tokens: string[];
   size: number;
-  leaf: Cluster[];
+  leaf: TreeNode;
+  /** Creation order: a leaf lists its clusters in this order. */
+  seq: number;
 }
 
 interface TreeNode {
   children: Map<string, TreeNode>;
   clusters: Cluster[];
+  /** Per token position, the leaf's clusters whose template holds a given token there (not `<*>`). */
+  postings: Map<string, Set<Cluster>>[];
 }
+
+/** Leaves with more clusters than this look candidates up in their postings instead of scanning all. */
+const SCAN_CLUSTERS = 32;
+const NO_CLUSTERS: ReadonlySet<Cluster> = new Set();
 
 const DIGIT = /\d/;
 
@@ -90,6 +98,7 @@ export class Drain {
   readonly #root = new Map<number, TreeNode>();
   /** Every live cluster by id, least recently matched first. */
   readonly #byId = new Map<string, Cluster>();
+  #created = 0;
 
   constructor(options: DrainOptions = {}) {
     this.#prefixDepth = Math.max(0, (options.depth ?? 4) - 2);
@@ -102,17 +111,28 @@ export class Drain {
   /** Assigns one masked, tokenised message to a cluster, creating or generalising it as needed. */
   add(tokens: readonly string[]): DrainMatch {
     const leaf = this.#leaf(tokens);
-    const best = this.#bestMatch(leaf.clusters, tokens);
+    const best = this.#bestMatch(leaf, tokens);
     if (best) {
       const t = best.tokens;
-      for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i] && t[i] !== WILDCARD) t[i] = WILDCARD;
+      for (let i = 0; i < t.length; i++)
+        if (t[i] !== tokens[i] && t[i] !== WILDCARD) {
+          leaf.postings[i]!.get(t[i]!)!.delete(best);
+          t[i] = WILDCARD;
+        }
       best.size++;
       this.#byId.delete(best.id);
       this.#byId.set(best.id, best);
       return { cluster: best, isNew: false };
     }
-    const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf: leaf.clusters };
+    const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf, seq: this.#created++ };
     leaf.clusters.push(cluster);
+    tokens.forEach((token, i) => {
+      if (token === WILDCARD) return;
+      const postings = (leaf.postings[i] ??= new Map());
+      const holders = postings.get(token);
+      if (holders) holders.add(cluster);
+      else postings.set(token, new Set([cluster]));
+    });
     this.#byId.set(cluster.id, cluster);
     if (this.#byId.size > this.#maxClusters) this.#evictOldest();
     return { cluster, isNew: true };
@@ -146,15 +166,17 @@ export class Drain {
    * clusters as the count of equal tokens does; a cluster is left as soon as its mismatches show
    * it can no longer reach the threshold nor beat the best so far (most leave after a few tokens).
    */
-  #bestMatch(clusters: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
+  #bestMatch(leaf: TreeNode, tokens: readonly string[]): Cluster | undefined {
+    const clusters = leaf.clusters;
     const n = tokens.length;
     let known = 0;
     for (let i = 0; i < n; i++) if (tokens[i] !== WILDCARD) known++;
     if (known === 0) return this.#similarity <= 1 ? clusters[0] : undefined; // all agree: the first
     let need = 0;
     while (need <= known && need / known < this.#similarity) need++;
+    if (need > known) return undefined;
     let best: Cluster | undefined;
-    for (const c of clusters) {
+    for (const c of clusters.length > SCAN_CLUSTERS ? candidates(leaf, tokens, known - need + 1) : clusters) {
       if (need > known) break;
       const t = c.tokens;
       const frozen = c.size >= this.#freezeAfter;
@@ -188,15 +210,36 @@ export class Drain {
     const oldest = this.#byId.values().next().value;
     if (!oldest) return;
     this.#byId.delete(oldest.id);
-    oldest.leaf.splice(oldest.leaf.indexOf(oldest), 1);
+    const leaf = oldest.leaf;
+    leaf.clusters.splice(leaf.clusters.indexOf(oldest), 1);
+    oldest.tokens.forEach((token, i) => {
+      if (token !== WILDCARD) leaf.postings[i]!.get(token)!.delete(oldest);
+    });
   }
+}
+
+/**
+ * The clusters of a leaf, in the leaf's order, that equal the message on at least one of its
+ * `positions` unmasked positions with the fewest holders. Only they can join: a cluster that differs
+ * from the message on at most `positions` - 1 unmasked positions equals it on one of any
+ * `positions` of them (pigeonhole).
+ */
+function candidates(leaf: TreeNode, tokens: readonly string[], positions: number): Cluster[] {
+  const lists: ReadonlySet<Cluster>[] = [];
+  tokens.forEach((token, i) => {
+    if (token !== WILDCARD) lists.push(leaf.postings[i]?.get(token) ?? NO_CLUSTERS);
+  });
+  lists.sort((a, b) => a.size - b.size);
+  const found = new Set<Cluster>();
+  for (const list of lists.slice(0, positions)) for (const c of list) found.add(c);
+  return [...found].sort((a, b) => a.seq - b.seq);
 }
 
 /** The child under `key`, created empty when missing. */
 function childOf<K>(children: Map<K, TreeNode>, key: K): TreeNode {
   let child = children.get(key);
   if (!child) {
-    child = { children: new Map(), clusters: [] };
+    child = { children: new Map(), clusters: [], postings: [] };
     children.set(key, child);
   }
   return child;
