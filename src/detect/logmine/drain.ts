@@ -128,10 +128,10 @@ export class Drain {
     leaf.clusters.push(cluster);
     tokens.forEach((token, i) => {
       if (token === WILDCARD) return;
-      const postings = (leaf.postings[i] ??= new Map());
-      const holders = postings.get(token);
+      leaf.postings[i] ??= new Map();
+      const holders = leaf.postings[i]!.get(token);
       if (holders) holders.add(cluster);
-      else postings.set(token, new Set([cluster]));
+      else leaf.postings[i]!.set(token, new Set([cluster]));
     });
     this.#byId.set(cluster.id, cluster);
     if (this.#byId.size > this.#maxClusters) this.#evictOldest();
