@@ -1,7 +1,7 @@
 export { type Database, type DialectName, openDatabase } from "./database.js";
 export { migrateToLatest, migrations } from "./migrate.js";
 export type { Artifact } from "./repositories/artifacts-repo.js";
-export type { StoredEvent } from "./repositories/events-repo.js";
+export type { NewEvent, StoredEvent } from "./repositories/events-repo.js";
 export type { StoredExplanation } from "./repositories/explanations-repo.js";
 export type { ReleaseBuild, ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";

@@ -84,7 +84,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     pullRequests: new PullRequestsRepo(db),
     services: new ServicesRepo(db),
     series: new SeriesRepo(db),
-    alerts: new AlertsRepo(db),
+    alerts: new AlertsRepo(db, database.sqlite),
     heals: new HealsRepo(db),
     releases: new ReleasesRepo(db),
     rollouts: new RolloutsRepo(db),

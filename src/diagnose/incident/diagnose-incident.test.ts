@@ -205,6 +205,28 @@ describe("diagnoseIncident", () => {
     expect(regression.explanation).toContain("went on after billing was rolled back");
   });
 
+  it("clears a release that served all traffic without the error long before it began", async () => {
+    // fully live 4 min before the onset; since, the error every 2 s: ~120 would have shown in those 4 min
+    await t.app.observation.logs.ingest(
+      Array.from({ length: 45 }, (_, i) => log("quotes", "info", EXPRESS_STACK, {}, now - 90_000 + i * 2_000)),
+      "file",
+    );
+    deploys = [{ service: "quotes", environment: "production", release: "51", previous: "50", at: now - 330_000 }];
+    const d = await diagnoseIncident(incident("quotes"), evidence(), { now });
+    expect(d.hypotheses[0]!.kind).toBe("code_bug");
+    const regression = d.hypotheses.find((h) => h.kind === "deploy_regression")!;
+    expect(regression.confidence).toBe(0.2);
+    expect(regression.explanation).toContain("did not bring the error");
+  });
+
+  it("still blames a release whose clean time is too short to tell at the error's rate", async () => {
+    // live 60 s before the onset; the error every 20 s since: ~2 expected in 60 s, not enough to clear it
+    await crashes("ledger", 300_000, 2_000);
+    deploys = [{ service: "ledger", environment: "production", release: "61", previous: "60", at: now - 360_000 }];
+    const d = await diagnoseIncident(incident("ledger"), evidence(), { now });
+    expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
+  });
+
   it("dates the onset to the current episode: an older, quiet-separated one does not count", async () => {
     await crashes("search", 840_000, 760_000); // an earlier episode, fixed
     await crashes("search", 200_000, 2_000); // silent for 9 minutes, back after release 41

@@ -8,9 +8,12 @@
  * - deploy_regression: the release that went live last before the error's onset, within
  *   `deployWindowMs` before the incident (0.95: rolling back is the safest first move; the code
  *   and config hypotheses still follow for the repair). A release that went live after the onset
- *   did not bring the error (0.2), and when the error went on after a rollback, no release is
- *   the cause (0.15): the fix path leads instead of rolling back further. Without any error
- *   logs (a latency alert), the latest release is the suspect.
+ *   did not bring the error (0.2), nor did one that served all traffic long enough before the
+ *   onset that, at the rate the error has occurred since, it would have been logged there too
+ *   (0.2: something else changed at the onset — traffic, config, a dependency); and when the error
+ *   went on after a rollback, no release is the cause (0.15): the fix path leads instead of
+ *   rolling back further. Without any error logs (a latency alert), the latest release is the
+ *   suspect.
  * - code_bug: error logs carry a stack trace; the most frequent (exception type, top in-app frame)
  *   group is the suspect; 0.5 + 0.45 × its share of the error logs.
  * - config: error logs report timeouts (`timed out`, `ETIMEDOUT`, `deadline exceeded`, 504);
@@ -76,6 +79,8 @@ export interface IncidentDiagnosis extends Diagnosis {
     at: number;
     last: number;
     count: number;
+    /** Occurrences in the current episode (from `at` to `last`). */
+    occurrences: number;
   };
 }
 
@@ -196,7 +201,16 @@ async function leadingOnset(
     quietGapMs: opts.quietGapMs,
   });
   if (!episode) return undefined;
-  return { service, signature, summary, traced, at: episode.onset, last: episode.last, count };
+  return {
+    service,
+    signature,
+    summary,
+    traced,
+    at: episode.onset,
+    last: episode.last,
+    count,
+    occurrences: episode.occurrences.length,
+  };
 }
 
 /** Errors logged this soon after a rollback went live were still in flight on the old release. */
@@ -249,9 +263,44 @@ function deployHypothesis(
         explanation: `${onset.summary} was already logged at ${when(onset.at)}, before ${service} release ${first.release} went live at ${when(first.at)}: the error was already logged before it, the release did not bring it.`,
       };
     }
+    const clean = cleanExposure(suspect, onset);
+    if (clean)
+      return {
+        kind: "deploy_regression",
+        confidence: 0.2,
+        evidence: [
+          {
+            kind: "release",
+            summary: `${service} release ${suspect.release} served all traffic for ${ago(clean.ms)} before ${onset.summary} began, without it`,
+            data: { ...suspect, onset: onset.at, cleanMs: clean.ms, expectedErrors: clean.expected },
+          },
+        ],
+        explanation: `${service} release ${suspect.release} served all traffic for ${ago(clean.ms)} without ${onset.summary}; at the rate it has occurred since ${when(onset.at)}, about ${clean.expected} would have been logged in that time (p < 0.001): the release did not bring the error, something else changed when it began (traffic, config, a dependency).`,
+      };
     return blame(service, suspect, errors, onset.at, openedAt, suspect !== latest);
   }
   return blame(service, latest, errors, undefined, openedAt, false);
+}
+
+/** Expected occurrences during a clean period past which a release is cleared: P(none | Poisson) < 0.001. */
+const CLEARED_EXPECTED = -Math.log(0.001);
+
+/**
+ * The time `suspect` served all traffic before the error's onset, when that is long enough to
+ * clear it: at a conservative rate of the error since its onset (the count less two standard
+ * deviations, over the episode's span), more than CLEARED_EXPECTED occurrences would have been
+ * logged in it had the release brought the error. Undefined when the release is not cleared.
+ */
+function cleanExposure(
+  suspect: RecentDeploy,
+  onset: NonNullable<IncidentDiagnosis["onset"]>,
+): { ms: number; expected: number } | undefined {
+  const ms = onset.at - suspect.at;
+  const span = onset.last - onset.at;
+  if (ms <= 0 || span <= 0) return undefined;
+  const low = onset.occurrences - 2 * Math.sqrt(onset.occurrences);
+  const expected = (Math.max(0, low) / span) * ms;
+  return expected > CLEARED_EXPECTED ? { ms, expected: Math.round(expected) } : undefined;
 }
 
 /** The deploy_regression hypothesis against `suspect` (0.95, or 0.25 when most errors since are a dependency's). */
