@@ -12,7 +12,9 @@
  *      that already has `maxChildren` children sends new tokens to `<*>` too, which bounds fan-out;
  *   3. the leaf holds a list of clusters (event templates). The message joins the most similar one
  *      when the similarity reaches the `similarity` threshold, else it starts a new cluster whose
- *      template is the message itself. Ties go to the template with more equal tokens;
+ *      template is the message itself. Ties go to the template with more equal tokens, then to the
+ *      older one. A leaf of many clusters indexes them by token position, so a message is only
+ *      compared with the clusters that equal it somewhere it must (see `candidates`);
  *   4. joining generalises the template: every position where template and message disagree
  *      becomes `<*>`.
  * Similarity is the share of the message's *unmasked* tokens that equal the template token at the
