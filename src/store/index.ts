@@ -17,7 +17,7 @@ export {
 } from "./repositories/reports-repo.js";
 export type { NewRun, Run, RunQuery } from "./repositories/runs-repo.js";
 export type { Step } from "./repositories/steps-repo.js";
-export { hashToken, ROLES, type Role, type TokenInfo } from "./repositories/tokens-repo.js";
+export { hashToken, ROLES, type Role, TOKEN_ROLES, type TokenInfo } from "./repositories/tokens-repo.js";
 export { createStore, type Store } from "./store.js";
 export type { Release, ReleaseRunSpec } from "./repositories/releases-repo.js";
 export type { Rollout, RolloutStepRecord } from "./repositories/rollouts-repo.js";
@@ -52,3 +52,4 @@ export type { SpanKind } from "./repositories/spans-repo.js";
 export type { SpansRepo } from "./repositories/spans-repo.js";
 export type { LogsRepo } from "./repositories/logs-repo.js";
 export type { Service } from "./repositories/services-repo.js";
+export type { Agent, AgentLease, AgentsRepo, NewAgent } from "./repositories/agents-repo.js";
