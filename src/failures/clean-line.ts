@@ -29,20 +29,22 @@ export function cleanLine(raw: string): CleanLine {
   if (line.includes("\x1b")) line = line.replace(ANSI, "");
   const ts = TIMESTAMP.exec(line);
   if (ts) line = line.slice(ts[0].length);
-  let opensStep = false;
-  const unfold = () => {
-    const fold = FOLD.exec(line);
-    if (!fold) return;
-    opensStep ||= STEP_START.test(fold[0]);
-    line = line.slice(fold[0].length);
-  };
-  unfold();
+  let fold = foldLength(line);
+  let opensStep = fold > 0 && STEP_START.test(line);
+  line = line.slice(fold);
   if (line.includes("\r")) {
     line = lastVisible(line.split("\r"));
-    unfold();
+    fold = foldLength(line);
+    opensStep ||= fold > 0 && STEP_START.test(line);
+    line = line.slice(fold);
   }
   if (line.includes("\b")) line = backspace(line);
   return { text: line.replace(CONTROL, "").trimEnd(), opensStep };
+}
+
+/** Length of the fold marker the line starts with, 0 without one (a step opens with its marker). */
+function foldLength(line: string): number {
+  return FOLD.exec(line)?.[0].length ?? 0;
 }
 
 /** What a terminal shows of `a\rb\rc`: the last part that is not blank. */

@@ -52,8 +52,10 @@ export async function* readLogStream(
     }
     let start = 0;
     for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-      take(chunk.subarray(start, nl));
-      const line = emit();
+      // A line that lies whole in this chunk is decoded in place, without copying its bytes.
+      const whole = carry.length === 0 && !cut && nl - start <= maxLineBytes;
+      if (!whole) take(chunk.subarray(start, nl));
+      const line = whole ? { text: chunk.toString("utf8", start, nl), truncated: false } : emit();
       if (blank && line.text.trim() !== "") blank = false;
       yield line;
       start = nl + 1;

@@ -78,4 +78,20 @@ describe("Drain", () => {
     expect(ids[3]).toBe(ids[2]);
     expect(d.get(ids[3]!)?.tokens).toEqual(t("<*> x y z"));
   });
+
+  it("in a leaf of many clusters, joins the first cluster with the most equal tokens, as a full scan does", () => {
+    const d = new Drain({ depth: 2, maxClusters: 40 }); // no prefix layer: one leaf per length
+    const fillers = Array.from({ length: 41 }, (_, i) => d.add(t(`w${i} a${i} b${i} c${i}`)).cluster.id);
+    expect(new Set(fillers).size).toBe(41);
+    expect(d.get(fillers[0]!)).toBeUndefined(); // evicted: no longer found under its tokens
+    expect(d.add(t("w0 a0 b0 zz")).isNew).toBe(true);
+    const five = d.add(t("w5 a5 b5 zz"));
+    expect(five.cluster.id).toBe(fillers[5]);
+    expect(five.cluster.tokens).toEqual(t("w5 a5 b5 <*>"));
+    expect(d.add(t("w5 a5 b5 c5")).cluster.id).toBe(fillers[5]); // generalised position: a mismatch
+    const b = d.add(t("k l z w")).cluster.id;
+    const a = d.add(t("k l x y")).cluster.id;
+    expect(a).not.toBe(b);
+    expect(d.add(t("k l x w")).cluster.id).toBe(b); // 3 of 4 equal in both: the older wins
+  });
 });

@@ -12,7 +12,9 @@
  *      that already has `maxChildren` children sends new tokens to `<*>` too, which bounds fan-out;
  *   3. the leaf holds a list of clusters (event templates). The message joins the most similar one
  *      when the similarity reaches the `similarity` threshold, else it starts a new cluster whose
- *      template is the message itself. Ties go to the template with more equal tokens;
+ *      template is the message itself. Ties go to the template with more equal tokens, then to the
+ *      older one. A leaf of many clusters indexes them by token position, so a message is only
+ *      compared with the clusters that equal it somewhere it must (see `candidates`);
  *   4. joining generalises the template: every position where template and message disagree
  *      becomes `<*>`.
  * Similarity is the share of the message's *unmasked* tokens that equal the template token at the
@@ -70,13 +72,21 @@ export interface DrainMatch {
 interface Cluster extends LogCluster {
   tokens: string[];
   size: number;
-  leaf: Cluster[];
+  leaf: TreeNode;
+  /** Creation order: a leaf lists its clusters in this order. */
+  seq: number;
 }
 
 interface TreeNode {
   children: Map<string, TreeNode>;
   clusters: Cluster[];
+  /** Per token position, the leaf's clusters whose template holds a given token there (not `<*>`). */
+  postings: Map<string, Set<Cluster>>[];
 }
+
+/** Leaves with more clusters than this look candidates up in their postings instead of scanning all. */
+const SCAN_CLUSTERS = 32;
+const NO_CLUSTERS: ReadonlySet<Cluster> = new Set();
 
 const DIGIT = /\d/;
 
@@ -90,6 +100,7 @@ export class Drain {
   readonly #root = new Map<number, TreeNode>();
   /** Every live cluster by id, least recently matched first. */
   readonly #byId = new Map<string, Cluster>();
+  #created = 0;
 
   constructor(options: DrainOptions = {}) {
     this.#prefixDepth = Math.max(0, (options.depth ?? 4) - 2);
@@ -102,17 +113,28 @@ export class Drain {
   /** Assigns one masked, tokenised message to a cluster, creating or generalising it as needed. */
   add(tokens: readonly string[]): DrainMatch {
     const leaf = this.#leaf(tokens);
-    const best = this.#bestMatch(leaf.clusters, tokens);
+    const best = this.#bestMatch(leaf, tokens);
     if (best) {
       const t = best.tokens;
-      for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i] && t[i] !== WILDCARD) t[i] = WILDCARD;
+      for (let i = 0; i < t.length; i++)
+        if (t[i] !== tokens[i] && t[i] !== WILDCARD) {
+          leaf.postings[i]!.get(t[i]!)!.delete(best);
+          t[i] = WILDCARD;
+        }
       best.size++;
       this.#byId.delete(best.id);
       this.#byId.set(best.id, best);
       return { cluster: best, isNew: false };
     }
-    const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf: leaf.clusters };
+    const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf, seq: this.#created++ };
     leaf.clusters.push(cluster);
+    tokens.forEach((token, i) => {
+      if (token === WILDCARD) return;
+      leaf.postings[i] ??= new Map();
+      const holders = leaf.postings[i]!.get(token);
+      if (holders) holders.add(cluster);
+      else leaf.postings[i]!.set(token, new Set([cluster]));
+    });
     this.#byId.set(cluster.id, cluster);
     if (this.#byId.size > this.#maxClusters) this.#evictOldest();
     return { cluster, isNew: true };
@@ -140,36 +162,43 @@ export class Drain {
     return node;
   }
 
-  #bestMatch(clusters: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
+  /**
+   * The first cluster with the most equal tokens, if its similarity reaches the threshold. Every
+   * cluster is compared on the same unmasked positions of the message, so similarity orders
+   * clusters as the count of equal tokens does; a cluster is left as soon as its mismatches show
+   * it can no longer reach the threshold nor beat the best so far (most leave after a few tokens).
+   */
+  #bestMatch(leaf: TreeNode, tokens: readonly string[]): Cluster | undefined {
+    const clusters = leaf.clusters;
     const n = tokens.length;
+    let known = 0;
+    for (let i = 0; i < n; i++) if (tokens[i] !== WILDCARD) known++;
+    if (known === 0) return this.#similarity <= 1 ? clusters[0] : undefined; // all agree: the first
+    let need = 0;
+    while (need <= known && need / known < this.#similarity) need++;
+    if (need > known) return undefined;
     let best: Cluster | undefined;
-    let bestSim = -1;
-    let bestExact = -1;
-    for (const c of clusters) {
+    for (const c of clusters.length > SCAN_CLUSTERS ? candidates(leaf, tokens, known - need + 1) : clusters) {
+      if (need > known) break;
       const t = c.tokens;
       const frozen = c.size >= this.#freezeAfter;
-      let known = 0;
-      let exact = 0;
+      const allowed = known - need;
+      let missed = 0;
       let rejected = false;
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n && missed <= allowed; i++) {
         const token = tokens[i];
-        if (token === WILDCARD) continue;
-        known++;
-        if (t[i] === token) exact++;
-        else if (frozen && !t[i]!.includes(WILDCARD)) {
+        if (token === WILDCARD || t[i] === token) continue;
+        missed++;
+        if (frozen && !t[i]!.includes(WILDCARD)) {
           rejected = true;
           break;
         }
       }
-      if (rejected) continue;
-      const sim = known === 0 ? 1 : exact / known;
-      if (sim > bestSim || (sim === bestSim && exact > bestExact)) {
-        best = c;
-        bestSim = sim;
-        bestExact = exact;
-      }
+      if (rejected || missed > allowed) continue;
+      best = c;
+      need = known - missed + 1;
     }
-    return best && bestSim >= this.#similarity ? best : undefined;
+    return best;
   }
 
   #newId(tokens: readonly string[]): string {
@@ -183,15 +212,36 @@ export class Drain {
     const oldest = this.#byId.values().next().value;
     if (!oldest) return;
     this.#byId.delete(oldest.id);
-    oldest.leaf.splice(oldest.leaf.indexOf(oldest), 1);
+    const leaf = oldest.leaf;
+    leaf.clusters.splice(leaf.clusters.indexOf(oldest), 1);
+    oldest.tokens.forEach((token, i) => {
+      if (token !== WILDCARD) leaf.postings[i]!.get(token)!.delete(oldest);
+    });
   }
+}
+
+/**
+ * The clusters of a leaf, in the leaf's order, that equal the message on at least one of its
+ * `positions` unmasked positions with the fewest holders. Only they can join: a cluster that differs
+ * from the message on at most `positions` - 1 unmasked positions equals it on one of any
+ * `positions` of them (pigeonhole).
+ */
+function candidates(leaf: TreeNode, tokens: readonly string[], positions: number): Cluster[] {
+  const lists: ReadonlySet<Cluster>[] = [];
+  tokens.forEach((token, i) => {
+    if (token !== WILDCARD) lists.push(leaf.postings[i]?.get(token) ?? NO_CLUSTERS);
+  });
+  lists.sort((a, b) => a.size - b.size);
+  const found = new Set<Cluster>();
+  for (const list of lists.slice(0, positions)) for (const c of list) found.add(c);
+  return [...found].sort((a, b) => a.seq - b.seq);
 }
 
 /** The child under `key`, created empty when missing. */
 function childOf<K>(children: Map<K, TreeNode>, key: K): TreeNode {
   let child = children.get(key);
   if (!child) {
-    child = { children: new Map(), clusters: [] };
+    child = { children: new Map(), clusters: [], postings: [] };
     children.set(key, child);
   }
   return child;
