@@ -44,4 +44,16 @@ describe("test-flakiness state", () => {
     ]);
     expect(verdict(partial, "s.T.t0")).toMatchObject({ flaky: true, signs: { blips: 2 } });
   });
+
+  it("resolves a failure with the next run that is not broken", () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `s.T.t${i}`);
+    const all = (o: string) => Object.fromEntries(ids.map((id) => [id, o]));
+    const one = (o: string) => ({ ...all("p"), "s.T.t0": o });
+    const evaluate = (runs: TimedRun[]) =>
+      testFlakinessModel.evaluate(testFlakinessModel.initialState(), [], runs).metrics.failures;
+    // failed once, then a broken run, then passed: proves nothing
+    expect(evaluate([run(1, one("f")), run(2, all("f")), run(3, one("p"))])).toBe(0);
+    // failed again in the run after the broken one: a regression
+    expect(evaluate([run(1, one("f")), run(2, all("f")), run(3, one("f"))])).toBe(1);
+  });
 });

@@ -163,7 +163,7 @@ export function countRuns(state: FlakinessState, items: readonly TimedRun[]): Fl
 /**
  * The state's labels checked on `items` (runs it never saw): every failure whose evidence
  * resolves it is a unit — flaky when it failed and passed on the same commit, a regression when
- * it failed (only) again in the next run; other failures (one attempt, passing next) prove
+ * it failed (only) again in the next run that is not broken; other failures (one attempt, passing next) prove
  * neither and are left out. A unit scores 1 when labelled right.
  */
 export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]): Evaluation {
@@ -172,9 +172,10 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
   const count = { tp: 0, fp: 0, fn: 0 };
   const classes = new Set<string>();
   let ms = 0;
-  items.forEach(({ run }, i) => {
-    if (isBrokenRun(run)) return;
-    const next = items[i + 1]?.run.results;
+  // broken runs are neither evaluated nor evidence: the next run is the next one not broken
+  const counted = items.filter(({ run }) => !isBrokenRun(run));
+  counted.forEach(({ run }, i) => {
+    const next = counted[i + 1]?.run.results;
     for (const [id, r] of run.results) {
       if (!r.failed) continue;
       const again = next?.get(id);
