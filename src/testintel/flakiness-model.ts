@@ -1,7 +1,7 @@
 /**
  * The learned flakiness of tests (`test-flakiness`): an online component whose state is the flaky
  * signs of every test (fail-and-pass runs, one-run blips, lasting failure streaks; see
- * {@link recordFlakySigns}), counted run by run. Each update counts the runs after the state's
+ * {@link countFlakySigns}), counted run by run. Each update counts the runs after the state's
  * newest one and is checkpointed as a version behind the validation gate: the labels it gives
  * are checked on recent runs it never saw against same-commit evidence, and an update that labels
  * them worse than the version before it is rolled back (docs/learning.md). Runs in which most
@@ -9,22 +9,12 @@
  */
 import type { Evaluation, Explanation, LearnedModel } from "../learning/index.js";
 import type { Store } from "../store/index.js";
-import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
+import { countFlakySigns, type FlakySigns, isBrokenRun, noFlakySigns } from "./flaky-signs.js";
 import { byFlakiness, type FlakyTest, flakinessScore, isFlaky } from "./flakiness.js";
 import { storedRuns, type TimedRun } from "./stored-history.js";
-import type { TestRun } from "./test-run.js";
 
 /** Most tests a state tracks; past it, the tests seen least recently are dropped. */
 export const MAX_TRACKED_TESTS = 20_000;
-
-/**
- * A run in which more than this share of its tests failed (and at least
- * {@link BROKEN_RUN_MIN_FAILURES}) is broken — a dead runner, a red build — and says nothing about
- * any one test: it is not counted as a sign, nor evaluated.
- */
-export const BROKEN_RUN_SHARE = 0.5;
-/** Fewest failures that make a run broken (a suite of three with two failing is not). */
-export const BROKEN_RUN_MIN_FAILURES = 10;
 
 /** Finished runs of a project between two online updates of its flakiness. */
 export const FLAKINESS_UPDATE_RUNS = 10;
@@ -140,20 +130,19 @@ export function countRuns(state: FlakinessState, items: readonly TimedRun[]): Fl
     if (at <= through) continue;
     through = at;
     runs++;
-    if (isBrokenRun(run)) continue;
-    for (const [id, r] of run.results) {
+    countFlakySigns(run, (id, r) => {
       let s = tests.get(id);
       const ran = clean.get(id);
       clean.delete(id);
       if (s === undefined && !r.failed) {
         clean.set(id, (ran ?? 0) + 1);
-        continue;
+        return undefined;
       }
       s ??= { ...noFlakySigns(), runs: ran ?? 0 };
       tests.delete(id); // re-inserted last: least recently seen first
       tests.set(id, s);
-      recordFlakySigns(s, r, run.label);
-    }
+      return s;
+    });
   }
   dropLeastRecent(clean, tests.size + clean.size - MAX_TRACKED_TESTS);
   dropLeastRecent(tests, tests.size - MAX_TRACKED_TESTS);
@@ -207,13 +196,6 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
     classes: [...classes].sort(),
     latencyMs: perItem.length === 0 ? 0 : ms / perItem.length,
   };
-}
-
-/** Whether most of a run's tests failed (see {@link BROKEN_RUN_SHARE}). */
-export function isBrokenRun(run: TestRun): boolean {
-  let failed = 0;
-  for (const r of run.results.values()) if (r.failed) failed++;
-  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
 }
 
 /** The model's verdict on one test. */

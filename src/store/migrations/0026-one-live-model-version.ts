@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on("model_versions")
     .columns(["model", "scope"])
     .unique()
-    .where("status", "=", "live")
+    .where(sql.ref("status"), "=", "live")
     .execute();
 }
 
