@@ -84,4 +84,19 @@ describe("test-flakiness state", () => {
     // the broken runs still count for the failure prediction
     expect(history.get("s.T.t2")).toMatchObject({ runs: 8, failures: 2, signs: { runs: 6, failures: 0 } });
   });
+
+  it("counts a retry of a commit that an earlier update already counted as a fail-and-pass", () => {
+    const first = [run(1, { "s.T.a": "p" }), run(2, { "s.T.a": "f" }), run(3, { "s.T.a": "f" })];
+    const state = testFlakinessModel.train(first);
+    expect(verdict(state, "s.T.a")).toMatchObject({ flaky: false, signs: { mixedRuns: 0 } });
+    // the job of commit 2 was retried and passed after the update: the commit's group is now mixed
+    const regrouped = [run(1, { "s.T.a": "p" }), run(2, { "s.T.a": "fp" }), run(3, { "s.T.a": "f" })];
+    const updated = testFlakinessModel.update!(state, regrouped, [run(4, { "s.T.a": "p" })]);
+    expect(verdict(updated, "s.T.a")).toMatchObject({ flaky: true, signs: { mixedRuns: 1, runs: 4 } });
+    expect(verdict(updated, "s.T.a").signs.flakyEvidence).toContain("run 2: failed and passed in the same run");
+    // counted once: the next update sees the same group again
+    const again = testFlakinessModel.update!(updated, [...regrouped, run(4, { "s.T.a": "p" })], [run(5, {})]);
+    expect(verdict(again, "s.T.a").signs.mixedRuns).toBe(1);
+    expect(JSON.parse(JSON.stringify(again))).toEqual(again);
+  });
 });

@@ -9,12 +9,19 @@
  */
 import type { Evaluation, Explanation, LearnedModel } from "../learning/index.js";
 import type { Store } from "../store/index.js";
-import { countFlakySigns, type FlakySigns, isBrokenRun, noFlakySigns } from "./flaky-signs.js";
+import { countFlakySigns, type FlakySigns, isBrokenRun, noFlakySigns, recordMixedRun } from "./flaky-signs.js";
+import type { TestResult } from "./test-run.js";
 import { byFlakiness, type FlakyTest, flakinessScore, isFlaky } from "./flakiness.js";
 import { storedRuns, type TimedRun } from "./stored-history.js";
 
 /** Most tests a state tracks; past it, the tests seen least recently are dropped. */
 export const MAX_TRACKED_TESTS = 20_000;
+
+/**
+ * Newest runs (commits) whose fail-and-pass tests a state keeps, so that a retry of one of them
+ * stored after an update counted it still counts as a fail-and-pass (see {@link countRuns}).
+ */
+export const MAX_RECOUNTED_RUNS = 50;
 
 /** Finished runs of a project between two online updates of its flakiness. */
 export const FLAKINESS_UPDATE_RUNS = 10;
@@ -32,6 +39,11 @@ export interface FlakinessState {
   tests: [string, FlakySigns][];
   /** How many runs each test that never failed ran (its signs are all zero). */
   clean: [string, number][];
+  /**
+   * The newest {@link MAX_RECOUNTED_RUNS} runs counted (by label) with the tests counted as
+   * failing and passing in them, oldest first (absent in states stored before it).
+   */
+  recent?: [string, string[]][];
 }
 
 /** What the model says about one test. */
@@ -76,8 +88,8 @@ export const testFlakinessModel: LearnedModel<FlakinessState, TimedRun, string, 
     return countRuns(testFlakinessModel.initialState(), items);
   },
 
-  update(state, _context, items) {
-    return countRuns(state, items);
+  update(state, context, items) {
+    return countRuns(state, [...context.filter((i) => i.at <= state.through), ...items]);
   },
 
   evaluate(state, _context, items) {
@@ -121,32 +133,59 @@ export const testFlakinessModel: LearnedModel<FlakinessState, TimedRun, string, 
   },
 };
 
-/** `state` with the runs of `items` after its newest run counted (a new state; `state` is unchanged). */
+/**
+ * `state` with the runs of `items` after its newest run counted (a new state; `state` is
+ * unchanged). A run it counted already (a commit's group, regrouped with the retries stored since)
+ * adds only its new fail-and-pass tests, when it is one of the newest {@link MAX_RECOUNTED_RUNS}.
+ */
 export function countRuns(state: FlakinessState, items: readonly TimedRun[]): FlakinessState {
   const tests = new Map(state.tests.map(([id, s]) => [id, structuredClone(s)]));
   const clean = new Map(state.clean);
+  const recent = new Map((state.recent ?? []).map(([label, ids]) => [label, new Set(ids)]));
   let { through, runs } = state;
+  const signsOf = (id: string, r: TestResult): FlakySigns | undefined => {
+    let s = tests.get(id);
+    const ran = clean.get(id);
+    clean.delete(id);
+    if (s === undefined && !r.failed) {
+      clean.set(id, (ran ?? 0) + 1);
+      return undefined;
+    }
+    s ??= { ...noFlakySigns(), runs: ran ?? 0 };
+    tests.delete(id); // re-inserted last: least recently seen first
+    tests.set(id, s);
+    return s;
+  };
   for (const { at, run } of items) {
-    if (at <= through) continue;
+    if (at <= through) {
+      const mixed = recent.get(run.label);
+      if (mixed === undefined || isBrokenRun(run)) continue;
+      for (const [id, r] of run.results) {
+        if (!r.mixed || mixed.has(id)) continue;
+        mixed.add(id);
+        const s = tests.get(id) ?? { ...noFlakySigns(), runs: clean.get(id) ?? 0 };
+        clean.delete(id);
+        tests.set(id, s);
+        recordMixedRun(s, run.label);
+      }
+      continue;
+    }
     through = at;
     runs++;
-    countFlakySigns(run, (id, r) => {
-      let s = tests.get(id);
-      const ran = clean.get(id);
-      clean.delete(id);
-      if (s === undefined && !r.failed) {
-        clean.set(id, (ran ?? 0) + 1);
-        return undefined;
-      }
-      s ??= { ...noFlakySigns(), runs: ran ?? 0 };
-      tests.delete(id); // re-inserted last: least recently seen first
-      tests.set(id, s);
-      return s;
-    });
+    if (!countFlakySigns(run, signsOf)) continue;
+    recent.delete(run.label);
+    recent.set(run.label, new Set([...run.results].filter(([, r]) => r.mixed).map(([id]) => id)));
   }
+  dropLeastRecent(recent, recent.size - MAX_RECOUNTED_RUNS);
   dropLeastRecent(clean, tests.size + clean.size - MAX_TRACKED_TESTS);
   dropLeastRecent(tests, tests.size - MAX_TRACKED_TESTS);
-  return { through, runs, tests: [...tests], clean: [...clean] };
+  return {
+    through,
+    runs,
+    tests: [...tests],
+    clean: [...clean],
+    recent: [...recent].map(([label, ids]) => [label, [...ids]]),
+  };
 }
 
 /**

@@ -76,10 +76,7 @@ export function countFlakySigns(run: TestRun, signsOf: (id: string, r: TestResul
  */
 function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): void {
   s.runs++;
-  if (r.mixed) {
-    s.mixedRuns++;
-    pushEvidence(s, `${label}: failed and passed in the same run`);
-  }
+  if (r.mixed) recordMixedRun(s, label);
   if (r.failed) {
     s.failures++;
     s.streak++;
@@ -95,6 +92,15 @@ function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): void {
     pushEvidence(s, `${s.streakLabel}: failed once between passing runs`);
   }
   s.streak = 0;
+}
+
+/**
+ * Counts a fail-and-pass in the run `label` (a retry on its commit); also for a run counted
+ * before its retry was stored, which adds only this sign.
+ */
+export function recordMixedRun(s: FlakySigns, label: string): void {
+  s.mixedRuns++;
+  pushEvidence(s, `${label}: failed and passed in the same run`);
 }
 
 function pushEvidence(s: FlakySigns, line: string): void {
