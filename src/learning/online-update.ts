@@ -1,4 +1,4 @@
-import { ValidationError } from "../common/errors.js";
+import { ConflictError, ValidationError } from "../common/errors.js";
 import type { ModelVersion } from "../store/index.js";
 import type { DataItem, Evaluation, LearnedModel, TimeWindow } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
@@ -22,7 +22,9 @@ export const KEPT_STATES = 50;
  * metric), it is rolled back: stored as `refused` with the figures, the incumbent stays. Otherwise
  * it is checkpointed as the new live version (parent: the incumbent; the live version's drift
  * profile, or one made from the items it learnt from when there is none). Emits `model.updated` or
- * `model.update_rolled_back`.
+ * `model.update_rolled_back`. When another update or promotion changed the live version meanwhile,
+ * the update is stored as `refused` ("superseded by a concurrent update") and a ConflictError is
+ * thrown: at most one version is live.
  */
 export async function applyOnlineUpdate(
   deps: LearningDeps,
@@ -87,17 +89,30 @@ export async function applyOnlineUpdate(
     );
     return refused ?? version;
   }
-  if (live)
-    await deps.store.modelVersions.transition(live.id, ["live"], {
+  const retired =
+    live === undefined ||
+    (await deps.store.modelVersions.transition(live.id, ["live"], {
       to: "retired",
       reason: `updated online by v${version.version}`,
       at: now,
+    })) !== undefined;
+  const kept = retired
+    ? await deps.store.modelVersions.transition(version.id, ["candidate"], {
+        to: "live",
+        reason: `online update kept: not worse on recent held-out data: ${figures}`,
+        at: now,
+      })
+    : undefined;
+  if (kept === undefined) {
+    await deps.store.modelVersions.transition(version.id, ["candidate"], {
+      to: "refused",
+      reason: `online update refused: superseded by a concurrent update (${figures})`,
+      at: now,
     });
-  const kept = await deps.store.modelVersions.transition(version.id, ["candidate"], {
-    to: "live",
-    reason: `online update kept: not worse on recent held-out data: ${figures}`,
-    at: now,
-  });
+    throw new ConflictError(
+      `model ${name} (${scope}): online update v${version.version} superseded by a concurrent update`,
+    );
+  }
   await deps.events.emit(
     "model.updated",
     { kind: "model", model: name, scope },
@@ -106,10 +121,10 @@ export async function applyOnlineUpdate(
       scope,
       version: version.version,
       replaced: incumbent.version,
-      reason: kept?.reason,
+      reason: kept.reason,
     },
   );
-  return kept ?? version;
+  return kept;
 }
 
 /** What an online update of `state` with `fresh` (after `context`) would do, before anything is stored. */

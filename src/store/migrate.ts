@@ -22,6 +22,7 @@ import * as m0020 from "./migrations/0020-model-versions.js";
 import * as m0021 from "./migrations/0021-release-builds.js";
 import * as m0023 from "./migrations/0023-agents.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
+import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0021-release-builds": m0021,
   "0023-agents": m0023,
   "0025-test-failure-details": m0025,
+  "0026-one-live-model-version": m0026,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -37,7 +37,7 @@ export function failureFeatures(history: HistoryModel, id: string, durationMs: n
     d.runs > 0 ? d.failures / d.runs : 0,
     s.runs > 0 ? s.failures / s.runs : 0,
     Math.exp(-since / RECENCY_RUNS),
-    flakinessScore(s),
+    flakinessScore(s.signs),
     0,
     logDuration,
   ];

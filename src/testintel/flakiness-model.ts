@@ -1,7 +1,7 @@
 /**
  * The learned flakiness of tests (`test-flakiness`): an online component whose state is the flaky
  * signs of every test (fail-and-pass runs, one-run blips, lasting failure streaks; see
- * {@link recordFlakySigns}), counted run by run. Each update counts the runs after the state's
+ * {@link countFlakySigns}), counted run by run. Each update counts the runs after the state's
  * newest one and is checkpointed as a version behind the validation gate: the labels it gives
  * are checked on recent runs it never saw against same-commit evidence, and an update that labels
  * them worse than the version before it is rolled back (docs/learning.md). Runs in which most
@@ -9,22 +9,19 @@
  */
 import type { Evaluation, Explanation, LearnedModel } from "../learning/index.js";
 import type { Store } from "../store/index.js";
-import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
+import { countFlakySigns, type FlakySigns, isBrokenRun, noFlakySigns, recordMixedRun } from "./flaky-signs.js";
+import type { TestResult } from "./test-run.js";
 import { byFlakiness, type FlakyTest, flakinessScore, isFlaky } from "./flakiness.js";
 import { storedRuns, type TimedRun } from "./stored-history.js";
-import type { TestRun } from "./test-run.js";
 
 /** Most tests a state tracks; past it, the tests seen least recently are dropped. */
 export const MAX_TRACKED_TESTS = 20_000;
 
 /**
- * A run in which more than this share of its tests failed (and at least
- * {@link BROKEN_RUN_MIN_FAILURES}) is broken — a dead runner, a red build — and says nothing about
- * any one test: it is not counted as a sign, nor evaluated.
+ * Newest runs (commits) whose fail-and-pass tests a state keeps, so that a retry of one of them
+ * stored after an update counted it still counts as a fail-and-pass (see {@link countRuns}).
  */
-export const BROKEN_RUN_SHARE = 0.5;
-/** Fewest failures that make a run broken (a suite of three with two failing is not). */
-export const BROKEN_RUN_MIN_FAILURES = 10;
+export const MAX_RECOUNTED_RUNS = 50;
 
 /** Finished runs of a project between two online updates of its flakiness. */
 export const FLAKINESS_UPDATE_RUNS = 10;
@@ -42,6 +39,11 @@ export interface FlakinessState {
   tests: [string, FlakySigns][];
   /** How many runs each test that never failed ran (its signs are all zero). */
   clean: [string, number][];
+  /**
+   * The newest {@link MAX_RECOUNTED_RUNS} runs counted (by label) with the tests counted as
+   * failing and passing in them, oldest first (absent in states stored before it).
+   */
+  recent?: [string, string[]][];
 }
 
 /** What the model says about one test. */
@@ -86,8 +88,8 @@ export const testFlakinessModel: LearnedModel<FlakinessState, TimedRun, string, 
     return countRuns(testFlakinessModel.initialState(), items);
   },
 
-  update(state, _context, items) {
-    return countRuns(state, items);
+  update(state, context, items) {
+    return countRuns(state, [...context.filter((i) => i.at <= state.through), ...items]);
   },
 
   evaluate(state, _context, items) {
@@ -131,39 +133,65 @@ export const testFlakinessModel: LearnedModel<FlakinessState, TimedRun, string, 
   },
 };
 
-/** `state` with the runs of `items` after its newest run counted (a new state; `state` is unchanged). */
+/**
+ * `state` with the runs of `items` after its newest run counted (a new state; `state` is
+ * unchanged). A run it counted already (a commit's group, regrouped with the retries stored since)
+ * adds only its new fail-and-pass tests, when it is one of the newest {@link MAX_RECOUNTED_RUNS}.
+ */
 export function countRuns(state: FlakinessState, items: readonly TimedRun[]): FlakinessState {
   const tests = new Map(state.tests.map(([id, s]) => [id, structuredClone(s)]));
   const clean = new Map(state.clean);
+  const recent = new Map((state.recent ?? []).map(([label, ids]) => [label, new Set(ids)]));
   let { through, runs } = state;
+  const signsOf = (id: string, r: TestResult): FlakySigns | undefined => {
+    let s = tests.get(id);
+    const ran = clean.get(id);
+    clean.delete(id);
+    if (s === undefined && !r.failed) {
+      clean.set(id, (ran ?? 0) + 1);
+      return undefined;
+    }
+    s ??= { ...noFlakySigns(), runs: ran ?? 0 };
+    tests.delete(id); // re-inserted last: least recently seen first
+    tests.set(id, s);
+    return s;
+  };
   for (const { at, run } of items) {
-    if (at <= through) continue;
+    if (at <= through) {
+      const mixed = recent.get(run.label);
+      if (mixed === undefined || isBrokenRun(run)) continue;
+      for (const [id, r] of run.results) {
+        if (!r.mixed || mixed.has(id)) continue;
+        mixed.add(id);
+        const s = tests.get(id) ?? { ...noFlakySigns(), runs: clean.get(id) ?? 0 };
+        clean.delete(id);
+        tests.set(id, s);
+        recordMixedRun(s, run.label);
+      }
+      continue;
+    }
     through = at;
     runs++;
-    if (isBrokenRun(run)) continue;
-    for (const [id, r] of run.results) {
-      let s = tests.get(id);
-      const ran = clean.get(id);
-      clean.delete(id);
-      if (s === undefined && !r.failed) {
-        clean.set(id, (ran ?? 0) + 1);
-        continue;
-      }
-      s ??= { ...noFlakySigns(), runs: ran ?? 0 };
-      tests.delete(id); // re-inserted last: least recently seen first
-      tests.set(id, s);
-      recordFlakySigns(s, r, run.label);
-    }
+    if (!countFlakySigns(run, signsOf)) continue;
+    recent.delete(run.label);
+    recent.set(run.label, new Set([...run.results].filter(([, r]) => r.mixed).map(([id]) => id)));
   }
+  dropLeastRecent(recent, recent.size - MAX_RECOUNTED_RUNS);
   dropLeastRecent(clean, tests.size + clean.size - MAX_TRACKED_TESTS);
   dropLeastRecent(tests, tests.size - MAX_TRACKED_TESTS);
-  return { through, runs, tests: [...tests], clean: [...clean] };
+  return {
+    through,
+    runs,
+    tests: [...tests],
+    clean: [...clean],
+    recent: [...recent].map(([label, ids]) => [label, [...ids]]),
+  };
 }
 
 /**
  * The state's labels checked on `items` (runs it never saw): every failure whose evidence
  * resolves it is a unit — flaky when it failed and passed on the same commit, a regression when
- * it failed (only) again in the next run; other failures (one attempt, passing next) prove
+ * it failed (only) again in the next run that is not broken; other failures (one attempt, passing next) prove
  * neither and are left out. A unit scores 1 when labelled right.
  */
 export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]): Evaluation {
@@ -172,9 +200,10 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
   const count = { tp: 0, fp: 0, fn: 0 };
   const classes = new Set<string>();
   let ms = 0;
-  items.forEach(({ run }, i) => {
-    if (isBrokenRun(run)) return;
-    const next = items[i + 1]?.run.results;
+  // broken runs are neither evaluated nor evidence: the next run is the next one not broken
+  const counted = items.filter(({ run }) => !isBrokenRun(run));
+  counted.forEach(({ run }, i) => {
+    const next = counted[i + 1]?.run.results;
     for (const [id, r] of run.results) {
       if (!r.failed) continue;
       const again = next?.get(id);
@@ -206,13 +235,6 @@ export function evaluateLabels(state: FlakinessState, items: readonly TimedRun[]
     classes: [...classes].sort(),
     latencyMs: perItem.length === 0 ? 0 : ms / perItem.length,
   };
-}
-
-/** Whether most of a run's tests failed (see {@link BROKEN_RUN_SHARE}). */
-export function isBrokenRun(run: TestRun): boolean {
-  let failed = 0;
-  for (const r of run.results.values()) if (r.failed) failed++;
-  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
 }
 
 /** The model's verdict on one test. */

@@ -41,11 +41,11 @@ export function isFlaky(s: FlakySigns): boolean {
 /** Every test with any sign of flakiness, the flakiest first (then by id). */
 export function flakyTests(model: HistoryModel): FlakyTest[] {
   const out: FlakyTest[] = [];
-  for (const s of model.tests()) {
+  for (const { id, signs: s } of model.tests()) {
     const score = flakinessScore(s);
     if (score === 0) continue;
     out.push({
-      id: s.id,
+      id,
       score,
       flaky: isFlaky(s),
       runs: s.runs,

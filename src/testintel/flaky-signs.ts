@@ -1,9 +1,18 @@
-import type { TestResult } from "./test-run.js";
+import type { TestResult, TestRun } from "./test-run.js";
 
 /** Most evidence labels kept per test (the newest). */
 export const MAX_FLAKY_EVIDENCE = 5;
 
-/** The counters flakiness reads, updated run by run by {@link recordFlakySigns}. */
+/**
+ * A run in which more than this share of its tests failed (and at least
+ * {@link BROKEN_RUN_MIN_FAILURES}) is broken — a dead runner, a red build — and says nothing about
+ * any one test: it is not counted as a sign (nor evaluated by the learned flakiness).
+ */
+export const BROKEN_RUN_SHARE = 0.5;
+/** Fewest failures that make a run broken (a suite of three with two failing is not). */
+export const BROKEN_RUN_MIN_FAILURES = 10;
+
+/** The counters flakiness reads, updated run by run by {@link countFlakySigns}. */
 export interface FlakySigns {
   /** Runs the test ran in (skipped runs excluded) and how many of them it failed. */
   runs: number;
@@ -39,17 +48,35 @@ export function noFlakySigns(): FlakySigns {
   };
 }
 
+/** Whether most of a run's tests failed (see {@link BROKEN_RUN_SHARE}). */
+export function isBrokenRun(run: TestRun): boolean {
+  let failed = 0;
+  for (const r of run.results.values()) if (r.failed) failed++;
+  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
+}
+
+/**
+ * The one counting of flakiness (the history model's and the learned model's): counts a run
+ * (runs in chronological order) into the signs of its tests that `signsOf` returns (undefined:
+ * not counted), unless the run is broken. Returns whether it was counted.
+ */
+export function countFlakySigns(run: TestRun, signsOf: (id: string, r: TestResult) => FlakySigns | undefined): boolean {
+  if (isBrokenRun(run)) return false;
+  for (const [id, r] of run.results) {
+    const s = signsOf(id, r);
+    if (s !== undefined) recordFlakySigns(s, r, run.label);
+  }
+  return true;
+}
+
 /**
  * Counts one run's result of a test (runs in chronological order): a fail-and-pass in the run is
  * mixed; a failure streak that starts after a pass and ends with the next pass after one run is a
  * blip (a run that also passed is already counted as mixed); a streak reaching two runs is long.
  */
-export function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): void {
+function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): void {
   s.runs++;
-  if (r.mixed) {
-    s.mixedRuns++;
-    pushEvidence(s, `${label}: failed and passed in the same run`);
-  }
+  if (r.mixed) recordMixedRun(s, label);
   if (r.failed) {
     s.failures++;
     s.streak++;
@@ -65,6 +92,15 @@ export function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): v
     pushEvidence(s, `${s.streakLabel}: failed once between passing runs`);
   }
   s.streak = 0;
+}
+
+/**
+ * Counts a fail-and-pass in the run `label` (a retry on its commit); also for a run counted
+ * before its retry was stored, which adds only this sign.
+ */
+export function recordMixedRun(s: FlakySigns, label: string): void {
+  s.mixedRuns++;
+  pushEvidence(s, `${label}: failed and passed in the same run`);
 }
 
 function pushEvidence(s: FlakySigns, line: string): void {

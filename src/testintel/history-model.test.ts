@@ -40,8 +40,7 @@ describe("HistoryModel", () => {
       lastFailRun: 2,
       lastFailed: false,
       streak: 0,
-      longStreaks: 1,
-      blips: 0,
+      signs: { longStreaks: 1, blips: 0 },
     });
     expect([a.afterFailFailed, a.afterFailPassed]).toEqual([1, 1]);
     expect(m.global).toMatchObject({ runs: 4, observations: 11, failures: 3, newTests: 1, newTestsFailedFirst: 1 });
@@ -66,7 +65,7 @@ describe("HistoryModel", () => {
     m.add(run("r2", { "t.A#f": "failed" }));
     m.add(run("r3", { "t.A#f": "passed" }));
     m.add(run("r4", { "t.A#f": "retried" }));
-    const f = m.get("t.A.f")!;
+    const f = m.get("t.A.f")!.signs;
     expect(f.blips).toBe(1);
     expect(f.mixedRuns).toBe(1);
     expect(f.flakyEvidence).toEqual(["r2: failed once between passing runs", "r4: failed and passed in the same run"]);

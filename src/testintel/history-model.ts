@@ -1,12 +1,19 @@
-import { type FlakySigns, noFlakySigns, recordFlakySigns } from "./flaky-signs.js";
+import { countFlakySigns, type FlakySigns, noFlakySigns } from "./flaky-signs.js";
 import type { TestRun } from "./test-run.js";
 
 /** Default half-life of the recency weighting, in runs: a failure 20 runs ago counts half. */
 export const DEFAULT_HALF_LIFE_RUNS = 20;
 
 /** What the model knows about one test, updated run by run (its flaky signs included). */
-export interface TestStats extends FlakySigns {
+export interface TestStats {
   id: string;
+  /** Runs the test ran in (skipped runs excluded, broken runs included) and how many it failed. */
+  runs: number;
+  failures: number;
+  /** Current run of consecutive failures (0 after a pass). */
+  streak: number;
+  /** Its flaky signs ({@link countFlakySigns}: broken runs are not counted). */
+  signs: FlakySigns;
   /** Index (in the model's run sequence) of its first run, last run and last failure (-1: none). */
   firstRun: number;
   lastRun: number;
@@ -112,12 +119,17 @@ export class HistoryModel {
       this.#decay(s, index);
       s.decayedRuns += 1;
       if (r.failed) s.decayedFailures += 1;
-      recordFlakySigns(s, r, run.label);
-      if (r.failed) s.lastFailRun = index;
+      s.runs++;
+      if (r.failed) {
+        s.failures++;
+        s.streak++;
+        s.lastFailRun = index;
+      } else s.streak = 0;
       if (r.durationMs > 0) s.durationMs = s.durationMs === 0 ? r.durationMs : 0.7 * s.durationMs + 0.3 * r.durationMs;
       s.lastFailed = r.failed;
       s.lastRun = index;
     }
+    countFlakySigns(run, (id) => this.#tests.get(id)!.signs);
   }
 
   /** Recency-weighted failures and runs of a test as of the latest run. */
@@ -137,8 +149,11 @@ export class HistoryModel {
 
 function newStats(id: string, index: number): TestStats {
   return {
-    ...noFlakySigns(),
     id,
+    runs: 0,
+    failures: 0,
+    streak: 0,
+    signs: noFlakySigns(),
     firstRun: index,
     lastRun: index,
     lastFailRun: -1,

@@ -55,7 +55,7 @@ export function predictFailure(model: HistoryModel, id: string, durationMs: numb
         ? `never failed in ${s.runs} runs`
         : `failed ${s.failures} of ${s.runs} runs, last ${model.runs - 1 - s.lastFailRun} runs ago`;
   }
-  const flakiness = flakinessScore(s);
+  const flakiness = flakinessScore(s.signs);
   if (flakiness > 0) reason += `; flakiness ${flakiness.toFixed(2)}`;
   return { probability: p * (1 - flakiness / 2), known: true, reason };
 }

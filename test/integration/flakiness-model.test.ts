@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/common/clock.js";
 import { createSecretBox } from "../../src/common/secret-box.js";
 import { createMemoryBus, EventLog } from "../../src/events/index.js";
+import { ConflictError } from "../../src/common/errors.js";
 import { applyOnlineUpdate, ModelRegistry, seededRandom } from "../../src/learning/index.js";
 import { createStore } from "../../src/store/index.js";
 import { type FlakinessState, testFlakinessModel } from "../../src/testintel/index.js";
@@ -123,5 +124,36 @@ describe.each(await testDialects())("test flakiness model on %s", (_name, make) 
     expect(testFlakinessModel.predict(stormed, "c.T.t0").flaky).toBe(true);
     const types = (await store.events.list({ subjectPrefix: "model:" })).map((e) => e.type);
     expect(types.slice(-2)).toEqual(["model.updated", "model.update_rolled_back"]);
+  });
+
+  it("lets one of two online updates at once go live and refuses the other as superseded", async () => {
+    const { store, deps, registry, scope, add } = await setup(60);
+    const v1 = await registry.promote(
+      MODEL,
+      scope,
+      (await registry.train(MODEL, scope, { horizonMs: 20 * HOUR })).version,
+    );
+    await add(60, 80);
+    const window = { from: v1.trainTo + 1, to: T0 + 80 * HOUR };
+    // the second update reads the live version, then the first one completes before it retires it
+    let raced = false;
+    const modelVersions = Object.create(store.modelVersions) as typeof store.modelVersions;
+    modelVersions.transition = async (id, from, change) => {
+      if (!raced && from.includes("live")) {
+        raced = true;
+        await applyOnlineUpdate(deps, registry, MODEL, scope, window);
+      }
+      return store.modelVersions.transition(id, from, change);
+    };
+    const racing = { ...deps, store: { ...store, modelVersions } };
+    await expect(applyOnlineUpdate(racing, registry, MODEL, scope, window)).rejects.toThrow(ConflictError);
+    const versions = await store.modelVersions.list({ model: MODEL, scope });
+    expect(versions.filter((v) => v.status === "live")).toHaveLength(1);
+    expect(versions.map((v) => [v.version, v.status])).toEqual([
+      [3, "live"],
+      [2, "refused"],
+      [1, "retired"],
+    ]);
+    expect(versions[1]!.reason).toMatch(/^online update refused: superseded by a concurrent update/);
   });
 });

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOnlineModelUpdates } from "../../src/app/online-model-updates.js";
+import { runsSinceUpdate, startOnlineModelUpdates } from "../../src/app/online-model-updates.js";
 import { FLAKINESS_UPDATE_RUNS } from "../../src/testintel/index.js";
 import { runCli } from "../support/run-cli.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -91,19 +91,26 @@ describe("models CLI and API", () => {
     const p = await s.projects.create({ name: "fl", repoUrl: "/tmp/fl" });
     const start = Date.now() - 31 * HOUR;
     // f.T.flaky fails every third run and passes on the retry; r.T.reg breaks for good at run 20
+    const runs: number[] = [];
     for (let i = 0; i < 30; i++) {
       const first = { "f.T.flaky": i % 3 === 0, "r.T.reg": i >= 20, "c.T.ok": false };
       const retry = { ...(i % 3 === 0 ? { "f.T.flaky": false } : {}), ...(i >= 20 ? { "r.T.reg": true } : {}) };
-      await storeRunOutcomes(s, p.id, `f${i}`.padStart(40, "0"), [first, retry], start + i * HOUR);
+      runs.push((await storeRunOutcomes(s, p.id, `f${i}`.padStart(40, "0"), [first, retry], start + i * HOUR)).id);
     }
+    // the finished runs are counted in the store (a restart loses none): one event after the
+    // tenth finished run is enough
+    for (const runId of runs.slice(0, FLAKINESS_UPDATE_RUNS - 1)) await s.runs.transition(runId, ["queued"], "success");
+    expect(await runsSinceUpdate(t.app, "test-flakiness", p.id)).toBe(FLAKINESS_UPDATE_RUNS - 1);
+    const runId = runs[FLAKINESS_UPDATE_RUNS - 1]!;
+    await s.runs.transition(runId, ["queued"], "success");
+    expect(await runsSinceUpdate(t.app, "test-flakiness", p.id)).toBe(FLAKINESS_UPDATE_RUNS);
     const stop = startOnlineModelUpdates(t.app);
     try {
-      for (let runId = 1; runId <= FLAKINESS_UPDATE_RUNS; runId++)
-        await t.app.events.emit(
-          "run.finished",
-          { kind: "run", id: runId },
-          { runId, projectId: p.id, status: "success" },
-        );
+      await t.app.events.emit(
+        "run.finished",
+        { kind: "run", id: runId },
+        { runId, projectId: p.id, status: "success" },
+      );
       const deadline = Date.now() + 30_000;
       while ((await s.events.list({ type: "model.updated" })).length === 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));

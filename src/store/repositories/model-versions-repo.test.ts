@@ -1,5 +1,7 @@
+import { Migrator } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { type TestDatabase, testDialects } from "../../../test/support/databases.js";
+import { migrateToLatest, migrations } from "../migrate.js";
 import { ModelVersionsRepo, type NewModelVersion } from "./model-versions-repo.js";
 
 describe.each(await testDialects())("model versions repository on %s", (_name, make) => {
@@ -74,5 +76,35 @@ describe.each(await testDialects())("model versions repository on %s", (_name, m
     ]);
     expect((await repo.get("test-failure", "project:1", 1)).metrics).toEqual(base.metrics);
     expect(await repo.dropOldStates("test-failure", "project:1", 2)).toBe(0);
+  });
+
+  it("keeps one live version per model and scope: a second one cannot go live", async () => {
+    const repo = await open();
+    const a = await repo.create({ ...base, status: "live" });
+    const b = await repo.create(base);
+    expect(await repo.transition(b.id, ["candidate"], { to: "live", reason: "race", at: 9_000 })).toBeUndefined();
+    expect((await repo.get("test-failure", "project:1", b.version)).status).toBe("candidate");
+    await expect(repo.create({ ...base, status: "live" })).rejects.toThrow();
+    expect((await repo.live("test-failure", "project:1"))?.id).toBe(a.id);
+    const other = await repo.create({ ...base, scope: "project:2", status: "live" });
+    expect(other.status).toBe("live");
+  });
+
+  it("migration 0026 keeps the newest of two live versions and retires the others", async () => {
+    const repo = await open();
+    const db = tdb!.database.db;
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo("0025-test-failure-details")).error).toBeUndefined();
+    for (const scope of ["project:1", "project:1", "project:1", "project:2"])
+      await repo.create({ ...base, scope, status: "live" });
+    expect(await migrateToLatest(db)).toEqual(["0026-one-live-model-version"]);
+    const rows = (await repo.list({ model: "test-failure" })).map((v) => [v.scope, v.version, v.status]);
+    expect(rows.sort()).toEqual([
+      ["project:1", 1, "retired"],
+      ["project:1", 2, "retired"],
+      ["project:1", 3, "live"],
+      ["project:2", 1, "live"],
+    ]);
+    expect((await repo.get("test-failure", "project:1", 1)).reason).toMatch(/newer version .* was live/);
   });
 });

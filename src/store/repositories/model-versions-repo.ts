@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
 import type { DB, ModelVersionsTable } from "../schema.js";
 import type { ModelStatus } from "../statuses.js";
+import { isUniqueViolation } from "../unique-violation.js";
 
 /** A stored version of a learned model. */
 export interface ModelVersion {
@@ -127,9 +128,24 @@ export class ModelVersionsRepo {
 
   /**
    * Moves a version to `to` when it is in one of `from` (compare-and-set), replacing its reason
-   * and merging `metrics`; returns the updated version, or undefined when it was not in `from`.
+   * and merging `metrics`; returns the updated version, or undefined when it was not in `from`
+   * or, moving to `live`, another version of its model and scope is live (at most one is: a
+   * unique index).
    */
   async transition(
+    id: number,
+    from: readonly ModelStatus[],
+    change: { to: ModelStatus; reason: string; at: number; metrics?: Record<string, unknown> },
+  ): Promise<ModelVersion | undefined> {
+    try {
+      return await this.#transition(id, from, change);
+    } catch (err) {
+      if (change.to === "live" && isUniqueViolation(err)) return undefined;
+      throw err;
+    }
+  }
+
+  #transition(
     id: number,
     from: readonly ModelStatus[],
     change: { to: ModelStatus; reason: string; at: number; metrics?: Record<string, unknown> },

@@ -166,6 +166,17 @@ export class RunsRepo {
     return (await query.execute()).map(toRun);
   }
 
+  /** How many runs of a project finished after `since` (epoch ms). */
+  async countFinished(projectId: number, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("runs")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("project_id", "=", projectId)
+      .where("finished_at", ">", since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Runs whose status is one of `statuses`, oldest first. */
   async listByStatus(statuses: Status[]): Promise<Run[]> {
     const rows = await this.db.selectFrom("runs").selectAll().where("status", "in", statuses).orderBy("id").execute();
