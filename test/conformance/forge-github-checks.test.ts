@@ -108,6 +108,18 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
     ).toEqual(["pending", "pending", "failure"]);
   });
 
+  it("creates one check run when GitHub created it but lost the answer (looks it up before posting again)", async () => {
+    const { gh, forge, sha, repo, check } = await setup();
+    gh.failAfterServing(1, 502);
+    await forge.reportCommitCheck("lib", check({ state: "in_progress", withStatus: false }));
+    expect(repo().checkRuns.get(sha)?.map((c) => [c.externalId, c.status])).toEqual([["7", "in_progress"]]);
+    // A commit status is the same whether set once or twice: it is sent again.
+    gh.failAfterServing(1, 502);
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "success" }));
+    expect(repo().checkRuns.get(sha)?.map((c) => [c.externalId, c.status])).toEqual([["7", "completed"]]);
+    expect(repo().statuses.get(sha)?.map((s) => s.state)).toEqual(["success", "success"]);
+  });
+
   it("cuts a summary longer than GitHub's 65 535 characters, saying so", async () => {
     const { forge, sha, repo, check } = await setup();
     const summary = `${"x".repeat(70_000)}END`;

@@ -6,6 +6,7 @@
  *   find the run's check run: GET …/commits/{sha}/check-runs?check_name={name}&filter=all, by external_id
  *   none ─► POST …/check-runs  {name, head_sha, external_id, status, conclusion?, details_url,
  *                               output: {title, summary, annotations: the first 50}}
+ *           POST failed unclearly (5xx, timeout) ─► look it up by external_id again; POST once more only if absent
  *   found, not ahead of the report ─► PATCH …/check-runs/{id} (same fields)
  *   found and ahead (completed, report in_progress) ─► nothing: a check never goes backwards
  *   more annotations ─► PATCH …/check-runs/{id} with the next 50, again and again (GitHub appends)
@@ -16,7 +17,7 @@
  * with a note); an annotation title of 255.
  */
 import type { CheckAnnotation, CommitCheck, CommitCheckState } from "../commit-check.js";
-import type { GitHubClient } from "./github-client.js";
+import { type GitHubClient, GitHubError } from "./github-client.js";
 import type { GhCheckRun } from "./github-types.js";
 
 /** GitHub's longest check run summary, in characters. */
@@ -59,15 +60,26 @@ export async function writeCheckRun(
   };
   const id = existing
     ? (await api.request<GhCheckRun>("PATCH", `${repoPath}/check-runs/${existing.id}`, { body: fields })).data.id
-    : (
-        await api.request<GhCheckRun>("POST", `${repoPath}/check-runs`, {
-          body: { name: check.name, head_sha: check.sha, ...fields },
-        })
-      ).data.id;
+    : await createCheckRun(api, repoPath, check, { name: check.name, head_sha: check.sha, ...fields });
   for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
     await api.request("PATCH", `${repoPath}/check-runs/${id}`, {
       body: { output: output(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST)) },
     });
+  }
+}
+
+/**
+ * POSTs the check run; when GitHub fails without a clear answer (5xx, timeout: it may have
+ * created it), looks it up by `external_id` and posts again only if it is not there.
+ */
+async function createCheckRun(api: GitHubClient, repoPath: string, check: CommitCheck, body: object): Promise<number> {
+  const post = async () => (await api.request<GhCheckRun>("POST", `${repoPath}/check-runs`, { body })).data.id;
+  try {
+    return await post();
+  } catch (err) {
+    if (!(err instanceof GitHubError)) throw err;
+    const created = await findCheckRun(api, repoPath, check);
+    return created ? created.id : await post();
   }
 }
 
