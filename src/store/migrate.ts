@@ -19,6 +19,7 @@ import * as m0019 from "./migrations/0019-leases.js";
 import * as m0020 from "./migrations/0020-model-versions.js";
 import * as m0021 from "./migrations/0021-release-builds.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
+import * as m0028 from "./migrations/0028-run-check-reports.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   "0020-model-versions": m0020,
   "0021-release-builds": m0021,
   "0025-test-failure-details": m0025,
+  "0028-run-check-reports": m0028,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -233,6 +233,13 @@ export interface LeasesTable {
   acquired_at: number;
 }
 
+/** The commit check state the forge last accepted for a run (store/repositories/run-check-reports-repo.ts). */
+export interface RunCheckReportsTable {
+  run_id: number;
+  state: string;
+  reported_at: number;
+}
+
 /** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */
 export interface SettingsTable {
   key: string;
@@ -581,6 +588,7 @@ export interface DB {
   queue_items: QueueItemsTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  run_check_reports: RunCheckReportsTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;

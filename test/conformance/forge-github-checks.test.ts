@@ -112,12 +112,24 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
     const { gh, forge, sha, repo, check } = await setup();
     gh.failAfterServing(1, 502);
     await forge.reportCommitCheck("lib", check({ state: "in_progress", withStatus: false }));
-    expect(repo().checkRuns.get(sha)?.map((c) => [c.externalId, c.status])).toEqual([["7", "in_progress"]]);
+    expect(
+      repo()
+        .checkRuns.get(sha)
+        ?.map((c) => [c.externalId, c.status]),
+    ).toEqual([["7", "in_progress"]]);
     // A commit status is the same whether set once or twice: it is sent again.
     gh.failAfterServing(1, 502);
     await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "success" }));
-    expect(repo().checkRuns.get(sha)?.map((c) => [c.externalId, c.status])).toEqual([["7", "completed"]]);
-    expect(repo().statuses.get(sha)?.map((s) => s.state)).toEqual(["success", "success"]);
+    expect(
+      repo()
+        .checkRuns.get(sha)
+        ?.map((c) => [c.externalId, c.status]),
+    ).toEqual([["7", "completed"]]);
+    expect(
+      repo()
+        .statuses.get(sha)
+        ?.map((s) => s.state),
+    ).toEqual(["success", "success"]);
   });
 
   it("cuts a summary longer than GitHub's 65 535 characters, saying so", async () => {
