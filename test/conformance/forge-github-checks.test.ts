@@ -157,6 +157,17 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
     expect(await annotationsOf(gh, runs[0]!.id)).toHaveLength(1);
   });
 
+  it("annotates failures added after completion (a later batch, a re-completion), each once", async () => {
+    const { gh, forge, sha, repo, check } = await setup();
+    const fail = (path: string) => ({ path, startLine: 2, endLine: 2, level: "failure" as const, message: "boom" });
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: [fail("a.js")] }));
+    const more = [fail("a.js"), fail("b.js"), fail("c.js")];
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
+    const id = repo().checkRuns.get(sha)?.[0]?.id ?? 0;
+    expect((await annotationsOf(gh, id)).map((a) => a.path).sort()).toEqual(["a.js", "b.js", "c.js"]);
+  });
+
   it("gives a rerun of the same commit its own check run; a pull request run writes no status", async () => {
     const { forge, sha, repo, check } = await setup();
     await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure" }));

@@ -11,8 +11,9 @@
  *   found and ahead (completed, report in_progress) ─► nothing: a check never goes backwards
  *   more annotations ─► PATCH …/check-runs/{id} with the next 50, again and again (GitHub appends)
  *
- * Annotations go with the move to `completed` only: GitHub appends them on every update, so a
- * completed check written again (a later explanation) keeps its annotations and gets a new summary.
+ * Annotations go with the move to `completed`; GitHub appends them on every update, so a completed
+ * check written again (a later explanation, more failed tests) first lists the annotations it
+ * has (GET …/check-runs/{id}/annotations) and sends only the new ones: each failure once.
  * GitHub's limits: 50 annotations a request; a summary of at most 65 535 characters (cut here,
  * with a note); an annotation title of 255.
  */
@@ -24,6 +25,15 @@ import type { GhCheckRun } from "./github-types.js";
 export const MAX_SUMMARY_CHARS = 65_535;
 /** GitHub's most annotations in one create or update request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
+
+/** Pages of a check run's annotations read to tell which were sent, at most (pitcrew sends at most 250). */
+const MAX_ANNOTATION_PAGES = 10;
+/** An annotation as GitHub lists it (the fields compared). */
+interface GhAnnotation {
+  path: string;
+  start_line: number;
+  message: string;
+}
 
 const TRUNCATED = "\n\n… (truncated: GitHub shows at most 65 535 characters; the whole report is on pitcrew)";
 const ORDER: Record<CommitCheckState, number> = { queued: 0, in_progress: 1, completed: 2 };
@@ -45,7 +55,12 @@ export async function writeCheckRun(
   const current = existing ? (ORDER[existing.status as CommitCheckState] ?? 0) : -1;
   if (current > ORDER[check.state]) return;
   const completing = check.state === "completed" && current < ORDER.completed;
-  const annotations = completing ? (check.annotations ?? []) : [];
+  const annotations =
+    check.state !== "completed"
+      ? []
+      : completing
+        ? (check.annotations ?? [])
+        : await notYetAnnotated(api, repoPath, existing?.id ?? 0, check.annotations ?? []);
   const output = (batch: CheckAnnotation[]) => ({
     title: check.title.slice(0, 255),
     summary: truncateSummary(check.summary),
@@ -81,6 +96,26 @@ async function createCheckRun(api: GitHubClient, repoPath: string, check: Commit
     const created = await findCheckRun(api, repoPath, check);
     return created ? created.id : await post();
   }
+}
+
+/** The annotations of `wanted` that check run `id` does not carry yet (GitHub lists them 100 a page). */
+async function notYetAnnotated(
+  api: GitHubClient,
+  repoPath: string,
+  id: number,
+  wanted: CheckAnnotation[],
+): Promise<CheckAnnotation[]> {
+  if (!wanted.length) return [];
+  const key = (path: string, line: number, message: string) => `${path}\0${line}\0${message}`;
+  const sent = new Set<string>();
+  for (let page = 1; page <= MAX_ANNOTATION_PAGES; page++) {
+    const res = await api.request<GhAnnotation[]>("GET", `${repoPath}/check-runs/${id}/annotations`, {
+      query: { per_page: 100, page },
+    });
+    for (const a of res.data) sent.add(key(a.path, a.start_line, a.message));
+    if (res.data.length < 100) break;
+  }
+  return wanted.filter((a) => !sent.has(key(a.path, a.startLine, a.message)));
 }
 
 /** The run's check run on the commit (by `external_id`), if GitHub has one. */
