@@ -160,7 +160,10 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
   it("annotates failures added after completion (a later batch, a re-completion), each once", async () => {
     const { gh, forge, sha, repo, check } = await setup();
     const fail = (path: string) => ({ path, startLine: 2, endLine: 2, level: "failure" as const, message: "boom" });
-    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: [fail("a.js")] }));
+    await forge.reportCommitCheck(
+      "lib",
+      check({ state: "completed", conclusion: "failure", annotations: [fail("a.js")] }),
+    );
     const more = [fail("a.js"), fail("b.js"), fail("c.js")];
     await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
     await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
