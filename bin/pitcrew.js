@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Entry point installed as `pitcrew`: runs the compiled CLI. In a checkout (sources and
+// Entry point installed as `pitcrew`: runs the compiled CLI, bundled (`dist/bundle/`, made by
+// `npm run build`: far fewer modules to load at start-up) when that bundle is at least as new as
+// the compiled modules, else `dist/cli/main.js` itself. In a checkout (sources and
 // tsconfig.build.json present) it builds `dist/` first when missing (e.g. right after `npm ci`);
 // an installed package ships `dist/` and never builds.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,5 +22,7 @@ if (!existsSync(entry)) {
   process.stderr.write("pitcrew: building (first run)…\n");
   execFileSync(process.execPath, [tsc, "-p", tsconfig], { stdio: "inherit" });
 }
-const { main } = await import(entry);
+const bundle = join(root, "dist", "bundle", "main.js");
+const bundled = statSync(bundle, { throwIfNoEntry: false });
+const { main } = await import(bundled && bundled.mtimeMs >= statSync(entry).mtimeMs ? bundle : entry);
 await main(process.argv);

@@ -5,21 +5,20 @@
  * is new and firing, so each one also appends an `alert.firing` event (the worst case).
  * In the same script: the same alerts posted to a real Alertmanager (`POST /api/v2/alerts`,
  * 100 per request) for a side-by-side rate, and the recorder alone (no HTTP) as a baseline.
- * Load comes from autocannon in a child process. Target: ≥ 5,000 alerts/s end to end.
- * Usage: npx tsx bench/ingest/alerts.ts [--seconds 10] [--connections 4]
+ * Load comes from autocannon in a child process. Target: ≥ 0.5 × Alertmanager end to end.
+ * With `--baseline DIR` (an earlier pitcrew checkout, e.g. `git worktree add DIR <commit>`), that
+ * checkout's server is measured too, taking turns with this one and Alertmanager in every run,
+ * for a before/after ratio under the same load.
+ * Usage: npm run bench:ingest-alerts -- [--seconds 10] [--connections 4] [--runs 2] [--baseline DIR]
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { createApp } from "../../src/app/app.js";
-import { configSchema } from "../../src/common/config/config-schema.js";
-import { silentLogger } from "../../src/common/logger.js";
-import { alertsFromPayload, parseAlertmanagerPayload } from "../../src/observe/index.js";
-import { createServer } from "../../src/server/server.js";
 import { ALERTMANAGER_BIN, startAlertmanager } from "../../src/observe/prometheus/prometheus-processes.js";
 
 type Result = { requests: { total: number }; latency: { p50: number; p99: number }; non2xx: number; duration: number };
@@ -85,66 +84,121 @@ async function run(url: string, token: string, target: "pitcrew" | "alertmanager
   return JSON.parse(stdout) as Result;
 }
 
-async function main(): Promise<void> {
+/** The modules of one pitcrew checkout the bench drives (this one, or the baseline's). */
+interface Pitcrew {
+  createApp: typeof import("../../src/app/app.js").createApp;
+  configSchema: typeof import("../../src/common/config/config-schema.js").configSchema;
+  silentLogger: typeof import("../../src/common/logger.js").silentLogger;
+  observe: typeof import("../../src/observe/index.js");
+  createServer: typeof import("../../src/server/server.js").createServer;
+}
+
+async function pitcrewAt(root: string): Promise<Pitcrew> {
+  const load = (f: string) => import(pathToFileURL(join(root, f)).href);
+  return {
+    createApp: (await load("src/app/app.ts")).createApp,
+    configSchema: (await load("src/common/config/config-schema.ts")).configSchema,
+    silentLogger: (await load("src/common/logger.ts")).silentLogger,
+    observe: await load("src/observe/index.ts"),
+    createServer: (await load("src/server/server.ts")).createServer,
+  };
+}
+
+/** One end-to-end measurement of a pitcrew server on a fresh SQLite store (and the recorder alone, when asked). */
+async function measurePitcrew(p: Pitcrew, withRecorder: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-bench-alerts-"));
-  const config = configSchema.parse({ log: { level: "silent" } });
-  const app = await createApp(
+  const config = p.configSchema.parse({ log: { level: "silent" } });
+  const app = await p.createApp(
     { config, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
-    { log: silentLogger() },
+    { log: p.silentLogger() },
   );
-  const { token } = await app.store.tokens.create("bench", "operator");
-  const server = createServer(app);
-  const address = await server.listen({ host: "127.0.0.1", port: 0 });
-  const recorder = app.observation.alerts;
-
-  // Baseline: validation + recorder (store + events) without HTTP.
-  const bodies = Array.from({ length: 50 }, (_, k) => makeBody(k, "pitcrew"));
-  const t = performance.now();
-  for (const body of bodies)
-    await recorder.record(alertsFromPayload(parseAlertmanagerPayload(JSON.parse(body)), Date.now()));
-  const repoRate = (bodies.length * BATCH) / ((performance.now() - t) / 1000);
-
-  const count = async () => (await app.store.alerts.list({ limit: 10_000_000 })).length;
-  const before = await count();
-  const ours = await run(`${address}/api/alerts/alertmanager`, token, "pitcrew");
-  const stored = (await count()) - before;
-  const events = (
-    await app.store.database.db
-      .selectFrom("events")
-      .select((eb) => eb.fn.countAll().as("n"))
-      .executeTakeFirstOrThrow()
-  ).n;
-  const httpRate = Math.min(stored, (ours.requests.total - ours.non2xx) * BATCH) / ours.duration;
-  await server.close();
-  await app.close();
-
-  let am: Result | undefined;
-  if (existsSync(ALERTMANAGER_BIN)) {
-    const proc = await startAlertmanager({ webhookUrl: "http://127.0.0.1:9/unused", token: "unused" });
-    try {
-      am = await run(`${proc.url}/api/v2/alerts`, "-", "alertmanager");
-    } finally {
-      await proc.stop();
+  try {
+    const { token } = await app.store.tokens.create("bench", "operator");
+    let recorderRate = Number.NaN;
+    if (withRecorder) {
+      // Baseline: validation + recorder (store + events) without HTTP.
+      const bodies = Array.from({ length: 50 }, (_, k) => makeBody(k, "pitcrew"));
+      const t = performance.now();
+      for (const body of bodies)
+        await app.observation.alerts.record(
+          p.observe.alertsFromPayload(p.observe.parseAlertmanagerPayload(JSON.parse(body)), Date.now()),
+        );
+      recorderRate = (bodies.length * BATCH) / ((performance.now() - t) / 1000);
     }
+    const server = p.createServer(app);
+    const address = await server.listen({ host: "127.0.0.1", port: 0 });
+    const count = async () => (await app.store.alerts.list({ limit: 10_000_000 })).length;
+    const before = await count();
+    const ours = await run(`${address}/api/alerts/alertmanager`, token, "pitcrew");
+    const stored = (await count()) - before;
+    const events = (
+      await app.store.database.db
+        .selectFrom("events")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n;
+    await server.close();
+    const rate = Math.min(stored, (ours.requests.total - ours.non2xx) * BATCH) / ours.duration;
+    return { rate, recorderRate, result: ours, stored, events };
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  const amRate = am ? ((am.requests.total - am.non2xx) * BATCH) / am.duration : Number.NaN;
+}
 
+async function measureAlertmanager(): Promise<Result | undefined> {
+  if (!existsSync(ALERTMANAGER_BIN)) return undefined;
+  const proc = await startAlertmanager({ webhookUrl: "http://127.0.0.1:9/unused", token: "unused" });
+  try {
+    return await run(`${proc.url}/api/v2/alerts`, "-", "alertmanager");
+  } finally {
+    await proc.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const runs = arg("runs", 2);
+  const i = process.argv.indexOf("--baseline");
+  const baselineDir = i > 0 ? resolve(process.argv[i + 1]!) : undefined;
+  const ours = await pitcrewAt(fileURLToPath(new URL("../..", import.meta.url)));
+  const baseline = baselineDir ? await pitcrewAt(baselineDir) : undefined;
   const fmt = (n: number) => (Number.isNaN(n) ? "n/a" : Math.round(n).toLocaleString("en"));
   const lat = (r?: Result) => (r ? `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms` : "n/a");
-  console.log(
-    [
-      "| path | alerts/s | request latency (100 alerts) |",
-      "| --- | --- | --- |",
-      `| pitcrew webhook, end to end (validated, stored, 1 event per alert) | ${fmt(httpRate)} | ${lat(ours)} |`,
-      `| Alertmanager 0.25 \`POST /api/v2/alerts\` (accepted) | ${fmt(amRate)} | ${lat(am)} |`,
-      `| pitcrew recorder only (validation + store + events, no HTTP) | ${fmt(repoRate)} | — |`,
-      "",
-      `pitcrew: ${ours.requests.total} requests in ${ours.duration.toFixed(1)} s, non-2xx ${ours.non2xx}, stored ${stored.toLocaleString("en")} alerts, ${events} events`,
-      am ? `Alertmanager: ${am.requests.total} requests, non-2xx ${am.non2xx}` : "Alertmanager: not installed, skipped",
-      `pitcrew / Alertmanager: ${(httpRate / amRate).toFixed(2)}; target ≥ 5,000 alerts/s: ${httpRate >= 5000 ? "met" : "NOT met"}`,
-    ].join("\n"),
-  );
-  rmSync(dataDir, { recursive: true, force: true });
+  const summary: string[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const load0 = loadavg()[0] as number;
+    const now = await measurePitcrew(ours, run === 1);
+    const before = baseline ? await measurePitcrew(baseline, false) : undefined;
+    const am = await measureAlertmanager();
+    const amRate = am ? ((am.requests.total - am.non2xx) * BATCH) / am.duration : Number.NaN;
+    const load1 = loadavg()[0] as number;
+    console.log(
+      [
+        `\nrun ${run} (load average ${load0.toFixed(1)} → ${load1.toFixed(1)})`,
+        "| path | alerts/s | request latency (100 alerts) |",
+        "| --- | --- | --- |",
+        `| pitcrew webhook, end to end (validated, stored, 1 event per alert) | ${fmt(now.rate)} | ${lat(now.result)} |`,
+        ...(before ? [`| baseline checkout, same path | ${fmt(before.rate)} | ${lat(before.result)} |`] : []),
+        `| Alertmanager 0.25 \`POST /api/v2/alerts\` (accepted) | ${fmt(amRate)} | ${lat(am)} |`,
+        ...(run === 1
+          ? [`| pitcrew recorder only (validation + store + events, no HTTP) | ${fmt(now.recorderRate)} | — |`]
+          : []),
+        "",
+        `pitcrew: ${now.result.requests.total} requests in ${now.result.duration.toFixed(1)} s, non-2xx ${now.result.non2xx}, stored ${now.stored.toLocaleString("en")} alerts, ${now.events} events`,
+        am
+          ? `Alertmanager: ${am.requests.total} requests, non-2xx ${am.non2xx}`
+          : "Alertmanager: not installed, skipped",
+      ].join("\n"),
+    );
+    summary.push(
+      `run ${run}: pitcrew / Alertmanager ${(now.rate / amRate).toFixed(2)}` +
+        (before
+          ? `; after / before ${(now.rate / before.rate).toFixed(2)} (baseline / Alertmanager ${(before.rate / amRate).toFixed(2)})`
+          : "") +
+        `; load ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
+    );
+  }
+  console.log(`\n${summary.join("\n")}\ntarget: pitcrew ≥ 0.5 × Alertmanager`);
 }
 
 const i = process.argv.indexOf("--load");

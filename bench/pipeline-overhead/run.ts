@@ -5,11 +5,12 @@
  *  - real work: 20 steps that each run a small project's `npm test` (12 CPU-bound tests, about as
  *    long as a small real suite takes) → total overhead (target ≤ 3 %)
  *  - fixed cost: a one-step pipeline of `true` (CLI start-up, store, snapshot, checkout)
+ *  - start-up: `pitcrew --version` against a bare `node -e 0`, alternating
  * Usage: npm run bench:pipeline [-- --rounds 5]
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_PATH } from "../../src/runner/step-env.js";
@@ -17,6 +18,7 @@ import { DEFAULT_PATH } from "../../src/runner/step-env.js";
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/pitcrew.js");
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
+const loadBefore = loadavg()[0]!;
 
 function project(name: string, steps: string[], files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `pitcrew-bench-${name}-`));
@@ -89,10 +91,19 @@ const pct = ((r.pitcrew - r.bash) / r.bash) * 100;
 const one = project("one", ["true"]);
 const fixed = measure(one);
 
+const versionMs: number[] = [];
+const nodeMs: number[] = [];
+for (let i = 0; i < Math.max(rounds, 5); i++) {
+  nodeMs.push(time(process.execPath, ["-e", "0"], ROOT));
+  versionMs.push(time(process.execPath, [BIN, "--version"], ROOT));
+}
+
 const out = {
   date: new Date().toISOString().slice(0, 10),
   node: process.version,
   rounds,
+  /** 1-minute load average at the start and at the end (a shared machine: above ~4, timings are under load). */
+  load: [+loadBefore.toFixed(1), +loadavg()[0]!.toFixed(1)],
   trivial: {
     steps: 200,
     bashMs: Math.round(t.bash),
@@ -101,6 +112,8 @@ const out = {
     targetMs: 15,
   },
   fixedCostMs: Math.round(fixed.pitcrew - fixed.bash),
+  fixedCostTargetMs: 250,
+  startup: { versionMs: Math.round(median(versionMs)), nodeMs: Math.round(median(nodeMs)) },
   realWork: {
     steps: 20,
     bashMs: Math.round(r.bash),

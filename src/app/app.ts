@@ -1,36 +1,33 @@
 /**
- * The composition root: turns a loaded configuration into one typed App holding every part
- * (store, event log, bus, queue, executors, CI engine, forge, observation, incidents, and — when
- * asked for — delivery and healing). Each part is built once here; an optional part is present or
- * absent from the start, never created later by whoever asks first. Starting the long-running
- * loops is the entry point's job (`cli/run-server.ts`, `demo/run-demo.ts`). The only module
- * that knows every domain (DESIGN.md §2).
+ * The composition root: turns a loaded configuration into one typed App holding every part: the
+ * CI engine's (store, event log, bus, queue, executors: built by `ci-engine.ts`, which is all
+ * `pitcrew run` builds), then the forge, observation, incidents, and — when asked for — delivery
+ * and healing. Each part is built once here; an optional part is present or absent from the
+ * start, never created later by whoever asks first. Starting the long-running loops is the entry
+ * point's job (`cli/run-server.ts`, `demo/run-demo.ts`). The only module that knows every domain
+ * (DESIGN.md §2).
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Clock, systemClock } from "../common/clock.js";
+import type { Clock } from "../common/clock.js";
 import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger, type Logger } from "../common/logger.js";
-import { securePrivateFiles } from "../common/private-files.js";
-import { createSecretBox, loadOrCreateKey } from "../common/secret-box.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
-import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
+import { AgentHub } from "../agents/index.js";
+import type { Bus, EventLog } from "../events/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
-import { createMemoryQueue, type JobQueue } from "../queue/index.js";
-import { createLocalExecutor } from "../runner/index.js";
+import type { JobQueue } from "../queue/index.js";
 import type { RunnerDeps } from "../runner/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
-import { createLocalBlobStore } from "../storage/index.js";
-import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
+import type { Store } from "../store/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
+import { type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
 import { buildHealing, type HealingOptions } from "./healing.js";
-import { createJobSandbox } from "./job-sandbox.js";
 import { buildIncidents, buildObservation, type Observation } from "./observation.js";
 
 /** The assembled application. */
@@ -50,6 +47,8 @@ export interface App {
   replay: ReplayGuard;
   /** Short-lived tickets that let EventSource clients open SSE streams without a token in the URL. */
   streamTickets: StreamTickets;
+  /** `pitcrew agent` processes: registration, job hand-off over HTTP, heartbeats and loss. */
+  agents: AgentHub;
   /** Every learned model's versions: training, gated promotion, rollback (src/learning). */
   models: ModelRegistry;
   /** Service logs, traces, metrics, alerts and scrapers. */
@@ -68,13 +67,7 @@ export interface App {
 export type DeliveringApp = App & { delivery: Delivery };
 
 /** How `createApp` is used. */
-export interface AppOptions {
-  log?: Logger;
-  /**
-   * `pitcrew run`: the user's own code on their own machine. Steps may run unsandboxed where
-   * bubblewrap is not usable, whatever the trigger, and the user's home stays visible to them.
-   */
-  localRun?: boolean;
+export interface AppOptions extends CiEngineOptions {
   /** Build progressive delivery (serve, demo). */
   delivery?: DeliveryOptions;
   /** How healing is built (default: the service actions over delivery, when there is delivery). */
@@ -91,7 +84,6 @@ export function createApp(config: LoadedConfig, opts?: AppOptions): Promise<App>
 /** Opens (and migrates) the store and wires every part; starts nothing yet. */
 export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger({ level: config.config.log.level });
-  const clock = systemClock;
   const gh = config.config.forge.driver === "github" ? config.config.forge.github : undefined;
   const ghToken = gh && !gh.app ? requiredEnv(gh.token_env, "forge.github.token_env") : undefined;
   const ghApp = gh?.app && {
@@ -99,62 +91,12 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     installationId: gh.app.installation_id,
     privateKey: readPrivateKey(gh.app.private_key_file),
   };
-  securePrivateFiles(config.dataDir);
-  const database = await openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
-  const secretBox = createSecretBox(loadOrCreateKey(join(config.dataDir, "secret.key")));
-  const store = createStore(database, clock, secretBox);
+  const { secretBox, close: closeEngine, ...engine } = await createCiEngine(config, { log, localRun: opts.localRun });
+  const { store, events, clock } = engine;
   const sealed = await store.projects.sealPlainWebhookSecrets();
   if (sealed > 0) log.info({ sealed }, "encrypted webhook secrets that were stored in plain text");
-  const streamTickets = createStreamTickets(secretBox, clock, config.config.limits.stream_ticket_ttl);
-  securePrivateFiles(config.dataDir); // again: the database and key files may have just been created
-  const onBusError = (err: unknown) => log.error({ err }, "bus subscriber failed");
   const c = config.config;
-  const bus =
-    c.bus.driver === "redis"
-      ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
-      : createMemoryBus(onBusError);
-  const events = new EventLog(store.events, bus, clock, log);
-  const queue =
-    c.queue.driver === "bullmq"
-      ? await (await import("../queue/bullmq/bullmq-queue.js")).createBullmqQueue(c.queue.redis_url, log, {
-          prefix: c.queue.prefix,
-        })
-      : createMemoryQueue(store.queueItems, clock, log);
-  const st = c.storage;
-  const blobs =
-    st.driver === "s3"
-      ? await (await import("../storage/s3/s3-blob-store.js")).createS3BlobStore({
-          endpoint: st.endpoint,
-          bucket: st.bucket ?? "",
-          region: st.region,
-          accessKeyId: st.access_key_id,
-          secretAccessKey: st.secret_access_key,
-          forcePathStyle: st.force_path_style,
-          prefix: st.prefix,
-        })
-      : createLocalBlobStore(config.dataDir);
-  const sandbox = await createJobSandbox(config, log, { hideHome: !opts.localRun });
-  const runner: RunnerDeps = {
-    store,
-    events,
-    bus,
-    queue,
-    blobs,
-    executors: { local: createLocalExecutor({ killGraceMs: c.runner.kill_grace }), sandbox },
-    dataDir: config.dataDir,
-    clock,
-    log,
-    options: {
-      labels: c.runner.labels,
-      concurrency: c.queue.concurrency,
-      leaseMs: c.queue.lease,
-      keepWorkspaces: c.runner.keep_workspaces,
-      orphanedJobs: c.runner.orphaned_jobs,
-      limits: { log: c.limits.log, pipeline: c.limits.pipeline },
-      allowUnsandboxed: c.runner.allow_unsandboxed || Boolean(opts.localRun),
-    },
-  };
+  const streamTickets = createStreamTickets(secretBox, clock, c.limits.stream_ticket_ttl);
   const replay = createReplayGuard(store.webhookDeliveries, clock, c.webhooks.replay_window);
   const forge: Forge = gh
     ? new GitHubForge({
@@ -171,7 +113,8 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
-  const core: Core = { config, store, events, bus, queue, log, clock, runner, forge, replay, streamTickets, models };
+  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease });
+  const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
   return {
@@ -181,11 +124,9 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     delivery: built?.delivery,
     healing: buildHealing(core, observation, built?.delivery, opts.healing),
     async close() {
+      agents.close();
       await built?.close();
-      await queue.close();
-      await blobs.close();
-      await bus.close();
-      await database.close();
+      await closeEngine();
     },
   };
 }

@@ -16,6 +16,8 @@ type Register = (program: Command) => Promise<void>;
  */
 const COMMANDS: Record<string, Register> = {
   serve: async (p) => (await import("./commands/serve.js")).registerServeCommand(p),
+  agent: async (p) => (await import("./commands/agent.js")).registerAgentCommand(p),
+  agents: async (p) => (await import("./commands/agents.js")).registerAgentsCommand(p),
   run: async (p) => (await import("./commands/run.js")).registerRunCommand(p),
   lint: async (p) => (await import("./commands/lint.js")).registerLintCommand(p),
   import: async (p) => (await import("./commands/import.js")).registerImportCommand(p),

@@ -45,6 +45,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   // On PostgreSQL or a Redis queue other replicas may be running jobs: never orphan them at start.
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
+  const stopAgents = await app.agents.start({ sharedWithReplicas });
   // Polling, cron, online model updates and the forge automation (PR runs, commit checks) happen
   // once across replicas: only the holder of the leader lease runs them.
   const leadership = startLeadership({
@@ -94,6 +95,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopMetricsObservation();
     stopAnomalyObservation();
     stopHealing();
+    stopAgents();
     await server.close();
     await stopDelivery();
     await app.close();

@@ -1,5 +1,5 @@
 import type { Clock } from "../common/clock.js";
-import type { EventsRepo } from "../store/index.js";
+import type { EventsRepo, NewEvent, StoredEvent } from "../store/index.js";
 import type { Bus } from "./bus.js";
 import type { DomainEvent } from "./domain-event.js";
 import type { EventPayloads, EventType } from "./event-payloads.js";
@@ -25,6 +25,20 @@ export class EventLog {
     const event = { ...stored, type, data };
     this.bus.publish({ kind: "event", event: event as DomainEvent });
     return event as DomainEvent<T>;
+  }
+
+  /**
+   * An event to store together with the state it announces (a repository appends it in that
+   * state's transaction); pass the stored result to `publish` after the commit. Checked at compile
+   * time like `emit`.
+   */
+  draft<T extends EventType>(type: T, subject: Subject, data: EventPayloads[T]): NewEvent {
+    return { type, subject: subjectKey(subject), data, at: this.clock.now() };
+  }
+
+  /** Announces events already stored from `draft`s, in their order. */
+  publish(stored: StoredEvent[]): void {
+    for (const event of stored) this.bus.publish({ kind: "event", event: event as DomainEvent });
   }
 
   /** Stored events after `afterId` (oldest first), for replay before following the bus live. */

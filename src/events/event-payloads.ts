@@ -6,6 +6,7 @@
  * readers reject an event.
  */
 import type { z } from "zod";
+import { AGENT_EVENTS } from "./payloads/agent-events.js";
 import { DEPLOY_EVENTS } from "./payloads/deploy-events.js";
 import { FORGE_EVENTS } from "./payloads/forge-events.js";
 import { HEAL_EVENTS } from "./payloads/heal-events.js";
@@ -23,6 +24,7 @@ export const EVENT_SCHEMAS = {
   ...HEAL_EVENTS,
   ...FORGE_EVENTS,
   ...LEARNING_EVENTS,
+  ...AGENT_EVENTS,
 };
 
 /** The name of an event, e.g. `run.finished`. */

@@ -4,7 +4,7 @@
  * readers take ids from the typed payload, never by parsing that key back.
  */
 export type Subject =
-  | { kind: "run" | "rollout" | "release" | "heal" | "incident"; id: number }
+  | { kind: "run" | "rollout" | "release" | "heal" | "incident" | "agent"; id: number }
   | { kind: "series" | "service" | "logs" | "alert"; key: string }
   | { kind: "pr"; repo: string; number: number }
   | { kind: "model"; model: string; scope: string }

@@ -12,6 +12,8 @@
  *   its own labels, and heartbeats each lease every `leaseMs / 3`; an item whose lease expires
  *   (crashed worker) is given to another consumer.
  * - The handler's `signal` aborts when the item is cancelled or the queue closes.
+ * - A consumer whose `signal` (in its options) aborts takes no more items; the handlers it
+ *   started run on (an agent that left: the server stops taking work on its behalf).
  * - `close` stops taking work and waits for running handlers to settle.
  * Implementations: `memory` (embedded, persisted in the store) and, for scale-out, Redis/BullMQ.
  */
@@ -41,6 +43,8 @@ export interface ConsumeOptions {
   concurrency: number;
   labels: string[];
   leaseMs: number;
+  /** Stops this consumer taking items (its running handlers go on). */
+  signal?: AbortSignal;
 }
 
 /** Handles one item; throwing makes the queue retry it per `maxAttempts`. */

@@ -1,5 +1,18 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { createRequire } from "node:module";
 import { ValidationError } from "../common/errors.js";
+
+type FastXmlParser = typeof import("fast-xml-parser");
+let fastXmlParser: FastXmlParser | undefined;
+
+/**
+ * The XML parser, loaded on the first parse (synchronously, its single-file CommonJS build): most
+ * processes that import the reports never parse XML, and the parser's modules (its entity tables
+ * among them) are a noticeable part of the CLI's start-up.
+ */
+function xmlParser(): FastXmlParser {
+  fastXmlParser ??= createRequire(import.meta.url)("fast-xml-parser") as FastXmlParser;
+  return fastXmlParser;
+}
 
 /** A parsed XML element: attributes under `@_name`, text under `#text`, children by tag name. */
 export type XmlNode = { [key: string]: unknown };
@@ -46,6 +59,7 @@ function assertNoEntityDeclarations(text: string, what: string): void {
  */
 export function parseSafeXml(text: string, what: string, expected: string, opts: SafeXmlOptions): XmlNode {
   assertNoEntityDeclarations(text, what);
+  const { XMLParser, XMLValidator } = xmlParser();
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new ValidationError(

@@ -3,7 +3,6 @@ import { createReadStream } from "node:fs";
 import { link, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { arch as osArch, platform } from "node:os";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
-import * as tar from "tar";
 import { type Clock, systemClock } from "../common/clock.js";
 import { ValidationError } from "../common/errors.js";
 import { matchWorkspaceFiles } from "../reports/index.js";
@@ -218,6 +217,7 @@ export function createCacheStore(dir: string, opts: CacheStoreOptions = {}): Cac
       const tmpArchive = join(dir, `.tmp-${nonce}.tar.gz`);
       const tmpIndex = join(dir, `.tmp-${nonce}.json`);
       try {
+        const tar = await import("tar"); // loaded when a cache is used: most runs never need it
         await tar.c({ gzip: true, file: tmpArchive, cwd: root, portable: true, follow: false }, present);
         const { size } = await stat(tmpArchive);
         if (size > maxEntryBytes) return { saved: false, size };
@@ -283,6 +283,7 @@ const BROKEN_ARCHIVE = new Set([
 
 /** Extracts an archive into the (real) workspace root, refusing links whose target would leave it. */
 async function extractInto(file: string, root: string): Promise<void> {
+  const tar = await import("tar");
   await tar.x({
     file,
     cwd: root,

@@ -80,11 +80,14 @@ export async function fetchPullHead(repoUrl: string, mirrorDir: string, number: 
 /** Resolves a branch, tag or commit to a full commit SHA; branches win over tags of the same name. */
 export async function resolveRef(mirrorDir: string, ref: string): Promise<string> {
   if (!ref || /[\0\n]/.test(ref)) throw new ValidationError(`invalid git ref: ${JSON.stringify(ref)}`);
-  for (const candidate of [`refs/heads/${ref}`, ref]) {
-    const sha = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${candidate}^{commit}`], {
-      cwd: mirrorDir,
-    }).catch(() => "");
-    if (sha.trim()) return sha.trim();
+  // Both candidates in one git process (each spawn costs milliseconds): one answer line per
+  // input line, `<sha> commit <size>` when it names a commit, `<name> missing` (or ambiguous) when not.
+  const candidates = [`refs/heads/${ref}`, ref].map((c) => `${c}^{commit}`);
+  const input = `${candidates.join("\n")}\n`;
+  const out = await git(["cat-file", "--batch-check"], { cwd: mirrorDir, input }).catch(() => "");
+  for (const line of out.split("\n")) {
+    const [sha, type] = line.split(" ");
+    if (type === "commit" && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
   }
   throw new NotFoundError("git ref", ref);
 }

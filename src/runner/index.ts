@@ -21,3 +21,20 @@ export { startCron } from "./engine/cron.js";
 export { startPolling } from "./engine/poller.js";
 export { execLine, shellQuote } from "./shell-quote.js";
 export { DEFAULT_PATH } from "./step-env.js";
+export {
+  type AttemptOutcome,
+  type BegunAttempt,
+  beginAttempt,
+  endAttempt,
+  stepRunContext,
+  storeStepSink,
+} from "./engine/attempt.js";
+export { collectOutputs } from "./engine/collect-outputs.js";
+export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";
+export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";
+export { orphanJob } from "./engine/recovery.js";
+export { needsStatus } from "./engine/scheduler.js";
+export { createWorkspace, resolveInside } from "./workspace.js";
+export { collectArtifacts } from "./artifacts.js";
+export { receivesSecrets } from "./trust.js";
+export type { LogStream } from "./executor.js";

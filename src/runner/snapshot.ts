@@ -29,15 +29,17 @@ export async function snapshotDirectory(
   await git(["add", "--all", "--", "."], { cwd: dir, env });
   const tree = (await git(["write-tree"], { cwd: dir, env })).trim();
   const ref = `refs/heads/${branch}`;
-  const parent = (
-    await git(["rev-parse", "--verify", "--quiet", ref], { cwd: repoDir, env: { GIT_DIR: repoDir } }).catch(() => "")
-  ).trim();
-  if (parent) {
-    const parentTree = (
-      await git(["rev-parse", `${parent}^{tree}`], { cwd: repoDir, env: { GIT_DIR: repoDir } })
-    ).trim();
-    if (parentTree === tree) return parent;
-  }
+  // The branch's head and its tree in one git process: `<sha> <type> <size>` per line, or `… missing`.
+  const [head = "", headTree = ""] = (
+    await git(["cat-file", "--batch-check"], {
+      cwd: repoDir,
+      env: { GIT_DIR: repoDir },
+      input: `${ref}\n${ref}^{tree}\n`,
+    })
+  ).split("\n");
+  const [headSha = "", headType] = head.split(" ");
+  const parent = headType === "commit" ? headSha : "";
+  if (parent && headTree.split(" ")[0] === tree) return parent;
   const commitEnv = {
     ...env,
     GIT_AUTHOR_NAME: "pitcrew",

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { App } from "../app/app.js";
 import { JOBS_QUEUE } from "../runner/index.js";
+import { AGENT_STATES } from "../store/index.js";
 
 /** pitcrew's own Prometheus metrics, fed from the event bus and sampled on scrape. */
 export interface ServerMetrics {
@@ -40,6 +41,42 @@ export function createServerMetrics(app: App): ServerMetrics {
     async collect() {
       const s = await app.queue.stats(JOBS_QUEUE);
       for (const [state, n] of Object.entries(s)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: "pitcrew_agents",
+    help: "Registered agents, by state (online, draining, lost, offline)",
+    labelNames: ["state"],
+    registers: [registry],
+    async collect() {
+      const agents = await app.store.agents.list();
+      for (const state of AGENT_STATES) this.set({ state }, agents.filter((a) => a.state === state).length);
+    },
+  });
+  new Gauge({
+    name: "pitcrew_agent_jobs",
+    help: "Jobs on agents: offered (taken from the queue, waiting for an agent to poll) and held (running on an agent)",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const s = app.agents.stats();
+      this.set({ state: "offered" }, s.offers);
+      this.set({ state: "held" }, s.held);
+    },
+  });
+  new Gauge({
+    name: "pitcrew_agent_queue_wait_seconds",
+    help: "Time the last jobs handed to agents waited for one after leaving the queue, by quantile (last 256 jobs)",
+    labelNames: ["quantile"],
+    registers: [registry],
+    collect() {
+      const w = [...app.agents.stats().recentWaitsMs].sort((a, b) => a - b);
+      for (const q of [0.5, 0.95]) {
+        this.set(
+          { quantile: String(q) },
+          w.length ? (w[Math.min(w.length - 1, Math.floor(q * w.length))] ?? 0) / 1000 : 0,
+        );
+      }
     },
   });
   const stop = app.bus.subscribe((m) => {

@@ -2,7 +2,8 @@
  * Request rate limits (`limits.rate_limit`), built on `@fastify/rate-limit`'s counters (memory,
  * or Redis shared by replicas): one budget per client address on every request, checked before
  * the token is looked up (so guessing tokens is throttled too), and one per API token (per
- * address without a token) on `/api/*` and the ingest routes, each group with its own budget.
+ * address without a token) on `/api/*` (but the agent protocol, `/api/agent/*`) and the ingest
+ * routes, each group with its own budget.
  * A request over a budget gets 429 with `Retry-After` (seconds) and nothing else is done.
  */
 import rateLimit from "@fastify/rate-limit";
@@ -59,6 +60,9 @@ export function limitPerCaller(f: FastifyInstance, limits: RateLimits): void {
   });
   f.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith("/api/") && !req.url.startsWith("/v1/")) return;
+    // The agent protocol's calls follow the jobs an agent runs (bounded by its concurrency), and
+    // every agent of a fleet may share one token: only the per-address budget applies to them.
+    if (req.url.startsWith("/api/agent/")) return;
     const caller = (req as FastifyRequest & { caller?: Caller }).caller;
     await enforce(await check(req), reply, caller ? `token '${caller.name}'` : "client address");
   });

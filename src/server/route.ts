@@ -78,9 +78,21 @@ export function defineRoute<
   paths[path] = { ...paths[path], [spec.method.toLowerCase()]: op };
 }
 
-function authorize(role: Role | "public", caller: Caller): void {
+/**
+ * Throws unless `caller` may use a route needing `role`: 401 without a token, 403 with a weaker
+ * role. Agent tokens pass only `agent` routes, and only agent tokens pass them.
+ */
+export function authorize(role: Role | "public", caller: Caller): void {
   if (role === "public") return;
   if (!caller) throw new UnauthorizedError();
+  if (role === "agent" || caller.role === "agent") {
+    if (role === caller.role) return;
+    throw new ForbiddenError(
+      role === "agent"
+        ? `this route is for pitcrew agents; token '${caller.name}' has '${caller.role}'`
+        : `token '${caller.name}' is an agent token: it is accepted only by the agent protocol`,
+    );
+  }
   if (ROLES.indexOf(caller.role) < ROLES.indexOf(role)) {
     throw new ForbiddenError(`this needs the '${role}' role; token '${caller.name}' has '${caller.role}'`);
   }

@@ -10,6 +10,7 @@ import { limitPerAddress, limitPerCaller, registerRateLimiter } from "./rate-lim
 import { assertJsonDepth } from "./json-depth.js";
 import { createServerMetrics } from "./metrics.js";
 import type { OpenApiPaths } from "./route.js";
+import { agentsRoutes } from "./routes/agents-routes.js";
 import { alertsRoutes } from "./routes/alerts-routes.js";
 import { artifactsRoutes } from "./routes/artifacts-routes.js";
 import { eventsRoutes } from "./routes/events-routes.js";
@@ -119,5 +120,6 @@ function addRoutes(f: FastifyInstance, app: App): void {
   deployRoutes(f, ctx);
   releaseBuildRoutes(f, ctx);
   doraRoutes(f, ctx);
+  agentsRoutes(f, ctx);
   webUiRoutes(f);
 }

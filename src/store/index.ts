@@ -1,7 +1,7 @@
 export { type Database, type DialectName, openDatabase } from "./database.js";
 export { migrateToLatest, migrations } from "./migrate.js";
 export type { Artifact } from "./repositories/artifacts-repo.js";
-export type { StoredEvent } from "./repositories/events-repo.js";
+export type { NewEvent, StoredEvent } from "./repositories/events-repo.js";
 export type { StoredExplanation } from "./repositories/explanations-repo.js";
 export type { ReleaseBuild, ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
 export type { Job } from "./repositories/jobs-repo.js";
@@ -17,7 +17,7 @@ export {
 } from "./repositories/reports-repo.js";
 export type { NewRun, Run, RunQuery } from "./repositories/runs-repo.js";
 export type { Step } from "./repositories/steps-repo.js";
-export { hashToken, ROLES, type Role, type TokenInfo } from "./repositories/tokens-repo.js";
+export { hashToken, ROLES, type Role, TOKEN_ROLES, type TokenInfo } from "./repositories/tokens-repo.js";
 export { createStore, type Store } from "./store.js";
 export type { Release, ReleaseRunSpec } from "./repositories/releases-repo.js";
 export type { Rollout, RolloutStepRecord } from "./repositories/rollouts-repo.js";
@@ -53,3 +53,4 @@ export type { SpanKind } from "./repositories/spans-repo.js";
 export type { SpansRepo } from "./repositories/spans-repo.js";
 export type { LogsRepo } from "./repositories/logs-repo.js";
 export type { Service } from "./repositories/services-repo.js";
+export type { Agent, AgentLease, AgentsRepo, NewAgent } from "./repositories/agents-repo.js";

@@ -1,9 +1,11 @@
 /**
  * Versioned migrations. Each migration is a module in `migrations/` named `NNNN-what.ts`;
  * they are listed here statically (no directory scanning, so the compiled build needs nothing
- * else) and applied in name order inside a lock by Kysely's Migrator.
+ * else) and applied in name order inside a lock by Kysely's Migrator. A database that already has
+ * exactly these migrations is recognised with one query, without the Migrator (whose table checks
+ * introspect every table: a cost every `pitcrew` start would pay).
  */
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import { PitcrewError } from "../common/errors.js";
 import * as m0001 from "./migrations/0001-ci-engine.js";
 import * as m0002 from "./migrations/0002-metrics-alerts.js";
@@ -18,6 +20,7 @@ import * as m0015 from "./migrations/0015-failure-explanations.js";
 import * as m0019 from "./migrations/0019-leases.js";
 import * as m0020 from "./migrations/0020-model-versions.js";
 import * as m0021 from "./migrations/0021-release-builds.js";
+import * as m0023 from "./migrations/0023-agents.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
 import type { DB } from "./schema.js";
@@ -37,12 +40,14 @@ export const migrations: Record<string, Migration> = {
   "0019-leases": m0019,
   "0020-model-versions": m0020,
   "0021-release-builds": m0021,
+  "0023-agents": m0023,
   "0025-test-failure-details": m0025,
   "0028-run-check-reports": m0028,
 };
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  if (await isUpToDate(db)) return [];
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -52,4 +57,20 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
     });
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * True when the applied migrations are exactly the known ones. Anything else (a new database,
+ * pending migrations, a migration this build does not know) goes through the Migrator, which
+ * applies or reports it.
+ */
+async function isUpToDate(db: Kysely<DB>): Promise<boolean> {
+  const names = Object.keys(migrations);
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return applied.size === names.length && names.every((n) => applied.has(n));
+  } catch {
+    return false; // no migration table yet
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { Generated } from "kysely";
 import type {
+  AgentState,
   AlertSource,
   AlertStatus,
   CheckStatus,
@@ -238,6 +239,33 @@ export interface RunCheckReportsTable {
   run_id: number;
   state: string;
   reported_at: number;
+}
+
+/** A registered `pitcrew agent` (store/repositories/agents-repo.ts). */
+export interface AgentsTable {
+  id: Generated<number>;
+  name: string;
+  token_id: number;
+  /** JSON array of labels. */
+  labels: string;
+  /** JSON object of advertised capacity, e.g. `{"cpus":4,"memory":8589934592}`. */
+  capacity: string;
+  concurrency: number;
+  version: string;
+  state: AgentState;
+  registered_at: number;
+  last_heartbeat_at: number;
+}
+
+/** A job attempt handed to an agent; `id` is the fencing token of every call about it. */
+export interface AgentLeasesTable {
+  id: Generated<number>;
+  agent_id: number;
+  job_id: number;
+  attempt: number;
+  leased_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
 }
 
 /** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */
@@ -610,4 +638,6 @@ export interface DB {
   failure_explanations: FailureExplanationsTable;
   model_versions: ModelVersionsTable;
   release_builds: ReleaseBuildsTable;
+  agents: AgentsTable;
+  agent_leases: AgentLeasesTable;
 }

@@ -114,3 +114,14 @@ export type QueueItemStatus = "queued" | "leased" | "failed";
  * (rollback to it).
  */
 export type ModelStatus = "candidate" | "shadow" | "live" | "refused" | "retired";
+
+/**
+ * Where a `pitcrew agent` is (agents/agent-hub.ts):
+ *
+ *   online ──SIGTERM──► draining ──jobs done──► offline
+ *     └───────┴── no heartbeat for the agent lease ──► lost (its jobs are retried elsewhere)
+ */
+export type AgentState = "online" | "draining" | "lost" | "offline";
+
+/** Every agent state, in the order of the machine above. */
+export const AGENT_STATES = ["online", "draining", "lost", "offline"] as const satisfies readonly AgentState[];

@@ -1,6 +1,7 @@
 import type { Clock } from "../common/clock.js";
 import type { SecretBox } from "../common/secret-box.js";
 import type { Database } from "./database.js";
+import { AgentsRepo } from "./repositories/agents-repo.js";
 import { AlertsRepo } from "./repositories/alerts-repo.js";
 import { ArtifactsRepo } from "./repositories/artifacts-repo.js";
 import { EventsRepo } from "./repositories/events-repo.js";
@@ -62,6 +63,7 @@ export interface Store {
   explanations: ExplanationsRepo;
   modelVersions: ModelVersionsRepo;
   releaseBuilds: ReleaseBuildsRepo;
+  agents: AgentsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -88,7 +90,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     pullRequests: new PullRequestsRepo(db),
     services: new ServicesRepo(db),
     series: new SeriesRepo(db),
-    alerts: new AlertsRepo(db),
+    alerts: new AlertsRepo(db, database.sqlite),
     heals: new HealsRepo(db),
     releases: new ReleasesRepo(db),
     rollouts: new RolloutsRepo(db),
@@ -97,5 +99,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     explanations: new ExplanationsRepo(db),
     modelVersions: new ModelVersionsRepo(db),
     releaseBuilds: new ReleaseBuildsRepo(db),
+    agents: new AgentsRepo(db),
   };
 }

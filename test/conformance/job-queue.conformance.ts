@@ -59,6 +59,34 @@ export function runJobQueueConformance(
       await dispose();
     });
 
+    it("stops a consumer whose signal aborted, letting its running handler finish", async () => {
+      const { queue, dispose } = await make();
+      const seen: number[] = [];
+      const stop = new AbortController();
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      queue.consume<{ n: number }>(
+        "q",
+        async (item) => {
+          seen.push(item.payload.n);
+          stop.abort();
+          await held;
+        },
+        { concurrency: 1, labels: [], leaseMs: 5000, signal: stop.signal },
+      );
+      await queue.enqueue("q", { n: 1 });
+      await until(() => seen.length === 1);
+      await queue.enqueue("q", { n: 2 });
+      release();
+      await new Promise((r) => setTimeout(r, 600));
+      expect(seen).toEqual([1]);
+      expect((await queue.stats("q")).queued).toBe(1);
+      await queue.close();
+      await dispose();
+    });
+
     it("retries a failing handler up to maxAttempts, then marks it failed", async () => {
       const { queue, dispose } = await make();
       const attempts: number[] = [];

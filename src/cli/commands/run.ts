@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { createApp } from "../../app/app.js";
+import { createCiEngine } from "../../app/ci-engine.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import { type BusMessage, subjectKey } from "../../events/index.js";
@@ -51,7 +51,8 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   // tree), so they never disturb a server's runs nor another repository's.
   const id = localStoreId(dir);
   const dataDir = localStoreDir(loaded.dataDir, dir);
-  const app = await createApp(
+  const checkedOut = opts.branch ? undefined : currentBranch(dir); // meanwhile: git is a process of its own
+  const app = await createCiEngine(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
   );
@@ -62,7 +63,7 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   }
   try {
     if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
-    const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";
+    const branch = opts.branch ?? (await checkedOut) ?? "main";
     const repo = join(dataDir, "snapshot.git");
     const commit = await snapshotDirectory(dir, repo, branch, [loaded.dataDir]);
     const name = `${basename(dir).replace(/[^A-Za-z0-9._-]/g, "_") || "root"}-${id}`;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ROLES } from "../../store/index.js";
+import { TOKEN_ROLES } from "../../store/index.js";
 import { apiFetch, apiJson, type ClientOptions, clientOptions, requireServer } from "../api-client.js";
 import { oneOf, positiveInt } from "../client/option-values.js";
 import { table } from "../output.js";
@@ -23,7 +23,12 @@ export function registerTokensCommand(program: Command): void {
       .command("create")
       .description("create a token; its secret is printed only this once")
       .argument("<name>", "what the token is for (shown in run triggers and audit)")
-      .option("--role <role>", `${ROLES.join(" | ")}`, oneOf("--role", ROLES), "viewer")
+      .option(
+        "--role <role>",
+        `${TOKEN_ROLES.join(" | ")} (agent: a token for pitcrew agent)`,
+        oneOf("--role", TOKEN_ROLES),
+        "viewer",
+      )
       .option("--json", "print JSON"),
   ).action(async (name: string, opts: ClientOptions & { role: string; json?: boolean }) => {
     const created = (await apiJson(requireServer(opts), "POST", "/api/tokens", {

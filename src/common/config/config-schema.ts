@@ -236,6 +236,8 @@ export const configSchema = z
         job_user: z.string().min(1).max(64).default("nobody"),
         /** Run untrusted triggers (PRs, pushes to other branches) even where jobs cannot be sandboxed. */
         allow_unsandboxed: z.boolean().default(false),
+        /** Run jobs on this server; false when `pitcrew agent` processes do all the work. */
+        local: z.boolean().default(true),
       })
       .strict()
       .default({
@@ -245,7 +247,13 @@ export const configSchema = z
         orphaned_jobs: "fail",
         job_user: "nobody",
         allow_unsandboxed: false,
+        local: true,
       }),
+    /** `pitcrew agent` processes: an agent silent for `lease` is lost and its jobs go elsewhere. */
+    agents: z
+      .object({ lease: durationSchema.default(30_000) })
+      .strict()
+      .default({ lease: 30_000 }),
     log: z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()

@@ -3,7 +3,8 @@
  * whenever an alert's stored status becomes `firing` or `resolved` (from anything else, including
  * "unknown"), `alert.firing` / `alert.resolved` is emitted with subject `alert:<fingerprint>` and
  * the data of `alertEventData`. An update with the status already stored only refreshes the row.
- * A batch is stored in one transaction; its events are emitted after the commit, in batch order.
+ * A batch and its events are stored in one transaction (multi-row INSERTs, one commit per batch);
+ * the events are published on the bus after the commit, in batch order.
  */
 import type { EventLog, EventPayloads } from "../../events/index.js";
 import type { Alert, AlertsRepo } from "../../store/index.js";
@@ -40,11 +41,14 @@ export class AlertRecorder {
 
   /** Stores `updates` all-or-nothing; returns the alerts whose status changed to firing/resolved. */
   async record(updates: Alert[]): Promise<Alert[]> {
-    const before = await this.alerts.save(updates);
-    const changed = updates.filter((a, i): a is AnnouncedAlert => isAnnounced(a) && before[i] !== a.status);
-    for (const a of changed) {
-      await this.events.emit(`alert.${a.status}` as const, { kind: "alert", key: a.fingerprint }, alertEventData(a));
-    }
+    let changed: AnnouncedAlert[] = [];
+    const { events } = await this.alerts.saveAnnounced(updates, (before) => {
+      changed = updates.filter((a, i): a is AnnouncedAlert => isAnnounced(a) && before[i] !== a.status);
+      return changed.map((a) =>
+        this.events.draft(`alert.${a.status}` as const, { kind: "alert", key: a.fingerprint }, alertEventData(a)),
+      );
+    });
+    this.events.publish(events);
     return changed;
   }
 }

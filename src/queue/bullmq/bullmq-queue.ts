@@ -172,8 +172,9 @@ export async function createBullmqQueue(
         running.set(String(job.id), entry);
       };
 
+      const stopped = () => closed || c.signal?.aborted === true;
       const poll = async (): Promise<void> => {
-        if (closed) return;
+        if (stopped()) return;
         if (polling) {
           again = true;
           return;
@@ -184,7 +185,7 @@ export async function createBullmqQueue(
             again = false;
             for (const set of await labelSets(queue)) {
               if (!labelsMatch(set.labels, c.labels)) continue;
-              while (!closed && active < c.concurrency) {
+              while (!stopped() && active < c.concurrency) {
                 const token = randomUUID();
                 const job = await worker(set.name).getNextJob(token, { block: false });
                 if (!job) break;
@@ -192,7 +193,7 @@ export async function createBullmqQueue(
                 run(job, token);
               }
             }
-          } while (again && !closed && active < c.concurrency);
+          } while (again && !stopped() && active < c.concurrency);
         } catch (err) {
           if (!closed) log.error({ err, queue }, "queue poll failed");
         } finally {
@@ -201,10 +202,15 @@ export async function createBullmqQueue(
       };
       const tick = () => {
         void poll().finally(() => {
-          if (!closed) timer = setTimeout(tick, pollMs);
+          if (!stopped()) timer = setTimeout(tick, pollMs);
         });
       };
-      wakers.add(() => void poll());
+      const wake = () => void poll();
+      wakers.add(wake);
+      c.signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+      });
       tick();
       closers.push(async () => {
         clearTimeout(timer);

@@ -55,11 +55,12 @@ export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logg
       let active = 0;
       let timer: NodeJS.Timeout | undefined;
       let polling = false;
+      const stopped = () => closed || opts.signal?.aborted === true;
       const poll = async () => {
-        if (closed || polling) return;
+        if (stopped() || polling) return;
         polling = true;
         try {
-          while (!closed && active < opts.concurrency) {
+          while (!stopped() && active < opts.concurrency) {
             const row = await claim(queue, opts.labels, opts.leaseMs);
             if (!row) break;
             active++;
@@ -109,10 +110,15 @@ export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logg
       };
       const tick = () => {
         void poll().finally(() => {
-          if (!closed) timer = setTimeout(tick, pollMs);
+          if (!stopped()) timer = setTimeout(tick, pollMs);
         });
       };
-      wakers.add(() => void poll());
+      const wake = () => void poll();
+      wakers.add(wake);
+      opts.signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+      });
       tick();
       closers.push(() => clearTimeout(timer));
     },

@@ -39,12 +39,18 @@ export async function recoverAfterCrash(
  * Ends a running job attempt whose runner is gone (`reason`: `server-restart`, or
  * `lease-expired` when another replica got its queue item after the runner's lease ran out):
  * its remaining steps fail, and the job is queued again as a new attempt
- * (`orphaned_jobs: retry`) or fails. Compare-and-set: only one process does it.
+ * (`orphaned_jobs: retry`, or `retry` given: a lost agent's job) or fails. Compare-and-set:
+ * only one process does it.
  */
-export async function orphanJob(deps: RunnerDeps, job: Job, reason: string): Promise<boolean> {
+export async function orphanJob(
+  deps: RunnerDeps,
+  job: Job,
+  reason: string,
+  opts: { retry?: boolean } = {},
+): Promise<boolean> {
   const { store, events } = deps;
   await store.steps.finishRemaining(job.id, job.attempt, "failure", reason);
-  const retry = deps.options.orphanedJobs === "retry";
+  const retry = opts.retry ?? deps.options.orphanedJobs === "retry";
   const to = retry ? "queued" : "failure";
   const ok = await store.jobs.transition(job.id, ["running"], to, {
     reason,

@@ -37,6 +37,8 @@ export interface RunnerDeps {
   log: Logger;
   options: {
     labels: string[];
+    /** Whether this server runs jobs itself (`runner.local`); agents may run them instead. */
+    local: boolean;
     concurrency: number;
     leaseMs: number;
     keepWorkspaces: boolean;

@@ -30,13 +30,46 @@ export function isUntrustedTrigger(project: Project, source: TriggerSource): boo
   return source.event === "pull_request" || !isProtectedBranch(project, source.branch);
 }
 
+/** What a job needs of its executor: plain data, decided where the project is known (the server). */
+export interface SandboxNeed {
+  /** The project runs its jobs sandboxed (the default). */
+  projectSandboxed: boolean;
+  /** The job asks for `sandbox:` explicitly. */
+  jobAsksSandbox: boolean;
+  /** Set when the trigger is untrusted: what it is ("a pull request", "branch 'x'"). */
+  untrusted: string | null;
+}
+
+/** What choosing an executor depends on where the job runs (a server worker or an agent). */
+export interface ExecutorChoiceDeps {
+  executors: RunnerDeps["executors"];
+  options: Pick<RunnerDeps["options"], "allowUnsandboxed">;
+}
+
+/** The sandbox need of a job of `project` started by `source`. */
+export function sandboxNeed(project: Project, source: TriggerSource, jobAsksSandbox: boolean): SandboxNeed {
+  const untrusted = isUntrustedTrigger(project, source);
+  return {
+    projectSandboxed: project.sandbox,
+    jobAsksSandbox,
+    untrusted: !untrusted ? null : source.event === "pull_request" ? "a pull request" : `branch '${source.branch}'`,
+  };
+}
+
 /** Why the jobs of this trigger may not run on this worker, or undefined when they may. */
-export function unsandboxedRefusal(deps: RunnerDeps, project: Project, source: TriggerSource): string | undefined {
-  if (deps.executors.sandbox || !project.sandbox) return undefined;
-  if (deps.options.allowUnsandboxed || !isUntrustedTrigger(project, source)) return undefined;
-  const what = source.event === "pull_request" ? "a pull request" : `branch '${source.branch}'`;
+export function unsandboxedRefusal(
+  deps: ExecutorChoiceDeps,
+  project: Project,
+  source: TriggerSource,
+): string | undefined {
+  return refusal(deps, sandboxNeed(project, source, false));
+}
+
+function refusal(deps: ExecutorChoiceDeps, need: SandboxNeed): string | undefined {
+  if (deps.executors.sandbox || !need.projectSandboxed) return undefined;
+  if (deps.options.allowUnsandboxed || need.untrusted === null) return undefined;
   return (
-    `refused: ${what} is untrusted code and jobs cannot be sandboxed here (bubblewrap is not usable); ` +
+    `refused: ${need.untrusted} is untrusted code and jobs cannot be sandboxed here (bubblewrap is not usable); ` +
     "install bubblewrap, or let an admin set runner.allow_unsandboxed: true (docs/security.md)"
   );
 }
@@ -45,20 +78,14 @@ export function unsandboxedRefusal(deps: RunnerDeps, project: Project, source: T
  * The executor for a job's steps, per the table above; throws with the reason when the job may
  * not run here. `warn` gets a line for the job's log when steps will run unsandboxed by necessity.
  */
-export function chooseExecutor(
-  deps: RunnerDeps,
-  project: Project,
-  source: TriggerSource,
-  jobAsksSandbox: boolean,
-  warn: (line: string) => void,
-): Executor {
+export function chooseExecutor(deps: ExecutorChoiceDeps, need: SandboxNeed, warn: (line: string) => void): Executor {
   const { sandbox, local } = deps.executors;
-  if ((project.sandbox || jobAsksSandbox) && sandbox) return sandbox;
-  if (jobAsksSandbox)
+  if ((need.projectSandboxed || need.jobAsksSandbox) && sandbox) return sandbox;
+  if (need.jobAsksSandbox)
     throw new Error("this job needs the sandbox executor, but bubblewrap is not usable on this worker");
-  if (!project.sandbox) return local;
-  const refusal = unsandboxedRefusal(deps, project, source);
-  if (refusal) throw new Error(refusal);
+  if (!need.projectSandboxed) return local;
+  const refused = refusal(deps, need);
+  if (refused) throw new Error(refused);
   warn("warning: bubblewrap is not usable on this worker: the steps run unsandboxed, as pitcrew's own user");
   return local;
 }

@@ -4,17 +4,18 @@
  *   for each queued job whose needs have all finished:
  *     condition (`if`, default success()) over the needs' outcome ── false ──► skipped
  *                                                               └─ true ──► enqueue(job, attempt)
- *                                    (failure right away if no runner has its `runs-on` labels)
+ *                                    (failure right away if no runner or live agent has its `runs-on` labels)
  *   when every job has finished: run status from the jobs, then quality gates ─► run finished
  *
  * It is idempotent (enqueue dedupes per job attempt, transitions are compare-and-set), so it
  * can be called any number of times, from any process, including after a crash.
  */
-import { evaluateCondition, missingRunnerLabels } from "../../pipeline/index.js";
+import { evaluateCondition } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
 import type { Job } from "../../store/index.js";
 import { isFinished, type Status } from "../../store/index.js";
 import type { Run } from "../../store/index.js";
+import { unplaceableReason } from "./placeable.js";
 import { JOBS_QUEUE, type RunnerDeps, ticketKey } from "./runner-deps.js";
 
 /** Serialises `advance` per run within this process. */
@@ -72,9 +73,8 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
       continue;
     }
     // A job no runner can take would wait forever: fail it now, with the reason.
-    const missing = missingRunnerLabels(job.spec.runsOn, deps.options.labels);
-    if (missing.length > 0) {
-      const reason = `no runner has label(s) ${missing.join(", ")} (runner labels: ${deps.options.labels.join(", ") || "none"})`;
+    const reason = await unplaceableReason(deps, job.spec.runsOn);
+    if (reason) {
       if (await store.jobs.transition(job.id, ["queued"], "failure", { reason })) {
         await events.emit(
           "job.finished",

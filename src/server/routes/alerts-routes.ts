@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { App } from "../../app/app.js";
-import { ForbiddenError, UnauthorizedError } from "../../common/errors.js";
+import { UnauthorizedError } from "../../common/errors.js";
 import { alertsFromPayload, parseAlertmanagerPayload } from "../../observe/index.js";
 import type { Alert } from "../../store/index.js";
-import { type Caller, defineRoute } from "../route.js";
+import { authorize, type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
 
@@ -23,8 +23,7 @@ export function alertView(a: Alert) {
 /** Operator (or admin) token, or `X-Pitcrew-Signature: sha256=<HMAC of the raw body>` with `alerts.webhook_secret`. */
 function authorizeWebhook(app: App, req: FastifyRequest, caller: Caller): void {
   if (caller) {
-    if (caller.role === "viewer")
-      throw new ForbiddenError(`the webhook needs the 'operator' role; token '${caller.name}' has 'viewer'`);
+    authorize("operator", caller);
     return;
   }
   const secret = app.config.config.alerts.webhook_secret;

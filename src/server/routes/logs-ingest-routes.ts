@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ForbiddenError, UnauthorizedError, ValidationError } from "../../common/errors.js";
+import { UnauthorizedError, ValidationError } from "../../common/errors.js";
 import { levelsAtLeast, parseJsonLogs, parseOtlpLogs } from "../../observe/index.js";
 import type { App } from "../../app/app.js";
-import { type Caller, defineRoute } from "../route.js";
+import { authorize, type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { assertJsonDepth } from "../json-depth.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
@@ -15,8 +15,7 @@ import { addProtobufBodies, otlpBody } from "./otlp-body.js";
  */
 export function authorizeIngest(app: App, req: FastifyRequest, caller: Caller): void {
   if (caller) {
-    if (caller.role === "viewer")
-      throw new ForbiddenError(`ingest needs the 'operator' role; token '${caller.name}' has 'viewer'`);
+    authorize("operator", caller);
     return;
   }
   const secret = app.config.config.observe.ingest_secret;

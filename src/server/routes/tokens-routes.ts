@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { ROLES } from "../../store/index.js";
+import { TOKEN_ROLES } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
@@ -27,11 +27,12 @@ export function tokensRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "POST",
     url: "/api/tokens",
     role: "admin",
-    summary: "Create a token; the response holds its secret, shown only this once",
+    summary:
+      "Create a token (role viewer, operator, admin, or agent for `pitcrew agent`); the response holds its secret, shown only this once",
     tags: ["tokens"],
-    body: z.object({ name: z.string().min(1).max(100), role: z.enum(ROLES as [string, ...string[]]) }).strict(),
+    body: z.object({ name: z.string().min(1).max(100), role: z.enum(TOKEN_ROLES as [string, ...string[]]) }).strict(),
     handler: async ({ body }, _req, reply) => {
-      const { token, info } = await store.tokens.create(body.name, body.role as (typeof ROLES)[number]);
+      const { token, info } = await store.tokens.create(body.name, body.role as (typeof TOKEN_ROLES)[number]);
       return reply.status(201).send({ token, ...info });
     },
   });

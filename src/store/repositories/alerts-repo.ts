@@ -1,8 +1,11 @@
+import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely } from "kysely";
 import { NotFoundError } from "../../common/errors.js";
 import type { AlertsTable, DB } from "../schema.js";
 import type { AlertSource, AlertStatus } from "../statuses.js";
+import { insertEvents, type NewEvent } from "./events-repo.js";
 import { fromJson } from "./json.js";
+import { type AnnouncedSave, alertRow, sqliteAnnouncedSave } from "./alerts-sqlite-save.js";
 
 /** An alert as stored, keyed by its fingerprint (a hash of its labels). Times are epoch ms. */
 export interface Alert {
@@ -37,11 +40,20 @@ const toAlert = (r: AlertsTable): Alert => ({
   updatedAt: Number(r.updated_at),
 });
 
-/** Persistence of alerts: one row per fingerprint, updated in place as its status changes. */
+/**
+ * Persistence of alerts: one row per fingerprint, updated in place as its status changes. On
+ * embedded SQLite, saves go through cached prepared statements on the raw connection
+ * (`alerts-sqlite-save.ts`); they fall back to Kysely while another transaction holds that
+ * connection, so they never join it.
+ */
 export class AlertsRepo {
   readonly #db: Kysely<DB>;
-  constructor(db: Kysely<DB>) {
+  readonly #sqlite?: BetterSqlite3.Database;
+  #fast?: ReturnType<typeof sqliteAnnouncedSave>;
+
+  constructor(db: Kysely<DB>, sqlite?: BetterSqlite3.Database) {
     this.#db = db;
+    this.#sqlite = sqlite;
   }
 
   /**
@@ -49,7 +61,22 @@ export class AlertsRepo {
    * the status stored before (undefined when new), so callers can tell which ones changed.
    */
   async save(alerts: Alert[]): Promise<Array<AlertStatus | undefined>> {
-    if (alerts.length === 0) return [];
+    return (await this.saveAnnounced(alerts, () => [])).prior;
+  }
+
+  /**
+   * Like `save`, and appends the events that `announce` derives from the prior statuses to the
+   * event log in the same transaction: the alerts and their announcements commit together.
+   */
+  async saveAnnounced(
+    alerts: Alert[],
+    announce: (prior: Array<AlertStatus | undefined>) => NewEvent[],
+  ): Promise<AnnouncedSave> {
+    if (alerts.length === 0) return { prior: [], events: [] };
+    if (this.#sqlite && !this.#sqlite.inTransaction) {
+      this.#fast ??= sqliteAnnouncedSave(this.#sqlite);
+      return this.#fast(alerts, announce);
+    }
     return this.#db.transaction().execute(async (trx) => {
       const before = new Map<string, AlertStatus>();
       const fps = [...new Set(alerts.map((a) => a.fingerprint))];
@@ -67,19 +94,7 @@ export class AlertsRepo {
         return p;
       });
       const last = new Map(alerts.map((a) => [a.fingerprint, a]));
-      const rows = [...last.values()].map((a) => ({
-        fingerprint: a.fingerprint,
-        name: a.name,
-        status: a.status,
-        source: a.source,
-        labels: JSON.stringify(a.labels),
-        annotations: JSON.stringify(a.annotations),
-        value: a.value === null || !Number.isFinite(a.value) ? null : a.value,
-        active_at: a.activeAt,
-        starts_at: a.startsAt,
-        ends_at: a.endsAt,
-        updated_at: a.updatedAt,
-      }));
+      const rows = [...last.values()].map(alertRow);
       for (let i = 0; i < rows.length; i += CHUNK) {
         await trx
           .insertInto("alerts")
@@ -100,7 +115,7 @@ export class AlertsRepo {
           )
           .execute();
       }
-      return prior;
+      return { prior, events: await insertEvents(trx, announce(prior)) };
     });
   }
 

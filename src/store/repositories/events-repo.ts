@@ -11,6 +11,33 @@ export interface StoredEvent {
   at: number;
 }
 
+/** An event to append; the store gives it its id. */
+export type NewEvent = Omit<StoredEvent, "id">;
+
+/** Rows per INSERT: 4 parameters each stays under SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 1000;
+
+/**
+ * Appends `events` in their order with multi-row INSERTs on `db` (the database or an open
+ * transaction, so that callers can store events with the state they announce) and returns them
+ * with their ids, which increase in that order.
+ */
+export async function insertEvents(db: Kysely<DB>, events: NewEvent[]): Promise<StoredEvent[]> {
+  const stored: StoredEvent[] = [];
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const chunk = events.slice(i, i + CHUNK);
+    const rows = await db
+      .insertInto("events")
+      .values(chunk.map((e) => ({ type: e.type, subject: e.subject, data: JSON.stringify(e.data), at: e.at })))
+      .returning("id")
+      .execute();
+    // Ids are drawn row by row in VALUES order; RETURNING's own order is not promised.
+    const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+    for (const [j, e] of chunk.entries()) stored.push({ ...e, id: ids[j] as number });
+  }
+  return stored;
+}
+
 /** Persistence of the append-only event log. */
 export class EventsRepo {
   constructor(private readonly db: Kysely<DB>) {}

@@ -3,11 +3,18 @@ import type { Kysely } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import type { DB } from "../schema.js";
 
-/** API roles, each allowing what the previous one does and more. */
-export type Role = "viewer" | "operator" | "admin";
+/**
+ * API roles: `viewer`, `operator`, `admin`, each allowing what the previous one does and more;
+ * and `agent`, outside that ladder: a `pitcrew agent`'s token, accepted only by the agent
+ * protocol's routes (and refused by every other route).
+ */
+export type Role = "viewer" | "operator" | "admin" | "agent";
 
-/** Roles in increasing power. */
+/** The ladder of user roles, in increasing power (`agent` is not on it). */
 export const ROLES: readonly Role[] = ["viewer", "operator", "admin"];
+
+/** Every role a token may have. */
+export const TOKEN_ROLES: readonly Role[] = [...ROLES, "agent"];
 
 /** A token's identity (never its secret). */
 export interface TokenInfo {

@@ -1,0 +1,171 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { z } from "zod";
+import {
+  type Assignment,
+  assignment,
+  type EventsAnswer,
+  type HeartbeatAnswer,
+  type JobEvent,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  type Registration,
+  type registerBody,
+} from "./protocol.js";
+
+/** An answer the server gave with an HTTP error status (`status` 401, 409, …). */
+export class AgentCallError extends Error {
+  override name = "AgentCallError";
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether `err` says the server no longer hears this agent or job (fenced off): stop, do not retry. */
+export function isFencedOff(err: unknown): boolean {
+  return err instanceof AgentCallError && (err.status === 409 || err.status === 404);
+}
+
+/** A refusal no retry can fix (bad token, other protocol, bad request). */
+export function isRefusal(err: unknown): boolean {
+  return err instanceof AgentCallError && err.status >= 400 && err.status < 500 && err.status !== 429;
+}
+
+/**
+ * The agent's side of the protocol (protocol.ts) over HTTP: every request carries the token and
+ * the protocol version, every answer's version is checked, and a lease answer is validated
+ * before anything runs (it comes from the network).
+ */
+export class AgentClient {
+  constructor(
+    private readonly server: string,
+    private readonly token: string,
+  ) {}
+
+  /** Registers this agent. */
+  register(body: z.input<typeof registerBody>): Promise<Registration> {
+    return this.json("POST", "/api/agent/register", body) as Promise<Registration>;
+  }
+
+  /** Waits up to `waitMs` for a job; undefined when none came. */
+  async lease(agentId: number, waitMs: number, signal?: AbortSignal): Promise<Assignment | undefined> {
+    const raw = await this.json("POST", "/api/agent/lease", { agentId, waitMs }, signal);
+    if (raw === undefined) return undefined;
+    const parsed = assignment.safeParse(raw);
+    if (!parsed.success)
+      throw new Error(
+        `malformed lease answer from ${this.server}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    return parsed.data;
+  }
+
+  /** Heartbeat with the leases held. */
+  heartbeat(agentId: number, leases: number[]): Promise<HeartbeatAnswer> {
+    return this.json("POST", "/api/agent/heartbeat", { agentId, leases }) as Promise<HeartbeatAnswer>;
+  }
+
+  /** Sends event batch `seq` of job lease `lease`. */
+  events(agentId: number, lease: number, seq: number, events: JobEvent[]): Promise<EventsAnswer> {
+    return this.json("POST", `/api/agent/jobs/${lease}/events`, { agentId, seq, events }) as Promise<EventsAnswer>;
+  }
+
+  /** Ends job lease `lease` with its outcome. */
+  async finish(
+    agentId: number,
+    lease: number,
+    outcome: {
+      lastSeq: number;
+      status: "success" | "failure" | "cancelled";
+      reason: string | null;
+      exitCode: number | null;
+    },
+  ): Promise<void> {
+    await this.json("POST", `/api/agent/jobs/${lease}/finish`, { agentId, ...outcome });
+  }
+
+  /** Hands job lease `lease` back to the server. */
+  async release(agentId: number, lease: number): Promise<void> {
+    await this.json("POST", `/api/agent/jobs/${lease}/release`, { agentId });
+  }
+
+  /** Says this agent leases nothing more. */
+  async drain(agentId: number): Promise<void> {
+    await this.json("POST", "/api/agent/drain", { agentId });
+  }
+
+  /** Says this agent stopped. */
+  async deregister(agentId: number): Promise<void> {
+    await this.json("POST", "/api/agent/deregister", { agentId });
+  }
+
+  /** Downloads the source archive of job lease `lease` into `file`. */
+  async source(agentId: number, lease: number, file: string): Promise<void> {
+    const res = await this.call("GET", `/api/agent/jobs/${lease}/source?agentId=${agentId}`);
+    if (!res.body) throw new Error("the source archive answer has no body");
+    await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file, { mode: 0o600 }));
+  }
+
+  /** Uploads output file `file` of job lease `lease` as workspace-relative `path`. */
+  async upload(agentId: number, lease: number, path: string, file: string): Promise<void> {
+    const size = (await stat(file)).size;
+    const q = new URLSearchParams({ agentId: String(agentId), path });
+    await this.call("PUT", `/api/agent/jobs/${lease}/files?${q}`, {
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      type: "application/octet-stream",
+      length: size,
+    });
+  }
+
+  private async json(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    const res = await this.call(method, path, { body: JSON.stringify(body), type: "application/json" }, signal);
+    if (res.status === 204) return undefined;
+    const text = await res.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    body?: { body: string | ReadableStream; type: string; length?: number },
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+    };
+    if (body) headers["content-type"] = body.type;
+    if (body?.length !== undefined) headers["content-length"] = String(body.length);
+    let res: Response;
+    try {
+      res = await fetch(`${this.server}${path}`, {
+        method,
+        headers,
+        body: body?.body,
+        signal,
+        ...(body && typeof body.body !== "string" ? { duplex: "half" } : {}),
+      } as RequestInit);
+    } catch (err) {
+      throw new Error(`cannot reach the pitcrew server at ${this.server}: ${(err as Error).message}`, { cause: err });
+    }
+    const theirs = res.headers.get(PROTOCOL_HEADER);
+    if (!res.ok) {
+      const text = await res.text();
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      } catch {}
+      throw new AgentCallError(res.status, `${method} ${path.split("?")[0]}: ${res.status} ${message}`);
+    }
+    if (theirs !== String(PROTOCOL_VERSION))
+      throw new AgentCallError(
+        400,
+        `the server at ${this.server} speaks agent protocol ${theirs ?? "(none: not a pitcrew server with agents?)"}, this agent ${PROTOCOL_VERSION}: upgrade one of them`,
+      );
+    return res;
+  }
+}

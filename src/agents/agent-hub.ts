@@ -1,0 +1,414 @@
+/**
+ * The server side of `pitcrew agent` (protocol in protocol.ts). Agents never get a queue
+ * connection: for each live agent the hub consumes the job queue with the agent's labels and
+ * concurrency, and each item it takes becomes an offer that any polling agent whose labels cover
+ * the job's `runs-on` may take:
+ *
+ *   queue item ─► offer ──an agent's lease poll──► attempt begun (runner/attempt.ts), lease row
+ *   persisted (its id is the fencing token) ─► assignment answered ─► held until:
+ *     finish  ─► outputs collected, attempt ended (retries as on a server worker)
+ *     release ─► (second SIGTERM) the attempt fails with `agent-released` and is queued again
+ *     lost    ─► (no heartbeat for `leaseMs`) the attempt fails with `agent-lost` and is queued
+ *                again (at most LOST_RETRIES times past the job's own retries), elsewhere
+ *
+ * The handler holding the queue item lives until the attempt ends, so the queue's own lease
+ * stays renewed by this server meanwhile. A job is never run by two agents at once: a lost
+ * agent's lease is ended before its job is queued again, and the agent stops its steps once it
+ * has not reached the server for `leaseMs` (agent-process.ts). State lives in this server's
+ * memory besides the store: an agent talks to one server replica.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { ConflictError, ForbiddenError, NotFoundError } from "../common/errors.js";
+import {
+  advanceRun,
+  beginAttempt,
+  collectOutputs,
+  endAttempt,
+  JOBS_QUEUE,
+  type JobTicket,
+  needsStatus,
+  orphanJob,
+  receivesSecrets,
+  type RunnerDeps,
+  sandboxNeed,
+  stepRunContext,
+  storeStepSink,
+} from "../runner/index.js";
+import type { Agent, TokenInfo } from "../store/index.js";
+import { HeldJob } from "./held-job.js";
+import { jobSourceArchive } from "./job-source.js";
+import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
+import type { registerBody } from "./protocol.js";
+import type { z } from "zod";
+
+/** Times a job is queued again after losing its agent, besides its own `retries`. */
+const LOST_RETRIES = 2;
+
+/** What the hub needs. */
+export interface AgentHubDeps {
+  runner: RunnerDeps;
+  /** An agent silent this long is lost. */
+  leaseMs: number;
+}
+
+interface Offer {
+  ticket: JobTicket;
+  labels: string[];
+  /** Hands the item to a polling agent; resolves with the assignment, or undefined (stale ticket). */
+  take(agent: Agent): Promise<Assignment | undefined>;
+}
+
+interface Poll {
+  agent: Agent;
+  resolve(a: Assignment | undefined): void;
+}
+
+/** Whether an agent with `have` may take a job needing `need`. */
+export function labelsCover(have: readonly string[], need: readonly string[]): boolean {
+  return need.every((l) => have.includes(l));
+}
+
+/** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
+export class AgentHub {
+  private readonly offers: Offer[] = [];
+  private readonly polls = new Set<Poll>();
+  private readonly held = new Map<number, HeldJob>();
+  private readonly consumers = new Map<number, AbortController>();
+  /** Queue wait of jobs handed to agents (ms, most recent first), for /metrics. */
+  private readonly waits: number[] = [];
+
+  constructor(private readonly deps: AgentHubDeps) {}
+
+  /** Registers an agent for `caller` (an agent token) and starts taking work on its behalf. */
+  async register(caller: TokenInfo, body: z.output<typeof registerBody>): Promise<Agent> {
+    const r = this.deps.runner;
+    const agent = await r.store.agents.register({ ...body, tokenId: caller.id }, r.clock.now());
+    await r.events.emit(
+      "agent.registered",
+      { kind: "agent", id: agent.id },
+      { agentId: agent.id, name: agent.name, labels: agent.labels },
+    );
+    this.startConsumer(agent);
+    // Jobs that failed fast for want of these labels are not revived; new ones will be placed.
+    return agent;
+  }
+
+  /** The live agent `agentId` of `caller`; ConflictError when it is lost or gone (it must register again). */
+  async agentOf(caller: TokenInfo, agentId: number): Promise<Agent> {
+    const agent = await this.deps.runner.store.agents.get(agentId);
+    if (!agent) throw new NotFoundError("agent", agentId);
+    if (agent.tokenId !== caller.id) throw new ForbiddenError(`agent ${agentId} was registered with another token`);
+    if (agent.state === "lost" || agent.state === "offline")
+      throw new ConflictError(`agent ${agentId} is ${agent.state}: register again`);
+    return agent;
+  }
+
+  /** Waits up to `waitMs` for a job `agent` may take; undefined when none came. */
+  async lease(agent: Agent, waitMs: number, aborted: AbortSignal): Promise<Assignment | undefined> {
+    if (agent.state !== "online") return undefined;
+    const deadline = Date.now() + waitMs;
+    while (!aborted.aborted) {
+      const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
+      const offer = idx >= 0 ? this.offers.splice(idx, 1)[0] : await this.waitForOffer(agent, deadline, aborted);
+      if (!offer) return undefined;
+      const a = await offer.take(agent);
+      if (a) return a;
+    }
+    return undefined;
+  }
+
+  private waitForOffer(agent: Agent, deadline: number, aborted: AbortSignal): Promise<Offer | undefined> {
+    const left = deadline - Date.now();
+    if (left <= 0) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const poll: Poll = {
+        agent,
+        resolve: () => {
+          cleanup();
+          const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
+          resolve(idx >= 0 ? this.offers.splice(idx, 1)[0] : undefined);
+        },
+      };
+      const timer = setTimeout(() => poll.resolve(undefined), left);
+      const onAbort = () => poll.resolve(undefined);
+      aborted.addEventListener("abort", onAbort);
+      const cleanup = () => {
+        clearTimeout(timer);
+        aborted.removeEventListener("abort", onAbort);
+        this.polls.delete(poll);
+      };
+      this.polls.add(poll);
+    });
+  }
+
+  /** Records a heartbeat; answers which of `leases` to cancel and which the agent no longer holds. */
+  async heartbeat(agent: Agent, leases: number[]): Promise<HeartbeatAnswer> {
+    const r = this.deps.runner;
+    if (!(await r.store.agents.heartbeat(agent.id, r.clock.now())))
+      throw new ConflictError(`agent ${agent.id} is no longer live: register again`);
+    const cancel: number[] = [];
+    const drop: number[] = [];
+    for (const id of leases) {
+      const h = this.held.get(id);
+      if (!h || h.agentId !== agent.id) drop.push(id);
+      else if (h.cancelled) cancel.push(id);
+    }
+    return { cancel, drop };
+  }
+
+  /** The job lease `lease` if `agent` holds it; 409 otherwise (a fenced-off or unknown lease). */
+  heldBy(agent: Agent, lease: number): HeldJob {
+    const h = this.held.get(lease);
+    if (!h || h.agentId !== agent.id)
+      throw new ConflictError(`agent ${agent.id} does not hold job lease ${lease} (ended, lost or never given)`);
+    return h;
+  }
+
+  /** Applies an event batch of a held job; answers whether the job was cancelled meanwhile. */
+  async events(agent: Agent, lease: number, seq: number, events: JobEvent[]): Promise<{ cancel: boolean }> {
+    const h = this.heldBy(agent, lease);
+    await h.apply(seq, events);
+    return { cancel: h.cancelled };
+  }
+
+  /** The source archive of a held job's commit. */
+  async source(agent: Agent, lease: number): Promise<string> {
+    const h = this.heldBy(agent, lease);
+    const project = await this.deps.runner.store.projects.get(h.begun.run.projectId);
+    return jobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
+  }
+
+  /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */
+  async finish(
+    agent: Agent,
+    lease: number,
+    outcome: {
+      lastSeq: number;
+      status: "success" | "failure" | "cancelled";
+      reason: string | null;
+      exitCode: number | null;
+    },
+  ): Promise<void> {
+    const h = this.heldBy(agent, lease);
+    h.checkComplete(outcome.lastSeq);
+    const r = this.deps.runner;
+    if (!(await r.store.agents.endLease(lease, outcome.status, r.clock.now())))
+      throw new ConflictError(`job lease ${lease} has already ended`);
+    this.held.delete(lease);
+    const { run, job, logs } = h.begun;
+    try {
+      await collectOutputs(r, run, job, h.uploadDir, (line) => logs.write(-1, "system", line));
+    } finally {
+      await rm(h.uploadDir, { recursive: true, force: true });
+    }
+    await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
+    h.end();
+  }
+
+  /** Hands a held job back (the agent is stopping): it fails with `agent-released` and is queued again. */
+  async release(agent: Agent, lease: number): Promise<void> {
+    await this.abandon(this.heldBy(agent, lease), "agent-released", `agent '${agent.name}' handed the job back`);
+  }
+
+  /** SIGTERM on the agent: it leases nothing more; the server stops taking work for it. */
+  async drain(agent: Agent): Promise<void> {
+    await this.deps.runner.store.agents.transition(agent.id, ["online"], "draining");
+    this.stopConsumer(agent.id);
+  }
+
+  /** The agent stopped: its jobs (if any are left) are handed back. */
+  async deregister(agent: Agent): Promise<void> {
+    const r = this.deps.runner;
+    await r.store.agents.transition(agent.id, ["online", "draining"], "offline");
+    this.stopConsumer(agent.id);
+    for (const h of [...this.held.values()]) {
+      if (h.agentId === agent.id) await this.abandon(h, "agent-released", `agent '${agent.name}' stopped`);
+    }
+    await this.endLeftoverLeases(agent.id, "agent-stopped");
+  }
+
+  /** Ends the store's open leases of a gone agent that this server does not hold (e.g. from before a restart). */
+  private async endLeftoverLeases(agentId: number, reason: string): Promise<void> {
+    const r = this.deps.runner;
+    for (const l of await r.store.agents.openLeases(agentId)) {
+      if (!this.held.has(l.id)) await r.store.agents.endLease(l.id, reason, r.clock.now());
+    }
+  }
+
+  /** Marks agents silent for `leaseMs` lost and queues their jobs again; returns how many were lost. */
+  async sweep(): Promise<number> {
+    const r = this.deps.runner;
+    const silent = await r.store.agents.silentSince(r.clock.now() - this.deps.leaseMs);
+    let lost = 0;
+    for (const agent of silent) {
+      if (!(await r.store.agents.transition(agent.id, ["online", "draining"], "lost"))) continue;
+      lost++;
+      this.stopConsumer(agent.id);
+      await r.events.emit("agent.lost", { kind: "agent", id: agent.id }, { agentId: agent.id, name: agent.name });
+      for (const h of [...this.held.values()]) {
+        if (h.agentId === agent.id)
+          await this.abandon(h, "agent-lost", `agent '${agent.name}' sent no heartbeat for ${this.deps.leaseMs} ms`);
+      }
+      await this.endLeftoverLeases(agent.id, "agent-lost");
+    }
+    return lost;
+  }
+
+  /**
+   * Starts the hub's loop: leases held before a restart of this server are ended unless other
+   * replicas share the store (their jobs were recovered with the server's other running jobs), live agents get consumers again, and
+   * silent agents are swept every `leaseMs / 4`. Returns the stop function.
+   */
+  async start(opts: { sharedWithReplicas: boolean }): Promise<() => void> {
+    const r = this.deps.runner;
+    if (!opts.sharedWithReplicas) {
+      for (const l of await r.store.agents.openLeases())
+        await r.store.agents.endLease(l.id, "server-restart", r.clock.now());
+    }
+    for (const agent of await r.store.agents.list(["online"])) this.startConsumer(agent);
+    const timer = setInterval(
+      () => void this.sweep().catch((err) => r.log.error({ err }, "agent sweep failed")),
+      Math.max(100, Math.floor(this.deps.leaseMs / 4)),
+    );
+    return () => {
+      clearInterval(timer);
+      this.close();
+    };
+  }
+
+  /** Label sets of the live agents (the scheduler fails a job no worker can take). */
+  async liveLabelSets(): Promise<string[][]> {
+    return (await this.deps.runner.store.agents.list(["online", "draining"])).map((a) => a.labels);
+  }
+
+  /** Open offers, and queue waits of the last jobs handed out (ms), for metrics. */
+  stats(): { offers: number; held: number; recentWaitsMs: readonly number[] } {
+    return { offers: this.offers.length, held: this.held.size, recentWaitsMs: this.waits };
+  }
+
+  /** Stops every consumer; held jobs stay as they are (their agents are lost if this server is gone). */
+  close(): void {
+    for (const c of this.consumers.values()) c.abort();
+    this.consumers.clear();
+    for (const p of [...this.polls]) p.resolve(undefined);
+  }
+
+  private startConsumer(agent: Agent): void {
+    const stop = new AbortController();
+    this.consumers.set(agent.id, stop);
+    this.deps.runner.queue.consume<JobTicket>(
+      JOBS_QUEUE,
+      (item, { signal }) => this.offer(item.payload, item.labels, signal),
+      {
+        concurrency: agent.concurrency,
+        labels: agent.labels,
+        leaseMs: this.deps.runner.options.leaseMs,
+        signal: stop.signal,
+      },
+    );
+  }
+
+  private stopConsumer(agentId: number): void {
+    this.consumers.get(agentId)?.abort();
+    this.consumers.delete(agentId);
+  }
+
+  /** The queue handler: offers the item to polling agents and holds it until its attempt ends. */
+  private async offer(ticket: JobTicket, labels: string[], signal: AbortSignal): Promise<void> {
+    const offeredAt = Date.now();
+    const held = await new Promise<HeldJob | undefined>((resolve) => {
+      const offer: Offer = {
+        ticket,
+        labels,
+        take: async (agent) => {
+          signal.removeEventListener("abort", onAbort);
+          try {
+            const h = await this.hand(ticket, agent);
+            resolve(h?.held);
+            return h?.assignment;
+          } catch (err) {
+            resolve(undefined);
+            throw err;
+          }
+        },
+      };
+      const onAbort = () => {
+        const idx = this.offers.indexOf(offer);
+        if (idx >= 0) this.offers.splice(idx, 1);
+        resolve(undefined);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.offers.push(offer);
+      for (const p of this.polls) {
+        if (labelsCover(p.agent.labels, labels)) {
+          p.resolve(undefined);
+          break;
+        }
+      }
+    });
+    if (!held) return;
+    this.waits.unshift(Date.now() - offeredAt);
+    this.waits.length = Math.min(this.waits.length, 256);
+    const onCancel = () => {
+      held.cancelled = true;
+    };
+    signal.addEventListener("abort", onCancel, { once: true });
+    await held.ended;
+    signal.removeEventListener("abort", onCancel);
+  }
+
+  /** Begins the attempt for `agent`; persists its lease before answering. */
+  private async hand(ticket: JobTicket, agent: Agent): Promise<{ held: HeldJob; assignment: Assignment } | undefined> {
+    const r = this.deps.runner;
+    const begun = await beginAttempt(r, ticket);
+    if (!begun) return undefined;
+    const { run, job, logs } = begun;
+    const project = await r.store.projects.get(run.projectId);
+    const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
+    const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
+    await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+    const held = new HeldJob(lease.id, agent.id, begun, storeStepSink(r, begun), uploadDir);
+    this.held.set(lease.id, held);
+    logs.write(
+      -1,
+      "system",
+      `running on agent '${agent.name}' (#${agent.id}, labels ${agent.labels.join(", ") || "none"})`,
+    );
+    const runJobs = await r.store.jobs.listForRun(run.id);
+    const withSecrets = receivesSecrets(run.trust, project);
+    const secrets = withSecrets ? await r.store.secrets.reveal(project.id, job.spec.secrets) : {};
+    if (!withSecrets && job.spec.secrets.length)
+      logs.write(-1, "system", `secrets withheld (${job.spec.secrets.join(", ")}): untrusted run`);
+    if (job.spec.cache)
+      logs.write(-1, "system", "cache not used: jobs on agents run without the cache in this version");
+    if (job.spec.needs.length)
+      logs.write(-1, "system", "artifacts of needed jobs are not passed to agents in this version");
+    return {
+      held,
+      assignment: {
+        lease: lease.id,
+        job: { id: job.id, key: job.key, attempt: job.attempt },
+        spec: { ...job.spec },
+        run: stepRunContext(run, project),
+        needs: needsStatus(runJobs.filter((j) => job.spec.needs.includes(j.key))),
+        secrets,
+        sandbox: sandboxNeed(project, run, job.spec.sandbox.enabled),
+      },
+    };
+  }
+
+  /** Ends a held attempt the agent will not finish; the job is queued again (bounded) or fails. */
+  private async abandon(h: HeldJob, reason: string, why: string): Promise<void> {
+    const r = this.deps.runner;
+    if (!(await r.store.agents.endLease(h.lease, reason, r.clock.now()))) return;
+    this.held.delete(h.lease);
+    const { job, logs } = h.begun;
+    logs.write(-1, "system", `pitcrew: ${why}; this attempt ends (${reason})`);
+    await logs.flush();
+    await rm(h.uploadDir, { recursive: true, force: true });
+    const retry = job.attempt <= job.spec.retries.count + LOST_RETRIES;
+    if (await orphanJob(r, job, reason, { retry })) await advanceRun(r, job.runId);
+    h.end();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * `pitcrew agent`: a worker on another machine. It only ever calls the server (protocol.ts).
+ *
+ *   registering ──► online: lease (long-poll) while a slot is free, run each job, heartbeat
+ *   online ──stop()──► draining: lease nothing more, finish the running jobs ──► deregistered
+ *   draining ──stop() again──► handing back: stop the steps, release each job ──► deregistered
+ *   online: heartbeat answered 409 (the server marked this agent lost) ──► stop all jobs, register again
+ *
+ * Self-fencing: a job's steps are stopped once the server has not answered for the agent lease
+ * (`leaseMs`), because by then the server gives the job to another agent; so the same job never
+ * runs on two agents at once.
+ */
+import type { Clock } from "../common/clock.js";
+import type { Logger } from "../common/logger.js";
+import type { ExecutorChoiceDeps } from "../runner/index.js";
+import { AgentClient, isFencedOff, isRefusal } from "./agent-client.js";
+import { EventSender } from "./event-sender.js";
+import type { Assignment } from "./protocol.js";
+import { runAssignment } from "./run-assignment.js";
+
+/** How an agent is started. */
+export interface AgentOptions extends ExecutorChoiceDeps {
+  server: string;
+  token: string;
+  name: string;
+  labels: string[];
+  capacity: { cpus?: number; memory?: number };
+  concurrency: number;
+  workDir: string;
+  version: string;
+  keepWorkspaces: boolean;
+  /** How long one lease poll waits on the server (ms). */
+  pollWaitMs: number;
+  clock: Clock;
+  log: Logger;
+}
+
+/** A running agent. */
+export interface AgentHandle {
+  /** First call: drain (finish running jobs, lease no more). Second call: hand running jobs back. */
+  stop(): void;
+  /** Resolves when the agent has deregistered (rejects when it cannot register at all). */
+  done: Promise<void>;
+}
+
+interface RunningJob {
+  assignment: Assignment;
+  controller: AbortController;
+  handBack: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts an agent (see the comment at the top of this file). */
+export function startAgent(opts: AgentOptions): AgentHandle {
+  const client = new AgentClient(opts.server, opts.token);
+  const { log, clock } = opts;
+  const running = new Map<number, RunningJob>();
+  const pollAbort = new AbortController();
+  let stops = 0;
+  let agentId = 0;
+  let leaseMs = 30_000;
+  /** When the last heartbeat that the server answered was sent. */
+  let lastContact = clock.now();
+  let wakeSlot = () => {};
+
+  const register = async () => {
+    for (let n = 0; ; n++) {
+      try {
+        const reg = await client.register({
+          name: opts.name,
+          labels: opts.labels,
+          capacity: opts.capacity,
+          concurrency: opts.concurrency,
+          version: opts.version,
+        });
+        agentId = reg.agentId;
+        leaseMs = reg.leaseMs;
+        lastContact = clock.now();
+        log.info({ agentId, labels: opts.labels, server: opts.server }, "agent registered");
+        return;
+      } catch (err) {
+        if (isRefusal(err)) throw err;
+        log.warn({ err: (err as Error).message }, "cannot register yet; retrying");
+        await sleep(Math.min(5000, 250 * 2 ** n));
+      }
+    }
+  };
+
+  /** Retries a call about a job while the server is unreachable, until the agent lease is over. */
+  const persist = async <T>(what: () => Promise<T>): Promise<T> => {
+    for (let n = 0; ; n++) {
+      try {
+        return await what();
+      } catch (err) {
+        if (isRefusal(err) || clock.now() - lastContact > leaseMs) throw err;
+        await sleep(Math.min(2000, 100 * 2 ** n));
+      }
+    }
+  };
+
+  const runJob = async (a: Assignment) => {
+    const job: RunningJob = { assignment: a, controller: new AbortController(), handBack: false };
+    running.set(a.lease, job);
+    const sender = new EventSender(async (seq, events) => {
+      try {
+        const answer = await persist(() => client.events(agentId, a.lease, seq, events));
+        if (answer.cancel) job.controller.abort();
+      } catch (err) {
+        job.controller.abort();
+        throw err;
+      }
+    });
+    let outcome: { status: "success" | "failure" | "cancelled"; reason: string | null; exitCode: number | null };
+    try {
+      outcome = await runAssignment(
+        { ...opts, client, agentId, workDir: opts.workDir, clock, keepWorkspaces: opts.keepWorkspaces },
+        a,
+        sender,
+        job.controller.signal,
+      );
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      sender.push({ t: "line", step: -1, stream: "system", line: `pitcrew agent: ${reason}` });
+      outcome = { status: "failure", reason, exitCode: null };
+    }
+    try {
+      if (job.handBack) {
+        await sender.flush().catch(() => undefined);
+        await client.release(agentId, a.lease);
+      } else {
+        const lastSeq = await sender.flush();
+        await persist(() => client.finish(agentId, a.lease, { lastSeq, ...outcome }));
+      }
+    } catch (err) {
+      if (!isFencedOff(err))
+        log.warn({ err: (err as Error).message, lease: a.lease }, "could not report the job's end");
+      else log.warn({ lease: a.lease }, "the server no longer gives this job to this agent");
+    } finally {
+      running.delete(a.lease);
+      wakeSlot();
+    }
+  };
+
+  const heartbeats = async () => {
+    while (stops < 3 && (running.size > 0 || stops === 0)) {
+      await sleep(Math.max(50, Math.floor(leaseMs / 3)));
+      const sentAt = clock.now();
+      try {
+        const answer = await client.heartbeat(agentId, [...running.keys()]);
+        lastContact = sentAt;
+        for (const id of [...answer.cancel, ...answer.drop]) running.get(id)?.controller.abort();
+      } catch (err) {
+        if (isFencedOff(err)) {
+          log.warn("the server marked this agent lost: stopping its jobs and registering again");
+          for (const j of running.values()) j.controller.abort();
+          if (stops === 0)
+            await register().catch((e) => log.error({ err: (e as Error).message }, "cannot register again"));
+          continue;
+        }
+        log.warn({ err: (err as Error).message }, "heartbeat failed");
+      }
+      // Past the agent lease without an answer the server has given these jobs to others.
+      if (clock.now() - lastContact > leaseMs && running.size > 0) {
+        log.error("no answer from the server for the agent lease: stopping the running jobs");
+        for (const j of running.values()) j.controller.abort();
+      }
+    }
+  };
+
+  const leaseLoop = async () => {
+    while (stops === 0) {
+      if (running.size >= opts.concurrency) {
+        await new Promise<void>((r) => {
+          wakeSlot = r;
+        });
+        continue;
+      }
+      try {
+        const a = await client.lease(agentId, opts.pollWaitMs, pollAbort.signal);
+        if (a && stops === 0) void runJob(a);
+        else if (a) {
+          // Stopped while the answer was on its way: the job goes back at once.
+          await client.release(agentId, a.lease).catch(() => undefined);
+        }
+      } catch (err) {
+        if (stops > 0) break;
+        if (isFencedOff(err)) await register();
+        else if (isRefusal(err)) throw err;
+        else {
+          log.warn({ err: (err as Error).message }, "lease failed; retrying");
+          await sleep(1000);
+        }
+      }
+    }
+  };
+
+  const done = (async () => {
+    await register();
+    const beats = heartbeats();
+    await leaseLoop();
+    while (running.size > 0)
+      await new Promise<void>((r) => {
+        wakeSlot = r;
+      });
+    stops = 3;
+    await client.deregister(agentId).catch((err) => log.warn({ err: (err as Error).message }, "deregister failed"));
+    await beats.catch(() => undefined);
+    log.info({ agentId }, "agent stopped");
+  })();
+
+  return {
+    done,
+    stop() {
+      stops++;
+      if (stops === 1) {
+        log.info(
+          { running: running.size },
+          "draining: finishing the running jobs, leasing no more (stop again to hand them back)",
+        );
+        pollAbort.abort();
+        wakeSlot();
+        void client.drain(agentId).catch(() => undefined);
+      } else if (stops === 2) {
+        log.info({ running: running.size }, "handing the running jobs back");
+        for (const j of running.values()) {
+          j.handBack = true;
+          j.controller.abort();
+        }
+      }
+    },
+  };
+}

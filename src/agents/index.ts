@@ -1,0 +1,13 @@
+export { AgentHub, type AgentHubDeps, labelsCover } from "./agent-hub.js";
+export { AgentClient, AgentCallError } from "./agent-client.js";
+export { type AgentHandle, type AgentOptions, startAgent } from "./agent-process.js";
+export {
+  agentBody,
+  eventsBody,
+  finishBody,
+  heartbeatBody,
+  leaseBody,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  registerBody,
+} from "./protocol.js";

@@ -1,0 +1,91 @@
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Clock } from "../common/clock.js";
+import { matchWorkspaceFiles } from "../reports/index.js";
+import { chooseExecutor, createWorkspace, type ExecutorChoiceDeps, runSteps, type StepSink } from "../runner/index.js";
+import type { AgentClient } from "./agent-client.js";
+import type { EventSender } from "./event-sender.js";
+import type { Assignment } from "./protocol.js";
+
+const run = promisify(execFile);
+
+/** What running a job on an agent needs. */
+export interface AssignmentDeps extends ExecutorChoiceDeps {
+  client: AgentClient;
+  agentId: number;
+  /** The agent's work dir: job workspaces go under it. */
+  workDir: string;
+  clock: Clock;
+  keepWorkspaces: boolean;
+}
+
+/**
+ * Runs one job handed to this agent, with the runner's own step loop and executors:
+ *
+ *   workspace ─► source archive from the server, unpacked ─► executor (sandbox need from the
+ *   server) ─► steps (their facts go through `sender`) ─► output files (artifact and report
+ *   patterns) uploaded ─► outcome
+ *
+ * Throws when the job could not run (the caller reports a failure); a cancelled `signal`
+ * (server cancel, lost lease, second SIGTERM) stops the steps.
+ */
+export async function runAssignment(
+  deps: AssignmentDeps,
+  a: Assignment,
+  sender: EventSender,
+  signal: AbortSignal,
+): Promise<{ status: "success" | "failure" | "cancelled"; reason: string | null; exitCode: number | null }> {
+  const sink: StepSink = {
+    stepStarted: async (step, name) => sender.push({ t: "started", step, name }),
+    stepSkipped: async (step, reason) => sender.push({ t: "skipped", step, reason }),
+    stepFinished: async (step, status, exitCode, reason) =>
+      // the step loop finishes a step as success, failure or cancelled (never queued/running/skipped)
+      sender.push({ t: "finished", step, status: status as "success" | "failure" | "cancelled", exitCode, reason }),
+    stepPid: () => {},
+    line: (step, stream, line) => sender.push({ t: "line", step, stream, line }),
+    endStep: (step) => sender.push({ t: "end", step }),
+  };
+  const sys = (line: string) => sink.line(-1, "system", line);
+  const ws = createWorkspace(join(deps.workDir, "workspaces"), {
+    runId: a.run.id,
+    jobKey: a.job.key,
+    attempt: a.job.attempt,
+  });
+  try {
+    const executor = chooseExecutor(deps, a.sandbox, sys);
+    sys(`checking out ${a.run.commit.slice(0, 12)} (${a.run.branch}) from the server's source archive`);
+    const archive = join(ws.tmp, "source.tar");
+    await deps.client.source(deps.agentId, a.lease, archive);
+    await run("tar", ["-xf", archive, "-C", ws.dir], { maxBuffer: 1024 * 1024 });
+    await rm(archive, { force: true });
+    await executor.prepare?.(ws.root);
+    const outcome = await runSteps({
+      run: a.run,
+      jobKey: a.job.key,
+      spec: a.spec,
+      needs: a.needs,
+      secrets: a.secrets,
+      workspace: ws,
+      executor,
+      signal,
+      clock: deps.clock,
+      sink,
+    });
+    await uploadOutputs(deps, a, ws.dir, sys);
+    return outcome;
+  } finally {
+    if (!deps.keepWorkspaces) await ws.cleanup();
+  }
+}
+
+/** Uploads the files the job's artifact and report patterns match; the server collects them. */
+async function uploadOutputs(deps: AssignmentDeps, a: Assignment, dir: string, sys: (l: string) => void) {
+  const patterns = [...a.spec.artifacts, ...a.spec.reports.junit, ...a.spec.reports.coverage];
+  if (patterns.length === 0) return;
+  const match = await matchWorkspaceFiles(dir, patterns);
+  for (const s of match.skipped) sys(`not uploaded: ${s.path}: ${s.reason}`);
+  for (const f of match.files) await deps.client.upload(deps.agentId, a.lease, f.path, f.absPath);
+  sys(`uploaded ${match.files.length} output file(s) to the server`);
+}

@@ -1,0 +1,85 @@
+import { mkdir } from "node:fs/promises";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import { type Command, InvalidArgumentError } from "commander";
+import { PROTOCOL_VERSION, startAgent } from "../../agents/index.js";
+import { systemClock } from "../../common/clock.js";
+import { loadConfig } from "../../common/config/load-config.js";
+import { createLogger } from "../../common/logger.js";
+import { createLocalExecutor } from "../../runner/index.js";
+import { probeJobSandbox } from "../../app/job-sandbox.js";
+import { normalizeServer } from "../api-client.js";
+import { positiveInt } from "../client/option-values.js";
+
+const UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** `--capacity cpus=4,memory=8g` → `{ cpus: 4, memory: 8 GiB in bytes }`. */
+export function parseCapacity(value: string): { cpus?: number; memory?: number } {
+  const out: { cpus?: number; memory?: number } = {};
+  for (const part of value.split(",").filter(Boolean)) {
+    const m = /^(cpus|memory)=(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(part.trim());
+    if (!m) throw new InvalidArgumentError(`'${part}': expected cpus=N or memory=N[k|m|g|t]`);
+    const n = Number(m[2]);
+    if (m[1]!.toLowerCase() === "cpus") out.cpus = n;
+    else out.memory = Math.round(n * (UNITS[(m[3] ?? "").toLowerCase()] ?? 1));
+  }
+  return out;
+}
+
+/** `--labels a,b` → `["a", "b"]`. */
+function parseLabels(value: string): string[] {
+  const labels = value
+    .split(",")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  for (const l of labels)
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(l)) throw new InvalidArgumentError(`label '${l}': use 1–64 of [A-Za-z0-9_.:-]`);
+  return labels;
+}
+
+/** `pitcrew agent`: a worker that leases jobs from a server over HTTP and runs them here. */
+export function registerAgentCommand(program: Command): void {
+  program
+    .command("agent")
+    .description("run jobs for a pitcrew server on this machine (the agent calls the server; never the reverse)")
+    .requiredOption("--server <url>", "the server's URL (default $PITCREW_SERVER)", process.env.PITCREW_SERVER)
+    .requiredOption(
+      "--token <token>",
+      "an agent token: pitcrew tokens create NAME --role agent (default $PITCREW_AGENT_TOKEN)",
+      process.env.PITCREW_AGENT_TOKEN,
+    )
+    .option("--labels <list>", "labels this agent offers (jobs' runs-on must be among them)", parseLabels, ["linux"])
+    .option("--capacity <spec>", "advertised capacity, e.g. cpus=4,memory=8g", parseCapacity, {})
+    .option("--concurrency <n>", "jobs run at once", positiveInt("--concurrency"), 1)
+    .option("--work-dir <dir>", "where job workspaces go", ".pitcrew-agent")
+    .option("--name <name>", "name shown in `pitcrew agents`", hostname())
+    .option("--poll-wait <ms>", "how long one lease request waits on the server", positiveInt("--poll-wait"), 20_000)
+    .action(async (opts) => {
+      const loaded = loadConfig({ file: program.opts().config });
+      const workDir = resolve(opts.workDir);
+      const log = createLogger({ level: loaded.config.log.level, name: "agent" });
+      const r = loaded.config.runner;
+      await mkdir(workDir, { recursive: true, mode: 0o700 });
+      const sandbox = await probeJobSandbox({ ...loaded, dataDir: workDir }, log, { hideHome: true })();
+      const agent = startAgent({
+        server: normalizeServer(opts.server),
+        token: opts.token,
+        name: opts.name,
+        labels: opts.labels,
+        capacity: opts.capacity,
+        concurrency: opts.concurrency,
+        workDir,
+        version: `pitcrew ${program.version()} (protocol ${PROTOCOL_VERSION})`,
+        keepWorkspaces: r.keep_workspaces,
+        pollWaitMs: opts.pollWait,
+        executors: { local: createLocalExecutor({ killGraceMs: r.kill_grace }), sandbox },
+        options: { allowUnsandboxed: r.allow_unsandboxed },
+        clock: systemClock,
+        log,
+      });
+      process.on("SIGTERM", () => agent.stop());
+      process.on("SIGINT", () => agent.stop());
+      await agent.done;
+      process.exit(0);
+    });
+}

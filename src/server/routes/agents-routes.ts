@@ -1,0 +1,202 @@
+import { createReadStream } from "node:fs";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import {
+  agentBody,
+  eventsBody,
+  finishBody,
+  heartbeatBody,
+  leaseBody,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  registerBody,
+} from "../../agents/index.js";
+import { ValidationError } from "../../common/errors.js";
+import { AGENT_STATES } from "../../store/index.js";
+import { defineRoute } from "../route.js";
+import type { RouteContext } from "../server-deps.js";
+
+const leaseParams = z.object({ lease: z.coerce.number().int().positive() });
+
+/**
+ * The agent protocol (agents/protocol.ts: agent tokens only, the protocol version checked both
+ * ways) and `GET /api/agents` for people.
+ */
+export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  const hub = app.agents;
+  // Every answer under /api/agent/ says which protocol this server speaks; a request in another is refused.
+  f.addHook("onRequest", async (req, reply) => {
+    if (!req.url.startsWith("/api/agent/")) return;
+    reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    const theirs = req.headers[PROTOCOL_HEADER];
+    if (theirs !== String(PROTOCOL_VERSION))
+      throw new ValidationError(
+        `this server speaks agent protocol ${PROTOCOL_VERSION}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${theirs}`}: upgrade one of them`,
+      );
+  });
+  f.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/agents",
+    role: "viewer",
+    summary: "Registered agents: state, labels, capacity, running jobs, last heartbeat",
+    tags: ["agents"],
+    query: z.object({ state: z.enum(AGENT_STATES).optional() }),
+    handler: async ({ query }) => {
+      const agents = await app.store.agents.list(query.state ? [query.state] : undefined);
+      const leases = await app.store.agents.openLeases();
+      return {
+        agents: agents.map((a) => ({
+          id: a.id,
+          name: a.name,
+          state: a.state,
+          labels: a.labels,
+          capacity: a.capacity,
+          concurrency: a.concurrency,
+          version: a.version,
+          registeredAt: new Date(a.registeredAt).toISOString(),
+          lastHeartbeatAt: new Date(a.lastHeartbeatAt).toISOString(),
+          runningJobs: leases
+            .filter((l) => l.agentId === a.id)
+            .map((l) => ({
+              jobId: l.jobId,
+              attempt: l.attempt,
+              lease: l.id,
+              since: new Date(l.leasedAt).toISOString(),
+            })),
+        })),
+      };
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/register",
+    role: "agent",
+    summary: "Agent protocol: register with labels, capacity and concurrency",
+    tags: ["agents"],
+    body: registerBody,
+    handler: async ({ body, caller }) => {
+      const agent = await hub.register(caller!, body);
+      return { agentId: agent.id, leaseMs: app.config.config.agents.lease };
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/lease",
+    role: "agent",
+    summary: "Agent protocol: wait (long-poll, up to waitMs) for a job; 204 when none came",
+    tags: ["agents"],
+    body: leaseBody,
+    handler: async ({ body, caller }, req, reply) => {
+      const agent = await hub.agentOf(caller!, body.agentId);
+      const gone = new AbortController();
+      req.raw.once("close", () => gone.abort());
+      reply.raw.once("close", () => gone.abort());
+      const a = await hub.lease(agent, body.waitMs, gone.signal);
+      return a ?? reply.status(204).send();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/heartbeat",
+    role: "agent",
+    summary: "Agent protocol: heartbeat; answers which held jobs to cancel or drop",
+    tags: ["agents"],
+    body: heartbeatBody,
+    handler: async ({ body, caller }) => hub.heartbeat(await hub.agentOf(caller!, body.agentId), body.leases),
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/drain",
+    role: "agent",
+    summary: "Agent protocol: the agent leases no more jobs (SIGTERM)",
+    tags: ["agents"],
+    body: agentBody,
+    handler: async ({ body, caller }, _req, reply) => {
+      await hub.drain(await hub.agentOf(caller!, body.agentId));
+      return reply.status(204).send();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/deregister",
+    role: "agent",
+    summary: "Agent protocol: the agent stopped; jobs it still holds are queued again",
+    tags: ["agents"],
+    body: agentBody,
+    handler: async ({ body, caller }, _req, reply) => {
+      await hub.deregister(await hub.agentOf(caller!, body.agentId));
+      return reply.status(204).send();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/jobs/:lease/events",
+    role: "agent",
+    summary: "Agent protocol: a numbered batch of step events and output lines of a held job (409 if not held)",
+    tags: ["agents"],
+    params: leaseParams,
+    body: eventsBody,
+    handler: async ({ params, body, caller }) =>
+      hub.events(await hub.agentOf(caller!, body.agentId), params.lease, body.seq, body.events),
+  });
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/agent/jobs/:lease/source",
+    role: "agent",
+    summary: "Agent protocol: the tar archive of a held job's commit",
+    tags: ["agents"],
+    params: leaseParams,
+    query: z.object({ agentId: z.coerce.number().int().positive() }),
+    produces: "application/x-tar",
+    handler: async ({ params, query, caller }, _req, reply) => {
+      const file = await hub.source(await hub.agentOf(caller!, query.agentId), params.lease);
+      return reply.type("application/x-tar").send(createReadStream(file));
+    },
+  });
+  defineRoute(f, paths, {
+    method: "PUT",
+    url: "/api/agent/jobs/:lease/files",
+    role: "agent",
+    summary: "Agent protocol: upload one output file (artifact or report) of a held job, raw body",
+    tags: ["agents"],
+    params: leaseParams,
+    query: z.object({ agentId: z.coerce.number().int().positive(), path: z.string().min(1).max(4096) }),
+    handler: async ({ params, query, caller }, req: FastifyRequest, reply) => {
+      const held = hub.heldBy(await hub.agentOf(caller!, query.agentId), params.lease);
+      if (!req.body || typeof (req.body as Readable).pipe !== "function")
+        throw new ValidationError("send the file as the raw body with content-type application/octet-stream");
+      const size = await held.receive(query.path, req.body as Readable);
+      return reply.status(201).send({ path: query.path, size });
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/jobs/:lease/finish",
+    role: "agent",
+    summary: "Agent protocol: a held job ended; its uploaded outputs are stored and the attempt ends",
+    tags: ["agents"],
+    params: leaseParams,
+    body: finishBody,
+    handler: async ({ params, body, caller }, _req, reply) => {
+      const { agentId, ...outcome } = body;
+      await hub.finish(await hub.agentOf(caller!, agentId), params.lease, outcome);
+      return reply.status(204).send();
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/jobs/:lease/release",
+    role: "agent",
+    summary: "Agent protocol: hand a held job back; it is queued again for another agent",
+    tags: ["agents"],
+    params: leaseParams,
+    body: agentBody,
+    handler: async ({ params, body, caller }, _req, reply) => {
+      await hub.release(await hub.agentOf(caller!, body.agentId), params.lease);
+      return reply.status(204).send();
+    },
+  });
+}
