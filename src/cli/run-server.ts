@@ -46,8 +46,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron and online model updates happen once across replicas: only the holder of the
-  // leader lease runs them.
+  // Polling, cron, online model updates and the forge automation (PR runs, commit checks) happen
+  // once across replicas: only the holder of the leader lease runs them.
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,
@@ -58,10 +58,17 @@ export async function runServer(opts: ServeOptions): Promise<void> {
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
+      const stopForgeAutomation = startForgeAutomation({
+        forge: app.forge,
+        runner: app.runner,
+        bus: app.bus,
+        log: app.log,
+      });
       return () => {
         stopPolling();
         stopCron();
         stopOnlineUpdates();
+        stopForgeAutomation();
       };
     },
   });
@@ -72,12 +79,6 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopAnomalyObservation = startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
-  const stopForgeAutomation = startForgeAutomation({
-    forge: app.forge,
-    runner: app.runner,
-    bus: app.bus,
-    log: app.log,
-  });
   const server = createServer(app);
   const { host, port } = loaded.config.server;
   const address = await server.listen({ host, port });
@@ -93,7 +94,6 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopModelRetraining();
     stopMetricsObservation();
     stopAnomalyObservation();
-    stopForgeAutomation();
     stopHealing();
     stopAgents();
     await server.close();

@@ -69,6 +69,27 @@ describe("run check report", () => {
     expect(check.summary).toContain("reason: `job test failed`");
   });
 
+  it("puts log lines in the title as plain text: one line, no control or bidi characters, capped", async () => {
+    const { store, run } = await failedRun(1, () => ({}));
+    const [job] = await store.jobs.listForRun(run.id);
+    const log = `Error:\u001b[31m boom\r\n\u202Eevil\u0000 ${"x".repeat(500)}`;
+    await store.explanations.save({
+      jobId: job!.id,
+      attempt: 1,
+      runId: run.id,
+      category: "test",
+      confidence: 0.9,
+      explanation: { lines: [{ text: log }, { text: "second\tline" }] },
+      createdAt: 1,
+    });
+    const check = await runCheckReport(store, run);
+    expect(check.title).toMatch(
+      new RegExp(`^run ${run.id}: failure — test: Error:\\[31m boom evil x+ \\| second line$`),
+    );
+    expect(check.title).not.toMatch(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
+    expect(check.title.length).toBeLessThanOrEqual(255);
+  });
+
   it("annotates failed tests on their line inside the repository, at most MAX_ANNOTATIONS", async () => {
     const { store, run } = await failedRun(MAX_ANNOTATIONS + 10, (i) => ({
       file: i === 0 ? "/etc/passwd" : i === 1 ? "../outside.js" : `./test/t${i}.test.js`,

@@ -1,7 +1,8 @@
 /**
  * What a forge shows for a run on its commit: the check's state, a one-line title, a Markdown
  * summary (jobs with status and duration, failed tests, why it failed; text from jobs only ever in
- * code spans, so it cannot become links or markup) and the failed tests of
+ * code spans, so it cannot become links or markup; in the title, which forges show as plain text,
+ * as one line without control or bidi characters, at most 255 characters) and the failed tests of
  * the stored JUnit reports as annotations on their files (the line where the failure's message or
  * stack trace names `file:line`, else line 1). Bounded: at most MAX_ANNOTATIONS annotations and
  * MAX_LISTED_TESTS failed tests listed; forges cut the summary to what they can show.
@@ -16,17 +17,27 @@ export const MAX_ANNOTATIONS = 250;
 /** Most failed tests a summary lists by name. */
 export const MAX_LISTED_TESTS = 100;
 
-/** Why a run failed, as a suffix for a title: ` — <class>: <three best lines>` of its first explained job, or "". */
+/**
+ * Why a run failed, as a suffix for a title: ` — <class>: <three best lines>` of its first
+ * explained job, or "". Titles and status descriptions are plain text on forges (GitHub shows them
+ * as written), so the log lines are made one line without control or bidi-override characters.
+ */
 export async function failureWhy(store: Store, runId: number): Promise<string> {
   const [first] = await store.explanations.listForRun(runId);
   if (!first) return "";
   const lines = (first.explanation.lines as { text: string }[] | undefined) ?? [];
   const top = lines
     .slice(0, 3)
-    .map((l) => l.text.slice(0, 200))
+    .map((l) => plainLine(String(l.text)).slice(0, 200))
     .join(" | ");
-  return ` — ${first.category}${top ? `: ${top}` : ""}`;
+  return ` — ${plainLine(first.category)}${top ? `: ${top}` : ""}`;
 }
+
+/** Control characters (C0, DEL, C1) and Unicode bidi overrides/isolates, which could disguise text. */
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Untrusted text as one plain line: whitespace runs become a space, hidden characters are dropped. */
+const plainLine = (s: string) => oneLine(s.replace(/\s+/g, " ").replace(HIDDEN, ""));
 
 /** The check that shows `run` as it stands now. */
 export async function runCheckReport(store: Store, run: Run): Promise<CommitCheck> {

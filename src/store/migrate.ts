@@ -23,6 +23,7 @@ import * as m0021 from "./migrations/0021-release-builds.js";
 import * as m0023 from "./migrations/0023-agents.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0026 from "./migrations/0026-one-live-model-version.js";
+import * as m0028 from "./migrations/0028-run-check-reports.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   "0023-agents": m0023,
   "0025-test-failure-details": m0025,
   "0026-one-live-model-version": m0026,
+  "0028-run-check-reports": m0028,
 };
 
 /** Applies every pending migration; returns the names applied. */

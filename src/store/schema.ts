@@ -234,6 +234,13 @@ export interface LeasesTable {
   acquired_at: number;
 }
 
+/** The commit check state the forge last accepted for a run (store/repositories/run-check-reports-repo.ts). */
+export interface RunCheckReportsTable {
+  run_id: number;
+  state: string;
+  reported_at: number;
+}
+
 /** A registered `pitcrew agent` (store/repositories/agents-repo.ts). */
 export interface AgentsTable {
   id: Generated<number>;
@@ -609,6 +616,7 @@ export interface DB {
   queue_items: QueueItemsTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  run_check_reports: RunCheckReportsTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;

@@ -25,6 +25,7 @@ import { SeriesRepo } from "./repositories/series-repo.js";
 import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
 import { LeasesRepo } from "./repositories/leases-repo.js";
+import { RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
@@ -45,6 +46,8 @@ export interface Store {
   secrets: SecretsRepo;
   settings: SettingsRepo;
   leases: LeasesRepo;
+  /** What the forge last accepted for each run's commit check. */
+  runCheckReports: RunCheckReportsRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -80,6 +83,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     secrets: new SecretsRepo(db, clock, box),
     settings: new SettingsRepo(db),
     leases: new LeasesRepo(db),
+    runCheckReports: new RunCheckReportsRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),

@@ -108,6 +108,30 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
     ).toEqual(["pending", "pending", "failure"]);
   });
 
+  it("creates one check run when GitHub created it but lost the answer (looks it up before posting again)", async () => {
+    const { gh, forge, sha, repo, check } = await setup();
+    gh.failAfterServing(1, 502);
+    await forge.reportCommitCheck("lib", check({ state: "in_progress", withStatus: false }));
+    expect(
+      repo()
+        .checkRuns.get(sha)
+        ?.map((c) => [c.externalId, c.status]),
+    ).toEqual([["7", "in_progress"]]);
+    // A commit status is the same whether set once or twice: it is sent again.
+    gh.failAfterServing(1, 502);
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "success" }));
+    expect(
+      repo()
+        .checkRuns.get(sha)
+        ?.map((c) => [c.externalId, c.status]),
+    ).toEqual([["7", "completed"]]);
+    expect(
+      repo()
+        .statuses.get(sha)
+        ?.map((s) => s.state),
+    ).toEqual(["success", "success"]);
+  });
+
   it("cuts a summary longer than GitHub's 65 535 characters, saying so", async () => {
     const { forge, sha, repo, check } = await setup();
     const summary = `${"x".repeat(70_000)}END`;
@@ -131,6 +155,20 @@ describe("GitHub commit checks (Checks API and statuses) against the fake GitHub
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "completed", summary: "now with the explanation" });
     expect(await annotationsOf(gh, runs[0]!.id)).toHaveLength(1);
+  });
+
+  it("annotates failures added after completion (a later batch, a re-completion), each once", async () => {
+    const { gh, forge, sha, repo, check } = await setup();
+    const fail = (path: string) => ({ path, startLine: 2, endLine: 2, level: "failure" as const, message: "boom" });
+    await forge.reportCommitCheck(
+      "lib",
+      check({ state: "completed", conclusion: "failure", annotations: [fail("a.js")] }),
+    );
+    const more = [fail("a.js"), fail("b.js"), fail("c.js")];
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
+    await forge.reportCommitCheck("lib", check({ state: "completed", conclusion: "failure", annotations: more }));
+    const id = repo().checkRuns.get(sha)?.[0]?.id ?? 0;
+    expect((await annotationsOf(gh, id)).map((a) => a.path).sort()).toEqual(["a.js", "b.js", "c.js"]);
   });
 
   it("gives a rerun of the same commit its own check run; a pull request run writes no status", async () => {

@@ -3,7 +3,8 @@
  * a GitHub App, completed with the run's summary and the failed test of its real JUnit report as
  * an annotation on the test file's line, and the commit status `pitcrew/ci`; a pull request run
  * gets its check run without a status (the PR automation's). When GitHub keeps
- * failing, the run finishes all the same and `forge.check_failed` says why.
+ * failing, the run finishes all the same and `forge.check_failed` says why; once GitHub is back,
+ * a restarted reporter's catch-up completes the check.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,8 +150,22 @@ describe("GitHub commit checks for push runs", () => {
       triggeredBy: "test",
     });
     expect(await t.waitForRun(run!.id)).toBe("failure");
-    const failed = await t.app.events.list({ subjectPrefix: `run:${run!.id}`, type: "forge.check_failed" });
+    const list = () => t.app.events.list({ subjectPrefix: `run:${run!.id}`, type: "forge.check_failed" });
+    let failed = await list();
+    const end = Date.now() + 30_000;
+    while (!failed.some((e) => (e.data as { state?: string }).state === "completed") && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      failed = await list();
+    }
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0]?.data).toMatchObject({ runId: run!.id, repo: "lib", sha, error: expect.stringContaining("502") });
+    // GitHub is back and the server restarts: the catch-up completes the check and the status.
+    gh.recover();
+    stop();
+    stop = startRunCheckReporting({ forge, runner: t.app.runner, bus: t.app.bus, log: silentLogger() });
+    const repo = gh.repo("acme", "lib")!;
+    await until("the caught-up check run", () => repo.checkRuns.get(sha)?.find((c) => c.status === "completed"));
+    expect(repo.statuses.get(sha)?.at(-1)?.state).toBe("failure");
+    expect(await t.app.store.runCheckReports.get(run!.id)).toBe("completed");
   });
 });

@@ -41,6 +41,23 @@ describe("GitHub client", () => {
     expect(gh?.requests).toHaveLength(6);
   });
 
+  it("sends a POST once when GitHub took it but answered 5xx (no duplicate), yet retries it on a rate limit", async () => {
+    const c = await client();
+    gh?.failAfterServing(1, 502);
+    await expect(c.request("POST", "/user/repos", { body: { name: "once" } })).rejects.toMatchObject({
+      name: "GitHubError",
+      message: expect.stringContaining("502"),
+    });
+    expect(gh?.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(gh?.repo("pitcrew-bot", "once")).toBeDefined();
+    gh?.failNext(1, 429, { "retry-after": "0" });
+    await c.request("POST", "/user/repos", { body: { name: "twice" } });
+    expect(gh?.requests.filter((r) => r.method === "POST")).toHaveLength(3);
+    gh?.failNext(1, 502);
+    await c.request("POST", "/user/repos", { body: { name: "again" }, idempotent: true });
+    expect(gh?.requests.filter((r) => r.method === "POST")).toHaveLength(5);
+  });
+
   it("waits out a secondary rate limit (403 naming it) and retries", async () => {
     const c = await client();
     gh?.failNext(

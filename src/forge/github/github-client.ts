@@ -8,6 +8,9 @@
  *
  *   attempt n ──ok──► done
  *       │ 5xx | 429 | 403 rate limit (x-ratelimit-remaining: 0, secondary limit, Retry-After) | network error
+ *       │   — but a POST (it creates something) only on 429 | 403 rate limit | a connection never made
+ *       │     (ECONNREFUSED, DNS): GitHub may have created the object before a 5xx or a timeout, and a
+ *       │     second POST would create it twice; unless the caller marks it `idempotent`
  *       ▼ n ≤ maxRetries: wait Retry-After, else x-ratelimit-reset − now, else retryDelayMs × 2^(n−1)
  *         (every wait capped at maxRetryWaitMs), then attempt n+1
  *       └─ n > maxRetries ──► GitHubError (502) naming the endpoint and what GitHub said
@@ -46,6 +49,8 @@ export interface GitHubRequest {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   accept?: string;
+  /** A POST whose repetition does no harm (a commit status: the newest wins): retried like a GET. */
+  idempotent?: boolean;
 }
 
 /** A decoded response (`data` is parsed JSON, or text for text media types). */
@@ -108,6 +113,7 @@ export class GitHubClient {
       method,
       url,
       headers: { accept: req.accept ?? "application/vnd.github+json" },
+      ...(req.idempotent ? { request: { [IDEMPOTENT]: true } } : {}),
       ...(req.body === undefined ? {} : { data: req.body }),
     });
     return { status: res.status, data: res.data as T };
@@ -136,7 +142,8 @@ export class GitHubClient {
         return await request(options);
       } catch (err) {
         const failure = err as OctokitFailure;
-        const wait = retryWait(failure, this.#o.retryDelayMs * 2 ** (attempt - 1));
+        const safe = options.method !== "POST" || options.request?.[IDEMPOTENT] === true;
+        const wait = retryWait(failure, this.#o.retryDelayMs * 2 ** (attempt - 1), safe);
         if (wait !== undefined && attempt <= this.#o.maxRetries) {
           await sleep(Math.min(wait, this.#o.maxRetryWaitMs));
           continue;
@@ -154,16 +161,36 @@ export class GitHubClient {
 /** Octokit's logger, silenced: it writes to the console; pitcrew's errors already carry what matters. */
 export const quietOctokitLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-/** How long to wait before retrying this failure (`fallbackMs` without a hint), or undefined when it must not be retried. */
-function retryWait(failure: OctokitFailure, fallbackMs: number): number | undefined {
+/** Marks, in Octokit's per-request options, a POST the caller declared `idempotent`. */
+const IDEMPOTENT = "pitcrewIdempotent";
+
+/** Errors of a connection that was never made: the request cannot have reached GitHub. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
+/** Whether the failure happened before any byte of the request could reach GitHub. */
+function neverSent(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown[] };
+    if (typeof code === "string" && NOT_SENT.has(code)) return true;
+    if (errors?.some(neverSent)) return true;
+    e = cause;
+  }
+  return false;
+}
+
+/**
+ * How long to wait before retrying this failure (`fallbackMs` without a hint), or undefined when
+ * it must not be retried; `safe`: repeating the request does no harm (see the module comment).
+ */
+function retryWait(failure: OctokitFailure, fallbackMs: number, safe: boolean): number | undefined {
   const res = failure.response;
-  if (!res) return fallbackMs; // network failure or timeout
+  if (!res) return safe || neverSent(failure) ? fallbackMs : undefined; // network failure or timeout
   const header = (name: string) => Number(res.headers[name]);
   const secondary = res.status === 403 && /secondary rate limit|abuse/i.test(gitHubMessage(res.data));
   const limited =
     res.status === 429 ||
     (res.status === 403 && (res.headers["x-ratelimit-remaining"] === "0" || secondary || header("retry-after") > 0));
-  if (!limited && res.status < 500) return undefined;
+  if (!limited && (res.status < 500 || !safe)) return undefined;
   const after = header("retry-after");
   if (after > 0) return after * 1000;
   const reset = header("x-ratelimit-reset");

@@ -23,6 +23,7 @@ export async function postCommitStatus(
   s: CommitStatus,
 ): Promise<void> {
   await api.request("POST", `${repoPath}/statuses/${sha}`, {
+    idempotent: true,
     body: { state: s.state, context: s.context, target_url: s.url, description: s.description?.slice(0, 140) },
   });
 }
