@@ -97,7 +97,7 @@ describe.each(await testDialects())("model versions repository on %s", (_name, m
     expect((await migrator.migrateTo("0025-test-failure-details")).error).toBeUndefined();
     for (const scope of ["project:1", "project:1", "project:1", "project:2"])
       await repo.create({ ...base, scope, status: "live" });
-    expect(await migrateToLatest(db)).toEqual(["0026-one-live-model-version"]);
+    expect((await migrateToLatest(db))[0]).toBe("0026-one-live-model-version");
     const rows = (await repo.list({ model: "test-failure" })).map((v) => [v.scope, v.version, v.status]);
     expect(rows.sort()).toEqual([
       ["project:1", 1, "retired"],
