@@ -8,39 +8,25 @@
  * (DESIGN.md §2).
  */
 import { readFileSync } from "node:fs";
-import type { Clock } from "../common/clock.js";
 import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
-import { createLogger, type Logger } from "../common/logger.js";
+import { createLogger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
 import { AgentHub } from "../agents/index.js";
-import type { Bus, EventLog } from "../events/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
-import type { JobQueue } from "../queue/index.js";
-import type { RunnerDeps } from "../runner/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
-import type { Store } from "../store/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
-import { type CiEngineOptions, createCiEngine } from "./ci-engine.js";
+import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
 import { buildHealing, type HealingOptions } from "./healing.js";
 import { buildIncidents, buildObservation, type Observation } from "./observation.js";
 
 /** The assembled application. */
-export interface App {
-  config: LoadedConfig;
-  store: Store;
-  events: EventLog;
-  bus: Bus;
-  queue: JobQueue;
-  log: Logger;
-  clock: Clock;
-  /** Dependencies of the CI engine. */
-  runner: RunnerDeps;
+export interface App extends Omit<CiEngine, "secretBox" | "close"> {
   /** The forge (config `forge.driver`): the embedded local forge (default) or GitHub. */
   forge: Forge;
   /** Accepts each signed webhook delivery once (config `webhooks.replay_window`). */
