@@ -65,8 +65,8 @@ export class AgentClient {
   }
 
   /** Heartbeat with the leases held. */
-  heartbeat(agentId: number, leases: number[]): Promise<HeartbeatAnswer> {
-    return this.json("POST", "/api/agent/heartbeat", { agentId, leases }) as Promise<HeartbeatAnswer>;
+  heartbeat(agentId: number, leases: number[], signal?: AbortSignal): Promise<HeartbeatAnswer> {
+    return this.json("POST", "/api/agent/heartbeat", { agentId, leases }, signal) as Promise<HeartbeatAnswer>;
   }
 
   /** Sends event batch `seq` of job lease `lease`. */

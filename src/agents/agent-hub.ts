@@ -198,12 +198,17 @@ export class AgentHub {
     this.held.delete(lease);
     const { run, job, logs } = h.begun;
     try {
-      await collectOutputs(r, run, job, h.uploadDir, (line) => logs.write(-1, "system", line));
-    } finally {
+      // outputs the agent sent are its own (untrusted) files: one that cannot be stored must not
+      // keep the attempt from ending, nor the queue slot from freeing
+      await collectOutputs(r, run, job, h.uploadDir, (line) => logs.write(-1, "system", line)).catch((err) => {
+        r.log.warn({ err, lease }, "agent job: collecting its outputs failed");
+        logs.write(-1, "system", `pitcrew: the job's outputs could not be collected: ${(err as Error).message}`);
+      });
       await rm(h.uploadDir, { recursive: true, force: true });
+      await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
+    } finally {
+      h.end();
     }
-    await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
-    h.end();
   }
 
   /** Hands a held job back (the agent is stopping): it fails with `agent-released` and is queued again. */

@@ -147,7 +147,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       await sleep(Math.max(50, Math.floor(leaseMs / 3)));
       const sentAt = clock.now();
       try {
-        const answer = await client.heartbeat(agentId, [...running.keys()]);
+        // bounded: a heartbeat hanging on a dead connection must not keep the self-fencing below from running
+        const left = Math.max(50, leaseMs - (sentAt - lastContact));
+        const answer = await client.heartbeat(agentId, [...running.keys()], AbortSignal.timeout(left));
         lastContact = sentAt;
         for (const id of [...answer.cancel, ...answer.drop]) running.get(id)?.controller.abort();
       } catch (err) {

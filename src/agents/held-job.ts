@@ -70,24 +70,27 @@ export class HeldJob {
     const dest = resolveInside(this.uploadDir, path);
     await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
     let size = 0;
+    // bytes count against the job's budget as they arrive, so parallel uploads cannot overrun it
     const count = new Transform({
       transform: (chunk: Buffer, _enc, done) => {
         size += chunk.length;
+        this.uploaded += chunk.length;
         if (size > MAX_FILE_BYTES) return done(new TooLargeError(`file ${path}`, size, MAX_FILE_BYTES));
-        if (this.uploaded + size > MAX_UPLOAD_BYTES)
-          return done(new TooLargeError("this job's uploads", this.uploaded + size, MAX_UPLOAD_BYTES));
+        if (this.uploaded > MAX_UPLOAD_BYTES)
+          return done(new TooLargeError("this job's uploads", this.uploaded, MAX_UPLOAD_BYTES));
         done(null, chunk);
       },
     });
     try {
       await pipeline(body, count, createWriteStream(dest, { flags: "wx", mode: 0o600 }));
     } catch (err) {
-      await rm(dest, { force: true });
+      this.uploaded -= size;
+      // a repeated upload (its first answer lost) must not delete the complete file stored first
       if ((err as NodeJS.ErrnoException).code === "EEXIST")
         throw new ConflictError(`file ${path} was already uploaded`);
+      await rm(dest, { force: true });
       throw err;
     }
-    this.uploaded += size;
     return size;
   }
 

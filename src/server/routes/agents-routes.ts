@@ -89,12 +89,20 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     summary: "Agent protocol: wait (long-poll, up to waitMs) for a job; 204 when none came",
     tags: ["agents"],
     body: leaseBody,
-    handler: async ({ body, caller }, req, reply) => {
+    handler: async ({ body, caller }, _req, reply) => {
       const agent = await hub.agentOf(caller!, body.agentId);
+      // the agent went away mid-wait: the response closed before it was sent (a request's own
+      // "close" fires as soon as its body was read, so it cannot tell)
       const gone = new AbortController();
-      req.raw.once("close", () => gone.abort());
-      reply.raw.once("close", () => gone.abort());
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableFinished) gone.abort();
+      });
       const a = await hub.lease(agent, body.waitMs, gone.signal);
+      if (a && gone.signal.aborted) {
+        // nobody is left to receive it: hand the job back at once instead of holding it unseen
+        await hub.release(agent, a.lease);
+        return reply.status(204).send();
+      }
       return a ?? reply.status(204).send();
     },
   });

@@ -12,6 +12,9 @@ export const CONNECTIONS_PER_UPSTREAM = 256;
 /** Idle time after which a pooled connection is closed, unless the upstream asked for less. */
 export const IDLE_CONNECTION_MS = 60_000;
 
+/** How long an upstream may take to start answering (status and headers) before the client gets a 502. */
+export const ANSWER_HEADERS_TIMEOUT_MS = 300_000;
+
 /** The pools of one router. */
 export class UpstreamPools {
   readonly #byAddress = new Map<string, Pool>();
@@ -23,8 +26,10 @@ export class UpstreamPools {
       pool = new Pool(`http://${address}`, {
         connections: CONNECTIONS_PER_UPSTREAM,
         keepAliveTimeout: IDLE_CONNECTION_MS,
-        // No time limit on an answer, like node's agent: a slow upstream is the canary's finding.
-        headersTimeout: 0,
+        // A slow answer is the canary's finding, so the limit is generous; but an upstream that
+        // never answers must not hold every connection (and queue every later request) forever:
+        // past it the client gets a 502. A streaming body has no limit.
+        headersTimeout: ANSWER_HEADERS_TIMEOUT_MS,
         bodyTimeout: 0,
       });
       this.#byAddress.set(address, pool);
