@@ -147,9 +147,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       await sleep(Math.max(50, Math.floor(leaseMs / 3)));
       const sentAt = clock.now();
       try {
-        // bounded: a heartbeat hanging on a dead connection must not keep the self-fencing below from running
-        const left = Math.max(50, leaseMs - (sentAt - lastContact));
-        const answer = await client.heartbeat(agentId, [...running.keys()], AbortSignal.timeout(left));
+        // bounded by the lease: a heartbeat hanging on a dead connection must not keep the
+        // self-fencing below from running (an answer later than that would not save the jobs either)
+        const answer = await client.heartbeat(agentId, [...running.keys()], AbortSignal.timeout(leaseMs));
         lastContact = sentAt;
         for (const id of [...answer.cancel, ...answer.drop]) running.get(id)?.controller.abort();
       } catch (err) {

@@ -125,7 +125,8 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
 
   it("drains on SIGTERM: the running job finishes, then the agent deregisters and exits", async () => {
     const repo = createRepo({
-      ".pitcrew/pipeline.yaml": "jobs:\n  drain:\n    steps:\n      - run: sleep 2 && echo drained-ok\n",
+      ".pitcrew/pipeline.yaml":
+        "jobs:\n  drain:\n    steps:\n      - run: echo drain-started && sleep 2 && echo drained-ok\n",
     });
     expect(
       (await server.api("POST", "/api/projects", { body: { name: "drain", repoUrl: repo, sandbox: false } })).status,
@@ -139,6 +140,9 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
       20_000,
       "an agent running the job",
     );
+    // held on the server is not yet running on the agent (the assignment may still be on its way,
+    // and a stop then hands it back): wait for the step's first output
+    await until(async () => (await logText(run.id)).includes("drain-started"), 20_000, "the step running on the agent");
     const agent = agents.find((a) => a.name === holder.name)!;
     const exited = new Promise<number | null>((r) => agent.child.once("exit", (code) => r(code)));
     agent.child.kill("SIGTERM");
@@ -154,7 +158,7 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
       server.api("POST", "/api/agent/register", {
         token,
         headers,
-        body: { name: "x", labels: ["linux"], capacity: {}, concurrency: 1, version: "test" },
+        body: { name: "x", labels: ["idle-only"], capacity: {}, concurrency: 1, version: "test" },
       });
     expect((await register("pcr_not-a-token")).status).toBe(401);
     const spare = (await server.api("POST", "/api/tokens", { body: { name: "spare", role: "agent" } })).body;
@@ -168,6 +172,15 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
     const reg = await register(agentToken);
     expect(reg.status).toBe(200);
     expect(reg.headers.get("x-pitcrew-agent-protocol")).toBe("1");
+    // the lease long-poll waits for work (labels no job asks for) before its 204
+    const polledAt = Date.now();
+    const idle = await server.api("POST", "/api/agent/lease", {
+      token: agentToken,
+      headers: PROTO,
+      body: { agentId: reg.body.agentId, waitMs: 1_500 },
+    });
+    expect(idle.status).toBe(204);
+    expect(Date.now() - polledAt).toBeGreaterThanOrEqual(1_400);
     const out = await server.api("POST", "/api/agent/jobs/99999/events", {
       token: agentToken,
       headers: PROTO,
