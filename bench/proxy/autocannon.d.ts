@@ -9,7 +9,6 @@ declare module "autocannon" {
   }
   interface Stats {
     average: number;
-    total: number;
     p50: number;
     p99: number;
   }
@@ -18,8 +17,6 @@ declare module "autocannon" {
     latency: Stats;
     errors: number;
     non2xx: number;
-    /** Seconds actually run. */
-    duration: number;
   }
   /** Runs one load test and resolves with its statistics. */
   export default function autocannon(opts: Options): Promise<Result>;

@@ -4,37 +4,15 @@ import type { LatencySummary, ReleaseMetrics, ReleaseSamples } from "./traffic-r
 /** Latency samples kept per release. */
 export const LATENCY_WINDOW = 4096;
 
-/** The record of one release: counters and the latency window. */
-interface ReleaseRecord {
-  requests: number;
-  errors: number;
-  ring: Float64Array;
-  failed: Uint8Array;
-  next: number;
-}
-
-/** Records the answered requests of one release (got once per routing table, not per request). */
-export interface ReleaseRecorder {
-  /** Records one answered request. */
-  record(status: number, latencyMs: number): void;
-}
-
 /** Records requests per release; memory is O(releases × LATENCY_WINDOW). */
 export class MetricsBook {
-  readonly #byRelease = new Map<string, ReleaseRecord>();
+  readonly #byRelease = new Map<
+    string,
+    { requests: number; errors: number; ring: Float64Array; failed: Uint8Array; next: number }
+  >();
 
   /** Records one answered request. */
   record(releaseId: string, status: number, latencyMs: number): void {
-    recordInto(this.#recordOf(releaseId), status, latencyMs);
-  }
-
-  /** The recorder of one release, for a caller that records many requests of it. */
-  recorder(releaseId: string): ReleaseRecorder {
-    const m = this.#recordOf(releaseId);
-    return { record: (status, latencyMs) => recordInto(m, status, latencyMs) };
-  }
-
-  #recordOf(releaseId: string): ReleaseRecord {
     let m = this.#byRelease.get(releaseId);
     if (!m) {
       m = {
@@ -46,7 +24,11 @@ export class MetricsBook {
       };
       this.#byRelease.set(releaseId, m);
     }
-    return m;
+    m.requests += 1;
+    if (status >= 500) m.errors += 1;
+    m.ring[m.next % LATENCY_WINDOW] = latencyMs;
+    m.failed[m.next % LATENCY_WINDOW] = status >= 500 ? 1 : 0;
+    m.next += 1;
   }
 
   /** Snapshot of one release. */
@@ -79,12 +61,4 @@ export function summarize(samples: number[]): LatencySummary {
   const s = samples.sort((a, b) => a - b);
   const at = (q: number) => (s.length === 0 ? 0 : (s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0));
   return { count: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s.at(-1) ?? 0 };
-}
-
-function recordInto(m: ReleaseRecord, status: number, latencyMs: number): void {
-  m.requests += 1;
-  if (status >= 500) m.errors += 1;
-  m.ring[m.next % LATENCY_WINDOW] = latencyMs;
-  m.failed[m.next % LATENCY_WINDOW] = status >= 500 ? 1 : 0;
-  m.next += 1;
 }

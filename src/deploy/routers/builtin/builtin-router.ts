@@ -3,12 +3,10 @@
  * given host). Each environment holds an immutable routing table; `setBackends` swaps it in one
  * assignment, so a request uses the table it started with and in-flight requests are never
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
- * release by plain round-robin; upstream connections are kept alive in one undici pool per
- * upstream (`upstream-pools.ts`), which the table holds, as it holds each release's metrics
- * record: the request path does no lookup by name. Unless
+ * release by plain round-robin; upstream connections are pooled by a keep-alive agent. Unless
  * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { Agent, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NotFoundError } from "../../../common/errors.js";
 import {
@@ -19,12 +17,11 @@ import {
   KEPT_HEADERS,
   traceIdOf,
 } from "../exchange-log.js";
-import { MetricsBook, type ReleaseRecorder } from "../release-metrics.js";
+import { MetricsBook } from "../release-metrics.js";
 import type { Backend, TrafficRouter } from "../traffic-router.js";
 import { validateBackends } from "../validate-backends.js";
 import { WeightedPicker } from "../weighted-picker.js";
-import { type ForwardTap, forward, type Upstream } from "./forward.js";
-import { UpstreamPools } from "./upstream-pools.js";
+import { type ForwardTap, forward } from "./forward.js";
 
 /** Options of `createBuiltinRouter`. */
 export interface BuiltinRouterOptions {
@@ -38,15 +35,13 @@ export interface BuiltinRouterOptions {
 
 /** A routing table: which release next, and which of its upstreams next. */
 interface Table {
-  releases: WeightedPicker<{ releaseId: string; metrics: ReleaseRecorder; upstreams: Upstream[]; next: number }>;
-  /** Every upstream address of the table. */
-  addresses: Set<string>;
+  releases: WeightedPicker<{ releaseId: string; upstreams: string[]; next: number }>;
 }
 
 /** Creates the built-in router (see the port in `../traffic-router.ts`). */
 export function createBuiltinRouter(options: BuiltinRouterOptions = {}): TrafficRouter {
   const host = options.host ?? "127.0.0.1";
-  const pools = new UpstreamPools();
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 });
   const book = new MetricsBook();
   const log = options.capture === false ? undefined : new ExchangeLog(options.capture);
   const envs = new Map<string, { server: Server; table: Table }>();
@@ -62,16 +57,16 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
         return;
       }
       const n = release.upstreams.length;
-      const first = release.upstreams[release.next++ % n] as Upstream;
+      const first = release.upstreams[release.next++ % n] as string;
       const retry = n > 1 ? release.upstreams[release.next % n] : undefined;
       const at = Date.now();
       const tap: ForwardTap | undefined = log && {
         request: new BodyTap(log.maxBodyBytes),
         response: new BodyTap(log.maxBodyBytes),
       };
-      forward(req, res, first, retry, tap, (status) => {
+      void forward(req, res, agent, first, retry, tap).then((status) => {
         const latencyMs = performance.now() - started;
-        release.metrics.record(status, latencyMs);
+        book.record(release.releaseId, status, latencyMs);
         if (log && tap) log.record(exchangeOf(env, release.releaseId, req, status, tap, at, latencyMs));
       });
     });
@@ -91,11 +86,10 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
   return {
     async setBackends(env, backends) {
       validateBackends(env, backends);
-      const table = tableOf(backends, pools, book);
+      const table = tableOf(backends);
       const entry = envs.get(env);
       if (entry) entry.table = table;
       else await listen(env, table);
-      pools.retain(new Set([...envs.values()].flatMap(({ table }) => [...table.addresses])));
     },
     port: (env) => (entryOf(env).server.address() as AddressInfo).port,
     url(env) {
@@ -115,7 +109,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
         ),
       );
       envs.clear();
-      await pools.close();
+      agent.destroy();
     },
   };
 }
@@ -151,19 +145,13 @@ function exchangeOf(
   };
 }
 
-function tableOf(backends: Backend[], pools: UpstreamPools, book: MetricsBook): Table {
+function tableOf(backends: Backend[]): Table {
   return {
     releases: new WeightedPicker(
       backends.map((b) => ({
-        item: {
-          releaseId: b.releaseId,
-          metrics: book.recorder(b.releaseId),
-          upstreams: b.upstreams.map((address) => ({ address, pool: pools.get(address) })),
-          next: 0,
-        },
+        item: { releaseId: b.releaseId, upstreams: [...b.upstreams], next: 0 },
         weight: b.weight,
       })),
     ),
-    addresses: new Set(backends.flatMap((b) => b.upstreams)),
   };
 }
