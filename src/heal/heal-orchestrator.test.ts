@@ -122,6 +122,23 @@ describe("heal orchestrator", () => {
     expect(types).toContain("heal.resolved");
   });
 
+  it("moves a waiting heal on at the event it waits for, not at the next poll", async () => {
+    const incident = await openIncident();
+    const o = orchestrator(); // polls once a minute: only events move it within the test
+    const stop = o.start(t.app.bus);
+    try {
+      const state = async () => (await t.app.store.heals.findByIncident(incident.id))?.state;
+      await expect.poll(state, { timeout: 5_000 }).toBe("ci_running"); // the catch-up ran every ready state
+      const pr = { repo: "shop", number: 1, head: "pitcrew/heal-1", headSha: "abc", base: "main" };
+      await t.app.events.emit("pr.check", { kind: "pr", repo: "shop", number: 1 }, pr);
+      await expect.poll(state, { timeout: 5_000 }).toBe("deploying"); // CI passed, merged, rollout pending
+      await t.app.events.emit("pr.merged", { kind: "pr", repo: "shop", number: 1 }, pr);
+      await expect.poll(state, { timeout: 5_000 }).toBe("resolved");
+    } finally {
+      stop();
+    }
+  });
+
   it("mitigates a deploy regression by rolling back before repairing", async () => {
     actions.diagnosis = { kind: "deploy_regression", confidence: 0.8, summary: "errors began with release 4" };
     const incident = await openIncident();
@@ -210,9 +227,10 @@ describe("heal orchestrator", () => {
     const incident = await openIncident();
     const first = orchestrator();
     await first.catchUp();
-    for (let i = 0; i < 3; i++) await first.tick(); // detected → diagnosing → repairing → pr_open
+    await first.tick(); // detected → diagnosing → repairing → pr_open → ci_running, where CI is pending
     const before = await t.app.store.heals.findByIncident(incident.id);
-    expect(before!.state).toBe("pr_open");
+    expect(before!.state).toBe("ci_running");
+    expect(await path(before!.id)).toEqual(["detected", "diagnosing", "repairing", "pr_open", "ci_running"]);
     // a new orchestrator (as after kill -9) finds the heal and finishes it; the PR is not reopened
     const second = orchestrator();
     await second.catchUp();

@@ -40,9 +40,29 @@ export interface HealDeps {
 type Step = { to: HealState; note: string } & Omit<HealChange, "to" | "at" | "note">;
 
 /**
+ * Events after which a waiting heal may move on (CI finished, a check or merge on a pull request,
+ * a rollout or release settled, an alert or incident resolved): each advances the heals at once
+ * instead of at the next poll.
+ */
+const PROGRESS_EVENTS = [
+  "run.finished",
+  "pr.check",
+  "pr.merged",
+  "rollout.succeeded",
+  "rollout.rolled_back",
+  "rollout.failed",
+  "rollout.aborted",
+  "release.live",
+  "alert.resolved",
+  "incident.resolved",
+] as const;
+
+/**
  * Drives every active heal through the machine of heal-machine.ts: starts one per opened
- * incident, advances each on a timer (one action at a time per heal), persists each transition
- * before the next state's action starts, and resumes whatever was in flight after a restart.
+ * incident, advances each on a timer and on the events a waiting state waits for (one action at
+ * a time per heal; a heal that moved runs its new state's action at once), persists each
+ * transition before the next state's action starts, and resumes whatever was in flight after a
+ * restart.
  */
 export class HealOrchestrator {
   readonly #inFlight = new Set<number>();
@@ -54,13 +74,19 @@ export class HealOrchestrator {
   /** Starts heals for opened incidents (live and missed while down) and the advance loop; returns stop. */
   start(bus: Bus): () => void {
     const off = onEvent(bus, "incident.opened", ({ data: { id } }) => {
-      void this.#startFor(id).catch((err) => this.deps.log.error({ err }, "heal start failed"));
+      void this.#startFor(id)
+        .then(() => this.tick())
+        .catch((err) => this.deps.log.error({ err }, "heal start failed"));
     });
-    void this.catchUp().catch((err) => this.deps.log.error({ err }, "heal catch-up failed"));
+    const offProgress = PROGRESS_EVENTS.map((type) => onEvent(bus, type, () => void this.tick()));
+    void this.catchUp()
+      .then(() => this.tick())
+      .catch((err) => this.deps.log.error({ err }, "heal catch-up failed"));
     this.#timer = setInterval(() => void this.tick(), this.deps.settings.pollMs);
     this.#timer.unref();
     return () => {
       off();
+      for (const o of offProgress) o();
       clearInterval(this.#timer);
       this.#abort.abort();
     };
@@ -120,10 +146,16 @@ export class HealOrchestrator {
 
   async #advanceGuarded(heal: Heal): Promise<void> {
     this.#inFlight.add(heal.id);
+    let current: Heal | undefined = heal;
     try {
-      await this.#advance(heal);
+      // a heal that moved runs its new state's action at once (bounded: every state but the
+      // final ones acts, and a pending one stays)
+      for (let i = 0; current && i < 20 && !FINAL_STATES.includes(current.state); i++) {
+        if (this.#abort.signal.aborted) break;
+        current = await this.#advance(current);
+      }
     } catch (err) {
-      await this.#actionFailed(heal, err);
+      await this.#actionFailed(current ?? heal, err);
     } finally {
       this.#inFlight.delete(heal.id);
     }
@@ -151,7 +183,8 @@ export class HealOrchestrator {
     );
   }
 
-  async #advance(heal: Heal): Promise<void> {
+  /** Runs the heal's current state once; returns the heal when it moved to another state (undefined: it stays). */
+  async #advance(heal: Heal): Promise<Heal | undefined> {
     const { clock, settings } = this.deps;
     const limit = settings.timeouts[heal.state];
     if (limit !== undefined && clock.now() - heal.stateSince > limit) {
@@ -160,10 +193,12 @@ export class HealOrchestrator {
         note: `stuck in ${heal.state} for over ${limit} ms`,
         reason: `timeout in ${heal.state}`,
       });
-      return;
+      return undefined;
     }
     const step = await this.#decide(heal);
-    if (step) await this.#transition(heal, step);
+    if (!step) return undefined;
+    const next = await this.#transition(heal, step);
+    return next.version !== heal.version && next.state !== heal.state ? next : undefined;
   }
 
   /** The machine's decisions: runs the state's action and says where to go (undefined = stay). */

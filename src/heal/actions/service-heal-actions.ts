@@ -12,6 +12,7 @@ import type { HealActions, HealContext, HealDiagnosis, HealPullRequest, Pending 
 import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../../diagnose/index.js";
 import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
 import { verifyFix } from "./verify-fix.js";
+import { diagnoseWithEvidence, repairable } from "./diagnose-with-evidence.js";
 
 /** A running replica and the code it runs. */
 export interface ReplicaCommit {
@@ -68,6 +69,8 @@ export interface ServiceHealDeps {
   anomalyThreshold: number;
   /** The p99 latency of a service's requests on a path, when metrics can tell (see diagnosis). */
   latencyP99Ms?: (service: string, path: string) => Promise<number | undefined>;
+  /** How long after an incident opened diagnosis waits for evidence (default EVIDENCE_WAIT_MS). */
+  evidenceWaitMs?: number;
 }
 
 /** Errors looked at by default: the last 5 minutes before the incident. */
@@ -112,17 +115,26 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
     return { handle, state: await d.delivery.status(handle) };
   };
 
+  const diagnoseNow = async (incident: HealContext["incident"]): Promise<IncidentDiagnosis> =>
+    diagnoseIncident(
+      incident,
+      {
+        searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
+        recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
+        latencyP99Ms: d.latencyP99Ms,
+      },
+      { now: d.clock.now(), lookbackMs: await lookbackOf(d.store, incident) },
+    );
+  const evidence = {
+    clock: d.clock,
+    incident: (id: number) => d.store.incidents.get(id),
+    diagnose: diagnoseNow,
+    waitMs: d.evidenceWaitMs,
+  };
+
   return {
     async diagnose(ctx): Promise<HealDiagnosis> {
-      const diagnosis = await diagnoseIncident(
-        ctx.incident,
-        {
-          searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
-          recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
-          latencyP99Ms: d.latencyP99Ms,
-        },
-        { now: d.clock.now(), lookbackMs: await lookbackOf(d.store, ctx.incident) },
-      );
+      const diagnosis = await diagnoseWithEvidence(evidence, ctx.incident, ctx.signal);
       const lead = diagnosis.hypotheses[0];
       return {
         kind: lead?.kind ?? "unknown",
@@ -153,8 +165,17 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
     },
 
     async repair(ctx) {
-      const report = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report;
+      const stored = ctx.heal.data.diagnosis as ({ report?: IncidentDiagnosis } & Record<string, unknown>) | undefined;
+      let report = stored?.report;
       if (!report) return { none: "the heal has no diagnosis to repair from" };
+      if (!repairable(report)) {
+        // the evidence may have arrived after the diagnosis (see diagnose-with-evidence.ts): read it again
+        const fresh = await diagnoseNow(await d.store.incidents.get(ctx.incident.id));
+        if (repairable(fresh)) {
+          await ctx.progress({ diagnosis: { ...stored, report: fresh, rediagnosedAt: d.clock.now() } });
+          report = fresh;
+        }
+      }
       return d.repairer.repair({
         key: `heal-${ctx.heal.id}-${ctx.heal.attempts}`,
         service: ctx.heal.service,

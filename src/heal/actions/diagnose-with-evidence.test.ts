@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { diagnoseIncident, type RecentDeploy } from "../../diagnose/index.js";
+import type { Incident } from "../../store/index.js";
+import { diagnoseWithEvidence } from "./diagnose-with-evidence.js";
+
+const TRACE =
+  "TypeError: Cannot read properties of undefined (reading 'name')\n" +
+  "    at expand (/srv/app/lib/server/router/plural.js:212:55)\n" +
+  "    at Array.forEach (<anonymous>)\n" +
+  "    at show (/srv/app/lib/server/router/plural.js:205:13)";
+
+describe("diagnosis that waits for its evidence", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.dispose());
+
+  const openIncident = async (service: string): Promise<Incident> => {
+    const at = Date.now();
+    const signal = { kind: "anomaly" as const, key: `a-${service}`, service, status: "firing" as const, data: {}, at };
+    return t.app.store.incidents.open({ title: "error ratio", service, severity: "warning", at }, signal, []);
+  };
+  const depsFor = (deploys: RecentDeploy[] = [], waitMs = 5_000) => {
+    let reads = 0;
+    return {
+      reads: () => reads,
+      deps: {
+        clock: t.app.clock,
+        incident: (id: number) => t.app.store.incidents.get(id),
+        diagnose: async (incident: Incident) => {
+          reads++;
+          return diagnoseIncident(
+            incident,
+            {
+              searchLogs: async (q) => (await t.app.store.logRecords.search(q)).records,
+              recentDeploys: async () => deploys,
+            },
+            { now: Date.now() },
+          );
+        },
+        waitMs,
+        retryMs: 100,
+      },
+    };
+  };
+  const crashLog = (service: string) => ({
+    at: Date.now(),
+    service,
+    level: "info",
+    message: TRACE,
+    traceId: null,
+    spanId: null,
+    attributes: {},
+    source: "file" as const,
+  });
+
+  it("reads the logs again until the stack trace that arrived after the incident is stored", async () => {
+    const incident = await openIncident("posts");
+    const { deps, reads } = depsFor();
+    const later = setTimeout(() => void t.app.observation.logs.ingest([crashLog("posts")], "file"), 400);
+    try {
+      const d = await diagnoseWithEvidence(deps, incident, new AbortController().signal);
+      expect(d.trace).toContain("TypeError: Cannot read properties of undefined");
+      expect(d.hypotheses[0]).toMatchObject({ kind: "code_bug" });
+      expect(reads()).toBeGreaterThan(1);
+      expect(Date.now() - incident.openedAt).toBeLessThan(5_000);
+    } finally {
+      clearTimeout(later);
+    }
+  });
+
+  it("gives up after the wait with no evidence, and does not hold back a likely deploy regression", async () => {
+    const quiet = await openIncident("quiet");
+    const waited = depsFor([], 500);
+    const d = await diagnoseWithEvidence(waited.deps, quiet, new AbortController().signal);
+    expect(d.hypotheses).toEqual([]);
+    expect(Date.now() - quiet.openedAt).toBeGreaterThanOrEqual(500);
+
+    const released = await openIncident("released");
+    const deploy = { service: "released", environment: "production", release: "4", at: Date.now() - 60_000 };
+    const prompt = depsFor([deploy]);
+    const r = await diagnoseWithEvidence(prompt.deps, released, new AbortController().signal);
+    expect(r.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
+    expect(prompt.reads()).toBe(1); // the rollback starts at once; the repair reads the logs again
+  });
+});
