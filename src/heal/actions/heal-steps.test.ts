@@ -222,4 +222,67 @@ describe("heal steps against the real forge and event log", () => {
       note: "the incident's error (TypeError at cart.mjs:1) was logged again on release 9 1× after the fix shipped",
     });
   });
+  it("proves the fix before the window ends from the requests its releases answered without the incident's error", async () => {
+    const repo = createRepo({ "posts.js": "exports.name = (p) => p.user.name;\n" });
+    const fix = commitFiles(repo, { "posts.js": "exports.name = (p) => p.user?.name;\n" }, "Guard a deleted user");
+    const crash = (release: string, at: number) => ({
+      at,
+      service: "posts",
+      level: "error",
+      message: "TypeError: Cannot read properties of undefined (reading 'name')\n    at name (posts.js:1:38)",
+      traceId: null,
+      spanId: null,
+      attributes: { release },
+      source: "file" as const,
+    });
+    // the incident: 10 crashes of release 3 over 4 s
+    const t0 = Date.now() - 60_000;
+    await t.app.store.logRecords.insertMany(Array.from({ length: 10 }, (_, i) => crash("3", t0 + (i * 4000) / 9)));
+    const signature = errorSignature(crash("3", t0)).key;
+    const onset = {
+      service: "posts",
+      signature,
+      summary: "TypeError at posts.js:1",
+      traced: true,
+      at: t0,
+      last: t0 + 4000,
+      count: 10,
+      occurrences: 10,
+    };
+    const ctx = await contextFor("posts", {
+      mergeCommit: fix,
+      diagnosis: { report: { hypotheses: [], summary: "", createdAt: 0, onset } },
+    });
+    const [signal] = await t.app.store.incidents.signals(ctx.incident.id);
+    await t.app.store.incidents.addSignal(
+      ctx.incident.id,
+      { ...signal!, status: "resolved" },
+      { services: ["posts"], severity: "critical", lastSignalAt: Date.now() },
+      [],
+    );
+    const served = { requests: 200, failed: 0, total: 1000, spanMs: 30_000 };
+    const opts = {
+      windowMs: 60_000,
+      anomalyThreshold: 0.9,
+      replicasOf: async () => [{ release: "9", commit: fix, hasFix: true, releasedAt: Date.now() - 20_000 }],
+      servedBy: async () => ({ ...served }),
+    };
+    // (10 − 2√10) / 4 s ≈ 0.92 crashes/s at 33 requests/s: 2.8 % of requests, so 251 are needed
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({ status: "pending" });
+    served.requests = 300;
+    served.failed = 4; // another failure on more than 1 % of them proves nothing
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({ status: "pending" });
+    served.failed = 0;
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "healthy",
+      note: expect.stringContaining("release 9 (the fix, on every replica) answered 300 requests"),
+      data: { proof: { served: 300, needed: 251 } },
+    });
+    // the fix's release logged the error during its canary, before the watch began: not fixed
+    await t.app.store.logRecords.insertMany([crash("9", Date.now() - 10_000)]);
+    expect(await verifyFix(t.app.store, t.app.clock, ctx, opts)).toMatchObject({
+      status: "regressed",
+      note: expect.stringContaining("on release 9 1×"),
+    });
+  });
 });

@@ -20,6 +20,7 @@ describe("mitigating", () => {
       },
       startDeploy: async () => "unused",
       replicasOf: async () => [],
+      servedBy: async () => undefined,
       status: async (handle) => states[handle]!,
     };
     const actions = serviceHealActions({

@@ -20,6 +20,19 @@ export interface ReplicaCommit {
   commit: string;
   /** True when `commit` includes the fix asked about. */
   hasFix: boolean;
+  /** When its release was made (ms): nothing it logged or answered can be older. */
+  releasedAt?: number;
+}
+
+/** Requests a service's router answered, as far back as its exchange log reaches. */
+export interface ServedRequests {
+  /** Answered by the releases asked about. */
+  requests: number;
+  /** …of which 5xx. */
+  failed: number;
+  /** Answered by every release of the service, and the time from the first to the last of them (ms). */
+  total: number;
+  spanMs: number;
 }
 
 /** What the heal needs from progressive delivery. */
@@ -39,6 +52,8 @@ export interface HealDelivery {
    * (is it or descends from it).
    */
   replicasOf(service: string, fix: string): Promise<ReplicaCommit[]>;
+  /** The requests `service`'s router answered, and those of them `releases` answered (undefined: the router keeps no log). */
+  servedBy(service: string, releases: string[]): Promise<ServedRequests | undefined>;
   /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
   status(handle: string): Promise<"running" | "succeeded" | "failed" | "rolled_back" | "interrupted">;
 }
@@ -210,6 +225,7 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
         windowMs: d.verifyWindowMs,
         anomalyThreshold: d.anomalyThreshold,
         replicasOf: (service, fix) => d.delivery.replicasOf(service, fix),
+        servedBy: (service, releases) => d.delivery.servedBy(service, releases),
       }),
   };
 }

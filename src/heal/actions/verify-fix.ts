@@ -14,7 +14,13 @@
  *   without the fix, still draining, do not count: the check is per release, not a blended ratio);
  * - no running replica runs the fix (a rollback undid it) → `regressed`; `healthy` also needs every
  *   running replica to run a commit that includes the merged fix, else the heal keeps waiting and
- *   regresses at 3 × `windowMs`, naming what runs instead.
+ *   regresses at 3 × `windowMs`, naming what runs instead;
+ * - before the window ends, `healthy` as soon as every replica runs the fix, none of the incident's
+ *   alerts fires, and the requests the fix's releases answered since their first traffic (the
+ *   canary's, during the rollout) prove the incident's error gone (fix-proof.ts: none of them
+ *   logged it, and there were enough of them for P(none | not fixed) < 0.001) — so verification
+ *   overlaps the rollout instead of adding a fresh window after it. The incident's error logged by
+ *   a release running the fix counts from that release's start, not only from the watch's.
  * The start (time and event cursor) is recorded with `ctx.progress` per repair attempt, so a
  * resumed heal keeps it and a later attempt starts its own watch.
  */
@@ -22,7 +28,8 @@ import type { Clock } from "../../common/clock.js";
 import { readEvent } from "../../events/index.js";
 import { SIGNAL_EVENTS, signalFromEvent } from "../../incidents/index.js";
 import { ERROR_LEVELS, errorSignature, type IncidentDiagnosis } from "../../diagnose/index.js";
-import type { ReplicaCommit } from "./service-heal-actions.js";
+import type { ReplicaCommit, ServedRequests } from "./service-heal-actions.js";
+import { proveFix } from "./fix-proof.js";
 import type { Store } from "../../store/index.js";
 import type { HealContext, Pending } from "../heal-actions.js";
 
@@ -32,6 +39,8 @@ export interface VerifyOptions {
   anomalyThreshold: number;
   /** The running replicas of a service and whether each runs `fix` (absent: not checked). */
   replicasOf?: (service: string, fix: string) => Promise<ReplicaCommit[]>;
+  /** The requests the service's router answered and those `releases` answered (absent: no proof before the window ends). */
+  servedBy?: (service: string, releases: string[]) => Promise<ServedRequests | undefined>;
 }
 
 /** One verification poll (see the module comment). */
@@ -72,14 +81,25 @@ export async function verifyFix(
       data: { staleReplicas: stale },
     };
   const elapsed = clock.now() - startedAt;
+  const stillFiring = (await store.incidents.signals(incident.id)).filter(
+    (s) => s.kind === "alert" && s.status === "firing",
+  );
+  const onset = (heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report?.onset;
+  const servedBy = opts.servedBy;
+  if (fix && replicas?.length && !stale.length && !stillFiring.length && onset && servedBy) {
+    const proof = await proveFix(store, onset, replicas, (releases) => servedBy(heal.service, releases), clock.now());
+    if (proof)
+      return {
+        status: "healthy",
+        note: `${proof.note}; no alert of the incident firing`,
+        data: { proof: { share: proof.share, served: proof.served, needed: proof.needed, releases: proof.releases } },
+      };
+  }
   if (elapsed < opts.windowMs)
     return {
       status: "pending",
       note: `watching ${heal.service} for ${opts.windowMs} ms`,
     };
-  const stillFiring = (await store.incidents.signals(incident.id)).filter(
-    (s) => s.kind === "alert" && s.status === "firing",
-  );
   if (fix && stale.length) {
     if (elapsed < 3 * opts.windowMs)
       return { status: "pending", note: `waiting for every replica to run ${fix.slice(0, 8)}: ${describe(stale)}` };
@@ -125,21 +145,25 @@ async function recurrence(
   const onset = (ctx.heal.data.diagnosis as { report?: IncidentDiagnosis } | undefined)?.report?.onset;
   // a crash's trace is the fault itself; a timeout or other line may recur at the new limit now and then
   if (!onset?.traced) return undefined;
+  const fix = typeof ctx.heal.data.mergeCommit === "string" ? ctx.heal.data.mergeCommit : undefined;
+  const replicas = fix && opts.replicasOf ? await opts.replicasOf(ctx.heal.service, fix) : undefined;
+  const withFix = replicas?.filter((r) => r.hasFix) ?? [];
+  const fixed = new Set(withFix.map((r) => r.release));
+  // a release running the fix is watched from its start (its canary traffic), the rest from the watch's
+  const since = Math.min(from, ...withFix.map((r) => r.releasedAt ?? from));
   const { records } = await store.logRecords.search({
     service: onset.service,
     levels: ERROR_LEVELS,
-    since: from,
+    since,
     until: until + 1,
     limit: 500,
   });
   const same = records.filter((r) => errorSignature(r).key === onset.signature);
   if (!same.length) return undefined;
-  const fix = typeof ctx.heal.data.mergeCommit === "string" ? ctx.heal.data.mergeCommit : undefined;
-  const replicas = fix && opts.replicasOf ? await opts.replicasOf(ctx.heal.service, fix) : undefined;
-  const fixed = new Set(replicas?.filter((r) => r.hasFix).map((r) => r.release));
   const counted = same.filter((r) => {
     const release = r.attributes.release;
-    return typeof release !== "string" || !replicas || fixed.has(release);
+    if (typeof release === "string" && replicas) return fixed.has(release);
+    return r.at >= from;
   });
   const first = counted.at(-1);
   if (!first) return undefined;

@@ -12,7 +12,7 @@
  * `rolled_back` is the mitigation done — its release no longer takes traffic.
  */
 import { ConflictError, ValidationError } from "../../common/errors.js";
-import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome } from "../../deploy/index.js";
+import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome, routeKeyOf } from "../../deploy/index.js";
 import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
 import type { HealDelivery } from "../actions/service-heal-actions.js";
 import type { RecentDeploy } from "../../diagnose/index.js";
@@ -110,9 +110,26 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
           release: String(release.id),
           commit: release.commit,
           hasFix: await includes(mirror, release.commit, fix),
+          releasedAt: release.createdAt,
         });
       }
       return out;
+    },
+
+    async servedBy(service, releases) {
+      const project = await projectOf(service);
+      const environment = await environmentOf(service);
+      const route = routeKeyOf(project, environment);
+      const all = delivery.exchanges(environment).filter((e) => e.route === route);
+      if (!all.length) return undefined;
+      const asked = new Set(releases.map(Number));
+      const mine = all.filter((e) => asked.has(releaseIdOf(e.releaseId)));
+      return {
+        requests: mine.length,
+        failed: mine.filter((e) => e.status >= 500).length,
+        total: all.length,
+        spanMs: all.at(-1)!.at - all[0]!.at,
+      };
     },
 
     async status(handle) {
