@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
 import { diagnoseIncident, type RecentDeploy } from "../../diagnose/index.js";
 import type { Incident } from "../../store/index.js";
+import type { Forge } from "../../forge/index.js";
+import type { Heal } from "../../store/repositories/heals-repo.js";
+import type { HealContext } from "../heal-actions.js";
 import { diagnoseWithEvidence } from "./diagnose-with-evidence.js";
+import { type HealDelivery, serviceHealActions } from "./service-heal-actions.js";
 
 const TRACE =
   "TypeError: Cannot read properties of undefined (reading 'name')\n" +
@@ -84,5 +88,39 @@ describe("diagnosis that waits for its evidence", () => {
     const r = await diagnoseWithEvidence(prompt.deps, released, new AbortController().signal);
     expect(r.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
     expect(prompt.reads()).toBe(1); // the rollback starts at once; the repair reads the logs again
+  });
+  it("repairs from the logs as they are now when the stored diagnosis had no stack trace yet", async () => {
+    const incident = await openIncident("rolled");
+    const deploy = { service: "rolled", environment: "production", release: "5", at: Date.now() - 60_000 };
+    const { deps } = depsFor([deploy]);
+    const early = await diagnoseWithEvidence(deps, incident, new AbortController().signal);
+    expect(early.trace).toBeUndefined(); // the release is blamed at once, before any trace is stored
+    await t.app.observation.logs.ingest([crashLog("rolled")], "file");
+    const asked: Array<string | undefined> = [];
+    const delivery = { recentDeploys: async () => [deploy] } as unknown as HealDelivery;
+    const actions = serviceHealActions({
+      store: t.app.store,
+      forge: {} as Forge,
+      clock: t.app.clock,
+      delivery,
+      repairer: {
+        repair: async (req) => {
+          asked.push(req.diagnosis.trace);
+          return { none: "recorded" };
+        },
+      },
+      verifyWindowMs: 1_000,
+      anomalyThreshold: 0.9,
+    });
+    const data: Record<string, unknown> = { diagnosis: { kind: "deploy_regression", report: early } };
+    const ctx: HealContext = {
+      heal: { id: 1, service: "rolled", data, attempts: 1 } as unknown as Heal,
+      incident,
+      signal: new AbortController().signal,
+      progress: async (d) => void Object.assign(data, d),
+    };
+    await actions.repair(ctx);
+    expect(asked[0]).toContain("TypeError: Cannot read properties of undefined");
+    expect(data.diagnosis).toMatchObject({ kind: "deploy_regression", report: { trace: expect.any(String) } });
   });
 });
