@@ -234,7 +234,16 @@ describe("progressive delivery", () => {
     const handle = await heal.startDeploy("web", fix, "heal of incident 1");
     expect(handle).toMatch(/^ship:web:production:\d+$/);
     expect(await settle(handle)).toBe("succeeded");
-    expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(fix);
+    const shipped = (await t.app.store.releases.live("web", "production"))!;
+    expect(shipped.commit).toBe(fix);
+    // what verification proves the fix with: every replica on it, and the requests it answered
+    expect(await heal.replicasOf("web", fix)).toEqual(
+      expect.arrayContaining([{ release: String(shipped.id), commit: fix, hasFix: true, releasedAt: shipped.createdAt }]),
+    );
+    const served = await heal.servedBy("web", [String(shipped.id)]);
+    expect(served?.requests).toBeGreaterThan(0);
+    expect(served?.total).toBeGreaterThan(served!.requests);
+    expect(served?.failed).toBe(0);
 
     expect(await settle(await heal.startRollback("web", "the fix did not hold"))).toBe("succeeded");
     expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(before.commit);
