@@ -238,7 +238,9 @@ describe("progressive delivery", () => {
     expect(shipped.commit).toBe(fix);
     // what verification proves the fix with: every replica on it, and the requests it answered
     expect(await heal.replicasOf("web", fix)).toEqual(
-      expect.arrayContaining([{ release: String(shipped.id), commit: fix, hasFix: true, releasedAt: shipped.createdAt }]),
+      expect.arrayContaining([
+        { release: String(shipped.id), commit: fix, hasFix: true, releasedAt: shipped.createdAt },
+      ]),
     );
     const served = await heal.servedBy("web", [String(shipped.id)]);
     expect(served?.requests).toBeGreaterThan(0);
