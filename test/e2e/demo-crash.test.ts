@@ -1,7 +1,8 @@
 /**
  * The heal survives `kill -9` at its states: `pitcrew demo` plays the pricing service's
  * ZeroDivisionError; each time the heal reaches one of the watched states the whole demo process
- * is killed with SIGKILL and started again with `--resume`. The heal must resume where it was —
+ * is killed with SIGKILL and started again with `--resume` (in verifying only when the heal is seen
+ * there: a fix its canary already proved leaves it at once). The heal must resume where it was —
  * one repair attempt, every state of the fix path entered once, resolved — and no process of the
  * demo may outlive the last run.
  */
@@ -62,7 +63,8 @@ describe.skipIf(!demoBuilt)("kill -9 during a heal", () => {
       story += demo.story();
       const [result] = (JSON.parse(demo.out()) as { results: { healed: boolean; branch: string[] }[] }).results;
       expect(killedAt, story).toContain("deploying");
-      expect(killedAt, story).toContain("verifying");
+      // verification mostly ends at its first look now (the fix's canary traffic already proved it:
+      // heal/actions/fix-proof.ts), so a kill in verifying happens by chance; it resumes like the rest
       expect(killedAt.length, story).toBeGreaterThanOrEqual(3);
       expect(result?.healed, story).toBe(true);
       expect(code, story).toBe(0);
