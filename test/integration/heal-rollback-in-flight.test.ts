@@ -1,7 +1,8 @@
 /**
  * A heal's rollback that meets a rollout in flight — a canary whose errors opened the incident
  * before its own analysis ended — aborts that rollout, and the rollout ending `rolled_back` is the
- * mitigation done (it used to count as a failed rollback, five times, and the heal failed). Real
+ * mitigation done (it used to count as a failed rollback, five times, and the heal failed); one
+ * that meets a rollback in flight joins it (aborting it put the bad release back). Real
  * pipeline runs of a real repository, real replica processes behind the built-in router.
  */
 import { readFileSync } from "node:fs";
@@ -85,5 +86,35 @@ describe("a heal's rollback during a rollout", () => {
     expect(state).toBe("succeeded");
     expect((await delivery.rollout(rollout.id)).state).toBe("rolled_back");
     expect((await t.app.store.releases.live("web", "production"))?.id).toBe(before.id);
+  }, 120_000);
+  it("joins a rollback already in flight instead of aborting it (a heal's and the post-deploy watch's meet)", async () => {
+    const delivery = t.app.delivery;
+    const heal = healDeliveryOf(t.app.runner, delivery);
+    const before = (await t.app.store.releases.live("web", "production"))!;
+    const { rollout } = await delivery.deploy({
+      project: "web",
+      environment: "production",
+      runId: await runOf("v3"),
+      by: "test",
+      reason: "a release the incident comes with",
+      strategy: { blueGreen: { autoPromote: true, scaleDownDelay: 0 } },
+    });
+    expect(await delivery.wait(rollout.id)).toBe("succeeded");
+    const first = await heal.startRollback("web", "incident #10: deploy regression");
+    const second = await delivery.rollback({
+      project: "web",
+      environment: "production",
+      by: "pitcrew",
+      reason: "watch",
+    });
+    expect(`rollout:${second.rollout.id}`).toBe(first);
+    const end = Date.now() + 60_000;
+    let state = await heal.status(first);
+    while (state === "running" && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await heal.status(first);
+    }
+    expect(state).toBe("succeeded");
+    expect((await t.app.store.releases.live("web", "production"))?.commit).toBe(before.commit);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 /**
  * `rollback`: takes a project back in an environment. With a rollout in progress (and no target
- * release named) that rollout is aborted: its traffic returns to the baseline. Otherwise the
+ * release named) that rollout is aborted: its traffic returns to the baseline — unless it is
+ * itself a rollback, which is returned as the one doing what was asked. Otherwise the
  * release `toReleaseId` (default: the one live before the current one) is recorded again as a new
  * release with the same run spec and switched to blue-green.
  */
@@ -30,6 +31,9 @@ export async function rollback(
   const { store, clock } = ctx.deps;
   const env = ctx.env(req.environment);
   const active = await ctx.activeRollout(req.project, env.name);
+  // a rollback already in flight is what was asked for: aborting it would put back the release it
+  // takes out (a heal's rollback and the post-deploy watch's can meet)
+  if (active?.kind === "rollback" && req.toReleaseId === undefined) return { rollout: active };
   if (active && req.toReleaseId === undefined) {
     abortRunner(ctx, active, req.reason);
     return { rollout: active };
