@@ -4,7 +4,9 @@
  * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
  * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart. The
  * fix is built by the push run of its merge commit (one run, whoever triggers it first: the
- * heal, the poller or a webhook), and a release whose rollout has not started is pending; a
+ * heal, the poller or a webhook) and shipped by its pipeline's deploy stage when it has one (the
+ * heal deploys it only after a grace, never racing the stage with a second release of the run),
+ * and a release whose rollout has not started is pending; a
  * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again. A
@@ -19,6 +21,9 @@ import type { RecentDeploy } from "../../diagnose/index.js";
 import { servicePlacementOf } from "./service-placement.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
+
+/** How long after a fix's run finished its pipeline's deploy stage is left to ship it before the heal does. */
+const PIPELINE_DEPLOY_GRACE_MS = 10_000;
 
 /** Maps a rollout's outcome to what a heal needs to know. */
 function fromOutcome(outcome: RolloutOutcome): HandleState {
@@ -149,10 +154,19 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       const run = await store.runs.get(Number(runText));
       if (run.status === "queued" || run.status === "running") return "running";
       if (run.status !== "success") return "failed";
-      const release = (await store.releases.list({ project, environment, limit: 100 })).find((r) => r.runId === run.id);
-      const rollout = release
-        ? (await store.rollouts.list({ project, environment, limit: 100 })).find((r) => r.releaseId === release.id)
-        : undefined;
+      // the run's release that is (or was) rolled out; a second one a refused deploy left pending does not count
+      const releases = (await store.releases.list({ project, environment, limit: 100 })).filter(
+        (r) => r.runId === run.id,
+      );
+      const rollouts = releases.length ? await store.rollouts.list({ project, environment, limit: 100 }) : [];
+      const shipped = releases.find((r) => rollouts.some((o) => o.releaseId === r.id));
+      const release = shipped ?? releases[0];
+      const rollout = shipped && rollouts.find((o) => o.releaseId === shipped.id);
+      // the pipeline's deploy stage ships a protected run itself when the run finishes: give it the time
+      // to, rather than race it with a second release of the same run
+      const pipelineShips = run.trust === "protected" && (run.plan.deploy ?? []).includes(environment);
+      if (!release && pipelineShips && runner.clock.now() - (run.finishedAt ?? 0) < PIPELINE_DEPLOY_GRACE_MS)
+        return "running";
       const outcome = rollout && rolloutOutcome(rollout);
       // a fix whose rollout a restart interrupted is shipped again: the crash says nothing about the fix
       if (!release || outcome?.kind === "interrupted") {
