@@ -15,14 +15,14 @@ import { createStreamTickets, type StreamTickets } from "../common/stream-ticket
 import { AgentHub } from "../agents/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { Delivery } from "../deploy/index.js";
-import type { HealOrchestrator } from "../heal/index.js";
+import type { HealOrchestrator, ReleaseReverter } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
-import { buildHealing, type HealingOptions } from "./healing.js";
+import { buildHealing, buildReleaseReverter, type HealingOptions } from "./healing.js";
 import { buildIncidents, buildObservation, type Observation } from "./observation.js";
 
 /** The assembled application. */
@@ -45,6 +45,8 @@ export interface App extends Omit<CiEngine, "secretBox" | "close"> {
   delivery?: Delivery;
   /** The healing loop: present when `heal.enabled` and it has actions (delivery's or given ones). */
   healing?: HealOrchestrator;
+  /** Reverts by a pull request what a rollback took out of traffic: present with delivery when `heal.revert_rollbacks`. */
+  reverter?: ReleaseReverter;
   /** Closes every part (delivery's processes and routers included). */
   close(): Promise<void>;
 }
@@ -103,12 +105,14 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
+  const reverter = buildReleaseReverter(core, built?.delivery);
   return {
     ...core,
     observation,
     incidents: buildIncidents(core),
     delivery: built?.delivery,
-    healing: buildHealing(core, observation, built?.delivery, opts.healing),
+    healing: buildHealing(core, observation, built?.delivery, opts.healing, reverter),
+    reverter,
     async close() {
       agents.close();
       await built?.close();

@@ -122,6 +122,11 @@ const healSchema = z
     poll: durationSchema.default(1_000),
     /** How long a shipped fix is watched before the incident counts as healed. */
     verify_window: durationSchema.default(30_000),
+    /**
+     * Revert by a pull request the commits of a release its analysis or a heal rolled back, so
+     * `main` does not keep them (docs/healing.md, "Reverting a rolled-back release").
+     */
+    revert_rollbacks: z.boolean().default(true),
   })
   .strict()
   .default({
@@ -132,6 +137,7 @@ const healSchema = z
     state_timeout: 900_000,
     poll: 1_000,
     verify_window: 30_000,
+    revert_rollbacks: true,
   });
 
 /** The repair chain (docs/repair.md): the optional LLM fixer, an OpenAI-compatible chat endpoint. */
