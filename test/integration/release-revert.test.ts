@@ -149,6 +149,7 @@ describe("the release reverter", () => {
     const p = await project();
     const rollout = await judged(p);
     const r = reverter();
+    await r.request(rollout); // the analysis's event came first: the reverter planned and opened it on its own
     const out = await r.revertRollback({ handle: `abort:${rollout}`, healId: 42 });
     if (!("pr" in out)) throw new Error(out.skipped);
     expect(out.note).toContain(`rollout ${rollout}`);
@@ -159,6 +160,8 @@ describe("the release reverter", () => {
     await t.app.forge.merge(pr, { method: "squash", by: BOT_USER });
     await r.tick();
     expect((await t.app.store.releaseReverts.get(rollout))?.state).toBe("merged");
+    expect((await events(rollout)).filter((e) => e.type === "revert.planned")).toHaveLength(1);
+    expect(await t.app.forge.listPullRequests({ repo: p.name })).toHaveLength(1);
   });
 
   it("reverts what a heal's rollback rollout took out of traffic (from the live bad release back to the good one)", async () => {

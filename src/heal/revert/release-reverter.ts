@@ -128,18 +128,25 @@ export class ReleaseReverter {
     if (!row) {
       const range = await this.#rangeOf(rolloutId);
       if (typeof range === "string") return range;
-      row = await store.releaseReverts.plan(
+      const planned = await store.releaseReverts.plan(
         { rolloutId, ...range, healId: by.healId ?? null, onsetAt: by.onsetAt ?? null },
         clock.now(),
       );
-      await events.emit("revert.planned", { kind: "rollout", id: rolloutId }, { ...this.#ref(row), heal: row.healId });
-    } else if (by.healId !== undefined && row.healId === null && (row.state === "planned" || row.state === "open")) {
+      row = planned.row;
+      if (planned.created)
+        await events.emit(
+          "revert.planned",
+          { kind: "rollout", id: rolloutId },
+          { ...this.#ref(row), heal: row.healId },
+        );
+    }
+    // a heal's request claims a revert the reverter planned on its own (the rollout's analysis event came first)
+    if (by.healId !== undefined && row.healId === null && (row.state === "planned" || row.state === "open"))
       await store.releaseReverts.update(
         rolloutId,
         { healId: by.healId, onsetAt: by.onsetAt ?? row.onsetAt },
         clock.now(),
       );
-    }
     await this.#advance(rolloutId);
     return (await store.releaseReverts.get(rolloutId))!;
   }

@@ -60,9 +60,9 @@ const toRevert = (r: Selectable<ReleaseRevertsTable>): ReleaseRevert => ({
 export class ReleaseRevertsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Records a planned revert unless one exists for the rollout; returns the row either way. */
-  async plan(r: NewReleaseRevert, at: number): Promise<ReleaseRevert> {
-    await this.db
+  /** Records a planned revert unless one exists for the rollout; returns the row either way, and whether it is new. */
+  async plan(r: NewReleaseRevert, at: number): Promise<{ row: ReleaseRevert; created: boolean }> {
+    const res = await this.db
       .insertInto("release_reverts")
       .values({
         rollout_id: r.rolloutId,
@@ -78,8 +78,8 @@ export class ReleaseRevertsRepo {
         updated_at: at,
       })
       .onConflict((oc) => oc.column("rollout_id").doNothing())
-      .execute();
-    return (await this.get(r.rolloutId))!;
+      .executeTakeFirst();
+    return { row: (await this.get(r.rolloutId))!, created: Number(res.numInsertedOrUpdatedRows ?? 0) === 1 };
   }
 
   /** The row of rollout `rolloutId`, if any. */
