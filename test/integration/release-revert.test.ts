@@ -207,6 +207,17 @@ describe("the release reverter", () => {
       const row = await t.app.store.releaseReverts.get(rollout);
       expect(row?.state).toBe("skipped");
       expect((await events(rollout)).find((e) => e.type === "revert.skipped")?.reason).toBe(row?.reason);
+      const shown = await t.server.inject({
+        method: "GET",
+        url: `/api/rollouts/${rollout}`,
+        headers: { authorization: `Bearer ${t.adminToken}` },
+      });
+      expect(shown.json().revert).toEqual({
+        state: "skipped",
+        reason: row?.reason,
+        pullRequest: null,
+        mergeCommit: null,
+      });
       return row!.reason;
     };
 
