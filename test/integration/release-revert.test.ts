@@ -127,6 +127,22 @@ describe("the release reverter", () => {
     expect((await events(rollout)).map((e) => e.type)).toEqual(["revert.planned", "revert.opened", "revert.merged"]);
   });
 
+  it("reverts every commit between the good and the bad release, newest first", async () => {
+    const p = await project();
+    const second = commitFiles(p.clone, { "README.md": "shop, now with product prices\n" }, "readme: prices");
+    await push(p.name, p.clone);
+    const rollout = await judged({ ...p, bad: second });
+    const row = await reverter().request(rollout);
+    if (typeof row === "string") throw new Error(row);
+    const pr = await t.app.forge.getPullRequest(p.name, row.prNumber!);
+    expect(pr.title).toBe(`Revert 2 commits of a rolled-back release (${second.slice(0, 10)})`);
+    expect(pr.body).toContain(`This reverts commit ${second}`);
+    expect(pr.body).toContain(`This reverts commit ${p.bad}`);
+    const diff = await t.app.forge.diff(pr);
+    expect(diff).toContain("-shop, now with product prices");
+    expect(diff).toContain("+export const total = (c) => c.items.reduce((s, i) => s + i.price, 0);");
+  });
+
   it("never opens a second PR for one rollback: asked twice, restarted, or cut off before recording its PR", async () => {
     const p = await project();
     const rollout = await judged(p);
