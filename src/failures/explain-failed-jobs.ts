@@ -9,6 +9,7 @@ import type { Logger } from "../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Job, Store } from "../store/index.js";
 import { explainJob, type JobFacts } from "./explain-job.js";
+import { failureSignature } from "./failure-signature.js";
 
 /** Where failed jobs are read from, explanations stored and announced. */
 export interface FailureExplanationDeps {
@@ -43,6 +44,7 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
     category: explanation.category,
     confidence: explanation.confidence,
     explanation: { ...explanation },
+    signature: failureSignature(explanation.category, explanation.lines).key,
     createdAt: clock.now(),
   });
   await events.emit(

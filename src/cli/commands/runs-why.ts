@@ -1,16 +1,18 @@
 /**
  * `pitcrew runs why RUN [--job J] [--json]`: why a run failed — the stored failure explanation of
- * each failed job (ranked lines with evidence, cause class, the successful runs compared), from
- * `GET /api/runs/:id/explanation` when a server is configured (as for `pitcrew runs`), else read
- * from the data dir's store.
+ * each failed job (ranked lines with evidence, cause class, the successful runs compared) and what
+ * changed when it started failing (streak, files and dependency versions, separating attributes,
+ * the same failure elsewhere), from `GET /api/runs/:id/explanation` and `/correlation` when a
+ * server is configured (as for `pitcrew runs`), else read from the data dir's store.
  */
 import type { Command } from "commander";
-import { runExplanation } from "../../failures/index.js";
+import { correlateRunFailures, runExplanation } from "../../failures/index.js";
 import { PitcrewError } from "../../common/errors.js";
 import type { JobExplanation } from "../../failures/index.js";
 import { apiJson, type ClientOptions, configuredServer } from "../api-client.js";
 import { openLocalApp } from "../open-store.js";
 import { renderExplanation } from "./explain.js";
+import { renderCorrelation } from "./render-correlation.js";
 
 /** Registers `runs why` under `runs`. */
 export function registerRunsWhyCommand(runs: Command): void {
@@ -19,7 +21,7 @@ export function registerRunsWhyCommand(runs: Command): void {
     .description("why did a run fail: the log lines that explain each failed job, and the cause")
     .argument("<run>", "run id")
     .option("--job <job>", "only this job (key or name)")
-    .option("--json", "print the API's JSON (GET /api/runs/:id/explanation)")
+    .option("--json", "print the API's JSON: GET /api/runs/:id/explanation, with `correlation` from /correlation")
     .action(async function (this: Command, runArg: string) {
       // `runs` has its own --json, which commander may hand to it instead.
       const opts = this.optsWithGlobals<ClientOptions & { job?: string; json?: boolean; config?: string }>();
@@ -40,7 +42,12 @@ export function registerRunsWhyCommand(runs: Command): void {
           : ((await apiJson(target!, "GET", `/api/runs/${id}/explanation${query}`)) as Awaited<
               ReturnType<typeof runExplanation>
             >);
-        if (opts.json) return void out(`${JSON.stringify(why, null, 2)}\n`);
+        const correlation = app
+          ? await correlateRunFailures({ store: app.store, dataDir: app.runner.dataDir }, id, opts.job)
+          : ((await apiJson(target!, "GET", `/api/runs/${id}/correlation${query}`)) as Awaited<
+              ReturnType<typeof correlateRunFailures>
+            >);
+        if (opts.json) return void out(`${JSON.stringify({ ...why, correlation }, null, 2)}\n`);
         if (why.jobs.length === 0)
           return void out(
             `run ${id} (${why.status}): no failed job explained${opts.job ? ` named ${opts.job}` : ""}\n`,
@@ -50,7 +57,9 @@ export function registerRunsWhyCommand(runs: Command): void {
             ? `compared with successful runs ${e.comparedRuns.join(", ")}`
             : "no successful run to compare with";
           out(renderExplanation(`run ${id} job ${e.key} (attempt ${e.attempt})`, e));
-          out(`${compared}\n\n`);
+          out(`${compared}\n`);
+          const c = correlation.jobs.find((j) => j.jobId === e.jobId);
+          out(`${c ? renderCorrelation(c) : ""}\n`);
         }
       } catch (e) {
         if (!(e instanceof PitcrewError)) throw e;
