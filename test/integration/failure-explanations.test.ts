@@ -1,7 +1,8 @@
 /**
  * Failure analysis through the server on real failing pipelines run by the engine (unsandboxed:
  * their steps use tools of pitcrew's own checkout): a TypeScript compile error, a failing vitest
- * test with its JUnit report, a step killed by its timeout, a killed process. Each failed job is explained after
+ * test with its JUnit report, `npm ci` with a lock file out of sync with package.json, a step
+ * killed by its timeout, a killed process. Each failed job is explained after
  * it ends, stored, announced as `job.explained` and served by GET /api/runs/:id/explanation; the
  * line that says why ranks in the top 5. A job with 20 green runs and then a red one ranks the red
  * lines first, compared with its latest successful runs.
@@ -108,6 +109,27 @@ test("subtracts", () => { expect(2 - 1).toBe(1); });
     expect(best.some((l) => l.evidence.junit)).toBe(true);
     const events = await t.app.events.list({ subjectPrefix: `run:${runId}`, type: "job.explained" });
     expect(events[0]?.data).toMatchObject({ key: "test", category: "test" });
+  });
+
+  it("explains an npm install from a lock file out of sync with package.json", async () => {
+    const { job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  install:
+    steps:
+      - run: npm ci --registry http://127.0.0.1:9/ --no-audit --no-fund
+`,
+      "package.json": JSON.stringify({ name: "app", version: "1.0.0", dependencies: { lib: "file:./lib" } }),
+      "package-lock.json": JSON.stringify({
+        name: "app",
+        version: "1.0.0",
+        lockfileVersion: 3,
+        requires: true,
+        packages: { "": { name: "app", version: "1.0.0" } },
+      }),
+      "lib/package.json": JSON.stringify({ name: "lib", version: "1.0.0" }),
+    });
+    expect(job.category).toBe("dependency");
+    expect(top5(job).some((l) => /are in sync|Missing: lib@1\.0\.0 from lock file/.test(l))).toBe(true);
   });
 
   it("explains a step killed by its timeout", async () => {
