@@ -250,6 +250,19 @@ async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
   return true;
 }
 
+/** Where `main`'s head got to (for a result's note when it is not live and healthy): its runs and the newest rollouts (API). */
+async function mainStory(sys: OutsideSystem): Promise<string> {
+  const head = gitIn(sys.repoUrl, "rev-parse", "main");
+  const runs = (await sys.serve.api("GET", `/api/runs?project=${OUTSIDE_PROJECT}&limit=20`)).body.runs as any[];
+  const ofHead = runs
+    .filter((r: any) => r.commit === head)
+    .map((r: any) => `run ${r.id} ${r.event} ${r.status}${r.reason ? ` (${r.reason})` : ""}`);
+  const rollouts = ((await sys.serve.api("GET", `/api/rollouts?project=${OUTSIDE_PROJECT}`)).body.rollouts as any[])
+    .slice(0, 3)
+    .map((r: any) => `rollout ${r.id} ${r.kind} ${r.state}: ${String(r.message ?? "").slice(0, 160)}`);
+  return `main ${head.slice(0, 8)}: ${ofHead.join(", ") || "no run"}; ${rollouts.join("; ")}`;
+}
+
 /** Waits until `main`'s head is live and healthy. */
 function waitMainHealthy(sys: OutsideSystem, ms: number): Promise<true> {
   return until(async () => mainHealthy(sys), ms, "main's head live and healthy");
@@ -380,7 +393,7 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     ...(revertPr ? { revertPr } : {}),
     mainFixedBy: fixedByPitcrew ? "pitcrew" : "developer",
     mainHealthy: healthy === true,
-    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}`,
+    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}${healthy === true ? "" : `; ${await mainStory(sys)}`}`,
   };
 }
 
