@@ -1,4 +1,11 @@
-import { createSeriesDetector, type SeriesDetector, type SeriesDetectorOptions } from "./series-detector.js";
+import {
+  createSeriesDetector,
+  restoreSeriesDetector,
+  type SeriesDetector,
+  type SeriesDetectorOptions,
+  type SeriesDetectorSnapshot,
+  snapshotSeriesDetector,
+} from "./series-detector.js";
 import type { SeriesOutput } from "./ensemble.js";
 
 /** Options for a `DetectorRegistry`. */
@@ -12,7 +19,8 @@ export interface DetectorRegistryOptions {
 /**
  * One streaming detector per series key (e.g. a metric name plus its labels), created on first use
  * and evicted least-recently-used, so memory stays bounded however many series the observability
- * layer feeds. An evicted series starts learning again if it comes back.
+ * layer feeds. An evicted series starts learning again if it comes back, unless it is restored from
+ * a snapshot (`restore`, e.g. of its checkpointed calibration).
  * @example const reg = new DetectorRegistry(); reg.update('http_latency{svc="api"}', Date.now(), 0.12);
  */
 export class DetectorRegistry {
@@ -52,6 +60,24 @@ export class DetectorRegistry {
   /** Whether series `key` is tracked. */
   has(key: string): boolean {
     return this.#detectors.has(key);
+  }
+
+  /** The state of series `key`'s detector, undefined when untracked. */
+  snapshot(key: string): SeriesDetectorSnapshot | undefined {
+    const entry = this.#detectors.get(key);
+    return entry && snapshotSeriesDetector(entry.detector);
+  }
+
+  /**
+   * Replaces series `key`'s detector by one restored from `snapshot` (its sample count: the
+   * samples the snapshot had seen). Throws a SnapshotError and changes nothing when the snapshot
+   * is refused (another format or settings, damaged).
+   */
+  restore(key: string, snapshot: SeriesDetectorSnapshot): void {
+    const detector = restoreSeriesDetector(snapshot, this.#options);
+    this.#detectors.delete(key);
+    if (this.#detectors.size >= this.#maxSeries) this.#detectors.delete(this.#detectors.keys().next().value!);
+    this.#detectors.set(key, { detector, samples: snapshot.ensemble.seen });
   }
 
   /** Forgets series `key`. */
