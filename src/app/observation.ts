@@ -2,8 +2,10 @@
  * The observation parts of a running pitcrew, built once from config: the log ingestor (with its
  * `onLogRecords` hooks), the live topology watcher, the metrics source (the built-in TSDB, or
  * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, and the
- * incident service that correlates their signals. `observe-*.ts` start the long-running parts.
+ * incident service that correlates their signals, and the anomaly detectors of the services' golden
+ * signals (their calibration is checkpointed as the `anomaly-calibration` model). `observe-*.ts` start the long-running parts.
  */
+import { DetectorRegistry } from "../detect/index.js";
 import { IncidentService } from "../incidents/index.js";
 import {
   AlertRecorder,
@@ -25,6 +27,8 @@ export interface Observation {
   alerts: AlertRecorder;
   /** One scraper per registered service with a metrics URL (scrapes once started). */
   scrapers: ScraperFleet;
+  /** The streaming detector of every watched series (`<service>/<signal>`), `observe.anomaly_window`. */
+  detectors: DetectorRegistry;
 }
 
 /** Builds the observation parts (nothing runs yet). */
@@ -46,6 +50,7 @@ export function buildObservation(core: Core): Observation {
       log,
       maxSeries: c.metrics.max_series_per_target,
     }),
+    detectors: new DetectorRegistry({ detector: { window: c.observe.anomaly_window } }),
   };
 }
 

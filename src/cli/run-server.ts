@@ -18,6 +18,7 @@ import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
 import { startOnlineModelUpdates } from "../app/online-model-updates.js";
+import { startAnomalyCheckpoints } from "../app/anomaly-checkpoints.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -46,7 +47,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, online model updates and the forge automation (PR runs, commit checks) happen
+  // Polling, cron, online model updates, calibration checkpoints and the forge automation (PR runs, commit checks) happen
   // once across replicas: only the holder of the leader lease runs them.
   const leadership = startLeadership({
     leases: app.store.leases,
@@ -58,6 +59,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
+      const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
       const stopForgeAutomation = startForgeAutomation({
         forge: app.forge,
         runner: app.runner,
@@ -68,6 +70,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         stopPolling();
         stopCron();
         stopOnlineUpdates();
+        stopAnomalyCheckpoints();
         stopForgeAutomation();
       };
     },
@@ -76,7 +79,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopFailureExplanations = startFailureExplanations(app);
   const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
-  const stopAnomalyObservation = startAnomalyObservation(app);
+  const stopAnomalyObservation = await startAnomalyObservation(app);
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
   const server = createServer(app);

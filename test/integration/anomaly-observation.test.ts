@@ -80,7 +80,7 @@ describe("anomaly observation", () => {
     stops.push(
       startLogObservation(t.app),
       startMetricsObservation(t.app),
-      startAnomalyObservation(t.app, { registry }),
+      await startAnomalyObservation(t.app, { registry }),
     );
     await t.app.observation.scrapers.sync();
   });

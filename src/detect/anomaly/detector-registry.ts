@@ -57,6 +57,11 @@ export class DetectorRegistry {
     return this.#detectors.get(key)?.samples ?? 0;
   }
 
+  /** The keys of the series tracked, least recently updated first. */
+  keys(): string[] {
+    return [...this.#detectors.keys()];
+  }
+
   /** Whether series `key` is tracked. */
   has(key: string): boolean {
     return this.#detectors.has(key);
@@ -69,15 +74,20 @@ export class DetectorRegistry {
   }
 
   /**
-   * Replaces series `key`'s detector by one restored from `snapshot` (its sample count: the
-   * samples the snapshot had seen). Throws a SnapshotError and changes nothing when the snapshot
-   * is refused (another format or settings, damaged).
+   * Replaces the detector of each `[key, snapshot]` by one restored from the snapshot (its sample
+   * count: the samples the snapshot had seen). All or nothing: when one snapshot is refused
+   * (another format or settings, damaged) it throws a SnapshotError and changes nothing.
    */
-  restore(key: string, snapshot: SeriesDetectorSnapshot): void {
-    const detector = restoreSeriesDetector(snapshot, this.#options);
-    this.#detectors.delete(key);
-    if (this.#detectors.size >= this.#maxSeries) this.#detectors.delete(this.#detectors.keys().next().value!);
-    this.#detectors.set(key, { detector, samples: snapshot.ensemble.seen });
+  restore(snapshots: Iterable<readonly [string, SeriesDetectorSnapshot]>): void {
+    const restored = [...snapshots].map(([key, s]) => ({
+      key,
+      entry: { detector: restoreSeriesDetector(s, this.#options), samples: s.ensemble.seen },
+    }));
+    for (const { key, entry } of restored) {
+      this.#detectors.delete(key);
+      if (this.#detectors.size >= this.#maxSeries) this.#detectors.delete(this.#detectors.keys().next().value!);
+      this.#detectors.set(key, entry);
+    }
   }
 
   /** Forgets series `key`. */

@@ -86,14 +86,20 @@ describe("detector snapshots", () => {
     expect(() => restoreSeriesDetector({ ...snap, format: 0 })).toThrow(/snapshot format 0, this version reads 1/);
     expect(() => restoreSeriesDetector(snap, { window: 200 })).toThrow(/saved with settings/);
     const other = new DetectorRegistry({ detector: { window: 200 } });
-    expect(() => other.restore("api/latency", snap)).toThrow(SnapshotError);
+    expect(() => other.restore([["api/latency", snap]])).toThrow(SnapshotError);
     expect(other.has("api/latency")).toBe(false);
     const damaged = stored(snap);
     damaged.ensemble.components[1]![1].recent = "not packed";
-    expect(() => reg.restore("api/latency", damaged)).toThrow(SnapshotError);
+    expect(() =>
+      reg.restore([
+        ["api/errors", snap],
+        ["api/latency", damaged],
+      ]),
+    ).toThrow(SnapshotError);
     expect(reg.samples("api/latency")).toBe(300);
+    expect(reg.has("api/errors")).toBe(false); // all or nothing
     const twin = new DetectorRegistry({ detector: { window: 100 } });
-    twin.restore("api/latency", snap);
+    twin.restore([["api/latency", snap]]);
     expect(twin.samples("api/latency")).toBe(300);
     expect(twin.update("api/latency", 300 * STEP, 500)).toEqual(reg.update("api/latency", 300 * STEP, 500));
   });

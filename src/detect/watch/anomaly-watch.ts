@@ -5,6 +5,8 @@
  *   golden signals queried (error ratio, p99 latency, request rate — or `observe.signals`) from the
  *   metrics source; each answer feeds that (service, signal)'s streaming detector, and the sample
  *   that opens an anomaly episode becomes an `anomaly.detected` event (subject `series:<svc>/<signal>`).
+ *   A service's samples are stored (`pitcrew_anomaly_input`, see detect/learning/anomaly-inputs.ts)
+ *   before they are scored: the checkpoints of the detectors' calibration learn from them.
  * - Logs: every ingested batch goes through the log template watcher; a never-seen template or a
  *   burst becomes a `log.template.new` / `log.template.burst` event, and when the line is an error
  *   (or the burst is improbable enough) also an `anomaly.detected` event.
@@ -20,8 +22,9 @@ import {
   type QueryResult,
   scalarOf,
 } from "../../observe/index.js";
-import type { Service } from "../../store/index.js";
+import type { NewSample, Service } from "../../store/index.js";
 import { DetectorRegistry } from "../anomaly/index.js";
+import { inputSample, seriesKey } from "../learning/anomaly-inputs.js";
 import { scoreFromP } from "../anomaly/surprise.js";
 import { type LogFinding, LogTemplateWatcher } from "../logmine/index.js";
 
@@ -58,6 +61,8 @@ export function renderSignal(query: string, service: string): string {
 export interface AnomalyWatchDeps {
   services: { list(): Promise<Service[]> };
   metrics: MetricsSource;
+  /** Where each sample is stored before it is scored (the built-in TSDB). */
+  inputs: { append(samples: NewSample[]): Promise<number> };
   logs: { onLogRecords(hook: LogRecordsHook): () => void };
   events: EventLog;
   clock: Clock;
@@ -94,14 +99,18 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
       // every registered service: one with a metrics URL, or one scraped per replica (deploy.yaml
       // `metrics:`); a service with no samples yields no value and is skipped
       for (const svc of await deps.services.list()) {
+        const samples: { signal: GoldenSignal; value: number }[] = [];
         for (const signal of signals) {
           const value = scalarOf(
             await source
               .instantQuery(renderSignal(signal.query, svc.name), now)
               .catch(() => ({ resultType: "vector", result: [] }) as QueryResult),
           );
-          if (value === undefined) continue;
-          const series = `${svc.name}/${signal.name}`;
+          if (value !== undefined) samples.push({ signal, value });
+        }
+        await deps.inputs.append(samples.map((s) => inputSample(svc.name, s.signal.name, now, s.value)));
+        for (const { signal, value } of samples) {
+          const series = seriesKey(svc.name, signal.name);
           const out = registry.update(series, now, value);
           if (!out.alert) continue;
           await events.emit(
