@@ -23,7 +23,7 @@ import {
   scalarOf,
 } from "../../observe/index.js";
 import type { NewSample, Service } from "../../store/index.js";
-import { DetectorRegistry } from "../anomaly/index.js";
+import type { DetectorRegistry } from "../anomaly/index.js";
 import { inputSample, seriesKey } from "../learning/anomaly-inputs.js";
 import { scoreFromP } from "../anomaly/surprise.js";
 import { type LogFinding, LogTemplateWatcher } from "../logmine/index.js";
@@ -73,21 +73,19 @@ export interface AnomalyWatchDeps {
 export interface AnomalyWatchSettings {
   /** The signals queried per service (default DEFAULT_SIGNALS). */
   signals?: GoldenSignal[];
-  /** Detector window, in samples (default: the detector's, the same as `pitcrew detect`'s). */
-  window?: number;
   /** Time between two metric checks. */
   intervalMs: number;
   /** How long log templates are learnt before a new one is a finding. */
   logWarmupMs: number;
-  /** The detectors metric samples feed (default: a new registry with `window`). */
-  registry?: DetectorRegistry;
+  /** The detectors metric samples feed (their window: `observe.anomaly_window`). */
+  registry: DetectorRegistry;
 }
 
 /** Starts the metric and log anomaly watchers; returns the stop function. */
 export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatchSettings): () => void {
   const { events, clock, log } = deps;
   const signals = settings.signals ?? DEFAULT_SIGNALS;
-  const registry = settings.registry ?? new DetectorRegistry({ detector: { window: settings.window } });
+  const registry = settings.registry;
   const source = deps.metrics;
   let busy = false;
 
