@@ -146,7 +146,8 @@ export interface OnlineUpdateDecision<State, Item> {
 
 /**
  * The online gate without the store: `fresh` (at least 2 items, oldest first) is split in time,
- * the older part updates `state`, the newest {@link HELD_OUT_SHARE} validates it against `state`.
+ * the older part updates `state`, the newest {@link HELD_OUT_SHARE} (never splitting the items of
+ * one instant, when it can) validates it against `state`.
  */
 export function onlineUpdateDecision<State, Item extends DataItem>(
   model: LearnedModel<State, Item, unknown, unknown>,
@@ -155,7 +156,7 @@ export function onlineUpdateDecision<State, Item extends DataItem>(
   fresh: readonly Item[],
 ): OnlineUpdateDecision<State, Item> {
   if (model.update === undefined) throw new ValidationError(`model ${model.name} has no online update`);
-  const cut = Math.max(1, Math.floor(fresh.length * (1 - HELD_OUT_SHARE)));
+  const cut = instantCut(fresh, Math.max(1, Math.floor(fresh.length * (1 - HELD_OUT_SHARE))));
   const learn = fresh.slice(0, cut);
   const held = fresh.slice(cut);
   const updated = model.update(state, context, learn);
@@ -167,6 +168,20 @@ export function onlineUpdateDecision<State, Item extends DataItem>(
   });
   const worse = model.onlineWorseP === undefined ? comparison.meanDelta < 0 : comparison.pNotWorse < model.onlineWorseP;
   return { state: updated, learn, held, after, base, comparison, worse };
+}
+
+/**
+ * `cut` moved so that items of one instant are learnt or held out together (the next update
+ * starts after the newest instant learnt): forwards, else backwards when that leaves none held out.
+ */
+function instantCut(items: readonly DataItem[], cut: number): number {
+  const splits = (c: number) => c > 0 && c < items.length && items[c]!.at === items[c - 1]!.at;
+  let forward = cut;
+  while (splits(forward)) forward++;
+  if (forward < items.length) return forward;
+  let backward = cut;
+  while (splits(backward)) backward--;
+  return backward > 0 ? backward : cut;
 }
 
 function fmt(x: number | undefined): string {

@@ -116,6 +116,8 @@ describe("anomaly calibration across a restart", () => {
     expect(list.out).toMatch(/anomaly-calibration +service:cart +1 +live +online update kept/);
     const show = await runCli(config, "models", "show", "anomaly-calibration", "1", "--service", "cart");
     expect(show.out).toMatch(/held out: calibration_error \d\.\d{4} \(before the update \d\.\d{4}\)/);
+    const update = await runCli(config, "models", "update", "anomaly-calibration", "--service", "cart", "--json");
+    expect(JSON.parse(update.out)).toMatchObject({ version: 2, parentVersion: 1, scope: "service:cart" });
     const neither = await runCli(config, "models", "show", "anomaly-calibration", "1");
     expect(neither.err).toMatch(/give either --project .* or --service/);
   }, 60_000);

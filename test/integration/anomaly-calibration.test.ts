@@ -92,16 +92,16 @@ describe.each(await testDialects())("anomaly calibration on %s", (_name, make) =
   it("checkpoints the detectors through the gate, and a restore scores the continuation like the detectors that saw it all", async () => {
     const { store, deps, serving, watch, clock } = await setup();
     const registry = new ModelRegistry(deps, [model]);
-    await watch(400);
+    await watch(401); // 802 items: 70 % would cut between the two signals of one instant
     const v = await applyOnlineUpdate(deps, registry, model.name, "service:cart", { from: T0, to: clock.now() });
     expect(v).toMatchObject({ version: 1, status: "live", codeVersion: "anomaly-calibration/1" });
     expect(v.reason).toMatch(/^online update kept: not worse on recent held-out data: calibration_error/);
     const state = v.state as CalibrationState;
     expect(state.series.map(([k]) => k)).toEqual(["cart/error_ratio", "cart/latency_p99"]);
-    expect(state.samples).toBe(2 * 280); // the newest 30 % are held out
+    expect(state.samples).toBe(2 * 281); // the newest 30 % are held out, whole instants only
     const online = v.metrics.online as { updated: { metrics: Record<string, number> } };
     expect(online.updated.metrics.samples).toBe(2 * 120);
-    await watch(50);
+    await watch(49);
 
     // a restart: new detectors from the live version, then the stored inputs after it
     const restarted = new DetectorRegistry({ detector: OPTIONS });
@@ -110,7 +110,7 @@ describe.each(await testDialects())("anomaly calibration on %s", (_name, make) =
       replay: true,
       now: clock.now(),
     });
-    expect(r).toEqual({ version: 1, series: 2, replayed: 2 * 170 });
+    expect(r).toEqual({ version: 1, series: 2, replayed: 2 * 169 });
     for (const s of SIGNALS) {
       expect(restarted.snapshot(seriesKey("cart", s))).toEqual(serving.snapshot(seriesKey("cart", s)));
       expect(restarted.samples(seriesKey("cart", s))).toBe(450);
