@@ -11,6 +11,8 @@ import type { App } from "./app.js";
 export interface AnomalyObservationOptions {
   /** The detectors metric samples feed (default: the app's, `observe.anomaly_window`). */
   registry?: DetectorRegistry;
+  /** Whether the samples scored are stored now (default: always; `pitcrew serve`: while it leads). */
+  recordInputs?: () => boolean;
 }
 
 /** Restores the checkpointed calibration of every registered service into `registry`. */
@@ -45,6 +47,7 @@ export async function startAnomalyObservation(app: App, options: AnomalyObservat
       intervalMs: o.anomaly_interval,
       logWarmupMs: o.log_warmup,
       registry,
+      recordInputs: options.recordInputs,
     },
   );
 }

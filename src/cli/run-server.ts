@@ -49,6 +49,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopAgents = await app.agents.start({ sharedWithReplicas });
   // Polling, cron, online model updates, calibration checkpoints and the forge automation (PR runs, commit checks) happen
   // once across replicas: only the holder of the leader lease runs them.
+  let leading = false;
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,
@@ -56,6 +57,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     name: "leader",
     ttlMs: loaded.config.server.leader_lease,
     lead: () => {
+      leading = true;
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
@@ -67,6 +69,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         log: app.log,
       });
       return () => {
+        leading = false;
         stopPolling();
         stopCron();
         stopOnlineUpdates();
@@ -79,7 +82,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopFailureExplanations = startFailureExplanations(app);
   const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
-  const stopAnomalyObservation = await startAnomalyObservation(app);
+  // every replica scores its samples; the leader's are the stored stream its checkpoints replay
+  const stopAnomalyObservation = await startAnomalyObservation(app, { recordInputs: () => leading });
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
   const server = createServer(app);

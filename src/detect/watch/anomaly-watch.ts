@@ -5,8 +5,9 @@
  *   golden signals queried (error ratio, p99 latency, request rate — or `observe.signals`) from the
  *   metrics source; each answer feeds that (service, signal)'s streaming detector, and the sample
  *   that opens an anomaly episode becomes an `anomaly.detected` event (subject `series:<svc>/<signal>`).
- *   A service's samples are stored (`pitcrew_anomaly_input`, see detect/learning/anomaly-inputs.ts)
- *   before they are scored: the checkpoints of the detectors' calibration learn from them.
+ *   A service's samples are stored (`pitcrew_anomaly_input`, see detect/learning/anomaly-inputs.ts;
+ *   by the leader only when several replicas run) before they are scored: the checkpoints of the
+ *   detectors' calibration learn from them.
  * - Logs: every ingested batch goes through the log template watcher; a never-seen template or a
  *   burst becomes a `log.template.new` / `log.template.burst` event, and when the line is an error
  *   (or the burst is improbable enough) also an `anomaly.detected` event.
@@ -79,6 +80,11 @@ export interface AnomalyWatchSettings {
   logWarmupMs: number;
   /** The detectors metric samples feed (their window: `observe.anomaly_window`). */
   registry: DetectorRegistry;
+  /**
+   * Whether this process stores the samples it scores (default: always). With several replicas
+   * only the leader does, so the stored inputs are one stream: the one its checkpoints replay.
+   */
+  recordInputs?: () => boolean;
 }
 
 /** Starts the metric and log anomaly watchers; returns the stop function. */
@@ -106,7 +112,9 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
           );
           if (value !== undefined) samples.push({ signal, value });
         }
-        await deps.inputs.append(samples.map((s) => inputSample(svc.name, s.signal.name, now, s.value)));
+        if (settings.recordInputs?.() ?? true) {
+          await deps.inputs.append(samples.map((s) => inputSample(svc.name, s.signal.name, now, s.value)));
+        }
         for (const { signal, value } of samples) {
           const series = seriesKey(svc.name, signal.name);
           const out = registry.update(series, now, value);
