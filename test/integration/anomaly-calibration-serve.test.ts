@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { resetCalibration } from "../../src/app/anomaly-checkpoints.js";
 import { type App, createApp } from "../../src/app/app.js";
 import { startAnomalyObservation } from "../../src/app/observe-anomalies.js";
 import { configSchema } from "../../src/common/config/config-schema.js";
@@ -105,6 +106,16 @@ describe("anomaly calibration across a restart", () => {
       // no tick ran yet: what it holds is the restore (v1) plus the stored inputs after v1
       expect(second.observation.detectors.samples("cart/load")).toBe(seen);
       expect(second.observation.detectors.snapshot("cart/load")).toEqual(stopped);
+      // after a rolled-back checkpoint the detectors go back to the live version, without the samples since
+      const live = (await second.store.modelVersions.live("anomaly-calibration", "service:cart"))!;
+      await resetCalibration(second, "cart");
+      expect(second.observation.detectors.snapshot("cart/load")).toEqual(
+        (live.state as { series: [string, unknown][] }).series[0]![1],
+      );
+      // rolled back to the shipped default: they learn from nothing
+      await second.models.rollback("anomaly-calibration", "service:cart");
+      await resetCalibration(second, "cart");
+      expect(second.observation.detectors.has("cart/load")).toBe(false);
     } finally {
       await second.close();
     }
@@ -113,11 +124,11 @@ describe("anomaly calibration across a restart", () => {
     writeFileSync(config, `data_dir: ${dataDir}\ndatabase:\n  url: ${databaseUrl}\n`);
     const list = await runCli(config, "models", "list", "--service", "cart");
     expect(list.out).toMatch(/anomaly-calibration +service +how unusual/);
-    expect(list.out).toMatch(/anomaly-calibration +service:cart +1 +live +online update kept/);
+    expect(list.out).toMatch(/anomaly-calibration +service:cart +1 +retired +rolled back by a user/);
     const show = await runCli(config, "models", "show", "anomaly-calibration", "1", "--service", "cart");
     expect(show.out).toMatch(/held out: calibration_error \d\.\d{4} \(before the update \d\.\d{4}\)/);
     const update = await runCli(config, "models", "update", "anomaly-calibration", "--service", "cart", "--json");
-    expect(JSON.parse(update.out)).toMatchObject({ version: 2, parentVersion: 1, scope: "service:cart" });
+    expect(JSON.parse(update.out)).toMatchObject({ version: 2, parentVersion: null, scope: "service:cart" });
     const neither = await runCli(config, "models", "show", "anomaly-calibration", "1");
     expect(neither.err).toMatch(/give either --project .* or --service/);
   }, 60_000);
