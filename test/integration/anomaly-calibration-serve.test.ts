@@ -106,6 +106,12 @@ describe("anomaly calibration across a restart", () => {
       // no tick ran yet: what it holds is the restore (v1) plus the stored inputs after v1
       expect(second.observation.detectors.samples("cart/load")).toBe(seen);
       expect(second.observation.detectors.snapshot("cart/load")).toEqual(stopped);
+      const v1 = (await second.store.modelVersions.get("anomaly-calibration", "service:cart", 1)).state as {
+        series: [string, { ensemble: { seen: number } }][];
+      };
+      expect(second.observation.detectors.provenance("cart/load")).toBe(
+        `anomaly-calibration v1 + ${seen - v1.series[0]![1].ensemble.seen} samples`,
+      );
       // after a rolled-back checkpoint the detectors go back to the live version, without the samples since
       const live = (await second.store.modelVersions.live("anomaly-calibration", "service:cart"))!;
       await resetCalibration(second, "cart");

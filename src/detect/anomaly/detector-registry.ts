@@ -8,6 +8,13 @@ import {
 } from "./series-detector.js";
 import type { SeriesOutput } from "./ensemble.js";
 
+/** A tracked series: its detector, samples fed, and what it was restored from (with the samples it held then). */
+interface Entry {
+  detector: SeriesDetector;
+  samples: number;
+  origin?: { label: string; samples: number };
+}
+
 /** Options for a `DetectorRegistry`. */
 export interface DetectorRegistryOptions {
   /** Most series kept; the least recently updated one is dropped beyond it (default 10,000). */
@@ -24,7 +31,7 @@ export interface DetectorRegistryOptions {
  * @example const reg = new DetectorRegistry(); reg.update('http_latency{svc="api"}', Date.now(), 0.12);
  */
 export class DetectorRegistry {
-  readonly #detectors = new Map<string, { detector: SeriesDetector; samples: number }>();
+  readonly #detectors = new Map<string, Entry>();
   readonly #maxSeries: number;
   readonly #options: SeriesDetectorOptions;
 
@@ -57,6 +64,18 @@ export class DetectorRegistry {
     return this.#detectors.get(key)?.samples ?? 0;
   }
 
+  /**
+   * What series `key`'s detector is, in words: `<origin> + N samples` when restored, else
+   * `a new detector, N samples`; undefined when untracked.
+   */
+  provenance(key: string): string | undefined {
+    const e = this.#detectors.get(key);
+    if (e === undefined) return undefined;
+    return e.origin
+      ? `${e.origin.label} + ${e.samples - e.origin.samples} samples`
+      : `a new detector, ${e.samples} samples`;
+  }
+
   /** The keys of the series tracked, least recently updated first. */
   keys(): string[] {
     return [...this.#detectors.keys()];
@@ -75,13 +94,18 @@ export class DetectorRegistry {
 
   /**
    * Replaces the detector of each `[key, snapshot]` by one restored from the snapshot (its sample
-   * count: the samples the snapshot had seen). All or nothing: when one snapshot is refused
-   * (another format or settings, damaged) it throws a SnapshotError and changes nothing.
+   * count: the samples the snapshot had seen), labelled `origin` (e.g. the model version). All or
+   * nothing: when one snapshot is refused (another format or settings, damaged) it throws a
+   * SnapshotError and changes nothing.
    */
-  restore(snapshots: Iterable<readonly [string, SeriesDetectorSnapshot]>): void {
+  restore(snapshots: Iterable<readonly [string, SeriesDetectorSnapshot]>, origin = "a snapshot"): void {
     const restored = [...snapshots].map(([key, s]) => ({
       key,
-      entry: { detector: restoreSeriesDetector(s, this.#options), samples: s.ensemble.seen },
+      entry: {
+        detector: restoreSeriesDetector(s, this.#options),
+        samples: s.ensemble.seen,
+        origin: { label: origin, samples: s.ensemble.seen },
+      },
     }));
     for (const { key, entry } of restored) {
       this.#detectors.delete(key);

@@ -99,8 +99,11 @@ describe("detector snapshots", () => {
     expect(reg.samples("api/latency")).toBe(300);
     expect(reg.has("api/errors")).toBe(false); // all or nothing
     const twin = new DetectorRegistry({ detector: { window: 100 } });
-    twin.restore([["api/latency", snap]]);
+    twin.restore([["api/latency", snap]], "calibration v7");
     expect(twin.samples("api/latency")).toBe(300);
+    expect(reg.provenance("api/latency")).toBe("a new detector, 300 samples");
     expect(twin.update("api/latency", 300 * STEP, 500)).toEqual(reg.update("api/latency", 300 * STEP, 500));
+    expect(twin.provenance("api/latency")).toBe("calibration v7 + 1 samples");
+    expect(twin.provenance("api/other")).toBeUndefined();
   });
 });

@@ -45,7 +45,7 @@ export async function restoreCalibration(
   }
   const state = live.state as CalibrationState;
   try {
-    registry.restore(state.series);
+    registry.restore(state.series, `${ANOMALY_CALIBRATION} v${live.version}`);
   } catch (err) {
     if (!(err instanceof SnapshotError)) throw err;
     return refuse(err.message);

@@ -129,6 +129,7 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
               value,
               score: out.score,
               explanation: out.explanation,
+              detector: registry.provenance(series),
               at: now,
             },
           );
