@@ -6,7 +6,6 @@ export {
   type CalibrationState,
   calibrationScope,
 } from "./learning/anomaly-calibration-model.js";
-export { ANOMALY_INPUT_METRIC } from "./learning/anomaly-inputs.js";
 export { type CalibrationRestore, restoreCalibration } from "./learning/restore-calibration.js";
 export { scoreFromP } from "./anomaly/surprise.js";
 export type { LogFinding } from "./logmine/index.js";

@@ -1,7 +1,7 @@
 /** Streaming anomaly detection for metric series: component detectors, their fusion and a registry. */
 export { ChangePoint } from "./change-point.js";
 export { DetectorRegistry, type DetectorRegistryOptions } from "./detector-registry.js";
-export { SNAPSHOT_FORMAT, SnapshotError } from "./detector-snapshot.js";
+export { SnapshotError } from "./detector-snapshot.js";
 export { Ensemble, type EnsembleSettings, type EnsembleSnapshot, type SeriesOutput, simes } from "./ensemble.js";
 export { RateOfChange } from "./rate-of-change.js";
 export { RelativeEntropy } from "./relative-entropy.js";
