@@ -1,6 +1,7 @@
 /**
  * `pitcrew serve` put together: config → app → bootstrap token → workers, polling, cron,
- * observation, delivery, the healing loop → HTTP server, with graceful shutdown on SIGINT/SIGTERM,
+ * observation, delivery, the healing loop → HTTP server (and the OTLP/gRPC receiver when
+ * `observe.otlp_grpc` is set), with graceful shutdown on SIGINT/SIGTERM,
  * and optionally the bundled example run.
  */
 import { resolve } from "node:path";
@@ -10,6 +11,7 @@ import { startForgeAutomation } from "../forge/index.js";
 import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
+import { startOtlpGrpc } from "../server/otlp-grpc.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
@@ -84,6 +86,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const address = await server.listen({ host, port });
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
+  const grpcAt = loaded.config.observe.otlp_grpc;
+  const otlpGrpc = grpcAt ? await startOtlpGrpc(app, grpcAt) : undefined;
+  if (grpcAt && otlpGrpc) say(`OTLP/gRPC receiver on ${grpcAt.host}:${otlpGrpc.port}`);
   if (token) showAdminToken(token, app.config.dataDir, say);
   if (opts.example) await runExample(app, say, address);
   const shutdown = async (signal: string) => {
@@ -97,6 +102,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopHealing();
     stopAgents();
     await server.close();
+    await otlpGrpc?.stop();
     await stopDelivery();
     await app.close();
     process.exit(0);

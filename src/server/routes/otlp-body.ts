@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { decodeOtlpProtobuf, type OtlpSignal } from "../../observe/index.js";
+import type { App } from "../../app/app.js";
+import { decodeOtlpProtobuf, encodeOtlpResponse, type OtlpSignal, otlpResponseJson } from "../../observe/index.js";
+import { exportOtlp } from "../otlp-export.js";
 import type { WithRawBody } from "./hooks-routes.js";
 
 const PROTOBUF = "application/x-protobuf";
@@ -13,18 +15,14 @@ export function addProtobufBodies(f: FastifyInstance): void {
 }
 
 /**
- * An OTLP/HTTP export body in the OTLP/JSON shape: JSON bodies as they are, protobuf bodies
- * decoded (400 when malformed). `answer` is what the route returns: `{}` for JSON, an empty
- * `Export…ServiceResponse` (zero bytes, `application/x-protobuf`) for protobuf.
+ * Stores an OTLP/HTTP export body and gives the route its answer: JSON bodies are taken as they
+ * are and answered in JSON; protobuf bodies are decoded (400 when malformed) and answered with an
+ * `Export…ServiceResponse` in protobuf (`application/x-protobuf`, zero bytes when all was accepted).
+ * Refused items are a partial success, as the OTLP specification has it (status 200).
  */
-export function otlpBody(signal: OtlpSignal, body: unknown, reply: FastifyReply): { json: unknown; answer(): unknown } {
-  if (!Buffer.isBuffer(body)) return { json: body, answer: () => ({}) };
-  const json = decodeOtlpProtobuf(signal, body);
-  return {
-    json,
-    answer: () => {
-      reply.type(PROTOBUF);
-      return Buffer.alloc(0);
-    },
-  };
+export async function answerOtlp(app: App, signal: OtlpSignal, body: unknown, reply: FastifyReply): Promise<unknown> {
+  if (!Buffer.isBuffer(body)) return otlpResponseJson(signal, await exportOtlp(app, signal, body));
+  const partial = await exportOtlp(app, signal, decodeOtlpProtobuf(signal, body));
+  reply.type(PROTOBUF);
+  return Buffer.from(encodeOtlpResponse(signal, partial));
 }

@@ -1,0 +1,115 @@
+/**
+ * Stores OTLP metrics exports in the built-in TSDB, beside what the scraper writes:
+ *
+ *   parse (a malformed export stores nothing) → per data point, in order:
+ *   refused by the converter? → past `maxPoints` of this request? → a new series past the
+ *   service's cap (`maxSeriesPerService`, keyed by `job`) or the receiver's (`maxSeries`)?
+ *   → else its samples are kept, delta values added to the series' running total
+ *   → append every kept sample in one batch → answer the refused points as a partial success.
+ *
+ * Running totals of delta series live in memory: after a restart a delta counter starts again
+ * from zero, which PromQL's `rate`/`increase` read as a counter reset (as with a restarted process).
+ * A service going over its cap emits one `metrics.cardinality_capped` warning until it is back under.
+ */
+import type { Clock } from "../../../common/clock.js";
+import type { Logger } from "../../../common/logger.js";
+import type { EventLog } from "../../../events/index.js";
+import { type NewSample, type SeriesRepo, seriesHash } from "../../../store/index.js";
+import type { OtlpPartialSuccess } from "../../otlp/otlp-protobuf.js";
+import { type OtlpPoint, parseOtlpMetrics } from "./otlp-metrics.js";
+
+/** What the ingestor writes to, reports through, and its bounds. */
+export interface OtlpMetricsDeps {
+  series: SeriesRepo;
+  events: EventLog;
+  clock: Clock;
+  log: Logger;
+  /** Data points taken from one export; the rest are refused. */
+  maxPoints: number;
+  /** Distinct series one service (`job`) may create. */
+  maxSeriesPerService: number;
+  /** Distinct series all OTLP senders together may create. */
+  maxSeries: number;
+}
+
+/** The OTLP/HTTP and OTLP/gRPC metrics receiver's storage side (one per server). */
+export class OtlpMetricsIngestor {
+  /** job → hashes of the series it created. */
+  readonly #known = new Map<string, Set<string>>();
+  #total = 0;
+  /** series hash → running total of a delta series. */
+  readonly #sums = new Map<string, number>();
+  /** jobs over their cap since their last export within it. */
+  readonly #capped = new Set<string>();
+
+  constructor(private readonly deps: OtlpMetricsDeps) {}
+
+  /** Stores an export in the OTLP/JSON shape; answers what it refused (undefined when nothing). */
+  async ingest(body: unknown): Promise<OtlpPartialSuccess | undefined> {
+    const { clock, series, maxPoints } = this.deps;
+    const now = clock.now();
+    const batch = parseOtlpMetrics(body, now);
+    const kept: NewSample[] = [];
+    const reasons = new Set<string>();
+    const overCap = new Map<string, { instance: string; dropped: number }>();
+    let rejected = 0;
+    let taken = 0;
+    const refuse = (reason: string) => {
+      rejected++;
+      if (reasons.size < 3) reasons.add(reason);
+    };
+    for (const point of batch.points) {
+      if (point.refused) refuse(point.refused);
+      else if (taken >= maxPoints) refuse(`more than ${maxPoints} data points in one export`);
+      else if (!this.#admit(point)) {
+        refuse(`series limit reached for job "${point.job}"`);
+        const o = overCap.get(point.job) ?? { instance: point.instance, dropped: 0 };
+        overCap.set(point.job, { ...o, dropped: o.dropped + 1 });
+      } else {
+        taken++;
+        for (const s of point.samples) kept.push({ labels: s.labels, t: s.t, v: s.delta ? this.#add(s) : s.v });
+      }
+    }
+    for (const info of batch.targetInfo) {
+      if (this.#admit({ job: info.labels.job ?? "", instance: "", samples: [info] })) kept.push(info);
+    }
+    await series.append(kept, now);
+    await this.#announceCaps(overCap, batch.points);
+    return rejected === 0 ? undefined : { rejected, message: [...reasons].join("; ") };
+  }
+
+  /** Admits a point when all its series are known or fit under both caps (and records the new ones). */
+  #admit(point: OtlpPoint): boolean {
+    const known = this.#known.get(point.job) ?? new Set<string>();
+    const fresh = [...new Set(point.samples.map((s) => seriesHash(s.labels)))].filter((h) => !known.has(h));
+    if (fresh.length === 0) return true;
+    if (known.size + fresh.length > this.deps.maxSeriesPerService) return false;
+    if (this.#total + fresh.length > this.deps.maxSeries) return false;
+    for (const h of fresh) known.add(h);
+    this.#known.set(point.job, known);
+    this.#total += fresh.length;
+    return true;
+  }
+
+  #add(s: { labels: Record<string, string>; v: number }): number {
+    const h = seriesHash(s.labels);
+    const sum = (this.#sums.get(h) ?? 0) + s.v;
+    this.#sums.set(h, sum);
+    return sum;
+  }
+
+  async #announceCaps(overCap: Map<string, { instance: string; dropped: number }>, points: OtlpPoint[]) {
+    for (const job of new Set(points.map((p) => p.job))) if (!overCap.has(job)) this.#capped.delete(job);
+    for (const [job, { instance, dropped }] of overCap) {
+      if (this.#capped.has(job)) continue;
+      this.#capped.add(job);
+      const limit = Math.min(this.deps.maxSeriesPerService, this.deps.maxSeries);
+      this.deps.log.warn({ job, limit, dropped }, "OTLP metrics of a service exceed the series limit; points refused");
+      await this.deps.events.emit(
+        "metrics.cardinality_capped",
+        { kind: "service", key: job },
+        { service: job, instance, limit, dropped, level: "warning" },
+      );
+    }
+  }
+}
