@@ -11,7 +11,8 @@
  *   or its own coarser scale); with negative observations only `_count` and `_sum`.
  *
  * Delta points are marked `delta` for the ingestor to accumulate. A point the receiver cannot
- * take (no temporality, NaN count, …) is refused with a reason instead of failing the request;
+ * take (a sum or histogram without temporality, a non-monotonic delta sum, bucket counts that do
+ * not match the bounds) is refused with a reason instead of failing the request;
  * a body that does not have the OTLP shape is a ValidationError and stores nothing.
  */
 import { z } from "zod";
