@@ -154,6 +154,25 @@ describe("OTLP metrics from the OpenTelemetry SDK", () => {
     expect(Object.fromEntries(buckets.map((b) => [String(b.le), b.value]))).toEqual({ "10": 1, "100": 2, "+Inf": 3 });
   });
 
+  it("needs only OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS, over HTTP and gRPC", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.OTEL_EXPORTER_OTLP_HEADERS = `authorization=${encodeURIComponent(`Bearer ${operator}`)}`;
+      process.env.OTEL_EXPORTER_OTLP_ENDPOINT = base;
+      const overHttp = meterFor("env-http", new ProtoMetricExporter());
+      process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${receiver.port}`;
+      const overGrpc = meterFor("env-grpc", new GrpcMetricExporter());
+      for (const sdk of [overHttp, overGrpc]) {
+        sdk.meter.createCounter("logins").add(1);
+        expect(await sdk.exportOnce()).toMatchObject({ code: 0 });
+        await sdk.close();
+      }
+    } finally {
+      process.env = saved;
+    }
+    expect((await query("logins_total")).map((s) => s.job).sort()).toEqual(["env-grpc", "env-http"]);
+  });
+
   it("refuses an export without a valid operator token, over HTTP and gRPC", async () => {
     const cases: [PushMetricExporter, RegExp][] = [
       [

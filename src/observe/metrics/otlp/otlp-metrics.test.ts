@@ -10,7 +10,7 @@ const byName = (samples: { labels: Record<string, string>; v: number }[]) =>
   samples.map((s) => [s.labels.__name__, s.labels.le ?? s.labels.quantile ?? "", s.v]);
 
 describe("parseOtlpMetrics", () => {
-  it("takes job and instance from the resource and keeps a point's own as exported_", () => {
+  it("takes job, instance and release from the resource and keeps a point's own as exported_", () => {
     const batch = parseOtlpMetrics(
       export_(
         [
@@ -27,6 +27,7 @@ describe("parseOtlpMetrics", () => {
           { key: "service.name", value: { stringValue: "api" } },
           { key: "service.namespace", value: { stringValue: "shop" } },
           { key: "service.instance.id", value: { stringValue: "api-2" } },
+          { key: "pitcrew.release", value: { stringValue: "17" } },
           { key: "host.name", value: { stringValue: "box" } },
         ],
       ),
@@ -34,7 +35,7 @@ describe("parseOtlpMetrics", () => {
     );
     expect(batch.points[0]?.samples).toEqual([
       {
-        labels: { __name__: "up_time", job: "shop/api", instance: "api-2", exported_job: "mine" },
+        labels: { __name__: "up_time", job: "shop/api", instance: "api-2", release: "17", exported_job: "mine" },
         t: NOW - 1000,
         v: 5,
         delta: false,
@@ -44,6 +45,7 @@ describe("parseOtlpMetrics", () => {
       __name__: "target_info",
       job: "shop/api",
       instance: "api-2",
+      release: "17",
       host_name: "box",
     });
   });

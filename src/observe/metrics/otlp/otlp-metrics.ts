@@ -3,6 +3,7 @@
  * samples the way Prometheus' OTLP receiver does:
  *
  *   resource `service.name` (with `service.namespace/`) → `job`, `service.instance.id` → `instance`,
+ *   `pitcrew.release` → `release` and `pitcrew.replica` → `replica` (the scraper's labels),
  *   the other resource attributes → one `target_info` series; point attributes → labels;
  *   gauge and non-monotonic sum → a gauge; monotonic sum → `<name>_total`;
  *   histogram → `_bucket{le}` (cumulative, `+Inf` = count), `_sum`, `_count`;
@@ -124,6 +125,8 @@ export interface OtlpMetricsBatch {
   targetInfo: OtlpSample[];
 }
 
+/** Resource attributes that label every series, as the scraper labels a release's replicas. */
+const PROMOTED: Record<string, string> = { "pitcrew.release": "release", "pitcrew.replica": "replica" };
 type Temporality = z.infer<typeof temporality>;
 const num = (v: string | number | undefined) => (v === undefined ? 0 : Number(v));
 const TEMPORALITY_NAMES = ["", "AGGREGATION_TEMPORALITY_DELTA", "AGGREGATION_TEMPORALITY_CUMULATIVE"];
@@ -144,6 +147,7 @@ export function parseOtlpMetrics(body: unknown, now: number): OtlpMetricsBatch {
     const job = str("service.namespace") ? `${str("service.namespace")}/${service}` : service;
     const instance = str("service.instance.id");
     const own: Labels = instance ? { job, instance } : { job };
+    for (const [attribute, label] of Object.entries(PROMOTED)) if (str(attribute)) own[label] = str(attribute);
     let latest = 0;
     for (const sm of rm.scopeMetrics ?? []) {
       for (const m of sm.metrics ?? []) {
@@ -154,7 +158,8 @@ export function parseOtlpMetrics(body: unknown, now: number): OtlpMetricsBatch {
       }
     }
     const info = Object.entries(resource).filter(
-      ([k, v]) => !["service.name", "service.namespace", "service.instance.id"].includes(k) && v !== null,
+      ([k, v]) =>
+        !["service.name", "service.namespace", "service.instance.id"].includes(k) && !(k in PROMOTED) && v !== null,
     );
     if (info.length > 0 && latest > 0) {
       const labels: Labels = { __name__: "target_info" };
