@@ -51,7 +51,13 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   // tree), so they never disturb a server's runs nor another repository's.
   const id = localStoreId(dir);
   const dataDir = localStoreDir(loaded.dataDir, dir);
-  const checkedOut = opts.branch ? undefined : currentBranch(dir); // meanwhile: git is a process of its own
+  // The snapshot is git's work in processes of its own: it runs while the engine opens the store
+  // and probes the sandbox (concurrent local runs of one directory already share the snapshot repo).
+  const snapshot = (async () => {
+    const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";
+    return { branch, commit: await snapshotDirectory(dir, join(dataDir, "snapshot.git"), branch, [loaded.dataDir]) };
+  })();
+  snapshot.catch(() => undefined); // awaited below; an engine that fails first must not leave it unhandled
   const app = await createCiEngine(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
@@ -63,9 +69,8 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   }
   try {
     if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
-    const branch = opts.branch ?? (await checkedOut) ?? "main";
+    const { branch, commit } = await snapshot;
     const repo = join(dataDir, "snapshot.git");
-    const commit = await snapshotDirectory(dir, repo, branch, [loaded.dataDir]);
     const name = `${basename(dir).replace(/[^A-Za-z0-9._-]/g, "_") || "root"}-${id}`;
     const project =
       (await app.store.projects.findByName(name)) ??
