@@ -1,8 +1,9 @@
 /**
  * OTLP metrics from the official OpenTelemetry JS SDK: exported over HTTP/protobuf to
  * `/v1/metrics` and over gRPC, they land in the built-in TSDB under Prometheus' names
- * (`_total`, unit suffixes, `_bucket{le}`/`_sum`/`_count`, `job`/`instance` from the resource)
- * and answer PromQL through the API; delta counters are added up; a wrong token is refused;
+ * (`_total`, unit suffixes, `_bucket{le}`/`_sum`/`_count`, exponential histograms as classic
+ * buckets, `job`/`instance` from the resource) and answer PromQL through the API; delta counters
+ * are added up; the standard OTEL_EXPORTER_OTLP_* variables suffice; a wrong token is refused;
  * points past the per-request bound are a partial success.
  */
 import { OTLPMetricExporter as GrpcMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
@@ -10,6 +11,7 @@ import { OTLPMetricExporter as ProtoMetricExporter } from "@opentelemetry/export
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AggregationTemporality,
+  AggregationType,
   MeterProvider,
   type PushMetricExporter,
   PeriodicExportingMetricReader,
@@ -29,6 +31,7 @@ function meterFor(service: string, exporter: PushMetricExporter) {
       "deployment.environment.name": "test",
     }),
     readers: [reader],
+    views: [{ instrumentName: "payload.size", aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
   });
   return {
     meter: provider.getMeter("otlp-test"),
@@ -97,6 +100,8 @@ describe("OTLP metrics from the OpenTelemetry SDK", () => {
     inFlight.add(4);
     inFlight.add(-1);
     memory.record(123_456);
+    const payload = sdk.meter.createHistogram("payload.size", { unit: "By" }); // exponential (the view above)
+    for (const size of [3, 5, 100]) payload.record(size);
     await sdk.flush();
     await sdk.close();
 
@@ -111,10 +116,23 @@ describe("OTLP metrics from the OpenTelemetry SDK", () => {
       "+Inf": 4,
     });
     expect(await query('http_server_request_duration_seconds_count{job="shop"}')).toMatchObject([{ value: 4 }]);
+    const [median] = await query(
+      'histogram_quantile(0.5, sum by (le) (http_server_request_duration_seconds_bucket{job="shop"}))',
+    );
+    expect(Number(median?.value)).toBeCloseTo(0.3);
     const [sum] = await query('http_server_request_duration_seconds_sum{job="shop"}');
     expect(Number(sum?.value)).toBeCloseTo(2.55);
     expect(await query('http_server_active_requests{job="shop"}')).toMatchObject([{ value: 3 }]);
     expect(await query('process_memory_usage_bytes{job="shop"}')).toMatchObject([{ value: 123_456 }]);
+    const payloadBuckets = await query('payload_size_bytes_bucket{job="shop"}');
+    expect(Object.fromEntries(payloadBuckets.map((b) => [String(b.le), b.value]))).toMatchObject({
+      "4": 1,
+      "8": 2,
+      "64": 2,
+      "128": 3,
+      "+Inf": 3,
+    });
+    expect(await query('payload_size_bytes_sum{job="shop"}')).toMatchObject([{ value: 108 }]);
     expect(await query('target_info{job="shop"}')).toMatchObject([
       { instance: "shop-1", deployment_environment_name: "test", value: 1 },
     ]);
