@@ -77,7 +77,7 @@ describe("OtlpMetricsIngestor", () => {
     ]);
   });
 
-  it("adds delta counter points up to a cumulative series", async () => {
+  it("adds delta counter points up to a cumulative series, once each", async () => {
     const ingestor = new OtlpMetricsIngestor({
       series,
       events,
@@ -111,6 +111,12 @@ describe("OtlpMetricsIngestor", () => {
     });
     for (const [i, v] of [2, 0, 5].entries())
       expect(await ingestor.ingest(delta(v, now - 3000 + i * 1000))).toBe(undefined);
+    // the same export again (a client retrying after a lost answer) adds nothing
+    expect(await ingestor.ingest(delta(5, now - 1000))).toBe(undefined);
+    expect(await ingestor.ingest(delta(1, now + 3_600_000))).toEqual({
+      rejected: 1,
+      message: "a point is timed more than 10 minutes ahead",
+    });
     const [s] = await series.series("jobs_done_total");
     const pts = await series.samples([s!.id], 0, now);
     expect(pts.get(s!.id)!.map((p) => p.v)).toEqual([2, 2, 7]);

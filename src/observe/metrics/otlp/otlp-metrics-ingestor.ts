@@ -2,9 +2,10 @@
  * Stores OTLP metrics exports in the built-in TSDB, beside what the scraper writes:
  *
  *   parse (a malformed export stores nothing) → per data point, in order:
- *   refused by the converter? → past `maxPoints` of this request? → a new series past the
+ *   refused by the converter? → timed more than 10 min ahead? → past `maxPoints` of this request? → a new series past the
  *   service's cap (`maxSeriesPerService`, keyed by `job`) or the receiver's (`maxSeries`)?
- *   → else its samples are kept, delta values added to the series' running total
+ *   → else its samples are kept, delta values added to the series' running total (a delta point
+ *     not newer than the series' last one is skipped: an export retried after it was stored)
  *   → append every kept sample in one batch → answer the refused points as a partial success.
  *
  * Running totals of delta series live in memory: after a restart a delta counter starts again
@@ -17,6 +18,9 @@ import type { EventLog } from "../../../events/index.js";
 import { type NewSample, type SeriesRepo, seriesHash } from "../../../store/index.js";
 import type { OtlpPartialSuccess } from "../../otlp/otlp-protobuf.js";
 import { type OtlpPoint, parseOtlpMetrics } from "./otlp-metrics.js";
+
+/** How far ahead of the server's clock a point may be timed (clock skew); later ones would outlive retention. */
+const MAX_AHEAD_MS = 600_000;
 
 /** What the ingestor writes to, reports through, and its bounds. */
 export interface OtlpMetricsDeps {
@@ -37,8 +41,8 @@ export class OtlpMetricsIngestor {
   /** job → hashes of the series it created. */
   readonly #known = new Map<string, Set<string>>();
   #total = 0;
-  /** series hash → running total of a delta series. */
-  readonly #sums = new Map<string, number>();
+  /** series hash → running total of a delta series and the time of the last point added. */
+  readonly #sums = new Map<string, { sum: number; t: number }>();
   /** jobs over their cap since their last export within it. */
   readonly #capped = new Set<string>();
 
@@ -60,6 +64,8 @@ export class OtlpMetricsIngestor {
     };
     for (const point of batch.points) {
       if (point.refused) refuse(point.refused);
+      else if (point.samples.some((x) => x.t > now + MAX_AHEAD_MS))
+        refuse("a point is timed more than 10 minutes ahead");
       else if (taken >= maxPoints) refuse(`more than ${maxPoints} data points in one export`);
       else if (!this.#admit(point)) {
         refuse(`series limit reached for job "${point.job}"`);
@@ -67,7 +73,10 @@ export class OtlpMetricsIngestor {
         overCap.set(point.job, { ...o, dropped: o.dropped + 1 });
       } else {
         taken++;
-        for (const s of point.samples) kept.push({ labels: s.labels, t: s.t, v: s.delta ? this.#add(s) : s.v });
+        for (const s of point.samples) {
+          const v = s.delta ? this.#add(s) : s.v;
+          if (v !== undefined) kept.push({ labels: s.labels, t: s.t, v });
+        }
       }
     }
     for (const info of batch.targetInfo) {
@@ -91,10 +100,13 @@ export class OtlpMetricsIngestor {
     return true;
   }
 
-  #add(s: { labels: Record<string, string>; v: number }): number {
+  /** Adds a delta point to its series' total; undefined for a point not newer than the last (a retried export). */
+  #add(s: { labels: Record<string, string>; t: number; v: number }): number | undefined {
     const h = seriesHash(s.labels);
-    const sum = (this.#sums.get(h) ?? 0) + s.v;
-    this.#sums.set(h, sum);
+    const last = this.#sums.get(h);
+    if (last && s.t <= last.t) return undefined;
+    const sum = (last?.sum ?? 0) + s.v;
+    this.#sums.set(h, { sum, t: s.t });
     return sum;
   }
 
