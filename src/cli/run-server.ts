@@ -12,6 +12,7 @@ import { startCron, startPolling, startWorkers, triggerRun } from "../runner/ind
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { startOtlpGrpc } from "../server/otlp-grpc.js";
+import { callBudgets } from "../server/rate-limits.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
@@ -87,7 +88,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
   const grpcAt = loaded.config.observe.otlp_grpc;
-  const otlpGrpc = grpcAt ? await startOtlpGrpc(app, grpcAt) : undefined;
+  const otlpGrpc = grpcAt
+    ? await startOtlpGrpc(app, grpcAt, callBudgets(server, loaded.config.limits.rate_limit))
+    : undefined;
   if (grpcAt && otlpGrpc) say(`OTLP/gRPC receiver on ${grpcAt.host}:${otlpGrpc.port}`);
   if (token) showAdminToken(token, app.config.dataDir, say);
   if (opts.example) await runExample(app, say, address);

@@ -14,8 +14,10 @@
  *   → decode (INVALID_ARGUMENT when malformed or invalid) → store → `Export…ServiceResponse`
  *     with a partial success for refused items.
  *
- * A message above `server.body_limit` is refused by gRPC itself (RESOURCE_EXHAUSTED); at most
- * `MAX_STREAMS` calls run at once per connection. `stop()` lets calls in flight finish (5 s), then
+ * Before the token is looked up the call counts against the client address's budget, after it
+ * against the token's `ingest` budget — the HTTP rate limits' budgets, counted for gRPC calls
+ * apart — and past either it is RESOURCE_EXHAUSTED. A message above `server.body_limit` is refused by gRPC itself
+ * (RESOURCE_EXHAUSTED); at most `MAX_STREAMS` calls run at once per connection. `stop()` lets calls in flight finish (5 s), then
  * closes what is left.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -23,7 +25,8 @@ import type { App } from "../app/app.js";
 import { PitcrewError } from "../common/errors.js";
 import { decodeOtlpProtobuf, encodeOtlpResponse, type OtlpSignal } from "../observe/index.js";
 import { exportOtlp } from "./otlp-export.js";
-import { authorize } from "./route.js";
+import type { CallBudgets } from "./rate-limits.js";
+import { authorize, type Caller } from "./route.js";
 import { verifySignature } from "./routes/hooks-routes.js";
 
 const SERVICES: Record<OtlpSignal, string> = {
@@ -43,8 +46,15 @@ export interface OtlpGrpcReceiver {
   stop(): Promise<void>;
 }
 
-/** Starts the OTLP/gRPC receiver on `host:port`. */
-export async function startOtlpGrpc(app: App, where: { host: string; port: number }): Promise<OtlpGrpcReceiver> {
+/**
+ * Starts the OTLP/gRPC receiver on `host:port`; with `budgets` (`callBudgets` of the HTTP server)
+ * its calls count against the same rate limits as HTTP ingest.
+ */
+export async function startOtlpGrpc(
+  app: App,
+  where: { host: string; port: number },
+  budgets?: CallBudgets,
+): Promise<OtlpGrpcReceiver> {
   const limit = app.config.config.server.body_limit;
   const server = new grpc.Server({
     "grpc.max_receive_message_length": limit,
@@ -64,7 +74,7 @@ export async function startOtlpGrpc(app: App, where: { host: string; port: numbe
     };
     const implementation: grpc.UntypedServiceImplementation = {
       Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-        exportCall(app, signal, call).then(
+        exportCall(app, signal, call, budgets).then(
           (answer) => callback(null, answer),
           (err: unknown) => callback(grpcError(app, signal, err)),
         );
@@ -94,25 +104,48 @@ export async function startOtlpGrpc(app: App, where: { host: string; port: numbe
   };
 }
 
-async function exportCall(app: App, signal: OtlpSignal, call: grpc.ServerUnaryCall<Buffer, Buffer>): Promise<Buffer> {
-  await authorizeCall(app, call.metadata, call.request);
+async function exportCall(
+  app: App,
+  signal: OtlpSignal,
+  call: grpc.ServerUnaryCall<Buffer, Buffer>,
+  budgets: CallBudgets | undefined,
+): Promise<Buffer> {
+  const address = peerAddress(call.getPeer());
+  await spend(budgets?.address(address), "client address");
+  const caller = await authorizeCall(app, call.metadata, call.request);
+  await spend(budgets?.ingest(address, caller?.id), caller ? `token '${caller.name}'` : "client address");
   const partial = await exportOtlp(app, signal, decodeOtlpProtobuf(signal, call.request));
   return Buffer.from(encodeOtlpResponse(signal, partial));
 }
 
-/** The HTTP ingest rule (`authorizeIngest`) on gRPC metadata. */
-async function authorizeCall(app: App, metadata: grpc.Metadata, message: Buffer): Promise<void> {
+/** `host` of a peer `host:port` (`[v6]:port`), as the HTTP limiter keys addresses. */
+function peerAddress(peer: string): string {
+  const m = /^\[?(.*?)\]?:\d+$/.exec(peer);
+  return m?.[1] ?? peer;
+}
+
+async function spend(wait: Promise<number | undefined> | undefined, who: string): Promise<void> {
+  const seconds = await wait;
+  if (seconds === undefined) return;
+  throw status(
+    grpc.status.RESOURCE_EXHAUSTED,
+    `too many requests for this ${who} (limits.rate_limit); retry after ${seconds} s`,
+  );
+}
+
+/** The HTTP ingest rule (`authorizeIngest`) on gRPC metadata; answers the token's caller (none when signed). */
+async function authorizeCall(app: App, metadata: grpc.Metadata, message: Buffer): Promise<Caller> {
   const header = metadata.get("authorization")[0];
   if (typeof header === "string") {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const caller = m ? await app.store.tokens.verify(m[1] as string) : undefined;
     if (!caller) throw status(grpc.status.UNAUTHENTICATED, "invalid or revoked token (expected 'Bearer <token>')");
     authorize("operator", caller);
-    return;
+    return caller;
   }
   const secret = app.config.config.observe.ingest_secret;
   const sig = metadata.get("x-pitcrew-signature")[0];
-  if (secret && typeof sig === "string" && verifySignature(secret, message, sig)) return;
+  if (secret && typeof sig === "string" && verifySignature(secret, message, sig)) return undefined;
   throw status(
     grpc.status.UNAUTHENTICATED,
     "ingest needs 'authorization: Bearer <operator token>' or a valid x-pitcrew-signature metadata entry",

@@ -2,7 +2,8 @@
  * The OTLP/gRPC receiver with the official OpenTelemetry JS exporters: spans and log records
  * land as they do over HTTP; and with a plain gRPC client: a signed message passes, a malformed
  * one is INVALID_ARGUMENT and stores nothing, an oversized one RESOURCE_EXHAUSTED, refused
- * metric points come back as a partial success in the protobuf response.
+ * metric points come back as a partial success in the protobuf response; calls past a token's
+ * ingest budget are RESOURCE_EXHAUSTED.
  */
 import { createHmac } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
@@ -14,6 +15,7 @@ import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-tra
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { otlpRequestType, otlpResponseType } from "../../src/observe/index.js";
 import { type OtlpGrpcReceiver, startOtlpGrpc } from "../../src/server/otlp-grpc.js";
+import { callBudgets } from "../../src/server/rate-limits.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const SECRET = "an-ingest-secret-of-some-length";
@@ -179,5 +181,51 @@ describe("OTLP/gRPC receiver", () => {
     });
     const stored = await get(`/api/metrics/query?query=${encodeURIComponent('queue_depth{job="partial"}')}`);
     expect(stored.data.result).toMatchObject([{ value: [expect.any(Number), "4"] }]);
+  });
+});
+
+describe("OTLP/gRPC rate limits", () => {
+  let t: TestApp;
+  let receiver: OtlpGrpcReceiver;
+  let client: grpc.Client;
+  afterAll(async () => {
+    client?.close();
+    await receiver?.stop();
+    await t?.dispose();
+  });
+
+  it("counts calls against the token's ingest budget", async () => {
+    t = await startTestApp({
+      configure: (c) => {
+        c.limits.rate_limit.ingest = 3;
+      },
+    });
+    const operator = (await t.app.store.tokens.create("op", "operator")).token;
+    receiver = await startOtlpGrpc(
+      t.app,
+      { host: "127.0.0.1", port: 0 },
+      callBudgets(t.server, t.app.config.config.limits.rate_limit),
+    );
+    client = new grpc.Client(`127.0.0.1:${receiver.port}`, grpc.credentials.createInsecure());
+    const md = new grpc.Metadata();
+    md.set("authorization", `Bearer ${operator}`);
+    const empty = Buffer.alloc(0); // an export with nothing in it
+    const call = () =>
+      new Promise<grpc.ServiceError | null>((resolve) =>
+        client.makeUnaryRequest(
+          LOGS,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          empty,
+          md,
+          (err) => resolve(err),
+        ),
+      );
+    expect(await call()).toBeNull();
+    expect(await call()).toBeNull();
+    expect(await call()).toBeNull();
+    const over = await call();
+    expect(over?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(over?.details).toMatch(/too many requests for this token 'op'.*retry after \d+ s/);
   });
 });

@@ -95,12 +95,14 @@ const metricSchema = z.object({
 
 /** Schema of an OTLP/JSON `ExportMetricsServiceRequest`. */
 export const exportMetricsSchema = z.object({
-  resourceMetrics: z.array(
-    z.object({
-      resource: resourceSchema,
-      scopeMetrics: z.array(z.object({ metrics: z.array(metricSchema).optional() })).optional(),
-    }),
-  ),
+  resourceMetrics: z
+    .array(
+      z.object({
+        resource: resourceSchema,
+        scopeMetrics: z.array(z.object({ metrics: z.array(metricSchema).optional() })).optional(),
+      }),
+    )
+    .default([]), // an empty export may leave it out (OTLP omits empty repeated fields)
 });
 
 /** One Prometheus sample of a converted point; `delta` values still need adding up. */
