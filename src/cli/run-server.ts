@@ -11,7 +11,7 @@ import { startForgeAutomation } from "../forge/index.js";
 import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
-import { startOtlpGrpc } from "../server/otlp-grpc.js";
+import { type OtlpGrpcReceiver, startOtlpGrpc } from "../server/otlp-grpc.js";
 import { callBudgets } from "../server/rate-limits.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
@@ -87,15 +87,10 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const address = await server.listen({ host, port });
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
-  const grpcAt = loaded.config.observe.otlp_grpc;
-  const otlpGrpc = grpcAt
-    ? await startOtlpGrpc(app, grpcAt, callBudgets(server, loaded.config.limits.rate_limit))
-    : undefined;
-  if (grpcAt && otlpGrpc) say(`OTLP/gRPC receiver on ${grpcAt.host}:${otlpGrpc.port}`);
   if (token) showAdminToken(token, app.config.dataDir, say);
-  if (opts.example) await runExample(app, say, address);
-  const shutdown = async (signal: string) => {
-    say(color.dim(`\n${signal}: shutting down`));
+  let otlpGrpc: OtlpGrpcReceiver | undefined;
+  const shutdown = async (why: string, code = 0) => {
+    say(color.dim(`\n${why}: shutting down`));
     await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
@@ -108,8 +103,21 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     await otlpGrpc?.stop();
     await stopDelivery();
     await app.close();
-    process.exit(0);
+    process.exit(code);
   };
+  const grpcAt = loaded.config.observe.otlp_grpc;
+  if (grpcAt) {
+    try {
+      otlpGrpc = await startOtlpGrpc(app, grpcAt, callBudgets(server, loaded.config.limits.rate_limit));
+      say(`OTLP/gRPC receiver on ${grpcAt.host}:${otlpGrpc.port}`);
+    } catch (err) {
+      process.stderr.write(
+        `pitcrew: cannot listen for OTLP/gRPC on ${grpcAt.host}:${grpcAt.port} (observe.otlp_grpc): ${(err as Error).message}\n`,
+      );
+      await shutdown("OTLP/gRPC receiver", 1);
+    }
+  }
+  if (opts.example) await runExample(app, say, address);
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 }
