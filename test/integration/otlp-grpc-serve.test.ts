@@ -1,8 +1,9 @@
 /**
  * `pitcrew serve` with `observe.otlp_grpc`: the receiver listens beside the HTTP server, takes an
  * OpenTelemetry SDK's gRPC export, and closes with the server on SIGTERM (before the SIGKILL
- * fallback).
+ * fallback); a port it cannot bind stops the server with exit code 1.
  */
+import { createServer } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -36,5 +37,17 @@ describe.skipIf(!HAS_DIST)("pitcrew serve with the OTLP/gRPC receiver", () => {
     await s.stop();
     s = undefined;
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("exits 1 naming observe.otlp_grpc when the port is taken", async () => {
+    const port = await freePort();
+    const taken = createServer().listen(port, "127.0.0.1");
+    try {
+      await expect(startServe({ observe: { otlp_grpc: { port } } })).rejects.toThrow(
+        /exited \(1\)[\s\S]*cannot listen for OTLP\/gRPC on 127\.0\.0\.1:\d+ \(observe\.otlp_grpc\)/,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
