@@ -77,6 +77,25 @@ describe("OtlpMetricsIngestor", () => {
     ]);
   });
 
+  it("forgets series not written for an hour, so a restarted process's new instance fits", async () => {
+    let now = Date.now() - 3 * 3_600_000;
+    const ingestor = new OtlpMetricsIngestor({
+      series,
+      events,
+      clock: { now: () => now },
+      log: silentLogger(),
+      maxPoints: 1000,
+      maxSeriesPerService: 2,
+      maxSeries: 100,
+    });
+    expect(await ingestor.ingest(gauge("restarts", "heap", [1, 2], now))).toBe(undefined);
+    now += 30 * 60_000; // the process is replaced: new series (here: another shard label)
+    expect(await ingestor.ingest(gauge("restarts", "heap", [3], now))).toMatchObject({ rejected: 1 });
+    now += 61 * 60_000; // the old ones have been idle for over an hour
+    expect(await ingestor.ingest(gauge("restarts", "heap", [3, 4], now))).toBe(undefined);
+    expect(await ingestor.ingest(gauge("restarts", "heap", [1], now))).toMatchObject({ rejected: 1 });
+  });
+
   it("adds delta counter points up to a cumulative series, once each", async () => {
     const ingestor = new OtlpMetricsIngestor({
       series,

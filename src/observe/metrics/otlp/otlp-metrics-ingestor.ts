@@ -2,8 +2,10 @@
  * Stores OTLP metrics exports in the built-in TSDB, beside what the scraper writes:
  *
  *   parse (a malformed export stores nothing) → per data point, in order:
- *   refused by the converter? → timed more than 10 min ahead? → past `maxPoints` of this request? → a new series past the
- *   service's cap (`maxSeriesPerService`, keyed by `job`) or the receiver's (`maxSeries`)?
+ *   refused by the converter? → timed more than 10 min ahead? → past `maxPoints` of this request?
+ *   → a new series past the service's cap (`maxSeriesPerService`, keyed by `job`) or the
+ *     receiver's (`maxSeries`), even after forgetting series not written for an hour (at most
+ *     once a minute)?
  *   → else its samples are kept, delta values added to the series' running total (a delta point
  *     not newer than the series' last one is skipped: an export retried after it was stored)
  *   → append every kept sample in one batch → answer the refused points as a partial success.
@@ -22,6 +24,9 @@ import { type OtlpPoint, parseOtlpMetrics } from "./otlp-metrics.js";
 /** How far ahead of the server's clock a point may be timed (clock skew); later ones would outlive retention. */
 const MAX_AHEAD_MS = 600_000;
 
+/** A series not written for this long no longer counts against the caps (its samples stay stored). */
+const IDLE_MS = 3_600_000;
+
 /** What the ingestor writes to, reports through, and its bounds. */
 export interface OtlpMetricsDeps {
   series: SeriesRepo;
@@ -38,9 +43,10 @@ export interface OtlpMetricsDeps {
 
 /** The OTLP/HTTP and OTLP/gRPC metrics receiver's storage side (one per server). */
 export class OtlpMetricsIngestor {
-  /** job → hashes of the series it created. */
-  readonly #known = new Map<string, Set<string>>();
+  /** job → hash of each series it writes → when it last wrote it (ms). */
+  readonly #known = new Map<string, Map<string, number>>();
   #total = 0;
+  #lastForget = 0;
   /** series hash → running total of a delta series and the time of the last point added. */
   readonly #sums = new Map<string, { sum: number; t: number }>();
   /** jobs over their cap since their last export within it. */
@@ -67,7 +73,7 @@ export class OtlpMetricsIngestor {
       else if (point.samples.some((x) => x.t > now + MAX_AHEAD_MS))
         refuse("a point is timed more than 10 minutes ahead");
       else if (taken >= maxPoints) refuse(`more than ${maxPoints} data points in one export`);
-      else if (!this.#admit(point)) {
+      else if (!this.#admit(point, now)) {
         refuse(`series limit reached for job "${point.job}"`);
         const o = overCap.get(point.job) ?? { instance: point.instance, dropped: 0 };
         overCap.set(point.job, { ...o, dropped: o.dropped + 1 });
@@ -80,23 +86,43 @@ export class OtlpMetricsIngestor {
       }
     }
     for (const info of batch.targetInfo) {
-      if (this.#admit({ job: info.labels.job ?? "", instance: "", samples: [info] })) kept.push(info);
+      if (this.#admit({ job: info.labels.job ?? "", instance: "", samples: [info] }, now)) kept.push(info);
     }
     await series.append(kept, now);
     await this.#announceCaps(overCap, batch.points);
     return rejected === 0 ? undefined : { rejected, message: [...reasons].join("; ") };
   }
 
-  /** Admits a point when all its series are known or fit under both caps (and records the new ones). */
-  #admit(point: OtlpPoint): boolean {
-    const known = this.#known.get(point.job) ?? new Set<string>();
-    const fresh = [...new Set(point.samples.map((s) => seriesHash(s.labels)))].filter((h) => !known.has(h));
-    if (fresh.length === 0) return true;
-    if (known.size + fresh.length > this.deps.maxSeriesPerService) return false;
-    if (this.#total + fresh.length > this.deps.maxSeries) return false;
-    for (const h of fresh) known.add(h);
+  /** Admits a point when all its series are known or fit under both caps; records them as written now. */
+  #admit(point: OtlpPoint, now: number): boolean {
+    const known = this.#known.get(point.job) ?? new Map<string, number>();
+    const hashes = [...new Set(point.samples.map((s) => seriesHash(s.labels)))];
+    const fresh = hashes.filter((h) => !known.has(h)).length;
+    const fits = () =>
+      known.size + fresh <= this.deps.maxSeriesPerService && this.#total + fresh <= this.deps.maxSeries;
+    if (fresh > 0 && !fits() && !(this.#forgetIdle(now) && fits())) return false;
+    for (const h of hashes) known.set(h, now);
     this.#known.set(point.job, known);
-    this.#total += fresh.length;
+    this.#total += fresh;
+    return true;
+  }
+
+  /**
+   * Forgets series not written for `IDLE_MS` (a restarted process's old `instance`, say), so they
+   * stop counting against the caps; at most once a minute. True when it ran.
+   */
+  #forgetIdle(now: number): boolean {
+    if (now - this.#lastForget < 60_000) return false;
+    this.#lastForget = now;
+    for (const [job, known] of this.#known) {
+      for (const [h, seen] of known) {
+        if (seen >= now - IDLE_MS) continue;
+        known.delete(h);
+        this.#sums.delete(h);
+        this.#total--;
+      }
+      if (known.size === 0) this.#known.delete(job);
+    }
     return true;
   }
 
