@@ -172,10 +172,11 @@ describe("OTLP metrics from the OpenTelemetry SDK", () => {
     expect(Object.fromEntries(buckets.map((b) => [String(b.le), b.value]))).toEqual({ "10": 1, "100": 2, "+Inf": 3 });
   });
 
-  it("needs only OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS, over HTTP and gRPC", async () => {
+  it("needs only OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS (gzip compression too), over HTTP and gRPC", async () => {
     const saved = { ...process.env };
     try {
       process.env.OTEL_EXPORTER_OTLP_HEADERS = `authorization=${encodeURIComponent(`Bearer ${operator}`)}`;
+      process.env.OTEL_EXPORTER_OTLP_COMPRESSION = "gzip"; // what the OpenTelemetry Collector sends
       process.env.OTEL_EXPORTER_OTLP_ENDPOINT = base;
       const overHttp = meterFor("env-http", new ProtoMetricExporter());
       process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${receiver.port}`;

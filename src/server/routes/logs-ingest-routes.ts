@@ -7,7 +7,7 @@ import { authorize, type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { assertJsonDepth } from "../json-depth.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
-import { addProtobufBodies, answerOtlp } from "./otlp-body.js";
+import { addGzipBodies, addProtobufBodies, answerOtlp } from "./otlp-body.js";
 
 /**
  * Telemetry ingest is allowed with an operator (or admin) token, or without a token when the body
@@ -36,6 +36,7 @@ const iso = (v: string | undefined, what: string) => {
 /** Service logs: JSON-lines and OTLP/HTTP (JSON or protobuf) ingest, and a filtered, cursor-paged search. */
 export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   addProtobufBodies(f); // for /v1/logs, /v1/traces and /v1/metrics
+  addGzipBodies(f);
   f.addContentTypeParser("application/x-ndjson", { parseAs: "buffer" }, (req, body, done) => {
     (req as WithRawBody).rawBody = body as Buffer;
     try {

@@ -1,3 +1,4 @@
+import { createGunzip, type Gunzip } from "node:zlib";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { App } from "../../app/app.js";
 import { decodeOtlpProtobuf, encodeOtlpResponse, type OtlpSignal, otlpResponseJson } from "../../observe/index.js";
@@ -11,6 +12,28 @@ export function addProtobufBodies(f: FastifyInstance): void {
   f.addContentTypeParser(PROTOBUF, { parseAs: "buffer" }, (req, body, done) => {
     (req as WithRawBody).rawBody = body as Buffer;
     done(null, body);
+  });
+}
+
+/**
+ * Accepts OTLP/HTTP bodies sent with `Content-Encoding: gzip` (what the OpenTelemetry Collector
+ * sends by default, and SDKs with `OTEL_EXPORTER_OTLP_COMPRESSION=gzip`) on `/v1/*`: they are
+ * inflated before parsing, and `server.body_limit` bounds the inflated size (413 past it).
+ */
+export function addGzipBodies(f: FastifyInstance): void {
+  f.addHook("preParsing", async (req, _reply, payload) => {
+    if (!req.url.startsWith("/v1/") || req.headers["content-encoding"] !== "gzip") return payload;
+    const inflated: Gunzip & { receivedEncodedLength?: number } = createGunzip();
+    // Fastify compares Content-Length with the bytes received, which are the compressed ones
+    inflated.receivedEncodedLength = 0;
+    payload.on("data", (chunk: Buffer) => {
+      inflated.receivedEncodedLength = (inflated.receivedEncodedLength ?? 0) + chunk.length;
+    });
+    payload.on("error", (err) => inflated.destroy(err));
+    inflated.on("error", (err: Error & { statusCode?: number }) => {
+      err.statusCode ??= 400;
+    });
+    return payload.pipe(inflated);
   });
 }
 
