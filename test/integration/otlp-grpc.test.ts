@@ -149,6 +149,22 @@ describe("OTLP/gRPC receiver", () => {
     );
     expect(err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect((await get("/api/logs?service=huge")).records).toEqual([]);
+    // the same bound holds for the inflated size of a gzip-compressed message (8 MiB of zeros)
+    const zipping = new grpc.Client(`127.0.0.1:${receiver.port}`, grpc.credentials.createInsecure(), {
+      "grpc.default_compression_algorithm": grpc.compressionAlgorithms.gzip,
+    });
+    const bomb = await new Promise<grpc.ServiceError | null>((resolve) =>
+      zipping.makeUnaryRequest(
+        LOGS,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.alloc(8 * 1024 * 1024),
+        metadata({ authorization: `Bearer ${operator}` }),
+        (e) => resolve(e),
+      ),
+    );
+    zipping.close();
+    expect(bomb?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
 
   it("answers refused metric points as a partial success", async () => {
