@@ -2,7 +2,8 @@
  * The observation parts of a running pitcrew, built once from config: the log ingestor (with its
  * `onLogRecords` hooks), the live topology watcher, the metrics source (the built-in TSDB, or
  * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, the
- * OTLP metrics receiver, and the incident service that correlates their signals. `observe-*.ts` start the long-running parts.
+ * OTLP metrics receiver, and the incident service that correlates their signals. `observe-*.ts`
+ * start the long-running parts.
  */
 import { IncidentService } from "../incidents/index.js";
 import {

@@ -16,9 +16,10 @@
  *
  * Before the token is looked up the call counts against the client address's budget, after it
  * against the token's `ingest` budget — the HTTP rate limits' budgets, counted for gRPC calls
- * apart — and past either it is RESOURCE_EXHAUSTED. A message above `server.body_limit` is refused by gRPC itself
- * (RESOURCE_EXHAUSTED); at most `MAX_STREAMS` calls run at once per connection. `stop()` lets calls in flight finish (5 s), then
- * closes what is left.
+ * apart — and past either it is RESOURCE_EXHAUSTED. A message above `server.body_limit`
+ * (inflated, when compressed) is refused by gRPC itself (RESOURCE_EXHAUSTED); at most
+ * `MAX_STREAMS` calls run at once per connection. `stop()` lets calls in flight finish (5 s),
+ * then closes what is left.
  */
 import * as grpc from "@grpc/grpc-js";
 import type { App } from "../app/app.js";
@@ -48,7 +49,7 @@ export interface OtlpGrpcReceiver {
 
 /**
  * Starts the OTLP/gRPC receiver on `host:port`; with `budgets` (`callBudgets` of the HTTP server)
- * its calls count against the same rate limits as HTTP ingest.
+ * its calls are rate-limited with the HTTP ingest budgets.
  */
 export async function startOtlpGrpc(
   app: App,

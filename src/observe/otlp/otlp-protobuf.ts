@@ -1,8 +1,9 @@
 /**
- * OTLP/HTTP protobuf bodies (`application/x-protobuf`, the OpenTelemetry SDKs' default) turned
- * into the OTLP/JSON shape the JSON ingest already validates: ids as hex, 64-bit times and
- * integers as decimal strings, enums as numbers, `bytesValue` as base64. Everything after that
- * (validation, limits, storage) is the JSON path's.
+ * OTLP protobuf messages — OTLP/HTTP bodies (`application/x-protobuf`, the OpenTelemetry SDKs'
+ * default) and OTLP/gRPC messages alike — turned into the OTLP/JSON shape the JSON ingest already
+ * validates: ids as hex, 64-bit times and integers as decimal strings, enums as numbers,
+ * `bytesValue` as base64. Everything after that (validation, limits, storage) is the JSON path's.
+ * The export responses (with OTLP's partial success) are written here too, as JSON or protobuf.
  */
 import protobuf from "protobufjs";
 import { ValidationError } from "../../common/errors.js";
