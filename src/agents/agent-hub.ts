@@ -37,7 +37,8 @@ import {
 } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
 import { HeldJob } from "./held-job.js";
-import { jobSourceArchive } from "./job-source.js";
+import { openJobSourceArchive } from "./job-source.js";
+import type { FileHandle } from "node:fs/promises";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import type { z } from "zod";
@@ -172,11 +173,11 @@ export class AgentHub {
     return { cancel: h.cancelled };
   }
 
-  /** The source archive of a held job's commit. */
-  async source(agent: Agent, lease: number): Promise<string> {
+  /** The source archive of a held job's commit, opened (the caller reads and closes it). */
+  async source(agent: Agent, lease: number): Promise<FileHandle> {
     const h = this.heldBy(agent, lease);
     const project = await this.deps.runner.store.projects.get(h.begun.run.projectId);
-    return jobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
+    return openJobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
   }
 
   /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */
