@@ -82,7 +82,9 @@ describe.each(await testDialects())("anomaly calibration on %s", (_name, make) =
         ticks.flatMap((i) => SIGNALS.map((s, k) => inputSample("cart", s, T0 + i * STEP, value(k, i)))),
       );
       for (const i of ticks)
-        SIGNALS.forEach((s, k) => serving.update(seriesKey("cart", s), T0 + i * STEP, value(k, i)));
+        SIGNALS.forEach((s, k) => {
+          serving.update(seriesKey("cart", s), T0 + i * STEP, value(k, i));
+        });
       fed += n;
       now = T0 + fed * STEP;
     };

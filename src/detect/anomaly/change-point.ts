@@ -99,7 +99,7 @@ export class ChangePoint implements StreamingDetector<ComponentOutput>, Snapshot
         : `level steady around ${fmt(median)}`;
     // Past h the sum only measures how far the last increment overshot: every confirmed shift is the
     // same event, so it is calibrated as h and its p-value is the series' rate of confirmed shifts.
-    const strangeness = process.env.NOCAP ? side.sum : Math.min(side.sum, CONFIRM);
+    const strangeness = Math.min(side.sum, CONFIRM);
     const out = calibrated(this.#calibrator, strangeness, text, { cusum: side.sum, shift, onsetAgo: ago });
     if (side.sum >= CONFIRM) this.#reanchor(ago + 1);
     else ref.push(value);
