@@ -48,8 +48,21 @@ async function makeArchive(deps: RunnerDeps, run: Run, repoUrl: string, dir: str
   await pruneArchives(dir);
 }
 
+/** A `.tmp` archive older than this was left by a process killed while writing it. */
+const STALE_TMP_MS = 10 * 60_000;
+
 async function pruneArchives(dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".tar"));
+  const all = await readdir(dir);
+  for (const n of all.filter((n) => n.endsWith(".tmp"))) {
+    const age =
+      Date.now() -
+      (await stat(join(dir, n)).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      ));
+    if (age > STALE_TMP_MS) await rm(join(dir, n), { force: true });
+  }
+  const names = all.filter((n) => n.endsWith(".tar"));
   if (names.length <= KEEP_ARCHIVES) return;
   const aged = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n))).mtimeMs })));
   aged.sort((a, b) => a.t - b.t);

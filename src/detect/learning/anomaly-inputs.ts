@@ -31,13 +31,25 @@ export function inputSample(service: string, signal: string, at: number, value: 
 }
 
 /**
+ * True for a series the watch stored itself: exactly `{__name__, service, signal}`. A scraped or
+ * pushed series of the same name carries `job`/`instance` (or other) labels too and is never read,
+ * so no target can feed a service's calibration.
+ */
+function isOwnInput(labels: Record<string, string>): boolean {
+  const keys = Object.keys(labels);
+  return keys.length === 3 && "__name__" in labels && "service" in labels && "signal" in labels;
+}
+
+/**
  * The stored inputs of `service` in `window` (at most its newest {@link MAX_INPUT_SPAN_MS}), oldest
  * first (by time, then series), each marked when it lies inside one of the service's newest 500
  * incidents.
  */
 export async function storedInputs(store: Store, service: string, window: TimeWindow): Promise<AnomalyInput[]> {
   const from = Math.max(window.from, window.to - MAX_INPUT_SPAN_MS);
-  const series = (await store.series.series(ANOMALY_INPUT_METRIC)).filter((s) => s.labels.service === service);
+  const series = (await store.series.series(ANOMALY_INPUT_METRIC)).filter(
+    (s) => s.labels.service === service && isOwnInput(s.labels),
+  );
   if (series.length === 0) return [];
   const points = await store.series.samples(
     series.map((s) => s.id),

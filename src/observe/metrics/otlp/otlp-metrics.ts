@@ -277,7 +277,7 @@ function exponential(name: string, p: z.infer<typeof expPoint>, labels: Labels, 
   const byIndex = new Map<number, number>();
   (p.positive?.bucketCounts ?? []).forEach((c, k) => {
     const i = (p.positive?.offset ?? 0) + k;
-    const j = scale > 0 ? i >> scale : i;
+    const j = scale > 0 ? Math.floor(i / 2 ** scale) : i; // not `>>`: offsets past 2^31 stay exact
     byIndex.set(j, (byIndex.get(j) ?? 0) + num(c));
   });
   const indexes = [...byIndex.keys()].sort((a, b) => a - b);
