@@ -11,3 +11,12 @@ export {
   PROTOCOL_VERSION,
   registerBody,
 } from "./protocol.js";
+export {
+  changedAreas,
+  type DurationPrediction,
+  DurationPredictor,
+  type DurationPredictorOptions,
+  type DurationQuery,
+  type DurationSample,
+  type PredictionBasis,
+} from "./duration-predictor.js";
