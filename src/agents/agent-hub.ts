@@ -38,6 +38,7 @@ import {
 import type { Agent, TokenInfo } from "../store/index.js";
 import { HeldJob } from "./held-job.js";
 import { jobSourceArchive } from "./job-source.js";
+import { labelsCover } from "./labels-cover.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import type { z } from "zod";
@@ -62,11 +63,6 @@ interface Offer {
 interface Poll {
   agent: Agent;
   resolve(a: Assignment | undefined): void;
-}
-
-/** Whether an agent with `have` may take a job needing `need`. */
-export function labelsCover(have: readonly string[], need: readonly string[]): boolean {
-  return need.every((l) => have.includes(l));
 }
 
 /** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
