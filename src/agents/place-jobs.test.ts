@@ -54,12 +54,16 @@ describe("placeJobs", () => {
     expect(place(jobs, [agent("a")], FIFO_POLICY).placed.map((p) => p.job.id)).toEqual(["pr"]);
   });
 
-  it("ages a waiting job past a newer higher class: no starvation", () => {
+  it("raises a waiting job's score until it passes newer jobs of a higher class: no starvation", () => {
     const old = job("old-pr", { queuedAt: now - 25 * MIN });
     const fresh = job("main", { class: "default-branch" });
     expect(place([old, fresh], [agent("a")]).placed.map((p) => p.job.id)).toEqual(["old-pr"]);
-    const recent = job("pr", { queuedAt: now - 5 * MIN });
+    const recent = job("pr", { queuedAt: now - MIN });
     expect(place([recent, fresh], [agent("a")]).placed.map((p) => p.job.id)).toEqual(["main"]);
+    // a short pull request passes a long default-branch job once it has waited twice its length
+    const long = job("main-long", { class: "default-branch", estimateMs: 20 * MIN });
+    const short = job("pr-short", { estimateMs: MIN, queuedAt: now - 2 * MIN });
+    expect(place([long, short], [agent("a")]).placed.map((p) => p.job.id)).toEqual(["pr-short"]);
   });
 
   it("shares between projects: the one running fewer jobs goes first, then the shortest job", () => {

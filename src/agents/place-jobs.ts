@@ -3,10 +3,11 @@
  * waits. Pure and deterministic (same input, same answer); the agent hub and the replay
  * benchmark (bench/schedule) both call it.
  *
- *   1. rank     = the class's priority, minus one per `agingMs` waited (no starvation)
- *   2. order    = by rank; within a rank, the project with the fewest running jobs first (fair
- *                 share, counting the jobs placed so far in this call), then the shortest
- *                 predicted job, then the oldest, then the id
+ *   1. score    = the class's weight × the response ratio (wait + predicted duration) / predicted
+ *                 duration: short jobs first, and a waiting job's score grows without bound (no
+ *                 starvation); with fair share divided by 1 + the jobs its project runs (counting
+ *                 the ones placed so far in this call). `fifo` order: the oldest first.
+ *   2. order    = by score, then the shortest prediction, then the oldest, then the id
  *   3. place    = each job in that order on the agent that carries its labels and has the free
  *                 slots, cpus and memory it asks for, the best fit (least left over) first; an
  *                 agent reserved by a starving job takes nothing else
@@ -76,18 +77,17 @@ const CLASS_WORDS = {
 /** Places what fits now and explains every decision (see the file comment for the rules). */
 export function placeJobs(jobs: readonly PendingJob[], agents: readonly AgentSlots[], opts: PlaceOptions): Schedule {
   const { now, policy } = opts;
-  const rank = (j: PendingJob) =>
-    policy.priority[j.class] - (policy.agingMs > 0 ? Math.floor(Math.max(0, now - j.queuedAt) / policy.agingMs) : 0);
-  const ranks = new Map(jobs.map((j) => [j, rank(j)]));
+  const score = new Map(jobs.map((j) => [j, jobScore(j, now, policy)]));
   const load = new Map(opts.runningByProject ?? []);
+  const share = (j: PendingJob) => (policy.fairShare ? 1 + (load.get(j.project) ?? 0) : 1);
+  const byAge = (a: PendingJob, b: PendingJob) => a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const before = (a: PendingJob, b: PendingJob) =>
-    ranks.get(a)! - ranks.get(b)! ||
-    (policy.fairShare ? (load.get(a.project) ?? 0) - (load.get(b.project) ?? 0) : 0) ||
-    (policy.shortestFirst ? a.estimateMs - b.estimateMs : 0) ||
-    a.queuedAt - b.queuedAt ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    policy.order === "fifo"
+      ? byAge(a, b)
+      : score.get(b)! / share(b) - score.get(a)! / share(a) || a.estimateMs - b.estimateMs || byAge(a, b);
 
-  // one queue per project (fair share) or one for all, each in the order of `before` without loads
+  // one queue per project (fair share) or one for all, each in `before` order (a project's share is
+  // the same for all its jobs)
   const queues = new Map<string, PendingJob[]>();
   for (const j of jobs) {
     const key = policy.fairShare ? j.project : "";
@@ -164,6 +164,12 @@ function busy(job: PendingJob, large: Free[], groups: Map<string, Group>, now: n
     }
   }
   return { job, kind: "busy", ahead, why };
+}
+
+/** A job's priority score: its class's weight × its response ratio (wait + estimate) / estimate. */
+export function jobScore(j: PendingJob, now: number, policy: SchedulePolicy): number {
+  const est = Math.max(j.estimateMs, policy.minEstimateMs);
+  return (policy.weight[j.class] * (Math.max(0, now - j.queuedAt) + est)) / est;
 }
 
 function fitsWhole(a: AgentSlots, need: Resources): boolean {

@@ -46,17 +46,18 @@ export interface AgentSlots {
 
 /** How waiting jobs are ordered. */
 export interface SchedulePolicy {
-  /** Rank of each class: a lower rank goes first. */
-  priority: Record<JobClass, number>;
   /**
-   * A waiting job moves up one rank per `agingMs` waited, so no class waits forever behind a
-   * stream of higher ones (0: no aging).
+   * `fifo`: the oldest first. `priority`: the highest score first, where a job's score is its
+   * class's weight × its response ratio, (wait + predicted duration) / predicted duration: short
+   * jobs go first, and every job's score grows while it waits, so none waits forever.
    */
-  agingMs: number;
-  /** Within a rank, the project with the fewest running jobs goes first. */
+  order: "fifo" | "priority";
+  /** How much each class counts (`priority` order): a class of weight 2 goes before one of 1 until the latter has waited its own predicted duration. */
+  weight: Record<JobClass, number>;
+  /** Each job's score is divided by 1 + the jobs its project runs now (counting the ones this call places). */
   fairShare: boolean;
-  /** Within a rank and share, the shortest predicted job goes first. */
-  shortestFirst: boolean;
+  /** Predictions below this count as this (a job's start-up alone takes seconds; a 0 ms estimate would outrank everything). */
+  minEstimateMs: number;
   /**
    * A job that has waited this long and fits no agent's free capacity reserves the agent that
    * could hold it: no later job is placed there until it fits (Infinity: never).
@@ -65,24 +66,23 @@ export interface SchedulePolicy {
 }
 
 /**
- * pitcrew's default: heal fixes, then the default branch, then other branches and pull requests;
- * fair share; shortest predicted first. Aging and reservation after 10 minutes: two runs of a
- * typical job (the predictor's 5-minute default), so a pull request waits at most about 20
- * minutes longer than a default-branch job arriving after it, whatever the load.
+ * pitcrew's default: heal fixes count 4, default-branch jobs 2, other branches and pull requests
+ * 1 (each class twice the one below); fair share; estimates of at least 10 s; a job fitting no
+ * agent's free capacity reserves one after 10 minutes (two runs of a typical 5-minute job).
  */
 export const DEFAULT_SCHEDULE_POLICY: SchedulePolicy = {
-  priority: { heal: 0, "default-branch": 1, branch: 2, "pull-request": 2 },
-  agingMs: 600_000,
+  order: "priority",
+  weight: { heal: 4, "default-branch": 2, branch: 1, "pull-request": 1 },
   fairShare: true,
-  shortestFirst: true,
+  minEstimateMs: 10_000,
   reserveAfterMs: 600_000,
 };
 
 /** First come, first served (each free agent takes the oldest job it can run): the baseline. */
 export const FIFO_POLICY: SchedulePolicy = {
-  priority: { heal: 0, "default-branch": 0, branch: 0, "pull-request": 0 },
-  agingMs: 0,
+  order: "fifo",
+  weight: { heal: 1, "default-branch": 1, branch: 1, "pull-request": 1 },
   fairShare: false,
-  shortestFirst: false,
+  minEstimateMs: 10_000,
   reserveAfterMs: Number.POSITIVE_INFINITY,
 };
