@@ -36,11 +36,14 @@ import {
   storeStepSink,
 } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
+import { DurationPredictor } from "./duration-predictor.js";
 import { HeldJob } from "./held-job.js";
+import { durationKey, type Scheduled, offerFor, pendingJob, type WaitingView, waitingViews } from "./hub-schedule.js";
 import { jobSourceArchive } from "./job-source.js";
 import { labelsCover } from "./labels-cover.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
+import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
 import type { z } from "zod";
 
 /** Times a job is queued again after losing its agent, besides its own `retries`. */
@@ -51,9 +54,11 @@ export interface AgentHubDeps {
   runner: RunnerDeps;
   /** An agent silent this long is lost. */
   leaseMs: number;
+  /** How offered jobs are ordered and placed (default: DEFAULT_SCHEDULE_POLICY). */
+  policy?: SchedulePolicy;
 }
 
-interface Offer {
+interface Offer extends Scheduled {
   ticket: JobTicket;
   labels: string[];
   /** Hands the item to a polling agent; resolves with the assignment, or undefined (stale ticket). */
@@ -73,6 +78,8 @@ export class AgentHub {
   private readonly consumers = new Map<number, AbortController>();
   /** Queue wait of jobs handed to agents (ms, most recent first), for /metrics. */
   private readonly waits: number[] = [];
+  /** Learns from the jobs agents finish; estimates the offered ones. */
+  private readonly predictor = new DurationPredictor();
 
   constructor(private readonly deps: AgentHubDeps) {}
 
@@ -105,13 +112,32 @@ export class AgentHub {
     if (agent.state !== "online") return undefined;
     const deadline = Date.now() + waitMs;
     while (!aborted.aborted) {
-      const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
-      const offer = idx >= 0 ? this.offers.splice(idx, 1)[0] : await this.waitForOffer(agent, deadline, aborted);
-      if (!offer) return undefined;
+      const offer = this.pick(agent) ?? (await this.waitForOffer(agent, deadline, aborted));
+      if (!offer) {
+        if (Date.now() >= deadline) return undefined;
+        continue;
+      }
       const a = await offer.take(agent);
       if (a) return a;
     }
     return undefined;
+  }
+
+  /** Takes out the offer the scheduling policy gives `agent` now (hub-schedule.ts), if any. */
+  private pick(agent: Agent): Offer | undefined {
+    const o = offerFor(this.offers, [...this.held.values()], agent, this.policy, this.deps.runner.clock.now());
+    if (o) this.offers.splice(this.offers.indexOf(o), 1);
+    return o;
+  }
+
+  /** The jobs offered to agents and not yet taken, each with the policy's reason (all live agents considered). */
+  async waiting(): Promise<WaitingView[]> {
+    const live = await this.deps.runner.store.agents.list(["online"]);
+    return waitingViews(this.offers, [...this.held.values()], live, this.policy, this.deps.runner.clock.now());
+  }
+
+  private get policy(): SchedulePolicy {
+    return this.deps.policy ?? DEFAULT_SCHEDULE_POLICY;
   }
 
   private waitForOffer(agent: Agent, deadline: number, aborted: AbortSignal): Promise<Offer | undefined> {
@@ -122,8 +148,7 @@ export class AgentHub {
         agent,
         resolve: () => {
           cleanup();
-          const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
-          resolve(idx >= 0 ? this.offers.splice(idx, 1)[0] : undefined);
+          resolve(this.pick(agent));
         },
       };
       const timer = setTimeout(() => poll.resolve(undefined), left);
@@ -202,6 +227,10 @@ export class AgentHub {
       });
       await rm(h.uploadDir, { recursive: true, force: true });
       await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
+      if (outcome.status !== "cancelled") {
+        const project = await r.store.projects.get(run.projectId);
+        this.predictor.observe({ ...durationKey(project, run, job), durationMs: r.clock.now() - h.startedAt });
+      }
     } finally {
       h.end();
     }
@@ -302,7 +331,9 @@ export class AgentHub {
       JOBS_QUEUE,
       (item, { signal }) => this.offer(item.payload, item.labels, signal),
       {
-        concurrency: agent.concurrency,
+        // twice its concurrency: a slot's worth of waiting jobs per slot is offered, so the
+        // scheduling policy chooses among them instead of taking the queue's oldest
+        concurrency: agent.concurrency * 2,
         labels: agent.labels,
         leaseMs: this.deps.runner.options.leaseMs,
         signal: stop.signal,
@@ -318,10 +349,19 @@ export class AgentHub {
   /** The queue handler: offers the item to polling agents and holds it until its attempt ends. */
   private async offer(ticket: JobTicket, labels: string[], signal: AbortSignal): Promise<void> {
     const offeredAt = Date.now();
+    const { pending, view } = await pendingJob(
+      this.deps.runner,
+      this.predictor,
+      ticket,
+      labels,
+      this.deps.runner.clock.now(),
+    );
     const held = await new Promise<HeldJob | undefined>((resolve) => {
       const offer: Offer = {
         ticket,
         labels,
+        pending,
+        view,
         take: async (agent) => {
           signal.removeEventListener("abort", onAbort);
           try {
@@ -341,12 +381,8 @@ export class AgentHub {
       };
       signal.addEventListener("abort", onAbort, { once: true });
       this.offers.push(offer);
-      for (const p of this.polls) {
-        if (labelsCover(p.agent.labels, labels)) {
-          p.resolve(undefined);
-          break;
-        }
-      }
+      // every poll that may take it looks again: the policy gives it to one, the others wait on
+      for (const p of [...this.polls]) if (labelsCover(p.agent.labels, labels)) p.resolve(undefined);
     });
     if (!held) return;
     this.waits.unshift(Date.now() - offeredAt);
@@ -369,7 +405,15 @@ export class AgentHub {
     const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
     const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
     await mkdir(uploadDir, { recursive: true, mode: 0o700 });
-    const held = new HeldJob(lease.id, agent.id, begun, storeStepSink(r, begun), uploadDir);
+    const held = new HeldJob(
+      lease.id,
+      agent.id,
+      begun,
+      storeStepSink(r, begun),
+      uploadDir,
+      project.name,
+      r.clock.now(),
+    );
     this.held.set(lease.id, held);
     logs.write(
       -1,

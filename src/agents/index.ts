@@ -31,4 +31,6 @@ export {
   type PendingJob,
   type Resources,
   type SchedulePolicy,
+  schedulePolicy,
 } from "./schedule-policy.js";
+export { runClass, type WaitingView } from "./hub-schedule.js";

@@ -86,3 +86,22 @@ export const FIFO_POLICY: SchedulePolicy = {
   minEstimateMs: 10_000,
   reserveAfterMs: Number.POSITIVE_INFINITY,
 };
+
+/** The server's policy from its `agents:` settings: the default with the weights and fair share given. */
+export function schedulePolicy(settings: {
+  priority?: { heal?: number; default_branch?: number; branch?: number; pull_request?: number };
+  fair_share?: boolean;
+}): SchedulePolicy {
+  const d = DEFAULT_SCHEDULE_POLICY;
+  const p = settings.priority ?? {};
+  return {
+    ...d,
+    weight: {
+      heal: p.heal ?? d.weight.heal,
+      "default-branch": p.default_branch ?? d.weight["default-branch"],
+      branch: p.branch ?? d.weight.branch,
+      "pull-request": p.pull_request ?? d.weight["pull-request"],
+    },
+    fairShare: settings.fair_share ?? d.fairShare,
+  };
+}

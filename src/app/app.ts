@@ -12,7 +12,7 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
-import { AgentHub } from "../agents/index.js";
+import { AgentHub, schedulePolicy } from "../agents/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator } from "../heal/index.js";
@@ -99,7 +99,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
   const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
-  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease });
+  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
