@@ -22,7 +22,7 @@ export interface ReplayResult {
   makespanMs: number;
   jobs: number;
   /** Predicted and "last duration" estimates against the actual duration, per job. */
-  errors: { predictor: number; last: number; withHistory: boolean }[];
+  errors: { predictor: number; last: number; actual: number; withHistory: boolean }[];
 }
 
 /** The pool: `agents` agents of `concurrency` slots and as many cpus, no labels asked. */
@@ -38,11 +38,16 @@ export function pool(agents: number, concurrency: number): AgentSlots[] {
   }));
 }
 
-/** Replays `jobs` (sorted by arrival) on `agents` under `policy`. */
+/**
+ * Replays `jobs` (sorted by arrival) on `agents` under `policy`. With `window`, the policy sees
+ * only the oldest `window − running` waiting jobs, as the agent hub does (its consumers take
+ * `window` queue items in all, held jobs included).
+ */
 export function replay(
   jobs: readonly ReplayJob[],
   agents: readonly AgentSlots[],
   policy: SchedulePolicy,
+  window = Number.POSITIVE_INFINITY,
 ): ReplayResult {
   const slots = agents.map((a) => ({ ...a, used: { ...a.used } }));
   const predictor = new DurationPredictor();
@@ -82,6 +87,7 @@ export function replay(
       out.errors.push({
         predictor: Math.abs(p.ms - j.durationMs),
         last: Math.abs((l ?? p.ms) - j.durationMs),
+        actual: j.durationMs,
         withHistory: l !== undefined,
       });
       waiting.push({
@@ -95,7 +101,8 @@ export function replay(
       });
     }
     if (!waiting.length || !slots.some((s) => s.running < s.concurrency)) continue;
-    const { placed } = placeJobs(waiting, slots, { now, policy, runningByProject });
+    const visible = Number.isFinite(window) ? waiting.slice(0, Math.max(0, window - running.length)) : waiting;
+    const { placed } = placeJobs(visible, slots, { now, policy, runningByProject });
     if (!placed.length) continue;
     const gone = new Set(placed.map((p) => p.job.id));
     for (const p of placed) {

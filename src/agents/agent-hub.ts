@@ -1,8 +1,9 @@
 /**
  * The server side of `pitcrew agent` (protocol in protocol.ts). Agents never get a queue
  * connection: for each live agent the hub consumes the job queue with the agent's labels and
- * concurrency, and each item it takes becomes an offer that any polling agent whose labels cover
- * the job's `runs-on` may take:
+ * twice its concurrency, and each item it takes becomes an offer (offer-board.ts); a polling
+ * agent gets the offer the scheduling policy gives it (place-jobs.ts: its labels cover the job's
+ * `runs-on`, its free capacity holds the job's `resources`, the highest score first):
  *
  *   queue item ─► offer ──an agent's lease poll──► attempt begun (runner/attempt.ts), lease row
  *   persisted (its id is the fencing token) ─► assignment answered ─► held until:
@@ -38,9 +39,9 @@ import {
 import type { Agent, TokenInfo } from "../store/index.js";
 import { DurationPredictor } from "./duration-predictor.js";
 import { HeldJob } from "./held-job.js";
-import { durationKey, type Scheduled, offerFor, pendingJob, type WaitingView, waitingViews } from "./hub-schedule.js";
+import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
 import { jobSourceArchive } from "./job-source.js";
-import { labelsCover } from "./labels-cover.js";
+import { OfferBoard, type Offered } from "./offer-board.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
@@ -58,22 +59,15 @@ export interface AgentHubDeps {
   policy?: SchedulePolicy;
 }
 
-interface Offer extends Scheduled {
+interface Offer extends Offered {
   ticket: JobTicket;
-  labels: string[];
   /** Hands the item to a polling agent; resolves with the assignment, or undefined (stale ticket). */
   take(agent: Agent): Promise<Assignment | undefined>;
 }
 
-interface Poll {
-  agent: Agent;
-  resolve(a: Assignment | undefined): void;
-}
-
 /** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
 export class AgentHub {
-  private readonly offers: Offer[] = [];
-  private readonly polls = new Set<Poll>();
+  private readonly offers: OfferBoard<Offer>;
   private readonly held = new Map<number, HeldJob>();
   private readonly consumers = new Map<number, AbortController>();
   /** Queue wait of jobs handed to agents (ms, most recent first), for /metrics. */
@@ -81,7 +75,9 @@ export class AgentHub {
   /** Learns from the jobs agents finish; estimates the offered ones. */
   private readonly predictor = new DurationPredictor();
 
-  constructor(private readonly deps: AgentHubDeps) {}
+  constructor(private readonly deps: AgentHubDeps) {
+    this.offers = new OfferBoard(deps.policy ?? DEFAULT_SCHEDULE_POLICY, () => deps.runner.clock.now());
+  }
 
   /** Registers an agent for `caller` (an agent token) and starts taking work on its behalf. */
   async register(caller: TokenInfo, body: z.output<typeof registerBody>): Promise<Agent> {
@@ -107,60 +103,23 @@ export class AgentHub {
     return agent;
   }
 
-  /** Waits up to `waitMs` for a job `agent` may take; undefined when none came. */
+  /** Waits up to `waitMs` for a job `agent` may take (the scheduling policy's choice); undefined when none came. */
   async lease(agent: Agent, waitMs: number, aborted: AbortSignal): Promise<Assignment | undefined> {
     if (agent.state !== "online") return undefined;
     const deadline = Date.now() + waitMs;
     while (!aborted.aborted) {
-      const offer = this.pick(agent) ?? (await this.waitForOffer(agent, deadline, aborted));
-      if (!offer) {
-        if (Date.now() >= deadline) return undefined;
-        continue;
-      }
+      const offer = await this.offers.next(agent, () => [...this.held.values()], deadline, aborted);
+      if (!offer) return undefined;
       const a = await offer.take(agent);
       if (a) return a;
     }
     return undefined;
   }
 
-  /** Takes out the offer the scheduling policy gives `agent` now (hub-schedule.ts), if any. */
-  private pick(agent: Agent): Offer | undefined {
-    const o = offerFor(this.offers, [...this.held.values()], agent, this.policy, this.deps.runner.clock.now());
-    if (o) this.offers.splice(this.offers.indexOf(o), 1);
-    return o;
-  }
-
-  /** The jobs offered to agents and not yet taken, each with the policy's reason (all live agents considered). */
+  /** The jobs offered to agents and not yet taken, each with the scheduler's reason (all live agents considered). */
   async waiting(): Promise<WaitingView[]> {
     const live = await this.deps.runner.store.agents.list(["online"]);
-    return waitingViews(this.offers, [...this.held.values()], live, this.policy, this.deps.runner.clock.now());
-  }
-
-  private get policy(): SchedulePolicy {
-    return this.deps.policy ?? DEFAULT_SCHEDULE_POLICY;
-  }
-
-  private waitForOffer(agent: Agent, deadline: number, aborted: AbortSignal): Promise<Offer | undefined> {
-    const left = deadline - Date.now();
-    if (left <= 0) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const poll: Poll = {
-        agent,
-        resolve: () => {
-          cleanup();
-          resolve(this.pick(agent));
-        },
-      };
-      const timer = setTimeout(() => poll.resolve(undefined), left);
-      const onAbort = () => poll.resolve(undefined);
-      aborted.addEventListener("abort", onAbort);
-      const cleanup = () => {
-        clearTimeout(timer);
-        aborted.removeEventListener("abort", onAbort);
-        this.polls.delete(poll);
-      };
-      this.polls.add(poll);
-    });
+    return this.offers.views([...this.held.values()], live);
   }
 
   /** Records a heartbeat; answers which of `leases` to cancel and which the agent no longer holds. */
@@ -314,14 +273,14 @@ export class AgentHub {
 
   /** Open offers, and queue waits of the last jobs handed out (ms), for metrics. */
   stats(): { offers: number; held: number; recentWaitsMs: readonly number[] } {
-    return { offers: this.offers.length, held: this.held.size, recentWaitsMs: this.waits };
+    return { offers: this.offers.size, held: this.held.size, recentWaitsMs: this.waits };
   }
 
   /** Stops every consumer; held jobs stay as they are (their agents are lost if this server is gone). */
   close(): void {
     for (const c of this.consumers.values()) c.abort();
     this.consumers.clear();
-    for (const p of [...this.polls]) p.resolve(undefined);
+    this.offers.close();
   }
 
   private startConsumer(agent: Agent): void {
@@ -375,14 +334,11 @@ export class AgentHub {
         },
       };
       const onAbort = () => {
-        const idx = this.offers.indexOf(offer);
-        if (idx >= 0) this.offers.splice(idx, 1);
+        this.offers.remove(offer);
         resolve(undefined);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.offers.push(offer);
-      // every poll that may take it looks again: the policy gives it to one, the others wait on
-      for (const p of [...this.polls]) if (labelsCover(p.agent.labels, labels)) p.resolve(undefined);
+      this.offers.add(offer);
     });
     if (!held) return;
     this.waits.unshift(Date.now() - offeredAt);
