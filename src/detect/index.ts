@@ -13,6 +13,7 @@ export { LogMiner } from "./logmine/index.js";
 export type { MinedLine } from "./logmine/index.js";
 export { templateParams } from "./logmine/index.js";
 export { templateText } from "./logmine/index.js";
+export { maskTokens, tokenize } from "./logmine/index.js";
 export type { LogCluster } from "./logmine/index.js";
 export {
   type AnomalyWatchDeps,

@@ -557,6 +557,8 @@ export interface FailureExplanationsTable {
   confidence: number;
   /** JSON of the job's explanation: ranked lines, class, evidence. */
   explanation: string;
+  /** The failure's signature (src/failures/failure-signature.ts); null for explanations stored before 0034. */
+  signature: string | null;
   created_at: number;
 }
 

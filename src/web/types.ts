@@ -52,6 +52,35 @@ export interface RunDetail extends Run {
   jobs: Job[];
 }
 
+/** One log line that explains a failure, with what made it rank (GET /api/runs/:id/explanation). */
+export interface ExplainedLine {
+  /** 1-based line number in the job attempt's log. */
+  line: number;
+  text: string;
+  score: number;
+  evidence: { signals: string[] };
+}
+
+/** Why one failed job attempt failed: its cause class and the log lines that explain it. */
+export interface ExplainedJob {
+  jobId: number;
+  key: string;
+  name: string;
+  attempt: number;
+  category: string;
+  confidence: number;
+  lines: ExplainedLine[];
+  comparedRuns: number[];
+  failedTests: string[];
+}
+
+/** Why a run failed, per failed job (GET /api/runs/:id/explanation). */
+export interface RunExplanation {
+  runId: number;
+  status: string;
+  jobs: ExplainedJob[];
+}
+
 /** A release (live in an environment, or history). */
 export interface Release {
   id: number;

@@ -1,7 +1,8 @@
 /**
  * The dashboard end to end in a real browser: an in-process pitcrew (delivery started) serves the
  * built dashboard; headless Chromium (playwright-core, the system's /usr/bin/chromium) signs in
- * with a token, sees a run succeed, reads its log, follows a paused canary of a real service to
+ * with a token, sees a run succeed, reads its log, reads why a failed run failed (the explaining
+ * line linked into its log), follows a paused canary of a real service to
  * its end (live, on rollout events), visits Incidents and Overview, and Services (charts of a
  * scraped service, the dependency graph of ingested spans) and Models (versions, refusals, drift)
  * without a console error.
@@ -15,6 +16,7 @@ import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeliveringApp } from "../../src/app/app.js";
 import { startDelivery } from "../../src/app/delivery.js";
+import { startFailureExplanations } from "../../src/failures/index.js";
 import { startLogObservation } from "../../src/app/observe-logs.js";
 import { startMetricsObservation } from "../../src/app/observe-metrics.js";
 import { triggerRun } from "../../src/runner/index.js";
@@ -28,13 +30,18 @@ const SHOTS = resolve(ROOT, "test-artifacts/dashboard");
 const SERVICE = readFileSync(resolve(ROOT, "test/fixtures/deploy/service.mjs"), "utf8");
 const MANIFEST = "start: [node, service.mjs]\nreplicas: 1\nhealth: { readiness: /readyz, liveness: /healthz }\n";
 const PAUSED_CANARY = { canary: { steps: [{ setWeight: 30 }, { pause: {} }] } };
+/** A build step that fails as a TypeScript compile error does: progress lines, the diagnostic, a non-zero exit. */
+const TYPE_ERROR =
+  "echo 'compiling 12 files'; echo 'src/cart.ts(3,7): error TS2322: Type string is not assignable to type number.' >&2; echo 'Found 1 error.'; exit 2";
 const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
 
 describe("the dashboard", () => {
   let t: TestApp<DeliveringApp>;
   let base: string;
   let stopDelivery: () => Promise<void>;
+  let stopExplaining: () => void;
   let runId: number;
+  let failedRunId: number;
 
   beforeAll(async () => {
     if (!existsSync(resolve(ROOT, "dist/web/index.html"))) {
@@ -51,9 +58,19 @@ describe("the dashboard", () => {
     const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
     runId = res.run!.id;
     expect(await t.waitForRun(runId)).toBe("success");
+    stopExplaining = startFailureExplanations(t.app);
+    const broken = await t.app.store.projects.create({
+      name: "broken",
+      repoUrl: createRepo({
+        ".pitcrew/pipeline.yaml": `on:\n  manual: {}\njobs:\n  build:\n    steps:\n      - run: ${JSON.stringify(TYPE_ERROR)}\n`,
+      }),
+    });
+    failedRunId = (await triggerRun(t.app.runner, broken.id, { event: "manual", triggeredBy: "test" })).run!.id;
+    expect(await t.waitForRun(failedRunId)).toBe("failure");
   }, 60_000);
   afterAll(async () => {
     // stopping delivery halts a rollout still paused or analysing (its row is left for recovery)
+    stopExplaining?.();
     await stopDelivery?.();
     // Chromium's keep-alive connections would hold server.close() for the keep-alive timeout (72 s)
     t?.server.server.closeAllConnections();
@@ -97,6 +114,7 @@ describe("the dashboard", () => {
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
         const rolloutId = await pausedCanary(t);
         await walkThrough(page, base, t.adminToken, runId);
+        await readWhyItFailed(page, base, failedRunId);
         await followRollout(page, t, rolloutId);
         await followIncident(page, t);
         await readPullRequest(page, t, base);
@@ -137,6 +155,22 @@ async function walkThrough(page: Page, base: string, token: string, runId: numbe
 
   await page.reload();
   await page.getByRole("heading", { name: "Overview" }).waitFor();
+}
+
+/** The failed run's page: "Why it failed" names the compile error and links its line (best ranked) into the log. */
+async function readWhyItFailed(page: Page, base: string, runId: number): Promise<void> {
+  await page.goto(`${base}/runs/${runId}`);
+  const why = page.getByRole("article", { name: "why build failed" });
+  await why.getByText("compile", { exact: true }).waitFor({ timeout: 15_000 });
+  const link = why.getByRole("listitem").first().getByRole("link"); // the best-ranked line
+  await link.waitFor();
+  const target = (await link.getAttribute("href"))!;
+  await link.click();
+  expect(new URL(page.url()).hash).toBe(target);
+  const line = page.locator(target);
+  await expect.poll(() => line.textContent(), { timeout: 10_000 }).toContain("error TS2322");
+  expect(await line.getAttribute("class")).toContain("explained");
+  await page.screenshot({ path: `${SHOTS}/run-failed.png`, fullPage: true });
 }
 
 /** Stores a live and a refused version of `test-failure` for `hello` and a drift report, then reads the Models pages. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { createCiEngine } from "../../app/ci-engine.js";
+import { type CiEngine, createCiEngine } from "../../app/ci-engine.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import { type BusMessage, subjectKey } from "../../events/index.js";
@@ -51,7 +51,13 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   // tree), so they never disturb a server's runs nor another repository's.
   const id = localStoreId(dir);
   const dataDir = localStoreDir(loaded.dataDir, dir);
-  const checkedOut = opts.branch ? undefined : currentBranch(dir); // meanwhile: git is a process of its own
+  // The snapshot is git's work in processes of its own: it runs while the engine opens the store
+  // and probes the sandbox (concurrent local runs of one directory already share the snapshot repo).
+  const snapshot = (async () => {
+    const branch = opts.branch ?? (await currentBranch(dir)) ?? "main";
+    return { branch, commit: await snapshotDirectory(dir, join(dataDir, "snapshot.git"), branch, [loaded.dataDir]) };
+  })();
+  snapshot.catch(() => undefined); // awaited below; an engine that fails first must not leave it unhandled
   const app = await createCiEngine(
     { ...loaded, dataDir, databaseUrl: `sqlite:${join(dataDir, "pitcrew.db")}` },
     { log: silentLogger(), localRun: true },
@@ -63,9 +69,8 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
   }
   try {
     if (holdLock(dataDir)) await recoverAfterCrash(app.runner);
-    const branch = opts.branch ?? (await checkedOut) ?? "main";
+    const { branch, commit } = await snapshot;
     const repo = join(dataDir, "snapshot.git");
-    const commit = await snapshotDirectory(dir, repo, branch, [loaded.dataDir]);
     const name = `${basename(dir).replace(/[^A-Za-z0-9._-]/g, "_") || "root"}-${id}`;
     const project =
       (await app.store.projects.findByName(name)) ??
@@ -125,12 +130,36 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
     if (!["success", "failure", "cancelled", "skipped"].includes(current.status)) await done;
     process.off("SIGINT", onSigint);
     const report = await loadRunReport(app.store, runId);
+    // a failed job is explained now, as a server would after it ends, so `runs why` can show it
+    const why = report.run.status === "failure" ? await explainFailures(app, runId) : [];
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else say(`\n${formatRunReport(report)}`);
+    else {
+      say(`\n${formatRunReport(report)}`);
+      for (const w of why) say(w);
+      if (why.length) say(color.dim(`more: pitcrew runs why ${project.name}#${report.run.number}`));
+    }
     return runExitCode(report.run.status);
   } finally {
     await app.close();
   }
+}
+
+/** Explains each failed job of the run (stored, as the server does); a line per job: its class and best line. */
+async function explainFailures(app: CiEngine, runId: number): Promise<string[]> {
+  // loaded on failure only: a green run never pays for the failure analysis' modules
+  const { explainFailedJob, runExplanation } = await import("../../failures/index.js");
+  const out: string[] = [];
+  for (const job of await app.store.jobs.listForRun(runId)) {
+    if (job.status !== "failure") continue;
+    await explainFailedJob(app, job.id);
+  }
+  for (const e of (await runExplanation(app.store, runId)).jobs) {
+    const best = e.lines[0]?.text;
+    out.push(
+      `why ${e.key} failed: ${color.red(e.category)}${best ? ` — ${best.length > 160 ? `${best.slice(0, 159)}…` : best}` : ""}`,
+    );
+  }
+  return out;
 }
 
 function parseInputs(list: string[]): Record<string, string> {

@@ -4,6 +4,7 @@ import { ConflictError, ForbiddenError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
+import { idPageQuery, nextIdCursor } from "./id-page.js";
 
 const iso = (t: number | null) => (t == null ? null : new Date(t).toISOString());
 const id = z.object({ id: z.coerce.number().int().positive() });
@@ -143,13 +144,11 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     query: z.object({
       project: projectName.optional(),
       environment: z.string().max(32).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.coerce.number().int().positive().optional(),
+      ...idPageQuery,
     }),
     handler: async ({ query }) => {
       const list = await store.releases.list({ ...query, beforeId: query.cursor });
-      const last = list.at(-1);
-      return { releases: list.map(releaseView), next: list.length === query.limit && last ? String(last.id) : null };
+      return { releases: list.map(releaseView), next: nextIdCursor(list, query.limit) };
     },
   });
 
@@ -162,13 +161,11 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     query: z.object({
       project: projectName.optional(),
       environment: z.string().max(32).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.coerce.number().int().positive().optional(),
+      ...idPageQuery,
     }),
     handler: async ({ query }) => {
       const list = await store.rollouts.list({ ...query, beforeId: query.cursor });
-      const last = list.at(-1);
-      return { rollouts: list.map(rolloutView), next: list.length === query.limit && last ? String(last.id) : null };
+      return { rollouts: list.map(rolloutView), next: nextIdCursor(list, query.limit) };
     },
   });
 

@@ -5,6 +5,7 @@ import { HEAL_STATES } from "../../heal/index.js";
 import type { Heal } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
+import { idPageQuery, nextIdCursor } from "./id-page.js";
 
 const iso = (t: number | null) => (t == null ? null : new Date(t).toISOString());
 const id = z.object({ id: z.coerce.number().int().positive() });
@@ -43,13 +44,11 @@ export function healsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     query: z.object({
       state: z.enum(HEAL_STATES).optional(),
       service: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.coerce.number().int().positive().optional(),
+      ...idPageQuery,
     }),
     handler: async ({ query }) => {
       const list = await store.heals.list({ ...query, beforeId: query.cursor });
-      const last = list.at(-1);
-      return { heals: list.map(healView), next: list.length === query.limit && last ? String(last.id) : null };
+      return { heals: list.map(healView), next: nextIdCursor(list, query.limit) };
     },
   });
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Incident } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
+import { idPageQuery, nextIdCursor } from "./id-page.js";
 
 const iso = (t: number | null) => (t == null ? null : new Date(t).toISOString());
 const id = z.object({ id: z.coerce.number().int().positive() });
@@ -35,13 +36,11 @@ export function incidentsRoutes(f: FastifyInstance, { app, paths }: RouteContext
     query: z.object({
       status: z.enum(["open", "acknowledged", "resolved"]).optional(),
       service: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-      cursor: z.coerce.number().int().positive().optional(),
+      ...idPageQuery,
     }),
     handler: async ({ query }) => {
       const list = await store.incidents.list({ ...query, beforeId: query.cursor });
-      const last = list.at(-1);
-      return { incidents: list.map(incidentView), next: list.length === query.limit && last ? String(last.id) : null };
+      return { incidents: list.map(incidentView), next: nextIdCursor(list, query.limit) };
     },
   });
 

@@ -1,11 +1,12 @@
-/** One run: its jobs, steps and quality gates, and its log lines streamed live. */
+/** One run: why it failed (when it did), its jobs, steps and quality gates, and its log lines streamed live. */
 import { useEffect, useState } from "react";
 import { type ApiError, openSse } from "../api.js";
 import { useEvents } from "../events.js";
 import { between, formatTime } from "../format.js";
-import type { Job, RunDetail } from "../types.js";
+import type { Job, RunDetail, RunExplanation } from "../types.js";
 import { ErrorNote, Loaded, Status } from "../ui.js";
 import { useApi } from "../use-api.js";
+import { logLineId, RunExplanationSection } from "./run-explanation.js";
 
 interface LogLine {
   jobId: number;
@@ -20,7 +21,13 @@ interface LogLine {
 export function RunView({ id }: { id: number }) {
   const run = useApi<RunDetail>(`/api/runs/${id}`);
   const logs = useLogStream(id, run.reload);
-  useEvents(["run.", "job.", "step."], (e) => e.subject === `run:${id}` && run.reload());
+  const failed = run.data !== undefined && run.data.status !== "success" && run.data.finishedAt !== null;
+  const why = useApi<RunExplanation>(failed ? `/api/runs/${id}/explanation` : null);
+  useEvents(["run.", "job.", "step."], (e) => {
+    if (e.subject !== `run:${id}`) return;
+    if (e.type === "job.explained") why.reload();
+    else run.reload();
+  });
   return (
     <section aria-labelledby="run-title">
       <Loaded data={run.data} error={run.error}>
@@ -65,12 +72,21 @@ export function RunView({ id }: { id: number }) {
                 </ul>
               </>
             )}
+            <RunExplanationSection explanation={why.data} />
             <h2>Jobs</h2>
             {r.jobs.map((j) => (
               <JobPanel
                 key={j.id}
                 job={j}
                 lines={logs.lines.filter((l) => l.jobId === j.id && l.attempt === j.attempt)}
+                explained={
+                  new Set(
+                    why.data?.jobs
+                      .find((e) => e.jobId === j.id && e.attempt === j.attempt)
+                      ?.lines.filter((l) => l.evidence.signals.length > 0)
+                      .map((l) => l.line),
+                  )
+                }
               />
             ))}
             {logs.error && <ErrorNote error={logs.error} />}
@@ -81,7 +97,7 @@ export function RunView({ id }: { id: number }) {
   );
 }
 
-function JobPanel({ job, lines }: { job: Job; lines: LogLine[] }) {
+function JobPanel({ job, lines, explained }: { job: Job; lines: LogLine[]; explained: ReadonlySet<number> }) {
   return (
     <article className="panel">
       <h3>
@@ -103,8 +119,15 @@ function JobPanel({ job, lines }: { job: Job; lines: LogLine[] }) {
       <pre className="log" role="log" aria-label={`log of ${job.name}`}>
         {lines.length === 0
           ? "(no output yet)"
-          : lines.map((l) => (
-              <span key={`${l.attempt}-${l.seq}`} className={l.stream === "stderr" ? "stderr" : undefined}>
+          : lines.map((l, i) => (
+              <span
+                key={`${l.attempt}-${l.seq}`}
+                id={logLineId(job.id, l.attempt, i + 1)}
+                className={
+                  [l.stream === "stderr" && "stderr", explained.has(i + 1) && "explained"].filter(Boolean).join(" ") ||
+                  undefined
+                }
+              >
                 {l.line}
                 {"\n"}
               </span>
