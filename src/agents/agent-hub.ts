@@ -1,7 +1,7 @@
 /**
  * The server side of `pitcrew agent` (protocol in protocol.ts). Agents never get a queue
  * connection: for each live agent the hub consumes the job queue with the agent's labels and
- * twice its concurrency, and each item it takes becomes an offer (offer-board.ts); a polling
+ * twice its concurrency (its concurrency when the server runs jobs too), and each item it takes becomes an offer (offer-board.ts); a polling
  * agent gets the offer the scheduling policy gives it (place-jobs.ts: its labels cover the job's
  * `runs-on`, its free capacity holds the job's `resources`, the highest score first):
  *
@@ -290,9 +290,11 @@ export class AgentHub {
       JOBS_QUEUE,
       (item, { signal }) => this.offer(item.payload, item.labels, signal),
       {
-        // twice its concurrency: a slot's worth of waiting jobs per slot is offered, so the
-        // scheduling policy chooses among them instead of taking the queue's oldest
-        concurrency: agent.concurrency * 2,
+        // when only agents run jobs, twice its concurrency: a slot's worth of waiting jobs per slot
+        // is offered, so the scheduling policy chooses among them instead of taking the queue's
+        // oldest; when the server runs jobs too, no more than the agent runs, so that no job
+        // waits for an agent while the server's own workers idle
+        concurrency: agent.concurrency * (this.deps.runner.options.local ? 1 : 2),
         labels: agent.labels,
         leaseMs: this.deps.runner.options.leaseMs,
         signal: stop.signal,

@@ -108,7 +108,10 @@ export async function pendingJob(
   const run = await deps.store.runs.get(job.runId);
   const project = await deps.store.projects.get(run.projectId);
   const cls = runClass(run, project);
-  const estimate = predictor.predict(durationKey(project, run, job));
+  const key = durationKey(project, run, job);
+  const basis = predictor.predict(key).basis;
+  if (basis === "project" || basis === "default") await learnPast(deps, predictor, project, job);
+  const estimate = predictor.predict(key);
   return {
     pending: {
       id: String(ticket.jobId),
@@ -129,6 +132,23 @@ export async function pendingJob(
       since: new Date(since).toISOString(),
     },
   };
+}
+
+/** Jobs of the same key read back from the store for a job the predictor has not seen (since this server started). */
+const PAST_JOBS = 8;
+
+/**
+ * Teaches the predictor the last successful runs of `job`'s key in its project (any branch: the
+ * store's history does not say which without reading each run), so a restarted server does not
+ * start from the default estimate.
+ */
+async function learnPast(deps: RunnerDeps, predictor: DurationPredictor, project: Project, job: Job): Promise<void> {
+  const past = await deps.store.jobs.recentSuccesses(project.id, job.key, job.id, PAST_JOBS);
+  for (const p of past.reverse()) {
+    if (p.startedAt === null || p.finishedAt === null) continue;
+    const durationMs = p.finishedAt - p.startedAt;
+    predictor.observe({ project: project.name, job: job.key, branch: "", paths: [], durationMs });
+  }
 }
 
 /** What the predictor knows a job by. */

@@ -2,7 +2,8 @@
  * The scheduler in a real `pitcrew serve` (runner.local: false) with one real `pitcrew agent`
  * (concurrency 2, 2 cpus): while a 2-cpu job holds the agent, nothing else starts on it although
  * a slot is free; the jobs waiting meanwhile are explained through `GET /api/agents`; when it
- * ends, the default-branch job goes before the older job of another branch.
+ * ends, the default-branch job goes before the older job of another branch; a job run before is
+ * estimated from its last duration.
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,5 +91,18 @@ describe.skipIf(!HAS_DIST)("scheduling on agents (real processes)", () => {
 
     expect((await jobOf(wide)).status).toBe("queued");
     await server.api("POST", `/api/runs/${wide}/cancel`);
-  }, 90_000);
+
+    // the hub learnt the durations of the jobs its agents finished: a second 'mainline' waits
+    // with an estimate of its first run (well under a second), not the 5-minute default
+    const hog2 = await trigger("hog");
+    await until(async () => (await jobOf(hog2)).status === "running", 20_000, "the 2-cpu job again");
+    const mainline2 = await trigger("mainline");
+    const again = await until(
+      async () => ((await server.api("GET", "/api/agents")).body.waiting as any[]).find((w) => w.runId === mainline2),
+      15_000,
+      "the second mainline job waiting",
+    );
+    expect(again.estimateMs).toBeLessThan(5_000);
+    expect((await server.waitForRun(mainline2, 30_000)).status).toBe("success");
+  }, 120_000);
 });
