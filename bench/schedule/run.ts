@@ -6,7 +6,7 @@
  * each half of them (the policy's constants were set before the data was replayed: the halves
  * show whether the gain holds on projects apart). Options: `--commits N` (default 1000).
  */
-import { DEFAULT_SCHEDULE_POLICY, FIFO_POLICY, type SchedulePolicy } from "../../src/agents/index.js";
+import { DEFAULT_SCHEDULE_POLICY, FIFO_POLICY, LOOKAHEAD, type SchedulePolicy } from "../../src/agents/index.js";
 import { PROJECTS } from "../testintel/ci-history.js";
 import { pool, type ReplayResult, replay } from "./simulate.js";
 import { loadCycles, makeWorkload } from "./workload.js";
@@ -63,8 +63,8 @@ console.log(
 console.log(
   `pool: ${AGENTS.length} agents × ${AGENTS[0]!.concurrency} slots; ${COMMITS} commits per run; seeds ${SEEDS.join(", ")}\n`,
 );
-/** The agent hub offers each agent's consumer twice its concurrency in queue items (agent-hub.ts). */
-const HUB_WINDOW = 2 * SLOTS;
+/** The agent hub's consumers take each agent's concurrency + LOOKAHEAD queue items (agent-hub.ts). */
+const HUB_WINDOW = SLOTS + LOOKAHEAD * AGENTS.length;
 const policies: [string, SchedulePolicy, number][] = [
   ["FIFO", FIFO_POLICY, Number.POSITIVE_INFINITY],
   ["pitcrew", DEFAULT_SCHEDULE_POLICY, Number.POSITIVE_INFINITY],

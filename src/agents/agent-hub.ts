@@ -1,9 +1,10 @@
 /**
  * The server side of `pitcrew agent` (protocol in protocol.ts). Agents never get a queue
  * connection: for each live agent the hub consumes the job queue with the agent's labels and
- * twice its concurrency (its concurrency when the server runs jobs too), and each item it takes becomes an offer (offer-board.ts); a polling
- * agent gets the offer the scheduling policy gives it (place-jobs.ts: its labels cover the job's
- * `runs-on`, its free capacity holds the job's `resources`, the highest score first):
+ * its concurrency + LOOKAHEAD (its concurrency alone when the server runs jobs too), and each
+ * item it takes becomes an offer (offer-board.ts); a polling agent gets the offer the scheduling
+ * policy gives it (place-jobs.ts: its labels cover the job's `runs-on`, its free capacity holds
+ * the job's `resources`, the highest score first):
  *
  *   queue item ─► offer ──an agent's lease poll──► attempt begun (runner/attempt.ts), lease row
  *   persisted (its id is the fencing token) ─► assignment answered ─► held until:
@@ -46,6 +47,13 @@ import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
 import type { z } from "zod";
+
+/**
+ * Queue items each agent's consumer takes beyond the agent's concurrency, as offers the policy
+ * orders: a bound on memory and queue leases (an offer is a few hundred bytes and a lease renewed
+ * every lease / 3), not a tuning of the order; the policy gains as its window covers the queue.
+ */
+export const LOOKAHEAD = 32;
 
 /** Times a job is queued again after losing its agent, besides its own `retries`. */
 const LOST_RETRIES = 2;
@@ -290,11 +298,10 @@ export class AgentHub {
       JOBS_QUEUE,
       (item, { signal }) => this.offer(item.payload, item.labels, signal),
       {
-        // when only agents run jobs, twice its concurrency: a slot's worth of waiting jobs per slot
-        // is offered, so the scheduling policy chooses among them instead of taking the queue's
-        // oldest; when the server runs jobs too, no more than the agent runs, so that no job
-        // waits for an agent while the server's own workers idle
-        concurrency: agent.concurrency * (this.deps.runner.options.local ? 1 : 2),
+        // when only agents run jobs, LOOKAHEAD waiting jobs more, so the scheduling policy
+        // chooses among them instead of taking the queue's oldest; when the server runs jobs too,
+        // no more than the agent runs, so no job waits for an agent while the server idles
+        concurrency: agent.concurrency + (this.deps.runner.options.local ? 0 : LOOKAHEAD),
         labels: agent.labels,
         leaseMs: this.deps.runner.options.leaseMs,
         signal: stop.signal,

@@ -1,4 +1,4 @@
-export { AgentHub, type AgentHubDeps } from "./agent-hub.js";
+export { AgentHub, type AgentHubDeps, LOOKAHEAD } from "./agent-hub.js";
 export { labelsCover } from "./labels-cover.js";
 export { AgentClient, AgentCallError } from "./agent-client.js";
 export { type AgentHandle, type AgentOptions, startAgent } from "./agent-process.js";
