@@ -41,7 +41,8 @@ import type { Agent, TokenInfo } from "../store/index.js";
 import { DurationPredictor } from "./duration-predictor.js";
 import { HeldJob } from "./held-job.js";
 import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
-import { jobSourceArchive } from "./job-source.js";
+import { openJobSourceArchive } from "./job-source.js";
+import type { FileHandle } from "node:fs/promises";
 import { OfferBoard, type Offered } from "./offer-board.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
@@ -160,11 +161,11 @@ export class AgentHub {
     return { cancel: h.cancelled };
   }
 
-  /** The source archive of a held job's commit. */
-  async source(agent: Agent, lease: number): Promise<string> {
+  /** The source archive of a held job's commit, opened (the caller reads and closes it). */
+  async source(agent: Agent, lease: number): Promise<FileHandle> {
     const h = this.heldBy(agent, lease);
     const project = await this.deps.runner.store.projects.get(h.begun.run.projectId);
-    return jobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
+    return openJobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
   }
 
   /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */

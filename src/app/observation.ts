@@ -1,8 +1,9 @@
 /**
  * The observation parts of a running pitcrew, built once from config: the log ingestor (with its
  * `onLogRecords` hooks), the live topology watcher, the metrics source (the built-in TSDB, or
- * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, and the
- * incident service that correlates their signals. `observe-*.ts` start the long-running parts.
+ * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, the
+ * OTLP metrics receiver, and the incident service that correlates their signals. `observe-*.ts`
+ * start the long-running parts.
  */
 import { IncidentService } from "../incidents/index.js";
 import {
@@ -12,6 +13,7 @@ import {
   createPrometheusMetricsSource,
   LogIngestor,
   type MetricsSource,
+  OtlpMetricsIngestor,
   ScraperFleet,
   TopologyWatcher,
 } from "../observe/index.js";
@@ -25,6 +27,8 @@ export interface Observation {
   alerts: AlertRecorder;
   /** One scraper per registered service with a metrics URL (scrapes once started). */
   scrapers: ScraperFleet;
+  /** Stores OTLP metrics exports (HTTP and gRPC) in the built-in TSDB. */
+  otlpMetrics: OtlpMetricsIngestor;
 }
 
 /** Builds the observation parts (nothing runs yet). */
@@ -45,6 +49,15 @@ export function buildObservation(core: Core): Observation {
       clock,
       log,
       maxSeries: c.metrics.max_series_per_target,
+    }),
+    otlpMetrics: new OtlpMetricsIngestor({
+      series: store.series,
+      events,
+      clock,
+      log,
+      maxPoints: c.limits.otlp.max_points,
+      maxSeriesPerService: c.metrics.max_series_per_target,
+      maxSeries: c.limits.otlp.max_series,
     }),
   };
 }

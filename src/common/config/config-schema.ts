@@ -292,6 +292,14 @@ export const configSchema = z
           .optional(),
         /** Log time a service is watched before a never-seen log template counts as news. */
         log_warmup: durationSchema.default(300_000),
+        /** OTLP/gRPC receiver (logs, traces, metrics); off unless set. Auth and bounds as for OTLP/HTTP. */
+        otlp_grpc: z
+          .object({
+            host: z.string().min(1).default("127.0.0.1"),
+            port: z.number().int().min(0).max(65535).default(4317),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({

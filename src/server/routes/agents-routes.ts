@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Readable } from "node:stream";
 import { z } from "zod";
@@ -162,8 +161,8 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     query: z.object({ agentId: z.coerce.number().int().positive() }),
     produces: "application/x-tar",
     handler: async ({ params, query, caller }, _req, reply) => {
-      const file = await hub.source(await hub.agentOf(caller!, query.agentId), params.lease);
-      return reply.type("application/x-tar").send(createReadStream(file));
+      const archive = await hub.source(await hub.agentOf(caller!, query.agentId), params.lease);
+      return reply.type("application/x-tar").send(archive.createReadStream()); // closes the handle when done
     },
   });
   defineRoute(f, paths, {
