@@ -6,6 +6,7 @@
  * estimated from its last duration.
  */
 import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, startAgentProcess } from "../support/agent-process.js";
 import { createRepo } from "../support/git-repo.js";
@@ -73,6 +74,14 @@ describe.skipIf(!HAS_DIST)("scheduling on agents (real processes)", () => {
       feat: "queued behind 1 job of project mainline, est. 3 min",
       wide: "waiting: needs 8 cpus, the largest agent that fits its labels has 2",
     });
+    // what a user sees: `pitcrew agents` lists them below the agents, with the reason
+    const cli = execFileSync(
+      process.execPath,
+      [join(import.meta.dirname, "../../bin/pitcrew.js"), "agents", "--server", server.base, "--token", server.token],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    expect(cli).toMatch(/WAITING JOB +CLASS +WAITED +EST\. +WHY/);
+    expect(cli).toMatch(/feat #\d+ feat +branch .*queued behind 1 job of project mainline, est\. 3 min/);
     // in the policy's order: the default branch (weight 2) before the older job of another branch (1)
     expect(waiting.map((w) => [w.key, w.class])).toEqual([
       ["mainline", "default-branch"],
