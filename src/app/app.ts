@@ -19,6 +19,7 @@ import type { HealOrchestrator } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
+import { anomalyCalibrationModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
@@ -98,7 +99,11 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
-  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
+  const models = new ModelRegistry({ store, events, clock }, [
+    testFailureModel,
+    testFlakinessModel,
+    anomalyCalibrationModel({ window: c.observe.anomaly_window }),
+  ]);
   const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);

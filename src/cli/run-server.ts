@@ -21,6 +21,7 @@ import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
 import { startOnlineModelUpdates } from "../app/online-model-updates.js";
+import { startAnomalyCheckpoints } from "../app/anomaly-checkpoints.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -49,8 +50,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, online model updates and the forge automation (PR runs, commit checks) happen
+  // Polling, cron, online model updates, calibration checkpoints and the forge automation (PR runs, commit checks) happen
   // once across replicas: only the holder of the leader lease runs them.
+  let leading = false;
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,
@@ -58,9 +60,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     name: "leader",
     ttlMs: loaded.config.server.leader_lease,
     lead: () => {
+      leading = true;
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
+      const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
       const stopForgeAutomation = startForgeAutomation({
         forge: app.forge,
         runner: app.runner,
@@ -68,9 +72,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         log: app.log,
       });
       return () => {
+        leading = false;
         stopPolling();
         stopCron();
         stopOnlineUpdates();
+        stopAnomalyCheckpoints();
         stopForgeAutomation();
       };
     },
@@ -79,7 +85,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopFailureExplanations = startFailureExplanations(app);
   const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
-  const stopAnomalyObservation = startAnomalyObservation(app);
+  // every replica scores its samples; the leader's are the stored stream its checkpoints replay
+  const stopAnomalyObservation = await startAnomalyObservation(app, { recordInputs: () => leading });
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
   const server = createServer(app);
