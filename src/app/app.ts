@@ -12,7 +12,7 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
-import { AgentHub } from "../agents/index.js";
+import { AgentHub, schedulePolicy } from "../agents/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator } from "../heal/index.js";
@@ -104,7 +104,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     testFlakinessModel,
     anomalyCalibrationModel({ window: c.observe.anomaly_window }),
   ]);
-  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease });
+  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;

@@ -249,9 +249,25 @@ export const configSchema = z
         allow_unsandboxed: false,
         local: true,
       }),
-    /** `pitcrew agent` processes: an agent silent for `lease` is lost and its jobs go elsewhere. */
+    /**
+     * `pitcrew agent` processes: an agent silent for `lease` is lost and its jobs go elsewhere;
+     * `priority` weighs each class of job for the scheduler, `fair_share` shares agents between
+     * projects (absent: the scheduler's defaults, docs/scale-out.md).
+     */
     agents: z
-      .object({ lease: durationSchema.default(30_000) })
+      .object({
+        lease: durationSchema.default(30_000),
+        priority: z
+          .object({
+            heal: z.number().positive().max(1000).optional(),
+            default_branch: z.number().positive().max(1000).optional(),
+            branch: z.number().positive().max(1000).optional(),
+            pull_request: z.number().positive().max(1000).optional(),
+          })
+          .strict()
+          .optional(),
+        fair_share: z.boolean().optional(),
+      })
       .strict()
       .default({ lease: 30_000 }),
     log: z

@@ -40,7 +40,8 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/agents",
     role: "viewer",
-    summary: "Registered agents: state, labels, capacity, running jobs, last heartbeat",
+    summary:
+      "Registered agents: state, labels, capacity, running jobs, last heartbeat; and the jobs offered to them that wait, each with the scheduler's reason",
     tags: ["agents"],
     query: z.object({ state: z.enum(AGENT_STATES).optional() }),
     handler: async ({ query }) => {
@@ -66,6 +67,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
               since: new Date(l.leasedAt).toISOString(),
             })),
         })),
+        waiting: await hub.waiting(),
       };
     },
   });
