@@ -27,16 +27,42 @@ export function isDependencyFile(path: string): boolean {
   );
 }
 
-/** Dependency name → version as `file` (its path says its kind) pins them in `text`. */
+/** Longest line read from a manifest (longer lines are skipped, never scanned). */
+const MAX_LINE = 1000;
+const GO_REQUIRE = /^(?:require\s+)?(\S+)\s+(v\S+)/;
+const PIP_PIN = /^([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*==\s*([\w.+!-]+)/;
+const CARGO_NAME = /^name = "([^"]+)"$/;
+const CARGO_VERSION = /^version = "([^"]+)"$/;
+
+/**
+ * Dependency name → version as `file` (its path says its kind) pins them in `text`. Line formats
+ * are read line by line (trimmed, at most MAX_LINE characters), so no input makes a pattern scan
+ * more than one short line at a time.
+ */
 export function dependencyVersions(path: string, text: string): Map<string, string> {
   const name = path.split("/").at(-1) ?? "";
   if (name === "package-lock.json") return npmLock(text);
-  if (name === "go.mod") return matches(text, /^\s*(?:require\s+)?([\w./-]+\.[\w./-]+)\s+(v[\w.+-]+)/gm);
-  if (name === "Cargo.lock") return matches(text, /^name = "([^"]+)"\nversion = "([^"]+)"/gm);
-  if (/^requirements.*\.txt$/.test(name))
-    return matches(text, /^\s*([A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?\s*==\s*([\w.+!-]+)/gm);
-  return new Map();
+  const out = new Map<string, string>();
+  const lines = text.split("\n");
+  if (name === "Cargo.lock") {
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const n = short(lines[i]!) && CARGO_NAME.exec(lines[i]!.trim());
+      const v = n && short(lines[i + 1]!) && CARGO_VERSION.exec(lines[i + 1]!.trim());
+      if (n && v) out.set(n[1]!.toLowerCase(), v[1]!);
+    }
+    return out;
+  }
+  const pattern = name === "go.mod" ? GO_REQUIRE : /^requirements.*\.txt$/.test(name) ? PIP_PIN : undefined;
+  if (!pattern) return out;
+  for (const line of lines) {
+    if (!short(line)) continue;
+    const m = pattern.exec(line.trim());
+    if (m && (pattern !== GO_REQUIRE || m[1]!.includes("."))) out.set(m[1]!.toLowerCase(), m[2]!);
+  }
+  return out;
 }
+
+const short = (line: string) => line.length <= MAX_LINE;
 
 /** The dependencies whose version differs between `before` and `after` of one file. */
 export function dependencyChanges(path: string, before: string | null, after: string | null): DependencyChange[] {
@@ -49,12 +75,6 @@ export function dependencyChanges(path: string, before: string | null, after: st
     if (from !== to) out.push({ file: path, name, from, to });
   }
   return out.sort((x, y) => x.name.localeCompare(y.name)).slice(0, MAX_CHANGES_PER_FILE);
-}
-
-function matches(text: string, re: RegExp): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of text.matchAll(re)) out.set(m[1]!.toLowerCase(), m[2]!);
-  return out;
 }
 
 function npmLock(text: string): Map<string, string> {

@@ -38,9 +38,10 @@ export async function reclassifyAfterPass(deps: FailureExplanationDeps, jobId: n
   const { store, events } = deps;
   const job = await store.jobs.get(jobId);
   const run = await store.runs.get(job.runId);
-  const failed = (await store.jobs.history(run.projectId, job.key, job.id, SAME_COMMIT_LOOKBACK)).filter(
-    (h) => h.status === "failure" && h.commit === run.commit,
-  );
+  // bounded by count, not by this job's id: a failure of a later-created job may have ended first
+  const failed = (
+    await store.jobs.history(run.projectId, job.key, Number.MAX_SAFE_INTEGER, SAME_COMMIT_LOOKBACK)
+  ).filter((h) => h.status === "failure" && h.commit === run.commit);
   for (const f of failed) {
     const stored = (await store.explanations.listForRun(f.runId)).find(
       (e) => e.jobId === f.jobId && e.attempt === f.attempt,

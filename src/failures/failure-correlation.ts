@@ -3,7 +3,7 @@
  * failed job of a run it reads the same job's last HISTORY finished runs in the project and gives:
  *  - the failure's signature (`failure-signature.ts`) and the other failures with it, in any
  *    project: the first occurrence and the run that fixed that one (the first success of the same
- *    job on the same branch after it);
+ *    job on the same branch after it, however long ago);
  *  - the first failing run of the current streak on the run's branch, the last success before it,
  *    and what changed between their commits: files, and dependency versions in lock files;
  *  - the attributes that separate failing from passing runs (`correlate.ts`): branch, event,
@@ -23,6 +23,8 @@ import { isJobExplanation } from "./stored-explanation.js";
 
 /** Finished runs of the job compared. */
 const HISTORY = 200;
+/** Failed jobs of one run correlated per request (a large matrix failing at once: the first ones). */
+const MAX_JOBS = 20;
 /** Changed files listed for the first failure. */
 const MAX_CHANGED_FILES = 100;
 /** Dependency files read for the first failure. */
@@ -86,8 +88,9 @@ export async function correlateRunFailures(
   if (job && !jobs.some((j) => j.key === job || j.name === job)) throw new NotFoundError("job", job);
   const explanations = new Map((await store.explanations.listForRun(run.id)).map((e) => [e.jobId, e]));
   const out: JobCorrelation[] = [];
-  for (const j of jobs) {
-    if (j.status !== "failure" || (job && j.key !== job && j.name !== job)) continue;
+  const changes = new Map<string, ReturnType<typeof changesBetween>>(); // one git diff per commit pair
+  const failed = jobs.filter((j) => j.status === "failure" && (!job || j.key === job || j.name === job));
+  for (const j of failed.slice(0, MAX_JOBS)) {
     const stored = explanations.get(j.id);
     const explanation = stored && isJobExplanation(stored.explanation) ? stored.explanation : undefined;
     const signature = failureSignature(explanation?.category ?? "unknown", explanation?.lines ?? []);
@@ -100,7 +103,7 @@ export async function correlateRunFailures(
       name: j.name,
       signature,
       compared: { runs: history.length, failed: history.filter((h) => h.status === "failure").length },
-      firstFailure: await firstFailure(history, run.branch, repo),
+      firstFailure: await firstFailure(history, run.branch, repo, changes),
       findings: correlate(await attributesOf(history, repo)),
       sameSignature: await signatureGroup(store, signature),
     });
@@ -116,14 +119,24 @@ const refOf = (h: JobHistoryEntry): RunRef => ({
 });
 
 /** The streak of failures on `branch` ending at the newest entry, and what changed at its start. */
-async function firstFailure(history: JobHistoryEntry[], branch: string, repo?: string): Promise<FirstFailure | null> {
+async function firstFailure(
+  history: JobHistoryEntry[],
+  branch: string,
+  repo: string | undefined,
+  cache: Map<string, ReturnType<typeof changesBetween>>,
+): Promise<FirstFailure | null> {
   const onBranch = history.filter((h) => h.branch === branch);
   let streak = 0;
   while (streak < onBranch.length && onBranch[streak]!.status === "failure") streak++;
   if (streak === 0) return null;
   const first = onBranch[streak - 1]!;
   const before = onBranch[streak];
-  const changes = before && repo ? await changesBetween(repo, before.commit, first.commit) : null;
+  let changes = null;
+  if (before && repo) {
+    const pair = `${before.commit}..${first.commit}`;
+    if (!cache.has(pair)) cache.set(pair, changesBetween(repo, before.commit, first.commit));
+    changes = await cache.get(pair)!;
+  }
   return {
     ...refOf(first),
     streak,
@@ -143,10 +156,22 @@ async function changesBetween(repo: string, from: string, to: string) {
   const files = diff.split("\n").filter(Boolean);
   const dependencies: DependencyChange[] = [];
   for (const file of files.filter(isDependencyFile).slice(0, MAX_DEPENDENCY_FILES)) {
-    const read = (commit: string) => git(["show", `${commit}:${file}`], { cwd: repo }).catch(() => null);
-    dependencies.push(...dependencyChanges(file, await read(from), await read(to)));
+    const [before, after] = [await readSmall(repo, from, file), await readSmall(repo, to, file)];
+    if (before === undefined || after === undefined) continue; // too large to read: named in `files` only
+    dependencies.push(...dependencyChanges(file, before, after));
   }
   return { files: files.slice(0, MAX_CHANGED_FILES), dependencies };
+}
+
+/** Largest dependency file read (a branch's lock file is untrusted: it may be made huge). */
+const MAX_DEPENDENCY_FILE_BYTES = 2 * 1024 * 1024;
+
+/** A file's text at a commit; null when the commit lacks it, undefined when it is over the size bound. */
+async function readSmall(repo: string, commit: string, file: string): Promise<string | null | undefined> {
+  const size = await git(["cat-file", "-s", `${commit}:${file}`], { cwd: repo }).catch(() => undefined);
+  if (size === undefined) return null; // not in that commit
+  if (Number(size.trim()) > MAX_DEPENDENCY_FILE_BYTES) return undefined;
+  return git(["show", `${commit}:${file}`], { cwd: repo }).catch(() => null);
 }
 
 /** The attributes of each run: its facts, its agent, its commit's author and its UTC hour block. */
@@ -191,10 +216,7 @@ async function signatureGroup(store: Store, signature: FailureSignature): Promis
   const job = await store.jobs.get(earliest.jobId);
   const run = await store.runs.get(job.runId);
   const project = await store.projects.get(run.projectId);
-  const later = (await store.jobs.history(run.projectId, job.key, Number.MAX_SAFE_INTEGER, HISTORY))
-    .filter((h) => h.branch === run.branch && h.jobId > job.id)
-    .reverse();
-  const fix = later.find((h) => h.status === "success");
+  const fix = await store.jobs.firstSuccessAfter(run.projectId, job.key, run.branch, job.id);
   return {
     occurrences: count,
     first: {

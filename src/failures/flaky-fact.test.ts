@@ -13,7 +13,11 @@ describe("withSameCommitPass", () => {
   it("turns a test failure flaky, with the pass as evidence, once", () => {
     const flaky = withSameCommitPass(of("test"), 12);
     expect(flaky).toMatchObject({ category: "flaky", confidence: 0.75, votes: { test: 3, flaky: 0.75 } });
-    expect(flaky.evidence.at(-1)).toEqual({ line: 0, rule: "engine: passed on the same commit in run 12", weight: 0.75 });
+    expect(flaky.evidence.at(-1)).toEqual({
+      line: 0,
+      rule: "engine: passed on the same commit in run 12",
+      weight: 0.75,
+    });
     expect(withSameCommitPass(flaky, 12)).toBe(flaky);
   });
 

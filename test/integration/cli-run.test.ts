@@ -92,6 +92,8 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () =
     expect(lint.stdout).toMatch(
       /pipeline\.yaml:3:14: warning\[unknown-runner-label\]: job 'build' runs-on 'ubuntu-latest'/,
     );
+    const byDir = await pitcrew(["lint", repo], dataDir); // the repository's directory: its pipeline file
+    expect(byDir.stdout).toBe(lint.stdout);
   }, 60_000);
 
   it("runs the passing example and prints lint diagnostics for a broken pipeline", async () => {

@@ -97,8 +97,15 @@ export class JobsRepo {
    * The latest `limit` jobs with `key` in the project's runs that ended `success` or `failure`,
    * up to and including `untilJobId`, newest first, each with its run's facts and its agent.
    */
-  async history(projectId: number, key: string, untilJobId: number, limit: number): Promise<JobHistoryEntry[]> {
-    const rows = await this.db
+  async history(
+    projectId: number,
+    key: string,
+    untilJobId: number,
+    limit: number,
+    /** With `afterJobId`: the oldest jobs after it instead (ascending), optionally of one branch and status. */
+    forward?: { afterJobId: number; branch?: string; status?: "success" | "failure" },
+  ): Promise<JobHistoryEntry[]> {
+    let q = this.db
       .selectFrom("jobs")
       .innerJoin("runs", "runs.id", "jobs.run_id")
       .leftJoin("agent_leases", (j) =>
@@ -121,8 +128,14 @@ export class JobsRepo {
       .where("runs.project_id", "=", projectId)
       .where("jobs.key", "=", key)
       .where("jobs.status", "in", ["success", "failure"])
-      .where("jobs.id", "<=", untilJobId)
-      .orderBy("jobs.id", "desc")
+      .where("jobs.id", "<=", untilJobId);
+    if (forward) {
+      q = q.where("jobs.id", ">", forward.afterJobId);
+      if (forward.branch !== undefined) q = q.where("runs.branch", "=", forward.branch);
+      if (forward.status !== undefined) q = q.where("jobs.status", "=", forward.status);
+    }
+    const rows = await q
+      .orderBy("jobs.id", forward ? "asc" : "desc")
       .limit(limit)
       .execute();
     const seen = new Set<number>(); // a job attempt handed to two agents in turn (one lost) is one entry
@@ -141,6 +154,24 @@ export class JobsRepo {
         finishedAt: Number(r.finished_at ?? 0),
         agent: r.agent ?? null,
       }));
+  }
+
+  /**
+   * The first job with `key` in the project's runs on `branch` after `afterJobId` that ended
+   * `success`: what ended a failure that began at `afterJobId`.
+   */
+  async firstSuccessAfter(
+    projectId: number,
+    key: string,
+    branch: string,
+    afterJobId: number,
+  ): Promise<JobHistoryEntry | undefined> {
+    const after = await this.history(projectId, key, Number.MAX_SAFE_INTEGER, 1, {
+      afterJobId,
+      branch,
+      status: "success",
+    });
+    return after[0];
   }
 
   /** Jobs in one of `statuses` across all runs. */
