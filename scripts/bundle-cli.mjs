@@ -13,8 +13,12 @@ import { join } from "node:path";
 import { build } from "esbuild";
 
 const ROOT = join(import.meta.dirname, "..");
-/** Pure ES-module libraries with no files of their own to find at run time: safe to inline. */
-const INLINED = new Set(["kysely", "zod"]);
+/**
+ * Libraries with no files of their own to find at run time: safe to inline. yaml and commander
+ * are CommonJS; their `require`s of Node's built-in modules go through the `require` the banner
+ * defines (esbuild's ESM output has none of its own).
+ */
+const INLINED = new Set(["kysely", "zod", "yaml", "commander"]);
 
 const { dependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const external = Object.keys(dependencies)
@@ -31,5 +35,6 @@ await build({
   platform: "node",
   target: "node20",
   external,
+  banner: { js: 'import { createRequire as __pitcrewRequire } from "node:module"; const require = __pitcrewRequire(import.meta.url);' },
   logLevel: "warning",
 });

@@ -5,7 +5,8 @@
  * fault and run: the outcome (fixed by a merged change, or rolled back by the canary), MTTR
  * (alert → verified for heals, rollout start → rolled back for the canary; when a heal followed
  * the rollback up with a pull request, its alert → verified time too), who brought `main`
- * back (pitcrew's pull request or the developer's revert) and whether `main`'s head ended live and
+ * back (pitcrew's pull request — a fix, or the release reverter's revert — or the developer's
+ * revert) and whether `main`'s head ended live and
  * healthy. The baseline is the issue's target: every fault healed, MTTR ≤ 120 s, `main` healthy.
  *
  *   npm run bench:heal-outside [-- --runs 1]
@@ -39,6 +40,7 @@ const header = [
   "heal MTTR",
   "heal path / rollout",
   "main fixed by",
+  "revert PR",
   "main healthy",
   "≤ 120 s",
 ];
@@ -50,6 +52,7 @@ const rows = all.map((r) => [
   sec(r.outcome === "fixed" ? r.mttrMs : r.healMttrMs),
   r.path.length > 1 ? r.path.join(" → ") : r.note.slice(0, 100),
   r.mainFixedBy,
+  r.revertPr ?? "-",
   r.mainHealthy ? "yes" : "no",
   r.outcome !== "not-healed" && r.mttrMs !== undefined && r.mttrMs <= 120_000 ? "met" : "not met",
 ]);

@@ -1,8 +1,10 @@
 /**
  * The server side of `pitcrew agent` (protocol in protocol.ts). Agents never get a queue
  * connection: for each live agent the hub consumes the job queue with the agent's labels and
- * concurrency, and each item it takes becomes an offer that any polling agent whose labels cover
- * the job's `runs-on` may take:
+ * its concurrency + LOOKAHEAD (its concurrency alone when the server runs jobs too), and each
+ * item it takes becomes an offer (offer-board.ts); a polling agent gets the offer the scheduling
+ * policy gives it (place-jobs.ts: its labels cover the job's `runs-on`, its free capacity holds
+ * the job's `resources`, the highest score first):
  *
  *   queue item ─► offer ──an agent's lease poll──► attempt begun (runner/attempt.ts), lease row
  *   persisted (its id is the fencing token) ─► assignment answered ─► held until:
@@ -36,11 +38,23 @@ import {
   storeStepSink,
 } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
+import { DurationPredictor } from "./duration-predictor.js";
 import { HeldJob } from "./held-job.js";
-import { jobSourceArchive } from "./job-source.js";
+import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
+import { openJobSourceArchive } from "./job-source.js";
+import type { FileHandle } from "node:fs/promises";
+import { OfferBoard, type Offered } from "./offer-board.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
+import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
 import type { z } from "zod";
+
+/**
+ * Queue items each agent's consumer takes beyond the agent's concurrency, as offers the policy
+ * orders: a bound on memory and queue leases (an offer is a few hundred bytes and a lease renewed
+ * every lease / 3), not a tuning of the order; the policy gains as its window covers the queue.
+ */
+export const LOOKAHEAD = 32;
 
 /** Times a job is queued again after losing its agent, besides its own `retries`. */
 const LOST_RETRIES = 2;
@@ -50,35 +64,29 @@ export interface AgentHubDeps {
   runner: RunnerDeps;
   /** An agent silent this long is lost. */
   leaseMs: number;
+  /** How offered jobs are ordered and placed (default: DEFAULT_SCHEDULE_POLICY). */
+  policy?: SchedulePolicy;
 }
 
-interface Offer {
+interface Offer extends Offered {
   ticket: JobTicket;
-  labels: string[];
   /** Hands the item to a polling agent; resolves with the assignment, or undefined (stale ticket). */
   take(agent: Agent): Promise<Assignment | undefined>;
 }
 
-interface Poll {
-  agent: Agent;
-  resolve(a: Assignment | undefined): void;
-}
-
-/** Whether an agent with `have` may take a job needing `need`. */
-export function labelsCover(have: readonly string[], need: readonly string[]): boolean {
-  return need.every((l) => have.includes(l));
-}
-
 /** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
 export class AgentHub {
-  private readonly offers: Offer[] = [];
-  private readonly polls = new Set<Poll>();
+  private readonly offers: OfferBoard<Offer>;
   private readonly held = new Map<number, HeldJob>();
   private readonly consumers = new Map<number, AbortController>();
   /** Queue wait of jobs handed to agents (ms, most recent first), for /metrics. */
   private readonly waits: number[] = [];
+  /** Learns from the jobs agents finish; estimates the offered ones. */
+  private readonly predictor = new DurationPredictor();
 
-  constructor(private readonly deps: AgentHubDeps) {}
+  constructor(private readonly deps: AgentHubDeps) {
+    this.offers = new OfferBoard(deps.policy ?? DEFAULT_SCHEDULE_POLICY, () => deps.runner.clock.now());
+  }
 
   /** Registers an agent for `caller` (an agent token) and starts taking work on its behalf. */
   async register(caller: TokenInfo, body: z.output<typeof registerBody>): Promise<Agent> {
@@ -104,13 +112,12 @@ export class AgentHub {
     return agent;
   }
 
-  /** Waits up to `waitMs` for a job `agent` may take; undefined when none came. */
+  /** Waits up to `waitMs` for a job `agent` may take (the scheduling policy's choice); undefined when none came. */
   async lease(agent: Agent, waitMs: number, aborted: AbortSignal): Promise<Assignment | undefined> {
     if (agent.state !== "online") return undefined;
     const deadline = Date.now() + waitMs;
     while (!aborted.aborted) {
-      const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
-      const offer = idx >= 0 ? this.offers.splice(idx, 1)[0] : await this.waitForOffer(agent, deadline, aborted);
+      const offer = await this.offers.next(agent, () => [...this.held.values()], deadline, aborted);
       if (!offer) return undefined;
       const a = await offer.take(agent);
       if (a) return a;
@@ -118,28 +125,10 @@ export class AgentHub {
     return undefined;
   }
 
-  private waitForOffer(agent: Agent, deadline: number, aborted: AbortSignal): Promise<Offer | undefined> {
-    const left = deadline - Date.now();
-    if (left <= 0) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const poll: Poll = {
-        agent,
-        resolve: () => {
-          cleanup();
-          const idx = this.offers.findIndex((o) => labelsCover(agent.labels, o.labels));
-          resolve(idx >= 0 ? this.offers.splice(idx, 1)[0] : undefined);
-        },
-      };
-      const timer = setTimeout(() => poll.resolve(undefined), left);
-      const onAbort = () => poll.resolve(undefined);
-      aborted.addEventListener("abort", onAbort);
-      const cleanup = () => {
-        clearTimeout(timer);
-        aborted.removeEventListener("abort", onAbort);
-        this.polls.delete(poll);
-      };
-      this.polls.add(poll);
-    });
+  /** The jobs offered to agents and not yet taken, each with the scheduler's reason (all live agents considered). */
+  async waiting(): Promise<WaitingView[]> {
+    const live = await this.deps.runner.store.agents.list(["online"]);
+    return this.offers.views([...this.held.values()], live);
   }
 
   /** Records a heartbeat; answers which of `leases` to cancel and which the agent no longer holds. */
@@ -172,11 +161,11 @@ export class AgentHub {
     return { cancel: h.cancelled };
   }
 
-  /** The source archive of a held job's commit. */
-  async source(agent: Agent, lease: number): Promise<string> {
+  /** The source archive of a held job's commit, opened (the caller reads and closes it). */
+  async source(agent: Agent, lease: number): Promise<FileHandle> {
     const h = this.heldBy(agent, lease);
     const project = await this.deps.runner.store.projects.get(h.begun.run.projectId);
-    return jobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
+    return openJobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
   }
 
   /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */
@@ -206,6 +195,10 @@ export class AgentHub {
       });
       await rm(h.uploadDir, { recursive: true, force: true });
       await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
+      if (outcome.status !== "cancelled") {
+        const project = await r.store.projects.get(run.projectId);
+        this.predictor.observe({ ...durationKey(project, run, job), durationMs: r.clock.now() - h.startedAt });
+      }
     } finally {
       h.end();
     }
@@ -289,14 +282,14 @@ export class AgentHub {
 
   /** Open offers, and queue waits of the last jobs handed out (ms), for metrics. */
   stats(): { offers: number; held: number; recentWaitsMs: readonly number[] } {
-    return { offers: this.offers.length, held: this.held.size, recentWaitsMs: this.waits };
+    return { offers: this.offers.size, held: this.held.size, recentWaitsMs: this.waits };
   }
 
   /** Stops every consumer; held jobs stay as they are (their agents are lost if this server is gone). */
   close(): void {
     for (const c of this.consumers.values()) c.abort();
     this.consumers.clear();
-    for (const p of [...this.polls]) p.resolve(undefined);
+    this.offers.close();
   }
 
   private startConsumer(agent: Agent): void {
@@ -306,7 +299,10 @@ export class AgentHub {
       JOBS_QUEUE,
       (item, { signal }) => this.offer(item.payload, item.labels, signal),
       {
-        concurrency: agent.concurrency,
+        // when only agents run jobs, LOOKAHEAD waiting jobs more, so the scheduling policy
+        // chooses among them instead of taking the queue's oldest; when the server runs jobs too,
+        // no more than the agent runs, so no job waits for an agent while the server idles
+        concurrency: agent.concurrency + (this.deps.runner.options.local ? 0 : LOOKAHEAD),
         labels: agent.labels,
         leaseMs: this.deps.runner.options.leaseMs,
         signal: stop.signal,
@@ -322,10 +318,19 @@ export class AgentHub {
   /** The queue handler: offers the item to polling agents and holds it until its attempt ends. */
   private async offer(ticket: JobTicket, labels: string[], signal: AbortSignal): Promise<void> {
     const offeredAt = Date.now();
+    const { pending, view } = await pendingJob(
+      this.deps.runner,
+      this.predictor,
+      ticket,
+      labels,
+      this.deps.runner.clock.now(),
+    );
     const held = await new Promise<HeldJob | undefined>((resolve) => {
       const offer: Offer = {
         ticket,
         labels,
+        pending,
+        view,
         take: async (agent) => {
           signal.removeEventListener("abort", onAbort);
           try {
@@ -339,18 +344,11 @@ export class AgentHub {
         },
       };
       const onAbort = () => {
-        const idx = this.offers.indexOf(offer);
-        if (idx >= 0) this.offers.splice(idx, 1);
+        this.offers.remove(offer);
         resolve(undefined);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.offers.push(offer);
-      for (const p of this.polls) {
-        if (labelsCover(p.agent.labels, labels)) {
-          p.resolve(undefined);
-          break;
-        }
-      }
+      this.offers.add(offer);
     });
     if (!held) return;
     this.waits.unshift(Date.now() - offeredAt);
@@ -373,7 +371,15 @@ export class AgentHub {
     const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
     const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
     await mkdir(uploadDir, { recursive: true, mode: 0o700 });
-    const held = new HeldJob(lease.id, agent.id, begun, storeStepSink(r, begun), uploadDir);
+    const held = new HeldJob(
+      lease.id,
+      agent.id,
+      begun,
+      storeStepSink(r, begun),
+      uploadDir,
+      project.name,
+      r.clock.now(),
+    );
     this.held.set(lease.id, held);
     logs.write(
       -1,

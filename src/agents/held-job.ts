@@ -33,6 +33,10 @@ export class HeldJob {
     readonly begun: BegunAttempt,
     private readonly sink: StepSink,
     readonly uploadDir: string,
+    /** The job's project (by name), for fair share between projects. */
+    readonly project: string,
+    /** When the agent was given the job (epoch ms). */
+    readonly startedAt: number,
   ) {
     this.ended = new Promise((r) => {
       this.resolveEnded = r;

@@ -1,4 +1,5 @@
-export { AgentHub, type AgentHubDeps, labelsCover } from "./agent-hub.js";
+export { AgentHub, type AgentHubDeps, LOOKAHEAD } from "./agent-hub.js";
+export { labelsCover } from "./labels-cover.js";
 export { AgentClient, AgentCallError } from "./agent-client.js";
 export { type AgentHandle, type AgentOptions, startAgent } from "./agent-process.js";
 export {
@@ -11,3 +12,25 @@ export {
   PROTOCOL_VERSION,
   registerBody,
 } from "./protocol.js";
+export {
+  changedAreas,
+  type DurationPrediction,
+  DurationPredictor,
+  type DurationPredictorOptions,
+  type DurationQuery,
+  type DurationSample,
+  type PredictionBasis,
+} from "./duration-predictor.js";
+export { type Placement, type PlaceOptions, placeJobs, type Schedule, type Wait, type WaitKind } from "./place-jobs.js";
+export {
+  type AgentSlots,
+  DEFAULT_SCHEDULE_POLICY,
+  FIFO_POLICY,
+  JOB_CLASSES,
+  type JobClass,
+  type PendingJob,
+  type Resources,
+  type SchedulePolicy,
+  schedulePolicy,
+} from "./schedule-policy.js";
+export { runClass, type WaitingView } from "./hub-schedule.js";

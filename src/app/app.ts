@@ -12,17 +12,18 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
-import { AgentHub } from "../agents/index.js";
+import { AgentHub, schedulePolicy } from "../agents/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { Delivery } from "../deploy/index.js";
-import type { HealOrchestrator } from "../heal/index.js";
+import type { HealOrchestrator, ReleaseReverter } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
+import { anomalyCalibrationModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
-import { buildHealing, type HealingOptions } from "./healing.js";
+import { buildHealing, buildReleaseReverter, type HealingOptions } from "./healing.js";
 import { buildIncidents, buildObservation, type Observation } from "./observation.js";
 
 /** The assembled application. */
@@ -45,6 +46,8 @@ export interface App extends Omit<CiEngine, "secretBox" | "close"> {
   delivery?: Delivery;
   /** The healing loop: present when `heal.enabled` and it has actions (delivery's or given ones). */
   healing?: HealOrchestrator;
+  /** Reverts by a pull request what a rollback took out of traffic: present with delivery when `heal.revert_rollbacks`. */
+  reverter?: ReleaseReverter;
   /** Closes every part (delivery's processes and routers included). */
   close(): Promise<void>;
 }
@@ -98,17 +101,23 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
         replay,
       })
     : new LocalForge({ dataDir: config.dataDir, pullRequests: store.pullRequests, events, clock });
-  const models = new ModelRegistry({ store, events, clock }, [testFailureModel, testFlakinessModel]);
-  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease });
+  const models = new ModelRegistry({ store, events, clock }, [
+    testFailureModel,
+    testFlakinessModel,
+    anomalyCalibrationModel({ window: c.observe.anomaly_window }),
+  ]);
+  const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };
   const observation = buildObservation(core);
   const built = opts.delivery ? await buildDelivery(core, observation, opts.delivery) : undefined;
+  const reverter = buildReleaseReverter(core, built?.delivery);
   return {
     ...core,
     observation,
     incidents: buildIncidents(core),
     delivery: built?.delivery,
-    healing: buildHealing(core, observation, built?.delivery, opts.healing),
+    healing: buildHealing(core, observation, built?.delivery, opts.healing, reverter),
+    reverter,
     async close() {
       agents.close();
       await built?.close();

@@ -2,7 +2,9 @@
  * The healing loop of a running pitcrew, built once from config (`heal.enabled`): one
  * HealOrchestrator with the real heal actions over the app's delivery (recent deploys, rollback,
  * shipping fixes), the forge (CI checks, merge) and the repair chain (reproducing code bugs with
- * the failing request captured by the router) — or with the actions the caller gives.
+ * the failing request captured by the router) — or with the actions the caller gives; and the
+ * release reverter (`heal.revert_rollbacks`), which reverts by a pull request what a rollback took
+ * out of traffic.
  */
 import type { Delivery } from "../deploy/index.js";
 import {
@@ -12,6 +14,7 @@ import {
   forgeRepoOf,
   healDeliveryOf,
   healReplayOf,
+  ReleaseReverter,
   serviceHealActions,
 } from "../heal/index.js";
 import { routeLatencyP99 } from "../observe/index.js";
@@ -53,10 +56,11 @@ export function buildHealing(
   observation: Observation,
   delivery: Delivery | undefined,
   opts: HealingOptions = {},
+  reverter?: ReleaseReverter,
 ): HealOrchestrator | undefined {
   const h = core.config.config.heal;
   if (!h.enabled) return undefined;
-  const actions = opts.actions ?? (delivery && serviceActions(core, observation, delivery));
+  const actions = opts.actions ?? (delivery && serviceActions(core, observation, delivery, reverter));
   if (!actions) return undefined;
   return new HealOrchestrator({
     heals: core.store.heals,
@@ -69,8 +73,21 @@ export function buildHealing(
   });
 }
 
+/** The release reverter when healing is on with `heal.revert_rollbacks` and there is delivery; undefined otherwise. */
+export function buildReleaseReverter(core: Core, delivery: Delivery | undefined): ReleaseReverter | undefined {
+  const h = core.config.config.heal;
+  if (!h.enabled || !h.revert_rollbacks || !delivery) return undefined;
+  const { store, forge, events, clock, log } = core;
+  return new ReleaseReverter({ store, forge, events, clock, log, pollMs: h.poll });
+}
+
 /** The real heal actions of a server. */
-function serviceActions(core: Core, observation: Observation, delivery: Delivery): HealActions {
+function serviceActions(
+  core: Core,
+  observation: Observation,
+  delivery: Delivery,
+  reverter: ReleaseReverter | undefined,
+): HealActions {
   const { store, forge, clock } = core;
   return serviceHealActions({
     store,
@@ -83,13 +100,17 @@ function serviceActions(core: Core, observation: Observation, delivery: Delivery
       replayOf: healReplayOf(store, clock, delivery),
       llm: core.config.config.repair?.llm,
     }),
+    reverter,
     verifyWindowMs: core.config.config.heal.verify_window,
     anomalyThreshold: core.config.config.observe.anomaly_threshold,
     latencyP99Ms: routeLatencyP99(observation.metrics, clock),
   });
 }
 
-/** Starts the healing loop when the app has one; returns the stop function. */
+/** Starts the healing loop and the release reverter when the app has them; returns the stop function. */
 export function startHealing(app: App): () => void {
-  return app.healing ? app.healing.start(app.bus) : () => {};
+  const stops = [app.healing?.start(app.bus), app.reverter?.start(app.bus)];
+  return () => {
+    for (const stop of stops) stop?.();
+  };
 }

@@ -30,7 +30,7 @@ export async function retrainingPass(app: App, retrainAll: boolean): Promise<voi
   const now = app.clock.now();
   for (const project of await app.store.projects.list()) {
     const scope = `project:${project.id}`;
-    for (const model of app.models.models()) {
+    for (const model of app.models.models().filter((m) => (m.scopeKind ?? "project") === "project")) {
       try {
         const drift = await checkDrift(
           app,

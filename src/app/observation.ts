@@ -1,9 +1,12 @@
 /**
  * The observation parts of a running pitcrew, built once from config: the log ingestor (with its
  * `onLogRecords` hooks), the live topology watcher, the metrics source (the built-in TSDB, or
- * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, and the
- * incident service that correlates their signals. `observe-*.ts` start the long-running parts.
+ * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, the
+ * OTLP metrics receiver, the anomaly detectors of the services' golden signals (their calibration
+ * is checkpointed as the `anomaly-calibration` model), and the incident service that correlates
+ * their signals. `observe-*.ts` start the long-running parts.
  */
+import { DetectorRegistry } from "../detect/index.js";
 import { IncidentService } from "../incidents/index.js";
 import {
   AlertRecorder,
@@ -12,6 +15,7 @@ import {
   createPrometheusMetricsSource,
   LogIngestor,
   type MetricsSource,
+  OtlpMetricsIngestor,
   ScraperFleet,
   TopologyWatcher,
 } from "../observe/index.js";
@@ -25,6 +29,10 @@ export interface Observation {
   alerts: AlertRecorder;
   /** One scraper per registered service with a metrics URL (scrapes once started). */
   scrapers: ScraperFleet;
+  /** Stores OTLP metrics exports (HTTP and gRPC) in the built-in TSDB. */
+  otlpMetrics: OtlpMetricsIngestor;
+  /** The streaming detector of every watched series (`<service>/<signal>`), `observe.anomaly_window`. */
+  detectors: DetectorRegistry;
 }
 
 /** Builds the observation parts (nothing runs yet). */
@@ -46,6 +54,16 @@ export function buildObservation(core: Core): Observation {
       log,
       maxSeries: c.metrics.max_series_per_target,
     }),
+    otlpMetrics: new OtlpMetricsIngestor({
+      series: store.series,
+      events,
+      clock,
+      log,
+      maxPoints: c.limits.otlp.max_points,
+      maxSeriesPerService: c.metrics.max_series_per_target,
+      maxSeries: c.limits.otlp.max_series,
+    }),
+    detectors: new DetectorRegistry({ detector: { window: c.observe.anomaly_window } }),
   };
 }
 

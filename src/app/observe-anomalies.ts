@@ -1,24 +1,53 @@
-/** Starts the anomaly watch over the app's services, metrics source and ingested logs (`observe.*`). */
-import { type DetectorRegistry, startAnomalyWatch } from "../detect/index.js";
+/**
+ * Starts the anomaly watch over the app's services, metrics source and ingested logs (`observe.*`),
+ * after restoring each service's checkpointed detector calibration (the live `anomaly-calibration`
+ * version, then the stored inputs after it), so a restarted server scores at once with what it had
+ * learnt.
+ */
+import { ANOMALY_CALIBRATION, type DetectorRegistry, restoreCalibration, startAnomalyWatch } from "../detect/index.js";
 import type { App } from "./app.js";
 
 /** Options for `startAnomalyObservation`. */
 export interface AnomalyObservationOptions {
-  /** The detectors metric samples feed (default: a new registry with `observe.anomaly_window`). */
+  /** The detectors metric samples feed (default: the app's, `observe.anomaly_window`). */
   registry?: DetectorRegistry;
+  /** Whether the samples scored are stored now (default: always; `pitcrew serve`: while it leads). */
+  recordInputs?: () => boolean;
 }
 
-/** Starts the metric and log anomaly watchers; returns the stop function. */
-export function startAnomalyObservation(app: App, options: AnomalyObservationOptions = {}): () => void {
+/** Restores the checkpointed calibration of every registered service into `registry`. */
+export async function restoreCalibrations(app: App, registry: DetectorRegistry): Promise<void> {
+  const codeVersion = app.models.model(ANOMALY_CALIBRATION).codeVersion;
+  for (const svc of await app.store.services.list()) {
+    const r = await restoreCalibration(app, registry, svc.name, { codeVersion, replay: true, now: app.clock.now() });
+    if (r.version !== undefined) {
+      app.log.info(
+        { service: svc.name, version: r.version, series: r.series, replayed: r.replayed },
+        "anomaly calibration restored",
+      );
+    }
+  }
+}
+
+/** Restores the detectors' calibration, then starts the metric and log anomaly watchers; returns the stop function. */
+export async function startAnomalyObservation(app: App, options: AnomalyObservationOptions = {}): Promise<() => void> {
   const o = app.config.config.observe;
+  const registry = options.registry ?? app.observation.detectors;
+  await restoreCalibrations(app, registry);
   return startAnomalyWatch(
-    { ...app, services: app.store.services, metrics: app.observation.metrics, logs: app.observation.logs },
+    {
+      ...app,
+      services: app.store.services,
+      metrics: app.observation.metrics,
+      inputs: app.store.series,
+      logs: app.observation.logs,
+    },
     {
       signals: o.signals,
-      window: o.anomaly_window,
       intervalMs: o.anomaly_interval,
       logWarmupMs: o.log_warmup,
-      registry: options.registry,
+      registry,
+      recordInputs: options.recordInputs,
     },
   );
 }

@@ -48,6 +48,9 @@ export function localStoreDirs(dataDir: string): string[] {
     .map((e) => join(root, e.name));
 }
 
+/** A local run's name as `pitcrew runs` shows it: `<folder>-<store id>#<number>`. */
+export const LOCAL_REF = /^(.+)-([0-9a-f]{8})#([1-9][0-9]*)$/;
+
 /** A local run found by reference, with the store that holds it (the caller closes it). */
 export interface LocalRun {
   local: LocalStore;
@@ -61,7 +64,7 @@ export interface LocalRun {
  * the current directory. Unknown references are errors saying what exists.
  */
 export async function findLocalRun(dataDir: string, ref: string, cwd = process.cwd()): Promise<LocalRun> {
-  const named = /^(.+)-([0-9a-f]{8})#([1-9][0-9]*)$/.exec(ref);
+  const named = LOCAL_REF.exec(ref);
   if (!named && !/^[1-9][0-9]*$/.test(ref)) {
     throw new UsageError(`RUN must be a run id or <project>#<number> as \`pitcrew runs\` shows it, got '${ref}'`);
   }

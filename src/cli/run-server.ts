@@ -1,6 +1,7 @@
 /**
  * `pitcrew serve` put together: config → app → bootstrap token → workers, polling, cron,
- * observation, delivery, the healing loop → HTTP server, with graceful shutdown on SIGINT/SIGTERM,
+ * observation, delivery, the healing loop → HTTP server (and the OTLP/gRPC receiver when
+ * `observe.otlp_grpc` is set), with graceful shutdown on SIGINT/SIGTERM,
  * and optionally the bundled example run.
  */
 import { resolve } from "node:path";
@@ -10,6 +11,8 @@ import { startForgeAutomation } from "../forge/index.js";
 import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
+import { type OtlpGrpcReceiver, startOtlpGrpc } from "../server/otlp-grpc.js";
+import { callBudgets } from "../server/rate-limits.js";
 import { type App, createApp, registerConfiguredProjects } from "../app/app.js";
 import { bootstrapAdminToken } from "../app/bootstrap.js";
 import { showAdminToken } from "./show-admin-token.js";
@@ -18,6 +21,7 @@ import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
 import { startOnlineModelUpdates } from "../app/online-model-updates.js";
+import { startAnomalyCheckpoints } from "../app/anomaly-checkpoints.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -46,8 +50,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, online model updates and the forge automation (PR runs, commit checks) happen
+  // Polling, cron, online model updates, calibration checkpoints and the forge automation (PR runs, commit checks) happen
   // once across replicas: only the holder of the leader lease runs them.
+  let leading = false;
   const leadership = startLeadership({
     leases: app.store.leases,
     clock: app.clock,
@@ -55,9 +60,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     name: "leader",
     ttlMs: loaded.config.server.leader_lease,
     lead: () => {
+      leading = true;
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
+      const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
       const stopForgeAutomation = startForgeAutomation({
         forge: app.forge,
         runner: app.runner,
@@ -65,9 +72,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         log: app.log,
       });
       return () => {
+        leading = false;
         stopPolling();
         stopCron();
         stopOnlineUpdates();
+        stopAnomalyCheckpoints();
         stopForgeAutomation();
       };
     },
@@ -76,7 +85,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopFailureExplanations = startFailureExplanations(app);
   const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
-  const stopAnomalyObservation = startAnomalyObservation(app);
+  // every replica scores its samples; the leader's are the stored stream its checkpoints replay
+  const stopAnomalyObservation = await startAnomalyObservation(app, { recordInputs: () => leading });
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
   const server = createServer(app);
@@ -85,9 +95,9 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const say = (s: string) => process.stdout.write(`${s}\n`);
   say(`${color.bold("pitcrew")} listening on ${address}  (store: ${app.store.database.description})`);
   if (token) showAdminToken(token, app.config.dataDir, say);
-  if (opts.example) await runExample(app, say, address);
-  const shutdown = async (signal: string) => {
-    say(color.dim(`\n${signal}: shutting down`));
+  let otlpGrpc: OtlpGrpcReceiver | undefined;
+  const shutdown = async (why: string, code = 0) => {
+    say(color.dim(`\n${why}: shutting down`));
     await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
@@ -97,10 +107,24 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     stopHealing();
     stopAgents();
     await server.close();
+    await otlpGrpc?.stop();
     await stopDelivery();
     await app.close();
-    process.exit(0);
+    process.exit(code);
   };
+  const grpcAt = loaded.config.observe.otlp_grpc;
+  if (grpcAt) {
+    try {
+      otlpGrpc = await startOtlpGrpc(app, grpcAt, callBudgets(server, loaded.config.limits.rate_limit));
+      say(`OTLP/gRPC receiver on ${grpcAt.host}:${otlpGrpc.port}`);
+    } catch (err) {
+      process.stderr.write(
+        `pitcrew: cannot listen for OTLP/gRPC on ${grpcAt.host}:${grpcAt.port} (observe.otlp_grpc): ${(err as Error).message}\n`,
+      );
+      await shutdown("OTLP/gRPC receiver", 1);
+    }
+  }
+  if (opts.example) await runExample(app, say, address);
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 }

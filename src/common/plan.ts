@@ -85,6 +85,8 @@ export interface PlanJob {
   continueOnError: boolean;
   /** Labels a worker must have to take this job. */
   runsOn: string[];
+  /** What the job asks of its agent (`resources:`); absent: 1 cpu, no memory request. */
+  resources?: { cpus: number; memory: number };
   sandbox: PlanSandbox;
   steps: PlanStep[];
   /** Workspace-relative globs collected as artifacts after the job (even on failure). */

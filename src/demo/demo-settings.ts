@@ -4,8 +4,9 @@
  * fresh baseline, 4 s of judge warm-up, 20 requests per side, then at least eight 2-second
  * measurements judged statistically, two failures rolling it back), the shop's alert rules
  * evaluated every second, a
- * shorter heal verification window (10 s) so each fault's story fits in a minute or two, and CI
- * jobs cut off by a crash retried on restart.
+ * shorter heal verification window (10 s) so each fault's story fits in a minute or two, CI
+ * jobs cut off by a crash retried on restart, and no release reverter (the bad-release scenario
+ * has the developer revert the change on `main` through a reviewed PR, as its story tells).
  */
 import { resolve } from "node:path";
 import type { Config } from "../common/config/config-schema.js";
@@ -52,6 +53,7 @@ export function applyDemoDefaults(config: Config, userSetEnvironments: boolean):
   // a CI job cut off by a crash runs again on restart, so `--resume` finds the heal's runs finishing
   config.runner.orphaned_jobs = "retry";
   if (config.heal.poll === 1_000) config.heal.poll = 500;
+  config.heal.revert_rollbacks = false;
   if (config.alerts.rule_files.length === 0) {
     config.alerts.rule_files = [SHOP_RULES];
     config.alerts.evaluation_interval = 1_000;

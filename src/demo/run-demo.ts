@@ -69,7 +69,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     startForgeAutomation({ forge: app.forge, runner: app.runner, bus: app.bus, log: app.log }),
     startLogObservation(app),
     startMetricsObservation(app),
-    startAnomalyObservation(app),
+    await startAnomalyObservation(app),
   ];
   const server = createServer(app);
   const address = await server.listen({ host: loaded.config.server.host, port: loaded.config.server.port });

@@ -14,4 +14,4 @@ export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-annou
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export type { Exchange } from "./routers/exchange-log.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";
-export { scalarQuery } from "./analysis/index.js";
+export { fisherExactGreater, scalarQuery } from "./analysis/index.js";

@@ -1,5 +1,12 @@
 /** The public surface of detect/: what other domains import (nothing reaches past this file). */
-export { DetectorRegistry } from "./anomaly/index.js";
+export { DetectorRegistry, SnapshotError } from "./anomaly/index.js";
+export {
+  ANOMALY_CALIBRATION,
+  anomalyCalibrationModel,
+  type CalibrationState,
+  calibrationScope,
+} from "./learning/anomaly-calibration-model.js";
+export { type CalibrationRestore, restoreCalibration } from "./learning/restore-calibration.js";
 export { scoreFromP } from "./anomaly/surprise.js";
 export type { LogFinding } from "./logmine/index.js";
 export { LogTemplateWatcher } from "./logmine/index.js";
@@ -13,6 +20,7 @@ export { LogMiner } from "./logmine/index.js";
 export type { MinedLine } from "./logmine/index.js";
 export { templateParams } from "./logmine/index.js";
 export { templateText } from "./logmine/index.js";
+export { maskTokens, tokenize } from "./logmine/index.js";
 export type { LogCluster } from "./logmine/index.js";
 export {
   type AnomalyWatchDeps,

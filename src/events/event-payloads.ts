@@ -9,7 +9,7 @@ import type { z } from "zod";
 import { AGENT_EVENTS } from "./payloads/agent-events.js";
 import { DEPLOY_EVENTS } from "./payloads/deploy-events.js";
 import { FORGE_EVENTS } from "./payloads/forge-events.js";
-import { HEAL_EVENTS } from "./payloads/heal-events.js";
+import { HEAL_EVENTS, REVERT_EVENTS } from "./payloads/heal-events.js";
 import { INCIDENT_EVENTS } from "./payloads/incident-events.js";
 import { LEARNING_EVENTS } from "./payloads/learning-events.js";
 import { OBSERVE_EVENTS } from "./payloads/observe-events.js";
@@ -22,6 +22,7 @@ export const EVENT_SCHEMAS = {
   ...OBSERVE_EVENTS,
   ...INCIDENT_EVENTS,
   ...HEAL_EVENTS,
+  ...REVERT_EVENTS,
   ...FORGE_EVENTS,
   ...LEARNING_EVENTS,
   ...AGENT_EVENTS,

@@ -1,7 +1,8 @@
 /**
  * Explains every failed job after it ends: on `job.finished` with status `failure`, reads the
- * job attempt's stored log (bounded), its failed JUnit test cases and the logs of the same job's
- * last successful runs, stores the explanation and emits `job.explained`. Runs off the job's
+ * job attempt's stored log (bounded), its failed JUnit test cases, the logs of the same job's
+ * last successful runs and whether it passed on the same commit, stores the explanation and emits
+ * `job.explained`; on a `success`, the same job's explained failures on that commit become flaky. Runs off the job's
  * critical path (a bus subscriber, one analysis at a time), so it never slows a run.
  */
 import type { Clock } from "../common/clock.js";
@@ -9,6 +10,9 @@ import type { Logger } from "../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Job, Store } from "../store/index.js";
 import { explainJob, type JobFacts } from "./explain-job.js";
+import { failureSignature } from "./failure-signature.js";
+import { withSameCommitPass } from "./flaky-fact.js";
+import { isJobExplanation } from "./stored-explanation.js";
 
 /** Where failed jobs are read from, explanations stored and announced. */
 export interface FailureExplanationDeps {
@@ -23,6 +27,51 @@ export interface FailureExplanationDeps {
 const MAX_LOG_LINES = 200_000;
 /** How many of the job's latest successful runs its failure is compared with. */
 export const COMPARED_SUCCESSES = 10;
+/** How many of the job's latest finished runs are searched for a pass on the same commit. */
+const SAME_COMMIT_LOOKBACK = 50;
+
+/**
+ * After a job passes: the same job's explained failures on the same commit (a re-run, or a
+ * trigger of the same commit) become `flaky` (flaky-fact.ts), stored again and announced again.
+ */
+export async function reclassifyAfterPass(deps: FailureExplanationDeps, jobId: number): Promise<void> {
+  const { store, events } = deps;
+  const job = await store.jobs.get(jobId);
+  const run = await store.runs.get(job.runId);
+  // bounded by count, not by this job's id: a failure of a later-created job may have ended first
+  const failed = (
+    await store.jobs.history(run.projectId, job.key, Number.MAX_SAFE_INTEGER, SAME_COMMIT_LOOKBACK)
+  ).filter((h) => h.status === "failure" && h.commit === run.commit);
+  for (const f of failed) {
+    const stored = (await store.explanations.listForRun(f.runId)).find(
+      (e) => e.jobId === f.jobId && e.attempt === f.attempt,
+    );
+    if (!stored || !isJobExplanation(stored.explanation)) continue;
+    const before = stored.explanation;
+    const after = withSameCommitPass(before, run.id);
+    if (after === before) continue;
+    await store.explanations.save({
+      ...stored,
+      category: after.category,
+      confidence: after.confidence,
+      explanation: { ...after },
+      signature: failureSignature(after.category, after.lines).key,
+    });
+    await events.emit(
+      "job.explained",
+      { kind: "run", id: f.runId },
+      {
+        runId: f.runId,
+        jobId: f.jobId,
+        key: job.key,
+        attempt: f.attempt,
+        category: after.category,
+        confidence: after.confidence,
+        top: after.lines.slice(0, 3).map((l) => l.text),
+      },
+    );
+  }
+}
 
 /** Explains one failed job attempt, stores the explanation and emits `job.explained`. */
 export async function explainFailedJob(deps: FailureExplanationDeps, jobId: number): Promise<void> {
@@ -35,7 +84,15 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
   const successes: JobFacts["successes"] = [];
   for (const s of await store.jobs.recentSuccesses(run.projectId, job.key, job.id, COMPARED_SUCCESSES))
     successes.push({ runId: s.runId, lines: await logOf(store, s) });
-  const explanation = await explainJob(await logOf(store, job), { reason: job.reason, failedTests, successes });
+  const passedOnSameCommit = (await store.jobs.history(run.projectId, job.key, job.id, SAME_COMMIT_LOOKBACK)).find(
+    (h) => h.status === "success" && h.commit === run.commit,
+  )?.runId;
+  const explanation = await explainJob(await logOf(store, job), {
+    reason: job.reason,
+    failedTests,
+    successes,
+    passedOnSameCommit,
+  });
   await store.explanations.save({
     jobId: job.id,
     attempt: job.attempt,
@@ -43,6 +100,7 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
     category: explanation.category,
     confidence: explanation.confidence,
     explanation: { ...explanation },
+    signature: failureSignature(explanation.category, explanation.lines).key,
     createdAt: clock.now(),
   });
   await events.emit(
@@ -77,9 +135,9 @@ async function logOf(store: Store, job: Job): Promise<string[]> {
 export function startFailureExplanations(deps: FailureExplanationDeps): () => void {
   let chain: Promise<void> = Promise.resolve();
   return onEvent(deps.bus, "job.finished", ({ data: { jobId, status } }) => {
-    if (status !== "failure") return;
+    if (status !== "failure" && status !== "success") return;
     chain = chain
-      .then(() => explainFailedJob(deps, jobId))
+      .then(() => (status === "failure" ? explainFailedJob(deps, jobId) : reclassifyAfterPass(deps, jobId)))
       .catch((err) => deps.log.error({ err, jobId }, "failure explanation failed"));
   });
 }

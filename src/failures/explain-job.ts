@@ -3,12 +3,14 @@
  * log, re-ranked with what the server knows — the job's failed JUnit test cases (a line naming a
  * failed test or quoting its message gets +3, the weight of a specific diagnosis) and novelty
  * against the same job's recent successful runs (a line whose log-miner template never occurs in
- * their logs gets +1) — and classified, the engine's own timeout or SIGKILL deciding before the text.
+ * their logs gets +1) — and classified, the engine's own timeout or SIGKILL deciding before the text,
+ * and a pass of the same job on the same commit making it `flaky` (flaky-fact.ts).
  */
 import { LogMiner } from "../detect/index.js";
 import { classifyLines } from "./classify.js";
 import { cleanLine } from "./clean-line.js";
 import { explainLogText } from "./explain-log.js";
+import { withSameCommitPass } from "./flaky-fact.js";
 import type { ExplainedLine, LogExplanation } from "./explanation.js";
 
 /** A failed test case of the job, from its JUnit reports. */
@@ -24,6 +26,8 @@ export interface JobFacts {
   failedTests: FailedTest[];
   /** Logs of the same job's recent successful runs, each with its run id. */
   successes: { runId: number; lines: string[] }[];
+  /** A run in which the same job passed on the same commit, if any (then the failure is flaky). */
+  passedOnSameCommit?: number;
 }
 
 /** An explanation of a job attempt with what it was compared with. */
@@ -61,7 +65,8 @@ export async function explainJob(lines: readonly string[], facts: JobFacts): Pro
   });
   ranked.sort((a, b) => b.score - a.score || b.line - a.line);
   const fact = factCategory(facts.reason);
-  const classification = fact ?? classifyLines(ranked);
+  const text = fact ?? classifyLines(ranked);
+  const classification = facts.passedOnSameCommit ? withSameCommitPass(text, facts.passedOnSameCommit) : text;
   return {
     ...base,
     ...classification,

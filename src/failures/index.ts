@@ -12,6 +12,16 @@ export {
   startFailureExplanations,
 } from "./explain-failed-jobs.js";
 export { runExplanation } from "./run-explanation.js";
+export { type CorrelationFinding, correlate } from "./correlate.js";
+export { type DependencyChange, dependencyChanges } from "./dependency-changes.js";
+export {
+  type CorrelationDeps,
+  correlateRunFailures,
+  type FirstFailure,
+  type JobCorrelation,
+  type SignatureGroup,
+} from "./failure-correlation.js";
+export { type FailureSignature, failureSignature } from "./failure-signature.js";
 export { type FailedTest, explainJob, type JobExplanation, type JobFacts } from "./explain-job.js";
 export {
   type ExplainOptions,

@@ -95,7 +95,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "dependency",
     pattern:
-      /npm ERR! code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file (?:is )?(?:out of date|not up to date|needs to be updated|mismatch)|frozen-lockfile|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
+      /npm (?:ERR!|error) code (?:ERESOLVE|ETARGET|E404|EINTEGRITY|ENOVERSIONS|ENOTARGET)|are in sync\. Please update your lock file|Missing: \S+ from lock file|Invalid: lock file's|No matching version|Could not resolve dependenc|unable to resolve dependency|Could not find artifact|Failed to collect dependencies|Could not resolve (?:all )?(?:dependencies|artifacts)|ModuleNotFoundError|No module named|Could not find a version that satisfies|version solving failed|failed to select a version|Cannot find module|Could not find gem|Bundler could not find|unknown revision|ERR_PNPM|lock ?file (?:is )?(?:out of date|not up to date|needs to be updated|mismatch)|frozen-lockfile|integrity checksum failed|dependency conflict|conflicting dependencies|unmet peer|No such package|package .* (?:not found|is not available)|Unable to locate package|requires .* but .* is installed/i,
     weight: 3,
     category: "dependency",
   },
@@ -140,7 +140,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   {
     id: "error-statement",
     pattern:
-      /^\s*(?:\[?(?:ERROR|FATAL|error|fatal|Error)\]?[:!]|\[(?:ERROR|FATAL)\]|##\[error\]|::error\b|ERR!)|\bE\/\w+|\bUncaught\b|\bFAILURE: /,
+      /^\s*(?:\[?(?:ERROR|FATAL|error|fatal|Error)\]?[:!]|\[(?:ERROR|FATAL)\]|##\[error\]|::error\b|ERR!|npm (?:ERR!|error) code )|\bE\/\w+|\bUncaught\b|\bFAILURE: /,
     weight: 2,
   },
   {

@@ -1,7 +1,8 @@
 /** The public surface of heal/: what other domains import (nothing reaches past this file). */
 export type { HealDelivery } from "./actions/service-heal-actions.js";
 export { captureReplay } from "./replay-capture.js";
-export type { HealRepairer } from "./actions/service-heal-actions.js";
+export type { HealRepairer, HealReverter } from "./actions/service-heal-actions.js";
+export { ReleaseReverter, type ReleaseReverterDeps, type RevertOutcome } from "./revert/release-reverter.js";
 export { serviceHealActions } from "./actions/service-heal-actions.js";
 export type { HealActions } from "./heal-actions.js";
 export { HealOrchestrator } from "./heal-orchestrator.js";

@@ -85,6 +85,18 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
    * after this many of its runs finished. Absent: online updates run only when asked for.
    */
   readonly onlineUpdateRuns?: number;
+  /**
+   * What its scopes are: `project:<id>` (the default; trained and retrained per project) or
+   * `service:<name>` (learnt online per service; the scheduled retraining leaves it alone).
+   */
+  readonly scopeKind?: "project" | "service";
+  /**
+   * With it, an online update is rolled back only when it is worse beyond the noise: the paired
+   * bootstrap's chance that it is not worse is below this. Without, any lower mean rolls it back.
+   */
+  readonly onlineWorseP?: number;
+  /** States of its newest versions kept per scope (default `KEPT_STATES`): less for big states. */
+  readonly keptStates?: number;
   /** The shipped default state: the incumbent while no version is live. */
   initialState(): State;
   /** The items of `scope` with `at` in `window`, oldest first. */

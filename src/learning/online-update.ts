@@ -10,8 +10,9 @@ import { referenceProfile } from "./reference-profile.js";
 export const HELD_OUT_SHARE = 0.3;
 
 /**
- * Versions of a model and scope whose state is kept; older retired and refused ones keep their
- * figures without it (online updates checkpoint often: this bounds what they store).
+ * Versions of a model and scope whose state is kept by default (a model may keep fewer,
+ * `keptStates`); older retired and refused ones keep their figures without it (online updates
+ * checkpoint often: this bounds what they store).
  */
 export const KEPT_STATES = 50;
 
@@ -19,7 +20,8 @@ export const KEPT_STATES = 50;
  * An online update behind a validation gate: the items of `window` are split in time; the older
  * part updates the incumbent (`model.update`), the newest `HELD_OUT_SHARE` validates it. When the
  * update scores worse than the incumbent on the held-out part (a lower mean of the primary
- * metric), it is rolled back: stored as `refused` with the figures, the incumbent stays. Otherwise
+ * metric; with `onlineWorseP`, worse beyond the noise), it is rolled back: stored as `refused`
+ * with the figures, the incumbent stays. Otherwise
  * it is checkpointed as the new live version (parent: the incumbent; the live version's drift
  * profile, or one made from the items it learnt from when there is none). Emits `model.updated` or
  * `model.update_rolled_back`. When another update or promotion changed the live version meanwhile,
@@ -69,7 +71,7 @@ export async function applyOnlineUpdate(
     parentVersion: incumbent.version,
     at: now,
   });
-  await deps.store.modelVersions.dropOldStates(name, scope, KEPT_STATES);
+  await deps.store.modelVersions.dropOldStates(name, scope, model.keptStates ?? KEPT_STATES);
   if (worse) {
     const refused = await deps.store.modelVersions.transition(version.id, ["candidate"], {
       to: "refused",
@@ -144,7 +146,8 @@ export interface OnlineUpdateDecision<State, Item> {
 
 /**
  * The online gate without the store: `fresh` (at least 2 items, oldest first) is split in time,
- * the older part updates `state`, the newest {@link HELD_OUT_SHARE} validates it against `state`.
+ * the older part updates `state`, the newest {@link HELD_OUT_SHARE} (never splitting the items of
+ * one instant, when it can) validates it against `state`.
  */
 export function onlineUpdateDecision<State, Item extends DataItem>(
   model: LearnedModel<State, Item, unknown, unknown>,
@@ -153,7 +156,7 @@ export function onlineUpdateDecision<State, Item extends DataItem>(
   fresh: readonly Item[],
 ): OnlineUpdateDecision<State, Item> {
   if (model.update === undefined) throw new ValidationError(`model ${model.name} has no online update`);
-  const cut = Math.max(1, Math.floor(fresh.length * (1 - HELD_OUT_SHARE)));
+  const cut = instantCut(fresh, Math.max(1, Math.floor(fresh.length * (1 - HELD_OUT_SHARE))));
   const learn = fresh.slice(0, cut);
   const held = fresh.slice(cut);
   const updated = model.update(state, context, learn);
@@ -163,7 +166,22 @@ export function onlineUpdateDecision<State, Item extends DataItem>(
   const comparison = pairedBootstrap(after.perItem, base.perItem, {
     higherIsBetter: model.metrics[0]!.direction === "higher",
   });
-  return { state: updated, learn, held, after, base, comparison, worse: comparison.meanDelta < 0 };
+  const worse = model.onlineWorseP === undefined ? comparison.meanDelta < 0 : comparison.pNotWorse < model.onlineWorseP;
+  return { state: updated, learn, held, after, base, comparison, worse };
+}
+
+/**
+ * `cut` moved so that items of one instant are learnt or held out together (the next update
+ * starts after the newest instant learnt): forwards, else backwards when that leaves none held out.
+ */
+function instantCut(items: readonly DataItem[], cut: number): number {
+  const splits = (c: number) => c > 0 && c < items.length && items[c]!.at === items[c - 1]!.at;
+  let forward = cut;
+  while (splits(forward)) forward++;
+  if (forward < items.length) return forward;
+  let backward = cut;
+  while (splits(backward)) backward--;
+  return backward > 0 ? backward : cut;
 }
 
 function fmt(x: number | undefined): string {

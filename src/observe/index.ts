@@ -2,7 +2,16 @@ export { fromJsonObject, type JsonLogDefaults, parseJsonLogs } from "./logs/json
 export { LEVELS, levelsAtLeast, MAX_ATTRIBUTES_BYTES, MAX_MESSAGE_BYTES, normalizeLevel } from "./logs/log-fields.js";
 export { LogIngestor, type LogRecordsHook } from "./logs/log-ingestor.js";
 export { parseOtlpLogs } from "./logs/otlp-logs.js";
-export { decodeOtlpProtobuf, type OtlpSignal, otlpRequestType } from "./otlp/otlp-protobuf.js";
+export {
+  decodeOtlpProtobuf,
+  encodeOtlpResponse,
+  type OtlpPartialSuccess,
+  type OtlpSignal,
+  otlpRequestType,
+  otlpResponseJson,
+  otlpResponseType,
+} from "./otlp/otlp-protobuf.js";
+export { OtlpMetricsIngestor, type OtlpMetricsDeps } from "./metrics/otlp/otlp-metrics-ingestor.js";
 export { followLogFile } from "./logs/follow-log-file.js";
 export { ReplicaLogBuffer } from "./logs/replica-log-buffer.js";
 export { type FileTail, parseLogLine, type TailOptions, tailFile } from "./logs/tail-file.js";

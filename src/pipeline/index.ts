@@ -19,3 +19,4 @@ export { isLimitDiagnostic, pipelineTooLarge } from "./spec/limits.js";
 export { type CronSchedule, readCronSchedules } from "./cron-schedules.js";
 export type { ForeignFormat } from "./import/detect-format.js";
 export { type ImportResult, importPipeline } from "./import/import-pipeline.js";
+export { parseMemorySize } from "./memory-size.js";

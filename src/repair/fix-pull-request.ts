@@ -11,6 +11,7 @@ import { BOT_USER, type Forge } from "../forge/index.js";
 import { type Candidate, candidateFiles, type RepairResult } from "./repair-chain.js";
 import { git } from "../runner/index.js";
 import { slugOf } from "./reproduce/reproduction.js";
+import { BOT_EMAIL } from "./fixers/revert/suspect-commit.js";
 
 /** The branch a candidate is pushed to. */
 export function fixBranchName(c: Candidate): string {
@@ -73,7 +74,7 @@ export async function openFixPullRequest(req: OpenFixRequest): Promise<FixPullRe
     }
     await git(["add", "--", ...files.map((f) => f.path)], { cwd: dir, timeoutMs: 120_000 });
     const message = `${candidate.patch.title}\n\n${candidate.patch.explanation}\n`;
-    await git(["-c", `user.name=${BOT_USER}`, "-c", "user.email=bot@pitcrew.invalid", "commit", "--quiet", "-F", "-"], {
+    await git(["-c", `user.name=${BOT_USER}`, "-c", `user.email=${BOT_EMAIL}`, "commit", "--quiet", "-F", "-"], {
       cwd: dir,
       timeoutMs: 120_000,
       input: message,

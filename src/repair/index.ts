@@ -4,6 +4,7 @@ export { ConfigFixer } from "./fixers/config/config-fixer.js";
 export { LlmFixer, type LlmSettings } from "./fixers/llm/llm-fixer.js";
 export { patternFixers } from "./fixers/patterns/index.js";
 export { RevertFixer, type RevertLimits } from "./fixers/revert/revert-fixer.js";
+export { BOT_EMAIL, type CommitFacts, commitFacts, isFixCommit } from "./fixers/revert/suspect-commit.js";
 export { type FixPullRequest, fixBranchName, fixPullRequestBody, openFixPullRequest } from "./fix-pull-request.js";
 export {
   type ChainRepairerDeps,

@@ -5,6 +5,7 @@
  * address without a token) on `/api/*` (but the agent protocol, `/api/agent/*`) and the ingest
  * routes, each group with its own budget.
  * A request over a budget gets 429 with `Retry-After` (seconds) and nothing else is done.
+ * `callBudgets` applies the same budgets to OTLP/gRPC calls (counted apart from HTTP requests).
  */
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -66,6 +67,41 @@ export function limitPerCaller(f: FastifyInstance, limits: RateLimits): void {
     const caller = (req as FastifyRequest & { caller?: Caller }).caller;
     await enforce(await check(req), reply, caller ? `token '${caller.name}'` : "client address");
   });
+}
+
+/** The budgets of calls that do not go through Fastify; each answers the seconds to wait when spent, else undefined. */
+export interface CallBudgets {
+  /** `per_address`: check before the token is looked up. */
+  address(address: string): Promise<number | undefined>;
+  /** `ingest` per token (`tokenId`), or per address for a call without a token. */
+  ingest(address: string, tokenId?: number): Promise<number | undefined>;
+}
+
+/**
+ * The same budgets for calls outside Fastify's routes (the OTLP/gRPC receiver), in the same
+ * counter store (memory, or Redis shared by replicas) but counted apart from HTTP requests: a
+ * token may send `ingest` requests and `ingest` gRPC calls per window. Call once `f` is ready;
+ * undefined when rate limits are disabled.
+ */
+export function callBudgets(f: FastifyInstance, limits: RateLimits): CallBudgets | undefined {
+  if (!limits.enabled) return undefined;
+  const keyed = (max: number) => {
+    const check = (f as Limited).createRateLimit({
+      max,
+      keyGenerator: (req: FastifyRequest & { key: string }) => req.key,
+    });
+    // the counters read only the key (and a route's options, which a call has none of)
+    return async (key: string) => {
+      const r = await check({ key, routeOptions: {} } as unknown as FastifyRequest);
+      return !r.isAllowed && r.isExceeded ? Math.max(1, r.ttlInSeconds ?? 1) : undefined;
+    };
+  };
+  const perAddress = keyed(limits.per_address);
+  const perCaller = keyed(limits.ingest);
+  return {
+    address: (address) => perAddress(`addr:${address}`),
+    ingest: (address, tokenId) => perCaller(`ingest:${tokenId !== undefined ? `token:${tokenId}` : `addr:${address}`}`),
+  };
 }
 
 async function enforce(

@@ -29,6 +29,7 @@ import { metricsRoutes } from "./routes/metrics-routes.js";
 import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
 import { modelsRoutes } from "./routes/models-routes.js";
+import { serviceModelsRoutes } from "./routes/service-models-routes.js";
 import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { explanationRoutes } from "./routes/explanation-routes.js";
@@ -105,6 +106,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   reportsRoutes(f, ctx);
   testsRoutes(f, ctx);
   modelsRoutes(f, ctx);
+  serviceModelsRoutes(f, ctx);
   tokensRoutes(f, ctx);
   streamTicketsRoutes(f, ctx);
   hooksRoutes(f, ctx);

@@ -24,6 +24,8 @@ import * as m0023 from "./migrations/0023-agents.js";
 import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
+import * as m0029 from "./migrations/0029-release-reverts.js";
+import * as m0034 from "./migrations/0034-failure-signatures.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -45,6 +47,8 @@ export const migrations: Record<string, Migration> = {
   "0025-test-failure-details": m0025,
   "0026-one-live-model-version": m0026,
   "0028-run-check-reports": m0028,
+  "0029-release-reverts": m0029,
+  "0034-failure-signatures": m0034,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -16,6 +16,7 @@ import type {
   PullRequestState,
   QueueItemStatus,
   ReleaseBuildStatus,
+  ReleaseRevertState,
   ReleaseStatusName,
   RolloutState,
   RolloutStepStatus,
@@ -239,6 +240,25 @@ export interface RunCheckReportsTable {
   run_id: number;
   state: string;
   reported_at: number;
+}
+
+/** A rolled-back rollout the release reverter handled (store/repositories/release-reverts-repo.ts). */
+export interface ReleaseRevertsTable {
+  rollout_id: number;
+  project: string;
+  environment: string;
+  good_commit: string;
+  bad_commit: string;
+  /** planned | open | merged | skipped | failed */
+  state: ReleaseRevertState;
+  reason: string;
+  repo: string | null;
+  pr_number: number | null;
+  merge_commit: string | null;
+  heal_id: number | null;
+  onset_at: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A registered `pitcrew agent` (store/repositories/agents-repo.ts). */
@@ -557,6 +577,8 @@ export interface FailureExplanationsTable {
   confidence: number;
   /** JSON of the job's explanation: ranked lines, class, evidence. */
   explanation: string;
+  /** The failure's signature (src/failures/failure-signature.ts); null for explanations stored before 0034. */
+  signature: string | null;
   created_at: number;
 }
 
@@ -617,6 +639,7 @@ export interface DB {
   settings: SettingsTable;
   leases: LeasesTable;
   run_check_reports: RunCheckReportsTable;
+  release_reverts: ReleaseRevertsTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;

@@ -59,6 +59,13 @@ export const HEAL_STATES = [
 /** Where a heal is in its state machine. */
 export type HealState = (typeof HEAL_STATES)[number];
 
+/**
+ * Where the release reverter is with one rolled-back rollout (heal/revert/release-reverter.ts):
+ * `planned` (recorded, no pull request yet) → `open` (its revert PR waits for CI) → `merged`;
+ * `planned` → `skipped` (with the reason); `open` → `failed` (CI red or the PR closed).
+ */
+export type ReleaseRevertState = "planned" | "open" | "merged" | "skipped" | "failed";
+
 /** How far heal automation may go for a service. */
 export type HealPolicy = "suggest" | "pr" | "merge" | "deploy";
 

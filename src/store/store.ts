@@ -26,6 +26,7 @@ import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
 import { LeasesRepo } from "./repositories/leases-repo.js";
 import { RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
+import { ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
@@ -48,6 +49,8 @@ export interface Store {
   leases: LeasesRepo;
   /** What the forge last accepted for each run's commit check. */
   runCheckReports: RunCheckReportsRepo;
+  /** The release reverter's record of each rolled-back rollout. */
+  releaseReverts: ReleaseRevertsRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -84,6 +87,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     settings: new SettingsRepo(db),
     leases: new LeasesRepo(db),
     runCheckReports: new RunCheckReportsRepo(db),
+    releaseReverts: new ReleaseRevertsRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),

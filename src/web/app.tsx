@@ -67,7 +67,15 @@ function Page({ path }: { path: string }) {
     return <PullRequestView key={path} repo={decodeURIComponent(id)} number={Number(sub)} />;
   }
   if (section === "models") {
-    if (id && sub) return <ModelView key={path} project={decodeURIComponent(id)} model={decodeURIComponent(sub)} />;
+    if (id && sub) {
+      return (
+        <ModelView
+          key={path}
+          owner={{ kind: "project", name: decodeURIComponent(id) }}
+          model={decodeURIComponent(sub)}
+        />
+      );
+    }
     return <ModelsView key={path} project={id ? decodeURIComponent(id) : undefined} />;
   }
   const n = Number(id);
@@ -77,6 +85,16 @@ function Page({ path }: { path: string }) {
   if (section === "rollouts" && id) return <RolloutView key={n} id={n} />;
   if (section === "incidents") return id ? <IncidentView key={n} id={n} /> : <IncidentsView />;
   if (section === "services") {
+    const model = path.split("/")[4];
+    if (id && sub === "models" && model) {
+      return (
+        <ModelView
+          key={path}
+          owner={{ kind: "service", name: decodeURIComponent(id) }}
+          model={decodeURIComponent(model)}
+        />
+      );
+    }
     return id ? <ServiceView key={id} name={decodeURIComponent(id)} /> : <ServicesView />;
   }
   return (

@@ -286,6 +286,13 @@ export interface ModelVersion {
 }
 
 /** The registered learned models and a project's versions, newest first (GET /api/projects/:p/models). */
+/** Whose models a page shows: a project's (trained per project) or a service's (learnt per service). */
+export interface ModelOwner {
+  kind: "project" | "service";
+  name: string;
+}
+
+/** The models of a project or a service and their stored versions (GET /api/projects/:p/models, /api/services/:s/models). */
 export interface ModelsOfProject {
   models: {
     name: string;

@@ -451,7 +451,30 @@ async function watchServices(page: Page, t: TestApp): Promise<void> {
     await page.getByRole("img", { name: /^p99 latency of checkout/ }).waitFor();
     await page.getByRole("table", { name: "Called by checkout" }).getByRole("link", { name: "payments" }).waitFor();
     await page.getByText("No incidents involve checkout.").waitFor();
+    await page.getByText("no checkpoint yet (the detectors learn from nothing)").waitFor();
+    // a checkpoint of its detectors' calibration (as the leader stores one) shows on the page
+    await t.app.store.modelVersions.create({
+      model: "anomaly-calibration",
+      scope: "service:checkout",
+      status: "live",
+      reason: "online update kept: not worse on recent held-out data: calibration_error 0.3100 vs 0.3400",
+      state: { through: Date.now(), samples: 0, series: [] },
+      trainFrom: Date.now() - 3_600_000,
+      trainTo: Date.now(),
+      counts: {},
+      metrics: {},
+      profile: {},
+      codeVersion: "anomaly-calibration/1",
+      parentVersion: null,
+      at: Date.now(),
+    });
+    await page.reload();
+    await page.getByText(/live v1 checkpointed/).waitFor();
     await page.screenshot({ path: `${SHOTS}/service.png`, fullPage: true });
+    await page.getByRole("link", { name: "anomaly-calibration" }).click();
+    await page.getByRole("heading", { name: /anomaly-calibration/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/services/checkout/models/anomaly-calibration");
+    await page.getByRole("cell", { name: /^online update kept/ }).waitFor();
   } finally {
     stop();
     await metrics.close();

@@ -4,8 +4,9 @@
  * project and a scraped service over the API, and put under steady traffic
  * (`test/support/outside-heal.ts`). Three faults of its own kinds arrive as ordinary commits:
  * a crash on part of the traffic must be healed by a merged change that is live on `main`'s head;
- * a bad release must be rolled back by the canary (the developer then reverts it). After each,
- * `main`'s head is live and answers without 5xx. The third fault (a bad config change) and the
+ * a bad release must be rolled back by the canary, and then reverted on `main` by pitcrew's own
+ * pull request (the release reverter), merged when its CI passed. After each, `main`'s head is
+ * live and answers without 5xx. The third fault (a bad config change) and the
  * MTTR figures are measured by `npm run bench:heal-outside` (speed targets are checked by
  * benchmarks, not by timing assertions).
  */
@@ -38,6 +39,8 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
     const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
     expect(r.outcome, story).toBe("rolled-back");
     expect(r.note, story).toMatch(/analysis failed: judge-errors|deploy regression/);
+    expect(r.revertPr, story).toMatch(/^jsonsrv#\d+$/);
+    expect(r.mainFixedBy, story).toBe("pitcrew");
     expect(r.mainHealthy, story).toBe(true);
-  }, 420_000);
+  }, 1_120_000); // its waits: the rollout 240 s, alert 25 s, the heal 300 s, the revert PR 300 s, main healthy 240 s
 });

@@ -80,7 +80,7 @@ describe("anomaly observation", () => {
     stops.push(
       startLogObservation(t.app),
       startMetricsObservation(t.app),
-      startAnomalyObservation(t.app, { registry }),
+      await startAnomalyObservation(t.app, { registry }),
     );
     await t.app.observation.scrapers.sync();
   });
@@ -116,6 +116,7 @@ describe("anomaly observation", () => {
     expect(Number(event!.data.score)).toBeGreaterThanOrEqual(0.5);
     expect(Number(event!.data.value)).toBeGreaterThan(0.015);
     expect(String(event!.data.explanation)).not.toBe("");
+    expect(event!.data.detector).toMatch(/^a new detector, \d+ samples$/); // no checkpoint to restore here
   }, 150_000);
 
   it("opens an incident for a never-seen error log line after the service's warm-up", async () => {

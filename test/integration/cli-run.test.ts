@@ -56,6 +56,26 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () =
     expect(report.artifacts).toEqual([expect.objectContaining({ path: "dist/prices.tgz" })]);
   }, 60_000);
 
+  it("says why a failed job failed, and `runs why <project>#<number>` shows the whole explanation", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": "jobs:\n  test:\n    steps:\n      - run: node check.js\n",
+      "check.js": "console.error('AssertionError: expected 3 to equal 4'); process.exit(1);\n",
+    });
+    const run = await pitcrew(["run", repo, "-q"], dataDir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("why test failed: test — AssertionError: expected 3 to equal 4");
+    const ref = /more: pitcrew runs why (\S+#1)/.exec(run.stdout)?.[1];
+    expect(ref).toBeDefined();
+    const why = await pitcrew(["runs", "why", ref!], dataDir);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain(`run ${ref} job test (attempt 1): test failure`);
+    expect(why.stdout).toContain("fails since run 1");
+    const missing = await pitcrew(["runs", "why", ref!.replace("#1", "#9")], dataDir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no local run");
+  }, 60_000);
+
   it("fails at once a job whose runs-on no runner has, and lint warns about it", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
     const repo = createRepo({
@@ -72,6 +92,8 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () =
     expect(lint.stdout).toMatch(
       /pipeline\.yaml:3:14: warning\[unknown-runner-label\]: job 'build' runs-on 'ubuntu-latest'/,
     );
+    const byDir = await pitcrew(["lint", repo], dataDir); // the repository's directory: its pipeline file
+    expect(byDir.stdout).toBe(lint.stdout);
   }, 60_000);
 
   it("runs the passing example and prints lint diagnostics for a broken pipeline", async () => {

@@ -1,7 +1,9 @@
 /**
- * Failure explanations in the real store on SQLite and PostgreSQL (migration 0015): saved per job
- * attempt, replaced when the same attempt is explained again, listed per run; and the successful
- * runs of the same job a failure is compared with, newest first, only of the same project and key.
+ * Failure explanations in the real store on SQLite and PostgreSQL (migrations 0015, 0034): saved per
+ * job attempt, replaced when the same attempt is explained again, listed per run, found by
+ * signature across projects; the successful runs of the same job a failure is compared with, and
+ * the job's finished history with its run facts and agent, newest first, only of the same project
+ * and key.
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
@@ -61,8 +63,35 @@ describe.each(await testDialects())("failure explanations on %s", (_name, make) 
       explanation: { lines: [{ line: 3 }] },
     });
     expect(await s.explanations.listForRun(red.run.id)).toEqual([
-      { ...base, category: "compile", confidence: 0.75, explanation: { lines: [{ line: 3 }] } },
+      { ...base, category: "compile", confidence: 0.75, explanation: { lines: [{ line: 3 }] }, signature: null },
     ]);
     expect(await s.explanations.listForRun(ok1.run.id)).toEqual([]);
+
+    // the same signature in another project: counted, oldest first
+    const elsewhere = await runWithJob(s, other.id, "build", "failure");
+    const sig = { category: "compile", confidence: 1, explanation: {}, signature: "abc123abc123" };
+    await s.explanations.save({ ...base, ...sig, createdAt: 2000 });
+    await s.explanations.save({
+      jobId: elsewhere.job.id,
+      attempt: 1,
+      runId: elsewhere.run.id,
+      ...sig,
+      createdAt: 3000,
+    });
+    const found = await s.explanations.withSignature("abc123abc123", 1);
+    expect(found.count).toBe(2);
+    expect(found.oldest.map((e) => e.jobId)).toEqual([red.job.id]);
+    expect((await s.explanations.withSignature("000000000000", 5)).count).toBe(0);
+
+    // the job's history: finished runs of the key in the project, newest first, up to a job
+    const history = await s.jobs.history(p.id, "build", later.job.id, 10);
+    expect(history.map((h) => [h.jobId, h.status])).toEqual([
+      [later.job.id, "success"],
+      [red.job.id, "failure"],
+      [ok2.job.id, "success"],
+      [ok1.job.id, "success"],
+    ]);
+    expect(history[1]).toMatchObject({ runId: red.run.id, branch: "main", event: "manual", agent: null });
+    expect((await s.jobs.history(p.id, "build", red.job.id, 2)).map((h) => h.jobId)).toEqual([red.job.id, ok2.job.id]);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * Failure analysis through the server on real failing pipelines run by the engine (unsandboxed:
  * their steps use tools of pitcrew's own checkout): a TypeScript compile error, a failing vitest
- * test with its JUnit report, a step killed by its timeout, a killed process. Each failed job is explained after
+ * test with its JUnit report, `npm ci` with a lock file out of sync with package.json, a step
+ * killed by its timeout, a killed process; a job that passes on the same commit in another run is
+ * flaky (its earlier failure reclassified, a later one classified so at once). Each failed job is explained after
  * it ends, stored, announced as `job.explained` and served by GET /api/runs/:id/explanation; the
  * line that says why ranks in the top 5. A job with 20 green runs and then a red one ranks the red
  * lines first, compared with its latest successful runs.
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFailureExplanations } from "../../src/failures/index.js";
@@ -108,6 +111,45 @@ test("subtracts", () => { expect(2 - 1).toBe(1); });
     expect(best.some((l) => l.evidence.junit)).toBe(true);
     const events = await t.app.events.list({ subjectPrefix: `run:${runId}`, type: "job.explained" });
     expect(events[0]?.data).toMatchObject({ key: "test", category: "test" });
+  });
+
+  it("explains an npm install from a lock file out of sync with package.json", async () => {
+    const { job } = await explainPipeline({
+      ".pitcrew/pipeline.yaml": `jobs:
+  install:
+    steps:
+      - run: npm ci --registry http://127.0.0.1:9/ --no-audit --no-fund
+`,
+      "package.json": JSON.stringify({ name: "app", version: "1.0.0", dependencies: { lib: "file:./lib" } }),
+      "package-lock.json": JSON.stringify({
+        name: "app",
+        version: "1.0.0",
+        lockfileVersion: 3,
+        requires: true,
+        packages: { "": { name: "app", version: "1.0.0" } },
+      }),
+      "lib/package.json": JSON.stringify({ name: "lib", version: "1.0.0" }),
+    });
+    expect(job.category).toBe("dependency");
+    expect(top5(job).some((l) => /are in sync|Missing: lib@1\.0\.0 from lock file/.test(l))).toBe(true);
+  });
+
+  it("calls a failure flaky once the same job passes on the same commit, and at once after that", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "pitcrew-flaky-")), "passed-last");
+    const step = `if [ -f ${marker} ]; then rm ${marker}; echo 'AssertionError: expected 1 to equal 2'; exit 1; else touch ${marker}; echo ok; fi`;
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": `jobs:\n  test:\n    steps:\n      - run: ${JSON.stringify(step)}\n`,
+    });
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo, sandbox: false });
+    writeFileSync(marker, ""); // the first run fails
+    const first = await runOnce(project.id);
+    const [before] = await explanation(first);
+    expect(before!.category).not.toBe("flaky");
+    await runOnce(project.id); // passes on the same commit
+    await expect.poll(async () => (await explanation(first))[0]!.category, { timeout: 20_000 }).toBe("flaky");
+    const third = await runOnce(project.id); // fails again: flaky at once
+    const [now] = await explanation(third);
+    expect(now).toMatchObject({ category: "flaky", confidence: 0.75 });
   });
 
   it("explains a step killed by its timeout", async () => {

@@ -87,7 +87,8 @@ describe("a heal's rollback during a rollout", () => {
     expect((await delivery.rollout(rollout.id)).state).toBe("rolled_back");
     expect((await t.app.store.releases.live("web", "production"))?.id).toBe(before.id);
   }, 120_000);
-  it("joins a rollback already in flight instead of aborting it (a heal's and the post-deploy watch's meet)", async () => {
+
+  it("counts a rollout its own analysis already rolled back as the mitigation done (no second rollback)", async () => {
     const delivery = t.app.delivery;
     const heal = healDeliveryOf(t.app.runner, delivery);
     const before = (await t.app.store.releases.live("web", "production"))!;
@@ -95,6 +96,29 @@ describe("a heal's rollback during a rollout", () => {
       project: "web",
       environment: "production",
       runId: await runOf("v3"),
+      by: "test",
+      reason: "a canary its analysis rolls back before the heal acts",
+    });
+    const end = Date.now() + 60_000;
+    while ((await delivery.rollout(rollout.id)).state !== "paused" && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
+    await delivery.abort(rollout.id, "analysis failed: judge-errors");
+    expect(await delivery.wait(rollout.id)).toBe("rolled_back");
+    const handle = await heal.startRollback("web", "incident #10: deploy regression", String(before.id));
+    expect(handle).toBe(`abort:${rollout.id}`);
+    expect(await heal.status(handle)).toBe("succeeded");
+    expect((await t.app.store.releases.live("web", "production"))?.id).toBe(before.id);
+    expect((await t.app.store.rollouts.list({ project: "web", limit: 1 }))[0]?.id).toBe(rollout.id);
+  }, 120_000);
+
+  it("joins a rollback already in flight instead of aborting it (a heal's and the post-deploy watch's meet)", async () => {
+    const delivery = t.app.delivery;
+    const heal = healDeliveryOf(t.app.runner, delivery);
+    const before = (await t.app.store.releases.live("web", "production"))!;
+    const { rollout } = await delivery.deploy({
+      project: "web",
+      environment: "production",
+      runId: await runOf("v4"),
       by: "test",
       reason: "a release the incident comes with",
       strategy: { blueGreen: { autoPromote: true, scaleDownDelay: 0 } },

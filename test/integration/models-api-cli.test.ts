@@ -141,7 +141,7 @@ describe("models CLI and API", () => {
   it("rejects bad input clearly", async () => {
     const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure, test-flakiness\)/);
+    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration\)/);
     const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
     expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);
     const badHorizon = await runCli(config, "models", "train", "test-failure", "--project", "app", "--horizon", "7d");

@@ -2,9 +2,11 @@
  * OTLP/HTTP with protobuf bodies (the OpenTelemetry SDKs' default): traces and logs encoded on
  * the wire from the OTLP message definitions are stored like their JSON twins (hex ids, times,
  * attributes, severity); the answer is an empty protobuf response; a body signed with the ingest
- * secret passes; a malformed body is a 400 that stores nothing.
+ * secret passes; a gzip-compressed body is inflated (within the body limit); a malformed body is a
+ * 400 that stores nothing.
  */
 import { createHmac } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { otlpRequestType } from "../../src/observe/index.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -126,6 +128,29 @@ describe("OTLP/HTTP protobuf ingest", () => {
       spanId: "00f067aa0ba902b7",
       source: "otlp",
     });
+  });
+
+  it("takes gzip-compressed bodies and bounds their inflated size by server.body_limit", async () => {
+    const body = encode("logs", {
+      resourceLogs: [
+        {
+          resource: { attributes: [str("service.name", "zipped")] },
+          scopeLogs: [{ logRecords: [{ severityText: "INFO", body: { stringValue: "compressed hello" } }] }],
+        },
+      ],
+    });
+    const res = await post("/v1/logs", gzipSync(body), { "content-encoding": "gzip" });
+    expect(res.statusCode, res.body).toBe(200);
+    const found = await t.server.inject({
+      url: "/api/logs?service=zipped",
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(found.json().records).toMatchObject([{ message: "compressed hello" }]);
+    // 8 MiB of zeros is 8 KiB compressed: refused once inflated past the 1 MiB body limit
+    const bomb = await post("/v1/logs", gzipSync(Buffer.alloc(8 * 1024 * 1024)), { "content-encoding": "gzip" });
+    expect(bomb.statusCode).toBe(413);
+    const garbage = await post("/v1/logs", Buffer.from("not gzip at all"), { "content-encoding": "gzip" });
+    expect(garbage.statusCode).toBe(400);
   });
 
   it("refuses malformed protobuf with a 400 and stores nothing", async () => {

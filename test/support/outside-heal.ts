@@ -47,6 +47,8 @@ export interface FaultResult {
   /** The heal's states in order, or the rollout's message. */
   path: string[];
   pr?: string;
+  /** pitcrew's merged pull request reverting a rolled-back release, e.g. `jsonsrv#2`. */
+  revertPr?: string;
   /** For a canary rollback that a heal followed up: alert → that heal resolved, ms. */
   healMttrMs?: number;
   /** Time spent in each heal state (ms), from the heal's timeline. */
@@ -248,6 +250,19 @@ async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
   return true;
 }
 
+/** Where `main`'s head got to (for a result's note when it is not live and healthy): its runs and the newest rollouts (API). */
+async function mainStory(sys: OutsideSystem): Promise<string> {
+  const head = gitIn(sys.repoUrl, "rev-parse", "main");
+  const runs = (await sys.serve.api("GET", `/api/runs?project=${OUTSIDE_PROJECT}&limit=20`)).body.runs as any[];
+  const ofHead = runs
+    .filter((r: any) => r.commit === head)
+    .map((r: any) => `run ${r.id} ${r.event} ${r.status}${r.reason ? ` (${r.reason})` : ""}`);
+  const rollouts = ((await sys.serve.api("GET", `/api/rollouts?project=${OUTSIDE_PROJECT}`)).body.rollouts as any[])
+    .slice(0, 3)
+    .map((r: any) => `rollout ${r.id} ${r.kind} ${r.state}: ${String(r.message ?? "").slice(0, 160)}`);
+  return `main ${head.slice(0, 8)}: ${ofHead.join(", ") || "no run"}; ${rollouts.join("; ")}`;
+}
+
 /** Waits until `main`'s head is live and healthy. */
 function waitMainHealthy(sys: OutsideSystem, ms: number): Promise<true> {
   return until(async () => mainHealthy(sys), ms, "main's head live and healthy");
@@ -318,11 +333,27 @@ async function newHeals(sys: OutsideSystem, known: Set<number>): Promise<any[]> 
   return list.heals.filter((h) => !known.has(h.id));
 }
 
+/** pitcrew's merged pull request reverting `commit` (forge API), e.g. `jsonsrv#2`, once there is one. */
+function mergedRevert(sys: OutsideSystem, commit: string, ms: number): Promise<string | undefined> {
+  return until(
+    async () => {
+      const { body } = await sys.serve.api("GET", `/api/forge/${OUTSIDE_PROJECT}/pulls?state=merged`);
+      const pr = (body.pullRequests as any[]).find(
+        (p: any) => p.author === "pitcrew-bot" && String(p.body).includes(`This reverts commit ${commit}`),
+      );
+      return pr ? `${OUTSIDE_PROJECT}#${pr.number}` : undefined;
+    },
+    ms,
+    `pitcrew's revert of ${commit.slice(0, 8)} merged`,
+  ).catch(() => undefined);
+}
+
 /**
  * Faults (b) and (c): pushed and shipped; the canary must take the release out of traffic, by its
  * own analysis or by a heal's rollback when the errors opened an incident first. When a heal
- * started, it is waited for: resolved means pitcrew fixed `main` by a pull request. Otherwise the
- * change is still on `main`, so the developer reverts it and the revert ships.
+ * started, it is waited for; then pitcrew's pull request reverting the release must be merged
+ * (by the release reverter, or the heal that follows it). Only when neither fixed `main` does
+ * the developer revert the change, and the revert ships.
  */
 export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): Promise<FaultResult> {
   const known = new Set((await newHeals(sys, new Set())).map((h) => h.id as number));
@@ -346,7 +377,8 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
       ).catch(() => undefined)
     : undefined;
   const shown = heal ? await sys.cli("heal", "show", String(heal.id), "--json") : undefined;
-  const fixedByPitcrew = shown?.state === "resolved";
+  const revertPr = rolledBack ? await mergedRevert(sys, commit, 300_000) : undefined;
+  const fixedByPitcrew = revertPr !== undefined || shown?.state === "resolved";
   if (!fixedByPitcrew) pushRevert(sys.clone, commit);
   const healthy = await waitMainHealthy(sys, 240_000).catch(() => false as const);
   return {
@@ -358,9 +390,10 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     path: shown ? (shown.timeline as any[]).map((e) => e.to) : [rollout.state],
     ...(shown ? { stagesMs: stageTimes(shown.timeline), healMttrMs: shown.mttrMs ?? undefined } : {}),
     rolloutSteps: await rolloutSteps(sys, commit),
+    ...(revertPr ? { revertPr } : {}),
     mainFixedBy: fixedByPitcrew ? "pitcrew" : "developer",
     mainHealthy: healthy === true,
-    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}`,
+    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}${healthy === true ? "" : `; ${await mainStory(sys)}`}`,
   };
 }
 

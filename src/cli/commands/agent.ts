@@ -6,22 +6,24 @@ import { PROTOCOL_VERSION, startAgent } from "../../agents/index.js";
 import { systemClock } from "../../common/clock.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { createLogger } from "../../common/logger.js";
+import { parseMemorySize } from "../../pipeline/index.js";
 import { createLocalExecutor } from "../../runner/index.js";
 import { probeJobSandbox } from "../../app/job-sandbox.js";
 import { normalizeServer } from "../api-client.js";
 import { positiveInt } from "../client/option-values.js";
 
-const UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-
 /** `--capacity cpus=4,memory=8g` → `{ cpus: 4, memory: 8 GiB in bytes }`. */
 export function parseCapacity(value: string): { cpus?: number; memory?: number } {
   const out: { cpus?: number; memory?: number } = {};
   for (const part of value.split(",").filter(Boolean)) {
-    const m = /^(cpus|memory)=(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(part.trim());
+    const m = /^(cpus|memory)=(\d+(?:\.\d+)?)([kmgt]?b?)$/i.exec(part.trim());
     if (!m) throw new InvalidArgumentError(`'${part}': expected cpus=N or memory=N[k|m|g|t]`);
-    const n = Number(m[2]);
-    if (m[1]!.toLowerCase() === "cpus") out.cpus = n;
-    else out.memory = Math.round(n * (UNITS[(m[3] ?? "").toLowerCase()] ?? 1));
+    if (m[1]!.toLowerCase() === "cpus") out.cpus = Number(m[2]);
+    else {
+      const size = /^b?$/i.test(m[3]!) ? { bytes: Math.round(Number(m[2])) } : parseMemorySize(m[2]! + m[3]!);
+      if ("error" in size) throw new InvalidArgumentError(`'${part}': ${size.error}`);
+      out.memory = size.bytes;
+    }
   }
   return out;
 }

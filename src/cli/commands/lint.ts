@@ -1,4 +1,6 @@
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { hasErrors } from "../../common/diagnostics.js";
 import { NotFoundError } from "../../common/errors.js";
@@ -12,16 +14,20 @@ const DEFAULT_FILE = ".pitcrew/pipeline.yaml";
 /**
  * `pitcrew lint [file]`: checks a pipeline file and prints its diagnostics the way a compiler
  * does (`file:line:col: error[code]: message` with the source line), then `N errors, M warnings`.
- * `-` reads standard input; `--json` prints `{ file, ok, diagnostics }`. Exit code 1 on errors.
+ * A directory means its `.pitcrew/pipeline.yaml`; `-` reads standard input; `--json` prints
+ * `{ file, ok, diagnostics }`. Exit code 1 on errors.
  * `runs-on` is checked against the configured `runner.labels`.
  */
 export function registerLintCommand(program: Command): void {
   program
     .command("lint")
     .description(`check a pipeline file (default: ${DEFAULT_FILE}; '-' reads stdin)`)
-    .argument("[file]", "pipeline file", DEFAULT_FILE)
+    .argument("[file]", "pipeline file, or a repository directory", DEFAULT_FILE)
     .option("--json", "print JSON")
-    .action(async function (this: Command, file: string, opts: { json?: boolean }) {
+    .action(async function (this: Command, given: string, opts: { json?: boolean }) {
+      // a repository's directory means its pipeline file, as `pitcrew run DIR` reads it
+      const file =
+        given !== "-" && statSync(given, { throwIfNoEntry: false })?.isDirectory() ? join(given, DEFAULT_FILE) : given;
       const name = file === "-" ? "<stdin>" : file;
       const text = file === "-" ? await readStdin() : await readPipeline(file);
       // The runners' labels come from the config (runner.labels), so `runs-on` is checked against them.

@@ -1,20 +1,21 @@
 /**
  * `pitcrew models list|show|train|update|evaluate|promote|shadow|rollback`: the learned models' versions
- * in the configured store (docs/learning.md). A model is trained per project (`--project`);
- * `train` evaluates the candidate beside the incumbent on the period after its training data and
+ * in the configured store (docs/learning.md). A model is kept per project (`--project`) or, for
+ * one learnt online per service (`anomaly-calibration`), per service (`--service`); `train` evaluates the candidate beside the incumbent on the period after its training data and
  * applies the gate (promoted or refused, with the figures), unless `--no-promote`.
  */
 import type { Command } from "commander";
 import { updateModelOnline } from "../../app/online-model-updates.js";
 import { parseDuration } from "../../common/config/duration-schema.js";
 import { PitcrewError, ValidationError } from "../../common/errors.js";
-import type { PromotionDecision } from "../../learning/index.js";
+import type { Evaluation, PromotionDecision } from "../../learning/index.js";
 import type { ModelVersion } from "../../store/index.js";
 import { openLocalApp } from "../open-store.js";
 import { table } from "../output.js";
 
 interface Common {
-  project: string;
+  project?: string;
+  service?: string;
   json?: boolean;
 }
 
@@ -28,18 +29,24 @@ export function registerModelsCommand(program: Command): void {
     .command("list")
     .description("registered models and their stored versions, newest first")
     .option("--project <name>", "only this project's versions")
+    .option("--service <name>", "only this service's versions")
     .option("--model <name>", "only this model")
-    .option("--json", "print {models: [{name, task, metrics}], versions: [...]}")
-    .action(async function (this: Command, opts: { project?: string; model?: string; json?: boolean }) {
+    .option("--json", "print {models: [{name, task, scope, metrics}], versions: [...]}")
+    .action(async function (this: Command, opts: Omit<Common, "json"> & { model?: string; json?: boolean }) {
       await withApp(this, program, "models list", async (app, io) => {
-        const scope = opts.project ? `project:${(await app.store.projects.resolve(opts.project)).id}` : undefined;
+        const scope = opts.project || opts.service ? await scopeOf(app, opts) : undefined;
         const versions = await app.store.modelVersions.list({ model: opts.model, scope });
-        const registered = app.models.models().map((m) => ({ name: m.name, task: m.task, metrics: m.metrics }));
+        const registered = app.models.models().map((m) => ({
+          name: m.name,
+          task: m.task,
+          scope: m.scopeKind ?? "project",
+          metrics: m.metrics,
+        }));
         if (opts.json) return io.out(`${JSON.stringify({ models: registered, versions: versions.map(brief) })}\n`);
         io.out(
           `${table(
-            ["MODEL", "TASK"],
-            registered.map((m) => [m.name, m.task]),
+            ["MODEL", "PER", "TASK"],
+            registered.map((m) => [m.name, m.scope, m.task]),
           )}\n\n`,
         );
         io.out(
@@ -92,14 +99,16 @@ export function registerModelsCommand(program: Command): void {
     });
 
   withProject(models.command("update").argument("<model>"))
-    .description("update the live version online with the runs since it; kept if not worse on the newest of them")
+    .description("update the live version online with the data since it; kept if not worse on the newest of it")
     .addHelpText(
       "after",
       `
-The runs after the live version (all of the learning window when none is live) are split in time:
-the older 70 % update it, the newest 30 % validate it. An update that labels them worse than the
+The data after the live version (all of the learning window when none is live) is split in time:
+the older 70 % update it, the newest 30 % validate it. An update that scores worse there than the
 live version is rolled back (stored as refused, with the figures). Models that declare it
-(test-flakiness) are also updated this way by \`pitcrew serve\` as runs finish.`,
+(test-flakiness) are also updated this way by \`pitcrew serve\` as runs finish; the anomaly
+calibration of each service (--service) every observe.anomaly_checkpoint (a server running
+meanwhile picks a checkpoint made here up at its next restart).`,
     )
     .action(async function (this: Command, name: string, opts: Common) {
       await withApp(this, program, "models update", async (app, io) => {
@@ -160,7 +169,8 @@ live version is rolled back (stored as refused, with the figures). Models that d
 
 function withProject(cmd: Command): Command {
   return cmd
-    .requiredOption("--project <name>", "project name or id (models are trained per project)")
+    .option("--project <name>", "project name or id (the scope of a model trained per project)")
+    .option("--service <name>", "service name (the scope of a model learnt per service: anomaly-calibration)")
     .option("--json", "print JSON");
 }
 
@@ -168,6 +178,8 @@ function withProject(cmd: Command): Command {
 function brief(v: ModelVersion) {
   const { state: _s, profile: _p, ...rest } = v;
   const d = v.metrics.decision as PromotionDecision | undefined;
+  const online = v.metrics.online as { updated: Evaluation; incumbent: Evaluation } | undefined;
+  const primary = online && Object.keys(online.updated.metrics)[0];
   return {
     ...rest,
     metrics: d
@@ -176,12 +188,15 @@ function brief(v: ModelVersion) {
           incumbent: d.incumbent.metrics[d.primaryMetric],
           pNotBetter: d.comparison.pNotBetter,
         }
-      : {},
+      : online && primary
+        ? { [primary]: online.updated.metrics[primary], incumbent: online.incumbent.metrics[primary] }
+        : {},
   };
 }
 
 function describe(v: ModelVersion): string {
   const d = v.metrics.decision as PromotionDecision | undefined;
+  const online = v.metrics.online as { updated: Evaluation; incumbent: Evaluation } | undefined;
   const lines = [
     `${v.model} v${v.version} (${v.scope}): ${v.status}`,
     `  reason:   ${v.reason}`,
@@ -199,6 +214,12 @@ function describe(v: ModelVersion): string {
         .join("; ")}`,
     );
     for (const g of d.guards) lines.push(`  guard:    ${g.passed ? "ok" : "FAILED"} ${g.name}: ${g.detail}`);
+  } else if (online) {
+    lines.push(
+      `  held out: ${Object.entries(online.updated.metrics)
+        .map(([k, x]) => `${k} ${x.toFixed(4)} (before the update ${online.incumbent.metrics[k]?.toFixed(4)})`)
+        .join("; ")}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -218,8 +239,13 @@ function durationOf(text: string, flag: string): number {
 
 type LocalApp = Awaited<ReturnType<typeof openLocalApp>>;
 
-async function scopeOf(app: LocalApp, opts: Common): Promise<string> {
-  return `project:${(await app.store.projects.resolve(opts.project)).id}`;
+/** `project:<id>` or `service:<name>`: exactly one of `--project` and `--service`. */
+async function scopeOf(app: LocalApp, opts: Omit<Common, "json">): Promise<string> {
+  if ((opts.project === undefined) === (opts.service === undefined)) {
+    throw new ValidationError("give either --project (models trained per project) or --service (per service)");
+  }
+  if (opts.service !== undefined) return `service:${(await app.store.services.get(opts.service)).name}`;
+  return `project:${(await app.store.projects.resolve(opts.project!)).id}`;
 }
 
 interface Io {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { createCiEngine } from "../../app/ci-engine.js";
+import { type CiEngine, createCiEngine } from "../../app/ci-engine.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { silentLogger } from "../../common/logger.js";
 import { type BusMessage, subjectKey } from "../../events/index.js";
@@ -130,12 +130,36 @@ async function localRun(path: string, opts: RunOptions): Promise<number> {
     if (!["success", "failure", "cancelled", "skipped"].includes(current.status)) await done;
     process.off("SIGINT", onSigint);
     const report = await loadRunReport(app.store, runId);
+    // a failed job is explained now, as a server would after it ends, so `runs why` can show it
+    const why = report.run.status === "failure" ? await explainFailures(app, runId) : [];
     if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    else say(`\n${formatRunReport(report)}`);
+    else {
+      say(`\n${formatRunReport(report)}`);
+      for (const w of why) say(w);
+      if (why.length) say(color.dim(`more: pitcrew runs why ${project.name}#${report.run.number}`));
+    }
     return runExitCode(report.run.status);
   } finally {
     await app.close();
   }
+}
+
+/** Explains each failed job of the run (stored, as the server does); a line per job: its class and best line. */
+async function explainFailures(app: CiEngine, runId: number): Promise<string[]> {
+  // loaded on failure only: a green run never pays for the failure analysis' modules
+  const { explainFailedJob, runExplanation } = await import("../../failures/index.js");
+  const out: string[] = [];
+  for (const job of await app.store.jobs.listForRun(runId)) {
+    if (job.status !== "failure") continue;
+    await explainFailedJob(app, job.id);
+  }
+  for (const e of (await runExplanation(app.store, runId)).jobs) {
+    const best = e.lines[0]?.text;
+    out.push(
+      `why ${e.key} failed: ${color.red(e.category)}${best ? ` — ${best.length > 160 ? `${best.slice(0, 159)}…` : best}` : ""}`,
+    );
+  }
+  return out;
 }
 
 function parseInputs(list: string[]): Record<string, string> {

@@ -122,6 +122,11 @@ const healSchema = z
     poll: durationSchema.default(1_000),
     /** How long a shipped fix is watched before the incident counts as healed. */
     verify_window: durationSchema.default(30_000),
+    /**
+     * Revert by a pull request the commits of a release its analysis or a heal rolled back, so
+     * `main` does not keep them (docs/healing.md, "Reverting a rolled-back release").
+     */
+    revert_rollbacks: z.boolean().default(true),
   })
   .strict()
   .default({
@@ -132,6 +137,7 @@ const healSchema = z
     state_timeout: 900_000,
     poll: 1_000,
     verify_window: 30_000,
+    revert_rollbacks: true,
   });
 
 /** The repair chain (docs/repair.md): the optional LLM fixer, an OpenAI-compatible chat endpoint. */
@@ -249,9 +255,25 @@ export const configSchema = z
         allow_unsandboxed: false,
         local: true,
       }),
-    /** `pitcrew agent` processes: an agent silent for `lease` is lost and its jobs go elsewhere. */
+    /**
+     * `pitcrew agent` processes: an agent silent for `lease` is lost and its jobs go elsewhere;
+     * `priority` weighs each class of job for the scheduler, `fair_share` shares agents between
+     * projects (absent: the scheduler's defaults, docs/scale-out.md).
+     */
     agents: z
-      .object({ lease: durationSchema.default(30_000) })
+      .object({
+        lease: durationSchema.default(30_000),
+        priority: z
+          .object({
+            heal: z.number().positive().max(1000).optional(),
+            default_branch: z.number().positive().max(1000).optional(),
+            branch: z.number().positive().max(1000).optional(),
+            pull_request: z.number().positive().max(1000).optional(),
+          })
+          .strict()
+          .optional(),
+        fair_share: z.boolean().optional(),
+      })
       .strict()
       .default({ lease: 30_000 }),
     log: z
@@ -268,6 +290,8 @@ export const configSchema = z
         anomaly_interval: durationSchema.default(15_000),
         /** Detector memory in samples (default: the detector's own, the one `pitcrew detect` uses). */
         anomaly_window: z.number().int().min(32).max(100_000).optional(),
+        /** How often the leader checkpoints each service's detector calibration (through its validation gate). */
+        anomaly_checkpoint: durationSchema.default(3_600_000),
         /** Queries scored per service (`{{service}}` is replaced by its name); defaults: errors, p99, traffic. */
         signals: z
           .array(
@@ -276,12 +300,21 @@ export const configSchema = z
           .optional(),
         /** Log time a service is watched before a never-seen log template counts as news. */
         log_warmup: durationSchema.default(300_000),
+        /** OTLP/gRPC receiver (logs, traces, metrics); off unless set. Auth and bounds as for OTLP/HTTP. */
+        otlp_grpc: z
+          .object({
+            host: z.string().min(1).default("127.0.0.1"),
+            port: z.number().int().min(0).max(65535).default(4317),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({
         anomaly_threshold: 0.9,
         incident_window: 600_000,
         anomaly_interval: 15_000,
+        anomaly_checkpoint: 3_600_000,
         log_warmup: 300_000,
       }),
     forge: forgeSchema,

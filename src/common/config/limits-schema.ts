@@ -55,6 +55,16 @@ const rateLimitSchema = z
   })
   .strict();
 
+/** What one OTLP metrics sender may cost (`/v1/metrics` and OTLP/gRPC); per-service series: `metrics.max_series_per_target`. */
+const otlpLimitsSchema = z
+  .object({
+    /** Data points taken from one metrics export; the rest are refused (OTLP partial success). */
+    max_points: count(1, 10_000_000).default(20_000),
+    /** Distinct series all OTLP senders together may create (until the server restarts). */
+    max_series: count(1, 100_000_000).default(100_000),
+  })
+  .strict();
+
 /** The whole `limits:` section. */
 export const limitsSchema = z
   .object({
@@ -76,6 +86,7 @@ export const limitsSchema = z
     json_depth: count(8, 1000).default(64),
     /** Lifetime of a stream ticket (`POST /api/stream-tickets`, then `?ticket=` on SSE routes). */
     stream_ticket_ttl: durationSchema.default(60_000),
+    otlp: otlpLimitsSchema.default({ max_points: 20_000, max_series: 100_000 }),
     rate_limit: rateLimitSchema.default({
       enabled: true,
       window: 60_000,

@@ -10,6 +10,7 @@ export type {
 } from "./analysis.js";
 export { type JudgeSamples, judge, judgeSettings } from "./judge.js";
 export { type AlertLister, knownAlertsOf } from "./known-alerts.js";
+export { fisherExactGreater } from "./proportion-test.js";
 export { scalarQuery } from "./metrics-query.js";
 export { renderQuery } from "./promql-template.js";
 export { runAnalysis } from "./run-analysis.js";

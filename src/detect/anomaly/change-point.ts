@@ -1,4 +1,12 @@
 import { calibrated, notReady } from "./component-output.js";
+import {
+  numberField,
+  packFloats,
+  record,
+  SnapshotError,
+  type Snapshottable,
+  unpackFloats,
+} from "./detector-snapshot.js";
 import { fmt } from "./format.js";
 import { robustScale } from "./robust-scale.js";
 import { MIN_REFERENCE } from "./robust-zscore.js";
@@ -22,7 +30,7 @@ const CONFIRM = 10;
  * so the detector reports the change once and then learns the new level. The sum is calibrated up
  * to the confirmation level only, so a shift is as rare as shifts are in this series.
  */
-export class ChangePoint implements StreamingDetector<ComponentOutput> {
+export class ChangePoint implements StreamingDetector<ComponentOutput>, Snapshottable<Record<string, unknown>> {
   readonly name = "change-point";
   readonly #reference: SortedWindow;
   readonly #calibrator: TailCalibrator;
@@ -35,6 +43,36 @@ export class ChangePoint implements StreamingDetector<ComponentOutput> {
   constructor(sizes: ComponentSizes) {
     this.#reference = new SortedWindow(sizes.window);
     this.#calibrator = new TailCalibrator(sizes.history);
+  }
+
+  /** Its reference, recent values, both sums and the calibration. */
+  snapshot(): Record<string, unknown> {
+    return {
+      reference: this.#reference.snapshot(),
+      calibrator: this.#calibrator.snapshot(),
+      up: packFloats([this.#up.sum, this.#up.onset, this.#up.total]),
+      down: packFloats([this.#down.sum, this.#down.onset, this.#down.total]),
+      index: this.#index,
+      recent: packFloats(this.#recent),
+    };
+  }
+
+  /** Takes the state of `snapshot()`. */
+  restore(snapshot: Record<string, unknown>): void {
+    const s = record(snapshot, this.name);
+    const sums = ["up", "down"].map((k) => unpackFloats(s[k], `${this.name}.${k}`));
+    const recent = unpackFloats(s.recent, `${this.name}.recent`);
+    if (sums.some((x) => x.length !== 3) || recent.length > this.#reference.capacity) {
+      throw new SnapshotError(`${this.name}: damaged sums or recent values`);
+    }
+    const index = numberField(s, "index", this.name);
+    this.#reference.restore(s.reference as string);
+    this.#calibrator.restore(s.calibrator as string);
+    const [up, down] = sums.map(([sum, onset, total]) => ({ sum: sum!, onset: onset!, total: total! }));
+    this.#up = up!;
+    this.#down = down!;
+    this.#index = index;
+    this.#recent.splice(0, this.#recent.length, ...recent);
   }
 
   update(_timestampMs: number, value: number): ComponentOutput {
@@ -61,7 +99,7 @@ export class ChangePoint implements StreamingDetector<ComponentOutput> {
         : `level steady around ${fmt(median)}`;
     // Past h the sum only measures how far the last increment overshot: every confirmed shift is the
     // same event, so it is calibrated as h and its p-value is the series' rate of confirmed shifts.
-    const strangeness = process.env.NOCAP ? side.sum : Math.min(side.sum, CONFIRM);
+    const strangeness = Math.min(side.sum, CONFIRM);
     const out = calibrated(this.#calibrator, strangeness, text, { cusum: side.sum, shift, onsetAgo: ago });
     if (side.sum >= CONFIRM) this.#reanchor(ago + 1);
     else ref.push(value);

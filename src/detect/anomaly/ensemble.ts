@@ -1,6 +1,7 @@
+import { numberField, record, SnapshotError, type Snapshottable } from "./detector-snapshot.js";
+import { SlidingMax, type SlidingMaxSnapshot } from "./sliding-max.js";
 import { scoreFromSurprise, surprise } from "./surprise.js";
-import { SlidingMax } from "./sliding-max.js";
-import type { ComponentOutput, DetectorOutput, StreamingDetector } from "./types.js";
+import type { ComponentDetector, DetectorOutput, StreamingDetector } from "./types.js";
 
 /** What the fused detector returns per sample. */
 export interface SeriesOutput extends DetectorOutput {
@@ -27,6 +28,15 @@ export interface EnsembleSettings {
   learningAlertThreshold?: number;
 }
 
+/** Serialised `Ensemble`: its settings (checked at restore), position, episode memory and components. */
+export interface EnsembleSnapshot {
+  settings: EnsembleSettings;
+  seen: number;
+  recent: SlidingMaxSnapshot;
+  /** `[name, snapshot]` of each component, in fusion order. */
+  components: [string, Record<string, unknown>][];
+}
+
 /** Explanations with p below this are named as contributors. */
 const CONTRIBUTOR_P = 0.01;
 
@@ -38,17 +48,48 @@ const CONTRIBUTOR_P = 0.01;
  * halved, so one anomaly yields one alert (NAB, and on-call humans, reward the earliest detection
  * and penalise repeats) unless it keeps getting worse.
  */
-export class Ensemble implements StreamingDetector<SeriesOutput> {
+export class Ensemble implements StreamingDetector<SeriesOutput>, Snapshottable<EnsembleSnapshot> {
   readonly name = "ensemble";
-  readonly #components: StreamingDetector<ComponentOutput>[];
+  readonly #components: ComponentDetector[];
   readonly #settings: EnsembleSettings;
   readonly #recent: SlidingMax;
   #seen = 0;
 
-  constructor(components: StreamingDetector<ComponentOutput>[], settings: EnsembleSettings) {
+  constructor(components: ComponentDetector[], settings: EnsembleSettings) {
     this.#components = components;
     this.#settings = settings;
     this.#recent = new SlidingMax(settings.refractory);
+  }
+
+  /** Its settings, position, episode memory and every component's state. */
+  snapshot(): EnsembleSnapshot {
+    return {
+      settings: { ...this.#settings },
+      seen: this.#seen,
+      recent: this.#recent.snapshot(),
+      components: this.#components.map((c) => [c.name, c.snapshot()]),
+    };
+  }
+
+  /**
+   * Takes the state of `snapshot()`; a snapshot made with other settings or components is refused
+   * (SnapshotError) before anything is read, so call it on a new instance only.
+   */
+  restore(snapshot: EnsembleSnapshot): void {
+    const s = record(snapshot, "ensemble");
+    const mine = JSON.stringify(this.#settings);
+    if (JSON.stringify(s.settings) !== mine) {
+      throw new SnapshotError(`ensemble: saved with settings ${JSON.stringify(s.settings)}, these are ${mine}`);
+    }
+    const parts = Array.isArray(s.components) ? (s.components as [string, Record<string, unknown>][]) : [];
+    const names = this.#components.map((c) => c.name).join(",");
+    if (parts.map((p) => (Array.isArray(p) ? p[0] : "?")).join(",") !== names) {
+      throw new SnapshotError(`ensemble: saved components differ from ${names}`);
+    }
+    const seen = numberField(s, "seen", "ensemble");
+    this.#recent.restore(s.recent as SlidingMaxSnapshot);
+    for (const [i, c] of this.#components.entries()) c.restore(parts[i]![1]);
+    this.#seen = seen;
   }
 
   update(timestampMs: number, value: number): SeriesOutput {

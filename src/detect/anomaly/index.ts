@@ -1,7 +1,8 @@
 /** Streaming anomaly detection for metric series: component detectors, their fusion and a registry. */
 export { ChangePoint } from "./change-point.js";
 export { DetectorRegistry, type DetectorRegistryOptions } from "./detector-registry.js";
-export { Ensemble, type EnsembleSettings, type SeriesOutput, simes } from "./ensemble.js";
+export { SnapshotError } from "./detector-snapshot.js";
+export { Ensemble, type EnsembleSettings, type EnsembleSnapshot, type SeriesOutput, simes } from "./ensemble.js";
 export { RateOfChange } from "./rate-of-change.js";
 export { RelativeEntropy } from "./relative-entropy.js";
 export { RobustZScore } from "./robust-zscore.js";
@@ -11,9 +12,18 @@ export {
   DEFAULT_REFRACTORY,
   DEFAULT_WINDOW,
   EARLY_WARMUP,
+  restoreSeriesDetector,
   type SeriesDetector,
   type SeriesDetectorOptions,
+  type SeriesDetectorSnapshot,
+  snapshotSeriesDetector,
 } from "./series-detector.js";
 export { TailCalibrator } from "./tail-calibrator.js";
 export { TailThreshold } from "./tail-threshold.js";
-export type { ComponentOutput, ComponentSizes, DetectorOutput, StreamingDetector } from "./types.js";
+export type {
+  ComponentDetector,
+  ComponentOutput,
+  ComponentSizes,
+  DetectorOutput,
+  StreamingDetector,
+} from "./types.js";

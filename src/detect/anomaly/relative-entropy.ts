@@ -1,4 +1,12 @@
 import { calibrated, notReady } from "./component-output.js";
+import {
+  numberField,
+  packFloats,
+  record,
+  SnapshotError,
+  type Snapshottable,
+  unpackFloats,
+} from "./detector-snapshot.js";
 import { fmt } from "./format.js";
 import { SortedWindow } from "./sorted-window.js";
 import { TailCalibrator } from "./tail-calibrator.js";
@@ -20,7 +28,7 @@ const TEST_EVERY = RECENT / 4;
  * tested every 10 samples (between tests it is not ready).
  * Catches changes of spread or shape (flatlines, new oscillation) that level detectors miss.
  */
-export class RelativeEntropy implements StreamingDetector<ComponentOutput> {
+export class RelativeEntropy implements StreamingDetector<ComponentOutput>, Snapshottable<Record<string, unknown>> {
   readonly name = "relative-entropy";
   readonly #reference: SortedWindow;
   readonly #calibrator: TailCalibrator;
@@ -30,6 +38,28 @@ export class RelativeEntropy implements StreamingDetector<ComponentOutput> {
   constructor(sizes: ComponentSizes) {
     this.#reference = new SortedWindow(Math.max(sizes.window, 2 * RECENT));
     this.#calibrator = new TailCalibrator(sizes.history);
+  }
+
+  /** Its reference, recent values, calibration and test phase. */
+  snapshot(): Record<string, unknown> {
+    return {
+      reference: this.#reference.snapshot(),
+      calibrator: this.#calibrator.snapshot(),
+      recent: packFloats(this.#recent),
+      sinceTest: this.#sinceTest,
+    };
+  }
+
+  /** Takes the state of `snapshot()`. */
+  restore(snapshot: Record<string, unknown>): void {
+    const s = record(snapshot, this.name);
+    const recent = unpackFloats(s.recent, `${this.name}.recent`);
+    if (recent.length > RECENT) throw new SnapshotError(`${this.name}: ${recent.length} recent values`);
+    const sinceTest = numberField(s, "sinceTest", this.name);
+    this.#reference.restore(s.reference as string);
+    this.#calibrator.restore(s.calibrator as string);
+    this.#recent.splice(0, this.#recent.length, ...recent);
+    this.#sinceTest = sinceTest;
   }
 
   update(_timestampMs: number, value: number): ComponentOutput {

@@ -1,5 +1,13 @@
 import { Cadence } from "./cadence.js";
 import { calibrated, notReady } from "./component-output.js";
+import {
+  numberField,
+  packFloats,
+  record,
+  SnapshotError,
+  type Snapshottable,
+  unpackFloats,
+} from "./detector-snapshot.js";
 import { fmt, fmtDuration } from "./format.js";
 import { robustScale } from "./robust-scale.js";
 import { MIN_REFERENCE } from "./robust-zscore.js";
@@ -26,7 +34,7 @@ export const WEEK_MS = 7 * DAY_MS;
  * scored as a robust z-score against the last M residuals. It only speaks while the cycle explains
  * at least half the variance (residual spread < raw spread/√2), so non-seasonal series are unaffected.
  */
-export class SeasonalBaseline implements StreamingDetector<ComponentOutput> {
+export class SeasonalBaseline implements StreamingDetector<ComponentOutput>, Snapshottable<Record<string, unknown>> {
   readonly name: string;
   readonly #periodMs: number;
   readonly #cadence = new Cadence();
@@ -42,6 +50,50 @@ export class SeasonalBaseline implements StreamingDetector<ComponentOutput> {
     this.#values = new SortedWindow(sizes.window);
     this.#residuals = new SortedWindow(sizes.window);
     this.#calibrator = new TailCalibrator(sizes.history);
+  }
+
+  /** Its cadence, windows, calibration and phase slots (flat, with each slot's length). */
+  snapshot(): Record<string, unknown> {
+    const slots = this.#slots;
+    return {
+      cadence: this.#cadence.snapshot(),
+      values: this.#values.snapshot(),
+      residuals: this.#residuals.snapshot(),
+      calibrator: this.#calibrator.snapshot(),
+      slotMs: this.#slotMs,
+      slotLengths: slots === null ? null : packFloats(slots.map((s) => s.length)),
+      slotValues: slots === null ? null : packFloats(slots.flat()),
+    };
+  }
+
+  /** Takes the state of `snapshot()`. */
+  restore(snapshot: Record<string, unknown>): void {
+    const s = record(snapshot, this.name);
+    const slotMs = numberField(s, "slotMs", this.name);
+    let slots: number[][] | null = null;
+    if (s.slotLengths !== null) {
+      const lengths = unpackFloats(s.slotLengths, `${this.name}.slotLengths`);
+      const flat = unpackFloats(s.slotValues, `${this.name}.slotValues`);
+      if (
+        lengths.length > MAX_SLOTS ||
+        lengths.some((n) => n > PERIODS) ||
+        lengths.reduce((a, b) => a + b, 0) !== flat.length
+      ) {
+        throw new SnapshotError(`${this.name}: damaged phase slots`);
+      }
+      slots = [];
+      let at = 0;
+      for (const n of lengths) {
+        slots.push(flat.slice(at, at + n));
+        at += n;
+      }
+    }
+    this.#cadence.restore(s.cadence as { gaps: string; last: string });
+    this.#values.restore(s.values as string);
+    this.#residuals.restore(s.residuals as string);
+    this.#calibrator.restore(s.calibrator as string);
+    this.#slots = slots;
+    this.#slotMs = slotMs;
   }
 
   update(timestampMs: number, value: number): ComponentOutput {

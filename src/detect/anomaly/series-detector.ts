@@ -1,10 +1,11 @@
 import { ChangePoint } from "./change-point.js";
-import { Ensemble, type SeriesOutput } from "./ensemble.js";
+import { record, SNAPSHOT_FORMAT, SnapshotError } from "./detector-snapshot.js";
+import { Ensemble, type EnsembleSnapshot } from "./ensemble.js";
 import { RelativeEntropy } from "./relative-entropy.js";
 import { RobustZScore } from "./robust-zscore.js";
 import { DAY_MS, SeasonalBaseline, WEEK_MS } from "./seasonal-baseline.js";
 import { TailThreshold } from "./tail-threshold.js";
-import type { ComponentSizes, StreamingDetector } from "./types.js";
+import type { ComponentSizes } from "./types.js";
 
 /** Options for `createSeriesDetector`; every length is in samples. */
 export interface SeriesDetectorOptions {
@@ -40,7 +41,14 @@ export const LEARNING_ALERT_THRESHOLD = 0.75;
 const HISTORY_FACTOR = 8;
 
 /** The streaming detector for one metric series, the same for the server, the CLI and the benchmark. */
-export type SeriesDetector = StreamingDetector<SeriesOutput>;
+export type SeriesDetector = Ensemble;
+
+/** The saved state of a series' detector (plain JSON, about 60·M packed numbers at most). */
+export interface SeriesDetectorSnapshot {
+  /** `SNAPSHOT_FORMAT` of the code that saved it. */
+  format: number;
+  ensemble: EnsembleSnapshot;
+}
 
 /**
  * Creates the fused streaming detector for one series: robust z-score, CUSUM change points,
@@ -69,4 +77,29 @@ export function createSeriesDetector(options: SeriesDetectorOptions = {}): Serie
       alertThreshold: options.alertThreshold ?? 0.5,
     },
   );
+}
+
+/** The state of `detector` (see `restoreSeriesDetector`). */
+export function snapshotSeriesDetector(detector: SeriesDetector): SeriesDetectorSnapshot {
+  return { format: SNAPSHOT_FORMAT, ensemble: detector.snapshot() };
+}
+
+/**
+ * A new detector built with `options` in the state of `snapshot`: it scores what follows exactly as
+ * the saved one would have. A snapshot of another format, of other settings (e.g. another window)
+ * or damaged is refused with a SnapshotError saying why; no detector is returned then.
+ */
+export function restoreSeriesDetector(
+  snapshot: SeriesDetectorSnapshot,
+  options: SeriesDetectorOptions = {},
+): SeriesDetector {
+  const s = record(snapshot, "series detector");
+  if (s.format !== SNAPSHOT_FORMAT) {
+    throw new SnapshotError(
+      `series detector: snapshot format ${String(s.format)}, this version reads ${SNAPSHOT_FORMAT}`,
+    );
+  }
+  const detector = createSeriesDetector(options);
+  detector.restore(s.ensemble as EnsembleSnapshot);
+  return detector;
 }

@@ -1,9 +1,11 @@
+import { packFloats, SnapshotError, type Snapshottable, unpackFloats } from "./detector-snapshot.js";
+
 /**
  * A sliding window of the last `capacity` numbers kept both in arrival order (a ring) and sorted,
  * so quantiles and ranks are O(log n) and each update is one binary search plus one array shift.
  * Memory is bounded by `capacity`.
  */
-export class SortedWindow {
+export class SortedWindow implements Snapshottable<string> {
   readonly capacity: number;
   readonly #ring: number[] = [];
   readonly #sorted: number[] = [];
@@ -79,6 +81,22 @@ export class SortedWindow {
   /** Values in arrival order, oldest first. */
   values(): number[] {
     return [...this.#ring.slice(this.#head), ...this.#ring.slice(0, this.#head)];
+  }
+
+  /** The values in arrival order, packed (see detector-snapshot.ts). */
+  snapshot(): string {
+    return packFloats(this.values());
+  }
+
+  /** Takes the values of `snapshot()`, oldest first; more than `capacity` of them is refused. */
+  restore(snapshot: string): void {
+    const values = unpackFloats(snapshot, "window");
+    if (values.length > this.capacity) {
+      throw new SnapshotError(`window: ${values.length} values for a capacity of ${this.capacity}`);
+    }
+    this.clear();
+    for (const v of values) this.#ring.push(v);
+    for (const v of [...values].sort((a, b) => a - b)) this.#sorted.push(v);
   }
 
   #lowerBound(x: number): number {

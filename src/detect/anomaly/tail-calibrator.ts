@@ -1,3 +1,4 @@
+import type { Snapshottable } from "./detector-snapshot.js";
 import { SortedWindow } from "./sorted-window.js";
 
 /** Fraction of the history treated as the tail for the peaks-over-threshold fit (SPOT uses 2–5 %). */
@@ -13,7 +14,7 @@ const MIN_GPD_EXCEEDANCES = 10;
  * beyond anything seen still get graded. ξ is kept ≥ 0: we never infer a finite upper endpoint from
  * a few dozen peaks. The value being scored is learnt only after it is scored.
  */
-export class TailCalibrator {
+export class TailCalibrator implements Snapshottable<string> {
   readonly #history: SortedWindow;
 
   constructor(capacity: number) {
@@ -30,6 +31,16 @@ export class TailCalibrator {
     const p = this.pValue(s);
     if (Number.isFinite(s)) this.#history.push(s);
     return p;
+  }
+
+  /** The history, packed (see detector-snapshot.ts). */
+  snapshot(): string {
+    return this.#history.snapshot();
+  }
+
+  /** Takes the history of `snapshot()`. */
+  restore(snapshot: string): void {
+    this.#history.restore(snapshot);
   }
 
   /** P(next value ≥ s) estimated from the history, without learning `s`. */

@@ -1,4 +1,5 @@
 import { notReady } from "./component-output.js";
+import { record, type Snapshottable } from "./detector-snapshot.js";
 import { fmt } from "./format.js";
 import { scoreFromP, surprise } from "./surprise.js";
 import { TailCalibrator } from "./tail-calibrator.js";
@@ -11,7 +12,7 @@ const MIN_HISTORY = 32;
  * Extreme-value thresholds (SPOT-style peaks over threshold): the probability of a value this high
  * (or this low) under generalised Pareto tails fitted to the long history of values, two-sided.
  */
-export class TailThreshold implements StreamingDetector<ComponentOutput> {
+export class TailThreshold implements StreamingDetector<ComponentOutput>, Snapshottable<Record<string, unknown>> {
   readonly name = "tail-threshold";
   readonly #upper: TailCalibrator;
   readonly #lower: TailCalibrator;
@@ -19,6 +20,18 @@ export class TailThreshold implements StreamingDetector<ComponentOutput> {
   constructor(sizes: ComponentSizes) {
     this.#upper = new TailCalibrator(sizes.history);
     this.#lower = new TailCalibrator(sizes.history);
+  }
+
+  /** Both tails' calibrations. */
+  snapshot(): Record<string, unknown> {
+    return { upper: this.#upper.snapshot(), lower: this.#lower.snapshot() };
+  }
+
+  /** Takes the state of `snapshot()`. */
+  restore(snapshot: Record<string, unknown>): void {
+    const s = record(snapshot, this.name);
+    this.#upper.restore(s.upper as string);
+    this.#lower.restore(s.lower as string);
   }
 
   update(_timestampMs: number, value: number): ComponentOutput {

@@ -1,3 +1,5 @@
+import type { Snapshottable } from "./detector-snapshot.js";
+
 /** What every streaming detector returns for one sample. */
 export interface DetectorOutput {
   /** Anomaly score in [0, 1]; 0.5 means "as rare as one sample in 10,000". */
@@ -21,6 +23,9 @@ export interface StreamingDetector<T extends DetectorOutput = DetectorOutput> {
   readonly name: string;
   update(timestampMs: number, value: number): T;
 }
+
+/** A component detector the fusion holds: it scores samples and can be saved and restored. */
+export type ComponentDetector = StreamingDetector<ComponentOutput> & Snapshottable<Record<string, unknown>>;
 
 /** The sizes a component is built with, all in samples. */
 export interface ComponentSizes {

@@ -5,6 +5,9 @@
  *   golden signals queried (error ratio, p99 latency, request rate — or `observe.signals`) from the
  *   metrics source; each answer feeds that (service, signal)'s streaming detector, and the sample
  *   that opens an anomaly episode becomes an `anomaly.detected` event (subject `series:<svc>/<signal>`).
+ *   A service's samples are stored (`pitcrew_anomaly_input`, see detect/learning/anomaly-inputs.ts;
+ *   by the leader only when several replicas run) before they are scored: the checkpoints of the
+ *   detectors' calibration learn from them.
  * - Logs: every ingested batch goes through the log template watcher; a never-seen template or a
  *   burst becomes a `log.template.new` / `log.template.burst` event, and when the line is an error
  *   (or the burst is improbable enough) also an `anomaly.detected` event.
@@ -20,8 +23,9 @@ import {
   type QueryResult,
   scalarOf,
 } from "../../observe/index.js";
-import type { Service } from "../../store/index.js";
-import { DetectorRegistry } from "../anomaly/index.js";
+import type { NewSample, Service } from "../../store/index.js";
+import type { DetectorRegistry } from "../anomaly/index.js";
+import { inputSample, seriesKey } from "../learning/anomaly-inputs.js";
 import { scoreFromP } from "../anomaly/surprise.js";
 import { type LogFinding, LogTemplateWatcher } from "../logmine/index.js";
 
@@ -58,6 +62,8 @@ export function renderSignal(query: string, service: string): string {
 export interface AnomalyWatchDeps {
   services: { list(): Promise<Service[]> };
   metrics: MetricsSource;
+  /** Where each sample is stored before it is scored (the built-in TSDB). */
+  inputs: { append(samples: NewSample[]): Promise<number> };
   logs: { onLogRecords(hook: LogRecordsHook): () => void };
   events: EventLog;
   clock: Clock;
@@ -68,21 +74,24 @@ export interface AnomalyWatchDeps {
 export interface AnomalyWatchSettings {
   /** The signals queried per service (default DEFAULT_SIGNALS). */
   signals?: GoldenSignal[];
-  /** Detector window, in samples (default: the detector's, the same as `pitcrew detect`'s). */
-  window?: number;
   /** Time between two metric checks. */
   intervalMs: number;
   /** How long log templates are learnt before a new one is a finding. */
   logWarmupMs: number;
-  /** The detectors metric samples feed (default: a new registry with `window`). */
-  registry?: DetectorRegistry;
+  /** The detectors metric samples feed (their window: `observe.anomaly_window`). */
+  registry: DetectorRegistry;
+  /**
+   * Whether this process stores the samples it scores (default: always). With several replicas
+   * only the leader does, so the stored inputs are one stream: the one its checkpoints replay.
+   */
+  recordInputs?: () => boolean;
 }
 
 /** Starts the metric and log anomaly watchers; returns the stop function. */
 export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatchSettings): () => void {
   const { events, clock, log } = deps;
   const signals = settings.signals ?? DEFAULT_SIGNALS;
-  const registry = settings.registry ?? new DetectorRegistry({ detector: { window: settings.window } });
+  const registry = settings.registry;
   const source = deps.metrics;
   let busy = false;
 
@@ -94,14 +103,20 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
       // every registered service: one with a metrics URL, or one scraped per replica (deploy.yaml
       // `metrics:`); a service with no samples yields no value and is skipped
       for (const svc of await deps.services.list()) {
+        const samples: { signal: GoldenSignal; value: number }[] = [];
         for (const signal of signals) {
           const value = scalarOf(
             await source
               .instantQuery(renderSignal(signal.query, svc.name), now)
               .catch(() => ({ resultType: "vector", result: [] }) as QueryResult),
           );
-          if (value === undefined) continue;
-          const series = `${svc.name}/${signal.name}`;
+          if (value !== undefined) samples.push({ signal, value });
+        }
+        if (settings.recordInputs?.() ?? true) {
+          await deps.inputs.append(samples.map((s) => inputSample(svc.name, s.signal.name, now, s.value)));
+        }
+        for (const { signal, value } of samples) {
+          const series = seriesKey(svc.name, signal.name);
           const out = registry.update(series, now, value);
           if (!out.alert) continue;
           await events.emit(
@@ -114,6 +129,7 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
               value,
               score: out.score,
               explanation: out.explanation,
+              detector: registry.provenance(series),
               at: now,
             },
           );

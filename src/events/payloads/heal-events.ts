@@ -17,3 +17,17 @@ export const HEAL_EVENTS = {
   "heal.escalated": ended,
   "heal.failed": ended,
 };
+
+const revertRef = { rollout: z.number(), project: z.string(), good: z.string(), bad: z.string() };
+
+/**
+ * Payloads of the release reverter's events (subject `rollout:<id>`, the rolled-back rollout):
+ * a revert planned, its pull request opened, merged, skipped (with the reason) or failed.
+ */
+export const REVERT_EVENTS = {
+  "revert.planned": z.looseObject({ ...revertRef, heal: z.number().nullable() }),
+  "revert.opened": z.looseObject({ ...revertRef, repo: z.string(), pr: z.number(), url: z.string() }),
+  "revert.merged": z.looseObject({ ...revertRef, repo: z.string(), pr: z.number(), commit: z.string() }),
+  "revert.skipped": z.looseObject({ ...revertRef, reason: z.string() }),
+  "revert.failed": z.looseObject({ ...revertRef, reason: z.string() }),
+};

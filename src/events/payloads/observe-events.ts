@@ -40,6 +40,11 @@ export const OBSERVE_EVENTS = {
     score: z.number(),
     explanation: z.string(),
     value: z.number().nullish(),
+    /**
+     * Which detector scored it (a golden signal's): the calibration version it was restored from
+     * and the samples since, e.g. `anomaly-calibration v3 + 240 samples`, or `a new detector, N samples`.
+     */
+    detector: z.string().optional(),
     /** When it was seen, epoch ms. */
     at: z.number(),
   }),

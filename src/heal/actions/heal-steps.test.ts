@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from "../../../test/support/test-app.js";
 import { BOT_USER, CI_CHECK } from "../../forge/index.js";
 import type { Heal } from "../../store/repositories/heals-repo.js";
 import type { HealContext } from "../heal-actions.js";
-import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
+import { checkPullRequestCi, healPullRequest, mergePullRequest } from "./pull-request-steps.js";
 import { errorSignature } from "../../diagnose/index.js";
 import { verifyFix } from "./verify-fix.js";
 
@@ -64,21 +64,21 @@ describe("heal steps against the real forge and event log", () => {
     });
     const ctx = await contextFor("cart", { pr: { repo: "shop-cart", number: pr.number, url: "", title: pr.title } });
 
-    expect((await checkPullRequestCi(forge, ctx)).status).toBe("pending");
+    expect((await checkPullRequestCi(forge, healPullRequest(ctx))).status).toBe("pending");
     await forge.setCheck(pr, { name: CI_CHECK, status: "failure", url: "/runs/9" });
-    expect(await checkPullRequestCi(forge, ctx)).toMatchObject({
+    expect(await checkPullRequestCi(forge, healPullRequest(ctx))).toMatchObject({
       status: "failure",
       note: expect.stringContaining("/runs/9"),
     });
     await forge.setCheck(pr, { name: CI_CHECK, status: "success", url: "/runs/10" });
-    expect((await checkPullRequestCi(forge, ctx)).status).toBe("success");
+    expect((await checkPullRequestCi(forge, healPullRequest(ctx))).status).toBe("success");
 
-    const merged = await mergePullRequest(forge, ctx);
+    const merged = await mergePullRequest(forge, healPullRequest(ctx));
     expect(merged.sha).toMatch(/^[0-9a-f]{40}$/);
-    expect(await mergePullRequest(forge, ctx)).toMatchObject({ sha: merged.sha });
+    expect(await mergePullRequest(forge, healPullRequest(ctx))).toMatchObject({ sha: merged.sha });
     expect((await forge.getPullRequest("shop-cart", pr.number)).mergedBy).toBe(BOT_USER);
     const noPr = await contextFor("nopr");
-    await expect(checkPullRequestCi(forge, noPr)).rejects.toThrow(/no pull request/);
+    expect(() => healPullRequest(noPr)).toThrow(/no pull request/);
   });
 
   it("reports healthy after a quiet window once the incident's alerts resolved", async () => {

@@ -1,6 +1,6 @@
 /**
- * The heal steps that only talk to the forge: waiting for a repair PR's CI check and merging it
- * as the repair bot (so the forge applies the bot's merge policy: required checks green, and
+ * The heal steps that only talk to the forge: waiting for a repair PR's (or a release revert PR's)
+ * CI check and merging it as the repair bot (so the forge applies the bot's merge policy: required checks green, and
  * whatever else the policy demands). Both are idempotent: a PR already merged reports its merge
  * commit, a PR closed by a person fails the step with the reason.
  */
@@ -15,9 +15,11 @@ export function healPullRequest(ctx: HealContext): HealPullRequest {
   return pr;
 }
 
+/** Which pull request a step is about. */
+export type PullRequestRef = Pick<HealPullRequest, "repo" | "number">;
+
 /** ci_running: the PR's `pitcrew/ci` check on its current head. */
-export async function checkPullRequestCi(forge: Forge, ctx: HealContext): Promise<Pending<"success" | "failure">> {
-  const ref = healPullRequest(ctx);
+export async function checkPullRequestCi(forge: Forge, ref: PullRequestRef): Promise<Pending<"success" | "failure">> {
   const pr = await forge.getPullRequest(ref.repo, ref.number);
   if (pr.state === "merged") return { status: "success", note: `PR #${pr.number} was already merged` };
   if (pr.state === "closed") return { status: "failure", note: `PR #${pr.number} was closed without merging` };
@@ -31,8 +33,7 @@ export async function checkPullRequestCi(forge: Forge, ctx: HealContext): Promis
 }
 
 /** merging: squash-merges the PR as the repair bot; the forge enforces the merge policy. */
-export async function mergePullRequest(forge: Forge, ctx: HealContext): Promise<{ sha: string; note: string }> {
-  const ref = healPullRequest(ctx);
+export async function mergePullRequest(forge: Forge, ref: PullRequestRef): Promise<{ sha: string; note: string }> {
   let pr = await forge.getPullRequest(ref.repo, ref.number);
   if (pr.state === "closed") throw new ConflictError(`PR #${pr.number} was closed without merging`);
   if (pr.state === "open") pr = await forge.merge(pr, { method: "squash", by: BOT_USER });

@@ -10,7 +10,7 @@ import type { Forge } from "../../forge/index.js";
 import type { Store } from "../../store/index.js";
 import type { HealActions, HealContext, HealDiagnosis, HealPullRequest, Pending } from "../heal-actions.js";
 import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../../diagnose/index.js";
-import { checkPullRequestCi, mergePullRequest } from "./pull-request-steps.js";
+import { checkPullRequestCi, healPullRequest, mergePullRequest } from "./pull-request-steps.js";
 import { verifyFix } from "./verify-fix.js";
 import { diagnoseWithEvidence, repairable } from "./diagnose-with-evidence.js";
 
@@ -73,6 +73,19 @@ export interface HealRepairer {
   }): Promise<{ pr: HealPullRequest; note: string } | { none: string }>;
 }
 
+/** What the heal needs from the release reverter (heal/revert/release-reverter.ts). */
+export interface HealReverter {
+  /**
+   * The pull request reverting the commits of the release the heal's rollback (`handle`, from
+   * `startRollback`) took out of traffic — idempotent per rollback — or why there is none.
+   */
+  revertRollback(req: {
+    handle: string;
+    healId: number;
+    onsetAt?: number;
+  }): Promise<{ pr: HealPullRequest; note: string } | { skipped: string }>;
+}
+
 /** The parts the actions are built from. */
 export interface ServiceHealDeps {
   store: Store;
@@ -80,6 +93,8 @@ export interface ServiceHealDeps {
   clock: Clock;
   delivery: HealDelivery;
   repairer: HealRepairer;
+  /** Reverts on the base branch what a rollback took out of traffic (absent: `heal.revert_rollbacks` off). */
+  reverter?: HealReverter;
   verifyWindowMs: number;
   anomalyThreshold: number;
   /** The p99 latency of a service's requests on a path, when metrics can tell (see diagnosis). */
@@ -113,6 +128,24 @@ function rollbackTarget(ctx: HealContext): string | undefined {
   const lead = report?.hypotheses.find((h) => h.kind === "deploy_regression");
   const to = lead?.evidence.find((e) => e.kind === "release")?.data?.rollbackTo;
   return typeof to === "string" ? to : undefined;
+}
+
+/**
+ * A heal whose mitigation rolled a release back repairs first by reverting that release's commits
+ * (its first repair attempt only: a revert whose CI failed leaves the next attempts to the repair
+ * chain); undefined when it did not roll back or there is no reverter.
+ */
+async function revertFirst(
+  ctx: HealContext,
+  reverter: HealReverter | undefined,
+  onsetAt: number | undefined,
+): Promise<{ pr: HealPullRequest; note: string } | { skipped: string } | undefined> {
+  const handle = ctx.heal.data.rolledBack;
+  if (!reverter || typeof handle !== "string") return undefined;
+  const attempt = ctx.heal.data.revertAttempt;
+  if (attempt === undefined) await ctx.progress({ revertAttempt: ctx.heal.attempts });
+  else if (attempt !== ctx.heal.attempts) return undefined;
+  return reverter.revertRollback({ handle, healId: ctx.heal.id, ...(onsetAt === undefined ? {} : { onsetAt }) });
 }
 
 /** Builds the heal actions of a running pitcrew. */
@@ -182,7 +215,10 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
     async repair(ctx) {
       const stored = ctx.heal.data.diagnosis as ({ report?: IncidentDiagnosis } & Record<string, unknown>) | undefined;
       let report = stored?.report;
-      if (!report) return { none: "the heal has no diagnosis to repair from" };
+      const reverted = await revertFirst(ctx, d.reverter, report?.onsetAt);
+      if (reverted && "pr" in reverted) return reverted;
+      const skipped = reverted ? `no revert of the rolled-back release (${reverted.skipped}); ` : "";
+      if (!report) return { none: `${skipped}the heal has no diagnosis to repair from` };
       if (!repairable(report)) {
         // the evidence may have arrived after the diagnosis (see diagnose-with-evidence.ts): read it again
         const fresh = await diagnoseNow(await d.store.incidents.get(ctx.incident.id));
@@ -191,17 +227,18 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
           report = fresh;
         }
       }
-      return d.repairer.repair({
+      const r = await d.repairer.repair({
         key: `heal-${ctx.heal.id}-${ctx.heal.attempts}`,
         service: ctx.heal.service,
         diagnosis: report,
         attempt: ctx.heal.attempts,
         signal: ctx.signal,
       });
+      return "none" in r ? { none: `${skipped}${r.none}` } : { ...r, note: `${skipped}${r.note}` };
     },
 
-    checkCi: (ctx) => checkPullRequestCi(d.forge, ctx),
-    merge: (ctx) => mergePullRequest(d.forge, ctx),
+    checkCi: (ctx) => checkPullRequestCi(d.forge, healPullRequest(ctx)),
+    merge: (ctx) => mergePullRequest(d.forge, healPullRequest(ctx)),
 
     async deploy(ctx): Promise<Pending<"succeeded" | "rolled_back">> {
       const commit = String(ctx.heal.data.mergeCommit ?? "");

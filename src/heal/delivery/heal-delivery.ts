@@ -11,7 +11,8 @@
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again. A
  * rollback that finds a rollout in flight aborts it (`abort:<id>`): that rollout ending
- * `rolled_back` is the mitigation done — its release no longer takes traffic.
+ * `rolled_back` is the mitigation done — its release no longer takes traffic; so is a rollout
+ * its own analysis already rolled back, the live release being the one it replaced.
  */
 import { ConflictError, ValidationError } from "../../common/errors.js";
 import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome, routeKeyOf } from "../../deploy/index.js";
@@ -66,9 +67,15 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
     },
 
     async startRollback(service, reason, to) {
+      const [project, environment] = [await projectOf(service), await environmentOf(service)];
+      // the release's own analysis already rolled it back: that rollout is the mitigation done
+      const [last] = await store.rollouts.list({ project, environment, limit: 1 });
+      const live = await store.releases.live(project, environment);
+      if (last?.state === "rolled_back" && last.kind !== "rollback" && live && last.baselineReleaseId === live.id)
+        if (to === undefined || Number(to) === live.id) return `abort:${last.id}`;
       const { rollout } = await delivery.rollback({
-        project: await projectOf(service),
-        environment: await environmentOf(service),
+        project,
+        environment,
         ...(to === undefined ? {} : { toReleaseId: Number(to) }),
         by: "pitcrew-heal",
         reason,

@@ -26,12 +26,14 @@ const logRecordSchema = z.object({
 
 /** Schema of an OTLP/HTTP JSON `ExportLogsServiceRequest`. */
 export const exportLogsSchema = z.object({
-  resourceLogs: z.array(
-    z.object({
-      resource: resourceSchema,
-      scopeLogs: z.array(z.object({ logRecords: z.array(logRecordSchema).optional() })).optional(),
-    }),
-  ),
+  resourceLogs: z
+    .array(
+      z.object({
+        resource: resourceSchema,
+        scopeLogs: z.array(z.object({ logRecords: z.array(logRecordSchema).optional() })).optional(),
+      }),
+    )
+    .default([]), // an empty export may leave it out (OTLP omits empty repeated fields)
 });
 
 /**

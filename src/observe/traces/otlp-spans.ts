@@ -31,12 +31,14 @@ const spanSchema = z.object({
 
 /** Schema of an OTLP/HTTP JSON `ExportTraceServiceRequest`. */
 export const exportTracesSchema = z.object({
-  resourceSpans: z.array(
-    z.object({
-      resource: resourceSchema,
-      scopeSpans: z.array(z.object({ spans: z.array(spanSchema).optional() })).optional(),
-    }),
-  ),
+  resourceSpans: z
+    .array(
+      z.object({
+        resource: resourceSchema,
+        scopeSpans: z.array(z.object({ spans: z.array(spanSchema).optional() })).optional(),
+      }),
+    )
+    .default([]), // an empty export may leave it out (OTLP omits empty repeated fields)
 });
 
 const PEER_KEYS = ["peer.service", "server.address", "net.peer.name"];

@@ -4,6 +4,7 @@
  */
 import { posix } from "node:path";
 import { parseDuration } from "../duration.js";
+import { parseMemorySize } from "../memory-size.js";
 import type { PlanJob, PlanStep } from "../../common/plan.js";
 import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_TIMEOUT_MS } from "../spec/defaults.js";
 import { scalarToString, toList } from "../spec/normalize.js";
@@ -40,6 +41,7 @@ export function buildPlanJob({ name, job, combo, needs, values }: BuildJobInput)
     retries: { count: retries.count, backoffMs: ms(retries.backoff) ?? DEFAULT_BACKOFF_MS },
     continueOnError: job["continue-on-error"] ?? false,
     runsOn: toList(job["runs-on"]).map(sub),
+    ...(job.resources && { resources: buildResources(job.resources) }),
     sandbox:
       typeof sandbox === "boolean"
         ? { enabled: sandbox, network: false }
@@ -81,6 +83,12 @@ function defaultStepName(run: string): string {
       .find((l) => l.trim() !== "")
       ?.trim() ?? "run";
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+/** `resources:` with the defaults filled: 1 cpu, no memory request; memory in bytes. */
+function buildResources(r: NonNullable<JobSpec["resources"]>): { cpus: number; memory: number } {
+  const memory = r.memory === undefined ? undefined : parseMemorySize(r.memory);
+  return { cpus: r.cpus ?? 1, memory: memory && "bytes" in memory ? memory.bytes : 0 };
 }
 
 function ms(value: string | number | undefined): number | undefined {

@@ -27,6 +27,7 @@ jobs:
   build:
     needs: [lint, test]
     runs-on: [linux, x64]
+    resources: { cpus: 4, memory: 8g }
     timeout: 1h30m
     retries: { count: 2, backoff: 5s }
     artifacts: ["dist/**"]
@@ -142,7 +143,9 @@ describe("compilePipeline: a realistic pipeline", () => {
       timeoutMs: 5_400_000,
       retries: { count: 2, backoffMs: 5000 },
       runsOn: ["linux", "x64"],
+      resources: { cpus: 4, memory: 8 * 2 ** 30 },
     });
+    expect(lint!.resources).toBeUndefined();
     expect(deploy).toMatchObject({
       if: "event == 'push' && branch == 'main' && needs.build.status == 'success'",
       secrets: ["DEPLOY_KEY"],

@@ -25,6 +25,13 @@ describe("lintPipeline: errors", () => {
     ["wrong type", yaml(...ok("      - run: x"), "    continue-on-error: maybe"), [["invalid-value", 5, 24]]],
     ["step without run", yaml(...ok("      - name: x")), [["invalid-value", 4, 9]]],
     ["retries out of range", yaml(...ok("      - run: x"), "    retries: 99"), [["invalid-value", 5, 14]]],
+    [
+      "memory without a unit",
+      yaml(...ok("      - run: x"), "    resources: { memory: '4' }"),
+      [["invalid-memory-size", 5, 26]],
+    ],
+    ["cpus not positive", yaml(...ok("      - run: x"), "    resources: { cpus: 0 }"), [["invalid-value", 5, 24]]],
+    ["unknown resource", yaml(...ok("      - run: x"), "    resources: { gpus: 1 }"), [["unknown-key", 5, 18]]],
     ["no jobs", yaml("jobs: {}"), [["no-jobs", 1, 1]]],
     ["job without steps", yaml("jobs:", "  build:", "    runs-on: linux"), [["no-steps", 2, 3]]],
     ["empty job", yaml("jobs:", "  build:"), [["no-steps", 2, 3]]],

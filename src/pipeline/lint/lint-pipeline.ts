@@ -14,7 +14,13 @@ import { createLintContext, type LintContext, type LintRule } from "./lint-conte
 import { checkRunnerLabels } from "./runner-label-rules.js";
 import { checkMatrixSize, checkUnusedMatrixKeys } from "./matrix-rules.js";
 import { checkCycles, checkUnknownNeeds } from "./needs-rules.js";
-import { checkDurations, checkSandbox, checkWorkingDirectories, checkWorkspacePaths } from "./settings-rules.js";
+import {
+  checkDurations,
+  checkResources,
+  checkSandbox,
+  checkWorkingDirectories,
+  checkWorkspacePaths,
+} from "./settings-rules.js";
 import { checkJobsAndSteps, checkNames, checkStepNames } from "./structure-rules.js";
 import { checkCron, checkGates, checkInputs, checkSecretsOnPullRequests } from "./trigger-rules.js";
 
@@ -27,6 +33,7 @@ const RULES: LintRule[] = [
   checkMatrixSize,
   checkUnusedMatrixKeys,
   checkDurations,
+  checkResources,
   checkWorkingDirectories,
   checkWorkspacePaths,
   checkSandbox,

@@ -6,6 +6,7 @@
 import { posix } from "node:path";
 import { interpolate } from "../compile/interpolate.js";
 import { parseDuration } from "../duration.js";
+import { parseMemorySize } from "../memory-size.js";
 import { DEFAULT_JOB_TIMEOUT_MS, MAX_TIMEOUT_MS } from "../spec/defaults.js";
 import type { LintContext } from "./lint-context.js";
 
@@ -111,5 +112,16 @@ export function checkSandbox(ctx: LintContext): void {
     const message =
       "`sandbox: false` has no effect: jobs run in the sandbox unless an admin turns it off for the project";
     ctx.report("warning", "sandbox-not-disabled", message, { path: ["jobs", name, "sandbox"] });
+  }
+}
+
+/** `invalid-memory-size`: a job's `resources.memory` must be a size with a unit. */
+export function checkResources(ctx: LintContext): void {
+  for (const [name, job] of ctx.jobs) {
+    const memory = job.resources?.memory;
+    if (memory === undefined) continue;
+    const parsed = parseMemorySize(memory);
+    if ("error" in parsed)
+      ctx.report("error", "invalid-memory-size", parsed.error, { path: ["jobs", name, "resources", "memory"] });
   }
 }

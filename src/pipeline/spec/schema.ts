@@ -69,8 +69,22 @@ const sandbox = z.union([z.boolean(), z.strictObject({ network: z.boolean().opti
   error: "expected true, false or { network }",
 });
 
+/** What a job asks of the agent that runs it (placement, agents/place-jobs.ts); memory is checked by lint. */
+const resources = z.strictObject(
+  {
+    cpus: z
+      .number({ error: "expected a number of cpus, such as 2 or 0.5" })
+      .positive("cpus must be more than 0")
+      .max(1024, "cpus must be at most 1024")
+      .optional(),
+    memory: z.string({ error: 'expected a memory size such as "512m" or "4g"' }).optional(),
+  },
+  { error: 'expected { cpus, memory }, e.g. { cpus: 2, memory: "4g" }' },
+);
+
 const job = z.strictObject({
   "runs-on": oneOrMany.optional(),
+  resources: resources.optional(),
   needs: oneOrMany.optional(),
   if: z.string().optional(),
   matrix: matrix.optional(),

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Readable } from "node:stream";
 import { z } from "zod";
@@ -41,7 +40,8 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/agents",
     role: "viewer",
-    summary: "Registered agents: state, labels, capacity, running jobs, last heartbeat",
+    summary:
+      "Registered agents: state, labels, capacity, running jobs, last heartbeat; and the jobs offered to them that wait, each with the scheduler's reason",
     tags: ["agents"],
     query: z.object({ state: z.enum(AGENT_STATES).optional() }),
     handler: async ({ query }) => {
@@ -67,6 +67,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
               since: new Date(l.leasedAt).toISOString(),
             })),
         })),
+        waiting: await hub.waiting(),
       };
     },
   });
@@ -160,8 +161,8 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     query: z.object({ agentId: z.coerce.number().int().positive() }),
     produces: "application/x-tar",
     handler: async ({ params, query, caller }, _req, reply) => {
-      const file = await hub.source(await hub.agentOf(caller!, query.agentId), params.lease);
-      return reply.type("application/x-tar").send(createReadStream(file));
+      const archive = await hub.source(await hub.agentOf(caller!, query.agentId), params.lease);
+      return reply.type("application/x-tar").send(archive.createReadStream()); // closes the handle when done
     },
   });
   defineRoute(f, paths, {

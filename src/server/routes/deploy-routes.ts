@@ -173,15 +173,25 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/rollouts/:id",
     role: "viewer",
-    summary: "A rollout with its steps (analysis measurements and explanations included)",
+    summary:
+      "A rollout with its steps (analysis measurements and explanations included) and, once rolled back, the revert of its commits on the base branch (state, reason, pull request)",
     tags: ["deploy"],
     params: id,
     handler: async ({ params }) => {
       const r = await store.rollouts.get(params.id);
       const steps = await store.rollouts.steps(params.id);
+      const revert = await store.releaseReverts.get(params.id);
       return {
         ...rolloutView(r),
         steps: steps.map((s) => ({ ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+        revert: revert
+          ? {
+              state: revert.state,
+              reason: revert.reason || null,
+              pullRequest: revert.repo && revert.prNumber !== null ? `${revert.repo}#${revert.prNumber}` : null,
+              mergeCommit: revert.mergeCommit,
+            }
+          : null,
       };
     },
   });

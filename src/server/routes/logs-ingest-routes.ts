@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { UnauthorizedError, ValidationError } from "../../common/errors.js";
-import { levelsAtLeast, parseJsonLogs, parseOtlpLogs } from "../../observe/index.js";
+import { levelsAtLeast, parseJsonLogs } from "../../observe/index.js";
 import type { App } from "../../app/app.js";
 import { authorize, type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { assertJsonDepth } from "../json-depth.js";
 import { verifySignature, type WithRawBody } from "./hooks-routes.js";
-import { addProtobufBodies, otlpBody } from "./otlp-body.js";
+import { addGzipBodies, addProtobufBodies, answerOtlp } from "./otlp-body.js";
 
 /**
  * Telemetry ingest is allowed with an operator (or admin) token, or without a token when the body
@@ -35,7 +35,8 @@ const iso = (v: string | undefined, what: string) => {
 
 /** Service logs: JSON-lines and OTLP/HTTP (JSON or protobuf) ingest, and a filtered, cursor-paged search. */
 export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
-  addProtobufBodies(f); // for /v1/logs and /v1/traces
+  addProtobufBodies(f); // for /v1/logs, /v1/traces and /v1/metrics
+  addGzipBodies(f);
   f.addContentTypeParser("application/x-ndjson", { parseAs: "buffer" }, (req, body, done) => {
     (req as WithRawBody).rawBody = body as Buffer;
     try {
@@ -73,9 +74,7 @@ export function logsIngestRoutes(f: FastifyInstance, { app, paths }: RouteContex
     tags: ["logs"],
     handler: async ({ body, caller }, req, reply) => {
       authorizeIngest(app, req, caller);
-      const otlp = otlpBody("logs", body, reply);
-      await app.observation.logs.ingest(parseOtlpLogs(otlp.json, app.clock.now()), "otlp");
-      return otlp.answer();
+      return answerOtlp(app, "logs", body, reply);
     },
   });
 

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ValidationError } from "../../common/errors.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
+import { authorizeIngest } from "./logs-ingest-routes.js";
+import { answerOtlp } from "./otlp-body.js";
 
 /** Parses a Prometheus API time (RFC 3339 or unix seconds, fractions allowed) into epoch ms. */
 function apiTime(v: string | undefined, what: string, fallback?: number): number {
@@ -25,8 +27,21 @@ function apiStep(v: string): number {
 
 const expr = z.string().min(1).max(10_000);
 
-/** PromQL queries on the configured metrics source, answered in Prometheus' API envelope. */
+/** OTLP/HTTP metrics ingest, and PromQL queries on the configured metrics source in Prometheus' API envelope. */
 export function metricsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/v1/metrics",
+    role: "public",
+    summary:
+      "OTLP/HTTP metrics export, JSON or protobuf, into the built-in TSDB with Prometheus naming; refused points are a partial success; operator token or signature",
+    tags: ["metrics"],
+    handler: async ({ body, caller }, req, reply) => {
+      authorizeIngest(app, req, caller);
+      return answerOtlp(app, "metrics", body, reply);
+    },
+  });
+
   defineRoute(f, paths, {
     method: "GET",
     url: "/api/metrics/query",

@@ -10,7 +10,7 @@ const params = z.object({ project: z.string().min(1).max(128), model: z.string()
 const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
 
 /** A version as the API shows it: everything but its state and drift profile. */
-function view(v: ModelVersion) {
+export function modelVersionView(v: ModelVersion) {
   const { state: _state, profile: _profile, ...rest } = v;
   return {
     ...rest,
@@ -30,12 +30,15 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/projects/:project/models",
     role: "viewer",
-    summary: "The registered learned models and the project's stored versions, newest first",
+    summary: "The learned models trained per project and the project's stored versions, newest first",
     tags: ["models"],
     params: z.object({ project: z.string().min(1).max(128) }),
     handler: async ({ params }) => ({
-      models: models.models().map((m) => ({ name: m.name, task: m.task, metrics: m.metrics })),
-      versions: (await store.modelVersions.list({ scope: await scope(params.project) })).map(view),
+      models: models
+        .models()
+        .filter((m) => (m.scopeKind ?? "project") === "project")
+        .map((m) => ({ name: m.name, task: m.task, metrics: m.metrics })),
+      versions: (await store.modelVersions.list({ scope: await scope(params.project) })).map(modelVersionView),
     }),
   });
 
@@ -47,7 +50,7 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["models"],
     params: versionParams,
     handler: async ({ params }) =>
-      view(await store.modelVersions.get(params.model, await scope(params.project), params.version)),
+      modelVersionView(await store.modelVersions.get(params.model, await scope(params.project), params.version)),
   });
 
   defineRoute(f, paths, {
@@ -73,7 +76,7 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
         horizonMs: body.horizon ?? cfg.horizon,
         windowMs: body.window ?? cfg.window,
       });
-      return view(body.promote ? await models.promote(params.model, s, v.version) : v);
+      return modelVersionView(body.promote ? await models.promote(params.model, s, v.version) : v);
     },
   });
 
@@ -89,7 +92,9 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
       .strict()
       .default({ force: false }),
     handler: async ({ params, body }) =>
-      view(await models.promote(params.model, await scope(params.project), params.version, { force: body.force })),
+      modelVersionView(
+        await models.promote(params.model, await scope(params.project), params.version, { force: body.force }),
+      ),
   });
 
   defineRoute(f, paths, {
@@ -101,7 +106,8 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["models"],
     params,
     body: z.object({}).strict().default({}),
-    handler: async ({ params }) => view(await updateModelOnline(app, params.model, await scope(params.project))),
+    handler: async ({ params }) =>
+      modelVersionView(await updateModelOnline(app, params.model, await scope(params.project))),
   });
 
   defineRoute(f, paths, {
@@ -115,7 +121,7 @@ export function modelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     body: z.object({ reason: z.string().min(1).max(500).default("rolled back through the API") }).strict(),
     handler: async ({ params, body }) => {
       const restored = await models.rollback(params.model, await scope(params.project), body.reason);
-      return { live: restored ? view(restored) : null };
+      return { live: restored ? modelVersionView(restored) : null };
     },
   });
 }

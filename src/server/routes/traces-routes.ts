@@ -2,11 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { parseDuration } from "../../common/config/config-schema.js";
 import { NotFoundError } from "../../common/errors.js";
-import { buildDependencyGraph, parseOtlpSpans } from "../../observe/index.js";
+import { buildDependencyGraph } from "../../observe/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { authorizeIngest } from "./logs-ingest-routes.js";
-import { otlpBody } from "./otlp-body.js";
+import { answerOtlp } from "./otlp-body.js";
 
 /** Traces: OTLP/HTTP (JSON or protobuf) span ingest, one trace, and the service dependency graph of a window. */
 export function tracesRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
@@ -19,10 +19,7 @@ export function tracesRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["traces"],
     handler: async ({ body, caller }, req, reply) => {
       authorizeIngest(app, req, caller);
-      const otlp = otlpBody("traces", body, reply);
-      const spans = parseOtlpSpans(otlp.json);
-      if (spans.length > 0 && (await app.store.spans.insertMany(spans)) > 0) app.observation.topology.notify();
-      return otlp.answer();
+      return answerOtlp(app, "traces", body, reply);
     },
   });
 

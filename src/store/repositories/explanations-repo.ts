@@ -1,5 +1,5 @@
-import type { Kysely } from "kysely";
-import type { DB } from "../schema.js";
+import type { Kysely, Selectable } from "kysely";
+import type { DB, FailureExplanationsTable } from "../schema.js";
 
 /** A stored failure explanation of one job attempt. */
 export interface StoredExplanation {
@@ -10,6 +10,8 @@ export interface StoredExplanation {
   confidence: number;
   /** The explanation as the failure analysis produced it (ranked lines, class, evidence). */
   explanation: Record<string, unknown>;
+  /** The failure's signature key, when one was computed. */
+  signature?: string | null;
   createdAt: number;
 }
 
@@ -26,6 +28,7 @@ export class ExplanationsRepo {
       category: e.category,
       confidence: e.confidence,
       explanation: JSON.stringify(e.explanation),
+      signature: e.signature ?? null,
       created_at: e.createdAt,
     };
     await this.db
@@ -36,10 +39,32 @@ export class ExplanationsRepo {
           category: row.category,
           confidence: row.confidence,
           explanation: row.explanation,
+          signature: row.signature,
           created_at: row.created_at,
         }),
       )
       .execute();
+  }
+
+  /**
+   * Explanations with `signature`, in any project: how many there are, and the oldest `limit`
+   * (the first occurrences), oldest first.
+   */
+  async withSignature(signature: string, limit: number): Promise<{ count: number; oldest: StoredExplanation[] }> {
+    const count = await this.db
+      .selectFrom("failure_explanations")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("signature", "=", signature)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom("failure_explanations")
+      .selectAll()
+      .where("signature", "=", signature)
+      .orderBy("created_at")
+      .orderBy("job_id")
+      .limit(limit)
+      .execute();
+    return { count: Number(count.n), oldest: rows.map(toStored) };
   }
 
   /** The explanations of a run's failed job attempts, by job then attempt. */
@@ -51,14 +76,19 @@ export class ExplanationsRepo {
       .orderBy("job_id")
       .orderBy("attempt")
       .execute();
-    return rows.map((r) => ({
-      jobId: Number(r.job_id),
-      attempt: r.attempt,
-      runId: Number(r.run_id),
-      category: r.category,
-      confidence: Number(r.confidence),
-      explanation: JSON.parse(r.explanation) as Record<string, unknown>,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toStored);
   }
+}
+
+function toStored(r: Selectable<FailureExplanationsTable>): StoredExplanation {
+  return {
+    jobId: Number(r.job_id),
+    attempt: r.attempt,
+    runId: Number(r.run_id),
+    category: r.category,
+    confidence: Number(r.confidence),
+    explanation: JSON.parse(r.explanation) as Record<string, unknown>,
+    signature: r.signature,
+    createdAt: Number(r.created_at),
+  };
 }

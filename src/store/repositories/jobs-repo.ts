@@ -38,6 +38,22 @@ function toJob(r: Selectable<JobsTable>): Job {
   };
 }
 
+/** One finished attempt of a job key in a project's runs, with the facts failure correlation compares. */
+export interface JobHistoryEntry {
+  jobId: number;
+  attempt: number;
+  status: "success" | "failure";
+  runId: number;
+  runNumber: number;
+  commit: string;
+  branch: string;
+  event: string;
+  triggeredBy: string;
+  finishedAt: number;
+  /** The `pitcrew agent` that ran the attempt; null when the server ran it. */
+  agent: string | null;
+}
+
 /** Persistence of jobs. */
 export class JobsRepo {
   constructor(
@@ -75,6 +91,87 @@ export class JobsRepo {
       .limit(limit)
       .execute();
     return rows.map(toJob);
+  }
+
+  /**
+   * The latest `limit` jobs with `key` in the project's runs that ended `success` or `failure`,
+   * up to and including `untilJobId`, newest first, each with its run's facts and its agent.
+   */
+  async history(
+    projectId: number,
+    key: string,
+    untilJobId: number,
+    limit: number,
+    /** With `afterJobId`: the oldest jobs after it instead (ascending), optionally of one branch and status. */
+    forward?: { afterJobId: number; branch?: string; status?: "success" | "failure" },
+  ): Promise<JobHistoryEntry[]> {
+    let q = this.db
+      .selectFrom("jobs")
+      .innerJoin("runs", "runs.id", "jobs.run_id")
+      .leftJoin("agent_leases", (j) =>
+        j.onRef("agent_leases.job_id", "=", "jobs.id").onRef("agent_leases.attempt", "=", "jobs.attempt"),
+      )
+      .leftJoin("agents", "agents.id", "agent_leases.agent_id")
+      .select([
+        "jobs.id as job_id",
+        "jobs.attempt",
+        "jobs.status",
+        "jobs.finished_at",
+        "runs.id as run_id",
+        "runs.number",
+        "runs.commit_sha",
+        "runs.branch",
+        "runs.event",
+        "runs.triggered_by",
+        "agents.name as agent",
+      ])
+      .where("runs.project_id", "=", projectId)
+      .where("jobs.key", "=", key)
+      .where("jobs.status", "in", ["success", "failure"])
+      .where("jobs.id", "<=", untilJobId);
+    if (forward) {
+      q = q.where("jobs.id", ">", forward.afterJobId);
+      if (forward.branch !== undefined) q = q.where("runs.branch", "=", forward.branch);
+      if (forward.status !== undefined) q = q.where("jobs.status", "=", forward.status);
+    }
+    const rows = await q
+      .orderBy("jobs.id", forward ? "asc" : "desc")
+      .limit(limit)
+      .execute();
+    const seen = new Set<number>(); // a job attempt handed to two agents in turn (one lost) is one entry
+    return rows
+      .filter((r) => !seen.has(Number(r.job_id)) && seen.add(Number(r.job_id)))
+      .map((r) => ({
+        jobId: Number(r.job_id),
+        attempt: r.attempt,
+        status: r.status as "success" | "failure",
+        runId: Number(r.run_id),
+        runNumber: r.number,
+        commit: r.commit_sha,
+        branch: r.branch,
+        event: r.event,
+        triggeredBy: r.triggered_by,
+        finishedAt: Number(r.finished_at ?? 0),
+        agent: r.agent ?? null,
+      }));
+  }
+
+  /**
+   * The first job with `key` in the project's runs on `branch` after `afterJobId` that ended
+   * `success`: what ended a failure that began at `afterJobId`.
+   */
+  async firstSuccessAfter(
+    projectId: number,
+    key: string,
+    branch: string,
+    afterJobId: number,
+  ): Promise<JobHistoryEntry | undefined> {
+    const after = await this.history(projectId, key, Number.MAX_SAFE_INTEGER, 1, {
+      afterJobId,
+      branch,
+      status: "success",
+    });
+    return after[0];
   }
 
   /** Jobs in one of `statuses` across all runs. */

@@ -1,20 +1,24 @@
-/** One learned model of a project: its versions, the gate's figures over them, refusals and drift. */
+/** One learned model of a project or a service: its versions, the gate's figures over them, refusals and drift. */
 import { type DomainEvent, useEvents } from "../events.js";
 import { formatTime } from "../format.js";
 import { formatFigure, versionFigures } from "../models/model-figures.js";
 import { Link } from "../router.js";
-import type { ModelsOfProject, ModelVersion, Project } from "../types.js";
+import type { ModelOwner, ModelsOfProject, ModelVersion, Project } from "../types.js";
 import { Loaded, Status } from "../ui.js";
 import { useApi } from "../use-api.js";
 
 /** How many refusals the page lists. */
 const REFUSALS_SHOWN = 5;
 
-/** The model page (GET /api/projects/:p/models, GET /api/events?type=model.drift), refreshed on model events. */
-export function ModelView({ project, model }: { project: string; model: string }) {
-  const models = useApi<ModelsOfProject>(`/api/projects/${encodeURIComponent(project)}/models`);
-  const projects = useApi<{ projects: Project[] }>("/api/projects");
-  const id = projects.data?.projects.find((p) => p.name === project)?.id;
+/**
+ * The model page (GET /api/projects/:p/models or /api/services/:s/models, GET /api/events?type=model.drift
+ * for a project's), refreshed on model events.
+ */
+export function ModelView({ owner, model }: { owner: ModelOwner; model: string }) {
+  const { kind, name } = owner;
+  const models = useApi<ModelsOfProject>(`/api/${kind}s/${encodeURIComponent(name)}/models`);
+  const projects = useApi<{ projects: Project[] }>(kind === "project" ? "/api/projects" : null);
+  const id = projects.data?.projects.find((p) => p.name === name)?.id;
   const subject = `model:${model}:project:${id}`;
   const drift = useApi<{ events: DomainEvent[] }>(
     id === undefined ? null : `/api/events?type=model.drift&subject=${encodeURIComponent(subject)}&limit=5000`,
@@ -28,10 +32,14 @@ export function ModelView({ project, model }: { project: string; model: string }
   return (
     <section aria-labelledby="model-title">
       <h1 id="model-title">
-        {model} <span className="muted">of {project}</span>
+        {model} <span className="muted">of {name}</span>
       </h1>
       <p>
-        <Link href={`/models/${encodeURIComponent(project)}`}>All models of {project}</Link>
+        {kind === "project" ? (
+          <Link href={`/models/${encodeURIComponent(name)}`}>All models of {name}</Link>
+        ) : (
+          <Link href={`/services/${encodeURIComponent(name)}`}>Service {name}</Link>
+        )}
       </p>
       <Loaded data={models.data} error={models.error}>
         {({ models: registered, versions }) => {
@@ -48,13 +56,17 @@ export function ModelView({ project, model }: { project: string; model: string }
           return (
             <>
               <p>{spec.task}</p>
-              <DriftPanel events={driftEvents} live={mine.find((v) => v.status === "live")} />
+              {kind === "project" && <DriftPanel events={driftEvents} live={mine.find((v) => v.status === "live")} />}
               <h2>Versions</h2>
               {mine.length === 0 ? (
                 <p className="muted">
-                  Never trained: the shipped default serves. Train one with{" "}
+                  {kind === "project"
+                    ? "Never trained: the shipped default serves. Train one with "
+                    : "No checkpoint yet: "}
                   <code>
-                    pitcrew models train {model} --project {project}
+                    {kind === "project"
+                      ? `pitcrew models train ${model} --project ${name}`
+                      : `pitcrew serve checkpoints it every observe.anomaly_checkpoint, or pitcrew models update ${model} --service ${name}`}
                   </code>
                   .
                 </p>

@@ -5,6 +5,7 @@ import { Link } from "../router.js";
 import { EdgeTable } from "../services/edge-table.js";
 import { GraphFigure } from "../services/graph-figure.js";
 import { NoTraces } from "../services/graph-section.js";
+import { ServiceModels } from "../services/service-models.js";
 import { MetricChart } from "../services/metric-chart.js";
 import { METRICS, metricQueries } from "../services/service-queries.js";
 import { REFRESH_MS, useDependencyGraph } from "../services/use-dependency-graph.js";
@@ -57,6 +58,12 @@ export function ServiceView({ name }: { name: string }) {
           </figure>
         ))}
       </div>
+      {service !== undefined && (
+        <>
+          <h2>Learned models</h2>
+          <ServiceModels name={name} />
+        </>
+      )}
       <h2>Calls</h2>
       <Loaded data={graph.data} error={graph.error}>
         {(g) => <Calls name={name} graph={g} />}

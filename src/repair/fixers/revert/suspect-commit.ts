@@ -91,8 +91,8 @@ export function reverseDiff(repoDir: string, sha: string, paths: readonly string
 /** Words of a commit message that say it fixed, reverted or mitigated something, or names an incident. */
 const FIX_MESSAGE =
   /\b(fix(e[sd])?|hotfix|bug ?fix|revert(s|ed)?|resolve[sd]?|repair(s|ed)?|mitigat\w*|incident)\b|pitcrew\/(fix|heal)-|Automated fix by pitcrew/i;
-/** The repair bot's commit address (see repair/fix-pull-request.ts). */
-const BOT_EMAIL = "bot@pitcrew.invalid";
+/** The repair bot's commit address (its fix and revert commits are written with it). */
+export const BOT_EMAIL = "bot@pitcrew.invalid";
 
 /**
  * True for a commit that fixed something: pitcrew's own fixes (the bot's commits, the squash

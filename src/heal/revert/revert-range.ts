@@ -1,0 +1,144 @@
+/**
+ * The git half of the release reverter: in a scratch clone of the forge repository, on a branch
+ * from the head of the base branch, `git revert --no-commit good..bad` (newest first) and one
+ * commit by the repair bot — or the reason not to:
+ * - the bad commit is not on the base branch (its history was rewritten);
+ * - nothing lies between the good and the bad commit, or a merge commit does;
+ * - a commit of the range fixed something (`isFixCommit`, the revert fixer's rule: a heal never
+ *   undoes a fix) or landed after the incident's onset (it cannot have caused it);
+ * - the range is already reverted on the base branch (a `This reverts commit` for each of its
+ *   commits, or its files back as the good commit has them);
+ * - the revert conflicts with what was pushed since (never forced: the conflict is left to a person).
+ * Every git call goes through the one git runner with argument arrays; commit names come from
+ * the store and are checked to be hex before they reach git.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BOT_USER } from "../../forge/index.js";
+import { BOT_EMAIL, commitFacts, isFixCommit } from "../../repair/index.js";
+import { git } from "../../runner/index.js";
+
+/** What to revert. */
+export interface RevertRangeRequest {
+  /** Where to clone from (the forge's clone URL). */
+  cloneUrl: string;
+  baseBranch: string;
+  /** The last good live release's commit and the rolled-back release's commit. */
+  good: string;
+  bad: string;
+  /** The branch the revert is committed on. */
+  branch: string;
+  /** Commits newer than this (epoch ms) are not reverted: they came after the failure began. */
+  onsetAt?: number;
+  /** Why (the first lines of the commit message's body). */
+  why: string;
+}
+
+/** A revert committed in `dir` on its branch (the caller pushes it, then removes `dir`). */
+export interface PreparedRevert {
+  dir: string;
+  /** The reverted commits, newest first: short sha and subject. */
+  commits: { sha: string; subject: string }[];
+  title: string;
+  message: string;
+}
+
+const HEX = /^[0-9a-f]{7,64}$/;
+const TIMEOUT = { timeoutMs: 120_000 };
+
+/** Prepares the revert commit, or says why it is skipped (see the module comment). */
+export async function prepareRevert(req: RevertRangeRequest): Promise<PreparedRevert | { skip: string }> {
+  if (!HEX.test(req.good) || !HEX.test(req.bad)) return { skip: "the releases' commits are not commit names" };
+  const dir = await mkdtemp(join(tmpdir(), "pitcrew-revert-"));
+  try {
+    const out = await revertIn(dir, req);
+    if ("skip" in out) await rm(dir, { recursive: true, force: true });
+    return out;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function revertIn(dir: string, req: RevertRangeRequest): Promise<PreparedRevert | { skip: string }> {
+  const run = (args: string[], input?: string) => git(args, { cwd: dir, ...TIMEOUT, ...(input ? { input } : {}) });
+  await git(["clone", "--quiet", "--no-checkout", "--", req.cloneUrl, dir], { cwd: tmpdir(), ...TIMEOUT });
+  await run(["checkout", "--quiet", "-b", req.branch, `refs/remotes/origin/${req.baseBranch}`]);
+  const short = (sha: string) => sha.slice(0, 10);
+  if (!(await isAncestor(dir, req.bad, "HEAD")))
+    return { skip: `the rolled-back commit ${short(req.bad)} is not on ${req.baseBranch} (its history was rewritten)` };
+  const range = `${req.good}..${req.bad}`;
+  const shas = (await run(["rev-list", "--end-of-options", range])).split("\n").filter(Boolean);
+  if (!shas.length) return { skip: `no commit lies between ${short(req.good)} and ${short(req.bad)}` };
+  const commits = [];
+  for (const sha of shas) {
+    const c = await commitFacts(dir, sha);
+    const what = `commit ${short(c.sha)} "${c.subject}"`;
+    if (c.parents.length !== 1) return { skip: `${what} is a merge: a range with merges is left to a person` };
+    if (isFixCommit(c)) return { skip: `${what} fixed an incident or reverted a change: a heal never undoes a fix` };
+    if (req.onsetAt !== undefined && c.committedAt > req.onsetAt)
+      return { skip: `${what} landed after the incident began: it cannot have caused it` };
+    commits.push({ sha: c.sha, subject: c.subject });
+  }
+  if (await alreadyReverted(dir, req.good, req.bad, shas))
+    return { skip: `${short(req.good)}..${short(req.bad)} is already reverted on ${req.baseBranch}` };
+  try {
+    await run(["revert", "--no-commit", "--no-edit", "--end-of-options", range]);
+  } catch {
+    const files = (await run(["diff", "--name-only", "--diff-filter=U"]).catch(() => "")).split("\n").filter(Boolean);
+    await run(["revert", "--abort"]).catch(() => undefined);
+    const where = files.length ? ` in ${files.slice(0, 5).join(", ")}` : "";
+    return {
+      skip: `reverting ${short(req.good)}..${short(req.bad)} conflicts with what was pushed on ${req.baseBranch} since${where}; not forced: a person resolves it`,
+    };
+  }
+  const title =
+    commits.length === 1
+      ? `Revert "${commits[0]!.subject}" (rolled back)`
+      : `Revert ${commits.length} commits of a rolled-back release (${short(req.bad)})`;
+  const message = [
+    title,
+    "",
+    req.why,
+    "",
+    ...commits.map((c) => `This reverts commit ${c.sha} ("${c.subject}").`),
+    "",
+  ].join("\n");
+  await run(["-c", `user.name=${BOT_USER}`, "-c", `user.email=${BOT_EMAIL}`, "commit", "--quiet", "-F", "-"], message);
+  return {
+    dir,
+    commits: commits.map((c) => ({ sha: short(c.sha), subject: c.subject })),
+    title: title.slice(0, 256),
+    message,
+  };
+}
+
+/** True when `a` is `b` or an ancestor of it. */
+async function isAncestor(dir: string, a: string, b: string): Promise<boolean> {
+  try {
+    await git(["merge-base", "--is-ancestor", "--end-of-options", a, b], { cwd: dir, ...TIMEOUT });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when every commit of the range has a `This reverts commit <sha>` after the bad commit on
+ * the branch, or the files the range changed are back as the good commit has them.
+ */
+async function alreadyReverted(dir: string, good: string, bad: string, shas: string[]): Promise<boolean> {
+  const since = await git(["log", "--format=%B", "--end-of-options", `${bad}..HEAD`], { cwd: dir, ...TIMEOUT });
+  if (shas.every((sha) => since.includes(`This reverts commit ${sha}`))) return true;
+  const files = (await git(["diff", "--name-only", "--end-of-options", good, bad], { cwd: dir, ...TIMEOUT }))
+    .split("\n")
+    .filter(Boolean);
+  if (!files.length) return true;
+  try {
+    await git(["diff", "--quiet", "--end-of-options", good, "HEAD", "--", ...files], { cwd: dir, ...TIMEOUT });
+    return true;
+  } catch {
+    return false;
+  }
+}
