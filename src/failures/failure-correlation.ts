@@ -90,13 +90,15 @@ export async function correlateRunFailures(
   const out: JobCorrelation[] = [];
   const changes = new Map<string, ReturnType<typeof changesBetween>>(); // one git diff per commit pair
   const failed = jobs.filter((j) => j.status === "failure" && (!job || j.key === job || j.name === job));
+  const mirror = mirrorDir(deps.dataDir, run.projectId);
+  const repo = existsSync(mirror) ? mirror : undefined;
+  const authors = new Map<string, string>(); // commit → author, read once per request
   for (const j of failed.slice(0, MAX_JOBS)) {
     const stored = explanations.get(j.id);
     const explanation = stored && isJobExplanation(stored.explanation) ? stored.explanation : undefined;
     const signature = failureSignature(explanation?.category ?? "unknown", explanation?.lines ?? []);
     const history = await store.jobs.history(run.projectId, j.key, j.id, HISTORY);
-    const mirror = mirrorDir(deps.dataDir, run.projectId);
-    const repo = existsSync(mirror) ? mirror : undefined;
+    if (repo) await readAuthors(repo, history, authors);
     out.push({
       jobId: j.id,
       key: j.key,
@@ -104,7 +106,7 @@ export async function correlateRunFailures(
       signature,
       compared: { runs: history.length, failed: history.filter((h) => h.status === "failure").length },
       firstFailure: await firstFailure(history, run.branch, repo, changes),
-      findings: correlate(await attributesOf(history, repo)),
+      findings: correlate(attributesOf(history, authors)),
       sameSignature: await signatureGroup(store, signature),
     });
   }
@@ -175,8 +177,7 @@ async function readSmall(repo: string, commit: string, file: string): Promise<st
 }
 
 /** The attributes of each run: its facts, its agent, its commit's author and its UTC hour block. */
-async function attributesOf(history: JobHistoryEntry[], repo?: string): Promise<CorrelationItem[]> {
-  const authors = repo ? await authorsOf(repo, [...new Set(history.map((h) => h.commit))]) : new Map();
+function attributesOf(history: JobHistoryEntry[], authors: ReadonlyMap<string, string>): CorrelationItem[] {
   return history.map((h) => {
     const hour = new Date(h.finishedAt).getUTCHours();
     const block = Math.floor(hour / 6) * 6;
@@ -192,19 +193,17 @@ async function attributesOf(history: JobHistoryEntry[], repo?: string): Promise<
   });
 }
 
-/** Commit → author name, for the commits the mirror has (one git process). */
-async function authorsOf(repo: string, commits: string[]): Promise<Map<string, string>> {
-  const shas = commits.filter((c) => SHA.test(c));
-  if (shas.length === 0) return new Map();
+/** Adds the authors of the history's commits not in `authors` yet, as the mirror has them (one git process). */
+async function readAuthors(repo: string, history: JobHistoryEntry[], authors: Map<string, string>): Promise<void> {
+  const shas = [...new Set(history.map((h) => h.commit))].filter((c) => SHA.test(c) && !authors.has(c));
+  if (shas.length === 0) return;
   const out = await git(["log", "--no-walk=unsorted", "--format=%H%x09%aN", ...shas, "--"], { cwd: repo }).catch(
     () => "",
   );
-  return new Map(
-    out
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => l.split("\t") as [string, string]),
-  );
+  for (const line of out.split("\n")) {
+    const [sha, name] = line.split("\t");
+    if (sha && name) authors.set(sha, name);
+  }
 }
 
 /** The failures with `signature` in any project: how many, the first, and what fixed it. */

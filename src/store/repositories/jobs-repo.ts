@@ -54,6 +54,41 @@ export interface JobHistoryEntry {
   agent: string | null;
 }
 
+/** A history row as the history query selects it. */
+interface HistoryRow {
+  job_id: number | string;
+  attempt: number;
+  status: Status;
+  finished_at: number | string | null;
+  run_id: number | string;
+  number: number;
+  commit_sha: string;
+  branch: string;
+  event: string;
+  triggered_by: string;
+  agent: string | null;
+}
+
+/** History rows as entries; a job attempt handed to two agents in turn (one lost) is one entry. */
+function toHistory(rows: readonly HistoryRow[]): JobHistoryEntry[] {
+  const seen = new Set<number>();
+  return rows
+    .filter((r) => !seen.has(Number(r.job_id)) && seen.add(Number(r.job_id)))
+    .map((r) => ({
+      jobId: Number(r.job_id),
+      attempt: r.attempt,
+      status: r.status as "success" | "failure",
+      runId: Number(r.run_id),
+      runNumber: r.number,
+      commit: r.commit_sha,
+      branch: r.branch,
+      event: r.event,
+      triggeredBy: r.triggered_by,
+      finishedAt: Number(r.finished_at ?? 0),
+      agent: r.agent ?? null,
+    }));
+}
+
 /** Persistence of jobs. */
 export class JobsRepo {
   constructor(
@@ -97,15 +132,39 @@ export class JobsRepo {
    * The latest `limit` jobs with `key` in the project's runs that ended `success` or `failure`,
    * up to and including `untilJobId`, newest first, each with its run's facts and its agent.
    */
-  async history(
+  async history(projectId: number, key: string, untilJobId: number, limit: number): Promise<JobHistoryEntry[]> {
+    const rows = await this.historyQuery(projectId, key)
+      .where("jobs.status", "in", ["success", "failure"])
+      .where("jobs.id", "<=", untilJobId)
+      .orderBy("jobs.id", "desc")
+      .limit(limit)
+      .execute();
+    return toHistory(rows);
+  }
+
+  /**
+   * The first job with `key` in the project's runs on `branch` after `afterJobId` that ended
+   * `success`: what ended a failure that began at `afterJobId`.
+   */
+  async firstSuccessAfter(
     projectId: number,
     key: string,
-    untilJobId: number,
-    limit: number,
-    /** With `afterJobId`: the oldest jobs after it instead (ascending), optionally of one branch and status. */
-    forward?: { afterJobId: number; branch?: string; status?: "success" | "failure" },
-  ): Promise<JobHistoryEntry[]> {
-    let q = this.db
+    branch: string,
+    afterJobId: number,
+  ): Promise<JobHistoryEntry | undefined> {
+    const rows = await this.historyQuery(projectId, key)
+      .where("jobs.status", "=", "success")
+      .where("runs.branch", "=", branch)
+      .where("jobs.id", ">", afterJobId)
+      .orderBy("jobs.id", "asc")
+      .limit(1)
+      .execute();
+    return toHistory(rows)[0];
+  }
+
+  /** Jobs with `key` in the project's runs, joined with their run and the agent of their attempt. */
+  private historyQuery(projectId: number, key: string) {
+    return this.db
       .selectFrom("jobs")
       .innerJoin("runs", "runs.id", "jobs.run_id")
       .leftJoin("agent_leases", (j) =>
@@ -126,52 +185,7 @@ export class JobsRepo {
         "agents.name as agent",
       ])
       .where("runs.project_id", "=", projectId)
-      .where("jobs.key", "=", key)
-      .where("jobs.status", "in", ["success", "failure"])
-      .where("jobs.id", "<=", untilJobId);
-    if (forward) {
-      q = q.where("jobs.id", ">", forward.afterJobId);
-      if (forward.branch !== undefined) q = q.where("runs.branch", "=", forward.branch);
-      if (forward.status !== undefined) q = q.where("jobs.status", "=", forward.status);
-    }
-    const rows = await q
-      .orderBy("jobs.id", forward ? "asc" : "desc")
-      .limit(limit)
-      .execute();
-    const seen = new Set<number>(); // a job attempt handed to two agents in turn (one lost) is one entry
-    return rows
-      .filter((r) => !seen.has(Number(r.job_id)) && seen.add(Number(r.job_id)))
-      .map((r) => ({
-        jobId: Number(r.job_id),
-        attempt: r.attempt,
-        status: r.status as "success" | "failure",
-        runId: Number(r.run_id),
-        runNumber: r.number,
-        commit: r.commit_sha,
-        branch: r.branch,
-        event: r.event,
-        triggeredBy: r.triggered_by,
-        finishedAt: Number(r.finished_at ?? 0),
-        agent: r.agent ?? null,
-      }));
-  }
-
-  /**
-   * The first job with `key` in the project's runs on `branch` after `afterJobId` that ended
-   * `success`: what ended a failure that began at `afterJobId`.
-   */
-  async firstSuccessAfter(
-    projectId: number,
-    key: string,
-    branch: string,
-    afterJobId: number,
-  ): Promise<JobHistoryEntry | undefined> {
-    const after = await this.history(projectId, key, Number.MAX_SAFE_INTEGER, 1, {
-      afterJobId,
-      branch,
-      status: "success",
-    });
-    return after[0];
+      .where("jobs.key", "=", key);
   }
 
   /** Jobs in one of `statuses` across all runs. */
