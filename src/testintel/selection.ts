@@ -1,0 +1,55 @@
+/**
+ * The contract between change-based test selection (which tests a change can break) and the
+ * runner that passes a selection to a test framework. The unit is what the framework can run:
+ * a test file path relative to the repository root (vitest, jest, node:test, pytest files).
+ */
+
+/** How a pipeline uses test intelligence: `all` runs everything in file order (the default). */
+export type SelectionMode = "all" | "prioritize" | "select";
+
+/** Why one test file was selected or skipped; `detail` is the human sentence shown to users. */
+export interface SelectionDecision {
+  /** Test file path relative to the repository root, `/`-separated. */
+  file: string;
+  selected: boolean;
+  /** Stable machine-readable reason code, e.g. `dependency-changed`, `new-test`, `no-dependency-data`, `failed-recently`, `co-failure`, `unaffected`. */
+  reason: string;
+  /** One sentence naming the evidence (the changed file it depends on, the run it failed in…). */
+  detail: string;
+  /** Predicted chance of failing for this change, when known (orders the selection). */
+  probability?: number;
+}
+
+/** What to select for: one change of one project. */
+export interface SelectionRequest {
+  project: string;
+  /** Absolute path of the checked-out repository at the run's commit. */
+  repoDir: string;
+  /** The run's commit. */
+  commit: string;
+  /** Base to diff against (PR base or the branch's last green commit); absent = select everything. */
+  baseCommit?: string;
+  /** Every test file the framework would run, relative to `repoDir`. */
+  testFiles: readonly string[];
+  mode: SelectionMode;
+}
+
+/** The answer: the files to run in order, the decision for every file, and a full-run reason if any. */
+export interface TestSelection {
+  /** Test files to run, most likely to fail first (every file in `all`/`prioritize` mode). */
+  run: string[];
+  /** One decision per file of the request, selected or not. */
+  decisions: SelectionDecision[];
+  /** Set when everything runs regardless of the change (config, lock-file or build-file change, no base, scheduled full run). */
+  fullRunReason?: string;
+}
+
+/** Chooses the test files a change must run. Implemented by the selection engine; used by the runner. */
+export interface TestSelector {
+  select(request: SelectionRequest): Promise<TestSelection>;
+}
+
+/** Stores which source files each test file exercised, from a V8 coverage directory (`NODE_V8_COVERAGE`). */
+export interface TestDependencyRecorder {
+  recordV8Coverage(input: { project: string; commit: string; repoDir: string; coverageDir: string }): Promise<{ testFiles: number }>;
+}
