@@ -51,5 +51,10 @@ export interface TestSelector {
 
 /** Stores which source files each test file exercised, from a V8 coverage directory (`NODE_V8_COVERAGE`). */
 export interface TestDependencyRecorder {
-  recordV8Coverage(input: { project: string; commit: string; repoDir: string; coverageDir: string }): Promise<{ testFiles: number }>;
+  recordV8Coverage(input: {
+    project: string;
+    commit: string;
+    repoDir: string;
+    coverageDir: string;
+  }): Promise<{ testFiles: number }>;
 }
