@@ -36,3 +36,12 @@ export {
   learnedFlakyTests,
   testFlakinessModel,
 } from "./flakiness-model.js";
+export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
+export type {
+  SelectionDecision,
+  SelectionMode,
+  SelectionRequest,
+  TestDependencyRecorder,
+  TestSelection,
+  TestSelector,
+} from "./selection.js";

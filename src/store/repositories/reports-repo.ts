@@ -35,6 +35,8 @@ export interface TestHistoryRow {
   commitSha: string;
   branch: string;
   testId: string;
+  /** The test's source file when its report named one. */
+  file: string | null;
   status: StoredTestResult["status"];
   durationMs: number;
   createdAt: number;
@@ -157,7 +159,18 @@ export class ReportsRepo {
     if (runIds.length === 0) return [];
     const rows = await this.db
       .selectFrom("test_results")
-      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .select([
+        "run_id",
+        "job_id",
+        "attempt",
+        "commit_sha",
+        "branch",
+        "test_id",
+        "file",
+        "status",
+        "duration_ms",
+        "created_at",
+      ])
       .where("project_id", "=", projectId)
       .where("run_id", "in", runIds)
       .orderBy("run_id")
@@ -170,7 +183,18 @@ export class ReportsRepo {
   async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
     const rows = await this.db
       .selectFrom("test_results")
-      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .select([
+        "run_id",
+        "job_id",
+        "attempt",
+        "commit_sha",
+        "branch",
+        "test_id",
+        "file",
+        "status",
+        "duration_ms",
+        "created_at",
+      ])
       .where("project_id", "=", projectId)
       .where("test_id", "=", testId)
       .orderBy("run_id", "desc")
@@ -207,6 +231,7 @@ function toHistoryRow(r: {
   commit_sha: string | null;
   branch: string | null;
   test_id: string | null;
+  file: string | null;
   status: string;
   duration_ms: number;
   created_at: number | null;
@@ -218,6 +243,7 @@ function toHistoryRow(r: {
     commitSha: r.commit_sha ?? "",
     branch: r.branch ?? "",
     testId: r.test_id ?? "",
+    file: r.file,
     status: r.status as StoredTestResult["status"],
     durationMs: r.duration_ms,
     createdAt: Number(r.created_at ?? 0),

@@ -1,0 +1,87 @@
+/**
+ * A pipeline's `tests:` block through the CI engine on a real repository with node:test files:
+ * the order learnt from the stored history (the file that failed runs first), fail_fast leaving
+ * files unrun and saying which, a known flaky failure rerun and then quarantined (the step passes),
+ * everything read back from the stored reports and the job's log.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { triggerRun } from "../../src/runner/index.js";
+import { createRepo } from "../support/git-repo.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+const passing = (name: string) => `import test from "node:test";\ntest("${name}", () => {});\n`;
+// Fails in odd-numbered runs, passes in even ones: flaky on one commit once run twice.
+const flaky = `import test from "node:test";
+test("sometimes", () => {
+  if (Number(process.env.PITCREW_RUN_NUMBER) % 2 === 1) throw new Error("odd run");
+});
+`;
+
+const PIPELINE = `jobs:
+  test:
+    steps:
+      - name: unit tests
+        tests:
+          framework: node-test
+          select: prioritize
+          fail_fast: true
+          rerun_flaky: 1
+          quarantine: true
+          files: "test/*.test.mjs"
+`;
+
+describe("a pipeline's tests: block", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ concurrency: 1 });
+  });
+  afterAll(async () => t?.dispose());
+
+  it("orders by history, stops at the first failure, reruns and quarantines a known flaky test", async () => {
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": PIPELINE,
+      "test/a.test.mjs": passing("a"),
+      "test/b.test.mjs": flaky,
+      "test/c.test.mjs": passing("c"),
+    });
+    const project = await t.app.store.projects.create({ name: "tiny", repoUrl: repo, sandbox: false });
+    const run = async () => {
+      const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
+      const status = await t.waitForRun(res.run!.id);
+      const [job] = await t.app.store.jobs.listForRun(res.run!.id);
+      const log = (await t.app.store.logs.list(job!.id, job!.attempt)).map((l) => l.line).join("\n");
+      const tests = (await t.app.store.reports.tests(res.run!.id)).map((c) => `${c.file}:${c.status}`);
+      return { status, job: job!, log, tests };
+    };
+
+    // Run 1: no history, path order; b fails (nothing known about it), fail_fast leaves c unrun.
+    const first = await run();
+    expect(first.status).toBe("failure");
+    expect(first.tests).toEqual(["test/a.test.mjs:passed", "test/b.test.mjs:failed"]);
+    expect(first.log).toContain(
+      "tests: fail_fast: stopped after test/b.test.mjs; 1 file(s) did not run: test/c.test.mjs",
+    );
+    expect(first.job.reason).toBe("step 'unit tests' failed: 1 test file(s) failed: test/b.test.mjs");
+
+    // Run 2, same commit: b failed last time, so it runs first, then c (never run: a new test
+    // file ranks above one that passed); b passes, and is now flaky (failed and passed on one commit).
+    const second = await run();
+    expect(second.status).toBe("success");
+    expect(second.tests).toEqual(["test/b.test.mjs:passed", "test/c.test.mjs:passed", "test/a.test.mjs:passed"]);
+
+    // Run 3: b fails again; known flaky, so it is rerun once, then quarantined: the step passes.
+    const third = await run();
+    expect(third.tests).toEqual([
+      "test/b.test.mjs:failed",
+      "test/b.test.mjs:failed",
+      "test/a.test.mjs:passed",
+      "test/c.test.mjs:passed",
+    ]);
+    expect(third.log).toContain("tests: 3 of 3 file(s), select: prioritize (most likely failures first)");
+    expect(third.log).toMatch(/tests: rerunning test\/b\.test\.mjs \(1 of 1\): test\/b\.test\.mjs\.sometimes is flaky/);
+    expect(third.log).toMatch(
+      /tests: quarantined test\/b\.test\.mjs\.sometimes in test\/b\.test\.mjs: .*passed on this commit/,
+    );
+    expect(third.status).toBe("success");
+  }, 60_000);
+});
