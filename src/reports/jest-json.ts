@@ -6,7 +6,7 @@ const EXPECTED = "a jest --json report ({testResults: [{name, assertionResults}]
 
 /**
  * Reads the report `jest --json --outputFile` writes: one case per assertion result, its classname
- * the test file (relative to `rootDir` when given) and its name the describe titles and the test's
+ * the test file (as jest names it, an absolute path) and its name the describe titles and the test's
  * title joined by ` > `. A suite that failed to run (syntax error, missing module) becomes one
  * `error` case named after the file, so a crash is never a silent pass.
  */
@@ -26,7 +26,7 @@ export function parseJestJson(
   if (!Array.isArray(results)) throw new ValidationError(`${what} has no testResults list, expected ${EXPECTED}`);
   const cases: TestCase[] = [];
   for (const suite of results as JestSuite[]) {
-    const file = relative(String(suite.name ?? ""), opts.rootDir);
+    const file = String(suite.name ?? "");
     const assertions = Array.isArray(suite.assertionResults) ? suite.assertionResults : [];
     for (const a of assertions) {
       const status = STATUS[String(a.status)] ?? "skipped";
@@ -78,9 +78,3 @@ const STATUS: Record<string, TestStatus> = {
   todo: "skipped",
   disabled: "skipped",
 };
-
-function relative(path: string, rootDir: string | undefined): string {
-  if (rootDir === undefined) return path;
-  const prefix = rootDir.endsWith("/") ? rootDir : `${rootDir}/`;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
-}

@@ -21,8 +21,8 @@ export const DEFAULT_TEST_FILES: Record<"vitest" | "jest" | "node-test" | "pytes
 
 /** The command a test step runs when it sets no `run` (pitcrew appends its own arguments and one test file). */
 export const DEFAULT_TEST_COMMANDS: Record<"vitest" | "jest" | "node-test" | "pytest", string> = {
-  vitest: "npx --no vitest run",
-  jest: "npx --no jest",
+  vitest: "npx --no -- vitest run",
+  jest: "npx --no -- jest",
   "node-test": "node --test",
   pytest: "python3 -m pytest",
 };

@@ -41,14 +41,8 @@ function adapterArgs({ framework, file, reportPath, failFast }: TestFileRun): st
         file,
       ];
     case "jest":
-      return [
-        "--ci",
-        "--json",
-        `--outputFile=${reportPath}`,
-        ...(failFast ? ["--bail"] : []),
-        "--runTestsByPath",
-        file,
-      ];
+      // No --bail: it counts failed files (one here) and exits before writing the report.
+      return ["--ci", "--json", `--outputFile=${reportPath}`, "--runTestsByPath", file];
     case "node-test":
       return [
         "--test-reporter=spec",
