@@ -25,6 +25,7 @@ import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
 import * as m0029 from "./migrations/0029-release-reverts.js";
+import * as m0032 from "./migrations/0032-test-quarantine.js";
 import * as m0034 from "./migrations/0034-failure-signatures.js";
 import type { DB } from "./schema.js";
 
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   "0026-one-live-model-version": m0026,
   "0028-run-check-reports": m0028,
   "0029-release-reverts": m0029,
+  "0032-test-quarantine": m0032,
   "0034-failure-signatures": m0034,
 };
 

@@ -27,7 +27,12 @@ const reversed: TestAdvisor = async ({ testFiles }) => ({
 });
 
 /** Runs the pipeline's single job (one test step) in a fresh workspace holding `files`. */
-async function runTestJob(pipeline: string, files: Record<string, string>, nodeModules?: string) {
+async function runTestJob(
+  pipeline: string,
+  files: Record<string, string>,
+  nodeModules?: string,
+  advise: TestAdvisor = reversed,
+) {
   const plan = compilePipeline(pipeline, { event: "manual", branch: "main", commit: "c0ffee" }).plan!;
   const job = plan.jobs[0]!;
   const ws = createWorkspace(mkdtempSync(join(tmpdir(), "pitcrew-adapter-")), {
@@ -70,7 +75,7 @@ async function runTestJob(pipeline: string, files: Record<string, string>, nodeM
     signal: new AbortController().signal,
     clock: systemClock,
     sink,
-    advise: reversed,
+    advise,
   });
   const reports = await collectReports(ws.dir, job.reports);
   const order = reports.cases.map((c) => `${c.file} ${c.classname} > ${c.name}: ${c.status}`);
@@ -151,6 +156,37 @@ describe("test framework adapters", () => {
     ]);
     expect(r.log).toContain("1 file(s) did not run: tests/test_a.py");
   }, 60_000);
+
+  it("reruns a failure known flaky, and a pass on the rerun excuses the failure from the gate", async () => {
+    // Fails the first time in a workspace, passes the second: flaky by construction.
+    const flaky = `import test from "node:test";
+import { existsSync, writeFileSync } from "node:fs";
+test("once", () => {
+  const marker = process.env.TMPDIR + "/ran-once";
+  if (existsSync(marker)) return;
+  writeFileSync(marker, "");
+  throw new Error("first run");
+});
+`;
+    const knowsFlaky: TestAdvisor = async ({ testFiles }) => ({
+      run: testFiles,
+      skipped: [],
+      summary: "path order",
+      flaky: new Map([["f.test.mjs.once", { flaky: true, evidence: "failed and passed in run 7" }]]),
+    });
+    const r = await runTestJob(
+      pipeline("node-test", ", rerun_flaky: 2"),
+      { "f.test.mjs": flaky },
+      undefined,
+      knowsFlaky,
+    );
+    expect(r.outcome).toEqual({ status: "success", reason: null, exitCode: 0, quarantined: ["f.test.mjs.once"] });
+    expect(r.order).toEqual(["f.test.mjs f.test.mjs > once: failed", "f.test.mjs f.test.mjs > once: passed"]);
+    expect(r.log).toContain(
+      "tests: rerunning f.test.mjs (1 of 2): f.test.mjs.once is flaky (failed and passed in run 7)",
+    );
+    expect(r.log).toContain("tests: f.test.mjs passed on rerun 1: flaky, not a failure of this change");
+  });
 
   it("file: any other framework reads the ordered list from ${{ tests.file }}", async () => {
     const r = await runTestJob(

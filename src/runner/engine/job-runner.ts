@@ -136,13 +136,13 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         }
       },
     });
-    await collectOutputs(deps, run, job, ws.dir, sys);
+    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined);
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);
       else if (saved.readOnly) sys(`cache not saved: a run of a pull request from a fork has a read-only cache`);
     }
-    return steps;
+    return { status: steps.status, reason: steps.reason, exitCode: steps.exitCode };
   } finally {
     if (!deps.options.keepWorkspaces) await ws.cleanup();
   }

@@ -74,6 +74,8 @@ export interface StepLoopOutcome {
   status: "success" | "failure" | "cancelled";
   reason: string | null;
   exitCode: number | null;
+  /** Ids of test failures that failed no step (quarantined flaky tests, failures a rerun passed). */
+  quarantined: string[];
 }
 
 /** Runs the job's steps (see the comment at the top of this file). */
@@ -84,6 +86,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
   let state: StepLoopOutcome["status"] = "success";
   let failReason: string | null = null;
   let exitCode: number | null = 0;
+  const quarantined: string[] = [];
   for (const [idx, step] of spec.steps.entries()) {
     const cond = step.if ?? "success()";
     const ctx = {
@@ -157,6 +160,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
         })
       : await exec(step.run, {});
     if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir);
+    quarantined.push(...(res.quarantined ?? []));
     maskers.stdout.end();
     maskers.stderr.end();
     sink.endStep(idx);
@@ -186,5 +190,5 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       exitCode = res.exitCode;
     }
   }
-  return { status: state, reason: failReason, exitCode };
+  return { status: state, reason: failReason, exitCode, quarantined };
 }

@@ -44,8 +44,11 @@ export interface TestStepInput {
   say(line: string): void;
 }
 
-/** How a test step ended; `reason` explains a failure (which files failed, what did not run). */
-export type TestStepOutcome = StepOutcome & { reason?: string; coverageDir?: string };
+/**
+ * How a test step ended: `reason` explains a failure (which files failed); `quarantined` lists the
+ * ids of failures that did not fail it (quarantined, or passed on a rerun), for the pass-rate gate.
+ */
+export type TestStepOutcome = StepOutcome & { reason?: string; coverageDir?: string; quarantined?: string[] };
 
 /** Runs a test step (see the comment at the top of this file). */
 export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
@@ -86,9 +89,11 @@ async function runFiles(
   const outDir = join(ws.dir, TEST_REPORTS_DIR, String(input.stepIdx));
   const failedFiles: string[] = [];
   const quarantined: string[] = [];
+  const excused = new Set<string>();
   let last: StepOutcome | undefined;
   for (const [i, file] of advice.run.entries()) {
     let failing: string[] = [];
+    const failedBefore: string[] = [];
     let ok = false;
     for (let attempt = 0; attempt <= tests.rerunFlaky; attempt++) {
       const reportPath = join(scratch, `report-${i}-${attempt}`);
@@ -107,8 +112,10 @@ async function runFiles(
       ok = last.exitCode === 0 && failing.length === 0;
       if (ok) {
         if (attempt > 0) say(`tests: ${file} passed on rerun ${attempt}: flaky, not a failure of this change`);
+        for (const id of failedBefore) excused.add(id);
         break;
       }
+      failedBefore.push(...failing);
       const unknown = failing.filter((id) => !advice.flaky.has(id));
       if (attempt === tests.rerunFlaky) break;
       if (failing.length === 0 || unknown.length > 0) {
@@ -125,6 +132,7 @@ async function runFiles(
     if (ok) continue;
     if (tests.quarantine && failing.length > 0 && failing.every((id) => advice.flaky.get(id)?.flaky)) {
       for (const id of failing) say(`tests: quarantined ${id} in ${file}: ${advice.flaky.get(id)!.evidence}`);
+      for (const id of failedBefore) excused.add(id);
       quarantined.push(file);
       continue;
     }
@@ -139,9 +147,15 @@ async function runFiles(
   }
   const summary = `${advice.run.length - failedFiles.length} file(s) passed${quarantined.length ? ` (${quarantined.length} with quarantined flaky failures)` : ""}, ${failedFiles.length} failed`;
   say(`tests: ${summary}`);
-  if (failedFiles.length === 0) return { ...last!, exitCode: 0, signal: null };
+  const excusedIds = { quarantined: [...excused] };
+  if (failedFiles.length === 0) return { ...last!, exitCode: 0, signal: null, ...excusedIds };
   const shown = failedFiles.slice(0, 5).join(", ") + (failedFiles.length > 5 ? ", …" : "");
-  return { ...last!, exitCode: last?.exitCode || 1, reason: `${failedFiles.length} test file(s) failed: ${shown}` };
+  return {
+    ...last!,
+    exitCode: last?.exitCode || 1,
+    reason: `${failedFiles.length} test file(s) failed: ${shown}`,
+    ...excusedIds,
+  };
 }
 
 async function readReport(

@@ -14,6 +14,8 @@ export interface StoredTestResult {
   message?: string;
   /** Failure/error text, typically a stack trace (capped by the report reader). */
   details?: string;
+  /** A flaky failure reported without failing its job (quarantined, or passed on a rerun). */
+  quarantined?: boolean;
 }
 
 /** A test case to store, with what the test history needs (project, id, attempt, commit, branch, time). */
@@ -77,6 +79,7 @@ export class ReportsRepo {
             duration_ms: Math.round(t.durationMs),
             message: t.message ?? null,
             details: t.details ?? null,
+            quarantined: t.quarantined ? 1 : 0,
             project_id: t.projectId,
             test_id: t.testId,
             attempt: t.attempt,
@@ -131,6 +134,7 @@ export class ReportsRepo {
         durationMs: r.duration_ms,
         message: r.message ?? undefined,
         details: r.details ?? undefined,
+        ...(r.quarantined === 1 && { quarantined: true }),
       }),
     );
   }
