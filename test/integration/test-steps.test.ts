@@ -4,11 +4,14 @@
  * files unrun and saying which, a known flaky failure rerun and then quarantined (the step passes),
  * and left out of the pass-rate gate; everything read back from the stored reports and the job's log.
  */
+import { symlinkSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triggerRun } from "../../src/runner/index.js";
-import { createRepo } from "../support/git-repo.js";
+import { createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
+const ROOT = resolve(import.meta.dirname, "../..");
 const passing = (name: string) => `import test from "node:test";\ntest("${name}", () => {});\n`;
 // Fails in odd-numbered runs, passes in even ones: flaky on one commit once run twice.
 const flaky = `import test from "node:test";
@@ -87,5 +90,46 @@ describe("a pipeline's tests: block", () => {
       /tests: quarantined test\/b\.test\.mjs\.sometimes in test\/b\.test\.mjs: .*passed on this commit/,
     );
     expect(third.status).toBe("success");
+
+    // The flaky list (`pitcrew tests flaky`, the API) shows it with its evidence.
+    const flakyList = await t.server.inject({
+      method: "GET",
+      url: "/api/projects/tiny/tests/flaky",
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
+    expect(flakyList.json().tests).toEqual([
+      expect.objectContaining({
+        id: "test/b.test.mjs.sometimes",
+        flaky: true,
+        evidence: [expect.stringMatching(/failed and passed in the same run/)],
+      }),
+    ]);
+  }, 60_000);
+
+  it("runs vitest files through the server, stopping at the first failing file", async () => {
+    const test = (name: string, ok: boolean) =>
+      `import { expect, test } from "vitest";\ntest("${name}", () => { expect(${ok}).toBe(true); });\n`;
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": `jobs:
+  test:
+    steps:
+      - tests: { framework: vitest, select: prioritize, fail_fast: true }
+`,
+      "package.json": '{ "name": "tiny-vitest", "private": true, "type": "module" }\n',
+      "src/a.test.js": test("a", false),
+      "src/b.test.js": test("b", true),
+    });
+    // pitcrew's own vitest, linked in as the project's installed dependencies
+    symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"));
+    gitIn(repo, "add", "node_modules");
+    gitIn(repo, "commit", "-qm", "link node_modules");
+    const project = await t.app.store.projects.create({ name: "tiny-vitest", repoUrl: repo, sandbox: false });
+    const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
+    expect(await t.waitForRun(res.run!.id)).toBe("failure");
+    const stored = await t.app.store.reports.tests(res.run!.id);
+    expect(stored.map((c) => `${c.classname} > ${c.name}: ${c.status}`)).toEqual(["src/a.test.js > a: failed"]);
+    const [job] = await t.app.store.jobs.listForRun(res.run!.id);
+    const log = (await t.app.store.logs.list(job!.id, job!.attempt)).map((l) => l.line);
+    expect(log).toContain("tests: fail_fast: stopped after src/a.test.js; 1 file(s) did not run: src/b.test.js");
   }, 60_000);
 });
