@@ -77,7 +77,12 @@ function buildStep(step: StepSpec, vars: InterpolationValues): PlanStep {
   const dir = step["working-directory"];
   const timeoutMs = ms(step.timeout);
   return {
-    name: step.name !== undefined ? interpolate(step.name, vars) : defaultStepName(run),
+    name:
+      step.name !== undefined
+        ? interpolate(step.name, vars)
+        : framework !== undefined
+          ? `tests (${framework})`
+          : defaultStepName(run),
     run,
     env: buildEnv(step.env, vars),
     ...(step.if !== undefined && { if: step.if }),

@@ -13,7 +13,7 @@
  * file; its cost is one framework start per file. With `framework: file` the step's own script
  * runs once with the ordered list in `${{ tests.file }}`.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chown, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlanTests } from "../../common/plan.js";
 import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
@@ -69,9 +69,13 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
   const scratch = join(ws.tmp, "pitcrew-tests", String(stepIdx));
   const coverageDir = tests.coverage ? join(scratch, "coverage") : undefined;
-  await mkdir(coverageDir ?? scratch, { recursive: true });
   const listFile = join(scratch, "files.txt");
+  await mkdir(scratch, { recursive: true });
   await writeFile(listFile, advice.run.map((f) => `${f}\n`).join(""));
+  // The sandbox may run steps as another user, who owns the workspace (executor.prepare): the
+  // framework writes its reports and coverage here, so hand these over to the same owner.
+  const owner = await stat(ws.tmp);
+  for (const path of [join(ws.tmp, "pitcrew-tests"), scratch, listFile]) await chown(path, owner.uid, owner.gid);
   const env = { PITCREW_TESTS_FILE: listFile, ...(coverageDir && { NODE_V8_COVERAGE: coverageDir }) };
   const withCoverage = (o: TestStepOutcome): TestStepOutcome => (coverageDir ? { ...o, coverageDir } : o);
   if (tests.framework === "file") return withCoverage(await input.exec(input.run, env));
