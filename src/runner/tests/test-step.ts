@@ -95,7 +95,9 @@ async function runFiles(
   const quarantined: string[] = [];
   const excused = new Set<string>();
   let last: StepOutcome | undefined;
+  let ran = 0;
   for (const [i, file] of advice.run.entries()) {
+    ran++;
     let failing: string[] = [];
     const failedBefore: string[] = [];
     let ok = false;
@@ -149,7 +151,8 @@ async function runFiles(
       break;
     }
   }
-  const summary = `${advice.run.length - failedFiles.length} file(s) passed${quarantined.length ? ` (${quarantined.length} with quarantined flaky failures)` : ""}, ${failedFiles.length} failed`;
+  const notRun = advice.run.length - ran;
+  const summary = `${ran - failedFiles.length} file(s) passed${quarantined.length ? ` (${quarantined.length} with quarantined flaky failures)` : ""}, ${failedFiles.length} failed${notRun ? `, ${notRun} not run` : ""}`;
   say(`tests: ${summary}`);
   const excusedIds = { quarantined: [...excused] };
   if (failedFiles.length === 0) return { ...last!, exitCode: 0, signal: null, ...excusedIds };
