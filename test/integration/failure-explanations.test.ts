@@ -215,7 +215,10 @@ exit 1
     expect(job!.comparedRuns.every((id) => greens.includes(id))).toBe(true);
     const best = job!.lines.slice(0, 5);
     expect(best.map((l) => l.text)).toContain("schema mismatch in table orders: column total missing");
-    expect(best.find((l) => l.text.startsWith("schema mismatch"))?.evidence.novelty).toEqual({ score: 1 });
+    expect(best.find((l) => l.text.startsWith("schema mismatch"))?.evidence.novelty).toMatchObject({
+      score: 1,
+      template: true,
+    });
     // Lines every green run printed are not novel.
     expect(job!.lines.find((l) => l.text === "warning: cache directory is cold")?.evidence.novelty).toBeUndefined();
   }, 300_000);
