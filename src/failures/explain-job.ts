@@ -120,26 +120,28 @@ function testNeedles(tests: readonly FailedTest[]): { needle: string; test: stri
 }
 
 /**
- * Measures a line's novelty against the successful logs (template first, then the nearest line),
- * or undefined without history; answers undefined for a line that is not news.
+ * Measures a line's novelty against the successful logs — a template they never printed, else the
+ * distance to the nearest line of the same template — or undefined without history; answers
+ * undefined for a line that is not news.
  */
 function noveltyCheck(successes: JobFacts["successes"]): ((text: string) => LineEvidence["novelty"]) | undefined {
   if (successes.length === 0) return undefined;
   const miner = new LogMiner();
-  const seen = new Set<string>();
   const index = new LineNoveltyIndex();
+  const seen = new Set<string>();
   for (const s of successes)
     for (const raw of s.lines.slice(-MAX_SUCCESS_LINES)) {
       const text = cleanLine(raw).text.trim();
       if (!text) continue;
-      seen.add(miner.mine(text).cluster.id);
-      index.add(text);
+      const id = miner.mine(text).cluster.id;
+      seen.add(id);
+      index.add(id, text);
     }
   return (text) => {
-    const template = !seen.has(miner.mine(text).cluster.id);
-    const { distance, nearest } = index.novelty(text);
-    if (!template && distance < MIN_LINE_DISTANCE) return undefined;
-    const score = template ? NOVELTY_BONUS : distance;
-    return { score, template, distance, ...(nearest === undefined ? {} : { nearest }) };
+    const id = miner.mine(text).cluster.id;
+    if (!seen.has(id)) return { score: NOVELTY_BONUS, template: true };
+    const { distance, nearest } = index.novelty(id, text);
+    if (distance < MIN_LINE_DISTANCE) return undefined;
+    return { score: distance, template: false, distance, ...(nearest === undefined ? {} : { nearest }) };
   };
 }

@@ -21,9 +21,9 @@ export interface LineEvidence {
   /**
    * Server mode: novelty against the job's recent successful runs (`comparedRuns`): score 1 when
    * the line's template never occurs in them (`template`), else the cosine distance to the nearest
-   * line they printed (`line-novelty.ts`) when it is at least 0.2; `nearest` is that line.
+   * line of that template they printed (`line-novelty.ts`) when it is at least 0.2; `nearest` is that line.
    */
-  novelty?: { score: number; template: boolean; distance: number; nearest?: string };
+  novelty?: { score: number; template: boolean; distance?: number; nearest?: string };
 }
 
 /** One ranked line of a failed job's log. */

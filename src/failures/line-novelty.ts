@@ -1,23 +1,23 @@
 /**
- * Line-level novelty against a job's successful logs: the cosine distance from a line to its
- * nearest neighbour among the lines those logs printed (logreduce's idea). Template novelty
- * (the log miner) misses a line that joins a template the green runs share because only a word
- * differs (`Compiling module core broken` beside `Compiling module core utils`); this distance sees
- * it. A line is a set of features: its masked tokens (numbers, paths and ids become `<*>`, so a
+ * Line-level novelty against a job's successful logs, for what template novelty misses: a line
+ * that joins a log-miner template the green runs share because only a word differs
+ * (`Compiling module core broken` beside `Compiling module core utils`). Its novelty is the cosine
+ * distance to its nearest neighbour (logreduce's idea) among the green lines of the same template.
+ * A line is a set of features: its masked tokens (numbers, paths and ids become `<*>`, so a
  * changed count or timestamp is not news), lower-cased, and each pair of neighbouring tokens.
- * The green lines are deduplicated by those features; search goes through an inverted index,
- * starting from the rarest features, with bounded work per query.
+ * Green lines are kept per template, deduplicated by text and bounded; features are computed only
+ * for the templates a query touches, so indexing costs a map insert per line.
  */
 import { maskTokens, tokenize } from "../detect/index.js";
 
-/** Most distinct green lines indexed (after deduplication); later ones are ignored. */
+/** Most distinct green lines kept in all (later ones are ignored). */
 export const MAX_INDEXED_LINES = 50_000;
-/** Most features taken from one line (a very long line is judged by its start). */
-const MAX_FEATURES = 64;
-/** Most green lines a query compares exactly. */
-const MAX_CANDIDATES = 4_000;
+/** Most distinct green lines kept per template. */
+export const MAX_LINES_PER_TEMPLATE = 64;
+/** Most tokens taken from one line (a very long line is judged by its start). */
+const MAX_TOKENS = 32;
 
-/** How far a line is from everything the green runs printed. */
+/** How far a line is from the green lines of its template. */
 export interface LineNovelty {
   /** 1 − the cosine similarity to the nearest green line: 0 = printed before, 1 = nothing alike. */
   distance: number;
@@ -25,65 +25,59 @@ export interface LineNovelty {
   nearest?: string;
 }
 
-/** An index of the lines of successful logs, answering the nearest-neighbour distance of a line. */
+/** The green lines of each template, answering the nearest-neighbour distance of a line. */
 export class LineNoveltyIndex {
-  private readonly lines: { text: string; features: Set<string> }[] = [];
-  private readonly postings = new Map<string, number[]>();
-  private readonly known = new Set<string>();
+  private readonly byTemplate = new Map<string, Set<string>>();
+  private readonly features = new Map<string, Set<string>>();
+  private count = 0;
 
-  /** Adds one green line (already cleaned); duplicates by features cost nothing. */
-  add(text: string): void {
-    if (this.lines.length >= MAX_INDEXED_LINES) return;
-    const features = lineFeatures(text);
-    if (features.size === 0) return;
-    const key = [...features].join("\u0000");
-    if (this.known.has(key)) return;
-    this.known.add(key);
-    const id = this.lines.length;
-    this.lines.push({ text: text.slice(0, 300), features });
-    for (const f of features) {
-      const list = this.postings.get(f);
-      if (list) list.push(id);
-      else this.postings.set(f, [id]);
+  /** Adds one green line (already cleaned) of template `template`. */
+  add(template: string, text: string): void {
+    if (this.count >= MAX_INDEXED_LINES) return;
+    let lines = this.byTemplate.get(template);
+    if (!lines) {
+      lines = new Set();
+      this.byTemplate.set(template, lines);
     }
+    if (lines.size >= MAX_LINES_PER_TEMPLATE || lines.has(text)) return;
+    lines.add(text.slice(0, 500));
+    this.count++;
   }
 
-  /** Distinct green lines indexed. */
+  /** Distinct green lines kept. */
   get size(): number {
-    return this.lines.length;
+    return this.count;
   }
 
-  /** The distance from `text` to its nearest green line. */
-  novelty(text: string): LineNovelty {
-    const features = lineFeatures(text);
-    if (features.size === 0) return { distance: 0 };
-    const lists = [...features]
-      .map((f) => this.postings.get(f))
-      .filter((l): l is number[] => l !== undefined)
-      .sort((a, b) => a.length - b.length);
-    const candidates = new Set<number>();
-    for (const list of lists) {
-      if (candidates.size >= MAX_CANDIDATES) break;
-      for (let i = 0; i < list.length && candidates.size < MAX_CANDIDATES; i++) candidates.add(list[i]!);
-    }
+  /** The distance from `text` to its nearest green line of template `template` (1 when it has none). */
+  novelty(template: string, text: string): LineNovelty {
+    const mine = lineFeatures(text);
     let best = 0;
     let nearest: string | undefined;
-    for (const id of candidates) {
-      const other = this.lines[id]!;
-      const similarity = cosine(features, other.features);
+    for (const other of this.byTemplate.get(template) ?? []) {
+      const similarity = cosine(mine, this.featuresOf(other));
       if (similarity > best) {
         best = similarity;
-        nearest = other.text;
+        nearest = other;
       }
     }
     const distance = Math.round((1 - best) * 1000) / 1000;
     return nearest === undefined ? { distance } : { distance, nearest };
   }
+
+  private featuresOf(text: string): Set<string> {
+    let f = this.features.get(text);
+    if (!f) {
+      f = lineFeatures(text);
+      this.features.set(text, f);
+    }
+    return f;
+  }
 }
 
 /** A line's features: masked, lower-cased tokens and each pair of neighbours. */
 export function lineFeatures(text: string): Set<string> {
-  const tokens = maskTokens(tokenize(text).slice(0, MAX_FEATURES / 2)).map((t) => t.toLowerCase());
+  const tokens = maskTokens(tokenize(text).slice(0, MAX_TOKENS)).map((t) => t.toLowerCase());
   const out = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     out.add(tokens[i]!);
@@ -93,6 +87,7 @@ export function lineFeatures(text: string): Set<string> {
 }
 
 function cosine(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return a.size === b.size ? 1 : 0;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
   for (const f of small) if (large.has(f)) shared++;
