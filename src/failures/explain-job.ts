@@ -5,13 +5,14 @@
  * against the same job's recent successful runs (a line whose log-miner template never occurs in
  * their logs gets +1; a line whose template does gets its distance to the nearest line they
  * printed, `line-novelty.ts`, when that is at least 0.2) — and classified, the engine's own timeout or SIGKILL deciding before the text,
- * and a pass of the same job on the same commit making it `flaky` (flaky-fact.ts).
+ * and failed tests that are all flaky by their history, or a pass of the same job on the same
+ * commit, making it `flaky` (flaky-fact.ts).
  */
 import { LogMiner } from "../detect/index.js";
 import { classifyLines } from "./classify.js";
 import { cleanLine } from "./clean-line.js";
 import { explainLogText, MAX_EXPLAINED_LINES, MAX_RERANK_POOL } from "./explain-log.js";
-import { withSameCommitPass } from "./flaky-fact.js";
+import { type FlakyFailedTest, withFlakyTests, withSameCommitPass } from "./flaky-fact.js";
 import type { ExplainedLine, LineEvidence, LogExplanation } from "./explanation.js";
 import { LineNoveltyIndex } from "./line-novelty.js";
 
@@ -30,6 +31,8 @@ export interface JobFacts {
   successes: { runId: number; lines: string[] }[];
   /** A run in which the same job passed on the same commit, if any (then the failure is flaky). */
   passedOnSameCommit?: number;
+  /** Ids (`classname.name`) of the job's failed tests, and those test intelligence calls flaky. */
+  flakyTests?: { failed: string[]; flaky: FlakyFailedTest[] };
 }
 
 /** An explanation of a job attempt with what it was compared with. */
@@ -74,7 +77,8 @@ export async function explainJob(lines: readonly string[], facts: JobFacts): Pro
   ranked.splice(MAX_EXPLAINED_LINES);
   const fact = factCategory(facts.reason);
   const text = fact ?? classifyLines(ranked);
-  const classification = facts.passedOnSameCommit ? withSameCommitPass(text, facts.passedOnSameCommit) : text;
+  const history = facts.flakyTests ? withFlakyTests(text, facts.flakyTests.failed, facts.flakyTests.flaky) : text;
+  const classification = facts.passedOnSameCommit ? withSameCommitPass(history, facts.passedOnSameCommit) : history;
   return {
     ...base,
     ...classification,
