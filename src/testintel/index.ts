@@ -36,6 +36,7 @@ export {
   learnedFlakyTests,
   testFlakinessModel,
 } from "./flakiness-model.js";
+export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
 export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
 export type {
   SelectionDecision,

@@ -1,11 +1,12 @@
 import type { Project, Run, Store } from "../../store/index.js";
-import { flakyTests, historyFromRows, SELECTOR_HISTORY_RUNS, type TestSelector } from "../../testintel/index.js";
+import { projectFlakyTests, SELECTOR_HISTORY_RUNS, type TestSelector } from "../../testintel/index.js";
 import type { TestAdvisor } from "../tests/test-advice.js";
 
 /**
  * The server's advice for a run's test steps: the selector's order and selection, and the
- * project's flaky tests from its stored history, plus the tests that already passed on this
- * commit (a failure of one of them now is a failure and a pass on one commit: flaky).
+ * project's flaky tests (the live test-flakiness model's, else learnt from its stored history),
+ * plus the tests that already passed on this commit (a failure of one of them now is a failure
+ * and a pass on one commit: flaky).
  */
 export function historyAdvisor(
   store: Store,
@@ -23,12 +24,15 @@ export function historyAdvisor(
       testFiles,
       mode,
     });
-    const rows = await store.reports.projectHistory(project.id, { runs: SELECTOR_HISTORY_RUNS });
+    const known = await projectFlakyTests(store, project.id, { runs: SELECTOR_HISTORY_RUNS });
     const flaky = new Map<string, { flaky: boolean; evidence: string }>();
-    for (const t of flakyTests(historyFromRows(rows))) {
-      const evidence = `flakiness ${t.score.toFixed(2)}: ${t.mixedRuns} fail-and-pass run(s), ${t.blips} blip(s) in ${t.runs} runs${t.evidence.length ? `; latest: ${t.evidence.at(-1)}` : ""}`;
+    for (const t of known.tests) {
+      const evidence =
+        t.reason ??
+        `flakiness ${t.score.toFixed(2)}: ${t.mixedRuns} fail-and-pass run(s), ${t.blips} blip(s) in ${t.runs} runs${t.evidence.length ? `; latest: ${t.evidence.at(-1)}` : ""}`;
       flaky.set(t.id, { flaky: t.flaky, evidence });
     }
+    const rows = await store.reports.projectHistory(project.id, { runs: SELECTOR_HISTORY_RUNS });
     for (const r of rows) {
       if (r.commitSha !== run.commit || r.status !== "passed") continue;
       flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
