@@ -206,7 +206,9 @@ test("once", () => {
     const evil = "$(touch pwned) `touch pwned2`;touch pwned3 'x.test.mjs";
     const r = await runTestJob(pipeline("node-test"), {
       [evil]: `import test from "node:test";\ntest("t", () => {});\n`,
+      "two\nlines.test.mjs": `import test from "node:test";\ntest("t", () => {});\n`,
     });
+    expect(r.log).toContain("tests: 1 file(s) left out: their names contain control characters");
     expect(r.outcome.status).toBe("success");
     expect(r.order).toEqual([`${evil} ${evil} > t: passed`]);
     expect(readdirSync(r.ws.dir).filter((f) => f.startsWith("pwned"))).toEqual([]);

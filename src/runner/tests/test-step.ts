@@ -54,7 +54,13 @@ export type TestStepOutcome = StepOutcome & { reason?: string; coverageDir?: str
 export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
   const { tests, workspace: ws, stepIdx, say } = input;
   const found = await matchWorkspaceFiles(ws.dir, tests.files);
-  const files = found.files.map((f) => f.path);
+  // One name per line in ${{ tests.file }}: a name with a line break or other control character
+  // (only a hostile branch has one) would read as several, so it is left out, and said.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is refused
+  const unusable = (path: string) => /[\u0000-\u001f\u007f]/.test(path);
+  const files = found.files.map((f) => f.path).filter((f) => !unusable(f));
+  if (files.length < found.files.length)
+    say(`tests: ${found.files.length - files.length} file(s) left out: their names contain control characters`);
   if (files.length > MAX_TEST_FILES) {
     say(`tests: ${files.length} files match ${tests.files.join(", ")}, over the limit of ${MAX_TEST_FILES}`);
     return failed(`${files.length} test files, over the limit of ${MAX_TEST_FILES}`);
@@ -131,13 +137,15 @@ async function runFiles(
           );
         break;
       }
-      say(
-        `tests: rerunning ${file} (${attempt + 1} of ${tests.rerunFlaky}): ${failing.map((id) => `${id} is flaky (${advice.flaky.get(id)!.evidence})`).join("; ")}`,
-      );
+      const why = failing.slice(0, 5).map((id) => `${id} is flaky (${advice.flaky.get(id)!.evidence})`);
+      if (failing.length > 5) why.push(`and ${failing.length - 5} more known flaky`);
+      say(`tests: rerunning ${file} (${attempt + 1} of ${tests.rerunFlaky}): ${why.join("; ")}`);
     }
     if (ok) continue;
     if (tests.quarantine && failing.length > 0 && failing.every((id) => advice.flaky.get(id)?.flaky)) {
-      for (const id of failing) say(`tests: quarantined ${id} in ${file}: ${advice.flaky.get(id)!.evidence}`);
+      for (const id of failing.slice(0, 20))
+        say(`tests: quarantined ${id} in ${file}: ${advice.flaky.get(id)!.evidence}`);
+      if (failing.length > 20) say(`tests: quarantined ${failing.length - 20} more failing test(s) of ${file}`);
       for (const id of failedBefore) excused.add(id);
       quarantined.push(file);
       continue;
