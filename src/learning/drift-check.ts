@@ -8,7 +8,10 @@ import type { PromotionDecision } from "./promotion-decision.js";
 export interface DriftBounds {
   /** Largest population stability index of any main feature (default 0.25). */
   psi: number;
-  /** Largest drop of the live primary metric below its figure when it went live (default 0.1). */
+  /**
+   * Largest drop of the live primary metric below its figure when it went live (default 0.1); a
+   * model that declares `relativeMetricDrop` uses that share of the figure instead.
+   */
   metricDrop: number;
 }
 
@@ -66,7 +69,9 @@ export async function checkDrift(
   }
   if (liveMetric !== undefined && promotedMetric !== undefined) {
     const drop = primary.direction === "higher" ? promotedMetric - liveMetric : liveMetric - promotedMetric;
-    if (drop > bounds.metricDrop) {
+    const bound =
+      model.relativeMetricDrop === undefined ? bounds.metricDrop : model.relativeMetricDrop * Math.abs(promotedMetric);
+    if (drop > bound) {
       reasons.push(
         `live ${primary.name} ${liveMetric.toFixed(4)} is ${drop.toFixed(4)} worse than when it went live (${promotedMetric.toFixed(4)})`,
       );
