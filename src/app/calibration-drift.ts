@@ -7,10 +7,15 @@
  * the stored inputs before that interval, evaluated on it beside the live version, promoted or
  * refused by the gate; after a promotion the serving detectors follow the new version.
  */
-import { ANOMALY_CALIBRATION, calibrationScope, type DetectorRegistry, MAX_INPUT_SPAN_MS } from "../detect/index.js";
+import {
+  ANOMALY_CALIBRATION,
+  calibrationScope,
+  type DetectorRegistry,
+  MAX_INPUT_SPAN_MS,
+  restoreCalibration,
+} from "../detect/index.js";
 import { checkDrift, type DriftReport } from "../learning/index.js";
 import type { ModelVersion } from "../store/index.js";
-import { resetCalibration } from "./anomaly-checkpoints.js";
 import type { App } from "./app.js";
 
 /** What a calibration drift check found, and the recalibration it caused (when drifted). */
@@ -46,7 +51,8 @@ export async function checkCalibrationDrift(
  * Recalibrates `service` from scratch: new detectors trained on its stored inputs up to one
  * checkpoint interval ago (at most {@link MAX_INPUT_SPAN_MS} of them), evaluated on that interval
  * beside the live version and promoted only when the gate says so (the refusal keeps its figures).
- * A promoted version replaces the serving detectors. Returns the decided version.
+ * A promoted version replaces the serving detectors (then fed the samples after its training
+ * data). Returns the decided version.
  */
 export async function recalibrate(
   app: App,
@@ -60,6 +66,13 @@ export async function recalibrate(
     windowMs: Math.max(horizonMs, MAX_INPUT_SPAN_MS - horizonMs),
   });
   const decided = await app.models.promote(ANOMALY_CALIBRATION, scope, trained.version);
-  if (decided.status === "live") await resetCalibration(app, service, registry);
+  if (decided.status === "live") {
+    // the new detectors, then the last interval's samples they were judged on (nothing refused)
+    await restoreCalibration(app, registry, service, {
+      codeVersion: app.models.model(ANOMALY_CALIBRATION).codeVersion,
+      replay: true,
+      now: app.clock.now(),
+    });
+  }
   return decided;
 }

@@ -19,21 +19,8 @@ export function startAnomalyCheckpoints(app: App, registry: DetectorRegistry = a
     busy = true;
     try {
       for (const svc of await app.store.services.list()) {
-        try {
-          const drift = await checkCalibrationDrift(app, svc.name, registry);
-          if (drift.report?.drifted) {
-            const r = drift.recalibrated;
-            app.log.warn({ service: svc.name, reasons: drift.report.reasons }, "anomaly calibration drifted");
-            if (r) app.log.info({ model: r.model, scope: r.scope, version: r.version, status: r.status }, r.reason);
-          }
-          const v = await checkpointCalibration(app, svc.name, registry);
-          app.log.info({ model: v.model, scope: v.scope, version: v.version, status: v.status }, v.reason);
-        } catch (err) {
-          if (err instanceof ValidationError) app.log.debug({ err, service: svc.name }, "calibration not checkpointed");
-          else if (err instanceof ConflictError)
-            app.log.info({ err, service: svc.name }, "calibration checkpoint superseded");
-          else app.log.warn({ err, service: svc.name }, "calibration checkpoint failed");
-        }
+        await driftCheck(app, svc.name, registry);
+        await checkpoint(app, svc.name, registry);
       }
     } finally {
       busy = false;
@@ -42,4 +29,29 @@ export function startAnomalyCheckpoints(app: App, registry: DetectorRegistry = a
   const timer = setInterval(() => void pass(), app.config.config.observe.anomaly_checkpoint);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The drift check of one service (and its recalibration when drifted), logged; a failure does not stop the checkpoint. */
+async function driftCheck(app: App, service: string, registry: DetectorRegistry): Promise<void> {
+  try {
+    const { report, recalibrated: r } = await checkCalibrationDrift(app, service, registry);
+    if (!report?.drifted) return;
+    app.log.warn({ service, reasons: report.reasons }, "anomaly calibration drifted");
+    if (r) app.log.info({ model: r.model, scope: r.scope, version: r.version, status: r.status }, r.reason);
+  } catch (err) {
+    if (err instanceof ValidationError) app.log.info({ err, service }, "anomaly calibration not recalibrated");
+    else app.log.warn({ err, service }, "anomaly calibration drift check failed");
+  }
+}
+
+/** One service's checkpoint, logged. */
+async function checkpoint(app: App, service: string, registry: DetectorRegistry): Promise<void> {
+  try {
+    const v = await checkpointCalibration(app, service, registry);
+    app.log.info({ model: v.model, scope: v.scope, version: v.version, status: v.status }, v.reason);
+  } catch (err) {
+    if (err instanceof ValidationError) app.log.debug({ err, service }, "calibration not checkpointed");
+    else if (err instanceof ConflictError) app.log.info({ err, service }, "calibration checkpoint superseded");
+    else app.log.warn({ err, service }, "calibration checkpoint failed");
+  }
 }

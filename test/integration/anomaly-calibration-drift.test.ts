@@ -4,7 +4,8 @@
  * online gate, then the last checkpoint interval is either steady noise or a level shift that
  * began half an interval ago. The shift raises `model.drift` (the signal's PSI past
  * `learning.drift_psi`) at the next check and recalibrates the service through the gate; the
- * steady stream raises nothing and trains nothing.
+ * steady stream raises nothing and trains nothing. A live version that barely learnt is beaten by
+ * the recalibration, which goes live and replaces the serving detectors.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,12 @@ import { type App, createApp } from "../../src/app/app.js";
 import { checkCalibrationDrift } from "../../src/app/calibration-drift.js";
 import { configSchema } from "../../src/common/config/config-schema.js";
 import { silentLogger } from "../../src/common/logger.js";
-import { ANOMALY_CALIBRATION, calibrationScope } from "../../src/detect/index.js";
+import {
+  ANOMALY_CALIBRATION,
+  type CalibrationState,
+  calibrationScope,
+  DetectorRegistry,
+} from "../../src/detect/index.js";
 import { inputSample } from "../../src/detect/learning/anomaly-inputs.js";
 import { applyOnlineUpdate } from "../../src/learning/index.js";
 import { runCli } from "../support/run-cli.js";
@@ -121,6 +127,35 @@ describe("anomaly calibration drift", () => {
       "model.trained",
       `model.${recalibrated!.status === "live" ? "promoted" : "refused"}`,
     ]);
+  });
+
+  it("a recalibration that beats a barely trained live version is promoted and the serving detectors follow it", async () => {
+    await app.store.services.upsert({
+      name: "young",
+      environment: "production",
+      metricsUrl: null,
+      scrapeIntervalMs: 15_000,
+      logSource: null,
+      repository: null,
+      repoPath: null,
+    });
+    await store("young", now - 4 * HOUR, now, (k, i, at) => (at < now - 3.9 * HOUR ? steady(k, i) : 3 * steady(k, i)));
+    // live: detectors that saw only the first 6 minutes (before the level rose)
+    const v1 = await app.models.train(ANOMALY_CALIBRATION, "service:young", {
+      trainFrom: now - 4 * HOUR,
+      trainTo: now - 3.9 * HOUR,
+      evalTo: now - 3.8 * HOUR,
+    });
+    await app.models.promote(ANOMALY_CALIBRATION, "service:young", v1.version, { force: true });
+    const serving = new DetectorRegistry({ detector: { window: 64 } });
+    const { report, recalibrated } = await checkCalibrationDrift(app, "young", serving);
+    expect(report!.drifted).toBe(true);
+    expect(recalibrated).toMatchObject({ version: 2, status: "live", parentVersion: 1 });
+    expect(recalibrated!.reason).toMatch(/^promoted: better than the incumbent beyond the noise: calibration_error/);
+    // serving: the new version's detectors, then the samples of the last interval it was judged on
+    const state = recalibrated!.state as CalibrationState;
+    const seen = state.series.find(([k]) => k === "young/latency_p99")![1].ensemble.seen;
+    expect(serving.samples("young/latency_p99")).toBeGreaterThan(seen);
   });
 
   it("shows the drift of a live version in `pitcrew models show --service`", async () => {

@@ -62,7 +62,7 @@ export function registerModelsCommand(program: Command): void {
     });
 
   withProject(models.command("show").argument("<model>").argument("<version>"))
-    .description("one version: status, reason, training window, counts, figures")
+    .description("one version: status, reason, training window, counts, figures, the newest drift raised for it")
     .action(async function (this: Command, name: string, version: string, opts: Common) {
       await withApp(this, program, "models show", async (app, io) => {
         const v = await app.store.modelVersions.get(name, await scopeOf(app, opts), versionOf(version));
