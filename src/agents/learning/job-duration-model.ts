@@ -67,7 +67,7 @@ function queryOf(i: Omit<DurationQuery, "project">, durationMs: number) {
   return { project: PROJECT, job: i.job, branch: i.branch, paths: i.paths, durationMs };
 }
 
-/** Absolute errors (s) of `settings`' estimates on `items`, each predicted before it is learnt. */
+/** Absolute errors (s) of `predictor`'s estimates on `items`, each predicted before it is learnt. */
 function replayErrors(predictor: DurationPredictor, items: readonly JobDurationItem[]): number[] {
   return items.map((i) => {
     const estimate = predictor.predict(queryOf(i, i.durationMs));
