@@ -1,8 +1,8 @@
 /**
  * The embedded queue wakes its consumers only for an item it stored: the run scheduler enqueues
  * every waiting job again on each pass (deduplicated), and waking every consumer for each of those
- * made each one query the store for nothing (dispatch to agents, whose consumers hold free slots
- * for the scheduler's window, fell from 69 to 40 jobs/s).
+ * made each one query the store for nothing (the agent hub's consumers hold free slots for the
+ * scheduler's window: 103 queue claims per job dispatched to 4 agents, 9 without the duplicates).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/common/clock.js";
