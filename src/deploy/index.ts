@@ -13,5 +13,7 @@ export { createProcessTarget } from "./targets/process/process-target.js";
 export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export type { Exchange } from "./routers/exchange-log.js";
+export { type RequestShape, requestShape } from "./routers/request-shape.js";
+export type { ListenerTraffic, ShapeTraffic } from "./routers/traffic-shapes.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";
 export { fisherExactGreater, scalarQuery } from "./analysis/index.js";
