@@ -19,6 +19,9 @@
  * - config: error logs report timeouts (`timed out`, `ETIMEDOUT`, `deadline exceeded`, 504);
  *   0.5 + 0.45 × their share — with the configured limit when the line names one.
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
+ * - traffic_shift: the errors began with a new kind of request (route or parameter shape) or a
+ *   surge of one, whose requests carry them (traffic-shift.ts); 0.5 + 0.4 × its share of the 5xx.
+ *   A blamed release is cleared (0.2) when that shape's requests failed on another release too.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
 import type { Diagnosis, Evidence, Hypothesis } from "../diagnosis.js";
@@ -27,6 +30,8 @@ import type { Incident } from "../../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
 import { recordText } from "../stacktrace/record-text.js";
 import { errorSignature } from "./error-signature.js";
+import { timeoutNeeds } from "./timeout-needs.js";
+import { type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {
@@ -52,6 +57,8 @@ export interface IncidentEvidence {
    * `/products/p-3/recommendations`) over the last minutes, when metrics can tell.
    */
   latencyP99Ms?(peer: string, path: string): Promise<number | undefined>;
+  /** What a service's listener answered, by request shape (traffic-shift.ts), when it can tell. */
+  trafficByShape?: TrafficByShape;
 }
 
 /** Tuning of the look-back windows. */
@@ -62,6 +69,8 @@ export interface DiagnoseOptions {
   deployWindowMs?: number;
   /** A silence this long ends an episode of the leading error when dating its onset (default 5 min). */
   quietGapMs?: number;
+  /** How far back a service's traffic counts must reach before a request shape is called new (default 1 min). */
+  trafficHistoryMs?: number;
   now: number;
 }
 
@@ -123,6 +132,19 @@ export async function diagnoseIncident(
     if (h) hypotheses.push(h);
   }
 
+  if (evidence.trafficByShape) {
+    const shift = await trafficShift(onset?.service ?? incident.service, evidence.trafficByShape, {
+      onsetAt: onset?.at,
+      since,
+      now: opts.now,
+      minHistoryMs: opts.trafficHistoryMs,
+    });
+    if (shift) {
+      hypotheses.push(shift);
+      clearByTraffic(hypotheses, shift.evidence[0]?.data as TrafficShiftData);
+    }
+  }
+
   const own = errors.filter((r) => !DEPENDENCY.test(r.message));
   const code = codeHypothesis(own, errors.length);
   if (code) {
@@ -136,7 +158,7 @@ export async function diagnoseIncident(
     hypotheses.push({
       kind: "config",
       confidence: 0.5 + 0.45 * share,
-      evidence: [...sample(timeouts, "timeout"), ...(await timeoutNeeds(timeouts, evidence))],
+      evidence: [...sample(timeouts, "timeout"), ...(await timeoutNeeds(timeouts, evidence.latencyP99Ms))],
       explanation: `${Math.round(share * 100)} % of ${errors.length} error logs are timeouts${limit ? ` at a ${limit} ms limit` : ""}; the limit is likely lower than what the call needs.`,
     });
   }
@@ -211,6 +233,31 @@ async function leadingOnset(
     count,
     occurrences: episode.occurrences.length,
   };
+}
+
+/**
+ * A blamed release is cleared when the requests of the shape that carries the errors failed on
+ * another release too (the one it replaced, running beside it): the shape breaks the code both
+ * run, the release did not bring the error.
+ */
+function clearByTraffic(hypotheses: Hypothesis[], shift: TrafficShiftData): void {
+  for (const [i, h] of hypotheses.entries()) {
+    const release = h.evidence.find((e) => e.kind === "release")?.data?.release;
+    if (h.kind !== "deploy_regression" || h.confidence < 0.5 || h.evidence[0]?.data?.service !== shift.service)
+      continue;
+    const elsewhere = Object.entries(shift.errorsByRelease).filter(([r, n]) => r !== release && n > 0);
+    if (!elsewhere.length) continue;
+    const where = elsewhere.map(([r, n]) => `${n} on release ${r}`).join(", ");
+    hypotheses[i] = {
+      kind: "deploy_regression",
+      confidence: 0.2,
+      evidence: [
+        ...h.evidence,
+        { kind: "traffic", summary: `requests shaped ${shift.shape} failed on other releases too (${where})` },
+      ],
+      explanation: `${shift.service} release ${String(release)} went live before the errors, but the requests that carry them (${shift.shape}) failed on other releases too (${where}): the release did not bring the error, the new traffic exposes a bug they share.`,
+    };
+  }
 }
 
 /** Errors logged this soon after a rollback went live were still in flight on the old release. */
@@ -375,33 +422,6 @@ function codeHypothesis(
       explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
     },
   };
-}
-
-/** A timed-out call named in a log line: `<peer> <METHOD> <path> timed out`. */
-const TIMED_OUT_CALL = /(\S+)\s+(?:GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\/\S*)\s+timed?[ -]?out/i;
-
-/**
- * What the timed-out calls need: for each (peer, path) the timeouts name (up to three), the
- * peer's measured p99 latency on that path, as metric evidence the config fixer sizes from.
- */
-async function timeoutNeeds(timeouts: StoredLogRecord[], evidence: IncidentEvidence): Promise<Evidence[]> {
-  if (!evidence.latencyP99Ms) return [];
-  const calls = new Map<string, { peer: string; path: string }>();
-  for (const r of timeouts) {
-    const m = TIMED_OUT_CALL.exec(r.message);
-    if (m?.[1] && m[2] && calls.size < 3) calls.set(`${m[1]} ${m[2]}`, { peer: m[1], path: m[2].split("?")[0]! });
-  }
-  const out: Evidence[] = [];
-  for (const { peer, path } of calls.values()) {
-    const p99Ms = await evidence.latencyP99Ms(peer, path).catch(() => undefined);
-    if (p99Ms === undefined) continue;
-    out.push({
-      kind: "metric",
-      summary: `${peer} answers ${path} in ${Math.round(p99Ms)} ms at p99 (its own request metrics)`,
-      data: { peer, path, p99Ms },
-    });
-  }
-  return out;
 }
 
 function sample(records: StoredLogRecord[], what: string): Evidence[] {
