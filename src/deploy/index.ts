@@ -12,6 +12,7 @@ export type { TrafficRouter } from "./routers/traffic-router.js";
 export { createProcessTarget } from "./targets/process/process-target.js";
 export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
+export { serviceOfProject } from "./releases/telemetry-env.js";
 export type { Exchange } from "./routers/exchange-log.js";
 export { type RequestShape, requestShape } from "./routers/request-shape.js";
 export type { ListenerTraffic, ShapeTraffic } from "./routers/traffic-shapes.js";
