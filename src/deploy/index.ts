@@ -14,7 +14,7 @@ export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-annou
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { serviceOfProject } from "./releases/telemetry-env.js";
 export type { Exchange } from "./routers/exchange-log.js";
-export { type RequestShape, requestShape } from "./routers/request-shape.js";
+export { type RequestShape, requestShape, shapeMatches } from "./routers/request-shape.js";
 export type { ListenerTraffic, ShapeTraffic } from "./routers/traffic-shapes.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";
 export { fisherExactGreater, scalarQuery } from "./analysis/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_KEY, MAX_KEYS, requestShape } from "./request-shape.js";
+import { MAX_KEY, MAX_KEYS, requestShape, shapeMatches } from "./request-shape.js";
 
 describe("requestShape", () => {
   it("keeps route words and replaces parameters by their kind", () => {
@@ -43,5 +43,14 @@ describe("requestShape", () => {
     expect(shape.key).toContain(",…}");
     expect(requestShape("G E;T", "/x").route).toBe("OTHER /x");
     expect(requestShape("GET", "/a b/$(rm -rf)").route).toBe("GET /{str}/{str}");
+  });
+
+  it("matches a request against a shape with {word} places", () => {
+    const key = requestShape("GET", "/items/abc?page=2").key;
+    expect(shapeMatches("GET /items/{word} ?page=int", key)).toBe(true);
+    expect(shapeMatches("GET /items/{word}", key)).toBe(false);
+    expect(shapeMatches("POST /items/{word} ?page=int", key)).toBe(false);
+    expect(shapeMatches("GET /items/{word} ?page=int", requestShape("GET", "/items/7?page=2").key)).toBe(false);
+    expect(shapeMatches(key, key)).toBe(true);
   });
 });

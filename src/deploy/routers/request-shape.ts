@@ -7,7 +7,8 @@
  *
  * Kinds: `{int}`, `{num}`, `{uuid}`, `{hex}` (≥ 8 hex digits), `{id}` (letters with digits), `{str}`
  * (anything else that is not a plain word); a segment of plain words (`orders`, `v2`, `by-name`)
- * stays as it is. Keys are untrusted: each is cut to `MAX_KEY` characters of `[\w.\-[\]]` (others
+ * stays as it is — unless the listener's shape book has seen a parameter at that place, then it
+ * is a `{word}` (traffic-shapes.ts; `shapeMatches` compares a request with such a shape). Keys are untrusted: each is cut to `MAX_KEY` characters of `[\w.\-[\]]` (others
  * become `_`), at most `MAX_KEYS` per part (then `…`), so a shape is bounded whatever was sent.
  */
 
@@ -116,4 +117,22 @@ export function requestShape(method: string, url: string, contentType?: string, 
   const route = `${verb} ${pathTemplate(path)}`;
   const pairs = formPairs(query);
   return { route, key: `${route}${pairs.length ? ` ?${entries(pairs, "=")}` : ""}${bodyShape(body, contentType)}` };
+}
+
+/** The kind of a plain-word segment where other requests had a parameter (traffic-shapes.ts). */
+export const WORD_PARAM = "{word}";
+
+/** True when a request of shape `key` (from `requestShape`) is of shape `shape`, whose `{word}` segments match any word. */
+export function shapeMatches(shape: string, key: string): boolean {
+  if (!shape.includes(WORD_PARAM)) return shape === key;
+  const [method, template = "", ...rest] = shape.split(" ");
+  const [keyMethod, keyTemplate = "", ...keyRest] = key.split(" ");
+  const want = template.split("/");
+  const got = keyTemplate.split("/");
+  return (
+    method === keyMethod &&
+    rest.join(" ") === keyRest.join(" ") &&
+    want.length === got.length &&
+    want.every((seg, i) => seg === got[i] || (seg === WORD_PARAM && !got[i]!.startsWith("{")))
+  );
 }

@@ -41,4 +41,20 @@ describe("TrafficShapes", () => {
     book.record("l", "GET /0", "GET /0", "1", 200, 1_000 + BUCKETS * 1_000);
     expect(book.window("l", 0, 2_000 + BUCKETS * 1_000)!.shapes.find((s) => s.shape === "GET /0")!.requests).toBe(1);
   });
+
+  it("counts plain words where the listener saw a parameter as one {word} shape", () => {
+    const book = new TrafficShapes({ bucketMs: 1_000 });
+    const at = (shape: string) => book.record("l", shape, shape.split(" ?")[0]!, "1", 500, 1_000);
+    at("GET /items/{int}");
+    at("GET /items/abc");
+    at("GET /items/xyz");
+    at("GET /items/abc/reviews ?page=int");
+    at("GET /catalog/shoes");
+    expect(book.window("l", 0, 2_000)!.shapes.map((s) => s.shape)).toEqual([
+      "GET /items/{int}",
+      "GET /items/{word}",
+      "GET /items/abc/reviews ?page=int", // another depth: another place
+      "GET /catalog/shoes",
+    ]);
+  });
 });

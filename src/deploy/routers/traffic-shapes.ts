@@ -4,11 +4,17 @@
  * which releases answered its errors. Diagnosis reads it to see whether the errors began with a
  * shift in traffic (a new route or parameter shape, or one whose share jumped).
  *
+ * A plain word at a place where the listener saw a parameter before counts as `{word}`
+ * (`GET /items/abc` after `GET /items/{int}` is `GET /items/{word}`): ids that are words are one
+ * shape, not one per id — and a static route beside a parameter (`/items/search`) joins it.
+ *
  * Memory is bounded: at most `maxShapes` shapes per listener, then one more, `OTHER_SHAPES`, that
  * counts every later new shape (so first-seen times stay true for those kept), `BUCKETS` buckets of `bucketMs`
  * per shape (a ring: older buckets are overwritten), `MAX_RELEASES` releases per shape. Only
  * shapes are kept, never a request's values.
  */
+
+import { WORD_PARAM } from "./request-shape.js";
 
 /** The shape key under which requests of shapes past the cap are counted. */
 export const OTHER_SHAPES = "(other shapes)";
@@ -16,6 +22,8 @@ export const OTHER_SHAPES = "(other shapes)";
 export const BUCKETS = 240;
 /** Releases whose errors are counted per shape. */
 const MAX_RELEASES = 8;
+/** Parameter places remembered per listener. */
+const MAX_SLOTS = 1_000;
 
 /** Sizes of the book. */
 export interface TrafficShapesOptions {
@@ -65,21 +73,27 @@ interface ShapeEntry {
 export class TrafficShapes {
   readonly maxShapes: number;
   readonly bucketMs: number;
-  readonly #listeners = new Map<string, { since: number; shapes: Map<string, ShapeEntry> }>();
+  readonly #listeners = new Map<string, { since: number; shapes: Map<string, ShapeEntry>; slots: Set<string> }>();
 
   constructor(opts: TrafficShapesOptions = {}) {
     this.maxShapes = opts.maxShapes ?? 200;
     this.bucketMs = opts.bucketMs ?? 15_000;
   }
 
-  /** Counts one answered request of `shape` (`route`: its method and template) on `listener`. */
+  /**
+   * Counts one answered request of `shape` (`route`: its method and template, which `shape` starts
+   * with) on `listener`. A plain word where an earlier request of the listener had a parameter
+   * (`/items/abc` after `/items/{int}`) counts as `{word}`.
+   */
   record(listener: string, shape: string, route: string, releaseId: string, status: number, at: number): void {
     let book = this.#listeners.get(listener);
     if (!book) {
-      book = { since: at, shapes: new Map() };
+      book = { since: at, shapes: new Map(), slots: new Set() };
       this.#listeners.set(listener, book);
     }
-    let key = shape;
+    const template = wordsAsParameters(route, book.slots);
+    let key = template + shape.slice(route.length);
+    route = template;
     let entry = book.shapes.get(key);
     if (!entry && book.shapes.size >= this.maxShapes) {
       key = OTHER_SHAPES;
@@ -145,4 +159,20 @@ export class TrafficShapes {
     }
     return { observedSince: book.since, bucketMs: this.bucketMs, shapes };
   }
+}
+
+/**
+ * `route` with each plain-word segment at a place where `slots` holds a parameter turned into
+ * `{word}`; the places of its own parameters are added to `slots` (up to MAX_SLOTS).
+ */
+function wordsAsParameters(route: string, slots: Set<string>): string {
+  const segments = route.split("/");
+  for (let i = 1; i < segments.length; i++) {
+    const place = `${segments.slice(0, i).join("/")}/#${segments.length}`;
+    const segment = segments[i]!;
+    if (segment.startsWith("{")) {
+      if (slots.size < MAX_SLOTS) slots.add(place);
+    } else if (segment !== "" && segment !== "…" && slots.has(place)) segments[i] = WORD_PARAM;
+  }
+  return segments.join("/");
 }

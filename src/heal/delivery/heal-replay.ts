@@ -9,7 +9,7 @@
  */
 import type { Clock } from "../../common/clock.js";
 import type { Delivery } from "../../deploy/index.js";
-import { requestShape, routeKeyOf } from "../../deploy/index.js";
+import { requestShape, routeKeyOf, shapeMatches } from "../../deploy/index.js";
 import type { TrafficShiftData } from "../../diagnose/index.js";
 import type { HealRepairRequest, ReproductionInput } from "../../repair/index.js";
 import type { Store } from "../../store/index.js";
@@ -57,7 +57,7 @@ export function healReplayOf(
       ...(shift
         ? {
             failing: (e) =>
-              requestShape(e.method, e.path, e.headers["content-type"], e.requestBody).key === shift.shape,
+              shapeMatches(shift.shape, requestShape(e.method, e.path, e.headers["content-type"], e.requestBody).key),
           }
         : {}),
     });
