@@ -36,3 +36,4 @@ export {
   learnedFlakyTests,
   testFlakinessModel,
 } from "./flakiness-model.js";
+export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
