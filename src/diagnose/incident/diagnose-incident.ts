@@ -28,10 +28,10 @@ import type { Diagnosis, Evidence, Hypothesis } from "../diagnosis.js";
 import type { LogQuery, StoredLogRecord } from "../../store/index.js";
 import type { Incident } from "../../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
-import { recordText } from "../stacktrace/record-text.js";
 import { errorSignature } from "./error-signature.js";
 import { timeoutNeeds } from "./timeout-needs.js";
-import { type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
+import { clearByTraffic, type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
+import { codeHypothesis } from "./code-hypothesis.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {
@@ -235,31 +235,6 @@ async function leadingOnset(
   };
 }
 
-/**
- * A blamed release is cleared when the requests of the shape that carries the errors failed on
- * another release too (the one it replaced, running beside it): the shape breaks the code both
- * run, the release did not bring the error.
- */
-function clearByTraffic(hypotheses: Hypothesis[], shift: TrafficShiftData): void {
-  for (const [i, h] of hypotheses.entries()) {
-    const release = h.evidence.find((e) => e.kind === "release")?.data?.release;
-    if (h.kind !== "deploy_regression" || h.confidence < 0.5 || h.evidence[0]?.data?.service !== shift.service)
-      continue;
-    const elsewhere = Object.entries(shift.errorsByRelease).filter(([r, n]) => r !== release && n > 0);
-    if (!elsewhere.length) continue;
-    const where = elsewhere.map(([r, n]) => `${n} on release ${r}`).join(", ");
-    hypotheses[i] = {
-      kind: "deploy_regression",
-      confidence: 0.2,
-      evidence: [
-        ...h.evidence,
-        { kind: "traffic", summary: `requests shaped ${shift.shape} failed on other releases too (${where})` },
-      ],
-      explanation: `${shift.service} release ${String(release)} went live before the errors, but the requests that carry them (${shift.shape}) failed on other releases too (${where}): the release did not bring the error, the new traffic exposes a bug they share.`,
-    };
-  }
-}
-
 /** Errors logged this soon after a rollback went live were still in flight on the old release. */
 const ROLLBACK_GRACE_MS = 5_000;
 
@@ -386,41 +361,6 @@ function blame(
       upstream >= 0.5
         ? `${service} release ${suspect.release} went live ${since} before the incident, but ${Math.round(upstream * 100)} % of the errors since then are failures of a dependency: the release is unlikely to be the cause.`
         : `${service} started failing after release ${suspect.release} went live ${since} before the incident${began}${notLatest ? `; later releases did not bring the error, so the rollback goes back to release ${suspect.previous ?? "before it"}` : ""}; rolling back is the fastest mitigation.`,
-  };
-}
-
-/** The most common stack trace among `errors` (the service's own errors), its share of `total`. */
-function codeHypothesis(
-  errors: StoredLogRecord[],
-  total: number,
-): { hypothesis: Hypothesis; trace: string } | undefined {
-  const groups = new Map<string, { count: number; summary: string; record: StoredLogRecord }>();
-  for (const r of errors) {
-    const sig = errorSignature(r);
-    if (!sig.traced) continue;
-    const g = groups.get(sig.key);
-    if (g) g.count++;
-    else groups.set(sig.key, { count: 1, summary: sig.summary, record: r });
-  }
-  const best = [...groups.values()].sort((a, b) => b.count - a.count)[0];
-  if (!best) return undefined;
-  const share = best.count / total;
-  const evidence: Evidence[] = [
-    { kind: "frame", summary: best.summary },
-    {
-      kind: "log_line",
-      summary: `${best.count} of ${total} error logs of ${best.record.service} carry this trace`,
-      data: { id: best.record.id, at: best.record.at },
-    },
-  ];
-  return {
-    trace: recordText(best.record),
-    hypothesis: {
-      kind: "code_bug",
-      confidence: 0.5 + 0.45 * share,
-      evidence,
-      explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
-    },
   };
 }
 

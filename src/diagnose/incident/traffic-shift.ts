@@ -159,3 +159,28 @@ function hypothesisOf(d: TrafficShiftData): Hypothesis {
     explanation: `the errors began with a ${d.change === "new" ? "new kind of request" : "surge of one kind of request"} to ${d.service} (${d.shape}), which carries ${pct(d.errorShare)} of the 5xx answers: a code path these requests take is broken — fix it (reproduce with such a request); the traffic changed, not necessarily a release.`,
   };
 }
+
+/**
+ * A blamed release is cleared when the requests of the shape that carries the errors failed on
+ * another release too (the one it replaced, running beside it): the shape breaks the code both
+ * run, the release did not bring the error.
+ */
+export function clearByTraffic(hypotheses: Hypothesis[], shift: TrafficShiftData): void {
+  for (const [i, h] of hypotheses.entries()) {
+    const release = h.evidence.find((e) => e.kind === "release")?.data?.release;
+    if (h.kind !== "deploy_regression" || h.confidence < 0.5 || h.evidence[0]?.data?.service !== shift.service)
+      continue;
+    const elsewhere = Object.entries(shift.errorsByRelease).filter(([r, n]) => r !== release && n > 0);
+    if (!elsewhere.length) continue;
+    const where = elsewhere.map(([r, n]) => `${n} on release ${r}`).join(", ");
+    hypotheses[i] = {
+      kind: "deploy_regression",
+      confidence: 0.2,
+      evidence: [
+        ...h.evidence,
+        { kind: "traffic", summary: `requests shaped ${shift.shape} failed on other releases too (${where})` },
+      ],
+      explanation: `${shift.service} release ${String(release)} went live before the errors, but the requests that carry them (${shift.shape}) failed on other releases too (${where}): the release did not bring the error, the new traffic exposes a bug they share.`,
+    };
+  }
+}
