@@ -15,6 +15,6 @@ export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { serviceOfProject } from "./releases/telemetry-env.js";
 export type { Exchange } from "./routers/exchange-log.js";
 export { type RequestShape, requestShape, shapeMatches } from "./routers/request-shape.js";
-export type { ListenerTraffic, ShapeTraffic } from "./routers/traffic-shapes.js";
+export { type ListenerTraffic, type ShapeTraffic, TrafficShapes } from "./routers/traffic-shapes.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";
 export { fisherExactGreater, scalarQuery } from "./analysis/index.js";

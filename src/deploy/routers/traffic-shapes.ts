@@ -82,10 +82,17 @@ export class TrafficShapes {
 
   /**
    * Counts one answered request of `shape` (`route`: its method and template, which `shape` starts
-   * with) on `listener`. A plain word where an earlier request of the listener had a parameter
+   * with) on `listener`, answered by `releaseId` (when known). A plain word where an earlier request of the listener had a parameter
    * (`/items/abc` after `/items/{int}`) counts as `{word}`.
    */
-  record(listener: string, shape: string, route: string, releaseId: string, status: number, at: number): void {
+  record(
+    listener: string,
+    shape: string,
+    route: string,
+    releaseId: string | undefined,
+    status: number,
+    at: number,
+  ): void {
     let book = this.#listeners.get(listener);
     if (!book) {
       book = { since: at, shapes: new Map(), slots: new Set() };
@@ -120,6 +127,7 @@ export class TrafficShapes {
     entry.requests[slot]! += 1;
     if (status < 500) return;
     entry.errors[slot]! += 1;
+    if (releaseId === undefined) return;
     const had = entry.errorsByRelease.get(releaseId);
     if (had !== undefined || entry.errorsByRelease.size < MAX_RELEASES)
       entry.errorsByRelease.set(releaseId, (had ?? 0) + 1);
