@@ -62,7 +62,7 @@ describe("trafficShift", () => {
     feed("GET /items/{int}", T0, 600, 1_000);
     feed("POST /orders {qty:string}", T0 + 10 * MIN, 30, 1_000, () => true);
     const h = await trafficShift("shop", traffic, { onsetAt: undefined, since: T0 + 5 * MIN, now: T0 + 11 * MIN });
-    expect((h?.evidence[0]!.data as TrafficShiftData).shape).toBe("POST /orders {qty:string}");
+    expect((h?.evidence[0]?.data as TrafficShiftData | undefined)?.shape).toBe("POST /orders {qty:string}");
   });
 });
 
