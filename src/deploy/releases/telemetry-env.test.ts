@@ -19,5 +19,7 @@ describe("a replica's OpenTelemetry identity", () => {
   it("sets OTEL_SERVICE_NAME unless the config does", () => {
     expect(withServiceName({ A: "1" }, "shop")).toEqual({ A: "1", OTEL_SERVICE_NAME: "shop" });
     expect(withServiceName({ OTEL_SERVICE_NAME: "api" }, "shop")).toEqual({ OTEL_SERVICE_NAME: "api" });
+    const attributes = { OTEL_RESOURCE_ATTRIBUTES: "team=a, service.name=api" };
+    expect(withServiceName(attributes, "shop")).toEqual(attributes);
   });
 });

@@ -3,9 +3,10 @@
  * OTLP telemetry carries the labels pitcrew's own scraping gives it (observe's OTLP ingest maps
  * them): `OTEL_SERVICE_NAME` — the service that ships the project — and, in
  * `OTEL_RESOURCE_ATTRIBUTES`, `service.instance.id` (the replica's `host:port`, the scrape's
- * `instance`), `pitcrew.release` (the store's release id) and `pitcrew.replica` (its index). What
- * the service's config sets wins: a configured `OTEL_SERVICE_NAME` is kept, and a configured
- * `OTEL_RESOURCE_ATTRIBUTES` keeps its keys, pitcrew adding only those it lacks.
+ * `instance`), `pitcrew.release` (the store's release id) and `pitcrew.replica` (its index).
+ * What the service's config sets wins: a configured `OTEL_SERVICE_NAME` (or `service.name`
+ * attribute) is kept, and a configured `OTEL_RESOURCE_ATTRIBUTES` keeps its keys, pitcrew adding
+ * only those it lacks.
  */
 import type { Service } from "../../store/index.js";
 
@@ -26,9 +27,14 @@ export async function serviceOfProject(
   return all.find((s) => s.repository === project) ?? all.find((s) => s.name === project);
 }
 
-/** `env` with `OTEL_SERVICE_NAME` set to `service`, unless it sets one. */
+/**
+ * `env` with `OTEL_SERVICE_NAME` set to `service`, unless it names the service itself (in
+ * `OTEL_SERVICE_NAME`, or `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, which the variable would
+ * override).
+ */
 export function withServiceName(env: Record<string, string>, service: string): Record<string, string> {
-  return env[OTEL_SERVICE_NAME] ? env : { ...env, [OTEL_SERVICE_NAME]: service };
+  const named = env[OTEL_SERVICE_NAME] || /(^|,)\s*service\.name\s*=/.test(env[OTEL_RESOURCE_ATTRIBUTES] ?? "");
+  return named ? env : { ...env, [OTEL_SERVICE_NAME]: service };
 }
 
 /** A resource attribute value, percent-encoded as the OpenTelemetry environment format asks. */
