@@ -6,7 +6,7 @@
  * policy gives it (place-jobs.ts: its labels cover the job's `runs-on`, its free capacity holds
  * the job's `resources`, the highest score first):
  *
- *   queue item ─► offer ──an agent's lease poll──► attempt begun (runner/attempt.ts), lease row
+ *   queue item ─► offer ──an agent's lease poll──► attempt begun (hand-job.ts), lease row
  *   persisted (its id is the fencing token) ─► assignment answered ─► held until:
  *     finish  ─► outputs collected, attempt ended (retries as on a server worker)
  *     release ─► (second SIGTERM) the attempt fails with `agent-released` and is queued again
@@ -19,27 +19,21 @@
  * has not reached the server for `leaseMs` (agent-process.ts). State lives in this server's
  * memory besides the store: an agent talks to one server replica.
  */
-import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { ConflictError, ForbiddenError, NotFoundError } from "../common/errors.js";
 import {
   advanceRun,
-  beginAttempt,
   collectOutputs,
   endAttempt,
   JOBS_QUEUE,
   type JobTicket,
-  needsStatus,
   orphanJob,
-  receivesSecrets,
   type RunnerDeps,
-  sandboxNeed,
-  stepRunContext,
-  storeStepSink,
 } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
 import { DurationPredictor } from "./duration-predictor.js";
-import { HeldJob } from "./held-job.js";
+import { handJob } from "./hand-job.js";
+import type { HeldJob } from "./held-job.js";
 import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
 import { openJobSourceArchive } from "./job-source.js";
 import type { FileHandle } from "node:fs/promises";
@@ -47,6 +41,7 @@ import { OfferBoard, type Offered } from "./offer-board.js";
 import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
+import { endUnheldLeases } from "./unheld-leases.js";
 import type { z } from "zod";
 
 /**
@@ -184,9 +179,12 @@ export class AgentHub {
     const h = this.heldBy(agent, lease);
     h.checkComplete(outcome.lastSeq);
     const r = this.deps.runner;
-    if (!(await r.store.agents.endLease(lease, outcome.status, r.clock.now())))
-      throw new ConflictError(`job lease ${lease} has already ended`);
+    // taken out before any wait: a concurrent abandon leaves it alone
     this.held.delete(lease);
+    if (!(await r.store.agents.endLease(lease, outcome.status, r.clock.now()))) {
+      h.end();
+      throw new ConflictError(`job lease ${lease} has already ended`);
+    }
     const { run, job, logs } = h.begun;
     try {
       // outputs the agent sent are its own (untrusted) files: one that cannot be stored must not
@@ -225,20 +223,13 @@ export class AgentHub {
     for (const h of [...this.held.values()]) {
       if (h.agentId === agent.id) await this.abandon(h, "agent-released", `agent '${agent.name}' stopped`);
     }
-    await this.endLeftoverLeases(agent.id, "agent-stopped");
-  }
-
-  /** Ends the store's open leases of a gone agent that this server does not hold (e.g. from before a restart). */
-  private async endLeftoverLeases(agentId: number, reason: string): Promise<void> {
-    const r = this.deps.runner;
-    for (const l of await r.store.agents.openLeases(agentId)) {
-      if (!this.held.has(l.id)) await r.store.agents.endLease(l.id, reason, r.clock.now());
-    }
+    await endUnheldLeases(r, (l) => this.held.has(l), "agent-stopped", agent.id);
   }
 
   /**
-   * Marks agents silent for `leaseMs` lost, then queues again the jobs this server holds for
-   * agents that are no longer live, whichever replica marked them; returns how many were lost.
+   * Marks agents silent for `leaseMs` lost, queues again the jobs this server holds for agents
+   * that are no longer live, whichever replica marked them, and ends gone agents' leases nobody
+   * holds any more (unheld-leases.ts); returns how many were lost.
    */
   async sweep(): Promise<number> {
     const r = this.deps.runner;
@@ -250,6 +241,7 @@ export class AgentHub {
       await r.events.emit("agent.lost", { kind: "agent", id: agent.id }, { agentId: agent.id, name: agent.name });
     }
     await this.dropGoneAgents();
+    await endUnheldLeases(r, (l) => this.held.has(l), "agent-lost");
     return lost;
   }
 
@@ -356,7 +348,7 @@ export class AgentHub {
         take: async (agent) => {
           signal.removeEventListener("abort", onAbort);
           try {
-            const h = await this.hand(ticket, agent);
+            const h = await handJob(this.deps.runner, ticket, agent, (held) => this.held.set(held.lease, held));
             resolve(h?.held);
             return h?.assignment;
           } catch (err) {
@@ -383,65 +375,25 @@ export class AgentHub {
     signal.removeEventListener("abort", onCancel);
   }
 
-  /** Begins the attempt for `agent`; persists its lease before answering. */
-  private async hand(ticket: JobTicket, agent: Agent): Promise<{ held: HeldJob; assignment: Assignment } | undefined> {
-    const r = this.deps.runner;
-    const begun = await beginAttempt(r, ticket);
-    if (!begun) return undefined;
-    const { run, job, logs } = begun;
-    const project = await r.store.projects.get(run.projectId);
-    const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
-    const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
-    await mkdir(uploadDir, { recursive: true, mode: 0o700 });
-    const held = new HeldJob(
-      lease.id,
-      agent.id,
-      begun,
-      storeStepSink(r, begun),
-      uploadDir,
-      project.name,
-      r.clock.now(),
-    );
-    this.held.set(lease.id, held);
-    logs.write(
-      -1,
-      "system",
-      `running on agent '${agent.name}' (#${agent.id}, labels ${agent.labels.join(", ") || "none"})`,
-    );
-    const runJobs = await r.store.jobs.listForRun(run.id);
-    const withSecrets = receivesSecrets(run.trust, project);
-    const secrets = withSecrets ? await r.store.secrets.reveal(project.id, job.spec.secrets) : {};
-    if (!withSecrets && job.spec.secrets.length)
-      logs.write(-1, "system", `secrets withheld (${job.spec.secrets.join(", ")}): untrusted run`);
-    if (job.spec.cache)
-      logs.write(-1, "system", "cache not used: jobs on agents run without the cache in this version");
-    if (job.spec.needs.length)
-      logs.write(-1, "system", "artifacts of needed jobs are not passed to agents in this version");
-    return {
-      held,
-      assignment: {
-        lease: lease.id,
-        job: { id: job.id, key: job.key, attempt: job.attempt },
-        spec: { ...job.spec },
-        run: stepRunContext(run, project),
-        needs: needsStatus(runJobs.filter((j) => job.spec.needs.includes(j.key))),
-        secrets,
-        sandbox: sandboxNeed(project, run, job.spec.sandbox.enabled),
-      },
-    };
-  }
-
-  /** Ends a held attempt the agent will not finish; the job is queued again (bounded) or fails. */
+  /**
+   * Ends a held attempt the agent will not finish; the job is queued again (bounded) or fails.
+   * Taking it out of `held` claims it (against finish and other abandons); its lease may have
+   * been ended elsewhere already, the job's compare-and-set still decides.
+   */
   private async abandon(h: HeldJob, reason: string, why: string): Promise<void> {
-    const r = this.deps.runner;
-    if (!(await r.store.agents.endLease(h.lease, reason, r.clock.now()))) return;
+    if (this.held.get(h.lease) !== h) return;
     this.held.delete(h.lease);
-    const { job, logs } = h.begun;
-    logs.write(-1, "system", `pitcrew: ${why}; this attempt ends (${reason})`);
-    await logs.flush();
-    await rm(h.uploadDir, { recursive: true, force: true });
-    const retry = job.attempt <= job.spec.retries.count + LOST_RETRIES;
-    if (await orphanJob(r, job, reason, { retry })) await advanceRun(r, job.runId);
-    h.end();
+    const r = this.deps.runner;
+    try {
+      await r.store.agents.endLease(h.lease, reason, r.clock.now());
+      const { job, logs } = h.begun;
+      logs.write(-1, "system", `pitcrew: ${why}; this attempt ends (${reason})`);
+      await logs.flush();
+      await rm(h.uploadDir, { recursive: true, force: true });
+      const retry = job.attempt <= job.spec.retries.count + LOST_RETRIES;
+      if (await orphanJob(r, job, reason, { retry })) await advanceRun(r, job.runId);
+    } finally {
+      h.end();
+    }
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * Handing an offered job to a polling agent: the attempt begins (runner/attempt.ts), the agent's
+ * lease is persisted (its id is the fencing token) and held, then the assignment the agent runs
+ * is put together (spec, run context, needs, secrets when the run is trusted, sandbox).
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  beginAttempt,
+  type JobTicket,
+  needsStatus,
+  receivesSecrets,
+  type RunnerDeps,
+  sandboxNeed,
+  stepRunContext,
+  storeStepSink,
+} from "../runner/index.js";
+import type { Agent } from "../store/index.js";
+import { HeldJob } from "./held-job.js";
+import type { Assignment } from "./protocol.js";
+
+/**
+ * Begins `ticket`'s attempt for `agent`, persists its lease and gives the held job to `hold`
+ * before answering; undefined when the ticket is stale.
+ */
+export async function handJob(
+  r: RunnerDeps,
+  ticket: JobTicket,
+  agent: Agent,
+  hold: (held: HeldJob) => void,
+): Promise<{ held: HeldJob; assignment: Assignment } | undefined> {
+  const begun = await beginAttempt(r, ticket);
+  if (!begun) return undefined;
+  const { run, job, logs } = begun;
+  const project = await r.store.projects.get(run.projectId);
+  const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
+  const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
+  await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  const held = new HeldJob(lease.id, agent.id, begun, storeStepSink(r, begun), uploadDir, project.name, r.clock.now());
+  hold(held);
+  logs.write(
+    -1,
+    "system",
+    `running on agent '${agent.name}' (#${agent.id}, labels ${agent.labels.join(", ") || "none"})`,
+  );
+  const runJobs = await r.store.jobs.listForRun(run.id);
+  const withSecrets = receivesSecrets(run.trust, project);
+  const secrets = withSecrets ? await r.store.secrets.reveal(project.id, job.spec.secrets) : {};
+  if (!withSecrets && job.spec.secrets.length)
+    logs.write(-1, "system", `secrets withheld (${job.spec.secrets.join(", ")}): untrusted run`);
+  if (job.spec.cache) logs.write(-1, "system", "cache not used: jobs on agents run without the cache in this version");
+  if (job.spec.needs.length)
+    logs.write(-1, "system", "artifacts of needed jobs are not passed to agents in this version");
+  return {
+    held,
+    assignment: {
+      lease: lease.id,
+      job: { id: job.id, key: job.key, attempt: job.attempt },
+      spec: { ...job.spec },
+      run: stepRunContext(run, project),
+      needs: needsStatus(runJobs.filter((j) => job.spec.needs.includes(j.key))),
+      secrets,
+      sandbox: sandboxNeed(project, run, job.spec.sandbox.enabled),
+    },
+  };
+}

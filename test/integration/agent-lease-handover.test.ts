@@ -1,0 +1,81 @@
+/**
+ * Leases of gone agents across two hubs on one store (two server replicas, in one process): a
+ * replica dropping an agent whose lease was already ended elsewhere still queues its job again;
+ * one deregistering an agent leaves alone the leases another live replica holds; and a gone
+ * agent's lease left by a dead replica is ended once its job has moved on, and only then.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { AgentHub } from "../../src/agents/index.js";
+import { triggerRun } from "../../src/runner/index.js";
+import type { Agent, TokenInfo } from "../../src/store/index.js";
+import { createRepo } from "../support/git-repo.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+const LEASE_MS = 60_000;
+
+describe("gone agents' leases across replicas", () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.dispose();
+    t = undefined;
+  });
+
+  /** An app that runs no jobs itself, a second hub on its store, and one agent holding one job. */
+  async function agentHoldingAJob() {
+    t = await startTestApp({
+      configure: (c) => {
+        c.runner.local = false;
+        c.agents.lease = LEASE_MS;
+      },
+    });
+    const { app } = t;
+    const other = new AgentHub({ runner: app.runner, leaseMs: LEASE_MS });
+    const repo = createRepo({ ".pitcrew/pipeline.yaml": "jobs:\n  slow:\n    steps:\n      - run: sleep 60\n" });
+    const project = await app.store.projects.create({ name: "slow", repoUrl: repo, sandbox: false });
+    const { info } = await app.store.tokens.create("agents", "agent");
+    const body = { name: "victim", labels: [], capacity: {}, concurrency: 1, version: "test" };
+    const agent = await app.agents.register(info as TokenInfo, body);
+    const { run } = await triggerRun(app.runner, project.id, { event: "manual", triggeredBy: "test" });
+    const assignment = await app.agents.lease(agent, 20_000, new AbortController().signal);
+    if (!assignment || !run) throw new Error("the agent got no job");
+    const jobOf = () => app.store.jobs.get(assignment.job.id);
+    expect((await jobOf()).status).toBe("running");
+    return { app, other, agent: agent as Agent, lease: assignment.lease, jobOf };
+  }
+
+  it("queues the job again when another replica ended the lost agent's lease first", async () => {
+    const { app, agent, lease, jobOf } = await agentHoldingAJob();
+    // another replica ended the lease (as a deregister there used to), then the agent was lost
+    expect(await app.store.agents.endLease(lease, "agent-stopped", Date.now())).toBe(true);
+    expect(await app.store.agents.transition(agent.id, ["online"], "lost")).toBe(true);
+    await app.agents.sweep();
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-lost" });
+    expect(app.agents.stats().held).toBe(0);
+  }, 60_000);
+
+  it("leaves a live replica's lease to it when the agent deregisters at another", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    await other.deregister(agent);
+    expect((await app.store.agents.lease(lease))?.endedAt).toBeNull();
+    await app.agents.sweep();
+    expect(await app.store.agents.lease(lease)).toMatchObject({ endReason: "agent-released" });
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    other.close();
+  }, 60_000);
+
+  it("ends a lost agent's lease a dead replica held once its job has moved on, not one a live replica holds", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    // an earlier attempt's lease, left open by a replica that died (the job has moved on since)
+    const job = await jobOf();
+    const stale = await app.store.agents.openLease(agent.id, job.id, job.attempt - 1, Date.now());
+    expect(await app.store.agents.transition(agent.id, ["online"], "lost")).toBe(true);
+    await other.sweep();
+    expect(await app.store.agents.lease(stale.id)).toMatchObject({ endReason: "agent-lost" });
+    // the running attempt's lease belongs to the live replica holding it
+    expect((await app.store.agents.lease(lease))?.endedAt).toBeNull();
+    await app.agents.sweep();
+    expect(await app.store.agents.lease(lease)).toMatchObject({ endReason: "agent-lost" });
+    expect(await app.store.agents.openLeases()).toEqual([]);
+    other.close();
+  }, 60_000);
+});
