@@ -28,12 +28,12 @@ const settings = (s: DurationSettings) =>
   `window ${s.window}, ${s.minSamples} per branch level, areas ${s.byAreas ? "on" : "off"}`;
 
 /** Trains on the older items, evaluates candidate and shipped rule on the newest `heldShare`. */
-function splitRun(items: readonly JobDurationItem[], heldShare: number) {
+async function splitRun(items: readonly JobDurationItem[], heldShare: number) {
   const cut = items[Math.floor(items.length * (1 - heldShare))]!.at;
   const train = items.filter((i) => i.at < cut);
   const held = items.filter((i) => i.at >= cut);
   const t0 = performance.now();
-  const state = jobDurationModel.train(train);
+  const state = await jobDurationModel.train(train);
   const t1 = performance.now();
   const decision = decidePromotion(
     jobDurationModel,
@@ -64,7 +64,7 @@ if (found.length === 0) {
         durationMs: ms * TIME_SCALE,
       })),
     );
-    const r = splitRun(items, 0.2);
+    const r = await splitRun(items, 0.2);
     const c = r.decision.candidate.metrics;
     const inc = r.decision.incumbent.metrics;
     console.log(
@@ -87,7 +87,7 @@ for (let r = 0; r < 365 * 50; r++) {
     year.push({ at: at + k, job: `job${k}`, branch, paths, durationMs: s * 1000 * slow * (0.8 + 0.4 * random()) });
   }
 }
-const y = splitRun(year, 7 / 365);
+const y = await splitRun(year, 7 / 365);
 console.log(
   `- ${year.length} jobs: training ${(y.trainMs / 1000).toFixed(1)} s (${y.train} jobs, 41 settings replayed), evaluation of candidate + shipped rule on the last week ${(y.evaluateMs / 1000).toFixed(1)} s (${y.held} jobs), total ${((y.trainMs + y.evaluateMs) / 1000).toFixed(1)} s (target < 60 s)`,
 );

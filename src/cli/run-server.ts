@@ -50,8 +50,8 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, online model updates, calibration checkpoints and the forge automation (PR runs, commit checks) happen
-  // once across replicas: only the holder of the leader lease runs them.
+  // Polling, cron, model retraining, online model updates, calibration checkpoints and the forge automation (PR runs,
+  // commit checks) happen once across replicas: only the holder of the leader lease runs them.
   let leading = false;
   const leadership = startLeadership({
     leases: app.store.leases,
@@ -63,6 +63,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
       leading = true;
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
+      const stopModelRetraining = startModelRetraining(app);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
       const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
       const stopForgeAutomation = startForgeAutomation({
@@ -75,6 +76,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         leading = false;
         stopPolling();
         stopCron();
+        stopModelRetraining();
         stopOnlineUpdates();
         stopAnomalyCheckpoints();
         stopForgeAutomation();
@@ -83,7 +85,6 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   });
   const stopLogObservation = startLogObservation(app);
   const stopFailureExplanations = startFailureExplanations(app);
-  const stopModelRetraining = startModelRetraining(app);
   const stopMetricsObservation = startMetricsObservation(app);
   // every replica scores its samples; the leader's are the stored stream its checkpoints replay
   const stopAnomalyObservation = await startAnomalyObservation(app, { recordInputs: () => leading });
@@ -101,7 +102,6 @@ export async function runServer(opts: ServeOptions): Promise<void> {
     await leadership.stop();
     stopLogObservation();
     stopFailureExplanations();
-    stopModelRetraining();
     stopMetricsObservation();
     stopAnomalyObservation();
     stopHealing();

@@ -68,8 +68,18 @@ export interface Explanation {
   features: FeatureContribution[];
 }
 
-/** A learned component, as the registry sees it (see the lifecycle above). */
-export interface LearnedModel<State, Item extends DataItem, Input, Output> {
+/**
+ * A learned component, as the registry sees it (see the lifecycle above). `Trained` is what
+ * `train` returns: the state, or a promise of it for a training long enough to yield to the event
+ * loop meanwhile (a server keeps serving while it trains).
+ */
+export interface LearnedModel<
+  State,
+  Item extends DataItem,
+  Input,
+  Output,
+  Trained extends State | Promise<State> = State,
+> {
   /** Stable name, e.g. `test-failure`. */
   readonly name: string;
   /** What it predicts, in words. */
@@ -108,7 +118,7 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
   /** The items of `scope` with `at` in `window`, oldest first. */
   dataset(store: Store, scope: string, window: TimeWindow): Promise<Item[]>;
   /** Learns a state from items (oldest first). */
-  train(items: readonly Item[]): State;
+  train(items: readonly Item[]): Trained;
   /** Online update (optional): `state` adjusted by the newer `items` (after `context`). */
   update?(state: State, context: readonly Item[], items: readonly Item[]): State;
   /** Scores a state on `items`, with `context` the history before them. */
@@ -123,4 +133,4 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
 
 /** A model of any state type, as the registry stores them side by side. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry treats states, items and outputs as opaque
-export type AnyLearnedModel = LearnedModel<any, DataItem, any, any>;
+export type AnyLearnedModel = LearnedModel<any, DataItem, any, any, any>;

@@ -83,7 +83,7 @@ export class ModelRegistry {
         `model ${name} (${scope}): no training data in ${iso(s.trainFrom)} … ${iso(s.trainTo)}`,
       );
     }
-    const state: unknown = model.train(context);
+    const state: unknown = await model.train(context);
     const incumbent = await this.incumbent(name, scope);
     const decision = decidePromotion(
       model,
