@@ -43,8 +43,8 @@ const MIN_SAMPLES = [1, 2, 3, 5];
 export interface JobDurationItem extends DataItem {
   job: string;
   branch: string;
-  /** Paths its commit changed (empty when unknown). */
-  paths: string[];
+  /** Paths its commit changed, one per top-level directory is enough (empty when unknown). */
+  paths: readonly string[];
   durationMs: number;
 }
 
@@ -174,7 +174,7 @@ export const jobDurationModel: LearnedModel<
       at: r.finishedAt,
       job: r.key,
       branch: r.branch,
-      paths: r.changedFiles,
+      paths: r.areaPaths,
       durationMs: Math.max(0, r.finishedAt - r.startedAt),
     }));
   },

@@ -45,8 +45,12 @@ export interface JobDuration {
   jobId: number;
   key: string;
   branch: string;
-  /** Paths its run's commit changed; empty when unknown. */
-  changedFiles: string[];
+  /**
+   * One path its run's commit changed per top-level directory (the first seen; `changedAreas` of
+   * these equals that of all the paths), from the first {@link MAX_AREA_SCAN} changed paths, at most
+   * {@link MAX_AREAS}; empty when unknown. The jobs of a run share the array.
+   */
+  areaPaths: readonly string[];
   startedAt: number;
   finishedAt: number;
 }
@@ -177,13 +181,14 @@ export class JobsRepo {
   /**
    * Jobs of the project's runs that ran to `success` or `failure` and finished in [`from`, `to`],
    * oldest first (by finish, then id), at most `limit` (the newest when there are more), each with
-   * its run's branch and changed paths: the history durations are learnt from.
+   * its run's branch and changed areas: the history durations are learnt from. A run's changed
+   * paths are read and reduced once, however many of its jobs there are.
    */
   async finishedDurations(projectId: number, from: number, to: number, limit: number): Promise<JobDuration[]> {
     const rows = await this.db
       .selectFrom("jobs")
       .innerJoin("runs", "runs.id", "jobs.run_id")
-      .select(["jobs.id", "jobs.key", "jobs.started_at", "jobs.finished_at", "runs.branch", "runs.changed_files"])
+      .select(["jobs.id", "jobs.key", "jobs.run_id", "jobs.started_at", "jobs.finished_at", "runs.branch"])
       .where("runs.project_id", "=", projectId)
       .where("jobs.status", "in", ["success", "failure"])
       .where("jobs.started_at", "is not", null)
@@ -193,11 +198,21 @@ export class JobsRepo {
       .orderBy("jobs.id", "desc")
       .limit(limit)
       .execute();
+    const areas = new Map<number, readonly string[]>();
+    const runIds = [...new Set(rows.map((r) => r.run_id))];
+    for (let i = 0; i < runIds.length; i += RUNS_PER_READ) {
+      const runs = await this.db
+        .selectFrom("runs")
+        .select(["id", "changed_files"])
+        .where("id", "in", runIds.slice(i, i + RUNS_PER_READ))
+        .execute();
+      for (const run of runs) areas.set(run.id, areaPaths(fromJson<unknown>(run.changed_files, null)));
+    }
     return rows.reverse().map((r) => ({
       jobId: r.id,
       key: r.key,
       branch: r.branch,
-      changedFiles: fromJson<string[] | null>(r.changed_files, null) ?? [],
+      areaPaths: areas.get(r.run_id) ?? [],
       startedAt: r.started_at!,
       finishedAt: r.finished_at!,
     }));
@@ -264,4 +279,24 @@ export class JobsRepo {
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
+}
+
+/** Changed paths of a run read for its areas (a huge commit's first ones). */
+const MAX_AREA_SCAN = 10_000;
+/** Most top-level directories kept of a run's changes. */
+const MAX_AREAS = 64;
+/** Runs whose changed paths one query reads. */
+const RUNS_PER_READ = 500;
+
+/** The first path of each top-level directory (`.` for files at the root) in `paths`, bounded. */
+function areaPaths(paths: unknown): string[] {
+  if (!Array.isArray(paths)) return [];
+  const first = new Map<string, string>();
+  for (const p of paths.slice(0, MAX_AREA_SCAN)) {
+    if (typeof p !== "string") continue;
+    const area = p.includes("/") ? p.slice(0, p.indexOf("/")) : ".";
+    if (!first.has(area)) first.set(area, p);
+    if (first.size === MAX_AREAS) break;
+  }
+  return [...first.values()];
 }
