@@ -6,11 +6,13 @@
  *    minute, as bench:schedule does), one cycle an hour. Trained on all but the newest 20 % of the
  *    cycles, evaluated on those beside the shipped rule (the incumbent, same run) and "last
  *    duration"; the gate's decision as `pitcrew models train` takes it.
- * 2. Training + evaluation time on a generated busy year: 50 runs a day for 365 days, 4 jobs a
- *    run, on 3 branches, durations drifting slowly with noise (target: under a minute).
+ * 2. Training + evaluation time (and the longest event-loop stall while training) on a generated
+ *    busy year: 50 runs a day for 365 days, 4 jobs a run, on 3 branches, durations drifting
+ *    slowly with noise (target: under a minute).
  *
  * Skips part 1 with a message when the histories are absent. Prints the figures.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import {
   DEFAULT_DURATION_SETTINGS,
   type DurationSettings,
@@ -32,16 +34,21 @@ async function splitRun(items: readonly JobDurationItem[], heldShare: number) {
   const cut = items[Math.floor(items.length * (1 - heldShare))]!.at;
   const train = items.filter((i) => i.at < cut);
   const held = items.filter((i) => i.at >= cut);
+  // the longest the event loop waited while training (a server meanwhile serves nothing)
+  const stall = monitorEventLoopDelay({ resolution: 5 });
+  stall.enable();
   const t0 = performance.now();
   const state = await jobDurationModel.train(train);
   const t1 = performance.now();
+  stall.disable();
   const decision = decidePromotion(
     jobDurationModel,
     jobDurationModel.evaluate(state, train, held),
     jobDurationModel.evaluate(jobDurationModel.initialState(), train, held),
   );
   const t2 = performance.now();
-  return { state, decision, train: train.length, held: held.length, trainMs: t1 - t0, evaluateMs: t2 - t1 };
+  const maxStallMs = stall.max / 1e6;
+  return { state, decision, train: train.length, held: held.length, trainMs: t1 - t0, evaluateMs: t2 - t1, maxStallMs };
 }
 
 console.log("## job-duration on the Commons CI histories (held out: the newest 20 % of cycles)");
@@ -90,6 +97,9 @@ for (let r = 0; r < 365 * 50; r++) {
 const y = await splitRun(year, 7 / 365);
 console.log(
   `- ${year.length} jobs: training ${(y.trainMs / 1000).toFixed(1)} s (${y.train} jobs, 41 settings replayed), evaluation of candidate + shipped rule on the last week ${(y.evaluateMs / 1000).toFixed(1)} s (${y.held} jobs), total ${((y.trainMs + y.evaluateMs) / 1000).toFixed(1)} s (target < 60 s)`,
+);
+console.log(
+  `- longest event-loop stall while training: ${y.maxStallMs.toFixed(0)} ms (training ${(y.trainMs / 1000).toFixed(1)} s; a training that does not yield stalls it for all of that)`,
 );
 console.log(`- learnt: ${settings(y.state)} (shipped: ${settings(DEFAULT_DURATION_SETTINGS)})`);
 console.log(`- gate: ${y.decision.reason}`);

@@ -29,8 +29,8 @@ export const JOB_DURATION = "job-duration";
  */
 export const MAX_DURATION_ITEMS = 50_000;
 
-/** Items replayed between two yields to the event loop while training (a few milliseconds' work). */
-const ITEMS_PER_SLICE = 4096;
+/** Items replayed between two yields to the event loop while training (a few milliseconds' work at most). */
+const ITEMS_PER_SLICE = 1024;
 
 /** Share of the training items that only warm the predictor up before settings are scored. */
 const WARM_UP_SHARE = 0.2;
