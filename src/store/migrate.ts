@@ -25,6 +25,7 @@ import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
 import * as m0029 from "./migrations/0029-release-reverts.js";
+import * as m0031 from "./migrations/0031-test-dependencies.js";
 import * as m0034 from "./migrations/0034-failure-signatures.js";
 import type { DB } from "./schema.js";
 
@@ -48,13 +49,19 @@ export const migrations: Record<string, Migration> = {
   "0026-one-live-model-version": m0026,
   "0028-run-check-reports": m0028,
   "0029-release-reverts": m0029,
+  "0031-test-dependencies": m0031,
   "0034-failure-signatures": m0034,
 };
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   if (await isUpToDate(db)) return [];
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // numbers are assigned to work in parallel, so one may land after a higher one was applied
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";

@@ -172,6 +172,19 @@ export interface TestResultsTable {
   details: string | null;
 }
 
+/** Which repository files one test file exercised at one commit of a project (store/repositories/test-deps-repo.ts). */
+export interface TestDependenciesTable {
+  project_id: number;
+  /** Test file path relative to the repository root. */
+  test_file: string;
+  commit_sha: string;
+  /** Where the dependencies come from: `v8` (coverage). */
+  source: string;
+  /** Repository files, newline-separated, sorted. */
+  files: string;
+  recorded_at: number;
+}
+
 /** Line/branch coverage of one file in one run. */
 export interface CoverageFilesTable {
   id: Generated<number>;
@@ -632,6 +645,7 @@ export interface DB {
   log_lines: LogLinesTable;
   artifacts: ArtifactsTable;
   test_results: TestResultsTable;
+  test_dependencies: TestDependenciesTable;
   coverage_files: CoverageFilesTable;
   events: EventsTable;
   api_tokens: ApiTokensTable;

@@ -36,3 +36,15 @@ export {
   learnedFlakyTests,
   testFlakinessModel,
 } from "./flakiness-model.js";
+export type {
+  SelectionDecision,
+  SelectionMode,
+  SelectionRequest,
+  TestDependencyRecorder,
+  TestSelection,
+  TestSelector,
+} from "./selection.js";
+export { ChangeTestSelector, MAX_TEST_FILES } from "./select/change-selector.js";
+export { resolveCommit } from "./select/changed-files.js";
+export { isTestFileName, listRepoFiles } from "./select/test-files.js";
+export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
