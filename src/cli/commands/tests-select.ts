@@ -7,10 +7,10 @@ import {
   isTestFileName,
   listRepoFiles,
   MAX_TEST_FILES,
-  resolveCommit,
   type SelectionMode,
   type TestSelection,
 } from "../../testintel/index.js";
+import { resolveRef } from "../../runner/index.js";
 import { table } from "../output.js";
 import { exitOnBadInput, streams } from "./tests-io.js";
 
@@ -118,7 +118,7 @@ function render(s: TestSelection, base: string, head: string): string {
 
 async function commitOf(repoDir: string, rev: string, flag: string): Promise<string> {
   try {
-    return await resolveCommit(repoDir, rev);
+    return await resolveRef(repoDir, rev);
   } catch (err) {
     throw new ValidationError(
       `${flag} ${rev}: not a commit of the repository at ${repoDir} (${(err as Error).message.split("\n")[0]})`,

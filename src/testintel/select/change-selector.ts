@@ -4,7 +4,7 @@ import { ValidationError } from "../../common/errors.js";
 import type { Store } from "../../store/index.js";
 import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-graph.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
-import { changedFiles } from "./changed-files.js";
+import { changedFilesWithStatus } from "./changed-files.js";
 import { type ChangeEvidence, decide } from "./decide.js";
 import { fullRunTrigger, isInert } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
@@ -69,9 +69,9 @@ export class ChangeTestSelector implements TestSelector {
   /** Why everything runs (a string), or the changed files when the change can be judged. */
   async #fullRunReason(request: SelectionRequest): Promise<string | Map<string, string>> {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
-    let changes: Awaited<ReturnType<typeof changedFiles>>;
+    let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
-      changes = await changedFiles(request.repoDir, request.baseCommit, request.commit);
+      changes = await changedFilesWithStatus(request.repoDir, request.baseCommit, request.commit);
     } catch (err) {
       return `cannot diff ${request.baseCommit.slice(0, 12)}..${request.commit.slice(0, 12)} (${(err as Error).message.split("\n")[0]}): every test runs`;
     }

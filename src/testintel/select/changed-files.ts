@@ -10,11 +10,16 @@ export interface ChangedFile {
 export const MAX_CHANGED_FILES = 20_000;
 
 /**
- * The files that differ between `base` and `head` in the repository at `repoDir` (`git diff
- * --name-status --no-renames -z base head`, no shell). Returns undefined when the change touches
- * more than {@link MAX_CHANGED_FILES} files.
+ * The files that differ between `base` and `head` in the repository at `repoDir`, each with its
+ * status (`git diff --name-status --no-renames -z base head`; the runner's `changedFiles` gives
+ * paths only, and selection must tell a new test file from a changed one). Returns undefined
+ * when the change touches more than {@link MAX_CHANGED_FILES} files.
  */
-export async function changedFiles(repoDir: string, base: string, head: string): Promise<ChangedFile[] | undefined> {
+export async function changedFilesWithStatus(
+  repoDir: string,
+  base: string,
+  head: string,
+): Promise<ChangedFile[] | undefined> {
   const out = await git(["diff", "--name-status", "--no-renames", "-z", base, head, "--"], { cwd: repoDir });
   const parts = out.split("\0");
   const files: ChangedFile[] = [];
@@ -33,9 +38,4 @@ export async function commitsBetween(repoDir: string, older: string, head: strin
   } catch {
     return undefined;
   }
-}
-
-/** The full commit id of `rev` in the repository at `repoDir` (a ValidationError-free GitError when unknown). */
-export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  return (await git(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], { cwd: repoDir })).trim();
 }
