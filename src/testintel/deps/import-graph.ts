@@ -32,6 +32,8 @@ export interface ImportGraph {
   unscanned: Set<string>;
 }
 
+/** Files read at once while scanning. */
+const READ_CONCURRENCY = 64;
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
 const PY_FILE = /\.py$/;
 
@@ -59,21 +61,27 @@ export async function buildImportGraph(
   let frontier = testFiles.filter((f) => files.has(f) && isScannable(f));
   for (let depth = 0; frontier.length > 0 && depth <= limits.maxDepth; depth++) {
     const next: string[] = [];
-    for (const file of frontier) {
+    const batch: string[] = [];
+    for (const file of new Set(frontier)) {
       if (imports.has(file) || unscanned.has(file)) continue;
-      if (imports.size >= limits.maxFiles || bytes >= limits.maxTotalBytes) {
-        unscanned.add(file);
-        continue;
-      }
-      const text = await readBounded(join(repoDir, file), limits.maxFileBytes);
-      if (text === undefined) {
-        unscanned.add(file);
-        continue;
-      }
-      bytes += text.length;
-      const deps = directImports(file, text, files, pyRoots);
-      imports.set(file, deps);
-      for (const d of deps) if (isScannable(d) && !imports.has(d)) next.push(d);
+      if (imports.size + batch.length >= limits.maxFiles) unscanned.add(file);
+      else batch.push(file);
+    }
+    // read a level in parallel (bounded): small files, many of them
+    for (let i = 0; i < batch.length; i += READ_CONCURRENCY) {
+      const slice = batch.slice(i, i + READ_CONCURRENCY);
+      const texts = await Promise.all(slice.map((f) => readBounded(join(repoDir, f), limits.maxFileBytes)));
+      slice.forEach((file, k) => {
+        const text = texts[k];
+        if (text === undefined || bytes >= limits.maxTotalBytes) {
+          unscanned.add(file);
+          return;
+        }
+        bytes += text.length;
+        const deps = directImports(file, text, files, pyRoots);
+        imports.set(file, deps);
+        for (const d of deps) if (isScannable(d) && !imports.has(d)) next.push(d);
+      });
     }
     frontier = next;
   }

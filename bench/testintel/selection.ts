@@ -1,0 +1,54 @@
+/**
+ * Change-based test selection benchmark (`npm run bench:testselect`):
+ * 1. cost: selection for a synthetic 5,000-test-file project, beside the `all` mode on the same
+ *    request (same run), and the size of its stored dependency map;
+ * 2. safety and savings on a real project's history: `--repo PATH` (any git checkout with a
+ *    pytest suite under tests/, e.g. a clone of pallets/itsdangerous at /work/data/repos/itsdangerous:
+ *    `git clone https://github.com/pallets/itsdangerous`), `--commits N` consecutive commits
+ *    (default 100), `--mutants K` per commit (default 2). Without --repo, or when the path is
+ *    absent, part 2 is skipped with a message.
+ */
+import { existsSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { measureSelectionCost } from "./selection-cost.js";
+import { pytestRunner, replay } from "./selection-replay.js";
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)} %`);
+
+console.log(
+  `# change-based test selection · ${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+);
+
+if (!process.argv.includes("--skip-cost")) {
+  const c = await measureSelectionCost();
+  console.log(
+    `\n## cost (synthetic: ${c.tests} test files, ${c.sources} sources, 3 changed)\n` +
+      `select: ${c.selectMs.toFixed(0)} ms (selected ${c.selected}); baseline 'all' mode on the same request: ${c.allModeMs.toFixed(0)} ms; target < 1000 ms\n` +
+      `stored map: ${(c.mapBytes / 2 ** 20).toFixed(1)} MiB for ${c.tests} test files × ${c.mapDepsPerTest.toFixed(1)} files each; target < 50 MB`,
+  );
+}
+
+const repo = arg("repo");
+if (repo === undefined || !existsSync(repo)) {
+  console.log(
+    `\n## replay skipped: ${repo === undefined ? "no --repo given" : `${repo} does not exist`} (clone a project with a pytest suite, e.g. git clone https://github.com/pallets/itsdangerous /work/data/repos/itsdangerous, and pass --repo)`,
+  );
+} else {
+  const commits = Number(arg("commits") ?? 100);
+  const perCommit = Number(arg("mutants") ?? 2);
+  const t0 = performance.now();
+  const r = await replay(repo, commits, pytestRunner, perCommit, (s) => console.log(`  ${s}`));
+  const caught = r.failing.filter((f) => f.caught).length;
+  const baseCaught = r.failing.filter((f) => f.baselineCaught).length;
+  const real = r.failing.filter((f) => f.kind === "real");
+  console.log(
+    `\n## replay of ${repo}: ${r.commits} commits (${r.judged} with a suite report, ${r.fullRuns} full runs), ${((performance.now() - t0) / 1000).toFixed(0)} s\n` +
+      `failing changes: ${r.failing.length} (${real.length} real, ${r.failing.length - real.length} mutants); caught by pitcrew ${caught} (${pct(caught, r.failing.length)}), by the baseline ${baseCaught} (${pct(baseCaught, r.failing.length)})\n` +
+      `test files run: pitcrew ${pct(r.testFilesRun, r.testFilesTotal)}, baseline ${pct(r.baselineFilesRun, r.testFilesTotal)}; test time run: pitcrew ${pct(r.msRun, r.msTotal)}, baseline ${pct(r.baselineMsRun, r.msTotal)}\n` +
+      `missed: ${JSON.stringify(r.failing.filter((f) => !f.caught).map((f) => ({ commit: f.commit.slice(0, 8), kind: f.kind, failing: f.failing })))}`,
+  );
+}
