@@ -29,7 +29,8 @@ export interface SelectionCost {
 }
 
 const ID = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"];
-const gitIn = (cwd: string, ...args: string[]) => execFileSync("git", [...ID, ...args], { cwd, encoding: "utf8" }).trim();
+const gitIn = (cwd: string, ...args: string[]) =>
+  execFileSync("git", [...ID, ...args], { cwd, encoding: "utf8" }).trim();
 
 /** Builds the synthetic project, times the selection (median of `repeats`) and measures the map. */
 export async function measureSelectionCost(tests = 5000, sources = 2000, repeats = 3): Promise<SelectionCost> {
@@ -45,20 +46,27 @@ export async function measureSelectionCost(tests = 5000, sources = 2000, repeats
   };
   for (let i = 0; i < sources; i++) {
     const deps = i < 20 ? [] : [rand(i), rand(i)];
-    write(`src/m${i}.ts`, `${deps.map((d) => `import { f${d} } from "./m${d}.js";`).join("\n")}\nexport const f${i} = () => ${i};\n`);
+    write(
+      `src/m${i}.ts`,
+      `${deps.map((d) => `import { f${d} } from "./m${d}.js";`).join("\n")}\nexport const f${i} = () => ${i};\n`,
+    );
   }
   const testFiles: string[] = [];
   for (let t = 0; t < tests; t++) {
     const file = `test/t${t}.test.ts`;
     testFiles.push(file);
     const deps = [rand(sources), rand(sources), rand(sources)];
-    write(file, `${deps.map((d) => `import { f${d} } from "../src/m${d}.js";`).join("\n")}\nimport { test } from "vitest";\ntest("t", () => {});\n`);
+    write(
+      file,
+      `${deps.map((d) => `import { f${d} } from "../src/m${d}.js";`).join("\n")}\nimport { test } from "vitest";\ntest("t", () => {});\n`,
+    );
   }
   gitIn(repo, "init", "--quiet", "--initial-branch=main");
   gitIn(repo, "add", "-A");
   gitIn(repo, "commit", "--quiet", "-m", "synthetic");
   const base = gitIn(repo, "rev-parse", "HEAD");
-  for (const i of [sources - 1, sources - 2, Math.floor(sources / 2)]) write(`src/m${i}.ts`, `export const f${i} = () => -${i};\n`);
+  for (const i of [sources - 1, sources - 2, Math.floor(sources / 2)])
+    write(`src/m${i}.ts`, `export const f${i} = () => -${i};\n`);
   gitIn(repo, "commit", "--quiet", "-am", "change");
   const head = gitIn(repo, "rev-parse", "HEAD");
   const selector = new ChangeTestSelector();

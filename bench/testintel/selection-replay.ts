@@ -30,12 +30,16 @@ export const pytestRunner: SuiteRunner = (repo) => {
   const dir = mkdtempSync(join(tmpdir(), "pitcrew-replay-junit-"));
   const xml = join(dir, "junit.xml");
   try {
-    spawnSync(PYTHON, ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${xml}`, "tests"], {
-      cwd: repo,
-      env: { ...process.env, PYTHONPATH: join(repo, "src"), PYTHONDONTWRITEBYTECODE: "1" },
-      stdio: "ignore",
-      timeout: 300_000,
-    });
+    spawnSync(
+      PYTHON,
+      ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${xml}`, "tests"],
+      {
+        cwd: repo,
+        env: { ...process.env, PYTHONPATH: join(repo, "src"), PYTHONDONTWRITEBYTECODE: "1" },
+        stdio: "ignore",
+        timeout: 300_000,
+      },
+    );
     let text: string;
     try {
       text = readFileSync(xml, "utf8");
@@ -105,8 +109,21 @@ export async function replay(
 ): Promise<ReplayResult> {
   const repo = mkdtempSync(join(tmpdir(), "pitcrew-replay-"));
   gitIn(repo, "clone", "--quiet", source, ".");
-  const commits = gitIn(repo, "rev-list", "--first-parent", `--max-count=${count + 1}`, "HEAD").split("\n").reverse();
-  const result: ReplayResult = { commits: 0, judged: 0, fullRuns: 0, testFilesRun: 0, testFilesTotal: 0, msRun: 0, msTotal: 0, baselineFilesRun: 0, baselineMsRun: 0, failing: [] };
+  const commits = gitIn(repo, "rev-list", "--first-parent", `--max-count=${count + 1}`, "HEAD")
+    .split("\n")
+    .reverse();
+  const result: ReplayResult = {
+    commits: 0,
+    judged: 0,
+    fullRuns: 0,
+    testFilesRun: 0,
+    testFilesTotal: 0,
+    msRun: 0,
+    msTotal: 0,
+    baselineFilesRun: 0,
+    baselineMsRun: 0,
+    failing: [],
+  };
   const selector = new ChangeTestSelector();
   gitIn(repo, "checkout", "--quiet", "--detach", commits[0]!);
   let previous = run(repo);
@@ -121,7 +138,14 @@ export async function replay(
       continue;
     }
     const testFiles = (await listRepoFiles(repo)).filter(isTestFileName);
-    const selection = await selector.select({ project: "replay", repoDir: repo, commit: head, baseCommit: base, testFiles, mode: "select" });
+    const selection = await selector.select({
+      project: "replay",
+      repoDir: repo,
+      commit: head,
+      baseCommit: base,
+      testFiles,
+      mode: "select",
+    });
     const baseline = changedTestBaseline(repo, base, head, testFiles);
     result.judged++;
     if (selection.fullRunReason) result.fullRuns++;
@@ -132,12 +156,21 @@ export async function replay(
       const mutated = run(repo);
       const failing = [...(mutated ?? new Map())].filter(([f, r]) => r.failed && !truth.get(f)?.failed).map(([f]) => f);
       if (failing.length > 0) {
-        const s = await selector.select({ project: "replay", repoDir: repo, commit: m, baseCommit: base, testFiles, mode: "select" });
+        const s = await selector.select({
+          project: "replay",
+          repoDir: repo,
+          commit: m,
+          baseCommit: base,
+          testFiles,
+          mode: "select",
+        });
         result.failing.push(judge(head, "mutant", failing, s, changedTestBaseline(repo, base, m, testFiles)));
       }
       gitIn(repo, "reset", "--quiet", "--hard", head);
     }
-    log(`${head.slice(0, 8)}: ran ${selection.run.length}/${testFiles.length}${selection.fullRunReason ? " (full)" : ""}; failing changes so far ${result.failing.length}, caught ${result.failing.filter((f) => f.caught).length}`);
+    log(
+      `${head.slice(0, 8)}: ran ${selection.run.length}/${testFiles.length}${selection.fullRunReason ? " (full)" : ""}; failing changes so far ${result.failing.length}, caught ${result.failing.filter((f) => f.caught).length}`,
+    );
     previous = truth;
   }
   rmSync(repo, { recursive: true, force: true });
@@ -160,9 +193,21 @@ function tally(r: ReplayResult, s: TestSelection, baseline: Set<string>, truth: 
   }
 }
 
-function judge(commit: string, kind: "real" | "mutant", failing: string[], s: TestSelection, baseline: Set<string>): FailingChange {
+function judge(
+  commit: string,
+  kind: "real" | "mutant",
+  failing: string[],
+  s: TestSelection,
+  baseline: Set<string>,
+): FailingChange {
   const run = new Set(s.run);
-  return { commit, kind, failing, caught: failing.some((f) => run.has(f)), baselineCaught: failing.some((f) => baseline.has(f)) };
+  return {
+    commit,
+    kind,
+    failing,
+    caught: failing.some((f) => run.has(f)),
+    baselineCaught: failing.some((f) => baseline.has(f)),
+  };
 }
 
 /**
@@ -171,9 +216,26 @@ function judge(commit: string, kind: "real" | "mutant", failing: string[], s: Te
  */
 function changedTestBaseline(repo: string, base: string, head: string, testFiles: string[]): Set<string> {
   const changed = gitIn(repo, "diff", "--name-only", base, head).split("\n").filter(Boolean);
-  const stems = new Set(changed.map((c) => c.split("/").pop()!.replace(/\.[^.]+$/, "")));
+  const stems = new Set(
+    changed.map((c) =>
+      c
+        .split("/")
+        .pop()!
+        .replace(/\.[^.]+$/, ""),
+    ),
+  );
   return new Set(
-    testFiles.filter((t) => changed.includes(t) || stems.has(t.split("/").pop()!.replace(/^test_/, "").replace(/(\.test|\.spec)?\.[^.]+$/, ""))),
+    testFiles.filter(
+      (t) =>
+        changed.includes(t) ||
+        stems.has(
+          t
+            .split("/")
+            .pop()!
+            .replace(/^test_/, "")
+            .replace(/(\.test|\.spec)?\.[^.]+$/, ""),
+        ),
+    ),
   );
 }
 

@@ -20,7 +20,9 @@ const arg = (name: string): string | undefined => {
 const pct = (a: number, b: number) => (b === 0 ? "n/a" : `${((100 * a) / b).toFixed(1)} %`);
 
 console.log(
-  `# change-based test selection · ${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+  `# change-based test selection · ${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB · load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
 );
 
 if (!process.argv.includes("--skip-cost")) {

@@ -26,14 +26,25 @@ const i = require(\`./template\`);
 const j = require(\`./\${dynamic}\`);
 `;
     expect(jsImportSpecifiers(src).sort()).toEqual(
-      ["./a.js", "./types", "../lib/b", "./re-export", "./d.mjs", "./side-effect.css", "./e.cjs", "./f", "./template"].sort(),
+      [
+        "./a.js",
+        "./types",
+        "../lib/b",
+        "./re-export",
+        "./d.mjs",
+        "./side-effect.css",
+        "./e.cjs",
+        "./f",
+        "./template",
+      ].sort(),
     );
   });
 });
 
 describe("pyImports", () => {
   it("reads absolute, relative and parenthesised imports", () => {
-    const src = "import os, pkg.sub as s\nfrom . import helpers\nfrom ..core import (\n  a,\n  b as c,\n)\n  from pkg.mod import thing  # indented\n";
+    const src =
+      "import os, pkg.sub as s\nfrom . import helpers\nfrom ..core import (\n  a,\n  b as c,\n)\n  from pkg.mod import thing  # indented\n";
     expect(pyImports(src)).toEqual([
       { module: "", level: 1, names: ["helpers"] },
       { module: "core", level: 2, names: ["a", "b"] },
@@ -65,13 +76,22 @@ describe("buildImportGraph on a checkout", () => {
       ["src/pkg/__init__.py", "src/pkg/mod.py", "tests/conftest.py"].sort(),
     );
     const chains = dependentsOf(graph, ["src/core/sum.ts", "src/pkg/util.py"]);
-    expect(chains.get("test/sum.test.ts")).toEqual(["test/sum.test.ts", "src/index.ts", "src/core/index.ts", "src/core/sum.ts"]);
+    expect(chains.get("test/sum.test.ts")).toEqual([
+      "test/sum.test.ts",
+      "src/index.ts",
+      "src/core/index.ts",
+      "src/core/sum.ts",
+    ]);
     expect(chains.get("tests/test_mod.py")).toEqual(["tests/test_mod.py", "src/pkg/mod.py", "src/pkg/util.py"]);
     expect(gitIn(repo, "status", "--porcelain")).toBe("");
   });
 
   it("keeps a file over the size limit as a node without reading its imports", async () => {
-    const repo = createRepo({ "a.test.js": 'require("./big.js");\n', "big.js": `require("./far.js");\n${"x".repeat(4096)}`, "far.js": "" });
+    const repo = createRepo({
+      "a.test.js": 'require("./big.js");\n',
+      "big.js": `require("./far.js");\n${"x".repeat(4096)}`,
+      "far.js": "",
+    });
     const files = new Set(await listRepoFiles(repo));
     const graph = await buildImportGraph(repo, files, ["a.test.js"], {
       maxFiles: 100,
