@@ -152,7 +152,9 @@ export async function replay(
     tally(result, selection, baseline, truth);
     const newly = [...truth].filter(([f, r]) => r.failed && !previous?.get(f)?.failed).map(([f]) => f);
     if (newly.length > 0) result.failing.push(judge(head, "real", newly, selection, baseline));
+    let made = 0;
     for await (const m of mutantsOf(repo, base, head, mutantsPerCommit)) {
+      made++;
       const mutated = run(repo);
       const failing = [...(mutated ?? new Map())].filter(([f, r]) => r.failed && !truth.get(f)?.failed).map(([f]) => f);
       if (failing.length > 0) {
@@ -169,7 +171,7 @@ export async function replay(
       gitIn(repo, "reset", "--quiet", "--hard", head);
     }
     log(
-      `${head.slice(0, 8)}: ran ${selection.run.length}/${testFiles.length}${selection.fullRunReason ? " (full)" : ""}; failing changes so far ${result.failing.length}, caught ${result.failing.filter((f) => f.caught).length}`,
+      `${head.slice(0, 8)}: ran ${selection.run.length}/${testFiles.length}${selection.fullRunReason ? " (full)" : ""}, ${made} mutants; failing changes so far ${result.failing.length}, caught ${result.failing.filter((f) => f.caught).length}`,
     );
     previous = truth;
   }
