@@ -6,9 +6,9 @@
  * the `RUNNERS` (pytest here: JUnit with file attributes, one report per run).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseJUnit } from "../../src/reports/index.js";
 import { ChangeTestSelector, isTestFileName, listRepoFiles, type TestSelection } from "../../src/testintel/index.js";
 
@@ -60,13 +60,61 @@ export const pytestRunner: SuiteRunner = (repo) => {
   }
 };
 
+/** vitest (`node_modules/vitest` of the checkout) with its JSON reporter: per file, failed and time. */
+export const vitestRunner: SuiteRunner = (repo) => {
+  const dir = mkdtempSync(join(tmpdir(), "pitcrew-replay-vitest-"));
+  const json = join(dir, "report.json");
+  try {
+    spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=json", `--outputFile=${json}`], {
+      cwd: repo,
+      stdio: "ignore",
+      timeout: 600_000,
+    });
+    let report: { testResults?: { name: string; status: string; startTime: number; endTime: number }[] };
+    try {
+      report = JSON.parse(readFileSync(json, "utf8"));
+    } catch {
+      return undefined;
+    }
+    const out: SuiteResult = new Map();
+    for (const t of report.testResults ?? []) {
+      out.set(relative(repo, t.name), { failed: t.status !== "passed", ms: Math.max(0, t.endTime - t.startTime) });
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** The test files a framework's own related-tests mode would run for base..head. */
+export type Baseline = (repo: string, base: string, head: string, testFiles: string[]) => Set<string>;
+
+/** `vitest list --changed BASE --filesOnly`: vitest's own related-tests mode (its module graph). */
+export const vitestChangedBaseline: Baseline = (repo, base) => {
+  const r = spawnSync(
+    process.execPath,
+    ["node_modules/vitest/vitest.mjs", "list", "--changed", base, "--filesOnly", "--json"],
+    {
+      cwd: repo,
+      encoding: "utf8",
+      timeout: 300_000,
+      maxBuffer: 64 << 20,
+    },
+  );
+  try {
+    return new Set((JSON.parse(r.stdout) as { file: string }[]).map((f) => relative(repo, f.file)));
+  } catch {
+    return new Set();
+  }
+};
+
 /** A change whose suite fails where its parent's passed: did the selection catch it? */
 export interface FailingChange {
   commit: string;
   kind: "real" | "mutant";
   failing: string[];
   caught: boolean;
-  /** Whether the baseline (test files changed in the commit, plus tests named like a changed source) caught it. */
+  /** Whether the baseline caught it. */
   baselineCaught: boolean;
 }
 
@@ -104,11 +152,13 @@ export async function replay(
   source: string,
   count: number,
   run: SuiteRunner,
-  mutantsPerCommit = 2,
+  opts: { mutantsPerCommit: number; baseline: Baseline; nodeModules?: string },
   log: (s: string) => void = () => {},
 ): Promise<ReplayResult> {
+  const { mutantsPerCommit, baseline: related } = opts;
   const repo = mkdtempSync(join(tmpdir(), "pitcrew-replay-"));
   gitIn(repo, "clone", "--quiet", source, ".");
+  if (opts.nodeModules) symlinkSync(opts.nodeModules, join(repo, "node_modules"));
   const commits = gitIn(repo, "rev-list", "--first-parent", `--max-count=${count + 1}`, "HEAD")
     .split("\n")
     .reverse();
@@ -146,7 +196,7 @@ export async function replay(
       testFiles,
       mode: "select",
     });
-    const baseline = changedTestBaseline(repo, base, head, testFiles);
+    const baseline = related(repo, base, head, testFiles);
     result.judged++;
     if (selection.fullRunReason) result.fullRuns++;
     tally(result, selection, baseline, truth);
@@ -166,7 +216,7 @@ export async function replay(
           testFiles,
           mode: "select",
         });
-        result.failing.push(judge(head, "mutant", failing, s, changedTestBaseline(repo, base, m, testFiles)));
+        result.failing.push(judge(head, "mutant", failing, s, related(repo, base, m, testFiles)));
       }
       gitIn(repo, "reset", "--quiet", "--hard", head);
     }
@@ -216,7 +266,7 @@ function judge(
  * The naive baseline a project without a related-tests mode has: run the test files the change
  * touched, and `test_<name>.py` / `<name>.test.*` of each changed source file.
  */
-function changedTestBaseline(repo: string, base: string, head: string, testFiles: string[]): Set<string> {
+export const changedTestBaseline: Baseline = (repo, base, head, testFiles) => {
   const changed = gitIn(repo, "diff", "--name-only", base, head).split("\n").filter(Boolean);
   const stems = new Set(
     changed.map((c) =>
@@ -239,7 +289,7 @@ function changedTestBaseline(repo: string, base: string, head: string, testFiles
         ),
     ),
   );
-}
+};
 
 /** Commits up to `n` mutants of lines `head` added to source files, one at a time (each left checked out for the caller). */
 async function* mutantsOf(repo: string, base: string, head: string, n: number): AsyncGenerator<string> {

@@ -5,13 +5,17 @@
  * 2. safety and savings on a real project's history: `--repo PATH` (any git checkout with a
  *    pytest suite under tests/, e.g. a clone of pallets/itsdangerous at /work/data/repos/itsdangerous:
  *    `git clone https://github.com/pallets/itsdangerous`), `--commits N` consecutive commits
- *    (default 100), `--mutants K` per commit (default 2). Without --repo, or when the path is
- *    absent, part 2 is skipped with a message.
+ *    (default 100), `--mutants K` per commit (default 2). `--runner vitest` runs vitest's JSON
+ *    reporter instead and compares with `vitest list --changed`; its packages come from
+ *    `--node-modules DIR` (linked into the replay's clone), e.g. for immerjs/immer the
+ *    node_modules of `npm install vitest@3.2 type-plus redux lodash deep-freeze` run in an empty
+ *    package outside the clone. Without --repo, or when
+ *    the path is absent, part 2 is skipped with a message.
  */
 import { existsSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { measureSelectionCost } from "./selection-cost.js";
-import { pytestRunner, replay } from "./selection-replay.js";
+import { changedTestBaseline, pytestRunner, replay, vitestChangedBaseline, vitestRunner } from "./selection-replay.js";
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,7 +47,21 @@ if (repo === undefined || !existsSync(repo)) {
   const commits = Number(arg("commits") ?? 100);
   const perCommit = Number(arg("mutants") ?? 2);
   const t0 = performance.now();
-  const r = await replay(repo, commits, pytestRunner, perCommit, (s) => console.log(`  ${s}`));
+  const vitest = arg("runner") === "vitest";
+  const r = await replay(
+    repo,
+    commits,
+    vitest ? vitestRunner : pytestRunner,
+    {
+      mutantsPerCommit: perCommit,
+      baseline: vitest ? vitestChangedBaseline : changedTestBaseline,
+      nodeModules: arg("node-modules"),
+    },
+    (s) => console.log(`  ${s}`),
+  );
+  console.log(
+    `baseline: ${vitest ? "vitest list --changed BASE (vitest's related-tests mode)" : "changed test files plus tests named after a changed source (pytest has no related-tests mode)"}`,
+  );
   const caught = r.failing.filter((f) => f.caught).length;
   const baseCaught = r.failing.filter((f) => f.baselineCaught).length;
   const real = r.failing.filter((f) => f.kind === "real");

@@ -104,6 +104,9 @@ describe("change-based selection offline (import graph only)", () => {
     await expect(
       new ChangeTestSelector().select({ ...request(repo, head, head), testFiles: ["../etc/passwd"] }),
     ).rejects.toThrow(/not a normalised path inside the repository/);
+    await expect(new ChangeTestSelector().select({ ...request(repo, head, "--output=/tmp/x") })).rejects.toThrow(
+      /may not start with/,
+    );
   });
 });
 

@@ -89,9 +89,17 @@ function byProbability(a: SelectionDecision, b: SelectionDecision): number {
   return (b.probability ?? 0) - (a.probability ?? 0) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }
 
+/** The request's test files, deduplicated, after checking every input that reaches git or the filesystem. */
 function checkedTestFiles(request: SelectionRequest): string[] {
   if (!isAbsolute(request.repoDir))
     throw new ValidationError(`repoDir must be an absolute path, got '${request.repoDir}'`);
+  for (const rev of [request.commit, request.baseCommit]) {
+    if (rev !== undefined && !/^[^-\s][^\s]{0,255}$/.test(rev)) {
+      throw new ValidationError(
+        `'${rev.slice(0, 80)}' is not a commit: a revision may not start with '-' or contain blanks`,
+      );
+    }
+  }
   if (request.testFiles.length > MAX_TEST_FILES) {
     throw new ValidationError(`${request.testFiles.length} test files requested, over the limit of ${MAX_TEST_FILES}`);
   }
