@@ -1,7 +1,8 @@
 /**
  * Explains every failed job after it ends: on `job.finished` with status `failure`, reads the
- * job attempt's stored log (bounded), its failed JUnit test cases, the logs of the same job's
- * last successful runs and whether it passed on the same commit, stores the explanation and emits
+ * job attempt's stored log (bounded), its failed JUnit test cases and which of them test
+ * intelligence calls flaky, the logs of the same job's last successful runs and whether it passed
+ * on the same commit, stores the explanation and emits
  * `job.explained`; on a `success`, the same job's explained failures on that commit become flaky. Runs off the job's
  * critical path (a bus subscriber, one analysis at a time), so it never slows a run.
  */
@@ -9,9 +10,10 @@ import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Job, Store } from "../store/index.js";
+import { projectFlakyTests, testId } from "../testintel/index.js";
 import { explainJob, type JobFacts } from "./explain-job.js";
 import { failureSignature } from "./failure-signature.js";
-import { withSameCommitPass } from "./flaky-fact.js";
+import { type FlakyFailedTest, withSameCommitPass } from "./flaky-fact.js";
 import { isJobExplanation } from "./stored-explanation.js";
 
 /** Where failed jobs are read from, explanations stored and announced. */
@@ -27,6 +29,8 @@ export interface FailureExplanationDeps {
 const MAX_LOG_LINES = 200_000;
 /** How many of the job's latest successful runs its failure is compared with. */
 export const COMPARED_SUCCESSES = 10;
+/** How many of the project's latest runs test intelligence reads for flaky tests, without a live model. */
+const FLAKY_HISTORY_RUNS = 100;
 /** How many of the job's latest finished runs are searched for a pass on the same commit. */
 const SAME_COMMIT_LOOKBACK = 50;
 
@@ -78,9 +82,11 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
   const { store, events, clock } = deps;
   const job = await store.jobs.get(jobId);
   const run = await store.runs.get(job.runId);
-  const failedTests = (await store.reports.tests(run.id, { status: "failed", limit: 500 }))
-    .filter((t) => t.jobId === job.id)
-    .map((t) => ({ name: t.name, message: t.message }));
+  const failed = (await store.reports.tests(run.id, { status: "failed", limit: 500 })).filter(
+    (t) => t.jobId === job.id,
+  );
+  const failedTests = failed.map((t) => ({ name: t.name, message: t.message }));
+  const failedIds = [...new Set(failed.map(testId))];
   const successes: JobFacts["successes"] = [];
   for (const s of await store.jobs.recentSuccesses(run.projectId, job.key, job.id, COMPARED_SUCCESSES))
     successes.push({ runId: s.runId, lines: await logOf(store, s) });
@@ -92,6 +98,10 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
     failedTests,
     successes,
     passedOnSameCommit,
+    flakyTests:
+      failedIds.length > 0
+        ? { failed: failedIds, flaky: await flakyAmong(store, run.projectId, failedIds) }
+        : undefined,
   });
   await store.explanations.save({
     jobId: job.id,
@@ -116,6 +126,18 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
       top: explanation.lines.slice(0, 3).map((l) => l.text),
     },
   );
+}
+
+/** Which of `ids` test intelligence calls flaky in the project (its live model, else its latest runs). */
+async function flakyAmong(store: Store, projectId: number, ids: readonly string[]): Promise<FlakyFailedTest[]> {
+  const wanted = new Set(ids);
+  const { tests } = await projectFlakyTests(store, projectId, { runs: FLAKY_HISTORY_RUNS });
+  return tests
+    .filter((t) => t.flaky && wanted.has(t.id))
+    .map((t) => ({
+      id: t.id,
+      evidence: `failed and passed in ${t.mixedRuns} run(s), ${t.blips} one-run failure(s) in ${t.runs} runs`,
+    }));
 }
 
 /** The stored log of a job's current attempt, at most MAX_LOG_LINES lines. */

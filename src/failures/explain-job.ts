@@ -3,15 +3,18 @@
  * log, re-ranked with what the server knows — the job's failed JUnit test cases (a line naming a
  * failed test or quoting its message gets +3, the weight of a specific diagnosis) and novelty
  * against the same job's recent successful runs (a line whose log-miner template never occurs in
- * their logs gets +1) — and classified, the engine's own timeout or SIGKILL deciding before the text,
- * and a pass of the same job on the same commit making it `flaky` (flaky-fact.ts).
+ * their logs gets +1; a line whose template does gets its distance to the nearest line they
+ * printed, `line-novelty.ts`, when that is at least 0.2) — and classified, the engine's own timeout or SIGKILL deciding before the text,
+ * and failed tests that are all flaky by their history, or a pass of the same job on the same
+ * commit, making it `flaky` (flaky-fact.ts).
  */
 import { LogMiner } from "../detect/index.js";
 import { classifyLines } from "./classify.js";
 import { cleanLine } from "./clean-line.js";
-import { explainLogText } from "./explain-log.js";
-import { withSameCommitPass } from "./flaky-fact.js";
-import type { ExplainedLine, LogExplanation } from "./explanation.js";
+import { explainLogText, MAX_EXPLAINED_LINES, MAX_RERANK_POOL } from "./explain-log.js";
+import { type FlakyFailedTest, withFlakyTests, withSameCommitPass } from "./flaky-fact.js";
+import type { ExplainedLine, LineEvidence, LogExplanation } from "./explanation.js";
+import { LineNoveltyIndex } from "./line-novelty.js";
 
 /** A failed test case of the job, from its JUnit reports. */
 export interface FailedTest {
@@ -28,6 +31,8 @@ export interface JobFacts {
   successes: { runId: number; lines: string[] }[];
   /** A run in which the same job passed on the same commit, if any (then the failure is flaky). */
   passedOnSameCommit?: number;
+  /** Ids (`classname.name`) of the job's failed tests, and those test intelligence calls flaky. */
+  flakyTests?: { failed: string[]; flaky: FlakyFailedTest[] };
 }
 
 /** An explanation of a job attempt with what it was compared with. */
@@ -40,12 +45,16 @@ export interface JobExplanation extends LogExplanation {
 
 const JUNIT_BONUS = 3;
 const NOVELTY_BONUS = 1;
+/** Below this nearest-neighbour distance a line whose template the green runs share is not news. */
+const MIN_LINE_DISTANCE = 0.2;
 /** Lines of each successful log mined for novelty (the tail holds what failures differ in). */
 const MAX_SUCCESS_LINES = 20_000;
 
 /** Explains a failed job's log (its lines in order) with the job's facts. */
 export async function explainJob(lines: readonly string[], facts: JobFacts): Promise<JobExplanation> {
-  const base = await explainLogText(lines.join("\n"), "job log");
+  // With history, rank a wider pool: a line the log-only ranking left out can come back by being novel.
+  const pool = facts.successes.length > 0 ? MAX_RERANK_POOL : MAX_EXPLAINED_LINES;
+  const base = await explainLogText(lines.join("\n"), "job log", { limit: pool, pool: true });
   const novel = noveltyCheck(facts.successes);
   const needles = testNeedles(facts.failedTests);
   const ranked: ExplainedLine[] = base.lines.map((l) => {
@@ -57,16 +66,19 @@ export async function explainJob(lines: readonly string[], facts: JobFacts): Pro
       evidence.signals = [...evidence.signals, "junit-failure"];
       score += JUNIT_BONUS;
     }
-    if (novel?.(l.text)) {
-      evidence.novelty = { score: NOVELTY_BONUS };
-      score += NOVELTY_BONUS;
+    const novelty = novel?.(l.text);
+    if (novelty) {
+      evidence.novelty = novelty;
+      score += novelty.score;
     }
     return { ...l, score: Math.round(score * 1000) / 1000, evidence };
   });
   ranked.sort((a, b) => b.score - a.score || b.line - a.line);
+  ranked.splice(MAX_EXPLAINED_LINES);
   const fact = factCategory(facts.reason);
   const text = fact ?? classifyLines(ranked);
-  const classification = facts.passedOnSameCommit ? withSameCommitPass(text, facts.passedOnSameCommit) : text;
+  const history = facts.flakyTests ? withFlakyTests(text, facts.flakyTests.failed, facts.flakyTests.flaky) : text;
+  const classification = facts.passedOnSameCommit ? withSameCommitPass(history, facts.passedOnSameCommit) : history;
   return {
     ...base,
     ...classification,
@@ -111,15 +123,29 @@ function testNeedles(tests: readonly FailedTest[]): { needle: string; test: stri
   return out;
 }
 
-/** A test "is this line's template absent from every successful log?", or undefined without history. */
-function noveltyCheck(successes: JobFacts["successes"]): ((text: string) => boolean) | undefined {
+/**
+ * Measures a line's novelty against the successful logs — a template they never printed, else the
+ * distance to the nearest line of the same template — or undefined without history; answers
+ * undefined for a line that is not news.
+ */
+function noveltyCheck(successes: JobFacts["successes"]): ((text: string) => LineEvidence["novelty"]) | undefined {
   if (successes.length === 0) return undefined;
   const miner = new LogMiner();
+  const index = new LineNoveltyIndex();
   const seen = new Set<string>();
   for (const s of successes)
     for (const raw of s.lines.slice(-MAX_SUCCESS_LINES)) {
       const text = cleanLine(raw).text.trim();
-      if (text) seen.add(miner.mine(text).cluster.id);
+      if (!text) continue;
+      const id = miner.mine(text).cluster.id;
+      seen.add(id);
+      index.add(id, text);
     }
-  return (text) => !seen.has(miner.mine(text).cluster.id);
+  return (text) => {
+    const id = miner.mine(text).cluster.id;
+    if (!seen.has(id)) return { score: NOVELTY_BONUS, template: true };
+    const { distance, nearest } = index.novelty(id, text);
+    if (distance < MIN_LINE_DISTANCE) return undefined;
+    return { score: distance, template: false, distance, ...(nearest === undefined ? {} : { nearest }) };
+  };
 }

@@ -12,10 +12,15 @@ import { type RawLine, readLogFile, readLogStream } from "./read-log-lines.js";
 /** Most lines an explanation lists (the offline contract's bound). */
 export const MAX_EXPLAINED_LINES = 50;
 
+/** Most lines a caller that re-ranks with more evidence (server mode) may ask for. */
+export const MAX_RERANK_POOL = 200;
+
 /** Options of an explanation. */
 export interface ExplainOptions extends ScanLimits {
-  /** How many lines to return (default and maximum 50). */
+  /** How many lines to return (default and maximum 50, or up to `MAX_RERANK_POOL` with `pool`). */
   limit?: number;
+  /** True for a caller that re-ranks the lines and keeps 50 itself: `limit` may go up to `MAX_RERANK_POOL`. */
+  pool?: boolean;
 }
 
 /** Explains the log in file `path`, streaming it; throws LogInputError for unusable input. */
@@ -44,7 +49,8 @@ export async function explainLines(
     scanner.push(line.text);
   }
   const scan = scanner.finish();
-  const limit = Math.min(MAX_EXPLAINED_LINES, Math.max(1, options.limit ?? MAX_EXPLAINED_LINES));
+  const most = options.pool ? MAX_RERANK_POOL : MAX_EXPLAINED_LINES;
+  const limit = Math.min(most, Math.max(1, options.limit ?? MAX_EXPLAINED_LINES));
   const ranked = rankLines(scan, limit);
   return { ...classifyLines(ranked), lines: ranked, totalLines: scan.totalLines, truncatedLines };
 }

@@ -18,8 +18,12 @@ export interface LineEvidence {
   trace?: { score: number; language: string; exception: string };
   /** Server mode: the line names a failed test case of the job's JUnit reports, or quotes its message. */
   junit?: { score: number; test: string };
-  /** Server mode: the line's template never occurs in the job's recent successful runs (`comparedRuns`). */
-  novelty?: { score: number };
+  /**
+   * Server mode: novelty against the job's recent successful runs (`comparedRuns`): score 1 when
+   * the line's template never occurs in them (`template`), else the cosine distance to the nearest
+   * line of that template they printed (`line-novelty.ts`) when it is at least 0.2; `nearest` is that line.
+   */
+  novelty?: { score: number; template: boolean; distance?: number; nearest?: string };
 }
 
 /** One ranked line of a failed job's log. */

@@ -48,3 +48,4 @@ export { ChangeTestSelector, MAX_TEST_FILES } from "./select/change-selector.js"
 export { selectAtCommit } from "./select/select-at-commit.js";
 export { isTestFileName, listRepoFiles } from "./select/test-files.js";
 export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
+export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";

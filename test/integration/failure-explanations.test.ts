@@ -152,6 +152,32 @@ test("subtracts", () => { expect(2 - 1).toBe(1); });
     expect(now).toMatchObject({ category: "flaky", confidence: 0.75 });
   });
 
+  it("calls a failure flaky when every failed test is flaky by its stored history", async () => {
+    const junit = (outcome: string) =>
+      `<testsuite name="cart" tests="2"><testcase classname="cart" name="adds an item"/><testcase classname="cart" name="talks to the clock">${outcome}</testcase></testsuite>`;
+    const script = (fails: boolean) =>
+      `mkdir -p reports\ncat > reports/junit.xml <<'EOF'\n${junit(fails ? '<failure message="timed out waiting for tick"/>' : "")}\nEOF\n${fails ? "echo 'cart talks to the clock: timed out waiting for tick'; exit 1" : "echo ok"}\n`;
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml":
+        "jobs:\n  test:\n    reports: { junit: reports/*.xml }\n    steps:\n      - run: sh t.sh\n",
+      "t.sh": script(false),
+    });
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo, sandbox: false });
+    // pass, fail, pass, fail, pass: two one-run failures between passes make the test flaky
+    const reds: number[] = [];
+    for (const fails of [false, true, false, true, false, true]) {
+      commitFiles(repo, { "t.sh": script(fails), "n.txt": String(reds.length + Math.random()) }, "next");
+      const id = await runOnce(project.id);
+      if (fails) reds.push(id);
+    }
+    const [first] = await explanation(reds[0]!);
+    expect(first!.category).not.toBe("flaky"); // no history yet
+    const [last] = await explanation(reds[2]!);
+    expect(last).toMatchObject({ category: "flaky", confidence: 0.6 });
+    const rule = (last as unknown as { evidence: { rule: string }[] }).evidence.at(-1)!.rule;
+    expect(rule).toMatch(/^test intelligence: flaky by its history: cart\.talks to the clock \(/);
+  });
+
   it("explains a step killed by its timeout", async () => {
     const { job } = await explainPipeline({
       ".pitcrew/pipeline.yaml": `jobs:
@@ -215,7 +241,10 @@ exit 1
     expect(job!.comparedRuns.every((id) => greens.includes(id))).toBe(true);
     const best = job!.lines.slice(0, 5);
     expect(best.map((l) => l.text)).toContain("schema mismatch in table orders: column total missing");
-    expect(best.find((l) => l.text.startsWith("schema mismatch"))?.evidence.novelty).toEqual({ score: 1 });
+    expect(best.find((l) => l.text.startsWith("schema mismatch"))?.evidence.novelty).toMatchObject({
+      score: 1,
+      template: true,
+    });
     // Lines every green run printed are not novel.
     expect(job!.lines.find((l) => l.text === "warning: cache directory is cold")?.evidence.novelty).toBeUndefined();
   }, 300_000);

@@ -6,16 +6,13 @@ import { NotFoundError } from "../../common/errors.js";
 import { mirrorDir } from "../../runner/index.js";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";
 import {
-  type FlakinessState,
-  flakyTests,
   historyFromRows,
-  learnedFlakyTests,
   prioritize,
   prioritizeLearned,
   selectAtCommit,
   type TestFailureState,
+  projectFlakyTests,
   testFailureModel,
-  testFlakinessModel,
 } from "../../testintel/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -49,16 +46,8 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     tags: ["tests"],
     params,
     query: z.object(window),
-    handler: async ({ params, query }) => {
-      const p = await store.projects.resolve(params.project);
-      const live = await store.modelVersions.live(testFlakinessModel.name, `project:${p.id}`);
-      if (!live) return { tests: flakyTests(await model(params.project, query)) };
-      const state = live.state as FlakinessState;
-      return {
-        tests: learnedFlakyTests(state, live.version),
-        model: { name: live.model, version: live.version, through: new Date(state.through).toISOString() },
-      };
-    },
+    handler: async ({ params, query }) =>
+      projectFlakyTests(store, (await store.projects.resolve(params.project)).id, query),
   });
 
   defineRoute(f, paths, {
