@@ -2,8 +2,8 @@
  * Cost of change-based selection on a synthetic project: 5,000 test files over 2,000 source
  * files (each test imports 3 sources, each source 2 others: chains of shared modules), one commit
  * changing 3 sources. Times `select` (git diff, file listing, import graph, decisions) beside a
- * baseline in the same run: the `all` mode on the same request, which lists the same files but
- * neither diffs nor reads the graph. The stored map's size: 5,000 test files × the files each
+ * baseline in the same run: the same `git diff` and file listing alone, the floor of any
+ * change-based selection. The stored map's size: 5,000 test files × the files each
  * exercises (its static closure) recorded into a fresh SQLite store, measured as the database
  * file's growth.
  */
@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { systemClock } from "../../src/common/clock.js";
 import { createSecretBox } from "../../src/common/secret-box.js";
 import { createStore, migrateToLatest, openDatabase } from "../../src/store/index.js";
+import { git } from "../../src/runner/index.js";
 import { ChangeTestSelector, listRepoFiles } from "../../src/testintel/index.js";
 
 /** What the cost measurement found. */
@@ -22,7 +23,8 @@ export interface SelectionCost {
   tests: number;
   sources: number;
   selectMs: number;
-  allModeMs: number;
+  /** Baseline: `git diff` and `git ls-files` alone, the floor of any selection. */
+  gitFloorMs: number;
   selected: number;
   mapBytes: number;
   mapDepsPerTest: number;
@@ -71,22 +73,25 @@ export async function measureSelectionCost(tests = 5000, sources = 2000, repeats
   const head = gitIn(repo, "rev-parse", "HEAD");
   const selector = new ChangeTestSelector();
   const request = { project: "synthetic", repoDir: repo, commit: head, baseCommit: base, testFiles };
-  const time = async (mode: "select" | "all") => {
+  const median = async (f: () => Promise<number>) => {
     const samples: number[] = [];
-    let selected = 0;
+    let n = 0;
     for (let r = 0; r < repeats; r++) {
       const t0 = performance.now();
-      const s = await selector.select({ ...request, mode });
+      n = await f();
       samples.push(performance.now() - t0);
-      selected = s.run.length;
     }
-    return { ms: samples.sort((a, b) => a - b)[Math.floor(repeats / 2)]!, selected };
+    return { ms: samples.sort((a, b) => a - b)[Math.floor(repeats / 2)]!, n };
   };
-  const all = await time("all");
-  const sel = await time("select");
+  // the floor any selection pays: the diff and the file listing, through the same git runner
+  const floor = await median(async () => {
+    await git(["diff", "--name-status", "--no-renames", "-z", base, head, "--"], { cwd: repo });
+    return (await listRepoFiles(repo)).length;
+  });
+  const sel = await median(async () => (await selector.select({ ...request, mode: "select" })).run.length);
   const map = await measureMap(repo, testFiles);
   rmSync(repo, { recursive: true, force: true });
-  return { tests, sources, selectMs: sel.ms, allModeMs: all.ms, selected: sel.selected, ...map };
+  return { tests, sources, selectMs: sel.ms, gitFloorMs: floor.ms, selected: sel.n, ...map };
 }
 
 /** Records each test file's static closure as its map in a fresh SQLite store; the database file's growth. */

@@ -1,7 +1,8 @@
-import { open } from "node:fs/promises";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { join } from "node:path";
 import { jsImportSpecifiers } from "./js-imports.js";
 import { pyImports } from "./py-imports.js";
+import { readBounded } from "./read-bounded.js";
 import { conftestsOf, resolvePyImport, resolveJsSpecifier } from "./resolve-module.js";
 
 /** Bounds of one import-graph scan. */
@@ -32,7 +33,7 @@ export interface ImportGraph {
   unscanned: Set<string>;
 }
 
-/** Files read at once while scanning. */
+/** Files read between two turns of the event loop while scanning. */
 const READ_CONCURRENCY = 64;
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
 const PY_FILE = /\.py$/;
@@ -67,10 +68,11 @@ export async function buildImportGraph(
       if (imports.size + batch.length >= limits.maxFiles) unscanned.add(file);
       else batch.push(file);
     }
-    // read a level in parallel (bounded): small files, many of them
+    // a level in batches: each batch read synchronously, the event loop served between batches
     for (let i = 0; i < batch.length; i += READ_CONCURRENCY) {
       const slice = batch.slice(i, i + READ_CONCURRENCY);
-      const texts = await Promise.all(slice.map((f) => readBounded(join(repoDir, f), limits.maxFileBytes)));
+      if (i > 0) await yieldToEventLoop();
+      const texts = slice.map((f) => readBounded(join(repoDir, f), limits.maxFileBytes));
       slice.forEach((file, k) => {
         const text = texts[k];
         if (text === undefined || bytes >= limits.maxTotalBytes) {
@@ -102,21 +104,6 @@ function directImports(file: string, text: string, files: ReadonlySet<string>, p
   }
   out.delete(file);
   return [...out];
-}
-
-/** The file's text, or undefined when it is larger than `max` bytes or cannot be read. */
-async function readBounded(path: string, max: number): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  try {
-    handle = await open(path, "r");
-    const { size } = await handle.stat();
-    if (size > max) return undefined;
-    return await handle.readFile("utf8");
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
-  }
 }
 
 /**

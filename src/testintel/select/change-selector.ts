@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { isAbsolute, join, posix } from "node:path";
 import { ValidationError } from "../../common/errors.js";
 import type { Store } from "../../store/index.js";
 import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-graph.js";
+import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
 import { type ChangeEvidence, decide } from "./decide.js";
@@ -125,18 +126,16 @@ async function mentions(repoDir: string, testFiles: string[], ev: ChangeEvidence
   const orphans = [...ev.changed.keys()].filter((c) => !isInert(c) && !reached.has(c));
   const found = new Map<string, string>();
   if (orphans.length === 0) return found;
-  const names = orphans.map((o) => ({ path: o, name: posix.basename(o) }));
-  for (const t of testFiles) {
+  // a source file is named without its extension (imports often omit it), anything else in full
+  const names = orphans.map((o) => {
+    const name = posix.basename(o);
+    return { path: o, needle: isScannable(o) ? name.replace(/\.[^.]+$/, "") : name };
+  });
+  for (const [i, t] of testFiles.entries()) {
+    if (i > 0 && i % 64 === 0) await yieldToEventLoop();
     if (ev.changed.has(t)) continue;
-    let text: string;
-    try {
-      const buf = await readFile(join(repoDir, t));
-      if (buf.length > MAX_MENTION_BYTES) continue;
-      text = buf.toString("utf8");
-    } catch {
-      continue;
-    }
-    const hit = names.find((n) => text.includes(isScannable(n.path) ? n.name.replace(/\.[^.]+$/, "") : n.name));
+    const text = readBounded(join(repoDir, t), MAX_MENTION_BYTES);
+    const hit = text === undefined ? undefined : names.find((n) => text.includes(n.needle));
     if (hit) found.set(t, hit.path);
   }
   return found;
