@@ -37,7 +37,7 @@ import graph reads the working tree).
 Test files: --tests FILE (one path per line, relative to DIR), else every file of the checkout
 named like a test (*.test.*, *.spec.*, __tests__/, test_*.py, *_test.py).
 --json prints {base, head, run: [file, ...], decisions: [{file, selected, reason, detail,
-probability}], fullRunReason?}. Reasons: new-test, test-changed, dependency-changed,
+probability}], fullRunReason?}. Reasons: new-test, test-changed, config-changed, dependency-changed,
 stale-dependencies, no-dependency-data, failed-recently, co-failure, mentions-changed-file,
 full-run, unaffected.`;
 

@@ -87,8 +87,22 @@ describe("change-based selection offline (import graph only)", () => {
     expect(s3.run).toEqual(["test/new.test.mjs"]);
     expect(decision(s3, "test/new.test.mjs").reason).toBe("new-test");
 
+    // a sub-project's lock file concerns the tests under it only
+    const c3b = commitFiles(repo, { "website/yarn.lock": "# lock\n" }, "website deps");
+    const s3b = await selector.select(request(repo, c3b, c3));
+    expect(s3b.run).toEqual([]);
+    expect(s3b.fullRunReason).toBeUndefined();
+    const c3c = commitFiles(repo, { "test/tsconfig.json": "{}\n" }, "test config");
+    const s3c = await selector.select(request(repo, c3c, c3b));
+    expect(s3c.run).toHaveLength(4);
+    expect(decision(s3c, "test/util.test.mjs")).toMatchObject({
+      reason: "config-changed",
+      detail:
+        "test/tsconfig.json changed (manifest, lock file or build/test configuration): every test under test/ runs",
+    });
+
     const c4 = commitFiles(repo, { "package.json": '{"name":"demo","type":"module","version":"1.0.0"}\n' }, "bump");
-    const s4 = await selector.select(request(repo, c4, c3));
+    const s4 = await selector.select(request(repo, c4, c3c));
     expect(s4.fullRunReason).toMatch(/package\.json changed/);
     expect(s4.run).toHaveLength(4);
     expect(s4.decisions.every((d) => d.selected && d.reason === "full-run")).toBe(true);

@@ -6,7 +6,7 @@ import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-grap
 import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
-import { type ChangeEvidence, decide } from "./decide.js";
+import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
 import { fullRunTrigger, isInert } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
@@ -43,7 +43,7 @@ export class ChangeTestSelector implements TestSelector {
       };
     }
     const fullRun = await this.#fullRunReason(request);
-    const changed = typeof fullRun === "string" ? new Map<string, string>() : fullRun;
+    const changed = typeof fullRun === "string" ? new Map<string, string>() : fullRun.changed;
     const files = new Set(await listRepoFiles(request.repoDir));
     const graph = await buildImportGraph(request.repoDir, files, testFiles);
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
@@ -52,6 +52,7 @@ export class ChangeTestSelector implements TestSelector {
       graph,
       chains: dependentsOf(graph, changed.keys()),
       mentioned: new Map(),
+      scopedConfig: typeof fullRun === "string" ? [] : fullRun.scoped,
     };
     if (this.store && project) {
       evidence.stored = await storedMaps(this.store, project.id, request.repoDir, request.commit);
@@ -68,7 +69,9 @@ export class ChangeTestSelector implements TestSelector {
   }
 
   /** Why everything runs (a string), or the changed files when the change can be judged. */
-  async #fullRunReason(request: SelectionRequest): Promise<string | Map<string, string>> {
+  async #fullRunReason(
+    request: SelectionRequest,
+  ): Promise<string | { changed: Map<string, string>; scoped: ScopedConfigChange[] }> {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
     let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
@@ -77,11 +80,16 @@ export class ChangeTestSelector implements TestSelector {
       return `cannot diff ${request.baseCommit.slice(0, 12)}..${request.commit.slice(0, 12)} (${(err as Error).message.split("\n")[0]}): every test runs`;
     }
     if (changes === undefined) return "the change touches too many files to judge: every test runs";
+    const scoped: ScopedConfigChange[] = [];
     for (const c of changes) {
       const why = fullRunTrigger(c.path);
-      if (why !== undefined) return why;
+      if (why === undefined) continue;
+      // a manifest or config of a sub-project (website/yarn.lock) concerns the tests under it only
+      const dir = posix.dirname(c.path);
+      if (dir === "." || c.path.startsWith(".pitcrew/")) return why;
+      scoped.push({ dir, why: why.replace(": every test runs", `: every test under ${dir}/ runs`) });
     }
-    return new Map(changes.map((c) => [c.path, c.status]));
+    return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped };
   }
 }
 

@@ -10,6 +10,12 @@ export const CO_FAILURE_THRESHOLD = 0.15;
 /** Failure probability assumed for a test file with no history. */
 export const UNKNOWN_PROBABILITY = 0.05;
 
+/** A manifest, lock file or configuration of a sub-project changed: every test under `dir` runs. */
+export interface ScopedConfigChange {
+  dir: string;
+  why: string;
+}
+
 /** Everything known about one change, gathered once and consulted for every test file. */
 export interface ChangeEvidence {
   /** Changed path → git status letter (A, M, D, T). */
@@ -22,10 +28,13 @@ export interface ChangeEvidence {
   history?: HistorySignals;
   /** Test file → a changed file no import reaches but whose name its text mentions (fixtures, data). */
   mentioned: ReadonlyMap<string, string>;
+  /** Sub-project manifests and configurations the change touched. */
+  scopedConfig: readonly ScopedConfigChange[];
 }
 
 /**
- * The decision for one test file, first rule that applies: the test file is new or changed;
+ * The decision for one test file, first rule that applies: the test file is new or changed; a
+ * manifest or configuration of the sub-project it is in changed;
  * a file it imports (statically, transitively) or exercised (recorded coverage) changed; its
  * dependencies are unknown or stale; it failed recently; it co-failed with a changed file in
  * the history; its text names a changed file nothing imports. Otherwise it is unaffected.
@@ -43,6 +52,8 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   const status = ev.changed.get(file);
   if (status === "A") return pick("new-test", "new test file in this change", 0.5);
   if (status !== undefined) return pick("test-changed", "the test file itself changed in this change", 0.5);
+  const config = ev.scopedConfig.find((c) => file.startsWith(`${c.dir}/`));
+  if (config !== undefined) return pick("config-changed", config.why, 0.2);
 
   const chain = ev.chains.get(file);
   if (chain !== undefined && chain.length > 1) {

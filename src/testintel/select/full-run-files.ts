@@ -40,8 +40,9 @@ const FULL_RUN_PATTERNS = [
 
 /**
  * Why a changed file makes every test run, or undefined when it does not: a package manifest,
- * lock file, build or test-framework configuration, or the pipeline (`.pitcrew/`) anywhere in
- * the repository. Such changes alter how every test is built or run, which no dependency map shows.
+ * lock file, build or test-framework configuration, or the pipeline (`.pitcrew/`). Such changes
+ * alter how every test is built or run, which no dependency map shows. (The selector limits one
+ * in a subdirectory to the tests under that directory.)
  */
 export function fullRunTrigger(path: string): string | undefined {
   if (path.startsWith(".pitcrew/")) return `the pipeline file ${path} changed`;
