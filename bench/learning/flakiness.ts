@@ -3,7 +3,7 @@
  * generated history with known flaky tests (bench/testintel/flaky-history.ts: seeded flaky rates,
  * real regressions, retries half the time), without storms, with runner storms (every test fails
  * once, no retry; two storms 4 runs apart, twice) and with partial storms (the same, 40 % of the
- * tests: below the broken-run share, so counted as signs). Three policies in the same run: keep every
+ * tests: below the broken-run share, so counted, but storm runs: their one-run failures are no blips). Three policies in the same run: keep every
  * update ("always"), never update after the first 100 runs ("never"), and the online gate
  * (`onlineUpdateDecision`, the function `applyOnlineUpdate` runs: the newest 30 % of the runs since
  * the live state validate the update on the older 70 %). Live figures of the deployed labels:

@@ -102,7 +102,7 @@ say();
 say("## Online test-flakiness replay (updates every 10 runs, 3 seeded histories × 600 runs × 300 tests)");
 say();
 say(
-  `Storms at runs ${STORMS.join(", ")}: full = every test fails once (a broken run, skipped by the model); partial = 40 % of the tests fail once (counted as signs).`,
+  `Storms at runs ${STORMS.join(", ")}: full = every test fails once (a broken run, skipped by the model); partial = 40 % of the tests fail once (counted, but storm runs: no blips).`,
 );
 say();
 say("| storms | policy | precision | recall | accuracy on resolved failures | updates kept / rolled back |");

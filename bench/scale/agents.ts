@@ -9,6 +9,7 @@
 import { type AgentProcess, startAgentProcess } from "../../test/support/agent-process.js";
 import { createRepo } from "../../test/support/git-repo.js";
 import { type ServeProcess, startServe, until } from "../../test/support/serve-process.js";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 
 const JOBS = Number(process.env.PITCREW_BENCH_AGENT_JOBS ?? 100);
@@ -19,6 +20,12 @@ const pipeline = [
   ...Array.from({ length: JOBS }, (_, i) => [`  j${i}:`, "    steps:", "      - run: 'true'"]).flat(),
   "",
 ].join("\n");
+
+/** CPU time the process has used (user + system, ms; clock ticks of 10 ms): less noisy than wall time on a busy machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function timeRun(server: ServeProcess, project: string): Promise<number> {
   const start = performance.now();
@@ -51,8 +58,11 @@ const localSetup = await setUp(true);
 const load = [loadavg()[0] ?? 0];
 const agentTimes: number[] = [];
 const localTimes: number[] = [];
+const agentServerCpu: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
+  const cpu = cpuMs(agentSetup.server.pid);
   agentTimes.push(await timeRun(agentSetup.server, "bench"));
+  agentServerCpu.push(cpuMs(agentSetup.server.pid) - cpu);
   localTimes.push(await timeRun(localSetup.server, "bench"));
   load.push(loadavg()[0] ?? 0);
 }
@@ -70,4 +80,7 @@ console.log(
   `server itself (concurrency 4):  ${localRate.toFixed(1)} jobs/s  (runs: ${localTimes.map((t) => t.toFixed(1)).join(", ")} s)`,
 );
 console.log(`per-job overhead, agent / server: ${(localRate / agentRate).toFixed(2)} ×`);
+console.log(
+  `server CPU per job dispatched to agents: ${(Math.min(...agentServerCpu) / JOBS).toFixed(1)} ms (runs: ${agentServerCpu.map((c) => (c / JOBS).toFixed(1)).join(", ")})`,
+);
 console.log(`load average (1 min) while measured: ${load.map((l) => l.toFixed(1)).join(" → ")}`);

@@ -115,6 +115,8 @@ export class AgentHub {
   /** Waits up to `waitMs` for a job `agent` may take (the scheduling policy's choice); undefined when none came. */
   async lease(agent: Agent, waitMs: number, aborted: AbortSignal): Promise<Assignment | undefined> {
     if (agent.state !== "online") return undefined;
+    // an agent served by this server since before its restart polls again
+    if (!this.consumers.has(agent.id)) this.startConsumer(agent);
     const deadline = Date.now() + waitMs;
     while (!aborted.aborted) {
       const offer = await this.offers.next(agent, () => [...this.held.values()], deadline, aborted);
@@ -234,7 +236,10 @@ export class AgentHub {
     }
   }
 
-  /** Marks agents silent for `leaseMs` lost and queues their jobs again; returns how many were lost. */
+  /**
+   * Marks agents silent for `leaseMs` lost, then queues again the jobs this server holds for
+   * agents that are no longer live, whichever replica marked them; returns how many were lost.
+   */
   async sweep(): Promise<number> {
     const r = this.deps.runner;
     const silent = await r.store.agents.silentSince(r.clock.now() - this.deps.leaseMs);
@@ -242,21 +247,39 @@ export class AgentHub {
     for (const agent of silent) {
       if (!(await r.store.agents.transition(agent.id, ["online", "draining"], "lost"))) continue;
       lost++;
-      this.stopConsumer(agent.id);
       await r.events.emit("agent.lost", { kind: "agent", id: agent.id }, { agentId: agent.id, name: agent.name });
-      for (const h of [...this.held.values()]) {
-        if (h.agentId === agent.id)
-          await this.abandon(h, "agent-lost", `agent '${agent.name}' sent no heartbeat for ${this.deps.leaseMs} ms`);
-      }
-      await this.endLeftoverLeases(agent.id, "agent-lost");
     }
+    await this.dropGoneAgents();
     return lost;
   }
 
   /**
+   * Stops serving the agents this server serves that are lost or gone: their consumers stop and
+   * their held jobs are queued again. Replicas sharing the store race to mark a silent agent lost,
+   * so the one holding its jobs learns it here, from the store, not from winning that race.
+   */
+  private async dropGoneAgents(): Promise<void> {
+    const r = this.deps.runner;
+    const served = new Set([...this.consumers.keys(), ...[...this.held.values()].map((h) => h.agentId)]);
+    for (const id of served) {
+      const agent = await r.store.agents.get(id);
+      if (agent?.state === "online" || agent?.state === "draining") continue;
+      this.stopConsumer(id);
+      const name = agent?.name ?? `#${id}`;
+      for (const h of [...this.held.values()]) {
+        if (h.agentId !== id) continue;
+        if (agent?.state === "lost")
+          await this.abandon(h, "agent-lost", `agent '${name}' sent no heartbeat for ${this.deps.leaseMs} ms`);
+        else await this.abandon(h, "agent-released", `agent '${name}' stopped`);
+      }
+    }
+  }
+
+  /**
    * Starts the hub's loop: leases held before a restart of this server are ended unless other
-   * replicas share the store (their jobs were recovered with the server's other running jobs), live agents get consumers again, and
-   * silent agents are swept every `leaseMs / 4`. Returns the stop function.
+   * replicas share the store (their jobs were recovered with the server's other running jobs), and
+   * silent agents are swept every `leaseMs / 4`. A live agent gets its consumer again at its next
+   * poll here, so a replica takes jobs only for the agents that talk to it. Returns the stop function.
    */
   async start(opts: { sharedWithReplicas: boolean }): Promise<() => void> {
     const r = this.deps.runner;
@@ -264,7 +287,6 @@ export class AgentHub {
       for (const l of await r.store.agents.openLeases())
         await r.store.agents.endLease(l.id, "server-restart", r.clock.now());
     }
-    for (const agent of await r.store.agents.list(["online"])) this.startConsumer(agent);
     const timer = setInterval(
       () => void this.sweep().catch((err) => r.log.error({ err }, "agent sweep failed")),
       Math.max(100, Math.floor(this.deps.leaseMs / 4)),

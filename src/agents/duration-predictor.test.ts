@@ -46,4 +46,17 @@ describe("DurationPredictor", () => {
   it("names a commit's changed areas by their top-level directory", () => {
     expect(changedAreas(["src/a.ts", "docs/x.md", "src/b/c.ts", "README.md"])).toBe(".,docs,src");
   });
+
+  it("takes a tuned project's settings, clamped to the durations it keeps, and the options' again when untuned", () => {
+    const p = new DurationPredictor();
+    for (const ms of [100, 100, 100, 100, 100, 500, 500, 500]) p.observe({ ...q, durationMs: ms });
+    expect(p.predict(q).ms).toBe(100); // median of the last 8
+    p.tune("shop", { settings: { window: 3, minSamples: 1, byAreas: false }, version: 2, at: 0 });
+    expect(p.predict(q)).toEqual({ ms: 500, basis: "job+branch", samples: 3 });
+    expect(p.predict({ ...q, project: "other" }).basis).toBe("default"); // another project is not tuned
+    p.tune("shop", { settings: { window: 99, minSamples: 1, byAreas: false }, version: 3, at: 0 });
+    expect(p.settingsOf("shop").window).toBe(20);
+    p.tune("shop", undefined);
+    expect(p.settingsOf("shop")).toEqual({ window: 8, minSamples: 3, byAreas: true });
+  });
 });

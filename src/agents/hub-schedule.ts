@@ -1,6 +1,7 @@
 /**
  * The agent hub's view for the scheduler: a job offered to agents becomes a {@link PendingJob}
- * (its class from the run, its resources from the plan, its estimate from the predictor), an
+ * (its class from the run, its resources from the plan, its estimate from the predictor, tuned by
+ * the project's live `job-duration` version), an
  * agent becomes {@link AgentSlots} (its held jobs count against its capacity), and finished jobs
  * teach the predictor. The decisions themselves are `placeJobs`'s (place-jobs.ts).
  */
@@ -8,6 +9,8 @@ import type { JobTicket, RunnerDeps } from "../runner/index.js";
 import type { Agent, Job, Project, Run } from "../store/index.js";
 import type { DurationPredictor } from "./duration-predictor.js";
 import type { HeldJob } from "./held-job.js";
+import { explainEstimate } from "./learning/job-duration-model.js";
+import { liveDurationTuning } from "./learning/live-duration-settings.js";
 import { placeJobs } from "./place-jobs.js";
 import type { AgentSlots, JobClass, PendingJob, Resources, SchedulePolicy } from "./schedule-policy.js";
 
@@ -22,6 +25,8 @@ export interface WaitingView {
   project: string;
   class: JobClass;
   estimateMs: number;
+  /** Where the estimate comes from, e.g. `median of the last 8 runs of job test on branch main: 4m12s (…)`. */
+  estimateWhy: string;
   /** ISO-8601. */
   since: string;
   why: string;
@@ -109,9 +114,11 @@ export async function pendingJob(
   const project = await deps.store.projects.get(run.projectId);
   const cls = runClass(run, project);
   const key = durationKey(project, run, job);
+  const tuning = await liveDurationTuning(deps.store, predictor, project, deps.clock.now());
   const basis = predictor.predict(key).basis;
   if (basis === "project" || basis === "default") await learnPast(deps, predictor, project, job);
   const estimate = predictor.predict(key);
+  const why = explainEstimate(key, estimate, tuning.settings, tuning.version);
   return {
     pending: {
       id: String(ticket.jobId),
@@ -129,6 +136,7 @@ export async function pendingJob(
       project: project.name,
       class: cls,
       estimateMs: estimate.ms,
+      estimateWhy: why,
       since: new Date(since).toISOString(),
     },
   };

@@ -14,13 +14,24 @@ export {
 } from "./protocol.js";
 export {
   changedAreas,
+  DEFAULT_DURATION_SETTINGS,
   type DurationPrediction,
   DurationPredictor,
   type DurationPredictorOptions,
   type DurationQuery,
   type DurationSample,
+  type DurationSettings,
   type PredictionBasis,
+  type ProjectTuning,
 } from "./duration-predictor.js";
+export {
+  explainEstimate,
+  JOB_DURATION,
+  type JobDurationInput,
+  type JobDurationItem,
+  jobDurationModel,
+  jobDurationScope,
+} from "./learning/job-duration-model.js";
 export { type Placement, type PlaceOptions, placeJobs, type Schedule, type Wait, type WaitKind } from "./place-jobs.js";
 export {
   type AgentSlots,

@@ -30,7 +30,16 @@ const offer = (id: string, over: Partial<PendingJob> = {}): Offered => {
   return {
     labels: [...pending.labels],
     pending,
-    view: { jobId: 1, runId: 1, key: id, project: "p", class: pending.class, estimateMs: 60_000, since: "" },
+    view: {
+      jobId: 1,
+      runId: 1,
+      key: id,
+      project: "p",
+      class: pending.class,
+      estimateMs: 60_000,
+      estimateWhy: "",
+      since: "",
+    },
   };
 };
 

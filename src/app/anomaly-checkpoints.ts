@@ -4,9 +4,8 @@
  * stored since its live version (`updateModelOnline`, behind the validation gate). A kept update
  * is the new live version, what a restart restores. A rolled-back one is never applied: the
  * service's serving detectors are put back to the live version (without the rejected samples).
- * One pass at a time; a service with too few new samples is skipped until the next pass.
+ * The schedule is calibration-schedule.ts.
  */
-import { ConflictError, ValidationError } from "../common/errors.js";
 import { ANOMALY_CALIBRATION, calibrationScope, type DetectorRegistry, restoreCalibration } from "../detect/index.js";
 import type { ModelVersion } from "../store/index.js";
 import type { App } from "./app.js";
@@ -42,31 +41,4 @@ export async function resetCalibration(
   }
   const codeVersion = app.models.model(ANOMALY_CALIBRATION).codeVersion;
   await restoreCalibration(app, registry, service, { codeVersion, replay: false, now: app.clock.now() });
-}
-
-/** Starts the checkpoint schedule over the services watched through `registry`; returns the stop function. */
-export function startAnomalyCheckpoints(app: App, registry: DetectorRegistry = app.observation.detectors): () => void {
-  let busy = false;
-  const pass = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      for (const svc of await app.store.services.list()) {
-        try {
-          const v = await checkpointCalibration(app, svc.name, registry);
-          app.log.info({ model: v.model, scope: v.scope, version: v.version, status: v.status }, v.reason);
-        } catch (err) {
-          if (err instanceof ValidationError) app.log.debug({ err, service: svc.name }, "calibration not checkpointed");
-          else if (err instanceof ConflictError)
-            app.log.info({ err, service: svc.name }, "calibration checkpoint superseded");
-          else app.log.warn({ err, service: svc.name }, "calibration checkpoint failed");
-        }
-      }
-    } finally {
-      busy = false;
-    }
-  };
-  const timer = setInterval(() => void pass(), app.config.config.observe.anomaly_checkpoint);
-  timer.unref();
-  return () => clearInterval(timer);
 }

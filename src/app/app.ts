@@ -12,7 +12,7 @@ import type { LoadedConfig } from "../common/config/load-config.js";
 import { ValidationError } from "../common/errors.js";
 import { createLogger } from "../common/logger.js";
 import { createStreamTickets, type StreamTickets } from "../common/stream-tickets.js";
-import { AgentHub, schedulePolicy } from "../agents/index.js";
+import { AgentHub, jobDurationModel, schedulePolicy } from "../agents/index.js";
 import { createReplayGuard, type Forge, GitHubForge, LocalForge, type ReplayGuard } from "../forge/index.js";
 import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator, ReleaseReverter } from "../heal/index.js";
@@ -114,6 +114,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     testFailureModel,
     testFlakinessModel,
     anomalyCalibrationModel({ window: c.observe.anomaly_window }),
+    jobDurationModel,
   ]);
   const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };

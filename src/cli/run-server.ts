@@ -21,7 +21,7 @@ import { startHealing } from "../app/healing.js";
 import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
 import { startOnlineModelUpdates } from "../app/online-model-updates.js";
-import { startAnomalyCheckpoints } from "../app/anomaly-checkpoints.js";
+import { startAnomalyCheckpoints } from "../app/calibration-schedule.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";

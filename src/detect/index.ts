@@ -6,6 +6,7 @@ export {
   type CalibrationState,
   calibrationScope,
 } from "./learning/anomaly-calibration-model.js";
+export { MAX_INPUT_SPAN_MS } from "./learning/anomaly-inputs.js";
 export { type CalibrationRestore, restoreCalibration } from "./learning/restore-calibration.js";
 export { scoreFromP } from "./anomaly/surprise.js";
 export type { LogFinding } from "./logmine/index.js";

@@ -1,4 +1,4 @@
-import type { TimeWindow } from "./learned-model.js";
+import type { Evaluation, TimeWindow } from "./learned-model.js";
 import type { LearningDeps } from "./learning-deps.js";
 import type { ModelRegistry } from "./model-registry.js";
 import { type FeatureProfile, populationStability } from "./population-stability.js";
@@ -8,7 +8,10 @@ import type { PromotionDecision } from "./promotion-decision.js";
 export interface DriftBounds {
   /** Largest population stability index of any main feature (default 0.25). */
   psi: number;
-  /** Largest drop of the live primary metric below its figure at promotion (default 0.1). */
+  /**
+   * Largest drop of the live primary metric below its figure when it went live (default 0.1); a
+   * model that declares `relativeMetricDrop` uses that share of the figure instead.
+   */
   metricDrop: number;
 }
 
@@ -23,7 +26,7 @@ export interface DriftReport {
   window: TimeWindow;
   /** PSI of each main feature over the window against the training profile, largest first. */
   features: { name: string; psi: number }[];
-  /** The live primary metric over the window, and its figure when promoted (undefined: no unit). */
+  /** The live primary metric over the window, and its figure when it went live (undefined: no unit). */
   liveMetric: number | undefined;
   promotedMetric: number | undefined;
   drifted: boolean;
@@ -33,8 +36,8 @@ export interface DriftReport {
 /**
  * Checks the live version of a model over `window`: the population stability of each main
  * feature against the profile kept from its training data, and its live primary metric against
- * the figure it was promoted with. Past a bound it emits `model.drift` (rules and notifications
- * can act on it) and returns `drifted: true` so the caller schedules retraining. Undefined when no
+ * the figure it went live with (promoted through the gate, or kept by an online update). Past a
+ * bound it emits `model.drift` (rules and notifications can act on it) and returns `drifted: true` so the caller schedules retraining. Undefined when no
  * version is live.
  */
 export async function checkDrift(
@@ -59,17 +62,18 @@ export async function checkDrift(
   const primary = model.metrics[0]!;
   const evaluation = model.evaluate(live.state, context, recent);
   const liveMetric = evaluation.perItem.length > 0 ? evaluation.metrics[primary.name] : undefined;
-  const decision = live.metrics.decision as PromotionDecision | undefined;
-  const promotedMetric = decision?.candidate.metrics[primary.name];
+  const promotedMetric = metricAtDeployment(live.metrics, primary.name);
   const reasons: string[] = [];
   for (const f of features) {
     if (f.psi > bounds.psi) reasons.push(`feature ${f.name} PSI ${f.psi.toFixed(3)} > ${bounds.psi}`);
   }
   if (liveMetric !== undefined && promotedMetric !== undefined) {
     const drop = primary.direction === "higher" ? promotedMetric - liveMetric : liveMetric - promotedMetric;
-    if (drop > bounds.metricDrop) {
+    const bound =
+      model.relativeMetricDrop === undefined ? bounds.metricDrop : model.relativeMetricDrop * Math.abs(promotedMetric);
+    if (drop > bound) {
       reasons.push(
-        `live ${primary.name} ${liveMetric.toFixed(4)} is ${drop.toFixed(4)} worse than at promotion (${promotedMetric.toFixed(4)})`,
+        `live ${primary.name} ${liveMetric.toFixed(4)} is ${drop.toFixed(4)} worse than when it went live (${promotedMetric.toFixed(4)})`,
       );
     }
   }
@@ -100,4 +104,11 @@ export async function checkDrift(
     );
   }
   return report;
+}
+
+/** A version's primary figure when it went live: the gate's (promoted) or the online gate's (kept update). */
+function metricAtDeployment(metrics: Record<string, unknown>, primary: string): number | undefined {
+  const decision = metrics.decision as PromotionDecision | undefined;
+  const online = metrics.online as { updated?: Evaluation } | undefined;
+  return (decision?.candidate ?? online?.updated)?.metrics[primary];
 }

@@ -95,6 +95,12 @@ export interface LearnedModel<State, Item extends DataItem, Input, Output> {
    * bootstrap's chance that it is not worse is below this. Without, any lower mean rolls it back.
    */
   readonly onlineWorseP?: number;
+  /**
+   * For a primary metric in units (seconds, not a share): the live metric drifts when it is worse
+   * than its figure when the version went live by more than this share of that figure. Without,
+   * by more than the drift bounds' `metricDrop` (an absolute difference).
+   */
+  readonly relativeMetricDrop?: number;
   /** States of its newest versions kept per scope (default `KEPT_STATES`): less for big states. */
   readonly keptStates?: number;
   /** The shipped default state: the incumbent while no version is live. */

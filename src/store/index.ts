@@ -4,7 +4,7 @@ export type { Artifact } from "./repositories/artifacts-repo.js";
 export type { NewEvent, StoredEvent } from "./repositories/events-repo.js";
 export type { StoredExplanation } from "./repositories/explanations-repo.js";
 export type { ReleaseBuild, ReleaseBuildsRepo } from "./repositories/release-builds-repo.js";
-export type { Job, JobHistoryEntry } from "./repositories/jobs-repo.js";
+export type { Job, JobDuration, JobHistoryEntry } from "./repositories/jobs-repo.js";
 export type { LogLine } from "./repositories/logs-repo.js";
 export type { ModelVersion, ModelVersionsRepo, NewModelVersion } from "./repositories/model-versions-repo.js";
 export type { NewProject, Project } from "./repositories/projects-repo.js";

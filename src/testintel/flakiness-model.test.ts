@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { flakyTests } from "./flakiness.js";
 import { countRuns, learnedFlakyTests, testFlakinessModel, verdict } from "./flakiness-model.js";
-import { isBrokenRun } from "./flaky-signs.js";
+import { isBrokenRun, isStormRun } from "./flaky-signs.js";
 import { HistoryModel } from "./history-model.js";
 import type { TimedRun } from "./stored-history.js";
 import { runFromOutcomes } from "./test-run.js";
@@ -46,6 +46,24 @@ describe("test-flakiness state", () => {
       run(5, two("p")),
     ]);
     expect(verdict(partial, "s.T.t0")).toMatchObject({ flaky: true, signs: { blips: 2 } });
+  });
+
+  it("counts no blip in a storm run: a third of the suite failing once is the run's doing, not each test's", () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `s.T.t${i}`);
+    const all = (o: string) => Object.fromEntries(ids.map((id) => [id, o]));
+    const storm = () => ({ ...all("p"), ...Object.fromEntries(ids.slice(0, 13).map((id) => [id, "f"])) });
+    const runs = [run(1, all("p")), run(2, storm()), run(3, all("p")), run(4, storm()), run(5, all("p"))];
+    expect(isBrokenRun(runs[1]!.run)).toBe(false);
+    expect(isStormRun(runs[1]!.run)).toBe(true);
+    const state = testFlakinessModel.train(runs);
+    expect(verdict(state, "s.T.t0")).toMatchObject({ flaky: false, signs: { runs: 5, failures: 2, blips: 0 } });
+    // a retry's fail-and-pass in a storm still counts
+    const retried = testFlakinessModel.train([
+      run(1, all("p")),
+      run(2, { ...storm(), "s.T.t0": "fp" }),
+      run(3, all("p")),
+    ]);
+    expect(verdict(retried, "s.T.t0")).toMatchObject({ flaky: true, signs: { mixedRuns: 1 } });
   });
 
   it("resolves a failure with the next run that is not broken", () => {

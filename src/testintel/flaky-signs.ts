@@ -11,6 +11,12 @@ export const MAX_FLAKY_EVIDENCE = 5;
 export const BROKEN_RUN_SHARE = 0.5;
 /** Fewest failures that make a run broken (a suite of three with two failing is not). */
 export const BROKEN_RUN_MIN_FAILURES = 10;
+/**
+ * A run in which more than this share of its tests failed (and at least
+ * {@link BROKEN_RUN_MIN_FAILURES}), short of broken, is a storm: counted, but a failure that
+ * starts in it is explained by the run (a flaky runner, a bad mirror), so it is never a blip.
+ */
+export const STORM_RUN_SHARE = 0.2;
 
 /** The counters flakiness reads, updated run by run by {@link countFlakySigns}. */
 export interface FlakySigns {
@@ -50,38 +56,53 @@ export function noFlakySigns(): FlakySigns {
 
 /** Whether most of a run's tests failed (see {@link BROKEN_RUN_SHARE}). */
 export function isBrokenRun(run: TestRun): boolean {
+  const failed = failedCount(run);
+  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
+}
+
+/** Failed tests of a run. */
+function failedCount(run: TestRun): number {
   let failed = 0;
   for (const r of run.results.values()) if (r.failed) failed++;
-  return failed >= BROKEN_RUN_MIN_FAILURES && failed > BROKEN_RUN_SHARE * run.results.size;
+  return failed;
+}
+
+/** Whether a run's failures are a storm (see {@link STORM_RUN_SHARE}; a broken run is one too). */
+export function isStormRun(run: TestRun): boolean {
+  const failed = failedCount(run);
+  return failed >= BROKEN_RUN_MIN_FAILURES && failed > STORM_RUN_SHARE * run.results.size;
 }
 
 /**
  * The one counting of flakiness (the history model's and the learned model's): counts a run
  * (runs in chronological order) into the signs of its tests that `signsOf` returns (undefined:
- * not counted), unless the run is broken. Returns whether it was counted.
+ * not counted), unless the run is broken; in a storm run a failure is not the start of a blip.
+ * Returns whether it was counted.
  */
 export function countFlakySigns(run: TestRun, signsOf: (id: string, r: TestResult) => FlakySigns | undefined): boolean {
   if (isBrokenRun(run)) return false;
+  const storm = isStormRun(run);
   for (const [id, r] of run.results) {
     const s = signsOf(id, r);
-    if (s !== undefined) recordFlakySigns(s, r, run.label);
+    if (s !== undefined) recordFlakySigns(s, r, run.label, storm);
   }
   return true;
 }
 
 /**
  * Counts one run's result of a test (runs in chronological order): a fail-and-pass in the run is
- * mixed; a failure streak that starts after a pass and ends with the next pass after one run is a
- * blip (a run that also passed is already counted as mixed); a streak reaching two runs is long.
+ * mixed; a failure streak that starts after a pass, outside a storm run, and ends with the next
+ * pass after one run is a blip (a run that also passed is already counted as mixed); a streak
+ * reaching two runs is long.
  */
-function recordFlakySigns(s: FlakySigns, r: TestResult, label: string): void {
+function recordFlakySigns(s: FlakySigns, r: TestResult, label: string, storm: boolean): void {
   s.runs++;
   if (r.mixed) recordMixedRun(s, label);
   if (r.failed) {
     s.failures++;
     s.streak++;
     if (s.streak === 1) {
-      s.passBeforeStreak = s.runs > 1 && !r.mixed;
+      s.passBeforeStreak = s.runs > 1 && !r.mixed && !storm;
       s.streakLabel = label;
     }
     if (s.streak === 2) s.longStreaks++;

@@ -46,7 +46,7 @@ describe.each(await testDialects())("hub estimates from the store on %s", (_name
     for (const ms of [40_000, 60_000, 50_000]) await jobOfRun(ms);
     const waiting = await jobOfRun(null);
 
-    const deps = { store: s } as RunnerDeps;
+    const deps = { store: s, clock } as RunnerDeps;
     const { pending, view } = await pendingJob(deps, new DurationPredictor(), { jobId: waiting.id, attempt: 1 }, [], t);
     expect(pending).toMatchObject({ project: "app", class: "default-branch", estimateMs: 50_000 });
     expect(view).toMatchObject({ jobId: waiting.id, key: "build", estimateMs: 50_000 });

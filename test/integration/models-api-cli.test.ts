@@ -77,7 +77,11 @@ describe("models CLI and API", () => {
     expect(shown.out).toMatch(/test-failure v2 \(project:\d+\): live/);
     expect(shown.out).toMatch(/guard: +ok latency/);
     const list = await call("GET", "/api/projects/app/models");
-    expect(list.body.models.map((m: { name: string }) => m.name)).toEqual(["test-failure", "test-flakiness"]);
+    expect(list.body.models.map((m: { name: string }) => m.name)).toEqual([
+      "test-failure",
+      "test-flakiness",
+      "job-duration",
+    ]);
     expect(list.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
 
     const back = await runCli(config, "models", "rollback", "test-failure", "--project", "app", "--json");
@@ -141,7 +145,9 @@ describe("models CLI and API", () => {
   it("rejects bad input clearly", async () => {
     const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.err).toMatch(/unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration\)/);
+    expect(unknown.err).toMatch(
+      /unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration, job-duration\)/,
+    );
     const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
     expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);
     const badHorizon = await runCli(config, "models", "train", "test-failure", "--project", "app", "--horizon", "7d");

@@ -5,6 +5,7 @@
  * applies the gate (promoted or refused, with the figures), unless `--no-promote`.
  */
 import type { Command } from "commander";
+import type { App } from "../../app/app.js";
 import { updateModelOnline } from "../../app/online-model-updates.js";
 import { parseDuration } from "../../common/config/duration-schema.js";
 import { PitcrewError, ValidationError } from "../../common/errors.js";
@@ -61,12 +62,15 @@ export function registerModelsCommand(program: Command): void {
     });
 
   withProject(models.command("show").argument("<model>").argument("<version>"))
-    .description("one version: status, reason, training window, counts, figures")
+    .description("one version: status, reason, training window, counts, figures, the newest drift raised for it")
     .action(async function (this: Command, name: string, version: string, opts: Common) {
       await withApp(this, program, "models show", async (app, io) => {
         const v = await app.store.modelVersions.get(name, await scopeOf(app, opts), versionOf(version));
-        if (opts.json) return io.out(`${JSON.stringify(v)}\n`);
+        const drift = await lastDrift(app, v);
+        if (opts.json) return io.out(`${JSON.stringify({ ...v, drift: drift ?? null })}\n`);
         io.out(describe(v));
+        if (drift) io.out(`  drift:    ${new Date(drift.at).toISOString()}: ${drift.reasons.join("; ")}\n`);
+        else if (v.status === "live") io.out("  drift:    none reported\n");
       });
     });
 
@@ -222,6 +226,17 @@ function describe(v: ModelVersion): string {
     );
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The newest `model.drift` raised for version `v` (the events of its model and scope, the newest 5,000). */
+async function lastDrift(app: App, v: ModelVersion): Promise<{ at: number; reasons: string[] } | undefined> {
+  const events = await app.store.events.list({
+    type: "model.drift",
+    subjectPrefix: `model:${v.model}:${v.scope}`,
+    limit: 5000,
+  });
+  const last = events.filter((e) => e.subject === `model:${v.model}:${v.scope}` && e.data.version === v.version).at(-1);
+  return last && { at: last.at, reasons: (last.data.reasons as string[] | undefined) ?? [] };
 }
 
 function versionOf(text: string): number {

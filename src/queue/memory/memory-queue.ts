@@ -37,7 +37,7 @@ export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logg
 
     async enqueue(queue, payload, opts: EnqueueOptions = {}) {
       const now = clock.now();
-      await items.insert(
+      const stored = await items.insert(
         {
           queue,
           dedupeKey: opts.dedupeKey ?? null,
@@ -48,20 +48,33 @@ export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logg
         },
         now,
       );
-      wakeAll();
+      // a duplicate (the run scheduler enqueues every waiting job on each pass) has nothing new to
+      // take: waking every consumer for it made each of them query the queue for nothing
+      if (stored) wakeAll();
     },
 
     consume<P>(queue: string, handler: QueueHandler<P>, opts: ConsumeOptions) {
       let active = 0;
       let timer: NodeJS.Timeout | undefined;
       let polling = false;
+      /** A wake-up came during a poll that may have looked before the new item was stored. */
+      let pollAgain = false;
       const stopped = () => closed || opts.signal?.aborted === true;
       const poll = async () => {
-        if (stopped() || polling) return;
+        if (stopped()) return;
+        if (polling) {
+          pollAgain = true;
+          return;
+        }
         polling = true;
+        pollAgain = false;
         try {
           while (!stopped() && active < opts.concurrency) {
             const row = await claim(queue, opts.labels, opts.leaseMs);
+            if (!row && pollAgain) {
+              pollAgain = false;
+              continue;
+            }
             if (!row) break;
             active++;
             const item: QueueItem<P> = {

@@ -4,6 +4,7 @@ import { NotFoundError } from "../../common/errors.js";
 import type { PlanJob } from "../../common/plan.js";
 import type { DB, JobsTable } from "../schema.js";
 import type { Status } from "../statuses.js";
+import { fromJson } from "./json.js";
 
 /** A job of a run (one plan job; `attempt` counts retries). */
 export interface Job {
@@ -39,6 +40,17 @@ function toJob(r: Selectable<JobsTable>): Job {
 }
 
 /** One finished attempt of a job key in a project's runs, with the facts failure correlation compares. */
+/** A finished job's duration with what is known of it before it runs (`finishedDurations`). */
+export interface JobDuration {
+  jobId: number;
+  key: string;
+  branch: string;
+  /** Paths its run's commit changed; empty when unknown. */
+  changedFiles: string[];
+  startedAt: number;
+  finishedAt: number;
+}
+
 export interface JobHistoryEntry {
   jobId: number;
   attempt: number;
@@ -160,6 +172,35 @@ export class JobsRepo {
       .limit(1)
       .execute();
     return toHistory(rows)[0];
+  }
+
+  /**
+   * Jobs of the project's runs that ran to `success` or `failure` and finished in [`from`, `to`],
+   * oldest first (by finish, then id), at most `limit` (the newest when there are more), each with
+   * its run's branch and changed paths: the history durations are learnt from.
+   */
+  async finishedDurations(projectId: number, from: number, to: number, limit: number): Promise<JobDuration[]> {
+    const rows = await this.db
+      .selectFrom("jobs")
+      .innerJoin("runs", "runs.id", "jobs.run_id")
+      .select(["jobs.id", "jobs.key", "jobs.started_at", "jobs.finished_at", "runs.branch", "runs.changed_files"])
+      .where("runs.project_id", "=", projectId)
+      .where("jobs.status", "in", ["success", "failure"])
+      .where("jobs.started_at", "is not", null)
+      .where("jobs.finished_at", ">=", from)
+      .where("jobs.finished_at", "<=", to)
+      .orderBy("jobs.finished_at", "desc")
+      .orderBy("jobs.id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((r) => ({
+      jobId: r.id,
+      key: r.key,
+      branch: r.branch,
+      changedFiles: fromJson<string[] | null>(r.changed_files, null) ?? [],
+      startedAt: r.started_at!,
+      finishedAt: r.finished_at!,
+    }));
   }
 
   /** Jobs with `key` in the project's runs, joined with their run and the agent of their attempt. */

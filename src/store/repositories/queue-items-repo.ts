@@ -21,9 +21,9 @@ export interface NewQueueItem {
 export class QueueItemsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Stores an item as `queued`; an item with the same dedupe key already there wins. */
-  async insert(item: NewQueueItem, now: number): Promise<void> {
-    await this.db
+  /** Stores an item as `queued`; an item with the same dedupe key already there wins (answers false). */
+  async insert(item: NewQueueItem, now: number): Promise<boolean> {
+    const res = await this.db
       .insertInto("queue_items")
       .values({
         queue: item.queue,
@@ -41,7 +41,8 @@ export class QueueItemsRepo {
         updated_at: now,
       })
       .onConflict((oc) => oc.column("dedupe_key").doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** Gives back items of `queue` whose lease expired before `now` (a crashed or stuck consumer). */

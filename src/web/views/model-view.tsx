@@ -56,7 +56,7 @@ export function ModelView({ owner, model }: { owner: ModelOwner; model: string }
           return (
             <>
               <p>{spec.task}</p>
-              {kind === "project" && <DriftPanel events={driftEvents} live={mine.find((v) => v.status === "live")} />}
+              <DriftPanel events={driftEvents} live={mine.find((v) => v.status === "live")} kind={kind} />
               <h2>Versions</h2>
               {mine.length === 0 ? (
                 <p className="muted">
@@ -165,7 +165,15 @@ function Refusals({ versions }: { versions: ModelVersion[] }) {
   );
 }
 
-function DriftPanel({ events, live }: { events: DomainEvent[] | undefined; live: ModelVersion | undefined }) {
+function DriftPanel({
+  events,
+  live,
+  kind,
+}: {
+  events: DomainEvent[] | undefined;
+  live: ModelVersion | undefined;
+  kind: "project" | "service";
+}) {
   const last = events?.filter((e) => live && e.data.version === live.version).at(-1);
   return (
     <article className="panel" aria-labelledby="drift-title">
@@ -187,8 +195,8 @@ function DriftPanel({ events, live }: { events: DomainEvent[] | undefined; live:
         </>
       ) : (
         <p>
-          <Status value="steady" /> no drift reported for live v{live.version} (checked hourly by{" "}
-          <code>pitcrew serve</code>).
+          <Status value="steady" /> no drift reported for live v{live.version} (checked{" "}
+          {kind === "project" ? "hourly" : "before each checkpoint"} by <code>pitcrew serve</code>).
         </p>
       )}
     </article>
