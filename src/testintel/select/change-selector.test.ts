@@ -101,6 +101,9 @@ describe("change-based selection offline (import graph only)", () => {
         "test/tsconfig.json changed (manifest, lock file or build/test configuration): every test under test/ runs",
     });
 
+    const pins = commitFiles(repo, { "requirements/tests.txt": "pytest==8.0\n" }, "pins");
+    expect((await selector.select(request(repo, pins, c3c))).fullRunReason).toMatch(/requirements\/tests\.txt changed/);
+
     const c4 = commitFiles(repo, { "package.json": '{"name":"demo","type":"module","version":"1.0.0"}\n' }, "bump");
     const s4 = await selector.select(request(repo, c4, c3c));
     expect(s4.fullRunReason).toMatch(/package\.json changed/);

@@ -7,7 +7,7 @@ import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
 import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
-import { fullRunTrigger, isInert } from "./full-run-files.js";
+import { fullRunTrigger, isInert, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
@@ -85,8 +85,8 @@ export class ChangeTestSelector implements TestSelector {
       const why = fullRunTrigger(c.path);
       if (why === undefined) continue;
       // a manifest or config of a sub-project (website/yarn.lock) concerns the tests under it only
+      if (isRepoWide(c.path)) return why;
       const dir = posix.dirname(c.path);
-      if (dir === "." || c.path.startsWith(".pitcrew/")) return why;
       scoped.push({ dir, why: why.replace(": every test runs", `: every test under ${dir}/ runs`) });
     }
     return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped };

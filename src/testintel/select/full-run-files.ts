@@ -34,9 +34,10 @@ const FULL_RUN_PATTERNS = [
   /^(vitest|vite|jest|babel|rollup|webpack|esbuild|swc)\.(config|workspace)\.[cm]?[jt]s(on)?$/,
   /^vitest\.workspace\.[a-z]+$/,
   /^jest\.setup\.[cm]?[jt]s$/,
-  /^requirements.*\.txt$/,
-  /^constraints.*\.txt$/,
 ];
+
+/** Python requirement and constraint files, also in a `requirements/` directory (`requirements/tests.txt`). */
+const PYTHON_PINS = /(^|\/)((requirements|constraints)[^/]*\.(txt|in)|requirements\/[^/]+\.(txt|in))$/;
 
 /**
  * Why a changed file makes every test run, or undefined when it does not: a package manifest,
@@ -46,6 +47,7 @@ const FULL_RUN_PATTERNS = [
  */
 export function fullRunTrigger(path: string): string | undefined {
   if (path.startsWith(".pitcrew/")) return `the pipeline file ${path} changed`;
+  if (PYTHON_PINS.test(path)) return `${path} changed (Python requirements): every test runs`;
   const name = posix.basename(path);
   if (FULL_RUN_NAMES.has(name) || FULL_RUN_PATTERNS.some((p) => p.test(name))) {
     return `${path} changed (manifest, lock file or build/test configuration): every test runs`;
@@ -66,4 +68,13 @@ export function isInert(path: string): boolean {
   return (
     /\.(md|mdx|rst|txt|png|jpe?g|gif|svg|ico|webp)$/.test(name) || name === ".gitignore" || name === ".gitattributes"
   );
+}
+
+/**
+ * Whether a changed trigger file concerns the whole repository wherever it lies: at the root,
+ * under `.pitcrew/`, or a Python requirements/constraints file (pinned for the whole
+ * environment, often kept in a `requirements/` directory). Others concern their directory only.
+ */
+export function isRepoWide(path: string): boolean {
+  return !path.includes("/") || path.startsWith(".pitcrew/") || PYTHON_PINS.test(path);
 }
