@@ -31,7 +31,8 @@ require() and import() with literal paths, .js → .ts; Python imports and conft
 --project NAME it also uses the project's recorded coverage maps (per test file, from V8
 coverage) and its stored test history: failure probability, recent failures, and the changed
 files that failed together with a test before. A manifest, lock file, build or test
-configuration or pipeline change selects everything. HEAD must be the checked-out commit (the
+configuration or pipeline change at the root selects everything (in a subdirectory: the tests
+under it). HEAD must be the checked-out commit (the
 import graph reads the working tree).
 
 Test files: --tests FILE (one path per line, relative to DIR), else every file of the checkout
