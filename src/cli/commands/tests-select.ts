@@ -32,8 +32,7 @@ require() and import() with literal paths, .js → .ts; Python imports and conft
 coverage) and its stored test history: failure probability, recent failures, and the changed
 files that failed together with a test before. A manifest, lock file, build or test
 configuration or pipeline change at the root selects everything (in a subdirectory: the tests
-under it). HEAD must be the checked-out commit (the
-import graph reads the working tree).
+under it). HEAD must be the checked-out commit (the import graph reads the working tree).
 
 Test files: --tests FILE (one path per line, relative to DIR), else every file of the checkout
 named like a test (*.test.*, *.spec.*, __tests__/, test_*.py, *_test.py).
