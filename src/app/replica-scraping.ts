@@ -6,7 +6,7 @@
  * the service's scrape interval (default 15 s); it is withdrawn when the replica stops.
  */
 import type { ReplicaAnnouncer } from "../deploy/index.js";
-import { releaseIdOf } from "../deploy/index.js";
+import { releaseIdOf, serviceOfProject } from "../deploy/index.js";
 import type { ScraperFleet } from "../observe/index.js";
 import type { Core } from "./core.js";
 
@@ -26,11 +26,9 @@ export function replicaScraping(
       if (!project) return;
       const k = key(r);
       live.add(k);
-      void core.store.services
-        .list()
-        .then((services) => {
+      void serviceOfProject(core.store.services, project)
+        .then((service) => {
           if (!live.has(k)) return; // gone meanwhile
-          const service = services.find((s) => s.repository === project) ?? services.find((s) => s.name === project);
           fleet.announce(k, {
             job: service?.name ?? project,
             url: r.metricsUrl,

@@ -38,6 +38,28 @@ export interface PlanStep {
   /** Relative to the job workspace; never escapes it. */
   workingDirectory?: string;
   continueOnError: boolean;
+  /** Set on a test step (`tests:`): the runner runs the selected test files in order instead of `run` alone. */
+  tests?: PlanTests;
+}
+
+/** Test frameworks pitcrew drives itself; `file` hands any other one a list of test files. */
+export type TestFramework = "vitest" | "jest" | "node-test" | "pytest" | "file";
+
+/** A step's `tests:` block: which test files run, in which order, and how failures are treated. */
+export interface PlanTests {
+  framework: TestFramework;
+  /** `all` (path order), `prioritize` (likely failures first) or `select` (only what the change can break). */
+  select: "all" | "prioritize" | "select";
+  /** Stop at the first failing test file and report the files that did not run. */
+  failFast: boolean;
+  /** Collect V8 coverage (`NODE_V8_COVERAGE`) per test file for the dependency maps. */
+  coverage: boolean;
+  /** How many times a failing test file whose failures are known flaky is run again (0–5). */
+  rerunFlaky: number;
+  /** A failure of a test the history shows flaky is reported without failing the step. */
+  quarantine: boolean;
+  /** Workspace-relative globs of the test files (`!` excludes). */
+  files: string[];
 }
 
 /** Cache declaration of a job: restored before the steps, saved after a successful job. */

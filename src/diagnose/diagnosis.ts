@@ -5,11 +5,18 @@
  */
 
 /** What kind of fault a hypothesis names. */
-export type HypothesisKind = "code_bug" | "config" | "resource" | "dependency" | "deploy_regression";
+export type HypothesisKind =
+  | "code_bug"
+  | "config"
+  | "resource"
+  | "dependency"
+  | "deploy_regression"
+  /** The errors began with a new kind of request (route or parameter shape), or a surge of one. */
+  | "traffic_shift";
 
 /** One piece of evidence behind a hypothesis. */
 export interface Evidence {
-  kind: "log_line" | "frame" | "metric" | "commit" | "alert" | "release";
+  kind: "log_line" | "frame" | "metric" | "commit" | "alert" | "release" | "traffic";
   /** Human-readable summary, e.g. `TypeError at src/cart.ts:42 (total)`. */
   summary: string;
   /** Structured detail (frame, metric sample, commit sha…). */

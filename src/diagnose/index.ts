@@ -13,6 +13,7 @@ export {
   type RecentDeploy,
 } from "./incident/diagnose-incident.js";
 export { errorSignature } from "./incident/error-signature.js";
+export type { ShapeCounts, TrafficByShape, TrafficShiftData, TrafficWindow } from "./incident/traffic-shift.js";
 export { type BlameInfo, blameLine } from "./locate/blame.js";
 export {
   type FileChange,

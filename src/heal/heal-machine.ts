@@ -3,7 +3,7 @@
  *
  * ```
  * detected → diagnosing ─┬─ deploy_regression → mitigating (roll back) ─┐
- *                        ├─ code_bug | config ──────────────────────────┴→ repairing → pr_open
+ *                        ├─ code_bug | config | traffic_shift ──────────┴→ repairing → pr_open
  *                        └─ dependency | unknown → escalated (the fault is elsewhere / not understood)
  *          → ci_running → merging → deploying → verifying → resolved
  *

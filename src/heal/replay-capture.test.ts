@@ -89,4 +89,20 @@ describe("captureReplay", () => {
       bind: [],
     });
   });
+
+  it("replays the latest failure of the kind asked for, or the latest of all when none is held", () => {
+    const log = [
+      ex({ route: "shop", method: "GET", path: "/items/3?expand=tags", status: 500 }),
+      ex({ route: "shop", method: "GET", path: "/items/4", status: 503 }),
+    ];
+    const since = 0;
+    const expand = (e: Exchange) => e.path.includes("expand");
+    expect(captureReplay(log, { route: "shop", dependencies: {}, since, failing: expand })?.request.path).toBe(
+      "/items/3?expand=tags",
+    );
+    expect(captureReplay(log, { route: "shop", dependencies: {}, since })?.request.path).toBe("/items/4");
+    expect(
+      captureReplay(log, { route: "shop", dependencies: {}, since, failing: (e) => e.method === "POST" })?.request.path,
+    ).toBe("/items/4");
+  });
 });

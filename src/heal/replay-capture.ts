@@ -1,7 +1,8 @@
 /**
  * The failure to replay, rebuilt from a router's exchange log (`deploy/routers/exchange-log.ts`):
  *
- *   1. the request: the service's latest answer ≥ 500 within the window;
+ *   1. the request: the service's latest answer ≥ 500 within the window (of those `failing`
+ *      accepts, when any: e.g. of the request shape a diagnosis found carries the errors);
  *   2. its session: the earlier requests to the service that touched the same resource — those
  *      whose path or body holds one of the failing path's identifiers (segments with a digit), or
  *      whose answer returned one (the request that created it);
@@ -25,6 +26,8 @@ export interface ReplayCaptureQuery {
   since: number;
   /** Words for the test name. */
   name?: string;
+  /** The failures to prefer (default: any); the latest of all is taken when none of them is held. */
+  failing?: (e: Exchange) => boolean;
 }
 
 /** An identifier found in a setup answer, re-read at replay time. */
@@ -88,7 +91,8 @@ const requestOf = (e: Exchange) => ({
 export function captureReplay(exchanges: readonly Exchange[], q: ReplayCaptureQuery): CapturedReplay | undefined {
   const recent = exchanges.filter((e) => e.at >= q.since);
   const own = recent.filter((e) => e.route === q.route);
-  const failing = own.filter((e) => e.status >= 500).at(-1);
+  const failures = own.filter((e) => e.status >= 500);
+  const failing = (q.failing && failures.filter(q.failing).at(-1)) ?? failures.at(-1);
   if (!failing) return undefined;
 
   const ids = identifiersOf(failing.path);

@@ -20,3 +20,4 @@ export { type CronSchedule, readCronSchedules } from "./cron-schedules.js";
 export type { ForeignFormat } from "./import/detect-format.js";
 export { type ImportResult, importPipeline } from "./import/import-pipeline.js";
 export { parseMemorySize } from "./memory-size.js";
+export { TEST_REPORTS_DIR } from "./spec/defaults.js";

@@ -8,6 +8,7 @@ const tests = (passed: number, failed = 0, errors = 0, skipped = 0): TestSummary
   failed,
   errors,
   skipped,
+  quarantined: 0,
   durationMs: 0,
 });
 const coverage = (linesCovered: number, linesTotal = 1000): CoverageSummary => ({

@@ -24,7 +24,7 @@ export interface GateInput {
 /**
  * Evaluates the configured gates (unset ones are skipped). Missing data fails a gate, except a
  * coverage drop gate without a baseline, which passes. The pass rate is
- * passed / (passed + failed + errors); skipped tests do not count and zero tests fail.
+ * passed / (passed + failed + errors); skipped and quarantined tests do not count and zero tests fail.
  */
 export function evaluateGates(gates: PlanGates, input: GateInput): GateResult[] {
   const results: GateResult[] = [];

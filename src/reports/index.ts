@@ -3,7 +3,9 @@ export { type CoverageFormat, detectCoverageFormat, parseCoverage } from "./cove
 export { parseCobertura } from "./cobertura.js";
 export type { CoverageOptions, FileCoverage } from "./file-coverage.js";
 export { type GateInput, type GateName, type GateResult, evaluateGates } from "./gates.js";
+export { parseJestJson } from "./jest-json.js";
 export { type JUnitReport, parseJUnit, type TestCase, type TestStatus } from "./junit.js";
+export { writeJUnit } from "./junit-writer.js";
 export { parseLcov } from "./lcov.js";
 export { DEFAULT_MAX_REPORT_BYTES, type ReportInputOptions } from "./report-input.js";
 export {

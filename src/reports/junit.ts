@@ -19,6 +19,8 @@ export interface TestCase {
   message?: string;
   /** Failure/error text, typically a stack trace. */
   details?: string;
+  /** A flaky failure reported without failing its job (set by the runner, never read from a report). */
+  quarantined?: boolean;
 }
 
 /** A parsed JUnit report. */

@@ -9,8 +9,35 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, imp
 describe("summarizeTests", () => {
   it("counts outcomes and durations of real reports", () => {
     const cases = [...parseJUnit(fixture("pytest.xml")).cases, ...parseJUnit(fixture("go-junit-report.xml")).cases];
-    expect(summarizeTests(cases)).toEqual({ total: 9, passed: 4, failed: 2, errors: 1, skipped: 2, durationMs: 422 });
-    expect(summarizeTests([])).toEqual({ total: 0, passed: 0, failed: 0, errors: 0, skipped: 0, durationMs: 0 });
+    expect(summarizeTests(cases)).toEqual({
+      total: 9,
+      passed: 4,
+      failed: 2,
+      errors: 1,
+      skipped: 2,
+      quarantined: 0,
+      durationMs: 422,
+    });
+    expect(summarizeTests([])).toEqual({
+      total: 0,
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      quarantined: 0,
+      durationMs: 0,
+    });
+  });
+
+  it("counts a quarantined failure only as quarantined, so the pass-rate gate leaves it out", () => {
+    const c = { suite: "s", classname: "k", durationMs: 1 };
+    const summary = summarizeTests([
+      { ...c, name: "a", status: "passed" },
+      { ...c, name: "b", status: "failed", quarantined: true },
+      { ...c, name: "c", status: "error", quarantined: true },
+      { ...c, name: "d", status: "failed" },
+    ]);
+    expect(summary).toMatchObject({ total: 4, passed: 1, failed: 1, errors: 0, quarantined: 2 });
   });
 });
 

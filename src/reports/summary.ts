@@ -8,6 +8,8 @@ export interface TestSummary {
   failed: number;
   errors: number;
   skipped: number;
+  /** Flaky failures reported without failing their job: counted here, not in `failed`/`errors`. */
+  quarantined: number;
   /** Sum of the test cases' durations. */
   durationMs: number;
 }
@@ -22,11 +24,20 @@ export interface CoverageSummary {
   branchesCovered: number;
 }
 
-/** Counts test cases by outcome. */
+/** Counts test cases by outcome (a quarantined failure only as quarantined). */
 export function summarizeTests(cases: readonly TestCase[]): TestSummary {
-  const s: TestSummary = { total: cases.length, passed: 0, failed: 0, errors: 0, skipped: 0, durationMs: 0 };
+  const s: TestSummary = {
+    total: cases.length,
+    passed: 0,
+    failed: 0,
+    errors: 0,
+    skipped: 0,
+    quarantined: 0,
+    durationMs: 0,
+  };
   for (const c of cases) {
-    if (c.status === "passed") s.passed++;
+    if (c.quarantined && c.status !== "passed" && c.status !== "skipped") s.quarantined++;
+    else if (c.status === "passed") s.passed++;
     else if (c.status === "failed") s.failed++;
     else if (c.status === "error") s.errors++;
     else s.skipped++;

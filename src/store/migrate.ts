@@ -26,6 +26,7 @@ import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
 import * as m0029 from "./migrations/0029-release-reverts.js";
 import * as m0031 from "./migrations/0031-test-dependencies.js";
+import * as m0032 from "./migrations/0032-test-quarantine.js";
 import * as m0034 from "./migrations/0034-failure-signatures.js";
 import type { DB } from "./schema.js";
 
@@ -50,6 +51,7 @@ export const migrations: Record<string, Migration> = {
   "0028-run-check-reports": m0028,
   "0029-release-reverts": m0029,
   "0031-test-dependencies": m0031,
+  "0032-test-quarantine": m0032,
   "0034-failure-signatures": m0034,
 };
 

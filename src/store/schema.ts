@@ -170,6 +170,8 @@ export interface TestResultsTable {
   created_at: number | null;
   /** Failure/error text, e.g. a stack trace (migration 0025; null for passes and older rows). */
   details: string | null;
+  /** 1: a failure reported without failing its job, left out of the pass-rate gate (migration 0032). */
+  quarantined: Generated<number>;
 }
 
 /** Which repository files one test file exercised at one commit of a project (store/repositories/test-deps-repo.ts). */

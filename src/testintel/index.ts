@@ -49,3 +49,4 @@ export { selectAtCommit } from "./select/select-at-commit.js";
 export { isTestFileName, listRepoFiles } from "./select/test-files.js";
 export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
 export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
+export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";

@@ -56,6 +56,20 @@ describe.skipIf(!existsSync(join(ROOT, "dist/cli/main.js")))("pitcrew run", () =
     expect(report.artifacts).toEqual([expect.objectContaining({ path: "dist/prices.tgz" })]);
   }, 60_000);
 
+  it("runs examples/test-order file by file, the file that failed last time first, stopping at the failure", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
+    const first = await pitcrew(["run", "examples/test-order"], dataDir);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain(
+      "tests: fail_fast: stopped after test/discount.test.js; 1 file(s) did not run: test/total.test.js",
+    );
+    expect(first.stdout).toContain("tests: 1 file(s) passed, 1 failed, 1 not run");
+    const second = await pitcrew(["run", "examples/test-order"], dataDir);
+    expect(second.stdout).toContain(
+      "tests: fail_fast: stopped after test/discount.test.js; 2 file(s) did not run: test/total.test.js, test/cart.test.js",
+    );
+  }, 60_000);
+
   it("says why a failed job failed, and `runs why <project>#<number>` shows the whole explanation", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pitcrew-cli-"));
     const repo = createRepo({

@@ -2,7 +2,7 @@
  * The release reverter against real git repositories on the embedded forge and a real store: a
  * rollout rolled back by its analysis gets a pull request (by the repair bot) reverting the
  * commits between the last good live release and the bad one, merged once its CI is green; a
- * heal's revert is only watched; each reason to skip is recorded as a `revert.skipped` event; a
+ * heal's revert is only watched, and closed once its heal gave up; each reason to skip is recorded as a `revert.skipped` event; a
  * restart (a new reverter over the same store, a crash after the PR was opened but before it was
  * recorded) never opens a second pull request.
  */
@@ -178,6 +178,80 @@ describe("the release reverter", () => {
     expect((await t.app.store.releaseReverts.get(rollout))?.state).toBe("merged");
     expect((await events(rollout)).filter((e) => e.type === "revert.planned")).toHaveLength(1);
     expect(await t.app.forge.listPullRequests({ repo: p.name })).toHaveLength(1);
+  });
+
+  /** A heal of a new incident on `service`, moved to `to` with `reason`. */
+  const healIn = async (service: string, to: "escalated" | "failed", reason: string) => {
+    const at = Date.now();
+    const signal = { kind: "alert" as const, key: `k${++n}`, service, status: "firing" as const, data: {}, at };
+    const incident = await t.app.store.incidents.open(
+      { title: "HighErrorRate", service, severity: "critical", at },
+      signal,
+      [],
+    );
+    const heal = await t.app.store.heals.create({
+      incidentId: incident.id,
+      service,
+      policy: "deploy",
+      detectedAt: at,
+      at,
+    });
+    return {
+      heal,
+      incident,
+      give: () =>
+        t.app.store.heals.transition(
+          heal.id,
+          { state: heal.state, version: heal.version },
+          { to, at, note: reason, reason },
+        ),
+    };
+  };
+
+  it("closes a heal's revert left open once that heal escalated, with a comment naming the heal", async () => {
+    const p = await project();
+    const rollout = await judged(p);
+    const h = await healIn(p.name, "escalated", "ci_running timed out after 10 min");
+    const r = reverter();
+    const out = await r.revertRollback({ handle: `abort:${rollout}`, healId: h.heal.id });
+    if (!("pr" in out)) throw new Error(out.skipped);
+    await r.tick();
+    expect((await t.app.forge.getPullRequest(p.name, out.pr.number)).state).toBe("open"); // the heal still follows it
+
+    await h.give();
+    await r.tick();
+    await r.tick();
+    const pr = await t.app.forge.getPullRequest(p.name, out.pr.number);
+    expect(pr.state).toBe("closed");
+    const comments = (await t.app.forge.listComments(pr)).filter((c) => c.author === BOT_USER);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`heal #${h.heal.id} (incident #${h.incident.id})`);
+    expect(comments[0]!.body).toContain("ci_running timed out after 10 min");
+    expect(await t.app.store.releaseReverts.get(rollout)).toMatchObject({
+      state: "failed",
+      reason: expect.stringContaining(`heal #${h.heal.id}`),
+    });
+    expect((await events(rollout)).map((e) => e.type)).toContain("revert.failed");
+    expect(mainFile(p.name)).toBe(BAD); // nothing merged
+  });
+
+  it("leaves open the revert a heal's policy hands to a person, and one whose heal failed is closed too", async () => {
+    const handed = await project();
+    const kept = await healIn(handed.name, "escalated", "policy pr");
+    const r = reverter();
+    const open = await r.revertRollback({ handle: `abort:${await judged(handed)}`, healId: kept.heal.id });
+    if (!("pr" in open)) throw new Error(open.skipped);
+    await kept.give();
+    await r.tick();
+    expect((await t.app.forge.getPullRequest(handed.name, open.pr.number)).state).toBe("open");
+
+    const broken = await project();
+    const failed = await healIn(broken.name, "failed", "merge failed 5×: forge unreachable");
+    const closed = await r.revertRollback({ handle: `abort:${await judged(broken)}`, healId: failed.heal.id });
+    if (!("pr" in closed)) throw new Error(closed.skipped);
+    await failed.give();
+    await r.tick();
+    expect((await t.app.forge.getPullRequest(broken.name, closed.pr.number)).state).toBe("closed");
   });
 
   it("reverts what a heal's rollback rollout took out of traffic (from the live bad release back to the good one)", async () => {

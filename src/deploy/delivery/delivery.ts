@@ -3,18 +3,19 @@
  * module per verb — `deploy` checks the promotion rule, records the release and its rollout, and
  * returns while a `RolloutRunner` drives it; `promote`, `abort` and `rollback` steer it; `watch`
  * is the post-deploy watch; `recover` puts every environment back on its live releases after
- * pitcrew restarts; `status`, `rollout`, `urlOf` and `exchanges` read.
+ * pitcrew restarts; `status`, `rollout`, `urlOf`, `exchanges` and `traffic` read.
  */
 import type { Release, Rollout, RolloutStepRecord } from "../../store/index.js";
 import type { WatchResult } from "../analysis/index.js";
 import type { RolloutState } from "../rollouts/rollout-machine.js";
 import type { Exchange } from "../routers/exchange-log.js";
+import type { ListenerTraffic } from "../routers/traffic-shapes.js";
 import { abort } from "./abort.js";
 import { type DeliveryDeps, DeliveryContext, type EnvironmentSettings } from "./delivery-context.js";
 import { type DeployRequest, deploy } from "./deploy.js";
 import type { Launched } from "./launch.js";
 import { promote, promoteProject } from "./promote.js";
-import { exchanges, type PlacementStatus, rolloutWithSteps, status, urlOf, waitFor } from "./read.js";
+import { exchanges, type PlacementStatus, rolloutWithSteps, status, traffic, urlOf, waitFor } from "./read.js";
 import { recover } from "./recover.js";
 import { type RollbackRequest, rollback } from "./rollback.js";
 import { startPostDeployWatch, watch } from "./watch.js";
@@ -79,6 +80,11 @@ export class Delivery {
   /** The exchanges the router of `environment` still holds, oldest first (none for nginx). */
   exchanges(environment: string): Exchange[] {
     return exchanges(this.#ctx, environment);
+  }
+
+  /** The requests `project`'s listener in `environment` answered in `[from, to)`, by shape (none for nginx). */
+  traffic(project: string, environment: string, from: number, to: number): ListenerTraffic | undefined {
+    return traffic(this.#ctx, project, environment, from, to);
   }
 
   /** What runs in an environment: per project, the live release, the active rollout, replicas. */

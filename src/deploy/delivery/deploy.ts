@@ -1,8 +1,9 @@
 /**
  * `deploy`: ships a project's successful run into an environment. Checks the promotion rule and
  * that no rollout of the project is in progress there, records the release with its full run
- * spec (its id is known inside the store's transaction), checks it out, and starts its rollout.
- * A checkout that fails marks the release `failed`.
+ * spec (its id is known inside the store's transaction; its env names the service for
+ * OpenTelemetry, see releases/telemetry-env.ts), checks it out, and starts its rollout. A
+ * checkout that fails marks the release `failed`.
  */
 import { ConflictError } from "../../common/errors.js";
 import {
@@ -12,6 +13,7 @@ import {
   releaseRunSpec,
   renderReleaseEnv,
 } from "../releases/release-builder.js";
+import { serviceOfProject, withServiceName } from "../releases/telemetry-env.js";
 import { parseStrategy } from "../strategies/parse-strategy.js";
 import { DEFAULT_STRATEGY } from "../strategies/strategy-spec.js";
 import type { DeliveryContext, EnvironmentSettings } from "./delivery-context.js";
@@ -44,6 +46,7 @@ export async function deploy(ctx: DeliveryContext, req: DeployRequest): Promise<
   const busy = await ctx.activeRollout(plan.project, env.name);
   if (busy) throw new ConflictError(`${plan.project} already has rollout ${busy.id} in progress in ${env.name}`);
   const { commit } = plan.run;
+  const service = (await serviceOfProject(store.services, plan.project))?.name ?? plan.project;
   const release = await store.releases.create({
     project: plan.project,
     environment: env.name,
@@ -56,7 +59,7 @@ export async function deploy(ctx: DeliveryContext, req: DeployRequest): Promise<
       );
       return releaseRunSpec(plan, releaseDir(dataDir, id), {
         replicas: env.replicas,
-        env: { ...rendered, PITCREW_RELEASE_ID: String(id), PITCREW_COMMIT: commit },
+        env: { ...withServiceName(rendered, service), PITCREW_RELEASE_ID: String(id), PITCREW_COMMIT: commit },
       });
     },
     triggeredBy: req.by,

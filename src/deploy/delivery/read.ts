@@ -1,8 +1,9 @@
-/** The read side of delivery: what runs where, a rollout with its steps, listener URLs, exchanges. */
+/** The read side of delivery: what runs where, a rollout with its steps, listener URLs, exchanges, traffic. */
 import { NotFoundError } from "../../common/errors.js";
 import type { Release, Rollout, RolloutStepRecord } from "../../store/index.js";
 import type { RolloutState } from "../rollouts/rollout-machine.js";
 import type { Exchange } from "../routers/exchange-log.js";
+import type { ListenerTraffic } from "../routers/traffic-shapes.js";
 import { type DeliveryContext, routeKeyOf } from "./delivery-context.js";
 
 /** A project's place in an environment, as `status` shows it. */
@@ -71,4 +72,19 @@ export function urlOf(ctx: DeliveryContext, project: string, environment: string
  */
 export function exchanges(ctx: DeliveryContext, environment: string): Exchange[] {
   return ctx.deps.routers[ctx.env(environment).router]?.exchanges?.() ?? [];
+}
+
+/**
+ * The requests the listener of `project` in `environment` answered in `[from, to)`, by shape
+ * (see `routers/traffic-shapes.ts`); undefined when its router does not see shapes (nginx) or
+ * the listener answered nothing yet.
+ */
+export function traffic(
+  ctx: DeliveryContext,
+  project: string,
+  environment: string,
+  from: number,
+  to: number,
+): ListenerTraffic | undefined {
+  return ctx.deps.routers[ctx.env(environment).router]?.traffic?.(routeKeyOf(project, environment), from, to);
 }

@@ -24,6 +24,7 @@
  * envs are independent. `metrics` may be called any time.
  */
 import type { Exchange } from "./exchange-log.js";
+import type { ListenerTraffic } from "./traffic-shapes.js";
 
 /** One release behind an environment's listener. */
 export interface Backend {
@@ -83,6 +84,11 @@ export interface TrafficRouter {
   samples(releaseId: string, since?: number): Promise<ReleaseSamples>;
   /** The exchanges still in the router's exchange log that `keep` accepts, oldest first; absent when it keeps none. */
   exchanges?: (keep?: (e: Exchange) => boolean) => Exchange[];
+  /**
+   * The requests the listener of `env` answered in `[from, to)`, by shape (`traffic-shapes.ts`);
+   * undefined when it answered none yet. Absent when the router does not see requests' shapes.
+   */
+  traffic?: (env: string, from: number, to: number) => ListenerTraffic | undefined;
   /** Stops everything. */
   close(): Promise<void>;
 }

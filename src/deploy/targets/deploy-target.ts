@@ -3,7 +3,8 @@
  * Implementations: `process/` (supervised local processes); later Kubernetes.
  *
  * Lifecycle:
- *   1. `start(release)` brings up `replicas` copies, each told its port in env `PORT`, and
+ *   1. `start(release)` brings up `replicas` copies, each told its port in env `PORT` (and its
+ *      OpenTelemetry identity in `OTEL_RESOURCE_ATTRIBUTES`, see releases/telemetry-env.ts), and
  *      resolves once every replica answers 2xx on `health.readinessPath`. If they are not all
  *      ready within the target's ready timeout, or give up crashing, everything started for the
  *      release is stopped and `start` rejects with `ReleaseFailedError`.
@@ -39,7 +40,7 @@ export interface ReleaseSpec {
   id: string;
   /** argv of the service (no shell): `[program, ...args]`. */
   command: string[];
-  /** Environment of every replica; the target adds `PORT` (and its own replica marker). */
+  /** Environment of every replica; the target adds `PORT`, its own replica marker and `OTEL_RESOURCE_ATTRIBUTES` keys. */
   env: Record<string, string>;
   /** Working directory of the replicas. */
   cwd: string;

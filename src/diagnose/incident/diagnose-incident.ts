@@ -19,14 +19,19 @@
  * - config: error logs report timeouts (`timed out`, `ETIMEDOUT`, `deadline exceeded`, 504);
  *   0.5 + 0.45 × their share — with the configured limit when the line names one.
  * - dependency: connection refusals/resets to another host; 0.4 + 0.4 × their share.
+ * - traffic_shift: the errors began with a new kind of request (route or parameter shape) or a
+ *   surge of one, whose requests carry them (traffic-shift.ts); 0.5 + 0.4 × its share of the 5xx.
+ *   A blamed release is cleared (0.2) when that shape's requests failed on another release too.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
 import type { Diagnosis, Evidence, Hypothesis } from "../diagnosis.js";
 import type { LogQuery, StoredLogRecord } from "../../store/index.js";
 import type { Incident } from "../../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
-import { recordText } from "../stacktrace/record-text.js";
 import { errorSignature } from "./error-signature.js";
+import { timeoutNeeds } from "./timeout-needs.js";
+import { clearByTraffic, type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
+import { codeHypothesis } from "./code-hypothesis.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {
@@ -52,6 +57,8 @@ export interface IncidentEvidence {
    * `/products/p-3/recommendations`) over the last minutes, when metrics can tell.
    */
   latencyP99Ms?(peer: string, path: string): Promise<number | undefined>;
+  /** What a service's listener answered, by request shape (traffic-shift.ts), when it can tell. */
+  trafficByShape?: TrafficByShape;
 }
 
 /** Tuning of the look-back windows. */
@@ -62,6 +69,8 @@ export interface DiagnoseOptions {
   deployWindowMs?: number;
   /** A silence this long ends an episode of the leading error when dating its onset (default 5 min). */
   quietGapMs?: number;
+  /** How far back a service's traffic counts must reach before a request shape is called new (default 1 min). */
+  trafficHistoryMs?: number;
   now: number;
 }
 
@@ -123,6 +132,19 @@ export async function diagnoseIncident(
     if (h) hypotheses.push(h);
   }
 
+  if (evidence.trafficByShape) {
+    const shift = await trafficShift(onset?.service ?? incident.service, evidence.trafficByShape, {
+      onsetAt: onset?.at,
+      since,
+      now: opts.now,
+      minHistoryMs: opts.trafficHistoryMs,
+    });
+    if (shift) {
+      hypotheses.push(shift);
+      clearByTraffic(hypotheses, shift.evidence[0]?.data as TrafficShiftData);
+    }
+  }
+
   const own = errors.filter((r) => !DEPENDENCY.test(r.message));
   const code = codeHypothesis(own, errors.length);
   if (code) {
@@ -136,7 +158,7 @@ export async function diagnoseIncident(
     hypotheses.push({
       kind: "config",
       confidence: 0.5 + 0.45 * share,
-      evidence: [...sample(timeouts, "timeout"), ...(await timeoutNeeds(timeouts, evidence))],
+      evidence: [...sample(timeouts, "timeout"), ...(await timeoutNeeds(timeouts, evidence.latencyP99Ms))],
       explanation: `${Math.round(share * 100)} % of ${errors.length} error logs are timeouts${limit ? ` at a ${limit} ms limit` : ""}; the limit is likely lower than what the call needs.`,
     });
   }
@@ -340,68 +362,6 @@ function blame(
         ? `${service} release ${suspect.release} went live ${since} before the incident, but ${Math.round(upstream * 100)} % of the errors since then are failures of a dependency: the release is unlikely to be the cause.`
         : `${service} started failing after release ${suspect.release} went live ${since} before the incident${began}${notLatest ? `; later releases did not bring the error, so the rollback goes back to release ${suspect.previous ?? "before it"}` : ""}; rolling back is the fastest mitigation.`,
   };
-}
-
-/** The most common stack trace among `errors` (the service's own errors), its share of `total`. */
-function codeHypothesis(
-  errors: StoredLogRecord[],
-  total: number,
-): { hypothesis: Hypothesis; trace: string } | undefined {
-  const groups = new Map<string, { count: number; summary: string; record: StoredLogRecord }>();
-  for (const r of errors) {
-    const sig = errorSignature(r);
-    if (!sig.traced) continue;
-    const g = groups.get(sig.key);
-    if (g) g.count++;
-    else groups.set(sig.key, { count: 1, summary: sig.summary, record: r });
-  }
-  const best = [...groups.values()].sort((a, b) => b.count - a.count)[0];
-  if (!best) return undefined;
-  const share = best.count / total;
-  const evidence: Evidence[] = [
-    { kind: "frame", summary: best.summary },
-    {
-      kind: "log_line",
-      summary: `${best.count} of ${total} error logs of ${best.record.service} carry this trace`,
-      data: { id: best.record.id, at: best.record.at },
-    },
-  ];
-  return {
-    trace: recordText(best.record),
-    hypothesis: {
-      kind: "code_bug",
-      confidence: 0.5 + 0.45 * share,
-      evidence,
-      explanation: `${best.summary} — a code bug, in ${Math.round(share * 100)} % of the error logs.`,
-    },
-  };
-}
-
-/** A timed-out call named in a log line: `<peer> <METHOD> <path> timed out`. */
-const TIMED_OUT_CALL = /(\S+)\s+(?:GET|HEAD|POST|PUT|PATCH|DELETE)\s+(\/\S*)\s+timed?[ -]?out/i;
-
-/**
- * What the timed-out calls need: for each (peer, path) the timeouts name (up to three), the
- * peer's measured p99 latency on that path, as metric evidence the config fixer sizes from.
- */
-async function timeoutNeeds(timeouts: StoredLogRecord[], evidence: IncidentEvidence): Promise<Evidence[]> {
-  if (!evidence.latencyP99Ms) return [];
-  const calls = new Map<string, { peer: string; path: string }>();
-  for (const r of timeouts) {
-    const m = TIMED_OUT_CALL.exec(r.message);
-    if (m?.[1] && m[2] && calls.size < 3) calls.set(`${m[1]} ${m[2]}`, { peer: m[1], path: m[2].split("?")[0]! });
-  }
-  const out: Evidence[] = [];
-  for (const { peer, path } of calls.values()) {
-    const p99Ms = await evidence.latencyP99Ms(peer, path).catch(() => undefined);
-    if (p99Ms === undefined) continue;
-    out.push({
-      kind: "metric",
-      summary: `${peer} answers ${path} in ${Math.round(p99Ms)} ms at p99 (its own request metrics)`,
-      data: { peer, path, p99Ms },
-    });
-  }
-  return out;
 }
 
 function sample(records: StoredLogRecord[], what: string): Evidence[] {

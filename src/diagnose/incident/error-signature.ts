@@ -1,8 +1,11 @@
 /**
  * What kind of error a log record is, so the same failure is recognised across records, releases
  * and time: a stack trace's exception type and top in-app frame (`TypeError@src/cart.mjs:42
- * (lineTotal)`), or else the record's first line with numbers masked.
+ * (lineTotal)`), or else the record's first line with numbers masked. A frame's file is taken
+ * below pitcrew's release checkout (`<data_dir>/releases/<id>/`), so two releases running the
+ * same code log the same signature.
  */
+import { normalizeFramePath } from "../locate/repo-map.js";
 import { findTraces } from "../stacktrace/detect.js";
 import { recordText } from "../stacktrace/record-text.js";
 import type { LogRecord } from "../../store/index.js";
@@ -25,7 +28,7 @@ export function errorSignature(r: Pick<LogRecord, "message" | "attributes">): Er
     const t = found.trace;
     const top = t.frames.find((f) => f.inApp) ?? t.frames[0];
     const where = top
-      ? `${top.file}:${top.line ?? "?"}${top.function ? ` (${top.function})` : ""}`
+      ? `${releaseRelative(top.file)}:${top.line ?? "?"}${top.function ? ` (${top.function})` : ""}`
       : "an unknown frame";
     return {
       key: `${t.exception.type}@${where}`,
@@ -35,4 +38,9 @@ export function errorSignature(r: Pick<LogRecord, "message" | "attributes">): Er
   }
   const shape = (r.message.split("\n")[0] ?? "").replace(/\d+/g, "#").slice(0, 200);
   return { key: shape, summary: shape, traced: false };
+}
+
+/** A frame's file below a release checkout (`…/releases/<id>/src/x.js` → `src/x.js`), else as it is. */
+function releaseRelative(file: string): string {
+  return normalizeFramePath(file).replace(/^.*\/releases\/\d+\//, "");
 }

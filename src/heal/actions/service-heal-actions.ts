@@ -9,7 +9,12 @@ import type { Clock } from "../../common/clock.js";
 import type { Forge } from "../../forge/index.js";
 import type { Store } from "../../store/index.js";
 import type { HealActions, HealContext, HealDiagnosis, HealPullRequest, Pending } from "../heal-actions.js";
-import { diagnoseIncident, type IncidentDiagnosis, type RecentDeploy } from "../../diagnose/index.js";
+import {
+  diagnoseIncident,
+  type IncidentDiagnosis,
+  type RecentDeploy,
+  type TrafficWindow,
+} from "../../diagnose/index.js";
 import { checkPullRequestCi, healPullRequest, mergePullRequest } from "./pull-request-steps.js";
 import { verifyFix } from "./verify-fix.js";
 import { diagnoseWithEvidence, repairable } from "./diagnose-with-evidence.js";
@@ -52,6 +57,11 @@ export interface HealDelivery {
    * (is it or descends from it).
    */
   replicasOf(service: string, fix: string): Promise<ReplicaCommit[]>;
+  /**
+   * What `service`'s listener answered in `[from, to)`, by request shape, with store release ids
+   * (undefined: its router does not see shapes, or it answered nothing yet).
+   */
+  trafficByShape?(service: string, from: number, to: number): Promise<TrafficWindow | undefined>;
   /** The requests `service`'s router answered, and those of them `releases` answered (undefined: the router keeps no log). */
   servedBy(service: string, releases: string[]): Promise<ServedRequests | undefined>;
   /** How a rollback or deploy started above is doing (`interrupted`: a restart aborted it; start it again). */
@@ -170,6 +180,7 @@ export function serviceHealActions(d: ServiceHealDeps): HealActions {
         searchLogs: async (q) => (await d.store.logRecords.search(q)).records,
         recentDeploys: (service, since, until) => d.delivery.recentDeploys(service, since, until),
         latencyP99Ms: d.latencyP99Ms,
+        ...(d.delivery.trafficByShape ? { trafficByShape: d.delivery.trafficByShape.bind(d.delivery) } : {}),
       },
       { now: d.clock.now(), lookbackMs: await lookbackOf(d.store, incident) },
     );

@@ -1,6 +1,7 @@
 /**
- * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, a
- * rollback as mitigation, and shipping a merged fix — find or start the CI run of the fix
+ * The healing loop's view of progressive delivery (`HealDelivery`): what went live recently, what
+ * the service answered by request shape (its listener's, else its OTLP server spans), a rollback
+ * as mitigation, and shipping a merged fix — find or start the CI run of the fix
  * commit, then deploy it with the environment's strategy once it passed. Handles are plain text
  * (`rollout:<id>` or `ship:<project>:<environment>:<run>`) so a heal resumes after a restart. The
  * fix is built by the push run of its merge commit (one run, whoever triggers it first: the
@@ -20,6 +21,7 @@ import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.
 import type { HealDelivery } from "../actions/service-heal-actions.js";
 import type { RecentDeploy } from "../../diagnose/index.js";
 import { servicePlacementOf } from "./service-placement.js";
+import { spanTraffic } from "./span-traffic.js";
 
 type HandleState = Awaited<ReturnType<HealDelivery["status"]>>;
 
@@ -126,6 +128,22 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
         });
       }
       return out;
+    },
+
+    /** From the built-in router's shape book, else from the service's OTLP server spans. */
+    async trafficByShape(service, from, to) {
+      const window = delivery.traffic(await projectOf(service), await environmentOf(service), from, to);
+      if (!window) return spanTraffic(store, service, from, to);
+      // a fresh baseline's errors are its release's
+      const shapes = window.shapes.map((s) => {
+        const errorsByRelease: Record<string, number> = {};
+        for (const [id, n] of Object.entries(s.errorsByRelease)) {
+          const release = String(releaseIdOf(id));
+          errorsByRelease[release] = (errorsByRelease[release] ?? 0) + n;
+        }
+        return { ...s, errorsByRelease };
+      });
+      return { ...window, shapes };
     },
 
     async servedBy(service, releases) {

@@ -2,12 +2,15 @@
  * The heal repairer's `replayOf`: the failing request of a service rebuilt from the exchange log
  * of its environment's router (`heal/replay-capture.ts`), with its dependencies found from the
  * live release's environment — each variable whose value is the URL of another project's
- * listener in the same environment. Only for a diagnosis led by a code bug; nothing when the
- * router keeps no log (nginx) or the service failed no request in the last 10 minutes.
+ * listener in the same environment. Only for a diagnosis with a code bug among its hypotheses;
+ * nothing when the router keeps no log (nginx) or the service failed no request in the last 10
+ * minutes. When the diagnosis found a request shape that carries the errors (traffic_shift), the
+ * latest failure of that shape is the one replayed.
  */
 import type { Clock } from "../../common/clock.js";
 import type { Delivery } from "../../deploy/index.js";
-import { routeKeyOf } from "../../deploy/index.js";
+import { requestShape, routeKeyOf, shapeMatches } from "../../deploy/index.js";
+import type { TrafficShiftData } from "../../diagnose/index.js";
 import type { HealRepairRequest, ReproductionInput } from "../../repair/index.js";
 import type { Store } from "../../store/index.js";
 import { captureReplay } from "../replay-capture.js";
@@ -43,11 +46,20 @@ export function healReplayOf(
       const route = origin ? listeners.get(origin) : undefined;
       if (route) dependencies[name] = route;
     }
+    const shift = req.diagnosis.hypotheses.find((h) => h.kind === "traffic_shift")?.evidence[0]?.data as
+      | TrafficShiftData
+      | undefined;
     return captureReplay(delivery.exchanges(environment), {
       route: routeKeyOf(project, environment),
       dependencies,
       since: clock.now() - WINDOW_MS,
       name: `${req.service} ${req.diagnosis.trace ? "crash" : "failure"}`,
+      ...(shift
+        ? {
+            failing: (e) =>
+              shapeMatches(shift.shape, requestShape(e.method, e.path, e.headers["content-type"], e.requestBody).key),
+          }
+        : {}),
     });
   };
 }

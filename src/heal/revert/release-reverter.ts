@@ -5,13 +5,15 @@
  * request as the repair bot reverting the commits between the last good live release and the bad
  * one (revert-range.ts says when it skips instead, and why), waits for its CI and merges it when
  * green; the merge ships like any push. A revert a heal asked for is followed by that heal (its
- * ci_running → merging → deploying → verifying), so the reverter only watches it.
+ * ci_running → merging → deploying → verifying), so the reverter only watches it — and closes it,
+ * with a comment naming the heal, once that heal gave up (escalated or failed, other than by its
+ * policy handing the pull request to a person): nobody would follow it any more.
  *
  * One row per rolled-back rollout (store `release_reverts`, keyed by the rollout's id):
  *
  * ```
  * planned ─┬─ PR opened ──► open ─┬─ CI green, merged (by the reverter or the heal) ──► merged
- *          │                      └─ CI red, or the PR closed ──────────────────────► failed
+ *          │                      └─ CI red, the PR closed, or its heal gave up ───► failed
  *          └─ a reason not to (revert-range.ts) ─────────────────────────────────────► skipped
  * ```
  *
@@ -23,10 +25,11 @@
  */
 import { rm } from "node:fs/promises";
 import type { Clock } from "../../common/clock.js";
+import { NotFoundError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../../events/index.js";
 import { BOT_USER, type Forge } from "../../forge/index.js";
-import type { ReleaseRevert, ReleaseRevertState, Store } from "../../store/index.js";
+import type { PullRequest, ReleaseRevert, ReleaseRevertState, Store } from "../../store/index.js";
 import type { HealPullRequest } from "../heal-actions.js";
 import { checkPullRequestCi, mergePullRequest } from "../actions/pull-request-steps.js";
 import { prepareRevert } from "./revert-range.js";
@@ -238,11 +241,34 @@ export class ReleaseReverter {
     const pr = await forge.getPullRequest(ref.repo, ref.number);
     if (pr.state === "closed") return this.#end(row, "failed", `PR #${pr.number} was closed without merging`);
     if (pr.state === "merged" && pr.mergeCommit) return this.#merged(row, pr.mergeCommit);
-    if (row.healId !== null) return;
+    if (row.healId !== null) return this.#closeIfAbandoned(row, row.healId, pr);
     const ci = await checkPullRequestCi(forge, ref);
     if (ci.status === "pending") return;
     if (ci.status === "failure") return this.#end(row, "failed", ci.note);
     return this.#merged(row, (await mergePullRequest(forge, ref)).sha);
+  }
+
+  /**
+   * Closes the open revert of heal `healId` once that heal gave up on it (see the module comment):
+   * a comment naming the heal and why (once), the pull request closed, the row failed. A heal
+   * the store no longer knows leaves the pull request as it is.
+   */
+  async #closeIfAbandoned(row: ReleaseRevert, healId: number, pr: PullRequest): Promise<void> {
+    const { store, forge } = this.deps;
+    const heal = await store.heals.get(healId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (!heal || (heal.state !== "escalated" && heal.state !== "failed") || heal.reason?.startsWith("policy ")) return;
+    const why = `heal #${heal.id} (incident #${heal.incidentId}) ${heal.state}: ${heal.reason ?? "no reason recorded"}`;
+    const marker = `pitcrew closes this revert: heal #${heal.id} `;
+    if (!(await forge.listComments(pr)).some((c) => c.author === BOT_USER && c.body.startsWith(marker)))
+      await forge.addComment(pr, {
+        author: BOT_USER,
+        body: `${marker}(incident #${heal.incidentId}), which opened it, ${heal.state} (${heal.reason ?? "no reason recorded"}) and no longer follows it. Nothing will merge it; reopen and merge it by hand if the revert is still wanted.`,
+      });
+    await forge.close(pr, BOT_USER);
+    await this.#end(row, "failed", `PR #${pr.number} closed: ${why}`);
   }
 
   async #merged(row: ReleaseRevert, commit: string): Promise<void> {

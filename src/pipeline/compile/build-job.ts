@@ -5,10 +5,16 @@
 import { posix } from "node:path";
 import { parseDuration } from "../duration.js";
 import { parseMemorySize } from "../memory-size.js";
-import type { PlanJob, PlanStep } from "../../common/plan.js";
-import { DEFAULT_BACKOFF_MS, DEFAULT_JOB_TIMEOUT_MS } from "../spec/defaults.js";
+import type { PlanJob, PlanStep, PlanTests } from "../../common/plan.js";
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_JOB_TIMEOUT_MS,
+  DEFAULT_TEST_COMMANDS,
+  DEFAULT_TEST_FILES,
+  TEST_REPORTS_DIR,
+} from "../spec/defaults.js";
 import { scalarToString, toList } from "../spec/normalize.js";
-import type { JobSpec, Scalar, StepSpec } from "../spec/schema.js";
+import type { JobSpec, Scalar, StepSpec, TestsSpec } from "../spec/schema.js";
 import { type InterpolationValues, interpolate } from "./interpolate.js";
 import { type MatrixCombo, matrixJobKey } from "./matrix.js";
 
@@ -29,6 +35,10 @@ export function buildPlanJob({ name, job, combo, needs, values }: BuildJobInput)
   const sub = (text: string) => interpolate(text, vars);
   const retries = typeof job.retries === "number" ? { count: job.retries } : (job.retries ?? { count: 0 });
   const sandbox = job.sandbox ?? false;
+  const steps = (job.steps ?? []).map((step) => buildStep(step, vars));
+  const junit = toList(job.reports?.junit);
+  // A test step writes its reports there; they join the job's reports like any other JUnit file.
+  if (steps.some((s) => s.tests)) junit.push(`${TEST_REPORTS_DIR}/**/*.xml`);
   return {
     key: matrixJobKey(name, combo),
     name,
@@ -46,12 +56,12 @@ export function buildPlanJob({ name, job, combo, needs, values }: BuildJobInput)
       typeof sandbox === "boolean"
         ? { enabled: sandbox, network: false }
         : { enabled: true, network: sandbox.network ?? false },
-    steps: (job.steps ?? []).map((step) => buildStep(step, vars)),
+    steps,
     artifacts: job.artifacts ?? [],
     ...(job.cache && {
       cache: { key: sub(job.cache.key), restoreKeys: job.cache["restore-keys"] ?? [], paths: job.cache.paths },
     }),
-    reports: { junit: toList(job.reports?.junit), coverage: toList(job.reports?.coverage) },
+    reports: { junit, coverage: toList(job.reports?.coverage) },
   };
 }
 
@@ -61,17 +71,39 @@ export function buildEnv(env: Record<string, Scalar> | undefined, vars: Interpol
 }
 
 function buildStep(step: StepSpec, vars: InterpolationValues): PlanStep {
-  const run = interpolate(step.run, vars);
+  const framework = step.tests?.framework;
+  const command = framework === undefined || framework === "file" ? "" : DEFAULT_TEST_COMMANDS[framework];
+  const run = interpolate(step.run ?? command, vars);
   const dir = step["working-directory"];
   const timeoutMs = ms(step.timeout);
   return {
-    name: step.name !== undefined ? interpolate(step.name, vars) : defaultStepName(run),
+    name:
+      step.name !== undefined
+        ? interpolate(step.name, vars)
+        : framework !== undefined
+          ? `tests (${framework})`
+          : defaultStepName(run),
     run,
     env: buildEnv(step.env, vars),
     ...(step.if !== undefined && { if: step.if }),
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(dir !== undefined && { workingDirectory: posix.normalize(interpolate(dir, vars)) }),
     continueOnError: step["continue-on-error"] ?? false,
+    ...(step.tests && { tests: buildTests(step.tests) }),
+  };
+}
+
+/** A `tests:` block with its defaults: path order, no fail-fast, no reruns, the framework's usual files. */
+function buildTests(t: TestsSpec): PlanTests {
+  const files = toList(t.files);
+  return {
+    framework: t.framework,
+    select: t.select ?? "all",
+    failFast: t.fail_fast ?? false,
+    coverage: t.coverage ?? false,
+    rerunFlaky: t.rerun_flaky ?? 0,
+    quarantine: t.quarantine ?? false,
+    files: files.length > 0 || t.framework === "file" ? files : DEFAULT_TEST_FILES[t.framework],
   };
 }
 

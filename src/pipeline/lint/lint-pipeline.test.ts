@@ -23,7 +23,7 @@ describe("lintPipeline: errors", () => {
     ["unknown step key", yaml(...ok("      - run: x", "        shell: sh")), [["unknown-key", 5, 9]]],
     ["unknown trigger", yaml("on:", "  pushh: {}", ...ok("      - run: x")), [["unknown-key", 2, 3]]],
     ["wrong type", yaml(...ok("      - run: x"), "    continue-on-error: maybe"), [["invalid-value", 5, 24]]],
-    ["step without run", yaml(...ok("      - name: x")), [["invalid-value", 4, 9]]],
+    ["step without run", yaml(...ok("      - name: x")), [["missing-run", 4, 9]]],
     ["retries out of range", yaml(...ok("      - run: x"), "    retries: 99"), [["invalid-value", 5, 14]]],
     [
       "memory without a unit",

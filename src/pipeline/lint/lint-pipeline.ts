@@ -22,12 +22,14 @@ import {
   checkWorkspacePaths,
 } from "./settings-rules.js";
 import { checkJobsAndSteps, checkNames, checkStepNames } from "./structure-rules.js";
+import { checkTestSteps } from "./tests-rules.js";
 import { checkCron, checkGates, checkInputs, checkSecretsOnPullRequests } from "./trigger-rules.js";
 
 const RULES: LintRule[] = [
   checkJobsAndSteps,
   checkNames,
   checkStepNames,
+  checkTestSteps,
   checkUnknownNeeds,
   checkCycles,
   checkMatrixSize,

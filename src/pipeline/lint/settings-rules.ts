@@ -75,7 +75,7 @@ function escapesWorkspace(dir: string): boolean {
 }
 
 /**
- * `path-escape`: artifact, report and cache paths are workspace-relative; an absolute path or
+ * `path-escape`: artifact, report, cache and test file paths are workspace-relative; an absolute path or
  * one climbing out with `..` (such as `../../etc/x`) is refused before anything runs.
  */
 export function checkWorkspacePaths(ctx: LintContext): void {
@@ -98,6 +98,15 @@ export function checkWorkspacePaths(ctx: LintContext): void {
     }
     job.cache?.paths?.forEach((p, i) => {
       check(p, [...base, "cache", "paths", i], "cache path");
+    });
+    job.steps?.forEach((step, s) => {
+      const files = step.tests?.files;
+      const at = [...base, "steps", s, "tests", "files"];
+      if (typeof files === "string") check(files, at, "test file glob");
+      else
+        files?.forEach((p, i) => {
+          check(p, [...at, i], "test file glob");
+        });
     });
   }
 }

@@ -4,6 +4,7 @@
  * anywhere is reported at the key. Semantic checks (durations, cycles, globs) are lint rules.
  */
 import { z } from "zod";
+import { didYouMean } from "../../common/did-you-mean.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {
   error: "expected a string, number or boolean",
@@ -47,9 +48,33 @@ const matrix = z
   })
   .catchall(z.array(matrixValue, { error: "expected a list of values" }));
 
+/** A choice among fixed words, with "did you mean" for a near miss. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) =>
+      `expected one of ${values.join(", ")}${typeof issue.input === "string" ? didYouMean(issue.input, values) : ""}`,
+  });
+}
+
+/** The frameworks a `tests:` block can drive (the Plan's `TestFramework`). */
+export const TEST_FRAMEWORKS = ["vitest", "jest", "node-test", "pytest", "file"] as const;
+
+/** A step's `tests:` block: which test files run, in which order, how failures count (docs/pipeline.md). */
+const tests = z.strictObject({
+  framework: oneOf(TEST_FRAMEWORKS),
+  select: oneOf(["all", "prioritize", "select"]).optional(),
+  fail_fast: z.boolean().optional(),
+  coverage: z.boolean().optional(),
+  rerun_flaky: z.number().int().min(0).max(5, "rerun_flaky is at most 5").optional(),
+  quarantine: z.boolean().optional(),
+  files: oneOrMany.optional(),
+});
+
 const step = z.strictObject({
   name: z.string().optional(),
-  run: z.string({ error: "every step needs a 'run' script (a string)" }),
+  /** Required, except on a step whose `tests:` block names a framework pitcrew drives (the `missing-run` rule). */
+  run: z.string({ error: "a step's 'run' is a script (a string)" }).optional(),
+  tests: tests.optional(),
   env: envMap.optional(),
   if: z.string().optional(),
   timeout: duration.optional(),
@@ -133,6 +158,8 @@ export type PipelineSpec = z.output<typeof pipelineSchema>;
 export type JobSpec = NonNullable<PipelineSpec["jobs"][string]>;
 /** One step as written. */
 export type StepSpec = z.output<typeof step>;
+/** A step's `tests:` block as written. */
+export type TestsSpec = z.output<typeof tests>;
 /** A matrix value (stringified when expanded). */
 export type MatrixValue = string | number | boolean;
 /** One `include` / `exclude` row of a matrix. */

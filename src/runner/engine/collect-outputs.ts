@@ -7,7 +7,8 @@ import { storeArtifacts } from "./store-artifacts.js";
 /**
  * Stores a finished attempt's artifacts (blob store) and parsed reports (store) from the files
  * in `workspace`: the job's checkout on a server worker, or the files an agent uploaded.
- * Problems go to the job's log through `sys`; they never fail the job.
+ * Problems go to the job's log through `sys`; they never fail the job. Failures of the test ids in
+ * `quarantined` (the step loop's) are stored as quarantined: kept in the history, not gated on.
  */
 export async function collectOutputs(
   deps: RunnerDeps,
@@ -15,7 +16,9 @@ export async function collectOutputs(
   job: Job,
   workspace: string,
   sys: (l: string) => void,
+  quarantined: readonly string[] = [],
 ) {
+  const excused = new Set(quarantined);
   const { store, clock } = deps;
   if (job.spec.artifacts.length > 0) {
     try {
@@ -44,6 +47,7 @@ export async function collectOutputs(
       details: c.details,
       projectId: run.projectId,
       testId: testId(c),
+      quarantined: c.status !== "passed" && c.status !== "skipped" && excused.has(testId(c)),
       attempt: job.attempt,
       commitSha: run.commit,
       branch: run.branch,

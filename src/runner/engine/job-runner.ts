@@ -29,6 +29,13 @@ import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
 import { chooseExecutor, sandboxNeed } from "./sandbox-policy.js";
 import { runSteps } from "./step-loop.js";
+import { historyAdvisor } from "./test-advisor.js";
+
+/** The pull request's base commit in the mirror (the selection diffs against it); undefined for a push. */
+async function baseCommit(mirror: string, baseBranch: string | null): Promise<string | undefined> {
+  if (baseBranch === null) return undefined;
+  return resolveRef(mirror, baseBranch).catch(() => undefined);
+}
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
@@ -112,14 +119,30 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
+      advise: historyAdvisor(store, deps.tests.selector, project, run, await baseCommit(mirror, run.baseBranch)),
+      recordCoverage: async (coverageDir) => {
+        const recorder = deps.tests.recorder;
+        if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
+        try {
+          const r = await recorder.recordV8Coverage({
+            project: project.name,
+            commit: run.commit,
+            repoDir: ws.dir,
+            coverageDir,
+          });
+          sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from V8 coverage`);
+        } catch (err) {
+          sys(`tests: dependencies not recorded: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      },
     });
-    await collectOutputs(deps, run, job, ws.dir, sys);
+    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined);
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);
       else if (saved.readOnly) sys(`cache not saved: a run of a pull request from a fork has a read-only cache`);
     }
-    return steps;
+    return { status: steps.status, reason: steps.reason, exitCode: steps.exitCode };
   } finally {
     if (!deps.options.keepWorkspaces) await ws.cleanup();
   }

@@ -6,6 +6,7 @@ import type { EventLog } from "../../events/index.js";
 import type { JobQueue } from "../../queue/index.js";
 import type { BlobStore } from "../../storage/index.js";
 import type { Store } from "../../store/index.js";
+import type { TestDependencyRecorder, TestSelector } from "../../testintel/index.js";
 import type { Executor } from "../executor.js";
 
 /** The queue name job attempts travel on. */
@@ -35,6 +36,8 @@ export interface RunnerDeps {
   dataDir: string;
   clock: Clock;
   log: Logger;
+  /** Test intelligence for steps with `tests:`: the file selector, and the coverage recorder when there is one. */
+  tests: { selector: TestSelector; recorder?: TestDependencyRecorder };
   options: {
     labels: string[];
     /** Whether this server runs jobs itself (`runner.local`); agents may run them instead. */

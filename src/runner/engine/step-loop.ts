@@ -7,6 +7,7 @@
  *   per step: `if` (default success()) false ──► skipped
  *             deadline passed ──► the job fails (timed out), remaining steps are left to the caller
  *             started ─► executor.runStep (output masked, line by line) ─► finished
+ *             (a step with `tests:` runs its test files instead, tests/test-step.ts)
  *             cancelled ──► stop;  failure ──► state failure unless continue-on-error
  */
 import { evaluateCondition } from "../../pipeline/index.js";
@@ -15,6 +16,8 @@ import type { PlanJob, TriggerEvent } from "../../common/plan.js";
 import type { Status } from "../../store/index.js";
 import type { Executor, LogStream } from "../executor.js";
 import { buildStepEnv } from "../step-env.js";
+import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
+import { runTestStep, type TestStepOutcome } from "../tests/test-step.js";
 import { resolveInside, type Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 
@@ -60,6 +63,10 @@ export interface StepLoopInput {
   signal: AbortSignal;
   clock: Clock;
   sink: StepSink;
+  /** Orders (and selects) the files of test steps; absent: path order, nothing known flaky. */
+  advise?: TestAdvisor;
+  /** Given the V8 coverage directory of a test step with `coverage: true`, after it ran. */
+  recordCoverage?: (coverageDir: string) => Promise<void>;
 }
 
 /** How the steps ended. */
@@ -67,6 +74,8 @@ export interface StepLoopOutcome {
   status: "success" | "failure" | "cancelled";
   reason: string | null;
   exitCode: number | null;
+  /** Ids of test failures that failed no step (quarantined flaky tests, failures a rerun passed). */
+  quarantined: string[];
 }
 
 /** Runs the job's steps (see the comment at the top of this file). */
@@ -77,6 +86,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
   let state: StepLoopOutcome["status"] = "success";
   let failReason: string | null = null;
   let exitCode: number | null = 0;
+  const quarantined: string[] = [];
   for (const [idx, step] of spec.steps.entries()) {
     const cond = step.if ?? "success()";
     const ctx = {
@@ -124,17 +134,33 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       stdout: createStreamMasker(secretValues, (line) => sink.line(idx, "stdout", line)),
       stderr: createStreamMasker(secretValues, (line) => sink.line(idx, "stderr", line)),
     };
-    const res = await input.executor.runStep({
-      script: step.run,
-      cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
-      workspace: ws.root,
-      env,
-      timeoutMs: Math.min(step.timeoutMs ?? remaining, remaining),
-      signal,
-      network: spec.sandbox.network,
-      onStart: (pid) => sink.stepPid(idx, pid),
-      onLine: (stream, line) => maskers[stream].line(line),
-    });
+    // The step's timeout bounds all of its processes together (a test step runs several).
+    const stepDeadline = input.clock.now() + Math.min(step.timeoutMs ?? remaining, remaining);
+    const exec = (script: string, extra: Record<string, string>) =>
+      input.executor.runStep({
+        script,
+        cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
+        workspace: ws.root,
+        env: { ...env, ...extra },
+        timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
+        signal,
+        network: spec.sandbox.network,
+        onStart: (pid) => sink.stepPid(idx, pid),
+        onLine: (stream, line) => maskers[stream].line(line),
+      });
+    const res: TestStepOutcome = step.tests
+      ? await runTestStep({
+          tests: step.tests,
+          run: step.run,
+          stepIdx: idx,
+          workspace: ws,
+          advise: input.advise ?? pathOrderAdvisor,
+          exec,
+          say: (line) => sink.line(idx, "system", line),
+        })
+      : await exec(step.run, {});
+    if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir);
+    quarantined.push(...(res.quarantined ?? []));
     maskers.stdout.end();
     maskers.stderr.end();
     sink.endStep(idx);
@@ -148,7 +174,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       stepReason = `timed out after ${Math.round(res.durationMs)} ms`;
     } else if (res.exitCode !== 0) {
       stepStatus = "failure";
-      stepReason = res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`;
+      stepReason = res.reason ?? (res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`);
     }
     await sink.stepFinished(idx, stepStatus, res.exitCode, stepReason);
     if (stepStatus === "cancelled") {
@@ -164,5 +190,5 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       exitCode = res.exitCode;
     }
   }
-  return { status: state, reason: failReason, exitCode };
+  return { status: state, reason: failReason, exitCode, quarantined };
 }

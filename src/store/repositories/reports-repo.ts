@@ -14,6 +14,8 @@ export interface StoredTestResult {
   message?: string;
   /** Failure/error text, typically a stack trace (capped by the report reader). */
   details?: string;
+  /** A flaky failure reported without failing its job (quarantined, or passed on a rerun). */
+  quarantined?: boolean;
 }
 
 /** A test case to store, with what the test history needs (project, id, attempt, commit, branch, time). */
@@ -35,6 +37,8 @@ export interface TestHistoryRow {
   commitSha: string;
   branch: string;
   testId: string;
+  /** The test's source file when its report named one. */
+  file: string | null;
   status: StoredTestResult["status"];
   durationMs: number;
   createdAt: number;
@@ -75,6 +79,7 @@ export class ReportsRepo {
             duration_ms: Math.round(t.durationMs),
             message: t.message ?? null,
             details: t.details ?? null,
+            quarantined: t.quarantined ? 1 : 0,
             project_id: t.projectId,
             test_id: t.testId,
             attempt: t.attempt,
@@ -129,6 +134,7 @@ export class ReportsRepo {
         durationMs: r.duration_ms,
         message: r.message ?? undefined,
         details: r.details ?? undefined,
+        ...(r.quarantined === 1 && { quarantined: true }),
       }),
     );
   }
@@ -157,7 +163,18 @@ export class ReportsRepo {
     if (runIds.length === 0) return [];
     const rows = await this.db
       .selectFrom("test_results")
-      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .select([
+        "run_id",
+        "job_id",
+        "attempt",
+        "commit_sha",
+        "branch",
+        "test_id",
+        "file",
+        "status",
+        "duration_ms",
+        "created_at",
+      ])
       .where("project_id", "=", projectId)
       .where("run_id", "in", runIds)
       .orderBy("run_id")
@@ -195,7 +212,18 @@ export class ReportsRepo {
   async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
     const rows = await this.db
       .selectFrom("test_results")
-      .select(["run_id", "job_id", "attempt", "commit_sha", "branch", "test_id", "status", "duration_ms", "created_at"])
+      .select([
+        "run_id",
+        "job_id",
+        "attempt",
+        "commit_sha",
+        "branch",
+        "test_id",
+        "file",
+        "status",
+        "duration_ms",
+        "created_at",
+      ])
       .where("project_id", "=", projectId)
       .where("test_id", "=", testId)
       .orderBy("run_id", "desc")
@@ -232,6 +260,7 @@ function toHistoryRow(r: {
   commit_sha: string | null;
   branch: string | null;
   test_id: string | null;
+  file: string | null;
   status: string;
   duration_ms: number;
   created_at: number | null;
@@ -243,6 +272,7 @@ function toHistoryRow(r: {
     commitSha: r.commit_sha ?? "",
     branch: r.branch ?? "",
     testId: r.test_id ?? "",
+    file: r.file,
     status: r.status as StoredTestResult["status"],
     durationMs: r.duration_ms,
     createdAt: Number(r.created_at ?? 0),

@@ -73,12 +73,18 @@ export class SpansRepo {
   }
 
   /**
-   * Spans that started in [from, to), without attributes (the graph's input); at most `limit`,
-   * newest kept. Read in pages of WINDOW_PAGE rows, yielding to the event loop between pages:
-   * a window holds tens of thousands of spans, and one synchronous SQLite read of them stalled
-   * everything else the process serves (the built-in router's traffic among it) for seconds.
+   * Spans that started in [from, to), newest first, without attributes (the graph's input) unless
+   * `only.attributes`, of one service or kind when `only` says so; at most `limit`, newest kept.
+   * Read in pages of WINDOW_PAGE rows, yielding to the event loop between pages: a window holds
+   * tens of thousands of spans, and one synchronous SQLite read of them stalled everything else
+   * the process serves (the built-in router's traffic among it) for seconds.
    */
-  async window(from: number, to: number, limit = 200_000): Promise<Span[]> {
+  async window(
+    from: number,
+    to: number,
+    limit = 200_000,
+    only: { service?: string; kind?: SpanKind; attributes?: boolean } = {},
+  ): Promise<Span[]> {
     const out: Span[] = [];
     let after: { startAt: number; id: number } | undefined;
     while (out.length < limit) {
@@ -86,8 +92,11 @@ export class SpansRepo {
         .selectFrom("spans")
         .select(["id", "trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_at"])
         .select(["duration_us", "error", "peer_service"])
+        .$if(only.attributes === true, (q) => q.select("attributes"))
         .where("start_at", ">=", from)
         .where("start_at", "<", to)
+        .$if(only.service !== undefined, (q) => q.where("service", "=", only.service!))
+        .$if(only.kind !== undefined, (q) => q.where("kind", "=", only.kind!))
         .$if(after !== undefined, (q) =>
           q.where((eb) =>
             eb.or([
@@ -100,7 +109,7 @@ export class SpansRepo {
         .orderBy("id", "desc")
         .limit(Math.min(WINDOW_PAGE, limit - out.length))
         .execute();
-      for (const r of rows) out.push(toSpan(r, {}));
+      for (const r of rows) out.push(toSpan(r, only.attributes ? undefined : {}));
       const last = rows.at(-1);
       if (!last || rows.length < WINDOW_PAGE) break;
       after = { startAt: Number(last.start_at), id: Number(last.id) };

@@ -4,7 +4,8 @@
  * assignment, so a request uses the table it started with and in-flight requests are never
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
  * release by plain round-robin; upstream connections are pooled by a keep-alive agent. Unless
- * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only).
+ * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only);
+ * every answered request is counted by its shape in a `TrafficShapes` book (memory only).
  */
 import { Agent, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,8 @@ import {
   traceIdOf,
 } from "../exchange-log.js";
 import { MetricsBook } from "../release-metrics.js";
+import { requestShape } from "../request-shape.js";
+import { TrafficShapes, type TrafficShapesOptions } from "../traffic-shapes.js";
 import type { Backend, TrafficRouter } from "../traffic-router.js";
 import { validateBackends } from "../validate-backends.js";
 import { WeightedPicker } from "../weighted-picker.js";
@@ -31,6 +34,8 @@ export interface BuiltinRouterOptions {
   ports?: Record<string, number>;
   /** Sizes of the exchange log, or false to keep none (default: the log's defaults). */
   capture?: ExchangeLogOptions | false;
+  /** Sizes of the request-shape book (default: its defaults). */
+  shapes?: TrafficShapesOptions;
 }
 
 /** A routing table: which release next, and which of its upstreams next. */
@@ -44,6 +49,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, timeout: 60_000 });
   const book = new MetricsBook();
   const log = options.capture === false ? undefined : new ExchangeLog(options.capture);
+  const shapes = new TrafficShapes(options.shapes);
   const envs = new Map<string, { server: Server; table: Table }>();
 
   const listen = async (env: string, table: Table) => {
@@ -67,6 +73,9 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
       void forward(req, res, agent, first, retry, tap).then((status) => {
         const latencyMs = performance.now() - started;
         book.record(release.releaseId, status, latencyMs);
+        const contentType = req.headers["content-type"];
+        const shape = requestShape(req.method ?? "GET", req.url ?? "/", contentType, tap?.request.text());
+        shapes.record(env, shape.key, shape.route, release.releaseId, status, at);
         if (log && tap) log.record(exchangeOf(env, release.releaseId, req, status, tap, at, latencyMs));
       });
     });
@@ -97,6 +106,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
     },
     metrics: async (releaseId) => book.get(releaseId),
     exchanges: log && ((keep) => log.list(keep)),
+    traffic: (env, from, to) => shapes.window(env, from, to),
     samples: async (releaseId, since) => book.samples(releaseId, since),
     async close() {
       await Promise.all(

@@ -10,6 +10,8 @@
  *
  * The process leads its own process group (spawned detached), so killing `-pid` reaches every
  * child it started. The port stays the same across restarts, so router upstreams stay valid.
+ * Its environment is the release's plus `PORT`, the replica marker and the replica's
+ * OpenTelemetry resource attributes (releases/telemetry-env.ts).
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -21,6 +23,8 @@ import {
   type ReplicaState,
   type ReplicaStatus,
 } from "../deploy-target.js";
+import { OTEL_RESOURCE_ATTRIBUTES, replicaResourceAttributes } from "../../releases/telemetry-env.js";
+import { releaseIdOf } from "../../rollouts/fresh-baseline.js";
 import { httpProbe } from "./http-probe.js";
 
 /** Supervision timings and limits. */
@@ -102,7 +106,16 @@ export class Replica {
     const { command, env, cwd, id } = this.release;
     const child = spawn(command[0] ?? "", command.slice(1), {
       cwd,
-      env: { ...env, PORT: String(this.port), [REPLICA_OF_ENV]: id },
+      env: {
+        ...env,
+        PORT: String(this.port),
+        [REPLICA_OF_ENV]: id,
+        [OTEL_RESOURCE_ATTRIBUTES]: replicaResourceAttributes(env[OTEL_RESOURCE_ATTRIBUTES], {
+          address: `127.0.0.1:${this.port}`,
+          release: releaseIdOf(id),
+          index: this.index,
+        }),
+      },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,0 +1,186 @@
+/**
+ * What kinds of request each router listener answered, over time: per listener, per request shape
+ * (request-shape.ts), when it was first seen, its requests and 5xx answers in time buckets, and
+ * which releases answered its errors. Diagnosis reads it to see whether the errors began with a
+ * shift in traffic (a new route or parameter shape, or one whose share jumped).
+ *
+ * A plain word at a place where the listener saw a parameter before counts as `{word}`
+ * (`GET /items/abc` after `GET /items/{int}` is `GET /items/{word}`): ids that are words are one
+ * shape, not one per id — and a static route beside a parameter (`/items/search`) joins it.
+ *
+ * Memory is bounded: at most `maxShapes` shapes per listener, then one more, `OTHER_SHAPES`, that
+ * counts every later new shape (so first-seen times stay true for those kept), `BUCKETS` buckets of `bucketMs`
+ * per shape (a ring: older buckets are overwritten), `MAX_RELEASES` releases per shape. Only
+ * shapes are kept, never a request's values.
+ */
+
+import { WORD_PARAM } from "./request-shape.js";
+
+/** The shape key under which requests of shapes past the cap are counted. */
+export const OTHER_SHAPES = "(other shapes)";
+/** Buckets kept per shape. */
+export const BUCKETS = 240;
+/** Releases whose errors are counted per shape. */
+const MAX_RELEASES = 8;
+/** Parameter places remembered per listener. */
+const MAX_SLOTS = 1_000;
+
+/** Sizes of the book. */
+export interface TrafficShapesOptions {
+  /** Distinct shapes kept per listener (default 200). */
+  maxShapes?: number;
+  /** Width of a bucket (default 15 s: with BUCKETS, one hour of history). */
+  bucketMs?: number;
+}
+
+/** One shape's traffic over a time range. */
+export interface ShapeTraffic {
+  /** The shape key (request-shape.ts), or OTHER_SHAPES. */
+  shape: string;
+  /** Its method and path template. */
+  route: string;
+  /** When the listener first answered a request of this shape (ms). */
+  firstSeenAt: number;
+  /** Requests answered in the range, and how many of them with a 5xx. */
+  requests: number;
+  errors: number;
+  /** The start of the first bucket in the range that holds an error. */
+  firstErrorAt?: number;
+  /** 5xx answers per release id since the shape was first seen. */
+  errorsByRelease: Record<string, number>;
+}
+
+/** What a listener answered over a time range. */
+export interface ListenerTraffic {
+  /** Since when the book has counted this listener's requests (ms): nothing older is known. */
+  observedSince: number;
+  /** Width of the buckets the counts are kept in (ranges are rounded to them). */
+  bucketMs: number;
+  shapes: ShapeTraffic[];
+}
+
+interface ShapeEntry {
+  route: string;
+  firstSeenAt: number;
+  /** The bucket number each slot holds (slot = bucket % BUCKETS). */
+  bucketOf: Float64Array;
+  requests: Uint32Array;
+  errors: Uint32Array;
+  errorsByRelease: Map<string, number>;
+}
+
+/** The book (see the module comment). */
+export class TrafficShapes {
+  readonly maxShapes: number;
+  readonly bucketMs: number;
+  readonly #listeners = new Map<string, { since: number; shapes: Map<string, ShapeEntry>; slots: Set<string> }>();
+
+  constructor(opts: TrafficShapesOptions = {}) {
+    this.maxShapes = opts.maxShapes ?? 200;
+    this.bucketMs = opts.bucketMs ?? 15_000;
+  }
+
+  /**
+   * Counts one answered request of `shape` (`route`: its method and template, which `shape` starts
+   * with) on `listener`, answered by `releaseId` (when known). A plain word where an earlier request of the listener had a parameter
+   * (`/items/abc` after `/items/{int}`) counts as `{word}`.
+   */
+  record(
+    listener: string,
+    shape: string,
+    route: string,
+    releaseId: string | undefined,
+    status: number,
+    at: number,
+  ): void {
+    let book = this.#listeners.get(listener);
+    if (!book) {
+      book = { since: at, shapes: new Map(), slots: new Set() };
+      this.#listeners.set(listener, book);
+    }
+    const template = wordsAsParameters(route, book.slots);
+    let key = template + shape.slice(route.length);
+    route = template;
+    let entry = book.shapes.get(key);
+    if (!entry && book.shapes.size >= this.maxShapes) {
+      key = OTHER_SHAPES;
+      entry = book.shapes.get(key);
+    }
+    if (!entry) {
+      entry = {
+        route: key === OTHER_SHAPES ? OTHER_SHAPES : route,
+        firstSeenAt: at,
+        bucketOf: new Float64Array(BUCKETS).fill(-1),
+        requests: new Uint32Array(BUCKETS),
+        errors: new Uint32Array(BUCKETS),
+        errorsByRelease: new Map(),
+      };
+      book.shapes.set(key, entry);
+    }
+    const bucket = Math.floor(at / this.bucketMs);
+    const slot = bucket % BUCKETS;
+    if (entry.bucketOf[slot] !== bucket) {
+      entry.bucketOf[slot] = bucket;
+      entry.requests[slot] = 0;
+      entry.errors[slot] = 0;
+    }
+    entry.requests[slot]! += 1;
+    if (status < 500) return;
+    entry.errors[slot]! += 1;
+    if (releaseId === undefined) return;
+    const had = entry.errorsByRelease.get(releaseId);
+    if (had !== undefined || entry.errorsByRelease.size < MAX_RELEASES)
+      entry.errorsByRelease.set(releaseId, (had ?? 0) + 1);
+  }
+
+  /**
+   * The traffic of `listener` in the buckets that start in `[from, to)` (only the shapes with
+   * requests there); undefined when the book has never seen the listener.
+   */
+  window(listener: string, from: number, to: number): ListenerTraffic | undefined {
+    const book = this.#listeners.get(listener);
+    if (!book) return undefined;
+    const first = Math.max(Math.ceil(from / this.bucketMs), Math.floor(to / this.bucketMs) - BUCKETS + 1);
+    const last = Math.ceil(to / this.bucketMs) - 1;
+    const shapes: ShapeTraffic[] = [];
+    for (const [shape, e] of book.shapes) {
+      let requests = 0;
+      let errors = 0;
+      let firstErrorAt: number | undefined;
+      for (let b = first; b <= last; b++) {
+        const slot = b % BUCKETS;
+        if (e.bucketOf[slot] !== b) continue;
+        requests += e.requests[slot]!;
+        errors += e.errors[slot]!;
+        if (e.errors[slot]! > 0 && firstErrorAt === undefined) firstErrorAt = b * this.bucketMs;
+      }
+      if (requests === 0) continue;
+      shapes.push({
+        shape,
+        route: e.route,
+        firstSeenAt: e.firstSeenAt,
+        requests,
+        errors,
+        ...(firstErrorAt === undefined ? {} : { firstErrorAt }),
+        errorsByRelease: Object.fromEntries(e.errorsByRelease),
+      });
+    }
+    return { observedSince: book.since, bucketMs: this.bucketMs, shapes };
+  }
+}
+
+/**
+ * `route` with each plain-word segment at a place where `slots` holds a parameter turned into
+ * `{word}`; the places of its own parameters are added to `slots` (up to MAX_SLOTS).
+ */
+function wordsAsParameters(route: string, slots: Set<string>): string {
+  const segments = route.split("/");
+  for (let i = 1; i < segments.length; i++) {
+    const place = `${segments.slice(0, i).join("/")}/#${segments.length}`;
+    const segment = segments[i]!;
+    if (segment.startsWith("{")) {
+      if (slots.size < MAX_SLOTS) slots.add(place);
+    } else if (segment !== "" && segment !== "…" && slots.has(place)) segments[i] = WORD_PARAM;
+  }
+  return segments.join("/");
+}

@@ -1,0 +1,50 @@
+import type { Project, Run, Store } from "../../store/index.js";
+import { projectFlakyTests, SELECTOR_HISTORY_RUNS, type TestSelector } from "../../testintel/index.js";
+import type { TestAdvisor } from "../tests/test-advice.js";
+
+/**
+ * The server's advice for a run's test steps: the selector's order and selection, and the
+ * project's flaky tests (the live test-flakiness model's, else learnt from its stored history),
+ * plus the tests that already passed on this commit (a failure of one of them now is a failure
+ * and a pass on one commit: flaky).
+ */
+export function historyAdvisor(
+  store: Store,
+  selector: TestSelector,
+  project: Project,
+  run: Run,
+  baseCommit: string | undefined,
+): TestAdvisor {
+  return async ({ mode, testFiles, repoDir }) => {
+    const selection = await selector.select({
+      project: project.name,
+      repoDir,
+      commit: run.commit,
+      ...(baseCommit !== undefined && { baseCommit }),
+      testFiles,
+      mode,
+    });
+    const known = await projectFlakyTests(store, project.id, { runs: SELECTOR_HISTORY_RUNS });
+    const flaky = new Map<string, { flaky: boolean; evidence: string }>();
+    for (const t of known.tests) {
+      const evidence =
+        t.reason ??
+        `flakiness ${t.score.toFixed(2)}: ${t.mixedRuns} fail-and-pass run(s), ${t.blips} blip(s) in ${t.runs} runs${t.evidence.length ? `; latest: ${t.evidence.at(-1)}` : ""}`;
+      flaky.set(t.id, { flaky: t.flaky, evidence });
+    }
+    const rows = await store.reports.projectHistory(project.id, { runs: SELECTOR_HISTORY_RUNS });
+    for (const r of rows) {
+      if (r.commitSha !== run.commit || r.status !== "passed") continue;
+      flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
+    }
+    const skipped = selection.decisions.filter((d) => !d.selected).map((d) => ({ file: d.file, detail: d.detail }));
+    const how =
+      mode === "all" ? "path order" : mode === "prioritize" ? "most likely failures first" : "change-based selection";
+    return {
+      run: selection.run,
+      skipped,
+      summary: `select: ${mode} (${how})${selection.fullRunReason ? `; full run: ${selection.fullRunReason}` : ""}`,
+      flaky,
+    };
+  };
+}

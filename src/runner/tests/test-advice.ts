@@ -1,0 +1,31 @@
+import type { SelectionMode } from "../../testintel/index.js";
+
+/** What a test step needs to know from the project's history before it runs its test files. */
+export interface TestAdvice {
+  /** Test files to run (workspace-relative), in this order. */
+  run: string[];
+  /** Test files left out by the selection, each with the sentence saying why. */
+  skipped: { file: string; detail: string }[];
+  /** One line on how the order was made (shown in the step's log). */
+  summary: string;
+  /**
+   * Tests with flaky evidence, by test id: `flaky` when the evidence passes the bar (a failure and
+   * a pass on one commit, or repeated one-run blips), with the evidence sentence.
+   */
+  flaky: Map<string, { flaky: boolean; evidence: string }>;
+}
+
+/** Asks for the order (and selection) of a test step's files; injected by whoever runs the job. */
+export type TestAdvisor = (request: {
+  mode: SelectionMode;
+  testFiles: string[];
+  repoDir: string;
+}) => Promise<TestAdvice>;
+
+/** Where no history is at hand (a job on an agent): every file, in path order, nothing known flaky. */
+export const pathOrderAdvisor: TestAdvisor = async ({ mode, testFiles }) => ({
+  run: [...testFiles],
+  skipped: [],
+  summary: `path order${mode === "all" ? "" : ` (select: ${mode} needs the test history, which only the server has)`}`,
+  flaky: new Map(),
+});

@@ -1,0 +1,196 @@
+/**
+ * Runs the test files of a step with a `tests:` block, one framework process per file, in the
+ * order the advice gives (most likely failures first under `prioritize`):
+ *
+ *   files ── `tests.files` globs in the workspace ─► advice (order, selection, flaky tests)
+ *   per file: run ─► report read, rewritten to `.pitcrew/tests/<step>/` (collected with the job)
+ *     failed, every failing test known flaky, reruns left ──► run again (`rerun_flaky`)
+ *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
+ *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
+ *   cancelled or timed out ──► stop at once
+ *
+ * One process per file gives an exact order, a clean stop for fail_fast, and V8 coverage per test
+ * file; its cost is one framework start per file. With `framework: file` the step's own script
+ * runs once with the ordered list in `${{ tests.file }}`.
+ */
+import { chown, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PlanTests } from "../../common/plan.js";
+import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
+import { matchWorkspaceFiles } from "../../reports/index.js";
+import { testId } from "../../testintel/index.js";
+import type { StepOutcome } from "../executor.js";
+import type { Workspace } from "../workspace.js";
+import type { TestAdvice, TestAdvisor } from "./test-advice.js";
+import { readTestReport, testFileScript } from "./test-command.js";
+import { writeTestsOutput } from "./test-output.js";
+
+/** Most test files one step runs (a glob matching more is refused as a mistake). */
+export const MAX_TEST_FILES = 5000;
+/** Largest report of one test file that is read back. */
+const MAX_REPORT_BYTES = 32 * 1024 * 1024;
+
+/** Everything a test step needs besides its plan. */
+export interface TestStepInput {
+  tests: PlanTests;
+  /** The step's `run`: the framework command, or with `framework: file` the whole script. */
+  run: string;
+  stepIdx: number;
+  workspace: Workspace;
+  advise: TestAdvisor;
+  /** Runs one script of this step with extra environment variables (output goes to the step's log). */
+  exec(script: string, env: Record<string, string>): Promise<StepOutcome>;
+  /** A line in the step's log from pitcrew. */
+  say(line: string): void;
+}
+
+/**
+ * How a test step ended: `reason` explains a failure (which files failed); `quarantined` lists the
+ * ids of failures that did not fail it (quarantined, or passed on a rerun), for the pass-rate gate.
+ */
+export type TestStepOutcome = StepOutcome & { reason?: string; coverageDir?: string; quarantined?: string[] };
+
+/** Runs a test step (see the comment at the top of this file). */
+export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
+  const { tests, workspace: ws, stepIdx, say } = input;
+  const found = await matchWorkspaceFiles(ws.dir, tests.files);
+  // One name per line in ${{ tests.file }}: a name with a line break or other control character
+  // (only a hostile branch has one) would read as several, so it is left out, and said.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is refused
+  const unusable = (path: string) => /[\u0000-\u001f\u007f]/.test(path);
+  const files = found.files.map((f) => f.path).filter((f) => !unusable(f));
+  if (files.length < found.files.length)
+    say(`tests: ${found.files.length - files.length} file(s) left out: their names contain control characters`);
+  if (files.length > MAX_TEST_FILES) {
+    say(`tests: ${files.length} files match ${tests.files.join(", ")}, over the limit of ${MAX_TEST_FILES}`);
+    return failed(`${files.length} test files, over the limit of ${MAX_TEST_FILES}`);
+  }
+  if (files.length === 0) {
+    say(`tests: no test file matches ${tests.files.join(", ")}`);
+    return failed(`no test file matches ${tests.files.join(", ")}`);
+  }
+  const advice = await input.advise({ mode: tests.select, testFiles: files, repoDir: ws.dir });
+  say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
+  for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
+  if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
+  const scratch = join(ws.tmp, "pitcrew-tests", String(stepIdx));
+  const coverageDir = tests.coverage ? join(scratch, "coverage") : undefined;
+  const listFile = join(scratch, "files.txt");
+  await mkdir(scratch, { recursive: true });
+  await writeFile(listFile, advice.run.map((f) => `${f}\n`).join(""));
+  // The sandbox may run steps as another user, who owns the workspace (executor.prepare): the
+  // framework writes its reports and coverage here, so hand these over to the same owner.
+  const owner = await stat(ws.tmp);
+  for (const path of [join(ws.tmp, "pitcrew-tests"), scratch, listFile]) await chown(path, owner.uid, owner.gid);
+  const env = { PITCREW_TESTS_FILE: listFile, ...(coverageDir && { NODE_V8_COVERAGE: coverageDir }) };
+  const withCoverage = (o: TestStepOutcome): TestStepOutcome => (coverageDir ? { ...o, coverageDir } : o);
+  if (tests.framework === "file") return withCoverage(await input.exec(input.run, env));
+  return withCoverage(await runFiles(input, advice, scratch, env));
+}
+
+async function runFiles(
+  input: TestStepInput,
+  advice: TestAdvice,
+  scratch: string,
+  env: Record<string, string>,
+): Promise<TestStepOutcome> {
+  const { tests, workspace: ws, say } = input;
+  const framework = tests.framework === "file" ? "vitest" : tests.framework;
+  const outDir = join(ws.dir, TEST_REPORTS_DIR, String(input.stepIdx));
+  const failedFiles: string[] = [];
+  const quarantined: string[] = [];
+  const excused = new Set<string>();
+  let last: StepOutcome | undefined;
+  let ran = 0;
+  for (const [i, file] of advice.run.entries()) {
+    ran++;
+    let failing: string[] = [];
+    const failedBefore: string[] = [];
+    let ok = false;
+    for (let attempt = 0; attempt <= tests.rerunFlaky; attempt++) {
+      const reportPath = join(scratch, `report-${i}-${attempt}`);
+      const script = testFileScript({
+        command: input.run,
+        framework,
+        file: join(ws.dir, file),
+        reportPath,
+        failFast: tests.failFast,
+      });
+      last = await input.exec(script, env);
+      if (last.cancelled || last.timedOut) return last;
+      const cases = await readReport(framework, reportPath, file, say);
+      await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
+      failing = cases.filter((c) => c.status === "failed" || c.status === "error").map(testId);
+      ok = last.exitCode === 0 && failing.length === 0;
+      if (ok) {
+        if (attempt > 0) say(`tests: ${file} passed on rerun ${attempt}: flaky, not a failure of this change`);
+        for (const id of failedBefore) excused.add(id);
+        break;
+      }
+      failedBefore.push(...failing);
+      const unknown = failing.filter((id) => !advice.flaky.has(id));
+      if (attempt === tests.rerunFlaky) break;
+      if (failing.length === 0 || unknown.length > 0) {
+        if (tests.rerunFlaky > 0)
+          say(
+            `tests: ${file} not rerun: ${failing.length === 0 ? "the file failed without a failing test" : `${unknown.join(", ")} has no flaky history`}`,
+          );
+        break;
+      }
+      const why = failing.slice(0, 5).map((id) => `${id} is flaky (${advice.flaky.get(id)!.evidence})`);
+      if (failing.length > 5) why.push(`and ${failing.length - 5} more known flaky`);
+      say(`tests: rerunning ${file} (${attempt + 1} of ${tests.rerunFlaky}): ${why.join("; ")}`);
+    }
+    if (ok) continue;
+    if (tests.quarantine && failing.length > 0 && failing.every((id) => advice.flaky.get(id)?.flaky)) {
+      for (const id of failing.slice(0, 20))
+        say(`tests: quarantined ${id} in ${file}: ${advice.flaky.get(id)!.evidence}`);
+      if (failing.length > 20) say(`tests: quarantined ${failing.length - 20} more failing test(s) of ${file}`);
+      for (const id of failedBefore) excused.add(id);
+      quarantined.push(file);
+      continue;
+    }
+    failedFiles.push(file);
+    if (tests.failFast) {
+      const notRun = advice.run.slice(i + 1);
+      say(
+        `tests: fail_fast: stopped after ${file}; ${notRun.length} file(s) did not run${notRun.length ? `: ${notRun.join(", ")}` : ""}`,
+      );
+      break;
+    }
+  }
+  const notRun = advice.run.length - ran;
+  const summary = `${ran - failedFiles.length} file(s) passed${quarantined.length ? ` (${quarantined.length} with quarantined flaky failures)` : ""}, ${failedFiles.length} failed${notRun ? `, ${notRun} not run` : ""}`;
+  say(`tests: ${summary}`);
+  const excusedIds = { quarantined: [...excused] };
+  if (failedFiles.length === 0) return { ...last!, exitCode: 0, signal: null, ...excusedIds };
+  const shown = failedFiles.slice(0, 5).join(", ") + (failedFiles.length > 5 ? ", …" : "");
+  return {
+    ...last!,
+    exitCode: last?.exitCode || 1,
+    reason: `${failedFiles.length} test file(s) failed: ${shown}`,
+    ...excusedIds,
+  };
+}
+
+async function readReport(
+  framework: Exclude<PlanTests["framework"], "file">,
+  path: string,
+  file: string,
+  say: (l: string) => void,
+) {
+  try {
+    const data = await readFile(path);
+    if (data.length > MAX_REPORT_BYTES) throw new Error(`its report is ${data.length} bytes, over ${MAX_REPORT_BYTES}`);
+    return readTestReport(framework, data, file, `report of ${file}`);
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "the framework wrote no report" : (err as Error).message;
+    say(`tests: ${file}: ${why}`);
+    return [];
+  }
+}
+
+function failed(reason: string): TestStepOutcome {
+  return { exitCode: 1, signal: null, timedOut: false, cancelled: false, durationMs: 0, reason };
+}

@@ -1,0 +1,216 @@
+/**
+ * The framework adapters of a step's `tests:` block on real tiny projects: vitest (pitcrew's
+ * own), jest (installed once from npm, shared with the repair tests), node:test, pytest (Debian's
+ * python3-pytest) and `framework: file`. Each project has three test files, a.pass, b.fail, c.pass;
+ * the advice orders them c, b, a, and fail_fast must run c and b, in that order, and not a. The
+ * normalised reports each adapter leaves for the job are read back to check it.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../../src/common/clock.js";
+import { compilePipeline } from "../../src/pipeline/index.js";
+import { collectReports } from "../../src/reports/index.js";
+import { createLocalExecutor, createWorkspace, runSteps, type StepSink } from "../../src/runner/index.js";
+import type { TestAdvisor } from "../../src/runner/tests/test-advice.js";
+import { npmFixture } from "../support/npm-fixture.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** Runs c, b, a: the reverse of path order, so following the advice is visible. */
+const reversed: TestAdvisor = async ({ testFiles }) => ({
+  run: [...testFiles].reverse(),
+  skipped: [],
+  summary: "reversed for the test",
+  flaky: new Map(),
+});
+
+/** Runs the pipeline's single job (one test step) in a fresh workspace holding `files`. */
+async function runTestJob(
+  pipeline: string,
+  files: Record<string, string>,
+  nodeModules?: string,
+  advise: TestAdvisor = reversed,
+) {
+  const plan = compilePipeline(pipeline, { event: "manual", branch: "main", commit: "c0ffee" }).plan!;
+  const job = plan.jobs[0]!;
+  const ws = createWorkspace(mkdtempSync(join(tmpdir(), "pitcrew-adapter-")), {
+    runId: 1,
+    jobKey: job.key,
+    attempt: 1,
+  });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(ws.dir, path)), { recursive: true });
+    writeFileSync(join(ws.dir, path), text);
+  }
+  if (nodeModules) symlinkSync(nodeModules, join(ws.dir, "node_modules"));
+  const log: string[] = [];
+  const sink: StepSink = {
+    stepStarted: async () => {},
+    stepSkipped: async () => {},
+    stepFinished: async () => {},
+    stepPid: () => {},
+    line: (_idx, _stream, line) => void log.push(line),
+    endStep: () => {},
+  };
+  const outcome = await runSteps({
+    run: {
+      id: 1,
+      number: 1,
+      projectName: "p",
+      event: "manual",
+      branch: "main",
+      commit: "c0ffee",
+      baseBranch: null,
+      env: {},
+      inputs: {},
+    },
+    jobKey: job.key,
+    spec: job,
+    needs: {},
+    secrets: {},
+    workspace: ws,
+    executor: createLocalExecutor({ killGraceMs: 1000 }),
+    signal: new AbortController().signal,
+    clock: systemClock,
+    sink,
+    advise,
+  });
+  const reports = await collectReports(ws.dir, job.reports);
+  const order = reports.cases.map((c) => `${c.file} ${c.classname} > ${c.name}: ${c.status}`);
+  return { outcome, log: log.join("\n"), order, ws };
+}
+
+const pipeline = (framework: string, extra = "") => `jobs:
+  unit:
+    steps:
+      - name: tests
+        tests: { framework: ${framework}, fail_fast: true${extra} }
+`;
+
+describe("test framework adapters", () => {
+  it("node:test: files in the given order, one process each, stop at the first failing file", async () => {
+    const test = (name: string, ok: boolean) =>
+      `import test from "node:test";\ntest("${name}", () => { if (!${ok}) throw new Error("${name} broke"); });\n`;
+    const r = await runTestJob(pipeline("node-test"), {
+      "a.test.mjs": test("a", true),
+      "b.test.mjs": test("b", false),
+      "c.test.mjs": test("c", true),
+    });
+    expect(r.order).toEqual(["c.test.mjs c.test.mjs > c: passed", "b.test.mjs b.test.mjs > b: failed"]);
+    expect(r.outcome).toMatchObject({
+      status: "failure",
+      reason: "step 'tests' failed: 1 test file(s) failed: b.test.mjs",
+    });
+    expect(r.log).toContain("tests: fail_fast: stopped after b.test.mjs; 1 file(s) did not run: a.test.mjs");
+  });
+
+  it("vitest: file filter, junit report, bail, and V8 coverage per file when asked", async () => {
+    const test = (name: string, ok: boolean) =>
+      `import { expect, test } from "vitest";\ntest("${name}", () => { expect(${ok}).toBe(true); });\n`;
+    const r = await runTestJob(
+      pipeline("vitest", ", coverage: true"),
+      {
+        "src/a.test.mjs": test("a", true),
+        "src/b.test.mjs": test("b", false),
+        "src/c.test.mjs": test("c", true),
+        "vitest.config.mjs": "export default {};\n",
+      },
+      join(ROOT, "node_modules"),
+    );
+    expect(r.order).toEqual(["src/c.test.mjs src/c.test.mjs > c: passed", "src/b.test.mjs src/b.test.mjs > b: failed"]);
+    expect(r.log).toContain("1 file(s) did not run: src/a.test.mjs");
+    const coverage = readdirSync(join(r.ws.tmp, "pitcrew-tests", "0", "coverage"));
+    expect(coverage.filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("jest: runTestsByPath, its JSON report read back as cases", async () => {
+    const modules = await npmFixture("jest29", "jest@29", "jest");
+    const test = (name: string, ok: boolean) =>
+      `describe("${name}", () => { test("works", () => { expect(${ok}).toBe(true); }); });\n`;
+    const r = await runTestJob(
+      pipeline("jest"),
+      {
+        "package.json": '{ "name": "tiny", "private": true }\n',
+        "a.test.js": test("a", true),
+        "b.test.js": test("b", false),
+        "c.test.js": test("c", true),
+      },
+      modules,
+    );
+    expect(r.order).toEqual(["c.test.js c.test.js > c > works: passed", "b.test.js b.test.js > b > works: failed"]);
+    expect(r.log).toContain("1 file(s) did not run: a.test.js");
+  }, 600_000);
+
+  it("pytest: test files in order with -x", async () => {
+    const test = (name: string, ok: boolean) => `def test_${name}():\n    assert ${ok ? "True" : "False"}\n`;
+    const r = await runTestJob(pipeline("pytest"), {
+      "tests/test_a.py": test("a", true),
+      "tests/test_b.py": test("b", false),
+      "tests/test_c.py": test("c", true),
+    });
+    expect(r.order).toEqual([
+      "tests/test_c.py tests.test_c > test_c: passed",
+      "tests/test_b.py tests.test_b > test_b: failed",
+    ]);
+    expect(r.log).toContain("1 file(s) did not run: tests/test_a.py");
+  }, 60_000);
+
+  it("reruns a failure known flaky, and a pass on the rerun excuses the failure from the gate", async () => {
+    // Fails the first time in a workspace, passes the second: flaky by construction.
+    const flaky = `import test from "node:test";
+import { existsSync, writeFileSync } from "node:fs";
+test("once", () => {
+  const marker = process.env.TMPDIR + "/ran-once";
+  if (existsSync(marker)) return;
+  writeFileSync(marker, "");
+  throw new Error("first run");
+});
+`;
+    const knowsFlaky: TestAdvisor = async ({ testFiles }) => ({
+      run: testFiles,
+      skipped: [],
+      summary: "path order",
+      flaky: new Map([["f.test.mjs.once", { flaky: true, evidence: "failed and passed in run 7" }]]),
+    });
+    const r = await runTestJob(
+      pipeline("node-test", ", rerun_flaky: 2"),
+      { "f.test.mjs": flaky },
+      undefined,
+      knowsFlaky,
+    );
+    expect(r.outcome).toEqual({ status: "success", reason: null, exitCode: 0, quarantined: ["f.test.mjs.once"] });
+    expect(r.order).toEqual(["f.test.mjs f.test.mjs > once: failed", "f.test.mjs f.test.mjs > once: passed"]);
+    expect(r.log).toContain(
+      "tests: rerunning f.test.mjs (1 of 2): f.test.mjs.once is flaky (failed and passed in run 7)",
+    );
+    expect(r.log).toContain("tests: f.test.mjs passed on rerun 1: flaky, not a failure of this change");
+  });
+
+  it("file: any other framework reads the ordered list from ${{ tests.file }}", async () => {
+    const r = await runTestJob(
+      `jobs:
+  unit:
+    steps:
+      - run: cp \${{ tests.file }} listed.txt && test -n "$NODE_V8_COVERAGE"
+        tests: { framework: file, files: "t/*.t", coverage: true }
+`,
+      { "t/1.t": "", "t/2 two.t": "", "t/3.t": "" },
+    );
+    expect(r.outcome.status).toBe("success");
+    expect(readFileSync(join(r.ws.dir, "listed.txt"), "utf8")).toBe("t/3.t\nt/2 two.t\nt/1.t\n");
+  });
+
+  it("never hands a hostile file name to a shell unquoted", async () => {
+    const evil = "$(touch pwned) `touch pwned2`;touch pwned3 'x.test.mjs";
+    const r = await runTestJob(pipeline("node-test"), {
+      [evil]: `import test from "node:test";\ntest("t", () => {});\n`,
+      "two\nlines.test.mjs": `import test from "node:test";\ntest("t", () => {});\n`,
+    });
+    expect(r.log).toContain("tests: 1 file(s) left out: their names contain control characters");
+    expect(r.outcome.status).toBe("success");
+    expect(r.order).toEqual([`${evil} ${evil} > t: passed`]);
+    expect(readdirSync(r.ws.dir).filter((f) => f.startsWith("pwned"))).toEqual([]);
+  });
+});
