@@ -183,31 +183,6 @@ export class ReportsRepo {
     return rows.map(toHistoryRow);
   }
 
-  /**
-   * The file each test id of a project was reported from (the JUnit `file` attribute, when the
-   * framework writes one), from its latest `runs` runs: test id → file.
-   */
-  async testFiles(projectId: number, runs = 300): Promise<Map<string, string>> {
-    const limit = Math.max(1, Math.min(runs, MAX_HISTORY_RUNS));
-    const recent = this.db
-      .selectFrom("test_results")
-      .select("run_id")
-      .distinct()
-      .where("project_id", "=", projectId)
-      .orderBy("run_id", "desc")
-      .limit(limit);
-    const rows = await this.db
-      .selectFrom("test_results")
-      .select(["test_id", "file"])
-      .distinct()
-      .where("project_id", "=", projectId)
-      .where("run_id", "in", (eb) => eb.selectFrom(recent.as("r")).select("r.run_id"))
-      .where("file", "is not", null)
-      .where("test_id", "is not", null)
-      .execute();
-    return new Map(rows.map((r) => [r.test_id!, r.file!]));
-  }
-
   /** One test's outcomes in a project, newest first (at most `limit`, default 100, max 1000). */
   async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
     const rows = await this.db

@@ -35,7 +35,8 @@ export async function historySignals(
   index: TestFileIndex,
 ): Promise<HistorySignals> {
   const rows = await store.reports.projectHistory(projectId, { runs: SELECTION_HISTORY_RUNS });
-  const reportedFiles = await store.reports.testFiles(projectId, SELECTION_HISTORY_RUNS);
+  const reportedFiles = new Map<string, string>();
+  for (const r of rows) if (r.file !== null) reportedFiles.set(r.testId, r.file);
   const fileOf = new Map<string, string | undefined>();
   const mapId = (id: string) => {
     if (!fileOf.has(id)) fileOf.set(id, index.fileOf(id, reportedFiles.get(id)));
