@@ -170,7 +170,7 @@ export interface TestResultsTable {
   created_at: number | null;
   /** Failure/error text, e.g. a stack trace (migration 0025; null for passes and older rows). */
   details: string | null;
-  /** 1: a failure reported without failing its job, left out of the pass-rate gate (migration 0032). */
+  /** 1: a failure reported without failing its job, left out of the pass-rate gate (migration 0035). */
   quarantined: Generated<number>;
 }
 

@@ -21,7 +21,7 @@ export const MAX_DEPENDENCIES_PER_TEST = 20_000;
 export const MAX_TEST_FILES_PER_PROJECT = 50_000;
 
 /**
- * Per-test-file dependency maps of each project (migration 0031). Recording a commit writes the
+ * Per-test-file dependency maps of each project (migration 0036). Recording a commit writes the
  * rows of the test files it saw; the map used for a later commit is the newest row of each test
  * file, so maps are updated incrementally and each test's data keeps its own commit and age.
  */
