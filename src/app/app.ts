@@ -50,7 +50,7 @@ export interface App extends Omit<CiEngine, "secretBox" | "close"> {
   /** Incidents correlated from anomalies, alerts and the topology. */
   incidents: IncidentService;
   /** Change-based test selection over the store's dependency maps and test history, and the recorder of those maps. */
-  testSelection: { selector: TestSelector; recorder: TestDependencyRecorder };
+  testSelection: { selector: TestSelector; recorder?: TestDependencyRecorder };
   /** Progressive delivery: present when the app was created with `delivery` options. */
   delivery?: Delivery;
   /** The healing loop: present when `heal.enabled` and it has actions (delivery's or given ones). */
@@ -125,7 +125,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     ...core,
     observation,
     incidents: buildIncidents(core),
-    testSelection: { selector: new ChangeTestSelector(store), recorder: new V8DependencyRecorder(store, clock) },
+    testSelection: engine.runner.tests,
     delivery: built?.delivery,
     healing: buildHealing(core, observation, built?.delivery, opts.healing, reverter),
     reverter,

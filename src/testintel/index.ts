@@ -45,6 +45,7 @@ export type {
   TestSelector,
 } from "./selection.js";
 export { ChangeTestSelector, MAX_TEST_FILES } from "./select/change-selector.js";
+export { withFallback } from "./select/fallback-selector.js";
 export { selectAtCommit } from "./select/select-at-commit.js";
 export { isTestFileName, listRepoFiles } from "./select/test-files.js";
 export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
