@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRepo, gitIn } from "../../../test/support/git-repo.js";
 import { listRepoFiles } from "../select/test-files.js";
 import { buildImportGraph, dependentsOf } from "./import-graph.js";
 import { jsImportSpecifiers } from "./js-imports.js";
 import { pyImports } from "./py-imports.js";
+import { readBounded, readBoundedAsync } from "./read-bounded.js";
 
 describe("jsImportSpecifiers", () => {
   it("reads import, export-from, require and import() with literal specifiers, not commented ones", () => {
@@ -102,4 +106,26 @@ describe("buildImportGraph on a checkout", () => {
     expect(graph.imports.get("a.test.js")).toEqual(["big.js"]);
     expect(graph.unscanned.has("big.js")).toBe(true);
   });
+});
+
+describe("a hostile checkout", () => {
+  it("does not follow a symlink to a device or a server file, and a FIFO does not block", async () => {
+    const repo = createRepo({
+      "a.test.js": 'import "./zero.js";\nimport "./secret.js";\nimport "./pipe.js";\n',
+    });
+    symlinkSync("/dev/zero", join(repo, "zero.js"));
+    symlinkSync("/etc/hostname", join(repo, "secret.js"));
+    execFileSync("mkfifo", [join(repo, "pipe.js")]);
+    gitIn(repo, "add", "-A");
+    gitIn(repo, "commit", "--quiet", "-m", "links");
+    const files = new Set(await listRepoFiles(repo));
+    const graph = await buildImportGraph(repo, files, ["a.test.js"]);
+    // git does not track the FIFO; the links are dependencies whose targets are never read
+    expect(graph.imports.get("a.test.js")?.sort()).toEqual(["secret.js", "zero.js"]);
+    for (const f of ["zero.js", "secret.js"]) expect(graph.imports.get(f) ?? []).toEqual([]);
+    expect(readBounded(join(repo, "pipe.js"), 1024)).toBeUndefined();
+    expect(readBounded(join(repo, "zero.js"), 1024)).toBeUndefined();
+    expect(await readBoundedAsync(join(repo, "pipe.js"), 1024)).toEqual({ refused: "not a regular file" });
+    expect(await readBoundedAsync(join(repo, "secret.js"), 1024)).toEqual({ refused: "a symlink" });
+  }, 20_000);
 });

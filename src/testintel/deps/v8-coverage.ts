@@ -1,7 +1,8 @@
-import { readdir, stat, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError } from "../../common/errors.js";
+import { readBoundedAsync } from "./read-bounded.js";
 
 /** Most coverage files read from one directory. */
 export const MAX_COVERAGE_FILES = 20_000;
@@ -78,10 +79,10 @@ export async function readV8Coverage(
 }
 
 async function readScripts(path: string): Promise<V8Script[] | string> {
-  const { size } = await stat(path);
-  if (size > MAX_COVERAGE_FILE_BYTES) return `over the limit of ${MAX_COVERAGE_FILE_BYTES} bytes`;
+  const read = await readBoundedAsync(path, MAX_COVERAGE_FILE_BYTES);
+  if ("refused" in read) return read.refused;
   try {
-    const parsed = JSON.parse(await readFile(path, "utf8")) as { result?: unknown };
+    const parsed = JSON.parse(read.text) as { result?: unknown };
     if (!Array.isArray(parsed.result)) return "not a V8 coverage file (no result array)";
     return (parsed.result as V8Script[]).filter((s) => typeof s?.url === "string");
   } catch (err) {
