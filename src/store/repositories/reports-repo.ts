@@ -59,6 +59,20 @@ export interface StoredCoverage {
 }
 
 /** Persistence of parsed test reports and coverage. */
+/** The columns of `test_results` a history row is read from (`toHistoryRow`). */
+const HISTORY_COLUMNS = [
+  "run_id",
+  "job_id",
+  "attempt",
+  "commit_sha",
+  "branch",
+  "test_id",
+  "file",
+  "status",
+  "duration_ms",
+  "created_at",
+] as const;
+
 export class ReportsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -163,18 +177,7 @@ export class ReportsRepo {
     if (runIds.length === 0) return [];
     const rows = await this.db
       .selectFrom("test_results")
-      .select([
-        "run_id",
-        "job_id",
-        "attempt",
-        "commit_sha",
-        "branch",
-        "test_id",
-        "file",
-        "status",
-        "duration_ms",
-        "created_at",
-      ])
+      .select(HISTORY_COLUMNS)
       .where("project_id", "=", projectId)
       .where("run_id", "in", runIds)
       .orderBy("run_id")
@@ -187,18 +190,7 @@ export class ReportsRepo {
   async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
     const rows = await this.db
       .selectFrom("test_results")
-      .select([
-        "run_id",
-        "job_id",
-        "attempt",
-        "commit_sha",
-        "branch",
-        "test_id",
-        "file",
-        "status",
-        "duration_ms",
-        "created_at",
-      ])
+      .select(HISTORY_COLUMNS)
       .where("project_id", "=", projectId)
       .where("test_id", "=", testId)
       .orderBy("run_id", "desc")
