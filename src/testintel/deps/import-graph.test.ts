@@ -45,6 +45,32 @@ const j = require(\`./\${dynamic}\`);
   });
 });
 
+describe("import scanners on hostile input", () => {
+  const MiB2 = 2 * 1024 * 1024;
+  const hostile = (unit: string) => unit.repeat(Math.ceil(MiB2 / unit.length));
+  /** Milliseconds one scan of `text` takes. */
+  const timed = (scan: (t: string) => unknown, text: string) => {
+    const start = performance.now();
+    scan(text);
+    return performance.now() - start;
+  };
+
+  // before the fix 64 KiB of "import " took over half a second: 2 MiB would take minutes
+  it("scan 2 MiB of unterminated imports in linear time", () => {
+    for (const unit of ["import ", "export { a, ", "import x ", "require(", "import("]) {
+      expect(timed(jsImportSpecifiers, hostile(unit)), unit).toBeLessThan(2000);
+    }
+    for (const unit of ["from x import (\n", "from x import (a,\nimport y\n", "import "]) {
+      expect(timed(pyImports, hostile(unit)), unit).toBeLessThan(2000);
+    }
+  });
+
+  it("still read a statement after an unterminated one", () => {
+    expect(jsImportSpecifiers('import {\n  a,\nconst x = 1;\nimport b from "./b";\n')).toEqual(["./b"]);
+    expect(pyImports("from a import (\nfrom b import (c, d)\n").map((i) => i.module)).toEqual(["a", "b"]);
+  });
+});
+
 describe("pyImports", () => {
   it("reads absolute, relative and parenthesised imports", () => {
     const src =
