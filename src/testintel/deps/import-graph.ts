@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { join } from "node:path";
+import { lstatSync, realpathSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { jsImportSpecifiers } from "./js-imports.js";
 import { pyImports } from "./py-imports.js";
 import { readBounded } from "./read-bounded.js";
@@ -29,7 +30,11 @@ export const DEFAULT_GRAPH_LIMITS: ImportGraphLimits = {
 export interface ImportGraph {
   /** Direct dependencies of each scanned file (repository-relative, `/`-separated). */
   imports: Map<string, string[]>;
-  /** Files whose imports were not read because a limit was reached (their dependents are not fully known). */
+  /**
+   * Files whose imports were not read: a limit was reached, the file is not a regular file, or
+   * it is a component (`.vue`, `.svelte`, `.astro`) whose script is not parsed. What they import
+   * is unknown, so a test reaching one cannot be judged unaffected.
+   */
   unscanned: Set<string>;
 }
 
@@ -37,6 +42,8 @@ export interface ImportGraph {
 const READ_CONCURRENCY = 64;
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
 const PY_FILE = /\.py$/;
+/** Single-file components that import modules from a script block the scanner does not parse. */
+const COMPONENT_FILE = /\.(?:vue|svelte|astro)$/;
 
 /** Whether the import graph can read a file's imports (JavaScript/TypeScript or Python). */
 export function isScannable(file: string): boolean {
@@ -58,6 +65,7 @@ export async function buildImportGraph(
   const imports = new Map<string, string[]>();
   const unscanned = new Set<string>();
   const pyRoots = [".", "src"].filter((r) => r === "." || [...files].some((f) => f.startsWith(`${r}/`)));
+  const root = realpathSync(repoDir);
   let bytes = 0;
   let frontier = testFiles.filter((f) => files.has(f) && isScannable(f));
   for (let depth = 0; frontier.length > 0 && depth <= limits.maxDepth; depth++) {
@@ -75,6 +83,13 @@ export async function buildImportGraph(
       const texts = slice.map((f) => readBounded(join(repoDir, f), limits.maxFileBytes));
       slice.forEach((file, k) => {
         const text = texts[k];
+        const target = text === undefined ? symlinkTarget(root, file, files) : undefined;
+        if (target !== undefined) {
+          // a link inside the repository stands for its target: an edge to it
+          imports.set(file, [target]);
+          if (isScannable(target) && !imports.has(target)) next.push(target);
+          return;
+        }
         if (text === undefined || bytes >= limits.maxTotalBytes) {
           unscanned.add(file);
           return;
@@ -82,13 +97,32 @@ export async function buildImportGraph(
         bytes += text.length;
         const deps = directImports(file, text, files, pyRoots);
         imports.set(file, deps);
-        for (const d of deps) if (isScannable(d) && !imports.has(d)) next.push(d);
+        for (const d of deps) {
+          if (isScannable(d) && !imports.has(d)) next.push(d);
+          else if (COMPONENT_FILE.test(d)) unscanned.add(d);
+        }
       });
     }
     frontier = next;
   }
   for (const f of frontier) if (!imports.has(f)) unscanned.add(f);
   return { imports, unscanned };
+}
+
+/**
+ * The repository file a symlink at `file` points to, when it is one and its real path stays
+ * inside the repository (`root`, itself a real path) and is a listed file; undefined otherwise.
+ * Nothing outside the repository is read: only the link chain is resolved.
+ */
+function symlinkTarget(root: string, file: string, files: ReadonlySet<string>): string | undefined {
+  try {
+    const path = join(root, file);
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    const rel = relative(root, realpathSync(path)).split(sep).join("/");
+    return rel !== file && !rel.startsWith("../") && files.has(rel) ? rel : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function directImports(file: string, text: string, files: ReadonlySet<string>, pyRoots: string[]): string[] {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -165,8 +165,10 @@ describe.each(await testDialects())("change-based selection with recorded covera
     expect(map.get("test/other.test.mjs")).toEqual(["src/other.mjs"]);
 
     const c1 = commitFiles(repo, { "src/plugin.mjs": "export const hook = () => 'hooked' + '';\n" }, "plugin");
+    // without coverage nothing reaches the dynamically loaded file: every test runs
     const offline = await new ChangeTestSelector().select(request(repo, c1, c0));
-    expect(offline.run).toEqual([]);
+    expect(offline.fullRunReason).toMatch(/^src\/plugin\.mjs changed and no import, recorded coverage or test text/);
+    expect(offline.run).toHaveLength(3);
     const stored = await new ChangeTestSelector(s).select(request(repo, c1, c0));
     expect(stored.run).toEqual(["test/loader.test.mjs"]);
     expect(decision(stored, "test/loader.test.mjs").detail).toBe(
@@ -179,7 +181,15 @@ describe.each(await testDialects())("change-based selection with recorded covera
     const s = await store();
     // a map recorded at a commit this repository does not have: stale
     await s.testDeps.record(1, "f".repeat(40), "v8", new Map([["test/util.test.mjs", ["src/util.mjs"]]]), 1);
-    const h1 = commitFiles(repo, { "src/shared.json": '{"answer": 41}\n' }, "h1");
+    // the loader test names the data file nothing imports: without that, its change would run everything
+    const h1 = commitFiles(
+      repo,
+      {
+        "src/shared.json": '{"answer": 41}\n',
+        "test/loader.test.mjs": `// shared.json is not read here\n${readFileSync(join(repo, "test/loader.test.mjs"), "utf8")}`,
+      },
+      "h1",
+    );
     await storeRunOutcomes(s, 1, h1, [{ "test/other.test.mjs.works": true, "test/util.test.mjs.double": false }]);
     const h2 = commitFiles(repo, { "src/shared.json": '{"answer": 42}\n' }, "h2");
     await storeRunOutcomes(s, 1, h2, [{ "test/other.test.mjs.works": true, "test/util.test.mjs.double": false }]);
@@ -195,7 +205,8 @@ describe.each(await testDialects())("change-based selection with recorded covera
     expect(decision(sel, "test/other.test.mjs").detail).toMatch(
       /failed with changes to src\/shared\.json before \(p = 0\.70/,
     );
-    expect(decision(sel, "test/loader.test.mjs")).toMatchObject({ selected: false, reason: "unaffected" });
+    expect(decision(sel, "test/loader.test.mjs")).toMatchObject({ selected: true, reason: "mentions-changed-file" });
+    expect(sel.fullRunReason).toBeUndefined();
 
     // a failure in the latest runs selects the test whatever changed
     await storeRunOutcomes(s, 1, head, [{ "test/loader.test.mjs.loads": true }]);

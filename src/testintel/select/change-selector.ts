@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { isAbsolute, join, posix } from "node:path";
 import { ValidationError } from "../../common/errors.js";
+import { escapeRegExp } from "../../common/escape-regexp.js";
 import type { Store } from "../../store/index.js";
 import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-graph.js";
 import { readBounded } from "../deps/read-bounded.js";
@@ -11,10 +12,12 @@ import { fullRunTrigger, isInert, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
-import { listRepoFiles } from "./test-files.js";
+import { isTestFileName, listRepoFiles, MAX_REPO_FILES } from "./test-files.js";
 
 /** Most test files in one request. */
 export const MAX_TEST_FILES = 50_000;
+/** Most changed files no import or coverage reaches that are looked for by name in the tests; past it everything runs. */
+export const MAX_UNREACHED_CHANGES = 200;
 /** Largest test file searched for the name of a changed file no import reaches. */
 const MAX_MENTION_BYTES = 1024 * 1024;
 
@@ -22,7 +25,9 @@ const MAX_MENTION_BYTES = 1024 * 1024;
  * The change-based selector: diffs the request's base and commit with git, and decides for
  * every test file from the static import graph of the checkout and, with a store, the project's
  * recorded coverage maps and test history (failure probability, recent failures, co-failure).
- * A changed manifest, lock file or build/test configuration, or no base, runs everything.
+ * A changed manifest, lock file or build/test configuration, or no base, runs everything; so
+ * does a changed file that no import, no recorded coverage and no test's text reaches (a
+ * snapshot, a template, a setup file): what it affects is unknown.
  * `prioritize` returns every file ordered by probability; `select` only the selected ones.
  */
 export class ChangeTestSelector implements TestSelector {
@@ -42,30 +47,50 @@ export class ChangeTestSelector implements TestSelector {
         })),
       };
     }
-    const fullRun = await this.#fullRunReason(request);
-    const changed = typeof fullRun === "string" ? new Map<string, string>() : fullRun.changed;
+    const judged = await this.#fullRunReason(request);
+    const changed = typeof judged === "string" ? new Map<string, string>() : judged.changed;
     const files = new Set(await listRepoFiles(request.repoDir));
+    const listedAll = files.size < MAX_REPO_FILES;
+    // a deleted file still resolves: an import of it is an edge to the change
+    for (const [path, status] of changed) if (status === "D") files.add(path);
     const graph = await buildImportGraph(request.repoDir, files, testFiles);
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
     const evidence: ChangeEvidence = {
       changed,
       graph,
       chains: dependentsOf(graph, changed.keys()),
+      blind: dependentsOf(graph, graph.unscanned),
       mentioned: new Map(),
-      scopedConfig: typeof fullRun === "string" ? [] : fullRun.scoped,
+      scopedConfig: typeof judged === "string" ? [] : judged.scoped,
     };
     if (this.store && project) {
       evidence.stored = await storedMaps(this.store, project.id, request.repoDir, request.commit);
       evidence.history = await historySignals(this.store, project.id, request.repoDir, new TestFileIndex(testFiles));
     }
-    if (typeof fullRun !== "string") evidence.mentioned = await mentions(request.repoDir, testFiles, evidence);
+    let fullRun = typeof judged === "string" ? judged : undefined;
+    if (fullRun === undefined && !listedAll) {
+      fullRun = `the checkout has more than ${MAX_REPO_FILES} files, not all of them judged: every test runs`;
+    }
+    if (fullRun === undefined) {
+      const unreached = unreachedChanges(evidence, new Set(testFiles));
+      if (unreached.length > MAX_UNREACHED_CHANGES) {
+        fullRun = `${unreached.length} changed files no import or recorded coverage reaches (over ${MAX_UNREACHED_CHANGES}): every test runs`;
+      } else {
+        evidence.mentioned = await mentions(request.repoDir, testFiles, unreached, changed);
+        const named = new Set(evidence.mentioned.values());
+        const lone = unreached.find((f) => !named.has(f));
+        if (lone !== undefined) {
+          fullRun = `${lone} changed and no import, recorded coverage or test text reaches it: every test runs`;
+        }
+      }
+    }
     const decisions =
-      typeof fullRun === "string"
+      fullRun !== undefined
         ? testFiles.map((file) => ({ ...decide(file, evidence), selected: true, reason: "full-run", detail: fullRun }))
         : testFiles.map((file) => decide(file, evidence));
     const ordered = [...decisions].sort(byProbability);
     const run = (request.mode === "select" ? ordered.filter((d) => d.selected) : ordered).map((d) => d.file);
-    return { run, decisions, ...(typeof fullRun === "string" ? { fullRunReason: fullRun } : {}) };
+    return { run, decisions, ...(fullRun !== undefined ? { fullRunReason: fullRun } : {}) };
   }
 
   /** Why everything runs (a string), or the changed files when the change can be judged. */
@@ -124,27 +149,52 @@ function checkedTestFiles(request: SelectionRequest): string[] {
 }
 
 /**
- * Test files whose text names a changed file that no import and no recorded coverage reaches
- * (a fixture, a data file read at run time): the name is matched without directories.
+ * The changed files nothing in the evidence accounts for: not documentation, not a test file,
+ * not a configuration already judged, and reached by no static import and no recorded coverage
+ * (a snapshot, a fixture, a template read at run time, a setup file, an aliased module). A
+ * deleted test file is not one: no other test can load it any more.
  */
-async function mentions(repoDir: string, testFiles: string[], ev: ChangeEvidence): Promise<Map<string, string>> {
+function unreachedChanges(ev: ChangeEvidence, testFiles: ReadonlySet<string>): string[] {
   const reached = new Set<string>();
   for (const s of ev.stored?.values() ?? []) for (const f of s.files) reached.add(f);
   for (const deps of ev.graph.imports.values()) for (const d of deps) reached.add(d);
-  const orphans = [...ev.changed.keys()].filter((c) => !isInert(c) && !reached.has(c));
+  return [...ev.changed].flatMap(([path, status]) =>
+    isInert(path) ||
+    reached.has(path) ||
+    testFiles.has(path) ||
+    fullRunTrigger(path) !== undefined ||
+    (status === "D" && isTestFileName(path))
+      ? []
+      : [path],
+  );
+}
+
+/**
+ * Test files whose text names one of the `unreached` changed files (a fixture, a data file read
+ * at run time): the name is matched without directories, all names in one pass over each text.
+ */
+async function mentions(
+  repoDir: string,
+  testFiles: string[],
+  unreached: string[],
+  changed: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  if (orphans.length === 0) return found;
+  if (unreached.length === 0) return found;
   // a source file is named without its extension (imports often omit it), anything else in full
-  const names = orphans.map((o) => {
-    const name = posix.basename(o);
-    return { path: o, needle: isScannable(o) ? name.replace(/\.[^.]+$/, "") : name };
-  });
+  const pathOf = new Map<string, string>();
+  for (const path of unreached) {
+    const name = posix.basename(path);
+    const needle = isScannable(path) ? name.replace(/\.[^.]+$/, "") : name;
+    if (!pathOf.has(needle)) pathOf.set(needle, path);
+  }
+  const anyName = new RegExp([...pathOf.keys()].map(escapeRegExp).join("|"));
   for (const [i, t] of testFiles.entries()) {
     if (i > 0 && i % 64 === 0) await yieldToEventLoop();
-    if (ev.changed.has(t)) continue;
+    if (changed.has(t)) continue;
     const text = readBounded(join(repoDir, t), MAX_MENTION_BYTES);
-    const hit = text === undefined ? undefined : names.find((n) => text.includes(n.needle));
-    if (hit) found.set(t, hit.path);
+    const hit = text === undefined ? null : anyName.exec(text);
+    if (hit) found.set(t, pathOf.get(hit[0])!);
   }
   return found;
 }

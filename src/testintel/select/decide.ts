@@ -23,6 +23,11 @@ export interface ChangeEvidence {
   graph: ImportGraph;
   /** For each file affected through static imports: the chain from it to the changed file. */
   chains: ReadonlyMap<string, string[]>;
+  /**
+   * For each file reaching a file of `graph.unscanned` through static imports: the chain to it.
+   * What lies behind an unscanned file is unknown, so such a test runs on any change.
+   */
+  blind: ReadonlyMap<string, string[]>;
   /** Recorded dependencies per test file (with a project). */
   stored?: ReadonlyMap<string, StoredDeps>;
   history?: HistorySignals;
@@ -35,8 +40,8 @@ export interface ChangeEvidence {
 /**
  * The decision for one test file, first rule that applies: the test file is new or changed; a
  * manifest or configuration of the sub-project it is in changed;
- * a file it imports (statically, transitively) or exercised (recorded coverage) changed; its
- * dependencies are unknown or stale; it failed recently; it co-failed with a changed file in
+ * a file it imports (statically, transitively) or exercised (recorded coverage) changed; it
+ * reaches a file whose imports were not read; its dependencies are unknown or stale; it failed recently; it co-failed with a changed file in
  * the history; its text names a changed file nothing imports. Otherwise it is unaffected.
  * `probability` combines the history's prediction with the strength of the evidence.
  */
@@ -71,6 +76,11 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
         0.3,
       );
     }
+  }
+  const blind = ev.changed.size > 0 ? ev.blind.get(file) : undefined;
+  if (blind !== undefined) {
+    const via = blind.length > 1 ? `imports ${blind.slice(1).join(" → ")}, whose` : "its";
+    return pick("no-dependency-data", `${via} imports were not read (a limit, a link or a component file)`, 0.1);
   }
   const graphKnows = isScannable(file) && ev.graph.imports.has(file);
   if (stored?.stale) {

@@ -55,8 +55,19 @@ export function fullRunTrigger(path: string): string | undefined {
   return undefined;
 }
 
-/** Files no test can depend on: documentation, licences, images and CI definitions of other systems. */
+/** Directories whose files tests read as data: nothing under them is inert, whatever its type. */
+const TEST_DATA_DIR =
+  /(^|\/)(tests?|__tests__|spec|fixtures?|__fixtures__|__snapshots__|snapshots|testdata|test-data)\//i;
+
+/**
+ * Files no test can depend on: documentation (`*.md`, `*.mdx`, `*.rst`, `docs/`), licence,
+ * changelog and similar project files, images, `.gitignore` (a checkout holds tracked files
+ * only; `.gitattributes` is not inert: it changes their line endings), and the CI definitions of other systems
+ * (`.github/`, `.gitlab/`). Nothing under a test, fixture or snapshot directory is inert: a
+ * test may read it.
+ */
 export function isInert(path: string): boolean {
+  if (TEST_DATA_DIR.test(path)) return false;
   const name = posix.basename(path).toLowerCase();
   if (path.startsWith(".github/") || path.startsWith(".gitlab/") || path.startsWith("docs/")) return true;
   if (
@@ -65,9 +76,7 @@ export function isInert(path: string): boolean {
     )
   )
     return true;
-  return (
-    /\.(md|mdx|rst|txt|png|jpe?g|gif|svg|ico|webp)$/.test(name) || name === ".gitignore" || name === ".gitattributes"
-  );
+  return /\.(md|mdx|rst|png|jpe?g|gif|svg|ico|webp)$/.test(name) || name === ".gitignore";
 }
 
 /**
