@@ -70,6 +70,9 @@ describe("tests select through the API and the CLI", () => {
     expect(r.exitCode).toBeUndefined();
     expect(JSON.parse(r.out).run.sort()).toEqual(["test/a.test.js", "test/fixture.test.js"]);
     const offline = await runCli(config, "tests", "select", "--repo", repo, "--base", base, "--json");
-    expect(JSON.parse(offline.out).run).toEqual(["test/a.test.js"]);
+    // without the recorded coverage nothing reaches the changed fixture: every test runs, saying why
+    const judged = JSON.parse(offline.out);
+    expect(judged.run.sort()).toEqual(["test/a.test.js", "test/fixture.test.js"]);
+    expect(JSON.stringify(judged)).toMatch(/src\/fixture\.bin changed and no import, recorded coverage or test text/);
   });
 });
