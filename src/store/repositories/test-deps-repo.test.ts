@@ -4,7 +4,7 @@ import { type TestDatabase, testDialects } from "../../../test/support/databases
 import { systemClock } from "../../common/clock.js";
 import { createSecretBox } from "../../common/secret-box.js";
 import { createStore } from "../store.js";
-import { KEPT_COMMITS_PER_TEST } from "./test-deps-repo.js";
+import { KEPT_COMMITS_PER_TEST, MAX_DEPENDENCIES_PER_TEST } from "./test-deps-repo.js";
 
 describe.each(await testDialects())("test dependencies repository on %s", (_name, make) => {
   let tdb: TestDatabase | undefined;
@@ -36,5 +36,28 @@ describe.each(await testDialects())("test dependencies repository on %s", (_name
       .where("test_file", "=", "a.test.js")
       .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(KEPT_COMMITS_PER_TEST);
+  });
+
+  it("stores no map for a test file over the dependency cap, and the newest row per file among many", async () => {
+    tdb = await make();
+    const s = createStore(tdb.database, systemClock, createSecretBox(randomBytes(32)));
+    const p = await s.projects.create({ name: "lib", repoUrl: "/tmp/lib" });
+    await s.testDeps.record(p.id, "c1", "v8", new Map([["huge.test.js", ["src/a.js"]]]), 10);
+    const tooMany = Array.from({ length: MAX_DEPENDENCIES_PER_TEST + 1 }, (_, i) => `src/f${i}.js`);
+    await s.testDeps.record(p.id, "c2", "v8", new Map([["huge.test.js", tooMany]]), 20);
+    expect(await s.testDeps.latest(p.id)).toEqual([]);
+
+    for (let c = 1; c <= KEPT_COMMITS_PER_TEST; c++) {
+      const tests = new Map(Array.from({ length: 50 }, (_, t) => [`t${t}.test.js`, [`src/c${c}.js`]] as const));
+      await s.testDeps.record(p.id, `c${c}`, "v8", tests, 100 + c);
+    }
+    // two rows recorded at the same instant: the first commit by name wins
+    await s.testDeps.record(p.id, "b9", "v8", new Map([["t0.test.js", ["src/tie.js"]]]), 100 + KEPT_COMMITS_PER_TEST);
+    const latest = await s.testDeps.latest(p.id);
+    expect(latest).toHaveLength(50);
+    expect(latest.find((d) => d.testFile === "t0.test.js")).toMatchObject({ commitSha: "b9", files: ["src/tie.js"] });
+    expect(
+      latest.filter((d) => d.testFile !== "t0.test.js").every((d) => d.commitSha === `c${KEPT_COMMITS_PER_TEST}`),
+    ).toBe(true);
   });
 });

@@ -31,6 +31,8 @@ export class TestDepsRepo {
   /**
    * Stores the dependencies of `tests` at `commitSha` in one transaction (replacing a row of the
    * same commit) and keeps only the newest {@link KEPT_COMMITS_PER_TEST} commits of each test file.
+   * A test file with more than {@link MAX_DEPENDENCIES_PER_TEST} dependencies is not stored and
+   * its older rows are deleted: no map at all rather than an incomplete one.
    */
   async record(
     projectId: number,
@@ -41,7 +43,16 @@ export class TestDepsRepo {
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const [testFile, files] of tests) {
-        const text = [...files].sort().slice(0, MAX_DEPENDENCIES_PER_TEST).join("\n");
+        if (files.length > MAX_DEPENDENCIES_PER_TEST) {
+          // a cut list would hide changes: the test file has no map (it then always runs)
+          await trx
+            .deleteFrom("test_dependencies")
+            .where("project_id", "=", projectId)
+            .where("test_file", "=", testFile)
+            .execute();
+          continue;
+        }
+        const text = [...files].sort().join("\n");
         await trx
           .insertInto("test_dependencies")
           .values({
@@ -81,17 +92,28 @@ export class TestDepsRepo {
 
   /** The newest recorded dependencies of each test file of the project (the map to select with). */
   async latest(projectId: number): Promise<TestDependencies[]> {
+    // only the newest row(s) of each test file are read, not every kept commit
     const rows = await this.db
-      .selectFrom("test_dependencies")
-      .selectAll()
-      .where("project_id", "=", projectId)
-      .orderBy("recorded_at", "desc")
-      .orderBy("commit_sha")
+      .selectFrom("test_dependencies as td")
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom("test_dependencies")
+            .select((e) => ["test_file", e.fn.max("recorded_at").as("newest")])
+            .where("project_id", "=", projectId)
+            .groupBy("test_file")
+            .as("n"),
+        (join) => join.onRef("n.test_file", "=", "td.test_file").onRef("n.newest", "=", "td.recorded_at"),
+      )
+      .selectAll("td")
+      .where("td.project_id", "=", projectId)
+      .orderBy("td.test_file")
+      .orderBy("td.commit_sha")
       .limit(MAX_TEST_FILES_PER_PROJECT * KEPT_COMMITS_PER_TEST)
       .execute();
     const newest = new Map<string, TestDependencies>();
     for (const r of rows) {
-      if (newest.has(r.test_file)) continue;
+      if (newest.has(r.test_file)) continue; // rows recorded at the same instant: the first commit by name
       newest.set(r.test_file, {
         testFile: r.test_file,
         commitSha: r.commit_sha,
