@@ -18,6 +18,8 @@ import { isTestFileName, listRepoFiles, MAX_REPO_FILES } from "./test-files.js";
 export const MAX_TEST_FILES = 50_000;
 /** Most changed files no import or coverage reaches that are looked for by name in the tests; past it everything runs. */
 export const MAX_UNREACHED_CHANGES = 200;
+/** Test files decided between two turns of the event loop. */
+const DECISIONS_PER_TURN = 1024;
 /** Largest test file searched for the name of a changed file no import reaches. */
 const MAX_MENTION_BYTES = 1024 * 1024;
 
@@ -84,10 +86,12 @@ export class ChangeTestSelector implements TestSelector {
         }
       }
     }
-    const decisions =
-      fullRun !== undefined
-        ? testFiles.map((file) => ({ ...decide(file, evidence), selected: true, reason: "full-run", detail: fullRun }))
-        : testFiles.map((file) => decide(file, evidence));
+    const decisions: SelectionDecision[] = [];
+    for (const [i, file] of testFiles.entries()) {
+      if (i > 0 && i % DECISIONS_PER_TURN === 0) await yieldToEventLoop();
+      const d = decide(file, evidence);
+      decisions.push(fullRun === undefined ? d : { ...d, selected: true, reason: "full-run", detail: fullRun });
+    }
     const ordered = [...decisions].sort(byProbability);
     const run = (request.mode === "select" ? ordered.filter((d) => d.selected) : ordered).map((d) => d.file);
     return { run, decisions, ...(fullRun !== undefined ? { fullRunReason: fullRun } : {}) };

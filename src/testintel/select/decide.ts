@@ -68,7 +68,7 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   }
   const stored = ev.stored?.get(file);
   if (stored !== undefined && !stored.stale) {
-    const hit = [...ev.changed.keys()].find((c) => stored.files.has(c));
+    const hit = firstShared(ev.changed, stored.files);
     if (hit !== undefined) {
       return pick(
         "dependency-changed",
@@ -132,10 +132,25 @@ function recorded(s: StoredDeps): string {
 
 function strongestCoFailure(file: string, ev: ChangeEvidence): { file: string; p: number } | undefined {
   let best: { file: string; p: number } | undefined;
-  for (const changed of ev.changed.keys()) {
-    if ((ev.history!.coFailure.together.get(changed)?.get(file) ?? 0) === 0) continue;
+  const together = ev.history!.coFailure.together;
+  for (const changed of smaller(ev.changed, together)) {
+    if (!ev.changed.has(changed) || (together.get(changed)?.get(file) ?? 0) === 0) continue;
     const p = coFailureProbability(ev.history!.coFailure, changed, file);
     if (p >= CO_FAILURE_THRESHOLD && (best === undefined || p > best.p)) best = { file: changed, p };
   }
   return best;
+}
+
+/** The first changed file that `files` holds: the smaller collection is walked, the larger looked up. */
+function firstShared(changed: ReadonlyMap<string, string>, files: ReadonlySet<string>): string | undefined {
+  for (const f of smaller(changed, files)) if (changed.has(f) && files.has(f)) return f;
+  return undefined;
+}
+
+/** The keys of the smaller of two collections, so a test × change intersection costs the lesser of the two. */
+function smaller(
+  a: ReadonlyMap<string, unknown>,
+  b: ReadonlyMap<string, unknown> | ReadonlySet<string>,
+): Iterable<string> {
+  return a.size <= b.size ? a.keys() : b.keys();
 }

@@ -93,6 +93,11 @@ describe("changes the import graph cannot see through", () => {
     const docs = await selectAfter(repo, { "docs/guide.md": "# guide\n", "notes.txt": "" }, TESTS);
     expect(docs.fullRunReason).toMatch(/^notes\.txt changed/);
 
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`data/f${i}.bin`, `${i}\n`]));
+    expect((await selectAfter(repo, many, TESTS)).fullRunReason).toBe(
+      "201 changed files no import or recorded coverage reaches (over 200): every test runs",
+    );
+
     const base = head(repo);
     rmSync(join(repo, "src/math.mjs"));
     gitIn(repo, "add", "-A");
