@@ -32,7 +32,9 @@ require() and import() with literal paths, .js → .ts; Python imports and conft
 coverage) and its stored test history: failure probability, recent failures, and the changed
 files that failed together with a test before. A manifest, lock file, build or test
 configuration or pipeline change at the root selects everything (in a subdirectory: the tests
-under it). HEAD must be the checked-out commit (the import graph reads the working tree).
+under it). So does a changed file that is not documentation and that no import, coverage
+or test's text reaches (a snapshot, a template, a setup file): what it affects is unknown.
+HEAD must be the checked-out commit (the import graph reads the working tree).
 
 Test files: --tests FILE (one path per line, relative to DIR), else every file of the checkout
 named like a test (*.test.*, *.spec.*, __tests__/, test_*.py, *_test.py).
