@@ -26,6 +26,8 @@ export interface SelectionCost {
   /** Baseline: `git diff` and `git ls-files` alone, the floor of any selection. */
   gitFloorMs: number;
   selected: number;
+  /** Why every test ran, when it did. */
+  fullRunReason?: string;
   mapBytes: number;
   mapDepsPerTest: number;
 }
@@ -54,10 +56,12 @@ export async function measureSelectionCost(tests = 5000, sources = 2000, repeats
     );
   }
   const testFiles: string[] = [];
+  const testedDirectly = new Set<number>();
   for (let t = 0; t < tests; t++) {
     const file = `test/t${t}.test.ts`;
     testFiles.push(file);
     const deps = [rand(sources), rand(sources), rand(sources)];
+    for (const d of deps) testedDirectly.add(d);
     write(
       file,
       `${deps.map((d) => `import { f${d} } from "../src/m${d}.js";`).join("\n")}\nimport { test } from "vitest";\ntest("t", () => {});\n`,
@@ -67,7 +71,11 @@ export async function measureSelectionCost(tests = 5000, sources = 2000, repeats
   gitIn(repo, "add", "-A");
   gitIn(repo, "commit", "--quiet", "-m", "synthetic");
   const base = gitIn(repo, "rev-parse", "HEAD");
-  for (const i of [sources - 1, sources - 2, Math.floor(sources / 2)])
+  // changed sources some test imports (one no test reaches would make it a full run): the two
+  // highest-numbered (few importers) and the middle one
+  const near = (i: number) => [...testedDirectly].filter((d) => d <= i).sort((a, b) => b - a);
+  const [last, beforeLast] = near(sources - 1);
+  for (const i of [last!, beforeLast!, near(Math.floor(sources / 2))[0]!])
     write(`src/m${i}.ts`, `export const f${i} = () => -${i};\n`);
   gitIn(repo, "commit", "--quiet", "-am", "change");
   const head = gitIn(repo, "rev-parse", "HEAD");
@@ -88,10 +96,15 @@ export async function measureSelectionCost(tests = 5000, sources = 2000, repeats
     await git(["diff", "--name-status", "--no-renames", "-z", base, head, "--"], { cwd: repo });
     return (await listRepoFiles(repo)).length;
   });
-  const sel = await median(async () => (await selector.select({ ...request, mode: "select" })).run.length);
+  let fullRunReason: string | undefined;
+  const sel = await median(async () => {
+    const s = await selector.select({ ...request, mode: "select" });
+    fullRunReason = s.fullRunReason;
+    return s.run.length;
+  });
   const map = await measureMap(repo, testFiles);
   rmSync(repo, { recursive: true, force: true });
-  return { tests, sources, selectMs: sel.ms, gitFloorMs: floor.ms, selected: sel.n, ...map };
+  return { tests, sources, selectMs: sel.ms, gitFloorMs: floor.ms, selected: sel.n, fullRunReason, ...map };
 }
 
 /** Records each test file's static closure as its map in a fresh SQLite store; the database file's growth. */

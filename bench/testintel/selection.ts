@@ -33,7 +33,7 @@ if (!process.argv.includes("--skip-cost")) {
   const c = await measureSelectionCost();
   console.log(
     `\n## cost (synthetic: ${c.tests} test files, ${c.sources} sources, 3 changed)\n` +
-      `select: ${c.selectMs.toFixed(0)} ms (selected ${c.selected}); baseline (git diff + git ls-files alone): ${c.gitFloorMs.toFixed(0)} ms; target < 1000 ms\n` +
+      `select: ${c.selectMs.toFixed(0)} ms (selected ${c.selected}${c.fullRunReason ? `: ${c.fullRunReason}` : ""}); baseline (git diff + git ls-files alone): ${c.gitFloorMs.toFixed(0)} ms; target < 1000 ms\n` +
       `stored map: ${(c.mapBytes / 2 ** 20).toFixed(1)} MiB for ${c.tests} test files × ${c.mapDepsPerTest.toFixed(1)} files each; target < 50 MB`,
   );
 }
