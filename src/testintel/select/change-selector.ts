@@ -61,7 +61,8 @@ export class ChangeTestSelector implements TestSelector {
       changed,
       graph,
       chains: dependentsOf(graph, changed.keys()),
-      blind: dependentsOf(graph, graph.unscanned),
+      // only a change that is not documentation can hide behind an unscanned file
+      blind: [...changed.keys()].some((c) => !isInert(c)) ? dependentsOf(graph, graph.unscanned) : new Map(),
       mentioned: new Map(),
       scopedConfig: typeof judged === "string" ? [] : judged.scoped,
     };

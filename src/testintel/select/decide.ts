@@ -25,7 +25,8 @@ export interface ChangeEvidence {
   chains: ReadonlyMap<string, string[]>;
   /**
    * For each file reaching a file of `graph.unscanned` through static imports: the chain to it.
-   * What lies behind an unscanned file is unknown, so such a test runs on any change.
+   * What lies behind an unscanned file is unknown, so such a test runs on any change that is not
+   * documentation (the selector leaves this empty for a change of documentation only).
    */
   blind: ReadonlyMap<string, string[]>;
   /** Recorded dependencies per test file (with a project). */
@@ -77,7 +78,7 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
       );
     }
   }
-  const blind = ev.changed.size > 0 ? ev.blind.get(file) : undefined;
+  const blind = ev.blind.get(file);
   if (blind !== undefined) {
     const via = blind.length > 1 ? `imports ${blind.slice(1).join(" → ")}, whose` : "its";
     return pick("no-dependency-data", `${via} imports were not read (a limit, a link or a component file)`, 0.1);

@@ -70,6 +70,8 @@ describe("changes the import graph cannot see through", () => {
     const component = await selectAfter(repo, { "src/other.mjs": "export const other = () => 41;\n" }, tests);
     expect(decision(component, "test/view.test.mjs")).toMatchObject({ selected: true, reason: "no-dependency-data" });
     expect(decision(component, "test/view.test.mjs").detail).toMatch(/src\/View\.vue, whose imports were not read/);
+    const docs = await selectAfter(repo, { "README.md": "# demo\n" }, tests);
+    expect(docs.run).toEqual([]);
   });
 
   it("run every test for a snapshot or template no test names, the tests naming a fixture, the importers of a deleted file", async () => {
