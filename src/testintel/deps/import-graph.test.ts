@@ -63,6 +63,8 @@ describe("import scanners on hostile input", () => {
     for (const unit of ["from x import (\n", "from x import (a,\nimport y\n", "import "]) {
       expect(timed(pyImports, hostile(unit)), unit).toBeLessThan(2000);
     }
+    // one line of dots: relative level and module name used to split it every possible way
+    expect(timed(pyImports, `from ${".".repeat(MiB2)}`)).toBeLessThan(2000);
   });
 
   it("still read a statement after an unterminated one", () => {

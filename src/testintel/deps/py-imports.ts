@@ -10,19 +10,20 @@ export interface PyImport {
  * `from .x import (y, z)` (parenthesised lists may span lines). Comments and the text of
  * strings are not parsed apart: an import written inside a docstring is kept, which only
  * selects more. Linear in the file's size: a parenthesised list stops at the next `(`, so an
- * unclosed one is not scanned again for every import after it.
+ * unclosed one is not scanned again for every import after it, and the leading dots and the
+ * module name cannot share a character (a run of dots is not split every possible way).
  */
 export function pyImports(source: string): PyImport[] {
   const found: PyImport[] = [];
   const text = source.replace(/\\\r?\n/g, " ");
-  const fromRe = /^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^()]*\)|[^\n#;]+)/gm;
+  const fromRe = /^[ \t]*from[ \t]+(\.*)(\w[\w.]*)?[ \t]+import[ \t]+(\([^()]*\)|[^\n#;]+)/gm;
   for (let m = fromRe.exec(text); m !== null; m = fromRe.exec(text)) {
     const names = m[3]!
       .replace(/[()]/g, " ")
       .split(",")
       .map((n) => n.trim().split(/\s+/)[0]!)
       .filter((n) => /^\w+$/.test(n));
-    found.push({ module: m[2]!, level: m[1]!.length, names });
+    found.push({ module: m[2] ?? "", level: m[1]!.length, names });
   }
   const importRe = /^[ \t]*import[ \t]+([^\n#;]+)/gm;
   for (let m = importRe.exec(text); m !== null; m = importRe.exec(text)) {
