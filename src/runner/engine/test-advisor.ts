@@ -13,12 +13,14 @@ export function historyAdvisor(
   selector: TestSelector,
   project: Project,
   run: Run,
-  baseCommit: string | undefined,
+  change: { mirror: string; base: () => Promise<string | undefined> },
 ): TestAdvisor {
   return async ({ mode, testFiles, repoDir }) => {
+    const baseCommit = mode === "all" ? undefined : await change.base();
     const selection = await selector.select({
       project: project.name,
       repoDir,
+      gitDir: change.mirror,
       commit: run.commit,
       ...(baseCommit !== undefined && { baseCommit }),
       testFiles,

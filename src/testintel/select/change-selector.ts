@@ -11,7 +11,7 @@ import { fullRunTrigger, isInert, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
-import { listRepoFiles } from "./test-files.js";
+import { listCommitFiles, listRepoFiles } from "./test-files.js";
 
 /** Most test files in one request. */
 export const MAX_TEST_FILES = 50_000;
@@ -44,7 +44,10 @@ export class ChangeTestSelector implements TestSelector {
     }
     const fullRun = await this.#fullRunReason(request);
     const changed = typeof fullRun === "string" ? new Map<string, string>() : fullRun.changed;
-    const files = new Set(await listRepoFiles(request.repoDir));
+    const gitRepo = request.gitDir ?? request.repoDir;
+    const files = new Set(
+      request.gitDir ? await listCommitFiles(request.gitDir, request.commit) : await listRepoFiles(request.repoDir),
+    );
     const graph = await buildImportGraph(request.repoDir, files, testFiles);
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
     const evidence: ChangeEvidence = {
@@ -55,8 +58,8 @@ export class ChangeTestSelector implements TestSelector {
       scopedConfig: typeof fullRun === "string" ? [] : fullRun.scoped,
     };
     if (this.store && project) {
-      evidence.stored = await storedMaps(this.store, project.id, request.repoDir, request.commit);
-      evidence.history = await historySignals(this.store, project.id, request.repoDir, new TestFileIndex(testFiles));
+      evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit);
+      evidence.history = await historySignals(this.store, project.id, gitRepo, new TestFileIndex(testFiles));
     }
     if (typeof fullRun !== "string") evidence.mentioned = await mentions(request.repoDir, testFiles, evidence);
     const decisions =
@@ -75,7 +78,7 @@ export class ChangeTestSelector implements TestSelector {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
     let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
-      changes = await changedFilesWithStatus(request.repoDir, request.baseCommit, request.commit);
+      changes = await changedFilesWithStatus(request.gitDir ?? request.repoDir, request.baseCommit, request.commit);
     } catch (err) {
       return `cannot diff ${request.baseCommit.slice(0, 12)}..${request.commit.slice(0, 12)} (${(err as Error).message.split("\n")[0]}): every test runs`;
     }
