@@ -136,7 +136,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         }
       },
     });
-    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined);
+    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined, ws.output);
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);
