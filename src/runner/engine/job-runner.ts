@@ -119,7 +119,14 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(store, deps.tests.selector, project, run, await baseCommit(mirror, run.baseBranch)),
+      advise: historyAdvisor(
+        store,
+        deps.tests.selector,
+        project,
+        run,
+        job.key,
+        await baseCommit(mirror, run.baseBranch),
+      ),
       recordCoverage: async (coverageDir) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
