@@ -58,6 +58,26 @@ describe("test framework adapters", () => {
     expect(coverage.filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
   }, 60_000);
 
+  it("vitest: runs exactly the named file, not others whose path contains its name", async () => {
+    const test = (name: string) => `import { test } from "vitest";\ntest("${name}", () => {});\n`;
+    const r = await runTestJob(
+      pipeline("vitest", ', files: ["src/a.test.js", "src/a (1).test.js"]'),
+      {
+        "src/a.test.js": test("a"),
+        "src/a.test.jsx": test("a jsx"),
+        "src/A.test.js": test("A upper"),
+        "lib/src/a.test.js": test("a in lib"),
+        "src/a (1).test.js": test("a (1)"),
+        "vitest.config.mjs": "export default {};\n",
+      },
+      join(ROOT, "node_modules"),
+    );
+    expect(r.order).toEqual([
+      "src/a.test.js src/a.test.js > a: passed",
+      "src/a (1).test.js src/a (1).test.js > a (1): passed",
+    ]);
+  }, 60_000);
+
   it("jest: runTestsByPath, its JSON report read back as cases", async () => {
     const modules = await npmFixture("jest29", "jest@29", "jest");
     const test = (name: string, ok: boolean) =>

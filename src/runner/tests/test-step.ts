@@ -39,6 +39,8 @@ export interface TestStepInput {
   run: string;
   stepIdx: number;
   workspace: Workspace;
+  /** Absolute path of the directory the step's commands run in. */
+  cwd: string;
   advise: TestAdvisor;
   /** Runs one script of this step with extra environment variables (output goes to the step's log). */
   exec(script: string, env: Record<string, string>): Promise<StepOutcome>;
@@ -114,6 +116,7 @@ async function runFiles(
         command: input.run,
         framework,
         file: join(ws.dir, file),
+        cwd: input.cwd,
         reportPath: join(scratch.dir, reportName),
         failFast: tests.failFast,
       });
