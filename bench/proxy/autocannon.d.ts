@@ -13,7 +13,7 @@ declare module "autocannon" {
     p99: number;
   }
   interface Result {
-    requests: Stats;
+    requests: Stats & { total: number };
     latency: Stats;
     errors: number;
     non2xx: number;

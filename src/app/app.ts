@@ -18,7 +18,14 @@ import type { Delivery } from "../deploy/index.js";
 import type { HealOrchestrator, ReleaseReverter } from "../heal/index.js";
 import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
-import { testFailureModel, testFlakinessModel } from "../testintel/index.js";
+import {
+  ChangeTestSelector,
+  type TestDependencyRecorder,
+  testFailureModel,
+  testFlakinessModel,
+  type TestSelector,
+  V8DependencyRecorder,
+} from "../testintel/index.js";
 import { anomalyCalibrationModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
@@ -42,6 +49,8 @@ export interface App extends Omit<CiEngine, "secretBox" | "close"> {
   observation: Observation;
   /** Incidents correlated from anomalies, alerts and the topology. */
   incidents: IncidentService;
+  /** Change-based test selection over the store's dependency maps and test history, and the recorder of those maps. */
+  testSelection: { selector: TestSelector; recorder?: TestDependencyRecorder };
   /** Progressive delivery: present when the app was created with `delivery` options. */
   delivery?: Delivery;
   /** The healing loop: present when `heal.enabled` and it has actions (delivery's or given ones). */
@@ -116,6 +125,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     ...core,
     observation,
     incidents: buildIncidents(core),
+    testSelection: engine.runner.tests,
     delivery: built?.delivery,
     healing: buildHealing(core, observation, built?.delivery, opts.healing, reverter),
     reverter,

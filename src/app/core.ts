@@ -1,4 +1,4 @@
 import type { App } from "./app.js";
 
 /** The parts every App has, from which the optional parts are built. */
-export type Core = Omit<App, "observation" | "incidents" | "delivery" | "healing" | "close">;
+export type Core = Omit<App, "observation" | "incidents" | "delivery" | "healing" | "testSelection" | "close">;

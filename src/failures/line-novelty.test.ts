@@ -34,6 +34,9 @@ describe("line novelty", () => {
     for (let i = 0; i < MAX_INDEXED_LINES + 10; i++) big.add(`t${i % 2000}`, `line w${i.toString(36)}x`);
     expect(big.size).toBe(MAX_INDEXED_LINES);
     expect(lineFeatures("a ".repeat(10_000)).size).toBe(2);
+    const long = new LineNoveltyIndex();
+    for (let i = 0; i < 1000; i++) long.add("t", `${"x".repeat(600)}${i}`); // same first 500 characters
+    expect(long.size).toBe(1);
     expect(lineFeatures(Array.from({ length: 500 }, (_, i) => `w${i.toString(36)}q`).join(" ")).size).toBe(63);
   });
 });

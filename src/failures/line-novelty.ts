@@ -14,6 +14,8 @@ import { maskTokens, tokenize } from "../detect/index.js";
 export const MAX_INDEXED_LINES = 50_000;
 /** Most distinct green lines kept per template. */
 export const MAX_LINES_PER_TEMPLATE = 64;
+/** Characters of a green line kept (and compared for duplicates). */
+const MAX_LINE_CHARS = 500;
 /** Most tokens taken from one line (a very long line is judged by its start). */
 const MAX_TOKENS = 32;
 
@@ -39,8 +41,9 @@ export class LineNoveltyIndex {
       lines = new Set();
       this.byTemplate.set(template, lines);
     }
-    if (lines.size >= MAX_LINES_PER_TEMPLATE || lines.has(text)) return;
-    lines.add(text.slice(0, 500));
+    const kept = text.slice(0, MAX_LINE_CHARS);
+    if (lines.size >= MAX_LINES_PER_TEMPLATE || lines.has(kept)) return;
+    lines.add(kept);
     this.count++;
   }
 

@@ -41,6 +41,11 @@ export type { IncidentSignal } from "./repositories/incidents-repo.js";
 export type { SettingsRepo } from "./repositories/settings-repo.js";
 export { type Lease, LeasesRepo } from "./repositories/leases-repo.js";
 export { type ReportedCheckState, RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
+export {
+  KEPT_COMMITS_PER_TEST,
+  type TestDependencies,
+  TestDepsRepo,
+} from "./repositories/test-deps-repo.js";
 export type { ReleaseRevert, ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 export type { AlertsRepo } from "./repositories/alerts-repo.js";
 export type { LogRecordsRepo } from "./repositories/log-records-repo.js";

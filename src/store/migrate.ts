@@ -25,8 +25,9 @@ import * as m0025 from "./migrations/0025-test-failure-details.js";
 import * as m0026 from "./migrations/0026-one-live-model-version.js";
 import * as m0028 from "./migrations/0028-run-check-reports.js";
 import * as m0029 from "./migrations/0029-release-reverts.js";
-import * as m0032 from "./migrations/0032-test-quarantine.js";
 import * as m0034 from "./migrations/0034-failure-signatures.js";
+import * as m0035 from "./migrations/0035-test-quarantine.js";
+import * as m0036 from "./migrations/0036-test-dependencies.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -49,8 +50,9 @@ export const migrations: Record<string, Migration> = {
   "0026-one-live-model-version": m0026,
   "0028-run-check-reports": m0028,
   "0029-release-reverts": m0029,
-  "0032-test-quarantine": m0032,
   "0034-failure-signatures": m0034,
+  "0035-test-quarantine": m0035,
+  "0036-test-dependencies": m0036,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -170,8 +170,21 @@ export interface TestResultsTable {
   created_at: number | null;
   /** Failure/error text, e.g. a stack trace (migration 0025; null for passes and older rows). */
   details: string | null;
-  /** 1: a failure reported without failing its job, left out of the pass-rate gate (migration 0032). */
+  /** 1: a failure reported without failing its job, left out of the pass-rate gate (migration 0035). */
   quarantined: Generated<number>;
+}
+
+/** Which repository files one test file exercised at one commit of a project (store/repositories/test-deps-repo.ts). */
+export interface TestDependenciesTable {
+  project_id: number;
+  /** Test file path relative to the repository root. */
+  test_file: string;
+  commit_sha: string;
+  /** Where the dependencies come from: `v8` (coverage). */
+  source: string;
+  /** Repository files, newline-separated, sorted. */
+  files: string;
+  recorded_at: number;
 }
 
 /** Line/branch coverage of one file in one run. */
@@ -634,6 +647,7 @@ export interface DB {
   log_lines: LogLinesTable;
   artifacts: ArtifactsTable;
   test_results: TestResultsTable;
+  test_dependencies: TestDependenciesTable;
   coverage_files: CoverageFilesTable;
   events: EventsTable;
   api_tokens: ApiTokensTable;

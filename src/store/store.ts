@@ -29,6 +29,7 @@ import { RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
 import { ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
+import { TestDepsRepo } from "./repositories/test-deps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
 import { WebhookDeliveriesRepo } from "./repositories/webhook-deliveries-repo.js";
 
@@ -67,6 +68,8 @@ export interface Store {
   modelVersions: ModelVersionsRepo;
   releaseBuilds: ReleaseBuildsRepo;
   agents: AgentsRepo;
+  /** Per-test-file dependency maps (which files each test file exercised). */
+  testDeps: TestDepsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -104,5 +107,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     modelVersions: new ModelVersionsRepo(db),
     releaseBuilds: new ReleaseBuildsRepo(db),
     agents: new AgentsRepo(db),
+    testDeps: new TestDepsRepo(db),
   };
 }

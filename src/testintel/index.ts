@@ -36,8 +36,6 @@ export {
   learnedFlakyTests,
   testFlakinessModel,
 } from "./flakiness-model.js";
-export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
-export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
 export type {
   SelectionDecision,
   SelectionMode,
@@ -46,3 +44,10 @@ export type {
   TestSelection,
   TestSelector,
 } from "./selection.js";
+export { ChangeTestSelector, MAX_TEST_FILES } from "./select/change-selector.js";
+export { withFallback } from "./select/fallback-selector.js";
+export { selectAtCommit } from "./select/select-at-commit.js";
+export { isTestFileName, listRepoFiles } from "./select/test-files.js";
+export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
+export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
+export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";

@@ -56,5 +56,11 @@ export interface TestDependencyRecorder {
     commit: string;
     repoDir: string;
     coverageDir: string;
-  }): Promise<{ testFiles: number }>;
+    /** The test files that ran, relative to `repoDir`; by default, scripts named like tests (`*.test.*`, `test_*.py`…). */
+    testFiles?: readonly string[];
+  }): Promise<{
+    testFiles: number;
+    /** Coverage files not used, with why. */
+    skipped?: string[];
+  }>;
 }

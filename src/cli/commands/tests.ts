@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { PitcrewError, ValidationError } from "../../common/errors.js";
+import { ValidationError } from "../../common/errors.js";
 import type { ModelVersion } from "../../store/index.js";
 import {
   type FlakinessState,
@@ -17,6 +17,8 @@ import {
   testFlakinessModel,
 } from "../../testintel/index.js";
 import { formatDuration, table } from "../output.js";
+import { exitOnBadInput, type Io, streams } from "./tests-io.js";
+import { registerTestsSelect } from "./tests-select.js";
 
 interface HistoryOptions {
   history?: string;
@@ -59,7 +61,10 @@ A malformed run among usable ones is reported on stderr and skipped.`;
  * code 2 and a message naming the file; runs skipped as malformed are reported on stderr.
  */
 export function registerTestsCommand(program: Command): void {
-  const tests = program.command("tests").description("test intelligence: prioritise tests, find flaky ones");
+  const tests = program
+    .command("tests")
+    .description("test intelligence: select the tests a change can break, prioritise them, find flaky ones");
+  registerTestsSelect(tests, program);
 
   source(tests.command("prioritize"))
     .description("order tests by predicted failure probability, from past runs")
@@ -248,30 +253,6 @@ function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} must be a positive integer, got '${value}'`);
   return n;
-}
-
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-function streams(cmd: Command): Io {
-  const o = cmd.configureOutput();
-  return {
-    out: o.writeOut ?? ((s: string) => process.stdout.write(s)),
-    err: o.writeErr ?? ((s: string) => process.stderr.write(s)),
-  };
-}
-
-/** Runs `body`; bad input (a validation or size error) prints one line and sets exit code 2. */
-async function exitOnBadInput(io: Io, command: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (!(err instanceof PitcrewError) || err.status >= 500) throw err;
-    io.err(`pitcrew ${command}: ${err.message}\n`);
-    process.exitCode = 2;
-  }
 }
 
 async function readText(file: string, what: string): Promise<string> {

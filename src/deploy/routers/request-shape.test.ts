@@ -45,6 +45,17 @@ describe("requestShape", () => {
     expect(requestShape("GET", "/a b/$(rm -rf)").route).toBe("GET /{str}/{str}");
   });
 
+  it("reads only the first keys sent, so a request of thousands of keys costs no more than a few dozen", () => {
+    const many = Array.from({ length: 2_000 }, (_, i) => `z${i}=1`).join("&");
+    const query = requestShape("GET", `/s?${many}&a=1`).key;
+    expect(query).toMatch(/ \?z0=int,.*,…$/);
+    expect(query).not.toContain("a=int"); // sent after thousands of others: not read
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`z${i}`, 1])));
+    expect(requestShape("POST", "/s", "application/json", body).key).toMatch(/ \{z0:number,.*,…\}$/);
+    // empty pairs are no keys: nothing unread, no `…`
+    expect(requestShape("GET", `/s?b=1&a=x${"&".repeat(5_000)}`).key).toBe("GET /s ?a=str,b=int");
+  });
+
   it("matches a request against a shape with {word} places", () => {
     const key = requestShape("GET", "/items/abc?page=2").key;
     expect(shapeMatches("GET /items/{word} ?page=int", key)).toBe(true);

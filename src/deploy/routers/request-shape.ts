@@ -9,7 +9,8 @@
  * (anything else that is not a plain word); a segment of plain words (`orders`, `v2`, `by-name`)
  * stays as it is — unless the listener's shape book has seen a parameter at that place, then it
  * is a `{word}` (traffic-shapes.ts; `shapeMatches` compares a request with such a shape). Keys are untrusted: each is cut to `MAX_KEY` characters of `[\w.\-[\]]` (others
- * become `_`), at most `MAX_KEYS` per part (then `…`), so a shape is bounded whatever was sent.
+ * become `_`), at most `MAX_KEYS` per part (then `…`), so a shape is bounded whatever was sent; only
+ * the first `MAX_SCANNED` keys sent are read, so its cost is bounded too.
  */
 
 /** A request reduced to its shape. */
@@ -26,6 +27,11 @@ export const MAX_KEYS = 12;
 export const MAX_KEY = 40;
 /** Path segments kept (deeper ones become one `…`). */
 const MAX_SEGMENTS = 12;
+/**
+ * Keys read per query or body, in the order sent (the rest only add a `…`): each costs regexes and
+ * decoding on every request, so a hostile request of thousands of keys must not cost thousands.
+ */
+const MAX_SCANNED = 4 * MAX_KEYS;
 
 const WORD = /^(?:[A-Za-z][A-Za-z_-]*|v\d{1,3})$/;
 
@@ -47,10 +53,16 @@ function safeKey(key: string): string {
   return key.slice(0, MAX_KEY).replace(/[^\w.\-[\]]/g, "_") || "_";
 }
 
-/** Sorted, deduplicated `key<sep>kind` entries, at most MAX_KEYS (then `…`). */
-function entries(pairs: [string, string][], sep: string): string {
+/** Sorted, deduplicated `key<sep>kind` entries, at most MAX_KEYS (then `…`, as when `more` were not read). */
+function entries({ pairs, more }: Pairs, sep: string): string {
   const unique = [...new Set(pairs.map(([k, v]) => `${safeKey(k)}${sep}${v}`))].sort();
-  return unique.length > MAX_KEYS ? `${unique.slice(0, MAX_KEYS).join(",")},…` : unique.join(",");
+  return unique.length > MAX_KEYS || more ? `${unique.slice(0, MAX_KEYS).join(",")},…` : unique.join(",");
+}
+
+/** The first MAX_SCANNED `[key, kind]` pairs of a query or body; `more` when it has others. */
+interface Pairs {
+  pairs: [string, string][];
+  more: boolean;
 }
 
 function decode(text: string): string {
@@ -63,21 +75,25 @@ function decode(text: string): string {
 
 /** The path template of a request path (without its query). */
 function pathTemplate(path: string): string {
-  const segments = path.split("/").slice(1);
+  const segments = path.split("/", MAX_SEGMENTS + 2).slice(1);
   const kept = segments.slice(0, MAX_SEGMENTS).map((s) => kindOf(decode(s), true));
   return `/${kept.join("/")}${segments.length > MAX_SEGMENTS ? "/…" : ""}`;
 }
 
 /** `key=kind` pairs of a query string or a form body. */
-function formPairs(query: string): [string, string][] {
-  return query
-    .split("&")
-    .filter(Boolean)
-    .map((kv) => {
-      const eq = kv.indexOf("=");
-      const key = decode(eq < 0 ? kv : kv.slice(0, eq));
-      return [key, eq < 0 ? "flag" : kindOf(decode(kv.slice(eq + 1)), false).slice(1, -1)];
-    });
+function formPairs(query: string): Pairs {
+  const pairs: [string, string][] = [];
+  let start = 0;
+  for (let read = 0; start < query.length && read < MAX_SCANNED; read++) {
+    const amp = query.indexOf("&", start);
+    const kv = query.slice(start, amp < 0 ? query.length : amp);
+    start = amp < 0 ? query.length : amp + 1;
+    if (!kv) continue;
+    const eq = kv.indexOf("=");
+    const key = decode(eq < 0 ? kv : kv.slice(0, eq));
+    pairs.push([key, eq < 0 ? "flag" : kindOf(decode(kv.slice(eq + 1)), false).slice(1, -1)]);
+  }
+  return { pairs, more: /[^&]/.test(query.slice(start)) };
 }
 
 /** The JSON type of a value: string, number, boolean, null, array, object. */
@@ -99,10 +115,16 @@ function bodyShape(body: string | undefined, contentType: string | undefined): s
   }
   if (Array.isArray(doc)) return ` [${doc.length ? jsonType(doc[0]) : ""}]`;
   if (doc === null || typeof doc !== "object") return ` ${jsonType(doc)}`;
-  return ` {${entries(
-    Object.entries(doc).map(([k, v]) => [k, jsonType(v)]),
-    ":",
-  )}}`;
+  const pairs: [string, string][] = [];
+  let more = false;
+  for (const key in doc) {
+    if (pairs.length === MAX_SCANNED) {
+      more = true;
+      break;
+    }
+    pairs.push([key, jsonType((doc as Record<string, unknown>)[key])]);
+  }
+  return ` {${entries({ pairs, more }, ":")}}`;
 }
 
 /**
@@ -116,7 +138,8 @@ export function requestShape(method: string, url: string, contentType?: string, 
   const verb = /^[A-Z]{1,10}$/.test(method) ? method : "OTHER";
   const route = `${verb} ${pathTemplate(path)}`;
   const pairs = formPairs(query);
-  return { route, key: `${route}${pairs.length ? ` ?${entries(pairs, "=")}` : ""}${bodyShape(body, contentType)}` };
+  const shapeOfQuery = pairs.pairs.length ? ` ?${entries(pairs, "=")}` : "";
+  return { route, key: `${route}${shapeOfQuery}${bodyShape(body, contentType)}` };
 }
 
 /** The kind of a plain-word segment where other requests had a parameter (traffic-shapes.ts). */

@@ -8,10 +8,18 @@
  * (`GET /items/abc` after `GET /items/{int}` is `GET /items/{word}`): ids that are words are one
  * shape, not one per id — and a static route beside a parameter (`/items/search`) joins it.
  *
- * Memory is bounded: at most `maxShapes` shapes per listener, then one more, `OTHER_SHAPES`, that
- * counts every later new shape (so first-seen times stay true for those kept), `BUCKETS` buckets of `bucketMs`
- * per shape (a ring: older buckets are overwritten), `MAX_RELEASES` releases per shape. Only
- * shapes are kept, never a request's values.
+ * Memory is bounded: at most `maxShapes` shapes per listener, `BUCKETS` buckets of `bucketMs` per
+ * shape (a ring: older buckets are overwritten), `MAX_RELEASES` releases per shape. A new shape
+ * past the cap takes the place of the shape seen least recently among those with no request left
+ * in the ring (none for a whole ring, one hour by default); when every shape has requests there,
+ * it is counted under one more key, `OTHER_SHAPES`. Only shapes are kept, never a request's values.
+ *
+ * The book forgets a shape after a whole ring without its requests, whether or not its place was
+ * needed: a shape seen again after that is new (`firstSeenAt` and its errors per release start
+ * over), since nothing in the ring shows it. So first sights do not depend on how many other
+ * shapes the listener saw, and a shape back after an hour of silence is new traffic to diagnosis.
+ * A shape that gets its place while `OTHER_SHAPES` has requests in the ring may have been among
+ * them: it counts as first seen when `OTHER_SHAPES` was, never as newer than that.
  */
 
 import { WORD_PARAM } from "./request-shape.js";
@@ -37,9 +45,11 @@ export interface TrafficShapesOptions {
 export interface ShapeTraffic {
   /** The shape key (request-shape.ts), or OTHER_SHAPES. */
   shape: string;
+  /** Set on OTHER_SHAPES: requests of many shapes past the cap, not one kind of request. */
+  overflow?: true;
   /** Its method and path template. */
   route: string;
-  /** When the listener first answered a request of this shape (ms). */
+  /** When the listener first answered a request of this shape since it last went a whole ring without one (ms). */
   firstSeenAt: number;
   /** Requests answered in the range, and how many of them with a 5xx. */
   requests: number;
@@ -59,9 +69,19 @@ export interface ListenerTraffic {
   shapes: ShapeTraffic[];
 }
 
+interface ListenerBook {
+  since: number;
+  shapes: Map<string, ShapeEntry>;
+  slots: Set<string>;
+  /** No shape can be forgotten before this bucket (a lower bound: spares scans at the cap). */
+  evictableFrom: number;
+}
+
 interface ShapeEntry {
   route: string;
   firstSeenAt: number;
+  /** The bucket of its latest request. */
+  lastBucket: number;
   /** The bucket number each slot holds (slot = bucket % BUCKETS). */
   bucketOf: Float64Array;
   requests: Uint32Array;
@@ -73,7 +93,7 @@ interface ShapeEntry {
 export class TrafficShapes {
   readonly maxShapes: number;
   readonly bucketMs: number;
-  readonly #listeners = new Map<string, { since: number; shapes: Map<string, ShapeEntry>; slots: Set<string> }>();
+  readonly #listeners = new Map<string, ListenerBook>();
 
   constructor(opts: TrafficShapesOptions = {}) {
     this.maxShapes = opts.maxShapes ?? 200;
@@ -95,29 +115,40 @@ export class TrafficShapes {
   ): void {
     let book = this.#listeners.get(listener);
     if (!book) {
-      book = { since: at, shapes: new Map(), slots: new Set() };
+      book = { since: at, shapes: new Map(), slots: new Set(), evictableFrom: 0 };
       this.#listeners.set(listener, book);
     }
+    const bucket = Math.floor(at / this.bucketMs);
     const template = wordsAsParameters(route, book.slots);
     let key = template + shape.slice(route.length);
     route = template;
     let entry = book.shapes.get(key);
-    if (!entry && book.shapes.size >= this.maxShapes) {
+    if (entry && bucket - entry.lastBucket >= BUCKETS) {
+      // a whole ring without it: seen again, it is new (see the module comment)
+      entry.firstSeenAt = at;
+      entry.errorsByRelease.clear();
+    }
+    if (!entry && book.shapes.size >= this.maxShapes && !forgetOne(book, bucket)) {
       key = OTHER_SHAPES;
       entry = book.shapes.get(key);
     }
     if (!entry) {
+      const other = book.shapes.get(OTHER_SHAPES);
+      // its earlier requests may be among those counted under OTHER_SHAPES: not known to be new
+      const unsure = key !== OTHER_SHAPES && other !== undefined && bucket - other.lastBucket < BUCKETS;
       entry = {
         route: key === OTHER_SHAPES ? OTHER_SHAPES : route,
-        firstSeenAt: at,
+        firstSeenAt: unsure ? other.firstSeenAt : at,
+        lastBucket: bucket,
         bucketOf: new Float64Array(BUCKETS).fill(-1),
         requests: new Uint32Array(BUCKETS),
         errors: new Uint32Array(BUCKETS),
         errorsByRelease: new Map(),
       };
       book.shapes.set(key, entry);
+      book.evictableFrom = Math.min(book.evictableFrom, bucket + BUCKETS);
     }
-    const bucket = Math.floor(at / this.bucketMs);
+    if (bucket > entry.lastBucket) entry.lastBucket = bucket;
     const slot = bucket % BUCKETS;
     if (entry.bucketOf[slot] !== bucket) {
       entry.bucketOf[slot] = bucket;
@@ -157,6 +188,7 @@ export class TrafficShapes {
       if (requests === 0) continue;
       shapes.push({
         shape,
+        ...(shape === OTHER_SHAPES ? { overflow: true as const } : {}),
         route: e.route,
         firstSeenAt: e.firstSeenAt,
         requests,
@@ -167,6 +199,30 @@ export class TrafficShapes {
     }
     return { observedSince: book.since, bucketMs: this.bucketMs, shapes };
   }
+}
+
+/**
+ * Removes from `book` the shape seen least recently among those without a request in the ring
+ * that ends at `bucket`; false when every shape has one.
+ */
+function forgetOne(book: ListenerBook, bucket: number): boolean {
+  if (bucket < book.evictableFrom) return false;
+  let oldest: [string, ShapeEntry] | undefined;
+  let next = Number.POSITIVE_INFINITY;
+  for (const kept of book.shapes) {
+    const last = kept[1].lastBucket;
+    if (!oldest || last < oldest[1].lastBucket) {
+      if (oldest) next = Math.min(next, oldest[1].lastBucket);
+      oldest = kept;
+    } else next = Math.min(next, last);
+  }
+  if (!oldest || bucket - oldest[1].lastBucket < BUCKETS) {
+    book.evictableFrom = (oldest?.[1].lastBucket ?? bucket) + BUCKETS;
+    return false;
+  }
+  book.shapes.delete(oldest[0]);
+  book.evictableFrom = next + BUCKETS;
+  return true;
 }
 
 /**

@@ -66,6 +66,29 @@ describe("trafficShift", () => {
   });
 });
 
+describe("trafficShift past the shape book's cap", () => {
+  it("never names the pool of shapes past the cap, which is first seen when the cap is reached", async () => {
+    const { feed, traffic } = book();
+    feed("GET /items/{int}", T0, 660, 1_000);
+    for (let i = 0; i < 199; i++) feed(`GET /filler${i}`, T0, 1, 1_000);
+    const onset = T0 + 10 * MIN;
+    // varied new shapes, all failing: every one is counted under OTHER_SHAPES
+    for (let i = 0; i < 30; i++) feed(`GET /search ?k${i}=int`, onset + i * 1_000, 1, 1_000, () => true);
+    expect(await trafficShift("shop", traffic, { onsetAt: onset, since: T0, now: onset + MIN })).toBeUndefined();
+  });
+
+  it("takes a shape back after an hour without requests as new (nothing in the book shows it before)", async () => {
+    const { feed, traffic } = book();
+    feed("GET /items/{int}", T0, 4_200, 1_000); // 70 min, 1 req/s
+    feed("GET /report", T0, 1, 1_000);
+    const onset = T0 + 70 * MIN;
+    feed("GET /report", onset, 30, 1_000, () => true);
+    feed("GET /items/{int}", onset, 60, 1_000);
+    const h = await trafficShift("shop", traffic, { onsetAt: onset, since: onset - 5 * MIN, now: onset + MIN });
+    expect(h?.evidence[0]?.data).toMatchObject({ shape: "GET /report", change: "new", firstSeenAt: onset });
+  });
+});
+
 describe("clearByTraffic", () => {
   const blamed = (release: string): Hypothesis => ({
     kind: "deploy_regression",

@@ -4,6 +4,7 @@
  * (a shape is a method, a path template and the keys and kinds of the query and body — never
  * their values). A shape is the suspect when
  *
+ * - it is one kind of request (not the book's pool of shapes past its cap);
  * - it is new: first seen at most `NEAR_MS` before the onset (or after it), the counts reaching
  *   at least `minHistoryMs` (default 1 min) further back, so its absence before is known — or its
  *   share of the requests jumped (at least ×3 and by 5 points);
@@ -19,6 +20,8 @@ import type { Hypothesis } from "../diagnosis.js";
 /** One request shape's traffic over a range (what the router's shape book reports). */
 export interface ShapeCounts {
   shape: string;
+  /** Set when the entry pools the requests of many shapes (past the book's cap): never the suspect. */
+  overflow?: boolean;
   route: string;
   firstSeenAt: number;
   requests: number;
@@ -111,7 +114,7 @@ export async function trafficShift(
 
   let best: TrafficShiftData | undefined;
   for (const s of after.shapes) {
-    if (s.errors < MIN_ERRORS || s.errors / afterErrors < 0.5) continue;
+    if (s.overflow || s.errors < MIN_ERRORS || s.errors / afterErrors < 0.5) continue;
     const othersRequests = afterTotal - s.requests;
     const othersErrorRate = othersRequests ? (afterErrors - s.errors) / othersRequests : 0;
     if (s.errors / s.requests < 2 * othersErrorRate) continue;

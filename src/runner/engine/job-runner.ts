@@ -9,6 +9,7 @@
  * id is stored while it runs, so recovery after a crash can kill it.
  */
 import { join } from "node:path";
+import type { Run, Store } from "../../store/index.js";
 import { renderCacheKey } from "../cache.js";
 import { receiveNeededArtifacts } from "../needed-artifacts.js";
 import { checkout, ensureMirror, resolveRef } from "../checkout.js";
@@ -27,14 +28,17 @@ import { collectOutputs } from "./collect-outputs.js";
 import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
-import { chooseExecutor, sandboxNeed } from "./sandbox-policy.js";
+import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-policy.js";
 import { runSteps } from "./step-loop.js";
 import { historyAdvisor } from "./test-advisor.js";
 
-/** The pull request's base commit in the mirror (the selection diffs against it); undefined for a push. */
-async function baseCommit(mirror: string, baseBranch: string | null): Promise<string | undefined> {
-  if (baseBranch === null) return undefined;
-  return resolveRef(mirror, baseBranch).catch(() => undefined);
+/**
+ * What a test selection diffs the run's commit against: a pull request's base branch head in the
+ * mirror, else the commit of the branch's last successful run (undefined: everything runs).
+ */
+async function baseCommit(store: Store, mirror: string, run: Run): Promise<string | undefined> {
+  if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch).catch(() => undefined);
+  return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id))?.commit;
 }
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
@@ -119,17 +123,13 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(
-        store,
-        deps.tests.selector,
-        project,
-        run,
-        job.key,
-        await baseCommit(mirror, run.baseBranch),
-      ),
+      advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, await baseCommit(store, mirror, run)),
       recordCoverage: async (coverageDir) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
+        // A map says which tests a later change may skip: only code the project trusts may write one.
+        if (isUntrustedTrigger(project, run))
+          return sys("tests: coverage of an untrusted run (a pull request or an unprotected branch) is not recorded");
         try {
           const r = await recorder.recordV8Coverage({
             project: project.name,

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from "fastify";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { z } from "zod";
+import { NotFoundError } from "../../common/errors.js";
+import { mirrorDir } from "../../runner/index.js";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";
 import {
   historyFromRows,
   prioritize,
   prioritizeLearned,
+  selectAtCommit,
   type TestFailureState,
   projectFlakyTests,
   testFailureModel,
@@ -18,7 +23,13 @@ const window = {
   branch: z.string().min(1).max(256).optional(),
 };
 
-/** Test intelligence of a project, learnt from its stored test history: flaky tests, order, one test's history. */
+const gitRev = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\s~^:?*[\\-][^\s~^:?*[\\]*$/, "a branch, tag or commit id");
+
+/** Test intelligence of a project, learnt from its stored test history: change-based selection, flaky tests, order, one test's history. */
 export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store } = app;
   const model = async (project: string, q: { runs: number; branch?: string }) => {
@@ -57,6 +68,34 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
       return {
         tests: live ? prioritizeLearned(live.state as TestFailureState, live.version, m, ids) : prioritize(m, ids),
       };
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/tests/select",
+    role: "viewer",
+    summary:
+      "The test files a change (base..head) must run, each with the decision's reason and sentence: import graph of head, the project's recorded coverage maps and test history; a manifest, lock-file or config change runs everything",
+    tags: ["tests"],
+    params,
+    query: z.object({
+      base: gitRev,
+      head: gitRev,
+      mode: z.enum(["select", "prioritize"]).default("select"),
+    }),
+    handler: async ({ params, query }) => {
+      const p = await store.projects.resolve(params.project);
+      const mirror = mirrorDir(app.config.dataDir, p.id);
+      if (!existsSync(mirror)) throw new NotFoundError("repository mirror (no run of the project yet)", p.name);
+      return selectAtCommit(app.testSelection.selector, {
+        project: p.name,
+        mirrorDir: mirror,
+        tmpDir: tmpdir(),
+        head: query.head,
+        base: query.base,
+        mode: query.mode,
+      });
     },
   });
 

@@ -1,0 +1,131 @@
+import type { SelectionDecision } from "../selection.js";
+import type { ImportGraph } from "../deps/import-graph.js";
+import { isScannable } from "../deps/import-graph.js";
+import { coFailureProbability } from "./co-failure.js";
+import type { HistorySignals } from "./history-signals.js";
+import type { StoredDeps } from "./stored-maps.js";
+
+/** Co-failure probability from which a changed file selects a test file. */
+export const CO_FAILURE_THRESHOLD = 0.15;
+/** Failure probability assumed for a test file with no history. */
+export const UNKNOWN_PROBABILITY = 0.05;
+
+/** A manifest, lock file or configuration of a sub-project changed: every test under `dir` runs. */
+export interface ScopedConfigChange {
+  dir: string;
+  why: string;
+}
+
+/** Everything known about one change, gathered once and consulted for every test file. */
+export interface ChangeEvidence {
+  /** Changed path → git status letter (A, M, D, T). */
+  changed: ReadonlyMap<string, string>;
+  graph: ImportGraph;
+  /** For each file affected through static imports: the chain from it to the changed file. */
+  chains: ReadonlyMap<string, string[]>;
+  /** Recorded dependencies per test file (with a project). */
+  stored?: ReadonlyMap<string, StoredDeps>;
+  history?: HistorySignals;
+  /** Test file → a changed file no import reaches but whose name its text mentions (fixtures, data). */
+  mentioned: ReadonlyMap<string, string>;
+  /** Sub-project manifests and configurations the change touched. */
+  scopedConfig: readonly ScopedConfigChange[];
+}
+
+/**
+ * The decision for one test file, first rule that applies: the test file is new or changed; a
+ * manifest or configuration of the sub-project it is in changed;
+ * a file it imports (statically, transitively) or exercised (recorded coverage) changed; its
+ * dependencies are unknown or stale; it failed recently; it co-failed with a changed file in
+ * the history; its text names a changed file nothing imports. Otherwise it is unaffected.
+ * `probability` combines the history's prediction with the strength of the evidence.
+ */
+export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
+  const prior = ev.history?.probability.get(file) ?? UNKNOWN_PROBABILITY;
+  const pick = (reason: string, detail: string, strength: number): SelectionDecision => ({
+    file,
+    selected: true,
+    reason,
+    detail,
+    probability: 1 - (1 - prior) * (1 - strength),
+  });
+  const status = ev.changed.get(file);
+  if (status === "A") return pick("new-test", "new test file in this change", 0.5);
+  if (status !== undefined) return pick("test-changed", "the test file itself changed in this change", 0.5);
+  const config = ev.scopedConfig.find((c) => file.startsWith(`${c.dir}/`));
+  if (config !== undefined) return pick("config-changed", config.why, 0.2);
+
+  const chain = ev.chains.get(file);
+  if (chain !== undefined && chain.length > 1) {
+    const changed = chain.at(-1)!;
+    const via = chain.length > 2 ? ` through ${chain.slice(1, -1).join(" → ")}` : "";
+    return pick("dependency-changed", `imports ${changed} (changed)${via}`, 0.3 * 0.85 ** (chain.length - 2));
+  }
+  const stored = ev.stored?.get(file);
+  if (stored !== undefined && !stored.stale) {
+    const hit = [...ev.changed.keys()].find((c) => stored.files.has(c));
+    if (hit !== undefined) {
+      return pick(
+        "dependency-changed",
+        `exercised ${hit} (changed) in the coverage recorded at ${recorded(stored)}`,
+        0.3,
+      );
+    }
+  }
+  const graphKnows = isScannable(file) && ev.graph.imports.has(file);
+  if (stored?.stale) {
+    return pick(
+      "stale-dependencies",
+      `its recorded coverage (${recorded(stored)}) is older than the change can be judged by`,
+      0.1,
+    );
+  }
+  if (stored === undefined && !graphKnows) {
+    return pick(
+      "no-dependency-data",
+      "no recorded coverage and no import graph for this file: it runs until it has some",
+      0.1,
+    );
+  }
+  const failedIn = ev.history?.failedRecently.get(file);
+  if (failedIn !== undefined) return pick("failed-recently", `failed in ${failedIn}`, 0);
+  const coFailure = ev.history && strongestCoFailure(file, ev);
+  if (coFailure !== undefined) {
+    return pick(
+      "co-failure",
+      `failed with changes to ${coFailure.file} before (p = ${coFailure.p.toFixed(2)} from ${ev.history!.coFailure.commits} commits of history)`,
+      coFailure.p,
+    );
+  }
+  const named = ev.mentioned.get(file);
+  if (named !== undefined)
+    return pick("mentions-changed-file", `names ${named} (changed), which no import reaches`, 0.2);
+
+  const known = new Set([...(ev.graph.imports.get(file) ?? []), ...(stored?.files ?? [])]).size;
+  const sources = [graphKnows ? "import graph" : "", stored ? `coverage recorded at ${recorded(stored)}` : ""].filter(
+    Boolean,
+  );
+  return {
+    file,
+    selected: false,
+    reason: "unaffected",
+    detail: `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`,
+    probability: prior * 0.2,
+  };
+}
+
+function recorded(s: StoredDeps): string {
+  const age =
+    s.age === undefined ? "a commit not in this repository" : `${s.age} commit${s.age === 1 ? "" : "s"} before`;
+  return `${s.commit.slice(0, 10)}, ${age}`;
+}
+
+function strongestCoFailure(file: string, ev: ChangeEvidence): { file: string; p: number } | undefined {
+  let best: { file: string; p: number } | undefined;
+  for (const changed of ev.changed.keys()) {
+    if ((ev.history!.coFailure.together.get(changed)?.get(file) ?? 0) === 0) continue;
+    const p = coFailureProbability(ev.history!.coFailure, changed, file);
+    if (p >= CO_FAILURE_THRESHOLD && (best === undefined || p > best.p)) best = { file: changed, p };
+  }
+  return best;
+}

@@ -1,0 +1,93 @@
+import type { Store } from "../../store/index.js";
+import { type TestFailureState, testFailureModel } from "../failure-model.js";
+import type { HistoryModel } from "../history-model.js";
+import { prioritizeLearned } from "../learned-prioritize.js";
+import { prioritize } from "../prioritize.js";
+import { historyFromRows } from "../stored-history.js";
+import { type CoFailureModel, type FailureCommit, learnCoFailure } from "./co-failure.js";
+import type { TestFileIndex } from "./test-file-of.js";
+
+/** Runs of stored history read for a selection. */
+export const SELECTION_HISTORY_RUNS = 300;
+/** A test file that failed in one of the project's latest this-many commits "failed recently". */
+export const RECENT_COMMITS = 3;
+
+/** What the project's stored test history says about each test file of a request. */
+export interface HistorySignals {
+  /** Predicted failure probability per test file (any of its tests failing), from the live model or the heuristic. */
+  probability: Map<string, number>;
+  /** How the probability was made, for decision sentences: `test-failure v3` or `history heuristic`. */
+  predictor: string;
+  /** Test file → the run it failed in among the latest {@link RECENT_COMMITS} commits. */
+  failedRecently: Map<string, string>;
+  coFailure: CoFailureModel;
+}
+
+/**
+ * Reads the project's latest stored runs and derives the per-file signals of a selection: the
+ * failure probability of each test file (its test ids mapped to files by `index`), the files that
+ * failed recently, and the co-failure model between changed files and failing test files.
+ */
+export async function historySignals(
+  store: Store,
+  projectId: number,
+  repoDir: string,
+  index: TestFileIndex,
+): Promise<HistorySignals> {
+  const rows = await store.reports.projectHistory(projectId, { runs: SELECTION_HISTORY_RUNS });
+  const reportedFiles = new Map<string, string>();
+  for (const r of rows) if (r.file !== null) reportedFiles.set(r.testId, r.file);
+  const fileOf = new Map<string, string | undefined>();
+  const mapId = (id: string) => {
+    if (!fileOf.has(id)) fileOf.set(id, index.fileOf(id, reportedFiles.get(id)));
+    return fileOf.get(id);
+  };
+  const model = historyFromRows(rows);
+  const live = await store.modelVersions.live(testFailureModel.name, `project:${projectId}`);
+  const probability = fileProbabilities(
+    model,
+    live && { state: live.state as TestFailureState, version: live.version },
+    mapId,
+  );
+  const commits = new Map<string, { label: string; failed: Set<string> }>();
+  for (const r of rows) {
+    const key = r.commitSha || `run-${r.runId}`;
+    const c = commits.get(key) ?? {
+      label: `run ${r.runId} (${r.commitSha.slice(0, 7) || "no commit"}, ${r.branch})`,
+      failed: new Set<string>(),
+    };
+    commits.set(key, c);
+    const file = r.status === "failed" || r.status === "error" ? mapId(r.testId) : undefined;
+    if (file !== undefined) c.failed.add(file);
+  }
+  const ordered = [...commits.entries()];
+  const failedRecently = new Map<string, string>();
+  for (const [, c] of ordered.slice(-RECENT_COMMITS).reverse()) {
+    for (const f of c.failed) if (!failedRecently.has(f)) failedRecently.set(f, c.label);
+  }
+  const history: FailureCommit[] = ordered
+    .filter(([sha]) => !sha.startsWith("run-"))
+    .map(([sha, c]) => ({ sha, failedFiles: c.failed }));
+  return {
+    probability,
+    predictor: live ? `${testFailureModel.name} v${live.version}` : "the history heuristic",
+    failedRecently,
+    coFailure: await learnCoFailure(repoDir, history),
+  };
+}
+
+/** Chance that any test of a file fails: 1 − Π(1 − p) over its test ids. */
+function fileProbabilities(
+  model: HistoryModel,
+  live: { state: TestFailureState; version: number } | undefined,
+  mapId: (id: string) => string | undefined,
+): Map<string, number> {
+  const ids = [...model.tests()].map((t) => t.id);
+  const ranked = live ? prioritizeLearned(live.state, live.version, model, ids) : prioritize(model, ids);
+  const survive = new Map<string, number>();
+  for (const r of ranked) {
+    const file = mapId(r.id);
+    if (file !== undefined) survive.set(file, (survive.get(file) ?? 1) * (1 - r.probability));
+  }
+  return new Map([...survive].map(([f, s]) => [f, 1 - s]));
+}
