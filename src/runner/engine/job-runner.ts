@@ -124,7 +124,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(store, deps.tests.selector, project, run, {
+      advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, {
         mirror,
         base: () => baseCommit(store, mirror, run),
       }),
@@ -147,7 +147,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         }
       },
     });
-    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined);
+    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined, ws.output);
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);
