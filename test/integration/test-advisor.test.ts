@@ -68,14 +68,10 @@ describe.each(await testDialects())("the test advice on %s", (_name, make) => {
     const selector = createHistorySelector(s);
     const advise = async (trust: RunTrust, jobKey: string) => {
       const run = await storeRun(s, project.id, trust, {});
-      const advice = await historyAdvisor(
-        s,
-        selector,
-        project,
-        run,
-        jobKey,
-        { mirror: "/tmp/app", base: async () => undefined },
-      )({
+      const advice = await historyAdvisor(s, selector, project, run, jobKey, {
+        mirror: "/tmp/app",
+        base: async () => undefined,
+      })({
         mode: "all",
         testFiles: ["x.test.js"],
         repoDir: "/tmp/app",
