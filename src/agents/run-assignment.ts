@@ -3,8 +3,16 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Clock } from "../common/clock.js";
+import { TEST_REPORTS_DIR } from "../pipeline/index.js";
 import { matchWorkspaceFiles } from "../reports/index.js";
-import { chooseExecutor, createWorkspace, type ExecutorChoiceDeps, runSteps, type StepSink } from "../runner/index.js";
+import {
+  chooseExecutor,
+  createWorkspace,
+  type ExecutorChoiceDeps,
+  runSteps,
+  type StepSink,
+  type Workspace,
+} from "../runner/index.js";
 import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
@@ -73,7 +81,7 @@ export async function runAssignment(
       clock: deps.clock,
       sink,
     });
-    await uploadOutputs(deps, a, ws.dir, sys);
+    await uploadOutputs(deps, a, ws, sys);
     // Without the history an agent quarantines nothing: what the server needs is how the job ended.
     return { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode };
   } finally {
@@ -81,12 +89,20 @@ export async function runAssignment(
   }
 }
 
-/** Uploads the files the job's artifact and report patterns match; the server collects them. */
-async function uploadOutputs(deps: AssignmentDeps, a: Assignment, dir: string, sys: (l: string) => void) {
-  const patterns = [...a.spec.artifacts, ...a.spec.reports.junit, ...a.spec.reports.coverage];
-  if (patterns.length === 0) return;
-  const match = await matchWorkspaceFiles(dir, patterns);
+/**
+ * Uploads the files the job's artifact and report patterns match in the checkout, except the test
+ * steps' reports, which come from the workspace's `output` folder (out of the job's reach); the
+ * server collects them.
+ */
+async function uploadOutputs(deps: AssignmentDeps, a: Assignment, ws: Workspace, sys: (l: string) => void) {
+  const testReports = `${TEST_REPORTS_DIR}/**/*.xml`;
+  const junit = a.spec.reports.junit.filter((g) => g !== testReports);
+  const patterns = [...a.spec.artifacts, ...junit, ...a.spec.reports.coverage];
+  const own =
+    junit.length < a.spec.reports.junit.length ? (await matchWorkspaceFiles(ws.output, [testReports])).files : [];
+  if (patterns.length + own.length === 0) return;
+  const match = patterns.length > 0 ? await matchWorkspaceFiles(ws.dir, patterns) : { files: [], skipped: [] };
   for (const s of match.skipped) sys(`not uploaded: ${s.path}: ${s.reason}`);
-  for (const f of match.files) await deps.client.upload(deps.agentId, a.lease, f.path, f.absPath);
-  sys(`uploaded ${match.files.length} output file(s) to the server`);
+  for (const f of [...match.files, ...own]) await deps.client.upload(deps.agentId, a.lease, f.path, f.absPath);
+  sys(`uploaded ${match.files.length + own.length} output file(s) to the server`);
 }

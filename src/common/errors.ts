@@ -75,6 +75,15 @@ export class TooLargeError extends PitcrewError {
   }
 }
 
+/** A bounded resource is in use: the request may be repeated later (HTTP 429). */
+export class BusyError extends PitcrewError {
+  override name = "BusyError";
+  override readonly status = 429;
+  constructor(message: string) {
+    super("busy", message);
+  }
+}
+
 /** True when `err` is a pitcrew error with the given class name (works across module copies). */
 export function isPitcrewError(err: unknown): err is PitcrewError {
   return err instanceof PitcrewError;

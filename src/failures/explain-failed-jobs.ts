@@ -82,8 +82,9 @@ export async function explainFailedJob(deps: FailureExplanationDeps, jobId: numb
   const { store, events, clock } = deps;
   const job = await store.jobs.get(jobId);
   const run = await store.runs.get(job.runId);
+  // Quarantined failures (known flaky, excused by the test step) are not what failed the job.
   const failed = (await store.reports.tests(run.id, { status: "failed", limit: 500 })).filter(
-    (t) => t.jobId === job.id,
+    (t) => t.jobId === job.id && !t.quarantined,
   );
   const failedTests = failed.map((t) => ({ name: t.name, message: t.message }));
   const failedIds = [...new Set(failed.map(testId))];

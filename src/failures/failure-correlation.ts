@@ -7,7 +7,7 @@
  *  - the first failing run of the current streak on the run's branch, the last success before it,
  *    and what changed between their commits: files, and dependency versions in lock files;
  *  - the attributes that separate failing from passing runs (`correlate.ts`): branch, event,
- *    agent, commit author, and the UTC hour block the run finished in.
+ *    agent, its labels, commit author, and the UTC hour block the run finished in.
  * Git facts come from the project's mirror in one `git log` and one `git diff` process; without a
  * mirror (or a commit it lacks) they are left out, never guessed. Everything is read on demand,
  * bounded, and stored nowhere.
@@ -176,7 +176,7 @@ async function readSmall(repo: string, commit: string, file: string): Promise<st
   return git(["show", `${commit}:${file}`], { cwd: repo }).catch(() => null);
 }
 
-/** The attributes of each run: its facts, its agent, its commit's author and its UTC hour block. */
+/** The attributes of each run: its facts, its agent and the agent's labels, its commit's author and its UTC hour block. */
 function attributesOf(history: JobHistoryEntry[], authors: ReadonlyMap<string, string>): CorrelationItem[] {
   return history.map((h) => {
     const hour = new Date(h.finishedAt).getUTCHours();
@@ -185,6 +185,7 @@ function attributesOf(history: JobHistoryEntry[], authors: ReadonlyMap<string, s
       branch: h.branch,
       event: h.event,
       agent: h.agent ?? "the server",
+      ...(h.agentLabels.length > 0 ? { "runner labels": h.agentLabels.join(",") } : {}),
       "hours (UTC)": `${String(block).padStart(2, "0")}–${String(block + 6).padStart(2, "0")}`,
     };
     const author = authors.get(h.commit);

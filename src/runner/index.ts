@@ -34,7 +34,7 @@ export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop
 export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";
 export { orphanJob } from "./engine/recovery.js";
 export { needsStatus } from "./engine/scheduler.js";
-export { createWorkspace, resolveInside } from "./workspace.js";
+export { createWorkspace, resolveInside, type Workspace } from "./workspace.js";
 export { collectArtifacts } from "./artifacts.js";
 export { receivesSecrets } from "./trust.js";
 export type { LogStream } from "./executor.js";

@@ -33,6 +33,14 @@ export function runTrust(
   return isProtectedBranch(project, req.branch) ? "protected" : "branch";
 }
 
+/**
+ * Whether a run was pushed to the project's own repository (protected or branch), not proposed by
+ * a pull request: only such runs' test outcomes may excuse a failure of another such run.
+ */
+export function isPushedRun(trust: RunTrust): boolean {
+  return trust === "protected" || trust === "branch";
+}
+
 /** Whether a run of this trust receives the secrets its jobs ask for. */
 export function receivesSecrets(trust: RunTrust, project: Pick<Project, "trustPullRequests">): boolean {
   if (trust === "fork") return false;

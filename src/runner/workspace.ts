@@ -5,6 +5,8 @@
  *     src/    the checkout (`dir`): PITCREW_WORKSPACE and the steps' default cwd
  *     home/   the job's HOME (persists between its steps)
  *     tmp/    the job's TMPDIR
+ *   <root>/<same name>.out/                        `output`: pitcrew's own files about the job
+ *                                                  (rewritten test reports); no step can reach it
  *
  * The directory name is derived from the job key but never contains anything a filesystem or
  * a shell could interpret (`../../x` and `$(touch /tmp/pwned)` become harmless slugs); a short
@@ -26,6 +28,11 @@ export interface Workspace {
   home: string;
   /** The job's TMPDIR, next to `dir`. */
   tmp: string;
+  /**
+   * pitcrew's own files about the job (the rewritten test reports), next to `root` and never
+   * handed to a step: nothing the job controls can redirect what is written here.
+   */
+  output: string;
   /** Removes the whole job directory (also files a step made read-only). */
   cleanup(): Promise<void>;
 }
@@ -40,10 +47,18 @@ export interface WorkspaceOwner {
 /** Creates a fresh, empty workspace for one job attempt (a leftover from a crash is wiped). */
 export function createWorkspace(root: string, owner: WorkspaceOwner): Workspace {
   const jobDir = join(resolve(root), workspaceName(owner));
+  const output = `${jobDir}.out`;
   removeSync(jobDir);
-  const ws = { root: jobDir, dir: join(jobDir, "src"), home: join(jobDir, "home"), tmp: join(jobDir, "tmp") };
-  for (const d of [ws.dir, ws.home, ws.tmp]) mkdirSync(d, { recursive: true, mode: 0o700 });
-  return { ...ws, cleanup: () => removeAsync(jobDir) };
+  removeSync(output);
+  const ws = { root: jobDir, dir: join(jobDir, "src"), home: join(jobDir, "home"), tmp: join(jobDir, "tmp"), output };
+  for (const d of [ws.dir, ws.home, ws.tmp, ws.output]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  return {
+    ...ws,
+    cleanup: async () => {
+      await removeAsync(jobDir);
+      await removeAsync(output);
+    },
+  };
 }
 
 /** The directory name of a job attempt's workspace: only `[A-Za-z0-9._-]`, never `.`/`..`. */

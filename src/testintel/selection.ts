@@ -25,6 +25,13 @@ export interface SelectionRequest {
   project: string;
   /** Absolute path of the checked-out repository at the run's commit. */
   repoDir: string;
+  /**
+   * The git repository git commands run in instead of `repoDir`, holding `commit` and the base: the
+   * server's own mirror when `repoDir` is a job's workspace, whose `.git` the job's steps could have
+   * changed (git runs what its config names, e.g. `core.fsmonitor`). The file list is then the
+   * commit's tree.
+   */
+  gitDir?: string;
   /** The run's commit. */
   commit: string;
   /** Base to diff against (PR base or the branch's last green commit); absent = select everything. */

@@ -12,14 +12,15 @@ export interface TimedRun {
 
 /**
  * Groups a project's stored test outcomes (`ReportsRepo.projectHistory`, oldest run first) into
- * runs of the model: per commit, in the order the commits were first built. A job retried, or a
- * run re-run, on the same commit is one run of the model, so a test that failed on one attempt
- * and passed on another is `mixed` — failed and passed on the same commit.
+ * runs of the model: per commit and job (key, a matrix leg's included), in the order they were
+ * first built. A job retried, or a run re-run, on the same commit is one run of the model, so a
+ * test that failed on one attempt and passed on another is `mixed` — failed and passed on the
+ * same commit; a test that passes in one matrix leg and fails in another is not.
  */
 export function runsFromRows(rows: readonly TestHistoryRow[]): TimedRun[] {
   const byCommit = new Map<string, { at: number; label: string; outcomes: TestOutcome[] }>();
   for (const r of rows) {
-    const key = r.commitSha || `run-${r.runId}`;
+    const key = `${r.commitSha || `run-${r.runId}`}\0${r.jobKey}`;
     let group = byCommit.get(key);
     if (group === undefined) {
       group = {

@@ -93,5 +93,17 @@ describe.each(await testDialects())("failure explanations on %s", (_name, make) 
     ]);
     expect(history[1]).toMatchObject({ runId: red.run.id, branch: "main", event: "manual", agent: null });
     expect((await s.jobs.history(p.id, "build", red.job.id, 2)).map((h) => h.jobId)).toEqual([red.job.id, ok2.job.id]);
+
+    // a job an agent ran carries the agent's name and its labels, sorted
+    const { info } = await s.tokens.create("agents", "agent");
+    const agent = await s.agents.register(
+      { name: "r2", tokenId: info.id, labels: ["x64", "gpu"], capacity: { cpus: 2 }, concurrency: 1, version: "1" },
+      1000,
+    );
+    const onAgent = await runWithJob(s, p.id, "build", "failure");
+    await s.agents.openLease(agent.id, onAgent.job.id, 1, 1000);
+    const [latest] = await s.jobs.history(p.id, "build", onAgent.job.id, 1);
+    expect(latest).toMatchObject({ jobId: onAgent.job.id, agent: "r2", agentLabels: ["gpu", "x64"] });
+    expect(history[1]!.agentLabels).toEqual([]);
   });
 });

@@ -178,6 +178,34 @@ test("subtracts", () => { expect(2 - 1).toBe(1); });
     expect(rule).toMatch(/^test intelligence: flaky by its history: cart\.talks to the clock \(/);
   });
 
+  it("leaves a quarantined flaky test out of the failed tests it names", async () => {
+    // fails in odd-numbered runs: failed and passed on one commit after two runs, then quarantined
+    const flaky = `import test from "node:test";
+test("sometimes", () => {
+  if (Number(process.env.PITCREW_RUN_NUMBER) % 2 === 1) throw new Error("odd run");
+});
+`;
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": `jobs:
+  test:
+    steps:
+      - tests: { framework: node-test, quarantine: true, files: "*.test.mjs" }
+      - run: echo "deploy check failed, the service answered 503"; exit 1
+`,
+      "b.test.mjs": flaky,
+    });
+    const project = await t.app.store.projects.create({ name: `why${++n}`, repoUrl: repo, sandbox: false });
+    const first = await runOnce(project.id);
+    expect((await explanation(first))[0]!.failedTests).toEqual(["sometimes"]);
+    await runOnce(project.id);
+    const third = await runOnce(project.id);
+    const stored = await t.app.store.reports.tests(third);
+    expect(stored.map((c) => `${c.name}: ${c.status}${c.quarantined ? " (quarantined)" : ""}`)).toEqual([
+      "sometimes: failed (quarantined)",
+    ]);
+    expect((await explanation(third))[0]!.failedTests).toEqual([]);
+  }, 120_000);
+
   it("explains a step killed by its timeout", async () => {
     const { job } = await explainPipeline({
       ".pitcrew/pipeline.yaml": `jobs:

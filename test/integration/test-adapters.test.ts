@@ -5,82 +5,14 @@
  * the advice orders them c, b, a, and fail_fast must run c and b, in that order, and not a. The
  * normalised reports each adapter leaves for the job are read back to check it.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { systemClock } from "../../src/common/clock.js";
-import { compilePipeline } from "../../src/pipeline/index.js";
-import { collectReports } from "../../src/reports/index.js";
-import { createLocalExecutor, createWorkspace, runSteps, type StepSink } from "../../src/runner/index.js";
 import type { TestAdvisor } from "../../src/runner/tests/test-advice.js";
 import { npmFixture } from "../support/npm-fixture.js";
+import { runTestJob } from "../support/run-test-job.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-
-/** Runs c, b, a: the reverse of path order, so following the advice is visible. */
-const reversed: TestAdvisor = async ({ testFiles }) => ({
-  run: [...testFiles].reverse(),
-  skipped: [],
-  summary: "reversed for the test",
-  flaky: new Map(),
-});
-
-/** Runs the pipeline's single job (one test step) in a fresh workspace holding `files`. */
-async function runTestJob(
-  pipeline: string,
-  files: Record<string, string>,
-  nodeModules?: string,
-  advise: TestAdvisor = reversed,
-) {
-  const plan = compilePipeline(pipeline, { event: "manual", branch: "main", commit: "c0ffee" }).plan!;
-  const job = plan.jobs[0]!;
-  const ws = createWorkspace(mkdtempSync(join(tmpdir(), "pitcrew-adapter-")), {
-    runId: 1,
-    jobKey: job.key,
-    attempt: 1,
-  });
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(ws.dir, path)), { recursive: true });
-    writeFileSync(join(ws.dir, path), text);
-  }
-  if (nodeModules) symlinkSync(nodeModules, join(ws.dir, "node_modules"));
-  const log: string[] = [];
-  const sink: StepSink = {
-    stepStarted: async () => {},
-    stepSkipped: async () => {},
-    stepFinished: async () => {},
-    stepPid: () => {},
-    line: (_idx, _stream, line) => void log.push(line),
-    endStep: () => {},
-  };
-  const outcome = await runSteps({
-    run: {
-      id: 1,
-      number: 1,
-      projectName: "p",
-      event: "manual",
-      branch: "main",
-      commit: "c0ffee",
-      baseBranch: null,
-      env: {},
-      inputs: {},
-    },
-    jobKey: job.key,
-    spec: job,
-    needs: {},
-    secrets: {},
-    workspace: ws,
-    executor: createLocalExecutor({ killGraceMs: 1000 }),
-    signal: new AbortController().signal,
-    clock: systemClock,
-    sink,
-    advise,
-  });
-  const reports = await collectReports(ws.dir, job.reports);
-  const order = reports.cases.map((c) => `${c.file} ${c.classname} > ${c.name}: ${c.status}`);
-  return { outcome, log: log.join("\n"), order, ws };
-}
 
 const pipeline = (framework: string, extra = "") => `jobs:
   unit:
@@ -121,8 +53,29 @@ describe("test framework adapters", () => {
     );
     expect(r.order).toEqual(["src/c.test.mjs src/c.test.mjs > c: passed", "src/b.test.mjs src/b.test.mjs > b: failed"]);
     expect(r.log).toContain("1 file(s) did not run: src/a.test.mjs");
-    const coverage = readdirSync(join(r.ws.tmp, "pitcrew-tests", "0", "coverage"));
+    const scratch = readdirSync(r.ws.tmp).find((n) => n.startsWith("pitcrew-tests-0-"))!;
+    const coverage = readdirSync(join(r.ws.tmp, scratch, "coverage"));
     expect(coverage.filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("vitest: runs exactly the named file, not others whose path contains its name", async () => {
+    const test = (name: string) => `import { test } from "vitest";\ntest("${name}", () => {});\n`;
+    const r = await runTestJob(
+      pipeline("vitest", ', files: ["src/a.test.js", "src/a (1).test.js"]'),
+      {
+        "src/a.test.js": test("a"),
+        "src/a.test.jsx": test("a jsx"),
+        "src/A.test.js": test("A upper"),
+        "lib/src/a.test.js": test("a in lib"),
+        "src/a (1).test.js": test("a (1)"),
+        "vitest.config.mjs": "export default {};\n",
+      },
+      join(ROOT, "node_modules"),
+    );
+    expect(r.order).toEqual([
+      "src/a.test.js src/a.test.js > a: passed",
+      "src/a (1).test.js src/a (1).test.js > a (1): passed",
+    ]);
   }, 60_000);
 
   it("jest: runTestsByPath, its JSON report read back as cases", async () => {
@@ -186,6 +139,38 @@ test("once", () => {
       "tests: rerunning f.test.mjs (1 of 2): f.test.mjs.once is flaky (failed and passed in run 7)",
     );
     expect(r.log).toContain("tests: f.test.mjs passed on rerun 1: flaky, not a failure of this change");
+  });
+
+  it("does not rerun a failure whose history falls short of flaky", async () => {
+    const fails = `import test from "node:test";\ntest("once", () => { throw new Error("broke"); });\n`;
+    const notFlaky: TestAdvisor = async ({ testFiles }) => ({
+      run: testFiles,
+      skipped: [],
+      summary: "path order",
+      flaky: new Map([["f.test.mjs.once", { flaky: false, evidence: "flakiness 0.10: 1 blip(s) in 9 runs" }]]),
+    });
+    const r = await runTestJob(pipeline("node-test", ", rerun_flaky: 2"), { "f.test.mjs": fails }, undefined, notFlaky);
+    expect(r.outcome.status).toBe("failure");
+    expect(r.order).toEqual(["f.test.mjs f.test.mjs > once: failed"]);
+    expect(r.log).toContain("tests: f.test.mjs not rerun: f.test.mjs.once is not known flaky");
+  });
+
+  it("fails a file that exits 0 without leaving a report", async () => {
+    const r = await runTestJob(
+      `jobs:
+  unit:
+    steps:
+      - name: tests
+        run: "true"
+        tests: { framework: node-test, files: "*.test.mjs" }
+`,
+      { "a.test.mjs": "" },
+    );
+    expect(r.outcome).toMatchObject({
+      status: "failure",
+      reason: "step 'tests' failed: 1 test file(s) failed: a.test.mjs",
+    });
+    expect(r.log).toContain("tests: a.test.mjs: the framework wrote no report");
   });
 
   it("file: any other framework reads the ordered list from ${{ tests.file }}", async () => {

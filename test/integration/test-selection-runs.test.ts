@@ -5,7 +5,9 @@
  * file, a push run diffs against the last green commit and runs only the test that reaches it,
  * saying why the other was skipped.
  */
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo } from "../support/git-repo.js";
@@ -61,5 +63,28 @@ describe("change-based test selection in a pipeline", () => {
     expect(second.files).toEqual(["test/beta.test.mjs"]);
     expect(second.log).toContain("tests: 1 of 2 file(s)");
     expect(second.log).toMatch(/tests: skipped test\/alpha\.test\.mjs: /);
+  }, 120_000);
+
+  it("never runs git in the job's workspace: a step's core.fsmonitor does not run on the server", async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), "pitcrew-fsmonitor-")), "ran");
+    const pipeline = `jobs:
+  test:
+    steps:
+      - run: git config core.fsmonitor "touch ${marker}; false"
+      - name: unit tests
+        tests: { framework: node-test, select: select, files: "test/*.test.mjs" }
+`;
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": pipeline,
+      "src/alpha.mjs": "export const alpha = () => 1;\n",
+      "test/alpha.test.mjs": testOf("alpha"),
+    });
+    const project = await t.app.store.projects.create({ name: "fsmonitor", repoUrl: resolve(repo), sandbox: false });
+    for (let i = 0; i < 2; i++) {
+      if (i === 1) commitFiles(repo, { "src/alpha.mjs": "export const alpha = () => 2 - 1;\n" }, "touch alpha");
+      const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
+      expect(await t.waitForRun(res.run!.id)).toBe("success");
+    }
+    expect(existsSync(marker)).toBe(false);
   }, 120_000);
 });

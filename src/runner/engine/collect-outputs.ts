@@ -1,3 +1,4 @@
+import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
 import { collectReports } from "../../reports/index.js";
 import type { Job, Run } from "../../store/index.js";
 import { testId } from "../../testintel/index.js";
@@ -6,9 +7,11 @@ import { storeArtifacts } from "./store-artifacts.js";
 
 /**
  * Stores a finished attempt's artifacts (blob store) and parsed reports (store) from the files
- * in `workspace`: the job's checkout on a server worker, or the files an agent uploaded.
- * Problems go to the job's log through `sys`; they never fail the job. Failures of the test ids in
- * `quarantined` (the step loop's) are stored as quarantined: kept in the history, not gated on.
+ * in `workspace`: the job's checkout on a server worker, or the files an agent uploaded; on a
+ * server worker the test steps' reports come from the workspace's `output` folder (`testOutput`)
+ * instead, out of the job's reach. Problems go to the job's log through `sys`; they never fail
+ * the job. Failures of the test ids in `quarantined` (the step loop's) are stored as quarantined:
+ * kept in the history, not gated on.
  */
 export async function collectOutputs(
   deps: RunnerDeps,
@@ -17,6 +20,7 @@ export async function collectOutputs(
   workspace: string,
   sys: (l: string) => void,
   quarantined: readonly string[] = [],
+  testOutput?: string,
 ) {
   const excused = new Set(quarantined);
   const { store, clock } = deps;
@@ -31,7 +35,14 @@ export async function collectOutputs(
   }
   const r = job.spec.reports;
   if (r.junit.length + r.coverage.length === 0) return;
-  const found = await collectReports(workspace, r, {});
+  const testReports = `${TEST_REPORTS_DIR}/**/*.xml`;
+  const fromWorkspace = testOutput === undefined ? r : { ...r, junit: r.junit.filter((g) => g !== testReports) };
+  const found = await collectReports(workspace, fromWorkspace, {});
+  if (testOutput !== undefined && r.junit.includes(testReports)) {
+    const own = await collectReports(testOutput, { junit: [testReports], coverage: [] }, {});
+    found.cases.push(...own.cases);
+    found.problems.push(...own.problems);
+  }
   for (const p of found.problems) sys(`report problem: ${p}`);
   await store.reports.addTests(
     found.cases.map((c) => ({

@@ -34,11 +34,12 @@ import { historyAdvisor } from "./test-advisor.js";
 
 /**
  * What a test selection diffs the run's commit against: a pull request's base branch head in the
- * mirror, else the commit of the branch's last successful run (undefined: everything runs).
+ * mirror, else the commit of the branch's last successful push run — never a pull request's run,
+ * whose branch name a fork chooses (undefined: everything runs).
  */
 async function baseCommit(store: Store, mirror: string, run: Run): Promise<string | undefined> {
   if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch).catch(() => undefined);
-  return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id))?.commit;
+  return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id, { pushesOnly: true }))?.commit;
 }
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
@@ -123,7 +124,10 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(store, deps.tests.selector, project, run, await baseCommit(store, mirror, run)),
+      advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, {
+        mirror,
+        base: () => baseCommit(store, mirror, run),
+      }),
       recordCoverage: async (coverageDir) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
@@ -143,7 +147,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         }
       },
     });
-    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined);
+    await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined, ws.output);
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);

@@ -136,10 +136,11 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
     };
     // The step's timeout bounds all of its processes together (a test step runs several).
     const stepDeadline = input.clock.now() + Math.min(step.timeoutMs ?? remaining, remaining);
+    const cwd = step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir;
     const exec = (script: string, extra: Record<string, string>) =>
       input.executor.runStep({
         script,
-        cwd: step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir,
+        cwd,
         workspace: ws.root,
         env: { ...env, ...extra },
         timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
@@ -154,6 +155,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           run: step.run,
           stepIdx: idx,
           workspace: ws,
+          cwd,
           advise: input.advise ?? pathOrderAdvisor,
           exec,
           say: (line) => sink.line(idx, "system", line),

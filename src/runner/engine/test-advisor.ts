@@ -1,40 +1,61 @@
 import type { Project, Run, Store } from "../../store/index.js";
-import { projectFlakyTests, SELECTOR_HISTORY_RUNS, type TestSelector } from "../../testintel/index.js";
+import {
+  flakyTests,
+  historyFromRows,
+  projectFlakyTests,
+  SELECTOR_HISTORY_RUNS,
+  type TestSelector,
+} from "../../testintel/index.js";
 import type { TestAdvisor } from "../tests/test-advice.js";
+import { isPushedRun } from "../trust.js";
 
 /**
  * The server's advice for a run's test steps: the selector's order and selection, and the
  * project's flaky tests (the live test-flakiness model's, else learnt from its stored history),
- * plus the tests that already passed on this commit (a failure of one of them now is a failure
- * and a pass on one commit: flaky).
+ * plus the tests that already passed on this commit in the same job (`jobKey`, a matrix leg
+ * included: a failure of one of them now is a failure and a pass on one commit: flaky).
+ *
+ * Flakiness excuses failures (reruns, quarantine), so a pushed run (see isPushedRun) takes its
+ * evidence from pushed runs only: the flaky tests are then learnt from their stored history alone
+ * (the live model learns from pull requests too), and a pass of a pull request's run on this
+ * commit does not count.
  */
 export function historyAdvisor(
   store: Store,
   selector: TestSelector,
   project: Project,
   run: Run,
-  baseCommit: string | undefined,
+  jobKey: string,
+  change: { mirror: string; base: () => Promise<string | undefined> },
 ): TestAdvisor {
   return async ({ mode, testFiles, repoDir }) => {
+    const baseCommit = mode === "all" ? undefined : await change.base();
     const selection = await selector.select({
       project: project.name,
       repoDir,
+      gitDir: change.mirror,
       commit: run.commit,
       ...(baseCommit !== undefined && { baseCommit }),
       testFiles,
       mode,
     });
-    const known = await projectFlakyTests(store, project.id, { runs: SELECTOR_HISTORY_RUNS });
+    const window = { runs: SELECTOR_HISTORY_RUNS };
+    const pushed = isPushedRun(run.trust);
+    const rows = (await store.reports.projectHistory(project.id, window)).filter(
+      (r) => !pushed || isPushedRun(r.runTrust),
+    );
+    const known = pushed
+      ? flakyTests(historyFromRows(rows))
+      : (await projectFlakyTests(store, project.id, window)).tests;
     const flaky = new Map<string, { flaky: boolean; evidence: string }>();
-    for (const t of known.tests) {
+    for (const t of known) {
       const evidence =
         t.reason ??
         `flakiness ${t.score.toFixed(2)}: ${t.mixedRuns} fail-and-pass run(s), ${t.blips} blip(s) in ${t.runs} runs${t.evidence.length ? `; latest: ${t.evidence.at(-1)}` : ""}`;
       flaky.set(t.id, { flaky: t.flaky, evidence });
     }
-    const rows = await store.reports.projectHistory(project.id, { runs: SELECTOR_HISTORY_RUNS });
     for (const r of rows) {
-      if (r.commitSha !== run.commit || r.status !== "passed") continue;
+      if (r.commitSha !== run.commit || r.jobKey !== jobKey || r.status !== "passed") continue;
       flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
     }
     const skipped = selection.decisions.filter((d) => !d.selected).map((d) => ({ file: d.file, detail: d.detail }));

@@ -4,6 +4,7 @@
  * The command itself is the step's `run` (written by the pipeline author); the file name and the
  * report path come after it, each quoted, so a hostile file name is only ever one argument.
  */
+import { isAbsolute, relative, sep } from "node:path";
 import type { TestFramework } from "../../common/plan.js";
 import { parseJestJson, parseJUnit, type TestCase } from "../../reports/index.js";
 import { shellQuote } from "../shell-quote.js";
@@ -17,6 +18,8 @@ export interface TestFileRun {
   framework: DrivenFramework;
   /** Absolute path of the test file. */
   file: string;
+  /** Absolute path of the directory the command runs in (the step's working directory). */
+  cwd: string;
   /** Absolute path where the framework writes its report. */
   reportPath: string;
   /** Stop inside the file at its first failing test. */
@@ -28,16 +31,16 @@ export function testFileScript(r: TestFileRun): string {
   return `${r.command} ${adapterArgs(r).map(shellQuote).join(" ")}`;
 }
 
-function adapterArgs({ framework, file, reportPath, failFast }: TestFileRun): string[] {
+function adapterArgs({ framework, file, cwd, reportPath, failFast }: TestFileRun): string[] {
   switch (framework) {
     case "vitest":
-      // An absolute path as the filter matches this one file only (vitest filters by substring).
       return [
         "--reporter=default",
         "--reporter=junit",
         `--outputFile.junit=${reportPath}`,
         "--sequence.shuffle=false",
         ...(failFast ? ["--bail=1"] : []),
+        ...vitestOnly(cwd, file),
         file,
       ];
     case "jest":
@@ -54,6 +57,19 @@ function adapterArgs({ framework, file, reportPath, failFast }: TestFileRun): st
     case "pytest":
       return [`--junitxml=${reportPath}`, "-p", "no:cacheprovider", ...(failFast ? ["-x"] : []), file];
   }
+}
+
+/**
+ * vitest's file filter is a case-insensitive substring (`src/a.test.ts` also runs `src/a.test.tsx`,
+ * `lib/src/a.test.ts`, `src/A.test.ts`): one `--exclude` per path segment below `cwd` (vitest's
+ * root) leaves out every path but the file's: `!(src)`, `src/!(a.test.ts)`. A file outside `cwd`
+ * gets none (vitest would not find it anyway).
+ */
+function vitestOnly(cwd: string, file: string): string[] {
+  const rel = relative(cwd, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return [];
+  const segments = rel.split(sep).map((s) => s.replace(/[\\*?[\]{}()!+@|]/g, "\\$&"));
+  return segments.flatMap((seg, i) => ["--exclude", [...segments.slice(0, i), `!(${seg})`].join("/")]);
 }
 
 /**

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { type TestCase, writeJUnit } from "../../reports/index.js";
 
 /**
- * Writes the cases of one run of one test file as a JUnit report in `dir` (the job collects
- * `.pitcrew/tests/**` with its other reports, so each rerun is stored as its own outcomes).
+ * Writes the cases of one run of one test file as a JUnit report in `dir`, a folder of the
+ * workspace's `output` (the job collects `.pitcrew/tests/**` there with its other reports, so each
+ * rerun is stored as its own outcomes).
  */
 export async function writeTestsOutput(
   dir: string,

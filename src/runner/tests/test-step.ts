@@ -3,7 +3,9 @@
  * order the advice gives (most likely failures first under `prioritize`):
  *
  *   files ── `tests.files` globs in the workspace ─► advice (order, selection, flaky tests)
- *   per file: run ─► report read, rewritten to `.pitcrew/tests/<step>/` (collected with the job)
+ *   per file: run ─► report read, rewritten to `.pitcrew/tests/<step>/` in the workspace's
+ *                    `output` folder, out of the job's reach (collected with the job)
+ *     no readable report ──► the file failed
  *     failed, every failing test known flaky, reruns left ──► run again (`rerun_flaky`)
  *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
  *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
@@ -13,7 +15,6 @@
  * file; its cost is one framework start per file. With `framework: file` the step's own script
  * runs once with the ordered list in `${{ tests.file }}`.
  */
-import { chown, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlanTests } from "../../common/plan.js";
 import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
@@ -24,6 +25,7 @@ import type { Workspace } from "../workspace.js";
 import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
+import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
 
 /** Most test files one step runs (a glob matching more is refused as a mistake). */
 export const MAX_TEST_FILES = 5000;
@@ -37,6 +39,8 @@ export interface TestStepInput {
   run: string;
   stepIdx: number;
   workspace: Workspace;
+  /** Absolute path of the directory the step's commands run in. */
+  cwd: string;
   advise: TestAdvisor;
   /** Runs one script of this step with extra environment variables (output goes to the step's log). */
   exec(script: string, env: Record<string, string>): Promise<StepOutcome>;
@@ -73,16 +77,15 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
   for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
-  const scratch = join(ws.tmp, "pitcrew-tests", String(stepIdx));
-  const coverageDir = tests.coverage ? join(scratch, "coverage") : undefined;
-  const listFile = join(scratch, "files.txt");
-  await mkdir(scratch, { recursive: true });
-  await writeFile(listFile, advice.run.map((f) => `${f}\n`).join(""));
-  // The sandbox may run steps as another user, who owns the workspace (executor.prepare): the
-  // framework writes its reports and coverage here, so hand these over to the same owner.
-  const owner = await stat(ws.tmp);
-  for (const path of [join(ws.tmp, "pitcrew-tests"), scratch, listFile]) await chown(path, owner.uid, owner.gid);
-  const env = { PITCREW_TESTS_FILE: listFile, ...(coverageDir && { NODE_V8_COVERAGE: coverageDir }) };
+  let scratch: TestScratch;
+  try {
+    scratch = await createTestScratch(ws.tmp, stepIdx, advice.run);
+  } catch (err) {
+    say(`tests: ${(err as Error).message}`);
+    return failed((err as Error).message);
+  }
+  const coverageDir = tests.coverage ? join(scratch.dir, "coverage") : undefined;
+  const env = { PITCREW_TESTS_FILE: scratch.listFile, ...(coverageDir && { NODE_V8_COVERAGE: coverageDir }) };
   const withCoverage = (o: TestStepOutcome): TestStepOutcome => (coverageDir ? { ...o, coverageDir } : o);
   if (tests.framework === "file") return withCoverage(await input.exec(input.run, env));
   return withCoverage(await runFiles(input, advice, scratch, env));
@@ -91,12 +94,12 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
 async function runFiles(
   input: TestStepInput,
   advice: TestAdvice,
-  scratch: string,
+  scratch: TestScratch,
   env: Record<string, string>,
 ): Promise<TestStepOutcome> {
   const { tests, workspace: ws, say } = input;
   const framework = tests.framework === "file" ? "vitest" : tests.framework;
-  const outDir = join(ws.dir, TEST_REPORTS_DIR, String(input.stepIdx));
+  const outDir = join(ws.output, TEST_REPORTS_DIR, String(input.stepIdx));
   const failedFiles: string[] = [];
   const quarantined: string[] = [];
   const excused = new Set<string>();
@@ -108,32 +111,34 @@ async function runFiles(
     const failedBefore: string[] = [];
     let ok = false;
     for (let attempt = 0; attempt <= tests.rerunFlaky; attempt++) {
-      const reportPath = join(scratch, `report-${i}-${attempt}`);
+      const reportName = `report-${i}-${attempt}`;
       const script = testFileScript({
         command: input.run,
         framework,
         file: join(ws.dir, file),
-        reportPath,
+        cwd: input.cwd,
+        reportPath: join(scratch.dir, reportName),
         failFast: tests.failFast,
       });
       last = await input.exec(script, env);
       if (last.cancelled || last.timedOut) return last;
-      const cases = await readReport(framework, reportPath, file, say);
-      await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
-      failing = cases.filter((c) => c.status === "failed" || c.status === "error").map(testId);
-      ok = last.exitCode === 0 && failing.length === 0;
+      const cases = await readReport(framework, scratch, reportName, file, say);
+      if (cases) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
+      failing = (cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map(testId);
+      // A file that leaves no readable report did not show its tests passed.
+      ok = last.exitCode === 0 && cases !== undefined && failing.length === 0;
       if (ok) {
         if (attempt > 0) say(`tests: ${file} passed on rerun ${attempt}: flaky, not a failure of this change`);
         for (const id of failedBefore) excused.add(id);
         break;
       }
       failedBefore.push(...failing);
-      const unknown = failing.filter((id) => !advice.flaky.has(id));
+      const unknown = failing.filter((id) => !advice.flaky.get(id)?.flaky);
       if (attempt === tests.rerunFlaky) break;
       if (failing.length === 0 || unknown.length > 0) {
         if (tests.rerunFlaky > 0)
           say(
-            `tests: ${file} not rerun: ${failing.length === 0 ? "the file failed without a failing test" : `${unknown.join(", ")} has no flaky history`}`,
+            `tests: ${file} not rerun: ${failing.length === 0 ? "the file failed without a failing test" : `${unknown.join(", ")} is not known flaky`}`,
           );
         break;
       }
@@ -173,21 +178,22 @@ async function runFiles(
   };
 }
 
+/** The cases of one run of `file`, or undefined (said in the log) when it left no readable report. */
 async function readReport(
   framework: Exclude<PlanTests["framework"], "file">,
-  path: string,
+  scratch: TestScratch,
+  name: string,
   file: string,
   say: (l: string) => void,
 ) {
   try {
-    const data = await readFile(path);
-    if (data.length > MAX_REPORT_BYTES) throw new Error(`its report is ${data.length} bytes, over ${MAX_REPORT_BYTES}`);
+    const data = await readJobReport(scratch, name, MAX_REPORT_BYTES);
     return readTestReport(framework, data, file, `report of ${file}`);
   } catch (err) {
     const why =
       (err as NodeJS.ErrnoException).code === "ENOENT" ? "the framework wrote no report" : (err as Error).message;
     say(`tests: ${file}: ${why}`);
-    return [];
+    return undefined;
   }
 }
 

@@ -68,6 +68,8 @@ export interface JobHistoryEntry {
   finishedAt: number;
   /** The `pitcrew agent` that ran the attempt; null when the server ran it. */
   agent: string | null;
+  /** That agent's labels, sorted; empty when the server ran it. */
+  agentLabels: string[];
 }
 
 /** A history row as the history query selects it. */
@@ -83,6 +85,7 @@ interface HistoryRow {
   event: string;
   triggered_by: string;
   agent: string | null;
+  agent_labels: string | null;
 }
 
 /** History rows as entries; a job attempt handed to two agents in turn (one lost) is one entry. */
@@ -102,7 +105,19 @@ function toHistory(rows: readonly HistoryRow[]): JobHistoryEntry[] {
       triggeredBy: r.triggered_by,
       finishedAt: Number(r.finished_at ?? 0),
       agent: r.agent ?? null,
+      agentLabels: labelsOf(r.agent_labels),
     }));
+}
+
+/** An agent's stored labels (a JSON array), sorted; empty for none or a malformed value. */
+function labelsOf(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const labels: unknown = JSON.parse(json);
+    return Array.isArray(labels) ? labels.filter((l): l is string => typeof l === "string").sort() : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Persistence of jobs. */
@@ -239,6 +254,7 @@ export class JobsRepo {
         "runs.event",
         "runs.triggered_by",
         "agents.name as agent",
+        "agents.labels as agent_labels",
       ])
       .where("runs.project_id", "=", projectId)
       .where("jobs.key", "=", key);

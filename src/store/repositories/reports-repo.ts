@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../schema.js";
+import { RUN_TRUSTS, type RunTrust } from "../statuses.js";
 
 /** A test case result as stored. */
 export interface StoredTestResult {
@@ -33,6 +34,10 @@ export interface NewTestResult extends StoredTestResult {
 export interface TestHistoryRow {
   runId: number;
   jobId: number;
+  /** The job's key (a matrix leg's names its values): outcomes of different jobs are not comparable. */
+  jobKey: string;
+  /** The run's trust: what a pull request's run reported must not excuse a pushed run's failure. */
+  runTrust: RunTrust;
   attempt: number;
   commitSha: string;
   branch: string;
@@ -59,20 +64,6 @@ export interface StoredCoverage {
 }
 
 /** Persistence of parsed test reports and coverage. */
-/** The columns of `test_results` a history row is read from (`toHistoryRow`). */
-const HISTORY_COLUMNS = [
-  "run_id",
-  "job_id",
-  "attempt",
-  "commit_sha",
-  "branch",
-  "test_id",
-  "file",
-  "status",
-  "duration_ms",
-  "created_at",
-] as const;
-
 export class ReportsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -175,29 +166,47 @@ export class ReportsRepo {
     if (opts.to !== undefined) ids = ids.where("created_at", "<=", opts.to);
     const runIds = (await ids.execute()).map((r) => r.run_id);
     if (runIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom("test_results")
-      .select(HISTORY_COLUMNS)
-      .where("project_id", "=", projectId)
-      .where("run_id", "in", runIds)
-      .orderBy("run_id")
-      .orderBy("id")
+    const rows = await this.historyQuery()
+      .where("t.project_id", "=", projectId)
+      .where("t.run_id", "in", runIds)
+      .orderBy("t.run_id")
+      .orderBy("t.id")
       .execute();
     return rows.map(toHistoryRow);
   }
 
   /** One test's outcomes in a project, newest first (at most `limit`, default 100, max 1000). */
   async testHistory(projectId: number, testId: string, limit = 100): Promise<TestHistoryRow[]> {
-    const rows = await this.db
-      .selectFrom("test_results")
-      .select(HISTORY_COLUMNS)
-      .where("project_id", "=", projectId)
-      .where("test_id", "=", testId)
-      .orderBy("run_id", "desc")
-      .orderBy("id", "desc")
+    const rows = await this.historyQuery()
+      .where("t.project_id", "=", projectId)
+      .where("t.test_id", "=", testId)
+      .orderBy("t.run_id", "desc")
+      .orderBy("t.id", "desc")
       .limit(Math.max(1, Math.min(limit, 1000)))
       .execute();
     return rows.map(toHistoryRow);
+  }
+
+  /** The columns of a TestHistoryRow: a stored outcome with its job's key and its run's trust. */
+  private historyQuery() {
+    return this.db
+      .selectFrom("test_results as t")
+      .innerJoin("jobs as j", "j.id", "t.job_id")
+      .innerJoin("runs as r", "r.id", "t.run_id")
+      .select([
+        "t.run_id",
+        "t.job_id",
+        "j.key as job_key",
+        "r.trust as run_trust",
+        "t.attempt",
+        "t.commit_sha",
+        "t.branch",
+        "t.test_id",
+        "t.file",
+        "t.status",
+        "t.duration_ms",
+        "t.created_at",
+      ]);
   }
 
   /** Per-file coverage of a run. */
@@ -223,6 +232,8 @@ export class ReportsRepo {
 function toHistoryRow(r: {
   run_id: number;
   job_id: number;
+  job_key: string;
+  run_trust: string;
   attempt: number | null;
   commit_sha: string | null;
   branch: string | null;
@@ -235,6 +246,8 @@ function toHistoryRow(r: {
   return {
     runId: Number(r.run_id),
     jobId: Number(r.job_id),
+    jobKey: r.job_key,
+    runTrust: (RUN_TRUSTS as readonly string[]).includes(r.run_trust) ? (r.run_trust as RunTrust) : "fork",
     attempt: r.attempt ?? 1,
     commitSha: r.commit_sha ?? "",
     branch: r.branch ?? "",

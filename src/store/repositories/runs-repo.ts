@@ -212,17 +212,25 @@ export class RunsRepo {
       .execute();
   }
 
-  /** The newest finished run of a project on `branch` before `beforeId` with status success. */
-  async lastSuccessful(projectId: number, branch: string, beforeId: number): Promise<Run | undefined> {
-    const row = await this.db
+  /**
+   * The newest finished run of a project on `branch` before `beforeId` with status success;
+   * `pushesOnly` leaves out pull requests' runs (their branch is the head's name, which a fork chooses).
+   */
+  async lastSuccessful(
+    projectId: number,
+    branch: string,
+    beforeId: number,
+    opts: { pushesOnly?: boolean } = {},
+  ): Promise<Run | undefined> {
+    let q = this.db
       .selectFrom("runs")
       .selectAll()
       .where("project_id", "=", projectId)
       .where("branch", "=", branch)
       .where("status", "=", "success")
-      .where("id", "<", beforeId)
-      .orderBy("id", "desc")
-      .executeTakeFirst();
+      .where("id", "<", beforeId);
+    if (opts.pushesOnly) q = q.where("base_branch", "is", null).where("event", "!=", "pull_request");
+    const row = await q.orderBy("id", "desc").executeTakeFirst();
     return row ? toRun(row) : undefined;
   }
 }

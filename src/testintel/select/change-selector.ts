@@ -12,7 +12,7 @@ import { fullRunTrigger, isInert, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
-import { isTestFileName, listRepoFiles, MAX_REPO_FILES } from "./test-files.js";
+import { isTestFileName, listCommitFiles, listRepoFiles, MAX_REPO_FILES } from "./test-files.js";
 
 /** Most test files in one request. */
 export const MAX_TEST_FILES = 50_000;
@@ -51,7 +51,10 @@ export class ChangeTestSelector implements TestSelector {
     }
     const judged = await this.#fullRunReason(request);
     const changed = typeof judged === "string" ? new Map<string, string>() : judged.changed;
-    const files = new Set(await listRepoFiles(request.repoDir));
+    const gitRepo = request.gitDir ?? request.repoDir;
+    const files = new Set(
+      request.gitDir ? await listCommitFiles(request.gitDir, request.commit) : await listRepoFiles(request.repoDir),
+    );
     const listedAll = files.size < MAX_REPO_FILES;
     // a deleted file still resolves: an import of it is an edge to the change
     for (const [path, status] of changed) if (status === "D") files.add(path);
@@ -67,8 +70,8 @@ export class ChangeTestSelector implements TestSelector {
       scopedConfig: typeof judged === "string" ? [] : judged.scoped,
     };
     if (this.store && project) {
-      evidence.stored = await storedMaps(this.store, project.id, request.repoDir, request.commit);
-      evidence.history = await historySignals(this.store, project.id, request.repoDir, new TestFileIndex(testFiles));
+      evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit);
+      evidence.history = await historySignals(this.store, project.id, gitRepo, new TestFileIndex(testFiles));
     }
     let fullRun = typeof judged === "string" ? judged : undefined;
     if (fullRun === undefined && !listedAll) {
@@ -105,7 +108,7 @@ export class ChangeTestSelector implements TestSelector {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
     let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
-      changes = await changedFilesWithStatus(request.repoDir, request.baseCommit, request.commit);
+      changes = await changedFilesWithStatus(request.gitDir ?? request.repoDir, request.baseCommit, request.commit);
     } catch (err) {
       return `cannot diff ${request.baseCommit.slice(0, 12)}..${request.commit.slice(0, 12)} (${(err as Error).message.split("\n")[0]}): every test runs`;
     }

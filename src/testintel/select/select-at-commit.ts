@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { BusyError } from "../../common/errors.js";
 import { checkout, resolveRef } from "../../runner/index.js";
 import type { SelectionMode, TestSelection, TestSelector } from "../selection.js";
 import { isTestFileName, listRepoFiles } from "./test-files.js";
@@ -18,9 +19,14 @@ export interface SelectAtCommitRequest {
   mode: SelectionMode;
 }
 
+/** Most temporary checkouts made at once in this process (each copies the repository). */
+export const MAX_CONCURRENT_CHECKOUTS = 2;
+let checkoutsInUse = 0;
+
 /**
  * Checks `head` out of the mirror into a temporary directory, selects among its files named like
- * tests, and removes the checkout again: the selection a run of that commit would get.
+ * tests, and removes the checkout again: the selection a run of that commit would get. At most
+ * {@link MAX_CONCURRENT_CHECKOUTS} run at once; another call meanwhile gets a BusyError (429).
  */
 export async function selectAtCommit(
   selector: TestSelector,
@@ -28,7 +34,13 @@ export async function selectAtCommit(
 ): Promise<TestSelection & { head: string; base: string }> {
   const head = await resolveRef(req.mirrorDir, req.head);
   const base = await resolveRef(req.mirrorDir, req.base);
-  const dir = await mkdtemp(join(req.tmpDir, "select-"));
+  if (checkoutsInUse >= MAX_CONCURRENT_CHECKOUTS)
+    throw new BusyError(`${MAX_CONCURRENT_CHECKOUTS} test selections are checking out already: try again shortly`);
+  checkoutsInUse++;
+  const dir = await mkdtemp(join(req.tmpDir, "select-")).catch((err) => {
+    checkoutsInUse--;
+    throw err;
+  });
   try {
     const repoDir = join(dir, "repo");
     await checkout({ mirrorDir: req.mirrorDir, commit: head, dest: repoDir });
@@ -44,5 +56,6 @@ export async function selectAtCommit(
     return { head, base, ...selection };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    checkoutsInUse--;
   }
 }

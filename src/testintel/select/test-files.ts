@@ -17,6 +17,15 @@ export function isTestFileName(path: string): boolean {
 /** Most files listed from one checkout. */
 export const MAX_REPO_FILES = 200_000;
 
+/** The files of `commit`'s tree in the git repository `gitDir` (a bare mirror works), `/`-separated. */
+export async function listCommitFiles(gitDir: string, commit: string): Promise<string[]> {
+  const out = await git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--"], { cwd: gitDir });
+  return out
+    .split("\0")
+    .filter((f) => f !== "")
+    .slice(0, MAX_REPO_FILES);
+}
+
 /** The files of the checkout at `repoDir`: tracked ones and untracked ones not ignored, `/`-separated. */
 export async function listRepoFiles(repoDir: string): Promise<string[]> {
   const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoDir });
