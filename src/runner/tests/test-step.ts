@@ -156,11 +156,9 @@ async function runFiles(
       continue;
     }
     failedFiles.push(file);
-    if (tests.failFast) {
-      const notRun = advice.run.slice(i + 1);
-      say(
-        `tests: fail_fast: stopped after ${file}; ${notRun.length} file(s) did not run${notRun.length ? `: ${notRun.join(", ")}` : ""}`,
-      );
+    const notRun = advice.run.slice(i + 1);
+    if (tests.failFast && notRun.length > 0) {
+      say(`tests: fail_fast: stopped after ${file}; ${notRun.length} file(s) did not run: ${notRun.join(", ")}`);
       break;
     }
   }
