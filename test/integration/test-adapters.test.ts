@@ -65,7 +65,6 @@ describe("test framework adapters", () => {
       {
         "src/a.test.js": test("a"),
         "src/a.test.jsx": test("a jsx"),
-        "src/A.test.js": test("A upper"),
         "lib/src/a.test.js": test("a in lib"),
         "src/a (1).test.js": test("a (1)"),
         "vitest.config.mjs": "export default {};\n",
@@ -76,6 +75,22 @@ describe("test framework adapters", () => {
       "src/a.test.js src/a.test.js > a: passed",
       "src/a (1).test.js src/a (1).test.js > a (1): passed",
     ]);
+  }, 60_000);
+
+  it("vitest: a workspace with projects (each its own root) runs the named file", async () => {
+    const test = (name: string) => `import { test } from "vitest";\ntest("${name}", () => {});\n`;
+    const r = await runTestJob(
+      pipeline("vitest", ', files: ["packages/a/src/x.test.mjs"]'),
+      {
+        "packages/a/src/x.test.mjs": test("x"),
+        "packages/a/src/x.test.mjsx": test("x longer"),
+        "packages/a/vitest.config.mjs": "export default {};\n",
+        "vitest.config.mjs": "export default { test: { projects: ['packages/*'] } };\n",
+      },
+      join(ROOT, "node_modules"),
+    );
+    expect(r.order.map((o) => o.split(" ")[0])).toEqual(["packages/a/src/x.test.mjs"]);
+    expect(r.order[0]).toMatch(/x: passed$/);
   }, 60_000);
 
   it("jest: runTestsByPath, its JSON report read back as cases", async () => {

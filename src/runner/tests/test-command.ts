@@ -4,7 +4,7 @@
  * The command itself is the step's `run` (written by the pipeline author); the file name and the
  * report path come after it, each quoted, so a hostile file name is only ever one argument.
  */
-import { isAbsolute, relative, sep } from "node:path";
+import { basename, isAbsolute, relative, sep } from "node:path";
 import type { TestFramework } from "../../common/plan.js";
 import { parseJestJson, parseJUnit, type TestCase } from "../../reports/index.js";
 import { shellQuote } from "../shell-quote.js";
@@ -60,16 +60,20 @@ function adapterArgs({ framework, file, cwd, reportPath, failFast }: TestFileRun
 }
 
 /**
- * vitest's file filter is a case-insensitive substring (`src/a.test.ts` also runs `src/a.test.tsx`,
- * `lib/src/a.test.ts`, `src/A.test.ts`): one `--exclude` per path segment below `cwd` (vitest's
- * root) leaves out every path but the file's: `!(src)`, `src/!(a.test.ts)`. A file outside `cwd`
- * gets none (vitest would not find it anyway).
+ * vitest's file filter is a case-insensitive substring of the path relative to its root, so
+ * `src/a.test.ts` also matches `src/a.test.tsx` and `lib/src/a.test.ts`. Two `--exclude` globs
+ * leave those out: the base name followed by anything (`a.test.ts?*` under `**`), and the path
+ * below the working directory under a further directory (`*` then `/src/a.test.ts`, under `**`).
+ * Neither matches a directory or the file itself under any root, so a workspace with `projects`
+ * keeps working; a re-cased twin (`src/A.test.ts`) still runs with it.
  */
 function vitestOnly(cwd: string, file: string): string[] {
+  const glob = (s: string) => s.replace(/[\\*?[\]{}()!+@|]/g, "\\$&");
+  const out = ["--exclude", `**/${glob(basename(file))}?*`];
   const rel = relative(cwd, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return [];
-  const segments = rel.split(sep).map((s) => s.replace(/[\\*?[\]{}()!+@|]/g, "\\$&"));
-  return segments.flatMap((seg, i) => ["--exclude", [...segments.slice(0, i), `!(${seg})`].join("/")]);
+  if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel))
+    out.push("--exclude", `**/*/${rel.split(sep).map(glob).join("/")}`);
+  return out;
 }
 
 /**
