@@ -181,7 +181,11 @@ export class AgentHub {
     const r = this.deps.runner;
     // taken out before any wait: a concurrent abandon leaves it alone
     this.held.delete(lease);
-    if (!(await r.store.agents.endLease(lease, outcome.status, r.clock.now()))) {
+    const ended = await r.store.agents.endLease(lease, outcome.status, r.clock.now()).catch((err) => {
+      this.held.set(lease, h); // the store failed: held again, so the agent's retry can finish it
+      throw err;
+    });
+    if (!ended) {
       h.end();
       throw new ConflictError(`job lease ${lease} has already ended`);
     }

@@ -92,10 +92,17 @@ describe.each(await testDialects())("the test advice on %s", (_name, make) => {
     });
 
     // a pushed run where node 20 passes: now it counts for pushed runs too
-    const pushed = await storeRun(s, project.id, "branch", { "test (node: 20)": true });
+    // a pass on an unprotected branch counts for branch runs, not for the protected branch's
+    const onBranch = await storeRun(s, project.id, "branch", { "test (node: 20)": true });
+    expect((await advise("protected", "test (node: 20)"))?.flaky ?? false).toBe(false);
+    expect(await advise("branch", "test (node: 20)")).toEqual({
+      flaky: true,
+      evidence: `passed on this commit in run ${onBranch.id} (attempt 1)`,
+    });
+    const onMain = await storeRun(s, project.id, "protected", { "test (node: 20)": true });
     expect(await advise("protected", "test (node: 20)")).toEqual({
       flaky: true,
-      evidence: `passed on this commit in run ${pushed.id} (attempt 1)`,
+      evidence: `passed on this commit in run ${onMain.id} (attempt 1)`,
     });
   });
 });

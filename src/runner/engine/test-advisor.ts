@@ -1,4 +1,4 @@
-import type { Project, Run, Store } from "../../store/index.js";
+import type { Project, Run, RunTrust, Store } from "../../store/index.js";
 import {
   flakyTests,
   historyFromRows,
@@ -16,9 +16,9 @@ import { isPushedRun } from "../trust.js";
  * included: a failure of one of them now is a failure and a pass on one commit: flaky).
  *
  * Flakiness excuses failures (reruns, quarantine), so a pushed run (see isPushedRun) takes its
- * evidence from pushed runs only: the flaky tests are then learnt from their stored history alone
- * (the live model learns from pull requests too), and a pass of a pull request's run on this
- * commit does not count.
+ * evidence from pushed runs only, and a protected branch's run from protected runs only: the flaky
+ * tests are then learnt from that stored history alone (the live model learns from pull requests
+ * too), and a pass of another kind of run on this commit does not count.
  */
 export function historyAdvisor(
   store: Store,
@@ -41,9 +41,9 @@ export function historyAdvisor(
     });
     const window = { runs: SELECTOR_HISTORY_RUNS };
     const pushed = isPushedRun(run.trust);
-    const rows = (await store.reports.projectHistory(project.id, window)).filter(
-      (r) => !pushed || isPushedRun(r.runTrust),
-    );
+    // a protected branch's run trusts only protected runs: anyone who may push a branch could make a test look flaky
+    const counts = (t: RunTrust) => (run.trust === "protected" ? t === "protected" : !pushed || isPushedRun(t));
+    const rows = (await store.reports.projectHistory(project.id, window)).filter((r) => counts(r.runTrust));
     const known = pushed
       ? flakyTests(historyFromRows(rows))
       : (await projectFlakyTests(store, project.id, window)).tests;
