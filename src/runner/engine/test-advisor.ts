@@ -46,7 +46,7 @@ export function historyAdvisor(
     const rows = (await store.reports.projectHistory(project.id, window)).filter((r) => counts(r.runTrust));
     const known = pushed
       ? flakyTests(historyFromRows(rows))
-      : (await projectFlakyTests(store, project.id, window)).tests;
+      : (await projectFlakyTests(store, project.id, window, rows)).tests;
     const flaky = new Map<string, { flaky: boolean; evidence: string }>();
     for (const t of known) {
       const evidence =
