@@ -6,33 +6,88 @@ export interface FailureCommit {
   failedFiles: ReadonlySet<string>;
 }
 
+/** One commit as co-failure counts it: the files it changed and the test files that failed on it. */
+export interface CoFailureCommit {
+  files: readonly string[];
+  failedFiles: ReadonlySet<string>;
+}
+
 /** Historical co-failure between files a commit changed and test files that failed on it. */
 export interface CoFailureModel {
   /** Changed file → test file → commits where the file changed and the test file failed. */
   together: Map<string, Map<string, number>>;
   /** File → commits of the history that changed it. */
   changes: Map<string, number>;
-  /** Test file → share of the history's commits on which it failed. */
-  failureRate: Map<string, number>;
-  /** Commits of the history found in the repository. */
+  /** Test file → commits of the history on which it failed. */
+  failures: Map<string, number>;
+  /** Commits counted. */
   commits: number;
 }
 
-/** Pseudo-commits of shrinkage towards the test file's own failure rate. */
-export const CO_FAILURE_PRIOR_WEIGHT = 2;
-/** Most commits read from git for the model. */
-export const MAX_CO_FAILURE_COMMITS = 500;
+/**
+ * How co-failure is counted and when it selects a test file: the state of the `test-cofailure`
+ * model (src/testintel/select/co-failure-model.ts), the shipped rule while no version is live.
+ */
+export interface CoFailureSettings {
+  /** Newest commits of the history counted. */
+  commits: number;
+  /** Pseudo-commits of shrinkage towards the test file's own failure rate. */
+  priorWeight: number;
+  /** Co-failure probability from which a changed file selects a test file. */
+  threshold: number;
+  /** Fewest commits on which the file changed and the test file failed, for it to select. */
+  minSupport: number;
+}
+
+/** The rule selection always used: the last 300 commits, 2 pseudo-commits, p ≥ 0.15, one co-failure. */
+export const SHIPPED_CO_FAILURE: Readonly<CoFailureSettings> = {
+  commits: 300,
+  priorWeight: 2,
+  threshold: 0.15,
+  minSupport: 1,
+};
+
 /** Commits touching more files than this say nothing about any one of them (merges, mass renames). */
-const MAX_FILES_PER_COMMIT = 200;
+export const MAX_FILES_PER_COMMIT = 200;
+
+/** A model that has counted nothing. */
+export function emptyCoFailure(): CoFailureModel {
+  return { together: new Map(), changes: new Map(), failures: new Map(), commits: 0 };
+}
+
+/** Counts `commit` into `model` (`sign` 1) or out of it again (−1, a commit leaving a sliding window). */
+export function countCommit(model: CoFailureModel, commit: CoFailureCommit, sign: 1 | -1): void {
+  model.commits += sign;
+  for (const t of commit.failedFiles) bump(model.failures, t, sign);
+  if (commit.files.length > MAX_FILES_PER_COMMIT) return;
+  for (const f of commit.files) {
+    bump(model.changes, f, sign);
+    if (commit.failedFiles.size === 0) continue;
+    const row = model.together.get(f) ?? new Map<string, number>();
+    for (const t of commit.failedFiles) bump(row, t, sign);
+    if (row.size === 0) model.together.delete(f);
+    else model.together.set(f, row);
+  }
+}
+
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n === 0) counts.delete(key);
+  else counts.set(key, n);
+}
 
 /**
- * Learns which changed files go with which failing test files from the project's history: one
- * `git log --no-walk --name-only` over the history's commits (those the repository knows), each
- * commit's changed files against its first parent.
+ * Learns which changed files go with which failing test files from the project's newest
+ * `settings.commits` commits: one `git log --no-walk --name-only` over those the repository
+ * knows, each commit's changed files against its first parent.
  */
-export async function learnCoFailure(repoDir: string, history: readonly FailureCommit[]): Promise<CoFailureModel> {
-  const model: CoFailureModel = { together: new Map(), changes: new Map(), failureRate: new Map(), commits: 0 };
-  const recent = history.slice(-MAX_CO_FAILURE_COMMITS);
+export async function learnCoFailure(
+  repoDir: string,
+  history: readonly FailureCommit[],
+  settings: CoFailureSettings = SHIPPED_CO_FAILURE,
+): Promise<CoFailureModel> {
+  const model = emptyCoFailure();
+  const recent = history.slice(-settings.commits);
   const known = await knownCommits(
     repoDir,
     recent.map((c) => c.sha),
@@ -60,33 +115,72 @@ export async function learnCoFailure(repoDir: string, history: readonly FailureC
     const [sha, ...rest] = block.split(/\n|\0/).filter((s) => s !== "");
     if (sha !== undefined && !filesOf.has(sha)) filesOf.set(sha, rest);
   }
-  for (const c of usable) {
-    model.commits++;
-    for (const t of c.failedFiles) model.failureRate.set(t, (model.failureRate.get(t) ?? 0) + 1);
-    const files = filesOf.get(c.sha) ?? [];
-    if (files.length > MAX_FILES_PER_COMMIT) continue;
-    for (const f of files) {
-      model.changes.set(f, (model.changes.get(f) ?? 0) + 1);
-      if (c.failedFiles.size === 0) continue;
-      const row = model.together.get(f) ?? new Map<string, number>();
-      for (const t of c.failedFiles) row.set(t, (row.get(t) ?? 0) + 1);
-      model.together.set(f, row);
-    }
-  }
-  for (const [t, n] of model.failureRate) model.failureRate.set(t, n / model.commits);
+  for (const c of usable) countCommit(model, { files: filesOf.get(c.sha) ?? [], failedFiles: c.failedFiles }, 1);
   return model;
 }
 
 /**
  * Chance that `testFile` fails when `changed` changes: the commits where both happened over
- * those that changed the file, shrunk by {@link CO_FAILURE_PRIOR_WEIGHT} pseudo-commits towards
- * the test file's overall failure rate (one coincidence on a file changed once is weak evidence).
+ * those that changed the file, shrunk by `priorWeight` pseudo-commits towards the test file's
+ * overall failure rate (one coincidence on a file changed once is weak evidence).
  */
-export function coFailureProbability(model: CoFailureModel, changed: string, testFile: string): number {
+export function coFailureProbability(
+  model: CoFailureModel,
+  changed: string,
+  testFile: string,
+  priorWeight: number,
+): number {
   const both = model.together.get(changed)?.get(testFile) ?? 0;
   const changes = model.changes.get(changed) ?? 0;
-  const rate = model.failureRate.get(testFile) ?? 0;
-  return (both + CO_FAILURE_PRIOR_WEIGHT * rate) / (changes + CO_FAILURE_PRIOR_WEIGHT);
+  const rate = model.commits === 0 ? 0 : (model.failures.get(testFile) ?? 0) / model.commits;
+  return (both + priorWeight * rate) / (changes + priorWeight);
+}
+
+/** The evidence of one changed file for one test file: its estimate and the commits behind it. */
+export interface CoFailureHit {
+  /** The changed file. */
+  file: string;
+  p: number;
+  /** Commits on which the file changed and the test file failed. */
+  both: number;
+  /** Commits that changed the file. */
+  changes: number;
+}
+
+/**
+ * The changed file whose co-failure with `testFile` is strongest among those that select it under
+ * `settings` (at least `minSupport` co-failures and p ≥ `threshold`), or undefined.
+ */
+export function strongestCoFailure(
+  model: CoFailureModel,
+  changed: Iterable<string>,
+  testFile: string,
+  settings: CoFailureSettings,
+): CoFailureHit | undefined {
+  let best: CoFailureHit | undefined;
+  for (const file of changed) {
+    const both = model.together.get(file)?.get(testFile) ?? 0;
+    if (both === 0 || both < settings.minSupport) continue;
+    const p = coFailureProbability(model, file, testFile, settings.priorWeight);
+    if (p >= settings.threshold && (best === undefined || p > best.p)) {
+      best = { file, p, both, changes: model.changes.get(file) ?? 0 };
+    }
+  }
+  return best;
+}
+
+/** The settings in words, e.g. `last 300 commits, prior 2, p ≥ 0.15, support 1`. */
+export function describeCoFailureSettings(s: CoFailureSettings): string {
+  return `last ${s.commits} commits, prior ${s.priorWeight}, p ≥ ${s.threshold}, support ${s.minSupport}`;
+}
+
+/**
+ * Why a test file was selected by co-failure, e.g. `failed with changes to src/a.ts before (p =
+ * 0.70 from 120 commits of history: failed on 3 of the 4 commits that changed it; test-cofailure
+ * v2: last 100 commits, prior 2, p ≥ 0.15, support 2)`; `source` names the settings' version.
+ */
+export function explainCoFailure(hit: CoFailureHit, commits: number, settings: CoFailureSettings, source: string) {
+  return `failed with changes to ${hit.file} before (p = ${hit.p.toFixed(2)} from ${commits} commits of history: failed on ${hit.both} of the ${hit.changes} commits that changed it; ${source}: ${describeCoFailureSettings(settings)})`;
 }
 
 async function knownCommits(repoDir: string, shas: string[]): Promise<Set<string>> {
@@ -101,4 +195,19 @@ async function knownCommits(repoDir: string, shas: string[]): Promise<Set<string
     if (line.endsWith(" commit")) known.add(valid[i]!);
   });
   return known;
+}
+
+/** Name of the learned model whose versions are co-failure settings (`test-cofailure`). */
+export const TEST_COFAILURE = "test-cofailure";
+
+/** A stored state as settings, or undefined when it is not one (another code version's, a hand-edited row). */
+export function coFailureSettingsOf(state: unknown): CoFailureSettings | undefined {
+  const s = state as Partial<CoFailureSettings> | null;
+  if (s === null || typeof s !== "object") return undefined;
+  const { commits, priorWeight, threshold, minSupport } = s;
+  const int = (x: unknown, max: number) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= max;
+  const real = (x: unknown, max: number) => typeof x === "number" && x >= 0 && x <= max;
+  if (!int(commits, SHIPPED_CO_FAILURE.commits) || !int(minSupport, 1000)) return undefined;
+  if (!real(priorWeight, 1000) || !real(threshold, 1)) return undefined;
+  return { commits: commits!, priorWeight: priorWeight!, threshold: threshold!, minSupport: minSupport! };
 }

@@ -1,12 +1,10 @@
 import type { SelectionDecision } from "../selection.js";
 import type { ImportGraph } from "../deps/import-graph.js";
 import { isScannable } from "../deps/import-graph.js";
-import { coFailureProbability } from "./co-failure.js";
+import { explainCoFailure, strongestCoFailure } from "./co-failure.js";
 import type { HistorySignals } from "./history-signals.js";
 import type { StoredDeps } from "./stored-maps.js";
 
-/** Co-failure probability from which a changed file selects a test file. */
-export const CO_FAILURE_THRESHOLD = 0.15;
 /** Failure probability assumed for a test file with no history. */
 export const UNKNOWN_PROBABILITY = 0.05;
 
@@ -100,13 +98,12 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   }
   const failedIn = ev.history?.failedRecently.get(file);
   if (failedIn !== undefined) return pick("failed-recently", `failed in ${failedIn}`, 0);
-  const coFailure = ev.history && strongestCoFailure(file, ev);
+  const h = ev.history;
+  const coFailure =
+    h && strongestCoFailure(h.coFailure, changedIn(ev.changed, h.coFailure.together), file, h.coFailureSettings);
   if (coFailure !== undefined) {
-    return pick(
-      "co-failure",
-      `failed with changes to ${coFailure.file} before (p = ${coFailure.p.toFixed(2)} from ${ev.history!.coFailure.commits} commits of history)`,
-      coFailure.p,
-    );
+    const detail = explainCoFailure(coFailure, h!.coFailure.commits, h!.coFailureSettings, h!.coFailureSource);
+    return pick("co-failure", detail, coFailure.p);
   }
   const named = ev.mentioned.get(file);
   if (named !== undefined)
@@ -131,15 +128,9 @@ function recorded(s: StoredDeps): string {
   return `${s.commit.slice(0, 10)}, ${age}`;
 }
 
-function strongestCoFailure(file: string, ev: ChangeEvidence): { file: string; p: number } | undefined {
-  let best: { file: string; p: number } | undefined;
-  const together = ev.history!.coFailure.together;
-  for (const changed of smaller(ev.changed, together)) {
-    if (!ev.changed.has(changed) || (together.get(changed)?.get(file) ?? 0) === 0) continue;
-    const p = coFailureProbability(ev.history!.coFailure, changed, file);
-    if (p >= CO_FAILURE_THRESHOLD && (best === undefined || p > best.p)) best = { file: changed, p };
-  }
-  return best;
+/** The changed files that co-failed with some test file in the history (the smaller collection walked). */
+function* changedIn(changed: ReadonlyMap<string, string>, together: ReadonlyMap<string, unknown>): Iterable<string> {
+  for (const f of smaller(changed, together)) if (changed.has(f) && together.has(f)) yield f;
 }
 
 /** The first changed file that `files` holds: the smaller collection is walked, the larger looked up. */
