@@ -20,6 +20,7 @@ import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import {
   ChangeTestSelector,
+  testCoFailureModel,
   type TestDependencyRecorder,
   testFailureModel,
   testFlakinessModel,
@@ -115,6 +116,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     testFlakinessModel,
     anomalyCalibrationModel({ window: c.observe.anomaly_window }),
     jobDurationModel,
+    testCoFailureModel,
   ]);
   const agents = new AgentHub({ runner: engine.runner, leaseMs: c.agents.lease, policy: schedulePolicy(c.agents) });
   const core: Core = { ...engine, agents, forge, replay, streamTickets, models };

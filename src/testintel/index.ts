@@ -51,3 +51,18 @@ export { isTestFileName, listRepoFiles } from "./select/test-files.js";
 export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
 export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
 export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
+export {
+  type CoFailureSettings,
+  coFailureSettingsOf,
+  describeCoFailureSettings,
+  SHIPPED_CO_FAILURE,
+  TEST_COFAILURE,
+} from "./select/co-failure.js";
+export {
+  type CoFailureInput,
+  type CoFailurePrediction,
+  coFailureItems,
+  coFailureScope,
+  testCoFailureModel,
+} from "./select/co-failure-model.js";
+export { type CoFailureItem, CoFailureReplay, type ReplayFigures } from "./select/co-failure-replay.js";

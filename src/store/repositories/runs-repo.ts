@@ -7,6 +7,9 @@ import { RUN_TRUSTS, type RunTrust } from "../statuses.js";
 import { fromJson } from "./json.js";
 import type { Status } from "../statuses.js";
 
+/** Run ids per query of `changedFilesOf` (bounded bind parameters). */
+const IDS_PER_READ = 500;
+
 /** One execution of a pipeline. */
 export interface Run {
   id: number;
@@ -150,6 +153,31 @@ export class RunsRepo {
     const row = await this.db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError("run", id);
     return toRun(row);
+  }
+
+  /**
+   * The changed files each of the runs `ids` recorded when it was triggered (runs that recorded
+   * none, e.g. a manual run or a branch's first push, are absent), read 500 ids at a time.
+   */
+  async changedFilesOf(ids: readonly number[]): Promise<Map<number, string[]>> {
+    const found = new Map<number, string[]>();
+    for (let i = 0; i < ids.length; i += IDS_PER_READ) {
+      const rows = await this.db
+        .selectFrom("runs")
+        .select(["id", "changed_files"])
+        .where("id", "in", ids.slice(i, i + IDS_PER_READ))
+        .where("changed_files", "is not", null)
+        .execute();
+      for (const r of rows) {
+        const files = fromJson<unknown>(r.changed_files, null);
+        if (Array.isArray(files))
+          found.set(
+            r.id,
+            files.filter((f): f is string => typeof f === "string"),
+          );
+      }
+    }
+    return found;
   }
 
   /** Runs matching `q`, newest first. */

@@ -4,7 +4,15 @@ import type { HistoryModel } from "../history-model.js";
 import { prioritizeLearned } from "../learned-prioritize.js";
 import { prioritize } from "../prioritize.js";
 import { historyFromRows } from "../stored-history.js";
-import { type CoFailureModel, type FailureCommit, learnCoFailure } from "./co-failure.js";
+import {
+  type CoFailureModel,
+  type CoFailureSettings,
+  coFailureSettingsOf,
+  type FailureCommit,
+  learnCoFailure,
+  SHIPPED_CO_FAILURE,
+  TEST_COFAILURE,
+} from "./co-failure.js";
 import type { TestFileIndex } from "./test-file-of.js";
 
 /** Runs of stored history read for a selection. */
@@ -21,12 +29,18 @@ export interface HistorySignals {
   /** Test file → the run it failed in among the latest {@link RECENT_COMMITS} commits. */
   failedRecently: Map<string, string>;
   coFailure: CoFailureModel;
+  /** How co-failure was counted and selects: the live `test-cofailure` version's settings, else the shipped rule. */
+  coFailureSettings: CoFailureSettings;
+  /** Where the settings came from, for decision sentences: `test-cofailure v2` or `shipped rule`. */
+  coFailureSource: string;
 }
 
 /**
  * Reads the project's latest stored runs and derives the per-file signals of a selection: the
  * failure probability of each test file (its test ids mapped to files by `index`), the files that
- * failed recently, and the co-failure model between changed files and failing test files.
+ * failed recently, and the co-failure model between changed files and failing test files,
+ * counted with the live `test-cofailure` version's settings (the shipped rule without one, or
+ * when its state is not one this code reads).
  */
 export async function historySignals(
   store: Store,
@@ -68,11 +82,16 @@ export async function historySignals(
   const history: FailureCommit[] = ordered
     .filter(([sha]) => !sha.startsWith("run-"))
     .map(([sha, c]) => ({ sha, failedFiles: c.failed }));
+  const liveCoFailure = await store.modelVersions.live(TEST_COFAILURE, `project:${projectId}`);
+  const learnt = liveCoFailure && coFailureSettingsOf(liveCoFailure.state);
+  const coFailureSettings = learnt ?? { ...SHIPPED_CO_FAILURE };
   return {
     probability,
     predictor: live ? `${testFailureModel.name} v${live.version}` : "the history heuristic",
     failedRecently,
-    coFailure: await learnCoFailure(repoDir, history),
+    coFailure: await learnCoFailure(repoDir, history, coFailureSettings),
+    coFailureSettings,
+    coFailureSource: learnt ? `${TEST_COFAILURE} v${liveCoFailure!.version}` : "shipped rule",
   };
 }
 
