@@ -57,7 +57,7 @@ export {
   describeCoFailureSettings,
   SHIPPED_CO_FAILURE,
   TEST_COFAILURE,
-} from "./select/co-failure.js";
+} from "./select/co-failure-settings.js";
 export {
   type CoFailureInput,
   type CoFailurePrediction,

@@ -16,15 +16,13 @@ import type { Store, TestHistoryRow } from "../../store/index.js";
 import { MAX_DATASET_RUNS } from "../stored-history.js";
 import {
   type CoFailureHit,
-  type CoFailureSettings,
   coFailureProbability,
   countCommit,
   emptyCoFailure,
   explainCoFailure,
-  SHIPPED_CO_FAILURE,
   strongestCoFailure,
-  TEST_COFAILURE,
 } from "./co-failure.js";
+import { type CoFailureSettings, SHIPPED_CO_FAILURE, TEST_COFAILURE } from "./co-failure-settings.js";
 import { type CoFailureItem, CoFailureReplay } from "./co-failure-replay.js";
 import { RECENT_COMMITS } from "./history-signals.js";
 
@@ -33,11 +31,11 @@ const WARM_UP_SHARE = 0.2;
 /** Commits replayed between two yields to the event loop while training. */
 const COMMITS_PER_SLICE = 64;
 
-/** The settings training chooses among, the shipped one first (a tie keeps it). */
-const WINDOWS = [SHIPPED_CO_FAILURE.commits, 100, 50, 25];
-const PRIORS = [SHIPPED_CO_FAILURE.priorWeight, 1, 5];
-const THRESHOLDS = [SHIPPED_CO_FAILURE.threshold, 0.1, 0.25, 0.4];
-const SUPPORTS = [SHIPPED_CO_FAILURE.minSupport, 2, 3];
+/** Values training tries besides the shipped one. */
+const WINDOWS = [100, 50, 25];
+const PRIORS = [1, 5];
+const THRESHOLDS = [0.1, 0.25, 0.4];
+const SUPPORTS = [2, 3];
 
 /** One judgement: would co-failure select `testFile` for a change of `changed`, given the commits of `history`? */
 export interface CoFailureInput {
@@ -87,11 +85,13 @@ export function coFailureItems(rows: readonly TestHistoryRow[], changedOf: Reado
   return items.sort((a, b) => a.at - b.at);
 }
 
+/** The settings training chooses among, the shipped one first (a tie keeps it). */
 function candidateSettings(): CoFailureSettings[] {
-  return WINDOWS.flatMap((commits) =>
-    PRIORS.flatMap((priorWeight) =>
-      THRESHOLDS.flatMap((threshold) =>
-        SUPPORTS.map((minSupport) => ({ commits, priorWeight, threshold, minSupport })),
+  const s = SHIPPED_CO_FAILURE;
+  return [s.commits, ...WINDOWS].flatMap((commits) =>
+    [s.priorWeight, ...PRIORS].flatMap((priorWeight) =>
+      [s.threshold, ...THRESHOLDS].flatMap((threshold) =>
+        [s.minSupport, ...SUPPORTS].map((minSupport) => ({ commits, priorWeight, threshold, minSupport })),
       ),
     ),
   );
@@ -161,7 +161,7 @@ export const testCoFailureModel: LearnedModel<
     const start = Math.floor(items.length * WARM_UP_SHARE);
     const all = candidateSettings();
     let best = { settings: { ...SHIPPED_CO_FAILURE }, score: Number.NEGATIVE_INFINITY };
-    for (const commits of WINDOWS) {
+    for (const commits of new Set(all.map((s) => s.commits))) {
       const settings = all.filter((s) => s.commits === commits);
       const replay = new CoFailureReplay(items, commits, settings, start, RECENT_COMMITS);
       for (let n = 1; !replay.done; n++) {

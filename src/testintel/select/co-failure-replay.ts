@@ -1,11 +1,6 @@
 import type { DataItem } from "../../learning/index.js";
-import {
-  type CoFailureCommit,
-  type CoFailureSettings,
-  countCommit,
-  emptyCoFailure,
-  strongestCoFailure,
-} from "./co-failure.js";
+import { type CoFailureCommit, countCommit, emptyCoFailure, strongestCoFailure } from "./co-failure.js";
+import type { CoFailureSettings } from "./co-failure-settings.js";
 
 /** One commit of the `test-cofailure` data set: what it changed, which test files failed, how many ran. */
 export interface CoFailureItem extends DataItem, CoFailureCommit {

@@ -4,15 +4,13 @@ import type { HistoryModel } from "../history-model.js";
 import { prioritizeLearned } from "../learned-prioritize.js";
 import { prioritize } from "../prioritize.js";
 import { historyFromRows } from "../stored-history.js";
+import { type CoFailureModel, type FailureCommit, learnCoFailure } from "./co-failure.js";
 import {
-  type CoFailureModel,
   type CoFailureSettings,
   coFailureSettingsOf,
-  type FailureCommit,
-  learnCoFailure,
   SHIPPED_CO_FAILURE,
   TEST_COFAILURE,
-} from "./co-failure.js";
+} from "./co-failure-settings.js";
 import type { TestFileIndex } from "./test-file-of.js";
 
 /** Runs of stored history read for a selection. */
