@@ -22,13 +22,15 @@ describe("scheduled retraining", () => {
     for (let i = 0; i < 60; i++) {
       const o: Record<string, boolean> = {};
       for (let k = 0; k < 10; k++) o[`a.T.s${k}`] = i >= 6 * k && i < 6 * k + 3;
-      await storeRunOutcomes(app.store, p.id, `${i}`.padStart(40, "0"), [o], start + i * HOUR);
+      // the push's changed files: what test-cofailure learns from
+      const changed = [`src/s${i % 10}.ts`];
+      await storeRunOutcomes(app.store, p.id, `${i}`.padStart(40, "0"), [o], start + i * HOUR, changed);
     }
     await retrainingPass(app, false);
     expect(await app.store.modelVersions.list()).toEqual([]);
     await retrainingPass(app, true);
     const versions = await app.store.modelVersions.list();
-    expect(versions.map((v) => v.model).sort()).toEqual(["test-failure", "test-flakiness"]);
+    expect(versions.map((v) => v.model).sort()).toEqual(["test-cofailure", "test-failure", "test-flakiness"]);
     for (const v of versions) {
       expect(v).toMatchObject({ scope: `project:${p.id}`, version: 1 });
       expect(["live", "refused"]).toContain(v.status);

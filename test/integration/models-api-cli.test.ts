@@ -81,6 +81,7 @@ describe("models CLI and API", () => {
       "test-failure",
       "test-flakiness",
       "job-duration",
+      "test-cofailure",
     ]);
     expect(list.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
 
@@ -88,6 +89,44 @@ describe("models CLI and API", () => {
     expect(JSON.parse(back.out).live?.version ?? null).toBe(v1.status === "live" ? 1 : null);
     const types = (await t.app.store.events.list({ subjectPrefix: "model:" })).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(["model.trained", "model.promoted", "model.rolled_back"]));
+  });
+
+  it("trains, shows and promotes test-cofailure from the CLI, text and --json", async () => {
+    const s = t.app.store;
+    const p = await s.projects.create({ name: "co", repoUrl: "/tmp/co" });
+    const start = Date.now() - 61 * HOUR;
+    // pkg.Core fails on every commit that changes src/core.ts (one in four)
+    for (let i = 0; i < 60; i++) {
+      const core = i % 4 === 0;
+      const files = core ? ["src/core.ts", `src/f${i}.ts`] : [`src/f${i}.ts`];
+      const o = { "pkg.Core.t": core, "pkg.Other.t": false };
+      await storeRunOutcomes(s, p.id, `c${i}`.padStart(40, "0"), [o], start + i * HOUR, files);
+    }
+    const args = ["--project", "co", "--horizon", "21h", "--window", "100h"];
+    const text = await runCli(config, "models", "train", "test-cofailure", ...args, "--no-promote");
+    expect(text.exitCode).toBeUndefined();
+    expect(text.out).toMatch(/^test-cofailure v1 \(project:\d+\): candidate/);
+    expect(text.out).toMatch(/score/);
+    const json = JSON.parse((await runCli(config, "models", "train", "test-cofailure", ...args, "--json")).out);
+    expect(json).toMatchObject({ model: "test-cofailure", version: 2 });
+    expect(json.counts.evaluationUnits).toBe(19); // runs at 20 … 2 hours ago
+    expect(json.reason).toMatch(/^(promoted|refused): .*score/);
+    const promoted = await runCli(
+      config,
+      "models",
+      "promote",
+      "test-cofailure",
+      "1",
+      "--project",
+      "co",
+      "--force",
+      "--json",
+    );
+    expect(JSON.parse(promoted.out)).toMatchObject({ version: 1, status: "live" });
+    const shown = await runCli(config, "models", "show", "test-cofailure", "1", "--project", "co");
+    expect(shown.out).toMatch(/test-cofailure v1 \(project:\d+\): live/);
+    const list = await call("GET", "/api/projects/co/models");
+    expect(list.body.models.find((m: { name: string }) => m.name === "test-cofailure")).toBeDefined();
   });
 
   it("updates test flakiness online as runs finish; tests flaky serves the live version with its reasons", async () => {
@@ -146,7 +185,7 @@ describe("models CLI and API", () => {
     const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
     expect(unknown.exitCode).toBe(2);
     expect(unknown.err).toMatch(
-      /unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration, job-duration\)/,
+      /unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration, job-duration, test-cofailure\)/,
     );
     const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
     expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);

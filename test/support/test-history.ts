@@ -24,15 +24,27 @@ const job: PlanJob = {
 /** A one-job plan whose job reports JUnit results and may be retried once. */
 export const plan: Plan = { name: "ci", env: {}, jobs: [job], gates: {} };
 
-/** Creates a run of `plan` on `commit` and stores each attempt's outcomes (id → failed?), stored at `at` (default now). */
+/**
+ * Creates a run of `plan` on `commit` and stores each attempt's outcomes (id → failed?), stored at
+ * `at` (default now); `changedFiles` is what the trigger recorded the push changed (default none).
+ */
 export async function storeRunOutcomes(
   s: Store,
   projectId: number,
   commit: string,
   attempts: Record<string, boolean>[],
   at?: number,
+  changedFiles?: string[],
 ) {
-  const run = await s.runs.create({ projectId, event: "push", branch: "main", commit, plan, triggeredBy: "t" });
+  const run = await s.runs.create({
+    projectId,
+    event: "push",
+    branch: "main",
+    commit,
+    plan,
+    triggeredBy: "t",
+    ...(changedFiles ? { changedFiles } : {}),
+  });
   const [j] = await s.jobs.listForRun(run.id);
   for (const [i, outcomes] of attempts.entries()) {
     const rows: NewTestResult[] = Object.entries(outcomes).map(([id, failed]) => {
