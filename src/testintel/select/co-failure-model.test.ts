@@ -44,7 +44,7 @@ describe("test-cofailure", () => {
     const items = history(1500);
     const settings = await testCoFailureModel.train(items);
     training = false;
-    expect(turns).toBeGreaterThan(4 * 10); // 4 windows replayed in slices of 64 commits
+    expect(turns).toBeGreaterThan(4 * 40); // 4 windows replayed in slices of 16 commits
     expect(await testCoFailureModel.train([...items])).toEqual(settings);
     // the shipped rule scores no better on the newest commits than what training chose
     const [context, held] = [items.slice(0, 1200), items.slice(1200)];

@@ -29,7 +29,7 @@ import { RECENT_COMMITS } from "./history-signals.js";
 /** Share of the training commits that only fill the counts before settings are scored. */
 const WARM_UP_SHARE = 0.2;
 /** Commits replayed between two yields to the event loop while training. */
-const COMMITS_PER_SLICE = 64;
+const COMMITS_PER_SLICE = 16;
 
 /** Values training tries besides the shipped one. */
 const WINDOWS = [100, 50, 25];
