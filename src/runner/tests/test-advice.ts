@@ -17,6 +17,8 @@ export interface TestAdvice {
 
 /** Asks for the order (and selection) of a test step's files; injected by whoever runs the job. */
 export type TestAdvisor = (request: {
+  /** The index of the test step in its job. */
+  step: number;
   mode: SelectionMode;
   testFiles: string[];
   repoDir: string;
