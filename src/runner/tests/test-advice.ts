@@ -24,7 +24,7 @@ export type TestAdvisor = (request: {
   repoDir: string;
 }) => Promise<TestAdvice>;
 
-/** Where no history is at hand (a job on an agent): every file, in path order, nothing known flaky. */
+/** The step loop's default where its caller gives no advisor: every file, in path order, nothing known flaky. */
 export const pathOrderAdvisor: TestAdvisor = async ({ mode, testFiles }) => ({
   run: [...testFiles],
   skipped: [],
