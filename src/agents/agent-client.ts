@@ -13,6 +13,8 @@ import {
   PROTOCOL_VERSION,
   type Registration,
   type registerBody,
+  type TestsAdvice,
+  testsAdvice,
 } from "./protocol.js";
 
 /** An answer the server gave with an HTTP error status (`status` 401, 409, …). */
@@ -56,12 +58,13 @@ export class AgentClient {
   async lease(agentId: number, waitMs: number, signal?: AbortSignal): Promise<Assignment | undefined> {
     const raw = await this.json("POST", "/api/agent/lease", { agentId, waitMs }, signal);
     if (raw === undefined) return undefined;
-    const parsed = assignment.safeParse(raw);
-    if (!parsed.success)
-      throw new Error(
-        `malformed lease answer from ${this.server}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-      );
-    return parsed.data;
+    return this.checked(assignment, raw, "lease");
+  }
+
+  /** Asks for the advice of `tests:` step `step` of job lease `lease`, given the test files it matched. */
+  async testsAdvice(agentId: number, lease: number, step: number, testFiles: string[]): Promise<TestsAdvice> {
+    const raw = await this.json("POST", `/api/agent/jobs/${lease}/tests`, { agentId, step, testFiles });
+    return this.checked(testsAdvice, raw, "test advice");
   }
 
   /** Heartbeat with the leases held. */
@@ -83,6 +86,7 @@ export class AgentClient {
       status: "success" | "failure" | "cancelled";
       reason: string | null;
       exitCode: number | null;
+      quarantined: string[];
     },
   ): Promise<void> {
     await this.json("POST", `/api/agent/jobs/${lease}/finish`, { agentId, ...outcome });
@@ -119,6 +123,16 @@ export class AgentClient {
       type: "application/octet-stream",
       length: size,
     });
+  }
+
+  /** `raw` checked against `schema` (an answer from the network), or an Error naming what is wrong. */
+  private checked<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success)
+      throw new Error(
+        `malformed ${what} answer from ${this.server}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    return parsed.data;
   }
 
   private async json(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {

@@ -21,17 +21,10 @@
  */
 import { rm } from "node:fs/promises";
 import { ConflictError, ForbiddenError, NotFoundError } from "../common/errors.js";
-import {
-  advanceRun,
-  collectOutputs,
-  endAttempt,
-  JOBS_QUEUE,
-  type JobTicket,
-  orphanJob,
-  type RunnerDeps,
-} from "../runner/index.js";
+import { advanceRun, JOBS_QUEUE, type JobTicket, orphanJob, type RunnerDeps } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
 import { DurationPredictor } from "./duration-predictor.js";
+import { endHeldAttempt, type HeldOutcome } from "./end-held.js";
 import { handJob } from "./hand-job.js";
 import type { HeldJob } from "./held-job.js";
 import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
@@ -66,7 +59,7 @@ export interface AgentHubDeps {
 interface Offer extends Offered {
   ticket: JobTicket;
   /** Hands the item to a polling agent; resolves with the assignment, or undefined (stale ticket). */
-  take(agent: Agent): Promise<Assignment | undefined>;
+  take(agent: Agent, protocol: number): Promise<Assignment | undefined>;
 }
 
 /** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
@@ -107,8 +100,11 @@ export class AgentHub {
     return agent;
   }
 
-  /** Waits up to `waitMs` for a job `agent` may take (the scheduling policy's choice); undefined when none came. */
-  async lease(agent: Agent, waitMs: number, aborted: AbortSignal): Promise<Assignment | undefined> {
+  /**
+   * Waits up to `waitMs` for a job `agent` (speaking agent protocol `protocol`) may take (the
+   * scheduling policy's choice); undefined when none came.
+   */
+  async lease(agent: Agent, waitMs: number, aborted: AbortSignal, protocol: number): Promise<Assignment | undefined> {
     if (agent.state !== "online") return undefined;
     // an agent served by this server since before its restart polls again
     if (!this.consumers.has(agent.id)) this.startConsumer(agent);
@@ -116,7 +112,7 @@ export class AgentHub {
     while (!aborted.aborted) {
       const offer = await this.offers.next(agent, () => [...this.held.values()], deadline, aborted);
       if (!offer) return undefined;
-      const a = await offer.take(agent);
+      const a = await offer.take(agent, protocol);
       if (a) return a;
     }
     return undefined;
@@ -166,16 +162,7 @@ export class AgentHub {
   }
 
   /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */
-  async finish(
-    agent: Agent,
-    lease: number,
-    outcome: {
-      lastSeq: number;
-      status: "success" | "failure" | "cancelled";
-      reason: string | null;
-      exitCode: number | null;
-    },
-  ): Promise<void> {
+  async finish(agent: Agent, lease: number, outcome: HeldOutcome & { lastSeq: number }): Promise<void> {
     const h = this.heldBy(agent, lease);
     h.checkComplete(outcome.lastSeq);
     const r = this.deps.runner;
@@ -189,17 +176,10 @@ export class AgentHub {
       h.end();
       throw new ConflictError(`job lease ${lease} has already ended`);
     }
-    const { run, job, logs } = h.begun;
     try {
-      // outputs the agent sent are its own (untrusted) files: one that cannot be stored must not
-      // keep the attempt from ending, nor the queue slot from freeing
-      await collectOutputs(r, run, job, h.uploadDir, (line) => logs.write(-1, "system", line)).catch((err) => {
-        r.log.warn({ err, lease }, "agent job: collecting its outputs failed");
-        logs.write(-1, "system", `pitcrew: the job's outputs could not be collected: ${(err as Error).message}`);
-      });
-      await rm(h.uploadDir, { recursive: true, force: true });
-      await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
+      await endHeldAttempt(r, h, outcome);
       if (outcome.status !== "cancelled") {
+        const { run, job } = h.begun;
         const project = await r.store.projects.get(run.projectId);
         this.predictor.observe({ ...durationKey(project, run, job), durationMs: r.clock.now() - h.startedAt });
       }
@@ -349,10 +329,11 @@ export class AgentHub {
         labels,
         pending,
         view,
-        take: async (agent) => {
+        take: async (agent, protocol) => {
           signal.removeEventListener("abort", onAbort);
           try {
-            const h = await handJob(this.deps.runner, ticket, agent, (held) => this.held.set(held.lease, held));
+            const hold = (held: HeldJob) => this.held.set(held.lease, held);
+            const h = await handJob(this.deps.runner, ticket, agent, protocol, hold);
             resolve(h?.held);
             return h?.assignment;
           } catch (err) {

@@ -111,10 +111,10 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         throw err;
       }
     });
-    let outcome: { status: "success" | "failure" | "cancelled"; reason: string | null; exitCode: number | null };
+    let outcome: Awaited<ReturnType<typeof runAssignment>>;
     try {
       outcome = await runAssignment(
-        { ...opts, client, agentId, workDir: opts.workDir, clock, keepWorkspaces: opts.keepWorkspaces },
+        { ...opts, client, agentId, workDir: opts.workDir, clock, keepWorkspaces: opts.keepWorkspaces, persist },
         a,
         sender,
         job.controller.signal,
@@ -122,7 +122,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       sender.push({ t: "line", step: -1, stream: "system", line: `pitcrew agent: ${reason}` });
-      outcome = { status: "failure", reason, exitCode: null };
+      outcome = { status: "failure", reason, exitCode: null, quarantined: [] };
     }
     try {
       if (job.handBack) {

@@ -17,16 +17,17 @@ import {
 } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
 import { HeldJob } from "./held-job.js";
-import type { Assignment } from "./protocol.js";
+import { type Assignment, TESTS_PROTOCOL } from "./protocol.js";
 
 /**
- * Begins `ticket`'s attempt for `agent`, persists its lease and gives the held job to `hold`
+ * Begins `ticket`'s attempt for `agent` (speaking agent protocol `protocol`), persists its lease and gives the held job to `hold`
  * before answering; undefined when the ticket is stale.
  */
 export async function handJob(
   r: RunnerDeps,
   ticket: JobTicket,
   agent: Agent,
+  protocol: number,
   hold: (held: HeldJob) => void,
 ): Promise<{ held: HeldJob; assignment: Assignment } | undefined> {
   const begun = await beginAttempt(r, ticket);
@@ -43,6 +44,12 @@ export async function handJob(
     "system",
     `running on agent '${agent.name}' (#${agent.id}, labels ${agent.labels.join(", ") || "none"})`,
   );
+  if (protocol < TESTS_PROTOCOL && job.spec.steps.some((s) => s.tests))
+    logs.write(
+      -1,
+      "system",
+      `agent '${agent.name}' speaks agent protocol ${protocol}: its tests: steps run as their plain command (no order, selection, reruns or quarantine, no test reports); upgrade the agent`,
+    );
   const runJobs = await r.store.jobs.listForRun(run.id);
   const withSecrets = receivesSecrets(run.trust, project);
   const secrets = withSecrets ? await r.store.secrets.reveal(project.id, job.spec.secrets) : {};

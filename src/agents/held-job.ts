@@ -5,7 +5,7 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ConflictError, TooLargeError, ValidationError } from "../common/errors.js";
 import { type BegunAttempt, resolveInside, type StepSink } from "../runner/index.js";
-import type { JobEvent } from "./protocol.js";
+import type { JobEvent, TestsAdvice } from "./protocol.js";
 
 /** Largest file an agent uploads (bytes), like the largest artifact a server worker stores. */
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -21,6 +21,8 @@ export class HeldJob {
   /** The number of the next event batch expected. */
   private nextSeq = 1;
   private uploaded = 0;
+  /** The advice given to each `tests:` step (held-tests.ts), by step index. */
+  readonly advice = new Map<number, Promise<TestsAdvice>>();
   /** Set when the job was cancelled; the agent hears it in its next answer. */
   cancelled = false;
   /** Resolves when the attempt has ended (finished, released or lost). */

@@ -2,7 +2,9 @@ export { AgentHub, type AgentHubDeps, LOOKAHEAD } from "./agent-hub.js";
 export { labelsCover } from "./labels-cover.js";
 export { AgentClient, AgentCallError } from "./agent-client.js";
 export { type AgentHandle, type AgentOptions, startAgent } from "./agent-process.js";
+export { adviseHeldStep } from "./held-tests.js";
 export {
+  ACCEPTED_PROTOCOLS,
   agentBody,
   eventsBody,
   finishBody,
@@ -11,6 +13,7 @@ export {
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   registerBody,
+  testsAdviceBody,
 } from "./protocol.js";
 export {
   changedAreas,

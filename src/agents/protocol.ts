@@ -6,16 +6,29 @@
  *        └── heartbeat every leaseMs / 3 (answers which held jobs to cancel or drop) ──┘
  *   drain (SIGTERM: lease no more) ─► deregister;  release (hand a held job back)
  *
- * Every request carries `x-pitcrew-agent-protocol: <PROTOCOL_VERSION>` and every answer too;
- * either side refuses a different version with a 400 naming both. Every call about a job names
+ * A job's `tests:` steps ask the server for their order, selection and flaky tests (`tests`, once
+ * per step: the server holds the history) and `finish` names the failures they quarantined.
+ *
+ * Every request carries `x-pitcrew-agent-protocol: <version>` and every answer the same version;
+ * the server answers the versions in ACCEPTED_PROTOCOLS, the agent only its own, and either side
+ * refuses another with a 400 naming both. Protocol 1 (agents before `tests:` steps ran on agents)
+ * drops the `tests:` block: such an agent runs a test step as its plain command, and the server
+ * says so in the job's log. Every call about a job names
  * its lease id, the fencing token: only the live lease's holder is heard (409 otherwise).
  * Event batches are numbered 1, 2, 3, … per lease: a repeated number is acknowledged and ignored
  * (a retry), a gap is refused (409), `finish` names the last batch.
  */
 import { z } from "zod";
+import { MAX_TEST_FILES } from "../runner/index.js";
 
 /** The protocol version this build speaks. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+/** The versions the server answers (in the version of the request). */
+export const ACCEPTED_PROTOCOLS: readonly number[] = [1, 2];
+
+/** The first version whose agents run `tests:` steps with the server's advice. */
+export const TESTS_PROTOCOL = 2;
 
 /** The header carrying the protocol version, both ways. */
 export const PROTOCOL_HEADER = "x-pitcrew-agent-protocol";
@@ -69,6 +82,19 @@ export const agentBody = z.object({ agentId: z.number().int().positive() }).stri
 
 const step = z.number().int().min(-1).max(10_000);
 
+/** Most flaky tests one advice names (the rest are not excused on the agent). */
+export const MAX_ADVICE_FLAKY = 10_000;
+/** Most quarantined test ids one `finish` names. */
+export const MAX_QUARANTINED = 10_000;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is refused
+const testPath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "a test file name has no control characters");
+const testId = z.string().min(1).max(2000);
+
 /** One thing that happened on the agent while running a job's steps (mirrors runner's StepSink). */
 export const jobEvent = z.discriminatedUnion("t", [
   z.object({ t: z.literal("started"), step, name: z.string().max(1000) }).strict(),
@@ -118,16 +144,53 @@ export const finishBody = z
     status: z.enum(["success", "failure", "cancelled"]),
     reason: z.string().max(2000).nullable(),
     exitCode: z.number().int().nullable(),
+    /** Test ids whose failures failed no step (quarantined, or passed on a rerun): the server keeps only those it called flaky. */
+    quarantined: z.array(testId).max(MAX_QUARANTINED).default([]),
   })
   .strict();
+
+/** `POST /api/agent/jobs/:lease/tests`: the test files a `tests:` step matched, asking for its advice. */
+export const testsAdviceBody = z
+  .object({
+    agentId: z.number().int().positive(),
+    step,
+    testFiles: z.array(testPath).min(1).max(MAX_TEST_FILES),
+  })
+  .strict();
+
+/** The answer to `tests`: the runner's TestAdvice with its flaky tests as a list (checked by the agent). */
+export const testsAdvice = z
+  .object({
+    run: z.array(testPath).max(MAX_TEST_FILES),
+    skipped: z.array(z.object({ file: testPath, detail: z.string().max(2000) }).strict()).max(MAX_TEST_FILES),
+    summary: z.string().max(2000),
+    flaky: z
+      .array(z.object({ id: testId, flaky: z.boolean(), evidence: z.string().max(2000) }).strict())
+      .max(MAX_ADVICE_FLAKY),
+  })
+  .strict();
+
+/** The advice for one test step. */
+export type TestsAdvice = z.infer<typeof testsAdvice>;
 
 /** What a job's executor must be, decided on the server (runner's SandboxNeed). */
 const sandboxNeed = z
   .object({ projectSandboxed: z.boolean(), jobAsksSandbox: z.boolean(), untrusted: z.string().nullable() })
   .strict();
 
+const planTests = z.object({
+  framework: z.enum(["vitest", "jest", "node-test", "pytest", "file"]),
+  select: z.enum(["all", "prioritize", "select"]),
+  failFast: z.boolean(),
+  coverage: z.boolean(),
+  rerunFlaky: z.number().int().min(0).max(5),
+  quarantine: z.boolean(),
+  files: z.array(z.string()).min(1),
+});
+
 const planStep = z.object({
   name: z.string(),
+  tests: planTests.optional(),
   run: z.string(),
   env: z.record(z.string(), z.string()),
   if: z.string().optional(),

@@ -15,7 +15,8 @@ import {
 } from "../runner/index.js";
 import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
-import type { Assignment } from "./protocol.js";
+import { serverTestAdvisor } from "./agent-test-advisor.js";
+import { type Assignment, MAX_QUARANTINED } from "./protocol.js";
 
 const run = promisify(execFile);
 
@@ -27,14 +28,17 @@ export interface AssignmentDeps extends ExecutorChoiceDeps {
   workDir: string;
   clock: Clock;
   keepWorkspaces: boolean;
+  /** Retries a call about the job while the server is unreachable (agent-process.ts). */
+  persist<T>(what: () => Promise<T>): Promise<T>;
 }
 
 /**
  * Runs one job handed to this agent, with the runner's own step loop and executors:
  *
  *   workspace ─► source archive from the server, unpacked ─► executor (sandbox need from the
- *   server) ─► steps (their facts go through `sender`) ─► output files (artifact and report
- *   patterns) uploaded ─► outcome
+ *   server) ─► steps (their facts go through `sender`; a `tests:` step asks the server for its
+ *   order, selection and flaky tests) ─► output files (artifact and report patterns, the test
+ *   steps' reports) uploaded ─► outcome (with the test failures quarantined or passed on a rerun)
  *
  * Throws when the job could not run (the caller reports a failure); a cancelled `signal`
  * (server cancel, lost lease, second SIGTERM) stops the steps.
@@ -44,7 +48,12 @@ export async function runAssignment(
   a: Assignment,
   sender: EventSender,
   signal: AbortSignal,
-): Promise<{ status: "success" | "failure" | "cancelled"; reason: string | null; exitCode: number | null }> {
+): Promise<{
+  status: "success" | "failure" | "cancelled";
+  reason: string | null;
+  exitCode: number | null;
+  quarantined: string[];
+}> {
   const sink: StepSink = {
     stepStarted: async (step, name) => sender.push({ t: "started", step, name }),
     stepSkipped: async (step, reason) => sender.push({ t: "skipped", step, reason }),
@@ -69,6 +78,8 @@ export async function runAssignment(
     await run("tar", ["-xf", archive, "-C", ws.dir], { maxBuffer: 1024 * 1024 });
     await rm(archive, { force: true });
     await executor.prepare?.(ws.root);
+    if (a.spec.steps.some((s) => s.tests?.coverage))
+      sys("tests: coverage is not sent from an agent: dependency maps are recorded by the server's own workers only");
     const outcome = await runSteps({
       run: a.run,
       jobKey: a.job.key,
@@ -80,10 +91,15 @@ export async function runAssignment(
       signal,
       clock: deps.clock,
       sink,
+      advise: serverTestAdvisor((step, files) =>
+        deps.persist(() => deps.client.testsAdvice(deps.agentId, a.lease, step, files)),
+      ),
     });
     await uploadOutputs(deps, a, ws, sys);
-    // Without the history an agent quarantines nothing: what the server needs is how the job ended.
-    return { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode };
+    // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused
+    const excused = [...new Set(outcome.quarantined)];
+    const quarantined = excused.length <= MAX_QUARANTINED ? excused : [];
+    return { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode, quarantined };
   } finally {
     if (!deps.keepWorkspaces) await ws.cleanup();
   }

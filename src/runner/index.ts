@@ -30,6 +30,9 @@ export {
   storeStepSink,
 } from "./engine/attempt.js";
 export { collectOutputs } from "./engine/collect-outputs.js";
+export { adviseAtCommit, type RemoteTestStep } from "./engine/advice-at-commit.js";
+export type { TestAdvice, TestAdvisor } from "./tests/test-advice.js";
+export { MAX_TEST_FILES } from "./tests/test-step.js";
 export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";
 export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";
 export { orphanJob } from "./engine/recovery.js";

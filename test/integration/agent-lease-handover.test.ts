@@ -5,7 +5,7 @@
  * agent's lease left by a dead replica is ended once its job has moved on, and only then.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { AgentHub } from "../../src/agents/index.js";
+import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
 import { triggerRun } from "../../src/runner/index.js";
 import type { Agent, TokenInfo } from "../../src/store/index.js";
 import { createRepo } from "../support/git-repo.js";
@@ -36,7 +36,7 @@ describe("gone agents' leases across replicas", () => {
     const body = { name: "victim", labels: [], capacity: {}, concurrency: 1, version: "test" };
     const agent = await app.agents.register(info as TokenInfo, body);
     const { run } = await triggerRun(app.runner, project.id, { event: "manual", triggeredBy: "test" });
-    const assignment = await app.agents.lease(agent, 20_000, new AbortController().signal);
+    const assignment = await app.agents.lease(agent, 20_000, new AbortController().signal, PROTOCOL_VERSION);
     if (!assignment || !run) throw new Error("the agent got no job");
     const jobOf = () => app.store.jobs.get(assignment.job.id);
     expect((await jobOf()).status).toBe("running");

@@ -72,6 +72,7 @@ describe.each(await testDialects())("the test advice on %s", (_name, make) => {
         mirror: "/tmp/app",
         base: async () => undefined,
       })({
+        step: 0,
         mode: "all",
         testFiles: ["x.test.js"],
         repoDir: "/tmp/app",

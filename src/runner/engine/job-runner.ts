@@ -9,7 +9,6 @@
  * id is stored while it runs, so recovery after a crash can kill it.
  */
 import { join } from "node:path";
-import type { Run, Store } from "../../store/index.js";
 import { renderCacheKey } from "../cache.js";
 import { receiveNeededArtifacts } from "../needed-artifacts.js";
 import { checkout, ensureMirror, resolveRef } from "../checkout.js";
@@ -30,17 +29,7 @@ import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
 import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-policy.js";
 import { runSteps } from "./step-loop.js";
-import { historyAdvisor } from "./test-advisor.js";
-
-/**
- * What a test selection diffs the run's commit against: a pull request's base branch head in the
- * mirror, else the commit of the branch's last successful push run — never a pull request's run,
- * whose branch name a fork chooses (undefined: everything runs).
- */
-async function baseCommit(store: Store, mirror: string, run: Run): Promise<string | undefined> {
-  if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch).catch(() => undefined);
-  return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id, { pushesOnly: true }))?.commit;
-}
+import { historyAdvisor, testBaseCommit } from "./test-advisor.js";
 
 /** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
@@ -126,7 +115,7 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       sink: storeStepSink(deps, begun),
       advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, {
         mirror,
-        base: () => baseCommit(store, mirror, run),
+        base: () => testBaseCommit(store, mirror, run),
       }),
       recordCoverage: async (coverageDir) => {
         const recorder = deps.tests.recorder;

@@ -6,6 +6,7 @@ import {
   SELECTOR_HISTORY_RUNS,
   type TestSelector,
 } from "../../testintel/index.js";
+import { resolveRef } from "../checkout.js";
 import type { TestAdvisor } from "../tests/test-advice.js";
 import { isPushedRun } from "../trust.js";
 
@@ -68,4 +69,14 @@ export function historyAdvisor(
       flaky,
     };
   };
+}
+
+/**
+ * What a test selection diffs the run's commit against: a pull request's base branch head in the
+ * mirror, else the commit of the branch's last successful push run — never a pull request's run,
+ * whose branch name a fork chooses (undefined: everything runs).
+ */
+export async function testBaseCommit(store: Store, mirror: string, run: Run): Promise<string | undefined> {
+  if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch).catch(() => undefined);
+  return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id, { pushesOnly: true }))?.commit;
 }

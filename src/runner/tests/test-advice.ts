@@ -17,12 +17,14 @@ export interface TestAdvice {
 
 /** Asks for the order (and selection) of a test step's files; injected by whoever runs the job. */
 export type TestAdvisor = (request: {
+  /** The index of the test step in its job. */
+  step: number;
   mode: SelectionMode;
   testFiles: string[];
   repoDir: string;
 }) => Promise<TestAdvice>;
 
-/** Where no history is at hand (a job on an agent): every file, in path order, nothing known flaky. */
+/** The step loop's default where its caller gives no advisor: every file, in path order, nothing known flaky. */
 export const pathOrderAdvisor: TestAdvisor = async ({ mode, testFiles }) => ({
   run: [...testFiles],
   skipped: [],

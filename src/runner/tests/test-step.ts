@@ -73,7 +73,7 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     say(`tests: no test file matches ${tests.files.join(", ")}`);
     return failed(`no test file matches ${tests.files.join(", ")}`);
   }
-  const advice = await input.advise({ mode: tests.select, testFiles: files, repoDir: ws.dir });
+  const advice = await input.advise({ step: stepIdx, mode: tests.select, testFiles: files, repoDir: ws.dir });
   say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
   for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import {
+  ACCEPTED_PROTOCOLS,
+  adviseHeldStep,
   agentBody,
   eventsBody,
   finishBody,
@@ -10,6 +12,7 @@ import {
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   registerBody,
+  testsAdviceBody,
 } from "../../agents/index.js";
 import { ValidationError } from "../../common/errors.js";
 import { AGENT_STATES } from "../../store/index.js";
@@ -24,14 +27,16 @@ const leaseParams = z.object({ lease: z.coerce.number().int().positive() });
  */
 export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const hub = app.agents;
-  // Every answer under /api/agent/ says which protocol this server speaks; a request in another is refused.
+  // Every answer under /api/agent/ is in the protocol of its request, one this server accepts
+  // (ACCEPTED_PROTOCOLS); a request in another is refused, answered in this server's own.
   f.addHook("onRequest", async (req, reply) => {
     if (!req.url.startsWith("/api/agent/")) return;
-    reply.header(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     const theirs = req.headers[PROTOCOL_HEADER];
-    if (theirs !== String(PROTOCOL_VERSION))
+    const accepted = ACCEPTED_PROTOCOLS.find((v) => theirs === String(v));
+    reply.header(PROTOCOL_HEADER, String(accepted ?? PROTOCOL_VERSION));
+    if (accepted === undefined)
       throw new ValidationError(
-        `this server speaks agent protocol ${PROTOCOL_VERSION}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${theirs}`}: upgrade one of them`,
+        `this server speaks agent protocol ${ACCEPTED_PROTOCOLS.join(" or ")}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${String(theirs).slice(0, 20)}`}: upgrade one of them`,
       );
   });
   f.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
@@ -90,7 +95,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     summary: "Agent protocol: wait (long-poll, up to waitMs) for a job; 204 when none came",
     tags: ["agents"],
     body: leaseBody,
-    handler: async ({ body, caller }, _req, reply) => {
+    handler: async ({ body, caller }, req, reply) => {
       const agent = await hub.agentOf(caller!, body.agentId);
       // the agent went away mid-wait: the response closed before it was sent (a request's own
       // "close" fires as soon as its body was read, so it cannot tell)
@@ -98,7 +103,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
       reply.raw.once("close", () => {
         if (!reply.raw.writableFinished) gone.abort();
       });
-      const a = await hub.lease(agent, body.waitMs, gone.signal);
+      const a = await hub.lease(agent, body.waitMs, gone.signal, Number(req.headers[PROTOCOL_HEADER]));
       if (a && gone.signal.aborted) {
         // nobody is left to receive it: hand the job back at once instead of holding it unseen
         await hub.release(agent, a.lease);
@@ -179,6 +184,20 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
         throw new ValidationError("send the file as the raw body with content-type application/octet-stream");
       const size = await held.receive(query.path, req.body as Readable);
       return reply.status(201).send({ path: query.path, size });
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/jobs/:lease/tests",
+    role: "agent",
+    summary:
+      "Agent protocol (2): the order, selection and flaky tests of a held job's tests: step, from the project's history, given the test files the agent matched",
+    tags: ["agents"],
+    params: leaseParams,
+    body: testsAdviceBody,
+    handler: async ({ params, body, caller }) => {
+      const held = hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
+      return adviseHeldStep(app.runner, held, body.step, body.testFiles);
     },
   });
   defineRoute(f, paths, {

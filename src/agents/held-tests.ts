@@ -1,0 +1,61 @@
+/**
+ * The server's side of a `tests:` step run by an agent. The agent matches the step's test files in
+ * its workspace and asks (`POST /api/agent/jobs/:lease/tests`); the server answers with the advice
+ * a server worker's step gets: the order and selection from the project's history and a checkout
+ * of the run's commit made here, and the flaky tests. The mode comes from the job's spec on the
+ * server, never from the agent. One advice per step and lease: a repeated question (a retry) gets
+ * the same answer. At `finish`, the quarantined test ids the agent names are kept only when this
+ * advice called them flaky: an agent cannot excuse a failure the history does not excuse.
+ */
+import { ValidationError } from "../common/errors.js";
+import { adviseAtCommit, type RunnerDeps, type TestAdvice } from "../runner/index.js";
+import type { HeldJob } from "./held-job.js";
+import { MAX_ADVICE_FLAKY, type TestsAdvice } from "./protocol.js";
+
+/** The advice for step `step` of the job `h` holds, given the test files the agent matched. */
+export function adviseHeldStep(r: RunnerDeps, h: HeldJob, step: number, testFiles: string[]): Promise<TestsAdvice> {
+  const tests = h.begun.job.spec.steps[step]?.tests;
+  if (!tests) throw new ValidationError(`step ${step} of job '${h.begun.job.key}' has no tests: block`);
+  const known = h.advice.get(step);
+  if (known) return known;
+  const asked = (async () => {
+    const project = await r.store.projects.get(h.begun.run.projectId);
+    const advice = await adviseAtCommit(r, project, h.begun.run, h.begun.job.key, {
+      step,
+      mode: tests.select,
+      testFiles,
+    });
+    return toWire(advice);
+  })();
+  h.advice.set(step, asked);
+  // a failed advice may be asked again (the agent's retry)
+  asked.catch(() => h.advice.delete(step));
+  return asked;
+}
+
+/** The ids of `claimed` that an advice of this job called flaky, and how many others were dropped. */
+export async function excusedIds(h: HeldJob, claimed: readonly string[]): Promise<{ kept: string[]; dropped: number }> {
+  const flaky = new Set<string>();
+  for (const asked of h.advice.values()) {
+    const advice = await asked.catch(() => undefined);
+    for (const f of advice?.flaky ?? []) if (f.flaky) flaky.add(f.id);
+  }
+  const kept = [...new Set(claimed)].filter((id) => flaky.has(id));
+  return { kept, dropped: new Set(claimed).size - kept.length };
+}
+
+/** The advice as the protocol carries it: flaky tests as a list (those known flaky first, bounded), texts cut. */
+function toWire(a: TestAdvice): TestsAdvice {
+  const cut = (s: string) => (s.length > 2000 ? `${s.slice(0, 1999)}…` : s);
+  const flaky = [...a.flaky.entries()]
+    .map(([id, f]) => ({ id, flaky: f.flaky, evidence: cut(f.evidence) }))
+    .filter((f) => f.id.length <= 2000)
+    .sort((x, y) => Number(y.flaky) - Number(x.flaky))
+    .slice(0, MAX_ADVICE_FLAKY);
+  return {
+    run: a.run,
+    skipped: a.skipped.map((s) => ({ file: s.file, detail: cut(s.detail) })),
+    summary: cut(a.summary),
+    flaky,
+  };
+}
