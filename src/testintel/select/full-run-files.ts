@@ -59,17 +59,30 @@ export function fullRunTrigger(path: string): string | undefined {
 const TEST_DATA_DIR =
   /(^|\/)(tests?|__tests__|spec|fixtures?|__fixtures__|__snapshots__|snapshots|testdata|test-data)\//i;
 
+/** Root directories read only by other CI systems, editors and hosted services, never by a test run. */
+const OTHER_TOOL_DIRS = /^(\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.azure-pipelines|docs)\//;
+
+/**
+ * Base names of files read only by another tool that runs no test: other CI systems, the
+ * pre-commit hook runner, hosted docs and coverage services, dependency bots, editors, git's
+ * blame and mailmap (compared lower-cased).
+ */
+const OTHER_TOOL_FILES =
+  /^(\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|\.readthedocs\.ya?ml|\.editorconfig|\.gitlab-ci\.yml|\.travis\.yml|appveyor\.yml|\.appveyor\.yml|azure-pipelines\.yml|jenkinsfile|\.?codecov\.ya?ml|renovate\.json5?|\.renovaterc(\.json)?|codeowners|\.mailmap|\.git-blame-ignore-revs)$/;
+
 /**
  * Files no test can depend on: documentation (`*.md`, `*.mdx`, `*.rst`, `docs/`), licence,
  * changelog and similar project files, images, `.gitignore` (a checkout holds tracked files
- * only; `.gitattributes` is not inert: it changes their line endings), and the CI definitions of other systems
- * (`.github/`, `.gitlab/`). Nothing under a test, fixture or snapshot directory is inert: a
- * test may read it.
+ * only; `.gitattributes` is not inert: it changes their line endings), and the files of tools
+ * that run no test: other CI systems (`.github/`, `.gitlab/`, `.circleci/`, `.travis.yml`, …),
+ * pre-commit, Read the Docs, Codecov, Renovate, editors (`.editorconfig`, `.vscode/`,
+ * `.devcontainer/`). Nothing under a test, fixture or snapshot directory is inert: a test may
+ * read it. (Linter and type-checker configurations are not inert: a test may run the linter.)
  */
 export function isInert(path: string): boolean {
   if (TEST_DATA_DIR.test(path)) return false;
   const name = posix.basename(path).toLowerCase();
-  if (path.startsWith(".github/") || path.startsWith(".gitlab/") || path.startsWith("docs/")) return true;
+  if (OTHER_TOOL_DIRS.test(path) || OTHER_TOOL_FILES.test(name)) return true;
   if (
     /^(license|licence|copying|authors|changelog|changes|contributing|notice|code_of_conduct|security)(\..*)?$/.test(
       name,

@@ -95,6 +95,13 @@ describe("changes the import graph cannot see through", () => {
     const docs = await selectAfter(repo, { "docs/guide.md": "# guide\n", "notes.txt": "" }, TESTS);
     expect(docs.fullRunReason).toMatch(/^notes\.txt changed/);
 
+    const tools = await selectAfter(repo, { ".pre-commit-config.yaml": "repos: []\n", ".editorconfig": "root = true\n" }, TESTS);
+    expect(tools.fullRunReason).toBeUndefined();
+    expect(tools.run).toEqual([]);
+    // the same name where a test may read it is not another tool's file
+    const underTests = await selectAfter(repo, { "test/fixtures/.pre-commit-config.yaml": "repos: []\n" }, TESTS);
+    expect(underTests.fullRunReason).toMatch(/^test\/fixtures\/\.pre-commit-config\.yaml changed and no import/);
+
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`data/f${i}.bin`, `${i}\n`]));
     expect((await selectAfter(repo, many, TESTS)).fullRunReason).toBe(
       "201 changed files no import or recorded coverage reaches (over 200): every test runs",
