@@ -60,7 +60,8 @@ const TEST_DATA_DIR =
   /(^|\/)(tests?|__tests__|spec|fixtures?|__fixtures__|__snapshots__|snapshots|testdata|test-data)\//i;
 
 /** Root directories read only by other CI systems, editors and hosted services, never by a test run. */
-const OTHER_TOOL_DIRS = /^(\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.azure-pipelines|docs)\//;
+const OTHER_TOOL_DIRS =
+  /^(\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.azure-pipelines|docs)\//;
 
 /**
  * Base names of files read only by another tool that runs no test: other CI systems, the

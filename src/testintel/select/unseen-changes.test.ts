@@ -95,7 +95,11 @@ describe("changes the import graph cannot see through", () => {
     const docs = await selectAfter(repo, { "docs/guide.md": "# guide\n", "notes.txt": "" }, TESTS);
     expect(docs.fullRunReason).toMatch(/^notes\.txt changed/);
 
-    const tools = await selectAfter(repo, { ".pre-commit-config.yaml": "repos: []\n", ".editorconfig": "root = true\n" }, TESTS);
+    const tools = await selectAfter(
+      repo,
+      { ".pre-commit-config.yaml": "repos: []\n", ".editorconfig": "root = true\n" },
+      TESTS,
+    );
     expect(tools.fullRunReason).toBeUndefined();
     expect(tools.run).toEqual([]);
     // the same name where a test may read it is not another tool's file
