@@ -108,22 +108,35 @@ describe("test framework adapters", () => {
     expect(r.order[0]).toMatch(/x: passed$/);
   }, 60_000);
 
-  it("jest: runTestsByPath, its JSON report read back as cases", async () => {
+  it("jest: runTestsByPath, its JSON report read back as cases, V8 coverage per file when asked", async () => {
     const modules = await npmFixture("jest29", "jest@29", "jest");
     const test = (name: string, ok: boolean) =>
-      `describe("${name}", () => { test("works", () => { expect(${ok}).toBe(true); }); });\n`;
+      `const { ${name} } = require("./lib-${name}.js");\ndescribe("${name}", () => { test("works", () => { expect(${name}() && ${ok}).toBe(true); }); });\n`;
+    const lib = (name: string) => `exports.${name} = () => true;\n`;
     const r = await runTestJob(
-      pipeline("jest"),
+      pipeline("jest", ", coverage: true"),
       {
         "package.json": '{ "name": "tiny", "private": true }\n',
         "a.test.js": test("a", true),
         "b.test.js": test("b", false),
         "c.test.js": test("c", true),
+        "lib-a.js": lib("a"),
+        "lib-b.js": lib("b"),
+        "lib-c.js": lib("c"),
       },
       modules,
     );
     expect(r.order).toEqual(["c.test.js c.test.js > c > works: passed", "b.test.js b.test.js > b > works: failed"]);
     expect(r.log).toContain("1 file(s) did not run: a.test.js");
+    // one file per jest process, run in band: its coverage holds the file and what it required
+    const scratch = readdirSync(r.ws.tmp).find((n) => n.startsWith("pitcrew-tests-0-"))!;
+    const { deps } = await readV8Coverage(realpathSync(r.ws.dir), join(r.ws.tmp, scratch, "coverage"), (f) =>
+      f.endsWith(".test.js"),
+    );
+    expect(Object.fromEntries([...deps].map(([t, files]) => [t, [...files].sort()]))).toEqual({
+      "b.test.js": ["lib-b.js"],
+      "c.test.js": ["lib-c.js"],
+    });
   }, 600_000);
 
   it("pytest: test files in order with -x", async () => {
