@@ -154,11 +154,23 @@ export interface ReplayResult {
   compared?: ComparedRuns;
 }
 
+/** Mutation operators, first match per line (the usual relational, logical, arithmetic and return mutants). */
 const MUTATIONS: [RegExp, string][] = [
+  [/ === /, " !== "],
+  [/ !== /, " === "],
   [/ == /, " != "],
   [/ != /, " == "],
+  [/ is not None\b/, " is None"],
+  [/ is None\b/, " is not None"],
+  [/ <= /, " > "],
+  [/ >= /, " < "],
   [/ < /, " >= "],
   [/ > /, " <= "],
+  [/ and /, " or "],
+  [/ or /, " and "],
+  [/ && /, " || "],
+  [/ \|\| /, " && "],
+  [/ \+= /, " -= "],
   [/\bTrue\b/, "False"],
   [/\bFalse\b/, "True"],
   [/\bnot /, ""],
@@ -167,8 +179,9 @@ const MUTATIONS: [RegExp, string][] = [
 ];
 
 /**
- * Replays the `count` newest commits of `source` (first-parent) in a private clone. `mutantsPerCommit`
- * mutants are made from the source lines each change added (`isTestFileName` files excluded).
+ * Replays the `count` newest commits of `source` (first-parent) in a private clone. Up to
+ * `mutantsPerCommit` mutants are made from the source lines each change added, one per line
+ * (`isTestFileName` files excluded).
  */
 export async function replay(
   source: string,
@@ -326,7 +339,10 @@ export const changedTestBaseline: Baseline = (repo, base, head, testFiles) => {
   );
 };
 
-/** Commits up to `n` mutants of lines `head` added to source files, one at a time (each left checked out for the caller). */
+/**
+ * Commits up to `n` mutants of lines `head` added to source files, one per mutable added line,
+ * one at a time (each left checked out for the caller, who resets it before the next).
+ */
 async function* mutantsOf(repo: string, base: string, head: string, n: number): AsyncGenerator<string> {
   const diff = gitIn(repo, "diff", "-U0", "--no-color", base, head, "--", "*.py", "*.js", "*.ts", "*.mjs");
   let file = "";
@@ -349,7 +365,7 @@ async function* mutantsOf(repo: string, base: string, head: string, n: number): 
       gitIn(repo, "commit", "--quiet", "-am", `mutant ${made + 1}`);
       made++;
       yield gitIn(repo, "rev-parse", "HEAD");
-      break;
+      lines[k - 1] = text; // the caller reset the checkout: the next mutant is of this line alone
     }
   }
 }
