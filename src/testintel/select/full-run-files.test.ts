@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fullRunTrigger, isInert } from "./full-run-files.js";
+import { fullRunTrigger, isInert, isOtherToolFile } from "./full-run-files.js";
 
 describe("which changed files no test can load", () => {
   it("treats the files of tools that run no test as inert: other CI systems, pre-commit, hosted services, editors", () => {
@@ -44,6 +44,14 @@ describe("which changed files no test can load", () => {
     ]) {
       expect([path, isInert(path)]).toEqual([path, false]);
     }
+  });
+
+  it("tells another tool's file (searched for by name in the tests) from documentation", () => {
+    expect(isOtherToolFile(".editorconfig")).toBe(true);
+    expect(isOtherToolFile(".devcontainer/devcontainer.json")).toBe(true);
+    expect(isOtherToolFile("README.md")).toBe(false);
+    expect(isOtherToolFile(".github/workflows/tests.yaml")).toBe(false);
+    expect(isOtherToolFile("tests/.editorconfig")).toBe(false);
   });
 
   it("never calls an inert file a full-run trigger, nor the reverse", () => {
