@@ -10,7 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseJUnit } from "../../src/reports/index.js";
-import { ChangeTestSelector, isTestFileName, listRepoFiles, type TestSelection } from "../../src/testintel/index.js";
+import {
+  ChangeTestSelector,
+  isTestFileName,
+  listRepoFiles,
+  type SelectionRequest,
+  type TestSelection,
+  type TestSelector,
+} from "../../src/testintel/index.js";
+import { ReasonBreakdown } from "./selection-breakdown.js";
 
 const ID = ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"];
 const gitIn = (cwd: string, ...args: string[]) =>
@@ -116,6 +124,16 @@ export interface FailingChange {
   caught: boolean;
   /** Whether the baseline caught it. */
   baselineCaught: boolean;
+  /** Whether the compared selector (`--compare`) caught it. */
+  compareCaught?: boolean;
+}
+
+/** What a second selector, asked the same questions in the same replay, ran. */
+export interface ComparedRuns {
+  fullRuns: number;
+  testFilesRun: number;
+  msRun: number;
+  breakdown: ReasonBreakdown;
 }
 
 /** What a replay measured. */
@@ -130,13 +148,29 @@ export interface ReplayResult {
   baselineFilesRun: number;
   baselineMsRun: number;
   failing: FailingChange[];
+  /** Run test time by the selector's reason. */
+  breakdown: ReasonBreakdown;
+  /** The compared selector's figures, when one was given. */
+  compared?: ComparedRuns;
 }
 
+/** Mutation operators, first match per line (the usual relational, logical, arithmetic and return mutants). */
 const MUTATIONS: [RegExp, string][] = [
+  [/ === /, " !== "],
+  [/ !== /, " === "],
   [/ == /, " != "],
   [/ != /, " == "],
+  [/ is not None\b/, " is None"],
+  [/ is None\b/, " is not None"],
+  [/ <= /, " > "],
+  [/ >= /, " < "],
   [/ < /, " >= "],
   [/ > /, " <= "],
+  [/ and /, " or "],
+  [/ or /, " and "],
+  [/ && /, " || "],
+  [/ \|\| /, " && "],
+  [/ \+= /, " -= "],
   [/\bTrue\b/, "False"],
   [/\bFalse\b/, "True"],
   [/\bnot /, ""],
@@ -145,14 +179,15 @@ const MUTATIONS: [RegExp, string][] = [
 ];
 
 /**
- * Replays the `count` newest commits of `source` (first-parent) in a private clone. `mutantsPerCommit`
- * mutants are made from the source lines each change added (`isTestFileName` files excluded).
+ * Replays the `count` newest commits of `source` (first-parent) in a private clone. Up to
+ * `mutantsPerCommit` mutants are made from the source lines each change added, one per line
+ * (`isTestFileName` files excluded).
  */
 export async function replay(
   source: string,
   count: number,
   run: SuiteRunner,
-  opts: { mutantsPerCommit: number; baseline: Baseline; nodeModules?: string },
+  opts: { mutantsPerCommit: number; baseline: Baseline; nodeModules?: string; compare?: TestSelector },
   log: (s: string) => void = () => {},
 ): Promise<ReplayResult> {
   const { mutantsPerCommit, baseline: related } = opts;
@@ -173,8 +208,18 @@ export async function replay(
     baselineFilesRun: 0,
     baselineMsRun: 0,
     failing: [],
+    breakdown: new ReasonBreakdown(),
+    ...(opts.compare ? { compared: { fullRuns: 0, testFilesRun: 0, msRun: 0, breakdown: new ReasonBreakdown() } } : {}),
   };
   const selector = new ChangeTestSelector();
+  const ask = (commit: string, base: string, testFiles: string[]): SelectionRequest => ({
+    project: "replay",
+    repoDir: repo,
+    commit,
+    baseCommit: base,
+    testFiles,
+    mode: "select",
+  });
   gitIn(repo, "checkout", "--quiet", "--detach", commits[0]!);
   let previous = run(repo);
   for (let i = 1; i < commits.length; i++) {
@@ -188,35 +233,25 @@ export async function replay(
       continue;
     }
     const testFiles = (await listRepoFiles(repo)).filter(isTestFileName);
-    const selection = await selector.select({
-      project: "replay",
-      repoDir: repo,
-      commit: head,
-      baseCommit: base,
-      testFiles,
-      mode: "select",
-    });
+    const selection = await selector.select(ask(head, base, testFiles));
+    const other = await opts.compare?.select(ask(head, base, testFiles));
     const baseline = related(repo, base, head, testFiles);
     result.judged++;
     if (selection.fullRunReason) result.fullRuns++;
     tally(result, selection, baseline, truth);
+    result.breakdown.add(head, selection, truth);
+    if (other && result.compared) tallyCompared(result.compared, head, other, truth);
     const newly = [...truth].filter(([f, r]) => r.failed && !previous?.get(f)?.failed).map(([f]) => f);
-    if (newly.length > 0) result.failing.push(judge(head, "real", newly, selection, baseline));
+    if (newly.length > 0) result.failing.push(judge(head, "real", newly, selection, baseline, other));
     let made = 0;
     for await (const m of mutantsOf(repo, base, head, mutantsPerCommit)) {
       made++;
       const mutated = run(repo);
       const failing = [...(mutated ?? new Map())].filter(([f, r]) => r.failed && !truth.get(f)?.failed).map(([f]) => f);
       if (failing.length > 0) {
-        const s = await selector.select({
-          project: "replay",
-          repoDir: repo,
-          commit: m,
-          baseCommit: base,
-          testFiles,
-          mode: "select",
-        });
-        result.failing.push(judge(head, "mutant", failing, s, related(repo, base, m, testFiles)));
+        const s = await selector.select(ask(m, base, testFiles));
+        const o = await opts.compare?.select(ask(m, base, testFiles));
+        result.failing.push(judge(head, "mutant", failing, s, related(repo, base, m, testFiles), o));
       }
       gitIn(repo, "reset", "--quiet", "--hard", head);
     }
@@ -245,12 +280,24 @@ function tally(r: ReplayResult, s: TestSelection, baseline: Set<string>, truth: 
   }
 }
 
+function tallyCompared(c: ComparedRuns, commit: string, s: TestSelection, truth: SuiteResult): void {
+  if (s.fullRunReason) c.fullRuns++;
+  const run = new Set(s.run);
+  for (const [file, t] of truth) {
+    if (!run.has(file)) continue;
+    c.testFilesRun++;
+    c.msRun += t.ms;
+  }
+  c.breakdown.add(commit, s, truth);
+}
+
 function judge(
   commit: string,
   kind: "real" | "mutant",
   failing: string[],
   s: TestSelection,
   baseline: Set<string>,
+  compared?: TestSelection,
 ): FailingChange {
   const run = new Set(s.run);
   return {
@@ -259,6 +306,7 @@ function judge(
     failing,
     caught: failing.some((f) => run.has(f)),
     baselineCaught: failing.some((f) => baseline.has(f)),
+    ...(compared ? { compareCaught: failing.some((f) => compared.run.includes(f)) } : {}),
   };
 }
 
@@ -291,7 +339,10 @@ export const changedTestBaseline: Baseline = (repo, base, head, testFiles) => {
   );
 };
 
-/** Commits up to `n` mutants of lines `head` added to source files, one at a time (each left checked out for the caller). */
+/**
+ * Commits up to `n` mutants of lines `head` added to source files, one per mutable added line,
+ * one at a time (each left checked out for the caller, who resets it before the next).
+ */
 async function* mutantsOf(repo: string, base: string, head: string, n: number): AsyncGenerator<string> {
   const diff = gitIn(repo, "diff", "-U0", "--no-color", base, head, "--", "*.py", "*.js", "*.ts", "*.mjs");
   let file = "";
@@ -314,7 +365,7 @@ async function* mutantsOf(repo: string, base: string, head: string, n: number): 
       gitIn(repo, "commit", "--quiet", "-am", `mutant ${made + 1}`);
       made++;
       yield gitIn(repo, "rev-parse", "HEAD");
-      break;
+      lines[k - 1] = text; // the caller reset the checkout: the next mutant is of this line alone
     }
   }
 }

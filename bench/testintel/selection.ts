@@ -10,10 +10,16 @@
  *    `--node-modules DIR` (linked into the replay's clone), e.g. for immerjs/immer the
  *    node_modules of `npm install vitest@3.2 type-plus redux lodash deep-freeze` run in an empty
  *    package outside the clone. Without --repo, or when
- *    the path is absent, part 2 is skipped with a message.
+ *    the path is absent, part 2 is skipped with a message. The run test time is broken down by
+ *    the selector's reason (a full run by the file that caused it). `--compare MODULE` asks a
+ *    second selector the same questions in the same replay, e.g. the `src/testintel/index.ts`
+ *    of an export of another revision (`git archive main | tar -x -C DIR`, with a node_modules
+ *    link), to measure a rule change beside the rules before it on the same truth.
  */
 import { existsSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
+import { resolve } from "node:path";
+import type { TestSelector } from "../../src/testintel/index.js";
 import { measureSelectionCost } from "./selection-cost.js";
 import { changedTestBaseline, pytestRunner, replay, vitestChangedBaseline, vitestRunner } from "./selection-replay.js";
 
@@ -48,6 +54,10 @@ if (repo === undefined || !existsSync(repo)) {
   const perCommit = Number(arg("mutants") ?? 2);
   const t0 = performance.now();
   const vitest = arg("runner") === "vitest";
+  const compareModule = arg("compare");
+  const compare = compareModule
+    ? (new (await import(resolve(compareModule))).ChangeTestSelector() as TestSelector)
+    : undefined;
   const r = await replay(
     repo,
     commits,
@@ -56,6 +66,7 @@ if (repo === undefined || !existsSync(repo)) {
       mutantsPerCommit: perCommit,
       baseline: vitest ? vitestChangedBaseline : changedTestBaseline,
       nodeModules: arg("node-modules"),
+      compare,
     },
     (s) => console.log(`  ${s}`),
   );
@@ -69,6 +80,16 @@ if (repo === undefined || !existsSync(repo)) {
     `\n## replay of ${repo}: ${r.commits} commits (${r.judged} with a suite report, ${r.fullRuns} full runs), ${((performance.now() - t0) / 1000).toFixed(0)} s\n` +
       `failing changes: ${r.failing.length} (${real.length} real, ${r.failing.length - real.length} mutants); caught by pitcrew ${caught} (${pct(caught, r.failing.length)}), by the baseline ${baseCaught} (${pct(baseCaught, r.failing.length)})\n` +
       `test files run: pitcrew ${pct(r.testFilesRun, r.testFilesTotal)}, baseline ${pct(r.baselineFilesRun, r.testFilesTotal)}; test time run: pitcrew ${pct(r.msRun, r.msTotal)}, baseline ${pct(r.baselineMsRun, r.msTotal)}\n` +
-      `missed: ${JSON.stringify(r.failing.filter((f) => !f.caught).map((f) => ({ commit: f.commit.slice(0, 8), kind: f.kind, failing: f.failing })))}`,
+      `missed: ${JSON.stringify(r.failing.filter((f) => !f.caught).map((f) => ({ commit: f.commit.slice(0, 8), kind: f.kind, failing: f.failing })))}\n` +
+      `\nrun test time by reason (pitcrew):\n${r.breakdown.lines(r.msTotal).join("\n")}`,
   );
+  if (r.compared) {
+    const c = r.compared;
+    const cCaught = r.failing.filter((f) => f.compareCaught).length;
+    console.log(
+      `\n## compared selector (${compareModule}), same commits and mutants\n` +
+        `caught ${cCaught}/${r.failing.length} (${pct(cCaught, r.failing.length)}); test files run ${pct(c.testFilesRun, r.testFilesTotal)}; test time run ${pct(c.msRun, r.msTotal)} (${c.fullRuns} full runs)\n` +
+        `run test time by reason (compared):\n${c.breakdown.lines(r.msTotal).join("\n")}`,
+    );
+  }
 }

@@ -5,10 +5,11 @@
  * the advice orders them c, b, a, and fail_fast must run c and b, in that order, and not a. The
  * normalised reports each adapter leaves for the job are read back to check it.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TestAdvisor } from "../../src/runner/tests/test-advice.js";
+import { readV8Coverage } from "../../src/testintel/deps/v8-coverage.js";
 import { npmFixture } from "../support/npm-fixture.js";
 import { runTestJob } from "../support/run-test-job.js";
 
@@ -40,22 +41,36 @@ describe("test framework adapters", () => {
 
   it("vitest: file filter, junit report, bail, and V8 coverage per file when asked", async () => {
     const test = (name: string, ok: boolean) =>
-      `import { expect, test } from "vitest";\ntest("${name}", () => { expect(${ok}).toBe(true); });\n`;
+      `import { expect, test } from "vitest";\nimport { ${name} } from "./lib-${name}.mjs";\ntest("${name}", () => { expect(${name}() && ${ok}).toBe(true); });\n`;
+    const lib = (name: string) => `export const ${name} = () => true;\n`;
     const r = await runTestJob(
-      pipeline("vitest", ", coverage: true"),
+      // the step's own NODE_OPTIONS is kept beside the coverage preload
+      `${pipeline("vitest", ", coverage: true")}        env: { NODE_OPTIONS: "--require ./mark.cjs" }\n`,
       {
         "src/a.test.mjs": test("a", true),
         "src/b.test.mjs": test("b", false),
         "src/c.test.mjs": test("c", true),
+        "src/lib-a.mjs": lib("a"),
+        "src/lib-b.mjs": lib("b"),
+        "src/lib-c.mjs": lib("c"),
+        "mark.cjs": 'require("fs").writeFileSync(require("path").join(__dirname, "marked"), "");\n',
         "vitest.config.mjs": "export default {};\n",
       },
       join(ROOT, "node_modules"),
     );
     expect(r.order).toEqual(["src/c.test.mjs src/c.test.mjs > c: passed", "src/b.test.mjs src/b.test.mjs > b: failed"]);
     expect(r.log).toContain("1 file(s) did not run: src/a.test.mjs");
+    expect(existsSync(join(r.ws.dir, "marked"))).toBe(true);
+    // vitest runs each file in a fork it ends with SIGTERM: each file's coverage is there, with what it loaded
     const scratch = readdirSync(r.ws.tmp).find((n) => n.startsWith("pitcrew-tests-0-"))!;
-    const coverage = readdirSync(join(r.ws.tmp, scratch, "coverage"));
-    expect(coverage.filter((f) => f.endsWith(".json")).length).toBeGreaterThan(0);
+    const { deps } = await readV8Coverage(realpathSync(r.ws.dir), join(r.ws.tmp, scratch, "coverage"), (f) =>
+      f.endsWith(".test.mjs"),
+    );
+    expect(Object.fromEntries([...deps].map(([t, files]) => [t, [...files].sort()]))).toEqual({
+      // mark.cjs: the step's own preload, loaded by every worker too
+      "src/b.test.mjs": ["mark.cjs", "src/lib-b.mjs"],
+      "src/c.test.mjs": ["mark.cjs", "src/lib-c.mjs"],
+    });
   }, 60_000);
 
   it("vitest: runs exactly the named file, not others whose path contains its name", async () => {
@@ -93,22 +108,35 @@ describe("test framework adapters", () => {
     expect(r.order[0]).toMatch(/x: passed$/);
   }, 60_000);
 
-  it("jest: runTestsByPath, its JSON report read back as cases", async () => {
+  it("jest: runTestsByPath, its JSON report read back as cases, V8 coverage per file when asked", async () => {
     const modules = await npmFixture("jest29", "jest@29", "jest");
     const test = (name: string, ok: boolean) =>
-      `describe("${name}", () => { test("works", () => { expect(${ok}).toBe(true); }); });\n`;
+      `const { ${name} } = require("./lib-${name}.js");\ndescribe("${name}", () => { test("works", () => { expect(${name}() && ${ok}).toBe(true); }); });\n`;
+    const lib = (name: string) => `exports.${name} = () => true;\n`;
     const r = await runTestJob(
-      pipeline("jest"),
+      pipeline("jest", ", coverage: true"),
       {
         "package.json": '{ "name": "tiny", "private": true }\n',
         "a.test.js": test("a", true),
         "b.test.js": test("b", false),
         "c.test.js": test("c", true),
+        "lib-a.js": lib("a"),
+        "lib-b.js": lib("b"),
+        "lib-c.js": lib("c"),
       },
       modules,
     );
     expect(r.order).toEqual(["c.test.js c.test.js > c > works: passed", "b.test.js b.test.js > b > works: failed"]);
     expect(r.log).toContain("1 file(s) did not run: a.test.js");
+    // one file per jest process, run in band: its coverage holds the file and what it required
+    const scratch = readdirSync(r.ws.tmp).find((n) => n.startsWith("pitcrew-tests-0-"))!;
+    const { deps } = await readV8Coverage(realpathSync(r.ws.dir), join(r.ws.tmp, scratch, "coverage"), (f) =>
+      f.endsWith(".test.js"),
+    );
+    expect(Object.fromEntries([...deps].map(([t, files]) => [t, [...files].sort()]))).toEqual({
+      "b.test.js": ["lib-b.js"],
+      "c.test.js": ["lib-c.js"],
+    });
   }, 600_000);
 
   it("pytest: test files in order with -x", async () => {

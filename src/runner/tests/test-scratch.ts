@@ -29,21 +29,36 @@ export async function createTestScratch(tmp: string, stepIdx: number, files: rea
   if (!owner.isDirectory()) throw new ValidationError("the job's TMPDIR is no longer a directory (a step replaced it)");
   const dir = await mkdtemp(join(tmp, `pitcrew-tests-${stepIdx}-`));
   const listFile = join(dir, "files.txt");
-  const fh = await open(
-    listFile,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    0o644,
-  );
-  try {
-    await fh.writeFile(files.map((f) => `${f}\n`).join(""));
-  } finally {
-    await fh.close();
-  }
+  await createExclusive(listFile, files.map((f) => `${f}\n`).join(""));
   // The sandbox may run steps as another user, who owns the workspace (executor.prepare): the
   // framework writes its reports and coverage here, so hand these over to the same owner.
   for (const path of [listFile, dir]) await lchown(path, owner.uid, owner.gid);
   const { dev, ino } = await lstat(dir);
   return { dir, listFile, id: { dev, ino } };
+}
+
+/**
+ * Writes a new file `name` with `text` into the scratch folder for the step's processes to read
+ * (created with O_EXCL|O_NOFOLLOW, owned like the folder); returns its path. Throws when the
+ * folder is no longer the one pitcrew created or the name is taken.
+ */
+export async function addScratchFile(scratch: TestScratch, name: string, text: string): Promise<string> {
+  const dir = await lstat(scratch.dir);
+  if (!dir.isDirectory() || dir.dev !== scratch.id.dev || dir.ino !== scratch.id.ino)
+    throw new ValidationError("the test step's scratch folder was replaced by the job");
+  const path = join(scratch.dir, name);
+  await createExclusive(path, text);
+  await lchown(path, dir.uid, dir.gid);
+  return path;
+}
+
+async function createExclusive(path: string, text: string): Promise<void> {
+  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    await fh.writeFile(text);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

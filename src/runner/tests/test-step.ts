@@ -26,6 +26,7 @@ import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
 import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
+import { prepareV8Flush, type V8Flush } from "./v8-flush.js";
 
 /** Most test files one step runs (a glob matching more is refused as a mistake). */
 export const MAX_TEST_FILES = 5000;
@@ -85,17 +86,29 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     return failed((err as Error).message);
   }
   const coverageDir = tests.coverage ? join(scratch.dir, "coverage") : undefined;
-  const env = { PITCREW_TESTS_FILE: scratch.listFile, ...(coverageDir && { NODE_V8_COVERAGE: coverageDir }) };
+  let env: Record<string, string> = { PITCREW_TESTS_FILE: scratch.listFile };
+  let flush: V8Flush | undefined;
+  if (coverageDir) {
+    env.NODE_V8_COVERAGE = coverageDir;
+    try {
+      // workers ended by SIGTERM (vitest's forks) write their coverage through this preload
+      flush = await prepareV8Flush(scratch);
+      env = { ...env, ...flush.env };
+    } catch (err) {
+      say(`tests: coverage of worker processes ended by a signal is not recorded: ${(err as Error).message}`);
+    }
+  }
+  const exec = (script: string) => input.exec(flush ? flush.wrap(script) : script, env);
   const withCoverage = (o: TestStepOutcome): TestStepOutcome => (coverageDir ? { ...o, coverageDir } : o);
-  if (tests.framework === "file") return withCoverage(await input.exec(input.run, env));
-  return withCoverage(await runFiles(input, advice, scratch, env));
+  if (tests.framework === "file") return withCoverage(await exec(input.run));
+  return withCoverage(await runFiles(input, advice, scratch, exec));
 }
 
 async function runFiles(
   input: TestStepInput,
   advice: TestAdvice,
   scratch: TestScratch,
-  env: Record<string, string>,
+  exec: (script: string) => Promise<StepOutcome>,
 ): Promise<TestStepOutcome> {
   const { tests, workspace: ws, say } = input;
   const framework = tests.framework === "file" ? "vitest" : tests.framework;
@@ -120,7 +133,7 @@ async function runFiles(
         reportPath: join(scratch.dir, reportName),
         failFast: tests.failFast,
       });
-      last = await input.exec(script, env);
+      last = await exec(script);
       if (last.cancelled || last.timedOut) return last;
       const cases = await readReport(framework, scratch, reportName, file, say);
       if (cases) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);

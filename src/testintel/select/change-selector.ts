@@ -8,7 +8,7 @@ import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
 import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
-import { fullRunTrigger, isInert, isRepoWide } from "./full-run-files.js";
+import { fullRunTrigger, isInert, isOtherToolFile, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
 import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
@@ -82,7 +82,9 @@ export class ChangeTestSelector implements TestSelector {
       if (unreached.length > MAX_UNREACHED_CHANGES) {
         fullRun = `${unreached.length} changed files no import or recorded coverage reaches (over ${MAX_UNREACHED_CHANGES}): every test runs`;
       } else {
-        evidence.mentioned = await mentions(request.repoDir, testFiles, unreached, changed);
+        // another tool's file (an .editorconfig) runs nothing by itself, but a test naming it runs
+        const tools = [...changed.keys()].filter(isOtherToolFile).slice(0, MAX_UNREACHED_CHANGES);
+        evidence.mentioned = await mentions(request.repoDir, testFiles, [...unreached, ...tools], changed);
         const named = new Set(evidence.mentioned.values());
         const lone = unreached.find((f) => !named.has(f));
         if (lone !== undefined) {
@@ -179,7 +181,8 @@ function unreachedChanges(ev: ChangeEvidence, testFiles: ReadonlySet<string>): s
 
 /**
  * Test files whose text names one of the `unreached` changed files (a fixture, a data file read
- * at run time): the name is matched without directories, all names in one pass over each text.
+ * at run time, another tool's file): the name is matched without directories, all names in one
+ * pass over each text.
  */
 async function mentions(
   repoDir: string,

@@ -59,17 +59,43 @@ export function fullRunTrigger(path: string): string | undefined {
 const TEST_DATA_DIR =
   /(^|\/)(tests?|__tests__|spec|fixtures?|__fixtures__|__snapshots__|snapshots|testdata|test-data)\//i;
 
+/** Root directories of other CI systems and of documentation: never read by a test run. */
+const INERT_DIRS = /^(\.github|\.gitlab|docs)\//;
+
+/** Root directories of other tools that run no test: CI systems, editors, dev containers. */
+const OTHER_TOOL_DIRS = /^(\.circleci|\.buildkite|\.azure-pipelines|\.devcontainer|\.vscode|\.idea)\//;
+
+/**
+ * Base names of files read only by another tool that runs no test: other CI systems, the
+ * pre-commit hook runner, hosted docs and coverage services, dependency bots, editors, git's
+ * blame and mailmap (compared lower-cased).
+ */
+const OTHER_TOOL_FILES =
+  /^(\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|\.readthedocs\.ya?ml|\.editorconfig|\.gitlab-ci\.yml|\.travis\.yml|\.?appveyor\.yml|azure-pipelines\.yml|jenkinsfile|\.?codecov\.ya?ml|renovate\.json5?|\.renovaterc(\.json)?|codeowners|\.mailmap|\.git-blame-ignore-revs)$/;
+
+/**
+ * Whether a path is the file of a tool that runs no test (`.pre-commit-config.yaml`,
+ * `.readthedocs.yaml`, `codecov.yml`, `renovate.json`, `.editorconfig`, `.travis.yml`,
+ * `.circleci/`, `.vscode/`, `.devcontainer/`, …) outside any test data directory. Such a change
+ * runs no test by itself; the selector still selects a test whose text names the file.
+ */
+export function isOtherToolFile(path: string): boolean {
+  if (TEST_DATA_DIR.test(path)) return false;
+  return OTHER_TOOL_DIRS.test(path) || OTHER_TOOL_FILES.test(posix.basename(path).toLowerCase());
+}
+
 /**
  * Files no test can depend on: documentation (`*.md`, `*.mdx`, `*.rst`, `docs/`), licence,
  * changelog and similar project files, images, `.gitignore` (a checkout holds tracked files
- * only; `.gitattributes` is not inert: it changes their line endings), and the CI definitions of other systems
- * (`.github/`, `.gitlab/`). Nothing under a test, fixture or snapshot directory is inert: a
- * test may read it.
+ * only; `.gitattributes` is not inert: it changes their line endings), GitHub's and GitLab's CI
+ * files (`.github/`, `.gitlab/`), and the files of other tools that run no test
+ * ({@link isOtherToolFile}). Nothing under a test, fixture or snapshot directory is inert: a test
+ * may read it. (Linter and type-checker configurations are not inert: a test may run the linter.)
  */
 export function isInert(path: string): boolean {
   if (TEST_DATA_DIR.test(path)) return false;
   const name = posix.basename(path).toLowerCase();
-  if (path.startsWith(".github/") || path.startsWith(".gitlab/") || path.startsWith("docs/")) return true;
+  if (INERT_DIRS.test(path) || isOtherToolFile(path)) return true;
   if (
     /^(license|licence|copying|authors|changelog|changes|contributing|notice|code_of_conduct|security)(\..*)?$/.test(
       name,

@@ -95,6 +95,23 @@ describe("changes the import graph cannot see through", () => {
     const docs = await selectAfter(repo, { "docs/guide.md": "# guide\n", "notes.txt": "" }, TESTS);
     expect(docs.fullRunReason).toMatch(/^notes\.txt changed/);
 
+    const tools = await selectAfter(
+      repo,
+      { ".pre-commit-config.yaml": "repos: []\n", ".editorconfig": "root = true\n" },
+      TESTS,
+    );
+    expect(tools.fullRunReason).toBeUndefined();
+    expect(tools.run).toEqual([]);
+    // a test that names another tool's file still runs when it changes
+    const reader = createRepo({ ...BASE, "test/style.test.mjs": 'const config = ".editorconfig";\n' });
+    const named = await selectAfter(reader, { ".editorconfig": "root = false\n" }, [...TESTS, "test/style.test.mjs"]);
+    expect(named.fullRunReason).toBeUndefined();
+    expect(named.run).toEqual(["test/style.test.mjs"]);
+    expect(decision(named, "test/style.test.mjs").reason).toBe("mentions-changed-file");
+    // the same name where a test may read it is not another tool's file
+    const underTests = await selectAfter(repo, { "test/fixtures/.pre-commit-config.yaml": "repos: []\n" }, TESTS);
+    expect(underTests.fullRunReason).toMatch(/^test\/fixtures\/\.pre-commit-config\.yaml changed and no import/);
+
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`data/f${i}.bin`, `${i}\n`]));
     expect((await selectAfter(repo, many, TESTS)).fullRunReason).toBe(
       "201 changed files no import or recorded coverage reaches (over 200): every test runs",
