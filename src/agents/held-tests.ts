@@ -6,8 +6,9 @@
  * server, never from the agent. One advice per step and lease: a repeated question (a retry) gets
  * the same answer. The advice has a deadline (ADVICE_LIMITS): when the checkout it needs is not
  * to be had in time, or fails, the advice falls back to the test history alone and the job's log
- * says so, so `finish` (which waits for pending advice) waits no longer. At `finish`, the quarantined test ids the agent names are kept only when this
- * advice called them flaky: an agent cannot excuse a failure the history does not excuse.
+ * says so, so `finish` (which waits for pending advice) waits no longer. At `finish`, the
+ * quarantined test ids the agent names are kept only when this advice called them flaky: an agent
+ * cannot excuse a failure the history does not excuse.
  */
 import { ValidationError } from "../common/errors.js";
 import { type AdviceLimits, adviseAtCommit, type RunnerDeps, type TestAdvice } from "../runner/index.js";
