@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AgentCallError } from "./agent-client.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
 import { testsAdvice } from "./protocol.js";
 
@@ -28,6 +29,40 @@ describe("serverTestAdvisor", () => {
     await expect(advise(request)).rejects.toThrow(
       /names '..\/..\/etc\/passwd', which is not one of the step's test files/,
     );
+  });
+
+  it("refuses an answer naming a file twice (in run, or in run and skipped)", async () => {
+    const twiceRun = serverTestAdvisor(async () => ({
+      run: ["t/a.test.js", "t/a.test.js"],
+      skipped: [],
+      summary: "",
+      flaky: [],
+    }));
+    await expect(twiceRun(request)).rejects.toThrow(/names 't\/a.test.js' twice/);
+    const runAndSkipped = serverTestAdvisor(async () => ({
+      run: ["t/b.test.js"],
+      skipped: [{ file: "t/b.test.js", detail: "unaffected" }],
+      summary: "",
+      flaky: [],
+    }));
+    await expect(runAndSkipped(request)).rejects.toThrow(/names 't\/b.test.js' twice/);
+  });
+
+  it("runs every file in path order, saying why, when the call fails for good and not by the agent's fault", async () => {
+    for (const err of [new AgentCallError(503, "server busy"), new Error("cannot reach the pitcrew server at x")]) {
+      const advice = await serverTestAdvisor(async () => Promise.reject(err))(request);
+      expect(advice.run).toEqual(["t/a.test.js", "t/b.test.js"]);
+      expect(advice.skipped).toEqual([]);
+      expect(advice.flaky.size).toBe(0);
+      expect(advice.summary).toBe(`path order (the server's test advice failed: ${err.message})`);
+    }
+  });
+
+  it("fails the step when the server refuses the call (4xx: the agent's fault)", async () => {
+    const refused = serverTestAdvisor(async () =>
+      Promise.reject(new AgentCallError(400, "step 0 has no tests: block")),
+    );
+    await expect(refused(request)).rejects.toThrow(/step 0 has no tests: block/);
   });
 
   it("the protocol refuses a file name with a control character", () => {

@@ -18,15 +18,20 @@ const REFSPECS = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
 
 const syncing = new Map<string, Promise<void>>();
 
+/** How long each git call of one operation may take (git's runner kills it after; default 10 minutes). */
+export interface GitDeadline {
+  timeoutMs?: number;
+}
+
 /**
  * Creates (clone) or updates (fetch with prune) the bare mirror of `repoUrl` at `mirrorDir`.
  * Calls for the same mirror are serialised within the process; a first clone is made in a
  * temporary directory and renamed into place, so an interrupted clone leaves nothing behind.
  */
-export async function ensureMirror(repoUrl: string, mirrorDir: string): Promise<void> {
+export async function ensureMirror(repoUrl: string, mirrorDir: string, limit: GitDeadline = {}): Promise<void> {
   const url = checkRepoUrl(repoUrl);
   const previous = syncing.get(mirrorDir) ?? Promise.resolve();
-  const next = previous.then(() => syncMirror(url, mirrorDir));
+  const next = previous.then(() => syncMirror(url, mirrorDir, limit));
   const tail = next.catch(() => {});
   syncing.set(mirrorDir, tail);
   void tail.then(() => {
@@ -35,15 +40,19 @@ export async function ensureMirror(repoUrl: string, mirrorDir: string): Promise<
   return next;
 }
 
-async function syncMirror(url: string, mirrorDir: string): Promise<void> {
+async function syncMirror(url: string, mirrorDir: string, limit: GitDeadline): Promise<void> {
   const env = { GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS };
   const fetch = (dir: string) =>
-    git(["fetch", "--quiet", "--prune", "--no-tags", "--end-of-options", url, ...REFSPECS], { cwd: dir, env });
+    git(["fetch", "--quiet", "--prune", "--no-tags", "--end-of-options", url, ...REFSPECS], {
+      cwd: dir,
+      env,
+      ...limit,
+    });
   if (existsSync(join(mirrorDir, "HEAD"))) return void (await fetch(mirrorDir));
   mkdirSync(dirname(mirrorDir), { recursive: true });
   const tmp = `${mirrorDir}.tmp-${randomBytes(4).toString("hex")}`;
   try {
-    await git(["init", "--bare", "--quiet", tmp], { cwd: dirname(mirrorDir) });
+    await git(["init", "--bare", "--quiet", tmp], { cwd: dirname(mirrorDir), ...limit });
     await fetch(tmp);
     renameSync(tmp, mirrorDir);
   } finally {
@@ -78,13 +87,13 @@ export async function fetchPullHead(repoUrl: string, mirrorDir: string, number: 
 }
 
 /** Resolves a branch, tag or commit to a full commit SHA; branches win over tags of the same name. */
-export async function resolveRef(mirrorDir: string, ref: string): Promise<string> {
+export async function resolveRef(mirrorDir: string, ref: string, limit: GitDeadline = {}): Promise<string> {
   if (!ref || /[\0\n]/.test(ref)) throw new ValidationError(`invalid git ref: ${JSON.stringify(ref)}`);
   // Both candidates in one git process (each spawn costs milliseconds): one answer line per
   // input line, `<sha> commit <size>` when it names a commit, `<name> missing` (or ambiguous) when not.
   const candidates = [`refs/heads/${ref}`, ref].map((c) => `${c}^{commit}`);
   const input = `${candidates.join("\n")}\n`;
-  const out = await git(["cat-file", "--batch-check"], { cwd: mirrorDir, input }).catch(() => "");
+  const out = await git(["cat-file", "--batch-check"], { cwd: mirrorDir, input, ...limit }).catch(() => "");
   for (const line of out.split("\n")) {
     const [sha, type] = line.split(" ");
     if (type === "commit" && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
@@ -137,13 +146,14 @@ export interface CheckoutRequest {
 }
 
 /** Makes `dest` a working tree (with its own `.git`) at `commit`, detached. */
-export async function checkout(req: CheckoutRequest): Promise<void> {
-  const sha = await resolveRef(req.mirrorDir, req.commit);
+export async function checkout(req: CheckoutRequest, limit: GitDeadline = {}): Promise<void> {
+  const sha = await resolveRef(req.mirrorDir, req.commit, limit);
   mkdirSync(req.dest, { recursive: true });
   await git(["clone", "--quiet", "--no-checkout", "--no-hardlinks", "--", req.mirrorDir, req.dest], {
     cwd: dirname(req.dest),
+    ...limit,
   });
-  await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], { cwd: req.dest });
+  await git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha], { cwd: req.dest, ...limit });
 }
 
 /** What the dashboard shows about a commit. */

@@ -8,6 +8,12 @@ export { advanceRun } from "./engine/scheduler.js";
 export { type TriggerRequest, type TriggerResult, triggerRun } from "./engine/trigger.js";
 export type { Executor, StepInvocation, StepOutcome } from "./executor.js";
 export { checkout, ensureMirror, resolveRef } from "./checkout.js";
+export {
+  MAX_CONCURRENT_CHECKOUTS,
+  type ReleaseCheckoutSlot,
+  tryCheckoutSlot,
+  waitCheckoutSlot,
+} from "./checkout-slots.js";
 export { GitError, git, SCRUBBED_GIT_ENV } from "./git.js";
 export { createLocalExecutor } from "./executors/local/local-executor.js";
 export { createSandboxExecutor } from "./executors/sandbox/sandbox-executor.js";
@@ -30,8 +36,14 @@ export {
   storeStepSink,
 } from "./engine/attempt.js";
 export { collectOutputs } from "./engine/collect-outputs.js";
-export { adviseAtCommit, type RemoteTestStep } from "./engine/advice-at-commit.js";
-export type { TestAdvice, TestAdvisor } from "./tests/test-advice.js";
+export {
+  ADVICE_LIMITS,
+  type AdviceLimits,
+  adviseAtCommit,
+  type RemoteAdvice,
+  type RemoteTestStep,
+} from "./engine/advice-at-commit.js";
+export { pathOrderAdvisor, type TestAdvice, type TestAdvisor } from "./tests/test-advice.js";
 export { MAX_TEST_FILES } from "./tests/test-step.js";
 export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";
 export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { BusyError } from "../../common/errors.js";
-import { checkout, resolveRef } from "../../runner/index.js";
+import { checkout, MAX_CONCURRENT_CHECKOUTS, resolveRef, tryCheckoutSlot } from "../../runner/index.js";
 import type { SelectionMode, TestSelection, TestSelector } from "../selection.js";
 import { isTestFileName, listRepoFiles } from "./test-files.js";
 
@@ -19,14 +19,11 @@ export interface SelectAtCommitRequest {
   mode: SelectionMode;
 }
 
-/** Most temporary checkouts made at once in this process (each copies the repository). */
-export const MAX_CONCURRENT_CHECKOUTS = 2;
-let checkoutsInUse = 0;
-
 /**
  * Checks `head` out of the mirror into a temporary directory, selects among its files named like
  * tests, and removes the checkout again: the selection a run of that commit would get. At most
- * {@link MAX_CONCURRENT_CHECKOUTS} run at once; another call meanwhile gets a BusyError (429).
+ * {@link MAX_CONCURRENT_CHECKOUTS} checkouts exist at once (shared with agent jobs' test advice,
+ * runner/checkout-slots.ts); another call meanwhile gets a BusyError (429).
  */
 export async function selectAtCommit(
   selector: TestSelector,
@@ -34,11 +31,11 @@ export async function selectAtCommit(
 ): Promise<TestSelection & { head: string; base: string }> {
   const head = await resolveRef(req.mirrorDir, req.head);
   const base = await resolveRef(req.mirrorDir, req.base);
-  if (checkoutsInUse >= MAX_CONCURRENT_CHECKOUTS)
+  const release = tryCheckoutSlot();
+  if (!release)
     throw new BusyError(`${MAX_CONCURRENT_CHECKOUTS} test selections are checking out already: try again shortly`);
-  checkoutsInUse++;
   const dir = await mkdtemp(join(req.tmpDir, "select-")).catch((err) => {
-    checkoutsInUse--;
+    release();
     throw err;
   });
   try {
@@ -56,6 +53,6 @@ export async function selectAtCommit(
     return { head, base, ...selection };
   } finally {
     await rm(dir, { recursive: true, force: true });
-    checkoutsInUse--;
+    release();
   }
 }
