@@ -27,7 +27,9 @@ describe("readPipelineFile", () => {
 
   it("gives only the size of a file over the limit, without its text", async () => {
     expect(await readPipelineFile(repo, `${head}:big.yaml`, 1000)).toEqual({ size: 5003 });
-    expect(await readPipelineFile(repo, `${head}:.pitcrew/pipeline.yaml`, 10)).toEqual({ size: Buffer.byteLength(yaml) });
+    expect(await readPipelineFile(repo, `${head}:.pitcrew/pipeline.yaml`, 10)).toEqual({
+      size: Buffer.byteLength(yaml),
+    });
   });
 
   it("is undefined for a missing file or commit, and a name with a line break asks git by argv only", async () => {
