@@ -35,7 +35,7 @@ import type { Assignment, HeartbeatAnswer, JobEvent } from "./protocol.js";
 import type { registerBody } from "./protocol.js";
 import { DEFAULT_SCHEDULE_POLICY, type SchedulePolicy } from "./schedule-policy.js";
 import { endUnheldLeases } from "./unheld-leases.js";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * Queue items each agent's consumer takes beyond the agent's concurrency, as offers the policy

@@ -18,7 +18,7 @@
  * Event batches are numbered 1, 2, 3, … per lease: a repeated number is acknowledged and ignored
  * (a retry), a gap is refused (409), `finish` names the last batch.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_TEST_FILES } from "../runner/index.js";
 
 /** The protocol version this build speaks. */

@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { type Clock, systemClock } from "../common/clock.js";
 import type { LoadedConfig } from "../common/config/load-config.js";
-import { createLogger, type Logger } from "../common/logger.js";
+import type { Logger } from "../common/logger.js";
 import { securePrivateFiles } from "../common/private-files.js";
 import { createSecretBox, loadOrCreateKey, type SecretBox } from "../common/secret-box.js";
 import { type Bus, createMemoryBus, EventLog } from "../events/index.js";
@@ -47,7 +47,8 @@ export interface CiEngineOptions {
 
 /** Opens (and migrates) the store and wires the CI engine's parts; starts nothing yet. */
 export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions = {}): Promise<CiEngine> {
-  const log = opts.log ?? createLogger({ level: config.config.log.level });
+  // pino is loaded only when no logger is given (`pitcrew run` passes a silent one)
+  const log = opts.log ?? (await import("../common/logger.js")).createLogger({ level: config.config.log.level });
   const clock = systemClock;
   securePrivateFiles(config.dataDir);
   const buildSandbox = probeJobSandbox(config, log, { hideHome: !opts.localRun });

@@ -15,7 +15,8 @@ import { resolveStepUser } from "../runner/index.js";
  * Steps never see the data dir, the config file or the server's log file (files are covered by
  * `<data_dir>/blank`, empty and mode 0000, so reading them fails); as root, they run as
  * `runner.job_user`; otherwise they run as pitcrew's own user, so its home is hidden too (unless
- * `hideHome` is false: `pitcrew run`, where the tools a user installed there are wanted).
+ * `hideHome` is false: `pitcrew run`, where the tools a user installed there are wanted). A usable
+ * probe result is remembered in `<data_dir>/sandbox-probe.json` (runner/executors/sandbox/probe-cache.ts).
  */
 export function probeJobSandbox(
   config: LoadedConfig,
@@ -24,7 +25,8 @@ export function probeJobSandbox(
 ): () => Promise<Executor | undefined> {
   const root = process.getuid?.() === 0;
   const runAs = root ? resolveStepUser(config.config.runner.job_user) : undefined;
-  const available = isSandboxAvailable(runAs);
+  // a usable result is remembered in the data dir: a local run then starts no probe processes
+  const available = isSandboxAvailable(runAs, { cacheFile: join(config.dataDir, "sandbox-probe.json") });
   return async () => {
     const hidePaths = [config.dataDir, ...(config.file ? [config.file] : []), ...logFiles()];
     if (!root && opts.hideHome && homedir() !== "/") hidePaths.push(homedir());

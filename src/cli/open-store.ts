@@ -1,6 +1,6 @@
 import { createApp, type App } from "../app/app.js";
 import { loadConfig } from "../common/config/load-config.js";
-import { silentLogger } from "../common/logger.js";
+import { silentLogger } from "../common/silent-logger.js";
 
 /**
  * Opens the configured store directly (no server needed) for read commands such as `runs` and

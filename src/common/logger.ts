@@ -1,6 +1,7 @@
 import { pino, type Logger } from "pino";
 
 export type { Logger };
+export { silentLogger } from "./silent-logger.js";
 
 /** Creates pitcrew's structured (JSON) logger; `level` defaults to `PITCREW_LOG_LEVEL` or `info`. */
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
@@ -8,9 +9,4 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
     name: options.name ?? "pitcrew",
     level: options.level ?? process.env.PITCREW_LOG_LEVEL ?? "info",
   });
-}
-
-/** A logger that discards everything, for CLI commands and tests that print their own output. */
-export function silentLogger(): Logger {
-  return pino({ level: "silent" });
 }

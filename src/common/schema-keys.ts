@@ -2,7 +2,18 @@
  * The keys a zod object schema allows at a value path (as zod reports issue paths), so an
  * unknown key can be compared against the ones that would have been accepted there.
  */
-import { z } from "zod";
+// The core classes by name (not `z.core.…`): the bundle then keeps only them, not all of zod's
+// core namespace with its locales (src/cli's start-up cost; scripts/bundle-cli.mjs).
+import {
+  $ZodArray,
+  $ZodDefault,
+  $ZodNullable,
+  $ZodObject,
+  $ZodOptional,
+  $ZodRecord,
+  type $ZodType,
+  $ZodUnion,
+} from "zod/v4/core";
 
 /**
  * Keys accepted by the object(s) that `schema` expects at `path`; empty when the path leads to no
@@ -17,31 +28,31 @@ export function allowedKeys(schema: Schema, path: readonly PropertyKey[]): strin
   }
   const keys = new Set<string>();
   for (const s of level.flatMap(unwrap)) {
-    if (s instanceof z.core.$ZodObject) for (const k of Object.keys(s._zod.def.shape)) keys.add(k);
+    if (s instanceof $ZodObject) for (const k of Object.keys(s._zod.def.shape)) keys.add(k);
   }
   return [...keys];
 }
 
 /** Optional, nullable, default and union wrappers → the schemas they hold. */
 function unwrap(schema: Schema): Schema[] {
-  if (schema instanceof z.core.$ZodOptional || schema instanceof z.core.$ZodNullable) {
+  if (schema instanceof $ZodOptional || schema instanceof $ZodNullable) {
     return unwrap(schema._zod.def.innerType);
   }
-  if (schema instanceof z.core.$ZodDefault) return unwrap(schema._zod.def.innerType);
-  if (schema instanceof z.core.$ZodUnion) return schema._zod.def.options.flatMap(unwrap);
+  if (schema instanceof $ZodDefault) return unwrap(schema._zod.def.innerType);
+  if (schema instanceof $ZodUnion) return schema._zod.def.options.flatMap(unwrap);
   return [schema];
 }
 
 /** The schema of the value at `seg` inside `schema`. */
 function child(schema: Schema, seg: PropertyKey): Schema[] {
-  if (schema instanceof z.core.$ZodObject) {
+  if (schema instanceof $ZodObject) {
     const field = typeof seg === "string" ? schema._zod.def.shape[seg] : undefined;
     return field ? [field] : [];
   }
-  if (schema instanceof z.core.$ZodArray) return typeof seg === "number" ? [schema._zod.def.element] : [];
-  if (schema instanceof z.core.$ZodRecord) return [schema._zod.def.valueType];
+  if (schema instanceof $ZodArray) return typeof seg === "number" ? [schema._zod.def.element] : [];
+  if (schema instanceof $ZodRecord) return [schema._zod.def.valueType];
   return [];
 }
 
 /** Any zod schema (classic or core). */
-type Schema = z.core.$ZodType;
+type Schema = $ZodType;

@@ -3,7 +3,7 @@
  * (as zod reports it) back to a 1-based line/column, so every diagnostic points at the text.
  */
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Diagnostic } from "./diagnostics.js";
 import { didYouMean } from "./did-you-mean.js";
 import { allowedKeys } from "./schema-keys.js";

@@ -4,7 +4,7 @@
  * branch each is expected to take. Validated on load so a broken manifest is a clear error.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../common/errors.js";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/);

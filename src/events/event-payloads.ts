@@ -5,7 +5,7 @@
  * read back from the store or Redis. Objects are loose: fields added later do not make old
  * readers reject an event.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { AGENT_EVENTS } from "./payloads/agent-events.js";
 import { DEPLOY_EVENTS } from "./payloads/deploy-events.js";
 import { FORGE_EVENTS } from "./payloads/forge-events.js";

@@ -119,4 +119,14 @@ describe("mirrors and refs", () => {
     for (const f of objects) expect(statSync(join(f.parentPath, f.name)).nlink).toBe(1);
     expect(gitIn(dest, "log", "--format=%s", "-1")).toBe("initial");
   });
+
+  it("checks out a SHA the caller already resolved, and resolves anything that is not a full SHA", async () => {
+    const dest = join(tmp, "ws", "presolved");
+    await checkout({ mirrorDir: mirror, commit: "main", sha: first, dest });
+    expect(gitIn(dest, "rev-parse", "HEAD")).toBe(first);
+    // a `sha` that is not a full object name (here an option) is not trusted: the commit is resolved
+    const other = join(tmp, "ws", "unresolved");
+    await checkout({ mirrorDir: mirror, commit: second, sha: "--orphan=x", dest: other });
+    expect(gitIn(other, "rev-parse", "HEAD")).toBe(second);
+  });
 });

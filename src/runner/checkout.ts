@@ -86,6 +86,9 @@ export async function fetchPullHead(repoUrl: string, mirrorDir: string, number: 
   return next;
 }
 
+/** A full SHA-1 or SHA-256 object name as git prints it. */
+const FULL_SHA = /^[0-9a-f]{40,64}$/;
+
 /** Resolves a branch, tag or commit to a full commit SHA; branches win over tags of the same name. */
 export async function resolveRef(mirrorDir: string, ref: string, limit: GitDeadline = {}): Promise<string> {
   if (!ref || /[\0\n]/.test(ref)) throw new ValidationError(`invalid git ref: ${JSON.stringify(ref)}`);
@@ -96,7 +99,7 @@ export async function resolveRef(mirrorDir: string, ref: string, limit: GitDeadl
   const out = await git(["cat-file", "--batch-check"], { cwd: mirrorDir, input, ...limit }).catch(() => "");
   for (const line of out.split("\n")) {
     const [sha, type] = line.split(" ");
-    if (type === "commit" && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
+    if (type === "commit" && sha && FULL_SHA.test(sha)) return sha;
   }
   throw new NotFoundError("git ref", ref);
 }
@@ -141,13 +144,15 @@ export interface CheckoutRequest {
   mirrorDir: string;
   /** The commit (full SHA, or any ref the mirror resolves). */
   commit: string;
+  /** The commit's full SHA when the caller already resolved it in this mirror (saves a git process). */
+  sha?: string;
   /** Destination directory: absent or empty. */
   dest: string;
 }
 
 /** Makes `dest` a working tree (with its own `.git`) at `commit`, detached. */
 export async function checkout(req: CheckoutRequest, limit: GitDeadline = {}): Promise<void> {
-  const sha = await resolveRef(req.mirrorDir, req.commit, limit);
+  const sha = req.sha && FULL_SHA.test(req.sha) ? req.sha : await resolveRef(req.mirrorDir, req.commit, limit);
   mkdirSync(req.dest, { recursive: true });
   await git(["clone", "--quiet", "--no-checkout", "--no-hardlinks", "--", req.mirrorDir, req.dest], {
     cwd: dirname(req.dest),

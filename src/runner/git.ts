@@ -18,6 +18,8 @@ export interface GitOptions {
   timeoutMs?: number;
   /** Written to git's stdin (e.g. a patch for `git apply -`); stdin is closed either way. */
   input?: string;
+  /** Kill git and fail when it writes more than this to stdout (default 256 MiB). */
+  maxBytes?: number;
 }
 
 /** A git command failed; `stderr` is what git said. */
@@ -76,7 +78,7 @@ export function git(args: string[], opts: GitOptions): Promise<string> {
         cwd: opts.cwd,
         env,
         timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        maxBuffer: 256 * 1024 * 1024,
+        maxBuffer: opts.maxBytes ?? 256 * 1024 * 1024,
         encoding: "utf8",
       },
       (err, stdout, stderr) => {

@@ -4,7 +4,7 @@
  * failing fields) and feeds the OpenAPI document, so the two never drift apart.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ForbiddenError, UnauthorizedError, ValidationError } from "../common/errors.js";
 import { ROLES, type Role, type TokenInfo } from "../store/index.js";
 

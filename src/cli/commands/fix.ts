@@ -15,7 +15,7 @@ import type { Command } from "commander";
 import { createApp } from "../../app/app.js";
 import { loadConfig } from "../../common/config/load-config.js";
 import { ValidationError } from "../../common/errors.js";
-import { silentLogger } from "../../common/logger.js";
+import { silentLogger } from "../../common/silent-logger.js";
 import { MAX_TRACE_INPUT_BYTES } from "../../diagnose/index.js";
 import {
   defaultFixers,

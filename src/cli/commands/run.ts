@@ -3,7 +3,7 @@ import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { type CiEngine, createCiEngine } from "../../app/ci-engine.js";
 import { loadConfig } from "../../common/config/load-config.js";
-import { silentLogger } from "../../common/logger.js";
+import { silentLogger } from "../../common/silent-logger.js";
 import { type BusMessage, subjectKey } from "../../events/index.js";
 import { cancelRun, recoverAfterCrash, startWorkers, triggerRun } from "../../runner/index.js";
 import { git } from "../../runner/index.js";

@@ -3,7 +3,7 @@
  * (unknown keys are errors with their position). Durations are written like `30s`, `5m`.
  */
 import { Cron } from "croner";
-import { z } from "zod";
+import * as z from "zod";
 import { durationSchema } from "./duration-schema.js";
 import { limitsSchema } from "./limits-schema.js";
 

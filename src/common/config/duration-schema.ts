@@ -1,5 +1,5 @@
 /** Durations in `pitcrew.yaml`: a number of seconds or text like `500ms`, `30s`, `5m`, `1h30m`. */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A duration: seconds as a number, or text like `500ms`, `30s`, `5m`, `1h30m`; parsed to milliseconds. */
 export const durationSchema = z

@@ -3,7 +3,7 @@
  * cost it (stored log lines, pipeline size, SSE buffers, JSON nesting, request rates). Each key
  * has a safe default, so a server nobody configured is already bounded.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { durationSchema } from "./duration-schema.js";
 
 const count = (min: number, max: number) => z.number().int().min(min).max(max);

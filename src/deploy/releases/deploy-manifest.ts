@@ -14,7 +14,7 @@
  * ```
  */
 import { posix } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { formatDiagnostic, hasErrors } from "../../common/diagnostics.js";
 import { ValidationError } from "../../common/errors.js";
 import { parseYamlSource, validateYaml } from "../../common/yaml-source.js";

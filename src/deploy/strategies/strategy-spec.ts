@@ -13,7 +13,7 @@
  * checks: [{name, metric, min?, max?}]}` where
  * `metric` is success_rate | error_rate | latency_p50 | latency_p99 | {query: "<PromQL>"}.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { durationSchema } from "../../common/config/config-schema.js";
 import type { AnalysisSpec } from "../analysis/index.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Payloads of the agents' events (subject `agent:<id>`; agents/agent-hub.ts). */
 export const AGENT_EVENTS = {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The fields every event of a running rollout carries. */
 const rolloutRef = {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Every pull request event names the pull request and its branches, plus what its type adds. */
 const pr = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The signal that opened or joined an incident, in brief. */
 const signalBrief = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A model version and the gate's figures on its primary metric (NaN and absent figures are null). */
 const versionSummary = {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { BusMessage } from "../domain-event.js";
 import { readEvent } from "../read-event.js";
 

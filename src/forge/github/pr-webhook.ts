@@ -9,7 +9,7 @@
  * Event data has the same fields the local forge emits (repo, number, head, headSha, base) plus
  * `sender` and, for synchronize, `before`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import { prEventSubject } from "../local/local-forge.js";
 import type { EventPayloads, Subject } from "../../events/index.js";

@@ -3,7 +3,7 @@
  * payload is validated before anything is stored; alerts keep Alertmanager's fingerprint (or get
  * one computed from their labels when it is missing).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import type { Alert } from "../../store/index.js";
 import { labelsFingerprint } from "./fingerprint.js";

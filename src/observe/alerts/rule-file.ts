@@ -15,7 +15,7 @@
  * Recording rules (`record:`), `keep_firing_for` and `limit` are reported as warnings and ignored.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { type Diagnostic, sortDiagnostics } from "../../common/diagnostics.js";
 import { parseYamlSource, validateYaml } from "../../common/yaml-source.js";
 import { parsePromql, parseDurationMs } from "../metrics/promql/parse-promql.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import type { LogRecord } from "../../store/index.js";
 import { asText, capAttributes, capMessage, normalizeLevel, otlpSeverityLevel, parseHexId } from "./log-fields.js";

@@ -3,7 +3,7 @@
  * nanosecond timestamps (strings or numbers of unix nanos), with zod schemas that name the
  * failing path.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** An OTLP AnyValue as JSON encodes it (exactly one of the fields is set). */
 export type AnyValue = {

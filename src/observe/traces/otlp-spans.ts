@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import type { Span, SpanKind } from "../../store/index.js";
 import { capAttributes } from "../logs/log-fields.js";

@@ -10,7 +10,7 @@
  *   a job that is not a map becomes an empty job, so `needs` on it still hold;
  * - an invalid top-level section (`on`, `env`, …) is deleted and tainted.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { isPlainObject } from "../../common/plain-object.js";
 
 /** A pipeline value with its invalid parts removed, and the dotted scopes that lost something. */

@@ -3,7 +3,7 @@
  * included (`needs: lint`, `retries: 2`, `sandbox: true`). Objects are strict, so an unknown key
  * anywhere is reported at the key. Semantic checks (durations, cycles, globs) are lint rules.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { didYouMean } from "../../common/did-you-mean.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], {

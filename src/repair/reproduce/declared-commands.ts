@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 
 const argv = z.array(z.string().min(1)).min(1);

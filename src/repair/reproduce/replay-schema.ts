@@ -2,7 +2,7 @@
  * The schema of a replay given from outside (`pitcrew fix --request FILE`, the heal loop): the
  * failing request, the session before it and the upstream answers, validated before use.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import type { ReproductionInput } from "./reproduction.js";
 

@@ -63,12 +63,11 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
     sys(`checking out ${run.commit.slice(0, 12)} (${run.branch})`);
     const mirror = mirrorDir(deps.dataDir, project.id);
     // The run may have been triggered on another replica: fetch the commit into this one's mirror.
-    const known = await resolveRef(mirror, run.commit).then(
-      () => true,
-      () => false,
-    );
-    if (!known) await ensureMirror(project.repoUrl, mirror);
-    await checkout({ mirrorDir: mirror, commit: run.commit, dest: ws.dir });
+    const sha = await resolveRef(mirror, run.commit).catch(async () => {
+      await ensureMirror(project.repoUrl, mirror);
+      return resolveRef(mirror, run.commit);
+    });
+    await checkout({ mirrorDir: mirror, commit: run.commit, sha, dest: ws.dir });
 
     const withSecrets = receivesSecrets(run.trust, project);
     const secrets = withSecrets ? await store.secrets.reveal(project.id, spec.secrets) : {};

@@ -4,9 +4,9 @@ import type { Diagnostic } from "../../common/diagnostics.js";
 import { compilePipeline, isLimitDiagnostic, pipelineTooLarge, type TriggerEvent } from "../../pipeline/index.js";
 import type { Project, Run } from "../../store/index.js";
 import { changedFiles, ensureMirror, fetchPullHead, resolveRef } from "../checkout.js";
-import { git } from "../git.js";
 import { runTrust } from "../trust.js";
 import { mirrorDir } from "./mirrors.js";
+import { readPipelineFile } from "./read-pipeline-file.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { assertBranchName } from "./branch-name.js";
 import { unsandboxedRefusal } from "./sandbox-policy.js";
@@ -105,18 +105,18 @@ async function createRun(
   const isPr = req.event === "pull_request";
   const definedAt = isPr ? await resolveRef(mirror, req.baseBranch ?? project.defaultBranch) : commit;
   const object = `${definedAt}:${project.pipelinePath}`;
-  let size: number;
-  try {
-    size = Number((await git(["cat-file", "-s", object], { cwd: mirror })).trim());
-  } catch {
+  const file = await readPipelineFile(mirror, object, limits.max_bytes);
+  if (!file) {
     throw new ValidationError(
       `no pipeline file '${project.pipelinePath}' in ${project.name} at ${definedAt.slice(0, 12)}${isPr ? " (the pull request's base branch, which defines its pipeline)" : ""}`,
     );
   }
   const trust = runTrust(project, { event: req.event, branch, fork: req.pullRequest?.fork });
   // Read only a pipeline within the size limit: a huge one is refused before it costs memory.
-  if (size > limits.max_bytes) refuse([pipelineTooLarge(size, limits.max_bytes, project.pipelinePath)]);
-  const text = await git(["show", object], { cwd: mirror });
+  if (file.text === undefined || file.size > limits.max_bytes) {
+    refuse([pipelineTooLarge(file.size, limits.max_bytes, project.pipelinePath)]);
+  }
+  const text = file.text;
   const trigger = {
     event: req.event,
     branch,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod";
 import {
   ACCEPTED_PROTOCOLS,
   adviseHeldStep,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { App } from "../../app/app.js";
 import { UnauthorizedError } from "../../common/errors.js";
 import { alertsFromPayload, parseAlertmanagerPayload } from "../../observe/index.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { NotFoundError } from "../../common/errors.js";
 import { artifactBlobKey, checkArtifactPath } from "../../runner/index.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ConflictError, ForbiddenError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { matchesSubjectFilter } from "../../common/subject-filter.js";
 import type { BusMessage, DomainEvent } from "../../events/index.js";
 import { defineRoute } from "../route.js";

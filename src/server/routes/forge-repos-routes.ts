@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import { CI_CHECK, LocalForge } from "../../forge/index.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../common/errors.js";
 import { GitHubForge } from "../../forge/index.js";
 import type { PullRequest } from "../../store/index.js";

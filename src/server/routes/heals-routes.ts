@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ConflictError, NotFoundError } from "../../common/errors.js";
 import { HEAL_STATES } from "../../heal/index.js";
 import type { Heal } from "../../store/index.js";

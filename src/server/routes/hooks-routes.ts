@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { NotFoundError, UnauthorizedError, ValidationError } from "../../common/errors.js";
 import { signedTime, verifyGitHubSignature } from "../../forge/index.js";
 import { type TriggerRequest, triggerRun } from "../../runner/index.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The query fields of a list paged by id, newest first: `?limit=` (1–500, default 50) and `?cursor=<next>`. */
 export const idPageQuery = {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { UnauthorizedError, ValidationError } from "../../common/errors.js";
 import { levelsAtLeast, parseJsonLogs } from "../../observe/index.js";
 import type { App } from "../../app/app.js";

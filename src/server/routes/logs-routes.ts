@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { BusMessage, LiveLogLine } from "../../events/index.js";
 import { isFinished } from "../../store/index.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { durationSchema } from "../../common/config/duration-schema.js";
 import { updateModelOnline } from "../../app/online-model-updates.js";
 import type { ModelVersion } from "../../store/index.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { cancelRun, rerunRun, triggerRun } from "../../runner/index.js";
 import { type Run, STATUSES } from "../../store/index.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { checkpointCalibration, resetCalibration } from "../../app/anomaly-checkpoints.js";
 import { ValidationError } from "../../common/errors.js";
 import { defineRoute } from "../route.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { UnauthorizedError } from "../../common/errors.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";

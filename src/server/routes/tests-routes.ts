@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { z } from "zod";
+import * as z from "zod";
 import { NotFoundError } from "../../common/errors.js";
 import { mirrorDir } from "../../runner/index.js";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";

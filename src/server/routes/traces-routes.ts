@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { parseDuration } from "../../common/config/config-schema.js";
 import { NotFoundError } from "../../common/errors.js";
 import { buildDependencyGraph } from "../../observe/index.js";

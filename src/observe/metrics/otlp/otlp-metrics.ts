@@ -16,7 +16,7 @@
  * not match the bounds) is refused with a reason instead of failing the request;
  * a body that does not have the OTLP shape is a ValidationError and stores nothing.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../../common/errors.js";
 import type { Labels } from "../../../store/index.js";
 import {

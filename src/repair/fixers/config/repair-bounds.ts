@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, posix } from "node:path";
 import { glob } from "tinyglobby";
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../../../common/errors.js";
 
 /** The name of a bounds file. */

@@ -19,6 +19,7 @@ import { BASH_FLAGS } from "../local/local-executor.js";
 import { findExecutable } from "../find-executable.js";
 import { DEFAULT_KILL_GRACE_MS, spawnStep } from "../spawn-step.js";
 import { bwrapArgs, type StepUser } from "./bwrap-args.js";
+import { cachedSandboxProbe, sandboxProbeKey } from "./probe-cache.js";
 import { handOver } from "./step-user.js";
 
 /** Options of the sandbox executor. */
@@ -65,17 +66,25 @@ function stepIdentity(user: StepUser | undefined) {
 /**
  * True when bubblewrap is installed and can create the sandbox steps get on this machine. The
  * probe uses the same namespaces, mounts and identity as a step (not just `--ro-bind / /`): in
- * some containers bwrap starts but cannot mount a procfs or unshare the user namespace.
+ * some containers bwrap starts but cannot mount a procfs or unshare the user namespace. With
+ * `cacheFile`, a usable result is remembered there (probe-cache.ts: keyed by the binaries, ids,
+ * kernel and namespaces; a day at most) and the probe processes are not started again.
  */
-export function isSandboxAvailable(runAs?: StepUser): Promise<boolean> {
+export function isSandboxAvailable(runAs?: StepUser, opts: { cacheFile?: string } = {}): Promise<boolean> {
   const bwrap = findExecutable("bwrap");
   if (!bwrap) return Promise.resolve(false);
+  const identity = stepIdentity(runAs);
   if (runAs && !findExecutable("setpriv")) return Promise.resolve(false);
-  const probe = { workspace: "/tmp", cwd: "/", env: {}, hidePaths: [], runAs: stepIdentity(runAs) };
+  const probe = { workspace: "/tmp", cwd: "/", env: {}, hidePaths: [], runAs: identity };
   // With `runAs`, the probe also proves the drop worked: it fails unless it runs as that uid.
   const check = runAs ? ["/bin/sh", "-c", `test "$(id -u)" = ${runAs.uid}`] : ["true"];
   const args = bwrapArgs(probe, check);
-  return new Promise((resolve) => {
-    execFile(bwrap, args, { timeout: 10_000, env: {} }, (err) => resolve(!err));
-  });
+  const run = () =>
+    new Promise<boolean>((resolve) => {
+      execFile(bwrap, args, { timeout: 10_000, env: {} }, (err) => resolve(!err));
+    });
+  if (!opts.cacheFile) return run();
+  const binaries = [bwrap, ...(identity ? [identity.setpriv, "/bin/sh", findExecutable("id") ?? "id"] : [])];
+  const key = sandboxProbeKey(binaries, args, runAs ? [runAs.uid, runAs.gid] : []);
+  return cachedSandboxProbe(opts.cacheFile, key, run);
 }
