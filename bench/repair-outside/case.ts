@@ -31,13 +31,23 @@ export interface OutsideCase {
 }
 
 /** Why a bug is in the benchmark or not (the selection rule is in RESULTS.md). */
-export type Selection = { selected: true; exception: string; topFrame: string } | { selected: false; reason: string };
+export type Selection =
+  | {
+      selected: true;
+      exception: string;
+      /** `file:line` of the innermost frame in the project's non-test code. */
+      topFrame: string;
+      /** `code` when that line is a `throw`/`raise` statement (a deliberate error), else `runtime`. */
+      raisedBy?: "runtime" | "code";
+    }
+  | { selected: false; reason: string };
 
 /**
  * How a proven patch compares with the developer's fix: `same-region` when it edits a file the
- * developer's fix edits within a few lines of one of its hunks, `behavioural` when it is elsewhere
- * but the developer's fixed tests (the full suite of the fix commit's test files) pass with it,
- * `different` when those fail with it (a wrong patch that passed the oracle).
+ * developer's fix edits and their hunks, with git's 3 lines of context, overlap (changed lines at
+ * most 6 apart); `behavioural` when it is elsewhere but the project's wider suite fails no more
+ * tests with it than with the developer's fix (or, with no wider suite, the oracle passes);
+ * `different` when it fails more (a wrong patch that passed the oracle).
  */
 export type Equivalence = "same-region" | "behavioural" | "different";
 
