@@ -47,9 +47,28 @@ export function failingAccesses(site: Site, stmt: Node): Access[] {
     return calls.map((n) => ({ node: n, object: n, use: "member" as const }));
   }
   if (signal.use === "index") return all.filter((a) => a.use === "index");
-  const matching = all.filter(named);
+  let matching = all.filter(named);
+  // V8 names the key a computed read used (`path[i]` → reading '0'): any computed subscript may be it
+  if (matching.length === 0 && dialect.name === "javascript" && signal.member !== undefined)
+    matching = all.filter((a) => a.use === "index" && a.name === undefined && a.index?.type !== "string");
+  // the value was read inside a dependency: this line handed it over as a call's argument
+  if (matching.length === 0 && site.failedInDependency) matching = passedArguments(site, stmt);
   if (dialect.name === "go") return rankGoOperands(site, matching);
   return matching.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/** The plain (stable, non-literal) arguments of the calls on the failing line, as accesses to guard. */
+function passedArguments(site: Site, stmt: Node): Access[] {
+  const { dialect } = site;
+  return nodesOnRow(site, stmt)
+    .filter((n) => dialect.callName(n) !== undefined)
+    .flatMap((call) => call.childForFieldName("arguments")?.namedChildren ?? [])
+    .filter(
+      (arg): arg is Node =>
+        !!arg && (arg.type === "identifier" || arg.type === "member_expression" || arg.type === "attribute"),
+    )
+    .filter((arg) => dialect.isStable(arg))
+    .map((arg) => ({ node: arg, object: arg, use: "member" as const }));
 }
 
 /** Go prints no name: prefer values that came from a call or a map, then pointer parameters. */

@@ -85,6 +85,8 @@ export class PatternFixer implements Fixer {
       const full = inRepo(path);
       return full ? readFile(full, "utf8").catch(() => undefined) : undefined;
     };
+    const rootCause = [ctx.trace, ...(ctx.trace.causes ?? [])].at(-1)!;
+    const failedInDependency = rootCause.frames[0] !== undefined && !rootCause.frames[0].inApp;
     const suspects = ctx.suspects.filter((s) => {
       const grammar = grammarOf(s.file);
       return s.inApp && s.line !== undefined && grammar && dialect.grammars.includes(grammar);
@@ -103,6 +105,7 @@ export class PatternFixer implements Fixer {
           row: suspect.line! - 1,
           frameFunction: suspect.function ?? namedFunctionAt(dialect, tree.rootNode, suspect.line! - 1),
           signal,
+          failedInDependency,
           readFile: readRepoFile,
         };
         const patches: Patch[] = [];

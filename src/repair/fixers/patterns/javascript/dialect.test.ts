@@ -121,4 +121,31 @@ export async function greet(id) {
       source.replace("const user = loadUser(id);", "const user = await loadUser(id);"),
     );
   });
+
+  it("guards the value of a computed read, which V8 names by its key (reading '0')", async () => {
+    const source =
+      "function trimPrefix(layerPath, path) {\n  var c = path[layerPath.length];\n  return c === '/';\n}\nmodule.exports = trimPrefix;\n";
+    const trace = `TypeError: Cannot read properties of null (reading '0')
+    at trimPrefix (/srv/app/lib/router.js:2:15)
+    at handle (/srv/app/lib/app.js:9:3)
+`;
+    const patches = await proposePatterns({ "lib/router.js": source }, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard", "pattern/optional-chaining"]);
+    expect(patchedTexts(patches)[1]).toBe(source.replace("path[layerPath.length]", "path?.[layerPath.length]"));
+    expect(patches[0]!.diff).toContain("+  if (path == null) return");
+  });
+
+  it("guards an argument the failing line hands to a dependency that read it", async () => {
+    const source =
+      "const esutils = require('esutils');\nfunction isIdentifier(name) {\n  return esutils.keyword.isIdentifierES5(name);\n}\nmodule.exports = isIdentifier;\n";
+    const trace = `TypeError: Cannot read properties of undefined (reading 'length')
+    at isIdentifierNameES5 (/srv/app/node_modules/esutils/lib/keyword.js:100:16)
+    at Object.isIdentifierES5 (/srv/app/node_modules/esutils/lib/keyword.js:146:16)
+    at isIdentifier (/srv/app/lib/names.js:3:26)
+`;
+    const patches = await proposePatterns({ "lib/names.js": source }, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
+    expect(patches[0]!.diff).toContain("+  if (name == null) return");
+    expect(await syntaxErrorIn("lib/names.js", patchedTexts(patches)[0]!)).toBeUndefined();
+  });
 });
