@@ -165,6 +165,12 @@ export async function runOutsideCase(p: PreparedCase, limits: CaseLimits): Promi
       signal: AbortSignal.timeout(limits.caseTimeoutMs),
     });
     result.proposed = chain.candidates.length;
+    writeFileSync(
+      join(dirname(p.repoDir), "candidates.diff"),
+      chain.candidates
+        .map((c) => `# ${c.patch.fixer}: ${c.proof?.reason ?? c.error ?? "not tried"}\n${c.patch.diff}\n${c.proof?.withPatch.output.slice(-1500) ?? ""}`)
+        .join("\n"),
+    );
     for (const e of chain.fixerErrors) result.notes.push(`${e.fixer} failed: ${e.message}`);
     if (chain.candidates.length === 0)
       result.notes.push(
