@@ -271,10 +271,13 @@ function skipInside(site: Site, binder: Node, access: Access, why: string): Prop
 export function proposeNullGuards(site: Site): Proposal[] {
   const stmt = statementAt(site);
   if (!stmt) return [];
+  const { use } = site.signal;
   const accesses =
-    site.signal.use === "iterate" || site.signal.use === "operand"
+    use === "iterate" || use === "operand"
       ? valueUses(site, stmt)
-      : failingAccesses(site, stmt);
+      : use === "argument"
+        ? passedArguments(site, stmt)
+        : failingAccesses(site, stmt);
   return accesses.slice(0, 2).flatMap((a) => guardAccess(site, stmt, a));
 }
 
