@@ -169,7 +169,7 @@ function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
     });
   }
   const reads = descendants(stmt).filter((n) => dialect.access(n)?.object.text === value.text).length;
-  if (dialect.name === "javascript" && reads === 1) {
+  if (dialect.name === "javascript" && site.optionalChaining !== false && reads === 1) {
     const chained = optionalChain(site, access);
     if (chained)
       out.push({
@@ -226,7 +226,7 @@ function skipInside(site: Site, binder: Node, access: Access, why: string): Prop
   const { dialect } = site;
   const value = access.object.text;
   if (dialect.name === "javascript") {
-    const chained = optionalChain(site, access);
+    const chained = site.optionalChaining !== false ? optionalChain(site, access) : undefined;
     return chained
       ? [
           {

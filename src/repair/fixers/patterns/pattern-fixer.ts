@@ -16,6 +16,7 @@ import { type FailureSignal, readFailureSignal } from "./failure-signal.js";
 import { proposeIgnoredErrorChecks } from "./go-ignored-error.js";
 import { proposeIndexGuards } from "./index-guard.js";
 import { proposeKeyFixes } from "./missing-key.js";
+import { allowsOptionalChaining } from "./node-engines.js";
 import { proposeNullGuards } from "./null-guard.js";
 import { proposeParseGuards } from "./parse-guard.js";
 import type { Proposal, Site, TextEdit } from "./site.js";
@@ -106,6 +107,7 @@ export class PatternFixer implements Fixer {
           frameFunction: suspect.function ?? namedFunctionAt(dialect, tree.rootNode, suspect.line! - 1),
           signal,
           failedInDependency,
+          optionalChaining: dialect.name === "javascript" && (await allowsOptionalChaining(suspect.file, readRepoFile)),
           readFile: readRepoFile,
         };
         const patches: Patch[] = [];

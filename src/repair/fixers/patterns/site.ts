@@ -37,6 +37,8 @@ export interface Site {
   signal: FailureSignal;
   /** The failure's innermost frame is outside the project (a dependency or the runtime read the value). */
   failedInDependency?: boolean;
+  /** JavaScript: false when the project's declared Node.js engines cannot parse optional chaining (`node-engines.ts`). */
+  optionalChaining?: boolean;
   /** Reads another repository file (relative path), undefined when missing. */
   readFile(path: string): Promise<string | undefined>;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { patchedTexts, proposePatterns, syntaxErrorIn } from "../../../../../test/fixtures/repair/pattern-case.js";
+import { oldestNodeMajor } from "../node-engines.js";
 
 const cartView = readFileSync(new URL("../../../../../examples/shop/cart/src/cart-view.mjs", import.meta.url), "utf8");
 
@@ -147,5 +148,19 @@ export async function greet(id) {
     expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
     expect(patches[0]!.diff).toContain("+  if (name == null) return");
     expect(await syntaxErrorIn("lib/names.js", patchedTexts(patches)[0]!)).toBeUndefined();
+  });
+
+  it("writes no optional chaining for a project whose engines include Node.js older than 14", async () => {
+    const source = "export function displayName(user) {\n  return user.profile.name;\n}\n";
+    const trace = `TypeError: Cannot read properties of undefined (reading 'name')
+    at displayName (/srv/app/src/profile.js:2:23)
+`;
+    const files = { "src/profile.js": source, "package.json": JSON.stringify({ engines: { node: ">=4" } }) };
+    const patches = await proposePatterns(files, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
+    expect(oldestNodeMajor(">=4")).toBe(4);
+    expect(oldestNodeMajor("^12.20.0 || >=14.13")).toBe(12);
+    expect(oldestNodeMajor(">= 18")).toBe(18);
+    expect(oldestNodeMajor("*")).toBeUndefined();
   });
 });
