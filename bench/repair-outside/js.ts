@@ -133,7 +133,11 @@ export function prepareBugsJs(
   const testFiles = changed(`${test}~1`, test).filter((p) => isTest(p) && p.endsWith(".js") && !/fixtures?\//.test(p));
   const fixFiles = changed(test, full).filter((p) => !isTest(p) && p.endsWith(".js"));
   const script = pkg.scripts?.test ?? "";
-  const mocha = [join(modules, "mocha", "bin", "_mocha"), "-R", "spec", ...mochaOptions(script)];
+  const mochaPkg = JSON.parse(readFileSync(join(modules, "mocha", "package.json"), "utf8")) as {
+    bin?: Record<string, string>;
+  };
+  const bin = mochaPkg.bin?._mocha ?? mochaPkg.bin?.mocha ?? "bin/_mocha";
+  const mocha = [join(modules, "mocha", bin), "-R", "spec", ...mochaOptions(script)];
   if (!mocha.includes("-t") && !mocha.includes("--timeout")) mocha.push("-t", "20000");
   const run = ["node", ...mocha, ...testFiles];
   const suite = /\bmocha\b/.test(script)

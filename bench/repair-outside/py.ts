@@ -21,6 +21,9 @@ const MIRRORS: Record<string, string> = {
   httpie: "/work/.mirror/httpie+cli/repo",
 };
 
+/** Debian's python3, where the projects' dependencies are installed (`apt-get install python3-…`). */
+const PYTHON = "/usr/bin/python3";
+
 const meta = (path: string) => gitOut(META, ["show", `HEAD:${path}`]);
 
 /** The mirrored BugsInPy projects and their bug numbers, in order. */
@@ -92,7 +95,7 @@ export function prepareBugsInPy(cacheDir: string, project: string, bug: number):
   const fixFiles = gitOut(repoDir, ["diff", "--name-only", buggy, fixed])
     .split("\n")
     .filter((p) => p.endsWith(".py") && !isTest(p));
-  const pytest = ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"];
+  const pytest = [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider"];
   return {
     case: {
       id,
