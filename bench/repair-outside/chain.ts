@@ -168,7 +168,10 @@ export async function runOutsideCase(p: PreparedCase, limits: CaseLimits): Promi
     writeFileSync(
       join(dirname(p.repoDir), "candidates.diff"),
       chain.candidates
-        .map((c) => `# ${c.patch.fixer}: ${c.proof?.reason ?? c.error ?? "not tried"}\n${c.patch.diff}\n${c.proof?.withPatch.output.slice(-1500) ?? ""}`)
+        .map(
+          (c) =>
+            `# ${c.patch.fixer}: ${c.proof?.reason ?? c.error ?? "not tried"}\n${c.patch.diff}\n${c.proof?.withPatch.output.slice(-1500) ?? ""}`,
+        )
         .join("\n"),
     );
     for (const e of chain.fixerErrors) result.notes.push(`${e.fixer} failed: ${e.message}`);
