@@ -21,7 +21,7 @@ export interface FailureSignal {
   /** The method whose return value was missing (Java `because the return value of "X.find()"`). */
   returnOf?: string;
   /** How the missing value was used. */
-  use?: "member" | "call" | "index" | "iterate" | "operand" | "unbox";
+  use?: "member" | "call" | "index" | "iterate" | "operand" | "unbox" | "argument";
   /** Python `unsupported operand`: which operand was None. */
   operand?: "left" | "right";
   /** Missing key (Python KeyError). */
@@ -59,6 +59,13 @@ const python: Reader = (type, message) => {
   if (/^'NoneType' object is not subscriptable/.test(message)) return { kind: "null", use: "index" };
   if (/'NoneType' object is not iterable|non-iterable NoneType/.test(message)) return { kind: "null", use: "iterate" };
   if (/^'NoneType' object is not callable/.test(message)) return { kind: "null", use: "call" };
+  // a builtin got None as its argument: len(None), int(None), open(None)
+  if (
+    /^object of type 'NoneType' has no len\(\)|^\w+\(\) argument must be .*, not 'NoneType'$|^expected .*, not NoneType$/.test(
+      message,
+    )
+  )
+    return { kind: "null", use: "argument" };
   m = /^unsupported operand type\(s\) for [^:]+: '(\w+)' and '(\w+)'/.exec(message);
   if (m && (m[1] === "NoneType" || m[2] === "NoneType"))
     return { kind: "null", use: "operand", operand: m[1] === "NoneType" ? "left" : "right" };

@@ -47,9 +47,28 @@ export function failingAccesses(site: Site, stmt: Node): Access[] {
     return calls.map((n) => ({ node: n, object: n, use: "member" as const }));
   }
   if (signal.use === "index") return all.filter((a) => a.use === "index");
-  const matching = all.filter(named);
+  let matching = all.filter(named);
+  // V8 names the key a computed read used (`path[i]` → reading '0'): any computed subscript may be it
+  if (matching.length === 0 && dialect.name === "javascript" && signal.member !== undefined)
+    matching = all.filter((a) => a.use === "index" && a.name === undefined && a.index?.type !== "string");
+  // the value was read inside a dependency: this line handed it over as a call's argument
+  if (matching.length === 0 && site.failedInDependency) matching = passedArguments(site, stmt);
   if (dialect.name === "go") return rankGoOperands(site, matching);
   return matching.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/** The plain (stable, non-literal) arguments of the calls on the failing line, as accesses to guard. */
+function passedArguments(site: Site, stmt: Node): Access[] {
+  const { dialect } = site;
+  return nodesOnRow(site, stmt)
+    .filter((n) => dialect.callName(n) !== undefined)
+    .flatMap((call) => call.childForFieldName("arguments")?.namedChildren ?? [])
+    .filter(
+      (arg): arg is Node =>
+        !!arg && (arg.type === "identifier" || arg.type === "member_expression" || arg.type === "attribute"),
+    )
+    .filter((arg) => dialect.isStable(arg))
+    .map((arg) => ({ node: arg, object: arg, use: "member" as const }));
 }
 
 /** Go prints no name: prefer values that came from a call or a map, then pointer parameters. */
@@ -150,7 +169,7 @@ function guardAccess(site: Site, stmt: Node, access: Access): Proposal[] {
     });
   }
   const reads = descendants(stmt).filter((n) => dialect.access(n)?.object.text === value.text).length;
-  if (dialect.name === "javascript" && reads === 1) {
+  if (dialect.name === "javascript" && site.optionalChaining !== false && reads === 1) {
     const chained = optionalChain(site, access);
     if (chained)
       out.push({
@@ -207,7 +226,7 @@ function skipInside(site: Site, binder: Node, access: Access, why: string): Prop
   const { dialect } = site;
   const value = access.object.text;
   if (dialect.name === "javascript") {
-    const chained = optionalChain(site, access);
+    const chained = site.optionalChaining !== false ? optionalChain(site, access) : undefined;
     return chained
       ? [
           {
@@ -252,10 +271,13 @@ function skipInside(site: Site, binder: Node, access: Access, why: string): Prop
 export function proposeNullGuards(site: Site): Proposal[] {
   const stmt = statementAt(site);
   if (!stmt) return [];
+  const { use } = site.signal;
   const accesses =
-    site.signal.use === "iterate" || site.signal.use === "operand"
+    use === "iterate" || use === "operand"
       ? valueUses(site, stmt)
-      : failingAccesses(site, stmt);
+      : use === "argument"
+        ? passedArguments(site, stmt)
+        : failingAccesses(site, stmt);
   return accesses.slice(0, 2).flatMap((a) => guardAccess(site, stmt, a));
 }
 

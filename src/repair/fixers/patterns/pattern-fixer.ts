@@ -16,6 +16,7 @@ import { type FailureSignal, readFailureSignal } from "./failure-signal.js";
 import { proposeIgnoredErrorChecks } from "./go-ignored-error.js";
 import { proposeIndexGuards } from "./index-guard.js";
 import { proposeKeyFixes } from "./missing-key.js";
+import { allowsOptionalChaining } from "./node-engines.js";
 import { proposeNullGuards } from "./null-guard.js";
 import { proposeParseGuards } from "./parse-guard.js";
 import type { Proposal, Site, TextEdit } from "./site.js";
@@ -85,6 +86,8 @@ export class PatternFixer implements Fixer {
       const full = inRepo(path);
       return full ? readFile(full, "utf8").catch(() => undefined) : undefined;
     };
+    const rootCause = [ctx.trace, ...(ctx.trace.causes ?? [])].at(-1)!;
+    const failedInDependency = rootCause.frames[0] !== undefined && !rootCause.frames[0].inApp;
     const suspects = ctx.suspects.filter((s) => {
       const grammar = grammarOf(s.file);
       return s.inApp && s.line !== undefined && grammar && dialect.grammars.includes(grammar);
@@ -103,6 +106,8 @@ export class PatternFixer implements Fixer {
           row: suspect.line! - 1,
           frameFunction: suspect.function ?? namedFunctionAt(dialect, tree.rootNode, suspect.line! - 1),
           signal,
+          failedInDependency,
+          optionalChaining: dialect.name === "javascript" && (await allowsOptionalChaining(suspect.file, readRepoFile)),
           readFile: readRepoFile,
         };
         const patches: Patch[] = [];

@@ -35,6 +35,10 @@ export interface Site {
   /** The frame's function name as the trace printed it. */
   frameFunction?: string;
   signal: FailureSignal;
+  /** The failure's innermost frame is outside the project (a dependency or the runtime read the value). */
+  failedInDependency?: boolean;
+  /** JavaScript: false when the project's declared Node.js engines cannot parse optional chaining (`node-engines.ts`). */
+  optionalChaining?: boolean;
   /** Reads another repository file (relative path), undefined when missing. */
   readFile(path: string): Promise<string | undefined>;
 }

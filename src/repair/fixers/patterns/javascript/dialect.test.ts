@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { patchedTexts, proposePatterns, syntaxErrorIn } from "../../../../../test/fixtures/repair/pattern-case.js";
+import { oldestNodeMajor } from "../node-engines.js";
 
 const cartView = readFileSync(new URL("../../../../../examples/shop/cart/src/cart-view.mjs", import.meta.url), "utf8");
 
@@ -120,5 +121,46 @@ export async function greet(id) {
     expect(patchedTexts(patches)[0]).toBe(
       source.replace("const user = loadUser(id);", "const user = await loadUser(id);"),
     );
+  });
+
+  it("guards the value of a computed read, which V8 names by its key (reading '0')", async () => {
+    const source =
+      "function trimPrefix(layerPath, path) {\n  var c = path[layerPath.length];\n  return c === '/';\n}\nmodule.exports = trimPrefix;\n";
+    const trace = `TypeError: Cannot read properties of null (reading '0')
+    at trimPrefix (/srv/app/lib/router.js:2:15)
+    at handle (/srv/app/lib/app.js:9:3)
+`;
+    const patches = await proposePatterns({ "lib/router.js": source }, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard", "pattern/optional-chaining"]);
+    expect(patchedTexts(patches)[1]).toBe(source.replace("path[layerPath.length]", "path?.[layerPath.length]"));
+    expect(patches[0]!.diff).toContain("+  if (path == null) return");
+  });
+
+  it("guards an argument the failing line hands to a dependency that read it", async () => {
+    const source =
+      "const esutils = require('esutils');\nfunction isIdentifier(name) {\n  return esutils.keyword.isIdentifierES5(name);\n}\nmodule.exports = isIdentifier;\n";
+    const trace = `TypeError: Cannot read properties of undefined (reading 'length')
+    at isIdentifierNameES5 (/srv/app/node_modules/esutils/lib/keyword.js:100:16)
+    at Object.isIdentifierES5 (/srv/app/node_modules/esutils/lib/keyword.js:146:16)
+    at isIdentifier (/srv/app/lib/names.js:3:26)
+`;
+    const patches = await proposePatterns({ "lib/names.js": source }, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
+    expect(patches[0]!.diff).toContain("+  if (name == null) return");
+    expect(await syntaxErrorIn("lib/names.js", patchedTexts(patches)[0]!)).toBeUndefined();
+  });
+
+  it("writes no optional chaining for a project whose engines include Node.js older than 14", async () => {
+    const source = "export function displayName(user) {\n  return user.profile.name;\n}\n";
+    const trace = `TypeError: Cannot read properties of undefined (reading 'name')
+    at displayName (/srv/app/src/profile.js:2:23)
+`;
+    const files = { "src/profile.js": source, "package.json": JSON.stringify({ engines: { node: ">=4" } }) };
+    const patches = await proposePatterns(files, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
+    expect(oldestNodeMajor(">=4")).toBe(4);
+    expect(oldestNodeMajor("^12.20.0 || >=14.13")).toBe(12);
+    expect(oldestNodeMajor(">= 18")).toBe(18);
+    expect(oldestNodeMajor("*")).toBeUndefined();
   });
 });

@@ -129,4 +129,18 @@ IndexError: list index out of range
     );
     for (const t of [parsed!, guarded!]) expect(await syntaxErrorIn("app/x.py", t)).toBeUndefined();
   });
+
+  it("guards a None handed to a builtin (object of type 'NoneType' has no len())", async () => {
+    const source =
+      "class Bar:\n    def __init__(self, iterable=None):\n        self.iterable = iterable\n\n    def __len__(self):\n        return len(self.iterable)\n";
+    const trace = `Traceback (most recent call last):
+  File "/srv/app/bar.py", line 6, in __len__
+    return len(self.iterable)
+TypeError: object of type 'NoneType' has no len()
+`;
+    const patches = await proposePatterns({ "bar.py": source }, trace);
+    expect(patches.map((p) => p.fixer)).toEqual(["pattern/null-guard"]);
+    expect(patches[0]!.diff).toContain("+        if self.iterable is None:\n");
+    expect(await syntaxErrorIn("bar.py", patchedTexts(patches)[0]!)).toBeUndefined();
+  });
 });
