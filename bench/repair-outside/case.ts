@@ -31,9 +31,7 @@ export interface OutsideCase {
 }
 
 /** Why a bug is in the benchmark or not (the selection rule is in RESULTS.md). */
-export type Selection =
-  | { selected: true; exception: string; topFrame: string }
-  | { selected: false; reason: string };
+export type Selection = { selected: true; exception: string; topFrame: string } | { selected: false; reason: string };
 
 /**
  * How a proven patch compares with the developer's fix: `same-region` when it edits a file the

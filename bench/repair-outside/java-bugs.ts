@@ -28,6 +28,9 @@ export const JAVA_PROJECTS: Record<string, string> = {
   Lang: "apache+commons-lang",
 };
 
+/** The projects' source encodings as their builds declare them (UTF-8 when not listed). */
+const SOURCE_ENCODING: Record<string, string> = { Lang: "ISO-8859-1" };
+
 /** One Defects4J bug as the harness rebuilds it. */
 export interface JavaBug {
   project: string;
@@ -45,6 +48,8 @@ export interface JavaBug {
   /** Source and test directories at the fixed revision (repository-relative). */
   srcDir: string;
   testDir: string;
+  /** The sources' encoding for javac. */
+  encoding: string;
   app: string[];
 }
 
@@ -75,6 +80,7 @@ export function loadJavaBugs(dir: string): JavaBug[] {
       relevantTests: existsSync(relevant) ? readFileSync(relevant, "utf8").split("\n").filter(Boolean) : [],
       srcDir: layout?.[1] ?? "src/main/java",
       testDir: layout?.[2] ?? "src/test/java",
+      encoding: SOURCE_ENCODING[c.project] ?? "UTF-8",
       app: DEFECTS4J_APP[c.project] ?? [],
     });
   }

@@ -2,14 +2,17 @@
  * Rebuilds one Defects4J bug as a git repository the repair chain can work on, the way Defects4J
  * builds its buggy version: the developer's fixed revision (with the fix's tests) is checked out
  * from the project's mirror, then `<id>.src.patch` turns its sources back into the buggy ones.
- * Two commits on a fresh branch:
+ * Two commits, both children of the fixed revision's parent, so the developer's fix is never in
+ * the history the product reads (blame, the revert fixer):
  *
- *   fixed  the fixed revision plus the harness: `pitcrew.repair.yaml` declaring the test command
+ *   fixed  the fixed tree plus the harness: `pitcrew.repair.yaml` declaring the test command
  *          (`sh .pitcrew-java/run-tests.sh`: javac the sources and tests with JDK 17 and Debian's
  *          jars, run `.pitcrew-java/oracle.txt` with `JavaTestRunner`), the oracle's test list
  *          and the trigger tests' list (`triggers.txt`, run alone to read the failure's trace);
- *   buggy  the source patch applied, and the oracle list without the tests that fail with the
- *          developer's fix here (written later by `java.ts`, see `writeOracle`).
+ *          only the harness runs it, to learn which tests fail with the developer's fix here;
+ *   buggy  the same tree with the source patch applied: seen from its parent, the fix's tests and
+ *          the harness were added. `writeOracle` later commits, on top of it, the oracle list
+ *          without the tests that fail with the developer's fix here; that is the chain's base.
  *
  * The command is what a Java project declares for pitcrew as shipped (declared-commands.ts).
  */
@@ -61,10 +64,10 @@ set -eu
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 find ${bug.srcDir} -name '*.java' > "$out/main.txt"
-javac -g -nowarn -encoding UTF-8 -proc:none --release 8 -cp ${libs} -d "$out/main" @"$out/main.txt" 2>&1 | grep -v '^Note:' >&2 || true
+javac -g -nowarn -encoding ${bug.encoding} -proc:none --release 8 -cp ${libs} -d "$out/main" @"$out/main.txt" 2>&1 | grep -v '^Note:' >&2 || true
 test -n "$(find "$out/main" -name '*.class' -print -quit 2>/dev/null)" || { echo "sources do not compile" >&2; exit 3; }
 find ${bug.testDir} -name '*.java' > "$out/test.txt"
-javac -g -nowarn -encoding UTF-8 -proc:none --release 8 -cp "$out/main:${libs}" -d "$out/test" @"$out/test.txt" 2>&1 | grep -v '^Note:' >&2 || true
+javac -g -nowarn -encoding ${bug.encoding} -proc:none --release 8 -cp "$out/main:${libs}" -d "$out/test" @"$out/test.txt" 2>&1 | grep -v '^Note:' >&2 || true
 test -n "$(find "$out/test" -name '*.class' -print -quit 2>/dev/null)" || { echo "tests do not compile" >&2; exit 3; }
 exec java -Xmx1g -cp "$out/main:$out/test:${resources(bug.srcDir)}:${resources(bug.testDir)}:${runnerDir}:${libs}" JavaTestRunner "\${1:-${HARNESS_DIR}/oracle.txt}"
 `;
@@ -92,7 +95,7 @@ export async function rebuildBug(
   rmSync(repo, { recursive: true, force: true });
   await git(["clone", "--quiet", "--shared", "--no-checkout", mirror, repo], { cwd: dir, timeoutMs: 300_000 });
   const run = (args: string[]) => git([...IDENTITY, ...args], { cwd: repo, timeoutMs: 300_000 });
-  await run(["checkout", "--quiet", "-b", "pitcrew-case", bug.fixedRevision]);
+  await run(["checkout", "--quiet", "-b", "pitcrew-fixed", bug.fixedRevision]);
   mkdirSync(join(repo, HARNESS_DIR), { recursive: true });
   writeFileSync(join(repo, HARNESS_DIR, "run-tests.sh"), runTestsScript(bug, runnerDir));
   writeFileSync(join(repo, HARNESS_DIR, "oracle.txt"), `${oracle.join("\n")}\n`);
@@ -103,9 +106,11 @@ export async function rebuildBug(
   const fixed = (await run(["rev-parse", "HEAD"])).trim();
   const patch = join(dir, "src.patch");
   writeFileSync(patch, bug.srcPatch);
-  await run(["apply", "--whitespace=nowarn", patch]);
-  await run(["commit", "--quiet", "--no-verify", "-am", `buggy: ${bug.project}-${bug.bug} (Defects4J src.patch)`]);
-  const buggy = (await run(["rev-parse", "HEAD"])).trim();
+  await run(["apply", "--whitespace=nowarn", "--index", patch]);
+  const tree = (await run(["write-tree"])).trim();
+  const message = `${bug.project}-${bug.bug}: the fix's tests and the test harness (buggy sources, Defects4J)`;
+  const buggy = (await run(["commit-tree", tree, "-p", `${bug.fixedRevision}^`, "-m", message])).trim();
+  await run(["checkout", "--quiet", "-B", "pitcrew-case", buggy]);
   return { repo, fixed, buggy };
 }
 

@@ -12,6 +12,7 @@ const bug = (recordedTrace: string): JavaBug => ({
   relevantTests: [],
   srcDir: "src/main/java",
   testDir: "src/test/java",
+  encoding: "UTF-8",
   app: ["org.jsoup"],
 });
 
