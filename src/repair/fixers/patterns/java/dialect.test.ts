@@ -89,4 +89,36 @@ public class Qty {
     );
     for (const t of [checked!, caught!]) expect(await syntaxErrorIn("X.java", t)).toBeUndefined();
   });
+
+  it("never patches the test that exposed the crash (Defects4J Lang-1's shape)", async () => {
+    const numbers = `package org.acme;
+
+public class Numbers {
+    public static Integer createInteger(String str) {
+        return Integer.decode(str);
+    }
+}
+`;
+    const test = `package org.acme;
+
+public class NumbersTest {
+    public void testHex() {
+        assertEquals(Integer.valueOf(0x80000000), Numbers.createInteger("0x80000000"));
+    }
+}
+`;
+    const trace = `java.lang.NumberFormatException: For input string: "80000000" under radix 16
+\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)
+\tat java.base/java.lang.Integer.parseInt(Integer.java:652)
+\tat java.base/java.lang.Integer.valueOf(Integer.java:957)
+\tat java.base/java.lang.Integer.decode(Integer.java:1436)
+\tat org.acme.Numbers.createInteger(Numbers.java:5)
+\tat org.acme.NumbersTest.testHex(NumbersTest.java:5)
+`;
+    const patches = await proposePatterns(
+      { "src/main/java/org/acme/Numbers.java": numbers, "src/test/java/org/acme/NumbersTest.java": test },
+      trace,
+    );
+    expect(patches.flatMap((p) => p.edits.map((e) => e.path))).toEqual([]);
+  });
 });
