@@ -152,6 +152,7 @@ export async function runJavaCase(bug: JavaBug, opts: JavaCaseOptions): Promise<
     pitcrew: opts.pitcrew,
   };
   if (!prep.selection.selected || !prep.checkout || !prep.head || !prep.trace) return result;
+  rmSync(join(opts.dir, "proven.diff"), { force: true });
   const t0 = performance.now();
   try {
     const chain = await runRepairChain({

@@ -12,6 +12,7 @@
  * `/java/<id>/`; a run resumes from them, `--rerun` repeats the repair chain on the cached builds.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,33 @@ import type { OutsideResult } from "./case.js";
 import { JAVA_PROJECTS, javaCaseId, loadJavaBugs } from "./java-bugs.js";
 import { runJavaCase } from "./java-case.js";
 import { compileRunner } from "./java-checkout.js";
+
+/**
+ * A reviewer's verdict on a proven patch (`java-reviews.json`): whether it is wrong though it
+ * passed the oracle, for the patch whose diff has this SHA-256 only — a different patch on a later
+ * run is unreviewed until someone reads it.
+ */
+interface Review {
+  diffSha256: string;
+  wrongButPassing: boolean;
+  why: string;
+}
+
+/** The reviews of proven patches, by case id. */
+function readReviews(): Record<string, Review> {
+  const file = new URL("./java-reviews.json", import.meta.url);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, Review>) : {};
+}
+
+/** Applies the review of the case's proven patch (`<dir>/proven.diff`) when it is for that very patch. */
+function applyReview(result: OutsideResult, dir: string, reviews: Record<string, Review>): OutsideResult {
+  const review = reviews[result.id];
+  const diff = join(dir, "proven.diff");
+  if (!result.proven || !review || !existsSync(diff)) return result;
+  const sha = createHash("sha256").update(readFileSync(diff)).digest("hex");
+  if (sha !== review.diffSha256) return { ...result, wrongButPassing: undefined };
+  return { ...result, wrongButPassing: review.wrongButPassing, notes: [...result.notes, `reviewed: ${review.why}`] };
+}
 
 /** Options of `runJavaCases`. */
 export interface JavaCasesOptions {
@@ -52,6 +80,7 @@ export async function runJavaCases(opts: JavaCasesOptions): Promise<OutsideResul
   const pitcrew = execFileSync("git", ["rev-parse", "--short=10", "HEAD"], { encoding: "utf8" }).trim();
   const say = opts.onProgress ?? (() => undefined);
   const results: OutsideResult[] = [];
+  const reviews = readReviews();
   let selected = 0;
   for (const bug of loadJavaBugs(opts.defects4jDir)) {
     const id = javaCaseId(bug);
@@ -59,7 +88,7 @@ export async function runJavaCases(opts: JavaCasesOptions): Promise<OutsideResul
     const dir = join(root, id);
     const file = join(dir, "result.json");
     if (existsSync(file) && !opts.rerun) {
-      const cached = JSON.parse(readFileSync(file, "utf8")) as OutsideResult;
+      const cached = applyReview(JSON.parse(readFileSync(file, "utf8")) as OutsideResult, dir, reviews);
       results.push(cached);
       if (cached.selection.selected) selected++;
       continue;
@@ -67,14 +96,15 @@ export async function runJavaCases(opts: JavaCasesOptions): Promise<OutsideResul
     if (opts.limit !== undefined && selected >= opts.limit) break;
     mkdirSync(dir, { recursive: true });
     say(`${id}`);
-    const result = await runJavaCase(bug, {
+    const measured = await runJavaCase(bug, {
       mirror: mirrorOf(opts.mirrorsDir, bug.project),
       dir,
       runnerDir,
       pitcrew,
       onProgress: say,
     });
-    writeFileSync(file, JSON.stringify(result, null, 2));
+    writeFileSync(file, JSON.stringify(measured, null, 2));
+    const result = applyReview(measured, dir, reviews);
     results.push(result);
     if (result.selection.selected) selected++;
     say(
