@@ -121,4 +121,40 @@ public class NumbersTest {
     );
     expect(patches.flatMap((p) => p.edits.map((e) => e.path))).toEqual([]);
   });
+
+  it("guards an index computed from stable values (Defects4J Gson-12's shape: stackSize - 1 on an empty stack)", async () => {
+    const reader = `package org.acme;
+
+public class Reader {
+    private final String[] names = new String[32];
+    private int size = 0;
+
+    public void skip() {
+        pop();
+        names[size - 1] = "null";
+        size++;
+    }
+
+    private void pop() {
+        if (size > 0) size--;
+    }
+}
+`;
+    const trace = `java.lang.ArrayIndexOutOfBoundsException: Index -1 out of bounds for length 32
+\tat org.acme.Reader.skip(Reader.java:9)
+\tat org.acme.Main.main(Main.java:5)
+`;
+    const [guarded] = patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": reader }, trace));
+    expect(guarded).toBe(
+      reader.replace(
+        '        names[size - 1] = "null";\n',
+        '        if (size - 1 < 0 || size - 1 >= names.length) {\n            return;\n        }\n        names[size - 1] = "null";\n',
+      ),
+    );
+    const called = reader.replace("names[size - 1]", "names[next() - 1]").replace(
+      "    private void pop() {",
+      "    private int next() {\n        return size++;\n    }\n\n    private void pop() {",
+    );
+    expect(patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": called }, trace))).toEqual([]);
+  });
 });
