@@ -157,4 +157,30 @@ public class Reader {
     );
     expect(patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": called }, trace))).toEqual([]);
   });
+
+  it("guards an array element in place, without a Java 10 `var` (Defects4J Lang-33's shape)", async () => {
+    const classes = `package org.acme;
+
+public class Classes {
+    public static Class<?>[] toClass(Object[] array) {
+        Class<?>[] out = new Class[array.length];
+        for (int i = 0; i < array.length; i++) {
+            out[i] = array[i].getClass();
+        }
+        return out;
+    }
+}
+`;
+    const trace = `java.lang.NullPointerException: Cannot invoke "Object.getClass()" because "array[i]" is null
+\tat org.acme.Classes.toClass(Classes.java:7)
+\tat org.acme.Main.main(Main.java:5)
+`;
+    const [skipped] = patchedTexts(await proposePatterns({ "src/main/java/org/acme/Classes.java": classes }, trace));
+    expect(skipped).toBe(
+      classes.replace(
+        "            out[i] = array[i].getClass();\n",
+        "            if (array[i] == null) {\n                continue;\n            }\n            out[i] = array[i].getClass();\n",
+      ),
+    );
+  });
 });
