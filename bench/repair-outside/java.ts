@@ -4,12 +4,13 @@
  * `runJavaCases` is what `run.ts` calls; run alone:
  *
  *   PITCREW_DEFECTS4J_DIR=<checkout of rjust/defects4j> PITCREW_JAVA_MIRRORS=<dir> \
- *     npx tsx bench/repair-outside/java.ts [--case defects4j-jsoup-26 …] [--rerun] [--limit N] [--json]
+ *     npx tsx bench/repair-outside/java.ts [--case defects4j-jsoup-26 …] [--rerun] [--limit N] [--cached] [--json]
  *
  * PITCREW_JAVA_MIRRORS holds the projects' git repositories as `jhy+jsoup`, `google+gson`,
  * `apache+commons-lang` (each a repository or a directory with one in `repo/`). Results are cached
  * per case as JSON under PITCREW_REPAIR_OUTSIDE_CACHE (default ~/.cache/pitcrew/repair-outside)
- * `/java/<id>/`; a run resumes from them, `--rerun` repeats the repair chain on the cached builds.
+ * `/java/<id>/`; a run resumes from them, `--rerun` repeats the repair chain on the cached builds,
+ * `--cached` reports what is cached without running anything.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -63,6 +64,8 @@ export interface JavaCasesOptions {
   limit?: number;
   /** Repeat the chain even when a cached result exists. */
   rerun?: boolean;
+  /** Report the cached results only; run no case. */
+  cachedOnly?: boolean;
   onProgress?: (line: string) => void;
 }
 
@@ -93,6 +96,7 @@ export async function runJavaCases(opts: JavaCasesOptions): Promise<OutsideResul
       if (cached.selection.selected) selected++;
       continue;
     }
+    if (opts.cachedOnly) continue;
     if (opts.limit !== undefined && selected >= opts.limit) break;
     mkdirSync(dir, { recursive: true });
     say(`${id}`);
@@ -165,6 +169,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       only: valuesOf("--case"),
       limit: limit === undefined ? undefined : Number(limit),
       rerun: args.includes("--rerun"),
+      cachedOnly: args.includes("--cached"),
       onProgress: (l) => process.stderr.write(`${l}\n`),
     });
     if (args.includes("--json")) console.log(JSON.stringify({ totals: javaTotals(results), results }, null, 2));

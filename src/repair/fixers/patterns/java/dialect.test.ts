@@ -151,10 +151,12 @@ public class Reader {
         '        if (size - 1 < 0 || size - 1 >= names.length) {\n            return;\n        }\n        names[size - 1] = "null";\n',
       ),
     );
-    const called = reader.replace("names[size - 1]", "names[next() - 1]").replace(
-      "    private void pop() {",
-      "    private int next() {\n        return size++;\n    }\n\n    private void pop() {",
-    );
+    const called = reader
+      .replace("names[size - 1]", "names[next() - 1]")
+      .replace(
+        "    private void pop() {",
+        "    private int next() {\n        return size++;\n    }\n\n    private void pop() {",
+      );
     expect(patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": called }, trace))).toEqual([]);
   });
 
