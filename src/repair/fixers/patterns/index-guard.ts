@@ -2,6 +2,8 @@
  * Index out of range (Python IndexError, Java `Index 5 out of bounds for length 3`, Go `index
  * out of range [5] with length 3`): guards the indexed read on the failing line — the one whose
  * literal index matches the printed index first — with each exit the surrounding code offers.
+ * The index may be a literal, a stable value or arithmetic over those (`size - 1`, `i + 1`):
+ * reading it twice gives the same number.
  */
 import type { Node } from "web-tree-sitter";
 import type { Access } from "./dialect.js";
@@ -10,6 +12,19 @@ import { guardBefore } from "./insert-guard.js";
 import { frameLabel, nodesOnRow, type Proposal, type Site, statementAt } from "./site.js";
 
 const LIST_GET = /^(get|remove)$/;
+const ARITHMETIC = /^(binary_expression|binary_operator|parenthesized_expression|unary_expression|unary_operator)$/;
+
+/** A literal, a stable value, or `+ - * / %` arithmetic over those (module comment). */
+function stableIndex(site: Site, n: Node): boolean {
+  if (/^-?\d+$/.test(n.text) || site.dialect.isStable(n)) return true;
+  if (!ARITHMETIC.test(n.type)) return false;
+  const operators = n.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+  return (
+    operators.every((o) => /^[-+*/%()]$/.test(o)) &&
+    n.namedChildCount > 0 &&
+    n.namedChildren.every((c) => c !== null && stableIndex(site, c))
+  );
+}
 
 /** Indexed reads on the line: arrays/slices/lists by subscript, Java `list.get(i)`, `s.charAt(i)`. */
 function indexReads(
@@ -50,7 +65,7 @@ export function proposeIndexGuards(site: Site): Proposal[] {
   for (const read of indexReads(site, stmt)
     .filter((r) => dialect.name !== "java" || r.kind === javaKind)
     .slice(0, 2)) {
-    if (!dialect.isStable(read.seq) || !(dialect.isStable(read.index) || /^-?\d+$/.test(read.index.text))) continue;
+    if (!dialect.isStable(read.seq) || !stableIndex(site, read.index)) continue;
     const literal = /^-?\d+$/.test(read.index.text) ? Number(read.index.text) : undefined;
     const cond = dialect.outOfRange(read.seq.text, read.index.text, literal, read.kind);
     const what = `${read.seq.text}[${read.index.text}]`;

@@ -1,12 +1,14 @@
 /**
  * The pattern fixer of one language (the `Fixer` port, kind "pattern"). For the top in-app
- * suspects it reads the file, finds the failing expression of the kind the exception names, asks
- * the strategies for edits, applies each to the file's text, re-parses the result and drops any
+ * suspects outside test code (a crash is fixed in the code under test, never by editing the test
+ * that exposed it: such a patch passes the very test it edits) it reads the file, finds the
+ * failing expression of the kind the exception names, asks the strategies for edits, applies each to the file's text, re-parses the result and drops any
  * patch whose tree has an ERROR or MISSING node. Patches come back best first: the first
  * suspect that yields any wins.
  */
 import { readFile } from "node:fs/promises";
 import { resolve, sep } from "node:path";
+import { isTestFrame } from "../../../diagnose/index.js";
 import type { FixContext, Fixer, Patch } from "../../fixer.js";
 import { unifiedDiff } from "../../unified-diff.js";
 import type { Node } from "web-tree-sitter";
@@ -90,7 +92,7 @@ export class PatternFixer implements Fixer {
     const failedInDependency = rootCause.frames[0] !== undefined && !rootCause.frames[0].inApp;
     const suspects = ctx.suspects.filter((s) => {
       const grammar = grammarOf(s.file);
-      return s.inApp && s.line !== undefined && grammar && dialect.grammars.includes(grammar);
+      return s.inApp && !isTestFrame(s) && s.line !== undefined && grammar && dialect.grammars.includes(grammar);
     });
     for (const suspect of suspects.slice(0, SUSPECTS)) {
       const text = await readRepoFile(suspect.file);

@@ -89,4 +89,100 @@ public class Qty {
     );
     for (const t of [checked!, caught!]) expect(await syntaxErrorIn("X.java", t)).toBeUndefined();
   });
+
+  it("never patches the test that exposed the crash (Defects4J Lang-1's shape)", async () => {
+    const numbers = `package org.acme;
+
+public class Numbers {
+    public static Integer createInteger(String str) {
+        return Integer.decode(str);
+    }
+}
+`;
+    const test = `package org.acme;
+
+public class NumbersTest {
+    public void testHex() {
+        assertEquals(Integer.valueOf(0x80000000), Numbers.createInteger("0x80000000"));
+    }
+}
+`;
+    const trace = `java.lang.NumberFormatException: For input string: "80000000" under radix 16
+\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)
+\tat java.base/java.lang.Integer.parseInt(Integer.java:652)
+\tat java.base/java.lang.Integer.valueOf(Integer.java:957)
+\tat java.base/java.lang.Integer.decode(Integer.java:1436)
+\tat org.acme.Numbers.createInteger(Numbers.java:5)
+\tat org.acme.NumbersTest.testHex(NumbersTest.java:5)
+`;
+    const patches = await proposePatterns(
+      { "src/main/java/org/acme/Numbers.java": numbers, "src/test/java/org/acme/NumbersTest.java": test },
+      trace,
+    );
+    expect(patches.flatMap((p) => p.edits.map((e) => e.path))).toEqual([]);
+  });
+
+  it("guards an index computed from stable values (Defects4J Gson-12's shape: stackSize - 1 on an empty stack)", async () => {
+    const reader = `package org.acme;
+
+public class Reader {
+    private final String[] names = new String[32];
+    private int size = 0;
+
+    public void skip() {
+        pop();
+        names[size - 1] = "null";
+        size++;
+    }
+
+    private void pop() {
+        if (size > 0) size--;
+    }
+}
+`;
+    const trace = `java.lang.ArrayIndexOutOfBoundsException: Index -1 out of bounds for length 32
+\tat org.acme.Reader.skip(Reader.java:9)
+\tat org.acme.Main.main(Main.java:5)
+`;
+    const [guarded] = patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": reader }, trace));
+    expect(guarded).toBe(
+      reader.replace(
+        '        names[size - 1] = "null";\n',
+        '        if (size - 1 < 0 || size - 1 >= names.length) {\n            return;\n        }\n        names[size - 1] = "null";\n',
+      ),
+    );
+    const called = reader
+      .replace("names[size - 1]", "names[next() - 1]")
+      .replace(
+        "    private void pop() {",
+        "    private int next() {\n        return size++;\n    }\n\n    private void pop() {",
+      );
+    expect(patchedTexts(await proposePatterns({ "src/main/java/org/acme/Reader.java": called }, trace))).toEqual([]);
+  });
+
+  it("guards an array element in place, without a Java 10 `var` (Defects4J Lang-33's shape)", async () => {
+    const classes = `package org.acme;
+
+public class Classes {
+    public static Class<?>[] toClass(Object[] array) {
+        Class<?>[] out = new Class[array.length];
+        for (int i = 0; i < array.length; i++) {
+            out[i] = array[i].getClass();
+        }
+        return out;
+    }
+}
+`;
+    const trace = `java.lang.NullPointerException: Cannot invoke "Object.getClass()" because "array[i]" is null
+\tat org.acme.Classes.toClass(Classes.java:7)
+\tat org.acme.Main.main(Main.java:5)
+`;
+    const [skipped] = patchedTexts(await proposePatterns({ "src/main/java/org/acme/Classes.java": classes }, trace));
+    expect(skipped).toBe(
+      classes.replace(
+        "            out[i] = array[i].getClass();\n",
+        "            if (array[i] == null) {\n                continue;\n            }\n            out[i] = array[i].getClass();\n",
+      ),
+    );
+  });
 });

@@ -45,6 +45,9 @@ export const java: Dialect = {
   isStable(n) {
     if (n.type === "identifier" || n.type === "this") return true;
     if (n.type === "field_access") return java.isStable(n.childForFieldName("object")!);
+    // `items[i]`: reading it twice gives the same element (no hoist into a `var`, which needs Java 10)
+    if (n.type === "array_access")
+      return java.isStable(n.childForFieldName("array")!) && java.isStable(n.childForFieldName("index")!);
     if (n.type === "method_invocation")
       return (
         /^(size|length)$/.test(n.childForFieldName("name")?.text ?? "") && java.isStable(n.childForFieldName("object")!)
