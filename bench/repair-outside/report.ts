@@ -47,17 +47,12 @@ export function printResults(results: readonly OutsideResult[]): void {
   for (const r of results)
     if (r.selection.selected && !r.proven) console.log(`- ${r.id}: ${r.notes.join("; ").slice(0, 300) || "–"}`);
   console.log("");
-  console.log(
-    totalsLine(
-      "javascript",
-      results.filter((r) => r.language === "javascript"),
-    ),
-  );
-  console.log(
-    totalsLine(
-      "python",
-      results.filter((r) => r.language === "python"),
-    ),
-  );
+  for (const language of ["javascript", "python", "java"])
+    console.log(
+      totalsLine(
+        language,
+        results.filter((r) => r.language === language),
+      ),
+    );
   console.log(totalsLine("all", results));
 }

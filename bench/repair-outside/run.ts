@@ -1,11 +1,12 @@
 /**
  * The outside-bug repair benchmark: real crash bugs from public datasets (BugsJS for
- * JavaScript, BugsInPy for Python; `java*.ts` adds Defects4J), each run through the product's
+ * JavaScript, BugsInPy for Python, Defects4J for Java (`java*.ts`, when PITCREW_DEFECTS4J_DIR and
+ * PITCREW_JAVA_MIRRORS are set)), each run through the product's
  * repair chain as shipped with the project's own tests as the oracle (`chain.ts`). Results are
  * cached as one JSON file per case under `<cache>/results/`, so an interrupted run resumes where
  * it stopped; `--rerun` runs cached cases again.
  *
- * Run: `npm run bench:repair-outside -- [--cache DIR] [--lang js|py] [--project P] [--case ID …]
+ * Run: `npm run bench:repair-outside -- [--cache DIR] [--lang js|py|java] [--project P] [--case ID …]
  *       [--limit N] [--rerun] [--test-timeout S] [--case-timeout S] [--json]`
  * Default cache: `~/.cache/pitcrew-bench/repair-outside`; defaults: every mirrored bug of the
  * covered projects, 120 s per test run, 600 s per case.
@@ -17,6 +18,7 @@ import type { OutsideResult } from "./case.js";
 import { type PreparedCase, runOutsideCase } from "./chain.js";
 import { BUGSJS_PROJECTS, gitOut, prepareBugsJs } from "./js.js";
 import { BUGSINPY_PROJECTS, prepareBugsInPy } from "./py.js";
+import { runJavaCases } from "./java.js";
 import { printResults } from "./report.js";
 
 const args = process.argv.slice(2);
@@ -39,11 +41,11 @@ const limits = {
 function plannedCases(): { id: string; prepare: () => PreparedCase }[] {
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
   const out: { id: string; prepare: () => PreparedCase }[] = [];
-  if (lang !== "py")
+  if (lang === undefined || lang === "js")
     for (const [project, n] of Object.entries(BUGSJS_PROJECTS))
       for (let bug = 1; bug <= n; bug++)
         out.push({ id: `bugsjs-${project}-${bug}`, prepare: () => prepareBugsJs(cache, project, bug, log) });
-  if (lang !== "js")
+  if (lang === undefined || lang === "py")
     for (const [project, bugs] of Object.entries(BUGSINPY_PROJECTS()))
       for (const bug of bugs)
         out.push({
@@ -95,6 +97,24 @@ for (const planned of plannedCases()) {
   process.stderr.write(
     `  ${s.selected ? `selected: ${s.exception.slice(0, 80)} @ ${s.topFrame}; ${result.proven ? `PROVEN by ${result.fixer} (${result.equivalence})` : `not proven, ${result.proposed} proposed`}` : `excluded: ${s.reason.slice(0, 120)}`}\n`,
   );
+}
+const defects4jDir = process.env.PITCREW_DEFECTS4J_DIR;
+const mirrorsDir = process.env.PITCREW_JAVA_MIRRORS;
+if ((lang === undefined || lang === "java") && defects4jDir && mirrorsDir)
+  results.push(
+    ...(await runJavaCases({
+      defects4jDir,
+      mirrorsDir,
+      cacheDir: cache,
+      only: only.length ? only : undefined,
+      limit: Number.isFinite(limit) ? limit : undefined,
+      rerun: flag("--rerun"),
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    })),
+  );
+else if (lang === "java") {
+  console.error("--lang java needs PITCREW_DEFECTS4J_DIR (a checkout of rjust/defects4j) and PITCREW_JAVA_MIRRORS");
+  process.exitCode = 2;
 }
 if (flag("--json")) console.log(JSON.stringify(results, null, 1));
 else printResults(results);
