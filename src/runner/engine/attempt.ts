@@ -10,7 +10,7 @@
 import type { Job, Project, Run, Status } from "../../store/index.js";
 import { LogWriter } from "./log-writer.js";
 import { orphanJob } from "./recovery.js";
-import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
+import { enqueueAttempt, type JobTicket, type RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 import type { StepRunContext, StepSink } from "./step-loop.js";
 
@@ -131,12 +131,7 @@ async function finishAttempt(deps: RunnerDeps, run: Run, job: Job, outcome: Atte
           reason: outcome.reason,
         },
       );
-      const ticket = { jobId: job.id, attempt: next };
-      await deps.queue.enqueue(JOBS_QUEUE, ticket, {
-        dedupeKey: ticketKey(ticket),
-        labels: job.spec.runsOn,
-        runAfter: deps.clock.now() + delay,
-      });
+      await enqueueAttempt(deps, job, next, deps.clock.now() + delay);
       return;
     }
   }
