@@ -28,7 +28,13 @@ describe("enqueue once per job attempt", () => {
   it("adds each of a 200-job run's jobs to the queue at most twice", async () => {
     const lines = ["jobs:"];
     for (let i = 0; i < PAIRS; i++)
-      lines.push(`  a${i}:`, `    steps: [{ run: "true" }]`, `  b${i}:`, `    needs: a${i}`, `    steps: [{ run: "true" }]`);
+      lines.push(
+        `  a${i}:`,
+        `    steps: [{ run: "true" }]`,
+        `  b${i}:`,
+        `    needs: a${i}`,
+        `    steps: [{ run: "true" }]`,
+      );
     const repo = createRepo({ ".pitcrew/pipeline.yaml": `${lines.join("\n")}\n` });
     const project = await t.app.store.projects.create({ name: "wide", repoUrl: repo, sandbox: false });
     const { run } = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
