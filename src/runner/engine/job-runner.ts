@@ -25,6 +25,7 @@ import {
   storeStepSink,
 } from "./attempt.js";
 import { collectOutputs } from "./collect-outputs.js";
+import { holdRunningAttempt } from "./running-attempt.js";
 import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
@@ -42,8 +43,12 @@ async function baseCommit(store: Store, mirror: string, run: Run): Promise<strin
   return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id, { pushesOnly: true }))?.commit;
 }
 
-/** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
+/**
+ * Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is
+ * ignored, one of an attempt still running is held or orphaned (running-attempt.ts).
+ */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
+  if (await holdRunningAttempt(deps, ticket, signal)) return;
   const begun = await beginAttempt(deps, ticket);
   if (!begun) return;
   let outcome: AttemptOutcome;
