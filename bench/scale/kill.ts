@@ -6,15 +6,17 @@
  * each job printing LINES numbered lines over about a second and storing one artifact. Mid-way,
  * kill -9 a `blue` agent that holds jobs, and kill -9 the other server replica.
  *
- * An agent talks to one server (`--server` takes one URL), so the agents all use replica A and the
- * killed replica is B: its loss shows that the shared state (leader lease, queue, bus, store)
- * carries on without it, not that agents move between servers.
+ * Every agent is given both replicas: agents 0 and 2 call A first, agents 1 and 3 (one blue, one
+ * green) call B first, so the killed replica B has agents attached that hold jobs; they move to A
+ * and their running jobs go on there (the lease taken over, no new attempt).
  *
  * Checked, from the store and through replica A's API: every job succeeded exactly once (one
  * successful attempt, one lease ended `success`, no two leases of a job overlapping in time),
  * every line of the successful attempt is there in order, every artifact downloads with its
  * content, and the killed agent's jobs finished on another agent. Reported: the time from the kill
- * to the agent being declared lost, and to the last of its jobs starting again elsewhere.
+ * to the agent being declared lost, and to the last of its jobs starting again elsewhere; for
+ * the replica kill, how many jobs B's agents held then, how many finished in that same attempt
+ * (not restarted), and the time from the kill to the first line each stored through A.
  *
  * Needs `dist/` (the npm script builds it), PostgreSQL at 127.0.0.1:5432 and Redis at 6379 (as the
  * tests: PITCREW_TEST_PG_URL, PITCREW_TEST_REDIS_URL); skips with a message when one is missing.
@@ -90,8 +92,13 @@ try {
 
   const token = (await a.api("POST", "/api/tokens", { body: { name: "agents", role: "agent" } })).body.token;
   const colours = ["blue", "blue", "green", "green"];
-  for (const [i, c] of colours.entries())
-    agents.push(startAgentProcess(a.base, token, `kill-${i}-${c}`, ["--labels", `linux,${c}`]));
+  // agents 1 and 3 call replica B first (the one killed), the others A; each has both
+  for (const [i, c] of colours.entries()) {
+    const [first, second] = i % 2 === 1 ? [b, a] : [a, b];
+    agents.push(
+      startAgentProcess(first.base, token, `kill-${i}-${c}`, ["--labels", `linux,${c}`, "--server", second.base]),
+    );
+  }
   await until(
     async () => (await a.api("GET", "/api/agents")).body.agents.filter((x: any) => x.state === "online").length === 4,
     60_000,
@@ -138,6 +145,12 @@ try {
   const killedAt = Date.now();
   load.push(loadavg()[0] ?? 0);
   await until(async () => (await succeeded()) >= (2 * total) / 3, 600_000, "two thirds of the jobs done");
+  // the jobs that B's agents (1 and 3) hold when B dies
+  const onB = new Set(
+    ((await a.api("GET", "/api/agents")).body.agents as any[])
+      .filter((x) => x.name === "kill-1-blue" || x.name === "kill-3-green")
+      .flatMap((x) => x.runningJobs.map((j: any) => `${j.jobId}:${j.attempt}:${j.lease}`)),
+  );
   process.kill(b.pid, "SIGKILL");
   const replicaKilledAt = Date.now();
   load.push(loadavg()[0] ?? 0);
@@ -189,6 +202,23 @@ try {
   }
   if (victimJobs.size === 0) problems.push(`no job of ${victimName} was recovered (it held one when killed)`);
 
+  // the jobs B's agents held when B died: the same lease finished them, and how soon they went on through A
+  let carried = 0;
+  let resumedMs = 0;
+  for (const held of onB) {
+    const [jobId, attempt, lease] = held.split(":").map(Number) as [number, number, number];
+    const l = leases.find((x) => x.id === lease);
+    if (l?.end_reason === "success" && jobs.find((j) => j.id === jobId)?.attempt === attempt) carried++;
+    const next = await store
+      .selectFrom("log_lines")
+      .select((e) => e.fn.min("at").as("at"))
+      .where("job_id", "=", jobId)
+      .where("attempt", "=", attempt)
+      .where("at", ">", replicaKilledAt)
+      .executeTakeFirst();
+    if (next?.at != null) resumedMs = Math.max(resumedMs, Number(next.at) - replicaKilledAt);
+  }
+
   // every line of the successful attempt, in order
   for (const job of jobs) {
     const lines = await store
@@ -216,7 +246,7 @@ try {
   }
 
   console.log(
-    `${total} jobs of ${PIPELINES} pipelines on 4 agents (2 blue, 2 green) via replica A of 2; agent and queue lease ${AGENT_LEASE}`,
+    `${total} jobs of ${PIPELINES} pipelines on 4 agents (2 blue, 2 green), 2 calling replica A first and 2 replica B (each given both); agent and queue lease ${AGENT_LEASE}`,
   );
   console.log(
     `kill -9 of agent '${victimName}' (holding jobs) once ${Math.round(total / 3)} jobs were done, of replica B ${((replicaKilledAt - killedAt) / 1000).toFixed(1)} s later (${Math.round((2 * total) / 3)} done)`,
@@ -225,6 +255,9 @@ try {
   console.log(`jobs of the killed agent finished elsewhere: ${victimJobs.size}`);
   console.log(
     `time to recover: agent declared lost and its jobs queued again ${lostAt ? ((lostAt - killedAt) / 1000).toFixed(1) : "?"} s after the kill; the last of them started on another agent ${((restartedAt - killedAt) / 1000).toFixed(1)} s after (queued behind the waiting blue jobs)`,
+  );
+  console.log(
+    `replica kill: B's agents held ${onB.size} job(s); ${carried} finished in that attempt through replica A (the lease taken over, no restart); the last of them stored its next line ${(resumedMs / 1000).toFixed(1)} s after the kill`,
   );
   console.log(`load average (1 min): ${load.map((l) => l.toFixed(1)).join(" → ")}`);
   if (problems.length) {

@@ -38,16 +38,37 @@ export function isRefusal(err: unknown): boolean {
   return err instanceof AgentCallError && err.status >= 400 && err.status < 500 && err.status !== 429;
 }
 
+/** Answers of a proxy or load balancer in front of a replica that is down: the next server is tried. */
+const GATEWAY_DOWN = new Set([502, 503, 504]);
+
 /**
  * The agent's side of the protocol (protocol.ts) over HTTP: every request carries the token and
  * the protocol version, every answer's version is checked, and a lease answer is validated
  * before anything runs (it comes from the network).
+ *
+ * It knows one or more server replicas (sharing one store) and calls one at a time. A call that
+ * does not reach its server (refused, reset, timed out, or a gateway's 502/503/504) fails as
+ * before, and the calls after it go to the next server in the list, round the list; the caller
+ * retries with its own backoff. An answer, even a refusal, keeps the server.
  */
 export class AgentClient {
+  private readonly servers: string[];
+  private current = 0;
+
   constructor(
-    private readonly server: string,
+    servers: string | readonly string[],
     private readonly token: string,
-  ) {}
+    /** Told when calls move from one server to the next. */
+    private readonly onMove: (from: string, to: string, why: string) => void = () => {},
+  ) {
+    this.servers = typeof servers === "string" ? [servers] : [...servers];
+    if (this.servers.length === 0) throw new Error("an agent needs at least one server URL");
+  }
+
+  /** The server calls go to now. */
+  get server(): string {
+    return this.servers[this.current]!;
+  }
 
   /** Registers this agent. */
   register(body: z.input<typeof registerBody>): Promise<Registration> {
@@ -130,9 +151,16 @@ export class AgentClient {
     const parsed = schema.safeParse(raw);
     if (!parsed.success)
       throw new Error(
-        `malformed ${what} answer from ${this.server}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        `malformed ${what} answer from ${this.servers[this.current]}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
       );
     return parsed.data;
+  }
+
+  /** After a call to server `index` failed to reach it: the next calls go to the next server (once per failure of that server). */
+  private moveOn(index: number, why: string): void {
+    if (this.servers.length < 2 || this.current !== index) return;
+    this.current = (index + 1) % this.servers.length;
+    this.onMove(this.servers[index]!, this.servers[this.current]!, why);
   }
 
   private async json(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
@@ -154,9 +182,11 @@ export class AgentClient {
     };
     if (body) headers["content-type"] = body.type;
     if (body?.length !== undefined) headers["content-length"] = String(body.length);
+    const index = this.current;
+    const server = this.servers[index]!;
     let res: Response;
     try {
-      res = await fetch(`${this.server}${path}`, {
+      res = await fetch(`${server}${path}`, {
         method,
         headers,
         body: body?.body,
@@ -164,8 +194,12 @@ export class AgentClient {
         ...(body && typeof body.body !== "string" ? { duplex: "half" } : {}),
       } as RequestInit);
     } catch (err) {
-      throw new Error(`cannot reach the pitcrew server at ${this.server}: ${(err as Error).message}`, { cause: err });
+      // the caller's own abort (a drain ending a long poll) says nothing about the server; a timeout does
+      const ownAbort = signal?.aborted === true && (signal.reason as Error | undefined)?.name !== "TimeoutError";
+      if (!ownAbort) this.moveOn(index, (err as Error).message);
+      throw new Error(`cannot reach the pitcrew server at ${server}: ${(err as Error).message}`, { cause: err });
     }
+    if (GATEWAY_DOWN.has(res.status)) this.moveOn(index, `HTTP ${res.status}`);
     const theirs = res.headers.get(PROTOCOL_HEADER);
     if (!res.ok) {
       const text = await res.text();
@@ -178,7 +212,7 @@ export class AgentClient {
     if (theirs !== String(PROTOCOL_VERSION))
       throw new AgentCallError(
         400,
-        `the server at ${this.server} speaks agent protocol ${theirs ?? "(none: not a pitcrew server with agents?)"}, this agent ${PROTOCOL_VERSION}: upgrade one of them`,
+        `the server at ${server} speaks agent protocol ${theirs ?? "(none: not a pitcrew server with agents?)"}, this agent ${PROTOCOL_VERSION}: upgrade one of them`,
       );
     return res;
   }

@@ -11,22 +11,28 @@
  *     finish  ─► outputs collected, attempt ended (retries as on a server worker)
  *     release ─► (second SIGTERM) the attempt fails with `agent-released` and is queued again
  *     lost    ─► (no heartbeat for `leaseMs`) the attempt fails with `agent-lost` and is queued
- *                again (at most LOST_RETRIES times past the job's own retries), elsewhere
+ *                again (a bounded number of times past the job's own retries), elsewhere
+ *   (end-held-job.ts)
  *
  * The handler holding the queue item lives until the attempt ends, so the queue's own lease
  * stays renewed by this server meanwhile. A job is never run by two agents at once: a lost
  * agent's lease is ended before its job is queued again, and the agent stops its steps once it
- * has not reached the server for `leaseMs` (agent-process.ts). State lives in this server's
- * memory besides the store: an agent talks to one server replica.
+ * has not reached any server for `leaseMs` (agent-process.ts).
+ *
+ * Replicas: an agent may move to another replica sharing the store (its own died or stopped
+ * answering). That replica takes over the leases the agent names (adopt-lease.ts: fenced by the
+ * store, the event batches going on after the last one applied), and the job's queue item,
+ * handed to some replica again once the dead one's queue lease runs out, is held there until the
+ * attempt ends (runner's running-attempt.ts) instead of starting a new attempt.
  */
-import { rm } from "node:fs/promises";
 import { ConflictError, ForbiddenError, NotFoundError } from "../common/errors.js";
-import { advanceRun, JOBS_QUEUE, type JobTicket, orphanJob, type RunnerDeps } from "../runner/index.js";
+import { holdRunningAttempt, JOBS_QUEUE, type JobTicket, type RunnerDeps } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
 import { DurationPredictor } from "./duration-predictor.js";
-import { endHeldAttempt, type HeldOutcome } from "./end-held.js";
+import { abandonHeldJob, type AgentOutcome, finishHeldJob } from "./end-held-job.js";
 import { handJob } from "./hand-job.js";
 import type { HeldJob } from "./held-job.js";
+import { HeldJobs } from "./held-jobs.js";
 import { durationKey, pendingJob, type WaitingView } from "./hub-schedule.js";
 import { openJobSourceArchive } from "./job-source.js";
 import type { FileHandle } from "node:fs/promises";
@@ -43,9 +49,6 @@ import type * as z from "zod";
  * every lease / 3), not a tuning of the order; the policy gains as its window covers the queue.
  */
 export const LOOKAHEAD = 32;
-
-/** Times a job is queued again after losing its agent, besides its own `retries`. */
-const LOST_RETRIES = 2;
 
 /** What the hub needs. */
 export interface AgentHubDeps {
@@ -65,7 +68,7 @@ interface Offer extends Offered {
 /** The server's hub of agents: registration, offers, held jobs, heartbeats and loss. */
 export class AgentHub {
   private readonly offers: OfferBoard<Offer>;
-  private readonly held = new Map<number, HeldJob>();
+  private readonly held: HeldJobs;
   private readonly consumers = new Map<number, AbortController>();
   /** Queue wait of jobs handed to agents (ms, most recent first), for /metrics. */
   private readonly waits: number[] = [];
@@ -74,6 +77,7 @@ export class AgentHub {
 
   constructor(private readonly deps: AgentHubDeps) {
     this.offers = new OfferBoard(deps.policy ?? DEFAULT_SCHEDULE_POLICY, () => deps.runner.clock.now());
+    this.held = new HeldJobs(deps.runner);
   }
 
   /** Registers an agent for `caller` (an agent token) and starts taking work on its behalf. */
@@ -110,7 +114,7 @@ export class AgentHub {
     if (!this.consumers.has(agent.id)) this.startConsumer(agent);
     const deadline = Date.now() + waitMs;
     while (!aborted.aborted) {
-      const offer = await this.offers.next(agent, () => [...this.held.values()], deadline, aborted);
+      const offer = await this.offers.next(agent, () => this.held.values(), deadline, aborted);
       if (!offer) return undefined;
       const a = await offer.take(agent, protocol);
       if (a) return a;
@@ -121,76 +125,69 @@ export class AgentHub {
   /** The jobs offered to agents and not yet taken, each with the scheduler's reason (all live agents considered). */
   async waiting(): Promise<WaitingView[]> {
     const live = await this.deps.runner.store.agents.list(["online"]);
-    return this.offers.views([...this.held.values()], live);
+    return this.offers.views(this.held.values(), live);
   }
 
-  /** Records a heartbeat; answers which of `leases` to cancel and which the agent no longer holds. */
+  /**
+   * Records a heartbeat; answers which of `leases` to cancel and which the agent no longer holds.
+   * A lease another replica handed out is taken over here (the agent moved); an open lease of the
+   * agent it no longer names, past the time its first heartbeat could name it, is not run by it
+   * any more: its attempt ends and the job is queued again.
+   */
   async heartbeat(agent: Agent, leases: number[]): Promise<HeartbeatAnswer> {
     const r = this.deps.runner;
-    if (!(await r.store.agents.heartbeat(agent.id, r.clock.now())))
+    const now = r.clock.now();
+    if (!(await r.store.agents.heartbeat(agent.id, now)))
       throw new ConflictError(`agent ${agent.id} is no longer live: register again`);
     const cancel: number[] = [];
     const drop: number[] = [];
     for (const id of leases) {
-      const h = this.held.get(id);
-      if (!h || h.agentId !== agent.id) drop.push(id);
+      const h = await this.held.find(agent, id);
+      if (!h) drop.push(id);
       else if (h.cancelled) cancel.push(id);
+    }
+    for (const l of await r.store.agents.openLeases(agent.id)) {
+      if (leases.includes(l.id) || l.leasedAt > now - this.deps.leaseMs) continue;
+      const h = await this.held.find(agent, l.id);
+      if (h) await this.abandon(h, "agent-lost", `agent '${agent.name}' no longer runs the job`);
     }
     return { cancel, drop };
   }
 
-  /** The job lease `lease` if `agent` holds it; 409 otherwise (a fenced-off or unknown lease). */
-  heldBy(agent: Agent, lease: number): HeldJob {
-    const h = this.held.get(lease);
-    if (!h || h.agentId !== agent.id)
-      throw new ConflictError(`agent ${agent.id} does not hold job lease ${lease} (ended, lost or never given)`);
-    return h;
+  /** The job lease `lease` if `agent` holds it (taken over from another replica if need be); 409 otherwise. */
+  heldBy(agent: Agent, lease: number): Promise<HeldJob> {
+    return this.held.get(agent, lease);
   }
 
   /** Applies an event batch of a held job; answers whether the job was cancelled meanwhile. */
   async events(agent: Agent, lease: number, seq: number, events: JobEvent[]): Promise<{ cancel: boolean }> {
-    const h = this.heldBy(agent, lease);
+    const h = await this.heldBy(agent, lease);
     await h.apply(seq, events);
     return { cancel: h.cancelled };
   }
 
   /** The source archive of a held job's commit, opened (the caller reads and closes it). */
   async source(agent: Agent, lease: number): Promise<FileHandle> {
-    const h = this.heldBy(agent, lease);
+    const h = await this.heldBy(agent, lease);
     const project = await this.deps.runner.store.projects.get(h.begun.run.projectId);
     return openJobSourceArchive(this.deps.runner, h.begun.run, project.repoUrl);
   }
 
   /** Ends a held job with the agent's outcome: its uploaded outputs are collected, then the attempt ends. */
-  async finish(agent: Agent, lease: number, outcome: HeldOutcome & { lastSeq: number }): Promise<void> {
-    const h = this.heldBy(agent, lease);
-    h.checkComplete(outcome.lastSeq);
-    const r = this.deps.runner;
-    // taken out before any wait: a concurrent abandon leaves it alone
-    this.held.delete(lease);
-    const ended = await r.store.agents.endLease(lease, outcome.status, r.clock.now()).catch((err) => {
-      this.held.set(lease, h); // the store failed: held again, so the agent's retry can finish it
-      throw err;
-    });
-    if (!ended) {
-      h.end();
-      throw new ConflictError(`job lease ${lease} has already ended`);
-    }
-    try {
-      await endHeldAttempt(r, h, outcome);
-      if (outcome.status !== "cancelled") {
-        const { run, job } = h.begun;
-        const project = await r.store.projects.get(run.projectId);
-        this.predictor.observe({ ...durationKey(project, run, job), durationMs: r.clock.now() - h.startedAt });
-      }
-    } finally {
-      h.end();
+  async finish(agent: Agent, lease: number, outcome: AgentOutcome): Promise<void> {
+    const h = await this.heldBy(agent, lease);
+    await finishHeldJob(this.deps.runner, this.held, h, outcome);
+    if (outcome.status !== "cancelled") {
+      const r = this.deps.runner;
+      const { run, job } = h.begun;
+      const project = await r.store.projects.get(run.projectId);
+      this.predictor.observe({ ...durationKey(project, run, job), durationMs: r.clock.now() - h.startedAt });
     }
   }
 
   /** Hands a held job back (the agent is stopping): it fails with `agent-released` and is queued again. */
   async release(agent: Agent, lease: number): Promise<void> {
-    await this.abandon(this.heldBy(agent, lease), "agent-released", `agent '${agent.name}' handed the job back`);
+    await this.abandon(await this.heldBy(agent, lease), "agent-released", `agent '${agent.name}' handed the job back`);
   }
 
   /** SIGTERM on the agent: it leases nothing more; the server stops taking work for it. */
@@ -204,7 +201,7 @@ export class AgentHub {
     const r = this.deps.runner;
     await r.store.agents.transition(agent.id, ["online", "draining"], "offline");
     this.stopConsumer(agent.id);
-    for (const h of [...this.held.values()]) {
+    for (const h of this.held.values()) {
       if (h.agentId === agent.id) await this.abandon(h, "agent-released", `agent '${agent.name}' stopped`);
     }
     await endUnheldLeases(r, (l) => this.held.has(l), "agent-stopped", agent.id);
@@ -225,6 +222,7 @@ export class AgentHub {
       await r.events.emit("agent.lost", { kind: "agent", id: agent.id }, { agentId: agent.id, name: agent.name });
     }
     await this.dropGoneAgents();
+    await this.held.pruneEnded();
     await endUnheldLeases(r, (l) => this.held.has(l), "agent-lost");
     return lost;
   }
@@ -236,13 +234,13 @@ export class AgentHub {
    */
   private async dropGoneAgents(): Promise<void> {
     const r = this.deps.runner;
-    const served = new Set([...this.consumers.keys(), ...[...this.held.values()].map((h) => h.agentId)]);
+    const served = new Set([...this.consumers.keys(), ...this.held.values().map((h) => h.agentId)]);
     for (const id of served) {
       const agent = await r.store.agents.get(id);
       if (agent?.state === "online" || agent?.state === "draining") continue;
       this.stopConsumer(id);
       const name = agent?.name ?? `#${id}`;
-      for (const h of [...this.held.values()]) {
+      for (const h of this.held.values()) {
         if (h.agentId !== id) continue;
         if (agent?.state === "lost")
           await this.abandon(h, "agent-lost", `agent '${name}' sent no heartbeat for ${this.deps.leaseMs} ms`);
@@ -315,6 +313,8 @@ export class AgentHub {
 
   /** The queue handler: offers the item to polling agents and holds it until its attempt ends. */
   private async offer(ticket: JobTicket, labels: string[], signal: AbortSignal): Promise<void> {
+    // an attempt still running (its replica died): held until it ends, not offered again
+    if (await holdRunningAttempt(this.deps.runner, ticket, signal)) return;
     const offeredAt = Date.now();
     const { pending, view } = await pendingJob(
       this.deps.runner,
@@ -332,8 +332,7 @@ export class AgentHub {
         take: async (agent, protocol) => {
           signal.removeEventListener("abort", onAbort);
           try {
-            const hold = (held: HeldJob) => this.held.set(held.lease, held);
-            const h = await handJob(this.deps.runner, ticket, agent, protocol, hold);
+            const h = await handJob(this.deps.runner, ticket, agent, protocol, (held) => this.held.add(held));
             resolve(h?.held);
             return h?.assignment;
           } catch (err) {
@@ -360,25 +359,7 @@ export class AgentHub {
     signal.removeEventListener("abort", onCancel);
   }
 
-  /**
-   * Ends a held attempt the agent will not finish; the job is queued again (bounded) or fails.
-   * Taking it out of `held` claims it (against finish and other abandons); its lease may have
-   * been ended elsewhere already, the job's compare-and-set still decides.
-   */
-  private async abandon(h: HeldJob, reason: string, why: string): Promise<void> {
-    if (this.held.get(h.lease) !== h) return;
-    this.held.delete(h.lease);
-    const r = this.deps.runner;
-    try {
-      await r.store.agents.endLease(h.lease, reason, r.clock.now());
-      const { job, logs } = h.begun;
-      logs.write(-1, "system", `pitcrew: ${why}; this attempt ends (${reason})`);
-      await logs.flush();
-      await rm(h.uploadDir, { recursive: true, force: true });
-      const retry = job.attempt <= job.spec.retries.count + LOST_RETRIES;
-      if (await orphanJob(r, job, reason, { retry })) await advanceRun(r, job.runId);
-    } finally {
-      h.end();
-    }
+  private abandon(h: HeldJob, reason: string, why: string): Promise<void> {
+    return abandonHeldJob(this.deps.runner, this.held, h, reason, why);
   }
 }

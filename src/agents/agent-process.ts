@@ -6,9 +6,15 @@
  *   draining ──stop() again──► handing back: stop the steps, release each job ──► deregistered
  *   online: heartbeat answered 409 (the server marked this agent lost) ──► stop all jobs, register again
  *
- * Self-fencing: a job's steps are stopped once the server has not answered for the agent lease
+ * Self-fencing: a job's steps are stopped once no server has answered for the agent lease
  * (`leaseMs`), because by then the server gives the job to another agent; so the same job never
  * runs on two agents at once.
+ *
+ * Failover: given several server replicas (sharing one store), the agent moves to the next one
+ * when its server stops answering (agent-client.ts), retrying with bounded, jittered backoff. Its
+ * registration, its running jobs' leases (fenced in the store) and their event numbering carry
+ * over: the next heartbeat or job call names the leases and that replica takes them over, so a
+ * running job goes on without a restart.
  */
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
@@ -20,7 +26,8 @@ import { runAssignment } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
-  server: string;
+  /** The server replicas to call, in order of preference (one at a time; the next when one stops answering). */
+  servers: string[];
   token: string;
   name: string;
   labels: string[];
@@ -51,10 +58,21 @@ interface RunningJob {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The wait before retry `n` (from 0): `base` × 2^n, at most `cap`, a random half of it shaved off
+ * so agents that lost one replica together do not all call the next at the same moment.
+ */
+export function backoff(n: number, base: number, cap: number): number {
+  const full = Math.min(cap, base * 2 ** Math.min(n, 30));
+  return full / 2 + Math.random() * (full / 2);
+}
+
 /** Starts an agent (see the comment at the top of this file). */
 export function startAgent(opts: AgentOptions): AgentHandle {
-  const client = new AgentClient(opts.server, opts.token);
   const { log, clock } = opts;
+  const client = new AgentClient(opts.servers, opts.token, (from, to, why) =>
+    log.warn({ from, to, why }, "server not answering: moving to the next one"),
+  );
   const running = new Map<number, RunningJob>();
   const pollAbort = new AbortController();
   let stops = 0;
@@ -77,12 +95,12 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         agentId = reg.agentId;
         leaseMs = reg.leaseMs;
         lastContact = clock.now();
-        log.info({ agentId, labels: opts.labels, server: opts.server }, "agent registered");
+        log.info({ agentId, labels: opts.labels, server: client.server }, "agent registered");
         return;
       } catch (err) {
         if (isRefusal(err)) throw err;
         log.warn({ err: (err as Error).message }, "cannot register yet; retrying");
-        await sleep(Math.min(5000, 250 * 2 ** n));
+        await sleep(backoff(n, 250, 5000));
       }
     }
   };
@@ -94,7 +112,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         return await what();
       } catch (err) {
         if (isRefusal(err) || clock.now() - lastContact > leaseMs) throw err;
-        await sleep(Math.min(2000, 100 * 2 ** n));
+        await sleep(backoff(n, 100, 2000));
       }
     }
   };
@@ -171,6 +189,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
   };
 
   const leaseLoop = async () => {
+    let failures = 0;
     while (stops === 0) {
       if (running.size >= opts.concurrency) {
         await new Promise<void>((r) => {
@@ -180,6 +199,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       }
       try {
         const a = await client.lease(agentId, opts.pollWaitMs, pollAbort.signal);
+        failures = 0;
         if (a && stops === 0) void runJob(a);
         else if (a) {
           // Stopped while the answer was on its way: the job goes back at once.
@@ -191,7 +211,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         else if (isRefusal(err)) throw err;
         else {
           log.warn({ err: (err as Error).message }, "lease failed; retrying");
-          await sleep(1000);
+          await sleep(backoff(failures++, 250, 5000));
         }
       }
     }

@@ -37,7 +37,17 @@ export async function handJob(
   const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
   const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
   await mkdir(uploadDir, { recursive: true, mode: 0o700 });
-  const held = new HeldJob(lease.id, agent.id, begun, storeStepSink(r, begun), uploadDir, project.name, r.clock.now());
+  const held = new HeldJob(
+    lease.id,
+    agent.id,
+    begun,
+    storeStepSink(r, begun),
+    uploadDir,
+    project.name,
+    r.clock.now(),
+    r.store.agents,
+    r.log,
+  );
   hold(held);
   logs.write(
     -1,

@@ -5,6 +5,8 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ConflictError, TooLargeError, ValidationError } from "../common/errors.js";
 import { type BegunAttempt, resolveInside, type StepSink } from "../runner/index.js";
+import type { Logger } from "../common/logger.js";
+import type { AgentLease, AgentsRepo } from "../store/index.js";
 import type { JobEvent, TestsAdvice } from "./protocol.js";
 
 /** Largest file an agent uploads (bytes), like the largest artifact a server worker stores. */
@@ -13,13 +15,14 @@ const MAX_FILE_BYTES = 512 * 1024 * 1024;
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
- * A job attempt an agent holds, on the server: applies the agent's event batches in order
- * through the runner's step sink, and receives its output files into `uploadDir` (collected as
- * artifacts and reports when the job finishes, as from a server worker's workspace).
+ * A job attempt an agent holds, as one server replica serves it: applies the agent's event
+ * batches in order through the runner's step sink, and receives its output files into
+ * `uploadDir` (collected as artifacts and reports when the job finishes, as from a server
+ * worker's workspace). Which batch comes next is kept with the lease in the store, not here, so
+ * the replica the agent moves to (adopt-lease.ts) goes on where this one stopped, and a batch is
+ * heard only while the lease is open there: a replica never applies a batch of a stale lease.
  */
 export class HeldJob {
-  /** The number of the next event batch expected. */
-  private nextSeq = 1;
   private uploaded = 0;
   /** The advice given to each `tests:` step (held-tests.ts), by step index. */
   readonly advice = new Map<number, Promise<TestsAdvice>>();
@@ -39,23 +42,28 @@ export class HeldJob {
     readonly project: string,
     /** When the agent was given the job (epoch ms). */
     readonly startedAt: number,
+    private readonly leases: Pick<AgentsRepo, "lease" | "advanceSeq">,
+    private readonly log: Logger,
   ) {
     this.ended = new Promise((r) => {
       this.resolveEnded = r;
     });
   }
 
-  /** Applies batch `seq` (a repeated batch is ignored; a gap is a ConflictError). */
+  /**
+   * Applies batch `seq` (a repeated batch is ignored; a gap is a ConflictError): its lines are
+   * stored before the batch is recorded as applied, so a replica dying in between loses nothing
+   * (the agent sends the batch again, to this replica or the next).
+   */
   async apply(seq: number, events: JobEvent[]): Promise<void> {
-    if (seq < this.nextSeq) return;
-    if (seq > this.nextSeq)
-      throw new ConflictError(`event batch ${seq} arrived before batch ${this.nextSeq} of lease ${this.lease}`);
+    const next = (await this.openLease()).lastSeq + 1;
+    if (seq < next) return;
+    if (seq > next) throw new ConflictError(`event batch ${seq} arrived before batch ${next} of lease ${this.lease}`);
     const steps = this.begun.job.spec.steps.length;
     for (const e of events) {
       if (e.step >= steps || (e.step < 0 && e.t !== "line"))
         throw new ValidationError(`event '${e.t}' names step ${e.step}; the job has steps 0–${steps - 1}`);
     }
-    this.nextSeq++;
     for (const e of events) {
       if (e.t === "started") await this.sink.stepStarted(e.step, e.name);
       else if (e.t === "skipped") await this.sink.stepSkipped(e.step, e.reason);
@@ -63,12 +71,25 @@ export class HeldJob {
       else if (e.t === "line") this.sink.line(e.step, e.stream, e.line);
       else this.sink.endStep(e.step);
     }
+    await this.begun.logs.flush();
+    // false only when the batch reached two replicas at once (an agent that gave up on a hung one)
+    if (!(await this.leases.advanceSeq(this.lease, seq)))
+      this.log.warn({ lease: this.lease, seq }, "agent event batch was applied by another replica too");
   }
 
-  /** Throws unless every batch up to `lastSeq` was applied. */
-  checkComplete(lastSeq: number): void {
-    if (lastSeq !== this.nextSeq - 1)
-      throw new ConflictError(`finish names batch ${lastSeq}, but batch ${this.nextSeq - 1} is the last applied`);
+  /** Throws unless every batch up to `lastSeq` was applied (by any replica). */
+  async checkComplete(lastSeq: number): Promise<void> {
+    const applied = (await this.openLease()).lastSeq;
+    if (lastSeq !== applied)
+      throw new ConflictError(`finish names batch ${lastSeq}, but batch ${applied} is the last applied`);
+  }
+
+  /** The lease as stored, while it is open; ConflictError once it has ended (the agent is fenced off). */
+  private async openLease(): Promise<AgentLease> {
+    const l = await this.leases.lease(this.lease);
+    if (!l || l.endedAt !== null)
+      throw new ConflictError(`job lease ${this.lease} has ended (${l?.endReason ?? "unknown"})`);
+    return l;
   }
 
   /** Stores an uploaded output file at workspace-relative `path` (bounded per file and per job). */

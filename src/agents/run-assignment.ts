@@ -28,8 +28,8 @@ export interface AssignmentDeps extends ExecutorChoiceDeps {
   workDir: string;
   clock: Clock;
   keepWorkspaces: boolean;
-  /** Retries a call about the job while the server is unreachable (agent-process.ts). */
-  persist<T>(what: () => Promise<T>): Promise<T>;
+  /** Retries a call about the job while no server answers (the next server may), within the agent lease. */
+  persist: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -74,7 +74,7 @@ export async function runAssignment(
     const executor = chooseExecutor(deps, a.sandbox, sys);
     sys(`checking out ${a.run.commit.slice(0, 12)} (${a.run.branch}) from the server's source archive`);
     const archive = join(ws.tmp, "source.tar");
-    await deps.client.source(deps.agentId, a.lease, archive);
+    await deps.persist(() => deps.client.source(deps.agentId, a.lease, archive));
     await run("tar", ["-xf", archive, "-C", ws.dir], { maxBuffer: 1024 * 1024 });
     await rm(archive, { force: true });
     await executor.prepare?.(ws.root);
@@ -119,6 +119,7 @@ async function uploadOutputs(deps: AssignmentDeps, a: Assignment, ws: Workspace,
   if (patterns.length + own.length === 0) return;
   const match = patterns.length > 0 ? await matchWorkspaceFiles(ws.dir, patterns) : { files: [], skipped: [] };
   for (const s of match.skipped) sys(`not uploaded: ${s.path}: ${s.reason}`);
-  for (const f of [...match.files, ...own]) await deps.client.upload(deps.agentId, a.lease, f.path, f.absPath);
+  for (const f of [...match.files, ...own])
+    await deps.persist(() => deps.client.upload(deps.agentId, a.lease, f.path, f.absPath));
   sys(`uploaded ${match.files.length + own.length} output file(s) to the server`);
 }

@@ -32,6 +32,7 @@ export {
   type BegunAttempt,
   beginAttempt,
   endAttempt,
+  resumeAttempt,
   stepRunContext,
   storeStepSink,
 } from "./engine/attempt.js";
@@ -48,6 +49,7 @@ export { MAX_TEST_FILES } from "./tests/test-step.js";
 export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";
 export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";
 export { orphanJob } from "./engine/recovery.js";
+export { holdRunningAttempt } from "./engine/running-attempt.js";
 export { needsStatus } from "./engine/scheduler.js";
 export { createWorkspace, resolveInside, type Workspace } from "./workspace.js";
 export { collectArtifacts } from "./artifacts.js";

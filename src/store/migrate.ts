@@ -28,6 +28,7 @@ import * as m0029 from "./migrations/0029-release-reverts.js";
 import * as m0034 from "./migrations/0034-failure-signatures.js";
 import * as m0035 from "./migrations/0035-test-quarantine.js";
 import * as m0036 from "./migrations/0036-test-dependencies.js";
+import * as m0040 from "./migrations/0040-agent-failover.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   "0034-failure-signatures": m0034,
   "0035-test-quarantine": m0035,
   "0036-test-dependencies": m0036,
+  "0040-agent-failover": m0040,
 };
 
 /** Applies every pending migration; returns the names applied. */

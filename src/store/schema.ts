@@ -106,6 +106,8 @@ export interface JobsTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** The attempt whose queue item the scheduler added (null: none yet); migration 0040. */
+  enqueued_attempt: number | null;
 }
 
 /** One step of a job attempt. */
@@ -301,6 +303,8 @@ export interface AgentLeasesTable {
   leased_at: number;
   ended_at: number | null;
   end_reason: string | null;
+  /** The last event batch of the lease applied (0: none); migration 0040. */
+  last_seq: Generated<number>;
 }
 
 /** Key/value settings pitcrew keeps for itself (e.g. the bootstrap marker). */

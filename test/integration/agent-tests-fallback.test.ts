@@ -64,7 +64,7 @@ describe("the server's test advice for an agent job falls back instead of hangin
     const { run } = await triggerRun(app.runner, project.id, { event: "manual", triggeredBy: "test" });
     const a = await app.agents.lease(agent, 20_000, new AbortController().signal, PROTOCOL_VERSION);
     if (!a || !run) throw new Error("the agent got no job");
-    const held = app.agents.heldBy(agent, a.lease);
+    const held = await app.agents.heldBy(agent, a.lease);
     const log = async () => {
       await held.begun.logs.flush();
       return (await app.store.logs.list(a.job.id, a.job.attempt)).map((l) => l.line).join("\n");

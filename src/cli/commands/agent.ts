@@ -39,12 +39,34 @@ function parseLabels(value: string): string[] {
   return labels;
 }
 
+/** Most server replicas an agent is given. */
+const MAX_SERVERS = 16;
+
+/** `--server a --server b,c` → `["a", "b", "c"]` (each a server URL, trailing slash cut). */
+export function collectServers(value: string, previous: string[] = []): string[] {
+  const out = [...previous];
+  for (const part of value.split(",").map((p) => p.trim())) {
+    if (!part) continue;
+    try {
+      out.push(normalizeServer(part));
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  }
+  if (out.length > MAX_SERVERS) throw new InvalidArgumentError(`at most ${MAX_SERVERS} servers`);
+  return out;
+}
+
 /** `pitcrew agent`: a worker that leases jobs from a server over HTTP and runs them here. */
 export function registerAgentCommand(program: Command): void {
   program
     .command("agent")
     .description("run jobs for a pitcrew server on this machine (the agent calls the server; never the reverse)")
-    .requiredOption("--server <url>", "the server's URL (default $PITCREW_SERVER)", process.env.PITCREW_SERVER)
+    .option(
+      "--server <url>",
+      "a server's URL; repeat it or give a comma list for replicas sharing one store, tried in turn when one stops answering (default $PITCREW_SERVER, else agents.servers in the config)",
+      (v: string, prev: string[]) => collectServers(v, prev),
+    )
     .requiredOption(
       "--token <token>",
       "an agent token: pitcrew tokens create NAME --role agent (default $PITCREW_AGENT_TOKEN)",
@@ -58,13 +80,22 @@ export function registerAgentCommand(program: Command): void {
     .option("--poll-wait <ms>", "how long one lease request waits on the server", positiveInt("--poll-wait"), 20_000)
     .action(async (opts) => {
       const loaded = loadConfig({ file: program.opts().config });
+      const servers: string[] =
+        opts.server ??
+        (process.env.PITCREW_SERVER
+          ? collectServers(process.env.PITCREW_SERVER)
+          : collectServers((loaded.config.agents.servers ?? []).join(",")));
+      if (servers.length === 0)
+        throw new InvalidArgumentError(
+          "no server: pass --server URL (repeat it for replicas), set PITCREW_SERVER or agents.servers in the config",
+        );
       const workDir = resolve(opts.workDir);
       const log = createLogger({ level: loaded.config.log.level, name: "agent" });
       const r = loaded.config.runner;
       await mkdir(workDir, { recursive: true, mode: 0o700 });
       const sandbox = await probeJobSandbox({ ...loaded, dataDir: workDir }, log, { hideHome: true })();
       const agent = startAgent({
-        server: normalizeServer(opts.server),
+        servers,
         token: opts.token,
         name: opts.name,
         labels: opts.labels,

@@ -273,6 +273,11 @@ export const configSchema = z
           .strict()
           .optional(),
         fair_share: z.boolean().optional(),
+        /** The server replicas a `pitcrew agent` reading this file calls, when neither --server nor $PITCREW_SERVER is given. */
+        servers: z
+          .array(z.string().regex(/^https?:\/\/\S+$/, "a server URL like http://ci.example.com:8080"))
+          .max(16)
+          .optional(),
       })
       .strict()
       .default({ lease: 30_000 }),

@@ -9,8 +9,7 @@
  */
 import type { Job, Project, Run, Status } from "../../store/index.js";
 import { LogWriter } from "./log-writer.js";
-import { orphanJob } from "./recovery.js";
-import { JOBS_QUEUE, type JobTicket, type RunnerDeps, ticketKey } from "./runner-deps.js";
+import { enqueueAttempt, type JobTicket, type RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 import type { StepRunContext, StepSink } from "./step-loop.js";
 
@@ -35,12 +34,7 @@ export interface AttemptOutcome {
 export async function beginAttempt(deps: RunnerDeps, ticket: JobTicket): Promise<BegunAttempt | undefined> {
   const { store, events } = deps;
   const job = await store.jobs.get(ticket.jobId);
-  // The queue hands a leased item to one consumer at a time: getting the ticket of an attempt
-  // still running means its runner lost the lease (killed replica), so the attempt is orphaned.
-  if (job.status === "running" && job.attempt === ticket.attempt) {
-    if (await orphanJob(deps, job, "lease-expired")) await advanceRun(deps, job.runId);
-    return undefined;
-  }
+  // (the ticket of an attempt still running is the caller's to hold first: running-attempt.ts)
   if (job.status !== "queued" || job.attempt !== ticket.attempt) return undefined;
   const run = await store.runs.get(job.runId);
   if (run.status === "cancelled") return void (await advanceRun(deps, run.id));
@@ -61,6 +55,30 @@ export async function beginAttempt(deps: RunnerDeps, ticket: JobTicket): Promise
     { limits: deps.options.limits.log, runLinesBefore: await store.logs.countForRun(run.id) },
   );
   return { run, job: { ...job, status: "running" }, logs };
+}
+
+/**
+ * Takes up attempt `attempt` of job `jobId` that another process began and still runs (an agent's
+ * attempt whose agent moved here from another replica): its log goes on after the lines stored.
+ * Undefined when that attempt is not running.
+ */
+export async function resumeAttempt(
+  deps: RunnerDeps,
+  jobId: number,
+  attempt: number,
+): Promise<BegunAttempt | undefined> {
+  const { store } = deps;
+  const job = await store.jobs.get(jobId);
+  if (job.status !== "running" || job.attempt !== attempt) return undefined;
+  const run = await store.runs.get(job.runId);
+  const logs = new LogWriter(
+    store.logs,
+    deps.bus,
+    { runId: run.id, jobId: job.id, attempt: job.attempt },
+    { limits: deps.options.limits.log, runLinesBefore: await store.logs.countForRun(run.id) },
+  );
+  logs.startAfter(await store.logs.lastSeq(job.id, job.attempt));
+  return { run, job, logs };
 }
 
 /** What the steps of an attempt see of its run. */
@@ -131,12 +149,7 @@ async function finishAttempt(deps: RunnerDeps, run: Run, job: Job, outcome: Atte
           reason: outcome.reason,
         },
       );
-      const ticket = { jobId: job.id, attempt: next };
-      await deps.queue.enqueue(JOBS_QUEUE, ticket, {
-        dedupeKey: ticketKey(ticket),
-        labels: job.spec.runsOn,
-        runAfter: deps.clock.now() + delay,
-      });
+      await enqueueAttempt(deps, job, next, deps.clock.now() + delay);
       return;
     }
   }

@@ -24,6 +24,7 @@ import {
   storeStepSink,
 } from "./attempt.js";
 import { collectOutputs } from "./collect-outputs.js";
+import { holdRunningAttempt } from "./running-attempt.js";
 import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
@@ -31,8 +32,12 @@ import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-polic
 import { runSteps } from "./step-loop.js";
 import { historyAdvisor, testBaseCommit } from "./test-advisor.js";
 
-/** Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is ignored. */
+/**
+ * Runs the job attempt named by `ticket`; a stale ticket (job not queued at that attempt) is
+ * ignored, one of an attempt still running is held or orphaned (running-attempt.ts).
+ */
 export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal: AbortSignal): Promise<void> {
+  if (await holdRunningAttempt(deps, ticket, signal)) return;
   const begun = await beginAttempt(deps, ticket);
   if (!begun) return;
   let outcome: AttemptOutcome;

@@ -30,7 +30,8 @@ export async function recoverAfterCrash(
     }
   }
   for (const job of orphans) await orphanJob(deps, job, "server-restart");
-  for (const run of await store.runs.listByStatus(["queued", "running"])) await advanceRun(deps, run.id);
+  for (const run of await store.runs.listByStatus(["queued", "running"]))
+    await advanceRun(deps, run.id, { requeue: true });
   if (orphans.length) deps.log.warn({ jobs: orphans.length }, "recovered jobs orphaned by a server restart");
   return orphans.length;
 }

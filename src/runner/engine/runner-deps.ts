@@ -23,6 +23,26 @@ export function ticketKey(t: JobTicket): string {
   return `job:${t.jobId}:${t.attempt}`;
 }
 
+/**
+ * Adds the queue item of attempt `attempt` of `job` (deduplicated per attempt), then records in
+ * the store that it is queued, so the scheduler does not add it again on its next passes. The
+ * record comes after the add: a crash between them only means one more (deduplicated) add.
+ */
+export async function enqueueAttempt(
+  deps: Pick<RunnerDeps, "queue" | "store">,
+  job: { id: number; spec: { runsOn: string[] } },
+  attempt: number,
+  runAfter?: number,
+): Promise<void> {
+  const ticket: JobTicket = { jobId: job.id, attempt };
+  await deps.queue.enqueue(JOBS_QUEUE, ticket, {
+    dedupeKey: ticketKey(ticket),
+    labels: job.spec.runsOn,
+    ...(runAfter === undefined ? {} : { runAfter }),
+  });
+  await deps.store.jobs.markEnqueued(job.id, attempt);
+}
+
 /** Everything the CI engine needs, assembled by `app/`. */
 export interface RunnerDeps {
   store: Store;

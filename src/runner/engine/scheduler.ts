@@ -3,12 +3,16 @@
  *
  *   for each queued job whose needs have all finished:
  *     condition (`if`, default success()) over the needs' outcome ── false ──► skipped
- *                                                               └─ true ──► enqueue(job, attempt)
+ *                                                               └─ true ──► enqueue(job, attempt), once:
+ *                                                                  the job row records the attempt queued
  *                                    (failure right away if no runner or live agent has its `runs-on` labels)
  *   when every job has finished: run status from the jobs, then quality gates ─► run finished
  *
  * It is idempotent (enqueue dedupes per job attempt, transitions are compare-and-set), so it
- * can be called any number of times, from any process, including after a crash.
+ * can be called any number of times, from any process, including after a crash. A job whose
+ * attempt the store records as queued (`jobs.enqueued_attempt`) is passed over, so a run of n
+ * jobs costs O(n) queue adds, not one per job per pass (recovery asks for `requeue`: the queue
+ * may have lost items the store says were added).
  */
 import { evaluateCondition } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
@@ -16,16 +20,22 @@ import type { Job } from "../../store/index.js";
 import { isFinished, type Status } from "../../store/index.js";
 import type { Run } from "../../store/index.js";
 import { unplaceableReason } from "./placeable.js";
-import { JOBS_QUEUE, type RunnerDeps, ticketKey } from "./runner-deps.js";
+import { enqueueAttempt, type RunnerDeps } from "./runner-deps.js";
 
 /** Serialises `advance` per run within this process. */
 const chains = new Map<number, Promise<void>>();
 
+/** Options of {@link advanceRun}. */
+export interface AdvanceOptions {
+  /** Add the queue items of ready jobs again even where the store says they were added (recovery: a queue may have lost them). */
+  requeue?: boolean;
+}
+
 /** Moves run `runId` forward (see the comment at the top of this file). */
-export function advanceRun(deps: RunnerDeps, runId: number): Promise<void> {
+export function advanceRun(deps: RunnerDeps, runId: number, opts: AdvanceOptions = {}): Promise<void> {
   const prev = chains.get(runId) ?? Promise.resolve();
   const next = prev
-    .then(() => advanceOnce(deps, runId))
+    .then(() => advanceOnce(deps, runId, opts))
     .catch((err) => deps.log.error({ err, runId }, "advance failed"));
   chains.set(runId, next);
   void next.finally(() => {
@@ -34,7 +44,7 @@ export function advanceRun(deps: RunnerDeps, runId: number): Promise<void> {
   return next;
 }
 
-async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
+async function advanceOnce(deps: RunnerDeps, runId: number, opts: AdvanceOptions): Promise<void> {
   const { store, events } = deps;
   const run = await store.runs.get(runId);
   if (isFinished(run.status) && run.status !== "cancelled") return;
@@ -53,6 +63,8 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
       }
       continue;
     }
+    // queued already (the store says so, whichever replica added it): nothing to decide again
+    if (job.enqueuedAttempt === job.attempt && !opts.requeue) continue;
     const needs = job.spec.needs.map((k) => byKey.get(k));
     if (needs.some((n) => !n || !isFinished(n.status))) continue;
     const decision = decide(run, job, needs as Job[]);
@@ -85,14 +97,10 @@ async function advanceOnce(deps: RunnerDeps, runId: number): Promise<void> {
       }
       continue;
     }
-    await deps.queue.enqueue(
-      JOBS_QUEUE,
-      { jobId: job.id, attempt: job.attempt },
-      { dedupeKey: ticketKey({ jobId: job.id, attempt: job.attempt }), labels: job.spec.runsOn },
-    );
+    await enqueueAttempt(deps, job, job.attempt);
   }
   // A job skipped (or failed) just now decides its dependents, which this pass saw still waiting on it.
-  if (skipped) return advanceOnce(deps, runId);
+  if (skipped) return advanceOnce(deps, runId, opts);
   const after = await store.jobs.listForRun(runId);
   if (run.status !== "cancelled" && after.every((j) => isFinished(j.status))) await finishRun(deps, run, after);
 }

@@ -179,7 +179,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     params: leaseParams,
     query: z.object({ agentId: z.coerce.number().int().positive(), path: z.string().min(1).max(4096) }),
     handler: async ({ params, query, caller }, req: FastifyRequest, reply) => {
-      const held = hub.heldBy(await hub.agentOf(caller!, query.agentId), params.lease);
+      const held = await hub.heldBy(await hub.agentOf(caller!, query.agentId), params.lease);
       if (!req.body || typeof (req.body as Readable).pipe !== "function")
         throw new ValidationError("send the file as the raw body with content-type application/octet-stream");
       const size = await held.receive(query.path, req.body as Readable);
@@ -196,7 +196,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     params: leaseParams,
     body: testsAdviceBody,
     handler: async ({ params, body, caller }) => {
-      const held = hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
+      const held = await hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
       return adviseHeldStep(app.runner, held, body.step, body.testFiles);
     },
   });

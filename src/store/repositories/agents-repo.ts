@@ -30,6 +30,8 @@ export interface AgentLease {
   leasedAt: number;
   endedAt: number | null;
   endReason: string | null;
+  /** The last event batch applied (0: none): any replica serving the lease goes on after it. */
+  lastSeq: number;
 }
 
 /**
@@ -133,6 +135,34 @@ export class AgentsRepo {
     return row && toLease(row);
   }
 
+  /** The open lease of job attempt (`jobId`, `attempt`), if an agent holds it. */
+  async openLeaseOf(jobId: number, attempt: number): Promise<AgentLease | undefined> {
+    const row = await this.db
+      .selectFrom("agent_leases")
+      .selectAll()
+      .where("job_id", "=", jobId)
+      .where("attempt", "=", attempt)
+      .where("ended_at", "is", null)
+      .orderBy("id", "desc")
+      .executeTakeFirst();
+    return row && toLease(row);
+  }
+
+  /**
+   * Records that event batch `seq` of open lease `id` was applied, compare-and-set against the
+   * batch before it; false when the lease has ended or another batch was recorded meanwhile.
+   */
+  async advanceSeq(id: number, seq: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable("agent_leases")
+      .set({ last_seq: seq })
+      .where("id", "=", id)
+      .where("last_seq", "=", seq - 1)
+      .where("ended_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   /** Open leases, of one agent or of all. */
   async openLeases(agentId?: number): Promise<AgentLease[]> {
     let q = this.db.selectFrom("agent_leases").selectAll().where("ended_at", "is", null).orderBy("id");
@@ -165,5 +195,6 @@ function toLease(r: Selectable<DB["agent_leases"]>): AgentLease {
     leasedAt: Number(r.leased_at),
     endedAt: r.ended_at == null ? null : Number(r.ended_at),
     endReason: r.end_reason,
+    lastSeq: Number(r.last_seq ?? 0),
   };
 }

@@ -20,6 +20,8 @@ export interface Job {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** The attempt whose queue item the scheduler added (null: none yet). */
+  enqueuedAttempt: number | null;
 }
 
 function toJob(r: Selectable<JobsTable>): Job {
@@ -36,6 +38,7 @@ function toJob(r: Selectable<JobsTable>): Job {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    enqueuedAttempt: r.enqueued_attempt ?? null,
   };
 }
 
@@ -292,6 +295,20 @@ export class JobsRepo {
       .set(patch)
       .where("id", "=", id)
       .where("status", "in", from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Records that attempt `attempt` of job `id` is in the queue (the scheduler enqueues it once);
+   * false when the job has moved to another attempt meanwhile.
+   */
+  async markEnqueued(id: number, attempt: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable("jobs")
+      .set({ enqueued_attempt: attempt })
+      .where("id", "=", id)
+      .where("attempt", "=", attempt)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
