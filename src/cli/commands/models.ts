@@ -174,7 +174,10 @@ server running meanwhile picks a checkpoint made here up at its next restart).`,
 function withProject(cmd: Command): Command {
   return cmd
     .option("--project <name>", "project name or id (the scope of a model trained per project)")
-    .option("--service <name>", "service name (the scope of a model learnt per service: anomaly-calibration, log-templates)")
+    .option(
+      "--service <name>",
+      "service name (the scope of a model learnt per service: anomaly-calibration, log-templates)",
+    )
     .option("--json", "print JSON");
 }
 
