@@ -143,12 +143,14 @@ export class TemplateStats {
     return out;
   }
 
-  /** Replaces the pairs of `service` with `pairs` (a `snapshot`); throws a RangeError on a malformed one. */
+  /** Replaces the pairs of `service` with `pairs` (a `snapshot`); throws a RangeError on a malformed one (nothing replaced). */
   restore(service: string, pairs: readonly TemplateStatSnapshot[]): void {
-    this.forget(service);
     for (const p of pairs) {
       if (!Array.isArray(p) || typeof p[0] !== "string" || !p.slice(1).every(Number.isFinite))
         throw new RangeError("not a template stats snapshot");
+    }
+    this.forget(service);
+    for (const p of pairs) {
       const [id, bucket, count, rate, buckets, reported] = p;
       const entry: Entry = { bucket, count, rate, buckets, threshold: Infinity, reported: reported === 1 };
       entry.threshold = this.#threshold(entry);
