@@ -27,7 +27,7 @@ import {
   type TestSelector,
   V8DependencyRecorder,
 } from "../testintel/index.js";
-import { anomalyCalibrationModel } from "../detect/index.js";
+import { anomalyCalibrationModel, logTemplatesModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
 import type { Core } from "./core.js";
 import { buildDelivery, type DeliveryOptions } from "./delivery.js";
@@ -115,6 +115,7 @@ export async function createApp(config: LoadedConfig, opts: AppOptions = {}): Pr
     testFailureModel,
     testFlakinessModel,
     anomalyCalibrationModel({ window: c.observe.anomaly_window }),
+    logTemplatesModel,
     jobDurationModel,
     testCoFailureModel,
   ]);

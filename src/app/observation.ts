@@ -3,10 +3,11 @@
  * `onLogRecords` hooks), the live topology watcher, the metrics source (the built-in TSDB, or
  * Prometheus when `metrics.prometheus_url` is set), the alert recorder, the scraper fleet, the
  * OTLP metrics receiver, the anomaly detectors of the services' golden signals (their calibration
- * is checkpointed as the `anomaly-calibration` model), and the incident service that correlates
+ * is checkpointed as the `anomaly-calibration` model), the log template watcher (checkpointed as
+ * the `log-templates` model), and the incident service that correlates
  * their signals. `observe-*.ts` start the long-running parts.
  */
-import { DetectorRegistry } from "../detect/index.js";
+import { DetectorRegistry, LogTemplateWatcher } from "../detect/index.js";
 import { IncidentService } from "../incidents/index.js";
 import {
   AlertRecorder,
@@ -33,6 +34,8 @@ export interface Observation {
   otlpMetrics: OtlpMetricsIngestor;
   /** The streaming detector of every watched series (`<service>/<signal>`), `observe.anomaly_window`. */
   detectors: DetectorRegistry;
+  /** Every service's log templates and their rates (`observe.log_warmup`), fed by ingested logs. */
+  logTemplates: LogTemplateWatcher;
 }
 
 /** Builds the observation parts (nothing runs yet). */
@@ -64,6 +67,7 @@ export function buildObservation(core: Core): Observation {
       maxSeries: c.limits.otlp.max_series,
     }),
     detectors: new DetectorRegistry({ detector: { window: c.observe.anomaly_window } }),
+    logTemplates: new LogTemplateWatcher({ warmupMs: c.observe.log_warmup }),
   };
 }
 

@@ -1,11 +1,12 @@
 /**
  * Starts the anomaly watch over the app's services, metrics source and ingested logs (`observe.*`),
  * after restoring each service's checkpointed detector calibration (the live `anomaly-calibration`
- * version, then the stored inputs after it), so a restarted server scores at once with what it had
- * learnt.
+ * version, then the stored inputs after it) and log templates (the live `log-templates` version,
+ * then the stored lines after it), so a restarted server scores at once with what it had learnt.
  */
 import { ANOMALY_CALIBRATION, type DetectorRegistry, restoreCalibration, startAnomalyWatch } from "../detect/index.js";
 import type { App } from "./app.js";
+import { restoreAllLogTemplates } from "./log-template-checkpoints.js";
 
 /** Options for `startAnomalyObservation`. */
 export interface AnomalyObservationOptions {
@@ -29,11 +30,12 @@ export async function restoreCalibrations(app: App, registry: DetectorRegistry):
   }
 }
 
-/** Restores the detectors' calibration, then starts the metric and log anomaly watchers; returns the stop function. */
+/** Restores the detectors' calibration and the log templates, then starts the metric and log anomaly watchers; returns the stop function. */
 export async function startAnomalyObservation(app: App, options: AnomalyObservationOptions = {}): Promise<() => void> {
   const o = app.config.config.observe;
   const registry = options.registry ?? app.observation.detectors;
   await restoreCalibrations(app, registry);
+  await restoreAllLogTemplates(app, app.observation.logTemplates);
   return startAnomalyWatch(
     {
       ...app,
@@ -47,6 +49,7 @@ export async function startAnomalyObservation(app: App, options: AnomalyObservat
       intervalMs: o.anomaly_interval,
       logWarmupMs: o.log_warmup,
       registry,
+      logWatcher: app.observation.logTemplates,
       recordInputs: options.recordInputs,
     },
   );

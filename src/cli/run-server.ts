@@ -22,6 +22,7 @@ import { startAnomalyObservation } from "../app/observe-anomalies.js";
 import { startModelRetraining } from "../app/model-retraining.js";
 import { startOnlineModelUpdates } from "../app/online-model-updates.js";
 import { startAnomalyCheckpoints } from "../app/calibration-schedule.js";
+import { startLogTemplateCheckpoints } from "../app/log-template-checkpoints.js";
 import { startFailureExplanations } from "../failures/index.js";
 import { startLogObservation } from "../app/observe-logs.js";
 import { startMetricsObservation } from "../app/observe-metrics.js";
@@ -50,7 +51,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, model retraining, online model updates, calibration checkpoints and the forge automation (PR runs,
+  // Polling, cron, model retraining, online model updates, calibration and log template checkpoints and the forge automation (PR runs,
   // commit checks) happen once across replicas: only the holder of the leader lease runs them.
   let leading = false;
   const leadership = startLeadership({
@@ -66,6 +67,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
       const stopModelRetraining = startModelRetraining(app);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
       const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
+      const stopLogTemplateCheckpoints = startLogTemplateCheckpoints(app);
       const stopForgeAutomation = startForgeAutomation({
         forge: app.forge,
         runner: app.runner,
@@ -79,6 +81,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         stopModelRetraining();
         stopOnlineUpdates();
         stopAnomalyCheckpoints();
+        stopLogTemplateCheckpoints();
         stopForgeAutomation();
       };
     },

@@ -7,6 +7,13 @@ export {
   calibrationScope,
 } from "./learning/anomaly-calibration-model.js";
 export { MAX_INPUT_SPAN_MS } from "./learning/anomaly-inputs.js";
+export {
+  LOG_TEMPLATES,
+  type LogTemplatesState,
+  logTemplatesModel,
+  logTemplatesScope,
+} from "./learning/log-templates-model.js";
+export { type LogTemplatesRestore, restoreLogTemplates } from "./learning/restore-log-templates.js";
 export { type CalibrationRestore, restoreCalibration } from "./learning/restore-calibration.js";
 export { scoreFromP } from "./anomaly/surprise.js";
 export type { LogFinding } from "./logmine/index.js";

@@ -85,7 +85,7 @@ describe("anomaly calibration across a restart", () => {
     });
     expect(checkpoint.body.state).toBeUndefined();
     const listed = await call("GET", "/api/services/cart/models");
-    expect(listed.body.models.map((m: { name: string }) => m.name)).toEqual(["anomaly-calibration"]);
+    expect(listed.body.models.map((m: { name: string }) => m.name)).toEqual(["anomaly-calibration", "log-templates"]);
     expect(listed.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
     expect((await call("POST", "/api/services/cart/models/test-flakiness/update")).status).toBe(400);
     expect((await call("GET", "/api/services/nope/models")).status).toBe(404);

@@ -185,7 +185,7 @@ describe("models CLI and API", () => {
     const unknown = await runCli(config, "models", "train", "nope", "--project", "app");
     expect(unknown.exitCode).toBe(2);
     expect(unknown.err).toMatch(
-      /unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration, job-duration, test-cofailure\)/,
+      /unknown model 'nope' \(known: test-failure, test-flakiness, anomaly-calibration, log-templates, job-duration, test-cofailure\)/,
     );
     const badVersion = await runCli(config, "models", "promote", "test-failure", "x", "--project", "app");
     expect(badVersion.err).toMatch(/VERSION must be a positive whole number/);

@@ -1,7 +1,7 @@
 /**
  * `pitcrew models list|show|train|update|evaluate|promote|shadow|rollback`: the learned models' versions
  * in the configured store (docs/learning.md). A model is kept per project (`--project`) or, for
- * one learnt online per service (`anomaly-calibration`), per service (`--service`); `train` evaluates the candidate beside the incumbent on the period after its training data and
+ * those learnt online per service (`anomaly-calibration`, `log-templates`), per service (`--service`); `train` evaluates the candidate beside the incumbent on the period after its training data and
  * applies the gate (promoted or refused, with the figures), unless `--no-promote`.
  */
 import type { Command } from "commander";
@@ -111,8 +111,8 @@ The data after the live version (all of the learning window when none is live) i
 the older 70 % update it, the newest 30 % validate it. An update that scores worse there than the
 live version is rolled back (stored as refused, with the figures). Models that declare it
 (test-flakiness) are also updated this way by \`pitcrew serve\` as runs finish; the anomaly
-calibration of each service (--service) every observe.anomaly_checkpoint (a server running
-meanwhile picks a checkpoint made here up at its next restart).`,
+calibration and the log templates of each service (--service) every observe.anomaly_checkpoint (a
+server running meanwhile picks a checkpoint made here up at its next restart).`,
     )
     .action(async function (this: Command, name: string, opts: Common) {
       await withApp(this, program, "models update", async (app, io) => {
@@ -174,7 +174,10 @@ meanwhile picks a checkpoint made here up at its next restart).`,
 function withProject(cmd: Command): Command {
   return cmd
     .option("--project <name>", "project name or id (the scope of a model trained per project)")
-    .option("--service <name>", "service name (the scope of a model learnt per service: anomaly-calibration)")
+    .option(
+      "--service <name>",
+      "service name (the scope of a model learnt per service: anomaly-calibration, log-templates)",
+    )
     .option("--json", "print JSON");
 }
 

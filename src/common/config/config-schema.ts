@@ -295,7 +295,7 @@ export const configSchema = z
         anomaly_interval: durationSchema.default(15_000),
         /** Detector memory in samples (default: the detector's own, the one `pitcrew detect` uses). */
         anomaly_window: z.number().int().min(32).max(100_000).optional(),
-        /** How often the leader checkpoints each service's detector calibration (through its validation gate). */
+        /** How often the leader checkpoints each service's detector calibration and log templates (through their validation gates). */
         anomaly_checkpoint: durationSchema.default(3_600_000),
         /** Queries scored per service (`{{service}}` is replaced by its name); defaults: errors, p99, traffic. */
         signals: z

@@ -5,6 +5,7 @@
  */
 import type { DataItem, TimeWindow } from "../../learning/index.js";
 import type { NewSample, Store } from "../../store/index.js";
+import { incidentSpans, inIncident } from "./service-incidents.js";
 
 /** Metric name of the stored detector inputs. */
 export const ANOMALY_INPUT_METRIC = "pitcrew_anomaly_input";
@@ -56,16 +57,12 @@ export async function storedInputs(store: Store, service: string, window: TimeWi
     from,
     window.to,
   );
-  const incidents = (await store.incidents.list({ service, limit: 500 })).map((i) => ({
-    from: i.openedAt,
-    to: i.resolvedAt ?? Number.POSITIVE_INFINITY,
-  }));
+  const incidents = await incidentSpans(store, service);
   const out: AnomalyInput[] = [];
   for (const s of series) {
     const key = seriesKey(service, s.labels.signal ?? "");
     for (const p of points.get(s.id) ?? []) {
-      const incident = incidents.some((i) => p.t >= i.from && p.t <= i.to);
-      out.push({ at: p.t, series: key, value: p.v, incident });
+      out.push({ at: p.t, series: key, value: p.v, incident: inIncident(incidents, p.t) });
     }
   }
   return out.sort((a, b) => a.at - b.at || (a.series < b.series ? -1 : a.series > b.series ? 1 : 0));

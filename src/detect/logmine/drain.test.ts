@@ -95,3 +95,30 @@ describe("Drain", () => {
     expect(d.add(t("k l x w")).cluster.id).toBe(b); // 3 of 4 equal in both: the older wins
   });
 });
+
+describe("Drain snapshot", () => {
+  it("restores a tree that assigns every later message as the original does", () => {
+    const words = ["alpha", "beta", "gamma", "delta", "eps"];
+    const msg = (i: number) =>
+      `${words[i % 5]} ${words[(i * 3) % 5]} request ${i % 7 === 0 ? "failed" : "done"} in <*> ms ${words[(i >> 2) % 5]}`.split(
+        " ",
+      );
+    const a = new Drain({ maxChildren: 3, freezeAfter: 20 });
+    for (let i = 0; i < 400; i++) a.add(msg(i));
+    const b = new Drain({ maxChildren: 3, freezeAfter: 20 });
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    expect(b.snapshot()).toEqual(a.snapshot());
+    for (let i = 400; i < 800; i++) {
+      const m = [...msg(i * 11), ...(i % 9 === 0 ? ["extra"] : [])];
+      expect(b.add(m).cluster.id).toBe(a.add(m).cluster.id);
+    }
+    expect(b.snapshot()).toEqual(a.snapshot());
+  });
+
+  it("refuses to restore into a tree that is not empty, or a malformed snapshot", () => {
+    const d = new Drain();
+    d.add(["x"]);
+    expect(() => d.restore({ created: 0, clusters: [] })).toThrow(RangeError);
+    expect(() => new Drain().restore({ created: 1, clusters: [[1 as never, [], 1, 0, []]] })).toThrow(RangeError);
+  });
+});

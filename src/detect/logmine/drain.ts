@@ -33,7 +33,9 @@
  * Each cluster gets an id when it is created, the hex FNV-1a hash of its first template (with a
  * `-n` suffix in the unlikely case of a collision), and keeps it while its template generalises:
  * the same input gives the same ids in every run. At most `maxClusters` clusters are kept; the
- * least recently matched one is forgotten when a new one would exceed the cap.
+ * least recently matched one is forgotten when a new one would exceed the cap. `snapshot()` gives the
+ * tree as plain JSON (each cluster with the route it was filed under) and `restore()` rebuilds it
+ * exactly: a restored tree assigns every later message as the original would.
  */
 import { WILDCARD } from "./mask.js";
 
@@ -61,6 +63,15 @@ export interface LogCluster {
   readonly size: number;
 }
 
+/**
+ * A Drain tree as plain JSON: its clusters least recently matched first, each
+ * `[id, template tokens, size, creation order, route]` (route: the prefix keys of its leaf).
+ */
+export interface DrainSnapshot {
+  created: number;
+  clusters: [string, string[], number, number, string[]][];
+}
+
 /** What `Drain.add` did with one message. */
 export interface DrainMatch {
   /** The cluster the message now belongs to. */
@@ -79,6 +90,8 @@ interface Cluster extends LogCluster {
 
 interface TreeNode {
   children: Map<string, TreeNode>;
+  /** The prefix keys that lead to this node from its length layer. */
+  route: string[];
   clusters: Cluster[];
   /** Per token position, the leaf's clusters whose template holds a given token there (not `<*>`). */
   postings: Map<string, Set<Cluster>>[];
@@ -127,15 +140,7 @@ export class Drain {
       return { cluster: best, isNew: false };
     }
     const cluster: Cluster = { id: this.#newId(tokens), tokens: [...tokens], size: 1, leaf, seq: this.#created++ };
-    leaf.clusters.push(cluster);
-    tokens.forEach((token, i) => {
-      if (token === WILDCARD) return;
-      leaf.postings[i] ??= new Map();
-      const holders = leaf.postings[i]!.get(token);
-      if (holders) holders.add(cluster);
-      else leaf.postings[i]!.set(token, new Set([cluster]));
-    });
-    this.#byId.set(cluster.id, cluster);
+    this.#file(cluster);
     if (this.#byId.size > this.#maxClusters) this.#evictOldest();
     return { cluster, isNew: true };
   }
@@ -150,6 +155,33 @@ export class Drain {
     return [...this.#byId.values()];
   }
 
+  /** The tree as plain JSON (see `DrainSnapshot`). */
+  snapshot(): DrainSnapshot {
+    return {
+      created: this.#created,
+      clusters: [...this.#byId.values()].map((c) => [c.id, [...c.tokens], c.size, c.seq, [...c.leaf.route]]),
+    };
+  }
+
+  /** Rebuilds an empty tree from `snapshot` (throws a RangeError on a tree that is not empty or a malformed snapshot). */
+  restore(snapshot: DrainSnapshot): void {
+    if (this.#byId.size > 0) throw new RangeError("restore needs an empty Drain tree");
+    if (!Number.isInteger(snapshot?.created) || !Array.isArray(snapshot.clusters))
+      throw new RangeError("not a Drain snapshot");
+    const leaves = new Set<TreeNode>();
+    for (const [id, tokens, size, seq, route] of snapshot.clusters.slice(-this.#maxClusters)) {
+      if (typeof id !== "string" || !Array.isArray(tokens) || !Array.isArray(route) || !Number.isInteger(seq))
+        throw new RangeError("not a Drain snapshot: malformed cluster");
+      let leaf = childOf(this.#root, tokens.length);
+      for (const key of route) leaf = childOf(leaf.children, String(key), leaf);
+      const cluster: Cluster = { id, tokens: [...tokens], size, leaf, seq };
+      this.#file(cluster);
+      leaves.add(leaf);
+    }
+    for (const leaf of leaves) leaf.clusters.sort((a, b) => a.seq - b.seq);
+    this.#created = snapshot.created;
+  }
+
   #leaf(tokens: readonly string[]): TreeNode {
     let node = childOf(this.#root, tokens.length);
     const depth = Math.min(this.#prefixDepth, tokens.length);
@@ -157,9 +189,23 @@ export class Drain {
       const token = tokens[i]!;
       let key = token.includes(WILDCARD) || DIGIT.test(token) ? WILDCARD : token;
       if (key !== WILDCARD && !node.children.has(key) && node.children.size >= this.#maxChildren - 1) key = WILDCARD;
-      node = childOf(node.children, key);
+      node = childOf(node.children, key, node);
     }
     return node;
+  }
+
+  /** Files a new cluster in its leaf (list and postings) and as the most recently matched. */
+  #file(cluster: Cluster): void {
+    const leaf = cluster.leaf;
+    leaf.clusters.push(cluster);
+    cluster.tokens.forEach((token, i) => {
+      if (token === WILDCARD) return;
+      leaf.postings[i] ??= new Map();
+      const holders = leaf.postings[i]!.get(token);
+      if (holders) holders.add(cluster);
+      else leaf.postings[i]!.set(token, new Set([cluster]));
+    });
+    this.#byId.set(cluster.id, cluster);
   }
 
   /**
@@ -237,11 +283,11 @@ function candidates(leaf: TreeNode, tokens: readonly string[], positions: number
   return [...found].sort((a, b) => a.seq - b.seq);
 }
 
-/** The child under `key`, created empty when missing. */
-function childOf<K>(children: Map<K, TreeNode>, key: K): TreeNode {
+/** The child under `key` (of `parent`, or a length layer's without one), created empty when missing. */
+function childOf<K>(children: Map<K, TreeNode>, key: K, parent?: TreeNode): TreeNode {
   let child = children.get(key);
   if (!child) {
-    child = { children: new Map(), clusters: [], postings: [] };
+    child = { children: new Map(), route: parent ? [...parent.route, String(key)] : [], clusters: [], postings: [] };
     children.set(key, child);
   }
   return child;

@@ -1,4 +1,4 @@
-import { Drain, type DrainOptions, type LogCluster } from "./drain.js";
+import { Drain, type DrainOptions, type DrainSnapshot, type LogCluster } from "./drain.js";
 import { compileLogFormat, type LogFormat } from "./log-format.js";
 import { maskTokens, tokenize, WILDCARD } from "./mask.js";
 
@@ -43,6 +43,21 @@ export class LogMiner {
     const tokens = tokenize(parsed ? parsed.content : line);
     const { cluster, isNew } = this.#drain.add(maskTokens(tokens));
     return { cluster, isNew, formatMatched: parsed?.matched ?? true, fields: parsed?.fields ?? {}, tokens };
+  }
+
+  /** The Drain tree as plain JSON (the header format is configuration, not state). */
+  snapshot(): DrainSnapshot {
+    return this.#drain.snapshot();
+  }
+
+  /** Rebuilds a miner that has mined nothing from `snapshot` (see `Drain.restore`). */
+  restore(snapshot: DrainSnapshot): void {
+    this.#drain.restore(snapshot);
+  }
+
+  /** The live cluster with this id, if it was not evicted. */
+  get(id: string): LogCluster | undefined {
+    return this.#drain.get(id);
   }
 
   /** The live clusters, most frequent first. */

@@ -60,3 +60,26 @@ describe("TemplateStats", () => {
     expect(s.observe("api", "b", 3)).toMatchObject([{ kind: "new-template" }]);
   });
 });
+
+describe("TemplateStats snapshot", () => {
+  it("puts a service's counts back so the same burst is found at the same line", () => {
+    const a = new TemplateStats();
+    const feed = (s: TemplateStats, from: number, to: number) => {
+      const out: number[] = [];
+      for (let i = from; i < to; i++) {
+        const at = i < 900 ? i * 6000 : 900 * 6000 + (i - 900) * 50;
+        if (s.observe("cart", i % 3 === 0 ? "t1" : "t2", at).some((e) => e.kind === "burst")) out.push(i);
+      }
+      return out;
+    };
+    feed(a, 0, 900);
+    const b = new TemplateStats();
+    b.restore("cart", JSON.parse(JSON.stringify(a.snapshot("cart"))));
+    expect(b.snapshot("cart")).toEqual(a.snapshot("cart"));
+    const bursts = feed(a, 900, 1000);
+    expect(bursts.length).toBeGreaterThan(0);
+    expect(feed(b, 900, 1000)).toEqual(bursts);
+    b.forget("cart");
+    expect(b.size).toBe(0);
+  });
+});

@@ -11,7 +11,8 @@
  * threshold is computed once per bucket, so each line costs O(1); a burst is reported once per bucket,
  * on the line that crosses it. Lines older than the current bucket count into it (no going back).
  * At most `maxTracked` pairs are kept; the least recently seen is evicted, so a pair that returns
- * after eviction is reported as new again.
+ * after eviction is reported as new again. A service's pairs can be taken out as plain JSON
+ * (`snapshot`) and put back (`restore`), so a checkpoint resumes where the counts stopped.
  */
 import { poissonTail, poissonThreshold } from "./poisson.js";
 
@@ -49,6 +50,19 @@ export type TemplateEvent =
       /** P(count or more | expected) under a Poisson model. */
       pValue: number;
     };
+
+/** One (service, template) pair as plain JSON: `[templateId, bucket, count, rate, finished buckets, burst reported 0|1]`. */
+export type TemplateStatSnapshot = [string, number, number, number, number, number];
+
+/** What a tracked pair knows now (for explanations). */
+export interface TemplateRate {
+  /** Start of its current bucket (epoch ms) and the lines of the template in it so far. */
+  bucketStart: number;
+  count: number;
+  /** EWMA count per bucket of its finished buckets, and how many buckets that is. */
+  rate: number;
+  buckets: number;
+}
 
 interface Entry {
   bucket: number;
@@ -111,13 +125,52 @@ export class TemplateStats {
     return this.#entries.get(`${service}\u0000${templateId}`)?.rate;
   }
 
+  /** What the pair knows now, or undefined when it is not tracked. */
+  current(service: string, templateId: string): TemplateRate | undefined {
+    const e = this.#entries.get(`${service}\u0000${templateId}`);
+    return e && { bucketStart: e.bucket * this.#o.bucketMs, count: e.count, rate: e.rate, buckets: e.buckets };
+  }
+
+  /** The pairs of `service` whose template `keep` accepts, least recently seen first, as plain JSON. */
+  snapshot(service: string, keep: (templateId: string) => boolean = () => true): TemplateStatSnapshot[] {
+    const prefix = `${service}\u0000`;
+    const out: TemplateStatSnapshot[] = [];
+    for (const [key, e] of this.#entries) {
+      if (!key.startsWith(prefix)) continue;
+      const id = key.slice(prefix.length);
+      if (keep(id)) out.push([id, e.bucket, e.count, e.rate, e.buckets, e.reported ? 1 : 0]);
+    }
+    return out;
+  }
+
+  /** Replaces the pairs of `service` with `pairs` (a `snapshot`); throws a RangeError on a malformed one (nothing replaced). */
+  restore(service: string, pairs: readonly TemplateStatSnapshot[]): void {
+    for (const p of pairs) {
+      if (!Array.isArray(p) || typeof p[0] !== "string" || !p.slice(1).every(Number.isFinite))
+        throw new RangeError("not a template stats snapshot");
+    }
+    this.forget(service);
+    for (const p of pairs) {
+      const [id, bucket, count, rate, buckets, reported] = p;
+      const entry: Entry = { bucket, count, rate, buckets, threshold: Infinity, reported: reported === 1 };
+      entry.threshold = this.#threshold(entry);
+      this.#track(`${service}\u0000${id}`, entry);
+    }
+  }
+
+  /** Drops every pair of `service`. */
+  forget(service: string): void {
+    const prefix = `${service}\u0000`;
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+
   /** How many (service, template) pairs are tracked. */
   get size(): number {
     return this.#entries.size;
   }
 
   #roll(entry: Entry, bucket: number): void {
-    const { alpha, warmupBuckets, minCount, burstP, minRate } = this.#o;
+    const { alpha } = this.#o;
     const skipped = bucket - entry.bucket - 1;
     const first = entry.buckets === 0;
     entry.rate = first ? entry.count : alpha * entry.count + (1 - alpha) * entry.rate;
@@ -126,10 +179,15 @@ export class TemplateStats {
     entry.bucket = bucket;
     entry.count = 0;
     entry.reported = false;
-    entry.threshold =
-      entry.buckets < warmupBuckets
-        ? Infinity
-        : Math.max(minCount, poissonThreshold(Math.max(entry.rate, minRate), burstP));
+    entry.threshold = this.#threshold(entry);
+  }
+
+  /** The count from which the pair's current bucket is a burst. */
+  #threshold(entry: Entry): number {
+    const { warmupBuckets, minCount, burstP, minRate } = this.#o;
+    return entry.buckets < warmupBuckets
+      ? Infinity
+      : Math.max(minCount, poissonThreshold(Math.max(entry.rate, minRate), burstP));
   }
 
   #track(key: string, entry: Entry): void {

@@ -80,6 +80,8 @@ export interface AnomalyWatchSettings {
   logWarmupMs: number;
   /** The detectors metric samples feed (their window: `observe.anomaly_window`). */
   registry: DetectorRegistry;
+  /** The log template watcher ingested logs go through (default: a new one, `logWarmupMs`). */
+  logWatcher?: LogTemplateWatcher;
   /**
    * Whether this process stores the samples it scores (default: always). With several replicas
    * only the leader does, so the stored inputs are one stream: the one its checkpoints replay.
@@ -144,7 +146,7 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
   const timer = setInterval(() => void tick(), settings.intervalMs);
   timer.unref();
 
-  const watcher = new LogTemplateWatcher({ warmupMs: settings.logWarmupMs });
+  const watcher = settings.logWatcher ?? new LogTemplateWatcher({ warmupMs: settings.logWarmupMs });
   const emitFinding = async (f: LogFinding) => {
     await events.emit(
       `log.template.${f.kind === "burst" ? "burst" : "new"}`,
@@ -164,8 +166,8 @@ export function startAnomalyWatch(deps: AnomalyWatchDeps, settings: AnomalyWatch
         score,
         explanation:
           f.kind === "burst"
-            ? `log template "${f.template}" ${f.count} times this minute, usually ${f.expected?.toFixed(1)} (p = ${f.pValue?.toExponential(1)})`
-            : `never-seen ${f.level} log: ${f.template}`,
+            ? `log template "${f.template}" ${f.count} times this minute, usually ${f.expected?.toFixed(1)} (p = ${f.pValue?.toExponential(1)}; ${f.learnt})`
+            : `never-seen ${f.level} log: ${f.template} (${f.learnt})`,
         example: f.example,
         at: f.at,
       },

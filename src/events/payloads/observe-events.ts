@@ -23,6 +23,10 @@ const logFinding = z.looseObject({
   level: z.string(),
   example: z.string(),
   at: z.number(),
+  /** What the service's templates were learnt from, e.g. `log-templates v3 + 120 lines` (older events: absent). */
+  learnt: z.string().optional(),
+  /** Lines of the template the service logged before this one. */
+  seen: z.number().optional(),
   count: z.number().optional(),
   expected: z.number().optional(),
   pValue: z.number().optional(),

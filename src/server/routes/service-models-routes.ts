@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import * as z from "zod";
 import { checkpointCalibration, resetCalibration } from "../../app/anomaly-checkpoints.js";
+import { checkpointLogTemplates, resetLogTemplates } from "../../app/log-template-checkpoints.js";
 import { ValidationError } from "../../common/errors.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
@@ -9,9 +10,16 @@ import { modelVersionView } from "./models-routes.js";
 const params = z.object({ service: z.string().min(1).max(128), model: z.string().min(1).max(64) });
 const versionParams = params.extend({ version: z.coerce.number().int().min(1) });
 
+/** A service model's checkpoint now, and how its serving part is put back to the live version. */
+const SERVING = {
+  "anomaly-calibration": { checkpoint: checkpointCalibration, reset: resetCalibration },
+  "log-templates": { checkpoint: checkpointLogTemplates, reset: resetLogTemplates },
+} as const;
+
 /**
  * Learned models per service (`anomaly-calibration`, learnt online from the service's detector
- * inputs): versions, an online update (checkpoint) now, rollback (docs/learning.md).
+ * inputs; `log-templates`, from its stored log lines): versions, an online update (checkpoint)
+ * now, rollback (docs/learning.md).
  */
 export function serviceModelsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store, models } = app;
@@ -20,7 +28,7 @@ export function serviceModelsRoutes(f: FastifyInstance, { app, paths }: RouteCon
   const serviceModel = (name: string) => {
     const m = models.model(name);
     if (m.scopeKind !== "service") throw new ValidationError(`model ${name} is trained per project, not per service`);
-    return m;
+    return SERVING[m.name as keyof typeof SERVING];
   };
 
   defineRoute(f, paths, {
@@ -55,14 +63,14 @@ export function serviceModelsRoutes(f: FastifyInstance, { app, paths }: RouteCon
     url: "/api/services/:service/models/:model/update",
     role: "operator",
     summary:
-      "Checkpoint the service's anomaly calibration now, behind the validation gate: kept as live, or rolled back (refused, the detectors put back to the live version)",
+      "Checkpoint the service's model now (anomaly calibration, log templates), behind the validation gate: kept as live, or rolled back (refused, the serving detectors or templates put back to the live version)",
     tags: ["models"],
     params,
     body: z.object({}).strict().default({}),
     handler: async ({ params }) => {
-      serviceModel(params.model);
+      const serving = serviceModel(params.model);
       await scope(params.service);
-      return modelVersionView(await checkpointCalibration(app, params.service));
+      return modelVersionView(await serving.checkpoint(app, params.service));
     },
   });
 
@@ -71,14 +79,14 @@ export function serviceModelsRoutes(f: FastifyInstance, { app, paths }: RouteCon
     url: "/api/services/:service/models/:model/rollback",
     role: "operator",
     summary:
-      "Retire the live version; the one it replaced (or the shipped default) serves again, and the service's detectors are put back to it",
+      "Retire the live version; the one it replaced (or the shipped default) serves again, and the service's detectors or templates are put back to it",
     tags: ["models"],
     params,
     body: z.object({ reason: z.string().min(1).max(500).default("rolled back through the API") }).strict(),
     handler: async ({ params, body }) => {
-      serviceModel(params.model);
+      const serving = serviceModel(params.model);
       const restored = await models.rollback(params.model, await scope(params.service), body.reason);
-      await resetCalibration(app, params.service);
+      await serving.reset(app, params.service);
       return { live: restored ? modelVersionView(restored) : null };
     },
   });

@@ -1,4 +1,4 @@
-/** The learned models of a service (its detectors' calibration) with their live version, on the service page. */
+/** The learned models of a service (its detectors' calibration, its log templates) with their live version, on the service page. */
 import { useEvents } from "../events.js";
 import { formatTime } from "../format.js";
 import { formatFigure, versionFigures } from "../models/model-figures.js";
@@ -27,7 +27,10 @@ export function ServiceModels({ name }: { name: string }) {
                 {formatFigure(versionFigures(live, primary).candidate)}
               </>
             ) : (
-              <span className="muted">no checkpoint yet (the detectors learn from nothing)</span>
+              <span className="muted">
+                no checkpoint yet ({m.name === "log-templates" ? "its logs are learnt" : "the detectors learn"} from
+                nothing)
+              </span>
             )}
             {mine[0] && mine[0] !== live && (
               <>
