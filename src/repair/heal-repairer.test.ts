@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createSqliteTestDatabase } from "../../test/support/databases.js";
 import { gitRepoWith } from "../../test/fixtures/repair/pattern-case.js";
 import { cartP13 } from "../../test/fixtures/repair/shop-failures.js";
+import type { TrafficShiftData } from "../diagnose/index.js";
 import { LocalForge } from "../forge/index.js";
 import type { HealRepairer } from "../heal/actions/service-heal-actions.js";
 import { PullRequestsRepo } from "../store/repositories/pull-requests-repo.js";
@@ -78,7 +79,7 @@ describe("chainHealRepairer", () => {
       fromPath: gitRepoWith({}, join(import.meta.dirname, "../../examples/shop/cart")),
     });
     const repairer = chainHealRepairer({ forge, repoOf: async () => ({ repo: "shop-cart", baseBranch: "main" }) });
-    const shift = {
+    const shift: TrafficShiftData = {
       service: "cart",
       shape: "GET /cart/{int} ?expand=str",
       route: "GET /cart/{int}",
@@ -100,7 +101,7 @@ describe("chainHealRepairer", () => {
         {
           kind: "traffic_shift" as const,
           confidence: 0.88,
-          evidence: [{ kind: "traffic", summary: "", data: shift }],
+          evidence: [{ kind: "traffic" as const, summary: "", data: shift }],
           explanation: "",
         },
       ],
