@@ -79,5 +79,5 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
     ]);
     expect(r.outcome, story).toBe("fixed");
     expect(r.mainHealthy, story).toBe(true);
-  }, 640_000); // its waits: the rollout 180 s, settling 20 s, the heal 300 s, main healthy 120 s
+  }, 820_000); // its waits: the rollout 180 s, settling 20 s, the heal 480 s, main healthy 120 s
 });

@@ -66,7 +66,7 @@ function shiftOf(timeline: any[]): ShiftSeen | undefined {
  * Pushes `fault` (a latent bug), waits until its release is live and has served all traffic for
  * SETTLE_MS, then starts the new kind of request and waits for the heal of the incident that opens.
  */
-export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, ms = 300_000): Promise<ShiftResult> {
+export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, ms = 480_000): Promise<ShiftResult> {
   const commit = pushFault(sys.clone, fault);
   const rollout = await endedRollout(sys, commit, 180_000);
   const base: ShiftResult = {
@@ -91,8 +91,18 @@ export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, 
     },
     ms,
     `the heal of ${fault.name}`,
-  ).catch((err: Error) => ({ state: "timeout", reason: err.message }) as any);
+  ).catch(async (err: Error) => {
+    // still running (or none started): say where it got to
+    const h = (await newHeals(sys, known)).at(-1);
+    const incidents = (await sys.serve.api("GET", "/api/incidents?limit=3")).body;
+    return {
+      ...h,
+      state: "timeout",
+      reason: `${err.message}; incidents: ${JSON.stringify(incidents).slice(0, 600)}`,
+    } as any;
+  });
   const shown = heal.id ? await sys.cli("heal", "show", String(heal.id), "--json") : heal;
+  if (heal.state === "timeout") shown.reason = `${heal.reason} (heal ${heal.id ?? "none"} was ${shown.state})`;
   const timeline = (shown.timeline ?? []) as any[];
   const found = {
     path: timeline.map((e) => e.to),
@@ -103,7 +113,7 @@ export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, 
     return {
       ...base,
       ...found,
-      note: `heal ${heal.state}: ${shown.reason ?? ""}`,
+      note: `heal ${heal.state}: ${shown.reason ?? ""}; timeline: ${timeline.map((e) => `${e.to}: ${String(e.note ?? "").slice(0, 300)}`).join(" | ")}`,
       mainHealthy: await mainHealthy(sys),
     };
   const pr = timeline.map((e) => e.data?.pr).find(Boolean);
