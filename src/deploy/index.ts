@@ -14,6 +14,7 @@ export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-annou
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { serviceOfProject } from "./releases/telemetry-env.js";
 export type { Exchange } from "./routers/exchange-log.js";
+export { clientKey } from "./routers/client-key.js";
 export { type RequestShape, requestShape, shapeMatches } from "./routers/request-shape.js";
 export { type ListenerTraffic, type ShapeTraffic, TrafficShapes } from "./routers/traffic-shapes.js";
 export { startPipelineDeploys } from "./pipeline-deploys.js";

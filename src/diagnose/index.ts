@@ -13,7 +13,14 @@ export {
   type RecentDeploy,
 } from "./incident/diagnose-incident.js";
 export { errorSignature } from "./incident/error-signature.js";
-export type { ShapeCounts, TrafficByShape, TrafficShiftData, TrafficWindow } from "./incident/traffic-shift.js";
+export {
+  type ShapeCounts,
+  shiftWithoutTrace,
+  type TrafficByShape,
+  type TrafficShiftData,
+  type TrafficWindow,
+  trafficShiftOf,
+} from "./incident/traffic-shift.js";
 export { type BlameInfo, blameLine } from "./locate/blame.js";
 export {
   type FileChange,

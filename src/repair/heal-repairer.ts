@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RepairLlmConfig } from "../common/config/config-schema.js";
 import type { Forge } from "../forge/index.js";
-import type { Diagnosis } from "../diagnose/index.js";
+import { type Diagnosis, shiftWithoutTrace, trafficShiftOf } from "../diagnose/index.js";
 import { openFixPullRequest } from "./fix-pull-request.js";
 import { defaultFixers, runRepairChain } from "./repair-chain.js";
 import { git } from "../runner/index.js";
@@ -66,8 +66,11 @@ export function chainHealRepairer(deps: ChainRepairerDeps) {
       const existing = (await deps.forge.listPullRequests({ repo: target.repo })).find((p) => p.headBranch === branch);
       if (existing)
         return { pr: view(existing), note: `pull request #${existing.number} was already opened for ${req.key}` };
-      if (!req.diagnosis.trace && !req.diagnosis.hypotheses.some((h) => h.kind === "config"))
-        return { none: "the diagnosis has neither a stack trace nor a config hypothesis to repair from" };
+      if (!req.diagnosis.trace && !req.diagnosis.hypotheses.some((h) => h.kind === "config")) {
+        const shift = trafficShiftOf(req.diagnosis.hypotheses);
+        const none = "the diagnosis has neither a stack trace nor a config hypothesis to repair from";
+        return { none: shift ? `${none}: ${shiftWithoutTrace(shift)}` : none };
+      }
       const dir = await mkdtemp(join(tmpdir(), "pitcrew-heal-"));
       try {
         await git(["clone", "--quiet", "--bare", "--", deps.forge.cloneUrl(target.repo), dir], {

@@ -274,6 +274,31 @@ describe("the release reverter", () => {
     expect(await t.app.store.releaseReverts.get(r.id)).toMatchObject({ goodCommit: p.good, badCommit: p.bad });
   });
 
+  it("reverts only the bad change when the release it was judged against is older than a revert on main", async () => {
+    // main: good → B1 (a bad change) → D (the developer's revert of B1) → K (the next bad change);
+    // D's release was taken out of traffic again (a post-deploy watch), so K's canary was judged
+    // against good's release: the range good..K holds D and B1, which must stay as they are
+    const p = await project();
+    gitIn(p.clone, "revert", "--no-edit", p.bad);
+    const developerRevert = gitIn(p.clone, "rev-parse", "HEAD");
+    const next = commitFiles(p.clone, { "README.md": "shop, with a banner\n" }, "readme: a banner");
+    await push(p.name, p.clone);
+    const rollout = await judged({ ...p, bad: next });
+    const row = await reverter().request(rollout);
+    if (typeof row === "string" || row.state !== "open") throw new Error(`no revert: ${JSON.stringify(row)}`);
+    const pr = await t.app.forge.getPullRequest(p.name, row.prNumber!);
+    expect(pr.title).toBe('Revert "readme: a banner" (rolled back)');
+    expect(pr.body).toContain(`This reverts commit ${next}`);
+    expect(pr.body).not.toContain(`This reverts commit ${p.bad}`);
+    expect(pr.body).toContain(
+      `- ${developerRevert.slice(0, 10)} "Revert "cart: price items from their product"" (a fix or revert)`,
+    );
+    expect(pr.body).toContain(`- ${p.bad.slice(0, 10)} "cart: price items from their product" (reverted since)`);
+    const diff = await t.app.forge.diff(pr);
+    expect(diff).toContain("-shop, with a banner");
+    expect(diff).not.toContain("cart.mjs");
+  });
+
   it("marks a revert whose CI failed as failed", async () => {
     const p = await project();
     const rollout = await judged(p);
@@ -329,6 +354,19 @@ describe("the release reverter", () => {
     it("when a commit of the range fixed an incident (a heal never undoes a fix)", async () => {
       const p = await project("cart: fix the price of bundles (incident #12)");
       expect(await skipped(await judged(p))).toMatch(/a heal never undoes a fix/);
+    });
+
+    it("when a fix lies on top of a commit to revert", async () => {
+      const p = await project();
+      const fix = commitFiles(
+        p.clone,
+        { "cart.mjs": BAD.replace("i.product.price", "(i.product?.price ?? 0)") },
+        "cart: fix missing products",
+      );
+      await push(p.name, p.clone);
+      expect(await skipped(await judged({ ...p, bad: fix }))).toMatch(
+        /"cart: fix missing products" fixed an incident or reverted a change on top of commit .* "cart: price items from their product": a heal never undoes a fix/,
+      );
     });
 
     it("when a commit of the range is newer than the incident's onset", async () => {

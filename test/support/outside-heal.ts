@@ -15,12 +15,24 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gitIn } from "./git-repo.js";
 import { OUTSIDE_FAULTS, type OutsideFault, pushFault, pushRevert, seedOutsideService } from "./outside-service.js";
+import {
+  endedRollout,
+  mainHealthy,
+  mainStory,
+  mergedRevert,
+  newHeals,
+  OUTSIDE_PROJECT,
+  placement,
+  revertEvents,
+  rolloutSteps,
+  stageTimes,
+  waitMainHealthy,
+} from "./outside-read.js";
 import { type ServeProcess, startServe, until } from "./serve-process.js";
 
 const BIN = resolve(import.meta.dirname, "../../bin/pitcrew.js");
 
-/** The project (and forge repository, and service) name of the outside service. */
-export const OUTSIDE_PROJECT = "jsonsrv";
+export { OUTSIDE_PROJECT } from "./outside-read.js";
 
 /** The alert rule a user writes for it: over 2 % of answers 5xx for 3 s. */
 const RULES = `groups:
@@ -78,15 +90,21 @@ export interface OutsideSystem {
 /** Steady traffic against the listener, with the fault-triggering requests switched on at will. */
 export interface Traffic {
   faulty: boolean;
+  /** Adds a new kind of request: posts listed with their users, ≈ 8 % of requests. */
+  shifted: boolean;
   /** Answers per status class since `mark()`. */
   since(mark: number): { total: number; errors: number };
   mark(): number;
   stop(): void;
 }
 
-/** The request mix; `faulty` adds expanded posts of a deleted user (post 8), ≈ 8 % of requests. */
-function nextPath(i: number, faulty: boolean): string {
+/**
+ * The request mix; `faulty` adds expanded posts of a deleted user (post 8), ≈ 8 % of requests;
+ * `shifted` adds lists of posts expanded with their users (a shape the mix never has), ≈ 8 %.
+ */
+function nextPath(i: number, faulty: boolean, shifted: boolean): string {
   if (faulty && i % 12 === 0) return "/posts/8?_expand=user";
+  if (shifted && i % 12 === 6) return "/posts?_expand=user";
   const id = (i % 7) + 1;
   const kind = i % 10;
   if (kind < 2) return "/posts";
@@ -103,6 +121,7 @@ export function startTraffic(url: string, rate = 30): Traffic {
   let i = 0;
   const t: Traffic = {
     faulty: false,
+    shifted: false,
     mark: () => answers.length,
     since(mark) {
       const s = answers.slice(mark);
@@ -111,7 +130,7 @@ export function startTraffic(url: string, rate = 30): Traffic {
     stop: () => clearInterval(timer),
   };
   const timer = setInterval(() => {
-    const path = nextPath(i++, t.faulty);
+    const path = nextPath(i++, t.faulty, t.shifted);
     fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
       .then(async (r) => {
         await r.arrayBuffer();
@@ -204,70 +223,6 @@ export async function startOutsideSystem(opts: { serveConfig?: Record<string, un
   };
 }
 
-/** The outside project's entry in `pitcrew status --json`. */
-async function placement(cli: OutsideSystem["cli"]): Promise<any> {
-  const envs = (await cli("status", "--json")) as Array<{ projects: any[] }>;
-  return envs.flatMap((e) => e.projects).find((p) => p.project === OUTSIDE_PROJECT);
-}
-
-/** The newest rollout of a release built from `commit` (via the API), once it has ended. */
-async function endedRollout(sys: OutsideSystem, commit: string, ms: number): Promise<any> {
-  return until(
-    async () => {
-      const releases = (await sys.serve.api("GET", `/api/releases?project=${OUTSIDE_PROJECT}`)).body;
-      const release = (releases.releases as any[]).find((r: any) => r.commit === commit);
-      if (!release) return undefined;
-      const rollouts = (await sys.serve.api("GET", `/api/rollouts?project=${OUTSIDE_PROJECT}`)).body;
-      const r = (rollouts.rollouts as any[]).find((x: any) => x.releaseId === release.id);
-      return r && ["succeeded", "rolled_back", "failed", "aborted"].includes(r.state) ? r : undefined;
-    },
-    ms,
-    `the rollout of ${commit.slice(0, 8)}`,
-  );
-}
-
-/** The steps of the newest rollout of `commit` with their durations (API), for where the time goes. */
-async function rolloutSteps(sys: OutsideSystem, commit: string): Promise<string> {
-  const r = await endedRollout(sys, commit, 1000).catch(() => undefined);
-  if (!r) return "";
-  const { steps } = (await sys.serve.api("GET", `/api/rollouts/${r.id}`)).body as {
-    steps: Array<{ kind: string; startedAt: string; finishedAt: string | null }>;
-  };
-  const secs = (s: { startedAt: string; finishedAt: string | null }) =>
-    s.finishedAt ? ((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1) : "?";
-  return steps.map((s) => `${s.kind} ${secs(s)}`).join(", ");
-}
-
-/** True when `main`'s head is live and answers the fault's request (and a few others) without 5xx. */
-async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
-  const head = gitIn(sys.repoUrl, "rev-parse", "main");
-  const live = (await placement(sys.cli))?.live?.commit;
-  if (live !== head) return false;
-  for (const path of ["/posts/8?_expand=user", "/comments", "/posts/1"]) {
-    const r = await fetch(`${sys.url}${path}`);
-    if (r.status >= 500) return false;
-  }
-  return true;
-}
-
-/** Where `main`'s head got to (for a result's note when it is not live and healthy): its runs and the newest rollouts (API). */
-async function mainStory(sys: OutsideSystem): Promise<string> {
-  const head = gitIn(sys.repoUrl, "rev-parse", "main");
-  const runs = (await sys.serve.api("GET", `/api/runs?project=${OUTSIDE_PROJECT}&limit=20`)).body.runs as any[];
-  const ofHead = runs
-    .filter((r: any) => r.commit === head)
-    .map((r: any) => `run ${r.id} ${r.event} ${r.status}${r.reason ? ` (${r.reason})` : ""}`);
-  const rollouts = ((await sys.serve.api("GET", `/api/rollouts?project=${OUTSIDE_PROJECT}`)).body.rollouts as any[])
-    .slice(0, 3)
-    .map((r: any) => `rollout ${r.id} ${r.kind} ${r.state}: ${String(r.message ?? "").slice(0, 160)}`);
-  return `main ${head.slice(0, 8)}: ${ofHead.join(", ") || "no run"}; ${rollouts.join("; ")}`;
-}
-
-/** Waits until `main`'s head is live and healthy. */
-function waitMainHealthy(sys: OutsideSystem, ms: number): Promise<true> {
-  return until(async () => mainHealthy(sys), ms, "main's head live and healthy");
-}
-
 /**
  * Fault (a): pushed, shipped, then clients start expanding posts with their user. Waits for the
  * heal of the incident that opens and reads its outcome through the CLI.
@@ -327,27 +282,6 @@ export async function playCrash(sys: OutsideSystem, fault: OutsideFault, ms = 30
   };
 }
 
-/** Heals of the outside service started after `known` (ids), newest first, through the CLI. */
-async function newHeals(sys: OutsideSystem, known: Set<number>): Promise<any[]> {
-  const list = (await sys.cli("heal", "list", "--service", OUTSIDE_PROJECT, "--json")) as { heals: any[] };
-  return list.heals.filter((h) => !known.has(h.id));
-}
-
-/** pitcrew's merged pull request reverting `commit` (forge API), e.g. `jsonsrv#2`, once there is one. */
-function mergedRevert(sys: OutsideSystem, commit: string, ms: number): Promise<string | undefined> {
-  return until(
-    async () => {
-      const { body } = await sys.serve.api("GET", `/api/forge/${OUTSIDE_PROJECT}/pulls?state=merged`);
-      const pr = (body.pullRequests as any[]).find(
-        (p: any) => p.author === "pitcrew-bot" && String(p.body).includes(`This reverts commit ${commit}`),
-      );
-      return pr ? `${OUTSIDE_PROJECT}#${pr.number}` : undefined;
-    },
-    ms,
-    `pitcrew's revert of ${commit.slice(0, 8)} merged`,
-  ).catch(() => undefined);
-}
-
 /**
  * Faults (b) and (c): pushed and shipped; the canary must take the release out of traffic, by its
  * own analysis or by a heal's rollback when the errors opened an incident first. When a heal
@@ -378,6 +312,7 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     : undefined;
   const shown = heal ? await sys.cli("heal", "show", String(heal.id), "--json") : undefined;
   const revertPr = rolledBack ? await mergedRevert(sys, commit, 300_000) : undefined;
+  const revertStory = rolledBack && !revertPr ? `; no revert merged: ${await revertEvents(sys, rollout.id)}` : "";
   const fixedByPitcrew = revertPr !== undefined || shown?.state === "resolved";
   if (!fixedByPitcrew) pushRevert(sys.clone, commit);
   const healthy = await waitMainHealthy(sys, 240_000).catch(() => false as const);
@@ -393,18 +328,8 @@ export async function playBadRelease(sys: OutsideSystem, fault: OutsideFault): P
     ...(revertPr ? { revertPr } : {}),
     mainFixedBy: fixedByPitcrew ? "pitcrew" : "developer",
     mainHealthy: healthy === true,
-    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}${healthy === true ? "" : `; ${await mainStory(sys)}`}`,
+    note: `${rollout.message ?? ""}${shown ? `; heal ${shown.state}${shown.reason ? `: ${shown.reason}` : ""}` : ""}${revertStory}${healthy === true ? "" : `; ${await mainStory(sys)}`}`,
   };
-}
-
-/** Time spent in each state of a heal's timeline (ms), keyed by the state left. */
-function stageTimes(timeline: Array<{ to: string; at: string }>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = 1; i < timeline.length; i++) {
-    const from = timeline[i - 1]!;
-    out[from.to] = (out[from.to] ?? 0) + Date.parse(timeline[i]!.at) - Date.parse(from.at);
-  }
-  return out;
 }
 
 /** Plays every fault in order on one system. */

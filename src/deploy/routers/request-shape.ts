@@ -7,8 +7,9 @@
  *
  * Kinds: `{int}`, `{num}`, `{uuid}`, `{hex}` (≥ 8 hex digits), `{id}` (letters with digits), `{str}`
  * (anything else that is not a plain word); a segment of plain words (`orders`, `v2`, `by-name`)
- * stays as it is — unless the listener's shape book has seen a parameter at that place, then it
- * is a `{word}` (traffic-shapes.ts; `shapeMatches` compares a request with such a shape). Keys are untrusted: each is cut to `MAX_KEY` characters of `[\w.\-[\]]` (others
+ * stays as it is — unless the listener's shape book has seen a parameter at that place and
+ * already kept its first few words there (static routes), then it is a `{word}` (traffic-shapes.ts;
+ * `shapeMatches` compares a request with such a shape). Keys are untrusted: each is cut to `MAX_KEY` characters of `[\w.\-[\]]` (others
  * become `_`), at most `MAX_KEYS` per part (then `…`), so a shape is bounded whatever was sent; only
  * the first `MAX_SCANNED` keys sent are read, so its cost is bounded too.
  */

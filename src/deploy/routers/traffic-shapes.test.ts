@@ -96,19 +96,69 @@ describe("TrafficShapes", () => {
     ]);
   });
 
-  it("counts plain words where the listener saw a parameter as one {word} shape", () => {
+  it("counts plain words where the listener saw a parameter as one {word} shape, past a few static routes", () => {
     const book = new TrafficShapes({ bucketMs: 1_000 });
     const at = (shape: string) => book.record("l", shape, shape.split(" ?")[0]!, "1", 500, 1_000);
     at("GET /items/{int}");
+    for (const word of ["search", "new", "export", "count"]) at(`GET /items/${word}`);
     at("GET /items/abc");
     at("GET /items/xyz");
+    at("GET /items/search"); // still its own shape: a static route keeps its shape
     at("GET /items/abc/reviews ?page=int");
     at("GET /catalog/shoes");
-    expect(book.window("l", 0, 2_000)!.shapes.map((s) => s.shape)).toEqual([
-      "GET /items/{int}",
-      "GET /items/{word}",
-      "GET /items/abc/reviews ?page=int", // another depth: another place
-      "GET /catalog/shoes",
+    const shapes = book.window("l", 0, 2_000)!.shapes;
+    expect(shapes.map((s) => [s.shape, s.requests])).toEqual([
+      ["GET /items/{int}", 1],
+      ["GET /items/search", 2],
+      ["GET /items/new", 1],
+      ["GET /items/export", 1],
+      ["GET /items/count", 1],
+      ["GET /items/{word}", 2], // ids that are words: one shape
+      ["GET /items/abc/reviews ?page=int", 1], // another depth: another place
+      ["GET /catalog/shoes", 1],
     ]);
+  });
+
+  it("keeps legitimate shapes their places when one client sends a flood of its own", () => {
+    const book = new TrafficShapes({ maxShapes: 20, bucketMs: 1_000 });
+    const at = (shape: string, client: string, t: number, status = 200) =>
+      book.record("l", shape, shape.split(" ?")[0]!, "1", status, t, client);
+    for (let i = 0; i < 5; i++) at(`GET /app/${"abcde"[i]}`, `10.0.0.${i + 1}`, 1_000);
+    // one client floods the book with shapes of its own, keeping each alive
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < 100; i++) at(`GET /junk ?k${i}=int`, "203.0.113.9", 2_000 + round * 1_000);
+    const full = book.window("l", 0, 10_000)!.shapes;
+    expect(full).toHaveLength(21); // 20 places and OTHER_SHAPES
+    expect(full.find((s) => s.overflow)!.requests).toBe(3 * 100 - 3 * 15); // 15 junk places, the rest pooled
+
+    // the legitimate clients' shapes kept their places; a new one of theirs gets one back from
+    // the flooding client's share, and the traffic of the place taken is still counted
+    at("GET /app/checkout ?coupon=str", "10.0.0.7", 6_000, 500);
+    at("GET /app/checkout ?coupon=str", "10.0.0.8", 6_500, 500);
+    const after = book.window("l", 0, 10_000)!.shapes;
+    expect(after).toHaveLength(21);
+    expect(after.map((s) => s.shape)).toEqual(
+      expect.arrayContaining(["GET /app/a", "GET /app/e", "GET /app/checkout ?coupon=str"]),
+    );
+    expect(after.find((s) => s.shape === "GET /app/checkout ?coupon=str")).toMatchObject({
+      firstSeenAt: 2_000, // OTHER_SHAPES held requests since then: it may have been among them
+      requests: 2,
+      errors: 2,
+    });
+    const total = (shapes: typeof after) => shapes.reduce((n, s) => n + s.requests, 0);
+    expect(total(after)).toBe(5 + 300 + 2);
+    expect(after.filter((s) => s.shape.startsWith("GET /junk"))).toHaveLength(14);
+
+    // past its share the flooding client gets no new place: its new shapes are pooled
+    at("GET /junk ?fresh=int", "203.0.113.9", 7_000);
+    expect(book.window("l", 0, 10_000)!.shapes.some((s) => s.shape === "GET /junk ?fresh=int")).toBe(false);
+  });
+
+  it("lets a client alone on a listener (behind one proxy) fill the book", () => {
+    const book = new TrafficShapes({ maxShapes: 20, bucketMs: 1_000 });
+    for (let i = 0; i < 30; i++) book.record("l", `GET /r${i}`, `GET /r${i}`, "1", 200, 1_000, "10.0.0.1");
+    const shapes = book.window("l", 0, 2_000)!.shapes;
+    expect(shapes.filter((s) => !s.overflow)).toHaveLength(20);
+    expect(shapes.find((s) => s.overflow)!.requests).toBe(10);
   });
 });

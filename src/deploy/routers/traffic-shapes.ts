@@ -6,13 +6,25 @@
  *
  * A plain word at a place where the listener saw a parameter before counts as `{word}`
  * (`GET /items/abc` after `GET /items/{int}` is `GET /items/{word}`): ids that are words are one
- * shape, not one per id — and a static route beside a parameter (`/items/search`) joins it.
+ * shape, not one per id. The first `STATIC_WORDS` distinct words met at such a place stay as they
+ * are, so the static routes beside a parameter (`/items/search`, `/items/new`) keep shapes of
+ * their own; only the words after them, which are ids, are `{word}`. A word's shape never changes
+ * once decided.
  *
  * Memory is bounded: at most `maxShapes` shapes per listener, `BUCKETS` buckets of `bucketMs` per
  * shape (a ring: older buckets are overwritten), `MAX_RELEASES` releases per shape. A new shape
  * past the cap takes the place of the shape seen least recently among those with no request left
  * in the ring (none for a whole ring, one hour by default); when every shape has requests there,
  * it is counted under one more key, `OTHER_SHAPES`. Only shapes are kept, never a request's values.
+ *
+ * One client (remote address, `client-key.ts`) cannot crowd the others out: each place is held by
+ * the client whose request made it, and when the book is full (no shape left to forget) a new
+ * shape of a client holding fewer than `maxShapesPerClient` places takes the place of the least
+ * recently seen shape of the client holding the most, when that one holds more than
+ * `maxShapesPerClient`. Its counts then join `OTHER_SHAPES`, so no request goes uncounted. A
+ * client alone on a listener (a service behind one proxy) may still fill the book; a hostile one
+ * keeps at most its share once others need places, and its further new shapes count as
+ * `OTHER_SHAPES`.
  *
  * The book forgets a shape after a whole ring without its requests, whether or not its place was
  * needed: a shape seen again after that is new (`firstSeenAt` and its errors per release start
@@ -32,6 +44,8 @@ export const BUCKETS = 240;
 const MAX_RELEASES = 8;
 /** Parameter places remembered per listener. */
 const MAX_SLOTS = 1_000;
+/** Distinct words kept as they are (static routes) at a place where a parameter was seen. */
+export const STATIC_WORDS = 4;
 
 /** Sizes of the book. */
 export interface TrafficShapesOptions {
@@ -39,6 +53,8 @@ export interface TrafficShapesOptions {
   maxShapes?: number;
   /** Width of a bucket (default 15 s: with BUCKETS, one hour of history). */
   bucketMs?: number;
+  /** Places one client keeps when others need them (default a tenth of `maxShapes`). */
+  maxShapesPerClient?: number;
 }
 
 /** One shape's traffic over a time range. */
@@ -72,13 +88,18 @@ export interface ListenerTraffic {
 interface ListenerBook {
   since: number;
   shapes: Map<string, ShapeEntry>;
-  slots: Set<string>;
+  /** Parameter places, each with the words kept as they are there. */
+  slots: Map<string, Set<string>>;
+  /** Places held per client (only clients holding one). */
+  held: Map<string, number>;
   /** No shape can be forgotten before this bucket (a lower bound: spares scans at the cap). */
   evictableFrom: number;
 }
 
 interface ShapeEntry {
   route: string;
+  /** The client whose request made the place (none for OTHER_SHAPES or an unknown sender). */
+  client?: string;
   firstSeenAt: number;
   /** The bucket of its latest request. */
   lastBucket: number;
@@ -93,17 +114,20 @@ interface ShapeEntry {
 export class TrafficShapes {
   readonly maxShapes: number;
   readonly bucketMs: number;
+  readonly maxShapesPerClient: number;
   readonly #listeners = new Map<string, ListenerBook>();
 
   constructor(opts: TrafficShapesOptions = {}) {
     this.maxShapes = opts.maxShapes ?? 200;
     this.bucketMs = opts.bucketMs ?? 15_000;
+    this.maxShapesPerClient = opts.maxShapesPerClient ?? Math.max(1, Math.floor(this.maxShapes / 10));
   }
 
   /**
    * Counts one answered request of `shape` (`route`: its method and template, which `shape` starts
-   * with) on `listener`, answered by `releaseId` (when known). A plain word where an earlier request of the listener had a parameter
-   * (`/items/abc` after `/items/{int}`) counts as `{word}`.
+   * with) on `listener`, answered by `releaseId` (when known), sent by `client` (`clientKey`, when
+   * known). A plain word where an earlier request of the listener had a parameter (`/items/abc`
+   * after `/items/{int}`) counts as `{word}`, past the first STATIC_WORDS words there.
    */
   record(
     listener: string,
@@ -112,10 +136,11 @@ export class TrafficShapes {
     releaseId: string | undefined,
     status: number,
     at: number,
+    client?: string,
   ): void {
     let book = this.#listeners.get(listener);
     if (!book) {
-      book = { since: at, shapes: new Map(), slots: new Set(), evictableFrom: 0 };
+      book = { since: at, shapes: new Map(), slots: new Map(), held: new Map(), evictableFrom: 0 };
       this.#listeners.set(listener, book);
     }
     const bucket = Math.floor(at / this.bucketMs);
@@ -127,8 +152,14 @@ export class TrafficShapes {
       // a whole ring without it: seen again, it is new (see the module comment)
       entry.firstSeenAt = at;
       entry.errorsByRelease.clear();
+      hold(book, entry, client);
     }
-    if (!entry && book.shapes.size >= this.maxShapes && !forgetOne(book, bucket)) {
+    if (
+      !entry &&
+      book.shapes.size >= this.maxShapes &&
+      !forgetOne(book, bucket) &&
+      !this.#reclaim(book, client, bucket)
+    ) {
       key = OTHER_SHAPES;
       entry = book.shapes.get(key);
     }
@@ -136,16 +167,9 @@ export class TrafficShapes {
       const other = book.shapes.get(OTHER_SHAPES);
       // its earlier requests may be among those counted under OTHER_SHAPES: not known to be new
       const unsure = key !== OTHER_SHAPES && other !== undefined && bucket - other.lastBucket < BUCKETS;
-      entry = {
-        route: key === OTHER_SHAPES ? OTHER_SHAPES : route,
-        firstSeenAt: unsure ? other.firstSeenAt : at,
-        lastBucket: bucket,
-        bucketOf: new Float64Array(BUCKETS).fill(-1),
-        requests: new Uint32Array(BUCKETS),
-        errors: new Uint32Array(BUCKETS),
-        errorsByRelease: new Map(),
-      };
+      entry = newEntry(key === OTHER_SHAPES ? OTHER_SHAPES : route, unsure ? other.firstSeenAt : at, bucket);
       book.shapes.set(key, entry);
+      if (key !== OTHER_SHAPES) hold(book, entry, client);
       book.evictableFrom = Math.min(book.evictableFrom, bucket + BUCKETS);
     }
     if (bucket > entry.lastBucket) entry.lastBucket = bucket;
@@ -162,6 +186,36 @@ export class TrafficShapes {
     const had = entry.errorsByRelease.get(releaseId);
     if (had !== undefined || entry.errorsByRelease.size < MAX_RELEASES)
       entry.errorsByRelease.set(releaseId, (had ?? 0) + 1);
+  }
+
+  /**
+   * Frees a place for a new shape of `client` when it holds fewer than its share: the least
+   * recently seen shape of the client holding the most places, past its share, goes, its counts
+   * joining OTHER_SHAPES. False when there is no such client (or `client` is unknown or past its share).
+   */
+  #reclaim(book: ListenerBook, client: string | undefined, bucket: number): boolean {
+    if (client === undefined || (book.held.get(client) ?? 0) >= this.maxShapesPerClient) return false;
+    let top: string | undefined;
+    let most = this.maxShapesPerClient;
+    for (const [c, n] of book.held)
+      if (n > most) {
+        most = n;
+        top = c;
+      }
+    if (top === undefined) return false;
+    let victim: [string, ShapeEntry] | undefined;
+    for (const kept of book.shapes)
+      if (kept[1].client === top && (!victim || kept[1].lastBucket < victim[1].lastBucket)) victim = kept;
+    if (!victim) return false;
+    book.shapes.delete(victim[0]);
+    hold(book, victim[1], undefined);
+    let other = book.shapes.get(OTHER_SHAPES);
+    if (!other) {
+      other = newEntry(OTHER_SHAPES, victim[1].firstSeenAt, bucket);
+      book.shapes.set(OTHER_SHAPES, other);
+    }
+    pool(other, victim[1]);
+    return true;
   }
 
   /**
@@ -201,6 +255,53 @@ export class TrafficShapes {
   }
 }
 
+/** A shape's entry with no requests yet. */
+function newEntry(route: string, firstSeenAt: number, bucket: number): ShapeEntry {
+  return {
+    route,
+    firstSeenAt,
+    lastBucket: bucket,
+    bucketOf: new Float64Array(BUCKETS).fill(-1),
+    requests: new Uint32Array(BUCKETS),
+    errors: new Uint32Array(BUCKETS),
+    errorsByRelease: new Map(),
+  };
+}
+
+/** Makes `client` the holder of `entry`'s place (undefined: nobody, as when it is forgotten). */
+function hold(book: ListenerBook, entry: ShapeEntry, client: string | undefined): void {
+  const was = entry.client;
+  if (was !== undefined) {
+    const n = (book.held.get(was) ?? 1) - 1;
+    if (n > 0) book.held.set(was, n);
+    else book.held.delete(was);
+  }
+  entry.client = client;
+  if (client !== undefined) book.held.set(client, (book.held.get(client) ?? 0) + 1);
+}
+
+/** Adds `from`'s counts to `into` (OTHER_SHAPES), bucket by bucket; a slot keeps its newer bucket. */
+function pool(into: ShapeEntry, from: ShapeEntry): void {
+  into.firstSeenAt = Math.min(into.firstSeenAt, from.firstSeenAt);
+  into.lastBucket = Math.max(into.lastBucket, from.lastBucket);
+  for (let slot = 0; slot < BUCKETS; slot++) {
+    const b = from.bucketOf[slot]!;
+    if (b < 0 || into.bucketOf[slot]! > b) continue;
+    if (into.bucketOf[slot] !== b) {
+      into.bucketOf[slot] = b;
+      into.requests[slot] = 0;
+      into.errors[slot] = 0;
+    }
+    into.requests[slot]! += from.requests[slot]!;
+    into.errors[slot]! += from.errors[slot]!;
+  }
+  for (const [release, n] of from.errorsByRelease) {
+    const had = into.errorsByRelease.get(release);
+    if (had !== undefined || into.errorsByRelease.size < MAX_RELEASES)
+      into.errorsByRelease.set(release, (had ?? 0) + n);
+  }
+}
+
 /**
  * Removes from `book` the shape seen least recently among those without a request in the ring
  * that ends at `bucket`; false when every shape has one.
@@ -221,22 +322,29 @@ function forgetOne(book: ListenerBook, bucket: number): boolean {
     return false;
   }
   book.shapes.delete(oldest[0]);
+  hold(book, oldest[1], undefined);
   book.evictableFrom = next + BUCKETS;
   return true;
 }
 
 /**
  * `route` with each plain-word segment at a place where `slots` holds a parameter turned into
- * `{word}`; the places of its own parameters are added to `slots` (up to MAX_SLOTS).
+ * `{word}`, unless it is one of the first STATIC_WORDS distinct words met there (kept in the
+ * slot); the places of its own parameters are added to `slots` (up to MAX_SLOTS).
  */
-function wordsAsParameters(route: string, slots: Set<string>): string {
+function wordsAsParameters(route: string, slots: Map<string, Set<string>>): string {
   const segments = route.split("/");
   for (let i = 1; i < segments.length; i++) {
     const place = `${segments.slice(0, i).join("/")}/#${segments.length}`;
     const segment = segments[i]!;
     if (segment.startsWith("{")) {
-      if (slots.size < MAX_SLOTS) slots.add(place);
-    } else if (segment !== "" && segment !== "…" && slots.has(place)) segments[i] = WORD_PARAM;
+      if (slots.size < MAX_SLOTS && !slots.has(place)) slots.set(place, new Set());
+      continue;
+    }
+    const statics = segment !== "" && segment !== "…" ? slots.get(place) : undefined;
+    if (!statics || statics.has(segment)) continue;
+    if (statics.size < STATIC_WORDS) statics.add(segment);
+    else segments[i] = WORD_PARAM;
   }
   return segments.join("/");
 }

@@ -163,6 +163,19 @@ function hypothesisOf(d: TrafficShiftData): Hypothesis {
   };
 }
 
+/** The traffic shift a diagnosis found (its `traffic_shift` hypothesis' evidence), if any. */
+export function trafficShiftOf(hypotheses: Hypothesis[]): TrafficShiftData | undefined {
+  return hypotheses.find((h) => h.kind === "traffic_shift")?.evidence[0]?.data as TrafficShiftData | undefined;
+}
+
+/**
+ * Why a traffic shift gives a repair nothing to patch when no stack trace was logged: the shape
+ * that carries the errors and its counts, and that the fixers need the failing frame a trace names.
+ */
+export function shiftWithoutTrace(d: TrafficShiftData): string {
+  return `requests shaped ${d.shape} (${d.change === "new" ? "new" : "share jumped"} at ${iso(d.onsetAt)}) carry ${pct(d.errorShare)} of the 5xx, ${d.after.errors} of their ${d.after.requests} answers since, but ${d.service} logged no stack trace for them: the fixers patch the frame a trace names, so a person has to find the code path these requests take`;
+}
+
 /**
  * A blamed release is cleared when the requests of the shape that carries the errors failed on
  * another release too (the one it replaced, running beside it): the shape breaks the code both

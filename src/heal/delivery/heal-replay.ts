@@ -10,7 +10,7 @@
 import type { Clock } from "../../common/clock.js";
 import type { Delivery } from "../../deploy/index.js";
 import { requestShape, routeKeyOf, shapeMatches } from "../../deploy/index.js";
-import type { TrafficShiftData } from "../../diagnose/index.js";
+import { trafficShiftOf } from "../../diagnose/index.js";
 import type { HealRepairRequest, ReproductionInput } from "../../repair/index.js";
 import type { Store } from "../../store/index.js";
 import { captureReplay } from "../replay-capture.js";
@@ -46,9 +46,7 @@ export function healReplayOf(
       const route = origin ? listeners.get(origin) : undefined;
       if (route) dependencies[name] = route;
     }
-    const shift = req.diagnosis.hypotheses.find((h) => h.kind === "traffic_shift")?.evidence[0]?.data as
-      | TrafficShiftData
-      | undefined;
+    const shift = trafficShiftOf(req.diagnosis.hypotheses);
     return captureReplay(delivery.exchanges(environment), {
       route: routeKeyOf(project, environment),
       dependencies,

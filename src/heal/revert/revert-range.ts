@@ -5,10 +5,18 @@
  * - the bad commit is not on the base branch (its history was rewritten);
  * - nothing lies between the good and the bad commit, or a merge commit does;
  * - a commit of the range fixed something (`isFixCommit`, the revert fixer's rule: a heal never
- *   undoes a fix) or landed after the incident's onset (it cannot have caused it);
+ *   undoes a fix) on top of a commit to revert, or a commit to revert landed after the incident's
+ *   onset (it cannot have caused it);
  * - the range is already reverted on the base branch (a `This reverts commit` for each of its
  *   commits, or its files back as the good commit has them);
  * - the revert conflicts with what was pushed since (never forced: the conflict is left to a person).
+ *
+ * The good release can be older than the base branch's history below the bad commit: a release
+ * that shipped a fix or a revert may have been taken out of traffic again since (by a post-deploy
+ * watch, or a heal), so the bad release's rollout was judged against the one before it. Fixes and
+ * reverts *below* every commit to revert are then kept — the bad release was built on them — and
+ * so are the commits they revert (already undone on the branch); only the others are reverted. A
+ * fix above a commit to revert still stops the revert (a person decides).
  * Every git call goes through the one git runner with argument arrays; commit names come from
  * the store and are checked to be hex before they reach git.
  */
@@ -71,20 +79,43 @@ async function revertIn(dir: string, req: RevertRangeRequest): Promise<PreparedR
   const range = `${req.good}..${req.bad}`;
   const shas = (await run(["rev-list", "--end-of-options", range])).split("\n").filter(Boolean);
   if (!shas.length) return { skip: `no commit lies between ${short(req.good)} and ${short(req.bad)}` };
-  const commits = [];
+  const facts = [];
   for (const sha of shas) {
     const c = await commitFacts(dir, sha);
-    const what = `commit ${short(c.sha)} "${c.subject}"`;
-    if (c.parents.length !== 1) return { skip: `${what} is a merge: a range with merges is left to a person` };
-    if (isFixCommit(c)) return { skip: `${what} fixed an incident or reverted a change: a heal never undoes a fix` };
+    if (c.parents.length !== 1)
+      return { skip: `commit ${short(c.sha)} "${c.subject}" is a merge: a range with merges is left to a person` };
+    facts.push(c);
+  }
+  const what = (c: { sha: string; subject: string }) => `commit ${short(c.sha)} "${c.subject}"`;
+  // newest first: a fix kept must lie below every commit reverted
+  const undone = new Set(facts.filter(isFixCommit).flatMap((c) => revertedShas(`${c.subject}\n${c.body}`)));
+  const commits: { sha: string; subject: string }[] = [];
+  const kept: { sha: string; subject: string; why: string }[] = [];
+  for (const c of facts) {
+    if (isFixCommit(c) || undone.has(c.sha)) {
+      kept.push({ sha: c.sha, subject: c.subject, why: isFixCommit(c) ? "a fix or revert" : "reverted since" });
+      continue;
+    }
+    const above = kept.find((k) => k.why === "a fix or revert");
+    if (above)
+      return {
+        skip: `${what(above)} fixed an incident or reverted a change on top of ${what(c)}: a heal never undoes a fix`,
+      };
     if (req.onsetAt !== undefined && c.committedAt > req.onsetAt)
-      return { skip: `${what} landed after the incident began: it cannot have caused it` };
+      return { skip: `${what(c)} landed after the incident began: it cannot have caused it` };
     commits.push({ sha: c.sha, subject: c.subject });
   }
-  if (await alreadyReverted(dir, req.good, req.bad, shas))
+  if (!commits.length)
+    return {
+      skip: `every commit between ${short(req.good)} and ${short(req.bad)} is a fix, a revert or reverted since, and a heal never undoes a fix: nothing to revert`,
+    };
+  if (await alreadyReverted(dir, req.good, req.bad, kept.length ? commits.map((c) => c.sha) : shas, !kept.length))
     return { skip: `${short(req.good)}..${short(req.bad)} is already reverted on ${req.baseBranch}` };
   try {
-    await run(["revert", "--no-commit", "--no-edit", "--end-of-options", range]);
+    const targets = kept.length ? commits.map((c) => c.sha) : [range];
+    await run(["revert", "--no-commit", "--no-edit", "--end-of-options", ...targets]);
+    if (kept.length && (await unchanged(dir)))
+      return { skip: `${short(req.good)}..${short(req.bad)} is already reverted on ${req.baseBranch}` };
   } catch {
     const files = (await run(["diff", "--name-only", "--diff-filter=U"]).catch(() => "")).split("\n").filter(Boolean);
     await run(["revert", "--abort"]).catch(() => undefined);
@@ -103,6 +134,13 @@ async function revertIn(dir: string, req: RevertRangeRequest): Promise<PreparedR
     req.why,
     "",
     ...commits.map((c) => `This reverts commit ${c.sha} ("${c.subject}").`),
+    ...(kept.length
+      ? [
+          "",
+          "Kept, though the rolled-back release holds them too (the release it was judged against is older):",
+          ...kept.map((k) => `- ${short(k.sha)} "${k.subject}" (${k.why})`),
+        ]
+      : []),
     "",
   ].join("\n");
   await run(["-c", `user.name=${BOT_USER}`, "-c", `user.email=${BOT_EMAIL}`, "commit", "--quiet", "-F", "-"], message);
@@ -124,13 +162,35 @@ async function isAncestor(dir: string, a: string, b: string): Promise<boolean> {
   }
 }
 
+/** The commits a message says it reverts (`This reverts commit <sha>`, git's and the reverter's wording). */
+function revertedShas(message: string): string[] {
+  return [...message.matchAll(/This reverts commit ([0-9a-f]{40})\b/g)].map((m) => m[1]!);
+}
+
+/** True when the reverts staged in `dir` change nothing (what they undo is undone already). */
+async function unchanged(dir: string): Promise<boolean> {
+  try {
+    await git(["diff", "--cached", "--quiet"], { cwd: dir, ...TIMEOUT });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * True when every commit of the range has a `This reverts commit <sha>` after the bad commit on
- * the branch, or the files the range changed are back as the good commit has them.
+ * True when each of `shas` has a `This reverts commit <sha>` after the bad commit on the branch,
+ * or (`byFiles`, for a whole range) the files the range changed are back as the good commit has them.
  */
-async function alreadyReverted(dir: string, good: string, bad: string, shas: string[]): Promise<boolean> {
+async function alreadyReverted(
+  dir: string,
+  good: string,
+  bad: string,
+  shas: string[],
+  byFiles: boolean,
+): Promise<boolean> {
   const since = await git(["log", "--format=%B", "--end-of-options", `${bad}..HEAD`], { cwd: dir, ...TIMEOUT });
   if (shas.every((sha) => since.includes(`This reverts commit ${sha}`))) return true;
+  if (!byFiles) return false;
   const files = (await git(["diff", "--name-only", "--end-of-options", good, bad], { cwd: dir, ...TIMEOUT }))
     .split("\n")
     .filter(Boolean);

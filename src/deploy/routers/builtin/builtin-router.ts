@@ -5,7 +5,8 @@
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
  * release by plain round-robin; upstream connections are pooled by a keep-alive agent. Unless
  * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only);
- * every answered request is counted by its shape in a `TrafficShapes` book (memory only).
+ * every answered request is counted by its shape in a `TrafficShapes` book (memory only), with
+ * its sender's address (`clientKey`) so one client cannot crowd the others' shapes out.
  */
 import { Agent, createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,6 +19,7 @@ import {
   KEPT_HEADERS,
   traceIdOf,
 } from "../exchange-log.js";
+import { clientKey } from "../client-key.js";
 import { MetricsBook } from "../release-metrics.js";
 import { requestShape } from "../request-shape.js";
 import { TrafficShapes, type TrafficShapesOptions } from "../traffic-shapes.js";
@@ -75,7 +77,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
         book.record(release.releaseId, status, latencyMs);
         const contentType = req.headers["content-type"];
         const shape = requestShape(req.method ?? "GET", req.url ?? "/", contentType, tap?.request.text());
-        shapes.record(env, shape.key, shape.route, release.releaseId, status, at);
+        shapes.record(env, shape.key, shape.route, release.releaseId, status, at, clientKey(req.socket.remoteAddress));
         if (log && tap) log.record(exchangeOf(env, release.releaseId, req, status, tap, at, latencyMs));
       });
     });
