@@ -24,7 +24,7 @@ import {
   testCoFailureModel,
 } from "../../src/testintel/index.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
-import { commitFiles, createRepo } from "../support/git-repo.js";
+import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { storeRunOutcomes } from "../support/test-history.js";
 
 const HOUR = 3_600_000;
@@ -135,6 +135,28 @@ describe.each(await testDialects())("test-cofailure model on %s", (_name, make) 
     expect(drifted?.reasons.join("; ")).toMatch(/feature changed_files PSI/);
     expect((await store.events.list({ type: "model.drift" })).map((e) => e.data.model)).toEqual([TEST_COFAILURE]);
   });
+
+  it("trains and is judged on protected pushed runs only: pull requests and other branches change nothing", async () => {
+    const { store, project, commit, at } = await setup();
+    for (let i = 0; i < 12 * 10; i++) await commit();
+    const scope = coFailureScope(project.id);
+    const window = { from: T0, to: at() + DAY };
+    const before = await testCoFailureModel.dataset(store, scope, window);
+    const trained = await testCoFailureModel.train(before);
+    // a hostile pull request: many commits changing src/core.ts with nothing failing, and passes on main's own commits
+    const quiet = Object.fromEntries(Array.from({ length: TESTS }, (_, k) => [`pkg.T${k}.test_x`, false]));
+    for (let i = 0; i < 300; i++) {
+      const sha = i < 50 ? i.toString(16).padStart(40, "0") : `e${i}`.padStart(40, "0");
+      const trust = i % 3 === 0 ? "fork" : i % 3 === 1 ? "pull_request" : "branch";
+      await storeRunOutcomes(store, project.id, sha, [quiet], at() + HOUR, ["src/core.ts"], trust);
+    }
+    const after = await testCoFailureModel.dataset(store, scope, window);
+    expect(after).toEqual(before);
+    expect(await testCoFailureModel.train(after)).toEqual(trained);
+    // the same runs counted in would have made core.ts look harmless
+    const all = await store.reports.projectHistory(project.id, { runs: 2000 });
+    expect(new Set(all.map((r) => r.runTrust))).toEqual(new Set(["protected", "fork", "pull_request", "branch"]));
+  });
 });
 
 describe.each(await testDialects())("change-based selection with a live test-cofailure version on %s", (_n, make) => {
@@ -207,5 +229,53 @@ describe.each(await testDialects())("change-based selection with a live test-cof
     });
     await registry.promote(TEST_COFAILURE, scope, strict.version, { force: true });
     expect(decision(await select(), "test/b.test.mjs")).toMatchObject({ selected: false, reason: "unaffected" });
+  });
+
+  it("counts protected runs only: a pull request's quiet commits cannot make a protected run skip a test", async () => {
+    tdb = await make();
+    let t = Date.now() - 100 * HOUR;
+    const store = createStore(tdb.database, { now: () => t }, createSecretBox(randomBytes(32)));
+    const repo = createRepo({
+      "src/a.mjs": "export const a = 1;\n",
+      "src/b.mjs": "export const b = 2;\n",
+      "src/data.json": '{"n": 0}\n',
+      "test/a.test.mjs": 'import { a } from "../src/a.mjs";\n// reads data.json at run time\nconsole.log(a);\n',
+      "test/b.test.mjs": 'import { b } from "../src/b.mjs";\nconsole.log(b);\n',
+    });
+    await store.projects.create({ name: "demo", repoUrl: repo });
+    const run = async (files: Record<string, string>, outcomes: Record<string, boolean>, trust?: "pull_request") => {
+      const sha = commitFiles(repo, files, "change");
+      await storeRunOutcomes(store, 1, sha, [outcomes], t, Object.keys(files), trust);
+      t += HOUR;
+      return sha;
+    };
+    // on main: test/b failed on each of the 3 commits that changed the data file, test/a on the last one
+    for (let i = 1; i <= 3; i++) await run({ "src/data.json": `{"n": ${i}}\n` }, { "test/b.test.mjs.works": true });
+    let base = "";
+    for (let i = 1; i <= 3; i++)
+      base = await run({ "README.md": `# demo ${i}\n` }, { "test/a.test.mjs.works": i === 3 });
+    const head = commitFiles(repo, { "src/data.json": '{"n": 9}\n' }, "data");
+    const select = async () =>
+      (
+        await new ChangeTestSelector(store).select({
+          project: "demo",
+          repoDir: repo,
+          commit: head,
+          baseCommit: base,
+          testFiles: ["test/a.test.mjs", "test/b.test.mjs"],
+          mode: "select",
+        })
+      ).decisions.map(({ file, selected, reason, detail }) => ({ file, selected, reason, detail }));
+    const trusted = await select();
+    expect(trusted.find((d) => d.file === "test/b.test.mjs")).toMatchObject({ selected: true, reason: "co-failure" });
+    expect(trusted.find((d) => d.file === "test/a.test.mjs")).toMatchObject({ reason: "failed-recently" });
+
+    // a pull request pushes 20 commits changing the data file on which nothing fails (then main moves on)
+    gitIn(repo, "checkout", "--quiet", "-b", "hostile", base);
+    const quiet = { "test/a.test.mjs.works": false, "test/b.test.mjs.works": false };
+    for (let i = 0; i < 20; i++) await run({ "src/data.json": `{"n": ${100 + i}}\n` }, quiet, "pull_request");
+    gitIn(repo, "checkout", "--quiet", "-");
+    // (only the order's probabilities, which select nothing, learn from every run)
+    expect(await select()).toEqual(trusted);
   });
 });

@@ -3,7 +3,7 @@
  * test outcomes (per job attempt) the way the job runner does.
  */
 import type { Plan, PlanJob } from "../../src/common/plan.js";
-import type { NewTestResult, Store } from "../../src/store/index.js";
+import type { NewTestResult, RunTrust, Store } from "../../src/store/index.js";
 
 const job: PlanJob = {
   key: "test",
@@ -26,7 +26,8 @@ export const plan: Plan = { name: "ci", env: {}, jobs: [job], gates: {} };
 
 /**
  * Creates a run of `plan` on `commit` and stores each attempt's outcomes (id → failed?), stored at
- * `at` (default now); `changedFiles` is what the trigger recorded the push changed (default none).
+ * `at` (default now); `changedFiles` is what the trigger recorded the push changed (default none);
+ * `trust` is the run's (default `protected`: a push to main, the default branch, as runner/trust.ts decides).
  */
 export async function storeRunOutcomes(
   s: Store,
@@ -35,14 +36,18 @@ export async function storeRunOutcomes(
   attempts: Record<string, boolean>[],
   at?: number,
   changedFiles?: string[],
+  trust: RunTrust = "protected",
 ) {
+  const pr = trust === "pull_request" || trust === "fork";
   const run = await s.runs.create({
     projectId,
-    event: "push",
-    branch: "main",
+    event: pr ? "pull_request" : "push",
+    branch: trust === "protected" ? "main" : "topic",
+    ...(pr ? { baseBranch: "main" } : {}),
     commit,
     plan,
     triggeredBy: "t",
+    trust,
     ...(changedFiles ? { changedFiles } : {}),
   });
   const [j] = await s.jobs.listForRun(run.id);
@@ -61,7 +66,7 @@ export async function storeRunOutcomes(
         testId: id,
         attempt: i + 1,
         commitSha: commit,
-        branch: "main",
+        branch: run.branch,
         createdAt: at ?? Date.now(),
       };
     });

@@ -146,12 +146,13 @@ export class ReportsRepo {
 
   /**
    * The test outcomes of a project's last `runs` runs that stored test results (at most
-   * {@link MAX_HISTORY_RUNS}), optionally of one branch and with results stored in [from, to]
-   * (epoch ms), oldest run first: two index range scans.
+   * {@link MAX_HISTORY_RUNS}), optionally of one branch, of runs of the given `trusts` only (the
+   * window then counts only those runs, so other runs cannot crowd them out) and with results
+   * stored in [from, to] (epoch ms), oldest run first: two index range scans.
    */
   async projectHistory(
     projectId: number,
-    opts: { runs?: number; branch?: string; from?: number; to?: number } = {},
+    opts: { runs?: number; branch?: string; from?: number; to?: number; trusts?: readonly RunTrust[] } = {},
   ): Promise<TestHistoryRow[]> {
     const limit = Math.max(1, Math.min(opts.runs ?? 300, MAX_HISTORY_RUNS));
     let ids = this.db
@@ -164,6 +165,17 @@ export class ReportsRepo {
     if (opts.branch !== undefined) ids = ids.where("branch", "=", opts.branch);
     if (opts.from !== undefined) ids = ids.where("created_at", ">=", opts.from);
     if (opts.to !== undefined) ids = ids.where("created_at", "<=", opts.to);
+    if (opts.trusts !== undefined) {
+      const trusts = [...opts.trusts];
+      if (trusts.length === 0) return [];
+      ids = ids.where("run_id", "in", (eb) =>
+        eb
+          .selectFrom("runs")
+          .select("runs.id")
+          .where("runs.project_id", "=", projectId)
+          .where("runs.trust", "in", trusts),
+      );
+    }
     const runIds = (await ids.execute()).map((r) => r.run_id);
     if (runIds.length === 0) return [];
     const rows = await this.historyQuery()

@@ -17,6 +17,7 @@ import { MAX_DATASET_RUNS } from "../stored-history.js";
 import {
   type CoFailureHit,
   coFailureProbability,
+  CO_FAILURE_TRUSTS,
   countCommit,
   emptyCoFailure,
   explainCoFailure,
@@ -57,7 +58,7 @@ export function coFailureScope(projectId: number): string {
 }
 
 /**
- * A project's stored outcomes as commits, oldest first: per commit sha the test files that failed
+ * A project's stored outcomes (of {@link CO_FAILURE_TRUSTS} runs: `dataset` reads no others) as commits, oldest first: per commit sha the test files that failed
  * (a test's reported file, else its class: the part of its id before the last dot), how many ran,
  * and the changed files its first run recorded. Commits whose runs recorded no changed files (a
  * manual run, a branch's first push) say nothing about co-failure and are left out.
@@ -149,6 +150,7 @@ export const testCoFailureModel: LearnedModel<
       runs: MAX_DATASET_RUNS,
       from: window.from,
       to: window.to,
+      trusts: CO_FAILURE_TRUSTS,
     });
     return coFailureItems(rows, await store.runs.changedFilesOf([...new Set(rows.map((r) => r.runId))]));
   },

@@ -1,4 +1,5 @@
 import { git } from "../../runner/index.js";
+import type { RunTrust } from "../../store/index.js";
 import { type CoFailureSettings, describeCoFailureSettings, SHIPPED_CO_FAILURE } from "./co-failure-settings.js";
 
 /** One past commit of the project's history: the test files that failed on it. */
@@ -24,6 +25,14 @@ export interface CoFailureModel {
   /** Commits counted. */
   commits: number;
 }
+
+/**
+ * The runs whose outcomes co-failure counts and its model trains and is judged on: pushed runs of
+ * protected branches only (runner/trust.ts). A commit with no failures lowers a changed file's
+ * co-failure chance, so a pull request or an unprotected branch could otherwise make a protected
+ * run's selection skip tests; the flaky evidence of a protected run is restricted the same way.
+ */
+export const CO_FAILURE_TRUSTS: readonly RunTrust[] = ["protected"];
 
 /** Commits touching more files than this say nothing about any one of them (merges, mass renames). */
 export const MAX_FILES_PER_COMMIT = 200;

@@ -1,10 +1,10 @@
-import type { Store } from "../../store/index.js";
+import type { Store, TestHistoryRow } from "../../store/index.js";
 import { type TestFailureState, testFailureModel } from "../failure-model.js";
 import type { HistoryModel } from "../history-model.js";
 import { prioritizeLearned } from "../learned-prioritize.js";
 import { prioritize } from "../prioritize.js";
 import { historyFromRows } from "../stored-history.js";
-import { type CoFailureModel, type FailureCommit, learnCoFailure } from "./co-failure.js";
+import { CO_FAILURE_TRUSTS, type CoFailureModel, type FailureCommit, learnCoFailure } from "./co-failure.js";
 import {
   type CoFailureSettings,
   coFailureSettingsOf,
@@ -36,9 +36,10 @@ export interface HistorySignals {
 /**
  * Reads the project's latest stored runs and derives the per-file signals of a selection: the
  * failure probability of each test file (its test ids mapped to files by `index`), the files that
- * failed recently, and the co-failure model between changed files and failing test files,
- * counted with the live `test-cofailure` version's settings (the shipped rule without one, or
- * when its state is not one this code reads).
+ * failed recently (in the latest commits of any runs and of protected runs), and the co-failure
+ * model between changed files and failing test files, counted from protected pushed runs only
+ * ({@link CO_FAILURE_TRUSTS}) with the live `test-cofailure` version's settings (the shipped rule
+ * without one, or when its state is not one this code reads).
  */
 export async function historySignals(
   store: Store,
@@ -47,8 +48,14 @@ export async function historySignals(
   index: TestFileIndex,
 ): Promise<HistorySignals> {
   const rows = await store.reports.projectHistory(projectId, { runs: SELECTION_HISTORY_RUNS });
+  // a window of its own: other runs cannot crowd out the runs co-failure counts
+  const trustedRows = await store.reports.projectHistory(projectId, {
+    runs: SELECTION_HISTORY_RUNS,
+    trusts: CO_FAILURE_TRUSTS,
+  });
   const reportedFiles = new Map<string, string>();
-  for (const r of rows) if (r.file !== null) reportedFiles.set(r.testId, r.file);
+  // what a trusted run reported a test's file to be, another run cannot change
+  for (const r of [...rows, ...trustedRows]) if (r.file !== null) reportedFiles.set(r.testId, r.file);
   const fileOf = new Map<string, string | undefined>();
   const mapId = (id: string) => {
     if (!fileOf.has(id)) fileOf.set(id, index.fileOf(id, reportedFiles.get(id)));
@@ -61,23 +68,14 @@ export async function historySignals(
     live && { state: live.state as TestFailureState, version: live.version },
     mapId,
   );
-  const commits = new Map<string, { label: string; failed: Set<string> }>();
-  for (const r of rows) {
-    const key = r.commitSha || `run-${r.runId}`;
-    const c = commits.get(key) ?? {
-      label: `run ${r.runId} (${r.commitSha.slice(0, 7) || "no commit"}, ${r.branch})`,
-      failed: new Set<string>(),
-    };
-    commits.set(key, c);
-    const file = r.status === "failed" || r.status === "error" ? mapId(r.testId) : undefined;
-    if (file !== undefined) c.failed.add(file);
-  }
-  const ordered = [...commits.entries()];
   const failedRecently = new Map<string, string>();
-  for (const [, c] of ordered.slice(-RECENT_COMMITS).reverse()) {
+  const ordered = failureCommits(rows, mapId);
+  const trusted = failureCommits(trustedRows, mapId);
+  // other runs' failures only add to the trusted ones: their commits cannot push those out
+  for (const [, c] of [...ordered.slice(-RECENT_COMMITS), ...trusted.slice(-RECENT_COMMITS)].reverse()) {
     for (const f of c.failed) if (!failedRecently.has(f)) failedRecently.set(f, c.label);
   }
-  const history: FailureCommit[] = ordered
+  const history: FailureCommit[] = trusted
     .filter(([sha]) => !sha.startsWith("run-"))
     .map(([sha, c]) => ({ sha, failedFiles: c.failed }));
   const liveCoFailure = await store.modelVersions.live(TEST_COFAILURE, `project:${projectId}`);
@@ -91,6 +89,22 @@ export async function historySignals(
     coFailureSettings,
     coFailureSource: learnt ? `${TEST_COFAILURE} v${liveCoFailure!.version}` : "shipped rule",
   };
+}
+
+/** Per commit (a run without one on its own), oldest first: a label naming its run and the test files that failed. */
+function failureCommits(rows: readonly TestHistoryRow[], mapId: (id: string) => string | undefined) {
+  const commits = new Map<string, { label: string; failed: Set<string> }>();
+  for (const r of rows) {
+    const key = r.commitSha || `run-${r.runId}`;
+    const c = commits.get(key) ?? {
+      label: `run ${r.runId} (${r.commitSha.slice(0, 7) || "no commit"}, ${r.branch})`,
+      failed: new Set<string>(),
+    };
+    commits.set(key, c);
+    const file = r.status === "failed" || r.status === "error" ? mapId(r.testId) : undefined;
+    if (file !== undefined) c.failed.add(file);
+  }
+  return [...commits.entries()];
 }
 
 /** Chance that any test of a file fails: 1 − Π(1 − p) over its test ids. */
