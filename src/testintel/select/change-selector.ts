@@ -82,7 +82,7 @@ export class ChangeTestSelector implements TestSelector {
       if (unreached.length > MAX_UNREACHED_CHANGES) {
         fullRun = `${unreached.length} changed files no import or recorded coverage reaches (over ${MAX_UNREACHED_CHANGES}): every test runs`;
       } else {
-        // another tool's file (an .editorconfig) runs nothing by itself, but a test naming it runs
+        // another tool's file (a .pre-commit-config.yaml) runs nothing by itself, but a test naming it runs
         const tools = [...changed.keys()].filter(isOtherToolFile).slice(0, MAX_UNREACHED_CHANGES);
         evidence.mentioned = await mentions(request.repoDir, testFiles, [...unreached, ...tools], changed);
         const named = new Set(evidence.mentioned.values());
