@@ -38,13 +38,14 @@ export interface HistorySignals {
  * failure probability of each test file (its test ids mapped to files by `index`), the files that
  * failed recently, and the co-failure model between changed files and failing test files,
  * counted with the live `test-cofailure` version's settings (the shipped rule without one, or
- * when its state is not one this code reads).
+ * when its state is not one this code reads). git ends by `deadline` (epoch ms).
  */
 export async function historySignals(
   store: Store,
   projectId: number,
   repoDir: string,
   index: TestFileIndex,
+  deadline?: number,
 ): Promise<HistorySignals> {
   const rows = await store.reports.projectHistory(projectId, { runs: SELECTION_HISTORY_RUNS });
   const reportedFiles = new Map<string, string>();
@@ -87,7 +88,7 @@ export async function historySignals(
     probability,
     predictor: live ? `${testFailureModel.name} v${live.version}` : "the history heuristic",
     failedRecently,
-    coFailure: await learnCoFailure(repoDir, history, coFailureSettings),
+    coFailure: await learnCoFailure(repoDir, history, coFailureSettings, deadline),
     coFailureSettings,
     coFailureSource: learnt ? `${TEST_COFAILURE} v${liveCoFailure!.version}` : "shipped rule",
   };
