@@ -39,6 +39,11 @@ export interface SelectionRequest {
   /** Every test file the framework would run, relative to `repoDir`. */
   testFiles: readonly string[];
   mode: SelectionMode;
+  /**
+   * When the selection must end (epoch ms, `Date.now()`): every git call it makes is killed then
+   * and its work stops with an error (the caller falls back on its own). Absent: no limit.
+   */
+  deadline?: number;
 }
 
 /** The answer: the files to run in order, the decision for every file, and a full-run reason if any. */

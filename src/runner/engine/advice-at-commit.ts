@@ -27,6 +27,20 @@ export interface AdviceLimits {
 /** The limits of an agent job's advice: a short wait in line, and a deadline well inside an agent's patience. */
 export const ADVICE_LIMITS: AdviceLimits = { slotWaitMs: 10_000, deadlineMs: 60_000 };
 
+/** Where the advice's temporary checkouts are made: `<data_dir>/test-advice/`. */
+export function adviceCheckoutsDir(dataDir: string): string {
+  return join(dataDir, "test-advice");
+}
+
+/**
+ * Removes the temporary checkouts a previous process left when it was killed before it could
+ * (kill -9, a crash): run when the server starts, before it gives any advice. Nothing in the
+ * folder outlives the process that made it.
+ */
+export async function removeLeftoverAdviceCheckouts(dataDir: string): Promise<void> {
+  await rm(adviceCheckoutsDir(dataDir), { recursive: true, force: true });
+}
+
 /** An advice, and why it is the history-only fallback when it is. */
 export interface RemoteAdvice {
   advice: TestAdvice;
@@ -41,13 +55,16 @@ export interface RemoteAdvice {
  * checked out.
  *
  * The checkout takes one of the process's checkout slots (checkout-slots.ts, shared with the
- * selection API), waiting at most `limits.slotWaitMs`; the whole advice has `limits.deadlineMs`,
- * every git call of the checkout the time left. When no slot is free in time, the deadline passes,
+ * selection API), waiting at most `limits.slotWaitMs`; the whole advice has `limits.deadlineMs`:
+ * every git call of the checkout and of the selection after it (the diff, the file list, the
+ * coverage maps' ages, co-failure's log) gets the time left and is killed at the deadline, and the
+ * selector stops between its steps once it passed. When no slot is free in time, the deadline passes,
  * or the checkout or the change-based selection fails, the advice falls back to the test history
  * alone (every file runs, most likely failures first; the flaky tests as usual) and `fallback` says
  * why, so a job never fails because its advice did. An error that is the asker's fault (a 4xx:
  * test files the selector refuses) is thrown. The checkout is removed when its work ends, on error
- * and past the deadline too, and only then is its slot given back.
+ * and past the deadline too, and only then is its slot given back: at the deadline, or as soon as
+ * a store read under way then returns (store reads are not interrupted).
  */
 export async function adviseAtCommit(
   deps: RunnerDeps,
@@ -64,14 +81,14 @@ export async function adviseAtCommit(
       mirror,
       base: async () => undefined,
     });
-    return { advice: await advise({ ...req, repoDir: join(deps.dataDir, "test-advice") }) };
+    return { advice: await advise({ ...req, repoDir: adviceCheckoutsDir(deps.dataDir) }) };
   }
   const fallBack = async (why: string): Promise<RemoteAdvice> => {
     const advise = historyAdvisor(deps.store, createHistorySelector(deps.store), project, run, jobKey, {
       mirror,
       base: async () => undefined,
     });
-    const advice = await advise({ ...req, mode: "prioritize", repoDir: join(deps.dataDir, "test-advice") });
+    const advice = await advise({ ...req, mode: "prioritize", repoDir: adviceCheckoutsDir(deps.dataDir) });
     const summary = `select: ${req.mode} fell back to the test history alone (${why}): every test file runs, most likely failures first`;
     return { advice: { ...advice, summary }, fallback: why };
   };
@@ -88,7 +105,9 @@ export async function adviseAtCommit(
   try {
     const advice = await Promise.race([work, late]);
     if (advice === "late") {
-      work.catch(() => undefined); // it ends (its git calls are killed at the deadline) and cleans up on its own
+      // it ends now (its git calls are killed at the deadline, the selector stops), removes the
+      // checkout and gives the slot back on its own
+      work.catch(() => undefined);
       return fallBack(`the checkout and selection took over ${limits.deadlineMs} ms`);
     }
     return { advice };
@@ -101,7 +120,7 @@ export async function adviseAtCommit(
   }
 }
 
-/** The advice from a checkout made for it, removed again before this settles; git calls end by `deadline`. */
+/** The advice from a checkout made for it, removed again before this settles; every git call (checkout and selection) ends by `deadline`. */
 async function checkedOutAdvice(
   deps: RunnerDeps,
   project: Project,
@@ -116,7 +135,7 @@ async function checkedOutAdvice(
     return { timeoutMs: ms };
   };
   const mirror = mirrorDir(deps.dataDir, project.id);
-  const parent = join(deps.dataDir, "test-advice");
+  const parent = adviceCheckoutsDir(deps.dataDir);
   await mkdir(parent, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(join(parent, `${run.id}-`));
   try {
@@ -129,7 +148,8 @@ async function checkedOutAdvice(
     await checkout({ mirrorDir: mirror, commit: run.commit, dest: repoDir }, left());
     const advise = historyAdvisor(deps.store, deps.tests.selector, project, run, jobKey, {
       mirror,
-      base: () => testBaseCommit(deps.store, mirror, run),
+      base: () => testBaseCommit(deps.store, mirror, run, left()),
+      deadline,
     });
     left();
     return await advise({ step: req.step, mode: req.mode, testFiles: req.testFiles, repoDir });

@@ -8,10 +8,13 @@
  *                          `orphaned_jobs: retry` → queued again as a new attempt
  *   unfinished runs   ──► advanced by the scheduler (re-enqueues lost items, finishes runs whose
  *                          jobs are all done)
- * Logs written before the crash stay: they were persisted as they were produced.
+ * Logs written before the crash stay: they were persisted as they were produced. The temporary
+ * checkouts of test advice (`<data_dir>/test-advice/`) are removed in either case: the data dir
+ * is this process's own, and nothing in that folder outlives the process that made it.
  */
 import { isProcessGroupAlive, killProcessGroup } from "../process-group.js";
 import type { Job } from "../../store/index.js";
+import { removeLeftoverAdviceCheckouts } from "./advice-at-commit.js";
 import type { RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";
 
@@ -21,6 +24,7 @@ export async function recoverAfterCrash(
   opts: { sharedWithReplicas?: boolean } = {},
 ): Promise<number> {
   const { store } = deps;
+  await removeLeftoverAdviceCheckouts(deps.dataDir);
   // Other live replicas may be running these jobs (and their pids are on other machines): a dead
   // replica's jobs are orphaned when their queue lease expires instead (see job-runner.ts).
   const orphans = opts.sharedWithReplicas ? [] : await store.jobs.listByStatus(["running"]);

@@ -6,7 +6,7 @@ import {
   SELECTOR_HISTORY_RUNS,
   type TestSelector,
 } from "../../testintel/index.js";
-import { resolveRef } from "../checkout.js";
+import { type GitDeadline, resolveRef } from "../checkout.js";
 import type { TestAdvisor } from "../tests/test-advice.js";
 import { isPushedRun } from "../trust.js";
 
@@ -20,6 +20,8 @@ import { isPushedRun } from "../trust.js";
  * evidence from pushed runs only, and a protected branch's run from protected runs only: the flaky
  * tests are then learnt from that stored history alone (the live model learns from pull requests
  * too), and a pass of another kind of run on this commit does not count.
+ *
+ * `change.deadline` (epoch ms) is passed on to the selector: its git calls end by then.
  */
 export function historyAdvisor(
   store: Store,
@@ -27,7 +29,7 @@ export function historyAdvisor(
   project: Project,
   run: Run,
   jobKey: string,
-  change: { mirror: string; base: () => Promise<string | undefined> },
+  change: { mirror: string; base: () => Promise<string | undefined>; deadline?: number },
 ): TestAdvisor {
   return async ({ mode, testFiles, repoDir }) => {
     const baseCommit = mode === "all" ? undefined : await change.base();
@@ -39,6 +41,7 @@ export function historyAdvisor(
       ...(baseCommit !== undefined && { baseCommit }),
       testFiles,
       mode,
+      ...(change.deadline !== undefined && { deadline: change.deadline }),
     });
     const window = { runs: SELECTOR_HISTORY_RUNS };
     const pushed = isPushedRun(run.trust);
@@ -74,9 +77,14 @@ export function historyAdvisor(
 /**
  * What a test selection diffs the run's commit against: a pull request's base branch head in the
  * mirror, else the commit of the branch's last successful push run — never a pull request's run,
- * whose branch name a fork chooses (undefined: everything runs).
+ * whose branch name a fork chooses (undefined: everything runs). `limit` bounds the git call.
  */
-export async function testBaseCommit(store: Store, mirror: string, run: Run): Promise<string | undefined> {
-  if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch).catch(() => undefined);
+export async function testBaseCommit(
+  store: Store,
+  mirror: string,
+  run: Run,
+  limit: GitDeadline = {},
+): Promise<string | undefined> {
+  if (run.baseBranch !== null) return resolveRef(mirror, run.baseBranch, limit).catch(() => undefined);
   return (await store.runs.lastSuccessful(run.projectId, run.branch, run.id, { pushesOnly: true }))?.commit;
 }

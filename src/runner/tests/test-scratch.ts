@@ -2,9 +2,10 @@
  * The files a test step shares with its job in the job's TMPDIR: the ordered list of test files
  * (written by pitcrew), and the reports and coverage the framework writes back. The job owns
  * TMPDIR, so anything there may have been replaced by a symlink, a FIFO or a huge file: the
- * folder is created fresh (mkdtemp) under a TMPDIR that is a real directory, the list is created
- * with O_EXCL|O_NOFOLLOW, ownership is handed over with lchown, and a report is only read when
- * it opens without following a symlink and is a regular file within the size limit.
+ * folder is created fresh (mkdtemp) under a TMPDIR that is a real directory, the list (and any
+ * preload) is created with O_EXCL|O_NOFOLLOW before ownership is handed over with lchown, and a
+ * report is only read when it opens without following a symlink and is a regular file within the
+ * size limit.
  */
 import { constants } from "node:fs";
 import { lchown, lstat, mkdtemp, open } from "node:fs/promises";
@@ -19,37 +20,45 @@ export interface TestScratch {
   id: { dev: number; ino: number };
 }
 
+/** A file pitcrew writes into the scratch folder for the step's processes to read (e.g. a preload). */
+export interface ScratchFile {
+  name: string;
+  text: string;
+}
+
 /**
  * Creates a fresh scratch folder for step `stepIdx` under `tmp`, writes `files` (one per line)
- * into its list, and hands both to the owner of `tmp` (the user the steps run as). Throws a
- * ValidationError when `tmp` is not a real directory (a step replaced it, e.g. by a symlink).
+ * into its list and each of `extra` (created with O_EXCL|O_NOFOLLOW), and only then hands the
+ * folder and its files to the owner of `tmp` (the user the steps run as): nothing is written into
+ * the folder once the job may change it. Throws a ValidationError when `tmp` is not a real
+ * directory (a step replaced it, e.g. by a symlink).
  */
-export async function createTestScratch(tmp: string, stepIdx: number, files: readonly string[]): Promise<TestScratch> {
+export async function createTestScratch(
+  tmp: string,
+  stepIdx: number,
+  files: readonly string[],
+  extra: readonly ScratchFile[] = [],
+): Promise<TestScratch> {
+  for (const f of extra) {
+    if (f.name === "files.txt" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(f.name))
+      throw new ValidationError(`'${f.name.slice(0, 80)}' cannot be a scratch file's name`);
+  }
   const owner = await lstat(tmp);
   if (!owner.isDirectory()) throw new ValidationError("the job's TMPDIR is no longer a directory (a step replaced it)");
   const dir = await mkdtemp(join(tmp, `pitcrew-tests-${stepIdx}-`));
   const listFile = join(dir, "files.txt");
+  const written = [listFile];
   await createExclusive(listFile, files.map((f) => `${f}\n`).join(""));
+  for (const f of extra) {
+    written.push(join(dir, f.name));
+    await createExclusive(written.at(-1)!, f.text);
+  }
   // The sandbox may run steps as another user, who owns the workspace (executor.prepare): the
-  // framework writes its reports and coverage here, so hand these over to the same owner.
-  for (const path of [listFile, dir]) await lchown(path, owner.uid, owner.gid);
+  // framework writes its reports and coverage here, so hand these over to the same owner, the
+  // folder last.
+  for (const path of [...written, dir]) await lchown(path, owner.uid, owner.gid);
   const { dev, ino } = await lstat(dir);
   return { dir, listFile, id: { dev, ino } };
-}
-
-/**
- * Writes a new file `name` with `text` into the scratch folder for the step's processes to read
- * (created with O_EXCL|O_NOFOLLOW, owned like the folder); returns its path. Throws when the
- * folder is no longer the one pitcrew created or the name is taken.
- */
-export async function addScratchFile(scratch: TestScratch, name: string, text: string): Promise<string> {
-  const dir = await lstat(scratch.dir);
-  if (!dir.isDirectory() || dir.dev !== scratch.id.dev || dir.ino !== scratch.id.ino)
-    throw new ValidationError("the test step's scratch folder was replaced by the job");
-  const path = join(scratch.dir, name);
-  await createExclusive(path, text);
-  await lchown(path, dir.uid, dir.gid);
-  return path;
 }
 
 async function createExclusive(path: string, text: string): Promise<void> {

@@ -26,7 +26,7 @@ import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
 import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
-import { prepareV8Flush, type V8Flush } from "./v8-flush.js";
+import { V8_FLUSH_FILE, type V8Flush, v8Flush } from "./v8-flush.js";
 
 /** Most test files one step runs (a glob matching more is refused as a mistake). */
 export const MAX_TEST_FILES = 5000;
@@ -80,7 +80,8 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
   let scratch: TestScratch;
   try {
-    scratch = await createTestScratch(ws.tmp, stepIdx, advice.run);
+    // the preload is written before the job owns the folder (tests.coverage: see v8-flush.ts)
+    scratch = await createTestScratch(ws.tmp, stepIdx, advice.run, tests.coverage ? [V8_FLUSH_FILE] : []);
   } catch (err) {
     say(`tests: ${(err as Error).message}`);
     return failed((err as Error).message);
@@ -92,7 +93,7 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     env.NODE_V8_COVERAGE = coverageDir;
     try {
       // workers ended by SIGTERM (vitest's forks) write their coverage through this preload
-      flush = await prepareV8Flush(scratch);
+      flush = v8Flush(scratch);
       env = { ...env, ...flush.env };
     } catch (err) {
       say(`tests: coverage of worker processes ended by a signal is not recorded: ${(err as Error).message}`);

@@ -7,11 +7,9 @@
  * and, when nothing else listens for the signal, ends the process as the signal would have; a
  * process with its own SIGTERM handler keeps it and writes its coverage again when it exits.
  */
+import { join } from "node:path";
 import { ValidationError } from "../../common/errors.js";
-import { addScratchFile, type TestScratch } from "./test-scratch.js";
-
-/** Name of the preload in the test step's scratch folder. */
-const V8_FLUSH_FILE = "v8-flush.cjs";
+import type { ScratchFile, TestScratch } from "./test-scratch.js";
 
 /** The variable holding the preload's path in the step's environment. */
 const V8_FLUSH_VAR = "PITCREW_V8_FLUSH";
@@ -39,18 +37,20 @@ export interface V8Flush {
   wrap(script: string): string;
 }
 
+/** The preload, for {@link createTestScratch} to write into the scratch folder before the job owns it. */
+export const V8_FLUSH_FILE: ScratchFile = { name: "v8-flush.cjs", text: V8_FLUSH_PRELOAD };
+
 /**
- * Writes the preload into the step's scratch folder and returns what adds it to each script: a
- * line appending it to `NODE_OPTIONS` (after whatever the step already has there), its path read
- * from {@link V8_FLUSH_VAR} at run time, never pasted into the script. Throws when the folder was
- * replaced or its path holds a character `NODE_OPTIONS` cannot carry in quotes.
+ * What adds the preload (written into `scratch` as {@link V8_FLUSH_FILE}) to each script: a line
+ * appending it to `NODE_OPTIONS` (after whatever the step already has there), its path read from
+ * {@link V8_FLUSH_VAR} at run time, never pasted into the script. Throws when the folder's path
+ * holds a character `NODE_OPTIONS` cannot carry in quotes.
  */
-export async function prepareV8Flush(scratch: TestScratch): Promise<V8Flush> {
+export function v8Flush(scratch: TestScratch): V8Flush {
   if (/["\\\n\r]/.test(scratch.dir))
     throw new ValidationError(`the scratch folder '${scratch.dir.slice(0, 200)}' cannot go into NODE_OPTIONS`);
-  const path = await addScratchFile(scratch, V8_FLUSH_FILE, V8_FLUSH_PRELOAD);
   return {
-    env: { [V8_FLUSH_VAR]: path },
+    env: { [V8_FLUSH_VAR]: join(scratch.dir, V8_FLUSH_FILE.name) },
     wrap: (script) =>
       `export NODE_OPTIONS="\${NODE_OPTIONS:+$NODE_OPTIONS }--require \\"$${V8_FLUSH_VAR}\\""\n${script}`,
   };

@@ -7,6 +7,7 @@ import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-grap
 import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
+import { checkDeadline } from "./deadline.js";
 import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
 import { fullRunTrigger, isInert, isOtherToolFile, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
@@ -31,6 +32,7 @@ const MAX_MENTION_BYTES = 1024 * 1024;
  * does a changed file that no import, no recorded coverage and no test's text reaches (a
  * snapshot, a template, a setup file): what it affects is unknown.
  * `prioritize` returns every file ordered by probability; `select` only the selected ones.
+ * With a `deadline`, every git call ends by it and the work stops there (SelectionDeadlineError).
  */
 export class ChangeTestSelector implements TestSelector {
   constructor(private readonly store?: Store) {}
@@ -49,16 +51,20 @@ export class ChangeTestSelector implements TestSelector {
         })),
       };
     }
+    const { deadline } = request;
     const judged = await this.#fullRunReason(request);
     const changed = typeof judged === "string" ? new Map<string, string>() : judged.changed;
     const gitRepo = request.gitDir ?? request.repoDir;
     const files = new Set(
-      request.gitDir ? await listCommitFiles(request.gitDir, request.commit) : await listRepoFiles(request.repoDir),
+      request.gitDir
+        ? await listCommitFiles(request.gitDir, request.commit, deadline)
+        : await listRepoFiles(request.repoDir, deadline),
     );
     const listedAll = files.size < MAX_REPO_FILES;
     // a deleted file still resolves: an import of it is an edge to the change
     for (const [path, status] of changed) if (status === "D") files.add(path);
     const graph = await buildImportGraph(request.repoDir, files, testFiles);
+    checkDeadline(deadline);
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
     const evidence: ChangeEvidence = {
       changed,
@@ -70,9 +76,11 @@ export class ChangeTestSelector implements TestSelector {
       scopedConfig: typeof judged === "string" ? [] : judged.scoped,
     };
     if (this.store && project) {
-      evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit);
-      evidence.history = await historySignals(this.store, project.id, gitRepo, new TestFileIndex(testFiles));
+      evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit, deadline);
+      const index = new TestFileIndex(testFiles);
+      evidence.history = await historySignals(this.store, project.id, gitRepo, index, deadline);
     }
+    checkDeadline(deadline);
     let fullRun = typeof judged === "string" ? judged : undefined;
     if (fullRun === undefined && !listedAll) {
       fullRun = `the checkout has more than ${MAX_REPO_FILES} files, not all of them judged: every test runs`;
@@ -82,9 +90,10 @@ export class ChangeTestSelector implements TestSelector {
       if (unreached.length > MAX_UNREACHED_CHANGES) {
         fullRun = `${unreached.length} changed files no import or recorded coverage reaches (over ${MAX_UNREACHED_CHANGES}): every test runs`;
       } else {
-        // another tool's file (an .editorconfig) runs nothing by itself, but a test naming it runs
+        // another tool's file (a .pre-commit-config.yaml) runs nothing by itself, but a test naming it runs
         const tools = [...changed.keys()].filter(isOtherToolFile).slice(0, MAX_UNREACHED_CHANGES);
-        evidence.mentioned = await mentions(request.repoDir, testFiles, [...unreached, ...tools], changed);
+        const names = [...unreached, ...tools];
+        evidence.mentioned = await mentions(request.repoDir, testFiles, names, changed, deadline);
         const named = new Set(evidence.mentioned.values());
         const lone = unreached.find((f) => !named.has(f));
         if (lone !== undefined) {
@@ -94,7 +103,10 @@ export class ChangeTestSelector implements TestSelector {
     }
     const decisions: SelectionDecision[] = [];
     for (const [i, file] of testFiles.entries()) {
-      if (i > 0 && i % DECISIONS_PER_TURN === 0) await yieldToEventLoop();
+      if (i > 0 && i % DECISIONS_PER_TURN === 0) {
+        await yieldToEventLoop();
+        checkDeadline(deadline);
+      }
       const d = decide(file, evidence);
       decisions.push(fullRun === undefined ? d : { ...d, selected: true, reason: "full-run", detail: fullRun });
     }
@@ -110,8 +122,10 @@ export class ChangeTestSelector implements TestSelector {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
     let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
-      changes = await changedFilesWithStatus(request.gitDir ?? request.repoDir, request.baseCommit, request.commit);
+      const repo = request.gitDir ?? request.repoDir;
+      changes = await changedFilesWithStatus(repo, request.baseCommit, request.commit, request.deadline);
     } catch (err) {
+      checkDeadline(request.deadline); // out of time is not a reason to run everything: the work ends
       return `cannot diff ${request.baseCommit.slice(0, 12)}..${request.commit.slice(0, 12)} (${(err as Error).message.split("\n")[0]}): every test runs`;
     }
     if (changes === undefined) return "the change touches too many files to judge: every test runs";
@@ -182,13 +196,14 @@ function unreachedChanges(ev: ChangeEvidence, testFiles: ReadonlySet<string>): s
 /**
  * Test files whose text names one of the `unreached` changed files (a fixture, a data file read
  * at run time, another tool's file): the name is matched without directories, all names in one
- * pass over each text.
+ * pass over each text; stops with a SelectionDeadlineError at `deadline`.
  */
 async function mentions(
   repoDir: string,
   testFiles: string[],
   unreached: string[],
   changed: ReadonlyMap<string, string>,
+  deadline: number | undefined,
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (unreached.length === 0) return found;
@@ -201,7 +216,10 @@ async function mentions(
   }
   const anyName = new RegExp([...pathOf.keys()].map(escapeRegExp).join("|"));
   for (const [i, t] of testFiles.entries()) {
-    if (i > 0 && i % 64 === 0) await yieldToEventLoop();
+    if (i > 0 && i % 64 === 0) {
+      await yieldToEventLoop();
+      checkDeadline(deadline);
+    }
     if (changed.has(t)) continue;
     const text = readBounded(join(repoDir, t), MAX_MENTION_BYTES);
     const hit = text === undefined ? null : anyName.exec(text);

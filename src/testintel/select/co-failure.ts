@@ -1,6 +1,7 @@
 import { git } from "../../runner/index.js";
 import type { RunTrust } from "../../store/index.js";
 import { type CoFailureSettings, describeCoFailureSettings, SHIPPED_CO_FAILURE } from "./co-failure-settings.js";
+import { gitTimeLeft } from "./deadline.js";
 
 /** One past commit of the project's history: the test files that failed on it. */
 export interface FailureCommit {
@@ -66,18 +67,20 @@ function bump(counts: Map<string, number>, key: string, by: number): void {
 /**
  * Learns which changed files go with which failing test files from the project's newest
  * `settings.commits` commits: one `git log --no-walk --name-only` over those the repository
- * knows, each commit's changed files against its first parent.
+ * knows, each commit's changed files against its first parent. git ends by `deadline` (epoch ms).
  */
 export async function learnCoFailure(
   repoDir: string,
   history: readonly FailureCommit[],
   settings: CoFailureSettings = SHIPPED_CO_FAILURE,
+  deadline?: number,
 ): Promise<CoFailureModel> {
   const model = emptyCoFailure();
   const recent = history.slice(-settings.commits);
   const known = await knownCommits(
     repoDir,
     recent.map((c) => c.sha),
+    deadline,
   );
   const usable = recent.filter((c) => known.has(c.sha));
   if (usable.length === 0) return model;
@@ -93,9 +96,7 @@ export async function learnCoFailure(
       ...usable.map((c) => c.sha),
       "--",
     ],
-    {
-      cwd: repoDir,
-    },
+    { cwd: repoDir, ...gitTimeLeft(deadline) },
   );
   const filesOf = new Map<string, string[]>();
   for (const block of out.split("\x01").slice(1)) {
@@ -165,12 +166,13 @@ export function explainCoFailure(hit: CoFailureHit, commits: number, settings: C
   return `failed with changes to ${hit.file} before (p = ${hit.p.toFixed(2)} from ${commits} commits of history: failed on ${hit.both} of the ${hit.changes} commits that changed it; ${source}: ${describeCoFailureSettings(settings)})`;
 }
 
-async function knownCommits(repoDir: string, shas: string[]): Promise<Set<string>> {
+async function knownCommits(repoDir: string, shas: string[], deadline: number | undefined): Promise<Set<string>> {
   const valid = shas.filter((s) => /^[0-9a-f]{7,64}$/i.test(s));
   if (valid.length === 0) return new Set();
   const out = await git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
     cwd: repoDir,
     input: `${valid.join("\n")}\n`,
+    ...gitTimeLeft(deadline),
   });
   const known = new Set<string>();
   out.split("\n").forEach((line, i) => {

@@ -6,7 +6,6 @@ describe("which changed files no test can load", () => {
     for (const path of [
       ".pre-commit-config.yaml",
       ".readthedocs.yaml",
-      ".editorconfig",
       ".devcontainer/on-create-command.sh",
       ".circleci/config.yml",
       ".travis.yml",
@@ -33,6 +32,8 @@ describe("which changed files no test can load", () => {
       // a linter a test may run, packaging that decides what the installed package holds
       ".flake8",
       ".eslintrc.json",
+      // prettier and other formatters read it: a format check may be a test
+      ".editorconfig",
       "MANIFEST.in",
       ".coveragerc",
       // names that only contain an inert name, directories that only start like one
@@ -47,7 +48,8 @@ describe("which changed files no test can load", () => {
   });
 
   it("tells another tool's file (searched for by name in the tests) from documentation", () => {
-    expect(isOtherToolFile(".editorconfig")).toBe(true);
+    expect(isOtherToolFile(".pre-commit-config.yaml")).toBe(true);
+    expect(isOtherToolFile(".editorconfig")).toBe(false);
     expect(isOtherToolFile(".devcontainer/devcontainer.json")).toBe(true);
     expect(isOtherToolFile("README.md")).toBe(false);
     expect(isOtherToolFile(".github/workflows/tests.yaml")).toBe(false);

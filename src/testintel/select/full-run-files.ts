@@ -71,11 +71,11 @@ const OTHER_TOOL_DIRS = /^(\.circleci|\.buildkite|\.azure-pipelines|\.devcontain
  * blame and mailmap (compared lower-cased).
  */
 const OTHER_TOOL_FILES =
-  /^(\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|\.readthedocs\.ya?ml|\.editorconfig|\.gitlab-ci\.yml|\.travis\.yml|\.?appveyor\.yml|azure-pipelines\.yml|jenkinsfile|\.?codecov\.ya?ml|renovate\.json5?|\.renovaterc(\.json)?|codeowners|\.mailmap|\.git-blame-ignore-revs)$/;
+  /^(\.pre-commit-config\.ya?ml|\.pre-commit-hooks\.ya?ml|\.readthedocs\.ya?ml|\.gitlab-ci\.yml|\.travis\.yml|\.?appveyor\.yml|azure-pipelines\.yml|jenkinsfile|\.?codecov\.ya?ml|renovate\.json5?|\.renovaterc(\.json)?|codeowners|\.mailmap|\.git-blame-ignore-revs)$/;
 
 /**
  * Whether a path is the file of a tool that runs no test (`.pre-commit-config.yaml`,
- * `.readthedocs.yaml`, `codecov.yml`, `renovate.json`, `.editorconfig`, `.travis.yml`,
+ * `.readthedocs.yaml`, `codecov.yml`, `renovate.json`, `.travis.yml`,
  * `.circleci/`, `.vscode/`, `.devcontainer/`, …) outside any test data directory. Such a change
  * runs no test by itself; the selector still selects a test whose text names the file.
  */
@@ -90,7 +90,8 @@ export function isOtherToolFile(path: string): boolean {
  * only; `.gitattributes` is not inert: it changes their line endings), GitHub's and GitLab's CI
  * files (`.github/`, `.gitlab/`), and the files of other tools that run no test
  * ({@link isOtherToolFile}). Nothing under a test, fixture or snapshot directory is inert: a test
- * may read it. (Linter and type-checker configurations are not inert: a test may run the linter.)
+ * may read it. (Linter, formatter and type-checker configurations are not inert, `.editorconfig`
+ * included, which prettier and other formatters read: a test may run the linter or a format check.)
  */
 export function isInert(path: string): boolean {
   if (TEST_DATA_DIR.test(path)) return false;

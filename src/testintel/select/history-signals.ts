@@ -39,13 +39,14 @@ export interface HistorySignals {
  * failed recently (in the latest commits of any runs and of protected runs), and the co-failure
  * model between changed files and failing test files, counted from protected pushed runs only
  * ({@link CO_FAILURE_TRUSTS}) with the live `test-cofailure` version's settings (the shipped rule
- * without one, or when its state is not one this code reads).
+ * without one, or when its state is not one this code reads). git ends by `deadline` (epoch ms).
  */
 export async function historySignals(
   store: Store,
   projectId: number,
   repoDir: string,
   index: TestFileIndex,
+  deadline?: number,
 ): Promise<HistorySignals> {
   const rows = await store.reports.projectHistory(projectId, { runs: SELECTION_HISTORY_RUNS });
   // a window of its own: other runs cannot crowd out the runs co-failure counts
@@ -85,7 +86,7 @@ export async function historySignals(
     probability,
     predictor: live ? `${testFailureModel.name} v${live.version}` : "the history heuristic",
     failedRecently,
-    coFailure: await learnCoFailure(repoDir, history, coFailureSettings),
+    coFailure: await learnCoFailure(repoDir, history, coFailureSettings, deadline),
     coFailureSettings,
     coFailureSource: learnt ? `${TEST_COFAILURE} v${liveCoFailure!.version}` : "shipped rule",
   };

@@ -16,17 +16,20 @@ export interface StoredDeps {
 
 /**
  * The project's newest recorded dependencies of each test file, with their age in commits
- * relative to `commit` (one `git rev-list --count` per distinct recording commit).
+ * relative to `commit` (one `git rev-list --count` per distinct recording commit, all of them
+ * ending by `deadline`, epoch ms).
  */
 export async function storedMaps(
   store: Store,
   projectId: number,
   repoDir: string,
   commit: string,
+  deadline?: number,
 ): Promise<Map<string, StoredDeps>> {
   const rows = await store.testDeps.latest(projectId);
   const ages = new Map<string, number | undefined>();
-  for (const sha of new Set(rows.map((r) => r.commitSha))) ages.set(sha, await commitsBetween(repoDir, sha, commit));
+  for (const sha of new Set(rows.map((r) => r.commitSha)))
+    ages.set(sha, await commitsBetween(repoDir, sha, commit, deadline));
   const maps = new Map<string, StoredDeps>();
   for (const r of rows) {
     const age = ages.get(r.commitSha);

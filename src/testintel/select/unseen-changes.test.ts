@@ -97,17 +97,31 @@ describe("changes the import graph cannot see through", () => {
 
     const tools = await selectAfter(
       repo,
-      { ".pre-commit-config.yaml": "repos: []\n", ".editorconfig": "root = true\n" },
+      { ".pre-commit-config.yaml": "repos: []\n", "codecov.yml": "coverage: {}\n" },
       TESTS,
     );
     expect(tools.fullRunReason).toBeUndefined();
     expect(tools.run).toEqual([]);
     // a test that names another tool's file still runs when it changes
-    const reader = createRepo({ ...BASE, "test/style.test.mjs": 'const config = ".editorconfig";\n' });
-    const named = await selectAfter(reader, { ".editorconfig": "root = false\n" }, [...TESTS, "test/style.test.mjs"]);
+    const reader = createRepo({ ...BASE, "test/ci.test.mjs": 'const config = "codecov.yml";\n' });
+    const named = await selectAfter(reader, { "codecov.yml": "coverage: {}\n" }, [...TESTS, "test/ci.test.mjs"]);
     expect(named.fullRunReason).toBeUndefined();
-    expect(named.run).toEqual(["test/style.test.mjs"]);
-    expect(decision(named, "test/style.test.mjs").reason).toBe("mentions-changed-file");
+    expect(named.run).toEqual(["test/ci.test.mjs"]);
+    expect(decision(named, "test/ci.test.mjs").reason).toBe("mentions-changed-file");
+    // formatters (prettier) read .editorconfig and a format check can be a test: like a linter's
+    // configuration it is not inert, so a change no test names runs everything
+    const format = await selectAfter(repo, { ".editorconfig": "root = true\n" }, TESTS);
+    expect(format.fullRunReason).toMatch(
+      /^\.editorconfig changed and no import, recorded coverage or test text reaches it/,
+    );
+    const checker = createRepo({ ...BASE, "test/style.test.mjs": 'const config = ".editorconfig";\n' });
+    const checked = await selectAfter(checker, { ".editorconfig": "root = false\n" }, [
+      ...TESTS,
+      "test/style.test.mjs",
+    ]);
+    expect(checked.fullRunReason).toBeUndefined();
+    expect(checked.run).toEqual(["test/style.test.mjs"]);
+    expect(decision(checked, "test/style.test.mjs").reason).toBe("mentions-changed-file");
     // the same name where a test may read it is not another tool's file
     const underTests = await selectAfter(repo, { "test/fixtures/.pre-commit-config.yaml": "repos: []\n" }, TESTS);
     expect(underTests.fullRunReason).toMatch(/^test\/fixtures\/\.pre-commit-config\.yaml changed and no import/);
