@@ -93,7 +93,9 @@ const testPath = z
   .min(1)
   .max(1024)
   .regex(/^[^\u0000-\u001f\u007f]+$/, "a test file name has no control characters");
-const testId = z.string().min(1).max(2000);
+/** Longest test id the protocol carries (characters). */
+export const MAX_WIRE_TEST_ID = 2000;
+const testId = z.string().min(1).max(MAX_WIRE_TEST_ID);
 
 /** One thing that happened on the agent while running a job's steps (mirrors runner's StepSink). */
 export const jobEvent = z.discriminatedUnion("t", [
