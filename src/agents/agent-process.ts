@@ -19,10 +19,10 @@
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import type { ExecutorChoiceDeps } from "../runner/index.js";
-import { AgentClient, isFencedOff, isRefusal } from "./agent-client.js";
+import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
-import { runAssignment } from "./run-assignment.js";
+import { type PersistLimits, runAssignment } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
@@ -105,13 +105,20 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     }
   };
 
-  /** Retries a call about a job while the server is unreachable, until the agent lease is over. */
-  const persist = async <T>(what: () => Promise<T>): Promise<T> => {
+  /**
+   * Retries a call about a job while the server is unreachable, until the agent lease is over or,
+   * with `limits`, the call's own budget (ms) is spent or its signal fires. A refusal or a
+   * malformed answer is final.
+   */
+  const persist = async <T>(what: () => Promise<T>, limits: PersistLimits = {}): Promise<T> => {
+    const began = clock.now();
     for (let n = 0; ; n++) {
       try {
         return await what();
       } catch (err) {
-        if (isRefusal(err) || clock.now() - lastContact > leaseMs) throw err;
+        if (isRefusal(err) || err instanceof MalformedAnswerError || limits.signal?.aborted) throw err;
+        if (clock.now() - lastContact > leaseMs) throw err;
+        if (limits.budgetMs !== undefined && clock.now() - began > limits.budgetMs) throw err;
         await sleep(backoff(n, 100, 2000));
       }
     }

@@ -6,6 +6,7 @@ import type { Clock } from "../common/clock.js";
 import { TEST_REPORTS_DIR } from "../pipeline/index.js";
 import { matchWorkspaceFiles } from "../reports/index.js";
 import {
+  ADVICE_LIMITS,
   chooseExecutor,
   createWorkspace,
   type ExecutorChoiceDeps,
@@ -28,9 +29,22 @@ export interface AssignmentDeps extends ExecutorChoiceDeps {
   workDir: string;
   clock: Clock;
   keepWorkspaces: boolean;
-  /** Retries a call about the job while no server answers (the next server may), within the agent lease. */
-  persist: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Retries a call about the job while no server answers (the next server may), within the agent lease (and `limits`). */
+  persist: <T>(call: () => Promise<T>, limits?: PersistLimits) => Promise<T>;
 }
+
+/** Bounds on retrying one call beyond the agent lease: its own budget (ms) and a signal ending it. */
+export interface PersistLimits {
+  budgetMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * How long a `tests:` step keeps asking the server for its advice (retries included) before it
+ * runs its files in path order: twice the server's own advice deadline, so a slow but working
+ * advice still arrives while a server answering 5xx for good does not hold the job.
+ */
+export const TESTS_CALL_BUDGET_MS = 2 * ADVICE_LIMITS.deadlineMs;
 
 /**
  * Runs one job handed to this agent, with the runner's own step loop and executors:
@@ -91,9 +105,13 @@ export async function runAssignment(
       signal,
       clock: deps.clock,
       sink,
-      advise: serverTestAdvisor((step, files) =>
-        deps.persist(() => deps.client.testsAdvice(deps.agentId, a.lease, step, files)),
-      ),
+      advise: serverTestAdvisor((step, files) => {
+        const within = AbortSignal.any([signal, AbortSignal.timeout(TESTS_CALL_BUDGET_MS)]);
+        return deps.persist(() => deps.client.testsAdvice(deps.agentId, a.lease, step, files, within), {
+          budgetMs: TESTS_CALL_BUDGET_MS,
+          signal: within,
+        });
+      }),
     });
     await uploadOutputs(deps, a, ws, sys);
     // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused
