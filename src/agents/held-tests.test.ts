@@ -20,7 +20,7 @@ describe("toWire (the server's test advice as sent to an agent)", () => {
     expect(testsAdvice.safeParse(wire).success).toBe(true);
   });
 
-  it("leaves out flaky ids the protocol cannot carry (a nameless JUnit case's \"\"), so the agent accepts the answer", () => {
+  it('leaves out flaky ids the protocol cannot carry (a nameless JUnit case\'s ""), so the agent accepts the answer', () => {
     const wire = toWire({
       run: ["t/a.test.js"],
       skipped: [],
@@ -29,6 +29,7 @@ describe("toWire (the server's test advice as sent to an agent)", () => {
         ["", { flaky: true, evidence: "nameless <testcase/>" }],
         ["tab\there", { flaky: true, evidence: "control character" }],
         ["x".repeat(2001), { flaky: true, evidence: "too long" }],
+        ["lone\ud800", { flaky: true, evidence: "lone surrogate" }],
         ["t/a.test.js.ok", { flaky: true, evidence: "kept" }],
       ]),
     });

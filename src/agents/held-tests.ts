@@ -12,9 +12,8 @@
  */
 import { ValidationError } from "../common/errors.js";
 import { type AdviceLimits, adviseAtCommit, type RunnerDeps, type TestAdvice } from "../runner/index.js";
-import { testIdProblem } from "../testintel/index.js";
 import type { HeldJob } from "./held-job.js";
-import { MAX_ADVICE_FLAKY, MAX_WIRE_TEST_ID, type TestsAdvice } from "./protocol.js";
+import { isWireTestId, MAX_ADVICE_FLAKY, type TestsAdvice } from "./protocol.js";
 
 /** The advice for step `step` of the job `h` holds, given the test files the agent matched (`limits`: tests only). */
 export function adviseHeldStep(
@@ -72,7 +71,7 @@ export function toWire(a: TestAdvice): TestsAdvice {
   const cut = (s: string) => (s.length > 2000 ? `${s.slice(0, 1999)}…` : s);
   const flaky = [...a.flaky.entries()]
     .map(([id, f]) => ({ id, flaky: f.flaky, evidence: cut(f.evidence) }))
-    .filter((f) => f.id.length <= MAX_WIRE_TEST_ID && testIdProblem(f.id) === undefined)
+    .filter((f) => isWireTestId(f.id))
     .sort((x, y) => Number(y.flaky) - Number(x.flaky))
     .slice(0, MAX_ADVICE_FLAKY);
   const run = [...new Set(a.run)];

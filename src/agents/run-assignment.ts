@@ -17,7 +17,7 @@ import {
 import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
-import { type Assignment, MAX_QUARANTINED } from "./protocol.js";
+import { type Assignment, isWireTestId, MAX_QUARANTINED } from "./protocol.js";
 
 const run = promisify(execFile);
 
@@ -115,7 +115,8 @@ export async function runAssignment(
     });
     await uploadOutputs(deps, a, ws, sys);
     // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused
-    const excused = [...new Set(outcome.quarantined)];
+    // (an id the protocol cannot carry was never called flaky by the server's advice: left out, not refused)
+    const excused = [...new Set(outcome.quarantined)].filter(isWireTestId);
     const quarantined = excused.length <= MAX_QUARANTINED ? excused : [];
     return { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode, quarantined };
   } finally {
