@@ -22,7 +22,7 @@ import type { ExecutorChoiceDeps } from "../runner/index.js";
 import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
-import { type PersistLimits, runAssignment } from "./run-assignment.js";
+import { type AssignmentEnd, type PersistLimits, runAssignment, uploadAgain } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
@@ -136,9 +136,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         throw err;
       }
     });
-    let outcome: Awaited<ReturnType<typeof runAssignment>>;
+    let end: AssignmentEnd;
     try {
-      outcome = await runAssignment(
+      end = await runAssignment(
         { ...opts, client, agentId, workDir: opts.workDir, clock, keepWorkspaces: opts.keepWorkspaces, persist },
         a,
         sender,
@@ -147,21 +147,31 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       sender.push({ t: "line", step: -1, stream: "system", line: `pitcrew agent: ${reason}` });
-      outcome = { status: "failure", reason, exitCode: null, quarantined: [] };
+      end = {
+        outcome: { status: "failure", reason, exitCode: null, quarantined: [] },
+        uploads: [],
+        cleanup: async () => {},
+      };
     }
+    const { outcome, uploads } = end;
     try {
       if (job.handBack) {
         await sender.flush().catch(() => undefined);
         await client.release(agentId, a.lease);
       } else {
         const lastSeq = await sender.flush();
-        await persist(() => client.finish(agentId, a.lease, { lastSeq, ...outcome }));
+        // a replica that did not receive the uploads (the agent moved) gets them again first
+        await persist(async () => {
+          await uploadAgain({ client, agentId }, a.lease, uploads);
+          await client.finish(agentId, a.lease, { lastSeq, ...outcome });
+        });
       }
     } catch (err) {
       if (!isFencedOff(err))
         log.warn({ err: (err as Error).message, lease: a.lease }, "could not report the job's end");
       else log.warn({ lease: a.lease }, "the server no longer gives this job to this agent");
     } finally {
+      await end.cleanup().catch((err) => log.warn({ err: (err as Error).message }, "could not remove a workspace"));
       running.delete(a.lease);
       wakeSlot();
     }
