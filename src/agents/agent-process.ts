@@ -14,7 +14,8 @@
  * when its server stops answering (agent-client.ts), retrying with bounded, jittered backoff. Its
  * registration, its running jobs' leases (fenced in the store) and their event numbering carry
  * over: the next heartbeat or job call names the leases and that replica takes them over, so a
- * running job goes on without a restart.
+ * running job goes on without a restart. A job's uploads wait on the replica that received them
+ * until `finish`: finishing through another, the agent uploads them there again first.
  */
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
