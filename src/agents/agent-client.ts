@@ -28,6 +28,11 @@ export class AgentCallError extends Error {
   }
 }
 
+/** An answer that reached the agent but does not fit the protocol: asking again gets the same answer, so it is final. */
+export class MalformedAnswerError extends Error {
+  override name = "MalformedAnswerError";
+}
+
 /** Whether `err` says the server no longer hears this agent or job (fenced off): stop, do not retry. */
 export function isFencedOff(err: unknown): boolean {
   return err instanceof AgentCallError && (err.status === 409 || err.status === 404);
@@ -83,8 +88,14 @@ export class AgentClient {
   }
 
   /** Asks for the advice of `tests:` step `step` of job lease `lease`, given the test files it matched. */
-  async testsAdvice(agentId: number, lease: number, step: number, testFiles: string[]): Promise<TestsAdvice> {
-    const raw = await this.json("POST", `/api/agent/jobs/${lease}/tests`, { agentId, step, testFiles });
+  async testsAdvice(
+    agentId: number,
+    lease: number,
+    step: number,
+    testFiles: string[],
+    signal?: AbortSignal,
+  ): Promise<TestsAdvice> {
+    const raw = await this.json("POST", `/api/agent/jobs/${lease}/tests`, { agentId, step, testFiles }, signal);
     return this.checked(testsAdvice, raw, "test advice");
   }
 
@@ -146,11 +157,11 @@ export class AgentClient {
     });
   }
 
-  /** `raw` checked against `schema` (an answer from the network), or an Error naming what is wrong. */
+  /** `raw` checked against `schema` (an answer from the network), or a MalformedAnswerError naming what is wrong. */
   private checked<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
     const parsed = schema.safeParse(raw);
     if (!parsed.success)
-      throw new Error(
+      throw new MalformedAnswerError(
         `malformed ${what} answer from ${this.servers[this.current]}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
       );
     return parsed.data;

@@ -14,15 +14,16 @@
  * when its server stops answering (agent-client.ts), retrying with bounded, jittered backoff. Its
  * registration, its running jobs' leases (fenced in the store) and their event numbering carry
  * over: the next heartbeat or job call names the leases and that replica takes them over, so a
- * running job goes on without a restart.
+ * running job goes on without a restart. A job's uploads wait on the replica that received them
+ * until `finish`: finishing through another, the agent uploads them there again first.
  */
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import type { ExecutorChoiceDeps } from "../runner/index.js";
-import { AgentClient, isFencedOff, isRefusal } from "./agent-client.js";
+import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
-import { runAssignment } from "./run-assignment.js";
+import { type AssignmentEnd, type PersistLimits, runAssignment, uploadAgain } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
@@ -105,13 +106,20 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     }
   };
 
-  /** Retries a call about a job while the server is unreachable, until the agent lease is over. */
-  const persist = async <T>(what: () => Promise<T>): Promise<T> => {
+  /**
+   * Retries a call about a job while the server is unreachable, until the agent lease is over or,
+   * with `limits`, the call's own budget (ms) is spent or its signal fires. A refusal or a
+   * malformed answer is final.
+   */
+  const persist = async <T>(what: () => Promise<T>, limits: PersistLimits = {}): Promise<T> => {
+    const began = clock.now();
     for (let n = 0; ; n++) {
       try {
         return await what();
       } catch (err) {
-        if (isRefusal(err) || clock.now() - lastContact > leaseMs) throw err;
+        if (isRefusal(err) || err instanceof MalformedAnswerError || limits.signal?.aborted) throw err;
+        if (clock.now() - lastContact > leaseMs) throw err;
+        if (limits.budgetMs !== undefined && clock.now() - began > limits.budgetMs) throw err;
         await sleep(backoff(n, 100, 2000));
       }
     }
@@ -129,9 +137,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
         throw err;
       }
     });
-    let outcome: Awaited<ReturnType<typeof runAssignment>>;
+    let end: AssignmentEnd;
     try {
-      outcome = await runAssignment(
+      end = await runAssignment(
         { ...opts, client, agentId, workDir: opts.workDir, clock, keepWorkspaces: opts.keepWorkspaces, persist },
         a,
         sender,
@@ -140,21 +148,31 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       sender.push({ t: "line", step: -1, stream: "system", line: `pitcrew agent: ${reason}` });
-      outcome = { status: "failure", reason, exitCode: null, quarantined: [] };
+      end = {
+        outcome: { status: "failure", reason, exitCode: null, quarantined: [] },
+        uploads: [],
+        cleanup: async () => {},
+      };
     }
+    const { outcome, uploads } = end;
     try {
       if (job.handBack) {
         await sender.flush().catch(() => undefined);
         await client.release(agentId, a.lease);
       } else {
         const lastSeq = await sender.flush();
-        await persist(() => client.finish(agentId, a.lease, { lastSeq, ...outcome }));
+        // a replica that did not receive the uploads (the agent moved) gets them again first
+        await persist(async () => {
+          await uploadAgain({ client, agentId }, a.lease, uploads);
+          await client.finish(agentId, a.lease, { lastSeq, ...outcome });
+        });
       }
     } catch (err) {
       if (!isFencedOff(err))
         log.warn({ err: (err as Error).message, lease: a.lease }, "could not report the job's end");
       else log.warn({ lease: a.lease }, "the server no longer gives this job to this agent");
     } finally {
+      await end.cleanup().catch((err) => log.warn({ err: (err as Error).message }, "could not remove a workspace"));
       running.delete(a.lease);
       wakeSlot();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentCallError } from "./agent-client.js";
+import { AgentCallError, MalformedAnswerError } from "./agent-client.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
 import { testsAdvice } from "./protocol.js";
 
@@ -68,5 +68,14 @@ describe("serverTestAdvisor", () => {
   it("the protocol refuses a file name with a control character", () => {
     const bad = testsAdvice.safeParse({ run: ["a\nb.test.js"], skipped: [], summary: "", flaky: [] });
     expect(bad.success).toBe(false);
+  });
+
+  it("runs path order, saying why, when the server's answer does not fit the protocol (final, not retried)", async () => {
+    const advise = serverTestAdvisor(async () => {
+      throw new MalformedAnswerError("malformed test advice answer from http://s: flaky.0.id: Too small");
+    });
+    const advice = await advise(request);
+    expect(advice.run).toEqual(["t/a.test.js", "t/b.test.js"]);
+    expect(advice.summary).toMatch(/path order \(the server's test advice failed: malformed test advice answer/);
   });
 });

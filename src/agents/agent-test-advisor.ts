@@ -8,8 +8,9 @@ import type { TestsAdvice } from "./protocol.js";
  * and its answer, already checked against the protocol's schema, becomes the runner's TestAdvice.
  * An answer naming a file the step did not match, or a file twice, is refused: the agent runs only
  * its own files, each once. When the call fails for good for a reason not the agent's own (`ask`
- * gave up: the server unreachable past the lease), the step runs every file in path order and its
- * log says why; a refusal (4xx) fails the step.
+ * gave up: the server unreachable past the lease or the call's budget, a 5xx for good, or an
+ * answer that does not fit the protocol), the step runs every file in path order and its log says
+ * why; a refusal (4xx) fails the step.
  */
 export function serverTestAdvisor(ask: (step: number, testFiles: string[]) => Promise<TestsAdvice>): TestAdvisor {
   return async (request) => {

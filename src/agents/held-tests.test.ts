@@ -19,4 +19,21 @@ describe("toWire (the server's test advice as sent to an agent)", () => {
     expect(wire.flaky).toEqual([{ id: "t/b.test.js.x", flaky: true, evidence: "passed on this commit" }]);
     expect(testsAdvice.safeParse(wire).success).toBe(true);
   });
+
+  it('leaves out flaky ids the protocol cannot carry (a nameless JUnit case\'s ""), so the agent accepts the answer', () => {
+    const wire = toWire({
+      run: ["t/a.test.js"],
+      skipped: [],
+      summary: "all",
+      flaky: new Map([
+        ["", { flaky: true, evidence: "nameless <testcase/>" }],
+        ["tab\there", { flaky: true, evidence: "control character" }],
+        ["x".repeat(2001), { flaky: true, evidence: "too long" }],
+        ["lone\ud800", { flaky: true, evidence: "lone surrogate" }],
+        ["t/a.test.js.ok", { flaky: true, evidence: "kept" }],
+      ]),
+    });
+    expect(wire.flaky.map((f) => f.id)).toEqual(["t/a.test.js.ok"]);
+    expect(testsAdvice.safeParse(wire).success).toBe(true);
+  });
 });

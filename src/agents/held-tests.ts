@@ -13,7 +13,7 @@
 import { ValidationError } from "../common/errors.js";
 import { type AdviceLimits, adviseAtCommit, type RunnerDeps, type TestAdvice } from "../runner/index.js";
 import type { HeldJob } from "./held-job.js";
-import { MAX_ADVICE_FLAKY, type TestsAdvice } from "./protocol.js";
+import { isWireTestId, MAX_ADVICE_FLAKY, type TestsAdvice } from "./protocol.js";
 
 /** The advice for step `step` of the job `h` holds, given the test files the agent matched (`limits`: tests only). */
 export function adviseHeldStep(
@@ -64,13 +64,14 @@ export async function excusedIds(h: HeldJob, claimed: readonly string[]): Promis
 
 /**
  * The advice as the protocol carries it: each file once (in `run`, else in `skipped`), flaky tests
- * as a list (those known flaky first, bounded), texts cut.
+ * as a list (those known flaky first, bounded; an id the protocol cannot carry, such as "" from a
+ * nameless JUnit case, is left out: the agent would refuse the whole answer), texts cut.
  */
 export function toWire(a: TestAdvice): TestsAdvice {
   const cut = (s: string) => (s.length > 2000 ? `${s.slice(0, 1999)}…` : s);
   const flaky = [...a.flaky.entries()]
     .map(([id, f]) => ({ id, flaky: f.flaky, evidence: cut(f.evidence) }))
-    .filter((f) => f.id.length <= 2000)
+    .filter((f) => isWireTestId(f.id))
     .sort((x, y) => Number(y.flaky) - Number(x.flaky))
     .slice(0, MAX_ADVICE_FLAKY);
   const run = [...new Set(a.run)];

@@ -7,12 +7,14 @@ export {
   ACCEPTED_PROTOCOLS,
   agentBody,
   eventsBody,
+  FINISH_BODY_LIMIT,
   finishBody,
   heartbeatBody,
   leaseBody,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   registerBody,
+  TESTS_BODY_LIMIT,
   testsAdviceBody,
 } from "./protocol.js";
 export {

@@ -82,18 +82,45 @@ export const agentBody = z.object({ agentId: z.number().int().positive() }).stri
 
 const step = z.number().int().min(-1).max(10_000);
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Whether `s` has no lone surrogate (JSON would send one as a 6-byte escape). */
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+
+/** Longest test file name the protocol carries (characters). */
+export const MAX_TEST_PATH = 1024;
+
 /** Most flaky tests one advice names (the rest are not excused on the agent). */
 export const MAX_ADVICE_FLAKY = 10_000;
-/** Most quarantined test ids one `finish` names. */
-export const MAX_QUARANTINED = 10_000;
+/** Most quarantined test ids one `finish` names (past it the agent excuses nothing). */
+export const MAX_QUARANTINED = 1000;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is refused
 const testPath = z
   .string()
   .min(1)
-  .max(1024)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "a test file name has no control characters");
-const testId = z.string().min(1).max(2000);
+  .max(MAX_TEST_PATH)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "a test file name has no control characters")
+  .refine(wellFormed, "a test file name has no lone surrogates");
+/** Longest test id the protocol carries (characters). */
+export const MAX_WIRE_TEST_ID = 2000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what is refused
+const testId = z
+  .string()
+  .min(1)
+  .max(MAX_WIRE_TEST_ID)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "a test id has no control characters")
+  .refine(wellFormed, "a test id has no lone surrogates");
+
+/** Whether the protocol carries `id` as a test id (the agent leaves others out of `finish`: the server's advice never names them). */
+export const isWireTestId = (id: string): boolean => testId.safeParse(id).success;
+
+/**
+ * The most bytes `count` JSON strings of at most `chars` characters take in a body: strings
+ * without control characters or lone surrogates (the schemas refuse them) take at most 3 bytes a
+ * character in UTF-8 (an escaped quote or backslash 2, a surrogate pair 4 for 2), plus quotes and
+ * a comma; `rest` covers the body's other fields.
+ */
+const maxListBytes = (count: number, chars: number, rest = 16 * 1024) => count * (chars * 3 + 3) + rest;
 
 /** One thing that happened on the agent while running a job's steps (mirrors runner's StepSink). */
 export const jobEvent = z.discriminatedUnion("t", [
@@ -149,6 +176,9 @@ export const finishBody = z
   })
   .strict();
 
+/** The largest `finish` body its schema allows (bytes): its route accepts it whatever the server's `body_limit`. */
+export const FINISH_BODY_LIMIT = maxListBytes(MAX_QUARANTINED, MAX_WIRE_TEST_ID);
+
 /** `POST /api/agent/jobs/:lease/tests`: the test files a `tests:` step matched, asking for its advice. */
 export const testsAdviceBody = z
   .object({
@@ -157,6 +187,9 @@ export const testsAdviceBody = z
     testFiles: z.array(testPath).min(1).max(MAX_TEST_FILES),
   })
   .strict();
+
+/** The largest `tests` body its schema allows (bytes): its route accepts it whatever the server's `body_limit`. */
+export const TESTS_BODY_LIMIT = maxListBytes(MAX_TEST_FILES, MAX_TEST_PATH);
 
 /** The answer to `tests`: the runner's TestAdvice with its flaky tests as a list (checked by the agent). */
 export const testsAdvice = z

@@ -6,6 +6,7 @@ import type { Clock } from "../common/clock.js";
 import { TEST_REPORTS_DIR } from "../pipeline/index.js";
 import { matchWorkspaceFiles } from "../reports/index.js";
 import {
+  ADVICE_LIMITS,
   chooseExecutor,
   createWorkspace,
   type ExecutorChoiceDeps,
@@ -16,7 +17,7 @@ import {
 import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
-import { type Assignment, MAX_QUARANTINED } from "./protocol.js";
+import { type Assignment, isWireTestId, MAX_QUARANTINED } from "./protocol.js";
 
 const run = promisify(execFile);
 
@@ -28,8 +29,41 @@ export interface AssignmentDeps extends ExecutorChoiceDeps {
   workDir: string;
   clock: Clock;
   keepWorkspaces: boolean;
-  /** Retries a call about the job while no server answers (the next server may), within the agent lease. */
-  persist: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Retries a call about the job while no server answers (the next server may), within the agent lease (and `limits`). */
+  persist: <T>(call: () => Promise<T>, limits?: PersistLimits) => Promise<T>;
+}
+
+/** Bounds on retrying one call beyond the agent lease: its own budget (ms) and a signal ending it. */
+export interface PersistLimits {
+  budgetMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * How long a `tests:` step keeps asking the server for its advice (retries included) before it
+ * runs its files in path order: twice the server's own advice deadline, so a slow but working
+ * advice still arrives while a server answering 5xx for good does not hold the job.
+ */
+export const TESTS_CALL_BUDGET_MS = 2 * ADVICE_LIMITS.deadlineMs;
+
+/** A file uploaded as a job's output, and the servers that received it. */
+export interface UploadedFile {
+  path: string;
+  absPath: string;
+  servers: Set<string>;
+}
+
+/** How a job ran on the agent: its outcome, the files uploaded, and the workspace's removal (after `finish`). */
+export interface AssignmentEnd {
+  outcome: {
+    status: "success" | "failure" | "cancelled";
+    reason: string | null;
+    exitCode: number | null;
+    quarantined: string[];
+  };
+  /** Uploaded files stay in the workspace until `cleanup`: `finish` through another replica sends them again. */
+  uploads: UploadedFile[];
+  cleanup: () => Promise<void>;
 }
 
 /**
@@ -48,12 +82,7 @@ export async function runAssignment(
   a: Assignment,
   sender: EventSender,
   signal: AbortSignal,
-): Promise<{
-  status: "success" | "failure" | "cancelled";
-  reason: string | null;
-  exitCode: number | null;
-  quarantined: string[];
-}> {
+): Promise<AssignmentEnd> {
   const sink: StepSink = {
     stepStarted: async (step, name) => sender.push({ t: "started", step, name }),
     stepSkipped: async (step, reason) => sender.push({ t: "skipped", step, reason }),
@@ -70,6 +99,9 @@ export async function runAssignment(
     jobKey: a.job.key,
     attempt: a.job.attempt,
   });
+  const cleanup = async () => {
+    if (!deps.keepWorkspaces) await ws.cleanup();
+  };
   try {
     const executor = chooseExecutor(deps, a.sandbox, sys);
     sys(`checking out ${a.run.commit.slice(0, 12)} (${a.run.branch}) from the server's source archive`);
@@ -91,17 +123,45 @@ export async function runAssignment(
       signal,
       clock: deps.clock,
       sink,
-      advise: serverTestAdvisor((step, files) =>
-        deps.persist(() => deps.client.testsAdvice(deps.agentId, a.lease, step, files)),
-      ),
+      advise: serverTestAdvisor((step, files) => {
+        const within = AbortSignal.any([signal, AbortSignal.timeout(TESTS_CALL_BUDGET_MS)]);
+        return deps.persist(() => deps.client.testsAdvice(deps.agentId, a.lease, step, files, within), {
+          budgetMs: TESTS_CALL_BUDGET_MS,
+          signal: within,
+        });
+      }),
     });
-    await uploadOutputs(deps, a, ws, sys);
+    const uploads = await uploadOutputs(deps, a, ws, sys);
     // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused
-    const excused = [...new Set(outcome.quarantined)];
+    // (an id the protocol cannot carry was never called flaky by the server's advice: left out, not refused)
+    const excused = [...new Set(outcome.quarantined)].filter(isWireTestId);
     const quarantined = excused.length <= MAX_QUARANTINED ? excused : [];
-    return { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode, quarantined };
-  } finally {
-    if (!deps.keepWorkspaces) await ws.cleanup();
+    return {
+      outcome: { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode, quarantined },
+      uploads,
+      cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/**
+ * Uploads again, to the server calls go to now, each of `uploads` it has not received: uploads
+ * wait on the receiving replica's disk until `finish`, so a job finishing through another replica
+ * would lose them.
+ */
+export async function uploadAgain(
+  deps: Pick<AssignmentDeps, "client" | "agentId">,
+  lease: number,
+  uploads: UploadedFile[],
+) {
+  for (const f of uploads) {
+    const server = deps.client.server;
+    if (f.servers.has(server)) continue;
+    await deps.client.upload(deps.agentId, lease, f.path, f.absPath);
+    f.servers.add(server);
   }
 }
 
@@ -110,16 +170,30 @@ export async function runAssignment(
  * steps' reports, which come from the workspace's `output` folder (out of the job's reach); the
  * server collects them.
  */
-async function uploadOutputs(deps: AssignmentDeps, a: Assignment, ws: Workspace, sys: (l: string) => void) {
+async function uploadOutputs(
+  deps: AssignmentDeps,
+  a: Assignment,
+  ws: Workspace,
+  sys: (l: string) => void,
+): Promise<UploadedFile[]> {
   const testReports = `${TEST_REPORTS_DIR}/**/*.xml`;
   const junit = a.spec.reports.junit.filter((g) => g !== testReports);
   const patterns = [...a.spec.artifacts, ...junit, ...a.spec.reports.coverage];
   const own =
     junit.length < a.spec.reports.junit.length ? (await matchWorkspaceFiles(ws.output, [testReports])).files : [];
-  if (patterns.length + own.length === 0) return;
+  if (patterns.length + own.length === 0) return [];
   const match = patterns.length > 0 ? await matchWorkspaceFiles(ws.dir, patterns) : { files: [], skipped: [] };
   for (const s of match.skipped) sys(`not uploaded: ${s.path}: ${s.reason}`);
-  for (const f of [...match.files, ...own])
-    await deps.persist(() => deps.client.upload(deps.agentId, a.lease, f.path, f.absPath));
-  sys(`uploaded ${match.files.length + own.length} output file(s) to the server`);
+  const uploads: UploadedFile[] = [];
+  for (const f of [...match.files, ...own]) {
+    const servers = new Set<string>();
+    await deps.persist(async () => {
+      const server = deps.client.server;
+      await deps.client.upload(deps.agentId, a.lease, f.path, f.absPath);
+      servers.add(server);
+    });
+    uploads.push({ path: f.path, absPath: f.absPath, servers });
+  }
+  sys(`uploaded ${uploads.length} output file(s) to the server`);
+  return uploads;
 }

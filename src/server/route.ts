@@ -21,6 +21,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** Largest request body this route accepts (bytes), when its schema allows more than the server's `body_limit`. */
+  bodyLimit?: number;
   /** OpenAPI description of the success response (JSON unless `produces` says otherwise). */
   response?: z.ZodType;
   produces?: string;
@@ -43,6 +45,7 @@ export function defineRoute<
   app.route({
     method: spec.method,
     url: spec.url,
+    ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (req, reply) => {
       const caller = (req as FastifyRequest & { caller?: Caller }).caller;
       authorize(spec.role, caller);

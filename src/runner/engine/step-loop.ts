@@ -159,6 +159,8 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           advise: input.advise ?? pathOrderAdvisor,
           exec,
           say: (line) => sink.line(idx, "system", line),
+          signal,
+          timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
         })
       : await exec(step.run, {});
     if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir);

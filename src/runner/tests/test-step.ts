@@ -9,7 +9,7 @@
  *     failed, every failing test known flaky, reruns left ──► run again (`rerun_flaky`)
  *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
  *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
- *   cancelled or timed out ──► stop at once
+ *   cancelled or timed out (also while waiting for the advice) ──► stop at once
  *
  * One process per file gives an exact order, a clean stop for fail_fast, and V8 coverage per test
  * file; its cost is one framework start per file. With `framework: file` the step's own script
@@ -22,6 +22,7 @@ import { matchWorkspaceFiles } from "../../reports/index.js";
 import { testId } from "../../testintel/index.js";
 import type { StepOutcome } from "../executor.js";
 import type { Workspace } from "../workspace.js";
+import { adviceWithin } from "./advice-within.js";
 import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
@@ -47,6 +48,10 @@ export interface TestStepInput {
   exec(script: string, env: Record<string, string>): Promise<StepOutcome>;
   /** A line in the step's log from pitcrew. */
   say(line: string): void;
+  /** The job's cancellation: also ends the wait for the advice. */
+  signal?: AbortSignal;
+  /** The step's time left (ms): also bounds the wait for the advice. */
+  timeoutMs?: number;
 }
 
 /**
@@ -74,7 +79,16 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     say(`tests: no test file matches ${tests.files.join(", ")}`);
     return failed(`no test file matches ${tests.files.join(", ")}`);
   }
-  const advice = await input.advise({ step: stepIdx, mode: tests.select, testFiles: files, repoDir: ws.dir });
+  const answer = await adviceWithin(
+    input.advise({ step: stepIdx, mode: tests.select, testFiles: files, repoDir: ws.dir }),
+    input.signal,
+    input.timeoutMs,
+  );
+  if ("stopped" in answer) {
+    say(`tests: ${answer.stopped.reason}`);
+    return answer.stopped;
+  }
+  const advice = answer;
   say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
   for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);

@@ -6,12 +6,14 @@ import {
   adviseHeldStep,
   agentBody,
   eventsBody,
+  FINISH_BODY_LIMIT,
   finishBody,
   heartbeatBody,
   leaseBody,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   registerBody,
+  TESTS_BODY_LIMIT,
   testsAdviceBody,
 } from "../../agents/index.js";
 import { ValidationError } from "../../common/errors.js";
@@ -195,6 +197,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["agents"],
     params: leaseParams,
     body: testsAdviceBody,
+    bodyLimit: Math.max(app.config.config.server.body_limit, TESTS_BODY_LIMIT),
     handler: async ({ params, body, caller }) => {
       const held = await hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
       return adviseHeldStep(app.runner, held, body.step, body.testFiles);
@@ -208,6 +211,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     tags: ["agents"],
     params: leaseParams,
     body: finishBody,
+    bodyLimit: Math.max(app.config.config.server.body_limit, FINISH_BODY_LIMIT),
     handler: async ({ params, body, caller }, _req, reply) => {
       const { agentId, ...outcome } = body;
       await hub.finish(await hub.agentOf(caller!, agentId), params.lease, outcome);
