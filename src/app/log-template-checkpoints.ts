@@ -41,17 +41,29 @@ export async function resetLogTemplates(
   await restoreLogTemplates(app, watcher, service, { codeVersion, replay: true, now: app.clock.now() });
 }
 
-/** Restores every registered service's live log templates, then the lines stored after them, into `watcher`. */
+/**
+ * Restores every registered service's live log templates, then the lines stored after them (at
+ * most `MAX_LOG_LINES` each), into `watcher`, one service after the other. Every service is held
+ * first (its lines raise no finding) and settled once its own restore is done (all of them when
+ * one fails), so this may run while lines arrive.
+ */
 export async function restoreAllLogTemplates(app: App, watcher: LogTemplateWatcher): Promise<void> {
   const codeVersion = app.models.model(LOG_TEMPLATES).codeVersion;
-  for (const svc of await app.store.services.list()) {
-    const r = await restoreLogTemplates(app, watcher, svc.name, { codeVersion, replay: true, now: app.clock.now() });
-    if (r.version !== undefined) {
-      app.log.info(
-        { service: svc.name, version: r.version, templates: r.templates, replayed: r.replayed },
-        "log templates restored",
-      );
+  const services = (await app.store.services.list()).map((s) => s.name);
+  for (const name of services) watcher.hold(name);
+  try {
+    for (const name of services) {
+      const r = await restoreLogTemplates(app, watcher, name, { codeVersion, replay: true, now: app.clock.now() });
+      watcher.settle(name);
+      if (r.version !== undefined) {
+        app.log.info(
+          { service: name, version: r.version, templates: r.templates, replayed: r.replayed },
+          "log templates restored",
+        );
+      }
     }
+  } finally {
+    for (const name of services) watcher.settle(name);
   }
 }
 

@@ -97,4 +97,16 @@ describe("LogTemplateWatcher", () => {
     back.restore("cart", small, "log-templates v1");
     expect(back.observeLine(line(50_000, long(39))).findings).toEqual([]);
   });
+
+  it("raises nothing for a held service (being restored) until it is settled, and still learns its lines", () => {
+    const w = new LogTemplateWatcher({ warmupMs: 0 });
+    w.hold("cart");
+    const error = line(MIN, "disk full on /var/lib/cart", "cart", "error");
+    expect(w.observe([error, line(MIN + 1, "listening on 8080", "pricing")]).map((f) => f.service)).toEqual([
+      "pricing",
+    ]);
+    w.settle("cart");
+    expect(w.observe([line(2 * MIN, "disk full on /var/lib/db", "cart", "error")])).toEqual([]);
+    expect(w.observe([line(2 * MIN + 1, "connection reset by peer", "cart")])).toHaveLength(1);
+  });
 });

@@ -100,6 +100,8 @@ export class LogTemplateWatcher {
   readonly #warmupMs: number;
   readonly #maxServices: number;
   readonly #maxTemplates: number;
+  /** Services being restored: their lines are mined but raise nothing until `settle`. */
+  readonly #restoring = new Set<string>();
 
   constructor(options: LogTemplateWatcherOptions = {}) {
     const { warmupMs = 300_000, maxServices = 1000, maxTemplates = MAX_TEMPLATES, ...stats } = options;
@@ -126,6 +128,7 @@ export class LogTemplateWatcher {
     const events: TemplateEvent[] = this.#stats
       .observe(line.service, cluster.id, line.at)
       .filter((e) => e.kind === "burst");
+    if (this.#restoring.has(line.service)) return { templateId: cluster.id, findings };
     if (isNew && line.at - entry.since >= this.#warmupMs)
       events.unshift({ kind: "new-template", service: line.service, templateId: cluster.id, at: line.at });
     for (const event of events) {
@@ -186,6 +189,19 @@ export class LogTemplateWatcher {
     this.#stats.restore(service, state.stats);
     this.#miners.delete(service);
     this.#put(service, { miner, since: state.since, lines: state.lines, origin, fresh: 0 });
+  }
+
+  /**
+   * Marks `service` as being restored: until `settle(service)` its lines are mined but raise no
+   * finding (what it knew is not back yet, so everything would look new).
+   */
+  hold(service: string): void {
+    this.#restoring.add(service);
+  }
+
+  /** Ends `hold(service)`: its lines raise findings again. */
+  settle(service: string): void {
+    this.#restoring.delete(service);
   }
 
   /** Forgets `service`: it starts learning again with its next line. */
