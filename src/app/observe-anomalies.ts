@@ -14,6 +14,11 @@ export interface AnomalyObservationOptions {
   registry?: DetectorRegistry;
   /** Whether the samples scored are stored now (default: always; `pitcrew serve`: while it leads). */
   recordInputs?: () => boolean;
+  /**
+   * Restore the log templates in the background instead of before returning (`pitcrew serve`, so
+   * it listens at once); a service raises no log finding until its own restore is done.
+   */
+  restoreInBackground?: boolean;
 }
 
 /** Restores the checkpointed calibration of every registered service into `registry`. */
@@ -30,12 +35,17 @@ export async function restoreCalibrations(app: App, registry: DetectorRegistry):
   }
 }
 
-/** Restores the detectors' calibration and the log templates, then starts the metric and log anomaly watchers; returns the stop function. */
+/**
+ * Restores the detectors' calibration and the log templates (or, with `restoreInBackground`, starts
+ * restoring them), then starts the metric and log anomaly watchers; returns the stop function.
+ */
 export async function startAnomalyObservation(app: App, options: AnomalyObservationOptions = {}): Promise<() => void> {
   const o = app.config.config.observe;
   const registry = options.registry ?? app.observation.detectors;
   await restoreCalibrations(app, registry);
-  await restoreAllLogTemplates(app, app.observation.logTemplates);
+  const restoring = restoreAllLogTemplates(app, app.observation.logTemplates);
+  if (options.restoreInBackground) restoring.catch((err) => app.log.warn({ err }, "log templates not restored"));
+  else await restoring;
   return startAnomalyWatch(
     {
       ...app,

@@ -90,7 +90,11 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const stopFailureExplanations = startFailureExplanations(app);
   const stopMetricsObservation = startMetricsObservation(app);
   // every replica scores its samples; the leader's are the stored stream its checkpoints replay
-  const stopAnomalyObservation = await startAnomalyObservation(app, { recordInputs: () => leading });
+  // the log templates are restored in the background: serve listens at once
+  const stopAnomalyObservation = await startAnomalyObservation(app, {
+    recordInputs: () => leading,
+    restoreInBackground: true,
+  });
   const stopDelivery = await startDelivery(app);
   const stopHealing = startHealing(app);
   const server = createServer(app);

@@ -8,6 +8,11 @@ export interface LogMinerOptions extends DrainOptions {
   format?: string | LogFormat;
 }
 
+/** Characters of a message mined: the rest of a longer one is not read (a template stays small). */
+export const MAX_MINED_CHARS = 2048;
+/** Tokens of a message mined: later ones are dropped (a template has at most this many). */
+export const MAX_MINED_TOKENS = 64;
+
 /** One mined line: its cluster and the pieces needed to render it. */
 export interface MinedLine {
   /** The cluster the line joined; its `id` is the line's template id and never changes. */
@@ -18,14 +23,16 @@ export interface MinedLine {
   formatMatched: boolean;
   /** Header fields from the format (empty without one). */
   fields: Record<string, string>;
-  /** The message tokens before masking (the template's `<*>` positions are taken from them). */
+  /** The message tokens before masking (at most {@link MAX_MINED_TOKENS}; the template's `<*>` positions are taken from them). */
   tokens: string[];
 }
 
 /**
  * Streaming log template miner: splits each line with the header format, tokenises and masks the
- * message (`mask.ts`) and assigns it to a Drain cluster (`drain.ts`). One default configuration
- * serves every log; nothing is tuned per system.
+ * message (`mask.ts`) and assigns it to a Drain cluster (`drain.ts`). Only the first
+ * {@link MAX_MINED_CHARS} characters and {@link MAX_MINED_TOKENS} tokens of a message are mined, so
+ * a template (and the saved state) is bounded whatever the lines' length. One default
+ * configuration serves every log; nothing is tuned per system.
  */
 export class LogMiner {
   readonly #format: LogFormat | undefined;
@@ -40,7 +47,8 @@ export class LogMiner {
   /** Mines one line (without its line terminator). */
   mine(line: string): MinedLine {
     const parsed = this.#format?.parse(line);
-    const tokens = tokenize(parsed ? parsed.content : line);
+    const content = parsed ? parsed.content : line;
+    const tokens = tokenize(content.slice(0, MAX_MINED_CHARS)).slice(0, MAX_MINED_TOKENS);
     const { cluster, isNew } = this.#drain.add(maskTokens(tokens));
     return { cluster, isNew, formatMatched: parsed?.matched ?? true, fields: parsed?.fields ?? {}, tokens };
   }

@@ -3,9 +3,12 @@
  * never logged before, and a message that suddenly repeats far more often than usual.
  *
  * Each service gets its own `LogMiner` (so template ids are per service), and one `TemplateStats`
- * tracks every (service, template) pair. A new template is only reported once its service has been
- * watched for `warmupMs` of log time: during start-up everything is new and nothing is news. Bursts
- * come from `TemplateStats` (Poisson tail of the bucket count against the template's EWMA rate).
+ * tracks every (service, template) pair. A template is new when the service's own miner creates it
+ * (`isNew`), never because the shared counts lost its pair: other services' lines, however many,
+ * cannot make a known template news again. A new template is only reported once its service has
+ * been watched for `warmupMs` of log time: during start-up everything is new and nothing is news.
+ * Bursts come from `TemplateStats` (Poisson tail of the bucket count against the template's EWMA
+ * rate); a pair it evicted only starts its burst warm-up again.
  * At most `maxServices` miners are kept; the least recently seen service is dropped and starts
  * learning again when it returns; a service's miner keeps at most `maxTemplates` templates.
  *
@@ -15,10 +18,22 @@
  */
 import type { DrainSnapshot } from "./drain.js";
 import { LogMiner, templateText } from "./log-miner.js";
-import { type TemplateStatSnapshot, TemplateStats, type TemplateStatsOptions } from "./template-stats.js";
+import {
+  type TemplateEvent,
+  type TemplateStatSnapshot,
+  TemplateStats,
+  type TemplateStatsOptions,
+} from "./template-stats.js";
 
 /** Most templates a service's miner keeps by default (the least recently matched go first). */
 export const MAX_TEMPLATES = 5000;
+
+/**
+ * Most bytes of JSON a service's saved templates take: beyond it `snapshot` leaves out the least
+ * recently matched templates (with the line caps of `LogMiner`, 5,000 ordinary templates take
+ * about 0.6 MB, so only hostile lines reach it).
+ */
+export const MAX_SNAPSHOT_BYTES = 4 * 1024 * 1024;
 
 /** A service's learnt templates and per-template counts as plain JSON. */
 export interface ServiceTemplates {
@@ -85,6 +100,8 @@ export class LogTemplateWatcher {
   readonly #warmupMs: number;
   readonly #maxServices: number;
   readonly #maxTemplates: number;
+  /** Services being restored: their lines are mined but raise nothing until `settle`. */
+  readonly #restoring = new Set<string>();
 
   constructor(options: LogTemplateWatcherOptions = {}) {
     const { warmupMs = 300_000, maxServices = 1000, maxTemplates = MAX_TEMPLATES, ...stats } = options;
@@ -105,11 +122,16 @@ export class LogTemplateWatcher {
   observeLine(line: WatchedLine): { templateId: string; findings: LogFinding[] } {
     const findings: LogFinding[] = [];
     const entry = this.#minerOf(line.service, line.at);
-    const { cluster } = entry.miner.mine(line.message);
+    const { cluster, isNew } = entry.miner.mine(line.message);
     entry.lines++;
     entry.fresh++;
-    for (const event of this.#stats.observe(line.service, cluster.id, line.at)) {
-      if (event.kind === "new-template" && line.at - entry.since < this.#warmupMs) continue;
+    const events: TemplateEvent[] = this.#stats
+      .observe(line.service, cluster.id, line.at)
+      .filter((e) => e.kind === "burst");
+    if (this.#restoring.has(line.service)) return { templateId: cluster.id, findings };
+    if (isNew && line.at - entry.since >= this.#warmupMs)
+      events.unshift({ kind: "new-template", service: line.service, templateId: cluster.id, at: line.at });
+    for (const event of events) {
       const finding: LogFinding = {
         kind: event.kind,
         service: line.service,
@@ -139,11 +161,14 @@ export class LogTemplateWatcher {
     return [...this.#miners.keys()];
   }
 
-  /** `service`'s templates and counts as plain JSON, or undefined when it is not watched. */
-  snapshot(service: string): ServiceTemplates | undefined {
+  /**
+   * `service`'s templates and counts as plain JSON, or undefined when it is not watched; at most
+   * `maxBytes` of templates (the least recently matched beyond it are left out).
+   */
+  snapshot(service: string, maxBytes = MAX_SNAPSHOT_BYTES): ServiceTemplates | undefined {
     const entry = this.#miners.get(service);
     if (!entry) return undefined;
-    const miner = entry.miner.snapshot();
+    const miner = withinBytes(entry.miner.snapshot(), maxBytes);
     const live = new Set(miner.clusters.map(([id]) => id));
     return {
       since: entry.since,
@@ -164,6 +189,19 @@ export class LogTemplateWatcher {
     this.#stats.restore(service, state.stats);
     this.#miners.delete(service);
     this.#put(service, { miner, since: state.since, lines: state.lines, origin, fresh: 0 });
+  }
+
+  /**
+   * Marks `service` as being restored: until `settle(service)` its lines are mined but raise no
+   * finding (what it knew is not back yet, so everything would look new).
+   */
+  hold(service: string): void {
+    this.#restoring.add(service);
+  }
+
+  /** Ends `hold(service)`: its lines raise findings again. */
+  settle(service: string): void {
+    this.#restoring.delete(service);
   }
 
   /** Forgets `service`: it starts learning again with its next line. */
@@ -206,4 +244,13 @@ export class LogTemplateWatcher {
     }
     this.#miners.set(service, entry);
   }
+}
+
+/** `snapshot` without its least recently matched clusters beyond `maxBytes` of JSON (the rest kept in order). */
+function withinBytes(snapshot: DrainSnapshot, maxBytes: number): DrainSnapshot {
+  const sizes = snapshot.clusters.map((c) => Buffer.byteLength(JSON.stringify(c)) + 1);
+  let total = sizes.reduce((a, b) => a + b, 0);
+  let drop = 0;
+  while (total > maxBytes && drop < sizes.length) total -= sizes[drop++]!;
+  return drop === 0 ? snapshot : { created: snapshot.created, clusters: snapshot.clusters.slice(drop) };
 }

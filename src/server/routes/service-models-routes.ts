@@ -63,7 +63,7 @@ export function serviceModelsRoutes(f: FastifyInstance, { app, paths }: RouteCon
     url: "/api/services/:service/models/:model/update",
     role: "operator",
     summary:
-      "Checkpoint the service's model now (anomaly calibration, log templates), behind the validation gate: kept as live, or rolled back (refused, the serving detectors or templates put back to the live version)",
+      "Checkpoint the service's model now (anomaly calibration, log templates), behind the validation gate: kept as live, or rolled back (refused: the serving detectors are put back to the live version, the serving log templates kept)",
     tags: ["models"],
     params,
     body: z.object({}).strict().default({}),
