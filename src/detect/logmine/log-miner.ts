@@ -6,12 +6,14 @@ import { maskTokens, tokenize, WILDCARD } from "./mask.js";
 export interface LogMinerOptions extends DrainOptions {
   /** Header format in Loghub's syntax (see `compileLogFormat`); without it the whole line is mined. */
   format?: string | LogFormat;
+  /** Characters of a message mined: the rest of a longer one is not read (unbounded by default). */
+  maxChars?: number;
+  /** Tokens of a message mined: later ones are dropped, so a template has at most this many (unbounded by default). */
+  maxTokens?: number;
 }
 
-/** Characters of a message mined: the rest of a longer one is not read (a template stays small). */
-export const MAX_MINED_CHARS = 2048;
-/** Tokens of a message mined: later ones are dropped (a template has at most this many). */
-export const MAX_MINED_TOKENS = 64;
+/** The bounds a long-lived miner (a service's log template watcher) mines lines within: its state stays small. */
+export const WATCHER_MINED = { maxChars: 2048, maxTokens: 64 } as const;
 
 /** One mined line: its cluster and the pieces needed to render it. */
 export interface MinedLine {
@@ -23,32 +25,38 @@ export interface MinedLine {
   formatMatched: boolean;
   /** Header fields from the format (empty without one). */
   fields: Record<string, string>;
-  /** The message tokens before masking (at most {@link MAX_MINED_TOKENS}; the template's `<*>` positions are taken from them). */
+  /** The message tokens before masking (at most `maxTokens`; the template's `<*>` positions are taken from them). */
   tokens: string[];
 }
 
 /**
  * Streaming log template miner: splits each line with the header format, tokenises and masks the
- * message (`mask.ts`) and assigns it to a Drain cluster (`drain.ts`). Only the first
- * {@link MAX_MINED_CHARS} characters and {@link MAX_MINED_TOKENS} tokens of a message are mined, so
- * a template (and the saved state) is bounded whatever the lines' length. One default
+ * message (`mask.ts`) and assigns it to a Drain cluster (`drain.ts`). With `maxChars` /
+ * `maxTokens` only the start of a message is mined, so a template (and a saved state) is bounded
+ * whatever the lines' length. One default
  * configuration serves every log; nothing is tuned per system.
  */
 export class LogMiner {
   readonly #format: LogFormat | undefined;
   readonly #drain: Drain;
+  readonly #maxChars: number;
+  readonly #maxTokens: number;
 
   constructor(options: LogMinerOptions = {}) {
-    const { format, ...drain } = options;
+    const { format, maxChars, maxTokens, ...drain } = options;
     this.#format = typeof format === "string" ? compileLogFormat(format) : format;
     this.#drain = new Drain(drain);
+    this.#maxChars = maxChars ?? Number.POSITIVE_INFINITY;
+    this.#maxTokens = maxTokens ?? Number.POSITIVE_INFINITY;
   }
 
   /** Mines one line (without its line terminator). */
   mine(line: string): MinedLine {
     const parsed = this.#format?.parse(line);
     const content = parsed ? parsed.content : line;
-    const tokens = tokenize(content.slice(0, MAX_MINED_CHARS)).slice(0, MAX_MINED_TOKENS);
+    const bounded = content.length > this.#maxChars ? content.slice(0, this.#maxChars) : content;
+    const all = tokenize(bounded);
+    const tokens = all.length > this.#maxTokens ? all.slice(0, this.#maxTokens) : all;
     const { cluster, isNew } = this.#drain.add(maskTokens(tokens));
     return { cluster, isNew, formatMatched: parsed?.matched ?? true, fields: parsed?.fields ?? {}, tokens };
   }

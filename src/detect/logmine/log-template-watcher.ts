@@ -17,7 +17,7 @@
  * finding names what it was learnt from (`learnt`: the version restored and the lines since).
  */
 import type { DrainSnapshot } from "./drain.js";
-import { LogMiner, templateText } from "./log-miner.js";
+import { LogMiner, templateText, WATCHER_MINED } from "./log-miner.js";
 import {
   type TemplateEvent,
   type TemplateStatSnapshot,
@@ -183,7 +183,7 @@ export class LogTemplateWatcher {
    * `log-templates v3`) in its findings; throws a RangeError on a malformed state (nothing replaced).
    */
   restore(service: string, state: ServiceTemplates, origin: string): void {
-    const miner = new LogMiner({ maxClusters: this.#maxTemplates });
+    const miner = new LogMiner({ maxClusters: this.#maxTemplates, ...WATCHER_MINED });
     miner.restore(state.miner);
     if (!Number.isFinite(state.since) || !Number.isFinite(state.lines)) throw new RangeError("not a templates state");
     this.#stats.restore(service, state.stats);
@@ -231,7 +231,12 @@ export class LogTemplateWatcher {
       this.#miners.set(service, entry);
       return entry;
     }
-    entry = { miner: new LogMiner({ maxClusters: this.#maxTemplates }), since: at, lines: 0, fresh: 0 };
+    entry = {
+      miner: new LogMiner({ maxClusters: this.#maxTemplates, ...WATCHER_MINED }),
+      since: at,
+      lines: 0,
+      fresh: 0,
+    };
     this.#put(service, entry);
     return entry;
   }
