@@ -235,4 +235,31 @@ describe("diagnoseIncident", () => {
     expect(d.onset!.at).toBe(now - 200_000);
     expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
   });
+  it("leads with the error still logged when the incident opened, not an earlier one that had stopped", async () => {
+    const stack = (type: string, fn: string, line: number) =>
+      `${type}: boom\n    at ${fn} (/srv/blog/lib/plural.js:${line}:9)\n    at Layer.handle (/srv/blog/node_modules/express/lib/router/layer.js:95:5)`;
+    const every = (from: number, to: number, step: number, message: string) =>
+      Array.from({ length: Math.floor((from - to) / step) + 1 }, (_, i) =>
+        log("blog", "error", "request failed", { err: { stack: message } }, now - from + i * step),
+      );
+    // a bad canary (release 4) failed for 70 s and was rolled back; release 6 then served healthy,
+    // until a new kind of request met a latent bug: the incident is about that one
+    await t.app.store.logRecords.insertMany([
+      ...every(190_000, 120_000, 2_000, stack("TypeError", "sortComments", 120)),
+      ...every(30_000, 2_000, 7_000, stack("RangeError", "listPosts", 240)),
+    ]);
+    deploys = [
+      { service: "blog", environment: "production", release: "4", previous: "3", at: now - 200_000 },
+      { service: "blog", environment: "production", release: "5", previous: "4", at: now - 120_000, rollback: true },
+      { service: "blog", environment: "production", release: "6", previous: "5", at: now - 90_000 },
+    ];
+    const d = await diagnoseIncident(incident("blog"), evidence(), { now });
+    expect(d.onset).toMatchObject({
+      at: now - 30_000,
+      signature: "RangeError@/srv/blog/lib/plural.js:240 (listPosts)",
+    });
+    expect(d.trace).toContain("listPosts");
+    const blamed = d.hypotheses.filter((h) => h.kind === "deploy_regression");
+    expect(blamed.map((h) => h.evidence[0]?.data?.release)).not.toContain("4");
+  });
 });

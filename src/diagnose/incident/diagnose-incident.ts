@@ -22,12 +22,15 @@
  * - traffic_shift: the errors began with a new kind of request (route or parameter shape) or a
  *   surge of one, whose requests carry them (traffic-shift.ts); 0.5 + 0.4 × its share of the 5xx.
  *   A blamed release is cleared (0.2) when that shape's requests failed on another release too.
+ * Only the errors still logged when the incident opened count (ongoing-errors.ts): an earlier
+ * failure that had stopped by then neither leads nor dates the onset.
  * With no evidence at all, the diagnosis has no hypothesis and says so.
  */
 import type { Diagnosis, Evidence, Hypothesis } from "../diagnosis.js";
 import type { LogQuery, StoredLogRecord } from "../../store/index.js";
 import type { Incident } from "../../store/index.js";
 import { type ErrorEpisode, errorOnset } from "./error-onset.js";
+import { ongoingErrors } from "./ongoing-errors.js";
 import { errorSignature } from "./error-signature.js";
 import { timeoutNeeds } from "./timeout-needs.js";
 import { clearByTraffic, type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
@@ -111,10 +114,11 @@ export async function diagnoseIncident(
 ): Promise<IncidentDiagnosis> {
   const since = incident.openedAt - (opts.lookbackMs ?? 300_000);
   const services = incident.services.length ? incident.services : [incident.service];
-  const errors: StoredLogRecord[] = [];
+  const logged: StoredLogRecord[] = [];
   for (const service of services) {
-    errors.push(...(await evidence.searchLogs({ service, levels: ERROR_LEVELS, since, until: opts.now, limit: 500 })));
+    logged.push(...(await evidence.searchLogs({ service, levels: ERROR_LEVELS, since, until: opts.now, limit: 500 })));
   }
+  const errors = ongoingErrors(logged, incident.openedAt);
   const hypotheses: Hypothesis[] = [];
   let trace: string | undefined;
 
