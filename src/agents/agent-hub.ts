@@ -348,7 +348,12 @@ export class AgentHub {
       signal.addEventListener("abort", onAbort, { once: true });
       this.offers.add(offer);
     });
-    if (!held) return;
+    if (!held) {
+      // aborted before any agent took it (this replica stopping, or a cancel): the item is acked,
+      // so the store must not say it is still queued, or no scheduler pass would add it again
+      if (signal.aborted) await this.deps.runner.store.jobs.clearEnqueued(ticket.jobId, ticket.attempt);
+      return;
+    }
     this.waits.unshift(Date.now() - offeredAt);
     this.waits.length = Math.min(this.waits.length, 256);
     const onCancel = () => {
