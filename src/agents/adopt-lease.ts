@@ -4,12 +4,14 @@
  * job. The lease is fenced in the shared store, so this replica hears the agent only for a lease
  * that is open there, belongs to that agent, and whose attempt is still running; a lease that has
  * ended (the job moved on) is never taken up again. The attempt's log goes on after the lines
- * stored, and its event batches after the last one the store records as applied.
+ * stored, and its event batches after the last one the store records as applied. A cancel heard
+ * by the replica the agent left is read from the store (attempt-cancelled.ts).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { resumeAttempt, type RunnerDeps, storeStepSink } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
+import { attemptCancelled } from "./attempt-cancelled.js";
 import { HeldJob } from "./held-job.js";
 
 /** Lease `leaseId` of `agent` as held here, or undefined when the store does not give it to that agent any more. */
@@ -22,7 +24,7 @@ export async function adoptLease(r: RunnerDeps, agent: Agent, leaseId: number): 
   const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
   await mkdir(uploadDir, { recursive: true, mode: 0o700 });
   begun.logs.write(-1, "system", `agent '${agent.name}' goes on with this job through another server replica`);
-  return new HeldJob(
+  const held = new HeldJob(
     lease.id,
     agent.id,
     begun,
@@ -33,4 +35,7 @@ export async function adoptLease(r: RunnerDeps, agent: Agent, leaseId: number): 
     r.store.agents,
     r.log,
   );
+  // a cancel heard by the replica the agent left reached only that replica's HeldJob
+  held.cancelled = await attemptCancelled(r, held);
+  return held;
 }

@@ -28,6 +28,7 @@
 import { ConflictError, ForbiddenError, NotFoundError } from "../common/errors.js";
 import { holdRunningAttempt, JOBS_QUEUE, type JobTicket, type RunnerDeps } from "../runner/index.js";
 import type { Agent, TokenInfo } from "../store/index.js";
+import { attemptCancelled } from "./attempt-cancelled.js";
 import { DurationPredictor } from "./duration-predictor.js";
 import { abandonHeldJob, type AgentOutcome, finishHeldJob } from "./end-held-job.js";
 import { handJob } from "./hand-job.js";
@@ -144,7 +145,11 @@ export class AgentHub {
     for (const id of leases) {
       const h = await this.held.find(agent, id);
       if (!h) drop.push(id);
-      else if (h.cancelled) cancel.push(id);
+      else if (h.cancelled || (await attemptCancelled(r, h))) {
+        // the queue handler that heard the cancel may be another replica's (the agent moved here)
+        h.cancelled = true;
+        cancel.push(id);
+      }
     }
     for (const l of await r.store.agents.openLeases(agent.id)) {
       if (leases.includes(l.id) || l.leasedAt > now - this.deps.leaseMs) continue;
@@ -348,7 +353,12 @@ export class AgentHub {
       signal.addEventListener("abort", onAbort, { once: true });
       this.offers.add(offer);
     });
-    if (!held) return;
+    if (!held) {
+      // aborted before any agent took it (this replica stopping, or a cancel): the item is acked,
+      // so the store must not say it is still queued, or no scheduler pass would add it again
+      if (signal.aborted) await this.deps.runner.store.jobs.clearEnqueued(ticket.jobId, ticket.attempt);
+      return;
+    }
     this.waits.unshift(Date.now() - offeredAt);
     this.waits.length = Math.min(this.waits.length, 256);
     const onCancel = () => {

@@ -24,6 +24,10 @@ const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
  */
 export class HeldJob {
   private uploaded = 0;
+  /** The batches applied before, one at a time (see `apply`). */
+  private applying: Promise<void> = Promise.resolve();
+  /** The last batch this replica applied (a floor under the lease's stored `lastSeq`). */
+  private appliedSeq = 0;
   /** The advice given to each `tests:` step (held-tests.ts), by step index. */
   readonly advice = new Map<number, Promise<TestsAdvice>>();
   /** Set when the job was cancelled; the agent hears it in its next answer. */
@@ -53,10 +57,18 @@ export class HeldJob {
   /**
    * Applies batch `seq` (a repeated batch is ignored; a gap is a ConflictError): its lines are
    * stored before the batch is recorded as applied, so a replica dying in between loses nothing
-   * (the agent sends the batch again, to this replica or the next).
+   * (the agent sends the batch again, to this replica or the next). Batches are applied one at a
+   * time here, so two copies of one batch arriving together (an agent that retried a slow answer)
+   * are applied once: the second sees the first's seq.
    */
-  async apply(seq: number, events: JobEvent[]): Promise<void> {
-    const next = (await this.openLease()).lastSeq + 1;
+  apply(seq: number, events: JobEvent[]): Promise<void> {
+    const applied = this.applying.then(() => this.applyNow(seq, events));
+    this.applying = applied.catch(() => {});
+    return applied;
+  }
+
+  private async applyNow(seq: number, events: JobEvent[]): Promise<void> {
+    const next = Math.max((await this.openLease()).lastSeq, this.appliedSeq) + 1;
     if (seq < next) return;
     if (seq > next) throw new ConflictError(`event batch ${seq} arrived before batch ${next} of lease ${this.lease}`);
     const steps = this.begun.job.spec.steps.length;
@@ -75,6 +87,7 @@ export class HeldJob {
     // false only when the batch reached two replicas at once (an agent that gave up on a hung one)
     if (!(await this.leases.advanceSeq(this.lease, seq)))
       this.log.warn({ lease: this.lease, seq }, "agent event batch was applied by another replica too");
+    this.appliedSeq = seq;
   }
 
   /** Throws unless every batch up to `lastSeq` was applied (by any replica). */

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { color } from "./output.js";
 import { loadConfig } from "../common/config/load-config.js";
 import { startForgeAutomation } from "../forge/index.js";
-import { startCron, startPolling, startWorkers, triggerRun } from "../runner/index.js";
+import { startCron, startPolling, startRequeuePass, startWorkers, triggerRun } from "../runner/index.js";
 import { snapshotDirectory } from "../runner/index.js";
 import { createServer } from "../server/server.js";
 import { type OtlpGrpcReceiver, startOtlpGrpc } from "../server/otlp-grpc.js";
@@ -51,7 +51,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
   const sharedWithReplicas = app.store.database.dialect === "postgres" || loaded.config.queue.driver === "bullmq";
   await startWorkers(app.runner, { sharedWithReplicas });
   const stopAgents = await app.agents.start({ sharedWithReplicas });
-  // Polling, cron, model retraining, online model updates, calibration and log template checkpoints and the forge automation (PR runs,
+  // Polling, cron, the requeue pass, model retraining, online model updates, calibration and log template checkpoints and the forge automation (PR runs,
   // commit checks) happen once across replicas: only the holder of the leader lease runs them.
   let leading = false;
   const leadership = startLeadership({
@@ -64,6 +64,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
       leading = true;
       const stopPolling = startPolling(app.runner);
       const stopCron = startCron(app.runner);
+      const stopRequeue = startRequeuePass(app.runner);
       const stopModelRetraining = startModelRetraining(app);
       const stopOnlineUpdates = startOnlineModelUpdates(app);
       const stopAnomalyCheckpoints = startAnomalyCheckpoints(app);
@@ -78,6 +79,7 @@ export async function runServer(opts: ServeOptions): Promise<void> {
         leading = false;
         stopPolling();
         stopCron();
+        stopRequeue();
         stopModelRetraining();
         stopOnlineUpdates();
         stopAnomalyCheckpoints();

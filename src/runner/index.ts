@@ -25,6 +25,7 @@ export { artifactBlobKey, checkArtifactPath, resolveArtifactFile } from "./artif
 export { resolveStepUser } from "./executors/sandbox/step-user.js";
 export { startCron } from "./engine/cron.js";
 export { startPolling } from "./engine/poller.js";
+export { startRequeuePass } from "./engine/requeue-pass.js";
 export { execLine, shellQuote } from "./shell-quote.js";
 export { DEFAULT_PATH } from "./step-env.js";
 export {

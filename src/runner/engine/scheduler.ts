@@ -12,7 +12,8 @@
  * can be called any number of times, from any process, including after a crash. A job whose
  * attempt the store records as queued (`jobs.enqueued_attempt`) is passed over, so a run of n
  * jobs costs O(n) queue adds, not one per job per pass (recovery asks for `requeue`: the queue
- * may have lost items the store says were added).
+ * may have lost items the store says were added; so does the leader's requeue-pass.ts for jobs
+ * marked long ago).
  */
 import { evaluateCondition } from "../../pipeline/index.js";
 import { evaluateGates, summarizeCoverage, summarizeTests } from "../../reports/index.js";
@@ -27,8 +28,11 @@ const chains = new Map<number, Promise<void>>();
 
 /** Options of {@link advanceRun}. */
 export interface AdvanceOptions {
-  /** Add the queue items of ready jobs again even where the store says they were added (recovery: a queue may have lost them). */
-  requeue?: boolean;
+  /**
+   * Add the queue items of ready jobs again even where the store says they were added (recovery:
+   * a queue may have lost them): all of them (true) or those of the given job ids (requeue-pass.ts).
+   */
+  requeue?: boolean | ReadonlySet<number>;
 }
 
 /** Moves run `runId` forward (see the comment at the top of this file). */
@@ -64,7 +68,7 @@ async function advanceOnce(deps: RunnerDeps, runId: number, opts: AdvanceOptions
       continue;
     }
     // queued already (the store says so, whichever replica added it): nothing to decide again
-    if (job.enqueuedAttempt === job.attempt && !opts.requeue) continue;
+    if (job.enqueuedAttempt === job.attempt && !requeues(opts, job.id)) continue;
     const needs = job.spec.needs.map((k) => byKey.get(k));
     if (needs.some((n) => !n || !isFinished(n.status))) continue;
     const decision = decide(run, job, needs as Job[]);
@@ -103,6 +107,10 @@ async function advanceOnce(deps: RunnerDeps, runId: number, opts: AdvanceOptions
   if (skipped) return advanceOnce(deps, runId, opts);
   const after = await store.jobs.listForRun(runId);
   if (run.status !== "cancelled" && after.every((j) => isFinished(j.status))) await finishRun(deps, run, after);
+}
+
+function requeues(opts: AdvanceOptions, jobId: number): boolean {
+  return opts.requeue instanceof Set ? opts.requeue.has(jobId) : opts.requeue === true;
 }
 
 /** Whether a ready job runs, from its `if` (default `success()`) and its needs' outcomes. */

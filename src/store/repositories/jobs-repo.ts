@@ -312,6 +312,23 @@ export class JobsRepo {
       .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
+
+  /**
+   * Forgets that attempt `attempt` of job `id` is in the queue, while the job still waits at that
+   * attempt (compare-and-set): its item was dropped before the job began (a replica stopping), so
+   * the scheduler adds it again; false when the job has moved on.
+   */
+  async clearEnqueued(id: number, attempt: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable("jobs")
+      .set({ enqueued_attempt: null })
+      .where("id", "=", id)
+      .where("attempt", "=", attempt)
+      .where("enqueued_attempt", "=", attempt)
+      .where("status", "=", "queued")
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
 }
 
 /** Changed paths of a run read for its areas (a huge commit's first ones). */
