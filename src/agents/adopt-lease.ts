@@ -7,12 +7,10 @@
  * stored, and its event batches after the last one the store records as applied. A cancel heard
  * by the replica the agent left is read from the store (attempt-cancelled.ts).
  */
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { resumeAttempt, type RunnerDeps, storeStepSink } from "../runner/index.js";
+import { resumeAttempt, type RunnerDeps } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
 import { attemptCancelled } from "./attempt-cancelled.js";
-import { HeldJob } from "./held-job.js";
+import { type HeldJob, holdAttempt } from "./held-job.js";
 
 /** Lease `leaseId` of `agent` as held here, or undefined when the store does not give it to that agent any more. */
 export async function adoptLease(r: RunnerDeps, agent: Agent, leaseId: number): Promise<HeldJob | undefined> {
@@ -21,20 +19,8 @@ export async function adoptLease(r: RunnerDeps, agent: Agent, leaseId: number): 
   const begun = await resumeAttempt(r, lease.jobId, lease.attempt);
   if (!begun) return undefined;
   const project = await r.store.projects.get(begun.run.projectId);
-  const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
-  await mkdir(uploadDir, { recursive: true, mode: 0o700 });
   begun.logs.write(-1, "system", `agent '${agent.name}' goes on with this job through another server replica`);
-  const held = new HeldJob(
-    lease.id,
-    agent.id,
-    begun,
-    storeStepSink(r, begun),
-    uploadDir,
-    project.name,
-    lease.leasedAt,
-    r.store.agents,
-    r.log,
-  );
+  const held = await holdAttempt(r, agent.id, begun, project.name, lease.id, lease.leasedAt);
   // a cancel heard by the replica the agent left reached only that replica's HeldJob
   held.cancelled = await attemptCancelled(r, held);
   return held;

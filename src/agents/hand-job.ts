@@ -3,8 +3,6 @@
  * lease is persisted (its id is the fencing token) and held, then the assignment the agent runs
  * is put together (spec, run context, needs, secrets when the run is trusted, sandbox).
  */
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import {
   beginAttempt,
   type JobTicket,
@@ -13,10 +11,9 @@ import {
   type RunnerDeps,
   sandboxNeed,
   stepRunContext,
-  storeStepSink,
 } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
-import { HeldJob } from "./held-job.js";
+import { type HeldJob, holdAttempt } from "./held-job.js";
 import { type Assignment, TESTS_PROTOCOL } from "./protocol.js";
 
 /**
@@ -35,19 +32,7 @@ export async function handJob(
   const { run, job, logs } = begun;
   const project = await r.store.projects.get(run.projectId);
   const lease = await r.store.agents.openLease(agent.id, job.id, job.attempt, r.clock.now());
-  const uploadDir = join(r.dataDir, "agent-uploads", String(lease.id));
-  await mkdir(uploadDir, { recursive: true, mode: 0o700 });
-  const held = new HeldJob(
-    lease.id,
-    agent.id,
-    begun,
-    storeStepSink(r, begun),
-    uploadDir,
-    project.name,
-    r.clock.now(),
-    r.store.agents,
-    r.log,
-  );
+  const held = await holdAttempt(r, agent.id, begun, project.name, lease.id, r.clock.now());
   hold(held);
   logs.write(
     -1,

@@ -1,10 +1,10 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ConflictError, TooLargeError, ValidationError } from "../common/errors.js";
-import { type BegunAttempt, resolveInside, type StepSink } from "../runner/index.js";
+import { type BegunAttempt, resolveInside, type RunnerDeps, type StepSink, storeStepSink } from "../runner/index.js";
 import type { Logger } from "../common/logger.js";
 import type { AgentLease, AgentsRepo } from "../store/index.js";
 import type { JobEvent, TestsAdvice } from "./protocol.js";
@@ -138,4 +138,32 @@ export class HeldJob {
   end(): void {
     this.resolveEnded();
   }
+}
+
+/**
+ * `begun`'s attempt held on this replica under lease `leaseId` of agent `agentId` (given at
+ * `leasedAt`): its upload folder made, its events applied through the store's step sink. Used when
+ * a job is handed out (hand-job.ts) and when a lease handed out elsewhere is taken over (adopt-lease.ts).
+ */
+export async function holdAttempt(
+  r: RunnerDeps,
+  agentId: number,
+  begun: BegunAttempt,
+  projectName: string,
+  leaseId: number,
+  leasedAt: number,
+): Promise<HeldJob> {
+  const uploadDir = join(r.dataDir, "agent-uploads", String(leaseId));
+  await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  return new HeldJob(
+    leaseId,
+    agentId,
+    begun,
+    storeStepSink(r, begun),
+    uploadDir,
+    projectName,
+    leasedAt,
+    r.store.agents,
+    r.log,
+  );
 }
