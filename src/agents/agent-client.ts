@@ -6,6 +6,8 @@ import type * as z from "zod";
 import {
   type Assignment,
   assignment,
+  type DependenciesAnswer,
+  type DependenciesBody,
   type EventsAnswer,
   type HeartbeatAnswer,
   type JobEvent,
@@ -97,6 +99,11 @@ export class AgentClient {
   ): Promise<TestsAdvice> {
     const raw = await this.json("POST", `/api/agent/jobs/${lease}/tests`, { agentId, step, testFiles }, signal);
     return this.checked(testsAdvice, raw, "test advice");
+  }
+
+  /** Sends the dependency map of a `tests:` step of job lease `lease` (reduced from its V8 coverage). */
+  dependencies(lease: number, body: DependenciesBody): Promise<DependenciesAnswer> {
+    return this.json("POST", `/api/agent/jobs/${lease}/dependencies`, body) as Promise<DependenciesAnswer>;
   }
 
   /** Heartbeat with the leases held. */

@@ -49,6 +49,7 @@ export { withFallback } from "./select/fallback-selector.js";
 export { selectAtCommit } from "./select/select-at-commit.js";
 export { isTestFileName, listRepoFiles } from "./select/test-files.js";
 export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
+export { readV8Coverage } from "./deps/v8-coverage.js";
 export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
 export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
 export {

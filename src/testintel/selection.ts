@@ -74,5 +74,13 @@ export interface TestDependencyRecorder {
     testFiles: number;
     /** Coverage files not used, with why. */
     skipped?: string[];
-  }>;
+  }> /**
+   * Stores a map already reduced from coverage elsewhere (a `pitcrew agent`'s, checked by the
+   * server): test file → repository files it executed, at `commit`, as `recordV8Coverage` does.
+   */;
+  recordV8Map(input: {
+    project: string;
+    commit: string;
+    tests: ReadonlyMap<string, readonly string[]>;
+  }): Promise<{ testFiles: number }>;
 }

@@ -65,8 +65,8 @@ export interface StepLoopInput {
   sink: StepSink;
   /** Orders (and selects) the files of test steps; absent: path order, nothing known flaky. */
   advise?: TestAdvisor;
-  /** Given the V8 coverage directory of a test step with `coverage: true`, after it ran. */
-  recordCoverage?: (coverageDir: string) => Promise<void>;
+  /** Given the V8 coverage directory of test step `step` (with `coverage: true`), after it ran. */
+  recordCoverage?: (coverageDir: string, step: number) => Promise<void>;
 }
 
 /** How the steps ended. */
@@ -163,7 +163,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
         })
       : await exec(step.run, {});
-    if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir);
+    if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir, idx);
     quarantined.push(...(res.quarantined ?? []));
     maskers.stdout.end();
     maskers.stderr.end();
