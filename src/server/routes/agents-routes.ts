@@ -42,7 +42,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     reply.header(PROTOCOL_HEADER, String(accepted ?? PROTOCOL_VERSION));
     if (accepted === undefined)
       throw new ValidationError(
-        `this server speaks agent protocol ${ACCEPTED_PROTOCOLS.join(" or ")}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${String(theirs).slice(0, 20)}`}: upgrade one of them`,
+        `this server speaks agent protocol ${ACCEPTED_PROTOCOLS.slice(0, -1).join(", ")} or ${ACCEPTED_PROTOCOLS.at(-1)}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${String(theirs).slice(0, 20)}`}: upgrade one of them`,
       );
   });
   f.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
