@@ -25,7 +25,7 @@ import {
   testFailureModel,
   testFlakinessModel,
   type TestSelector,
-  V8DependencyRecorder,
+  DependencyRecorder,
 } from "../testintel/index.js";
 import { anomalyCalibrationModel, logTemplatesModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";
