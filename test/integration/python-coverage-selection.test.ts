@@ -1,11 +1,12 @@
 /**
  * Python per-test dependencies from coverage.py through the CI engine, on a real pytest project
- * (Debian's python3-pytest and python3-coverage): a package whose `__init__.py` imports two
+ * (Debian's python3-pytest, python3-coverage and python3-pytest-cov): a package whose `__init__.py` imports two
  * modules, each exercised by one test file. The static import graph ties both tests to both
  * modules; the coverage.py map recorded by a trusted run knows test_alpha only imported beta.py,
  * so a change to beta.py runs test_beta alone and a change to alpha.py runs test_alpha as having
  * exercised it. The project's own coverage settings (which would omit the package) are not read.
- * Without a usable coverage.py the tests run as before and the log says no map was recorded.
+ * Without a usable coverage.py, or under the project's own pytest-cov (`--cov`), the tests run as
+ * before and the log says no map was recorded.
  */
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -128,6 +129,24 @@ describe("Python test dependencies from coverage.py", () => {
       "tests: tests/test_alpha.py: coverage.py: coverage.py is not usable by this pytest (ImportError: no coverage here); no dependency map from this run",
     );
     expect(run.log).not.toContain("recorded from coverage.py");
+    expect(await t.app.store.testDeps.latest(project.id)).toEqual([]);
+  }, 120_000);
+
+  it("leaves a run the project's own pytest-cov measures (--cov) to it: no map, the tests run", async () => {
+    const repo = createRepo({
+      ".pitcrew/pipeline.yaml": PIPELINE,
+      "pytest.ini": "[pytest]\naddopts = --cov=pkg --cov-report=\n",
+      "pkg/__init__.py": "from .alpha import alpha\n",
+      "pkg/alpha.py": "def alpha():\n    return 1\n",
+      "tests/test_alpha.py": testOf("alpha"),
+    });
+    const project = await t.app.store.projects.create({ name: "owncov", repoUrl: resolve(repo), sandbox: false });
+    const run = await runOf(project.id);
+    expect(run.status).toBe("success");
+    expect(run.files).toEqual(["tests/test_alpha.py"]);
+    expect(run.log).toContain(
+      "tests: tests/test_alpha.py: coverage.py: the project's pytest-cov measures this run (--cov); no dependency map from this run",
+    );
     expect(await t.app.store.testDeps.latest(project.id)).toEqual([]);
   }, 120_000);
 });

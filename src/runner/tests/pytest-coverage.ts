@@ -162,7 +162,6 @@ export async function readPytestCoverage(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") return (err as Error).message;
     const note = await readJobReport(scratch, `${reportName}.note`, MAX_NOTE_BYTES).catch(() => undefined);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the job's text goes into one log line
     return note ? note.toString("utf8").replace(/[\u0000-\u001f\u007f]+/g, " ") : "no coverage.py report was written";
   }
   return readPyCoverageJson(repoDir, cwd, data.toString("utf8"), file);

@@ -126,10 +126,11 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
       say(`tests: coverage of worker processes ended by a signal is not recorded: ${(err as Error).message}`);
     }
   }
+  const repoDir = await realpath(ws.dir);
   let pycov: PytestCoverage | undefined;
   if (python) {
     try {
-      pycov = pytestCoverage(scratch, await realpath(ws.dir));
+      pycov = pytestCoverage(scratch, repoDir);
       env = { ...env, ...pycov.env };
     } catch (err) {
       say(`tests: coverage.py not used, no dependency map recorded: ${(err as Error).message}`);
@@ -140,7 +141,7 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   if (tests.framework === "file") return withV8(await exec(input.run), coverageDir);
   if (!pycov) return withV8(await runFiles(input, advice, scratch, exec), coverageDir);
   const cwd = await realpath(input.cwd).catch(() => input.cwd);
-  const runs = new PythonRuns(scratch, pycov, await realpath(ws.dir), cwd, say, MAX_PYCOV_ENTRIES);
+  const runs = new PythonRuns(scratch, pycov, repoDir, cwd, say, MAX_PYCOV_ENTRIES);
   const outcome = await runFiles(input, advice, scratch, exec, runs);
   return runs.size > 0 ? { ...outcome, coverage: { kind: "coverage.py", runs: runs.finish() } } : outcome;
 }

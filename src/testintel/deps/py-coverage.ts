@@ -105,7 +105,6 @@ function ranInATest(contexts: Record<string, unknown>): boolean {
 
 /** The `/`-separated repository path of a measured file, or undefined when it is not one. */
 function repoFile(repoDir: string, cwd: string, name: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: a name with them is refused
   if (name === "" || /[\u0000-\u001f\u007f]/.test(name)) return undefined;
   const rel = relative(repoDir, resolve(cwd, name));
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return undefined;
