@@ -49,8 +49,8 @@ export interface ChangeEvidence {
  * transitively) or exercised (recorded coverage) changed — for a Python test with a fresh
  * coverage.py map, what it exercised first and only the imports of files no map holds; it
  * reaches a file whose imports were not read; its dependencies are unknown or stale; it failed
- * recently; it co-failed with a
- * changed file in the history; its text names a changed file nothing imports. Otherwise it is unaffected.
+ * recently; it co-failed with a changed file in the history; its text names a changed file
+ * nothing imports. Otherwise it is unaffected.
  * `probability` combines the history's prediction with the strength of the evidence.
  */
 export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
