@@ -110,6 +110,20 @@ describe("Python test dependencies from coverage.py", () => {
     expect(onAlpha.get("tests/test_beta.py")).toMatchObject({ selected: false, reason: "unaffected" });
     const third = await runOf(project.id);
     expect(third.files).toEqual(["tests/test_alpha.py"]);
+
+    // a module no map holds yet (new) is still followed through the imports: what it does is unknown
+    const beforeGamma = gitIn(repo, "rev-parse", "HEAD");
+    commitFiles(
+      repo,
+      { "pkg/beta.py": "from .gamma import one\n\n\ndef beta():\n    return one\n", "pkg/gamma.py": "one = 1\n" },
+      "beta reads gamma",
+    );
+    const onGamma = await decisions(beforeGamma);
+    expect(onGamma.get("tests/test_alpha.py")).toMatchObject({
+      selected: true,
+      reason: "dependency-changed",
+      detail: "imports pkg/gamma.py (changed) through pkg/__init__.py → pkg/beta.py",
+    });
   }, 180_000);
 
   it("runs the tests as before when coverage.py cannot be imported, and says no map was recorded", async () => {
