@@ -129,7 +129,10 @@ export async function runAssignment(
           signal: within,
         });
       }),
-      recordCoverage: (coverageDir, step) => sendDependencies(deps, a, step, ws.dir, coverageDir, sys),
+      recordCoverage: async (coverage, step) =>
+        coverage.kind === "v8"
+          ? sendDependencies(deps, a, step, ws.dir, coverage.dir, sys)
+          : sys("tests: coverage.py maps are recorded by server workers only; this agent sends none"),
     });
     const uploads = await uploadOutputs(deps, a, ws, sys);
     // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused

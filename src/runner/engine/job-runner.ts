@@ -121,20 +121,20 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         mirror,
         base: () => testBaseCommit(store, mirror, run),
       }),
-      recordCoverage: async (coverageDir) => {
+      recordCoverage: async (coverage) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
         // A map says which tests a later change may skip: only code the project trusts may write one.
         if (isUntrustedTrigger(project, run))
           return sys("tests: coverage of an untrusted run (a pull request or an unprotected branch) is not recorded");
+        const at = { project: project.name, commit: run.commit };
         try {
-          const r = await recorder.recordV8Coverage({
-            project: project.name,
-            commit: run.commit,
-            repoDir: ws.dir,
-            coverageDir,
-          });
-          sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from V8 coverage`);
+          const r =
+            coverage.kind === "v8"
+              ? await recorder.recordV8Coverage({ ...at, repoDir: ws.dir, coverageDir: coverage.dir })
+              : await recorder.recordPythonCoverage({ ...at, runs: coverage.runs });
+          const from = coverage.kind === "v8" ? "V8 coverage" : "coverage.py";
+          sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from ${from}`);
         } catch (err) {
           sys(`tests: dependencies not recorded: ${err instanceof Error ? err.message : String(err)}`);
         }

@@ -17,7 +17,7 @@ import type { Status } from "../../store/index.js";
 import type { Executor, LogStream } from "../executor.js";
 import { buildStepEnv } from "../step-env.js";
 import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
-import { runTestStep, type TestStepOutcome } from "../tests/test-step.js";
+import { runTestStep, type StepCoverage, type TestStepOutcome } from "../tests/test-step.js";
 import { resolveInside, type Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 
@@ -65,8 +65,8 @@ export interface StepLoopInput {
   sink: StepSink;
   /** Orders (and selects) the files of test steps; absent: path order, nothing known flaky. */
   advise?: TestAdvisor;
-  /** Given the V8 coverage directory of test step `step` (with `coverage: true`), after it ran. */
-  recordCoverage?: (coverageDir: string, step: number) => Promise<void>;
+  /** Given the coverage of test step `step` (with `coverage: true`), after it ran. */
+  recordCoverage?: (coverage: StepCoverage, step: number) => Promise<void>;
 }
 
 /** How the steps ended. */
@@ -163,7 +163,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
         })
       : await exec(step.run, {});
-    if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir, idx);
+    if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
     quarantined.push(...(res.quarantined ?? []));
     maskers.stdout.end();
     maskers.stderr.end();
