@@ -1,5 +1,6 @@
 import type { Project, Run, RunTrust, Store } from "../../store/index.js";
 import {
+  expectedFileMs,
   flakyTests,
   historyFromRows,
   projectFlakyTests,
@@ -62,6 +63,12 @@ export function historyAdvisor(
       if (r.commitSha !== run.commit || r.jobKey !== jobKey || r.status !== "passed") continue;
       flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
     }
+    const measured = expectedFileMs(rows);
+    const expectedMs = new Map<string, number>();
+    for (const f of testFiles) {
+      const ms = measured.get(f);
+      if (ms !== undefined) expectedMs.set(f, ms);
+    }
     const skipped = selection.decisions.filter((d) => !d.selected).map((d) => ({ file: d.file, detail: d.detail }));
     const how =
       mode === "all" ? "path order" : mode === "prioritize" ? "most likely failures first" : "change-based selection";
@@ -70,6 +77,7 @@ export function historyAdvisor(
       skipped,
       summary: `select: ${mode} (${how})${selection.fullRunReason ? `; full run: ${selection.fullRunReason}` : ""}`,
       flaky,
+      expectedMs,
     };
   };
 }
