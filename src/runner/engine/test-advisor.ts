@@ -69,7 +69,11 @@ export function historyAdvisor(
       const ms = measured.get(f);
       if (ms !== undefined) expectedMs.set(f, ms);
     }
-    const skipped = selection.decisions.filter((d) => !d.selected).map((d) => ({ file: d.file, detail: d.detail }));
+    // under prioritize an unaffected file is not selected yet still runs (last): it is not skipped
+    const running = new Set(selection.run);
+    const skipped = selection.decisions
+      .filter((d) => !d.selected && !running.has(d.file))
+      .map((d) => ({ file: d.file, detail: d.detail }));
     const how =
       mode === "all" ? "path order" : mode === "prioritize" ? "most likely failures first" : "change-based selection";
     return {
