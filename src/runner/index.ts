@@ -45,6 +45,7 @@ export {
   type RemoteAdvice,
   type RemoteTestStep,
 } from "./engine/advice-at-commit.js";
+export { recordTestSelection } from "./engine/selection-record.js";
 export { pathOrderAdvisor, type TestAdvice, type TestAdvisor } from "./tests/test-advice.js";
 export { MAX_TEST_FILES } from "./tests/test-step.js";
 export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";

@@ -13,6 +13,7 @@ export { prioritize, type RankedTest } from "./prioritize.js";
 export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
 export { historyFromRows } from "./stored-history.js";
+export { expectedFileMs } from "./file-durations.js";
 export { runFromCases, runFromOutcomes, type TestOutcome, type TestResult, type TestRun } from "./test-run.js";
 export { FAILURE_FEATURES, failureFeatures } from "./failure-features.js";
 export {

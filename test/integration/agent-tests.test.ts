@@ -145,5 +145,20 @@ describe.skipIf(!HAS_DIST)("tests: steps on pitcrew agent (real processes)", () 
     expect((history.body.history as any[]).map((h) => h.status)).toEqual(["failed", "failed", "passed", "failed"]);
     const flakyList = await server.api("GET", "/api/projects/tiny/tests/flaky");
     expect(flakyList.body.tests).toEqual([expect.objectContaining({ id: "test/b.test.mjs.sometimes", flaky: true })]);
+    // each run's advice is stored as a server worker's is: every file runs under prioritize
+    const selections = (await server.api("GET", "/api/projects/tiny/tests/selections")).body.selections as {
+      step: number;
+      mode: string;
+      filesRun: number;
+      filesTotal: number;
+      skippedCount: number;
+      summary: string;
+    }[];
+    expect(selections.map((s) => [s.step, s.mode, s.filesRun, s.filesTotal, s.skippedCount])).toEqual([
+      [0, "prioritize", 3, 3, 0],
+      [0, "prioritize", 3, 3, 0],
+      [0, "prioritize", 3, 3, 0],
+    ]);
+    expect(selections[0]?.summary).toBe("select: prioritize (most likely failures first)");
   }, 180_000);
 });

@@ -29,6 +29,7 @@ import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
 import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-policy.js";
+import { recordingAdvisor } from "./selection-record.js";
 import { runSteps } from "./step-loop.js";
 import { historyAdvisor, testBaseCommit } from "./test-advisor.js";
 
@@ -117,10 +118,16 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, {
-        mirror,
-        base: () => testBaseCommit(store, mirror, run),
-      }),
+      advise: recordingAdvisor(
+        store,
+        { projectId: project.id, runId: run.id, jobId: job.id, attempt: job.attempt },
+        historyAdvisor(store, deps.tests.selector, project, run, job.key, {
+          mirror,
+          base: () => testBaseCommit(store, mirror, run),
+        }),
+        () => deps.clock.now(),
+        sys,
+      ),
       recordCoverage: async (coverage) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");

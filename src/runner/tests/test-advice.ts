@@ -13,6 +13,8 @@ export interface TestAdvice {
    * a pass on one commit, or repeated one-run blips), with the evidence sentence.
    */
   flaky: Map<string, { flaky: boolean; evidence: string }>;
+  /** Expected run time of test files from the stored history (ms), where measured: what a skipped file saves. */
+  expectedMs?: ReadonlyMap<string, number>;
 }
 
 /** Asks for the order (and selection) of a test step's files; injected by whoever runs the job. */
