@@ -38,10 +38,21 @@ export class HeldJobs {
     this.byLease.set(h.lease, h);
   }
 
-  /** Lease `lease` of `agent`, held here or taken over now; undefined when the store does not give it to that agent. */
+  /**
+   * Lease `lease` of `agent`, held here (caught up with the store when another replica served it
+   * meanwhile: the agent came back) or taken over now; undefined when the store does not give it
+   * to that agent.
+   */
   async find(agent: Agent, lease: number): Promise<HeldJob | undefined> {
     const here = this.byLease.get(lease);
-    if (here) return here.agentId === agent.id ? here : undefined;
+    if (here) {
+      if (here.agentId !== agent.id) return undefined;
+      // a lease ended or an attempt no longer running: the callers' own checks fence the agent off
+      await here.catchUp().catch((err) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
+      return here;
+    }
     let adoption = this.adopting.get(lease);
     if (!adoption) {
       adoption = adoptLease(this.r, agent, lease)

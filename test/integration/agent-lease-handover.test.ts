@@ -1,8 +1,9 @@
 /**
  * Leases of gone agents across two hubs on one store (two server replicas, in one process): a
  * replica dropping an agent whose lease was already ended elsewhere still queues its job again;
- * one deregistering an agent leaves alone the leases another live replica holds; and a gone
- * agent's lease left by a dead replica is ended once its job has moved on, and only then.
+ * one deregistering an agent leaves alone the leases another live replica holds; a gone
+ * agent's lease left by a dead replica is ended once its job has moved on, and only then; and an
+ * agent coming back to the replica it left gets its job taken up again from the store there.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
@@ -76,6 +77,33 @@ describe("gone agents' leases across replicas", () => {
     await app.agents.sweep();
     expect(await app.store.agents.lease(lease)).toMatchObject({ endReason: "agent-lost" });
     expect(await app.store.agents.openLeases()).toEqual([]);
+    other.close();
+  }, 60_000);
+
+  it("takes the job up again from the store when its agent comes back from the other replica", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (l: string) => ({ t: "line" as const, step: 0, stream: "stdout" as const, line: l });
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, line("on A")]);
+    // the agent moves to the other replica, which takes the lease over and applies the next batches
+    await other.events(agent, lease, 2, [line("on B 1")]);
+    await other.events(agent, lease, 3, [line("on B 2")]);
+    // and comes back: the first replica still holds the job as it was before the agent left
+    await app.agents.events(agent, lease, 4, [line("back on A")]);
+    expect(await app.agents.heartbeat(agent, [lease])).toEqual({ cancel: [], drop: [] });
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    const seqs = logs.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      "on A",
+      "on B 1",
+      "on B 2",
+      "back on A",
+    ]);
+    expect(logs.at(-1)?.line).toBe("back on A");
+    expect((await app.store.agents.lease(lease))?.lastSeq).toBe(4);
+    await app.agents.release(agent, lease);
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
     other.close();
   }, 60_000);
 });

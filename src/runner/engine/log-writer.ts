@@ -37,6 +37,11 @@ export class LogWriter {
     this.runLines = opts.runLinesBefore ?? 0;
   }
 
+  /** The number of the last line written (stored or still pending). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Continues numbering after lines already stored (re-opened attempt). */
   startAfter(seq: number): void {
     this.seq = seq;
