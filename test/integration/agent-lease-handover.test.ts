@@ -3,7 +3,8 @@
  * replica dropping an agent whose lease was already ended elsewhere still queues its job again;
  * one deregistering an agent leaves alone the leases another live replica holds; a gone
  * agent's lease left by a dead replica is ended once its job has moved on, and only then; and an
- * agent coming back to the replica it left gets its job taken up again from the store there.
+ * agent coming back to the replica it left gets its job taken up again from the store there,
+ * each step's output cap going on from the lines already stored.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
@@ -27,6 +28,8 @@ describe("gone agents' leases across replicas", () => {
       configure: (c) => {
         c.runner.local = false;
         c.agents.lease = LEASE_MS;
+        // a step stores its first 8 output lines, then only its last 2 when it ends
+        c.limits.log = { ...c.limits.log, step_lines: 10, step_tail_lines: 2 };
       },
     });
     const { app } = t;
@@ -104,6 +107,30 @@ describe("gone agents' leases across replicas", () => {
     expect((await app.store.agents.lease(lease))?.lastSeq).toBe(4);
     await app.agents.release(agent, lease);
     expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    other.close();
+  }, 60_000);
+
+  it("goes on with a step's output cap from the lines stored when another replica takes the lease over", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({
+        t: "line" as const,
+        step: 0,
+        stream: "stdout" as const,
+        line: `l${from + i}`,
+      }));
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, ...lines(1, 6)]);
+    await other.events(agent, lease, 2, lines(7, 12));
+    await other.events(agent, lease, 3, [{ t: "end", step: 0 }]);
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      ...lines(1, 8).map((l) => l.line),
+      "l11",
+      "l12",
+    ]);
+    expect(logs.filter((l) => /output truncated/.test(l.line))).toHaveLength(1);
+    await app.agents.release(agent, lease);
     other.close();
   }, 60_000);
 });
