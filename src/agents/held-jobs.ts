@@ -4,6 +4,7 @@
  * out (`claim`) is how finish, release and loss exclude each other; a lease the store says has
  * ended elsewhere is let go (`pruneEnded`).
  */
+import { rm } from "node:fs/promises";
 import { ConflictError } from "../common/errors.js";
 import type { RunnerDeps } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
@@ -83,7 +84,8 @@ export class HeldJobs {
 
   /**
    * Lets go of the held leases the store says have ended: another replica the agent moved to
-   * finished or ended them, so the queue item held here for the attempt is released.
+   * finished or ended them, so the queue item held here for the attempt is released and the
+   * files uploaded here are removed.
    */
   async pruneEnded(): Promise<number> {
     let pruned = 0;
@@ -91,6 +93,8 @@ export class HeldJobs {
       const l = await this.r.store.agents.lease(h.lease);
       if (l && l.endedAt === null) continue;
       if (!this.claim(h)) continue;
+      // the files the agent uploaded here were sent again to the replica that ended the lease
+      await rm(h.uploadDir, { recursive: true, force: true });
       h.end();
       pruned++;
     }
