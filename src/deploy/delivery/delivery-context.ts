@@ -49,7 +49,10 @@ export interface DeliveryDeps {
   buildExecutor?: (project: string) => Promise<Executor>;
 }
 
-/** Called when a deploy's rollout succeeded (the facade starts the post-deploy watch). */
+/**
+ * Called when a deploy's rollout succeeded (the facade starts the post-deploy watch); `baseline`
+ * is the release to judge it against, none when its canary was judged against a fresh baseline.
+ */
 export type AfterDeploy = (release: Release, baseline: Release | undefined, env: EnvironmentSettings) => void;
 
 /** The state the verbs share. */

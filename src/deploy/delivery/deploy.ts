@@ -2,8 +2,10 @@
  * `deploy`: ships a project's successful run into an environment. Checks the promotion rule and
  * that no rollout of the project is in progress there, records the release with its full run
  * spec (its id is known inside the store's transaction; its env names the service for
- * OpenTelemetry, see releases/telemetry-env.ts), checks it out, and starts its rollout. A
- * checkout that fails marks the release `failed`.
+ * OpenTelemetry, see releases/telemetry-env.ts), checks it out, and starts its rollout over the
+ * release live *then* (a rollback can end during the checkout). A checkout that fails, or a
+ * rollout the store refuses (another one started, or the live release changed), marks the
+ * release `failed`.
  */
 import { ConflictError } from "../../common/errors.js";
 import {
@@ -42,7 +44,6 @@ export async function deploy(ctx: DeliveryContext, req: DeployRequest): Promise<
   const plan = await planRelease(ctx.deps, { project: req.project, runId: req.runId });
   if (env.promotion && !req.force) await checkPromotion(ctx, env, plan.project, plan.run.commit);
   const chosen = strategy ?? plan.manifest.strategy ?? env.strategy ?? DEFAULT_STRATEGY;
-  const baseline = await store.releases.live(plan.project, env.name);
   const busy = await ctx.activeRollout(plan.project, env.name);
   if (busy) throw new ConflictError(`${plan.project} already has rollout ${busy.id} in progress in ${env.name}`);
   const { commit } = plan.run;
@@ -68,11 +69,13 @@ export async function deploy(ctx: DeliveryContext, req: DeployRequest): Promise<
   });
   try {
     await checkoutRelease(plan, releaseDir(dataDir, release.id));
+    // read after the checkout: a rollback may have made another release live meanwhile
+    const baseline = await store.releases.live(plan.project, env.name);
+    return await launchRollout(ctx, release, baseline, chosen, "deploy");
   } catch (err) {
     await store.releases.setStatus(release.id, "failed", clock.now());
     throw err;
   }
-  return launchRollout(ctx, release, baseline, chosen, "deploy");
 }
 
 /** The environment's promotion rule: the commit must have been live in `promotion.from` long enough. */

@@ -1,7 +1,8 @@
 /**
  * Starts the rollout of a recorded release: the rollout row and `rollout.started` first, then a
  * `RolloutRunner` drives it in the background. A deploy whose rollout succeeds is handed to the
- * context's `afterDeploy` (the post-deploy watch).
+ * context's `afterDeploy` (the post-deploy watch), with no baseline to judge against when its
+ * canary was already judged against a fresh baseline (the watch then watches alerts only).
  */
 import { ConflictError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
@@ -68,7 +69,10 @@ export async function launchRollout(
   ctx.runners.set(rollout.id, runner);
   void runner.done
     .then((state) => {
-      if (state === "succeeded" && kind === "deploy" && env.watchMs > 0) ctx.afterDeploy(release, baseline, env);
+      // the watch's judge compares with the previous release's older requests, a different time and
+      // load: a canary the judge passed against a same-time baseline is not judged again that way
+      if (state === "succeeded" && kind === "deploy" && env.watchMs > 0)
+        ctx.afterDeploy(release, runner.judgedAtSameTime ? undefined : baseline, env);
     })
     .catch((err) => log.error({ err, rollout: rollout.id }, "rollout crashed"))
     .finally(() => ctx.runners.delete(rollout.id));

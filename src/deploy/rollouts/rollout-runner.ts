@@ -67,6 +67,7 @@ export class RolloutRunner {
   #fresh: string | undefined;
   /** When the new release first got traffic (the judge's warm-up counts from it). */
   #trafficSince: number | undefined;
+  #judgedAtSameTime = false;
 
   constructor(
     private readonly deps: RolloutRunnerDeps,
@@ -77,6 +78,11 @@ export class RolloutRunner {
   ) {
     this.#baselineRunning = baseline !== undefined;
     this.done = this.#run();
+  }
+
+  /** True once an analysis's judge passed the canary against its fresh baseline (the same time, the same load). */
+  get judgedAtSameTime(): boolean {
+    return this.#judgedAtSameTime;
   }
 
   /** Approves a pause (an indefinite one, or skips a timed one); false when nothing waits. */
@@ -292,6 +298,7 @@ export class RolloutRunner {
     if (result.verdict === "inconclusive") {
       await this.#waitForApproval(idx, `analysis ${result.explanation}; promote to go on or abort to roll back`);
     }
+    if (result.verdict === "pass" && step.on === "canary" && fresh !== undefined) this.#judgedAtSameTime = true;
     return detail;
   }
 

@@ -37,7 +37,11 @@ export interface RolloutStepRecord {
 export class RolloutsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Starts a rollout in `progressing`; at most one active rollout per project and environment. */
+  /**
+   * Starts a rollout in `progressing`; at most one active rollout per project and environment, and
+   * its baseline must be the live release there (none when nothing is live): a rollout that ended
+   * meanwhile (a rollback) changed it, and a baseline no longer live has no replicas to route to.
+   */
   async create(r: {
     project: string;
     environment: string;
@@ -57,6 +61,21 @@ export class RolloutsRepo {
         .executeTakeFirst();
       if (busy) {
         throw new ConflictError(`${r.project} already has rollout ${busy.id} in progress in ${r.environment}`);
+      }
+      const live = await trx
+        .selectFrom("releases")
+        .select("id")
+        .where("project", "=", r.project)
+        .where("environment", "=", r.environment)
+        .where("status", "=", "live")
+        .orderBy("id", "desc")
+        .executeTakeFirst();
+      const liveId = live ? Number(live.id) : null;
+      if (liveId !== r.baselineReleaseId) {
+        const now = liveId === null ? "nothing is live" : `release ${liveId} is live`;
+        throw new ConflictError(
+          `${r.project} in ${r.environment}: the rollout's baseline is ${r.baselineReleaseId === null ? "no release" : `release ${r.baselineReleaseId}`} but ${now} (the live release changed meanwhile)`,
+        );
       }
       const row = await trx
         .insertInto("rollouts")
