@@ -42,7 +42,9 @@ export interface ChangeEvidence {
  * transitively) or exercised (recorded coverage) changed; it reaches a file whose imports were
  * not read; its dependencies are unknown or stale; it failed recently; it co-failed with a
  * changed file in the history; its text names a changed file nothing imports. Otherwise it is unaffected.
- * `probability` combines the history's prediction with the strength of the evidence.
+ * `probability` combines the history's prediction with the strength of the evidence. `outsideChange`
+ * is set when its known, current dependencies hold none of the changed files and its text names none
+ * (failed recently, co-failure and unaffected files): a failure of it is suspect (DeFlaker).
  */
 export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   const prior = ev.history?.probability.get(file) ?? UNKNOWN_PROBABILITY;
@@ -96,30 +98,26 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
       0.1,
     );
   }
+  // from here on the file's known, current dependencies hold no changed file (DeFlaker's "outside the change")
+  const known = new Set([...(ev.graph.imports.get(file) ?? []), ...(stored?.files ?? [])]).size;
+  const sources = [graphKnows ? "import graph" : "", stored ? `coverage recorded at ${recorded(stored)}` : ""].filter(
+    Boolean,
+  );
+  const untouched = `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`;
+  const outside = (d: SelectionDecision): SelectionDecision => ({ ...d, outsideChange: untouched });
   const failedIn = ev.history?.failedRecently.get(file);
-  if (failedIn !== undefined) return pick("failed-recently", `failed in ${failedIn}`, 0);
+  if (failedIn !== undefined) return outside(pick("failed-recently", `failed in ${failedIn}`, 0));
   const h = ev.history;
   const coFailure =
     h && strongestCoFailure(h.coFailure, changedIn(ev.changed, h.coFailure.together), file, h.coFailureSettings);
   if (coFailure !== undefined) {
     const detail = explainCoFailure(coFailure, h!.coFailure.commits, h!.coFailureSettings, h!.coFailureSource);
-    return pick("co-failure", detail, coFailure.p);
+    return outside(pick("co-failure", detail, coFailure.p));
   }
   const named = ev.mentioned.get(file);
   if (named !== undefined)
     return pick("mentions-changed-file", `names ${named} (changed), which no import reaches`, 0.2);
-
-  const known = new Set([...(ev.graph.imports.get(file) ?? []), ...(stored?.files ?? [])]).size;
-  const sources = [graphKnows ? "import graph" : "", stored ? `coverage recorded at ${recorded(stored)}` : ""].filter(
-    Boolean,
-  );
-  return {
-    file,
-    selected: false,
-    reason: "unaffected",
-    detail: `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`,
-    probability: prior * 0.2,
-  };
+  return outside({ file, selected: false, reason: "unaffected", detail: untouched, probability: prior * 0.2 });
 }
 
 function recorded(s: StoredDeps): string {
