@@ -94,7 +94,8 @@ describe("a pipeline's tests: block", () => {
     );
     expect(third.status).toBe("success");
 
-    // The flaky list (`pitcrew tests flaky`, the API) shows it with its evidence.
+    // The flaky list (`pitcrew tests flaky`, the API) shows it with its evidence; run 3 changed
+    // nothing since the last green run (the same commit), so its failure was outside the change too.
     const flakyList = await t.server.inject({
       method: "GET",
       url: "/api/projects/tiny/tests/flaky",
@@ -104,7 +105,11 @@ describe("a pipeline's tests: block", () => {
       expect.objectContaining({
         id: "test/b.test.mjs.sometimes",
         flaky: true,
-        evidence: [expect.stringMatching(/failed and passed in the same run/)],
+        outsideChange: 1,
+        evidence: [
+          expect.stringMatching(/failed and passed in the same run/),
+          expect.stringMatching(/failed outside the change \(none of its 0 known direct or recorded dependencies/),
+        ],
       }),
     ]);
   }, 60_000);
@@ -183,6 +188,22 @@ test("counted", () => {
     );
     expect(fourth.log).not.toMatch(/test\/d\.test\.mjs: suspect/);
     expect(fourth.status).toBe("failure");
+
+    // The flaky list shows the failures outside the change as evidence; they make nothing flaky alone.
+    const flakyList = await t.server.inject({
+      method: "GET",
+      url: "/api/projects/deflake/tests/flaky",
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
+    const listed = new Map<string, { flaky: boolean; outsideChange?: number; evidence: string[] }>(
+      flakyList.json().tests.map((x: { id: string }) => [x.id, x]),
+    );
+    expect(listed.get("test/b.test.mjs.counted")).toMatchObject({ flaky: true, outsideChange: 1 });
+    expect(listed.get("test/b.test.mjs.counted")!.evidence).toContainEqual(
+      expect.stringMatching(/^run \d+ \(\w{7}, main\): failed outside the change \(none of its 1 known/),
+    );
+    expect(listed.get("test/c.test.mjs.counted")).toMatchObject({ flaky: false, outsideChange: 1 });
+    expect(listed.get("test/d.test.mjs.counted")?.outsideChange).toBeUndefined();
   }, 90_000);
 
   it("runs vitest files through the server, stopping at the first failing file", async () => {
