@@ -6,6 +6,8 @@ import type * as z from "zod";
 import {
   type Assignment,
   assignment,
+  type DependenciesAnswer,
+  type DependenciesBody,
   type EventsAnswer,
   type HeartbeatAnswer,
   type JobEvent,
@@ -16,6 +18,7 @@ import {
   type TestsAdvice,
   testsAdvice,
 } from "./protocol.js";
+import { type CallFailure, failureOf, MovePolicy } from "./move-policy.js";
 
 /** An answer the server gave with an HTTP error status (`status` 401, 409, …). */
 export class AgentCallError extends Error {
@@ -43,8 +46,10 @@ export function isRefusal(err: unknown): boolean {
   return err instanceof AgentCallError && err.status >= 400 && err.status < 500 && err.status !== 429;
 }
 
-/** Answers of a proxy or load balancer in front of a replica that is down: the next server is tried. */
+/** Answers of a proxy or load balancer in front of a replica that is down: strong evidence to move on. */
 const GATEWAY_DOWN = new Set([502, 503, 504]);
+/** {@link AgentClient}'s sustain time when its owner gives none (ms). */
+const DEFAULT_SUSTAIN_MS = 10_000;
 
 /**
  * The agent's side of the protocol (protocol.ts) over HTTP: every request carries the token and
@@ -52,22 +57,27 @@ const GATEWAY_DOWN = new Set([502, 503, 504]);
  * before anything runs (it comes from the network).
  *
  * It knows one or more server replicas (sharing one store) and calls one at a time. A call that
- * does not reach its server (refused, reset, timed out, or a gateway's 502/503/504) fails as
- * before, and the calls after it go to the next server in the list, round the list; the caller
- * retries with its own backoff. An answer, even a refusal, keeps the server.
+ * does not reach its server (refused, reset, timed out, or a gateway's 502/503/504) fails, and
+ * the caller retries with its own backoff; once the server has failed on sustained evidence
+ * (move-policy.ts: several calls in a row, refused or for a while), the calls after go to the
+ * next server in the list, round the list. An answer, even a refusal, keeps the server.
  */
 export class AgentClient {
   private readonly servers: string[];
   private current = 0;
+  private readonly policy: MovePolicy;
 
   constructor(
     servers: string | readonly string[],
     private readonly token: string,
     /** Told when calls move from one server to the next. */
     private readonly onMove: (from: string, to: string, why: string) => void = () => {},
+    /** How long the server must have failed every call before timeouts alone move the agent (ms). */
+    sustainMs: () => number = () => DEFAULT_SUSTAIN_MS,
   ) {
     this.servers = typeof servers === "string" ? [servers] : [...servers];
     if (this.servers.length === 0) throw new Error("an agent needs at least one server URL");
+    this.policy = new MovePolicy(sustainMs);
   }
 
   /** The server calls go to now. */
@@ -97,6 +107,11 @@ export class AgentClient {
   ): Promise<TestsAdvice> {
     const raw = await this.json("POST", `/api/agent/jobs/${lease}/tests`, { agentId, step, testFiles }, signal);
     return this.checked(testsAdvice, raw, "test advice");
+  }
+
+  /** Sends the dependency map of a `tests:` step of job lease `lease` (reduced from its V8 coverage). */
+  dependencies(lease: number, body: DependenciesBody): Promise<DependenciesAnswer> {
+    return this.json("POST", `/api/agent/jobs/${lease}/dependencies`, body) as Promise<DependenciesAnswer>;
   }
 
   /** Heartbeat with the leases held. */
@@ -167,10 +182,15 @@ export class AgentClient {
     return parsed.data;
   }
 
-  /** After a call to server `index` failed to reach it: the next calls go to the next server (once per failure of that server). */
-  private moveOn(index: number, why: string): void {
+  /**
+   * A call sent at `sentAt` to server `index` failed to reach it: the next calls go to the next
+   * server once the move policy says so (failures of a server no longer called count for nothing).
+   */
+  private failed(index: number, kind: CallFailure, sentAt: number, why: string): void {
     if (this.servers.length < 2 || this.current !== index) return;
+    if (!this.policy.failed(kind, sentAt, Date.now())) return;
     this.current = (index + 1) % this.servers.length;
+    this.policy.moved(Date.now());
     this.onMove(this.servers[index]!, this.servers[this.current]!, why);
   }
 
@@ -195,6 +215,7 @@ export class AgentClient {
     if (body?.length !== undefined) headers["content-length"] = String(body.length);
     const index = this.current;
     const server = this.servers[index]!;
+    const sentAt = Date.now();
     let res: Response;
     try {
       res = await fetch(`${server}${path}`, {
@@ -207,10 +228,11 @@ export class AgentClient {
     } catch (err) {
       // the caller's own abort (a drain ending a long poll) says nothing about the server; a timeout does
       const ownAbort = signal?.aborted === true && (signal.reason as Error | undefined)?.name !== "TimeoutError";
-      if (!ownAbort) this.moveOn(index, (err as Error).message);
+      if (!ownAbort) this.failed(index, failureOf(err), sentAt, (err as Error).message);
       throw new Error(`cannot reach the pitcrew server at ${server}: ${(err as Error).message}`, { cause: err });
     }
-    if (GATEWAY_DOWN.has(res.status)) this.moveOn(index, `HTTP ${res.status}`);
+    if (GATEWAY_DOWN.has(res.status)) this.failed(index, "down", sentAt, `HTTP ${res.status}`);
+    else if (index === this.current) this.policy.answered(sentAt);
     const theirs = res.headers.get(PROTOCOL_HEADER);
     if (!res.ok) {
       const text = await res.text();

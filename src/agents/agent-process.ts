@@ -11,7 +11,8 @@
  * runs on two agents at once.
  *
  * Failover: given several server replicas (sharing one store), the agent moves to the next one
- * when its server stops answering (agent-client.ts), retrying with bounded, jittered backoff. Its
+ * when its server has stopped answering for good, not after one slow answer (agent-client.ts,
+ * move-policy.ts), retrying with bounded, jittered backoff. Its
  * registration, its running jobs' leases (fenced in the store) and their event numbering carry
  * over: the next heartbeat or job call names the leases and that replica takes them over, so a
  * running job goes on without a restart. A job's uploads wait on the replica that received them
@@ -71,8 +72,13 @@ export function backoff(n: number, base: number, cap: number): number {
 /** Starts an agent (see the comment at the top of this file). */
 export function startAgent(opts: AgentOptions): AgentHandle {
   const { log, clock } = opts;
-  const client = new AgentClient(opts.servers, opts.token, (from, to, why) =>
-    log.warn({ from, to, why }, "server not answering: moving to the next one"),
+  const client = new AgentClient(
+    opts.servers,
+    opts.token,
+    (from, to, why) => log.warn({ from, to, why }, "server not answering: moving to the next one"),
+    // timeouts alone move the agent after half the agent lease, leaving the other half to reach
+    // the next replica before the jobs' self-fencing below
+    () => leaseMs / 2,
   );
   const running = new Map<number, RunningJob>();
   const pollAbort = new AbortController();

@@ -14,7 +14,7 @@ import {
 } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
 import { type HeldJob, holdAttempt } from "./held-job.js";
-import { type Assignment, TESTS_PROTOCOL } from "./protocol.js";
+import { type Assignment, DEPENDENCIES_PROTOCOL, TESTS_PROTOCOL } from "./protocol.js";
 
 /**
  * Begins `ticket`'s attempt for `agent` (speaking agent protocol `protocol`), persists its lease and gives the held job to `hold`
@@ -44,6 +44,12 @@ export async function handJob(
       -1,
       "system",
       `agent '${agent.name}' speaks agent protocol ${protocol}: its tests: steps run as their plain command (no order, selection, reruns or quarantine, no test reports); upgrade the agent`,
+    );
+  if (protocol >= TESTS_PROTOCOL && protocol < DEPENDENCIES_PROTOCOL && job.spec.steps.some((s) => s.tests?.coverage))
+    logs.write(
+      -1,
+      "system",
+      `agent '${agent.name}' speaks agent protocol ${protocol}: the V8 coverage of its tests: steps is not sent, so no dependency map is recorded; upgrade the agent`,
     );
   const runJobs = await r.store.jobs.listForRun(run.id);
   const withSecrets = receivesSecrets(run.trust, project);

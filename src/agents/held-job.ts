@@ -4,9 +4,16 @@ import { dirname, join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ConflictError, TooLargeError, ValidationError } from "../common/errors.js";
-import { type BegunAttempt, resolveInside, type RunnerDeps, type StepSink, storeStepSink } from "../runner/index.js";
+import {
+  type BegunAttempt,
+  resolveInside,
+  resumeAttempt,
+  type RunnerDeps,
+  type StepSink,
+  storeStepSink,
+} from "../runner/index.js";
 import type { Logger } from "../common/logger.js";
-import type { AgentLease, AgentsRepo } from "../store/index.js";
+import type { AgentLease, AgentsRepo, LogsRepo } from "../store/index.js";
 import type { JobEvent, TestsAdvice } from "./protocol.js";
 
 /** Largest file an agent uploads (bytes), like the largest artifact a server worker stores. */
@@ -21,6 +28,11 @@ const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
  * worker's workspace). Which batch comes next is kept with the lease in the store, not here, so
  * the replica the agent moves to (adopt-lease.ts) goes on where this one stopped, and a batch is
  * heard only while the lease is open there: a replica never applies a batch of a stale lease.
+ *
+ * An agent that comes back to a replica it left finds its job still held there, as it was when it
+ * left: `catchUp` sees from the store that another replica served the lease since (batches
+ * applied or log lines written past this copy's) and takes the attempt up again from the store,
+ * so the log goes on after the other replica's lines instead of reusing old line numbers.
  */
 export class HeldJob {
   private uploaded = 0;
@@ -39,14 +51,18 @@ export class HeldJob {
   constructor(
     readonly lease: number,
     readonly agentId: number,
-    readonly begun: BegunAttempt,
-    private readonly sink: StepSink,
+    /** The attempt as this replica serves it (taken up again by `catchUp`). */
+    public begun: BegunAttempt,
+    private sink: StepSink,
     readonly uploadDir: string,
     /** The job's project (by name), for fair share between projects. */
     readonly project: string,
     /** When the agent was given the job (epoch ms). */
     readonly startedAt: number,
     private readonly leases: Pick<AgentsRepo, "lease" | "advanceSeq">,
+    private readonly logLines: Pick<LogsRepo, "lastSeq">,
+    /** The attempt taken up from the store again, with its sink; undefined when it no longer runs. */
+    private readonly reopen: () => Promise<{ begun: BegunAttempt; sink: StepSink } | undefined>,
     private readonly log: Logger,
   ) {
     this.ended = new Promise((r) => {
@@ -88,6 +104,33 @@ export class HeldJob {
     if (!(await this.leases.advanceSeq(this.lease, seq)))
       this.log.warn({ lease: this.lease, seq }, "agent event batch was applied by another replica too");
     this.appliedSeq = seq;
+  }
+
+  /**
+   * Takes the attempt up again from the store when another replica served this lease since this
+   * copy last did (see the class comment); run between batches, never during one. ConflictError
+   * once the lease has ended or its attempt no longer runs.
+   */
+  catchUp(): Promise<void> {
+    const done = this.applying.then(() => this.catchUpNow());
+    this.applying = done.catch(() => {});
+    return done;
+  }
+
+  private async catchUpNow(): Promise<void> {
+    const lease = await this.openLease();
+    const { job, logs } = this.begun;
+    const storedLine = await this.logLines.lastSeq(job.id, job.attempt);
+    if (lease.lastSeq <= this.appliedSeq && storedLine <= logs.lastSeq) return;
+    await logs.flush();
+    const fresh = await this.reopen();
+    if (!fresh)
+      throw new ConflictError(`job lease ${this.lease}: attempt ${job.attempt} of job ${job.id} no longer runs`);
+    this.begun = fresh.begun;
+    this.sink = fresh.sink;
+    this.appliedSeq = lease.lastSeq;
+    this.begun.logs.write(-1, "system", "the agent is back on this server replica: the job goes on here");
+    this.log.info({ lease: this.lease, seq: lease.lastSeq }, "agent job taken up again from the store");
   }
 
   /** Throws unless every batch up to `lastSeq` was applied (by any replica). */
@@ -155,6 +198,10 @@ export async function holdAttempt(
 ): Promise<HeldJob> {
   const uploadDir = join(r.dataDir, "agent-uploads", String(leaseId));
   await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  const reopen = async () => {
+    const again = await resumeAttempt(r, begun.job.id, begun.job.attempt);
+    return again && { begun: again, sink: storeStepSink(r, again) };
+  };
   return new HeldJob(
     leaseId,
     agentId,
@@ -164,6 +211,8 @@ export async function holdAttempt(
     projectName,
     leasedAt,
     r.store.agents,
+    r.store.logs,
+    reopen,
     r.log,
   );
 }

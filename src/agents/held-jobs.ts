@@ -4,6 +4,7 @@
  * out (`claim`) is how finish, release and loss exclude each other; a lease the store says has
  * ended elsewhere is let go (`pruneEnded`).
  */
+import { rm } from "node:fs/promises";
 import { ConflictError } from "../common/errors.js";
 import type { RunnerDeps } from "../runner/index.js";
 import type { Agent } from "../store/index.js";
@@ -38,10 +39,21 @@ export class HeldJobs {
     this.byLease.set(h.lease, h);
   }
 
-  /** Lease `lease` of `agent`, held here or taken over now; undefined when the store does not give it to that agent. */
+  /**
+   * Lease `lease` of `agent`, held here (caught up with the store when another replica served it
+   * meanwhile: the agent came back) or taken over now; undefined when the store does not give it
+   * to that agent.
+   */
   async find(agent: Agent, lease: number): Promise<HeldJob | undefined> {
     const here = this.byLease.get(lease);
-    if (here) return here.agentId === agent.id ? here : undefined;
+    if (here) {
+      if (here.agentId !== agent.id) return undefined;
+      // a lease ended or an attempt no longer running: the callers' own checks fence the agent off
+      await here.catchUp().catch((err) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
+      return here;
+    }
     let adoption = this.adopting.get(lease);
     if (!adoption) {
       adoption = adoptLease(this.r, agent, lease)
@@ -72,7 +84,8 @@ export class HeldJobs {
 
   /**
    * Lets go of the held leases the store says have ended: another replica the agent moved to
-   * finished or ended them, so the queue item held here for the attempt is released.
+   * finished or ended them, so the queue item held here for the attempt is released and the
+   * files uploaded here are removed.
    */
   async pruneEnded(): Promise<number> {
     let pruned = 0;
@@ -80,6 +93,8 @@ export class HeldJobs {
       const l = await this.r.store.agents.lease(h.lease);
       if (l && l.endedAt === null) continue;
       if (!this.claim(h)) continue;
+      // the files the agent uploaded here were sent again to the replica that ended the lease
+      await rm(h.uploadDir, { recursive: true, force: true });
       h.end();
       pruned++;
     }

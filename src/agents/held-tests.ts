@@ -11,7 +11,13 @@
  * cannot excuse a failure the history does not excuse.
  */
 import { ValidationError } from "../common/errors.js";
-import { type AdviceLimits, adviseAtCommit, type RunnerDeps, type TestAdvice } from "../runner/index.js";
+import {
+  type AdviceLimits,
+  adviseAtCommit,
+  type RunnerDeps,
+  recordTestSelection,
+  type TestAdvice,
+} from "../runner/index.js";
 import type { HeldJob } from "./held-job.js";
 import { isWireTestId, MAX_ADVICE_FLAKY, type TestsAdvice } from "./protocol.js";
 
@@ -37,12 +43,16 @@ export function adviseHeldStep(
       { step, mode: tests.select, testFiles: [...new Set(testFiles)] },
       limits,
     );
+    const say = (line: string) => h.begun.logs.write(-1, "system", line);
     if (fallback !== undefined)
-      h.begun.logs.write(
-        -1,
-        "system",
-        `pitcrew: the server's test advice for step ${step} fell back to the test history alone: ${fallback}`,
-      );
+      say(`pitcrew: the server's test advice for step ${step} fell back to the test history alone: ${fallback}`);
+    const { run, job } = h.begun;
+    const where = { projectId: run.projectId, runId: run.id, jobId: job.id, attempt: job.attempt, step };
+    // stored before the agent hears the advice, as a server worker's step stores it before it runs
+    await recordTestSelection(r.store, where, { mode: tests.select, testFiles }, advice, r.clock.now(), fallback).catch(
+      (err: unknown) =>
+        say(`pitcrew: the test selection of step ${step} was not stored: ${err instanceof Error ? err.message : err}`),
+    );
     return toWire(advice);
   })();
   h.advice.set(step, asked);

@@ -3,9 +3,13 @@ export { labelsCover } from "./labels-cover.js";
 export { AgentClient, AgentCallError } from "./agent-client.js";
 export { type AgentHandle, type AgentOptions, startAgent } from "./agent-process.js";
 export { adviseHeldStep } from "./held-tests.js";
+export { recordHeldDependencies } from "./held-dependencies.js";
 export {
   ACCEPTED_PROTOCOLS,
   agentBody,
+  DEPENDENCIES_BODY_LIMIT,
+  DEPENDENCIES_PROTOCOL,
+  dependenciesBody,
   eventsBody,
   FINISH_BODY_LIMIT,
   finishBody,

@@ -7,13 +7,16 @@
  *   drain (SIGTERM: lease no more) ─► deregister;  release (hand a held job back)
  *
  * A job's `tests:` steps ask the server for their order, selection and flaky tests (`tests`, once
- * per step: the server holds the history) and `finish` names the failures they quarantined.
+ * per step: the server holds the history), a step with `coverage: true` sends the dependency map
+ * it reduced from its V8 coverage (`dependencies`: test file → repository files executed, never
+ * the raw coverage), and `finish` names the failures they quarantined.
  *
  * Every request carries `x-pitcrew-agent-protocol: <version>` and every answer the same version;
  * the server answers the versions in ACCEPTED_PROTOCOLS, the agent only its own, and either side
  * refuses another with a 400 naming both. Protocol 1 (agents before `tests:` steps ran on agents)
  * drops the `tests:` block: such an agent runs a test step as its plain command, and the server
- * says so in the job's log. Every call about a job names
+ * says so in the job's log. Protocol 2 (agents before dependency maps) sends no `dependencies`:
+ * its `coverage: true` steps record nothing, said in the job's log. Every call about a job names
  * its lease id, the fencing token: only the live lease's holder is heard (409 otherwise).
  * Event batches are numbered 1, 2, 3, … per lease: a repeated number is acknowledged and ignored
  * (a retry), a gap is refused (409), `finish` names the last batch.
@@ -22,13 +25,16 @@ import * as z from "zod";
 import { MAX_TEST_FILES } from "../runner/index.js";
 
 /** The protocol version this build speaks. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The versions the server answers (in the version of the request). */
-export const ACCEPTED_PROTOCOLS: readonly number[] = [1, 2];
+export const ACCEPTED_PROTOCOLS: readonly number[] = [1, 2, 3];
 
 /** The first version whose agents run `tests:` steps with the server's advice. */
 export const TESTS_PROTOCOL = 2;
+
+/** The first version whose agents send the dependency map of a `tests:` step with `coverage: true`. */
+export const DEPENDENCIES_PROTOCOL = 3;
 
 /** The header carrying the protocol version, both ways. */
 export const PROTOCOL_HEADER = "x-pitcrew-agent-protocol";
@@ -205,6 +211,51 @@ export const testsAdvice = z
 
 /** The advice for one test step. */
 export type TestsAdvice = z.infer<typeof testsAdvice>;
+
+/** Most distinct repository files one dependency map names (also the store's bound for one test file). */
+export const MAX_MAP_FILES = 20_000;
+/** Most test file → repository file links one dependency map carries. */
+export const MAX_MAP_LINKS = 1_000_000;
+/** Largest `dependencies` body (bytes): the agent sends nothing bigger; its route accepts it whatever the server's `body_limit`. */
+export const DEPENDENCIES_BODY_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * `POST /api/agent/jobs/:lease/dependencies`: the dependency map of `tests:` step `step` (with
+ * `coverage: true`), reduced on the agent from its V8 coverage: `files` lists each repository file
+ * once, each test file names the indices of the files its process executed. Checked again on the
+ * server (dependency-map.ts: relative paths inside the repository, test files of the step).
+ */
+export const dependenciesBody = z
+  .object({
+    agentId: z.number().int().positive(),
+    step,
+    files: z.array(testPath).max(MAX_MAP_FILES),
+    tests: z
+      .array(
+        z
+          .object({ file: testPath, deps: z.array(z.number().int().min(0).max(MAX_MAP_FILES)).max(MAX_MAP_FILES) })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_TEST_FILES),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const links = b.tests.reduce((n, t) => n + t.deps.length, 0);
+    if (links > MAX_MAP_LINKS)
+      ctx.addIssue({ code: "custom", path: ["tests"], message: `${links} links, over the limit of ${MAX_MAP_LINKS}` });
+    if (b.tests.some((t) => t.deps.some((i) => i >= b.files.length)))
+      ctx.addIssue({ code: "custom", path: ["tests"], message: "a test names a file index past the files list" });
+  });
+
+/** A dependency map as the protocol carries it. */
+export type DependenciesBody = z.infer<typeof dependenciesBody>;
+
+/** The answer to `dependencies`: how many test files' maps the server recorded, or why none. */
+export interface DependenciesAnswer {
+  testFiles: number;
+  notRecorded?: string;
+}
 
 /** What a job's executor must be, decided on the server (runner's SandboxNeed). */
 const sandboxNeed = z

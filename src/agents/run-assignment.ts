@@ -18,6 +18,7 @@ import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
 import { type Assignment, isWireTestId, MAX_QUARANTINED } from "./protocol.js";
+import { sendDependencies } from "./send-dependencies.js";
 
 const run = promisify(execFile);
 
@@ -71,7 +72,7 @@ export interface AssignmentEnd {
  *
  *   workspace ─► source archive from the server, unpacked ─► executor (sandbox need from the
  *   server) ─► steps (their facts go through `sender`; a `tests:` step asks the server for its
- *   order, selection and flaky tests) ─► output files (artifact and report patterns, the test
+ *   order, selection and flaky tests, and with `coverage: true` sends its dependency map) ─► output files (artifact and report patterns, the test
  *   steps' reports) uploaded ─► outcome (with the test failures quarantined or passed on a rerun)
  *
  * Throws when the job could not run (the caller reports a failure); a cancelled `signal`
@@ -110,8 +111,6 @@ export async function runAssignment(
     await run("tar", ["-xf", archive, "-C", ws.dir], { maxBuffer: 1024 * 1024 });
     await rm(archive, { force: true });
     await executor.prepare?.(ws.root);
-    if (a.spec.steps.some((s) => s.tests?.coverage))
-      sys("tests: coverage is not sent from an agent: dependency maps are recorded by the server's own workers only");
     const outcome = await runSteps({
       run: a.run,
       jobKey: a.job.key,
@@ -130,6 +129,10 @@ export async function runAssignment(
           signal: within,
         });
       }),
+      recordCoverage: async (coverage, step) =>
+        coverage.kind === "v8"
+          ? sendDependencies(deps, a, step, ws.dir, coverage.dir, sys)
+          : sys("tests: coverage.py maps are recorded by server workers only; this agent sends none"),
     });
     const uploads = await uploadOutputs(deps, a, ws, sys);
     // the server keeps only the ids its advice called flaky; past the protocol's bound nothing is excused

@@ -20,12 +20,12 @@ import type { IncidentService } from "../incidents/index.js";
 import { ModelRegistry } from "../learning/index.js";
 import {
   ChangeTestSelector,
+  DependencyRecorder,
   testCoFailureModel,
   type TestDependencyRecorder,
   testFailureModel,
   testFlakinessModel,
   type TestSelector,
-  V8DependencyRecorder,
 } from "../testintel/index.js";
 import { anomalyCalibrationModel, logTemplatesModel } from "../detect/index.js";
 import { type CiEngine, type CiEngineOptions, createCiEngine } from "./ci-engine.js";

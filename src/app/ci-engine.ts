@@ -16,7 +16,7 @@ import { createMemoryQueue, type JobQueue } from "../queue/index.js";
 import { createLocalExecutor, type RunnerDeps } from "../runner/index.js";
 import { createLocalBlobStore } from "../storage/index.js";
 import { createStore, migrateToLatest, openDatabase, type Store } from "../store/index.js";
-import { ChangeTestSelector, createHistorySelector, V8DependencyRecorder, withFallback } from "../testintel/index.js";
+import { ChangeTestSelector, createHistorySelector, DependencyRecorder, withFallback } from "../testintel/index.js";
 import { probeJobSandbox } from "./job-sandbox.js";
 
 /** The parts that run pipelines; `close()` closes what `createCiEngine` opened. */
@@ -96,7 +96,7 @@ export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions
     log,
     tests: {
       selector: withFallback(new ChangeTestSelector(store), createHistorySelector(store)),
-      recorder: new V8DependencyRecorder(store, clock),
+      recorder: new DependencyRecorder(store, clock),
     },
     options: {
       labels: c.runner.labels,

@@ -7,7 +7,8 @@
  *                                             └─ attempts exhausted ──► failed (last_error kept)
  * Rules:
  * - `enqueue` is idempotent per `dedupeKey`: a second enqueue with the same key is a no-op
- *   while the first item exists.
+ *   while the first item is queued or leased; an item that has failed is replaced by it (a
+ *   re-add after a failure, such as the requeue pass's, must not vanish).
  * - A consumer takes at most `concurrency` items at once, only items whose labels are all among
  *   its own labels, and heartbeats each lease every `leaseMs / 3`; an item whose lease expires
  *   (crashed worker) is given to another consumer.

@@ -45,10 +45,17 @@ export {
   type RemoteAdvice,
   type RemoteTestStep,
 } from "./engine/advice-at-commit.js";
+export { recordTestSelection } from "./engine/selection-record.js";
 export { pathOrderAdvisor, type TestAdvice, type TestAdvisor } from "./tests/test-advice.js";
 export { MAX_TEST_FILES } from "./tests/test-step.js";
 export { runSteps, type StepRunContext, type StepSink } from "./engine/step-loop.js";
-export { chooseExecutor, type ExecutorChoiceDeps, type SandboxNeed, sandboxNeed } from "./engine/sandbox-policy.js";
+export {
+  chooseExecutor,
+  type ExecutorChoiceDeps,
+  isUntrustedTrigger,
+  type SandboxNeed,
+  sandboxNeed,
+} from "./engine/sandbox-policy.js";
 export { orphanJob } from "./engine/recovery.js";
 export { holdRunningAttempt } from "./engine/running-attempt.js";
 export { needsStatus } from "./engine/scheduler.js";

@@ -30,6 +30,7 @@ import { projectsRoutes } from "./routes/projects-routes.js";
 import { reportsRoutes } from "./routes/reports-routes.js";
 import { modelsRoutes } from "./routes/models-routes.js";
 import { serviceModelsRoutes } from "./routes/service-models-routes.js";
+import { testSelectionsRoutes } from "./routes/test-selections-routes.js";
 import { testsRoutes } from "./routes/tests-routes.js";
 import { runsRoutes } from "./routes/runs-routes.js";
 import { explanationRoutes } from "./routes/explanation-routes.js";
@@ -105,6 +106,7 @@ function addRoutes(f: FastifyInstance, app: App): void {
   artifactsRoutes(f, ctx);
   reportsRoutes(f, ctx);
   testsRoutes(f, ctx);
+  testSelectionsRoutes(f, ctx);
   modelsRoutes(f, ctx);
   serviceModelsRoutes(f, ctx);
   tokensRoutes(f, ctx);

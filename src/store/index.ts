@@ -46,6 +46,13 @@ export {
   type TestDependencies,
   TestDepsRepo,
 } from "./repositories/test-deps-repo.js";
+export {
+  MAX_LISTED_SKIPPED,
+  type NewTestSelection,
+  type TestSelectionRecord,
+  type TestSelectionStep,
+  TestSelectionsRepo,
+} from "./repositories/test-selections-repo.js";
 export type { ReleaseRevert, ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 export type { AlertsRepo } from "./repositories/alerts-repo.js";
 export type { LogRecordsRepo } from "./repositories/log-records-repo.js";

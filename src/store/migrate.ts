@@ -29,6 +29,7 @@ import * as m0034 from "./migrations/0034-failure-signatures.js";
 import * as m0035 from "./migrations/0035-test-quarantine.js";
 import * as m0036 from "./migrations/0036-test-dependencies.js";
 import * as m0040 from "./migrations/0040-agent-failover.js";
+import * as m0041 from "./migrations/0041-test-selections.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   "0035-test-quarantine": m0035,
   "0036-test-dependencies": m0036,
   "0040-agent-failover": m0040,
+  "0041-test-selections": m0041,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -189,6 +189,35 @@ export interface TestDependenciesTable {
   recorded_at: number;
 }
 
+/** The test selection of one `tests:` step of a job attempt (store/repositories/test-selections-repo.ts, migration 0041). */
+export interface TestSelectionsTable {
+  id: Generated<number>;
+  project_id: number;
+  run_id: number;
+  job_id: number;
+  attempt: number;
+  step_idx: number;
+  /** The step's `select:` mode: all | prioritize | select. */
+  mode: string;
+  files_total: number;
+  files_run: number;
+  /** Expected run time of the files run, from the stored history (ms; unmeasured files count 0). */
+  run_ms: number;
+  /** Expected run time of the skipped files, from the stored history (ms): the time saved. */
+  saved_ms: number;
+  /** Skipped files with no measured duration in the history (not in `saved_ms`). */
+  unmeasured_skipped: number;
+  /** The advice's one line (as in the step's log). */
+  summary: string;
+  /** Why the advice fell back to the history alone, when it did. */
+  fallback: string | null;
+  /** JSON `[{file, detail}]`: the first skipped files with their reasons. */
+  skipped: string;
+  /** Skipped files in all (more than the list holds when it was cut). */
+  skipped_count: number;
+  created_at: number;
+}
+
 /** Line/branch coverage of one file in one run. */
 export interface CoverageFilesTable {
   id: Generated<number>;
@@ -652,6 +681,7 @@ export interface DB {
   artifacts: ArtifactsTable;
   test_results: TestResultsTable;
   test_dependencies: TestDependenciesTable;
+  test_selections: TestSelectionsTable;
   coverage_files: CoverageFilesTable;
   events: EventsTable;
   api_tokens: ApiTokensTable;

@@ -29,6 +29,7 @@ import { RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
 import { ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
+import { TestSelectionsRepo } from "./repositories/test-selections-repo.js";
 import { TestDepsRepo } from "./repositories/test-deps-repo.js";
 import { TokensRepo } from "./repositories/tokens-repo.js";
 import { WebhookDeliveriesRepo } from "./repositories/webhook-deliveries-repo.js";
@@ -70,6 +71,8 @@ export interface Store {
   agents: AgentsRepo;
   /** Per-test-file dependency maps (which files each test file exercised). */
   testDeps: TestDepsRepo;
+  /** The test selection of each `tests:` step (run/skipped files, time saved, reasons). */
+  testSelections: TestSelectionsRepo;
 }
 
 /** Builds the repositories over an open, migrated database. */
@@ -108,5 +111,6 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     releaseBuilds: new ReleaseBuildsRepo(db),
     agents: new AgentsRepo(db),
     testDeps: new TestDepsRepo(db),
+    testSelections: new TestSelectionsRepo(db),
   };
 }

@@ -13,6 +13,7 @@ export { prioritize, type RankedTest } from "./prioritize.js";
 export { meanObservedMs, medianDurationMs, PER_TEST_OVERHEAD_MS } from "./test-cost.js";
 export { hasClassAndName, MAX_TEST_ID_CHARS, testId, testIdProblem } from "./test-id.js";
 export { historyFromRows } from "./stored-history.js";
+export { expectedFileMs } from "./file-durations.js";
 export { runFromCases, runFromOutcomes, type TestOutcome, type TestResult, type TestRun } from "./test-run.js";
 export { FAILURE_FEATURES, failureFeatures } from "./failure-features.js";
 export {
@@ -48,7 +49,9 @@ export { ChangeTestSelector, MAX_TEST_FILES } from "./select/change-selector.js"
 export { withFallback } from "./select/fallback-selector.js";
 export { selectAtCommit } from "./select/select-at-commit.js";
 export { isTestFileName, listRepoFiles } from "./select/test-files.js";
-export { V8DependencyRecorder } from "./deps/v8-dependency-recorder.js";
+export { DependencyRecorder } from "./deps/dependency-recorder.js";
+export { readV8Coverage } from "./deps/v8-coverage.js";
+export { MAX_PY_COVERAGE_FILES, type PyRunCoverage, readPyCoverageJson } from "./deps/py-coverage.js";
 export { type ProjectFlakyTests, projectFlakyTests } from "./project-flaky-tests.js";
 export { createHistorySelector, SELECTOR_HISTORY_RUNS } from "./history-selector.js";
 export {

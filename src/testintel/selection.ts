@@ -3,6 +3,7 @@
  * runner that passes a selection to a test framework. The unit is what the framework can run:
  * a test file path relative to the repository root (vitest, jest, node:test, pytest files).
  */
+import type { PyRunCoverage } from "./deps/py-coverage.js";
 
 /** How a pipeline uses test intelligence: `all` runs everything in file order (the default). */
 export type SelectionMode = "all" | "prioritize" | "select";
@@ -68,7 +69,10 @@ export interface TestSelector {
   select(request: SelectionRequest): Promise<TestSelection>;
 }
 
-/** Stores which source files each test file exercised, from a V8 coverage directory (`NODE_V8_COVERAGE`). */
+/**
+ * Stores which source files each test file exercised: from a V8 coverage directory
+ * (`NODE_V8_COVERAGE`), or from the coverage.py reports of a pytest step (one per test file).
+ */
 export interface TestDependencyRecorder {
   recordV8Coverage(input: {
     project: string;
@@ -82,4 +86,19 @@ export interface TestDependencyRecorder {
     /** Coverage files not used, with why. */
     skipped?: string[];
   }>;
+  /**
+   * Stores a map already reduced from coverage elsewhere (a `pitcrew agent`'s, checked by the
+   * server): test file → repository files it executed, at `commit`, as `recordV8Coverage` does.
+   */
+  recordV8Map(input: {
+    project: string;
+    commit: string;
+    tests: ReadonlyMap<string, readonly string[]>;
+  }): Promise<{ testFiles: number }>;
+  recordPythonCoverage(input: {
+    project: string;
+    commit: string;
+    /** What each test file's pytest process ran (see `readPyCoverageJson`), by repository-relative test file. */
+    runs: ReadonlyMap<string, PyRunCoverage>;
+  }): Promise<{ testFiles: number }>;
 }

@@ -15,6 +15,8 @@ import { RunView } from "./views/run-view.js";
 import { RunsView } from "./views/runs-view.js";
 import { ServiceView } from "./views/service-view.js";
 import { ServicesView } from "./views/services-view.js";
+import { TestSelectionView } from "./views/test-selection-view.js";
+import { TestsView } from "./views/tests-view.js";
 
 const NAV = [
   { href: "/", label: "Overview" },
@@ -22,6 +24,7 @@ const NAV = [
   { href: "/deployments", label: "Deployments" },
   { href: "/services", label: "Services" },
   { href: "/incidents", label: "Incidents" },
+  { href: "/tests", label: "Tests" },
   { href: "/models", label: "Models" },
 ];
 
@@ -77,6 +80,12 @@ function Page({ path }: { path: string }) {
       );
     }
     return <ModelsView key={path} project={id ? decodeURIComponent(id) : undefined} />;
+  }
+  if (section === "tests") {
+    const selection = path.split("/")[4];
+    if (id && sub === "selections" && selection)
+      return <TestSelectionView key={path} project={decodeURIComponent(id)} id={Number(selection)} />;
+    return <TestsView key={path} project={id ? decodeURIComponent(id) : undefined} />;
   }
   const n = Number(id);
   if (!section) return <OverviewView />;

@@ -301,3 +301,48 @@ export interface ModelsOfProject {
   }[];
   versions: ModelVersion[];
 }
+
+/** A test with flaky signs and its evidence (GET /api/projects/:p/tests/flaky). */
+export interface FlakyTest {
+  id: string;
+  score: number;
+  flaky: boolean;
+  runs: number;
+  failures: number;
+  mixedRuns: number;
+  blips: number;
+  evidence: string[];
+  reason?: string;
+}
+
+/** A test's mean duration (GET /api/projects/:p/tests/slowest). */
+export interface SlowTest {
+  id: string;
+  durationMs: number;
+  runs: number;
+  failures: number;
+}
+
+/** What the advice of one `tests:` step decided (GET /api/projects/:p/tests/selections). */
+export interface TestSelection {
+  id: number;
+  runId: number;
+  jobId: number;
+  attempt: number;
+  step: number;
+  mode: string;
+  filesTotal: number;
+  filesRun: number;
+  runMs: number;
+  savedMs: number;
+  unmeasuredSkipped: number;
+  skippedCount: number;
+  summary: string;
+  fallback: string | null;
+  createdAt: string;
+}
+
+/** One selection with its skipped files and their reasons (GET /api/projects/:p/tests/selections/:id). */
+export interface TestSelectionDetail extends TestSelection {
+  skipped: { file: string; detail: string }[];
+}

@@ -23,6 +23,7 @@ import { triggerRun } from "../../src/runner/index.js";
 import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
+import { storeRunOutcomes } from "../support/test-history.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -33,6 +34,10 @@ const PAUSED_CANARY = { canary: { steps: [{ setWeight: 30 }, { pause: {} }] } };
 /** A build step that fails as a TypeScript compile error does: progress lines, the diagnostic, a non-zero exit. */
 const TYPE_ERROR =
   "echo 'compiling 12 files'; echo 'src/cart.ts(3,7): error TS2322: Type string is not assignable to type number.' >&2; echo 'Found 1 error.'; exit 2";
+/** A pipeline whose test step selects by change, recording dependencies from V8 coverage. */
+const SELECTING = `on:\n  manual: {}\njobs:\n  test:\n    steps:\n      - name: unit tests\n        tests: { framework: node-test, select: select, coverage: true, files: "test/*.test.mjs" }\n`;
+const testOf = (name: string) =>
+  `import test from "node:test";\nimport assert from "node:assert";\nimport { ${name} } from "../src/${name}.mjs";\ntest("${name}", () => assert.equal(${name}(), 1));\n`;
 const hasChromium = await serviceAvailable(`Chromium (${CHROMIUM})`, async () => existsSync(CHROMIUM));
 
 describe("the dashboard", () => {
@@ -42,6 +47,7 @@ describe("the dashboard", () => {
   let stopExplaining: () => void;
   let runId: number;
   let failedRunId: number;
+  let selectedRunId: number;
 
   beforeAll(async () => {
     if (!existsSync(resolve(ROOT, "dist/web/index.html"))) {
@@ -67,7 +73,8 @@ describe("the dashboard", () => {
     });
     failedRunId = (await triggerRun(t.app.runner, broken.id, { event: "manual", triggeredBy: "test" })).run!.id;
     expect(await t.waitForRun(failedRunId)).toBe("failure");
-  }, 60_000);
+    selectedRunId = await selectingRuns(t);
+  }, 90_000);
   afterAll(async () => {
     // stopping delivery halts a rollout still paused or analysing (its row is left for recovery)
     stopExplaining?.();
@@ -120,6 +127,7 @@ describe("the dashboard", () => {
         await readPullRequest(page, t, base);
         await watchServices(page, t);
         await readModels(page, t);
+        await readTests(page, selectedRunId);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
@@ -479,4 +487,65 @@ async function watchServices(page: Page, t: TestApp): Promise<void> {
     stop();
     await metrics.close();
   }
+}
+
+/**
+ * Project `suite`: a run of every test file (no green commit to compare with), then, after a change
+ * to src/beta.mjs, a run that selects only beta's test and skips alpha's; then stored outcomes of a
+ * test that failed and passed on one commit (flaky). Returns the selecting run's id.
+ */
+async function selectingRuns(t: TestApp<DeliveringApp>): Promise<number> {
+  const repo = createRepo({
+    ".pitcrew/pipeline.yaml": SELECTING,
+    "src/alpha.mjs": "export const alpha = () => 1;\n",
+    "src/beta.mjs": "export const beta = () => 1;\n",
+    "test/alpha.test.mjs": testOf("alpha"),
+    "test/beta.test.mjs": testOf("beta"),
+  });
+  const project = await t.app.store.projects.create({ name: "suite", repoUrl: repo, sandbox: false });
+  const run = async () => {
+    const id = (await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" })).run!.id;
+    expect(await t.waitForRun(id)).toBe("success");
+    return id;
+  };
+  await run();
+  commitFiles(repo, { "src/beta.mjs": "export const beta = () => 2 - 1;\n" }, "touch beta");
+  const selected = await run();
+  await storeRunOutcomes(t.app.store, project.id, "f".repeat(40), [{ "api.T.shaky": true }, { "api.T.shaky": false }]);
+  return selected;
+}
+
+/** From the selecting run's page to its step's selection (alpha skipped, with why), then the Tests page of `suite`. */
+async function readTests(page: Page, runId: number): Promise<void> {
+  await page.getByRole("link", { name: "Runs", exact: true }).click();
+  await page.getByRole("link", { name: `#${runId}`, exact: true }).click();
+  await page.getByRole("heading", { name: new RegExp(`Run #${runId}`) }).waitFor();
+  const link = page.getByRole("link", { name: /^test selection: 1 of 2 files \(50\.0 %\)$/ });
+  await link.click();
+  await page.getByRole("heading", { name: /^Test selection #\d+$/ }).waitFor();
+  const skipped = page.getByRole("table", { name: "skipped test files" });
+  const alpha = skipped.getByRole("row").filter({ hasText: "test/alpha.test.mjs" });
+  await alpha.waitFor();
+  expect(await skipped.getByRole("row").count()).toBe(2); // the header and alpha
+  expect((await alpha.getByRole("cell").nth(1).textContent())!.length).toBeGreaterThan(10);
+  await page.getByText(/^select: select \(change-based selection\)/).waitFor();
+  await page.screenshot({ path: `${SHOTS}/test-selection.png`, fullPage: true });
+
+  await page.getByRole("link", { name: "All test selections of suite" }).click();
+  await page.getByRole("heading", { name: "Tests of suite" }).waitFor();
+  const selections = page.getByRole("table", { name: "test selections" });
+  const row = selections.getByRole("row").filter({ has: page.getByRole("link", { name: `#${runId}`, exact: true }) });
+  await row.getByText("1 of 2 files (50.0 %)").waitFor();
+  await row.getByRole("link", { name: "1 skipped file(s), with reasons" }).waitFor();
+  expect(await selections.getByRole("row").count()).toBe(3); // the header, the full run and the selecting one
+  const slowest = page.getByRole("table", { name: "slowest tests" });
+  await slowest.getByText("test/alpha.test.mjs.alpha", { exact: false }).first().waitFor();
+  const flaky = page.getByRole("table", { name: "flakiest tests" }).getByRole("row").filter({ hasText: "api.T.shaky" });
+  await flaky
+    .getByText(/failed and passed|fail-and-pass|commit/i)
+    .first()
+    .waitFor();
+  await page.screenshot({ path: `${SHOTS}/tests.png`, fullPage: true });
+  await page.getByRole("link", { name: "Tests", exact: true }).click();
+  await page.getByText("Choose a project to see its slowest and flakiest tests").waitFor();
 }

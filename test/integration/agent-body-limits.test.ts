@@ -2,11 +2,12 @@
  * The agent protocol's largest bodies reach their routes whatever the server's `body_limit` (a real
  * app and Fastify): a `finish` naming the most quarantined ids of the longest, widest characters and
  * a `tests` call naming the most test files of the longest names are parsed and validated (the
- * unknown lease is what they are refused for), a byte more than the route's limit is a 413, and
- * other routes keep the server's limit.
+ * unknown lease is what they are refused for), a byte more than the route's limit is a 413 (also
+ * for a `dependencies` map), and other routes keep the server's limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  DEPENDENCIES_BODY_LIMIT,
   FINISH_BODY_LIMIT,
   MAX_QUARANTINED,
   MAX_TEST_PATH,
@@ -69,6 +70,18 @@ describe("agent protocol body limits", () => {
     const res = await post("/api/agent/jobs/999999/tests", body);
     expect(res.statusCode, res.body).not.toBe(413);
     expect([404, 409]).toContain(res.statusCode);
+  });
+
+  it("accepts a dependency map up to its route's own limit, and refuses a byte more with 413", async () => {
+    const files = Array.from({ length: 15_000 }, (_, i) => `src/${i}/`.padEnd(500, "x"));
+    const body = JSON.stringify({ agentId, step: 0, files, tests: [{ file: "a.test.js", deps: [0] }] });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(t.app.config.config.server.body_limit);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(DEPENDENCIES_BODY_LIMIT);
+    const res = await post("/api/agent/jobs/999999/dependencies", body);
+    expect(res.statusCode, res.body).not.toBe(413);
+    expect([404, 409]).toContain(res.statusCode);
+    const over = await post("/api/agent/jobs/999999/dependencies", body.padEnd(DEPENDENCIES_BODY_LIMIT + 1, " "));
+    expect(over.statusCode).toBe(413);
   });
 
   it("keeps the server's body limit on other agent routes", async () => {

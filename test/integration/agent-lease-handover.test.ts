@@ -1,8 +1,10 @@
 /**
  * Leases of gone agents across two hubs on one store (two server replicas, in one process): a
  * replica dropping an agent whose lease was already ended elsewhere still queues its job again;
- * one deregistering an agent leaves alone the leases another live replica holds; and a gone
- * agent's lease left by a dead replica is ended once its job has moved on, and only then.
+ * one deregistering an agent leaves alone the leases another live replica holds; a gone
+ * agent's lease left by a dead replica is ended once its job has moved on, and only then; and an
+ * agent coming back to the replica it left gets its job taken up again from the store there,
+ * each step's output cap going on from the lines already stored.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
@@ -26,6 +28,8 @@ describe("gone agents' leases across replicas", () => {
       configure: (c) => {
         c.runner.local = false;
         c.agents.lease = LEASE_MS;
+        // a step stores its first 8 output lines, then only its last 2 when it ends
+        c.limits.log = { ...c.limits.log, step_lines: 10, step_tail_lines: 2 };
       },
     });
     const { app } = t;
@@ -76,6 +80,57 @@ describe("gone agents' leases across replicas", () => {
     await app.agents.sweep();
     expect(await app.store.agents.lease(lease)).toMatchObject({ endReason: "agent-lost" });
     expect(await app.store.agents.openLeases()).toEqual([]);
+    other.close();
+  }, 60_000);
+
+  it("takes the job up again from the store when its agent comes back from the other replica", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (l: string) => ({ t: "line" as const, step: 0, stream: "stdout" as const, line: l });
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, line("on A")]);
+    // the agent moves to the other replica, which takes the lease over and applies the next batches
+    await other.events(agent, lease, 2, [line("on B 1")]);
+    await other.events(agent, lease, 3, [line("on B 2")]);
+    // and comes back: the first replica still holds the job as it was before the agent left
+    await app.agents.events(agent, lease, 4, [line("back on A")]);
+    expect(await app.agents.heartbeat(agent, [lease])).toEqual({ cancel: [], drop: [] });
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    const seqs = logs.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      "on A",
+      "on B 1",
+      "on B 2",
+      "back on A",
+    ]);
+    expect(logs.at(-1)?.line).toBe("back on A");
+    expect((await app.store.agents.lease(lease))?.lastSeq).toBe(4);
+    await app.agents.release(agent, lease);
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    other.close();
+  }, 60_000);
+
+  it("goes on with a step's output cap from the lines stored when another replica takes the lease over", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({
+        t: "line" as const,
+        step: 0,
+        stream: "stdout" as const,
+        line: `l${from + i}`,
+      }));
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, ...lines(1, 6)]);
+    await other.events(agent, lease, 2, lines(7, 12));
+    await other.events(agent, lease, 3, [{ t: "end", step: 0 }]);
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      ...lines(1, 8).map((l) => l.line),
+      "l11",
+      "l12",
+    ]);
+    expect(logs.filter((l) => /output truncated/.test(l.line))).toHaveLength(1);
+    await app.agents.release(agent, lease);
     other.close();
   }, 60_000);
 });

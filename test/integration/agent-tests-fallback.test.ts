@@ -88,6 +88,13 @@ describe("the server's test advice for an agent job falls back instead of hangin
     const advice = await adviseHeldStep(app.runner, held, 0, [...FILES, "test/a.test.mjs"]);
     expect(advice.summary).toMatch(/^select: select \(change-based selection\)/);
     expect([...advice.run, ...advice.skipped.map((s) => s.file)].sort()).toEqual(FILES);
+    const [stored] = await app.store.testSelections.list(held.begun.run.projectId, { limit: 10 });
+    expect(stored).toMatchObject({
+      mode: "select",
+      filesTotal: FILES.length,
+      filesRun: advice.run.length,
+      fallback: null,
+    });
     await noCheckoutLeft(checkouts);
     await finish();
   }, 60_000);
@@ -103,6 +110,9 @@ describe("the server's test advice for an agent job falls back instead of hangin
     expect(advice.summary).toBe(
       `select: select fell back to the test history alone (${why}): every test file runs, most likely failures first`,
     );
+    // stored before the agent hears it, with why it fell back
+    const [stored] = await app.store.testSelections.list(held.begun.run.projectId, { limit: 10 });
+    expect(stored).toMatchObject({ mode: "select", filesTotal: 2, filesRun: 2, skippedCount: 0, fallback: why });
     await finish();
     expect(await log()).toContain(
       `pitcrew: the server's test advice for step 0 fell back to the test history alone: ${why}`,

@@ -3,14 +3,18 @@
  * real store and git repository): advice is refused for a step without `tests:`, the mode is the
  * job's own, a repeated question gets the first answer, a quarantined test id the server's advice
  * never called flaky is stored as a plain failure (and said in the log), and an agent of protocol
- * 1 is told in the job's log that its tests: steps run as their plain command.
+ * 1 is told in the job's log that its tests: steps run as their plain command. A dependency map
+ * (over HTTP, the route's own checks) is recorded only for a trusted run, decided from the
+ * server's copy of the run; a hostile map (absolute path, `..`, a test file not of the step, 100k
+ * files, an older protocol) is refused with 400 and nothing is stored.
  */
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { adviseHeldStep, PROTOCOL_VERSION } from "../../src/agents/index.js";
+import { PROTOCOL_HEADER } from "../../src/agents/protocol.js";
 import { triggerRun } from "../../src/runner/index.js";
 import type { TokenInfo } from "../../src/store/index.js";
-import { createRepo } from "../support/git-repo.js";
+import { createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const PIPELINE = `jobs:
@@ -22,6 +26,7 @@ const PIPELINE = `jobs:
           framework: node-test
           select: prioritize
           quarantine: true
+          coverage: true
           files: "test/*.test.mjs"
 `;
 
@@ -38,7 +43,7 @@ describe("a tests: step on an agent, at the server", () => {
     t = undefined;
   });
 
-  async function heldJob(protocol: number) {
+  async function heldJob(protocol: number, branch?: string) {
     t = await startTestApp({
       configure: (c) => {
         c.runner.local = false;
@@ -51,10 +56,11 @@ describe("a tests: step on an agent, at the server", () => {
       "test/a.test.mjs": "import test from 'node:test';\ntest('a', () => {});\n",
     });
     const project = await app.store.projects.create({ name: "trust", repoUrl: repo, sandbox: false });
-    const { info } = await app.store.tokens.create("agents", "agent");
+    if (branch) gitIn(repo, "branch", branch);
+    const { info, token } = await app.store.tokens.create("agents", "agent");
     const body = { name: "worker", labels: [], capacity: {}, concurrency: 1, version: "test" };
     const agent = await app.agents.register(info as TokenInfo, body);
-    const { run } = await triggerRun(app.runner, project.id, { event: "manual", triggeredBy: "test" });
+    const { run } = await triggerRun(app.runner, project.id, { event: "manual", triggeredBy: "test", branch });
     const a = await app.agents.lease(agent, 20_000, new AbortController().signal, protocol);
     if (!a || !run) throw new Error("the agent got no job");
     const held = await app.agents.heldBy(agent, a.lease);
@@ -64,7 +70,20 @@ describe("a tests: step on an agent, at the server", () => {
     };
     // a job still held keeps its queue handler waiting: hand it back before the app is disposed
     const release = () => app.agents.release(agent, a.lease);
-    return { app, agent, a, run, held, log, release };
+    // a dependencies call over HTTP, in the protocol `version`
+    const sendMap = (body: object, version = PROTOCOL_VERSION) =>
+      t!.server.inject({
+        method: "POST",
+        url: `/api/agent/jobs/${a.lease}/dependencies`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          [PROTOCOL_HEADER]: String(version),
+          "content-type": "application/json",
+        },
+        payload: JSON.stringify({ agentId: agent.id, step: 1, ...body }),
+      });
+    const stored = () => app.store.testDeps.latest(project.id);
+    return { app, agent, a, run, held, log, release, sendMap, stored };
   }
 
   it("answers only for a tests: step, in the job's own mode, once per step", async () => {
@@ -104,6 +123,77 @@ describe("a tests: step on an agent, at the server", () => {
   it("tells an agent of protocol 1 that its tests: steps run as their plain command", async () => {
     const { log, release } = await heldJob(1);
     expect(await log()).toMatch(/agent 'worker' speaks agent protocol 1: its tests: steps run as their plain command/);
+    await release();
+  }, 60_000);
+
+  it("records an agent's dependency map of a trusted run, and refuses a hostile one with 400, storing nothing", async () => {
+    const { run, log, release, sendMap, stored } = await heldJob(PROTOCOL_VERSION);
+    const test = (file: string, deps: number[]) => ({ file, deps });
+    const refusals: [object, RegExp, number?][] = [
+      [{ files: ["/etc/passwd"], tests: [test("test/a.test.mjs", [0])] }, /file '\/etc\/passwd' is absolute/],
+      [{ files: ["src/../../x.js"], tests: [test("test/a.test.mjs", [0])] }, /contains a '\.\.' segment/],
+      [
+        { files: ["src/a.js"], tests: [test("../a.test.mjs", [0])] },
+        /test file '\.\.\/a\.test\.mjs' contains a '\.\.'/,
+      ],
+      [
+        { files: [], tests: [test("src/lib.test.mjs", [])] },
+        /'src\/lib\.test\.mjs' is not one of the step's test files/,
+      ],
+      [
+        { files: Array.from({ length: 100_000 }, (_, i) => `src/f${i}.js`), tests: [test("test/a.test.mjs", [0])] },
+        /files/,
+      ],
+      [
+        { step: 0, files: [], tests: [test("test/a.test.mjs", [])] },
+        /step 0 of job 'test' has no tests: block with coverage: true/,
+      ],
+      [
+        { files: ["src/a.js"], tests: [test("test/a.test.mjs", [0])] },
+        /dependency maps are agent protocol 3; the agent sent 2/,
+        2,
+      ],
+    ];
+    for (const [body, message, version] of refusals) {
+      const res = await sendMap(body, version);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.message).toMatch(message);
+    }
+    expect(await stored()).toEqual([]);
+
+    const ok = await sendMap({ files: ["src/lib.mjs"], tests: [test("test/a.test.mjs", [0])] });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ testFiles: 1 });
+    expect(await stored()).toEqual([
+      expect.objectContaining({
+        testFile: "test/a.test.mjs",
+        commitSha: run.commit,
+        source: "v8",
+        files: ["src/lib.mjs"],
+      }),
+    ]);
+    expect(await log()).toContain("tests: dependencies of 1 test file(s) recorded from the agent's V8 coverage");
+    await release();
+  }, 60_000);
+
+  it("records no map of an untrusted run (an unprotected branch), whatever the agent sends", async () => {
+    const { log, release, sendMap, stored } = await heldJob(PROTOCOL_VERSION, "feature");
+    const res = await sendMap({ files: ["src/lib.mjs"], tests: [{ file: "test/a.test.mjs", deps: [0] }] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      testFiles: 0,
+      notRecorded: "the run is untrusted (a pull request or an unprotected branch)",
+    });
+    expect(await stored()).toEqual([]);
+    expect(await log()).toContain("tests: the agent's dependency map is not recorded: the run is untrusted");
+    await release();
+  }, 60_000);
+
+  it("tells an agent of protocol 2 that its coverage records no dependency map", async () => {
+    const { log, release } = await heldJob(2);
+    expect(await log()).toMatch(
+      /agent 'worker' speaks agent protocol 2: the V8 coverage of its tests: steps is not sent/,
+    );
     await release();
   }, 60_000);
 });

@@ -5,14 +5,19 @@
  * says which files did not run, a known flaky failure is rerun and then quarantined (the step and
  * the pass-rate gate pass), and the history and quarantine are stored as for a server worker's
  * job. Also: the server refuses advice for a step without `tests:`, and keeps only the quarantined
- * ids its own advice called flaky.
+ * ids its own advice called flaky. With `coverage: true`, the agent reduces its V8 coverage to the
+ * dependency map and the server stores it as a server worker's (the map at the run's commit lists
+ * the source file a test ran).
  */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/store/index.js";
 import { type AgentProcess, startAgentProcess } from "../support/agent-process.js";
 import { createRepo } from "../support/git-repo.js";
 import { HAS_DIST, type ServeProcess, startServe, until } from "../support/serve-process.js";
 
 const passing = (name: string) => `import test from "node:test";\ntest("${name}", () => {});\n`;
+const usingLib = `import test from "node:test";\nimport { one } from "../src/lib.mjs";\ntest("a", () => { if (one() !== 1) throw new Error("no"); });\n`;
 // Fails in odd-numbered runs, passes in even ones: flaky on one commit once run twice.
 const flaky = `import test from "node:test";
 test("sometimes", () => {
@@ -31,6 +36,7 @@ jobs:
           fail_fast: true
           rerun_flaky: 1
           quarantine: true
+          coverage: true
           files: "test/*.test.mjs"
 `;
 
@@ -63,13 +69,14 @@ describe.skipIf(!HAS_DIST)("tests: steps on pitcrew agent (real processes)", () 
     const tests = ((await server.api("GET", `/api/runs/${created.id}/tests`)).body.tests as any[]).map(
       (c) => `${c.file}:${c.status}${c.quarantined ? " (quarantined)" : ""}`,
     );
-    return { status: done.status as string, job, log, tests };
+    return { status: done.status as string, commit: done.commit as string, job, log, tests };
   };
 
   it("orders by the server's history, stops at the first failure, reruns and quarantines a known flaky test", async () => {
     const repo = createRepo({
       ".pitcrew/pipeline.yaml": PIPELINE,
-      "test/a.test.mjs": passing("a"),
+      "src/lib.mjs": "export const one = () => 1;\n",
+      "test/a.test.mjs": usingLib,
       "test/b.test.mjs": flaky,
       "test/c.test.mjs": passing("c"),
     });
@@ -87,6 +94,24 @@ describe.skipIf(!HAS_DIST)("tests: steps on pitcrew agent (real processes)", () 
       "tests: fail_fast: stopped after test/b.test.mjs; 1 file(s) did not run: test/c.test.mjs",
     );
     expect(first.job.reason).toBe("step 'unit tests' failed: 1 test file(s) failed: test/b.test.mjs");
+    // The agent's dependency map of the files that ran, stored at the run's commit by the server.
+    expect(first.log).toContain("tests: dependencies of 2 test file(s) recorded from the agent's V8 coverage");
+    const database = await openDatabase(`sqlite:${join(server.dataDir, "data", "pitcrew.db")}`);
+    try {
+      const rows = await database.db
+        .selectFrom("test_dependencies")
+        .select(["test_file", "commit_sha", "source", "files"])
+        .orderBy("test_file")
+        .execute();
+      expect(rows.map((r) => [r.test_file, r.commit_sha, r.source])).toEqual([
+        ["test/a.test.mjs", first.commit, "v8"],
+        ["test/b.test.mjs", first.commit, "v8"],
+      ]);
+      expect(rows[0]!.files.split("\n")).toContain("src/lib.mjs");
+      expect(rows[1]!.files.split("\n")).not.toContain("src/lib.mjs");
+    } finally {
+      await database.close();
+    }
 
     // Run 2, same commit: the server's advice puts b, which failed, first; it passes and is now
     // flaky (failed and passed on one commit).
@@ -120,5 +145,20 @@ describe.skipIf(!HAS_DIST)("tests: steps on pitcrew agent (real processes)", () 
     expect((history.body.history as any[]).map((h) => h.status)).toEqual(["failed", "failed", "passed", "failed"]);
     const flakyList = await server.api("GET", "/api/projects/tiny/tests/flaky");
     expect(flakyList.body.tests).toEqual([expect.objectContaining({ id: "test/b.test.mjs.sometimes", flaky: true })]);
+    // each run's advice is stored as a server worker's is: every file runs under prioritize
+    const selections = (await server.api("GET", "/api/projects/tiny/tests/selections")).body.selections as {
+      step: number;
+      mode: string;
+      filesRun: number;
+      filesTotal: number;
+      skippedCount: number;
+      summary: string;
+    }[];
+    expect(selections.map((s) => [s.step, s.mode, s.filesRun, s.filesTotal, s.skippedCount])).toEqual([
+      [0, "prioritize", 3, 3, 0],
+      [0, "prioritize", 3, 3, 0],
+      [0, "prioritize", 3, 3, 0],
+    ]);
+    expect(selections[0]?.summary).toBe("select: prioritize (most likely failures first)");
   }, 180_000);
 });

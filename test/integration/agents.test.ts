@@ -168,7 +168,7 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
     expect((await server.api("GET", "/api/runs", { token: agentToken })).status).toBe(403);
     const other = await register(agentToken, { "x-pitcrew-agent-protocol": "99" });
     expect(other.status).toBe(400);
-    expect(other.body.error.message).toMatch(/speaks agent protocol 1 or 2; the agent sent protocol 99/);
+    expect(other.body.error.message).toMatch(/speaks agent protocol 1, 2 or 3; the agent sent protocol 99/);
     // protocol 1 (agents before tests: steps ran on agents) is still answered, in protocol 1
     const reg = await register(agentToken);
     expect(reg.status).toBe(200);

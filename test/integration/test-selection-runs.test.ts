@@ -63,6 +63,12 @@ describe("change-based test selection in a pipeline", () => {
     expect(second.files).toEqual(["test/beta.test.mjs"]);
     expect(second.log).toContain("tests: 1 of 2 file(s)");
     expect(second.log).toMatch(/tests: skipped test\/alpha\.test\.mjs: /);
+    // the selection is stored with the step, alpha's time (measured in the first run) as saved
+    const [chosen, everything] = await t.app.store.testSelections.list(project.id, { limit: 10 });
+    expect(everything).toMatchObject({ mode: "select", filesTotal: 2, filesRun: 2, skippedCount: 0, step: 0 });
+    expect(chosen).toMatchObject({ mode: "select", filesTotal: 2, filesRun: 1, unmeasuredSkipped: 0, skippedCount: 1 });
+    const logged = /tests: skipped test\/alpha\.test\.mjs: (.+)/.exec(second.log)![1];
+    expect(chosen!.skipped).toEqual([{ file: "test/alpha.test.mjs", detail: logged }]);
   }, 120_000);
 
   it("never runs git in the job's workspace: a step's core.fsmonitor does not run on the server", async () => {

@@ -29,7 +29,7 @@ Diffs BASE..HEAD in the checkout DIR and decides for every test file whether the
 break it. Offline it uses the static import graph of the checkout (JS/TS imports, exports,
 require() and import() with literal paths, .js → .ts; Python imports and conftest.py). With
 --project NAME it also uses the project's recorded coverage maps (per test file, from V8
-coverage) and its stored test history: failure probability, recent failures, and the changed
+coverage or coverage.py) and its stored test history: failure probability, recent failures, and the changed
 files that failed together with a test before. A manifest, lock file, build or test
 configuration or pipeline change at the root selects everything (in a subdirectory: the tests
 under it). So does a changed file that is not documentation and that no import, coverage

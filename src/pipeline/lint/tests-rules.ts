@@ -6,7 +6,7 @@
 import { OPEN } from "../compile/interpolate.js";
 import type { LintContext } from "./lint-context.js";
 
-/** `missing-run`, `missing-test-files`, `tests-file-unused` (warning), `coverage-not-collected` (warning). */
+/** `missing-run`, `missing-test-files`, `tests-file-unused` (warning). */
 export function checkTestSteps(ctx: LintContext): void {
   for (const [name, job] of ctx.jobs) {
     job.steps?.forEach((step, i) => {
@@ -29,10 +29,6 @@ export function checkTestSteps(ctx: LintContext): void {
           const message = `this step's run never reads ${OPEN} tests.file }}, so the selection and order are not used`;
           ctx.report("warning", "tests-file-unused", message, { path: [...path, "run"] });
         }
-      }
-      if (tests.coverage && tests.framework === "pytest") {
-        const message = "coverage: true collects V8 coverage of JavaScript code; a pytest run produces none";
-        ctx.report("warning", "coverage-not-collected", message, { path: [...path, "tests", "coverage"] });
       }
     });
   }

@@ -101,8 +101,15 @@ export async function createBullmqQueue(
       await conn.sadd(queuesKey, queue);
       await conn.sadd(labelSetsKey(queue), JSON.stringify(labels));
       const data: JobData = { payload, labels, dedupeKey: o.dedupeKey ?? null };
-      await bullQueue(labelSetQueueName(queue, labels)).add(queue, data, {
-        jobId: o.dedupeKey === undefined ? undefined : jobIdForKey(o.dedupeKey),
+      const q = bullQueue(labelSetQueueName(queue, labels));
+      const jobId = o.dedupeKey === undefined ? undefined : jobIdForKey(o.dedupeKey);
+      // a failed item (kept for inspection) must not dedupe a new one away: it is replaced
+      if (jobId !== undefined) {
+        const old = await q.getJob(jobId);
+        if (old && (await old.isFailed())) await old.remove().catch(() => undefined);
+      }
+      await q.add(queue, data, {
+        jobId,
         delay: Math.max(0, (o.runAfter ?? 0) - Date.now()),
         attempts: o.maxAttempts ?? 1,
         backoff: BACKOFF,

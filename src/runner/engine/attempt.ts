@@ -59,7 +59,8 @@ export async function beginAttempt(deps: RunnerDeps, ticket: JobTicket): Promise
 
 /**
  * Takes up attempt `attempt` of job `jobId` that another process began and still runs (an agent's
- * attempt whose agent moved here from another replica): its log goes on after the lines stored.
+ * attempt whose agent moved here from another replica): its log goes on after the lines stored,
+ * each step's output cap counting the lines already stored for it.
  * Undefined when that attempt is not running.
  */
 export async function resumeAttempt(
@@ -77,7 +78,10 @@ export async function resumeAttempt(
     { runId: run.id, jobId: job.id, attempt: job.attempt },
     { limits: deps.options.limits.log, runLinesBefore: await store.logs.countForRun(run.id) },
   );
-  logs.startAfter(await store.logs.lastSeq(job.id, job.attempt));
+  logs.startAfter(
+    await store.logs.lastSeq(job.id, job.attempt),
+    await store.logs.outputLinesByStep(job.id, job.attempt),
+  );
   return { run, job, logs };
 }
 

@@ -29,6 +29,7 @@ import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
 import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-policy.js";
+import { recordingAdvisor } from "./selection-record.js";
 import { runSteps } from "./step-loop.js";
 import { historyAdvisor, testBaseCommit } from "./test-advisor.js";
 
@@ -117,24 +118,30 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       signal,
       clock: deps.clock,
       sink: storeStepSink(deps, begun),
-      advise: historyAdvisor(store, deps.tests.selector, project, run, job.key, {
-        mirror,
-        base: () => testBaseCommit(store, mirror, run),
-      }),
-      recordCoverage: async (coverageDir) => {
+      advise: recordingAdvisor(
+        store,
+        { projectId: project.id, runId: run.id, jobId: job.id, attempt: job.attempt },
+        historyAdvisor(store, deps.tests.selector, project, run, job.key, {
+          mirror,
+          base: () => testBaseCommit(store, mirror, run),
+        }),
+        () => deps.clock.now(),
+        sys,
+      ),
+      recordCoverage: async (coverage) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
         // A map says which tests a later change may skip: only code the project trusts may write one.
         if (isUntrustedTrigger(project, run))
           return sys("tests: coverage of an untrusted run (a pull request or an unprotected branch) is not recorded");
+        const at = { project: project.name, commit: run.commit };
         try {
-          const r = await recorder.recordV8Coverage({
-            project: project.name,
-            commit: run.commit,
-            repoDir: ws.dir,
-            coverageDir,
-          });
-          sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from V8 coverage`);
+          const r =
+            coverage.kind === "v8"
+              ? await recorder.recordV8Coverage({ ...at, repoDir: ws.dir, coverageDir: coverage.dir })
+              : await recorder.recordPythonCoverage({ ...at, runs: coverage.runs });
+          const from = coverage.kind === "v8" ? "V8 coverage" : "coverage.py";
+          sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from ${from}`);
         } catch (err) {
           sys(`tests: dependencies not recorded: ${err instanceof Error ? err.message : String(err)}`);
         }

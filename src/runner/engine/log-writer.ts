@@ -37,9 +37,19 @@ export class LogWriter {
     this.runLines = opts.runLinesBefore ?? 0;
   }
 
-  /** Continues numbering after lines already stored (re-opened attempt). */
-  startAfter(seq: number): void {
+  /** The number of the last line written (stored or still pending). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * Continues numbering after lines already stored (re-opened attempt), and each step's cap
+   * after the output lines already stored for it (`stepLines`, by step): a step that had stored
+   * its head is truncated from its next line, as it would have been by the first writer.
+   */
+  startAfter(seq: number, stepLines: ReadonlyMap<number, number> = new Map()): void {
     this.seq = seq;
+    for (const [idx, lines] of stepLines) this.steps.set(idx, { lines });
   }
 
   /** Records a line of step `stepIdx`, or keeps it in the step's tail once the step is past its cap. */

@@ -4,9 +4,9 @@
  * an item failed or acked by a replica that stopped before the job began) would leave the job
  * queued for good. Each pass looks at the queued jobs; a job whose attempt has stayed marked as
  * queued for `staleMs` (a few queue lease periods) has its run advanced with `requeue` for it:
- * the item is added again (a no-op while it still exists: enqueue dedupes per attempt) and the
- * "no runner or live agent has these labels" check runs again, so a job whose capable agents
- * vanished fails with the reason. A queued job not marked has its run advanced as usual.
+ * the item is added again (a no-op while it is queued or leased: enqueue dedupes per attempt; a
+ * failed item is replaced) and the "no runner or live agent has these labels" check runs again,
+ * so a job whose capable agents vanished fails with the reason. A queued job not marked has its run advanced as usual.
  */
 import type { RunnerDeps } from "./runner-deps.js";
 import { advanceRun } from "./scheduler.js";

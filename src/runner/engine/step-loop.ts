@@ -17,7 +17,13 @@ import type { Status } from "../../store/index.js";
 import type { Executor, LogStream } from "../executor.js";
 import { buildStepEnv } from "../step-env.js";
 import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
-import { MAX_SUSPECT_FAILURES, runTestStep, type SuspectFailure, type TestStepOutcome } from "../tests/test-step.js";
+import {
+  MAX_SUSPECT_FAILURES,
+  runTestStep,
+  type StepCoverage,
+  type SuspectFailure,
+  type TestStepOutcome,
+} from "../tests/test-step.js";
 import { resolveInside, type Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 
@@ -65,8 +71,8 @@ export interface StepLoopInput {
   sink: StepSink;
   /** Orders (and selects) the files of test steps; absent: path order, nothing known flaky. */
   advise?: TestAdvisor;
-  /** Given the V8 coverage directory of a test step with `coverage: true`, after it ran. */
-  recordCoverage?: (coverageDir: string) => Promise<void>;
+  /** Given the coverage of test step `step` (with `coverage: true`), after it ran. */
+  recordCoverage?: (coverage: StepCoverage, step: number) => Promise<void>;
 }
 
 /** How the steps ended. */
@@ -166,7 +172,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
         })
       : await exec(step.run, {});
-    if (res.coverageDir && input.recordCoverage) await input.recordCoverage(res.coverageDir);
+    if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
     quarantined.push(...(res.quarantined ?? []));
     for (const f of res.outsideChange ?? []) if (outsideChange.length < MAX_SUSPECT_FAILURES) outsideChange.push(f);
     maskers.stdout.end();

@@ -1,5 +1,6 @@
 import type { Project, Run, RunTrust, Store } from "../../store/index.js";
 import {
+  expectedFileMs,
   flakyTests,
   historyFromRows,
   projectFlakyTests,
@@ -67,7 +68,17 @@ export function historyAdvisor(
       if (r.commitSha !== run.commit || r.jobKey !== jobKey || r.status !== "passed") continue;
       flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
     }
-    const skipped = selection.decisions.filter((d) => !d.selected).map((d) => ({ file: d.file, detail: d.detail }));
+    const measured = expectedFileMs(rows);
+    const expectedMs = new Map<string, number>();
+    for (const f of testFiles) {
+      const ms = measured.get(f);
+      if (ms !== undefined) expectedMs.set(f, ms);
+    }
+    // under prioritize an unaffected file is not selected yet still runs (last): it is not skipped
+    const running = new Set(selection.run);
+    const skipped = selection.decisions
+      .filter((d) => !d.selected && !running.has(d.file))
+      .map((d) => ({ file: d.file, detail: d.detail }));
     const outsideChange = new Map<string, string>();
     for (const d of selection.decisions) if (d.outsideChange !== undefined) outsideChange.set(d.file, d.outsideChange);
     const how =
@@ -78,6 +89,7 @@ export function historyAdvisor(
       summary: `select: ${mode} (${how})${selection.fullRunReason ? `; full run: ${selection.fullRunReason}` : ""}`,
       flaky,
       outsideChange,
+      expectedMs,
     };
   };
 }

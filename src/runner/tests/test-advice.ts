@@ -19,6 +19,8 @@ export interface TestAdvice {
    * may be rerun like a known flaky one, but is not quarantined for it. Absent: none known.
    */
   outsideChange?: ReadonlyMap<string, string>;
+  /** Expected run time of test files from the stored history (ms), where measured: what a skipped file saves. */
+  expectedMs?: ReadonlyMap<string, number>;
 }
 
 /** Asks for the order (and selection) of a test step's files; injected by whoever runs the job. */

@@ -24,6 +24,8 @@ export interface TestFileRun {
   reportPath: string;
   /** Stop inside the file at its first failing test. */
   failFast: boolean;
+  /** Arguments loading a plugin, before the adapter's own (pytest only: the coverage.py plugin). */
+  pluginArgs?: readonly string[];
 }
 
 /** The shell line for one test file (arguments quoted; see the comment at the top). */
@@ -31,7 +33,7 @@ export function testFileScript(r: TestFileRun): string {
   return `${r.command} ${adapterArgs(r).map(shellQuote).join(" ")}`;
 }
 
-function adapterArgs({ framework, file, cwd, reportPath, failFast }: TestFileRun): string[] {
+function adapterArgs({ framework, file, cwd, reportPath, failFast, pluginArgs = [] }: TestFileRun): string[] {
   switch (framework) {
     case "vitest":
       return [
@@ -55,7 +57,7 @@ function adapterArgs({ framework, file, cwd, reportPath, failFast }: TestFileRun
         file,
       ];
     case "pytest":
-      return [`--junitxml=${reportPath}`, "-p", "no:cacheprovider", ...(failFast ? ["-x"] : []), file];
+      return [...pluginArgs, `--junitxml=${reportPath}`, "-p", "no:cacheprovider", ...(failFast ? ["-x"] : []), file];
   }
 }
 

@@ -16,15 +16,17 @@
  * file; its cost is one framework start per file. With `framework: file` the step's own script
  * runs once with the ordered list in `${{ tests.file }}`.
  */
+import { realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlanTests } from "../../common/plan.js";
 import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
 import { matchWorkspaceFiles } from "../../reports/index.js";
-import { testId } from "../../testintel/index.js";
+import { type PyRunCoverage, testId } from "../../testintel/index.js";
 import type { StepOutcome } from "../executor.js";
 import type { Workspace } from "../workspace.js";
 import { adviceWithin } from "./advice-within.js";
 import type { TestAdvice, TestAdvisor } from "./test-advice.js";
+import { PYTEST_COVERAGE_FILES, type PytestCoverage, PythonRuns, pytestCoverage } from "./pytest-coverage.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
 import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
@@ -34,6 +36,8 @@ import { V8_FLUSH_FILE, type V8Flush, v8Flush } from "./v8-flush.js";
 export const MAX_TEST_FILES = 5000;
 /** Largest report of one test file that is read back. */
 const MAX_REPORT_BYTES = 32 * 1024 * 1024;
+/** Most measured files kept over all the coverage.py reports of one step (memory), summed over test files. */
+export const MAX_PYCOV_ENTRIES = 2_000_000;
 
 /** Everything a test step needs besides its plan. */
 export interface TestStepInput {
@@ -56,12 +60,18 @@ export interface TestStepInput {
 }
 
 /**
+ * The coverage a step with `coverage: true` collected: its `NODE_V8_COVERAGE` directory, or what
+ * each test file's pytest process ran under coverage.py.
+ */
+export type StepCoverage = { kind: "v8"; dir: string } | { kind: "coverage.py"; runs: Map<string, PyRunCoverage> };
+
+/**
  * How a test step ended: `reason` explains a failure (which files failed); `quarantined` lists the
  * ids of failures that did not fail it (quarantined, or passed on a rerun), for the pass-rate gate.
  */
 export type TestStepOutcome = StepOutcome & {
   reason?: string;
-  coverageDir?: string;
+  coverage?: StepCoverage;
   quarantined?: string[];
   /** Tests that failed while their file was outside the change (suspect: likely flaky), with why. */
   outsideChange?: SuspectFailure[];
@@ -109,15 +119,18 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
   for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
+  const python = tests.coverage && tests.framework === "pytest";
+  const v8 = tests.coverage && !python;
   let scratch: TestScratch;
   try {
-    // the preload is written before the job owns the folder (tests.coverage: see v8-flush.ts)
-    scratch = await createTestScratch(ws.tmp, stepIdx, advice.run, tests.coverage ? [V8_FLUSH_FILE] : []);
+    // the preload or plugin is written before the job owns the folder (v8-flush.ts, pytest-coverage.ts)
+    const extra = v8 ? [V8_FLUSH_FILE] : python ? PYTEST_COVERAGE_FILES : [];
+    scratch = await createTestScratch(ws.tmp, stepIdx, advice.run, extra);
   } catch (err) {
     say(`tests: ${(err as Error).message}`);
     return failed((err as Error).message);
   }
-  const coverageDir = tests.coverage ? join(scratch.dir, "coverage") : undefined;
+  const coverageDir = v8 ? join(scratch.dir, "coverage") : undefined;
   let env: Record<string, string> = { PITCREW_TESTS_FILE: scratch.listFile };
   let flush: V8Flush | undefined;
   if (coverageDir) {
@@ -130,10 +143,28 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
       say(`tests: coverage of worker processes ended by a signal is not recorded: ${(err as Error).message}`);
     }
   }
-  const exec = (script: string) => input.exec(flush ? flush.wrap(script) : script, env);
-  const withCoverage = (o: TestStepOutcome): TestStepOutcome => (coverageDir ? { ...o, coverageDir } : o);
-  if (tests.framework === "file") return withCoverage(await exec(input.run));
-  return withCoverage(await runFiles(input, advice, scratch, exec));
+  const repoDir = await realpath(ws.dir);
+  let pycov: PytestCoverage | undefined;
+  if (python) {
+    try {
+      pycov = pytestCoverage(scratch, repoDir);
+      env = { ...env, ...pycov.env };
+    } catch (err) {
+      say(`tests: coverage.py not used, no dependency map recorded: ${(err as Error).message}`);
+    }
+  }
+  const wrap = flush?.wrap ?? pycov?.wrap ?? ((script: string) => script);
+  const exec = (script: string) => input.exec(wrap(script), env);
+  if (tests.framework === "file") return withV8(await exec(input.run), coverageDir);
+  if (!pycov) return withV8(await runFiles(input, advice, scratch, exec), coverageDir);
+  const cwd = await realpath(input.cwd).catch(() => input.cwd);
+  const runs = new PythonRuns(scratch, pycov, repoDir, cwd, say, MAX_PYCOV_ENTRIES);
+  const outcome = await runFiles(input, advice, scratch, exec, runs);
+  return runs.size > 0 ? { ...outcome, coverage: { kind: "coverage.py", runs: runs.finish() } } : outcome;
+}
+
+function withV8(o: TestStepOutcome, dir: string | undefined): TestStepOutcome {
+  return dir ? { ...o, coverage: { kind: "v8", dir } } : o;
 }
 
 async function runFiles(
@@ -141,6 +172,7 @@ async function runFiles(
   advice: TestAdvice,
   scratch: TestScratch,
   exec: (script: string) => Promise<StepOutcome>,
+  python?: PythonRuns,
 ): Promise<TestStepOutcome> {
   const { tests, workspace: ws, say } = input;
   const framework = tests.framework === "file" ? "vitest" : tests.framework;
@@ -165,9 +197,11 @@ async function runFiles(
         cwd: input.cwd,
         reportPath: join(scratch.dir, reportName),
         failFast: tests.failFast,
+        pluginArgs: python?.args(`pycov-${i}-${attempt}.json`),
       });
       last = await exec(script);
       if (last.cancelled || last.timedOut) return last;
+      await python?.collect(`pycov-${i}-${attempt}.json`, file);
       const cases = await readReport(framework, scratch, reportName, file, say);
       if (cases) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
       failing = (cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map(testId);

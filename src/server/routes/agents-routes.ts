@@ -5,6 +5,9 @@ import {
   ACCEPTED_PROTOCOLS,
   adviseHeldStep,
   agentBody,
+  DEPENDENCIES_BODY_LIMIT,
+  DEPENDENCIES_PROTOCOL,
+  dependenciesBody,
   eventsBody,
   FINISH_BODY_LIMIT,
   finishBody,
@@ -12,6 +15,7 @@ import {
   leaseBody,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  recordHeldDependencies,
   registerBody,
   TESTS_BODY_LIMIT,
   testsAdviceBody,
@@ -38,7 +42,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     reply.header(PROTOCOL_HEADER, String(accepted ?? PROTOCOL_VERSION));
     if (accepted === undefined)
       throw new ValidationError(
-        `this server speaks agent protocol ${ACCEPTED_PROTOCOLS.join(" or ")}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${String(theirs).slice(0, 20)}`}: upgrade one of them`,
+        `this server speaks agent protocol ${ACCEPTED_PROTOCOLS.slice(0, -1).join(", ")} or ${ACCEPTED_PROTOCOLS.at(-1)}; the agent sent ${theirs === undefined ? "no " + PROTOCOL_HEADER + " header" : `protocol ${String(theirs).slice(0, 20)}`}: upgrade one of them`,
       );
   });
   f.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
@@ -201,6 +205,26 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     handler: async ({ params, body, caller }) => {
       const held = await hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
       return adviseHeldStep(app.runner, held, body.step, body.testFiles);
+    },
+  });
+  defineRoute(f, paths, {
+    method: "POST",
+    url: "/api/agent/jobs/:lease/dependencies",
+    role: "agent",
+    summary:
+      "Agent protocol (3): the dependency map (test file → repository files executed) a held job's tests: step with coverage: true reduced from its V8 coverage; checked, and recorded for trusted runs only",
+    tags: ["agents"],
+    params: leaseParams,
+    body: dependenciesBody,
+    bodyLimit: Math.max(app.config.config.server.body_limit, DEPENDENCIES_BODY_LIMIT),
+    handler: async ({ params, body, caller }, req) => {
+      const protocol = Number(req.headers[PROTOCOL_HEADER]);
+      if (protocol < DEPENDENCIES_PROTOCOL)
+        throw new ValidationError(
+          `dependency maps are agent protocol ${DEPENDENCIES_PROTOCOL}; the agent sent ${protocol}`,
+        );
+      const held = await hub.heldBy(await hub.agentOf(caller!, body.agentId), params.lease);
+      return recordHeldDependencies(app.runner, held, body);
     },
   });
   defineRoute(f, paths, {

@@ -6,6 +6,7 @@ import { NotFoundError } from "../../common/errors.js";
 import { mirrorDir } from "../../runner/index.js";
 import { MAX_HISTORY_RUNS } from "../../store/index.js";
 import {
+  compareIds,
   historyFromRows,
   prioritize,
   prioritizeLearned,
@@ -68,6 +69,26 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
       return {
         tests: live ? prioritizeLearned(live.state as TestFailureState, live.version, m, ids) : prioritize(m, ids),
       };
+    },
+  });
+
+  defineRoute(f, paths, {
+    method: "GET",
+    url: "/api/projects/:project/tests/slowest",
+    role: "viewer",
+    summary:
+      "The slowest tests of the latest runs: each test's exponentially weighted mean duration, with how many runs it ran in and failed",
+    tags: ["tests"],
+    params,
+    query: z.object({ ...window, limit: z.coerce.number().int().min(1).max(500).default(20) }),
+    handler: async ({ params, query }) => {
+      const m = await model(params.project, query);
+      const tests = [...m.tests()]
+        .filter((t) => t.durationMs > 0)
+        .sort((a, b) => b.durationMs - a.durationMs || compareIds(a.id, b.id))
+        .slice(0, query.limit)
+        .map((t) => ({ id: t.id, durationMs: t.durationMs, runs: t.runs, failures: t.failures }));
+      return { tests };
     },
   });
 

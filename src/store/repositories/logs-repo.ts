@@ -71,6 +71,20 @@ export class LogsRepo {
     return Number(row?.n ?? 0);
   }
 
+  /** Output lines (stdout and stderr) stored for each step of a job attempt, for the per-step log cap. */
+  async outputLinesByStep(jobId: number, attempt: number): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom("log_lines")
+      .select(["step_idx", (eb) => eb.fn.countAll().as("n")])
+      .where("job_id", "=", jobId)
+      .where("attempt", "=", attempt)
+      .where("step_idx", ">=", 0)
+      .where("stream", "!=", "system")
+      .groupBy("step_idx")
+      .execute();
+    return new Map(rows.map((r) => [r.step_idx, Number(r.n)]));
+  }
+
   /** The highest sequence number stored for a job attempt (0 when none). */
   async lastSeq(jobId: number, attempt: number): Promise<number> {
     const row = await this.db

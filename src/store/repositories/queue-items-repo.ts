@@ -21,7 +21,10 @@ export interface NewQueueItem {
 export class QueueItemsRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Stores an item as `queued`; an item with the same dedupe key already there wins (answers false). */
+  /**
+   * Stores an item as `queued`; an item with the same dedupe key already there wins (answers
+   * false), unless it has failed: a failed item is replaced by the new one.
+   */
   async insert(item: NewQueueItem, now: number): Promise<boolean> {
     const res = await this.db
       .insertInto("queue_items")
@@ -40,7 +43,25 @@ export class QueueItemsRepo {
         created_at: now,
         updated_at: now,
       })
-      .onConflict((oc) => oc.column("dedupe_key").doNothing())
+      .onConflict((oc) =>
+        oc
+          .column("dedupe_key")
+          .doUpdateSet((eb) => ({
+            queue: eb.ref("excluded.queue"),
+            payload: eb.ref("excluded.payload"),
+            labels: eb.ref("excluded.labels"),
+            status: "queued",
+            lease_owner: null,
+            lease_expires_at: null,
+            attempts: 0,
+            max_attempts: eb.ref("excluded.max_attempts"),
+            run_after: eb.ref("excluded.run_after"),
+            last_error: null,
+            created_at: now,
+            updated_at: now,
+          }))
+          .where("queue_items.status", "=", "failed"),
+      )
       .executeTakeFirst();
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }

@@ -5,7 +5,7 @@ import type { DB } from "../schema.js";
 export interface TestDependencies {
   testFile: string;
   commitSha: string;
-  /** `v8` (coverage). */
+  /** `v8` (V8 coverage) or `coverage.py`. */
   source: string;
   /** Repository files the test file exercised, sorted. */
   files: string[];

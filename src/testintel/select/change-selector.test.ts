@@ -10,7 +10,7 @@ import { storeRunOutcomes } from "../../../test/support/test-history.js";
 import { systemClock } from "../../common/clock.js";
 import { createSecretBox } from "../../common/secret-box.js";
 import { createStore, type Store } from "../../store/index.js";
-import { V8DependencyRecorder } from "../deps/v8-dependency-recorder.js";
+import { DependencyRecorder } from "../deps/dependency-recorder.js";
 import type { SelectionRequest, TestSelection } from "../selection.js";
 import { ChangeTestSelector } from "./change-selector.js";
 
@@ -159,7 +159,7 @@ describe.each(await testDialects())("change-based selection with recorded covera
   it("records per-test-file dependencies from node:test V8 coverage and selects a dynamically loaded change", async () => {
     const s = await store();
     expect(readdirSync(coverage).length).toBeGreaterThanOrEqual(3);
-    const recorded = await new V8DependencyRecorder(s, systemClock).recordV8Coverage({
+    const recorded = await new DependencyRecorder(s, systemClock).recordV8Coverage({
       project: "demo",
       commit: c0,
       repoDir: repo,

@@ -9,6 +9,8 @@ export interface StoredDeps {
   files: ReadonlySet<string>;
   /** Commit the dependencies were recorded at. */
   commit: string;
+  /** What recorded them: `v8` or `coverage.py` (see `pythonDependencies`). */
+  source: string;
   /** Commits between that commit and the one selected for; undefined when the recording commit is not in the repository. */
   age: number | undefined;
   stale: boolean;
@@ -36,6 +38,7 @@ export async function storedMaps(
     maps.set(r.testFile, {
       files: new Set(r.files),
       commit: r.commitSha,
+      source: r.source,
       age,
       stale: age === undefined || age > MAX_MAP_AGE_COMMITS,
     });

@@ -3,10 +3,12 @@ import { useEffect, useState } from "react";
 import { type ApiError, openSse } from "../api.js";
 import { useEvents } from "../events.js";
 import { between, formatTime } from "../format.js";
-import type { Job, RunDetail, RunExplanation } from "../types.js";
+import { Link } from "../router.js";
+import type { Job, Project, RunDetail, RunExplanation, TestSelection } from "../types.js";
 import { ErrorNote, Loaded, Status } from "../ui.js";
 import { useApi } from "../use-api.js";
 import { logLineId, RunExplanationSection } from "./run-explanation.js";
+import { selectionRate, timeSaved } from "./test-selection-facts.js";
 
 interface LogLine {
   jobId: number;
@@ -23,10 +25,19 @@ export function RunView({ id }: { id: number }) {
   const logs = useLogStream(id, run.reload);
   const failed = run.data !== undefined && run.data.status !== "success" && run.data.finishedAt !== null;
   const why = useApi<RunExplanation>(failed ? `/api/runs/${id}/explanation` : null);
+  const projectId = run.data?.projectId;
+  const projects = useApi<{ projects: Project[] }>(projectId === undefined ? null : "/api/projects");
+  const project = projects.data?.projects.find((p) => p.id === projectId)?.name ?? projectId;
+  const selections = useApi<{ selections: TestSelection[] }>(
+    projectId === undefined ? null : `/api/projects/${projectId}/tests/selections?run=${id}&limit=500`,
+  );
   useEvents(["run.", "job.", "step."], (e) => {
     if (e.subject !== `run:${id}`) return;
     if (e.type === "job.explained") why.reload();
-    else run.reload();
+    else {
+      run.reload();
+      if (e.type.startsWith("step.")) selections.reload();
+    }
   });
   return (
     <section aria-labelledby="run-title">
@@ -79,6 +90,10 @@ export function RunView({ id }: { id: number }) {
                 key={j.id}
                 job={j}
                 lines={logs.lines.filter((l) => l.jobId === j.id && l.attempt === j.attempt)}
+                selections={(selections.data?.selections ?? []).filter(
+                  (sel) => sel.jobId === j.id && sel.attempt === j.attempt,
+                )}
+                selectionHref={(sel) => `/tests/${encodeURIComponent(String(project))}/selections/${sel.id}`}
                 explained={
                   new Set(
                     why.data?.jobs
@@ -97,7 +112,19 @@ export function RunView({ id }: { id: number }) {
   );
 }
 
-function JobPanel({ job, lines, explained }: { job: Job; lines: LogLine[]; explained: ReadonlySet<number> }) {
+function JobPanel({
+  job,
+  lines,
+  explained,
+  selections,
+  selectionHref,
+}: {
+  job: Job;
+  lines: LogLine[];
+  explained: ReadonlySet<number>;
+  selections: TestSelection[];
+  selectionHref: (s: TestSelection) => string;
+}) {
   return (
     <article className="panel">
       <h3>
@@ -113,6 +140,15 @@ function JobPanel({ job, lines, explained }: { job: Job; lines: LogLine[]; expla
             <Status value={s.status} /> {s.name}
             {s.exitCode !== null && s.exitCode !== 0 && <span className="muted"> (exit {s.exitCode})</span>}
             {s.reason && <span className="muted"> — {s.reason}</span>}
+            {selections
+              .filter((sel) => sel.step === s.idx)
+              .map((sel) => (
+                <span key={sel.id}>
+                  {" "}
+                  · <Link href={selectionHref(sel)}>test selection: {selectionRate(sel)}</Link>
+                  <span className="muted">, saved {timeSaved(sel)}</span>
+                </span>
+              ))}
           </li>
         ))}
       </ol>
