@@ -14,6 +14,10 @@ import { mulberry32 } from "./prioritization.js";
 export interface FlakyHistory {
   runs: TestRun[];
   flaky: Set<string>;
+  /** Per run, the tests broken by a regression in it (their failures are not flakes). */
+  broken: Set<string>[];
+  /** Per run, the tests whose regression started in it. */
+  newlyBroken: Set<string>[];
 }
 
 /** Generates the history (deterministic for a seed). */
@@ -24,11 +28,20 @@ export function generateFlakyHistory(seed: number, tests = 300, runs = 300): Fla
   for (const id of ids) if (rnd() < 0.1) rate.set(id, 0.01 + 0.14 * rnd());
   const brokenUntil = new Map<string, number>();
   const out: TestRun[] = [];
+  const broken: Set<string>[] = [];
+  const newlyBroken: Set<string>[] = [];
   for (let r = 0; r < runs; r++) {
+    const started = new Set<string>();
     if (rnd() < 0.15) {
       const n = 1 + Math.floor(rnd() * 3);
-      for (let k = 0; k < n; k++) brokenUntil.set(ids[Math.floor(rnd() * tests)]!, r + 1 + Math.floor(rnd() * 6));
+      for (let k = 0; k < n; k++) {
+        const id = ids[Math.floor(rnd() * tests)]!;
+        if ((brokenUntil.get(id) ?? -1) <= r) started.add(id);
+        brokenUntil.set(id, r + 1 + Math.floor(rnd() * 6));
+      }
     }
+    newlyBroken.push(started);
+    broken.push(new Set(ids.filter((id) => (brokenUntil.get(id) ?? -1) > r)));
     const retry = rnd() < 0.5;
     const cases: { classname: string; name: string; status: "passed" | "failed"; durationMs: number }[] = [];
     for (const id of ids) {
@@ -42,5 +55,5 @@ export function generateFlakyHistory(seed: number, tests = 300, runs = 300): Fla
     }
     out.push(runFromCases(`run-${r + 1}`, cases));
   }
-  return { runs: out, flaky: new Set(rate.keys()) };
+  return { runs: out, flaky: new Set(rate.keys()), broken, newlyBroken };
 }

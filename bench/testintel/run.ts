@@ -14,6 +14,7 @@ import { flakyTests, HistoryModel } from "../../src/testintel/index.js";
 import { CI_HISTORY_DIR, PROJECTS, readProject } from "./ci-history.js";
 import { measureContract } from "./contract-speed.js";
 import { generateFlakyHistory } from "./flaky-history.js";
+import { type RerunScores, scoreOutsideChange } from "./outside-change.js";
 import { evaluateProject, METHODS, type ProjectScores } from "./prioritization.js";
 import { measureScale } from "./scale.js";
 
@@ -93,6 +94,27 @@ for (let seed = 1; seed <= 5; seed++) {
 }
 say(`| all | ${flakyAll} | ${flaggedAll} | **${f3(tpAll / flaggedAll)}** | **${f3(tpAll / flakyAll)}** |`);
 say();
+say("### Reruns of suspected flaky failures: known flaky, then also outside the change (DeFlaker)");
+say();
+say(
+  "Every first-attempt failure of the same histories, replayed run by run: eligible for a rerun when the test is known flaky from the runs before (before), or also when its file is outside the change (after). Change stream and assumptions in `outside-change.ts` (fixed, not fitted).",
+);
+say();
+say("| seed | failures | flakes | before: eligible | precision | recall | after: eligible | precision | recall |");
+say("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+const pooled = { failures: 0, flakes: 0, before: { eligible: 0, hits: 0 }, after: { eligible: 0, hits: 0 } };
+for (let seed = 1; seed <= 5; seed++) {
+  const s = scoreOutsideChange(generateFlakyHistory(seed), seed);
+  pooled.failures += s.failures;
+  pooled.flakes += s.flakes;
+  for (const k of ["before", "after"] as const) {
+    pooled[k].eligible += s[k].eligible;
+    pooled[k].hits += s[k].hits;
+  }
+  say(rerunRow(String(seed), s));
+}
+say(rerunRow("all", pooled));
+say();
 say("## 3. Offline contract: `pitcrew tests prioritize`, 300 runs × 300 tests (+10 new)");
 say();
 const c = measureContract();
@@ -107,3 +129,10 @@ say(
   `Learning 300 runs: ${Math.round(s.learnMs)} ms; prioritising all 5,000 tests: **${Math.round(s.prioritizeMs)} ms** (target < 1,000 ms); history model heap: ${s.modelBytes === undefined ? "not measured (run node with --expose-gc)" : `**${(s.modelBytes / 2 ** 20).toFixed(1)} MiB**`}.`,
 );
 writeFileSync(join(import.meta.dirname, "RESULTS.md"), `${lines.join("\n")}\n`);
+
+/** One table row of the rerun scores. */
+function rerunRow(label: string, s: RerunScores): string {
+  const cols = (k: "before" | "after") =>
+    `${s[k].eligible} | ${f3(s[k].hits / s[k].eligible)} | ${f3(s[k].hits / s.flakes)}`;
+  return `| ${label} | ${s.failures} | ${s.flakes} | ${cols("before")} | ${cols("after")} |`;
+}

@@ -16,6 +16,12 @@ export interface FlakyTest {
   blips: number;
   /** The runs that show it (newest last). */
   evidence: string[];
+  /**
+   * Failures recorded outside the change (DeFlaker: the test's known, current dependencies held
+   * none of the changed files), with their runs in `evidence`; a suspicion that never makes
+   * `flaky` on its own. Absent: none (or a list learnt without the store).
+   */
+  outsideChange?: number;
   /** From a live version of the learned flakiness model: its version and why (absent otherwise). */
   reason?: string;
 }

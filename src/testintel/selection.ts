@@ -19,6 +19,13 @@ export interface SelectionDecision {
   detail: string;
   /** Predicted chance of failing for this change, when known (orders the selection). */
   probability?: number;
+  /**
+   * Set when the file's dependency data is known and current and none of the files it covers
+   * changed (judged on the change, not in a full run): why, e.g. `none of its 4 known direct or
+   * recorded dependencies changed (import graph)`. A failure of such a file is suspect: outside
+   * the change (DeFlaker), likely flaky. Absent: inside the change, or unknown.
+   */
+  outsideChange?: string;
 }
 
 /** What to select for: one change of one project. */

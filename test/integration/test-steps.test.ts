@@ -2,13 +2,15 @@
  * A pipeline's `tests:` block through the CI engine on a real repository with node:test files:
  * the order learnt from the stored history (the file that failed runs first), fail_fast leaving
  * files unrun and saying which, a known flaky failure rerun and then quarantined (the step passes),
- * and left out of the pass-rate gate; everything read back from the stored reports and the job's log.
+ * and left out of the pass-rate gate; a failure outside the change (DeFlaker) rerun but never
+ * quarantined for that alone; everything read back from the stored reports and the job's log.
  */
-import { symlinkSync } from "node:fs";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { triggerRun } from "../../src/runner/index.js";
-import { createRepo, gitIn } from "../support/git-repo.js";
+import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -92,7 +94,8 @@ describe("a pipeline's tests: block", () => {
     );
     expect(third.status).toBe("success");
 
-    // The flaky list (`pitcrew tests flaky`, the API) shows it with its evidence.
+    // The flaky list (`pitcrew tests flaky`, the API) shows it with its evidence; run 3 changed
+    // nothing since the last green run (the same commit), so its failure was outside the change too.
     const flakyList = await t.server.inject({
       method: "GET",
       url: "/api/projects/tiny/tests/flaky",
@@ -102,10 +105,106 @@ describe("a pipeline's tests: block", () => {
       expect.objectContaining({
         id: "test/b.test.mjs.sometimes",
         flaky: true,
-        evidence: [expect.stringMatching(/failed and passed in the same run/)],
+        outsideChange: 1,
+        evidence: [
+          expect.stringMatching(/failed and passed in the same run/),
+          expect.stringMatching(/failed outside the change \(none of its 0 known direct or recorded dependencies/),
+        ],
       }),
     ]);
   }, 60_000);
+
+  it("reruns a failure outside the change (its imports hold no changed file), never one inside it, and quarantines neither", async () => {
+    const flakes = mkdtempSync(join(tmpdir(), "pitcrew-deflake-"));
+    // fails as many times as its counter file says, then passes
+    const failsWhileCounted = (name: string) => `import test from "node:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { value } from "../src/${name}.mjs";
+const counter = ${JSON.stringify(join(flakes, name))};
+test("counted", () => {
+  const left = existsSync(counter) ? Number(readFileSync(counter, "utf8")) : 0;
+  if (left > 0) {
+    writeFileSync(counter, String(left - 1));
+    throw new Error("flake " + value);
+  }
+});
+`;
+    const flakeNext = (name: string, times: number) => writeFileSync(join(flakes, name), String(times));
+    const files: Record<string, string> = {
+      ".pitcrew/pipeline.yaml": PIPELINE.replace("fail_fast: true", "fail_fast: false"),
+    };
+    for (const name of ["a", "b", "c", "d"]) {
+      files[`src/${name}.mjs`] = `export const value = "${name}1";\n`;
+      files[`test/${name}.test.mjs`] = failsWhileCounted(name);
+    }
+    const repo = createRepo(files);
+    const project = await t.app.store.projects.create({ name: "deflake", repoUrl: repo, sandbox: false });
+    const push = async () => {
+      const res = await triggerRun(t.app.runner, project.id, { event: "push", triggeredBy: "test" });
+      const status = await t.waitForRun(res.run!.id);
+      const [job] = await t.app.store.jobs.listForRun(res.run!.id);
+      const log = (await t.app.store.logs.list(job!.id, job!.attempt)).map((l) => l.line).join("\n");
+      const tests = (await t.app.store.reports.tests(res.run!.id)).map(
+        (c) => `${c.file}:${c.status}${c.quarantined ? " (quarantined)" : ""}`,
+      );
+      return { status, log, tests };
+    };
+
+    // Run 1: green, the base of the next pushes.
+    expect((await push()).status).toBe("success");
+
+    // Run 2 changes src/a.mjs; b (importing only src/b.mjs) fails once: outside the change, so
+    // rerun although nothing marks it flaky yet; it passes, and the step with it.
+    commitFiles(repo, { "src/a.mjs": 'export const value = "a2";\n' }, "change a");
+    flakeNext("b", 1);
+    const second = await push();
+    expect(second.log).toMatch(
+      /tests: test\/b\.test\.mjs: suspect: outside the change \(none of its 1 known direct or recorded dependencies changed \(import graph\)\): test\/b\.test\.mjs\.counted/,
+    );
+    expect(second.log).toMatch(
+      /tests: rerunning test\/b\.test\.mjs \(1 of 1\): test\/b\.test\.mjs\.counted is suspect: outside the change/,
+    );
+    expect(second.log).toContain("tests: test/b.test.mjs passed on rerun 1: flaky, not a failure of this change");
+    expect(second.status).toBe("success");
+
+    // Run 3: c fails twice outside the change: rerun once, still failing, and not quarantined
+    // (a failure outside the change may be a real break of the environment).
+    commitFiles(repo, { "src/a.mjs": 'export const value = "a3";\n' }, "change a again");
+    flakeNext("c", 2);
+    const third = await push();
+    expect(third.log).toMatch(/tests: rerunning test\/c\.test\.mjs \(1 of 1\)/);
+    expect(third.tests.filter((x) => x.startsWith("test/c."))).toEqual([
+      "test/c.test.mjs:failed",
+      "test/c.test.mjs:failed",
+    ]);
+    expect(third.status).toBe("failure");
+
+    // Run 4 changes src/d.mjs (the base is still run 2's commit): d fails inside the change, not rerun.
+    commitFiles(repo, { "src/d.mjs": 'export const value = "d4";\n' }, "change d");
+    flakeNext("d", 1);
+    const fourth = await push();
+    expect(fourth.log).toContain(
+      "tests: test/d.test.mjs not rerun: test/d.test.mjs.counted is not known flaky and the file is inside the change",
+    );
+    expect(fourth.log).not.toMatch(/test\/d\.test\.mjs: suspect/);
+    expect(fourth.status).toBe("failure");
+
+    // The flaky list shows the failures outside the change as evidence; they make nothing flaky alone.
+    const flakyList = await t.server.inject({
+      method: "GET",
+      url: "/api/projects/deflake/tests/flaky",
+      headers: { authorization: `Bearer ${t.adminToken}` },
+    });
+    const listed = new Map<string, { flaky: boolean; outsideChange?: number; evidence: string[] }>(
+      flakyList.json().tests.map((x: { id: string }) => [x.id, x]),
+    );
+    expect(listed.get("test/b.test.mjs.counted")).toMatchObject({ flaky: true, outsideChange: 1 });
+    expect(listed.get("test/b.test.mjs.counted")!.evidence).toContainEqual(
+      expect.stringMatching(/^run \d+ \(\w{7}, main\): failed outside the change \(none of its 1 known/),
+    );
+    expect(listed.get("test/c.test.mjs.counted")).toMatchObject({ flaky: false, outsideChange: 1 });
+    expect(listed.get("test/d.test.mjs.counted")?.outsideChange).toBeUndefined();
+  }, 90_000);
 
   it("runs vitest files through the server, stopping at the first failing file", async () => {
     const test = (name: string, ok: boolean) =>

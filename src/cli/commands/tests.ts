@@ -3,18 +3,17 @@ import type { Command } from "commander";
 import { ValidationError } from "../../common/errors.js";
 import type { ModelVersion } from "../../store/index.js";
 import {
-  type FlakinessState,
   flakyTests,
   type HistoryModel,
   historyFromRows,
   loadHistoryDir,
   parseCandidates,
+  type ProjectFlakyTests,
+  projectFlakyTests,
   prioritize,
   prioritizeLearned,
-  learnedFlakyTests,
   type TestFailureState,
   testFailureModel,
-  testFlakinessModel,
 } from "../../testintel/index.js";
 import { formatDuration, table } from "../output.js";
 import { exitOnBadInput, type Io, streams } from "./tests-io.js";
@@ -109,7 +108,7 @@ export function registerTestsCommand(program: Command): void {
     .description("list flaky tests with their evidence, from past runs")
     .option(
       "--json",
-      "print {tests: [{id, score, flaky, runs, failures, mixedRuns, blips, evidence, reason?}], model?: {name, version, through}}",
+      "print {tests: [{id, score, flaky, runs, failures, mixedRuns, blips, evidence, outsideChange?, reason?}], model?: {name, version, through}}",
     )
     .addHelpText(
       "after",
@@ -118,23 +117,18 @@ A test is flaky when it failed and passed in the same run (a retry on the same c
 in one-run blips between passing runs at least twice and more often than in lasting streaks.
 Tests with weaker signs are listed with flaky: false. With --project, when a version of the learned
 test-flakiness model is live for the project (pitcrew models), the list is that version's: the
-runs it counted (up to 'through'), each test with the version and its explanation as the reason.`,
+runs it counted (up to 'through'), each test with the version and its explanation as the reason.
+With --project, failures the runs recorded outside the change (the test's known dependencies held
+none of the changed files: likely flaky, DeFlaker) are counted and listed as evidence; they make no
+test flaky on their own.`,
     )
     .action(async function (this: Command, opts: HistoryOptions) {
       const io = streams(this);
       await exitOnBadInput(io, "tests flaky", async () => {
-        const live =
-          opts.project === undefined || opts.history !== undefined
-            ? undefined
-            : await liveVersion(program, opts.project, testFlakinessModel.name);
-        const list = live
-          ? learnedFlakyTests(live.state as FlakinessState, live.version)
-          : flakyTests(await learn(opts, io, program));
-        const model = live && {
-          name: live.model,
-          version: live.version,
-          through: new Date((live.state as FlakinessState).through).toISOString(),
-        };
+        const { tests: list, model } =
+          opts.project !== undefined && opts.history === undefined
+            ? await storedFlakyTests(program, opts.project, positiveInt(opts.runs, "--runs"))
+            : { tests: flakyTests(await learn(opts, io, program)), model: undefined };
         if (opts.json) return io.out(`${JSON.stringify({ tests: list, model })}\n`);
         if (model) io.out(`${model.name} v${model.version} (runs up to ${model.through})\n`);
         const rows = list.map((t) => [
@@ -142,11 +136,12 @@ runs it counted (up to 'through'), each test with the version and its explanatio
           t.flaky ? "yes" : "no",
           t.score.toFixed(2),
           `${t.failures}/${t.runs}`,
+          String(t.outsideChange ?? 0),
           t.evidence.at(-1) ?? "",
         ]);
         io.out(
           rows.length
-            ? `${table(["test", "flaky", "score", "failed", "latest evidence"], rows)}\n`
+            ? `${table(["test", "flaky", "score", "failed", "outside change", "latest evidence"], rows)}\n`
             : "no flaky tests\n",
         );
       });
@@ -213,6 +208,18 @@ async function learnWithLive(
   const model = await learn(opts, io, program);
   const live = await liveVersion(program, opts.project, testFailureModel.name);
   return { model, live: live && { state: live.state as TestFailureState, version: live.version } };
+}
+
+/** A project's flaky tests from the configured store (the live test-flakiness version's, else its latest `runs` runs). */
+async function storedFlakyTests(program: Command, projectName: string, runs: number): Promise<ProjectFlakyTests> {
+  const { openLocalApp } = await import("../open-store.js");
+  const app = await openLocalApp(program.opts().config);
+  try {
+    const project = await app.store.projects.resolve(projectName);
+    return await projectFlakyTests(app.store, project.id, { runs });
+  } finally {
+    await app.close();
+  }
 }
 
 /** The live version of a learned model for a project of the configured store, if any. */

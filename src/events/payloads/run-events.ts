@@ -43,6 +43,13 @@ export const RUN_EVENTS = {
     confidence: z.number(),
     top: z.array(z.string()),
   }),
+  /** A job's test failures whose files were outside the change (DeFlaker: suspect, likely flaky). */
+  "tests.outside_change": z.looseObject({
+    runId: z.number(),
+    ...jobRef,
+    attempt: z.number(),
+    failures: z.array(z.object({ id: z.string(), file: z.string(), why: z.string() })),
+  }),
   "step.started": z.looseObject({ jobId: z.number(), step: z.number(), name: z.string() }),
   "step.finished": z.looseObject({
     jobId: z.number(),

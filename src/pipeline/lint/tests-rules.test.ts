@@ -100,7 +100,17 @@ describe("lint of a step's tests: block", () => {
         "${{ tests.file }} is only defined in the run of a step with a tests: block",
       ],
     ],
-
+    [
+      "tests.file in the run of a framework that is not file",
+      job("      - run: node --test --test-reporter=spec ${{ tests.file }}", "        tests: { framework: node-test }"),
+      [
+        "error",
+        "tests-file-not-file-framework",
+        4,
+        47,
+        expect.stringContaining("${{ tests.file }} belongs to framework: file"),
+      ],
+    ],
     [
       "framework: file whose run ignores the list",
       job("      - run: ./all-tests.sh", "        tests: { framework: file, files: 't/*' }"),

@@ -148,6 +148,14 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
       },
     });
     await collectOutputs(deps, run, job, ws.dir, sys, steps.quarantined, ws.output);
+    if (steps.outsideChange.length > 0) {
+      // the evidence `tests flaky` shows beside a test's flakiness (testintel/outside-change-evidence.ts)
+      await deps.events.emit(
+        "tests.outside_change",
+        { kind: "run", id: run.id },
+        { runId: run.id, jobId: job.id, key: job.key, attempt: job.attempt, failures: steps.outsideChange },
+      );
+    }
     if (steps.status === "success" && spec.cache && cacheKey) {
       const saved = await cacheStore.save({ key: cacheKey, paths: spec.cache.paths, workspace: ws.dir });
       if (saved.saved) sys(`cache saved: ${cacheKey} (${saved.size} bytes)`);

@@ -17,7 +17,13 @@ import type { Status } from "../../store/index.js";
 import type { Executor, LogStream } from "../executor.js";
 import { buildStepEnv } from "../step-env.js";
 import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
-import { runTestStep, type StepCoverage, type TestStepOutcome } from "../tests/test-step.js";
+import {
+  MAX_SUSPECT_FAILURES,
+  runTestStep,
+  type StepCoverage,
+  type SuspectFailure,
+  type TestStepOutcome,
+} from "../tests/test-step.js";
 import { resolveInside, type Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 
@@ -76,6 +82,8 @@ export interface StepLoopOutcome {
   exitCode: number | null;
   /** Ids of test failures that failed no step (quarantined flaky tests, failures a rerun passed). */
   quarantined: string[];
+  /** Test failures whose files were outside the change (suspect: likely flaky), at most MAX_SUSPECT_FAILURES. */
+  outsideChange: SuspectFailure[];
 }
 
 /** Runs the job's steps (see the comment at the top of this file). */
@@ -87,6 +95,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
   let failReason: string | null = null;
   let exitCode: number | null = 0;
   const quarantined: string[] = [];
+  const outsideChange: SuspectFailure[] = [];
   for (const [idx, step] of spec.steps.entries()) {
     const cond = step.if ?? "success()";
     const ctx = {
@@ -165,6 +174,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       : await exec(step.run, {});
     if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
     quarantined.push(...(res.quarantined ?? []));
+    for (const f of res.outsideChange ?? []) if (outsideChange.length < MAX_SUSPECT_FAILURES) outsideChange.push(f);
     maskers.stdout.end();
     maskers.stderr.end();
     sink.endStep(idx);
@@ -194,5 +204,5 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       exitCode = res.exitCode;
     }
   }
-  return { status: state, reason: failReason, exitCode, quarantined };
+  return { status: state, reason: failReason, exitCode, quarantined, outsideChange };
 }

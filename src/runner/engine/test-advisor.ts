@@ -22,6 +22,11 @@ import { isPushedRun } from "../trust.js";
  * tests are then learnt from that stored history alone (the live model learns from pull requests
  * too), and a pass of another kind of run on this commit does not count.
  *
+ * The files the selection judged outside the change (their known, current dependencies hold none of
+ * its files) come with it: a failure there is suspect (DeFlaker) and may be rerun. The change is the
+ * mirror's diff from the run's base and the maps come from trusted runs only, so what a run's own
+ * content says cannot place a test outside it.
+ *
  * `change.deadline` (epoch ms) is passed on to the selector: its git calls end by then.
  */
 export function historyAdvisor(
@@ -74,6 +79,8 @@ export function historyAdvisor(
     const skipped = selection.decisions
       .filter((d) => !d.selected && !running.has(d.file))
       .map((d) => ({ file: d.file, detail: d.detail }));
+    const outsideChange = new Map<string, string>();
+    for (const d of selection.decisions) if (d.outsideChange !== undefined) outsideChange.set(d.file, d.outsideChange);
     const how =
       mode === "all" ? "path order" : mode === "prioritize" ? "most likely failures first" : "change-based selection";
     return {
@@ -81,6 +88,7 @@ export function historyAdvisor(
       skipped,
       summary: `select: ${mode} (${how})${selection.fullRunReason ? `; full run: ${selection.fullRunReason}` : ""}`,
       flaky,
+      outsideChange,
       expectedMs,
     };
   };

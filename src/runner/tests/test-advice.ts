@@ -13,6 +13,12 @@ export interface TestAdvice {
    * a pass on one commit, or repeated one-run blips), with the evidence sentence.
    */
   flaky: Map<string, { flaky: boolean; evidence: string }>;
+  /**
+   * Test files outside the change, with why: their known, current dependency data covers none of
+   * the changed files (DeFlaker), so a failure of one of their tests is suspect (likely flaky) and
+   * may be rerun like a known flaky one, but is not quarantined for it. Absent: none known.
+   */
+  outsideChange?: ReadonlyMap<string, string>;
   /** Expected run time of test files from the stored history (ms), where measured: what a skipped file saves. */
   expectedMs?: ReadonlyMap<string, number>;
 }

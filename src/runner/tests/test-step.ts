@@ -6,7 +6,8 @@
  *   per file: run ─► report read, rewritten to `.pitcrew/tests/<step>/` in the workspace's
  *                    `output` folder, out of the job's reach (collected with the job)
  *     no readable report ──► the file failed
- *     failed, every failing test known flaky, reruns left ──► run again (`rerun_flaky`)
+ *     failed, every failing test known flaky or the file outside the change, reruns left
+ *                                                               ──► run again (`rerun_flaky`)
  *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
  *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
  *   cancelled or timed out (also while waiting for the advice) ──► stop at once
@@ -68,7 +69,23 @@ export type StepCoverage = { kind: "v8"; dir: string } | { kind: "coverage.py"; 
  * How a test step ended: `reason` explains a failure (which files failed); `quarantined` lists the
  * ids of failures that did not fail it (quarantined, or passed on a rerun), for the pass-rate gate.
  */
-export type TestStepOutcome = StepOutcome & { reason?: string; coverage?: StepCoverage; quarantined?: string[] };
+export type TestStepOutcome = StepOutcome & {
+  reason?: string;
+  coverage?: StepCoverage;
+  quarantined?: string[];
+  /** Tests that failed while their file was outside the change (suspect: likely flaky), with why. */
+  outsideChange?: SuspectFailure[];
+};
+
+/** A failure outside the change (DeFlaker): the test, its file and why the file is outside. */
+export interface SuspectFailure {
+  id: string;
+  file: string;
+  why: string;
+}
+
+/** Most suspect failures one step reports (the rest are only said in the log). */
+export const MAX_SUSPECT_FAILURES = 200;
 
 /** Runs a test step (see the comment at the top of this file). */
 export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
@@ -163,6 +180,7 @@ async function runFiles(
   const failedFiles: string[] = [];
   const quarantined: string[] = [];
   const excused = new Set<string>();
+  const suspects: SuspectFailure[] = [];
   let last: StepOutcome | undefined;
   let ran = 0;
   for (const [i, file] of advice.run.entries()) {
@@ -196,16 +214,27 @@ async function runFiles(
       }
       failedBefore.push(...failing);
       const unknown = failing.filter((id) => !advice.flaky.get(id)?.flaky);
+      const outside = advice.outsideChange?.get(file);
+      if (attempt === 0 && outside !== undefined && failing.length > 0) {
+        say(`tests: ${file}: suspect: outside the change (${outside}): ${failing.slice(0, 5).join(", ")}`);
+        for (const id of failing) if (suspects.length < MAX_SUSPECT_FAILURES) suspects.push({ id, file, why: outside });
+      }
       if (attempt === tests.rerunFlaky) break;
-      if (failing.length === 0 || unknown.length > 0) {
+      if (failing.length === 0 || (unknown.length > 0 && outside === undefined)) {
         if (tests.rerunFlaky > 0)
           say(
-            `tests: ${file} not rerun: ${failing.length === 0 ? "the file failed without a failing test" : `${unknown.join(", ")} is not known flaky`}`,
+            `tests: ${file} not rerun: ${failing.length === 0 ? "the file failed without a failing test" : `${unknown.join(", ")} is not known flaky and the file is inside the change`}`,
           );
         break;
       }
-      const why = failing.slice(0, 5).map((id) => `${id} is flaky (${advice.flaky.get(id)!.evidence})`);
-      if (failing.length > 5) why.push(`and ${failing.length - 5} more known flaky`);
+      const why = failing
+        .slice(0, 5)
+        .map((id) =>
+          advice.flaky.get(id)?.flaky
+            ? `${id} is flaky (${advice.flaky.get(id)!.evidence})`
+            : `${id} is suspect: outside the change`,
+        );
+      if (failing.length > 5) why.push(`and ${failing.length - 5} more`);
       say(`tests: rerunning ${file} (${attempt + 1} of ${tests.rerunFlaky}): ${why.join("; ")}`);
     }
     if (ok) continue;
@@ -227,7 +256,7 @@ async function runFiles(
   const notRun = advice.run.length - ran;
   const summary = `${ran - failedFiles.length} file(s) passed${quarantined.length ? ` (${quarantined.length} with quarantined flaky failures)` : ""}, ${failedFiles.length} failed${notRun ? `, ${notRun} not run` : ""}`;
   say(`tests: ${summary}`);
-  const excusedIds = { quarantined: [...excused] };
+  const excusedIds = { quarantined: [...excused], ...(suspects.length > 0 && { outsideChange: suspects }) };
   if (failedFiles.length === 0) return { ...last!, exitCode: 0, signal: null, ...excusedIds };
   const shown = failedFiles.slice(0, 5).join(", ") + (failedFiles.length > 5 ? ", …" : "");
   return {

@@ -38,6 +38,9 @@ export async function insertEvents(db: Kysely<DB>, events: NewEvent[]): Promise<
   return stored;
 }
 
+/** Subjects per query of `ofSubjects` (bounded bind parameters). */
+const SUBJECTS_PER_QUERY = 500;
+
 /** Persistence of the append-only event log. */
 export class EventsRepo {
   constructor(private readonly db: Kysely<DB>) {}
@@ -59,6 +62,24 @@ export class EventsRepo {
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     return Number(row?.id ?? 0);
+  }
+
+  /** Events of one type about any of `subjects` (exact keys, e.g. `run:42`), oldest first, at most `limit`. */
+  async ofSubjects(type: string, subjects: readonly string[], limit = 5000): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (let i = 0; i < subjects.length && out.length < limit; i += SUBJECTS_PER_QUERY) {
+      const rows = await this.db
+        .selectFrom("events")
+        .selectAll()
+        .where("subject", "in", subjects.slice(i, i + SUBJECTS_PER_QUERY))
+        .where("type", "=", type)
+        .orderBy("id")
+        .limit(limit - out.length)
+        .execute();
+      for (const r of rows)
+        out.push({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at });
+    }
+    return out.sort((a, b) => a.id - b.id);
   }
 
   /** Events after `afterId` (oldest first), optionally for the subjects a `?subject=` filter matches (common/subject-filter.ts). */

@@ -69,7 +69,12 @@ describe("change-based selection offline (import graph only)", () => {
       reason: "dependency-changed",
       detail: "imports src/math.mjs (changed) through src/util.mjs",
     });
-    expect(decision(s1, "test/other.test.mjs")).toMatchObject({ selected: false, reason: "unaffected" });
+    expect(decision(s1, "test/other.test.mjs")).toMatchObject({
+      selected: false,
+      reason: "unaffected",
+      outsideChange: "none of its 1 known direct or recorded dependencies changed (import graph)",
+    });
+    expect(decision(s1, "test/util.test.mjs").outsideChange).toBeUndefined();
     expect(s1.fullRunReason).toBeUndefined();
     const prioritized = await selector.select({ ...request(repo, c1, c0), mode: "prioritize" });
     expect(prioritized.run[0]).toBe("test/util.test.mjs");
@@ -109,6 +114,8 @@ describe("change-based selection offline (import graph only)", () => {
     expect(s4.fullRunReason).toMatch(/package\.json changed/);
     expect(s4.run).toHaveLength(4);
     expect(s4.decisions.every((d) => d.selected && d.reason === "full-run")).toBe(true);
+    // a full run's change may reach any test: no failure is outside it
+    expect(s4.decisions.filter((d) => d.outsideChange !== undefined)).toEqual([]);
 
     // each selection reads the checkout, which is at the commit selected for
     const s5 = await selector.select(request(repo, c4, undefined));
@@ -201,6 +208,10 @@ describe.each(await testDialects())("change-based selection with recorded covera
     const head = commitFiles(repo, { "src/shared.json": '{"answer": 42 }\n' }, "data");
     const sel = await new ChangeTestSelector(s).select(request(repo, head, last));
     expect(decision(sel, "test/util.test.mjs")).toMatchObject({ selected: true, reason: "stale-dependencies" });
+    // stale data gives no signal; a co-failure is history, not a dependency: still outside the change
+    expect(decision(sel, "test/util.test.mjs").outsideChange).toBeUndefined();
+    expect(decision(sel, "test/other.test.mjs").outsideChange).toMatch(/^none of its 1 known/);
+    expect(decision(sel, "test/loader.test.mjs").outsideChange).toBeUndefined();
     expect(decision(sel, "test/other.test.mjs")).toMatchObject({ selected: true, reason: "co-failure" });
     expect(decision(sel, "test/other.test.mjs").detail).toMatch(
       /failed with changes to src\/shared\.json before \(p = 0\.70/,
@@ -213,6 +224,7 @@ describe.each(await testDialects())("change-based selection with recorded covera
     const next = commitFiles(repo, { "README.md": "# demo again\n" }, "docs again");
     const after = await new ChangeTestSelector(s).select(request(repo, next, head));
     expect(decision(after, "test/loader.test.mjs")).toMatchObject({ selected: true, reason: "failed-recently" });
+    expect(decision(after, "test/loader.test.mjs").outsideChange).toMatch(/^none of its \d+ known/);
     expect(after.run[0]).toBe("test/loader.test.mjs");
     gitIn(repo, "reset", "--quiet", "--hard", c0);
   });

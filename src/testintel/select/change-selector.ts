@@ -109,7 +109,12 @@ export class ChangeTestSelector implements TestSelector {
         checkDeadline(deadline);
       }
       const d = decide(file, evidence);
-      decisions.push(fullRun === undefined ? d : { ...d, selected: true, reason: "full-run", detail: fullRun });
+      if (fullRun === undefined) decisions.push(d);
+      else {
+        // a full run's change (a lock file, a file nothing accounts for) may reach any test: no file is outside it
+        const { outsideChange: _, ...rest } = d;
+        decisions.push({ ...rest, selected: true, reason: "full-run", detail: fullRun });
+      }
     }
     const ordered = [...decisions].sort(byProbability);
     const run = (request.mode === "select" ? ordered.filter((d) => d.selected) : ordered).map((d) => d.file);
