@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Entry point installed as `pitcrew`: runs the compiled CLI, bundled (`dist/bundle/`, made by
-// `npm run build`: far fewer modules to load at start-up) when that bundle is at least as new as
-// the compiled modules, else `dist/cli/main.js` itself. In a checkout (sources and
+// Entry point installed as `pitcrew`: runs the compiled CLI, bundled (`dist/bundle/main.cjs`, made
+// by `npm run build`: one file, compiled with a V8 code cache by run-bundle.js) when that bundle is
+// at least as new as the compiled modules, else `dist/cli/main.js` itself. In a checkout (sources and
 // tsconfig.build.json present) it builds `dist/` first when missing (e.g. right after `npm ci`);
 // an installed package ships `dist/` and never builds.
 import { execFileSync } from "node:child_process";
@@ -22,7 +22,12 @@ if (!existsSync(entry)) {
   process.stderr.write("pitcrew: building (first run)…\n");
   execFileSync(process.execPath, [tsc, "-p", tsconfig], { stdio: "inherit" });
 }
-const bundle = join(root, "dist", "bundle", "main.js");
+const bundle = join(root, "dist", "bundle", "main.cjs");
 const bundled = statSync(bundle, { throwIfNoEntry: false });
-const { main } = await import(bundled && bundled.mtimeMs >= statSync(entry).mtimeMs ? bundle : entry);
-await main(process.argv);
+if (bundled && bundled.mtimeMs >= statSync(entry).mtimeMs) {
+  const { runBundle } = await import("./run-bundle.js");
+  await runBundle(bundle, process.argv);
+} else {
+  const { main } = await import(entry);
+  await main(process.argv);
+}

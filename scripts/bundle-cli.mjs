@@ -1,23 +1,24 @@
 /**
- * Bundles the compiled CLI (`dist/cli/main.js`, from `tsc -p tsconfig.build.json`) into
- * `dist/bundle/`: one chunk per command (main.ts's lazy `import()`s become split points) plus the
- * chunks they share, with kysely and zod inlined. Node 20 pays per ES module it loads (resolve,
- * read, compile, link); `pitcrew run` loads ~600 of them unbundled, a few dozen bundled, which
- * halves the CPU its start-up costs. Every other dependency stays external (loaded from
- * node_modules as before): they are CommonJS, native, or find files of their own at run time.
+ * Bundles the compiled CLI (`dist/cli/main.js`, from `tsc -p tsconfig.build.json`) into one
+ * CommonJS file, `dist/bundle/main.cjs`, with kysely, zod, yaml and commander inlined. Node 20
+ * pays per ES module it loads (resolve, read, compile, link) and has no compile cache for ES
+ * modules; a single CommonJS file is compiled by `bin/run-bundle.js` through `vm.Script` with a
+ * V8 code cache, so a start-up after the first one deserializes compiled code instead of parsing
+ * and compiling the JavaScript again. main.ts's lazy `import()` of each command stays lazy (the
+ * command's code runs only when named; only its compilation is shared). Every other dependency
+ * stays external, loaded with `require` from node_modules (CommonJS, native, ES modules through
+ * Node ≥ 20.19's `require` of ES modules, or packages that find files of their own at run time).
  * `bin/pitcrew.js` runs the bundle only when it is newer than `dist/cli/main.js`, so a later
- * `tsc`-only build is never shadowed by a stale bundle. Usage: node scripts/bundle-cli.mjs
+ * `tsc`-only build is never shadowed by a stale bundle. The bundle's SHA-256 goes beside it
+ * (`main.cjs.sha256`): the code cache's key, computed here so a start-up does not hash 3 MB. Usage: node scripts/bundle-cli.mjs
  */
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
 const ROOT = join(import.meta.dirname, "..");
-/**
- * Libraries with no files of their own to find at run time: safe to inline. yaml and commander
- * are CommonJS; their `require`s of Node's built-in modules go through the `require` the banner
- * defines (esbuild's ESM output has none of its own).
- */
+/** Libraries with no files of their own to find at run time: safe to inline. */
 const INLINED = new Set(["kysely", "zod", "yaml", "commander"]);
 
 const { dependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -28,13 +29,32 @@ const outdir = join(ROOT, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [join(ROOT, "dist", "cli", "main.js")],
-  outdir,
+  outfile: join(outdir, "main.cjs"),
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   external,
-  banner: { js: 'import { createRequire as __pitcrewRequire } from "node:module"; const require = __pitcrewRequire(import.meta.url);' },
+  // No `import()` left in the output (an external's becomes `require`): a function compiled by
+  // `vm.Script` and deserialized from a code cache loses the dynamic-import callback in Node 20.
+  supported: { "dynamic-import": false },
+  // The ES modules' `import.meta` as the bundle's own location (dist/bundle/ is as deep as
+  // dist/<area>/, so their relative paths to the package's files still hold).
+  define: { "import.meta.url": "__pitcrewImportMetaUrl", "import.meta.dirname": "__dirname" },
+  banner: { js: 'const __pitcrewImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
 });
+// ASCII only (esbuild escapes strings, not comments nor regular expressions): `\uXXXX` means the
+// same character there, and an ASCII file is read as a one-byte string without UTF-8 decoding.
+// Not in a raw template, whose text would change: the build refuses one with such a character.
+const bundle = join(outdir, "main.cjs");
+const raw = readFileSync(bundle, "utf8")
+  .split("\n")
+  .findIndex((line) => /String\.raw|\.raw\b/.test(line) && /[^\x00-\x7f]/.test(line));
+if (raw >= 0) throw new Error(`${bundle}:${raw + 1}: a raw template with a non-ASCII character`);
+const text = readFileSync(bundle, "utf8").replace(
+  /[^\x00-\x7f]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+);
+writeFileSync(bundle, text);
+writeFileSync(`${bundle}.sha256`, `${createHash("sha256").update(readFileSync(bundle)).digest("hex")}\n`);

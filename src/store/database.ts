@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { ValidationError } from "../common/errors.js";
 import type { DB } from "./schema.js";
+import { withStatementCache } from "./statement-cache.js";
 
 /** Which SQL engine is behind a database. */
 export type DialectName = "sqlite" | "postgres";
@@ -43,7 +44,7 @@ async function openSqlite(path: string): Promise<Database> {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", description: `sqlite:${path}`, sqlite, close: () => db.destroy() };
 }
 

@@ -91,6 +91,35 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
     expect(after.finishedAt).not.toBeNull();
   });
 
+  it("stores a step's state and the events announcing it in one transaction", async () => {
+    const s = await open();
+    const p = await s.projects.create({ name: "e", repoUrl: "/tmp/e" });
+    const r = await s.runs.create({
+      projectId: p.id,
+      event: "manual",
+      branch: "main",
+      commit: "f".repeat(40),
+      plan,
+      triggeredBy: "t",
+    });
+    const [j] = await s.jobs.listForRun(r.id);
+    await s.steps.createForAttempt(j!.id, 2, ["a"]);
+    const subject = `run:${r.id}`;
+    const announced = await s.steps.start(j!.id, 2, 0, [
+      { type: "step.started", subject, data: { jobId: j!.id, step: 0, name: "a" }, at: 1 },
+    ]);
+    const ended = await s.steps.finish(j!.id, 2, 0, "success", 0, null, [
+      { type: "step.finished", subject, data: { jobId: j!.id, step: 0, status: "success", reason: null }, at: 2 },
+    ]);
+    expect(announced[0]!.id).toBeLessThan(ended[0]!.id);
+    const stored = await s.events.list({ subjectPrefix: subject });
+    expect(stored.map((e) => [e.id, e.type])).toEqual([
+      [announced[0]!.id, "step.started"],
+      [ended[0]!.id, "step.finished"],
+    ]);
+    expect((await s.steps.listForJobs([j!.id])).find((x) => x.attempt === 2)?.status).toBe("success");
+  });
+
   it("stores logs, events, steps, reports and artifacts", async () => {
     const s = await open();
     const p = await s.projects.create({ name: "c", repoUrl: "/tmp/c" });

@@ -105,16 +105,17 @@ export function storeStepSink(deps: RunnerDeps, { run, job, logs }: BegunAttempt
   const { store, events } = deps;
   const subject = { kind: "run", id: run.id } as const;
   return {
+    // each step's state and its event in one transaction, published once committed
     async stepStarted(idx, name) {
-      await store.steps.start(job.id, job.attempt, idx);
-      await events.emit("step.started", subject, { jobId: job.id, step: idx, name });
+      const started = events.draft("step.started", subject, { jobId: job.id, step: idx, name });
+      events.publish(await store.steps.start(job.id, job.attempt, idx, [started]));
     },
     async stepSkipped(idx, reason) {
       await store.steps.finish(job.id, job.attempt, idx, "skipped", null, reason);
     },
     async stepFinished(idx, status, exitCode, reason) {
-      await store.steps.finish(job.id, job.attempt, idx, status, exitCode, reason);
-      await events.emit("step.finished", subject, { jobId: job.id, step: idx, status, reason });
+      const finished = events.draft("step.finished", subject, { jobId: job.id, step: idx, status, reason });
+      events.publish(await store.steps.finish(job.id, job.attempt, idx, status, exitCode, reason, [finished]));
     },
     stepPid: (idx, pid) => void store.steps.setPid(job.id, job.attempt, idx, pid),
     line: (idx, stream, line) => logs.write(idx, stream, line),

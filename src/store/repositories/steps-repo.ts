@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Clock } from "../../common/clock.js";
 import type { DB, StepsTable } from "../schema.js";
 import type { Status } from "../statuses.js";
+import { insertEvents, type NewEvent, type StoredEvent } from "./events-repo.js";
 
 /** One step of one job attempt. */
 export interface Step {
@@ -83,9 +84,12 @@ export class StepsRepo {
     return rows.map(toStep);
   }
 
-  /** Marks a step running (with its process group id, once known). */
-  async start(jobId: number, attempt: number, idx: number): Promise<void> {
-    await this.update(jobId, attempt, idx, { status: "running", started_at: this.clock.now() });
+  /**
+   * Marks a step running (its process group id follows, `setPid`), storing `announce` (the events
+   * saying so) in the same transaction; returns them stored, to publish after the commit.
+   */
+  async start(jobId: number, attempt: number, idx: number, announce: NewEvent[] = []): Promise<StoredEvent[]> {
+    return this.updateAnnounced(jobId, attempt, idx, { status: "running", started_at: this.clock.now() }, announce);
   }
 
   /** Records the process group of a running step. */
@@ -93,7 +97,7 @@ export class StepsRepo {
     await this.update(jobId, attempt, idx, { pid });
   }
 
-  /** Finishes a step with its outcome. */
+  /** Finishes a step with its outcome, storing `announce` in the same transaction (as `start`). */
   async finish(
     jobId: number,
     attempt: number,
@@ -101,14 +105,10 @@ export class StepsRepo {
     status: Status,
     exitCode: number | null,
     reason: string | null,
-  ): Promise<void> {
-    await this.update(jobId, attempt, idx, {
-      status,
-      exit_code: exitCode,
-      reason,
-      pid: null,
-      finished_at: this.clock.now(),
-    });
+    announce: NewEvent[] = [],
+  ): Promise<StoredEvent[]> {
+    const patch = { status, exit_code: exitCode, reason, pid: null, finished_at: this.clock.now() };
+    return this.updateAnnounced(jobId, attempt, idx, patch, announce);
   }
 
   /** Marks every not-yet-finished step of an attempt with `status` (e.g. skipped after a failure). */
@@ -122,8 +122,32 @@ export class StepsRepo {
       .execute();
   }
 
-  private async update(jobId: number, attempt: number, idx: number, patch: Partial<Selectable<StepsTable>>) {
-    await this.db
+  /** One commit for a step's new state and its events (a step costs two transactions, not four). */
+  private async updateAnnounced(
+    jobId: number,
+    attempt: number,
+    idx: number,
+    patch: Partial<Selectable<StepsTable>>,
+    announce: NewEvent[],
+  ): Promise<StoredEvent[]> {
+    if (announce.length === 0) {
+      await this.update(jobId, attempt, idx, patch);
+      return [];
+    }
+    return this.db.transaction().execute(async (trx) => {
+      await this.update(jobId, attempt, idx, patch, trx);
+      return insertEvents(trx, announce);
+    });
+  }
+
+  private async update(
+    jobId: number,
+    attempt: number,
+    idx: number,
+    patch: Partial<Selectable<StepsTable>>,
+    db: Kysely<DB> = this.db,
+  ) {
+    await db
       .updateTable("steps")
       .set(patch)
       .where("job_id", "=", jobId)
