@@ -11,7 +11,6 @@ import type { FaultResult, OutsideSystem } from "./outside-heal.js";
 import {
   endedRollout,
   mainHealthy,
-  mainStory,
   newHeals,
   OUTSIDE_PROJECT,
   rolloutSteps,
@@ -86,7 +85,6 @@ export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, 
     return { ...base, note: `the latent bug's release did not go live: ${rollout.state} ${rollout.message ?? ""}` };
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const known = new Set((await newHeals(sys, new Set())).map((h) => h.id as number));
-  const mark = sys.traffic.mark();
   sys.traffic.shifted = true;
   const heal = await until(
     async () => {
@@ -99,12 +97,10 @@ export async function playTrafficShift(sys: OutsideSystem, fault: OutsideFault, 
     // still running (or none started): say where it got to
     const h = (await newHeals(sys, known)).at(-1);
     const incidents = (await sys.serve.api("GET", "/api/incidents?limit=3")).body;
-    const alerts = (await sys.serve.api("GET", "/api/alerts")).body;
-    const answered = sys.traffic.since(mark);
     return {
       ...h,
       state: "timeout",
-      reason: `${err.message}; traffic since the shift: ${answered.errors} errors in ${answered.total} answers; incidents: ${JSON.stringify(incidents).slice(0, 600)}; alerts: ${JSON.stringify(alerts).slice(0, 800)}; ${await mainStory(sys)}`,
+      reason: `${err.message}; incidents: ${JSON.stringify(incidents).slice(0, 600)}`,
     } as any;
   });
   const shown = heal.id ? await sys.cli("heal", "show", String(heal.id), "--json") : heal;
