@@ -1,7 +1,7 @@
 /**
  * Reading what pitcrew did with the outside service, as a user would: `pitcrew status|heal --json`
  * through the CLI and the API (`/api/releases`, `/api/rollouts`, `/api/runs`, `/api/events`, the
- * forge's pull requests). Shared by the fault players (outside-heal.ts, outside-shift.ts).
+ * forge's pull requests). Used by the fault players (outside-heal.ts).
  */
 import { gitIn } from "./git-repo.js";
 import type { OutsideSystem } from "./outside-heal.js";
