@@ -12,6 +12,7 @@ export {
   type IncidentEvidence,
   type RecentDeploy,
 } from "./incident/diagnose-incident.js";
+export { blameAwaitsErrors } from "./incident/clean-exposure.js";
 export { errorSignature } from "./incident/error-signature.js";
 export {
   type ShapeCounts,

@@ -28,6 +28,7 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
 
   it("heals a crash on part of the traffic with a merged change", async () => {
     const r = await playCrash(sys, crash!);
+    console.info(`outside-result ${JSON.stringify(r)}`); // the figures (time to rollback, stages) in the output
     const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
     expect(r.outcome, story).toBe("fixed");
     expect(r.path, story).toEqual(expect.arrayContaining(["pr_open", "merging", "resolved"]));
@@ -36,6 +37,7 @@ describe.skipIf(!HAS_DIST || !HAS_OUTSIDE_SERVICE)("an outside service (json-ser
 
   it("rolls back a bad release at the canary", async () => {
     const r = await playBadRelease(sys, badRelease!);
+    console.info(`outside-result ${JSON.stringify(r)}`); // the figures (time to rollback, stages) in the output
     const story = `${JSON.stringify(r)}\n${sys.serve.output().slice(-4000)}`;
     expect(r.outcome, story).toBe("rolled-back");
     expect(r.note, story).toMatch(/analysis failed: judge-errors|deploy regression/);

@@ -10,7 +10,10 @@
  *   and config hypotheses still follow for the repair). A release that went live after the onset
  *   did not bring the error (0.2), nor did one that served all traffic long enough before the
  *   onset that, at the rate the error has occurred since, it would have been logged there too
- *   (0.2: something else changed at the onset — traffic, config, a dependency); and when the error
+ *   (0.2: something else changed at the onset — traffic, config, a dependency; clean-exposure.ts).
+ *   A release blamed only because the errors so far are too few to tell whether its clean time
+ *   clears it keeps 0.95 with `tooFewErrors` in its evidence (read the evidence again before
+ *   acting: heal/actions/diagnose-with-evidence.ts); and when the error
  *   went on after a rollback, no release is the cause (0.15): the fix path leads instead of
  *   rolling back further. Without any error logs (a latency alert), the latest release is the
  *   suspect.
@@ -35,6 +38,7 @@ import { errorSignature } from "./error-signature.js";
 import { timeoutNeeds } from "./timeout-needs.js";
 import { clearByTraffic, type TrafficByShape, type TrafficShiftData, trafficShift } from "./traffic-shift.js";
 import { codeHypothesis } from "./code-hypothesis.js";
+import { cleanExposure } from "./clean-exposure.js";
 
 /** A deploy that went live, as the delivery history knows it. */
 export interface RecentDeploy {
@@ -290,7 +294,7 @@ function deployHypothesis(
       };
     }
     const clean = cleanExposure(suspect, onset);
-    if (clean)
+    if (clean?.verdict === "cleared")
       return {
         kind: "deploy_regression",
         confidence: 0.2,
@@ -303,33 +307,16 @@ function deployHypothesis(
         ],
         explanation: `${service} release ${suspect.release} served all traffic for ${ago(clean.ms)} without ${onset.summary}; at the rate it has occurred since ${when(onset.at)}, about ${clean.expected} would have been logged in that time (p < 0.001): the release did not bring the error, something else changed when it began (traffic, config, a dependency).`,
       };
-    return blame(service, suspect, errors, onset.at, openedAt, suspect !== latest);
+    const undecided = clean ? { errors: clean.errors, cleanMs: clean.ms } : undefined;
+    return blame(service, suspect, errors, onset.at, openedAt, suspect !== latest, undecided);
   }
   return blame(service, latest, errors, undefined, openedAt, false);
 }
 
-/** Expected occurrences during a clean period past which a release is cleared: P(none | Poisson) < 0.001. */
-const CLEARED_EXPECTED = -Math.log(0.001);
-
 /**
- * The time `suspect` served all traffic before the error's onset, when that is long enough to
- * clear it: at a conservative rate of the error since its onset (the count less two standard
- * deviations, over the episode's span), more than CLEARED_EXPECTED occurrences would have been
- * logged in it had the release brought the error. Undefined when the release is not cleared.
+ * The deploy_regression hypothesis against `suspect` (0.95, or 0.25 when most errors since are a
+ * dependency's); `tooFewErrors` when its clean time might still clear it (clean-exposure.ts).
  */
-function cleanExposure(
-  suspect: RecentDeploy,
-  onset: NonNullable<IncidentDiagnosis["onset"]>,
-): { ms: number; expected: number } | undefined {
-  const ms = onset.at - suspect.at;
-  const span = onset.last - onset.at;
-  if (ms <= 0 || span <= 0) return undefined;
-  const low = onset.occurrences - 2 * Math.sqrt(onset.occurrences);
-  const expected = (Math.max(0, low) / span) * ms;
-  return expected > CLEARED_EXPECTED ? { ms, expected: Math.round(expected) } : undefined;
-}
-
-/** The deploy_regression hypothesis against `suspect` (0.95, or 0.25 when most errors since are a dependency's). */
 function blame(
   service: string,
   suspect: RecentDeploy,
@@ -337,6 +324,7 @@ function blame(
   onset: number | undefined,
   openedAt: number,
   notLatest: boolean,
+  tooFewErrors?: { errors: number; cleanMs: number },
 ): Hypothesis {
   const after = errors.filter((r) => r.at >= suspect.at);
   const upstream = after.length ? after.filter((r) => DEPENDENCY.test(r.message)).length / after.length : 0;
@@ -358,13 +346,14 @@ function blame(
           ...(onset === undefined ? {} : { onset }),
           // roll back to what the suspect replaced, even when later releases followed it
           ...(notLatest && suspect.previous ? { rollbackTo: suspect.previous } : {}),
+          ...(tooFewErrors ? { tooFewErrors } : {}),
         },
       },
     ],
     explanation:
       upstream >= 0.5
         ? `${service} release ${suspect.release} went live ${since} before the incident, but ${Math.round(upstream * 100)} % of the errors since then are failures of a dependency: the release is unlikely to be the cause.`
-        : `${service} started failing after release ${suspect.release} went live ${since} before the incident${began}${notLatest ? `; later releases did not bring the error, so the rollback goes back to release ${suspect.previous ?? "before it"}` : ""}; rolling back is the fastest mitigation.`,
+        : `${service} started failing after release ${suspect.release} went live ${since} before the incident${began}${notLatest ? `; later releases did not bring the error, so the rollback goes back to release ${suspect.previous ?? "before it"}` : ""}; rolling back is the fastest mitigation${tooFewErrors ? ` — but it served all traffic for ${ago(tooFewErrors.cleanMs)} before the error began, and ${tooFewErrors.errors} error${tooFewErrors.errors === 1 ? "" : "s"} since are too few to tell whether that clears it` : ""}.`,
   };
 }
 

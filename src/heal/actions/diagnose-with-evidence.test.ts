@@ -89,6 +89,59 @@ describe("diagnosis that waits for its evidence", () => {
     expect(r.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
     expect(prompt.reads()).toBe(1); // the rollback starts at once; the repair reads the logs again
   });
+  it("reads on while a release that served clean before the error is blamed on too few errors, until they clear it", async () => {
+    // release 7 served all traffic for 20 s; then 3 crashes in 0.5 s, a stack trace among them: too few to tell
+    const incident = await openIncident("shifted");
+    const at = incident.openedAt;
+    const deploy = { service: "shifted", environment: "production", release: "7", at: at - 21_000 };
+    const crashes = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...crashLog("shifted"), at: from + i * 250 }));
+    await t.app.observation.logs.ingest(crashes(at - 1_000, 3), "file");
+    const { deps, reads } = depsFor([deploy]);
+    const first = await deps.diagnose(incident);
+    expect(first.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
+    expect(first.hypotheses[0]!.evidence[0]!.data).toMatchObject({ tooFewErrors: { errors: 3, cleanMs: 20_000 } });
+    // the errors go on at the same rate: 12 more within the next 3 s clear the release
+    const later = setTimeout(() => void t.app.observation.logs.ingest(crashes(at - 250, 12), "file"), 300);
+    try {
+      const d = await diagnoseWithEvidence(deps, incident, new AbortController().signal);
+      expect(d.hypotheses[0]).toMatchObject({ kind: "code_bug" });
+      const regression = d.hypotheses.find((h) => h.kind === "deploy_regression")!;
+      expect(regression.confidence).toBe(0.2);
+      expect(regression.explanation).toContain("did not bring the error");
+      expect(reads()).toBeGreaterThan(2);
+    } finally {
+      clearTimeout(later);
+    }
+  });
+
+  it("rolls back at once when the count blames the release, and after the wait when the errors stay too few", async () => {
+    // live 1 s before the error, which then came 3 times a second: ≈ 4 expected in that second, not enough to clear it
+    const incident = await openIncident("broken");
+    const at = incident.openedAt;
+    const deploy = { service: "broken", environment: "production", release: "8", at: at - 2_000 };
+    await t.app.observation.logs.ingest(
+      Array.from({ length: 4 }, (_, i) => ({ ...crashLog("broken"), at: at - 1_000 + i * 333 })),
+      "file",
+    );
+    const prompt = depsFor([deploy]);
+    const d = await diagnoseWithEvidence(prompt.deps, incident, new AbortController().signal);
+    expect(d.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
+    expect(d.hypotheses[0]!.evidence[0]!.data!.tooFewErrors).toBeUndefined();
+    expect(prompt.reads()).toBe(1);
+
+    // one error 20 s after a release, and no more: too few to tell until the wait ends, then the blame stands
+    const lone = await openIncident("lone");
+    const quiet = { service: "lone", environment: "production", release: "9", at: lone.openedAt - 21_000 };
+    await t.app.observation.logs.ingest([{ ...crashLog("lone"), at: lone.openedAt - 1_000 }], "file");
+    const waited = depsFor([quiet], 600);
+    const w = await diagnoseWithEvidence(waited.deps, lone, new AbortController().signal);
+    expect(w.hypotheses[0]).toMatchObject({ kind: "deploy_regression", confidence: 0.95 });
+    expect(w.hypotheses[0]!.evidence[0]!.data).toMatchObject({ tooFewErrors: { errors: 1 } });
+    expect(Date.now() - lone.openedAt).toBeGreaterThanOrEqual(600);
+    expect(waited.reads()).toBeGreaterThan(1);
+  });
+
   it("repairs from the logs as they are now when the stored diagnosis had no stack trace yet", async () => {
     const incident = await openIncident("rolled");
     const deploy = { service: "rolled", environment: "production", release: "5", at: Date.now() - 60_000 };

@@ -6,7 +6,13 @@
  *
  * - diagnosing: when the diagnosis has nothing to act on — no stack trace, no config or
  *   dependency hypothesis, no likely deploy regression (≥ 0.5, whose rollback must not wait) — it
- *   is read again every `retryMs` until it has, or until `waitMs` after the incident opened;
+ *   is read again every `retryMs` until it has, or until `waitMs` after the incident opened. So is
+ *   one that blames a release on errors too few to tell (`tooFewErrors`: the release served all
+ *   traffic before the error began, and the count so far can neither clear it nor confirm it,
+ *   diagnose/incident/clean-exposure.ts) — even beside a stack trace, since the blame would roll
+ *   the release back at once: a few more errors clear it (a shift in traffic met an old bug) or
+ *   confirm it, and a request shape that carries them gets the errors it needs to be named.
+ *   A deploy regression the count decides is acted on at once;
  * - repairing: a stored diagnosis with neither a stack trace nor a config hypothesis (e.g. one led
  *   by a deploy regression, rolled back at once) is read again with the logs up to now, which
  *   hold the errors the release logged until it was rolled back; the fresher one is kept.
@@ -14,7 +20,7 @@
  */
 import { sleep } from "../../common/clock.js";
 import type { Clock } from "../../common/clock.js";
-import type { IncidentDiagnosis } from "../../diagnose/index.js";
+import { blameAwaitsErrors, type IncidentDiagnosis } from "../../diagnose/index.js";
 import type { Incident } from "../../store/index.js";
 
 /** How long after an incident opened the diagnosis waits for evidence (ms). */
@@ -29,6 +35,7 @@ export function repairable(d: IncidentDiagnosis): boolean {
 
 /** True when `d` says what to do next without more evidence (see the module comment). */
 function actionable(d: IncidentDiagnosis): boolean {
+  if (d.hypotheses.some(blameAwaitsErrors)) return false;
   return (
     repairable(d) ||
     d.hypotheses.some((h) => h.kind === "dependency" || (h.kind === "deploy_regression" && h.confidence >= 0.5))
