@@ -39,9 +39,9 @@ export interface ChangeEvidence {
 /**
  * The decision for one test file, first rule that applies: the test file is new or changed; a
  * manifest or configuration of the sub-project it is in changed; a file it imports (statically,
- * transitively) or exercised (recorded coverage, V8 or coverage.py alike) changed; it reaches a file whose imports were not read; its dependencies are unknown or stale; it failed
- * recently; it co-failed with a changed file in the history; its text names a changed file
- * nothing imports. Otherwise it is unaffected.
+ * transitively) or exercised (recorded coverage, V8 or coverage.py alike) changed; it reaches a
+ * file whose imports were not read; its dependencies are unknown or stale; it failed recently; it
+ * co-failed with a changed file in the history; its text names a changed file nothing imports. Otherwise it is unaffected.
  * `probability` combines the history's prediction with the strength of the evidence.
  */
 export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
