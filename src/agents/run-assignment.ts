@@ -129,6 +129,8 @@ export async function runAssignment(
           signal: within,
         });
       }),
+      // the server records no map of an untrusted run: its steps collect no coverage either
+      untrusted: a.sandbox.untrusted ?? undefined,
       recordCoverage: async (coverage, step) =>
         coverage.kind === "v8"
           ? sendDependencies(deps, a, step, ws.dir, coverage.dir, sys)

@@ -1,4 +1,5 @@
 import { readFile, realpath } from "node:fs/promises";
+import { clampedNote } from "./test-duration.js";
 import { isPitcrewError, TooLargeError } from "../common/errors.js";
 import type { PlanReports } from "../common/plan.js";
 import { parseCoverage } from "./coverage.js";
@@ -37,6 +38,8 @@ export async function collectReports(
   const out: CollectedReports = { cases: [], coverage: [], problems: [] };
   for (const f of await findReports(workspace, "JUnit", reports.junit, maxBytes, out.problems)) {
     const report = await parseFile(f, "JUnit", out.problems, (data) => parseJUnit(data, { file: f.path, maxBytes }));
+    const clamped = report && clampedNote(report.cases);
+    if (clamped) out.problems.push(`${f.path}: ${clamped}`);
     for (const c of report?.cases ?? [])
       out.cases.push(c.file === undefined ? c : { ...c, file: toRepoPath(c.file, prefixes) });
   }

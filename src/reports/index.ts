@@ -6,6 +6,7 @@ export { type GateInput, type GateName, type GateResult, evaluateGates } from ".
 export { parseJestJson } from "./jest-json.js";
 export { type JUnitReport, parseJUnit, type TestCase, type TestStatus } from "./junit.js";
 export { writeJUnit } from "./junit-writer.js";
+export { clampedNote, MAX_TEST_DURATION_MS } from "./test-duration.js";
 export { parseLcov } from "./lcov.js";
 export { DEFAULT_MAX_REPORT_BYTES, type ReportInputOptions } from "./report-input.js";
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseJestJson } from "./jest-json.js";
+import { MAX_TEST_DURATION_MS } from "./test-duration.js";
 
 describe("parseJestJson", () => {
   it("reads assertion results, and a suite that failed to run as an error", () => {
@@ -17,6 +18,9 @@ describe("parseJestJson", () => {
               failureMessages: ["Error: no\n  at x"],
             },
             { ancestorTitles: [], title: "later", status: "pending", failureMessages: [] },
+            // a hostile report's durations: clamped to a day, negative read as 0
+            { ancestorTitles: [], title: "forever", status: "passed", duration: 1e300, failureMessages: [] },
+            { ancestorTitles: [], title: "backwards", status: "passed", duration: -5, failureMessages: [] },
           ],
         },
         { name: "/w/src/b.test.js", message: "SyntaxError: Unexpected token", assertionResults: [] },
@@ -27,6 +31,8 @@ describe("parseJestJson", () => {
       ["cart > adds", "passed", 4, undefined],
       ["removes", "failed", 2, "Error: no"],
       ["later", "skipped", 0, undefined],
+      ["forever", "passed", MAX_TEST_DURATION_MS, undefined],
+      ["backwards", "passed", 0, undefined],
       ["(suite failed to run)", "error", 0, "SyntaxError: Unexpected token"],
     ]);
   });

@@ -1,4 +1,5 @@
 import { ValidationError } from "../common/errors.js";
+import { clampDurationMs } from "./test-duration.js";
 import type { TestCase, TestStatus } from "./junit.js";
 import { describeReport, type ReportInputOptions, readReportText } from "./report-input.js";
 
@@ -37,7 +38,7 @@ export function parseJestJson(
         name: [...(Array.isArray(a.ancestorTitles) ? a.ancestorTitles : []), a.title].map(String).join(" > "),
         file,
         status,
-        durationMs: typeof a.duration === "number" ? a.duration : 0,
+        durationMs: typeof a.duration === "number" ? clampDurationMs(a.duration) : 0,
         ...(details && { message: details.split("\n")[0], details }),
       });
     }

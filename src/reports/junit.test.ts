@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TooLargeError, ValidationError } from "../common/errors.js";
 import { parseJUnit, parseSeconds } from "./junit.js";
+import { clampedNote, MAX_TEST_DURATION_MS } from "./test-duration.js";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -206,5 +207,19 @@ describe("parseSeconds", () => {
     expect(parseSeconds("")).toBe(0);
     expect(parseSeconds("soon")).toBe(0);
     expect(parseSeconds("-3")).toBe(0);
+  });
+
+  it('clamps a duration over a day (a hostile report\'s time="1e9" or 1e400): no stored value overflows', () => {
+    expect(parseSeconds("86400")).toBe(MAX_TEST_DURATION_MS);
+    expect(parseSeconds("1e9")).toBe(MAX_TEST_DURATION_MS);
+    expect(parseSeconds("1e400")).toBe(MAX_TEST_DURATION_MS);
+    const xml =
+      '<testsuite name="s"><testcase classname="c" name="long" time="1e30"/><testcase classname="c" name="ok" time="2"/></testsuite>';
+    const { cases } = parseJUnit(xml);
+    expect(cases.map((c) => c.durationMs)).toEqual([MAX_TEST_DURATION_MS, 2000]);
+    expect(clampedNote(cases)).toBe(
+      `1 test case(s) reported a duration of a day or more: clamped to ${MAX_TEST_DURATION_MS} ms`,
+    );
+    expect(clampedNote(cases.slice(1))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { ValidationError } from "../common/errors.js";
 import { capText, describeReport, type ReportInputOptions, readReportText } from "./report-input.js";
 import { attr, children, parseSafeXml, rootElement, text, type XmlNode } from "./safe-xml.js";
+import { clampDurationMs } from "./test-duration.js";
 
 /** Outcome of one test case. */
 export type TestStatus = "passed" | "failed" | "error" | "skipped";
@@ -96,7 +97,7 @@ function describeOutcome(node: XmlNode): { message?: string; details?: string } 
 
 /**
  * Converts a `time` attribute in seconds to whole milliseconds. Missing or unreadable values
- * are 0. A comma is a thousands separator when a dot is also present or it groups three digits
+ * are 0; a value over a day is clamped to `MAX_TEST_DURATION_MS` (`time="1e9"` in a hostile report). A comma is a thousands separator when a dot is also present or it groups three digits
  * (`1,234.5`, `1,234`), else a decimal comma (`0,25`).
  */
 export function parseSeconds(value: string | undefined): number {
@@ -104,5 +105,5 @@ export function parseSeconds(value: string | undefined): number {
   let v = value.trim();
   if (v.includes(",")) v = v.includes(".") || /^\d{1,3}(,\d{3})+$/.test(v) ? v.replace(/,/g, "") : v.replace(",", ".");
   const seconds = Number(v);
-  return Number.isFinite(seconds) && seconds > 0 && v !== "" ? Math.round(seconds * 1000) : 0;
+  return v === "" || Number.isNaN(seconds) ? 0 : clampDurationMs(seconds * 1000);
 }

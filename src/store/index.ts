@@ -51,6 +51,7 @@ export {
   type NewTestSelection,
   type TestSelectionRecord,
   type TestSelectionStep,
+  type TestSelectionSummary,
   TestSelectionsRepo,
 } from "./repositories/test-selections-repo.js";
 export type { ReleaseRevert, ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";

@@ -68,4 +68,5 @@ export {
   coFailureScope,
   testCoFailureModel,
 } from "./select/co-failure-model.js";
+export { CO_FAILURE_TRUSTS } from "./select/co-failure.js";
 export { type CoFailureItem, CoFailureReplay, type ReplayFigures } from "./select/co-failure-replay.js";

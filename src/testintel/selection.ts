@@ -100,5 +100,7 @@ export interface TestDependencyRecorder {
     commit: string;
     /** What each test file's pytest process ran (see `readPyCoverageJson`), by repository-relative test file. */
     runs: ReadonlyMap<string, PyRunCoverage>;
-  }): Promise<{ testFiles: number }>;
+    /** Test files that ran without a usable report: their stored maps are deleted (they run until measured again). */
+    unusable: readonly string[];
+  }): Promise<{ testFiles: number; forgotten: number }>;
 }

@@ -3,12 +3,14 @@
  * commit" (which makes a failure flaky, so rerun or quarantined) counts only a pass in the same
  * job — a matrix leg where a test passes does not excuse the leg where it fails every time — and
  * a pushed run takes no such evidence from a pull request's run, while a pull request's run may.
+ * The expected time of a test file comes from trusted runs only, whoever asks.
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/common/plan.js";
 import { systemClock } from "../../src/common/clock.js";
 import { createSecretBox } from "../../src/common/secret-box.js";
+import { MAX_TEST_DURATION_MS } from "../../src/reports/index.js";
 import { historyAdvisor } from "../../src/runner/engine/test-advisor.js";
 import { createStore, type RunTrust, type Store } from "../../src/store/index.js";
 import { createHistorySelector } from "../../src/testintel/index.js";
@@ -20,7 +22,7 @@ const leg = (node: string) => ({ ...oneJob.jobs[0]!, key: `test (node: ${node})`
 const matrix: Plan = { ...oneJob, jobs: [leg("18"), leg("20")] };
 
 /** Stores a run on COMMIT whose jobs report `x.works` passed (true) or failed, by job key. */
-async function storeRun(s: Store, projectId: number, trust: RunTrust, passed: Record<string, boolean>) {
+async function storeRun(s: Store, projectId: number, trust: RunTrust, passed: Record<string, boolean>, durationMs = 5) {
   const event = trust === "pull_request" ? "pull_request" : "push";
   const run = await s.runs.create({
     projectId,
@@ -40,8 +42,9 @@ async function storeRun(s: Store, projectId: number, trust: RunTrust, passed: Re
         suite: "x",
         classname: "x",
         name: "works",
+        file: "x.test.js",
         status: passed[job.key] ? "passed" : "failed",
-        durationMs: 5,
+        durationMs,
         projectId,
         testId: "x.works",
         attempt: 1,
@@ -105,5 +108,19 @@ describe.each(await testDialects())("the test advice on %s", (_name, make) => {
       flaky: true,
       evidence: `passed on this commit in run ${onMain.id} (attempt 1)`,
     });
+  });
+
+  it("expects a file's time from trusted runs only: a pull request's report claiming a day is not read", async () => {
+    tdb = await make();
+    const s = createStore(tdb.database, systemClock, createSecretBox(randomBytes(32)));
+    const project = await s.projects.create({ name: "app", repoUrl: "/tmp/app" });
+    await storeRun(s, project.id, "protected", { "test (node: 18)": true }, 40);
+    await storeRun(s, project.id, "pull_request", { "test (node: 18)": true }, MAX_TEST_DURATION_MS);
+    const asking = await storeRun(s, project.id, "pull_request", {});
+    const advice = await historyAdvisor(s, createHistorySelector(s), project, asking, "test (node: 18)", {
+      mirror: "/tmp/app",
+      base: async () => undefined,
+    })({ step: 0, mode: "all", testFiles: ["x.test.js"], repoDir: "/tmp/app" });
+    expect(Object.fromEntries(advice.expectedMs ?? [])).toEqual({ "x.test.js": 40 });
   });
 });

@@ -68,7 +68,10 @@ describe("change-based test selection in a pipeline", () => {
     expect(everything).toMatchObject({ mode: "select", filesTotal: 2, filesRun: 2, skippedCount: 0, step: 0 });
     expect(chosen).toMatchObject({ mode: "select", filesTotal: 2, filesRun: 1, unmeasuredSkipped: 0, skippedCount: 1 });
     const logged = /tests: skipped test\/alpha\.test\.mjs: (.+)/.exec(second.log)![1];
-    expect(chosen!.skipped).toEqual([{ file: "test/alpha.test.mjs", detail: logged }]);
+    // a list reads no skipped files (each row's may hold 200); one selection read by id has them
+    expect(chosen).not.toHaveProperty("skipped");
+    const one = await t.app.store.testSelections.get(project.id, chosen!.id);
+    expect(one!.skipped).toEqual([{ file: "test/alpha.test.mjs", detail: logged }]);
   }, 120_000);
 
   it("never runs git in the job's workspace: a step's core.fsmonitor does not run on the server", async () => {

@@ -2,11 +2,12 @@
  * The stored test selections of `tests:` steps and the slowest tests, on SQLite and PostgreSQL:
  * a selection recorded from an advice (time saved from the history's file durations, the skipped
  * list capped and counted), served paginated and one by one through the API (in the OpenAPI
- * document, 4xx on bad input, viewer role like its neighbours).
+ * document, 4xx on bad input, viewer role like its neighbours); "slowest" reads trusted runs only.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { recordTestSelection } from "../../src/runner/index.js";
 import { MAX_LISTED_SKIPPED, type NewTestResult } from "../../src/store/index.js";
+import { MAX_TEST_DURATION_MS } from "../../src/reports/index.js";
 import { expectedFileMs } from "../../src/testintel/index.js";
 import { type TestDatabase, testDialects } from "../support/databases.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -141,6 +142,11 @@ describe.each(await testDialects())("test selections and slowest tests on %s", (
     const { token: viewer } = await s.tokens.create("viewer", "viewer");
     expect((await get("/api/projects/lib/tests/selections", viewer)).status).toBe(200);
 
+    // a pull request's report claims a day for one test (the parser's clamp): "slowest" reads trusted runs only
+    const pr = await storeRunOutcomes(s, p.id, "3".repeat(40), [{}], undefined, undefined, "pull_request");
+    const [prJob] = await s.jobs.listForRun(pr.id);
+    const claimed = { ...row("a.test.js", "claimed", MAX_TEST_DURATION_MS, 1), runId: pr.id, jobId: prJob!.id };
+    await s.reports.addTests([claimed]);
     const slowest = await get("/api/projects/lib/tests/slowest?limit=2");
     expect(slowest.status).toBe(200);
     expect(slowest.body.tests.map((x: { id: string }) => x.id)).toEqual(["a.test.js.slow", "a.test.js.quick"]);

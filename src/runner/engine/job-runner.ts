@@ -28,7 +28,7 @@ import { holdRunningAttempt } from "./running-attempt.js";
 import { needsStatus } from "./scheduler.js";
 import type { JobTicket, RunnerDeps } from "./runner-deps.js";
 import { mirrorDir } from "./mirrors.js";
-import { chooseExecutor, isUntrustedTrigger, sandboxNeed } from "./sandbox-policy.js";
+import { chooseExecutor, sandboxNeed } from "./sandbox-policy.js";
 import { recordingAdvisor } from "./selection-record.js";
 import { runSteps } from "./step-loop.js";
 import { historyAdvisor, testBaseCommit } from "./test-advisor.js";
@@ -128,20 +128,24 @@ async function execute(deps: RunnerDeps, begun: BegunAttempt, signal: AbortSigna
         () => deps.clock.now(),
         sys,
       ),
+      // A map says which tests a later change may skip: only code the project trusts may write one,
+      // and an untrusted run collects none (nothing it wrote is parsed as coverage).
+      untrusted: sandboxNeed(project, run, false).untrusted ?? undefined,
       recordCoverage: async (coverage) => {
         const recorder = deps.tests.recorder;
         if (!recorder) return sys("tests: coverage collected, but this server has no dependency recorder");
-        // A map says which tests a later change may skip: only code the project trusts may write one.
-        if (isUntrustedTrigger(project, run))
-          return sys("tests: coverage of an untrusted run (a pull request or an unprotected branch) is not recorded");
         const at = { project: project.name, commit: run.commit };
         try {
           const r =
             coverage.kind === "v8"
               ? await recorder.recordV8Coverage({ ...at, repoDir: ws.dir, coverageDir: coverage.dir })
-              : await recorder.recordPythonCoverage({ ...at, runs: coverage.runs });
+              : await recorder.recordPythonCoverage({ ...at, runs: coverage.runs, unusable: coverage.unusable });
           const from = coverage.kind === "v8" ? "V8 coverage" : "coverage.py";
           sys(`tests: dependencies of ${r.testFiles} test file(s) recorded from ${from}`);
+          if ("forgotten" in r && r.forgotten > 0)
+            sys(
+              `tests: stored maps of ${r.forgotten} test file(s) without a usable report deleted (they run until measured again)`,
+            );
         } catch (err) {
           sys(`tests: dependencies not recorded: ${err instanceof Error ? err.message : String(err)}`);
         }

@@ -71,6 +71,8 @@ export interface StepLoopInput {
   sink: StepSink;
   /** Orders (and selects) the files of test steps; absent: path order, nothing known flaky. */
   advise?: TestAdvisor;
+  /** Set for an untrusted run (what it is): test steps collect no coverage (see `TestStepInput.untrusted`). */
+  untrusted?: string;
   /** Given the coverage of test step `step` (with `coverage: true`), after it ran. */
   recordCoverage?: (coverage: StepCoverage, step: number) => Promise<void>;
 }
@@ -170,6 +172,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
           say: (line) => sink.line(idx, "system", line),
           signal,
           timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
+          untrusted: input.untrusted,
         })
       : await exec(step.run, {});
     if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);

@@ -1,5 +1,6 @@
 import type { Project, Run, RunTrust, Store } from "../../store/index.js";
 import {
+  CO_FAILURE_TRUSTS,
   expectedFileMs,
   flakyTests,
   historyFromRows,
@@ -68,7 +69,8 @@ export function historyAdvisor(
       if (r.commitSha !== run.commit || r.jobKey !== jobKey || r.status !== "passed") continue;
       flaky.set(r.testId, { flaky: true, evidence: `passed on this commit in run ${r.runId} (attempt ${r.attempt})` });
     }
-    const measured = expectedFileMs(rows);
+    // durations from trusted runs only: a pull request's report could claim any time (co-failure's rule)
+    const measured = expectedFileMs(rows.filter((r) => CO_FAILURE_TRUSTS.includes(r.runTrust)));
     const expectedMs = new Map<string, number>();
     for (const f of testFiles) {
       const ms = measured.get(f);

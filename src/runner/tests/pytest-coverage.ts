@@ -139,8 +139,12 @@ export function pytestCoverage(scratch: TestScratch, repoDir: string): PytestCov
   };
 }
 
-/** Largest coverage.py report of one test file that is read back. */
-const MAX_PYCOV_REPORT_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest coverage.py report of one test file that is read back: a per-file map with contexts of
+ * a few thousand files and tests is well under it; a bigger one is unusable (the test file then
+ * has no map and always runs), and never costs the server a parse of hundreds of MB.
+ */
+export const MAX_PYCOV_REPORT_BYTES = 8 * 1024 * 1024;
 /** Largest note of the plugin that is read back. */
 const MAX_NOTE_BYTES = 4096;
 
@@ -172,11 +176,15 @@ const NAMED_PROBLEMS = 5;
 
 /**
  * The coverage.py runs of one pytest step, read file by file as the step goes: a test file run
- * more than once (reruns) gets the union of its usable reports. At most `maxEntries` measured
- * files are kept over the whole step (memory); the reports past it are not kept, and said.
+ * more than once (reruns) gets the union of its reports. A test file with one run whose report is
+ * unusable (no report, over a limit, its tests not measured) has no map from this step at all and
+ * is listed as unusable, so its stored map is deleted: the code it reaches now is unknown. At most
+ * `maxEntries` measured files are kept over the whole step (memory); the reports past it count
+ * as unusable, and said.
  */
 export class PythonRuns {
   readonly #runs = new Map<string, PyRunCoverage>();
+  readonly #unusable = new Set<string>();
   #entries = 0;
   #problems = 0;
 
@@ -196,33 +204,34 @@ export class PythonRuns {
 
   /** Reads the report of one run of `file` and keeps it, or says in the log why it is not used. */
   async collect(reportName: string, file: string): Promise<void> {
+    if (this.#unusable.has(file)) return;
     const got = await readPytestCoverage(this.scratch, reportName, file, this.repoDir, this.cwd);
-    if (typeof got === "string") return this.#problem(`${file}: coverage.py: ${got}`);
-    const size = got.tested.size + got.imported.size;
-    if (this.#entries + size > this.maxEntries)
-      return this.#problem(`${file}: coverage.py: over ${this.maxEntries} measured files kept in this step`);
-    this.#entries += size;
+    if (typeof got === "string") return this.#problem(file, got);
+    if (this.#entries + got.files.size > this.maxEntries)
+      return this.#problem(file, `over ${this.maxEntries} measured files kept in this step`);
+    this.#entries += got.files.size;
     const kept = this.#runs.get(file);
     if (!kept) return void this.#runs.set(file, got);
-    for (const f of got.tested) kept.tested.add(f);
-    for (const f of got.imported) if (!kept.tested.has(f)) kept.imported.add(f);
-    for (const f of kept.tested) kept.imported.delete(f);
+    for (const f of got.files) kept.files.add(f);
   }
 
-  /** How many test files have a usable report. */
+  /** Whether any test file has a usable report or ran without one (something to record or forget). */
   get size(): number {
-    return this.#runs.size;
+    return this.#runs.size + this.#unusable.size;
   }
 
-  /** The runs read, by test file; says how many reports were not used past the ones named. */
-  finish(): Map<string, PyRunCoverage> {
+  /** The runs read, by test file, and the test files without a usable report; says how many were not named. */
+  finish(): { runs: Map<string, PyRunCoverage>; unusable: string[] } {
     if (this.#problems > NAMED_PROBLEMS)
       this.say(`tests: … and ${this.#problems - NAMED_PROBLEMS} more run(s) without a usable coverage.py report`);
-    return this.#runs;
+    return { runs: this.#runs, unusable: [...this.#unusable] };
   }
 
-  #problem(line: string): void {
+  #problem(file: string, why: string): void {
+    this.#runs.delete(file);
+    this.#unusable.add(file);
     this.#problems++;
-    if (this.#problems <= NAMED_PROBLEMS) this.say(`tests: ${line}; no dependency map from this run`);
+    if (this.#problems <= NAMED_PROBLEMS)
+      this.say(`tests: ${file}: coverage.py: ${why}; its dependency map is deleted (it runs until measured again)`);
   }
 }

@@ -77,9 +77,7 @@ async function createExclusive(path: string, text: string): Promise<void> {
  * saying what is wrong (code ENOENT when there is no report).
  */
 export async function readJobReport(scratch: TestScratch, name: string, maxBytes: number): Promise<Buffer> {
-  const dir = await lstat(scratch.dir);
-  if (!dir.isDirectory() || dir.dev !== scratch.id.dev || dir.ino !== scratch.id.ino)
-    throw new Error("its scratch folder was replaced by the job, report not read");
+  if (!(await scratchIntact(scratch))) throw new Error("its scratch folder was replaced by the job, report not read");
   const path = join(scratch.dir, name);
   const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(
     (err: NodeJS.ErrnoException) => {
@@ -103,4 +101,10 @@ export async function readJobReport(scratch: TestScratch, name: string, maxBytes
   } finally {
     await fh.close();
   }
+}
+
+/** Whether `scratch.dir` is still the folder pitcrew created (not replaced by the job, e.g. by a symlink). */
+export async function scratchIntact(scratch: TestScratch): Promise<boolean> {
+  const dir = await lstat(scratch.dir).catch(() => undefined);
+  return dir?.isDirectory() === true && dir.dev === scratch.id.dev && dir.ino === scratch.id.ino;
 }

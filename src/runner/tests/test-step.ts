@@ -20,7 +20,7 @@ import { realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlanTests } from "../../common/plan.js";
 import { TEST_REPORTS_DIR } from "../../pipeline/index.js";
-import { matchWorkspaceFiles } from "../../reports/index.js";
+import { clampedNote, matchWorkspaceFiles } from "../../reports/index.js";
 import { type PyRunCoverage, testId } from "../../testintel/index.js";
 import type { StepOutcome } from "../executor.js";
 import type { Workspace } from "../workspace.js";
@@ -29,7 +29,7 @@ import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { PYTEST_COVERAGE_FILES, type PytestCoverage, PythonRuns, pytestCoverage } from "./pytest-coverage.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
-import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
+import { createTestScratch, readJobReport, scratchIntact, type TestScratch } from "./test-scratch.js";
 import { V8_FLUSH_FILE, type V8Flush, v8Flush } from "./v8-flush.js";
 
 /** Most test files one step runs (a glob matching more is refused as a mistake). */
@@ -57,13 +57,21 @@ export interface TestStepInput {
   signal?: AbortSignal;
   /** The step's time left (ms): also bounds the wait for the advice. */
   timeoutMs?: number;
+  /**
+   * Set for a run whose coverage may not be recorded (untrusted: a pull request, an unprotected
+   * branch), saying what it is: `coverage: true` then neither sets `NODE_V8_COVERAGE` nor loads
+   * the coverage.py plugin, and nothing the job wrote is read as coverage.
+   */
+  untrusted?: string;
 }
 
 /**
  * The coverage a step with `coverage: true` collected: its `NODE_V8_COVERAGE` directory, or what
- * each test file's pytest process ran under coverage.py.
+ * each test file's pytest process ran under coverage.py and the test files run without a usable report.
  */
-export type StepCoverage = { kind: "v8"; dir: string } | { kind: "coverage.py"; runs: Map<string, PyRunCoverage> };
+export type StepCoverage =
+  | { kind: "v8"; dir: string }
+  | { kind: "coverage.py"; runs: Map<string, PyRunCoverage>; unusable: string[] };
 
 /**
  * How a test step ended: `reason` explains a failure (which files failed); `quarantined` lists the
@@ -119,8 +127,13 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   say(`tests: ${advice.run.length} of ${files.length} file(s), ${advice.summary}`);
   for (const s of advice.skipped.slice(0, 50)) say(`tests: skipped ${s.file}: ${s.detail}`);
   if (advice.skipped.length > 50) say(`tests: … and ${advice.skipped.length - 50} more skipped`);
-  const python = tests.coverage && tests.framework === "pytest";
-  const v8 = tests.coverage && !python;
+  // A map says which tests a later change may skip, and reading one parses what the job wrote:
+  // an untrusted run collects none (one rule for V8 and coverage.py).
+  const coverage = tests.coverage && input.untrusted === undefined;
+  if (tests.coverage && !coverage)
+    say(`tests: coverage not collected: ${input.untrusted} is untrusted, its coverage would not be recorded`);
+  const python = coverage && tests.framework === "pytest";
+  const v8 = coverage && !python;
   let scratch: TestScratch;
   try {
     // the preload or plugin is written before the job owns the folder (v8-flush.ts, pytest-coverage.ts)
@@ -155,16 +168,19 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
   }
   const wrap = flush?.wrap ?? pycov?.wrap ?? ((script: string) => script);
   const exec = (script: string) => input.exec(wrap(script), env);
-  if (tests.framework === "file") return withV8(await exec(input.run), coverageDir);
-  if (!pycov) return withV8(await runFiles(input, advice, scratch, exec), coverageDir);
+  const withV8 = async (o: TestStepOutcome): Promise<TestStepOutcome> => {
+    if (!coverageDir) return o;
+    // the job owns the folder: its coverage is read only from the folder pitcrew created
+    if (await scratchIntact(scratch)) return { ...o, coverage: { kind: "v8", dir: coverageDir } };
+    say("tests: the scratch folder was replaced by the job: its V8 coverage is not read");
+    return o;
+  };
+  if (tests.framework === "file") return withV8(await exec(input.run));
+  if (!pycov) return withV8(await runFiles(input, advice, scratch, exec));
   const cwd = await realpath(input.cwd).catch(() => input.cwd);
   const runs = new PythonRuns(scratch, pycov, repoDir, cwd, say, MAX_PYCOV_ENTRIES);
   const outcome = await runFiles(input, advice, scratch, exec, runs);
-  return runs.size > 0 ? { ...outcome, coverage: { kind: "coverage.py", runs: runs.finish() } } : outcome;
-}
-
-function withV8(o: TestStepOutcome, dir: string | undefined): TestStepOutcome {
-  return dir ? { ...o, coverage: { kind: "v8", dir } } : o;
+  return runs.size > 0 ? { ...outcome, coverage: { kind: "coverage.py", ...runs.finish() } } : outcome;
 }
 
 async function runFiles(
@@ -277,7 +293,10 @@ async function readReport(
 ) {
   try {
     const data = await readJobReport(scratch, name, MAX_REPORT_BYTES);
-    return readTestReport(framework, data, file, `report of ${file}`);
+    const cases = readTestReport(framework, data, file, `report of ${file}`);
+    const clamped = clampedNote(cases);
+    if (clamped) say(`tests: ${file}: ${clamped}`);
+    return cases;
   } catch (err) {
     const why =
       (err as NodeJS.ErrnoException).code === "ENOENT" ? "the framework wrote no report" : (err as Error).message;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import * as z from "zod";
 import { NotFoundError } from "../../common/errors.js";
-import type { TestSelectionRecord } from "../../store/index.js";
+import type { TestSelectionRecord, TestSelectionSummary } from "../../store/index.js";
 import { defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 import { idPageQuery, nextIdCursor } from "./id-page.js";
@@ -27,9 +27,14 @@ const selectionFields = {
   createdAt: z.string(),
 };
 
-/** A stored selection as the API answers it (`skipped` only when asked for one selection). */
-function view({ projectId: _, skipped, createdAt, ...s }: TestSelectionRecord) {
-  return { ...s, createdAt: new Date(createdAt).toISOString(), skipped };
+/** A listed selection as the API answers it. */
+function listed({ projectId: _, createdAt, ...s }: TestSelectionSummary) {
+  return { ...s, createdAt: new Date(createdAt).toISOString() };
+}
+
+/** One selection as the API answers it, with its skipped files. */
+function view({ skipped, ...s }: TestSelectionRecord) {
+  return { ...listed(s), skipped };
 }
 
 /**
@@ -57,10 +62,7 @@ export function testSelectionsRoutes(f: FastifyInstance, { app, paths }: RouteCo
         ...(query.run !== undefined && { runId: query.run }),
       });
       return {
-        selections: page.map((s) => {
-          const { skipped: _, ...listed } = view(s);
-          return listed;
-        }),
+        selections: page.map(listed),
         next: nextIdCursor(page, query.limit),
       };
     },

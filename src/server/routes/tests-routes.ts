@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import * as z from "zod";
 import { NotFoundError } from "../../common/errors.js";
 import { mirrorDir } from "../../runner/index.js";
-import { MAX_HISTORY_RUNS } from "../../store/index.js";
+import { MAX_HISTORY_RUNS, type RunTrust } from "../../store/index.js";
 import {
+  CO_FAILURE_TRUSTS,
   compareIds,
   historyFromRows,
   prioritize,
@@ -33,7 +34,7 @@ const gitRev = z
 /** Test intelligence of a project, learnt from its stored test history: change-based selection, flaky tests, order, one test's history. */
 export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): void {
   const { store } = app;
-  const model = async (project: string, q: { runs: number; branch?: string }) => {
+  const model = async (project: string, q: { runs: number; branch?: string; trusts?: readonly RunTrust[] }) => {
     const p = await store.projects.resolve(project);
     return historyFromRows(await store.reports.projectHistory(p.id, q));
   };
@@ -77,12 +78,13 @@ export function testsRoutes(f: FastifyInstance, { app, paths }: RouteContext): v
     url: "/api/projects/:project/tests/slowest",
     role: "viewer",
     summary:
-      "The slowest tests of the latest runs: each test's exponentially weighted mean duration, with how many runs it ran in and failed",
+      "The slowest tests of the latest trusted runs (pushed to a protected branch): each test's exponentially weighted mean duration, with how many runs it ran in and failed",
     tags: ["tests"],
     params,
     query: z.object({ ...window, limit: z.coerce.number().int().min(1).max(500).default(20) }),
     handler: async ({ params, query }) => {
-      const m = await model(params.project, query);
+      // trusted runs only, as co-failure: a pull request's report could claim any time
+      const m = await model(params.project, { ...query, trusts: CO_FAILURE_TRUSTS });
       const tests = [...m.tests()]
         .filter((t) => t.durationMs > 0)
         .sort((a, b) => b.durationMs - a.durationMs || compareIds(a.id, b.id))

@@ -90,6 +90,22 @@ export class TestDepsRepo {
     });
   }
 
+  /** Deletes every stored map of `testFiles` (they then have no dependency data); returns how many test files had one. */
+  async forget(projectId: number, testFiles: readonly string[]): Promise<number> {
+    let forgotten = 0;
+    // in chunks: a step runs at most a few thousand test files, a bound list of parameters each
+    for (let i = 0; i < testFiles.length; i += 500) {
+      const rows = await this.db
+        .deleteFrom("test_dependencies")
+        .where("project_id", "=", projectId)
+        .where("test_file", "in", testFiles.slice(i, i + 500))
+        .returning("test_file")
+        .execute();
+      forgotten += new Set(rows.map((r) => r.test_file)).size;
+    }
+    return forgotten;
+  }
+
   /** The newest recorded dependencies of each test file of the project (the map to select with). */
   async latest(projectId: number): Promise<TestDependencies[]> {
     // only the newest row(s) of each test file are read, not every kept commit

@@ -38,6 +38,29 @@ export interface TestSelectionRecord extends Omit<NewTestSelection, "skipped" | 
   skippedCount: number;
 }
 
+/** A stored selection as listed: without its skipped files (each list reads the summaries only). */
+export type TestSelectionSummary = Omit<TestSelectionRecord, "skipped">;
+
+/** The columns a list reads: every one but `skipped` (up to 200 files with reasons per row). */
+const SUMMARY_COLUMNS = [
+  "id",
+  "project_id",
+  "run_id",
+  "job_id",
+  "attempt",
+  "step_idx",
+  "mode",
+  "files_total",
+  "files_run",
+  "run_ms",
+  "saved_ms",
+  "unmeasured_skipped",
+  "summary",
+  "fallback",
+  "skipped_count",
+  "created_at",
+] as const;
+
 /**
  * The test selections of `tests:` steps (migration 0041): one row per step of a job attempt,
  * replaced when the same step asks again (a retried question gets the same advice).
@@ -76,15 +99,15 @@ export class TestSelectionsRepo {
       .execute();
   }
 
-  /** A project's selections, newest first; `runId` keeps one run's; page with `beforeId`. */
+  /** A project's selections without their skipped files, newest first; `runId` keeps one run's; page with `beforeId`. */
   async list(
     projectId: number,
     q: { limit: number; beforeId?: number; runId?: number },
-  ): Promise<TestSelectionRecord[]> {
-    let sel = this.db.selectFrom("test_selections").selectAll().where("project_id", "=", projectId);
+  ): Promise<TestSelectionSummary[]> {
+    let sel = this.db.selectFrom("test_selections").select(SUMMARY_COLUMNS).where("project_id", "=", projectId);
     if (q.runId !== undefined) sel = sel.where("run_id", "=", q.runId);
     if (q.beforeId !== undefined) sel = sel.where("id", "<", q.beforeId);
-    return (await sel.orderBy("id", "desc").limit(q.limit).execute()).map(toRecord);
+    return (await sel.orderBy("id", "desc").limit(q.limit).execute()).map(toSummary);
   }
 
   /** One selection of the project, or undefined. */
@@ -100,6 +123,10 @@ export class TestSelectionsRepo {
 }
 
 function toRecord(r: Selectable<TestSelectionsTable>): TestSelectionRecord {
+  return { ...toSummary(r), skipped: JSON.parse(r.skipped) as { file: string; detail: string }[] };
+}
+
+function toSummary(r: Omit<Selectable<TestSelectionsTable>, "skipped">): TestSelectionSummary {
   return {
     id: Number(r.id),
     projectId: Number(r.project_id),
@@ -115,7 +142,6 @@ function toRecord(r: Selectable<TestSelectionsTable>): TestSelectionRecord {
     unmeasuredSkipped: r.unmeasured_skipped,
     summary: r.summary,
     fallback: r.fallback,
-    skipped: JSON.parse(r.skipped) as { file: string; detail: string }[],
     skippedCount: r.skipped_count,
     createdAt: Number(r.created_at),
   };

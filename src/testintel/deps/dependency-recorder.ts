@@ -4,7 +4,6 @@ import { ValidationError } from "../../common/errors.js";
 import type { Store } from "../../store/index.js";
 import type { TestDependencyRecorder } from "../selection.js";
 import { isTestFileName } from "../select/test-files.js";
-import { pythonDependencies } from "./py-coverage.js";
 import { readV8Coverage } from "./v8-coverage.js";
 
 type V8Input = Parameters<TestDependencyRecorder["recordV8Coverage"]>[0];
@@ -43,17 +42,16 @@ export class DependencyRecorder implements TestDependencyRecorder {
   }
 
   /**
-   * Stores each test file's dependencies from the coverage.py runs of a pytest step, with the
-   * project's current coverage.py maps as the earlier knowledge (see `pythonDependencies`).
+   * Stores each test file's coverage.py map (every repository file its pytest process ran, see
+   * `readPyCoverageJson`) and deletes the stored maps of the test files that ran without a usable
+   * report: what they reach now is unknown, so they have no data rather than an old map.
    */
-  async recordPythonCoverage(input: PythonInput): Promise<{ testFiles: number }> {
+  async recordPythonCoverage(input: PythonInput): Promise<{ testFiles: number; forgotten: number }> {
     const projectId = await this.#projectOf(input);
-    const earlier = new Map<string, Set<string>>();
-    for (const m of await this.store.testDeps.latest(projectId))
-      if (m.source === "coverage.py") earlier.set(m.testFile, new Set(m.files));
-    const deps = pythonDependencies(input.runs, earlier);
+    const deps = new Map([...input.runs].map(([test, run]) => [test, run.files]));
     await this.#store(projectId, input.commit, "coverage.py", deps);
-    return { testFiles: deps.size };
+    const forgotten = await this.store.testDeps.forget(projectId, input.unusable);
+    return { testFiles: deps.size, forgotten };
   }
 
   async #projectOf(input: { project: string; commit: string }): Promise<number> {

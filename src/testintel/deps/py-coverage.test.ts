@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PY_COVERAGE_FILES, type PyRunCoverage, pythonDependencies, readPyCoverageJson } from "./py-coverage.js";
+import { MAX_PY_COVERAGE_FILES, type PyRunCoverage, readPyCoverageJson } from "./py-coverage.js";
 
 const REPO = "/work/repo";
 const T = "tests/test_a.py";
@@ -8,11 +8,10 @@ const RUN = "tests/test_a.py::test_a|run";
 const entry = (contexts: Record<string, string[]>) => ({ executed_lines: Object.keys(contexts).map(Number), contexts });
 const report = (files: Record<string, unknown>) => JSON.stringify({ meta: { show_contexts: true }, files });
 const read = (files: Record<string, unknown>, cwd = REPO) => readPyCoverageJson(REPO, cwd, report(files), T);
-const sets = (r: PyRunCoverage | string) =>
-  typeof r === "string" ? r : { tested: [...r.tested].sort(), imported: [...r.imported].sort() };
+const sets = (r: PyRunCoverage | string) => (typeof r === "string" ? r : [...r.files].sort());
 
 describe("readPyCoverageJson", () => {
-  it("splits files run during a test from files only run at import, names relative to the process's cwd", () => {
+  it("keeps every file the process ran, at import time too, names relative to the process's cwd", () => {
     const r = read(
       {
         "tests/test_a.py": entry({ 1: [""], 4: [RUN] }),
@@ -23,7 +22,8 @@ describe("readPyCoverageJson", () => {
       },
       REPO,
     );
-    expect(sets(r)).toEqual({ tested: ["pkg/a.py"], imported: ["pkg/__init__.py", "pkg/b.py"] });
+    // pkg/b.py only ran at import (a constant, a default, a registration): what it bound may be all the test uses
+    expect(sets(r)).toEqual(["pkg/__init__.py", "pkg/a.py", "pkg/b.py"]);
   });
 
   it("keeps only files inside the repository: no escape, no installed packages, no control characters", () => {
@@ -51,15 +51,15 @@ describe("readPyCoverageJson", () => {
       "two\nlines.py": entry({ 1: [RUN] }),
       "src/ok.py": entry({ 1: [RUN] }),
     });
-    expect(sets(fromRoot)).toEqual({ tested: ["src/ok.py"], imported: [] });
+    expect(sets(fromRoot)).toEqual(["src/ok.py"]);
   });
 
-  it("counts every executed file as tested when the report has no contexts (coarser, never missing one)", () => {
+  it("takes the test file's tests as measured when the report has no contexts", () => {
     const r = read({
       "tests/test_a.py": { executed_lines: [1, 4] },
       "pkg/b.py": { executed_lines: [1] },
     });
-    expect(sets(r)).toEqual({ tested: ["pkg/b.py"], imported: [] });
+    expect(sets(r)).toEqual(["pkg/b.py"]);
   });
 
   it("refuses a report where the test file's own tests did not run under a test context", () => {
@@ -79,53 +79,13 @@ describe("readPyCoverageJson", () => {
       "c.py": { executed_lines: [1], contexts: { 1: "not a list", 2: [3, null] } },
       "d.py": { executed_lines: [1], contexts: [RUN] },
     });
-    // c.py's contexts name no test; d.py's are not an object, so it counts as tested
-    expect(sets(r)).toEqual({ tested: ["d.py"], imported: ["c.py"] });
+    // c.py's contexts name no test and d.py's are not an object: both ran, both are kept
+    expect(sets(r)).toEqual(["c.py", "d.py"]);
   });
 
   it(`refuses a report of more than ${MAX_PY_COVERAGE_FILES} files`, () => {
     const files: Record<string, unknown> = {};
     for (let i = 0; i <= MAX_PY_COVERAGE_FILES; i++) files[`m${i}.py`] = entry({ 1: [RUN] });
     expect(read(files)).toBe(`${MAX_PY_COVERAGE_FILES + 1} measured files, over the limit of ${MAX_PY_COVERAGE_FILES}`);
-  });
-});
-
-describe("pythonDependencies", () => {
-  const run = (tested: string[], imported: string[]): PyRunCoverage => ({
-    tested: new Set(tested),
-    imported: new Set(imported),
-  });
-
-  it("leaves out a module a test only imported when another test exercised it; keeps glue and unexercised modules", () => {
-    const deps = pythonDependencies(
-      new Map([
-        ["tests/test_a.py", run(["pkg/a.py"], ["pkg/__init__.py", "pkg/b.py", "pkg/consts.py", "tests/conftest.py"])],
-        ["tests/test_b.py", run(["pkg/b.py", "tests/conftest.py", "pkg/__init__.py"], ["pkg/a.py"])],
-      ]),
-    );
-    expect([...deps.get("tests/test_a.py")!].sort()).toEqual([
-      "pkg/__init__.py",
-      "pkg/a.py",
-      "pkg/consts.py",
-      "tests/conftest.py",
-    ]);
-    expect([...deps.get("tests/test_b.py")!].sort()).toEqual(["pkg/__init__.py", "pkg/b.py", "tests/conftest.py"]);
-  });
-
-  it("in a run of a selection, keeps out what the test's earlier map left out and another test's map holds", () => {
-    const earlier = new Map([
-      ["tests/test_a.py", new Set(["pkg/__init__.py", "pkg/a.py"])],
-      ["tests/test_b.py", new Set(["pkg/__init__.py", "pkg/b.py"])],
-    ]);
-    const runs = new Map([["tests/test_b.py", run(["pkg/b.py"], ["pkg/__init__.py", "pkg/a.py", "pkg/new.py"])]]);
-    // a.py: left out before and test_a's map holds it; new.py: held by no map, so kept
-    expect([...pythonDependencies(runs, earlier).get("tests/test_b.py")!].sort()).toEqual([
-      "pkg/__init__.py",
-      "pkg/b.py",
-      "pkg/new.py",
-    ]);
-    // a test with no earlier map keeps every module no test of this run exercised
-    const first = new Map([["tests/test_c.py", run(["pkg/c.py"], ["pkg/a.py"])]]);
-    expect([...pythonDependencies(first, earlier).get("tests/test_c.py")!].sort()).toEqual(["pkg/a.py", "pkg/c.py"]);
   });
 });

@@ -5,12 +5,13 @@ export const MAX_PY_COVERAGE_FILES = 20_000;
 
 /**
  * What one pytest process (one test file) executed, from its `coverage json --show-contexts`
- * report: repository files with a line run during a test (setup, call or teardown: a non-empty
- * dynamic context), and files only run outside any test (imported while collecting).
+ * report: every repository file with a line run, at collection and import time included (the
+ * test file itself left out). Like a V8 map, per file and per process: a module the test only
+ * imported (a constant, a dataclass default, a registration at import) is in it, since what it
+ * bound at import may be all the test uses of it.
  */
 export interface PyRunCoverage {
-  tested: Set<string>;
-  imported: Set<string>;
+  files: Set<string>;
 }
 
 /**
@@ -18,10 +19,10 @@ export interface PyRunCoverage {
  * `cwd` (coverage.py names the files under its working directory relative to it), the paths
  * confined to `repoDir` (both real paths): files outside it, under `node_modules`, `.git` or a
  * `site-packages`, and names with control characters are left out. The job wrote the report, so
- * every value is checked before use; a report without contexts counts every executed file as
- * tested (coarser, never missing one). Returns why the report is unusable instead: not coverage
- * JSON, over {@link MAX_PY_COVERAGE_FILES} files, or the test file's own tests not seen running
- * under a test context (another tracer took over, or the tests ran in other processes).
+ * every value is checked before use. The dynamic contexts only show that the test file's own
+ * tests were measured. Returns why the report is unusable instead: not coverage JSON, over
+ * {@link MAX_PY_COVERAGE_FILES} files, or the test file's own tests not seen running under a
+ * test context (another tracer took over, or the tests ran in other processes).
  */
 export function readPyCoverageJson(
   repoDir: string,
@@ -40,56 +41,20 @@ export function readPyCoverageJson(
   const names = Object.keys(files);
   if (names.length > MAX_PY_COVERAGE_FILES)
     return `${names.length} measured files, over the limit of ${MAX_PY_COVERAGE_FILES}`;
-  const run: PyRunCoverage = { tested: new Set(), imported: new Set() };
+  const run: PyRunCoverage = { files: new Set() };
   let testRan = false;
   for (const name of names) {
     const entry = files[name];
     if (!isObject(entry) || !Array.isArray(entry.executed_lines) || entry.executed_lines.length === 0) continue;
     const file = repoFile(repoDir, cwd, name);
     if (file === undefined) continue;
-    const tested = isObject(entry.contexts) ? ranInATest(entry.contexts) : true;
-    if (file === testFile) testRan ||= tested;
-    else (tested ? run.tested : run.imported).add(file);
+    // a report without contexts counts the test file's lines as run by its tests
+    if (file === testFile) testRan ||= isObject(entry.contexts) ? ranInATest(entry.contexts) : true;
+    else run.files.add(file);
   }
   if (!testRan) return `${testFile} ran no line under a test context (its tests were not measured)`;
-  for (const f of run.tested) run.imported.delete(f);
   return run;
 }
-
-/**
- * Each test file's dependencies from the coverage of one step: the files it ran during its
- * tests; the files it only imported that no test ran (constants, settings: what they bind at
- * import may be all a test uses of them); and every `__init__.py` and `conftest.py` it ran
- * (re-exports, pytest hooks). A module it only imported that another test file exercises is left
- * out: that its code ran for that test and not this one is the point of dynamic contexts (a
- * package whose `__init__.py` imports every module no longer ties every test to every module).
- * "Another test exercises it" is known from this step's runs, or, for a step that ran a
- * selection, from the `earlier` coverage.py maps: a module the test's earlier map left out and
- * another test file's map holds stays out.
- */
-export function pythonDependencies(
-  runs: ReadonlyMap<string, PyRunCoverage>,
-  earlier: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
-): Map<string, Set<string>> {
-  const exercised = new Set<string>();
-  for (const r of runs.values()) for (const f of r.tested) exercised.add(f);
-  const heldBy = new Map<string, number>();
-  for (const files of earlier.values()) for (const f of files) heldBy.set(f, (heldBy.get(f) ?? 0) + 1);
-  const deps = new Map<string, Set<string>>();
-  for (const [test, r] of runs) {
-    const before = earlier.get(test);
-    // left out before, and held by another test's map (not only by this test's own)
-    const leftOut = (f: string) => before !== undefined && !before.has(f) && (heldBy.get(f) ?? 0) > 0;
-    const set = new Set(r.tested);
-    for (const f of r.imported) if (GLUE.test(f) || !(exercised.has(f) || leftOut(f))) set.add(f);
-    set.delete(test);
-    deps.set(test, set);
-  }
-  return deps;
-}
-
-/** Files whose import-time code concerns every test that loads them: package re-exports, pytest hooks. */
-const GLUE = /(?:^|\/)(?:__init__|conftest)\.py$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

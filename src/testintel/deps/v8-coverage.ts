@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError } from "../../common/errors.js";
@@ -30,7 +30,9 @@ interface V8Script {
  * to the test file(s) among its scripts (`isTestFile`), each with the repository files that had
  * an executed range (count > 0). Scripts under `node_modules`, outside `repoDir` or not files
  * (`node:` built-ins, eval) are ignored. A process running several test files gives each of them
- * all its files: coarser, never missing a dependency.
+ * all its files: coarser, never missing a dependency. The job wrote the directory: it is refused
+ * when it is a symlink (to a directory elsewhere) or not a directory, and each file is read
+ * without following a symlink, within {@link MAX_COVERAGE_FILE_BYTES}.
  */
 export async function readV8Coverage(
   repoDir: string,
@@ -39,8 +41,12 @@ export async function readV8Coverage(
 ): Promise<CoverageDeps> {
   let names: string[];
   try {
+    const st = await lstat(coverageDir);
+    if (st.isSymbolicLink() || !st.isDirectory())
+      throw new ValidationError(`coverage directory '${coverageDir}' is a symlink or not a directory, not read`);
     names = (await readdir(coverageDir)).filter((n) => n.endsWith(".json")).sort();
   } catch (err) {
+    if (err instanceof ValidationError) throw err;
     throw new ValidationError(
       `coverage directory '${coverageDir}' cannot be read (${(err as NodeJS.ErrnoException).code})`,
     );

@@ -3,7 +3,7 @@ import { isAbsolute, join, posix } from "node:path";
 import { ValidationError } from "../../common/errors.js";
 import { escapeRegExp } from "../../common/escape-regexp.js";
 import type { Store } from "../../store/index.js";
-import { buildImportGraph, dependentsOf, type ImportGraph, isScannable } from "../deps/import-graph.js";
+import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-graph.js";
 import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
@@ -11,7 +11,7 @@ import { checkDeadline } from "./deadline.js";
 import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
 import { fullRunTrigger, isInert, isOtherToolFile, isRepoWide } from "./full-run-files.js";
 import { historySignals } from "./history-signals.js";
-import { type StoredDeps, storedMaps } from "./stored-maps.js";
+import { storedMaps } from "./stored-maps.js";
 import { TestFileIndex } from "./test-file-of.js";
 import { isTestFileName, listCommitFiles, listRepoFiles, MAX_REPO_FILES } from "./test-files.js";
 
@@ -77,7 +77,6 @@ export class ChangeTestSelector implements TestSelector {
     };
     if (this.store && project) {
       evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit, deadline);
-      evidence.pastCoverage = chainsPastCoverage(graph, changed, evidence.stored);
       const index = new TestFileIndex(testFiles);
       evidence.history = await historySignals(this.store, project.id, gitRepo, index, deadline);
     }
@@ -146,20 +145,6 @@ export class ChangeTestSelector implements TestSelector {
     }
     return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped };
   }
-}
-
-/** The import chains to the changed files that no fresh coverage.py map holds (`ChangeEvidence.pastCoverage`). */
-function chainsPastCoverage(
-  graph: ImportGraph,
-  changed: ReadonlyMap<string, string>,
-  stored: ReadonlyMap<string, StoredDeps>,
-): Map<string, string[]> {
-  const measured = new Set<string>();
-  for (const s of stored.values()) if (s.source === "coverage.py" && !s.stale) for (const f of s.files) measured.add(f);
-  return dependentsOf(
-    graph,
-    [...changed.keys()].filter((f) => !measured.has(f)),
-  );
 }
 
 /** Highest probability first, then by path (a stable order for equal chances). */

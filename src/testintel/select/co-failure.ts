@@ -32,6 +32,8 @@ export interface CoFailureModel {
  * protected branches only (runner/trust.ts). A commit with no failures lowers a changed file's
  * co-failure chance, so a pull request or an unprotected branch could otherwise make a protected
  * run's selection skip tests; the flaky evidence of a protected run is restricted the same way.
+ * Test durations ("slowest", a selection's expected and saved time) are read from these runs too:
+ * a pull request's report could claim any time.
  */
 export const CO_FAILURE_TRUSTS: readonly RunTrust[] = ["protected"];
 

@@ -29,13 +29,6 @@ export interface ChangeEvidence {
   blind: ReadonlyMap<string, string[]>;
   /** Recorded dependencies per test file (with a project). */
   stored?: ReadonlyMap<string, StoredDeps>;
-  /**
-   * Like `chains`, to the changed files no fresh coverage.py map holds (new, or never measured):
-   * what a test with a fresh coverage.py map still follows through its imports. A changed module
-   * some map holds and this test's map does not is one the test imported and ran none of during
-   * its tests (`pythonDependencies`). Absent: `chains` is followed.
-   */
-  pastCoverage?: ReadonlyMap<string, string[]>;
   history?: HistorySignals;
   /** Test file → a changed file no import reaches but whose name its text mentions (fixtures, data). */
   mentioned: ReadonlyMap<string, string>;
@@ -46,11 +39,9 @@ export interface ChangeEvidence {
 /**
  * The decision for one test file, first rule that applies: the test file is new or changed; a
  * manifest or configuration of the sub-project it is in changed; a file it imports (statically,
- * transitively) or exercised (recorded coverage) changed — for a Python test with a fresh
- * coverage.py map, what it exercised first and only the imports of files no map holds; it
- * reaches a file whose imports were not read; its dependencies are unknown or stale; it failed
- * recently; it co-failed with a changed file in the history; its text names a changed file
- * nothing imports. Otherwise it is unaffected.
+ * transitively) or exercised (recorded coverage, V8 or coverage.py alike) changed; it reaches a
+ * file whose imports were not read; its dependencies are unknown or stale; it failed recently; it
+ * co-failed with a changed file in the history; its text names a changed file nothing imports. Otherwise it is unaffected.
  * `probability` combines the history's prediction with the strength of the evidence. `outsideChange`
  * is set when its known, current dependencies hold none of the changed files and its text names none
  * (failed recently, co-failure and unaffected files): a failure of it is suspect (DeFlaker).
@@ -73,15 +64,15 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   const stored = ev.stored?.get(file);
   const fresh = stored !== undefined && !stored.stale ? stored : undefined;
   const hit = fresh && firstShared(ev.changed, fresh.files);
-  const exercised = () =>
-    pick("dependency-changed", `exercised ${hit} (changed) in the coverage recorded at ${recorded(fresh!)}`, 0.3);
-  // coverage.py tells a module a test ran from one it only imported (a package's __init__ imports all)
-  const pyCovered = fresh?.source === "coverage.py" && ev.pastCoverage !== undefined;
-  if (pyCovered && hit !== undefined) return exercised();
-  const chain = (pyCovered ? ev.pastCoverage! : ev.chains).get(file);
+  const chain = ev.chains.get(file);
   if (chain !== undefined && chain.length > 1)
     return pick("dependency-changed", importDetail(chain), chainStrength(chain));
-  if (hit !== undefined) return exercised();
+  if (hit !== undefined)
+    return pick(
+      "dependency-changed",
+      `exercised ${hit} (changed) in the coverage recorded at ${recorded(fresh!)}`,
+      0.3,
+    );
   const blind = ev.blind.get(file);
   if (blind !== undefined) {
     const via = blind.length > 1 ? `imports ${blind.slice(1).join(" → ")}, whose` : "its";
@@ -102,19 +93,13 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
       0.1,
     );
   }
-  // from here on the file's known, current dependencies hold no changed file (DeFlaker's "outside the
-  // change"), unless a Python test imports one its tests did not run: then no signal (never a guess)
+  // from here on the file's known, current dependencies hold no changed file (DeFlaker's "outside the change")
   const known = new Set([...(ev.graph.imports.get(file) ?? []), ...(stored?.files ?? [])]).size;
   const sources = [graphKnows ? "import graph" : "", stored ? `coverage recorded at ${recorded(stored)}` : ""].filter(
     Boolean,
   );
-  const passed = pyCovered ? ev.chains.get(file) : undefined;
-  const notRun =
-    passed && passed.length > 1
-      ? `; it ${importDetail(passed)}, but its tests ran none of that file (coverage.py)`
-      : "";
   const untouched = `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`;
-  const outside = (d: SelectionDecision): SelectionDecision => (notRun ? d : { ...d, outsideChange: untouched });
+  const outside = (d: SelectionDecision): SelectionDecision => ({ ...d, outsideChange: untouched });
   const failedIn = ev.history?.failedRecently.get(file);
   if (failedIn !== undefined) return outside(pick("failed-recently", `failed in ${failedIn}`, 0));
   const h = ev.history;
@@ -127,8 +112,7 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   const named = ev.mentioned.get(file);
   if (named !== undefined)
     return pick("mentions-changed-file", `names ${named} (changed), which no import reaches`, 0.2);
-  const unaffected = `${untouched}${notRun}`;
-  return outside({ file, selected: false, reason: "unaffected", detail: unaffected, probability: prior * 0.2 });
+  return outside({ file, selected: false, reason: "unaffected", detail: untouched, probability: prior * 0.2 });
 }
 
 /** `imports src/math.ts (changed) through src/util.ts` for an import chain (the test first, the changed file last). */

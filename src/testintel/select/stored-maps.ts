@@ -9,7 +9,7 @@ export interface StoredDeps {
   files: ReadonlySet<string>;
   /** Commit the dependencies were recorded at. */
   commit: string;
-  /** What recorded them: `v8` or `coverage.py` (see `pythonDependencies`). */
+  /** What recorded them: `v8` or `coverage.py` (see `readPyCoverageJson`). */
   source: string;
   /** Commits between that commit and the one selected for; undefined when the recording commit is not in the repository. */
   age: number | undefined;
