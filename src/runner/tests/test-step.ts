@@ -7,7 +7,9 @@
  *                    `output` folder, out of the job's reach (collected with the job)
  *     no readable report ──► the file failed
  *     failed, every failing test known flaky or the file outside the change, reruns left
- *                                                               ──► run again (`rerun_flaky`)
+ *                                                               ──► run again (`rerun_flaky`);
+ *       a rerun's pass of a test not known flaky that failed before is left out of the report
+ *       (it would make the test flaky: one fail-and-pass on a commit is enough)
  *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
  *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
  *   cancelled or timed out (also while waiting for the advice) ──► stop at once
@@ -186,7 +188,7 @@ async function runFiles(
   for (const [i, file] of advice.run.entries()) {
     ran++;
     let failing: string[] = [];
-    const failedBefore: string[] = [];
+    const failedBefore = new Set<string>();
     let ok = false;
     for (let attempt = 0; attempt <= tests.rerunFlaky; attempt++) {
       const reportName = `report-${i}-${attempt}`;
@@ -203,7 +205,13 @@ async function runFiles(
       if (last.cancelled || last.timedOut) return last;
       await python?.collect(`pycov-${i}-${attempt}.json`, file);
       const cases = await readReport(framework, scratch, reportName, file, say);
-      if (cases) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
+      // A rerun's pass of a test not known flaky that failed before (a rerun only because the file is
+      // outside the change) is not stored: it would be a fail-and-pass on this commit, which alone
+      // makes a test flaky, and a later real breakage of it quarantined. Its failure is stored.
+      const stored = cases?.filter(
+        (c) => c.status !== "passed" || !failedBefore.has(testId(c)) || advice.flaky.get(testId(c))?.flaky,
+      );
+      if (stored) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, stored);
       failing = (cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map(testId);
       // A file that leaves no readable report did not show its tests passed.
       ok = last.exitCode === 0 && cases !== undefined && failing.length === 0;
@@ -212,7 +220,7 @@ async function runFiles(
         for (const id of failedBefore) excused.add(id);
         break;
       }
-      failedBefore.push(...failing);
+      for (const id of failing) failedBefore.add(id);
       const unknown = failing.filter((id) => !advice.flaky.get(id)?.flaky);
       const outside = advice.outsideChange?.get(file);
       if (attempt === 0 && outside !== undefined && failing.length > 0) {
