@@ -31,6 +31,7 @@ import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { PYTEST_COVERAGE_FILES, type PytestCoverage, PythonRuns, pytestCoverage } from "./pytest-coverage.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
+import { addSuspect, type SuspectFailure } from "./suspect-failures.js";
 import { createTestScratch, readJobReport, type TestScratch } from "./test-scratch.js";
 import { V8_FLUSH_FILE, type V8Flush, v8Flush } from "./v8-flush.js";
 
@@ -78,16 +79,6 @@ export type TestStepOutcome = StepOutcome & {
   /** Tests that failed while their file was outside the change (suspect: likely flaky), with why. */
   outsideChange?: SuspectFailure[];
 };
-
-/** A failure outside the change (DeFlaker): the test, its file and why the file is outside. */
-export interface SuspectFailure {
-  id: string;
-  file: string;
-  why: string;
-}
-
-/** Most suspect failures one step reports (the rest are only said in the log). */
-export const MAX_SUSPECT_FAILURES = 200;
 
 /** Runs a test step (see the comment at the top of this file). */
 export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
@@ -225,7 +216,7 @@ async function runFiles(
       const outside = advice.outsideChange?.get(file);
       if (attempt === 0 && outside !== undefined && failing.length > 0) {
         say(`tests: ${file}: suspect: outside the change (${outside}): ${failing.slice(0, 5).join(", ")}`);
-        for (const id of failing) if (suspects.length < MAX_SUSPECT_FAILURES) suspects.push({ id, file, why: outside });
+        for (const id of failing) if (!addSuspect(suspects, { id, file, why: outside })) break;
       }
       if (attempt === tests.rerunFlaky) break;
       if (failing.length === 0 || (unknown.length > 0 && outside === undefined)) {
