@@ -176,7 +176,13 @@ test("once", () => {
       undefined,
       knowsFlaky,
     );
-    expect(r.outcome).toEqual({ status: "success", reason: null, exitCode: 0, quarantined: ["f.test.mjs.once"] });
+    expect(r.outcome).toEqual({
+      status: "success",
+      reason: null,
+      exitCode: 0,
+      quarantined: ["f.test.mjs.once"],
+      outsideChange: [],
+    });
     expect(r.order).toEqual(["f.test.mjs f.test.mjs > once: failed", "f.test.mjs f.test.mjs > once: passed"]);
     expect(r.log).toContain(
       "tests: rerunning f.test.mjs (1 of 2): f.test.mjs.once is flaky (failed and passed in run 7)",

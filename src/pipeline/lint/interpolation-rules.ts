@@ -62,8 +62,9 @@ function checkRef(ctx: LintContext, path: PropertyKey[], field: string, allowed:
       const message = `${ref.text} is only defined in the run of a step with a tests: block`;
       ctx.report("error", "unknown-reference", message, at);
     } else if (step.tests.framework !== "file") {
-      // pitcrew runs the framework once per file itself: the run is its command, the list is never set
-      const message = `${ref.text} belongs to framework: file (a script that reads the list of test files); with framework: ${step.tests.framework} the run is the framework's command and pitcrew passes each file itself`;
+      // $PITCREW_TESTS_FILE is set for every framework, but here the run is the framework's command, to
+      // which pitcrew appends one test file and its report flags: the list's path would be run as a test file
+      const message = `${ref.text} belongs to framework: file (a script that reads the list of test files); with framework: ${step.tests.framework} the run is the framework's command and pitcrew passes each file itself: write the command alone, or use framework: file`;
       ctx.report("error", "tests-file-not-file-framework", message, at);
     }
   } else if (root === "inputs" && !Object.hasOwn(ctx.spec.on?.manual?.inputs ?? {}, key)) {

@@ -108,7 +108,9 @@ describe("lint of a step's tests: block", () => {
         "tests-file-not-file-framework",
         4,
         47,
-        expect.stringContaining("${{ tests.file }} belongs to framework: file"),
+        expect.stringMatching(
+          /^\$\{\{ tests\.file \}\} belongs to framework: file .*: write the command alone, or use framework: file$/,
+        ),
       ],
     ],
     [

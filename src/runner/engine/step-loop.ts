@@ -17,13 +17,8 @@ import type { Status } from "../../store/index.js";
 import type { Executor, LogStream } from "../executor.js";
 import { buildStepEnv } from "../step-env.js";
 import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
-import {
-  MAX_SUSPECT_FAILURES,
-  runTestStep,
-  type StepCoverage,
-  type SuspectFailure,
-  type TestStepOutcome,
-} from "../tests/test-step.js";
+import { addSuspect, type SuspectFailure } from "../tests/suspect-failures.js";
+import { runTestStep, type StepCoverage, type TestStepOutcome } from "../tests/test-step.js";
 import { resolveInside, type Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
 
@@ -84,7 +79,7 @@ export interface StepLoopOutcome {
   exitCode: number | null;
   /** Ids of test failures that failed no step (quarantined flaky tests, failures a rerun passed). */
   quarantined: string[];
-  /** Test failures whose files were outside the change (suspect: likely flaky), at most MAX_SUSPECT_FAILURES. */
+  /** Test failures whose files were outside the change (suspect: likely flaky), bounded by addSuspect. */
   outsideChange: SuspectFailure[];
 }
 
@@ -177,7 +172,7 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
       : await exec(step.run, {});
     if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
     quarantined.push(...(res.quarantined ?? []));
-    for (const f of res.outsideChange ?? []) if (outsideChange.length < MAX_SUSPECT_FAILURES) outsideChange.push(f);
+    for (const f of res.outsideChange ?? []) if (!addSuspect(outsideChange, f)) break;
     maskers.stdout.end();
     maskers.stderr.end();
     sink.endStep(idx);

@@ -7,7 +7,9 @@
  *                    `output` folder, out of the job's reach (collected with the job)
  *     no readable report ──► the file failed
  *     failed, every failing test known flaky or the file outside the change, reruns left
- *                                                               ──► run again (`rerun_flaky`)
+ *                                                               ──► run again (`rerun_flaky`);
+ *       a rerun's pass of a test not known flaky that failed before is left out of the report
+ *       (it would make the test flaky: one fail-and-pass on a commit is enough)
  *     still failing, `quarantine` and every failing test flaky ──► reported, does not fail the step
  *     failing ──► the step fails; `fail_fast` ──► stop, the files not run are listed
  *   cancelled or timed out (also while waiting for the advice) ──► stop at once
@@ -29,6 +31,7 @@ import type { TestAdvice, TestAdvisor } from "./test-advice.js";
 import { PYTEST_COVERAGE_FILES, type PytestCoverage, PythonRuns, pytestCoverage } from "./pytest-coverage.js";
 import { readTestReport, testFileScript } from "./test-command.js";
 import { writeTestsOutput } from "./test-output.js";
+import { addSuspect, type SuspectFailure } from "./suspect-failures.js";
 import { createTestScratch, readJobReport, scratchIntact, type TestScratch } from "./test-scratch.js";
 import { V8_FLUSH_FILE, type V8Flush, v8Flush } from "./v8-flush.js";
 
@@ -84,16 +87,6 @@ export type TestStepOutcome = StepOutcome & {
   /** Tests that failed while their file was outside the change (suspect: likely flaky), with why. */
   outsideChange?: SuspectFailure[];
 };
-
-/** A failure outside the change (DeFlaker): the test, its file and why the file is outside. */
-export interface SuspectFailure {
-  id: string;
-  file: string;
-  why: string;
-}
-
-/** Most suspect failures one step reports (the rest are only said in the log). */
-export const MAX_SUSPECT_FAILURES = 200;
 
 /** Runs a test step (see the comment at the top of this file). */
 export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome> {
@@ -202,7 +195,7 @@ async function runFiles(
   for (const [i, file] of advice.run.entries()) {
     ran++;
     let failing: string[] = [];
-    const failedBefore: string[] = [];
+    const failedBefore = new Set<string>();
     let ok = false;
     for (let attempt = 0; attempt <= tests.rerunFlaky; attempt++) {
       const reportName = `report-${i}-${attempt}`;
@@ -219,7 +212,13 @@ async function runFiles(
       if (last.cancelled || last.timedOut) return last;
       await python?.collect(`pycov-${i}-${attempt}.json`, file);
       const cases = await readReport(framework, scratch, reportName, file, say);
-      if (cases) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, cases);
+      // A rerun's pass of a test not known flaky that failed before (a rerun only because the file is
+      // outside the change) is not stored: it would be a fail-and-pass on this commit, which alone
+      // makes a test flaky, and a later real breakage of it quarantined. Its failure is stored.
+      const stored = cases?.filter(
+        (c) => c.status !== "passed" || !failedBefore.has(testId(c)) || advice.flaky.get(testId(c))?.flaky,
+      );
+      if (stored) await writeTestsOutput(outDir, `${i}-${attempt}.xml`, file, stored);
       failing = (cases ?? []).filter((c) => c.status === "failed" || c.status === "error").map(testId);
       // A file that leaves no readable report did not show its tests passed.
       ok = last.exitCode === 0 && cases !== undefined && failing.length === 0;
@@ -228,12 +227,12 @@ async function runFiles(
         for (const id of failedBefore) excused.add(id);
         break;
       }
-      failedBefore.push(...failing);
+      for (const id of failing) failedBefore.add(id);
       const unknown = failing.filter((id) => !advice.flaky.get(id)?.flaky);
       const outside = advice.outsideChange?.get(file);
       if (attempt === 0 && outside !== undefined && failing.length > 0) {
         say(`tests: ${file}: suspect: outside the change (${outside}): ${failing.slice(0, 5).join(", ")}`);
-        for (const id of failing) if (suspects.length < MAX_SUSPECT_FAILURES) suspects.push({ id, file, why: outside });
+        for (const id of failing) if (!addSuspect(suspects, { id, file, why: outside })) break;
       }
       if (attempt === tests.rerunFlaky) break;
       if (failing.length === 0 || (unknown.length > 0 && outside === undefined)) {

@@ -64,22 +64,27 @@ export class EventsRepo {
     return Number(row?.id ?? 0);
   }
 
-  /** Events of one type about any of `subjects` (exact keys, e.g. `run:42`), oldest first, at most `limit`. */
+  /**
+   * Events of one type about any of `subjects` (exact keys, e.g. `run:42`): the newest `limit` of
+   * them (the newest evidence counts), returned oldest first.
+   */
   async ofSubjects(type: string, subjects: readonly string[], limit = 5000): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
-    for (let i = 0; i < subjects.length && out.length < limit; i += SUBJECTS_PER_QUERY) {
+    let newest: StoredEvent[] = [];
+    for (let i = 0; i < subjects.length; i += SUBJECTS_PER_QUERY) {
       const rows = await this.db
         .selectFrom("events")
         .selectAll()
         .where("subject", "in", subjects.slice(i, i + SUBJECTS_PER_QUERY))
         .where("type", "=", type)
-        .orderBy("id")
-        .limit(limit - out.length)
+        .orderBy("id", "desc")
+        .limit(limit)
         .execute();
       for (const r of rows)
-        out.push({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at });
+        newest.push({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at });
+      // at most `limit` kept between queries: the newest over the subjects read so far
+      newest = newest.sort((a, b) => b.id - a.id).slice(0, limit);
     }
-    return out.sort((a, b) => a.id - b.id);
+    return newest.reverse();
   }
 
   /** Events after `afterId` (oldest first), optionally for the subjects a `?subject=` filter matches (common/subject-filter.ts). */

@@ -30,7 +30,8 @@ const MAX_MENTION_BYTES = 1024 * 1024;
  * recorded coverage maps and test history (failure probability, recent failures, co-failure).
  * A changed manifest, lock file or build/test configuration, or no base, runs everything; so
  * does a changed file that no import, no recorded coverage and no test's text reaches (a
- * snapshot, a template, a setup file): what it affects is unknown.
+ * snapshot, a template, a setup file): what it affects is unknown. A decision's `outsideChange`
+ * (DeFlaker) is never set in a full run, nor for an empty change or one of documentation only.
  * `prioritize` returns every file ordered by probability; `select` only the selected ones.
  * With a `deadline`, every git call ends by it and the work stops there (SelectionDeadlineError).
  */
@@ -66,12 +67,15 @@ export class ChangeTestSelector implements TestSelector {
     const graph = await buildImportGraph(request.repoDir, files, testFiles);
     checkDeadline(deadline);
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
+    // an empty change (a cron or manual run at the last green commit, a re-run) or one of documentation
+    // only can break no test: a failure then is rot or the environment, never "outside the change"
+    const substantive = [...changed.keys()].some((c) => !isInert(c));
     const evidence: ChangeEvidence = {
       changed,
       graph,
       chains: dependentsOf(graph, changed.keys()),
       // only a change that is not documentation can hide behind an unscanned file
-      blind: [...changed.keys()].some((c) => !isInert(c)) ? dependentsOf(graph, graph.unscanned) : new Map(),
+      blind: substantive ? dependentsOf(graph, graph.unscanned) : new Map(),
       mentioned: new Map(),
       scopedConfig: typeof judged === "string" ? [] : judged.scoped,
     };
@@ -108,11 +112,10 @@ export class ChangeTestSelector implements TestSelector {
         checkDeadline(deadline);
       }
       const d = decide(file, evidence);
-      if (fullRun === undefined) decisions.push(d);
+      if (fullRun === undefined) decisions.push(substantive ? d : withoutSignal(d));
       else {
         // a full run's change (a lock file, a file nothing accounts for) may reach any test: no file is outside it
-        const { outsideChange: _, ...rest } = d;
-        decisions.push({ ...rest, selected: true, reason: "full-run", detail: fullRun });
+        decisions.push({ ...withoutSignal(d), selected: true, reason: "full-run", detail: fullRun });
       }
     }
     const ordered = [...decisions].sort(byProbability);
@@ -145,6 +148,12 @@ export class ChangeTestSelector implements TestSelector {
     }
     return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped };
   }
+}
+
+/** A decision without DeFlaker's `outsideChange` (a change that says nothing about which tests it reaches). */
+function withoutSignal(d: SelectionDecision): SelectionDecision {
+  const { outsideChange: _, ...rest } = d;
+  return rest;
 }
 
 /** Highest probability first, then by path (a stable order for equal chances). */

@@ -43,8 +43,9 @@ export interface ChangeEvidence {
  * file whose imports were not read; its dependencies are unknown or stale; it failed recently; it
  * co-failed with a changed file in the history; its text names a changed file nothing imports. Otherwise it is unaffected.
  * `probability` combines the history's prediction with the strength of the evidence. `outsideChange`
- * is set when its known, current dependencies hold none of the changed files and its text names none
- * (failed recently, co-failure and unaffected files): a failure of it is suspect (DeFlaker).
+ * is set on an unaffected file only: its known, current dependencies hold none of the changed files
+ * and nothing else ties it to the change (a recent failure, a co-failure with a changed file, its
+ * text naming one), so a failure of it is suspect (DeFlaker).
  */
 export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
   const prior = ev.history?.probability.get(file) ?? UNKNOWN_PROBABILITY;
@@ -93,26 +94,34 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
       0.1,
     );
   }
+  // history tying the file to the change (it fails with these files) or to a breakage still open is
+  // no sign that a failure is outside the change: only an unaffected file gets the signal
+  const failedIn = ev.history?.failedRecently.get(file);
+  if (failedIn !== undefined) return pick("failed-recently", `failed in ${failedIn}`, 0);
+  const h = ev.history;
+  const coFailure =
+    h && strongestCoFailure(h.coFailure, changedIn(ev.changed, h.coFailure.together), file, h.coFailureSettings);
+  if (coFailure !== undefined) {
+    const detail = explainCoFailure(coFailure, h!.coFailure.commits, h!.coFailureSettings, h!.coFailureSource);
+    return pick("co-failure", detail, coFailure.p);
+  }
+  const named = ev.mentioned.get(file);
+  if (named !== undefined)
+    return pick("mentions-changed-file", `names ${named} (changed), which no import reaches`, 0.2);
   // from here on the file's known, current dependencies hold no changed file (DeFlaker's "outside the change")
   const known = new Set([...(ev.graph.imports.get(file) ?? []), ...(stored?.files ?? [])]).size;
   const sources = [graphKnows ? "import graph" : "", stored ? `coverage recorded at ${recorded(stored)}` : ""].filter(
     Boolean,
   );
   const untouched = `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`;
-  const outside = (d: SelectionDecision): SelectionDecision => ({ ...d, outsideChange: untouched });
-  const failedIn = ev.history?.failedRecently.get(file);
-  if (failedIn !== undefined) return outside(pick("failed-recently", `failed in ${failedIn}`, 0));
-  const h = ev.history;
-  const coFailure =
-    h && strongestCoFailure(h.coFailure, changedIn(ev.changed, h.coFailure.together), file, h.coFailureSettings);
-  if (coFailure !== undefined) {
-    const detail = explainCoFailure(coFailure, h!.coFailure.commits, h!.coFailureSettings, h!.coFailureSource);
-    return outside(pick("co-failure", detail, coFailure.p));
-  }
-  const named = ev.mentioned.get(file);
-  if (named !== undefined)
-    return pick("mentions-changed-file", `names ${named} (changed), which no import reaches`, 0.2);
-  return outside({ file, selected: false, reason: "unaffected", detail: untouched, probability: prior * 0.2 });
+  return {
+    file,
+    selected: false,
+    reason: "unaffected",
+    detail: untouched,
+    probability: prior * 0.2,
+    outsideChange: untouched,
+  };
 }
 
 /** `imports src/math.ts (changed) through src/util.ts` for an import chain (the test first, the changed file last). */
