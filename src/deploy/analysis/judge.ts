@@ -60,10 +60,22 @@ export function judgeSettings(options: JudgeOptions = {}): JudgeSettings {
   };
 }
 
-/** Judges latency and errors of `canary` against `baseline`: two results, `judge-latency` and `judge-errors`. */
-export function judge(canary: JudgeSamples, baseline: JudgeSamples, options: JudgeOptions = {}): CheckResult[] {
+/** What the judge compares: latency and errors, or the error rate alone. */
+export type JudgedMetrics = "all" | "errors";
+
+/**
+ * Judges latency and errors of `canary` against `baseline`: two results, `judge-latency` and
+ * `judge-errors` — only `judge-errors` when `metrics` is `errors`.
+ */
+export function judge(
+  canary: JudgeSamples,
+  baseline: JudgeSamples,
+  options: JudgeOptions = {},
+  metrics: JudgedMetrics = "all",
+): CheckResult[] {
   const s = judgeSettings(options);
-  return [judgeLatency(canary, baseline, s), judgeErrors(canary, baseline, s)];
+  const errors = judgeErrors(canary, baseline, s);
+  return metrics === "errors" ? [errors] : [judgeLatency(canary, baseline, s), errors];
 }
 
 function tooFew(name: string, what: string, c: number, b: number, s: JudgeSettings): CheckResult | undefined {

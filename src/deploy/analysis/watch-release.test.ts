@@ -119,6 +119,31 @@ describe("watchRelease", () => {
     expect(r.reason).toMatch(/latency \d+\.\d× baseline .*\(release v2 vs v1\)$/);
   });
 
+  it("judges the error rate alone when told to: a slower release with no more errors stays healthy", async () => {
+    const [fast, slow] = [await backend(0), await backend(60)];
+    await router.setBackends("prod", [{ releaseId: "v3", weight: 100, upstreams: [fast] }]);
+    await send(router.url("prod"), 100);
+    await router.setBackends("prod", [{ releaseId: "v4", weight: 100, upstreams: [slow] }]);
+    const watching = watchRelease(deps, {
+      ...opts,
+      releaseId: "v4",
+      baselineReleaseId: "v3",
+      windowMs: 3_000,
+      judgeEveryMs: 200,
+      judged: "errors",
+    });
+    let done = false;
+    void watching.finally(() => {
+      done = true;
+    });
+    while (!done) await send(router.url("prod"), 8);
+    const r = await watching;
+    expect(r.verdict).toBe("healthy");
+    // no latency verdict at all; the error rate passes once enough requests rule a rise out
+    expect(r.judged?.map((x) => x.name)).toEqual(["judge-errors"]);
+    expect(r.judged?.[0]?.status).not.toBe("fail");
+  });
+
   it("rejects a bad window and stops when aborted", async () => {
     await expect(watchRelease(deps, { ...opts, windowMs: 0 })).rejects.toThrow(/positive number of ms/);
     const abort = new AbortController();

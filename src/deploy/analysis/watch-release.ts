@@ -9,7 +9,9 @@
  *     alert). Alerts whose `environment`/`env` label names another environment are ignored;
  *   - the statistical judge (judge.ts) failing the release's requests since the watch started
  *     against the previous release's recent requests (`baselineReleaseId`), checked every
- *     `judgeEveryMs` and at the end of the window.
+ *     `judgeEveryMs` and at the end of the window — on latency and errors, or on the error rate
+ *     alone (`judged: "errors"`: those requests are older, from another time and load, which
+ *     latency is far more sensitive to than the error rate).
  * Healthy when the window ends without any of these. Events published while the known alerts are
  * loaded are buffered, so none is missed. Aborting `signal` rejects with its reason.
  */
@@ -19,7 +21,7 @@ import type { Bus, DomainEvent } from "../../events/index.js";
 import { signalFromEvent } from "../../incidents/index.js";
 import type { TrafficRouter } from "../routers/traffic-router.js";
 import type { CheckResult, JudgeOptions } from "./analysis.js";
-import { judge } from "./judge.js";
+import { type JudgedMetrics, judge } from "./judge.js";
 
 /** What the watch needs. */
 export interface WatchDeps {
@@ -39,6 +41,8 @@ export interface WatchOptions {
   /** The release live before `releaseId`; without it the judge is skipped. */
   baselineReleaseId?: string;
   judge?: JudgeOptions;
+  /** What the judge compares (judge.ts); default `all`, `errors` skips latency. */
+  judged?: JudgedMetrics;
   /** How often the judge runs during the window; default min(windowMs, 10 s). */
   judgeEveryMs?: number;
 }
@@ -138,7 +142,7 @@ async function judgeUntilEnd(
     if (opts.baselineReleaseId !== undefined) {
       const canary = await router.samples(opts.releaseId, since);
       const baseline = await router.samples(opts.baselineReleaseId);
-      judged = judge(canary, baseline, opts.judge);
+      judged = judge(canary, baseline, opts.judge, opts.judged);
       const failed = judged.find((r) => r.status === "fail");
       if (failed)
         return {

@@ -9,7 +9,7 @@ import type { Logger } from "../../common/logger.js";
 import type { Bus, EventLog } from "../../events/index.js";
 import type { Executor } from "../../runner/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
-import type { AlertLister } from "../analysis/index.js";
+import type { AlertLister, JudgedMetrics } from "../analysis/index.js";
 import type { RolloutRunner } from "../rollouts/rollout-runner.js";
 import type { TrafficRouter } from "../routers/traffic-router.js";
 import type { StrategySpec } from "../strategies/strategy-spec.js";
@@ -50,10 +50,16 @@ export interface DeliveryDeps {
 }
 
 /**
- * Called when a deploy's rollout succeeded (the facade starts the post-deploy watch); `baseline`
- * is the release to judge it against, none when its canary was judged against a fresh baseline.
+ * Called when a deploy's rollout succeeded (the facade starts the post-deploy watch): `baseline`
+ * is the release to judge it against, on the error rate alone (`judged: "errors"`) when its canary
+ * was judged against a fresh baseline.
  */
-export type AfterDeploy = (release: Release, baseline: Release | undefined, env: EnvironmentSettings) => void;
+export type AfterDeploy = (
+  release: Release,
+  baseline: Release | undefined,
+  env: EnvironmentSettings,
+  judged: JudgedMetrics,
+) => void;
 
 /** The state the verbs share. */
 export class DeliveryContext {

@@ -25,8 +25,8 @@ export class Delivery {
   readonly #ctx: DeliveryContext;
 
   constructor(deps: DeliveryDeps) {
-    this.#ctx = new DeliveryContext(deps, (release, baseline, env) =>
-      startPostDeployWatch(this.#ctx, release, baseline, env, (reason) =>
+    this.#ctx = new DeliveryContext(deps, (release, baseline, env, judged) =>
+      startPostDeployWatch(this.#ctx, { release, baseline, env, judged }, (reason) =>
         this.rollback({ project: release.project, environment: env.name, by: "pitcrew", reason }),
       ),
     );
@@ -94,7 +94,7 @@ export class Delivery {
 
   /** Watches a live release for `windowMs` against `baseline` (also used by the healing loop). */
   watch(release: Release, windowMs: number, baseline?: Release, signal?: AbortSignal): Promise<WatchResult> {
-    return watch(this.#ctx, release, windowMs, baseline, signal);
+    return watch(this.#ctx, release, windowMs, { baseline, signal });
   }
 
   /** After a restart: interrupted rollouts aborted, leftovers reaped, live releases served again. */

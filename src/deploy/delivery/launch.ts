@@ -1,8 +1,9 @@
 /**
  * Starts the rollout of a recorded release: the rollout row and `rollout.started` first, then a
  * `RolloutRunner` drives it in the background. A deploy whose rollout succeeds is handed to the
- * context's `afterDeploy` (the post-deploy watch), with no baseline to judge against when its
- * canary was already judged against a fresh baseline (the watch then watches alerts only).
+ * context's `afterDeploy` (the post-deploy watch), to be judged against its baseline on the error
+ * rate alone when its canary was already judged against a fresh baseline (rollout-runner.ts
+ * `judgedAtSameTime`).
  */
 import { ConflictError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
@@ -70,9 +71,10 @@ export async function launchRollout(
   void runner.done
     .then((state) => {
       // the watch's judge compares with the previous release's older requests, a different time and
-      // load: a canary the judge passed against a same-time baseline is not judged again that way
+      // load: the latency of a canary the judge passed against a same-time baseline is not judged
+      // again that way, its error rate (far less sensitive to the machine's load) still is
       if (state === "succeeded" && kind === "deploy" && env.watchMs > 0)
-        ctx.afterDeploy(release, runner.judgedAtSameTime ? undefined : baseline, env);
+        ctx.afterDeploy(release, baseline, env, runner.judgedAtSameTime ? "errors" : "all");
     })
     .catch((err) => log.error({ err, rollout: rollout.id }, "rollout crashed"))
     .finally(() => ctx.runners.delete(rollout.id));

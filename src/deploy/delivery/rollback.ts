@@ -3,7 +3,8 @@
  * release named) that rollout is aborted: its traffic returns to the baseline — unless it is
  * itself a rollback, which is returned as the one doing what was asked. Otherwise the
  * release `toReleaseId` (default: the one live before the current one) is recorded again as a new
- * release with the same run spec and switched to blue-green.
+ * release with the same run spec and switched to blue-green; a rollout the store refuses (another
+ * one started, or the live release changed meanwhile) marks that new release `failed`.
  */
 import { existsSync } from "node:fs";
 import { ConflictError, ValidationError } from "../../common/errors.js";
@@ -68,5 +69,11 @@ export async function rollback(
     at: clock.now(),
   });
   const strategy = parseStrategy({ blueGreen: { autoPromote: true, scaleDownDelay: 0 } }, "rollback");
-  return launchRollout(ctx, release, live, strategy, "rollback");
+  try {
+    return await launchRollout(ctx, release, live, strategy, "rollback");
+  } catch (err) {
+    // the store refused it (another rollout started, or the live release changed meanwhile)
+    await store.releases.setStatus(release.id, "failed", clock.now());
+    throw err;
+  }
 }

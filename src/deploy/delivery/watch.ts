@@ -1,21 +1,33 @@
 /**
- * `watch`: watches a live release for a window (re-firing or new critical alerts, the judge
- * against its baseline) — the post-deploy watch, also used by the healing loop. A post-deploy
- * watch that finds the release regressed (and still live) hands it to `onRegressed`.
+ * `watch`: watches a live release for a window (re-firing or new critical alerts of the service
+ * that ships it, the judge against its baseline) — the post-deploy watch, also used by the healing
+ * loop. A post-deploy watch that finds the release regressed (and still live) hands it to
+ * `onRegressed`.
  */
 import type { Release } from "../../store/index.js";
-import { knownAlertsOf, type WatchResult, watchRelease } from "../analysis/index.js";
+import { type JudgedMetrics, knownAlertsOf, type WatchResult, watchRelease } from "../analysis/index.js";
+import { serviceOfProject } from "../releases/telemetry-env.js";
 import type { DeliveryContext, EnvironmentSettings } from "./delivery-context.js";
 
-/** Watches `release` for `windowMs` against `baseline`. */
-export function watch(
+/** How a release is watched: the release to judge it against, and on what (default all metrics). */
+export interface WatchAgainst {
+  baseline?: Release;
+  judged?: JudgedMetrics;
+  signal?: AbortSignal;
+}
+
+/**
+ * Watches `release` for `windowMs` against `against.baseline`. Alerts name the registered service
+ * that ships the project (see releases/telemetry-env.ts), so the watch matches them by that name.
+ */
+export async function watch(
   ctx: DeliveryContext,
   release: Release,
   windowMs: number,
-  baseline?: Release,
-  signal?: AbortSignal,
+  against: WatchAgainst = {},
 ): Promise<WatchResult> {
-  const { bus, alerts } = ctx.deps;
+  const { bus, alerts, store } = ctx.deps;
+  const service = (await serviceOfProject(store.services, release.project))?.name ?? release.project;
   return watchRelease(
     {
       bus,
@@ -23,14 +35,23 @@ export function watch(
       knownAlerts: alerts ? knownAlertsOf(alerts) : undefined,
     },
     {
-      service: release.project,
+      service,
       environment: release.environment,
       releaseId: String(release.id),
-      baselineReleaseId: baseline ? String(baseline.id) : undefined,
+      baselineReleaseId: against.baseline ? String(against.baseline.id) : undefined,
+      judged: against.judged,
       windowMs,
-      signal,
+      signal: against.signal,
     },
   );
+}
+
+/** A release that just went live, the one live before it, and what the watch judges. */
+export interface Watched {
+  release: Release;
+  baseline: Release | undefined;
+  env: EnvironmentSettings;
+  judged: JudgedMetrics;
 }
 
 /**
@@ -39,15 +60,13 @@ export function watch(
  */
 export function startPostDeployWatch(
   ctx: DeliveryContext,
-  release: Release,
-  baseline: Release | undefined,
-  env: EnvironmentSettings,
+  { release, baseline, env, judged }: Watched,
   onRegressed: (reason: string) => Promise<unknown>,
 ): void {
   const { events, store, log } = ctx.deps;
   const ac = new AbortController();
   ctx.watches.add(ac);
-  watch(ctx, release, env.watchMs, baseline, ac.signal)
+  watch(ctx, release, env.watchMs, { baseline, judged, signal: ac.signal })
     .then(async (result) => {
       await events.emit(
         "release.watched",

@@ -21,7 +21,7 @@ import { sleep } from "../../common/clock.js";
 import type { Logger } from "../../common/logger.js";
 import type { EventLog } from "../../events/index.js";
 import type { Release, Rollout, Store } from "../../store/index.js";
-import { type AnalysisResult, runAnalysis } from "../analysis/index.js";
+import { type AnalysisResult, passedOnItsOwn, runAnalysis } from "../analysis/index.js";
 import type { BuildBeforeStart } from "../releases/build-step.js";
 import type { Backend, TrafficRouter } from "../routers/traffic-router.js";
 import type { RolloutStep } from "../strategies/strategy-spec.js";
@@ -67,7 +67,8 @@ export class RolloutRunner {
   #fresh: string | undefined;
   /** When the new release first got traffic (the judge's warm-up counts from it). */
   #trafficSince: number | undefined;
-  #judgedAtSameTime = false;
+  /** Whether every analysis so far judged the canary at the same time as its baseline (none yet: undefined). */
+  #sameTime: boolean | undefined;
 
   constructor(
     private readonly deps: RolloutRunnerDeps,
@@ -80,9 +81,13 @@ export class RolloutRunner {
     this.done = this.#run();
   }
 
-  /** True once an analysis's judge passed the canary against its fresh baseline (the same time, the same load). */
+  /**
+   * True when the rollout had analyses and every one passed on its own (none promoted by hand), its
+   * judge passing the canary against a fresh baseline (the same time, the same load) on at least
+   * the default minimum of requests.
+   */
   get judgedAtSameTime(): boolean {
-    return this.#judgedAtSameTime;
+    return this.#sameTime === true;
   }
 
   /** Approves a pause (an indefinite one, or skips a timed one); false when nothing waits. */
@@ -295,10 +300,11 @@ export class RolloutRunner {
     this.#signal.throwIfAborted();
     const detail = { verdict: result.verdict, explanation: result.explanation, measurements: result.measurements };
     if (result.verdict === "fail") throw new RollbackNeeded(`analysis failed: ${result.explanation}`);
+    const sameTime = step.on === "canary" && fresh !== undefined && passedOnItsOwn(step.analysis, result);
+    this.#sameTime = (this.#sameTime ?? true) && sameTime;
     if (result.verdict === "inconclusive") {
       await this.#waitForApproval(idx, `analysis ${result.explanation}; promote to go on or abort to roll back`);
     }
-    if (result.verdict === "pass" && step.on === "canary" && fresh !== undefined) this.#judgedAtSameTime = true;
     return detail;
   }
 
