@@ -24,6 +24,7 @@ import type { ExecutorChoiceDeps } from "../runner/index.js";
 import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
+import { heartbeatDelayMs, heartbeatTimeoutMs, moveSilenceMs } from "./lease-timing.js";
 import { type AssignmentEnd, type PersistLimits, runAssignment, uploadAgain } from "./run-assignment.js";
 
 /** How an agent is started. */
@@ -76,9 +77,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     opts.servers,
     opts.token,
     (from, to, why) => log.warn({ from, to, why }, "server not answering: moving to the next one"),
-    // timeouts alone move the agent after half the agent lease, leaving the other half to reach
-    // the next replica before the jobs' self-fencing below
-    () => leaseMs / 2,
+    // a failed call moves the agent once the server has answered nothing for half the agent lease,
+    // leaving time to heartbeat the next replica before the jobs' self-fencing below (lease-timing.ts)
+    () => moveSilenceMs(leaseMs),
   );
   const running = new Map<number, RunningJob>();
   const pollAbort = new AbortController();
@@ -185,13 +186,20 @@ export function startAgent(opts: AgentOptions): AgentHandle {
   };
 
   const heartbeats = async () => {
+    let lastFailed = false;
     while (stops < 3 && (running.size > 0 || stops === 0)) {
-      await sleep(Math.max(50, Math.floor(leaseMs / 3)));
+      await sleep(heartbeatDelayMs(leaseMs, lastFailed));
       const sentAt = clock.now();
+      lastFailed = true;
       try {
-        // bounded by the lease: a heartbeat hanging on a dead connection must not keep the
-        // self-fencing below from running (an answer later than that would not save the jobs either)
-        const answer = await client.heartbeat(agentId, [...running.keys()], AbortSignal.timeout(leaseMs));
+        // bounded well within the lease: a heartbeat hanging on a hung replica must fail in time for
+        // the agent to move and heartbeat the next one before the lease ends (lease-timing.ts)
+        const answer = await client.heartbeat(
+          agentId,
+          [...running.keys()],
+          AbortSignal.timeout(heartbeatTimeoutMs(leaseMs)),
+        );
+        lastFailed = false;
         lastContact = sentAt;
         for (const id of [...answer.cancel, ...answer.drop]) running.get(id)?.controller.abort();
       } catch (err) {
