@@ -21,11 +21,12 @@
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import type { ExecutorChoiceDeps } from "../runner/index.js";
-import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
+import { AgentClient, isFencedOff, isRefusal } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
 import { heartbeatDelayMs, heartbeatTimeoutMs, moveSilenceMs } from "./lease-timing.js";
-import { type AssignmentEnd, type PersistLimits, runAssignment, uploadAgain } from "./run-assignment.js";
+import { backoff, type PersistLimits, persistCall } from "./persist-call.js";
+import { type AssignmentEnd, runAssignment, uploadAgain } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
@@ -60,15 +61,6 @@ interface RunningJob {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * The wait before retry `n` (from 0): `base` × 2^n, at most `cap`, a random half of it shaved off
- * so agents that lost one replica together do not all call the next at the same moment.
- */
-export function backoff(n: number, base: number, cap: number): number {
-  const full = Math.min(cap, base * 2 ** Math.min(n, 30));
-  return full / 2 + Math.random() * (full / 2);
-}
 
 /** Starts an agent (see the comment at the top of this file). */
 export function startAgent(opts: AgentOptions): AgentHandle {
@@ -113,24 +105,8 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     }
   };
 
-  /**
-   * Retries a call about a job while the server is unreachable, until the agent lease is over or,
-   * with `limits`, the call's own budget (ms) is spent or its signal fires. A refusal or a
-   * malformed answer is final.
-   */
-  const persist = async <T>(what: () => Promise<T>, limits: PersistLimits = {}): Promise<T> => {
-    const began = clock.now();
-    for (let n = 0; ; n++) {
-      try {
-        return await what();
-      } catch (err) {
-        if (isRefusal(err) || err instanceof MalformedAnswerError || limits.signal?.aborted) throw err;
-        if (clock.now() - lastContact > leaseMs) throw err;
-        if (limits.budgetMs !== undefined && clock.now() - began > limits.budgetMs) throw err;
-        await sleep(backoff(n, 100, 2000));
-      }
-    }
-  };
+  const persist = <T>(what: () => Promise<T>, limits?: PersistLimits): Promise<T> =>
+    persistCall({ clock, lastContact: () => lastContact, leaseMs: () => leaseMs }, what, limits);
 
   const runJob = async (a: Assignment) => {
     const job: RunningJob = { assignment: a, controller: new AbortController(), handBack: false };
