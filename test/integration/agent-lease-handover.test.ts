@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
-import { triggerRun } from "../../src/runner/index.js";
+import { cancelRun, triggerRun } from "../../src/runner/index.js";
 import type { Agent, TokenInfo } from "../../src/store/index.js";
 import { createRepo } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -107,6 +107,36 @@ describe("gone agents' leases across replicas", () => {
     expect((await app.store.agents.lease(lease))?.lastSeq).toBe(4);
     await app.agents.release(agent, lease);
     expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    other.close();
+  }, 60_000);
+
+  it("numbers the lines of a cancelled job on from the store when its agent comes back from the other replica", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (l: string) => ({ t: "line" as const, step: 0, stream: "stdout" as const, line: l });
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, line("on A")]);
+    await other.events(agent, lease, 2, [line("on B 1")]);
+    await other.events(agent, lease, 3, [line("on B 2")]);
+    // the run is cancelled while the agent is on the other replica; its last lines then reach the first
+    await cancelRun(app.runner, job.runId, "test");
+    // and its attempt ends in the store while the agent's lease is still open (it has not heard the cancel yet)
+    expect(await app.store.jobs.transition(job.id, ["running"], "cancelled", { reason: "cancelled" })).toBe(true);
+    await app.agents.events(agent, lease, 4, [
+      line("back on A"),
+      { t: "finished", step: 0, status: "cancelled", exitCode: null, reason: "cancelled" },
+    ]);
+    // lines of a writer whose attempt ended flush on their timer (25 ms)
+    await new Promise((r) => setTimeout(r, 300));
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    const seqs = logs.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      "on A",
+      "on B 1",
+      "on B 2",
+      "back on A",
+    ]);
+    await app.agents.release(agent, lease).catch(() => undefined);
     other.close();
   }, 60_000);
 
