@@ -6,6 +6,8 @@
  * agent coming back to the replica it left gets its job taken up again from the store there,
  * each step's output cap going on from the lines already stored.
  */
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
 import { cancelRun, triggerRun } from "../../src/runner/index.js";
@@ -55,6 +57,23 @@ describe("gone agents' leases across replicas", () => {
     await app.agents.sweep();
     expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-lost" });
     expect(app.agents.stats().held).toBe(0);
+  }, 60_000);
+
+  it("lets go of a lease ended elsewhere even when its uploads cannot be removed here", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    // the agent moved to the other replica and handed the job back there
+    expect(await other.heartbeat(agent, [lease])).toEqual({ cancel: [], drop: [] });
+    await other.release(agent, lease);
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    // the uploads folder cannot be removed (ENOTDIR: a file where its parent should be)
+    const uploads = join(app.runner.dataDir, "agent-uploads");
+    await rm(uploads, { recursive: true, force: true });
+    await writeFile(uploads, "not a folder");
+    expect(app.agents.stats().held).toBe(1);
+    await expect(app.agents.sweep()).resolves.toBe(0);
+    expect(app.agents.stats().held).toBe(0);
+    await rm(uploads, { force: true });
+    other.close();
   }, 60_000);
 
   it("leaves a live replica's lease to it when the agent deregisters at another", async () => {
