@@ -161,6 +161,40 @@ describe("gone agents' leases across replicas", () => {
     other.close();
   }, 60_000);
 
+  it("counts a step's system lines toward its cap on both replicas", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (stream: "stdout" | "system", l: string) => ({ t: "line" as const, step: 0, stream, line: l });
+    // 6 of the step's 8 head lines are stored on the first replica, 3 of them system lines
+    await app.agents.events(agent, lease, 1, [
+      { t: "started", step: 0, name: "sleep" },
+      ...["o1", "o2", "o3"].map((l) => line("stdout", l)),
+      ...["s1", "s2", "s3"].map((l) => line("system", l)),
+    ]);
+    await other.events(
+      agent,
+      lease,
+      2,
+      ["o4", "o5", "o6", "o7", "o8"].map((l) => line("stdout", l)),
+    );
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    expect(logs.filter((l) => l.stepIdx === 0 && !/output truncated/.test(l.line)).map((l) => l.line)).toEqual([
+      "o1",
+      "o2",
+      "o3",
+      "s1",
+      "s2",
+      "s3",
+      "o4",
+      "o5",
+    ]);
+    expect(logs.filter((l) => /output truncated/.test(l.line))).toHaveLength(1);
+    await app.agents.release(agent, lease).catch(() => undefined);
+    other.close();
+    // lines written by the ended attempt's log writers flush on their timer (25 ms): before the store closes
+    await new Promise((r) => setTimeout(r, 300));
+  }, 60_000);
+
   it("goes on with a step's output cap from the lines stored when another replica takes the lease over", async () => {
     const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
     const job = await jobOf();
