@@ -110,8 +110,8 @@ export class AgentClient {
   }
 
   /** Sends the dependency map of a `tests:` step of job lease `lease` (reduced from its V8 coverage). */
-  dependencies(lease: number, body: DependenciesBody): Promise<DependenciesAnswer> {
-    return this.json("POST", `/api/agent/jobs/${lease}/dependencies`, body) as Promise<DependenciesAnswer>;
+  dependencies(lease: number, body: DependenciesBody, signal?: AbortSignal): Promise<DependenciesAnswer> {
+    return this.json("POST", `/api/agent/jobs/${lease}/dependencies`, body, signal) as Promise<DependenciesAnswer>;
   }
 
   /** Heartbeat with the leases held. */

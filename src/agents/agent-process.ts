@@ -21,10 +21,12 @@
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import type { ExecutorChoiceDeps } from "../runner/index.js";
-import { AgentClient, isFencedOff, isRefusal, MalformedAnswerError } from "./agent-client.js";
+import { AgentClient, isFencedOff, isRefusal } from "./agent-client.js";
 import { EventSender } from "./event-sender.js";
 import type { Assignment } from "./protocol.js";
-import { type AssignmentEnd, type PersistLimits, runAssignment, uploadAgain } from "./run-assignment.js";
+import { heartbeatDelayMs, heartbeatTimeoutMs, moveSilenceMs } from "./lease-timing.js";
+import { backoff, type PersistLimits, persistCall } from "./persist-call.js";
+import { type AssignmentEnd, runAssignment, uploadAgain } from "./run-assignment.js";
 
 /** How an agent is started. */
 export interface AgentOptions extends ExecutorChoiceDeps {
@@ -60,15 +62,6 @@ interface RunningJob {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * The wait before retry `n` (from 0): `base` × 2^n, at most `cap`, a random half of it shaved off
- * so agents that lost one replica together do not all call the next at the same moment.
- */
-export function backoff(n: number, base: number, cap: number): number {
-  const full = Math.min(cap, base * 2 ** Math.min(n, 30));
-  return full / 2 + Math.random() * (full / 2);
-}
-
 /** Starts an agent (see the comment at the top of this file). */
 export function startAgent(opts: AgentOptions): AgentHandle {
   const { log, clock } = opts;
@@ -76,9 +69,9 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     opts.servers,
     opts.token,
     (from, to, why) => log.warn({ from, to, why }, "server not answering: moving to the next one"),
-    // timeouts alone move the agent after half the agent lease, leaving the other half to reach
-    // the next replica before the jobs' self-fencing below
-    () => leaseMs / 2,
+    // a failed call moves the agent once the server has answered nothing for half the agent lease,
+    // leaving time to heartbeat the next replica before the jobs' self-fencing below (lease-timing.ts)
+    () => moveSilenceMs(leaseMs),
   );
   const running = new Map<number, RunningJob>();
   const pollAbort = new AbortController();
@@ -112,24 +105,8 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     }
   };
 
-  /**
-   * Retries a call about a job while the server is unreachable, until the agent lease is over or,
-   * with `limits`, the call's own budget (ms) is spent or its signal fires. A refusal or a
-   * malformed answer is final.
-   */
-  const persist = async <T>(what: () => Promise<T>, limits: PersistLimits = {}): Promise<T> => {
-    const began = clock.now();
-    for (let n = 0; ; n++) {
-      try {
-        return await what();
-      } catch (err) {
-        if (isRefusal(err) || err instanceof MalformedAnswerError || limits.signal?.aborted) throw err;
-        if (clock.now() - lastContact > leaseMs) throw err;
-        if (limits.budgetMs !== undefined && clock.now() - began > limits.budgetMs) throw err;
-        await sleep(backoff(n, 100, 2000));
-      }
-    }
-  };
+  const persist = <T>(what: () => Promise<T>, limits?: PersistLimits): Promise<T> =>
+    persistCall({ clock, lastContact: () => lastContact, leaseMs: () => leaseMs }, what, limits);
 
   const runJob = async (a: Assignment) => {
     const job: RunningJob = { assignment: a, controller: new AbortController(), handBack: false };
@@ -185,13 +162,20 @@ export function startAgent(opts: AgentOptions): AgentHandle {
   };
 
   const heartbeats = async () => {
+    let lastFailed = false;
     while (stops < 3 && (running.size > 0 || stops === 0)) {
-      await sleep(Math.max(50, Math.floor(leaseMs / 3)));
+      await sleep(heartbeatDelayMs(leaseMs, lastFailed));
       const sentAt = clock.now();
+      lastFailed = true;
       try {
-        // bounded by the lease: a heartbeat hanging on a dead connection must not keep the
-        // self-fencing below from running (an answer later than that would not save the jobs either)
-        const answer = await client.heartbeat(agentId, [...running.keys()], AbortSignal.timeout(leaseMs));
+        // bounded well within the lease: a heartbeat hanging on a hung replica must fail in time for
+        // the agent to move and heartbeat the next one before the lease ends (lease-timing.ts)
+        const answer = await client.heartbeat(
+          agentId,
+          [...running.keys()],
+          AbortSignal.timeout(heartbeatTimeoutMs(leaseMs)),
+        );
+        lastFailed = false;
         lastContact = sentAt;
         for (const id of [...answer.cancel, ...answer.drop]) running.get(id)?.controller.abort();
       } catch (err) {

@@ -32,7 +32,8 @@ const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
  * An agent that comes back to a replica it left finds its job still held there, as it was when it
  * left: `catchUp` sees from the store that another replica served the lease since (batches
  * applied or log lines written past this copy's) and takes the attempt up again from the store,
- * so the log goes on after the other replica's lines instead of reusing old line numbers.
+ * so the log goes on after the other replica's lines instead of reusing old line numbers (and when
+ * the attempt no longer runs, its writer here still numbers on from the stored lines).
  */
 export class HeldJob {
   private uploaded = 0;
@@ -60,7 +61,7 @@ export class HeldJob {
     /** When the agent was given the job (epoch ms). */
     readonly startedAt: number,
     private readonly leases: Pick<AgentsRepo, "lease" | "advanceSeq">,
-    private readonly logLines: Pick<LogsRepo, "lastSeq">,
+    private readonly logLines: Pick<LogsRepo, "lastSeq" | "outputLinesByStep">,
     /** The attempt taken up from the store again, with its sink; undefined when it no longer runs. */
     private readonly reopen: () => Promise<{ begun: BegunAttempt; sink: StepSink } | undefined>,
     private readonly log: Logger,
@@ -124,8 +125,12 @@ export class HeldJob {
     if (lease.lastSeq <= this.appliedSeq && storedLine <= logs.lastSeq) return;
     await logs.flush();
     const fresh = await this.reopen();
-    if (!fresh)
+    if (!fresh) {
+      // the agent still sends its last batches (the lease is open): they go on after the stored lines
+      logs.startAfter(storedLine, await this.logLines.outputLinesByStep(job.id, job.attempt));
+      this.appliedSeq = lease.lastSeq;
       throw new ConflictError(`job lease ${this.lease}: attempt ${job.attempt} of job ${job.id} no longer runs`);
+    }
     this.begun = fresh.begun;
     this.sink = fresh.sink;
     this.appliedSeq = lease.lastSeq;

@@ -93,9 +93,15 @@ export class HeldJobs {
       const l = await this.r.store.agents.lease(h.lease);
       if (l && l.endedAt === null) continue;
       if (!this.claim(h)) continue;
-      // the files the agent uploaded here were sent again to the replica that ended the lease
-      await rm(h.uploadDir, { recursive: true, force: true });
-      h.end();
+      try {
+        // the files the agent uploaded here were sent again to the replica that ended the lease
+        await rm(h.uploadDir, { recursive: true, force: true });
+      } catch (err) {
+        this.r.log.warn({ err: (err as Error).message, lease: h.lease }, "could not remove an ended lease's uploads");
+      } finally {
+        // the queue item held for the attempt is let go whatever became of the files
+        h.end();
+      }
       pruned++;
     }
     return pruned;

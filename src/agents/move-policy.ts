@@ -4,18 +4,20 @@
  * behind, and moving its agents away only moves the load (and the jobs' event streams) around.
  * So the agent moves only on sustained evidence, reset by any answer from the server:
  *
- *   answered ──► nothing held against the server
- *   failed   ──► consecutive failures counted, from when the first failed call was sent
- *   move when at least MIN_FAILURES calls failed in a row and either
- *     - at least MIN_FAILURES of them were strong evidence: nobody listens (connection refused,
- *       no route, unknown host) or a gateway in front says the replica is down (502/503/504), or
- *     - the server has failed every call for at least `sustainMs` (timeouts, resets: a hung replica)
+ *   answered ──► nothing held against the server; the silence is counted from when that call was sent
+ *   failed   ──► consecutive failures counted
+ *   move when either
+ *     - at least MIN_FAILURES of the failed calls in a row were strong evidence: nobody listens (connection
+ *       refused, no route, unknown host) or a gateway in front says the replica is down (502/503/504), or
+ *     - a call failed and the server has answered nothing for at least `sustainMs` (timeouts,
+ *       resets: a hung replica). One failure is enough then: the silence is the evidence, and
+ *       waiting for a second failed heartbeat would run past the agent lease (lease-timing.ts).
  */
 
 /** How strongly one failed call says the server is gone. */
 export type CallFailure = "down" | "unanswered";
 
-/** Failed calls in a row (of either kind) before the agent may move. */
+/** Calls in a row refused (or answered "down" by a gateway) before the agent moves without waiting. */
 export const MIN_FAILURES = 2;
 
 /** Node error codes that say nobody listens at the server's address (rather than a slow answer). */
@@ -34,9 +36,12 @@ export function failureOf(err: unknown): CallFailure {
 export class MovePolicy {
   private failures = 0;
   private down = 0;
-  /** When the first of the failed calls in a row was sent (epoch ms). */
+  /** When the first of the failed calls in a row was sent (epoch ms): the silence's start before any answer. */
   private failingSince = 0;
-  /** When the last call the server answered was sent: a call sent before it failing says nothing new. */
+  /**
+   * When the last call the server answered was sent (or the agent moved to it): a call sent before
+   * it failing says nothing new, and the server's silence is counted from it.
+   */
   private answeredSince = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -57,8 +62,9 @@ export class MovePolicy {
     if (this.failures === 0 || sentAt < this.failingSince) this.failingSince = sentAt;
     this.failures++;
     if (kind === "down") this.down++;
-    if (this.failures < MIN_FAILURES) return false;
-    return this.down >= MIN_FAILURES || now - this.failingSince >= this.sustainMs();
+    if (this.down >= MIN_FAILURES) return true;
+    const silentSince = Number.isFinite(this.answeredSince) ? this.answeredSince : this.failingSince;
+    return now - silentSince >= this.sustainMs();
   }
 
   /** Calls now go to another server (from `now`): nothing is held against it yet. */

@@ -17,6 +17,7 @@ import {
 import type { AgentClient } from "./agent-client.js";
 import type { EventSender } from "./event-sender.js";
 import { serverTestAdvisor } from "./agent-test-advisor.js";
+import type { PersistLimits } from "./persist-call.js";
 import { type Assignment, isWireTestId, MAX_QUARANTINED } from "./protocol.js";
 import { sendDependencies } from "./send-dependencies.js";
 
@@ -32,12 +33,6 @@ export interface AssignmentDeps extends ExecutorChoiceDeps {
   keepWorkspaces: boolean;
   /** Retries a call about the job while no server answers (the next server may), within the agent lease (and `limits`). */
   persist: <T>(call: () => Promise<T>, limits?: PersistLimits) => Promise<T>;
-}
-
-/** Bounds on retrying one call beyond the agent lease: its own budget (ms) and a signal ending it. */
-export interface PersistLimits {
-  budgetMs?: number;
-  signal?: AbortSignal;
 }
 
 /**
@@ -133,7 +128,7 @@ export async function runAssignment(
       untrusted: a.sandbox.untrusted ?? undefined,
       recordCoverage: async (coverage, step) =>
         coverage.kind === "v8"
-          ? sendDependencies(deps, a, step, ws.dir, coverage.dir, sys)
+          ? sendDependencies(deps, a, step, { repoDir: ws.dir, coverageDir: coverage.dir, signal }, sys)
           : sys("tests: coverage.py maps are recorded by server workers only; this agent sends none"),
     });
     const uploads = await uploadOutputs(deps, a, ws, sys);

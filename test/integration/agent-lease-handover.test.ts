@@ -6,9 +6,11 @@
  * agent coming back to the replica it left gets its job taken up again from the store there,
  * each step's output cap going on from the lines already stored.
  */
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentHub, PROTOCOL_VERSION } from "../../src/agents/index.js";
-import { triggerRun } from "../../src/runner/index.js";
+import { cancelRun, triggerRun } from "../../src/runner/index.js";
 import type { Agent, TokenInfo } from "../../src/store/index.js";
 import { createRepo } from "../support/git-repo.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
@@ -55,6 +57,25 @@ describe("gone agents' leases across replicas", () => {
     await app.agents.sweep();
     expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-lost" });
     expect(app.agents.stats().held).toBe(0);
+  }, 60_000);
+
+  it("lets go of a lease ended elsewhere even when its uploads cannot be removed here", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    // the agent moved to the other replica and handed the job back there
+    expect(await other.heartbeat(agent, [lease])).toEqual({ cancel: [], drop: [] });
+    await other.release(agent, lease);
+    expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
+    // the uploads folder cannot be removed (ENOTDIR: a file where its parent should be)
+    const uploads = join(app.runner.dataDir, "agent-uploads");
+    await rm(uploads, { recursive: true, force: true });
+    await writeFile(uploads, "not a folder");
+    expect(app.agents.stats().held).toBe(1);
+    await expect(app.agents.sweep()).resolves.toBe(0);
+    expect(app.agents.stats().held).toBe(0);
+    await rm(uploads, { force: true });
+    other.close();
+    // lines written by the ended attempt's log writers flush on their timer (25 ms): before the store closes
+    await new Promise((r) => setTimeout(r, 300));
   }, 60_000);
 
   it("leaves a live replica's lease to it when the agent deregisters at another", async () => {
@@ -108,6 +129,70 @@ describe("gone agents' leases across replicas", () => {
     await app.agents.release(agent, lease);
     expect(await jobOf()).toMatchObject({ status: "queued", attempt: 2, reason: "agent-released" });
     other.close();
+  }, 60_000);
+
+  it("numbers the lines of a cancelled job on from the store when its agent comes back from the other replica", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (l: string) => ({ t: "line" as const, step: 0, stream: "stdout" as const, line: l });
+    await app.agents.events(agent, lease, 1, [{ t: "started", step: 0, name: "sleep" }, line("on A")]);
+    await other.events(agent, lease, 2, [line("on B 1")]);
+    await other.events(agent, lease, 3, [line("on B 2")]);
+    // the run is cancelled while the agent is on the other replica; its last lines then reach the first
+    await cancelRun(app.runner, job.runId, "test");
+    // and its attempt ends in the store while the agent's lease is still open (it has not heard the cancel yet)
+    expect(await app.store.jobs.transition(job.id, ["running"], "cancelled", { reason: "cancelled" })).toBe(true);
+    await app.agents.events(agent, lease, 4, [
+      line("back on A"),
+      { t: "finished", step: 0, status: "cancelled", exitCode: null, reason: "cancelled" },
+    ]);
+    // lines of a writer whose attempt ended flush on their timer (25 ms)
+    await new Promise((r) => setTimeout(r, 300));
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    const seqs = logs.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(logs.filter((l) => l.stream === "stdout").map((l) => l.line)).toEqual([
+      "on A",
+      "on B 1",
+      "on B 2",
+      "back on A",
+    ]);
+    await app.agents.release(agent, lease).catch(() => undefined);
+    other.close();
+  }, 60_000);
+
+  it("counts a step's system lines toward its cap on both replicas", async () => {
+    const { app, other, agent, lease, jobOf } = await agentHoldingAJob();
+    const job = await jobOf();
+    const line = (stream: "stdout" | "system", l: string) => ({ t: "line" as const, step: 0, stream, line: l });
+    // 6 of the step's 8 head lines are stored on the first replica, 3 of them system lines
+    await app.agents.events(agent, lease, 1, [
+      { t: "started", step: 0, name: "sleep" },
+      ...["o1", "o2", "o3"].map((l) => line("stdout", l)),
+      ...["s1", "s2", "s3"].map((l) => line("system", l)),
+    ]);
+    await other.events(
+      agent,
+      lease,
+      2,
+      ["o4", "o5", "o6", "o7", "o8"].map((l) => line("stdout", l)),
+    );
+    const logs = await app.store.logs.list(job.id, job.attempt);
+    expect(logs.filter((l) => l.stepIdx === 0 && !/output truncated/.test(l.line)).map((l) => l.line)).toEqual([
+      "o1",
+      "o2",
+      "o3",
+      "s1",
+      "s2",
+      "s3",
+      "o4",
+      "o5",
+    ]);
+    expect(logs.filter((l) => /output truncated/.test(l.line))).toHaveLength(1);
+    await app.agents.release(agent, lease).catch(() => undefined);
+    other.close();
+    // lines written by the ended attempt's log writers flush on their timer (25 ms): before the store closes
+    await new Promise((r) => setTimeout(r, 300));
   }, 60_000);
 
   it("goes on with a step's output cap from the lines stored when another replica takes the lease over", async () => {

@@ -18,7 +18,9 @@ type Tail = TailBuffer<{ stream: LiveLogLine["stream"]; line: string }>;
  *               only to a ring of the last step_tail_lines lines (neither bus nor store)
  *   endStep: truncating ──► a line saying how many lines were dropped, then the ring's lines
  *
- * System lines (step −1) are never capped: pitcrew writes only a few.
+ * System lines (step −1) are never capped: pitcrew writes only a few. Every line stored for a
+ * step (markers and kept tail lines too) counts toward `run_lines`, as `countForRun` counts them
+ * when an attempt is taken up again.
  */
 export class LogWriter {
   private seq = 0;
@@ -44,7 +46,7 @@ export class LogWriter {
 
   /**
    * Continues numbering after lines already stored (re-opened attempt), and each step's cap
-   * after the output lines already stored for it (`stepLines`, by step): a step that had stored
+   * after the lines already stored for it (`stepLines`, by step): a step that had stored
    * its head is truncated from its next line, as it would have been by the first writer.
    */
   startAfter(seq: number, stepLines: ReadonlyMap<number, number> = new Map()): void {
@@ -68,7 +70,6 @@ export class LogWriter {
     if (!step.tail) {
       const headLines = limits.step_lines - limits.step_tail_lines;
       if (step.lines <= headLines && this.runLines < limits.run_lines) {
-        this.runLines++;
         this.record(stepIdx, stream, line);
         return;
       }
@@ -112,6 +113,7 @@ export class LogWriter {
   }
 
   private record(stepIdx: number, stream: LiveLogLine["stream"], line: string): void {
+    if (stepIdx >= 0) this.runLines++;
     const l: LiveLogLine = { ...this.key, stepIdx, seq: ++this.seq, stream, line, at: Date.now() };
     this.pending.push(l);
     this.bus.publish({ kind: "log", log: l });

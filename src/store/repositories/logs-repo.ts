@@ -60,18 +60,25 @@ export class LogsRepo {
     }));
   }
 
-  /** Lines stored for all jobs of run `runId` (every attempt), for the per-run log cap. */
+  /**
+   * Lines stored for the steps of all jobs of run `runId` (every attempt; not the job-level system
+   * lines, step −1), for the per-run log cap: the lines LogWriter counts toward it.
+   */
   async countForRun(runId: number): Promise<number> {
     const row = await this.db
       .selectFrom("log_lines")
       .innerJoin("jobs", "jobs.id", "log_lines.job_id")
       .select((eb) => eb.fn.countAll().as("n"))
       .where("jobs.run_id", "=", runId)
+      .where("log_lines.step_idx", ">=", 0)
       .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
-  /** Output lines (stdout and stderr) stored for each step of a job attempt, for the per-step log cap. */
+  /**
+   * Lines stored for each step of a job attempt (every stream: LogWriter counts a step's system
+   * lines toward its cap too), for the per-step log cap.
+   */
   async outputLinesByStep(jobId: number, attempt: number): Promise<Map<number, number>> {
     const rows = await this.db
       .selectFrom("log_lines")
@@ -79,7 +86,6 @@ export class LogsRepo {
       .where("job_id", "=", jobId)
       .where("attempt", "=", attempt)
       .where("step_idx", ">=", 0)
-      .where("stream", "!=", "system")
       .groupBy("step_idx")
       .execute();
     return new Map(rows.map((r) => [r.step_idx, Number(r.n)]));
