@@ -8,8 +8,8 @@
  * command's code runs only when named; only its compilation is shared). Every other dependency
  * stays external, loaded with `require` from node_modules (CommonJS, native, ES modules through
  * Node ≥ 20.19's `require` of ES modules, or packages that find files of their own at run time).
- * `bin/pitcrew.js` runs the bundle only when it is newer than `dist/cli/main.js`, so a later
- * `tsc`-only build is never shadowed by a stale bundle. The bundle's SHA-256 goes beside it
+ * In a checkout `bin/pitcrew.js` runs the bundle only when it is newer than `dist/cli/main.js`,
+ * so a later `tsc`-only build is never shadowed by a stale bundle. The bundle's SHA-256 goes beside it
  * (`main.cjs.sha256`): the code cache's key, computed here so a start-up does not hash 3 MB. Usage: node scripts/bundle-cli.mjs
  */
 import { createHash } from "node:crypto";
