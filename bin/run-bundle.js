@@ -4,13 +4,33 @@
  * so V8 deserializes compiled code instead of parsing and compiling ~3 MB of JavaScript (Node 20
  * has no module compile cache). One cache file per bundle (the SHA-256 the build wrote beside it
  * in `main.cjs.sha256`, with the bundle's size and mtime, so a bundle changed after the build
- * never meets an old cache), Node version, CPU architecture and command word, in `$XDG_CACHE_HOME/pitcrew/v8` (default `~/.cache/pitcrew/v8`):
- * each command caches the functions it compiled. A cache V8 rejects (other flags) or that is
- * missing is written again after the command returns, atomically (temporary file, rename); the
- * folder then keeps its newest {@link KEPT_FILES} files (other bundles' too: a checkout and an
- * installed package may alternate). Any failure to read or write the cache only costs the speed.
+ * never meets an old cache), Node version, CPU architecture and command word, in
+ * `$XDG_CACHE_HOME/pitcrew/v8` (default `~/.cache/pitcrew/v8`): each command caches the functions
+ * it compiled. V8 checks only a cache's length against the source and runs the code it holds, so
+ * a cache is read or written only when it and its folder are this user's own (see
+ * {@link ownCacheDir}, {@link readOwnFile}); anything else is ignored, never repaired. A cache that
+ * is missing, rejected (other flags) or smaller than what this run compiled is written again after
+ * the command returns, atomically (temporary file, rename), except for `--help` and `--version`
+ * (they compile next to nothing); an accepted one is touched. The folder then keeps its newest
+ * {@link KEPT_FILES} caches (other bundles' too: a checkout and an installed package may
+ * alternate) and no temporary file older than {@link STALE_TMP_MS}. Any failure to read or write
+ * the cache only costs the speed.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -18,26 +38,34 @@ import { Script } from "node:vm";
 
 /** Cache files kept (≈ 1–2 MB each): a few commands of a few installations. */
 const KEPT_FILES = 24;
+/** Age past which a temporary file is a crashed writer's leftover (a write takes milliseconds). */
+const STALE_TMP_MS = 60_000;
+/** Arguments that only print (help, version): their run compiles too little to be worth a cache. */
+const PRINT_ONLY = new Set(["-h", "--help", "-V", "--version"]);
 
 /** Runs `main(argv)` of the bundle at `file`. */
 export async function runBundle(file, argv) {
   const source = readFileSync(file, "latin1"); // ASCII only (scripts/bundle-cli.mjs)
   const bundleKey = cacheKey(file);
-  const word = argv.slice(2).find((a) => !a.startsWith("-")) ?? "";
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith("-")) ?? "";
   const command = /^[a-z][a-z-]{0,30}$/.test(word) ? word : "none";
-  const dir = cacheDir();
-  const cacheFile = dir && bundleKey && join(dir, `${bundleKey}-${process.version}-${process.arch}-${command}.bin`);
-  let cachedData;
-  try {
-    cachedData = cacheFile ? readFileSync(cacheFile) : undefined;
-  } catch {}
+  const dir = bundleKey && ownCacheDir(false);
+  const name = `${bundleKey}-${process.version}-${process.arch}-${command}.bin`;
+  const cachedData = dir ? readOwnFile(join(dir, name)) : undefined;
   // Node's own CommonJS wrapper, so the bundle sees what a required file sees.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new Script(wrapped, { filename: file, cachedData });
+  const accepted = cachedData !== undefined && !script.cachedDataRejected;
+  if (accepted) touch(join(dir, name));
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   await module.exports.main(argv);
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCache(cacheFile, script);
+  if (!bundleKey || args.some((a) => PRINT_ONLY.has(a))) return;
+  const writable = dir ?? ownCacheDir(true);
+  if (!writable) return;
+  const compiled = script.createCachedData();
+  if (!accepted || compiled.length > cachedData.length) writeCache(writable, name, compiled);
 }
 
 /** The build's SHA-256 of the bundle with its size and mtime; undefined without the hash file. */
@@ -51,23 +79,71 @@ function cacheKey(file) {
   }
 }
 
-function cacheDir() {
+/**
+ * The cache folder (made first when `create`), or undefined unless it is a real folder (not a
+ * symbolic link) owned by this user that no one else may write: another account able to write
+ * there could plant code this CLI would run. `mkdirSync`'s mode never fixes an existing folder.
+ */
+function ownCacheDir(create) {
+  if (typeof process.getuid !== "function") return undefined;
   const base = process.env.XDG_CACHE_HOME || (homedir() && join(homedir(), ".cache"));
-  return base ? join(base, "pitcrew", "v8") : undefined;
+  if (!base) return undefined;
+  const dir = join(base, "pitcrew", "v8");
+  try {
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && isOwn(stat) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Writes the code compiled so far (the command's functions included), then prunes the folder. */
-function writeCache(cacheFile, script) {
+/** The content of `path` when it is a regular file (not followed if a link) of this user's own. */
+function readOwnFile(path) {
+  let fd;
   try {
-    const dir = dirname(cacheFile);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-    renameSync(tmp, cacheFile);
-    const files = readdirSync(dir)
-      .filter((name) => name.endsWith(".bin"))
-      .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const old of files.slice(KEPT_FILES)) rmSync(old.path, { force: true });
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    return stat.isFile() && isOwn(stat) ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Owned by this process's user, and writable by no group or other account. */
+function isOwn(stat) {
+  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+}
+
+/** Marks an accepted cache as used now, so pruning keeps it (never through a link). */
+function touch(path) {
+  try {
+    const now = new Date();
+    lutimesSync(path, now, now);
   } catch {}
+}
+
+/** Writes `data` as the cache `name` in the checked folder `dir`, then prunes the folder. */
+function writeCache(dir, name, data) {
+  try {
+    const tmp = join(dir, `${name}.${process.pid}.tmp`);
+    writeFileSync(tmp, data, {
+      mode: 0o600,
+      flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    });
+    renameSync(tmp, join(dir, name));
+    prune(dir);
+  } catch {}
+}
+
+/** Keeps the newest {@link KEPT_FILES} caches, and temporary files younger than {@link STALE_TMP_MS}. */
+function prune(dir) {
+  const files = readdirSync(dir)
+    .filter((entry) => entry.endsWith(".bin") || entry.endsWith(".tmp"))
+    .map((entry) => ({ entry, path: join(dir, entry), mtime: lstatSync(join(dir, entry)).mtimeMs }));
+  const caches = files.filter((f) => f.entry.endsWith(".bin")).sort((a, b) => b.mtime - a.mtime);
+  const stale = files.filter((f) => f.entry.endsWith(".tmp") && Date.now() - f.mtime > STALE_TMP_MS);
+  for (const old of [...caches.slice(KEPT_FILES), ...stale]) rmSync(old.path, { force: true });
 }

@@ -8,14 +8,15 @@
  * command's code runs only when named; only its compilation is shared). Every other dependency
  * stays external, loaded with `require` from node_modules (CommonJS, native, ES modules through
  * Node ≥ 20.19's `require` of ES modules, or packages that find files of their own at run time).
- * `bin/pitcrew.js` runs the bundle only when it is newer than `dist/cli/main.js`, so a later
- * `tsc`-only build is never shadowed by a stale bundle. The bundle's SHA-256 goes beside it
+ * In a checkout `bin/pitcrew.js` runs the bundle only when it is newer than `dist/cli/main.js`,
+ * so a later `tsc`-only build is never shadowed by a stale bundle. The bundle's SHA-256 goes beside it
  * (`main.cjs.sha256`): the code cache's key, computed here so a start-up does not hash 3 MB. Usage: node scripts/bundle-cli.mjs
  */
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import ts from "typescript";
 
 const ROOT = join(import.meta.dirname, "..");
 /** Libraries with no files of their own to find at run time: safe to inline. */
@@ -42,19 +43,40 @@ await build({
   // dist/<area>/, so their relative paths to the package's files still hold).
   define: { "import.meta.url": "__pitcrewImportMetaUrl", "import.meta.dirname": "__dirname" },
   banner: { js: 'const __pitcrewImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // Non-ASCII characters escaped where that keeps the meaning; asciiOnly() handles the rest.
+  charset: "ascii",
   logLevel: "warning",
 });
-// ASCII only (esbuild escapes strings, not comments nor regular expressions): `\uXXXX` means the
-// same character there, and an ASCII file is read as a one-byte string without UTF-8 decoding.
-// Not in a raw template, whose text would change: the build refuses one with such a character.
 const bundle = join(outdir, "main.cjs");
-const raw = readFileSync(bundle, "utf8")
-  .split("\n")
-  .findIndex((line) => /String\.raw|\.raw\b/.test(line) && /[^\x00-\x7f]/.test(line));
-if (raw >= 0) throw new Error(`${bundle}:${raw + 1}: a raw template with a non-ASCII character`);
-const text = readFileSync(bundle, "utf8").replace(
-  /[^\x00-\x7f]/g,
-  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-);
-writeFileSync(bundle, text);
+writeFileSync(bundle, asciiOnly(readFileSync(bundle, "utf8"), bundle));
 writeFileSync(`${bundle}.sha256`, `${createHash("sha256").update(readFileSync(bundle)).digest("hex")}\n`);
+
+/**
+ * `text` with every non-ASCII character written `\uXXXX`, so the bundle is read as a one-byte
+ * string without UTF-8 decoding. esbuild's `charset: "ascii"` already escaped strings, untagged
+ * templates and names; what it leaves is comments, regular expressions and tagged templates. In
+ * the first two `\uXXXX` means the same character (a surrogate pair in a `u` expression too),
+ * unless a backslash precedes it (`/\é/` is an identity escape); a tagged template's raw text
+ * (`String.raw`, a tag reading `.raw`) would change. The build fails on those two instead.
+ */
+function asciiOnly(text, file) {
+  const escaped = /\\[^\x00-\x7f]/.exec(text);
+  if (escaped) throw new Error(`${where(text, escaped.index, file)}: a backslash before a non-ASCII character`);
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const visit = (node) => {
+    if (ts.isTaggedTemplateExpression(node)) {
+      const inside = text.slice(node.template.getStart(source), node.template.end).search(/[^\x00-\x7f]/);
+      if (inside >= 0) {
+        throw new Error(`${where(text, node.template.getStart(source) + inside, file)}: a non-ASCII character in a tagged template`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** `file:line` of the offset `index` in `text`. */
+function where(text, index, file) {
+  return `${file}:${text.slice(0, index).split("\n").length}`;
+}

@@ -32,6 +32,22 @@ describe("withStatementCache", () => {
     expect(cached.prepare("select 0")).not.toBe(first);
   });
 
+  it("never keeps a long statement nor one with many parameters (multi-row inserts)", () => {
+    db = new SQLite(":memory:");
+    db.exec("create table t (n integer)");
+    const cached = withStatementCache(db);
+    const manyRows = `insert into t (n) values ${Array.from({ length: 101 }, () => "(?)").join(", ")}`;
+    const first = cached.prepare(manyRows) as SQLite.Statement;
+    const second = cached.prepare(manyRows) as SQLite.Statement;
+    expect(second).not.toBe(first);
+    first.run(...Array.from({ length: 101 }, (_, i) => i));
+    expect(db.prepare("select count(*) as c from t").get()).toEqual({ c: 101 });
+    const long = `select n from t where n = ? -- ${"x".repeat(2048)}`;
+    expect(cached.prepare(long)).not.toBe(cached.prepare(long));
+    const small = `insert into t (n) values ${Array.from({ length: 100 }, () => "(?)").join(", ")}`;
+    expect(cached.prepare(small)).toBe(cached.prepare(small));
+  });
+
   it("serves Kysely's queries, transactions and streams", async () => {
     db = new SQLite(":memory:");
     const k = new Kysely<{ t: { n: number } }>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });

@@ -105,9 +105,18 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
     const [j] = await s.jobs.listForRun(r.id);
     await s.steps.createForAttempt(j!.id, 2, ["a"]);
     const subject = `run:${r.id}`;
+    const step = async () => (await s.steps.listForJobs([j!.id])).find((x) => x.attempt === 2)!;
+    // An event the database refuses (no type) after a valid one: the step's state is rolled back too.
+    const refused = { type: null as unknown as string, subject, data: {}, at: 1 };
+    const valid = { type: "step.started", subject, data: { jobId: j!.id, step: 0, name: "a" }, at: 1 };
+    await expect(s.steps.start(j!.id, 2, 0, [valid, refused])).rejects.toThrow();
+    expect(await step()).toMatchObject({ status: "queued", startedAt: null });
+    expect(await s.events.list({ subjectPrefix: subject })).toEqual([]);
     const announced = await s.steps.start(j!.id, 2, 0, [
       { type: "step.started", subject, data: { jobId: j!.id, step: 0, name: "a" }, at: 1 },
     ]);
+    await expect(s.steps.finish(j!.id, 2, 0, "failure", 1, "x", [refused])).rejects.toThrow();
+    expect(await step()).toMatchObject({ status: "running", exitCode: null, reason: null, finishedAt: null });
     const ended = await s.steps.finish(j!.id, 2, 0, "success", 0, null, [
       { type: "step.finished", subject, data: { jobId: j!.id, step: 0, status: "success", reason: null }, at: 2 },
     ]);
@@ -117,7 +126,7 @@ describe.each(await testDialects())("store on %s", (_name, make) => {
       [announced[0]!.id, "step.started"],
       [ended[0]!.id, "step.finished"],
     ]);
-    expect((await s.steps.listForJobs([j!.id])).find((x) => x.attempt === 2)?.status).toBe("success");
+    expect((await step()).status).toBe("success");
   });
 
   it("stores logs, events, steps, reports and artifacts", async () => {

@@ -57,9 +57,12 @@ describe.skipIf(!BUILT)("install from the packed tarball", () => {
   it("`npm install -g pitcrew-*.tgz` gives a working `pitcrew`", async () => {
     expect(existsSync(join(pkgDir, "dist", "web", "index.html"))).toBe(true);
     expect(existsSync(join(pkgDir, "src"))).toBe(false);
+    expect(readFileSync(join(pkgDir, "dist", "bundle", "main.cjs")).every((b) => b < 0x80)).toBe(true);
     const env = freshEnv();
     const version = await run(bin, ["--version"], { env });
     expect(version.stdout.trim()).toBe("0.1.0");
+    const codeCache = join(env.HOME!, ".cache", "pitcrew", "v8");
+    expect(existsSync(codeCache)).toBe(false); // none for --version
 
     const repo = createRepo({
       "index.js": "console.log('installed ok');\n",
@@ -69,6 +72,8 @@ describe.skipIf(!BUILT)("install from the packed tarball", () => {
     expect(result.stdout).toContain("installed ok");
     expect(result.stdout).toMatch(/Run #1 ✔ success/);
     expect(gitIn(repo, "status", "--porcelain", "--ignored")).toBe("");
+    expect(readdirSync(codeCache).map((f) => f.replace(/^.*-/, ""))).toEqual(["run.bin"]);
+    expect(statSync(codeCache).mode & 0o777).toBe(0o700);
   }, 120_000);
 
   describe("a new user's first day", () => {
