@@ -9,9 +9,10 @@
  * it compiled. V8 checks only a cache's length against the source and runs the code it holds, so
  * a cache is read or written only when it and its folder are this user's own (see
  * {@link ownCacheDir}, {@link readOwnFile}); anything else is ignored, never repaired. A cache that
- * is missing, rejected (other flags) or smaller than what this run compiled is written again after
- * the command returns, atomically (temporary file, rename), except for `--help` and `--version`
- * (they compile next to nothing); an accepted one is touched. The folder then keeps its newest
+ * is missing or rejected (other flags) is written after the command returns, atomically (temporary
+ * file, rename), except for `--help` and `--version` (they compile next to nothing); an accepted one
+ * is only touched (serializing the compiled code again costs 10–15 ms, more than the cache saves
+ * a command that has one). The folder then keeps its newest
  * {@link KEPT_FILES} caches (other bundles' too: a checkout and an installed package may
  * alternate) and no temporary file older than {@link STALE_TMP_MS}. Any failure to read or write
  * the cache only costs the speed.
@@ -61,11 +62,9 @@ export async function runBundle(file, argv) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   await module.exports.main(argv);
-  if (!bundleKey || args.some((a) => PRINT_ONLY.has(a))) return;
+  if (accepted || !bundleKey || args.some((a) => PRINT_ONLY.has(a))) return;
   const writable = dir ?? ownCacheDir(true);
-  if (!writable) return;
-  const compiled = script.createCachedData();
-  if (!accepted || compiled.length > cachedData.length) writeCache(writable, name, compiled);
+  if (writable) writeCache(writable, name, script.createCachedData());
 }
 
 /** The build's SHA-256 of the bundle with its size and mtime; undefined without the hash file. */
