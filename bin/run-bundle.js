@@ -10,8 +10,8 @@
  * a cache is read or written only when it and its folder are this user's own (see
  * {@link ownCacheDir}, {@link readOwnFile}); anything else is ignored, never repaired. A cache that
  * is missing or rejected (other flags) is written after the command returns, atomically (temporary
- * file, rename), except for `--help` and `--version` (they compile next to nothing); an accepted one
- * is only touched (serializing the compiled code again costs 10–15 ms, more than the cache saves
+ * file, rename; `--help` and `--version` runs under a key of their own, so a command's cache is never
+ * the thin one of its help); an accepted one is only touched (serializing the compiled code again costs 10–15 ms, more than the cache saves
  * a command that has one). The folder then keeps its newest
  * {@link KEPT_FILES} caches (other bundles' too: a checkout and an installed package may
  * alternate) and no temporary file older than {@link STALE_TMP_MS}. Any failure to read or write
@@ -41,7 +41,7 @@ import { Script } from "node:vm";
 const KEPT_FILES = 24;
 /** Age past which a temporary file is a crashed writer's leftover (a write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
-/** Arguments that only print (help, version): their run compiles too little to be worth a cache. */
+/** Arguments that only print (help, version): such a run compiles little, so it gets a cache of its own. */
 const PRINT_ONLY = new Set(["-h", "--help", "-V", "--version"]);
 
 /** Runs `main(argv)` of the bundle at `file`. */
@@ -50,7 +50,9 @@ export async function runBundle(file, argv) {
   const bundleKey = cacheKey(file);
   const args = argv.slice(2);
   const word = args.find((a) => !a.startsWith("-")) ?? "";
-  const command = /^[a-z][a-z-]{0,30}$/.test(word) ? word : "none";
+  // help and version compile next to nothing: their cache is their own, never the command's
+  const printOnly = args.some((a) => PRINT_ONLY.has(a));
+  const command = `${/^[a-z][a-z-]{0,30}$/.test(word) ? word : "none"}${printOnly ? "-print" : ""}`;
   const dir = bundleKey && ownCacheDir(false);
   const name = `${bundleKey}-${process.version}-${process.arch}-${command}.bin`;
   const cachedData = dir ? readOwnFile(join(dir, name)) : undefined;
@@ -62,7 +64,7 @@ export async function runBundle(file, argv) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   await module.exports.main(argv);
-  if (accepted || !bundleKey || args.some((a) => PRINT_ONLY.has(a))) return;
+  if (accepted || !bundleKey) return;
   const writable = dir ?? ownCacheDir(true);
   if (writable) writeCache(writable, name, script.createCachedData());
 }
