@@ -128,7 +128,10 @@ describe("the CLI's V8 code cache", () => {
   it("keeps help and version caches apart from the command's, and touches a used one without writing it", () => {
     expect(run("go", "--help")).toBe("benign");
     expect(run("--version")).toBe("benign");
-    expect(caches().sort()).toEqual([expect.stringMatching(/-go-print\.bin$/), expect.stringMatching(/-none-print\.bin$/)]);
+    expect(caches().sort()).toEqual([
+      expect.stringMatching(/-go-print\.bin$/),
+      expect.stringMatching(/-none-print\.bin$/),
+    ]);
     expect(run("go")).toBe("benign");
     const name = caches().find((n) => n.endsWith("-go.bin"));
     expect(name).toBeDefined();
