@@ -67,4 +67,4 @@ export type { SpanKind } from "./repositories/spans-repo.js";
 export type { SpansRepo } from "./repositories/spans-repo.js";
 export type { LogsRepo } from "./repositories/logs-repo.js";
 export type { Service } from "./repositories/services-repo.js";
-export type { Agent, AgentLease, AgentsRepo, NewAgent } from "./repositories/agents-repo.js";
+export type { Agent, AgentLease, AgentsRepo, NewAgent, RunningLease } from "./repositories/agents-repo.js";

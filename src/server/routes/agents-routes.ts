@@ -57,7 +57,7 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     query: z.object({ state: z.enum(AGENT_STATES).optional() }),
     handler: async ({ query }) => {
       const agents = await app.store.agents.list(query.state ? [query.state] : undefined);
-      const leases = await app.store.agents.openLeases();
+      const leases = await app.store.agents.runningLeases();
       return {
         agents: agents.map((a) => ({
           id: a.id,
@@ -73,6 +73,8 @@ export function agentsRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
             .filter((l) => l.agentId === a.id)
             .map((l) => ({
               jobId: l.jobId,
+              runId: l.runId,
+              key: l.key,
               attempt: l.attempt,
               lease: l.id,
               since: new Date(l.leasedAt).toISOString(),

@@ -34,6 +34,12 @@ export interface AgentLease {
   lastSeq: number;
 }
 
+/** An open lease with the run and key of the job it holds (what `GET /api/agents` shows). */
+export interface RunningLease extends AgentLease {
+  runId: number;
+  key: string;
+}
+
 /**
  * Agents and their job leases. State changes are compare-and-set against the states the caller
  * allows (the machine is in store/statuses.ts); a lease ends once (`ended_at` set), so a fenced
@@ -168,6 +174,19 @@ export class AgentsRepo {
     let q = this.db.selectFrom("agent_leases").selectAll().where("ended_at", "is", null).orderBy("id");
     if (agentId !== undefined) q = q.where("agent_id", "=", agentId);
     return (await q.execute()).map(toLease);
+  }
+
+  /** Every open lease with the run and key of its job, oldest first. */
+  async runningLeases(): Promise<RunningLease[]> {
+    const rows = await this.db
+      .selectFrom("agent_leases")
+      .innerJoin("jobs", "jobs.id", "agent_leases.job_id")
+      .selectAll("agent_leases")
+      .select(["jobs.run_id", "jobs.key"])
+      .where("agent_leases.ended_at", "is", null)
+      .orderBy("agent_leases.id")
+      .execute();
+    return rows.map((r) => ({ ...toLease(r), runId: Number(r.run_id), key: r.key }));
   }
 }
 
