@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { getToken, setToken } from "./api.js";
 import { Link, usePath } from "./router.js";
+import { AgentsView } from "./views/agents-view.js";
 import { DeploymentsView } from "./views/deployments-view.js";
 import { IncidentView } from "./views/incident-view.js";
 import { IncidentsView } from "./views/incidents-view.js";
@@ -21,6 +22,7 @@ import { TestsView } from "./views/tests-view.js";
 const NAV = [
   { href: "/", label: "Overview" },
   { href: "/runs", label: "Runs" },
+  { href: "/agents", label: "Agents" },
   { href: "/deployments", label: "Deployments" },
   { href: "/services", label: "Services" },
   { href: "/incidents", label: "Incidents" },
@@ -90,6 +92,7 @@ function Page({ path }: { path: string }) {
   const n = Number(id);
   if (!section) return <OverviewView />;
   if (section === "runs") return id ? <RunView key={n} id={n} /> : <RunsView />;
+  if (section === "agents") return <AgentsView />;
   if (section === "deployments") return <DeploymentsView />;
   if (section === "rollouts" && id) return <RolloutView key={n} id={n} />;
   if (section === "incidents") return id ? <IncidentView key={n} id={n} /> : <IncidentsView />;

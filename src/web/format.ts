@@ -23,6 +23,11 @@ export function between(start: string | null, end: string | null): string {
   return formatDuration((end ? Date.parse(end) : Date.now()) - Date.parse(start));
 }
 
+/** How long ago an ISO instant was, as `12.3 s ago` or `4 min 5 s ago`; `—` for null. */
+export function formatAgo(iso: string | null | undefined): string {
+  return iso ? `${formatDuration(Math.max(0, Date.now() - Date.parse(iso)))} ago` : "—";
+}
+
 /** A share in [0, 1] as a percentage, or `—`. */
 export function formatPercent(share: number | null | undefined): string {
   return share == null ? "—" : `${(share * 100).toFixed(1)} %`;

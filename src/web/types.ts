@@ -346,3 +346,32 @@ export interface TestSelection {
 export interface TestSelectionDetail extends TestSelection {
   skipped: { file: string; detail: string }[];
 }
+
+/** A registered agent and the job attempts it holds (GET /api/agents). */
+export interface Agent {
+  id: number;
+  name: string;
+  state: string;
+  labels: string[];
+  /** cpus (count) and memory (bytes), when the agent advertised them. */
+  capacity: { cpus?: number; memory?: number };
+  /** How many jobs it runs at once. */
+  concurrency: number;
+  /** The pitcrew version the agent registered with. */
+  version: string;
+  registeredAt: string;
+  lastHeartbeatAt: string;
+  runningJobs: { jobId: number; runId: number; key: string; attempt: number; lease: number; since: string }[];
+}
+
+/** A job offered to agents that none has taken yet, with the scheduler's reason (GET /api/agents). */
+export interface WaitingJob {
+  jobId: number;
+  runId: number;
+  key: string;
+  project: string;
+  class: string;
+  estimateMs: number;
+  since: string;
+  why: string;
+}

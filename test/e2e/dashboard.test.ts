@@ -2,10 +2,10 @@
  * The dashboard end to end in a real browser: an in-process pitcrew (delivery started) serves the
  * built dashboard; headless Chromium (playwright-core, the system's /usr/bin/chromium) signs in
  * with a token, sees a run succeed, reads its log, reads why a failed run failed (the explaining
- * line linked into its log), follows a paused canary of a real service to
- * its end (live, on rollout events), visits Incidents and Overview, and Services (charts of a
- * scraped service, the dependency graph of ingested spans) and Models (versions, refusals, drift)
- * without a console error.
+ * line linked into its log), visits Agents (empty, then a registered agent), follows a paused
+ * canary of a real service to its end (live, on rollout events), visits Incidents and Overview,
+ * and Services (charts of a scraped service, the dependency graph of ingested spans) and Models
+ * (versions, refusals, drift) without a console error.
  * Screenshots land in test-artifacts/dashboard/.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -24,6 +24,7 @@ import { commitFiles, createRepo, gitIn } from "../support/git-repo.js";
 import { serviceAvailable } from "../support/services.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { storeRunOutcomes } from "../support/test-history.js";
+import { readAgents } from "./dashboard-agents.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
@@ -121,6 +122,7 @@ describe("the dashboard", () => {
         page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
         const rolloutId = await pausedCanary(t);
         await walkThrough(page, base, t.adminToken, runId);
+        await readAgents(page, t, SHOTS);
         await readWhyItFailed(page, base, failedRunId);
         await followRollout(page, t, rolloutId);
         await followIncident(page, t);
