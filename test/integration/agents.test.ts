@@ -104,6 +104,7 @@ describe.skipIf(!HAS_DIST)("pitcrew agent (real processes)", () => {
       20_000,
       "an agent running the slow job",
     );
+    expect(holder.runningJobs).toEqual([expect.objectContaining({ runId: run.id, key: "slow", attempt: 1 })]);
     await until(async () => (await logText(run.id)).includes("started"), 20_000, "the step to start");
     const victim = agents.find((a) => a.name === holder.name)!;
     const survivor = agents.find((a) => a.name !== holder.name)!;
