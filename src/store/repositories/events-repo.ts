@@ -38,6 +38,11 @@ export async function insertEvents(db: Kysely<DB>, events: NewEvent[]): Promise<
   return stored;
 }
 
+/** An event row as the log hands it out (its data parsed). */
+function storedEvent(r: { id: number; type: string; subject: string; data: string; at: number }): StoredEvent {
+  return { id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at };
+}
+
 /** Subjects per query of `ofSubjects` (bounded bind parameters). */
 const SUBJECTS_PER_QUERY = 500;
 
@@ -79,8 +84,7 @@ export class EventsRepo {
         .orderBy("id", "desc")
         .limit(limit)
         .execute();
-      for (const r of rows)
-        newest.push({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at });
+      for (const r of rows) newest.push(storedEvent(r));
       // at most `limit` kept between queries: the newest over the subjects read so far
       newest = newest.sort((a, b) => b.id - a.id).slice(0, limit);
     }
@@ -110,6 +114,6 @@ export class EventsRepo {
     }
     if (opts.type) q = q.where("type", "=", opts.type);
     const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, type: r.type, subject: r.subject, data: JSON.parse(r.data), at: r.at }));
+    return rows.map(storedEvent);
   }
 }
