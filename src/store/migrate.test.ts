@@ -8,7 +8,7 @@ import { migrateToLatest, migrations } from "./migrate.js";
  * Migrator refuses a database whose applied migrations are not a prefix of the known ones in name
  * order, so a new migration must sort after every name here (append it here once it lands).
  */
-const LANDED = "0040-agent-failover";
+const LANDED = "0041-test-selections";
 
 describe("migration names", () => {
   it("a migration that has not landed sorts after every landed one, and the list is in name order", () => {
