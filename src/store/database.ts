@@ -36,12 +36,19 @@ export async function openDatabase(url: string): Promise<Database> {
   return openSqlite(path);
 }
 
+/** WAL frames (pages, 4 KiB by default) after which a commit checkpoints the WAL into the database. */
+const WAL_CHECKPOINT_PAGES = 8000;
+
 async function openSqlite(path: string): Promise<Database> {
   const { default: SQLite } = await import("better-sqlite3");
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
+  // Checkpoint every ~32 MB of WAL rather than SQLite's 4 MB: a page rewritten by many commits
+  // (index pages under a stream of inserts) is copied back to the database file once per
+  // checkpoint, so fewer checkpoints cut write work per commit (bench/ingest/RESULTS-alerts.md).
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
