@@ -6,13 +6,15 @@
  * In the same script: the same alerts posted to a real Alertmanager (`POST /api/v2/alerts`,
  * 100 per request) for a side-by-side rate, and the recorder alone (no HTTP) as a baseline.
  * Load comes from autocannon in a child process. Target: ≥ 0.5 × Alertmanager end to end.
+ * Each side's CPU time during its run (this process for pitcrew, /proc for Alertmanager) gives
+ * alerts per CPU-second too: a cost ratio that a loaded machine disturbs far less than throughput.
  * With `--baseline DIR` (an earlier pitcrew checkout, e.g. `git worktree add DIR <commit>`), that
  * checkout's server is measured too, taking turns with this one and Alertmanager in every run,
  * for a before/after ratio under the same load.
  * Usage: npm run bench:ingest-alerts -- [--seconds 10] [--connections 4] [--runs 2] [--baseline DIR]
  */
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,6 +27,21 @@ type Result = { requests: { total: number }; latency: { p50: number; p99: number
 
 const arg = (name: string, dflt: number) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1]) || dflt;
 const BATCH = 100;
+
+/** CPU seconds (user + system) process `pid` has used so far, from /proc/<pid>/stat. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /s, "")
+    .split(" ");
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** CPU seconds this process has used so far. */
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
 
 /** Alert `n` in Alertmanager's postable form (also the webhook's alert shape). */
 function alert(n: number) {
@@ -129,7 +146,9 @@ async function measurePitcrew(p: Pitcrew, withRecorder: boolean) {
     const address = await server.listen({ host: "127.0.0.1", port: 0 });
     const count = async () => (await app.store.alerts.list({ limit: 10_000_000 })).length;
     const before = await count();
+    const cpu0 = ownCpuSeconds();
     const ours = await run(`${address}/api/alerts/alertmanager`, token, "pitcrew");
+    const cpu = ownCpuSeconds() - cpu0;
     const stored = (await count()) - before;
     const events = (
       await app.store.database.db
@@ -138,19 +157,21 @@ async function measurePitcrew(p: Pitcrew, withRecorder: boolean) {
         .executeTakeFirstOrThrow()
     ).n;
     await server.close();
-    const rate = Math.min(stored, (ours.requests.total - ours.non2xx) * BATCH) / ours.duration;
-    return { rate, recorderRate, result: ours, stored, events };
+    const accepted = Math.min(stored, (ours.requests.total - ours.non2xx) * BATCH);
+    return { rate: accepted / ours.duration, perCpuSecond: accepted / cpu, recorderRate, result: ours, stored, events };
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function measureAlertmanager(): Promise<Result | undefined> {
+async function measureAlertmanager(): Promise<(Result & { cpu: number }) | undefined> {
   if (!existsSync(ALERTMANAGER_BIN)) return undefined;
   const proc = await startAlertmanager({ webhookUrl: "http://127.0.0.1:9/unused", token: "unused" });
   try {
-    return await run(`${proc.url}/api/v2/alerts`, "-", "alertmanager");
+    const cpu0 = cpuSecondsOf(proc.pid);
+    const result = await run(`${proc.url}/api/v2/alerts`, "-", "alertmanager");
+    return { ...result, cpu: cpuSecondsOf(proc.pid) - cpu0 };
   } finally {
     await proc.stop();
   }
@@ -170,18 +191,24 @@ async function main(): Promise<void> {
     const now = await measurePitcrew(ours, run === 1);
     const before = baseline ? await measurePitcrew(baseline, false) : undefined;
     const am = await measureAlertmanager();
-    const amRate = am ? ((am.requests.total - am.non2xx) * BATCH) / am.duration : Number.NaN;
+    const amAccepted = am ? (am.requests.total - am.non2xx) * BATCH : Number.NaN;
+    const amRate = am ? amAccepted / am.duration : Number.NaN;
+    const amPerCpuSecond = am ? amAccepted / am.cpu : Number.NaN;
     const load1 = loadavg()[0] as number;
     console.log(
       [
         `\nrun ${run} (load average ${load0.toFixed(1)} → ${load1.toFixed(1)})`,
-        "| path | alerts/s | request latency (100 alerts) |",
-        "| --- | --- | --- |",
-        `| pitcrew webhook, end to end (validated, stored, 1 event per alert) | ${fmt(now.rate)} | ${lat(now.result)} |`,
-        ...(before ? [`| baseline checkout, same path | ${fmt(before.rate)} | ${lat(before.result)} |`] : []),
-        `| Alertmanager 0.25 \`POST /api/v2/alerts\` (accepted) | ${fmt(amRate)} | ${lat(am)} |`,
+        "| path | alerts/s | alerts per CPU-second | request latency (100 alerts) |",
+        "| --- | --- | --- | --- |",
+        `| pitcrew webhook, end to end (validated, stored, 1 event per alert) | ${fmt(now.rate)} | ${fmt(now.perCpuSecond)} | ${lat(now.result)} |`,
+        ...(before
+          ? [
+              `| baseline checkout, same path | ${fmt(before.rate)} | ${fmt(before.perCpuSecond)} | ${lat(before.result)} |`,
+            ]
+          : []),
+        `| Alertmanager 0.25 \`POST /api/v2/alerts\` (accepted) | ${fmt(amRate)} | ${fmt(amPerCpuSecond)} | ${lat(am)} |`,
         ...(run === 1
-          ? [`| pitcrew recorder only (validation + store + events, no HTTP) | ${fmt(now.recorderRate)} | — |`]
+          ? [`| pitcrew recorder only (validation + store + events, no HTTP) | ${fmt(now.recorderRate)} | — | — |`]
           : []),
         "",
         `pitcrew: ${now.result.requests.total} requests in ${now.result.duration.toFixed(1)} s, non-2xx ${now.result.non2xx}, stored ${now.stored.toLocaleString("en")} alerts, ${now.events} events`,
@@ -191,9 +218,9 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     summary.push(
-      `run ${run}: pitcrew / Alertmanager ${(now.rate / amRate).toFixed(2)}` +
+      `run ${run}: pitcrew / Alertmanager ${(now.rate / amRate).toFixed(2)} (per CPU-second ${(now.perCpuSecond / amPerCpuSecond).toFixed(2)})` +
         (before
-          ? `; after / before ${(now.rate / before.rate).toFixed(2)} (baseline / Alertmanager ${(before.rate / amRate).toFixed(2)})`
+          ? `; after / before ${(now.rate / before.rate).toFixed(2)} (per CPU-second ${(now.perCpuSecond / before.perCpuSecond).toFixed(2)}; baseline / Alertmanager ${(before.rate / amRate).toFixed(2)})`
           : "") +
         `; load ${load0.toFixed(1)} → ${load1.toFixed(1)}`,
     );

@@ -23,6 +23,8 @@ export function prometheusInstalled(withAlertmanager = true): boolean {
 /** A running Prometheus or Alertmanager. */
 export interface RunningProcess {
   url: string;
+  /** Its process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   /** Its temp directory (config, data, target files). */
   dir: string;
   stop(): Promise<void>;
@@ -68,7 +70,7 @@ async function launch(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, dir, stop };
+    if (ok) return { url, pid: child.pid!, dir, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
