@@ -36,6 +36,8 @@ export interface PendingDeploysDeps {
 export class PendingDeploys {
   /** The attempt in progress per `project\nenvironment`, so attempts of one pair never overlap. */
   readonly #attempts = new Map<string, Promise<void>>();
+  /** Set by `stop`: no attempt starts, and one refused meanwhile (delivery closing) keeps its row. */
+  #stopped = false;
 
   constructor(
     private readonly deps: PendingDeploysDeps,
@@ -44,7 +46,7 @@ export class PendingDeploys {
 
   /**
    * Records `run` as pending in `environment` (why: `waiting`) unless it is superseded, then
-   * attempts it. A run older than the one pending or live there is a `deploy.skipped`.
+   * attempts it. A run older than the one pending, or than one rolled out there, is a `deploy.skipped`.
    */
   async queue(run: Run, project: string, environment: string, waiting: string): Promise<void> {
     const { store, clock } = this.deps;
@@ -74,6 +76,11 @@ export class PendingDeploys {
     return next;
   }
 
+  /** Stops attempting: what is pending stays in the store for the next start. */
+  stop(): void {
+    this.#stopped = true;
+  }
+
   /** Attempts every pending deploy (of `project` when given), one pair after another. */
   async attemptAll(project?: string): Promise<void> {
     for (const p of await this.deps.store.pendingDeploys.list(project)) await this.attempt(p.project, p.environment);
@@ -81,7 +88,7 @@ export class PendingDeploys {
 
   async #attemptNow(project: string, environment: string): Promise<void> {
     const { store, events, clock } = this.deps;
-    const pending = await store.pendingDeploys.get(project, environment);
+    const pending = this.#stopped ? undefined : await store.pendingDeploys.get(project, environment);
     if (!pending) return;
     const newer = await this.#overtaken(project, environment, pending.runId);
     if (newer) {
@@ -99,6 +106,7 @@ export class PendingDeploys {
       });
       await store.pendingDeploys.remove(project, environment, pending.runId);
     } catch (err) {
+      if (this.#stopped) return; // refused because delivery is closing: the next start attempts it
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof RolloutInProgressError) {
         const waiting = `waits for ${reason}`;
@@ -111,8 +119,8 @@ export class PendingDeploys {
   }
 
   /**
-   * Why run `runId` must not be deployed into `environment`, if so: it or a newer run is live
-   * there, or went live there and was replaced or rolled back since (a heal may have shipped it).
+   * Why run `runId` must not be deployed into `environment`, if so: a release of it or of a newer
+   * run took traffic there (live, or replaced or rolled back since; a heal may have shipped it).
    */
   async #overtaken(project: string, environment: string, runId: number): Promise<string | undefined> {
     const releases = await this.deps.store.releases.list({ project, environment, limit: RELEASES_READ });
@@ -127,7 +135,7 @@ export class PendingDeploys {
   }
 }
 
-/** The release states of a release that took all the traffic at some point. */
+/** The states of a release that took traffic at some point (a canary rolled back included). */
 const WENT_LIVE = new Set<ReleaseStatusName>(["live", "superseded", "rolled_back"]);
 /** How many of a pair's newest releases `#overtaken` reads. */
 const RELEASES_READ = 100;

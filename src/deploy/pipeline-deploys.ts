@@ -72,5 +72,6 @@ export async function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: 
   }
   return () => {
     for (const stop of stops) stop();
+    pending.stop();
   };
 }
