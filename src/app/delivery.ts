@@ -120,7 +120,7 @@ export async function buildDelivery(
  */
 export async function startDelivery(app: App & { delivery: Delivery }): Promise<() => Promise<void>> {
   await app.delivery.recover();
-  const stopPipelineDeploys = startPipelineDeploys(app, app.delivery);
+  const stopPipelineDeploys = await startPipelineDeploys(app, app.delivery);
   return async () => {
     stopPipelineDeploys();
     await app.delivery.close();

@@ -48,6 +48,17 @@ export class ConflictError extends PitcrewError {
   }
 }
 
+/**
+ * A project already has a rollout in progress in an environment: a refusal that passes (the
+ * pipeline's deploy stage waits for that rollout to end), unlike other conflicts.
+ */
+export class RolloutInProgressError extends ConflictError {
+  override name = "RolloutInProgressError";
+  constructor(project: string, environment: string, rolloutId: number) {
+    super(`${project} already has rollout ${rolloutId} in progress in ${environment}`, { rolloutId });
+  }
+}
+
 /** No valid credentials were presented. */
 export class UnauthorizedError extends PitcrewError {
   override name = "UnauthorizedError";

@@ -1,14 +1,20 @@
 /**
  * The pipeline's `deploy:` stage: when a run finishes `success` and its plan lists environments
- * (see `deployEnvironments`), each is deployed with that run, in the order written. A refused
- * deploy (promotion rule, a rollout already in progress, a broken deploy.yaml) becomes a
- * `deploy.skipped` event with the reason, never a lost run. Only runs of protected branches deploy
- * (runner/trust.ts): a pull request or feature branch run that passes is never shipped by itself.
+ * (see `deployEnvironments`), each is deployed with that run, in the order written. Only runs of
+ * protected branches deploy (runner/trust.ts): a pull request or feature branch run that passes is
+ * never shipped by itself. Each deploy goes through the store's pending deploys first
+ * (pending-deploys.ts): one refused because another rollout is in progress waits (`deploy.pending`)
+ * and ships when a rollout of that project ends, or at the next start, unless a newer run
+ * overtook it; one refused for good (promotion rule, a broken deploy.yaml) is a `deploy.skipped`
+ * event with the reason. At start, the runs a crash left undeployed are recorded (undeployed-runs.ts).
  */
+import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { type Bus, type EventLog, onEvent } from "../events/index.js";
 import type { Store } from "../store/index.js";
 import type { Delivery } from "./delivery/delivery.js";
+import { PendingDeploys } from "./pending-deploys.js";
+import { undeployedRuns } from "./undeployed-runs.js";
 
 /** What the deploy stage reads runs from and reports through. */
 export interface PipelineDeploysDeps {
@@ -16,11 +22,19 @@ export interface PipelineDeploysDeps {
   events: EventLog;
   bus: Bus;
   log: Logger;
+  clock: Clock;
 }
 
-/** Subscribes to finished runs; returns the stop function. */
-export function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delivery): () => void {
-  const { store, events, log, bus } = deps;
+/** The rollout events after which a project's pending deploys are attempted again. */
+const ROLLOUT_ENDS = ["rollout.succeeded", "rollout.rolled_back", "rollout.failed", "rollout.aborted"] as const;
+
+/**
+ * Subscribes to finished runs and ended rollouts, then records the runs a crash left undeployed and
+ * attempts every pending deploy; returns the stop function.
+ */
+export async function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delivery): Promise<() => void> {
+  const { store, log, bus } = deps;
+  const pending = new PendingDeploys(deps, delivery);
   const deployRun = async (runId: number) => {
     const run = await store.runs.get(runId);
     if (run.status !== "success" || !run.plan.deploy?.length) return;
@@ -28,33 +42,36 @@ export function startPipelineDeploys(deps: PipelineDeploysDeps, delivery: Delive
     if (run.trust !== "protected") {
       const reason = `run #${run.number} is not from a protected branch (trust: ${run.trust}); deploy it by hand if wanted`;
       for (const environment of run.plan.deploy)
-        await events.emit(
+        await deps.events.emit(
           "deploy.skipped",
           { kind: "run", id: run.id },
           { runId: run.id, project: project.name, environment, reason },
         );
       return;
     }
-    for (const environment of run.plan.deploy) {
-      try {
-        await delivery.deploy({
-          project: project.name,
-          environment,
-          runId: run.id,
-          by: `pipeline:${project.name}#${run.number}`,
-          reason: `deploy stage of run #${run.number} (${run.branch})`,
-        });
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        await events.emit(
-          "deploy.skipped",
-          { kind: "run", id: run.id },
-          { runId: run.id, project: project.name, environment, reason },
-        );
-      }
-    }
+    for (const environment of run.plan.deploy)
+      await pending.queue(run, project.name, environment, `run #${run.number} finished`);
   };
-  return onEvent(bus, "run.finished", ({ data: { runId, status } }) => {
-    if (status === "success") void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
-  });
+  const stops = [
+    onEvent(bus, "run.finished", ({ data: { runId, status } }) => {
+      if (status === "success") void deployRun(runId).catch((err) => log.error({ err, runId }, "deploy stage failed"));
+    }),
+    ...ROLLOUT_ENDS.map((type) =>
+      onEvent(bus, type, ({ data }) => {
+        void pending.attemptAll(data.project).catch((err) => log.error({ err }, "pending deploys failed"));
+      }),
+    ),
+  ];
+  const environments = delivery.environments.map((e) => e.name);
+  try {
+    for (const u of await undeployedRuns(deps, environments))
+      await pending.queue(u.run, u.project, u.environment, `run #${u.run.number} finished before pitcrew restarted`);
+    await pending.attemptAll();
+  } catch (err) {
+    log.error({ err }, "recovering the pending deploys failed");
+  }
+  return () => {
+    for (const stop of stops) stop();
+    pending.stop();
+  };
 }

@@ -55,6 +55,7 @@ export {
   TestSelectionsRepo,
 } from "./repositories/test-selections-repo.js";
 export type { ReleaseRevert, ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
+export type { NewPendingDeploy, PendingDeploy, PendingDeploysRepo } from "./repositories/pending-deploys-repo.js";
 export type { AlertsRepo } from "./repositories/alerts-repo.js";
 export type { LogRecordsRepo } from "./repositories/log-records-repo.js";
 export type { SeriesRepo } from "./repositories/series-repo.js";

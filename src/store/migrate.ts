@@ -30,6 +30,7 @@ import * as m0035 from "./migrations/0035-test-quarantine.js";
 import * as m0036 from "./migrations/0036-test-dependencies.js";
 import * as m0040 from "./migrations/0040-agent-failover.js";
 import * as m0041 from "./migrations/0041-test-selections.js";
+import * as m0042 from "./migrations/0042-pending-deploys.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -57,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   "0036-test-dependencies": m0036,
   "0040-agent-failover": m0040,
   "0041-test-selections": m0041,
+  "0042-pending-deploys": m0042,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -307,6 +307,18 @@ export interface ReleaseRevertsTable {
   updated_at: number;
 }
 
+/** The run the deploy stage must still ship into an environment (store/repositories/pending-deploys-repo.ts). */
+export interface PendingDeploysTable {
+  project: string;
+  environment: string;
+  run_id: number;
+  run_number: number;
+  commit: string;
+  waiting: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** A registered `pitcrew agent` (store/repositories/agents-repo.ts). */
 export interface AgentsTable {
   id: Generated<number>;
@@ -690,6 +702,7 @@ export interface DB {
   leases: LeasesTable;
   run_check_reports: RunCheckReportsTable;
   release_reverts: ReleaseRevertsTable;
+  pending_deploys: PendingDeploysTable;
   log_records: LogRecordsTable;
   spans: SpansTable;
   incidents: IncidentsTable;

@@ -26,6 +26,7 @@ import { ServicesRepo } from "./repositories/services-repo.js";
 import { SettingsRepo } from "./repositories/settings-repo.js";
 import { LeasesRepo } from "./repositories/leases-repo.js";
 import { RunCheckReportsRepo } from "./repositories/run-check-reports-repo.js";
+import { PendingDeploysRepo } from "./repositories/pending-deploys-repo.js";
 import { ReleaseRevertsRepo } from "./repositories/release-reverts-repo.js";
 import { SpansRepo } from "./repositories/spans-repo.js";
 import { StepsRepo } from "./repositories/steps-repo.js";
@@ -53,6 +54,7 @@ export interface Store {
   runCheckReports: RunCheckReportsRepo;
   /** The release reverter's record of each rolled-back rollout. */
   releaseReverts: ReleaseRevertsRepo;
+  pendingDeploys: PendingDeploysRepo;
   logRecords: LogRecordsRepo;
   spans: SpansRepo;
   incidents: IncidentsRepo;
@@ -94,6 +96,7 @@ export function createStore(database: Database, clock: Clock, box: SecretBox): S
     leases: new LeasesRepo(db),
     runCheckReports: new RunCheckReportsRepo(db),
     releaseReverts: new ReleaseRevertsRepo(db),
+    pendingDeploys: new PendingDeploysRepo(db),
     logRecords: new LogRecordsRepo(db, database.sqlite),
     spans: new SpansRepo(db),
     incidents: new IncidentsRepo(db),

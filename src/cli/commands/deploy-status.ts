@@ -9,6 +9,7 @@ interface EnvView {
     url: string | null;
     live: { id: number; commit: string; liveAt: string } | null;
     rollout: { id: number; state: string; weight: number; message: string } | null;
+    pending: { runId: number; runNumber: number; commit: string; waiting: string } | null;
     replicas: { state: string }[];
   }[];
 }
@@ -35,7 +36,9 @@ export function registerStatusCommand(program: Command): void {
   clientOptions(
     program
       .command("status")
-      .description("show environments: live release per project, rollouts in progress, replicas, URLs")
+      .description(
+        "show environments: live release per project, rollouts in progress, pipeline deploys still pending, replicas, URLs",
+      )
       .option("--env <environment>", "only this environment")
       .option("--release <id>", "show this release's build phase (status, reason, log)")
       .option("--json", "print JSON"),
@@ -55,6 +58,10 @@ export function registerStatusCommand(program: Command): void {
         p.url ?? "-",
       ]);
       process.stdout.write(`${table(["project", "live release", "rollout", "ready", "url"], rows)}\n`);
+      for (const p of e.projects.filter((p) => p.pending)) {
+        const { runNumber, commit, waiting } = p.pending!;
+        process.stdout.write(`${p.project}: run #${runNumber} (${commit.slice(0, 12)}) pending: ${waiting}\n`);
+      }
     }
   });
 }

@@ -89,6 +89,18 @@ describe("watchRelease", () => {
     expect(r.event?.type).toBe("alert.firing");
   });
 
+  it("misses no alert published while the service's name is still being read", async () => {
+    let named = (_: string) => {};
+    const service = new Promise<string>((resolve) => {
+      named = resolve;
+    });
+    const watching = watchRelease(deps, { ...opts, service });
+    await recorder.record([alert("Crash", "firing", { service: "shop", severity: "critical" })]);
+    named("shop");
+    // stored before the known alerts are read, it is counted as known: a re-fire, a regression either way
+    expect(await watching).toMatchObject({ verdict: "regressed", reason: expect.stringMatching(/Crash on shop/) });
+  });
+
   it("regresses on a new critical alert, not on a new warning or another environment's", async () => {
     const watching = watchRelease(deps, opts);
     await recorder.record([alert("SlowCheckout", "firing", { service: "shop", severity: "warning" })]);

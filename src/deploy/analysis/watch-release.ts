@@ -12,8 +12,8 @@
  *     `judgeEveryMs` and at the end of the window — on latency and errors, or on the error rate
  *     alone (`judged: "errors"`: those requests are older, from another time and load, which
  *     latency is far more sensitive to than the error rate).
- * Healthy when the window ends without any of these. Events published while the known alerts are
- * loaded are buffered, so none is missed. Aborting `signal` rejects with its reason.
+ * Healthy when the window ends without any of these. Events published while the service's name and
+ * the known alerts are read are buffered, so none is missed. Aborting `signal` rejects with its reason.
  */
 import { sleep, systemClock } from "../../common/clock.js";
 import { ValidationError } from "../../common/errors.js";
@@ -33,7 +33,11 @@ export interface WatchDeps {
 
 /** What to watch. */
 export interface WatchOptions {
-  service: string;
+  /**
+   * The service whose alerts count. A promise when its name is still being read: the watch
+   * subscribes to alerts first, so one published during that read is buffered, not missed.
+   */
+  service: string | Promise<string>;
   environment: string;
   releaseId: string;
   windowMs: number;
@@ -74,16 +78,18 @@ export async function watchRelease(deps: WatchDeps, opts: WatchOptions): Promise
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   let cleanup = () => {};
   try {
-    const known = new Set(deps.knownAlerts ? await deps.knownAlerts(opts.service) : []);
+    const service = typeof opts.service === "string" ? opts.service : await opts.service;
+    const watched: Watched = { ...opts, service };
+    const known = new Set(deps.knownAlerts ? await deps.knownAlerts(watched.service) : []);
     const since = (await deps.router.samples(opts.releaseId)).cursor;
     const alerted = new Promise<WatchResult>((resolve) => {
       onEvent = (e) => {
-        const r = alertRegression(e, opts, known);
+        const r = alertRegression(e, watched, known);
         if (r) resolve(r);
       };
       for (const e of buffered.splice(0)) onEvent(e);
     });
-    const watched = judgeUntilEnd(deps.router, opts, since, signal);
+    const judged = judgeUntilEnd(deps.router, watched, since, signal);
     let onAbort = () => {};
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(opts.signal?.reason);
@@ -91,7 +97,7 @@ export async function watchRelease(deps: WatchDeps, opts: WatchOptions): Promise
       else opts.signal?.addEventListener("abort", onAbort, { once: true });
     });
     cleanup = () => opts.signal?.removeEventListener("abort", onAbort);
-    return await Promise.race([alerted, watched, aborted]);
+    return await Promise.race([alerted, judged, aborted]);
   } finally {
     cleanup();
     stop.abort();
@@ -99,8 +105,11 @@ export async function watchRelease(deps: WatchDeps, opts: WatchOptions): Promise
   }
 }
 
+/** What to watch, its service's name read. */
+type Watched = WatchOptions & { service: string };
+
 /** A regression reason when `e` is a re-firing or critical alert of the watched service. */
-function alertRegression(e: DomainEvent, opts: WatchOptions, known: Set<string>): WatchResult | undefined {
+function alertRegression(e: DomainEvent, opts: Watched, known: Set<string>): WatchResult | undefined {
   const s = signalFromEvent(e);
   if (s?.kind !== "alert" || s.status !== "firing" || s.service !== opts.service) return undefined;
   const labels = (e.data.labels ?? {}) as Record<string, unknown>;
@@ -128,7 +137,7 @@ function alertRegression(e: DomainEvent, opts: WatchOptions, known: Set<string>)
 /** Runs the judge every `judgeEveryMs` until the window ends; resolves regressed or healthy. */
 async function judgeUntilEnd(
   router: TrafficRouter,
-  opts: WatchOptions,
+  opts: Watched,
   since: number,
   signal: AbortSignal,
 ): Promise<WatchResult> {

@@ -7,7 +7,7 @@
  * rollout the store refuses (another one started, or the live release changed), marks the
  * release `failed`.
  */
-import { ConflictError } from "../../common/errors.js";
+import { ConflictError, RolloutInProgressError } from "../../common/errors.js";
 import {
   checkoutRelease,
   planRelease,
@@ -45,7 +45,7 @@ export async function deploy(ctx: DeliveryContext, req: DeployRequest): Promise<
   if (env.promotion && !req.force) await checkPromotion(ctx, env, plan.project, plan.run.commit);
   const chosen = strategy ?? plan.manifest.strategy ?? env.strategy ?? DEFAULT_STRATEGY;
   const busy = await ctx.activeRollout(plan.project, env.name);
-  if (busy) throw new ConflictError(`${plan.project} already has rollout ${busy.id} in progress in ${env.name}`);
+  if (busy) throw new RolloutInProgressError(plan.project, env.name, busy.id);
   const { commit } = plan.run;
   const service = (await serviceOfProject(store.services, plan.project))?.name ?? plan.project;
   const release = await store.releases.create({

@@ -1,6 +1,6 @@
 /** The read side of delivery: what runs where, a rollout with its steps, listener URLs, exchanges, traffic. */
 import { NotFoundError } from "../../common/errors.js";
-import type { Release, Rollout, RolloutStepRecord } from "../../store/index.js";
+import type { PendingDeploy, Release, Rollout, RolloutStepRecord } from "../../store/index.js";
 import type { RolloutState } from "../rollouts/rollout-machine.js";
 import type { Exchange } from "../routers/exchange-log.js";
 import type { ListenerTraffic } from "../routers/traffic-shapes.js";
@@ -12,6 +12,8 @@ export interface PlacementStatus {
   url: string | undefined;
   live: Release | undefined;
   rollout: Rollout | undefined;
+  /** The run the pipeline's deploy stage still has to ship here (pipeline-deploys.ts), and why it waits. */
+  pending: PendingDeploy | undefined;
   replicas: { release: string; address: string; state: string; restarts: number }[];
 }
 
@@ -21,8 +23,11 @@ export async function status(ctx: DeliveryContext, environment: string): Promise
   const env = ctx.env(environment);
   const releases = await store.releases.list({ environment: env.name, limit: 500 });
   const active = (await store.rollouts.active()).filter((r) => r.environment === env.name);
+  const pending = (await store.pendingDeploys.list()).filter((p) => p.environment === env.name);
   const running = await target.status();
-  const projects = [...new Set([...releases.map((r) => r.project), ...active.map((r) => r.project)])].sort();
+  const projects = [
+    ...new Set([...releases.map((r) => r.project), ...active.map((r) => r.project), ...pending.map((p) => p.project)]),
+  ].sort();
   return projects.map((project) => {
     const mine = new Set(releases.filter((r) => r.project === project).map((r) => String(r.id)));
     return {
@@ -30,6 +35,7 @@ export async function status(ctx: DeliveryContext, environment: string): Promise
       url: urlOf(ctx, project, env.name),
       live: releases.find((r) => r.project === project && r.status === "live"),
       rollout: active.find((r) => r.project === project),
+      pending: pending.find((p) => p.project === project),
       replicas: running
         .filter((s) => mine.has(s.releaseId))
         .flatMap((s) =>

@@ -7,7 +7,7 @@
  * one started, or the live release changed meanwhile) marks that new release `failed`.
  */
 import { existsSync } from "node:fs";
-import { ConflictError, ValidationError } from "../../common/errors.js";
+import { RolloutInProgressError, ValidationError } from "../../common/errors.js";
 import type { Release, Rollout } from "../../store/index.js";
 import { parseStrategy } from "../strategies/parse-strategy.js";
 import { abortRunner } from "./abort.js";
@@ -55,7 +55,7 @@ export async function rollback(
   }
   if (to.id === live.id) throw new ValidationError(`release ${to.id} is already live`);
   if (!existsSync(to.spec.cwd)) throw new ValidationError(`release ${to.id} is no longer on disk`);
-  if (active) throw new ConflictError(`${req.project} already has rollout ${active.id} in progress in ${env.name}`);
+  if (active) throw new RolloutInProgressError(req.project, env.name, active.id);
   // the release directory was built when `to` first started: a rollback only starts it again
   const { build: _built, ...spec } = to.spec;
   const release = await store.releases.create({

@@ -27,7 +27,8 @@ export async function watch(
   against: WatchAgainst = {},
 ): Promise<WatchResult> {
   const { bus, alerts, store } = ctx.deps;
-  const service = (await serviceOfProject(store.services, release.project))?.name ?? release.project;
+  // not awaited here: the watch subscribes to alerts before the name is read (none is missed meanwhile)
+  const service = serviceOfProject(store.services, release.project).then((s) => s?.name ?? release.project);
   return watchRelease(
     {
       bus,

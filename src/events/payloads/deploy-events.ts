@@ -13,6 +13,8 @@ const reason = { reason: z.string() };
 /** Payloads of delivery's events (subjects `rollout:<id>`, `release:<id>`, `run:<id>`). */
 export const DEPLOY_EVENTS = {
   "deploy.skipped": z.looseObject({ runId: z.number(), project: z.string(), environment: z.string(), ...reason }),
+  /** The deploy stage's run waits (another rollout in progress) and ships once it ends. */
+  "deploy.pending": z.looseObject({ runId: z.number(), project: z.string(), environment: z.string(), ...reason }),
   "rollout.started": z.looseObject({ ...rolloutRef, commit: z.string(), strategy: z.string() }),
   "rollout.aborted": z.looseObject({ rollout: z.number(), project: z.string(), ...reason }),
   "rollout.step": z.looseObject({ ...rolloutRef, idx: z.number(), kind: z.string(), status: z.string() }),

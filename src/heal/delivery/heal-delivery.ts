@@ -192,6 +192,8 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       const pipelineShips = run.trust === "protected" && (run.plan.deploy ?? []).includes(environment);
       if (!release && pipelineShips && runner.clock.now() - (run.finishedAt ?? 0) < PIPELINE_DEPLOY_GRACE_MS)
         return "running";
+      // the deploy stage keeps it as the pending deploy while another rollout runs: it ships when that ends
+      if (!release && (await store.pendingDeploys.get(project, environment))?.runId === run.id) return "running";
       const outcome = rollout && rolloutOutcome(rollout);
       // a fix whose rollout a restart interrupted is shipped again: the crash says nothing about the fix
       if (!release || outcome?.kind === "interrupted") {

@@ -42,7 +42,8 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
     method: "GET",
     url: "/api/environments",
     role: "viewer",
-    summary: "Environments with, per project, the live release, the active rollout, replicas and listener URL",
+    summary:
+      "Environments with, per project, the live release, the active rollout, the pipeline deploy still pending, replicas and listener URL",
     tags: ["deploy"],
     handler: async () => {
       const d = delivery();
@@ -56,6 +57,9 @@ export function deployRoutes(f: FastifyInstance, { app, paths }: RouteContext): 
               ...p,
               live: p.live ? releaseView(p.live) : null,
               rollout: p.rollout ? rolloutView(p.rollout) : null,
+              pending: p.pending
+                ? { ...p.pending, createdAt: iso(p.pending.createdAt), updatedAt: iso(p.pending.updatedAt) }
+                : null,
             })),
           })),
         ),

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import { ConflictError, NotFoundError } from "../../common/errors.js";
+import { ConflictError, NotFoundError, RolloutInProgressError } from "../../common/errors.js";
 import { FINAL_ROLLOUT_STATES, type RolloutState, type RolloutStepStatus } from "../statuses.js";
 import type { DB, RolloutStepsTable, RolloutsTable } from "../schema.js";
 import { fromJson } from "./json.js";
@@ -60,7 +60,7 @@ export class RolloutsRepo {
         .where("state", "not in", [...FINAL_ROLLOUT_STATES])
         .executeTakeFirst();
       if (busy) {
-        throw new ConflictError(`${r.project} already has rollout ${busy.id} in progress in ${r.environment}`);
+        throw new RolloutInProgressError(r.project, r.environment, Number(busy.id));
       }
       const live = await trx
         .selectFrom("releases")
