@@ -180,5 +180,12 @@ describe("configuration changes judged part by part", () => {
     expect((await select(repo, c2, c3)).fullRunReason).toBe(
       "pyproject.toml changed in tool.black.line-length, the settings of black, which the test configuration runs: every test runs",
     );
+    // a pipeline step running the tool counts too; naming a part in inert_config does not
+    const pipeline = "jobs:\n  test:\n    steps:\n      - run: flake8 pkg && pytest\n";
+    const c4 = commitFiles(repo, { ".pitcrew/pipeline.yaml": pipeline }, "pipeline");
+    const c5 = commitFiles(repo, { "setup.cfg": "[flake8]\nmax-line-length = 99\n" }, "flake8");
+    expect((await select(repo, c4, c5)).fullRunReason).toMatch(
+      /setup\.cfg changed in \[flake8\] max-line-length, the settings of flake8/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { git } from "../../../runner/index.js";
 import { gitTimeLeft } from "../deadline.js";
 import { type ConfigChangeVerdict, judgeConfigChange, runnerTextOf } from "./config-change.js";
@@ -40,9 +41,36 @@ export async function readConfigChange(
   }).catch(() => "");
   const pipeline: string[] = [];
   for (const p of listed.split("\0").filter(Boolean).slice(0, MAX_PIPELINE_FILES)) {
-    pipeline.push((await blob(repo, head, p, deadline)) ?? "");
+    pipeline.push(pipelineScripts((await blob(repo, head, p, deadline)) ?? ""));
   }
   return judgeConfigChange({ path, before, after, userParts, runnerText: runnerTextOf(siblings, pipeline) });
+}
+
+/**
+ * The scripts a pipeline file runs (every `run:` string), where a tool the tests run would be
+ * named; the whole text when it is not YAML (a script of the pipeline's folder, or a file that
+ * does not parse).
+ */
+function pipelineScripts(text: string): string {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 });
+  } catch {
+    return text;
+  }
+  if (doc === null || typeof doc !== "object") return text;
+  const scripts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "run" && typeof x === "string") scripts.push(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(doc);
+  return scripts.join("\n");
 }
 
 /** The file's text at `rev`, or undefined when it is absent there, not text, or too large. */
