@@ -124,8 +124,41 @@ describe("pyproject.toml, table by table", () => {
     expect(judgeConfigChange({ path: "pyproject.toml", before: PYPROJECT }).inert).toBe(false);
   });
 
+  it("runs everything for an inert part made invalid: pytest and pip would refuse the whole file", () => {
+    for (const [from, to] of [
+      ["line-length = 88", "line-length = 8a8"],
+      ["line-length = 88", 'line-length = "\\q"'],
+      ["line-length = 88", "line-length = 88\n\n[tool.black]\nskip = true"],
+      ["line-length = 88", "line-length = 1_000__0"],
+    ] as const) {
+      expect(edit(from, to).inert, to).toBe(false);
+    }
+    expect(edit("line-length = 88", "line-length = 1_000")).toMatchObject({ inert: true });
+    expect(edit("line-length = 88", "line-length = 8.5e-3")).toMatchObject({ inert: true });
+  });
+
+  it("keeps [project]'s inert keys inert only in the shapes a build backend accepts", () => {
+    const meta = (v: string) => edit('description = "A package."', v);
+    expect(
+      meta('description = "Better."\nkeywords = ["a", \'b\']\nauthors = [{ name = "A", email = "a@b.c" }]'),
+    ).toEqual({
+      inert: true,
+      parts: ["project.description", "project.keywords", "project.authors"],
+    });
+    for (const bad of [
+      'description = ["A package."]',
+      'description = """A\npackage."""',
+      'description = "A package."\nkeywords = ["a", 1]',
+      'description = "A package."\nauthors = [{ name = "A", homepage = "x" }]',
+      'description = "A package."\nauthors = "A"',
+    ]) {
+      expect(meta(bad).inert, bad).toBe(false);
+    }
+    expect(edit('Source = "https://example.org/pkg"', "Source = 42").inert).toBe(false);
+  });
+
   it("reads dotted keys, inline tables, quoted keys and dates", () => {
-    const doc = `tool.black.line-length = 88\n"project".urls = { a = "x", b = [1, 2] }\nwhen = 1979-05-27 07:32:00Z\n`;
+    const doc = `tool.black.line-length = 88\n"project".urls = { a = "x", "b c" = "z" }\nwhen = 1979-05-27 07:32:00Z\n`;
     expect(judge("pyproject.toml", doc, doc.replace("88", "90"))).toEqual({ inert: true, parts: ["tool.black"] });
     expect(judge("pyproject.toml", doc, doc.replace('"x"', '"y"'))).toEqual({ inert: true, parts: ["project.urls"] });
     expect(judge("pyproject.toml", doc, doc.replace("07:32", "08:32")).inert).toBe(false);
@@ -228,8 +261,12 @@ setenv = SLOW=1
     expect(tox("deps = pre-commit", "deps = pre-commit>=4", shared).inert).toBe(false);
   });
 
-  it("runs everything for an INI file that does not parse", () => {
+  it("runs everything for an INI file that does not parse, or a value setuptools cannot interpolate", () => {
     expect(edit("[flake8]", "[options]").inert).toBe(false);
+    expect(edit("    W503", "    W503\nselect")).toMatchObject({ inert: false });
+    expect(edit("max-line-length", "max-line-length")).toMatchObject({ inert: true });
+    expect(edit("    W503", "    W503\nformat = %(path)s:%%")).toMatchObject({ inert: true });
+    expect(edit("    W503", "    W503\nformat = 100%")).toMatchObject({ inert: false });
     expect(judge("setup.cfg", "name = x\n", "name = y\n")).toMatchObject({ inert: false });
   });
 });

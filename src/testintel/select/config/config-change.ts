@@ -92,6 +92,13 @@ export function judgeConfigChange(change: ConfigChange): ConfigChangeVerdict {
         why: `${path} changed in ${label(format, p)}, the settings of ${part.tool}, which the test configuration runs`,
       };
     }
+    const value = after.entries.get(p.join("\0"))?.value;
+    if (value !== undefined && !acceptedValue(posix.basename(path), p, value)) {
+      return {
+        inert: false,
+        why: `${path} changed ${label(format, p)} to a value its readers may refuse (setuptools, the build backend)`,
+      };
+    }
     named.add(part ? label(format, part.path) : label(format, p.slice(0, 1)));
   }
   const list = [...named];
@@ -102,6 +109,40 @@ export function judgeConfigChange(change: ConfigChange): ConfigChangeVerdict {
         ? ["comments or layout only"]
         : [...list.slice(0, MAX_LISTED), ...(list.length > MAX_LISTED ? [`${list.length - MAX_LISTED} more`] : [])],
   };
+}
+
+/** TOML and INI string literals, blanked to `S` to check a value's shape. */
+const STRINGS = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'/g;
+const PERSON = "\\{(name|email)=S(,(name|email)=S)?\\}";
+/** The shapes PEP 621 gives the inert `[project]` keys: a build backend refuses any other (and then nothing installs). */
+const PROJECT_SHAPES: Readonly<Record<string, RegExp>> = {
+  description: /^S$/,
+  keywords: /^\[(S(,S)*,?)?\]$/,
+  authors: new RegExp(`^\\[(${PERSON}(,${PERSON})*,?)?\\]$`),
+  maintainers: new RegExp(`^\\[(${PERSON}(,${PERSON})*,?)?\\]$`),
+  urls: /^\{(([A-Za-z0-9_-]+|S)=S(,([A-Za-z0-9_-]+|S)=S)*)?\}$/,
+};
+
+/**
+ * Whether the new value of an inert key is still one its readers accept, so that the change cannot
+ * break installing the package: setuptools reads every section of setup.cfg with `%` interpolation
+ * (a lone `%` fails it), and the build backend checks `[project]`'s types (a one-line string
+ * description, a list of string keywords, authors as `{name, email}` tables, urls as strings).
+ */
+function acceptedValue(file: string, path: readonly string[], value: string): boolean {
+  if (file === "setup.cfg") return !value.replace(/%%|%\([^)\n]*\)s/g, "").includes("%");
+  if (file !== "pyproject.toml" || path[0] !== "project" || value === "\0table") return true;
+  const shape = value
+    .replace(STRINGS, "S")
+    .replace(/#[^\n]*/g, "")
+    .replace(/\s+/g, "");
+  const [, key, sub, field] = path;
+  if (key === "description" && /^("""|'''')/.test(value)) return false;
+  if (sub === undefined) return PROJECT_SHAPES[key!]?.test(shape) ?? true;
+  // [project.urls] Name = "…", [[project.authors]] name = "…"
+  if (key === "urls") return shape === "S";
+  if (key === "authors" || key === "maintainers") return (field === "name" || field === "email") && shape === "S";
+  return false;
 }
 
 function parse(format: ConfigFormat, text: string): EntryMap {

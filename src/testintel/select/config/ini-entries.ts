@@ -40,9 +40,11 @@ export function iniEntries(text: string): EntryMap {
     if (section === undefined) throw new ConfigParseError(`INI line ${i + 1}: a value before any [section]`);
     flush();
     const sep = /[=:]/.exec(trimmed);
-    key = (sep ? trimmed.slice(0, sep.index) : trimmed).trim().toLowerCase();
+    // configparser as setuptools and tox use it (allow_no_value=False) refuses a line without a separator
+    if (!sep) throw new ConfigParseError(`INI line ${i + 1}: a key without '=' or ':'`);
+    key = trimmed.slice(0, sep.index).trim().toLowerCase();
     if (key === "") throw new ConfigParseError(`INI line ${i + 1}: a value without a key`);
-    value = [sep ? trimmed.slice(sep.index + 1) : ""];
+    value = [trimmed.slice(sep.index + 1)];
   }
   flush();
   return map;

@@ -13,6 +13,7 @@ export function tomlEntries(text: string): EntryMap {
   const s = new Scanner(text);
   let table: string[] = [];
   const arrayTables = new Map<string, number>();
+  const explicit = new Set<string>();
   for (;;) {
     s.skipBlankLines();
     if (s.done) return map;
@@ -29,6 +30,9 @@ export function tomlEntries(text: string): EntryMap {
       s.pos += 1;
       table = s.key();
       s.expect("]");
+      const k = table.join("\0");
+      if (explicit.has(k)) s.fail(`table [${table.join(".")}] defined twice`);
+      explicit.add(k);
       map.mark(table);
     } else {
       const key = s.key();
@@ -43,6 +47,27 @@ export function tomlEntries(text: string): EntryMap {
 }
 
 const BARE_KEY = /[A-Za-z0-9_-]/;
+/** Control characters a one-line string may not hold (tab is allowed). */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** Those a multi-line string may not hold (tab and line breaks are allowed). */
+const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const DEC = "(0|[1-9](_?[0-9])*)";
+const DIGITS = "[0-9](_?[0-9])*";
+const TIME = "[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?";
+/** A TOML boolean, integer, float, date, time or date-time, spelt as the specification allows. */
+const LITERAL = new RegExp(
+  `^(${[
+    "true|false",
+    `[+-]?${DEC}`,
+    "0x[0-9A-Fa-f](_?[0-9A-Fa-f])*|0o[0-7](_?[0-7])*|0b[01](_?[01])*",
+    `[+-]?${DEC}((\\.${DIGITS})([eE][+-]?${DIGITS})?|[eE][+-]?${DIGITS})`,
+    "[+-]?(inf|nan)",
+    `[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ]${TIME}([Zz]|[+-][0-9]{2}:[0-9]{2})?)?`,
+    TIME,
+  ]
+    .map((p) => `(${p})`)
+    .join("|")})$`,
+);
 
 /** A cursor over the document with the few lexical rules the entries need. */
 class Scanner {
@@ -125,7 +150,9 @@ class Scanner {
       this.pos += 3;
       for (;;) {
         if (this.done) this.fail("unterminated multi-line string");
-        if (quote === '"' && this.text[this.pos] === "\\") this.pos += 2;
+        const c = this.text[this.pos]!;
+        if (quote === '"' && c === "\\") this.escape(true);
+        else if (CONTROL_MULTILINE.test(c)) this.fail("a control character in a string");
         else if (this.peek(triple)) {
           this.pos += 3;
           // up to two more quotes may close the string (`""""` ends with a quote in it)
@@ -138,7 +165,8 @@ class Scanner {
     for (;;) {
       const c = this.text[this.pos];
       if (c === undefined || c === "\n") this.fail("unterminated string");
-      if (quote === '"' && c === "\\") this.pos += 2;
+      if (quote === '"' && c === "\\") this.escape(false);
+      else if (CONTROL.test(c)) this.fail("a control character in a string");
       else {
         this.pos++;
         if (c === quote) return this.text.slice(start, this.pos);
@@ -176,15 +204,31 @@ class Scanner {
         this.value();
       }
     }
-    // numbers, booleans, dates: a run of the characters they are made of
+    // numbers, booleans, dates: a run of the characters they are made of, then checked as TOML
+    // spells them (pytest and pip refuse a pyproject.toml with `line-length = 8a8`)
     const start = this.pos;
     while (!this.done && /[A-Za-z0-9_.:+-]/.test(this.text[this.pos]!)) this.pos++;
     if (this.pos === start) this.fail("expected a value");
-    if (this.text[this.pos] === " " && /^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos))) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(this.text.slice(start, this.pos)) && /^ \d/.test(this.text.slice(this.pos))) {
       // a date-time written with a space: `1979-05-27 07:32:00`
       this.pos++;
-      while (!this.done && /[0-9:.+\-Z]/.test(this.text[this.pos]!)) this.pos++;
+      while (!this.done && /[0-9:.+\-Zz]/.test(this.text[this.pos]!)) this.pos++;
     }
+    const literal = this.text.slice(start, this.pos);
+    if (!LITERAL.test(literal)) this.fail(`'${literal.slice(0, 40)}' is not a TOML value`);
+  }
+
+  /** Steps over one escape of a basic string; a multi-line one may also end a line with a backslash. */
+  escape(multiLine: boolean): void {
+    const rest = this.text.slice(this.pos + 1, this.pos + 10);
+    const m = /^([btnfr"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/.exec(rest);
+    if (m) {
+      this.pos += 1 + m[0].length;
+      return;
+    }
+    const lineEnd = multiLine ? /^[ \t]*\r?\n/.exec(rest) : null;
+    if (!lineEnd) this.fail("an invalid escape in a string");
+    this.pos += 1 + lineEnd[0].length;
   }
 }
 
