@@ -108,7 +108,13 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     return failed(`no test file matches ${tests.files.join(", ")}`);
   }
   const answer = await adviceWithin(
-    input.advise({ step: stepIdx, mode: tests.select, testFiles: files, repoDir: ws.dir }),
+    input.advise({
+      step: stepIdx,
+      mode: tests.select,
+      testFiles: files,
+      repoDir: ws.dir,
+      ...(tests.inertConfig && { inertConfig: tests.inertConfig }),
+    }),
     input.signal,
     input.timeoutMs,
   );
