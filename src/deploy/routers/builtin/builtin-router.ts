@@ -150,11 +150,15 @@ function exchangeOf(
   latencyMs: number,
 ): RecordedExchange {
   const headers: Record<string, string> = {};
-  for (const name of KEPT_HEADERS) {
-    const v = rawHeader(req.rawHeaders, name);
-    if (v !== undefined) headers[name] = v;
+  let traceparent: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name === "traceparent") traceparent ??= raw[i + 1];
+    else if ((KEPT_HEADERS as readonly string[]).includes(name)) headers[name] ??= raw[i + 1] as string;
   }
   return {
+    seq: 0,
     at,
     route,
     releaseId,
@@ -166,7 +170,7 @@ function exchangeOf(
     responseBody: tap.response,
     contentType: tap.contentType,
     latencyMs,
-    traceId: traceIdOf(rawHeader(req.rawHeaders, "traceparent")),
+    traceId: traceIdOf(traceparent),
   };
 }
 

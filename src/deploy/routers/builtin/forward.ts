@@ -89,8 +89,7 @@ class Forwarding {
   ) {
     this.#upstream = upstream;
     this.#retryable = isRetryable(req);
-    res.once("finish", this.#onFinish);
-    res.once("close", this.#onClose);
+    res.once("close", this.#onClose); // after the answer is complete, or the client went away first
   }
 
   /** Step 1 over `agent`, or over a fresh connection (`false`). */
@@ -156,8 +155,6 @@ class Forwarding {
     this.#status = 502;
     res.writeHead(502, { "content-type": "text/plain" }).end("pitcrew: upstream unavailable\n");
   }
-
-  #onFinish = (): void => this.#finish(this.#status || 502);
 
   #onClose = (): void => {
     if (!this.res.writableFinished) this.#out?.destroy(); // the client left before the answer was complete
