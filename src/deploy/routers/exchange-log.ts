@@ -64,7 +64,8 @@ export class BodyTap {
     if (this.#bytes > this.limit) {
       this.#over = true;
       this.#chunks = undefined;
-    } else (this.#chunks ??= []).push(b);
+    } else if (this.#chunks) this.#chunks.push(b);
+    else this.#chunks = [b];
   }
 
   /** The UTF-8 text, or undefined when over the limit, empty, or not valid UTF-8. */
