@@ -50,7 +50,7 @@ export function traceIdOf(traceparent: string | string[] | undefined): string | 
 
 /** Collects a stream's chunks up to a byte limit; `text()` is undefined when it went over. */
 export class BodyTap {
-  readonly #chunks: Buffer[] = [];
+  #chunks: Buffer[] | undefined; // created on the first chunk: most requests have no body
   #bytes = 0;
   #over = false;
 
@@ -63,21 +63,22 @@ export class BodyTap {
     this.#bytes += b.length;
     if (this.#bytes > this.limit) {
       this.#over = true;
-      this.#chunks.length = 0;
-    } else this.#chunks.push(b);
+      this.#chunks = undefined;
+    } else if (this.#chunks) this.#chunks.push(b);
+    else this.#chunks = [b];
   }
 
   /** The UTF-8 text, or undefined when over the limit, empty, or not valid UTF-8. */
   text(): string | undefined {
-    if (this.#over || this.#bytes === 0) return undefined;
+    if (this.#over || this.#bytes === 0 || !this.#chunks) return undefined;
     const buf = Buffer.concat(this.#chunks);
     const text = buf.toString("utf8");
     return Buffer.byteLength(text) === buf.length && !text.includes("\uFFFD") ? text : undefined;
   }
 }
 
-/** An exchange as recorded: its bodies still the raw taps, decoded only when listed. */
-export type RecordedExchange = Omit<Exchange, "seq" | "requestBody" | "responseBody"> & {
+/** An exchange as recorded: its bodies still the raw taps, decoded only when listed; `seq` is set by `record`. */
+export type RecordedExchange = Omit<Exchange, "requestBody" | "responseBody"> & {
   requestBody?: BodyTap;
   responseBody?: BodyTap;
 };
@@ -86,7 +87,7 @@ export type RecordedExchange = Omit<Exchange, "seq" | "requestBody" | "responseB
 export class ExchangeLog {
   readonly capacity: number;
   readonly maxBodyBytes: number;
-  readonly #ring: ((RecordedExchange & { seq: number }) | undefined)[];
+  readonly #ring: (RecordedExchange | undefined)[];
   #seq = 0;
 
   constructor(opts: ExchangeLogOptions = {}) {
@@ -95,10 +96,14 @@ export class ExchangeLog {
     this.#ring = new Array(this.capacity);
   }
 
-  /** Records one exchange (cheap: nothing is copied or decoded); the oldest is forgotten when the log is full. */
+  /**
+   * Records one exchange, taking `e` over and setting its `seq` (cheap: nothing is copied or
+   * decoded); the oldest is forgotten when the log is full.
+   */
   record(e: RecordedExchange): void {
     this.#seq += 1;
-    this.#ring[this.#seq % this.capacity] = { ...e, seq: this.#seq };
+    e.seq = this.#seq;
+    this.#ring[this.#seq % this.capacity] = e;
   }
 
   /** The exchanges still held, oldest first, that `keep` accepts (all by default). */

@@ -18,7 +18,9 @@
  *   4. `close()` stops the listeners and releases every resource; in-flight requests are cut.
  *
  * Retry rule: a request with an idempotent method and no body whose upstream connection fails
- * before any response byte is retried once on another upstream of the same release.
+ * before any response byte is retried once, on a fresh connection, on an upstream the current
+ * weights pick (another upstream of the same release when it has one; after a switch, the new
+ * release), and never after a response byte.
  *
  * Concurrency: `setBackends` calls for one env are applied in call order; calls for different
  * envs are independent. `metrics` may be called any time.

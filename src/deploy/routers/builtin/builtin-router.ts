@@ -3,7 +3,11 @@
  * given host). Each environment holds an immutable routing table; `setBackends` swaps it in one
  * assignment, so a request uses the table it started with and in-flight requests are never
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
- * release by plain round-robin; upstream connections are pooled by a keep-alive agent. Unless
+ * release by plain round-robin; upstream connections are pooled by a keep-alive agent, and a
+ * retryable request whose attempt fails before any response byte is resent once, on a fresh
+ * connection, to an upstream of the table current at that moment (`forward.ts`): after a switch
+ * that is the new release, so requests caught on the old release's closing connections are not
+ * lost. Unless
  * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only);
  * every answered request is counted by its shape in a `TrafficShapes` book (memory only), with
  * its sender's address (`clientKey`) so one client cannot crowd the others' shapes out.
@@ -26,7 +30,8 @@ import { TrafficShapes, type TrafficShapesOptions } from "../traffic-shapes.js";
 import type { Backend, TrafficRouter } from "../traffic-router.js";
 import { validateBackends } from "../validate-backends.js";
 import { WeightedPicker } from "../weighted-picker.js";
-import { type ForwardTap, forward } from "./forward.js";
+import { type ForwardTap, forward, type Upstream } from "./forward.js";
+import { rawHeader } from "./hop-headers.js";
 
 /** Options of `createBuiltinRouter`. */
 export interface BuiltinRouterOptions {
@@ -42,7 +47,16 @@ export interface BuiltinRouterOptions {
 
 /** A routing table: which release next, and which of its upstreams next. */
 interface Table {
-  releases: WeightedPicker<{ releaseId: string; upstreams: string[]; next: number }>;
+  releases: WeightedPicker<{ upstreams: Upstream[]; next: number }>;
+}
+
+/** The next upstream of `table` (smooth weighted release, then round-robin), other than `avoid` when the release has another. */
+function pick(table: Table, avoid?: Upstream): Upstream | undefined {
+  const release = table.releases.next();
+  if (!release) return undefined;
+  const n = release.upstreams.length;
+  const upstream = release.upstreams[release.next++ % n];
+  return upstream === avoid && n > 1 ? release.upstreams[release.next++ % n] : upstream;
 }
 
 /** Creates the built-in router (see the port in `../traffic-router.ts`). */
@@ -57,28 +71,27 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
   const listen = async (env: string, table: Table) => {
     const entry = { server: createServer(), table };
     entry.server.keepAliveTimeout = 65_000;
+    const repick = (failed: Upstream) => pick(entry.table, failed);
     entry.server.on("request", (req, res) => {
       const started = performance.now();
-      const release = entry.table.releases.next();
-      if (!release) {
+      const upstream = pick(entry.table);
+      if (!upstream) {
         res.writeHead(503).end("pitcrew: no release takes traffic\n");
         return;
       }
-      const n = release.upstreams.length;
-      const first = release.upstreams[release.next++ % n] as string;
-      const retry = n > 1 ? release.upstreams[release.next % n] : undefined;
       const at = Date.now();
       const tap: ForwardTap | undefined = log && {
         request: new BodyTap(log.maxBodyBytes),
         response: new BodyTap(log.maxBodyBytes),
       };
-      void forward(req, res, agent, first, retry, tap).then((status) => {
+      forward(req, res, agent, upstream, repick, tap, (status, answered) => {
         const latencyMs = performance.now() - started;
-        book.record(release.releaseId, status, latencyMs);
-        const contentType = req.headers["content-type"];
+        const releaseId = answered.releaseId;
+        book.record(releaseId, status, latencyMs);
+        const contentType = rawHeader(req.rawHeaders, "content-type");
         const shape = requestShape(req.method ?? "GET", req.url ?? "/", contentType, tap?.request.text());
-        shapes.record(env, shape.key, shape.route, release.releaseId, status, at, clientKey(req.socket.remoteAddress));
-        if (log && tap) log.record(exchangeOf(env, release.releaseId, req, status, tap, at, latencyMs));
+        shapes.record(env, shape.key, shape.route, releaseId, status, at, clientKey(req.socket.remoteAddress));
+        if (log && tap) log.record(exchangeOf(env, releaseId, req, status, tap, at, latencyMs));
       });
     });
     envs.set(env, entry);
@@ -137,11 +150,15 @@ function exchangeOf(
   latencyMs: number,
 ): RecordedExchange {
   const headers: Record<string, string> = {};
-  for (const name of KEPT_HEADERS) {
-    const v = req.headers[name];
-    if (typeof v === "string") headers[name] = v;
+  let traceparent: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name === "traceparent") traceparent ??= raw[i + 1];
+    else if ((KEPT_HEADERS as readonly string[]).includes(name)) headers[name] ??= raw[i + 1] as string;
   }
   return {
+    seq: 0,
     at,
     route,
     releaseId,
@@ -153,15 +170,20 @@ function exchangeOf(
     responseBody: tap.response,
     contentType: tap.contentType,
     latencyMs,
-    traceId: traceIdOf(req.headers.traceparent),
+    traceId: traceIdOf(traceparent),
   };
+}
+
+function upstreamOf(releaseId: string, address: string): Upstream {
+  const colon = address.lastIndexOf(":");
+  return { releaseId, address, host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }
 
 function tableOf(backends: Backend[]): Table {
   return {
     releases: new WeightedPicker(
       backends.map((b) => ({
-        item: { releaseId: b.releaseId, upstreams: [...b.upstreams], next: 0 },
+        item: { upstreams: b.upstreams.map((address) => upstreamOf(b.releaseId, address)), next: 0 },
         weight: b.weight,
       })),
     ),
