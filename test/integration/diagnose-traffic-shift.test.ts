@@ -146,6 +146,42 @@ describe("diagnosis against shifts in traffic", () => {
     expect(JSON.stringify(d)).not.toContain("expand=tags");
   }, 180_000);
 
+  it("names a shape that one probe sent before, when its requests begin to fail late in a bucket", async () => {
+    const catalog = await project("catalog");
+    const first = await deploy("catalog", await runOf(catalog, "v1"));
+    expect(await t.app.delivery.wait(first.rollout.id)).toBe("succeeded");
+    await traffic("catalog", 20, 50, (i) => ({ path: `/items/${i % 50}` }));
+    // someone tries the shape once (answered 200: `expand=name` has no tags to read), well
+    // before clients start sending it for real — like a health probe of the outside e2e
+    expect(await traffic("catalog", 1, 0, () => ({ path: "/items/1?expand=name" }))).toEqual([200]);
+    // steady traffic for at least a bucket, then the errors begin 10 s into the next one: the 5xx
+    // shape is under 5 % of the requests of the onset's whole bucket when the diagnosis reads them
+    const { bucketMs } = (await healDeliveryOf(t.app.runner, t.app.delivery).trafficByShape!(
+      "catalog",
+      0,
+      Date.now(),
+    ))!;
+    const bucketStart = (Math.ceil(Date.now() / bucketMs) + 1) * bucketMs;
+    while (Date.now() < bucketStart + 10_000) await traffic("catalog", 10, 10, (i) => ({ path: `/items/${i}` }));
+    const mixed = await traffic("catalog", 40, 10, (i) =>
+      i % 10 === 0 ? { path: `/items/${i}?expand=tags` } : { path: `/items/${i}` },
+    );
+    expect(mixed.filter((s) => s === 500)).toHaveLength(4);
+
+    const d = await diagnose("catalog");
+    const shift = d.hypotheses.find((h) => h.kind === "traffic_shift");
+    expect(shift, d.summary).toBeDefined();
+    const data = shift!.evidence[0]!.data as TrafficShiftData;
+    expect(data).toMatchObject({
+      shape: "GET /items/{int} ?expand=str",
+      change: "share jumped",
+      before: { requests: 1 },
+      after: { errors: 4 },
+      errorShare: 1,
+    });
+    expect(data.after.share).toBeLessThan(0.05);
+  }, 180_000);
+
   it("clears a release when the new body shape failed in its canary on the release it replaced too", async () => {
     const orders = await project("orders");
     const first = await deploy("orders", await runOf(orders, "v1"));

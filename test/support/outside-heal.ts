@@ -98,13 +98,16 @@ export interface Traffic {
   stop(): void;
 }
 
+/** The request `shifted` traffic adds: posts listed with their users (a shape the mix never has). */
+export const SHIFTED_PATH = "/posts?_expand=user";
+
 /**
  * The request mix; `faulty` adds expanded posts of a deleted user (post 8), ≈ 8 % of requests;
  * `shifted` adds lists of posts expanded with their users (a shape the mix never has), ≈ 8 %.
  */
 function nextPath(i: number, faulty: boolean, shifted: boolean): string {
   if (faulty && i % 12 === 0) return "/posts/8?_expand=user";
-  if (shifted && i % 12 === 6) return "/posts?_expand=user";
+  if (shifted && i % 12 === 6) return SHIFTED_PATH;
   const id = (i % 7) + 1;
   const kind = i % 10;
   if (kind < 2) return "/posts";

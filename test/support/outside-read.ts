@@ -1,7 +1,7 @@
 /**
  * Reading what pitcrew did with the outside service, as a user would: `pitcrew status|heal --json`
  * through the CLI and the API (`/api/releases`, `/api/rollouts`, `/api/runs`, `/api/events`, the
- * forge's pull requests). Used by the fault players (outside-heal.ts).
+ * forge's pull requests). Shared by the fault players (outside-heal.ts, outside-shift.ts).
  */
 import { gitIn } from "./git-repo.js";
 import type { OutsideSystem } from "./outside-heal.js";
@@ -44,12 +44,16 @@ export async function rolloutSteps(sys: OutsideSystem, commit: string): Promise<
   return steps.map((s) => `${s.kind} ${secs(s)}`).join(", ");
 }
 
-/** True when `main`'s head is live and answers the faults' requests (and a few others) without 5xx. */
-export async function mainHealthy(sys: OutsideSystem): Promise<boolean> {
+/**
+ * True when `main`'s head is live and answers the faults' requests (and a few others, and `also`)
+ * without 5xx. The traffic-shift fault's request (`GET /posts?_expand=user`) is checked only where
+ * it is passed in `also`: sent earlier, it would be a shape the service has already seen.
+ */
+export async function mainHealthy(sys: OutsideSystem, also: string[] = []): Promise<boolean> {
   const head = gitIn(sys.repoUrl, "rev-parse", "main");
   const live = (await placement(sys.cli))?.live?.commit;
   if (live !== head) return false;
-  for (const path of ["/posts/8?_expand=user", "/posts?_expand=user", "/comments", "/posts/1"]) {
+  for (const path of ["/posts/8?_expand=user", "/comments", "/posts/1", ...also]) {
     const r = await fetch(`${sys.url}${path}`);
     if (r.status >= 500) return false;
   }
@@ -87,8 +91,8 @@ export async function revertEvents(sys: OutsideSystem, rolloutId: number): Promi
 }
 
 /** Waits until `main`'s head is live and healthy. */
-export function waitMainHealthy(sys: OutsideSystem, ms: number): Promise<true> {
-  return until(async () => mainHealthy(sys), ms, "main's head live and healthy");
+export function waitMainHealthy(sys: OutsideSystem, ms: number, also: string[] = []): Promise<true> {
+  return until(async () => mainHealthy(sys, also), ms, "main's head live and healthy");
 }
 
 /** Heals of the outside service started after `known` (ids), newest first, through the CLI. */

@@ -75,6 +75,26 @@ export const OUTSIDE_FAULTS: OutsideFault[] = [
   },
 ];
 
+/**
+ * A latent bug that only a new kind of request meets: a list of posts expanded with their users
+ * names each post's author, reading `.name` of a user that may not exist (post 8's was deleted).
+ * Ordinary traffic never lists posts with `_expand`, so the release ships healthy; the errors
+ * begin when clients start sending `GET /posts?_expand=user`, a request shape nobody sent before,
+ * with no release at that moment (the traffic-shift heal of `test/e2e/outside-service.test.ts`).
+ */
+export const TRAFFIC_SHIFT_FAULT: OutsideFault = {
+  name: "list-expanded-authors",
+  kind: "crash-on-part-of-traffic",
+  message: "posts: a list expanded with users names each post's author",
+  edits: [
+    {
+      file: "lib/server/router/plural.js",
+      from: "      expand(element, _expand);\n    });\n",
+      to: "      expand(element, _expand);\n      if (_expand === 'user') element.author = element.user.name;\n    });\n",
+    },
+  ],
+};
+
 /** Runs npm in `cwd` (quietly; throws with its output on failure). */
 function npm(cwd: string, ...args: string[]): void {
   execFileSync("npm", args, { cwd, stdio: "pipe", env: { ...process.env, npm_config_update_notifier: "false" } });

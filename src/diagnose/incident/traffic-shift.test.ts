@@ -41,6 +41,18 @@ describe("trafficShift", () => {
     expect(h!.confidence).toBeCloseTo(0.9);
   });
 
+  it("names a shape tried once long before (not new, never part of the traffic) whose requests now fail", async () => {
+    const { feed, traffic } = book();
+    feed("GET /items/{int}", T0, 12_600, 100); // 21 min, 10 req/s
+    feed("GET /items/{int} ?expand=str", T0 + MIN, 1, 1_000); // one probe, 19 min before the onset
+    const onset = T0 + 20 * MIN + 10_000; // late in its bucket
+    feed("GET /items/{int} ?expand=str", onset, 4, 1_000, () => true);
+    const h = await trafficShift("shop", traffic, { onsetAt: onset, since: onset - 5 * MIN, now: onset + 5_000 });
+    const data = h?.evidence[0]?.data as TrafficShiftData | undefined;
+    expect(data).toMatchObject({ change: "share jumped", before: { requests: 0 }, after: { errors: 4 } });
+    expect(data!.after.share).toBeLessThan(0.05);
+  });
+
   it("calls nothing new when the counts do not reach far enough back, or the errors are everywhere", async () => {
     const fresh = book();
     const onset = T0 + 20_000;

@@ -7,7 +7,10 @@
  * - it is one kind of request (not the book's pool of shapes past its cap);
  * - it is new: first seen at most `NEAR_MS` before the onset (or after it), the counts reaching
  *   at least `minHistoryMs` (default 1 min) further back, so its absence before is known — or its
- *   share of the requests jumped (at least ×3 and by 5 points);
+ *   share of the requests jumped: at least ×3, and by 5 points or from fewer than `MIN_ERRORS`
+ *   requests in the 10 minutes before (a shape a probe or a person tried once is not part of the
+ *   traffic; its share since the onset is diluted by the onset's whole bucket, so 5 points may
+ *   take longer than the diagnosis waits), the counts again reaching `minHistoryMs` back;
  * - its requests carry the errors: at least half of the 5xx answers since the onset, at least
  *   `MIN_ERRORS` of them, and it fails at least twice as often as every other request.
  *
@@ -122,7 +125,11 @@ export async function trafficShift(
     const shareBefore = beforeTotal ? was / beforeTotal : 0;
     const shareAfter = s.requests / afterTotal;
     const isNew = was === 0 && s.firstSeenAt >= cut - NEAR_MS && after.observedSince <= s.firstSeenAt - minHistoryMs;
-    const jumped = was > 0 && shareAfter >= 3 * shareBefore && shareAfter - shareBefore >= 0.05;
+    // the counts reach back before the onset: a shape absent (or rare) there is known to be
+    const known = after.observedSince <= cut - minHistoryMs;
+    const rare = was < MIN_ERRORS && known;
+    const jumped =
+      !isNew && (was > 0 || known) && shareAfter >= 3 * shareBefore && (shareAfter - shareBefore >= 0.05 || rare);
     if (!isNew && !jumped) continue;
     const errorShare = s.errors / afterErrors;
     if (best && best.errorShare >= errorShare) continue;
