@@ -40,12 +40,7 @@ export function adviseHeldStep(
       project,
       h.begun.run,
       h.begun.job.key,
-      {
-        step,
-        mode: tests.select,
-        testFiles: [...new Set(testFiles)],
-        ...(tests.inertConfig && { inertConfig: tests.inertConfig }),
-      },
+      { step, mode: tests.select, testFiles: [...new Set(testFiles)] },
       limits,
     );
     const say = (line: string) => h.begun.logs.write(-1, "system", line);

@@ -60,8 +60,6 @@ export interface PlanTests {
   quarantine: boolean;
   /** Workspace-relative globs of the test files (`!` excludes). */
   files: string[];
-  /** Configuration parts the pipeline declares inert for its tests (`inert_config`): TOML paths, INI sections, package.json keys. */
-  inertConfig?: string[];
 }
 
 /** Cache declaration of a job: restored before the steps, saved after a successful job. */

@@ -48,12 +48,6 @@ export interface SelectionRequest {
   testFiles: readonly string[];
   mode: SelectionMode;
   /**
-   * Parts of pyproject.toml, setup.cfg, tox.ini and package.json the pipeline declares inert for
-   * its tests, beside the documented ones: a dotted TOML path (`tool.towncrier`), an INI section
-   * (`my-linter`) or a package.json key (`size-limit`).
-   */
-  inertConfig?: readonly string[];
-  /**
    * When the selection must end (epoch ms, `Date.now()`): every git call it makes is killed then
    * and its work stops with an error (the caller falls back on its own). Absent: no limit.
    */

@@ -74,38 +74,6 @@ describe("change-based test selection in a pipeline", () => {
     expect(one!.skipped).toEqual([{ file: "test/alpha.test.mjs", detail: logged }]);
   }, 120_000);
 
-  it("skips nothing more for a manifest changed in parts no test reads, the pipeline's own included", async () => {
-    const pipeline = `${PIPELINE}          inert_config: [size-limit]\n`;
-    const manifest = (description: string, limit: string) =>
-      `${JSON.stringify({ name: "demo", type: "module", description, "size-limit": [{ limit }] }, null, 2)}\n`;
-    const repo = createRepo({
-      ".pitcrew/pipeline.yaml": pipeline,
-      "package.json": manifest("a demo", "1 kB"),
-      "src/alpha.mjs": "export const alpha = () => 1;\n",
-      "src/beta.mjs": "export const beta = () => 1;\n",
-      "test/alpha.test.mjs": testOf("alpha"),
-      "test/beta.test.mjs": testOf("beta"),
-    });
-    const project = await t.app.store.projects.create({ name: "inert", repoUrl: resolve(repo), sandbox: false });
-    const run = async () => {
-      const res = await triggerRun(t.app.runner, project.id, { event: "manual", triggeredBy: "test" });
-      expect(await t.waitForRun(res.run!.id)).toBe("success");
-      const [job] = await t.app.store.jobs.listForRun(res.run!.id);
-      return (await t.app.store.logs.list(job!.id, job!.attempt)).map((l) => l.line).join("\n");
-    };
-    await run();
-    commitFiles(
-      repo,
-      { "package.json": manifest("the demo", "2 kB"), "src/beta.mjs": "export const beta = () => 2 - 1;\n" },
-      "describe, raise the size limit, touch beta",
-    );
-    const log = await run();
-    expect(log).toContain("tests: 1 of 2 file(s)");
-    expect(log).toMatch(
-      /tests: skipped test\/alpha\.test\.mjs: .*package\.json changed in "description", "size-limit" only, which no test reads/,
-    );
-  }, 120_000);
-
   it("never runs git in the job's workspace: a step's core.fsmonitor does not run on the server", async () => {
     const marker = join(mkdtempSync(join(tmpdir(), "pitcrew-fsmonitor-")), "ran");
     const pipeline = `jobs:

@@ -21,7 +21,6 @@ interface SelectOptions {
   project?: string;
   tests?: string;
   mode: string;
-  inertConfig?: string[];
   json?: boolean;
 }
 
@@ -33,9 +32,7 @@ require() and import() with literal paths, .js → .ts; Python imports and conft
 coverage or coverage.py) and its stored test history: failure probability, recent failures, and the changed
 files that failed together with a test before. A manifest, lock file, build or test
 configuration or pipeline change at the root selects everything (in a subdirectory: the tests
-under it); pyproject.toml, setup.cfg, tox.ini and package.json are judged part by part: a change
-confined to parts no test reads ([tool.black], [flake8], [testenv:docs], "description", ...;
-docs/testintel.md lists them) selects nothing by itself. So does a changed file that is not documentation and that no import, coverage
+under it). So does a changed file that is not documentation and that no import, coverage
 or test's text reaches (a snapshot, a template, a setup file): what it affects is unknown.
 HEAD must be the checked-out commit (the import graph reads the working tree).
 
@@ -63,11 +60,6 @@ export function registerTestsSelect(tests: Command, program: Command): void {
       "--mode <mode>",
       "select: only the selected files; prioritize: every file, likeliest failures first",
       "select",
-    )
-    .option(
-      "--inert-config <part>",
-      "a configuration part no test reads, beside the documented ones (a TOML path like tool.towncrier, an INI section, a package.json key); repeatable",
-      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--json", "print the selection as JSON")
     .addHelpText("after", SELECT_HELP)
@@ -97,7 +89,6 @@ export function registerTestsSelect(tests: Command, program: Command): void {
           baseCommit: base,
           testFiles,
           mode: opts.mode as SelectionMode,
-          ...(opts.inertConfig && { inertConfig: opts.inertConfig }),
         };
         let selection: TestSelection;
         if (opts.project === undefined) selection = await new ChangeTestSelector().select(request);

@@ -104,7 +104,6 @@ function buildTests(t: TestsSpec): PlanTests {
     rerunFlaky: t.rerun_flaky ?? 0,
     quarantine: t.quarantine ?? false,
     files: files.length > 0 || t.framework === "file" ? files : DEFAULT_TEST_FILES[t.framework],
-    ...(t.inert_config !== undefined && t.inert_config.length > 0 && { inertConfig: [...new Set(t.inert_config)] }),
   };
 }
 

@@ -269,7 +269,7 @@ describe("compilePipeline: a step's tests: block", () => {
   unit:
     reports: { junit: out/*.xml }
     steps:
-      - tests: { framework: pytest, select: prioritize, fail_fast: true, inert_config: [tool.towncrier, tool.towncrier] }
+      - tests: { framework: pytest, select: prioritize, fail_fast: true }
       - run: ./run-all --list \${{ tests.file }}
         tests: { framework: file, files: "t/*.t", rerun_flaky: 2, quarantine: true, coverage: true }
 `,
@@ -289,7 +289,6 @@ describe("compilePipeline: a step's tests: block", () => {
           rerunFlaky: 0,
           quarantine: false,
           files: ["**/test_*.py", "**/*_test.py", "!**/node_modules/**", "!**/.venv/**"],
-          inertConfig: ["tool.towncrier"],
         },
       ],
       [

@@ -58,11 +58,6 @@ describe("lint of a step's tests: block", () => {
       ["error", "invalid-value", 4, 50, expect.stringContaining("rerun_flaky is at most 5")],
     ],
     [
-      "an inert_config that is not a list of parts",
-      job("      - tests: { framework: pytest, inert_config: tool.towncrier }"),
-      ["error", "invalid-value", 4, 51, expect.stringContaining("expected array")],
-    ],
-    [
       "a plain step without run",
       job("      - name: build"),
       [

@@ -68,17 +68,6 @@ const tests = z.strictObject({
   rerun_flaky: z.number().int().min(0).max(5, "rerun_flaky is at most 5").optional(),
   quarantine: z.boolean().optional(),
   files: oneOrMany.optional(),
-  /** Parts of pyproject.toml, setup.cfg, tox.ini, package.json no test reads, beyond the documented ones (docs/testintel.md). */
-  inert_config: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(200)
-        .regex(/^[^\u0000-\u001f\u007f]+$/, "an inert_config entry is one line of text"),
-    )
-    .max(100, "inert_config names at most 100 parts")
-    .optional(),
 });
 
 const step = z.strictObject({

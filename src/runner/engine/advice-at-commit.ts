@@ -16,8 +16,6 @@ export interface RemoteTestStep {
   mode: SelectionMode;
   /** The step's test files as matched where it runs (workspace-relative; checked by the selector). */
   testFiles: string[];
-  /** The step's inert configuration parts, from the job's spec on the server (never from the agent). */
-  inertConfig?: readonly string[];
 }
 
 /** How long an advice may wait for a checkout slot, and how long it may take in all. */
@@ -154,13 +152,7 @@ async function checkedOutAdvice(
       deadline,
     });
     left();
-    return await advise({
-      step: req.step,
-      mode: req.mode,
-      testFiles: req.testFiles,
-      repoDir,
-      ...(req.inertConfig && { inertConfig: req.inertConfig }),
-    });
+    return await advise({ step: req.step, mode: req.mode, testFiles: req.testFiles, repoDir });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -38,7 +38,7 @@ export function historyAdvisor(
   jobKey: string,
   change: { mirror: string; base: () => Promise<string | undefined>; deadline?: number },
 ): TestAdvisor {
-  return async ({ mode, testFiles, repoDir, inertConfig }) => {
+  return async ({ mode, testFiles, repoDir }) => {
     const baseCommit = mode === "all" ? undefined : await change.base();
     const selection = await selector.select({
       project: project.name,
@@ -48,7 +48,6 @@ export function historyAdvisor(
       ...(baseCommit !== undefined && { baseCommit }),
       testFiles,
       mode,
-      ...(inertConfig !== undefined && { inertConfig }),
       ...(change.deadline !== undefined && { deadline: change.deadline }),
     });
     const window = { runs: SELECTOR_HISTORY_RUNS };

@@ -30,8 +30,6 @@ export type TestAdvisor = (request: {
   mode: SelectionMode;
   testFiles: string[];
   repoDir: string;
-  /** Configuration parts the step declares inert (`tests: { inert_config }`), passed to the selector. */
-  inertConfig?: readonly string[];
 }) => Promise<TestAdvice>;
 
 /** The step loop's default where its caller gives no advisor: every file, in path order, nothing known flaky. */

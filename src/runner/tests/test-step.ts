@@ -108,13 +108,7 @@ export async function runTestStep(input: TestStepInput): Promise<TestStepOutcome
     return failed(`no test file matches ${tests.files.join(", ")}`);
   }
   const answer = await adviceWithin(
-    input.advise({
-      step: stepIdx,
-      mode: tests.select,
-      testFiles: files,
-      repoDir: ws.dir,
-      ...(tests.inertConfig && { inertConfig: tests.inertConfig }),
-    }),
+    input.advise({ step: stepIdx, mode: tests.select, testFiles: files, repoDir: ws.dir }),
     input.signal,
     input.timeoutMs,
   );

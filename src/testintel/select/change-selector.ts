@@ -7,8 +7,6 @@ import { buildImportGraph, dependentsOf, isScannable } from "../deps/import-grap
 import { readBounded } from "../deps/read-bounded.js";
 import type { SelectionDecision, SelectionRequest, TestSelection, TestSelector } from "../selection.js";
 import { changedFilesWithStatus } from "./changed-files.js";
-import { configFormat } from "./config/config-change.js";
-import { readConfigChange } from "./config/read-config-change.js";
 import { checkDeadline } from "./deadline.js";
 import { type ChangeEvidence, decide, type ScopedConfigChange } from "./decide.js";
 import { fullRunTrigger, isInert, isOtherToolFile, isRepoWide } from "./full-run-files.js";
@@ -57,8 +55,6 @@ export class ChangeTestSelector implements TestSelector {
     const { deadline } = request;
     const judged = await this.#fullRunReason(request);
     const changed = typeof judged === "string" ? new Map<string, string>() : judged.changed;
-    const inertConfig = typeof judged === "string" ? [] : judged.inertConfig;
-    const inertConfigPaths = new Set(inertConfig.map((c) => c.path));
     const gitRepo = request.gitDir ?? request.repoDir;
     const files = new Set(
       request.gitDir
@@ -73,7 +69,7 @@ export class ChangeTestSelector implements TestSelector {
     const project = this.store ? await this.store.projects.findByName(request.project) : undefined;
     // an empty change (a cron or manual run at the last green commit, a re-run) or one of documentation
     // only can break no test: a failure then is rot or the environment, never "outside the change"
-    const substantive = [...changed.keys()].some((c) => !isInert(c) && !inertConfigPaths.has(c));
+    const substantive = [...changed.keys()].some((c) => !isInert(c));
     const evidence: ChangeEvidence = {
       changed,
       graph,
@@ -82,7 +78,6 @@ export class ChangeTestSelector implements TestSelector {
       blind: substantive ? dependentsOf(graph, graph.unscanned) : new Map(),
       mentioned: new Map(),
       scopedConfig: typeof judged === "string" ? [] : judged.scoped,
-      inertConfig: inertConfig.map((c) => c.why),
     };
     if (this.store && project) {
       evidence.stored = await storedMaps(this.store, project.id, gitRepo, request.commit, deadline);
@@ -100,10 +95,7 @@ export class ChangeTestSelector implements TestSelector {
         fullRun = `${unreached.length} changed files no import or recorded coverage reaches (over ${MAX_UNREACHED_CHANGES}): every test runs`;
       } else {
         // another tool's file (a .pre-commit-config.yaml) runs nothing by itself, but a test naming it runs
-        // so is a configuration whose change is inert: a test naming pyproject.toml reads it
-        const tools = [...changed.keys()]
-          .filter((c) => isOtherToolFile(c) || inertConfigPaths.has(c))
-          .slice(0, MAX_UNREACHED_CHANGES);
+        const tools = [...changed.keys()].filter(isOtherToolFile).slice(0, MAX_UNREACHED_CHANGES);
         const names = [...unreached, ...tools];
         evidence.mentioned = await mentions(request.repoDir, testFiles, names, changed, deadline);
         const named = new Set(evidence.mentioned.values());
@@ -134,9 +126,7 @@ export class ChangeTestSelector implements TestSelector {
   /** Why everything runs (a string), or the changed files when the change can be judged. */
   async #fullRunReason(
     request: SelectionRequest,
-  ): Promise<
-    string | { changed: Map<string, string>; scoped: ScopedConfigChange[]; inertConfig: InertConfigChange[] }
-  > {
+  ): Promise<string | { changed: Map<string, string>; scoped: ScopedConfigChange[] }> {
     if (request.baseCommit === undefined) return "no base commit to compare with: every test runs";
     let changes: Awaited<ReturnType<typeof changedFilesWithStatus>>;
     try {
@@ -148,44 +138,16 @@ export class ChangeTestSelector implements TestSelector {
     }
     if (changes === undefined) return "the change touches too many files to judge: every test runs";
     const scoped: ScopedConfigChange[] = [];
-    const inertConfig: InertConfigChange[] = [];
-    const repo = request.gitDir ?? request.repoDir;
     for (const c of changes) {
-      let why = fullRunTrigger(c.path);
+      const why = fullRunTrigger(c.path);
       if (why === undefined) continue;
-      if (configFormat(c.path) !== undefined) {
-        // pyproject.toml, setup.cfg, tox.ini, package.json: judged part by part
-        const verdict = await readConfigChange(
-          repo,
-          request.baseCommit,
-          request.commit,
-          c.path,
-          request.inertConfig,
-          request.deadline,
-        );
-        checkDeadline(request.deadline);
-        if (verdict.inert) {
-          inertConfig.push({
-            path: c.path,
-            why: `${c.path} changed in ${verdict.parts.join(", ")} only, which no test reads`,
-          });
-          continue;
-        }
-        why = `${verdict.why}: every test runs`;
-      }
       // a manifest or config of a sub-project (website/yarn.lock) concerns the tests under it only
       if (isRepoWide(c.path)) return why;
       const dir = posix.dirname(c.path);
       scoped.push({ dir, why: why.replace(": every test runs", `: every test under ${dir}/ runs`) });
     }
-    return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped, inertConfig };
+    return { changed: new Map(changes.map((c) => [c.path, c.status])), scoped };
   }
-}
-
-/** A configuration file whose change touched inert parts only, and the sentence saying which. */
-interface InertConfigChange {
-  path: string;
-  why: string;
 }
 
 /** A decision without DeFlaker's `outsideChange` (a change that says nothing about which tests it reaches). */

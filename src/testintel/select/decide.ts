@@ -34,8 +34,6 @@ export interface ChangeEvidence {
   mentioned: ReadonlyMap<string, string>;
   /** Sub-project manifests and configurations the change touched. */
   scopedConfig: readonly ScopedConfigChange[];
-  /** Configuration files changed in inert parts only, each as a sentence (`pyproject.toml changed in tool.black only, …`). */
-  inertConfig?: readonly string[];
 }
 
 /**
@@ -116,12 +114,11 @@ export function decide(file: string, ev: ChangeEvidence): SelectionDecision {
     Boolean,
   );
   const untouched = `none of its ${known} known direct or recorded dependencies changed (${sources.join(", ")})`;
-  const inertConfig = ev.inertConfig?.length ? `; ${ev.inertConfig.join("; ")}` : "";
   return {
     file,
     selected: false,
     reason: "unaffected",
-    detail: `${untouched}${inertConfig}`,
+    detail: untouched,
     probability: prior * 0.2,
     outsideChange: untouched,
   };
