@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
 import { ValidationError } from "../../common/errors.js";
+import { withDeadline } from "../../common/health.js";
 import type { BlobStore, PutOptions } from "../blob-store.js";
 import { checkBlobKey, sizeGuard } from "../blob-key.js";
 
@@ -26,6 +27,9 @@ export interface S3BlobStoreOptions {
   /** Prefix put before every key (several installations in one bucket). */
   prefix?: string;
 }
+
+/** Longest `/healthz` waits for the object store's answer. */
+const HEALTH_DEADLINE_MS = 1000;
 
 /**
  * Blobs as objects in an S3-compatible bucket through the AWS SDK. `put` needs the body's size
@@ -97,6 +101,16 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
 
     async delete(key: string) {
       await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
+    },
+
+    async health() {
+      const where = `object store bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`}`;
+      try {
+        await withDeadline(client.send(new HeadBucketCommand({ Bucket: o.bucket })), HEALTH_DEADLINE_MS, where);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: `storage: ${where} is not usable: ${describe(err)}` };
+      }
     },
 
     async close() {
