@@ -73,6 +73,7 @@ describe.skipIf(!ready)("Redis (queue and bus) going away and coming back", () =
     await until(async () => (await storedLines(run.id)).length >= 3, 30_000, "the slow job's first lines");
     let second: { status: number; body: any };
     let health: any;
+    let metrics: { status: number; body: any } | undefined;
     await redis.signal(signal);
     const back = Date.now() + AWAY_MS;
     try {
@@ -86,6 +87,7 @@ describe.skipIf(!ready)("Redis (queue and bus) going away and coming back", () =
         AWAY_MS,
         "/healthz to report the queue unreachable",
       ).catch(async () => (await serve.api("GET", "/healthz")).body);
+      metrics = await serve.api("GET", "/metrics");
       await new Promise((r) => setTimeout(r, Math.max(0, back - Date.now())));
     } finally {
       await redis.revive();
@@ -117,6 +119,7 @@ describe.skipIf(!ready)("Redis (queue and bus) going away and coming back", () =
     expect(lines.map((l) => l.line)).toEqual(Array.from({ length: LINES }, (_, i) => `line ${i + 1}`));
     // the server said what was wrong, and is healthy again
     expect(health).toMatchObject({ ok: false, queue: { driver: "bullmq", ok: false } });
+    expect(metrics?.status).toBe(200);
     expect(health.queue.error).toMatch(/Redis at 127\.0\.0\.1:\d+/);
     expect((await serve.api("GET", "/healthz")).body).toMatchObject({ ok: true, queue: { ok: true } });
     expect(serve.output()).toMatch(/queue: Redis at .* is back after/);
