@@ -44,7 +44,10 @@ export async function createBullmqQueue(
   const redisOpts = { maxRetriesPerRequest: null, lazyConnect: true } as const;
   const conn = new Redis(redisUrl, redisOpts);
   const sub = new Redis(redisUrl, redisOpts);
-  const fail = (what: string) => (err: unknown) => log.warn({ err }, `bullmq queue: ${what}`);
+  // while Redis is away its outage is logged once (redis-reachability.ts), not each failed call
+  const fail = (what: string) => (err: unknown) => {
+    if (reach.up()) log.warn({ err }, `bullmq queue: ${what}`);
+  };
   // an outage is logged once, when it starts and when it ends (redis-reachability.ts)
   const reach = watchRedis(conn, redisUrl, log);
   sub.on("error", () => undefined);
@@ -229,7 +232,7 @@ export async function createBullmqQueue(
             }
           } while (again && !stopped() && active < c.concurrency);
         } catch (err) {
-          if (!closed) log.error({ err, queue }, "queue poll failed");
+          if (!closed && reach.up()) log.error({ err, queue }, "queue poll failed");
         } finally {
           polling = false;
         }

@@ -17,6 +17,8 @@ const PING_DEADLINE_MS = 1000;
 export interface RedisReachability {
   /** Runs `op` if Redis is connected, bounded in time; else rejects with an `UnavailableError`. */
   guard<T>(op: () => Promise<T>): Promise<T>;
+  /** Whether the connection is up (false from the outage's first error until Redis is back). */
+  up(): boolean;
   /** PINGs Redis (bounded): ok, or what is wrong. */
   health(): Promise<DependencyHealth>;
 }
@@ -55,6 +57,7 @@ export function watchRedis(conn: Redis, url: string, log: Logger): RedisReachabi
   const problem = () =>
     `queue: ${where} unreachable since ${new Date(away?.since ?? Date.now()).toISOString()}: ${away?.error ?? conn.status}`;
   return {
+    up: () => away === undefined && conn.status === "ready",
     guard(op) {
       if (conn.status !== "ready") return Promise.reject(new UnavailableError(problem()));
       return withDeadline(op(), CALL_DEADLINE_MS, `queue: ${where}`);
