@@ -241,8 +241,19 @@ try {
       headers: { authorization: `Bearer ${a.token}` },
     });
     const body = await res.text();
-    if (res.status !== 200 || body !== `artifact of ${job.key}\n`)
-      problems.push(`${job.key}: artifact ${res.status} ${body.slice(0, 80)}`);
+    if (res.status !== 200 || body !== `artifact of ${job.key}\n`) {
+      // what the job's log says about its outputs (why an artifact is missing)
+      const said = await store
+        .selectFrom("log_lines")
+        .select("line")
+        .where("job_id", "=", job.id)
+        .where("stream", "=", "system")
+        .where((w) => w.or([w("line", "like", "%artifact%"), w("line", "like", "%output%")]))
+        .execute();
+      problems.push(
+        `${job.key}: artifact ${res.status} ${body.slice(0, 80)}; log: ${said.map((l) => l.line).join(" | ")}`,
+      );
+    }
   }
 
   console.log(

@@ -95,6 +95,15 @@ export class BusyError extends PitcrewError {
   }
 }
 
+/** A service pitcrew depends on (the queue's Redis, the object store) is unreachable (HTTP 503). */
+export class UnavailableError extends PitcrewError {
+  override name = "UnavailableError";
+  override readonly status = 503;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("unavailable", message, undefined, options);
+  }
+}
+
 /** True when `err` is a pitcrew error with the given class name (works across module copies). */
 export function isPitcrewError(err: unknown): err is PitcrewError {
   return err instanceof PitcrewError;

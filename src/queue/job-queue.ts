@@ -16,8 +16,13 @@
  * - A consumer whose `signal` (in its options) aborts takes no more items; the handlers it
  *   started run on (an agent that left: the server stops taking work on its behalf).
  * - `close` stops taking work and waits for running handlers to settle.
+ * - While the backing service is away (Redis down or frozen), `enqueue`, `cancel` and `stats`
+ *   reject with an `UnavailableError` naming it within a few seconds, never hang; `health` says
+ *   what is wrong; consumers take items again by themselves once it is back.
  * Implementations: `memory` (embedded, persisted in the store) and, for scale-out, Redis/BullMQ.
  */
+
+import type { DependencyHealth } from "../common/health.js";
 
 /** A leased work item as a handler sees it. */
 export interface QueueItem<P = unknown> {
@@ -60,5 +65,7 @@ export interface JobQueue {
   cancel(dedupeKey: string): Promise<boolean>;
   /** Counts of items per state, for metrics. */
   stats(queue: string): Promise<{ queued: number; leased: number; failed: number }>;
+  /** Whether the queue's backing service answers now (for `/healthz`). */
+  health(): Promise<DependencyHealth>;
   close(): Promise<void>;
 }

@@ -39,8 +39,10 @@ export function createServerMetrics(app: App): ServerMetrics {
     labelNames: ["state"],
     registers: [registry],
     async collect() {
-      const s = await app.queue.stats(JOBS_QUEUE);
-      for (const [state, n] of Object.entries(s)) this.set({ state }, n);
+      // the queue's service away (UnavailableError): no sample, the rest of /metrics still answers
+      const s = await app.queue.stats(JOBS_QUEUE).catch(() => undefined);
+      this.reset();
+      for (const [state, n] of Object.entries(s ?? {})) this.set({ state }, n);
     },
   });
   new Gauge({

@@ -9,11 +9,13 @@
  *   than `maxBytes` or different from a declared `size`. A blob appears whole or not at all;
  *   writing an existing key replaces it.
  * - `get` answers a stream, or undefined when the key does not exist.
- * - Errors of the backing store (disk full, object store unreachable) reject with its message.
+ * - Errors of the backing store (disk full, object store unreachable) reject with its message;
+ *   `health` says whether it answers now (for `/healthz`).
  * Implementations: `local` (a directory in the data dir, the embedded default) and `s3`
  * (any S3-compatible object storage).
  */
 import type { Readable } from "node:stream";
+import type { DependencyHealth } from "../common/health.js";
 
 /** Options of `put`. */
 export interface PutOptions {
@@ -38,5 +40,7 @@ export interface BlobStore {
   get(key: string): Promise<BlobRead | undefined>;
   /** Removes the blob `key` (no error when it does not exist). */
   delete(key: string): Promise<void>;
+  /** Whether the backing store answers now (bounded in time). */
+  health(): Promise<DependencyHealth>;
   close(): Promise<void>;
 }

@@ -41,6 +41,7 @@ export function runBlobStoreConformance(
       expect(await store.get("artifacts/1/dist/app.txt")).toBeUndefined();
       await store.delete("never-there");
       expect(await store.get("artifacts/2/nothing")).toBeUndefined();
+      expect(await store.health()).toEqual({ ok: true });
       await store.close();
       await dispose();
     });

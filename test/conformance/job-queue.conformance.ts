@@ -36,6 +36,7 @@ export function runJobQueueConformance(
       await until(() => seen.length === 6);
       expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5]);
       expect(maxActive).toBeLessThanOrEqual(2);
+      expect(await queue.health()).toEqual({ ok: true });
       await queue.close();
       await dispose();
     });

@@ -20,6 +20,10 @@ export interface S3Server {
   secretAccessKey: string;
   /** The `storage:` config section that points a pitcrew server at it. */
   storageConfig(): Record<string, unknown>;
+  /** Sends `signal` to the server (SIGKILL: waits until it is gone; SIGSTOP/SIGCONT: freezes or thaws it). */
+  signal(signal: NodeJS.Signals): Promise<void>;
+  /** Brings it back after {@link signal}: thaws it if frozen, starts it again on the same port and data if killed. */
+  revive(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,21 +31,26 @@ export interface S3Server {
 export async function startS3Server(bucket = "pitcrew-test"): Promise<S3Server> {
   const dir = mkdtempSync(join(tmpdir(), "pitcrew-s3-"));
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--silent", "--configure-bucket", bucket],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  await until(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`s3rver exited (${child.exitCode}): ${err}`);
-      return isReachable("127.0.0.1", port, 200);
-    },
-    20_000,
-    "s3rver to listen",
-  );
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(
+      process.execPath,
+      [BIN, "-d", dir, "-a", "127.0.0.1", "-p", String(port), "--silent", "--configure-bucket", bucket],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`s3rver exited (${child.exitCode}): ${err}`);
+        return isReachable("127.0.0.1", port, 200);
+      },
+      20_000,
+      "s3rver to listen",
+    );
+  };
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  await launch();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -57,11 +66,22 @@ export async function startS3Server(bucket = "pitcrew-test"): Promise<S3Server> 
       secret_access_key: "S3RVER",
       force_path_style: true,
     }),
+    async signal(signal) {
+      if (exited()) return;
+      const gone = new Promise((r) => child.once("exit", r));
+      child.kill(signal);
+      if (signal === "SIGKILL") await gone;
+    },
+    async revive() {
+      if (exited()) await launch();
+      else child.kill("SIGCONT");
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
+      if (!exited()) {
+        const gone = new Promise((r) => child.once("exit", r));
+        child.kill("SIGCONT");
         child.kill("SIGTERM");
-        await exited;
+        await gone;
       }
       rmSync(dir, { recursive: true, force: true });
     },

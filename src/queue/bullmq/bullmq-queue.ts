@@ -5,6 +5,7 @@ import { ValidationError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { ConsumeOptions, EnqueueOptions, JobQueue, QueueHandler, QueueItem } from "../job-queue.js";
 import { jobIdForKey, labelSetQueueName, labelsMatch, normalizeLabels } from "./label-sets.js";
+import { watchRedis } from "./redis-reachability.js";
 
 /** Options of the BullMQ driver. */
 export interface BullmqQueueOptions {
@@ -43,9 +44,13 @@ export async function createBullmqQueue(
   const redisOpts = { maxRetriesPerRequest: null, lazyConnect: true } as const;
   const conn = new Redis(redisUrl, redisOpts);
   const sub = new Redis(redisUrl, redisOpts);
-  const fail = (what: string) => (err: unknown) => log.warn({ err }, `bullmq queue: ${what}`);
-  conn.on("error", fail("redis connection error"));
-  sub.on("error", fail("redis subscriber error"));
+  // while Redis is away its outage is logged once (redis-reachability.ts), not each failed call
+  const fail = (what: string) => (err: unknown) => {
+    if (reach.up()) log.warn({ err }, `bullmq queue: ${what}`);
+  };
+  // an outage is logged once, when it starts and when it ends (redis-reachability.ts)
+  const reach = watchRedis(conn, redisUrl, log);
+  sub.on("error", () => undefined);
   await conn.connect();
   await sub.connect();
   const queuesKey = `${prefix}:pitcrew:queues`;
@@ -92,31 +97,56 @@ export async function createBullmqQueue(
       throw new ValidationError(`queue name '${queue}' must match [A-Za-z0-9_-]{1,64}`);
   };
 
+  /** Adds an item (see `enqueue`). */
+  const add = async (queue: string, payload: unknown, o: EnqueueOptions) => {
+    const labels = normalizeLabels(o.labels ?? []);
+    await conn.sadd(queuesKey, queue);
+    await conn.sadd(labelSetsKey(queue), JSON.stringify(labels));
+    const data: JobData = { payload, labels, dedupeKey: o.dedupeKey ?? null };
+    const q = bullQueue(labelSetQueueName(queue, labels));
+    const jobId = o.dedupeKey === undefined ? undefined : jobIdForKey(o.dedupeKey);
+    // a failed item (kept for inspection) must not dedupe a new one away: it is replaced
+    if (jobId !== undefined) {
+      const old = await q.getJob(jobId);
+      if (old && (await old.isFailed())) await old.remove().catch(() => undefined);
+    }
+    await q.add(queue, data, {
+      jobId,
+      delay: Math.max(0, (o.runAfter ?? 0) - Date.now()),
+      attempts: o.maxAttempts ?? 1,
+      backoff: BACKOFF,
+      removeOnComplete: true,
+      removeOnFail: { count: 1000 },
+    });
+    await conn.publish(wakeChannel, queue);
+  };
+
+  /** Removes the waiting item `jobId` or announces its cancel to the consumer running it (see `cancel`). */
+  const cancelStored = async (jobId: string) => {
+    for (const queue of await conn.smembers(queuesKey)) {
+      for (const set of await labelSets(queue)) {
+        const job = await bullQueue(set.name).getJob(jobId);
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === "active") {
+          await conn.publish(cancelChannel, jobId);
+          return true;
+        }
+        if (state === "waiting" || state === "delayed" || state === "prioritized") {
+          await job.remove();
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+
   return {
     name: "bullmq",
 
     async enqueue(queue, payload, o: EnqueueOptions = {}) {
       checkQueueName(queue);
-      const labels = normalizeLabels(o.labels ?? []);
-      await conn.sadd(queuesKey, queue);
-      await conn.sadd(labelSetsKey(queue), JSON.stringify(labels));
-      const data: JobData = { payload, labels, dedupeKey: o.dedupeKey ?? null };
-      const q = bullQueue(labelSetQueueName(queue, labels));
-      const jobId = o.dedupeKey === undefined ? undefined : jobIdForKey(o.dedupeKey);
-      // a failed item (kept for inspection) must not dedupe a new one away: it is replaced
-      if (jobId !== undefined) {
-        const old = await q.getJob(jobId);
-        if (old && (await old.isFailed())) await old.remove().catch(() => undefined);
-      }
-      await q.add(queue, data, {
-        jobId,
-        delay: Math.max(0, (o.runAfter ?? 0) - Date.now()),
-        attempts: o.maxAttempts ?? 1,
-        backoff: BACKOFF,
-        removeOnComplete: true,
-        removeOnFail: { count: 1000 },
-      });
-      await conn.publish(wakeChannel, queue);
+      await reach.guard(() => add(queue, payload, o));
     },
 
     consume<P>(queue: string, handler: QueueHandler<P>, c: ConsumeOptions) {
@@ -202,7 +232,7 @@ export async function createBullmqQueue(
             }
           } while (again && !stopped() && active < c.concurrency);
         } catch (err) {
-          if (!closed) log.error({ err, queue }, "queue poll failed");
+          if (!closed && reach.up()) log.error({ err, queue }, "queue poll failed");
         } finally {
           polling = false;
         }
@@ -228,34 +258,23 @@ export async function createBullmqQueue(
     async cancel(dedupeKey) {
       const jobId = jobIdForKey(dedupeKey);
       if (abortLocal(jobId)) return true;
-      for (const queue of await conn.smembers(queuesKey)) {
-        for (const set of await labelSets(queue)) {
-          const job = await bullQueue(set.name).getJob(jobId);
-          if (!job) continue;
-          const state = await job.getState();
-          if (state === "active") {
-            await conn.publish(cancelChannel, jobId);
-            return true;
-          }
-          if (state === "waiting" || state === "delayed" || state === "prioritized") {
-            await job.remove();
-            return true;
-          }
-        }
-      }
-      return false;
+      return reach.guard(() => cancelStored(jobId));
     },
 
-    async stats(queue) {
-      const total = { queued: 0, leased: 0, failed: 0 };
-      for (const set of await labelSets(queue)) {
-        const n = await bullQueue(set.name).getJobCounts("waiting", "delayed", "prioritized", "active", "failed");
-        total.queued += (n.waiting ?? 0) + (n.delayed ?? 0) + (n.prioritized ?? 0);
-        total.leased += n.active ?? 0;
-        total.failed += n.failed ?? 0;
-      }
-      return total;
+    stats(queue) {
+      return reach.guard(async () => {
+        const total = { queued: 0, leased: 0, failed: 0 };
+        for (const set of await labelSets(queue)) {
+          const n = await bullQueue(set.name).getJobCounts("waiting", "delayed", "prioritized", "active", "failed");
+          total.queued += (n.waiting ?? 0) + (n.delayed ?? 0) + (n.prioritized ?? 0);
+          total.leased += n.active ?? 0;
+          total.failed += n.failed ?? 0;
+        }
+        return total;
+      });
     },
+
+    health: () => reach.health(),
 
     async close() {
       if (closed) return;

@@ -150,6 +150,11 @@ export function createMemoryQueue(items: QueueItemsRepo, clock: Clock, log: Logg
       return items.counts(queue);
     },
 
+    async health() {
+      // the store is the queue: its reachability is reported as the store's
+      return { ok: true };
+    },
+
     async close() {
       closed = true;
       for (const c of closers) c();

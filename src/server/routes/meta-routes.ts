@@ -9,11 +9,18 @@ export function metaRoutes(f: FastifyInstance, { app, paths }: RouteContext, met
     method: "GET",
     url: "/healthz",
     role: "public",
-    summary: "Liveness and store reachability",
+    summary: "Liveness, store reachability, and whether the queue and the blob store answer",
     tags: ["meta"],
     handler: async () => {
       await app.store.settings.get("bootstrapped");
-      return { ok: true, store: app.store.database.dialect };
+      // 200 while the store answers: the API still serves (and says here) what is away
+      const [queue, storage] = await Promise.all([app.queue.health(), app.runner.blobs.health()]);
+      return {
+        ok: queue.ok && storage.ok,
+        store: app.store.database.dialect,
+        queue: { driver: app.queue.name, ...queue },
+        storage: { driver: app.runner.blobs.name, ...storage },
+      };
     },
   });
   defineRoute(f, paths, {

@@ -8,7 +8,8 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
-import { ValidationError } from "../../common/errors.js";
+import { UnavailableError, ValidationError } from "../../common/errors.js";
+import { withDeadline } from "../../common/health.js";
 import type { BlobStore, PutOptions } from "../blob-store.js";
 import { checkBlobKey, sizeGuard } from "../blob-key.js";
 
@@ -27,6 +28,12 @@ export interface S3BlobStoreOptions {
   prefix?: string;
 }
 
+/** Longest wait for a connection to the object store, and for its next byte once connected. */
+const CONNECT_TIMEOUT_MS = 5000;
+const IDLE_TIMEOUT_MS = 60_000;
+/** Longest `/healthz` waits for the object store's answer. */
+const HEALTH_DEADLINE_MS = 1000;
+
 /**
  * Blobs as objects in an S3-compatible bucket through the AWS SDK. `put` needs the body's size
  * (one streamed PutObject with Content-Length; the stream is never buffered); `get` hands out
@@ -37,6 +44,8 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
     endpoint: o.endpoint,
     region: o.region,
     forcePathStyle: o.forcePathStyle,
+    // a store that vanished or froze fails the call instead of hanging it (the socket's idle time)
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
     // Plain signed bodies: the SDK's default streaming checksums (aws-chunked) are stored verbatim
     // by several S3-compatible servers, corrupting the blob.
     requestChecksumCalculation: "WHEN_REQUIRED",
@@ -46,6 +55,10 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
         ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }
         : undefined,
   });
+  const where = `object store bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`}`;
+  /** An error of the store itself (unreachable, 5xx, refused), as a 503 naming the store. */
+  const unavailable = (err: unknown) =>
+    new UnavailableError(`storage: ${where} failed: ${describe(err)}`, { cause: err });
   const objectKey = (key: string) => `${o.prefix ?? ""}${checkBlobKey(key)}`;
   try {
     await client.send(new HeadBucketCommand({ Bucket: o.bucket }));
@@ -78,7 +91,7 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
         );
       } catch (err) {
         // A body that broke off (too long, source failed) aborts the upload: nothing is stored.
-        throw bodyError ?? err;
+        throw bodyError ?? unavailable(err);
       }
       return { size: guard.count() };
     },
@@ -91,12 +104,21 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
       } catch (err) {
         if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404))
           return undefined;
-        throw err;
+        throw unavailable(err);
       }
     },
 
     async delete(key: string) {
       await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
+    },
+
+    async health() {
+      try {
+        await withDeadline(client.send(new HeadBucketCommand({ Bucket: o.bucket })), HEALTH_DEADLINE_MS, where);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: `storage: ${where} is not usable: ${describe(err)}` };
+      }
     },
 
     async close() {
