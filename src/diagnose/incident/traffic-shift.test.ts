@@ -41,16 +41,32 @@ describe("trafficShift", () => {
     expect(h!.confidence).toBeCloseTo(0.9);
   });
 
-  it("names a shape tried once long before (not new, never part of the traffic) whose requests now fail", async () => {
+  it("names a shape tried once before the onset (not new, never part of the traffic) whose requests now fail", async () => {
     const { feed, traffic } = book();
     feed("GET /items/{int}", T0, 12_600, 100); // 21 min, 10 req/s
-    feed("GET /items/{int} ?expand=str", T0 + MIN, 1, 1_000); // one probe, 19 min before the onset
+    feed("GET /items/{int} ?expand=str", T0 + 19 * MIN, 1, 1_000); // one probe, 80 s before the onset
     const onset = T0 + 20 * MIN + 10_000; // late in its bucket
     feed("GET /items/{int} ?expand=str", onset, 4, 1_000, () => true);
     const h = await trafficShift("shop", traffic, { onsetAt: onset, since: onset - 5 * MIN, now: onset + 5_000 });
     const data = h?.evidence[0]?.data as TrafficShiftData | undefined;
-    expect(data).toMatchObject({ change: "share jumped", before: { requests: 0 }, after: { errors: 4 } });
+    expect(data).toMatchObject({
+      change: "share jumped",
+      before: { requests: 1 },
+      after: { errors: 4 },
+      rareOnly: true,
+    });
     expect(data!.after.share).toBeLessThan(0.05);
+  });
+
+  it("names no shift for a periodic shape absent from the 10 minutes before, failing on schedule", async () => {
+    const { feed, traffic } = book();
+    const onset = T0 + 60 * MIN;
+    feed("GET /items/{int}", T0, 36_100, 100); // an hour, 10 req/s
+    for (let k = 0; k < 4; k++) feed("POST /reports/nightly", T0 + k * 15 * MIN, 5, 500); // every 15 min
+    feed("POST /reports/nightly", onset, 5, 500, () => true);
+    expect(
+      await trafficShift("shop", traffic, { onsetAt: onset, since: onset - 5 * MIN, now: onset + 5_000 }),
+    ).toBeUndefined();
   });
 
   it("calls nothing new when the counts do not reach far enough back, or the errors are everywhere", async () => {
@@ -118,5 +134,11 @@ describe("clearByTraffic", () => {
     clearByTraffic(hs, shift({ "7": 4, "6": 2 }));
     expect(hs[0]!.confidence).toBe(0.2);
     expect(hs[0]!.explanation).toContain("2 on release 6");
+  });
+
+  it("clears no release for a shift named only for being rare before (its errors may predate the onset)", () => {
+    const hs = [blamed("7")];
+    clearByTraffic(hs, { ...shift({ "7": 4, "6": 1 }), rareOnly: true });
+    expect(hs[0]!.confidence).toBe(0.95);
   });
 });

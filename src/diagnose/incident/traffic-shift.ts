@@ -7,16 +7,19 @@
  * - it is one kind of request (not the book's pool of shapes past its cap);
  * - it is new: first seen at most `NEAR_MS` before the onset (or after it), the counts reaching
  *   at least `minHistoryMs` (default 1 min) further back, so its absence before is known — or its
- *   share of the requests jumped: at least ×3, and by 5 points or from fewer than `MIN_ERRORS`
+ *   share of the requests jumped: at least ×3, and by 5 points or from 1 to `MIN_ERRORS` − 1
  *   requests in the 10 minutes before (a shape a probe or a person tried once is not part of the
  *   traffic; its share since the onset is diluted by the onset's whole bucket, so 5 points may
- *   take longer than the diagnosis waits), the counts again reaching `minHistoryMs` back;
+ *   take longer than the diagnosis waits), the counts again reaching `minHistoryMs` back; a shape
+ *   absent from those 10 minutes but seen earlier (a periodic job) is neither;
  * - its requests carry the errors: at least half of the 5xx answers since the onset, at least
  *   `MIN_ERRORS` of them, and it fails at least twice as often as every other request.
  *
  * The hypothesis (`traffic_shift`, 0.5 + 0.4 × its share of the errors) leads to the fix path: a
  * code path those requests take is broken, and no release is to blame when the shape's errors
- * came from releases older than the latest deploy too.
+ * came from releases older than the latest deploy too — unless the shift was named only for being
+ * rare before (`rareOnly`): its errors per release reach back to its first sight, maybe long
+ * before the onset, so they clear no release.
  */
 import type { Hypothesis } from "../diagnosis.js";
 
@@ -73,6 +76,8 @@ export interface TrafficShiftData extends Record<string, unknown> {
   /** How often the other requests failed since the onset. */
   othersErrorRate: number;
   errorsByRelease: Record<string, number>;
+  /** Named only because the shape was rare before the onset (its share rose by less than 5 points). */
+  rareOnly?: true;
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
@@ -127,9 +132,9 @@ export async function trafficShift(
     const isNew = was === 0 && s.firstSeenAt >= cut - NEAR_MS && after.observedSince <= s.firstSeenAt - minHistoryMs;
     // the counts reach back before the onset: a shape absent (or rare) there is known to be
     const known = after.observedSince <= cut - minHistoryMs;
-    const rare = was < MIN_ERRORS && known;
-    const jumped =
-      !isNew && (was > 0 || known) && shareAfter >= 3 * shareBefore && (shareAfter - shareBefore >= 0.05 || rare);
+    const rare = was >= 1 && was < MIN_ERRORS && known;
+    const rose = shareAfter - shareBefore >= 0.05;
+    const jumped = !isNew && (was > 0 || known) && shareAfter >= 3 * shareBefore && (rose || rare);
     if (!isNew && !jumped) continue;
     const errorShare = s.errors / afterErrors;
     if (best && best.errorShare >= errorShare) continue;
@@ -146,6 +151,7 @@ export async function trafficShift(
       errorShare,
       othersErrorRate,
       errorsByRelease: s.errorsByRelease,
+      ...(!isNew && !rose ? { rareOnly: true as const } : {}),
     };
   }
   return best && hypothesisOf(best);
@@ -186,9 +192,12 @@ export function shiftWithoutTrace(d: TrafficShiftData): string {
 /**
  * A blamed release is cleared when the requests of the shape that carries the errors failed on
  * another release too (the one it replaced, running beside it): the shape breaks the code both
- * run, the release did not bring the error.
+ * run, the release did not bring the error. A shift named only for being rare before clears
+ * nothing: the shape's errors per release count from its first sight, which may be an hour before
+ * the onset (one old 5xx, or a client hanging up, must not shield a bad release).
  */
 export function clearByTraffic(hypotheses: Hypothesis[], shift: TrafficShiftData): void {
+  if (shift.rareOnly) return;
   for (const [i, h] of hypotheses.entries()) {
     const release = h.evidence.find((e) => e.kind === "release")?.data?.release;
     if (h.kind !== "deploy_regression" || h.confidence < 0.5 || h.evidence[0]?.data?.service !== shift.service)
