@@ -24,13 +24,12 @@ export class StepStager {
     const step = spec.steps[idx];
     if (!executor.stage || !step || step.tests || signal.aborted) return;
     this.discard();
-    let launch: StepLaunch;
     try {
-      launch = stepLaunch(this.input, idx);
+      const launch = stepLaunch(this.input, idx);
+      this.held = { idx, launch, step: executor.stage(launch) };
     } catch {
-      return; // the step reports its bad working directory at its turn, as without staging
+      // e.g. a working directory outside the workspace: the step reports it at its turn, as unstaged
     }
-    this.held = { idx, launch, step: executor.stage(launch) };
   }
 
   /** The staged step `idx` if it was staged with working directory `cwd`; anything else held is discarded. */
