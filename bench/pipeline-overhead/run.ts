@@ -1,12 +1,14 @@
 /**
  * Pipeline overhead: the same commands through `pitcrew run` and through a plain bash script, in
- * one process, alternating, median of N rounds.
+ * one process, alternating (which side goes first swaps every round), median of N rounds; each
+ * round's own pitcrew/bash pair also gives an overhead, reported as median and range (the spread
+ * the machine's noise puts on one sample).
  *  - trivial: one job of 200 steps that run `true` → overhead per step (target ≤ 15 ms)
  *  - real work: 20 steps that each run a small project's `npm test` (12 CPU-bound tests, about as
  *    long as a small real suite takes) → total overhead (target ≤ 3 %)
  *  - fixed cost: a one-step pipeline of `true` (CLI start-up, store, snapshot, checkout)
  *  - start-up: `pitcrew --version` against a bare `node -e 0`, alternating
- * Usage: npm run bench:pipeline [-- --rounds 5]
+ * Usage: npm run bench:pipeline [-- --rounds 5] [-- --bin other/bin/pitcrew.js] (another build, same bench)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -16,8 +18,10 @@ import { performance } from "node:perf_hooks";
 import { DEFAULT_PATH } from "../../src/runner/step-env.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/pitcrew.js");
-const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 3;
+const option = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const BIN = resolve(option("--bin") ?? join(ROOT, "bin/pitcrew.js"));
+const rounds = Number(option("--rounds")) || 5;
 const loadBefore = loadavg()[0]!;
 
 function project(name: string, steps: string[], files: Record<string, string> = {}): string {
@@ -59,10 +63,18 @@ function measure(dir: string) {
   const p: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    b.push(time("bash", ["baseline.sh"], dir, benv));
-    p.push(time(process.execPath, [BIN, "run", dir, "-q"], dir, env));
+    const bash = () => b.push(time("bash", ["baseline.sh"], dir, benv));
+    const pitcrew = () => p.push(time(process.execPath, [BIN, "run", dir, "-q"], dir, env));
+    for (const side of i % 2 === 0 ? [bash, pitcrew] : [pitcrew, bash]) side();
   }
-  return { pitcrew: median(p), bash: median(b) };
+  const pairs = p.map((ms, i) => ((ms - b[i]!) / b[i]!) * 100);
+  const pct = (x: number) => +x.toFixed(2);
+  return {
+    pitcrew: median(p),
+    bash: median(b),
+    /** Each round's overhead, pitcrew over bash in %: median and range. */
+    pairedPct: { median: pct(median(pairs)), min: pct(Math.min(...pairs)), max: pct(Math.max(...pairs)) },
+  };
 }
 
 const trivial = project(
@@ -99,7 +111,8 @@ for (let i = 0; i < Math.max(rounds, 5); i++) {
 }
 
 const out = {
-  date: new Date().toISOString().slice(0, 10),
+  date: new Date().toISOString().slice(0, 19),
+  bin: BIN,
   node: process.version,
   rounds,
   /** 1-minute load average at the start and at the end (a shared machine: above ~4, timings are under load). */
@@ -119,10 +132,12 @@ const out = {
     bashMs: Math.round(r.bash),
     pitcrewMs: Math.round(r.pitcrew),
     overheadPct: +pct.toFixed(2),
+    pairedPct: r.pairedPct,
     targetPct: 3,
   },
 };
 console.log(JSON.stringify(out, null, 2));
 console.log(
-  `trivial: ${out.trivial.overheadPerStepMs} ms/step overhead (target ≤ 15)  real work: ${out.realWork.overheadPct} % (target ≤ 3)`,
+  `trivial: ${out.trivial.overheadPerStepMs} ms/step overhead (target ≤ 15)  real work: ${out.realWork.overheadPct} % ` +
+    `(per round ${r.pairedPct.median} %, ${r.pairedPct.min} … ${r.pairedPct.max}; target ≤ 3)  fixed cost ${out.fixedCostMs} ms (target ≤ 250)`,
 );

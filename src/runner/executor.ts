@@ -12,6 +12,10 @@
  *   4. On `timeoutMs` expiry or when `signal` aborts, the whole process group gets SIGTERM, then
  *      SIGKILL after `killGraceMs`; the promise still resolves (never rejects) with the outcome.
  *   5. `runStep` resolves only once the process group has exited and all output was delivered.
+ *   6. Optionally (`stage`), a step's process is started ahead of its turn, while the step before
+ *      it runs, and held before any of the step's code runs: `run` then lets it go under 2–5 (its
+ *      time and timeout counted from `run`), `discard` kills it unseen. Each staged step is
+ *      either run or discarded, once.
  * Concurrency: an executor instance may run many steps at once (one per job); it keeps no
  * per-step state outside the call. Errors starting the process resolve as exitCode 127 with
  * the reason written through `onLine` on stderr.
@@ -39,6 +43,20 @@ export interface StepInvocation {
   network?: boolean;
 }
 
+/** What a staged step's process is started with, before its turn. */
+export type StepLaunch = Pick<StepInvocation, "script" | "cwd" | "workspace" | "env" | "network">;
+
+/** A step started ahead of its turn and held (lifecycle step 6). */
+export interface StagedStep {
+  /**
+   * Lets the step run, as `runStep` would with the launch given to `stage` (the invocation's
+   * script, cwd, workspace, env and network must be the same).
+   */
+  run(invocation: StepInvocation): Promise<StepOutcome>;
+  /** Kills the held process; the step's code never runs. No effect after `run`. */
+  discard(): void;
+}
+
 /** How a step ended. */
 export interface StepOutcome {
   /** Process exit code; null when killed by a signal. */
@@ -59,4 +77,6 @@ export interface Executor {
    */
   prepare?(workspace: string): Promise<void>;
   runStep(invocation: StepInvocation): Promise<StepOutcome>;
+  /** Starts a step ahead of its turn and holds it (lifecycle step 6); absent: steps start at `runStep`. */
+  stage?(launch: StepLaunch): StagedStep;
 }

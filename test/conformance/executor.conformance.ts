@@ -193,6 +193,97 @@ export function runExecutorConformance(name: string, make: (opts: { killGraceMs:
       expect(r.stdout.at(-1)).toBe("200000");
     });
 
+    describe.runIf(executor.stage)("staged steps (lifecycle step 6)", () => {
+      const stage = (script: string, launch: { workspace?: string; cwd?: string } = {}) => {
+        const workspace = launch.workspace ?? join(root, `ws${++n}`);
+        mkdirSync(workspace, { recursive: true });
+        const cwd = launch.cwd ?? workspace;
+        const staged = executor.stage!({ script, cwd, workspace, env: { PATH } });
+        const go = async (extra: Partial<StepInvocation> = {}): Promise<Ran> => {
+          const ran: Ran = {
+            stdout: [],
+            stderr: [],
+            lines: [],
+            exitCode: null,
+            timedOut: false,
+            cancelled: false,
+            durationMs: 0,
+          };
+          const outcome = await staged.run({
+            script,
+            cwd,
+            workspace,
+            env: { PATH },
+            onLine: (stream, line) => {
+              ran.lines.push([stream, line]);
+              (stream === "stdout" ? ran.stdout : ran.stderr).push(line);
+            },
+            onStart: (pid) => {
+              ran.pid = pid;
+            },
+            ...extra,
+          });
+          return { ...ran, ...outcome };
+        };
+        return { staged, go, workspace, cwd };
+      };
+      const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+      it("runs none of the step's code until run, then runs it as runStep would", async () => {
+        const script =
+          "touch marker; env; echo err >&2; [ -e /proc/$$/fd/3 ] && echo gate open || echo gate closed; exit 4";
+        const s = stage(script);
+        await executor.prepare?.(s.workspace);
+        await pause(300);
+        expect(existsSync(join(s.workspace, "marker"))).toBe(false);
+        const r = await s.go();
+        expect(r.exitCode).toBe(4);
+        expect(r.pid).toBeGreaterThan(1);
+        expect(existsSync(join(s.workspace, "marker"))).toBe(true);
+        expect(r.stderr).toEqual(["err"]);
+        const plain = await run(script);
+        // the same environment as runStep gives (bash's own PWD aside: another workspace)
+        const vars = (lines: string[]) => lines.filter((l) => l.includes("=") && !/^(_|PWD)=/.test(l));
+        expect(vars(r.stdout)).toEqual(vars(plain.stdout));
+        expect(r.stdout.at(-1)).toBe("gate closed");
+      });
+
+      it("counts the step's time and timeout from run, not from staging", async () => {
+        const s = stage("sleep 0.3");
+        await pause(700);
+        const r = await s.go({ timeoutMs: 2000 });
+        expect(r).toMatchObject({ exitCode: 0, timedOut: false });
+        expect(r.durationMs).toBeGreaterThanOrEqual(250);
+        expect(r.durationMs).toBeLessThan(700);
+      });
+
+      it("enters a working directory created after staging, and fails with 127 when it is missing at run", async () => {
+        const workspace = join(root, `ws${++n}`);
+        const later = stage("pwd", { workspace, cwd: join(workspace, "later") });
+        await executor.prepare?.(workspace);
+        mkdirSync(join(workspace, "later"));
+        expect((await later.go()).stdout).toEqual([join(workspace, "later")]);
+        const missing = stage("touch ../marker", { cwd: join(root, "never-made") });
+        const r = await missing.go();
+        expect(r.exitCode).toBe(127);
+        expect(r.stderr.join("\n")).toMatch(/does not exist/);
+      });
+
+      it("kills a discarded or cancelled staged step without running it", async () => {
+        const token = uniqueToken();
+        const dropped = stage(`touch marker; sleep ${token}`);
+        await pause(200);
+        dropped.staged.discard();
+        expect(await survivorsOf(token)).toEqual([]);
+        expect(existsSync(join(dropped.workspace, "marker"))).toBe(false);
+        const cancelled = stage("touch marker");
+        const r = await cancelled.go({ signal: AbortSignal.abort() });
+        expect(r.cancelled).toBe(true);
+        await pause(200);
+        expect(existsSync(join(cancelled.workspace, "marker"))).toBe(false);
+      });
+    });
+
     it("survives output that is not valid UTF-8", async () => {
       const r = await run("printf 'ok \\xff\\xfe end\\n'; printf '\\xe2\\x82' >&2; echo fine");
       expect(r.exitCode).toBe(0);

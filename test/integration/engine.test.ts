@@ -48,6 +48,32 @@ describe("CI engine", () => {
     expect(steps.every((s) => s.status !== "running" && s.status !== "success")).toBe(true);
   });
 
+  it("runs each step at its turn when the next one is staged ahead: a skipped step's sandbox never runs", async () => {
+    const r = await runPipeline(`jobs:
+  staged:
+    steps:
+      - run: echo one > one.txt; mkdir -p made/later
+      - working-directory: made/later
+        run: pwd | grep -q /made/later$ && test -e ../../one.txt
+      - run: exit 3
+      - run: touch skipped.txt
+      - if: always()
+        run: test ! -e skipped.txt
+      - if: always()
+        run: test -e one.txt
+`);
+    expect(r.status).toBe("failure");
+    const steps = await t.app.store.steps.listForJobs([r.jobs.staged!.id]);
+    expect(steps.sort((a, b) => a.idx - b.idx).map((s) => s.status)).toEqual([
+      "success",
+      "success",
+      "failure",
+      "skipped",
+      "success",
+      "success",
+    ]);
+  });
+
   it("retries a failing job with backoff until it passes", async () => {
     const counter = join(mkdtempSync(join(tmpdir(), "pitcrew-retry-")), "count");
     const r = await runPipeline(

@@ -14,13 +14,14 @@ import { evaluateCondition } from "../../pipeline/index.js";
 import type { Clock } from "../../common/clock.js";
 import type { PlanJob, TriggerEvent } from "../../common/plan.js";
 import type { Status } from "../../store/index.js";
-import type { Executor, LogStream } from "../executor.js";
-import { buildStepEnv } from "../step-env.js";
+import type { Executor, LogStream, StepInvocation } from "../executor.js";
 import { pathOrderAdvisor, type TestAdvisor } from "../tests/test-advice.js";
 import { addSuspect, type SuspectFailure } from "../tests/suspect-failures.js";
 import { runTestStep, type StepCoverage, type TestStepOutcome } from "../tests/test-step.js";
-import { resolveInside, type Workspace } from "../workspace.js";
+import type { Workspace } from "../workspace.js";
 import { createStreamMasker } from "../wrapped-masker.js";
+import { stepLaunch } from "./step-launch.js";
+import { StepStager } from "./step-stager.js";
 
 /** Where a step loop reports what happens; step −1 is pitcrew's own (system) lines. */
 export interface StepSink {
@@ -93,58 +94,41 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
   let exitCode: number | null = 0;
   const quarantined: string[] = [];
   const outsideChange: SuspectFailure[] = [];
-  for (const [idx, step] of spec.steps.entries()) {
-    const cond = step.if ?? "success()";
-    const ctx = {
-      event: run.event,
-      branch: run.branch,
-      commit: run.commit,
-      baseBranch: run.baseBranch ?? undefined,
-      matrix: spec.matrix,
-      inputs: run.inputs,
-      env: { ...run.env, ...spec.env, ...step.env },
-      needs: input.needs,
-      state: signal.aborted ? ("cancelled" as const) : state,
-    };
-    if (!evaluateCondition(cond, ctx)) {
-      await sink.stepSkipped(idx, `condition is false: ${cond}`);
-      continue;
-    }
-    const remaining = deadline - input.clock.now();
-    if (remaining <= 0) {
-      state = "failure";
-      failReason = `job timed out after ${spec.timeoutMs} ms`;
-      break;
-    }
-    await sink.stepStarted(idx, step.name);
-    const env = buildStepEnv({
-      pipelineEnv: run.env,
-      jobEnv: spec.env,
-      stepEnv: step.env,
-      secrets: input.secrets,
-      builtins: {
-        PITCREW_RUN_ID: String(run.id),
-        PITCREW_RUN_NUMBER: String(run.number),
-        PITCREW_PROJECT: run.projectName,
-        PITCREW_JOB: input.jobKey,
-        PITCREW_BRANCH: run.branch,
-        PITCREW_COMMIT: run.commit,
-        PITCREW_EVENT: run.event,
-        PITCREW_WORKSPACE: ws.dir,
-        HOME: ws.home,
-        TMPDIR: ws.tmp,
-        ...Object.fromEntries(Object.entries(run.inputs).map(([k, v]) => [`PITCREW_INPUT_${k.toUpperCase()}`, v])),
-      },
-    });
-    const maskers = {
-      stdout: createStreamMasker(secretValues, (line) => sink.line(idx, "stdout", line)),
-      stderr: createStreamMasker(secretValues, (line) => sink.line(idx, "stderr", line)),
-    };
-    // The step's timeout bounds all of its processes together (a test step runs several).
-    const stepDeadline = input.clock.now() + Math.min(step.timeoutMs ?? remaining, remaining);
-    const cwd = step.workingDirectory ? resolveInside(ws.dir, step.workingDirectory) : ws.dir;
-    const exec = (script: string, extra: Record<string, string>) =>
-      input.executor.runStep({
+  const staged = new StepStager(input);
+  try {
+    for (const [idx, step] of spec.steps.entries()) {
+      const cond = step.if ?? "success()";
+      const ctx = {
+        event: run.event,
+        branch: run.branch,
+        commit: run.commit,
+        baseBranch: run.baseBranch ?? undefined,
+        matrix: spec.matrix,
+        inputs: run.inputs,
+        env: { ...run.env, ...spec.env, ...step.env },
+        needs: input.needs,
+        state: signal.aborted ? ("cancelled" as const) : state,
+      };
+      if (!evaluateCondition(cond, ctx)) {
+        staged.discard();
+        await sink.stepSkipped(idx, `condition is false: ${cond}`);
+        continue;
+      }
+      const remaining = deadline - input.clock.now();
+      if (remaining <= 0) {
+        state = "failure";
+        failReason = `job timed out after ${spec.timeoutMs} ms`;
+        break;
+      }
+      await sink.stepStarted(idx, step.name);
+      const { env, cwd } = stepLaunch(input, idx);
+      const maskers = {
+        stdout: createStreamMasker(secretValues, (line) => sink.line(idx, "stdout", line)),
+        stderr: createStreamMasker(secretValues, (line) => sink.line(idx, "stderr", line)),
+      };
+      // The step's timeout bounds all of its processes together (a test step runs several).
+      const stepDeadline = input.clock.now() + Math.min(step.timeoutMs ?? remaining, remaining);
+      const invocation = (script: string, extra: Record<string, string>): StepInvocation => ({
         script,
         cwd,
         workspace: ws.root,
@@ -155,52 +139,61 @@ export async function runSteps(input: StepLoopInput): Promise<StepLoopOutcome> {
         onStart: (pid) => sink.stepPid(idx, pid),
         onLine: (stream, line) => maskers[stream].line(line),
       });
-    const res: TestStepOutcome = step.tests
-      ? await runTestStep({
-          tests: step.tests,
-          run: step.run,
-          stepIdx: idx,
-          workspace: ws,
-          cwd,
-          advise: input.advise ?? pathOrderAdvisor,
-          exec,
-          say: (line) => sink.line(idx, "system", line),
-          signal,
-          timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
-          untrusted: input.untrusted,
-        })
-      : await exec(step.run, {});
-    if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
-    quarantined.push(...(res.quarantined ?? []));
-    for (const f of res.outsideChange ?? []) if (!addSuspect(outsideChange, f)) break;
-    maskers.stdout.end();
-    maskers.stderr.end();
-    sink.endStep(idx);
-    let stepStatus: Status = "success";
-    let stepReason: string | null = null;
-    if (res.cancelled) {
-      stepStatus = "cancelled";
-      stepReason = "cancelled";
-    } else if (res.timedOut) {
-      stepStatus = "failure";
-      stepReason = `timed out after ${Math.round(res.durationMs)} ms`;
-    } else if (res.exitCode !== 0) {
-      stepStatus = "failure";
-      stepReason = res.reason ?? (res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`);
+      const exec = (script: string, extra: Record<string, string>) => input.executor.runStep(invocation(script, extra));
+      const ready = staged.take(idx, cwd);
+      const running = step.tests
+        ? runTestStep({
+            tests: step.tests,
+            run: step.run,
+            stepIdx: idx,
+            workspace: ws,
+            cwd,
+            advise: input.advise ?? pathOrderAdvisor,
+            exec,
+            say: (line) => sink.line(idx, "system", line),
+            signal,
+            timeoutMs: Math.max(1, stepDeadline - input.clock.now()),
+            untrusted: input.untrusted,
+          })
+        : ready
+          ? ready.run(invocation(step.run, {}))
+          : exec(step.run, {});
+      staged.stage(idx + 1);
+      const res: TestStepOutcome = await running;
+      if (res.coverage && input.recordCoverage) await input.recordCoverage(res.coverage, idx);
+      quarantined.push(...(res.quarantined ?? []));
+      for (const f of res.outsideChange ?? []) if (!addSuspect(outsideChange, f)) break;
+      maskers.stdout.end();
+      maskers.stderr.end();
+      sink.endStep(idx);
+      let stepStatus: Status = "success";
+      let stepReason: string | null = null;
+      if (res.cancelled) {
+        stepStatus = "cancelled";
+        stepReason = "cancelled";
+      } else if (res.timedOut) {
+        stepStatus = "failure";
+        stepReason = `timed out after ${Math.round(res.durationMs)} ms`;
+      } else if (res.exitCode !== 0) {
+        stepStatus = "failure";
+        stepReason = res.reason ?? (res.signal ? `killed by ${res.signal}` : `exit code ${res.exitCode}`);
+      }
+      await sink.stepFinished(idx, stepStatus, res.exitCode, stepReason);
+      if (stepStatus === "cancelled") {
+        state = "cancelled";
+        failReason = "cancelled";
+        break;
+      }
+      // Said in the log too, so the failure analysis (src/failures) and a reader see why.
+      if (stepStatus === "failure") sink.line(-1, "system", `step '${step.name}' failed: ${stepReason}`);
+      if (stepStatus === "failure" && !step.continueOnError) {
+        state = "failure";
+        failReason = `step '${step.name}' failed: ${stepReason}`;
+        exitCode = res.exitCode;
+      }
     }
-    await sink.stepFinished(idx, stepStatus, res.exitCode, stepReason);
-    if (stepStatus === "cancelled") {
-      state = "cancelled";
-      failReason = "cancelled";
-      break;
-    }
-    // Said in the log too, so the failure analysis (src/failures) and a reader see why.
-    if (stepStatus === "failure") sink.line(-1, "system", `step '${step.name}' failed: ${stepReason}`);
-    if (stepStatus === "failure" && !step.continueOnError) {
-      state = "failure";
-      failReason = `step '${step.name}' failed: ${stepReason}`;
-      exitCode = res.exitCode;
-    }
+  } finally {
+    staged.discard();
   }
   return { status: state, reason: failReason, exitCode, quarantined, outsideChange };
 }

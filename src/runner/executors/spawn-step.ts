@@ -14,7 +14,7 @@
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { StepInvocation, StepOutcome } from "../executor.js";
 import { killProcessGroup, terminateProcessGroup, type GroupTermination } from "../process-group.js";
 import { createLineSplitter } from "./line-splitter.js";
@@ -55,11 +55,40 @@ export function spawnStep(
     inv.onLine("stderr", `pitcrew: cannot start step: ${e instanceof Error ? e.message : String(e)}`);
     return Promise.resolve(outcome({ exitCode: 127 }));
   }
+  return superviseStep(child, inv, killGraceMs, { started, spawned: false });
+}
 
+/** What happened to a child before {@link superviseStep} took it over (a staged step's). */
+export interface ChildSoFar {
+  /** `performance.now()` when the step's time starts. */
+  started: number;
+  /** The child's `spawn` event was seen. */
+  spawned: boolean;
+  /** The child's `error` before it spawned. */
+  error?: Error;
+  /** The child's `exit`, if seen. */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** Supervises a spawned `child` for `inv`: steps 2–6 of the protocol above; never rejects. */
+export function superviseStep(
+  child: ChildProcessByStdio<null | Writable, Readable, Readable>,
+  inv: StepInvocation,
+  killGraceMs: number,
+  seen: ChildSoFar,
+): Promise<StepOutcome> {
+  const outcome = (o: Partial<StepOutcome>): StepOutcome => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    durationMs: performance.now() - seen.started,
+    ...o,
+  });
   return new Promise((resolve) => {
     const out = createLineSplitter((line) => inv.onLine("stdout", line));
     const err = createLineSplitter((line) => inv.onLine("stderr", line));
-    let spawned = false;
+    let spawned = seen.spawned;
     let settled = false;
     let stopping: GroupTermination | undefined;
     let timedOut = false;
@@ -87,6 +116,18 @@ export function spawnStep(
       inv.signal?.removeEventListener("abort", onAbort);
       resolve(o);
     };
+    const failedToStart = (e: Error) => {
+      inv.onLine("stderr", `pitcrew: cannot start step: ${e.message}`);
+      finish(outcome({ exitCode: 127 }));
+    };
+    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
+      exit = { code, signal };
+      if (child.pid) killProcessGroup(child.pid, "SIGKILL");
+      drainTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, DRAIN_MS);
+    };
 
     child.stdout.on("data", (chunk: Buffer) => out.write(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.write(chunk));
@@ -94,19 +135,14 @@ export function spawnStep(
       spawned = true;
       if (child.pid) inv.onStart?.(child.pid);
     });
+    if (spawned && child.pid) inv.onStart?.(child.pid);
     child.on("error", (e) => {
       if (spawned) return; // a failed kill after start: the exit/close path still settles
-      inv.onLine("stderr", `pitcrew: cannot start step: ${e.message}`);
-      finish(outcome({ exitCode: 127 }));
+      failedToStart(e);
     });
-    child.on("exit", (code, signal) => {
-      exit = { code, signal };
-      if (child.pid) killProcessGroup(child.pid, "SIGKILL");
-      drainTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, DRAIN_MS);
-    });
+    if (seen.error && !spawned) failedToStart(seen.error);
+    child.on("exit", exited);
+    if (seen.exit) exited(seen.exit.code, seen.exit.signal);
     child.on("close", (code, signal) => {
       if (!spawned) return;
       out.end();
@@ -117,7 +153,8 @@ export function spawnStep(
   });
 }
 
-function isDirectory(path: string): boolean {
+/** True when `path` is an existing directory. */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -42,6 +42,8 @@ export interface BwrapInput {
   blankFile?: string;
   /** Drop the step to this user (needs bwrap started as root and `setpriv`). */
   runAs?: StepUser & { setpriv: string };
+  /** Hold the set-up sandbox until a byte (or end of file) arrives on this descriptor (`--block-fd`). */
+  blockFd?: number;
 }
 
 /** The full argv (without the `bwrap` binary itself) running `command` sandboxed. */
@@ -82,6 +84,8 @@ export function bwrapArgs(input: BwrapInput, command: string[]): string[] {
   }
   args.push("--die-with-parent", "--new-session", "--clearenv");
   for (const [name, value] of Object.entries(input.env)) args.push("--setenv", name, value);
+  // bwrap blocks after the mounts and the capability drop, before `--chdir` and the command
+  if (input.blockFd !== undefined) args.push("--block-fd", String(input.blockFd));
   args.push("--chdir", input.cwd, "--");
   if (runAs) {
     args.push(runAs.setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, "--clear-groups");
