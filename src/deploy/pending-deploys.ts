@@ -2,27 +2,36 @@
  * The pipeline's pending deploys: the newest successful protected run each (project,
  * environment) must still ship. A run is recorded in the store before its deploy is attempted
  * (store/repositories/pending-deploys-repo.ts: one row per pair, the newest run wins), and the row
- * goes only once the attempt ends for good:
+ * goes only once its rollout is final, so a restart mid-rollout never loses it:
  *
  * ```
  * run finished ──► recorded ──(a newer run pending; it or a newer run went live)──► dropped: deploy.skipped
  *                     │
- *                     └─► attempt ──(rollout recorded)──────────────────────► removed (the rollout takes over)
- *                            │
+ *                     └─► attempt ──(rollout recorded)──► rolling out ──(rollout final)──► removed
+ *                            │                                 │
+ *                            │                                 └──(aborted by a restart)──► attempted again
  *                            ├──(another rollout in progress)──► waiting: deploy.pending; attempted again
  *                            │                                    when a rollout there ends, and at start
  *                            └──(promotion rule, broken deploy.yaml, …)──► removed: deploy.skipped
  * ```
- * Attempts of one pair run one at a time in this process; the store refuses a second rollout of a
- * pair, so a server that crashes after recording a rollout (and before removing the row) retries the
- * deploy only if that rollout did not make the run live.
+ * Attempts of one pair run one at a time in this process, and the store refuses a second active
+ * rollout of a pair. A newer run recorded while an older one is rolling out replaces its row (it
+ * ships after); the older one is not reported skipped, since it is shipping.
  */
 import type { Clock } from "../common/clock.js";
 import { RolloutInProgressError } from "../common/errors.js";
 import type { Logger } from "../common/logger.js";
 import type { EventLog } from "../events/index.js";
-import type { PendingDeploy, ReleaseStatusName, Run, Store } from "../store/index.js";
+import {
+  FINAL_ROLLOUT_STATES,
+  type PendingDeploy,
+  type ReleaseStatusName,
+  type Rollout,
+  type Run,
+  type Store,
+} from "../store/index.js";
 import type { Delivery } from "./delivery/delivery.js";
+import { rolloutOutcome } from "./rollouts/rollout-outcome.js";
 
 /** What the pending deploys read and report through. */
 export interface PendingDeploysDeps {
@@ -36,6 +45,8 @@ export interface PendingDeploysDeps {
 export class PendingDeploys {
   /** The attempt in progress per `project\nenvironment`, so attempts of one pair never overlap. */
   readonly #attempts = new Map<string, Promise<void>>();
+  /** The run whose `delivery.deploy` is under way per `project\nenvironment` (before its rollout is recorded). */
+  readonly #deploying = new Map<string, number>();
   /** Set by `stop`: no attempt starts, and one refused meanwhile (delivery closing) keeps its row. */
   #stopped = false;
 
@@ -58,7 +69,8 @@ export class PendingDeploys {
       clock.now(),
     );
     if (pending.runId !== run.id) return this.#skip(run.id, project, environment, superseded(pending));
-    if (before && before.runId < run.id) await this.#skip(before.runId, project, environment, superseded(pending));
+    if (before && before.runId < run.id && !(await this.#shipping(before)))
+      await this.#skip(before.runId, project, environment, superseded(pending));
     await this.attempt(project, environment);
   }
 
@@ -90,21 +102,33 @@ export class PendingDeploys {
     const { store, events, clock } = this.deps;
     const pending = this.#stopped ? undefined : await store.pendingDeploys.get(project, environment);
     if (!pending) return;
+    const rollout = await this.#rolloutOf(pending);
+    // rolling out: the end of that rollout attempts again
+    if (rollout && !FINAL_ROLLOUT_STATES.includes(rollout.state)) return;
+    // its rollout ended for good (live, or rolled back or failed by its analysis): nothing left to do;
+    // one a restart aborted says nothing about the run, which is deployed again
+    if (rollout && rolloutOutcome(rollout).kind !== "interrupted") {
+      await store.pendingDeploys.remove(project, environment, pending.runId);
+      return;
+    }
     const newer = await this.#overtaken(project, environment, pending.runId);
     if (newer) {
       if (await store.pendingDeploys.remove(project, environment, pending.runId))
         await this.#skip(pending.runId, project, environment, newer);
       return;
     }
+    const key = `${project}\n${environment}`;
+    this.#deploying.set(key, pending.runId);
     try {
-      await this.delivery.deploy({
+      const launched = await this.delivery.deploy({
         project,
         environment,
         runId: pending.runId,
         by: `pipeline:${project}#${pending.runNumber}`,
         reason: `deploy stage of run #${pending.runNumber}`,
       });
-      await store.pendingDeploys.remove(project, environment, pending.runId);
+      const waiting = `rolling out (rollout ${launched.rollout.id}); kept until the rollout ends`;
+      await store.pendingDeploys.setWaiting(project, environment, pending.runId, waiting, clock.now());
     } catch (err) {
       if (this.#stopped) return; // refused because delivery is closing: the next start attempts it
       const reason = err instanceof Error ? err.message : String(err);
@@ -115,7 +139,25 @@ export class PendingDeploys {
       } else if (await store.pendingDeploys.remove(project, environment, pending.runId)) {
         await this.#skip(pending.runId, project, environment, reason);
       }
+    } finally {
+      this.#deploying.delete(key);
     }
+  }
+
+  /** The newest rollout of a release of `p`'s run in its environment, if its deploy got that far. */
+  async #rolloutOf(p: PendingDeploy): Promise<Rollout | undefined> {
+    const { store } = this.deps;
+    const where = { project: p.project, environment: p.environment, limit: RELEASES_READ };
+    const mine = new Set((await store.releases.list(where)).filter((r) => r.runId === p.runId).map((r) => r.id));
+    if (!mine.size) return undefined;
+    return (await store.rollouts.list(where)).find((o) => mine.has(o.releaseId));
+  }
+
+  /** True when `p`'s run is being deployed or rolled out (or went live): it is not superseded, it ships. */
+  async #shipping(p: PendingDeploy): Promise<boolean> {
+    if (this.#deploying.get(`${p.project}\n${p.environment}`) === p.runId) return true;
+    const rollout = await this.#rolloutOf(p);
+    return rollout !== undefined && rolloutOutcome(rollout).kind !== "interrupted";
   }
 
   /**

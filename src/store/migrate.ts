@@ -31,6 +31,7 @@ import * as m0036 from "./migrations/0036-test-dependencies.js";
 import * as m0040 from "./migrations/0040-agent-failover.js";
 import * as m0041 from "./migrations/0041-test-selections.js";
 import * as m0042 from "./migrations/0042-pending-deploys.js";
+import * as m0043 from "./migrations/0043-one-active-rollout.js";
 import type { DB } from "./schema.js";
 
 /** All migrations, by name. Add new ones at the end. */
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
   "0040-agent-failover": m0040,
   "0041-test-selections": m0041,
   "0042-pending-deploys": m0042,
+  "0043-one-active-rollout": m0043,
 };
 
 /** Applies every pending migration; returns the names applied. */

@@ -3,7 +3,8 @@
  * that finishes while another rollout is in progress waits as the pending deploy and ships when
  * that rollout ends; of two that finish meanwhile only the newer ships; a pending deploy survives a
  * restart and ships after it; and a run that finished while no deploy stage listened (a server
- * killed in between) is found by the scan at start. On SQLite and PostgreSQL, with real processes.
+ * killed in between) is found by the scan at start; a run whose own rollout a restart aborted is
+ * deployed again. On SQLite and PostgreSQL, with real processes.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -114,7 +115,7 @@ describe.each(await testDialects())("pending pipeline deploys on %s", (_name, ma
     await promote(next.id);
     await expect.poll(liveRun, { timeout: 30_000 }).toBe(v4);
     expect(await releasedRuns()).not.toContain(v3);
-    expect(await pendingRun()).toBeUndefined();
+    await expect.poll(pendingRun).toBeUndefined(); // removed once its rollout ended
   }, 180_000);
 
   it("a pending deploy, and a run no deploy stage saw, ship after a restart", async () => {
@@ -129,6 +130,7 @@ describe.each(await testDialects())("pending pipeline deploys on %s", (_name, ma
     await expect.poll(async () => (await t.app.store.rollouts.get(held.id)).state).toBe("aborted");
     await promote((await heldRollout()).id);
     await expect.poll(liveRun, { timeout: 30_000 }).toBe(v6);
+    await expect.poll(pendingRun).toBeUndefined();
 
     await stopDelivery(); // no deploy stage listens while v7 finishes: the run is never recorded
     const v7 = await build("v7");
@@ -139,5 +141,21 @@ describe.each(await testDialects())("pending pipeline deploys on %s", (_name, ma
     await promote((await heldRollout()).id);
     await expect.poll(liveRun, { timeout: 30_000 }).toBe(v7);
     expect((await releasedRuns()).filter((r) => r === v5)).toHaveLength(1);
+  }, 180_000);
+
+  it("a run whose own rollout a restart aborted is deployed again after it", async () => {
+    const v8 = await build("v8");
+    const held = await heldRollout();
+    expect((await t.app.store.releases.get(held.releaseId)).runId).toBe(v8);
+    expect(await pendingRun()).toBe(v8); // kept while its rollout is in flight
+
+    await halt();
+    await start();
+    await expect.poll(async () => (await t.app.store.rollouts.get(held.id)).state).toBe("aborted");
+    const again = await heldRollout(held.id);
+    expect((await t.app.store.releases.get(again.releaseId)).runId).toBe(v8);
+    await promote(again.id);
+    await expect.poll(liveRun, { timeout: 30_000 }).toBe(v8);
+    await expect.poll(pendingRun).toBeUndefined();
   }, 180_000);
 });

@@ -7,7 +7,8 @@
  * fix is built by the push run of its merge commit (one run, whoever triggers it first: the
  * heal, the poller or a webhook) and shipped by its pipeline's deploy stage when it has one (the
  * heal deploys it only after a grace, never racing the stage with a second release of the run),
- * and a release whose rollout has not started is pending; a
+ * and a release whose rollout has not started is pending; a fix a newer run carries (its commit
+ * includes the fix) that is pending or went live is followed, never deployed over it; a
  * fix whose rollout was aborted because pitcrew restarted mid-rollout is shipped again (the crash
  * says nothing about the fix), while one rolled back by its analysis is reported as such; a
  * rollback the restart aborted is reported `interrupted`, and mitigation starts it again. A
@@ -16,6 +17,7 @@
  * its own analysis already rolled back, the live release being the one it replaced.
  */
 import { ConflictError, ValidationError } from "../../common/errors.js";
+import type { Release, Rollout, Run } from "../../store/index.js";
 import { type Delivery, type RolloutOutcome, releaseIdOf, rolloutOutcome, routeKeyOf } from "../../deploy/index.js";
 import { git, mirrorDir, type RunnerDeps, triggerRun } from "../../runner/index.js";
 import type { HealDelivery } from "../actions/service-heal-actions.js";
@@ -179,11 +181,10 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       const run = await store.runs.get(Number(runText));
       if (run.status === "queued" || run.status === "running") return "running";
       if (run.status !== "success") return "failed";
+      const all = await store.releases.list({ project, environment, limit: 100 });
+      const rollouts = await store.rollouts.list({ project, environment, limit: 100 });
       // the run's release that is (or was) rolled out; a second one a refused deploy left pending does not count
-      const releases = (await store.releases.list({ project, environment, limit: 100 })).filter(
-        (r) => r.runId === run.id,
-      );
-      const rollouts = releases.length ? await store.rollouts.list({ project, environment, limit: 100 }) : [];
+      const releases = all.filter((r) => r.runId === run.id);
       const shipped = releases.find((r) => rollouts.some((o) => o.releaseId === r.id));
       const release = shipped ?? releases[0];
       const rollout = shipped && rollouts.find((o) => o.releaseId === shipped.id);
@@ -197,6 +198,9 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       const outcome = rollout && rolloutOutcome(rollout);
       // a fix whose rollout a restart interrupted is shipped again: the crash says nothing about the fix
       if (!release || outcome?.kind === "interrupted") {
+        // unless a newer run that carries the fix ships or shipped: the fix follows it, never rolls it back
+        const newer = await newerCarrying(runner, { project, environment }, run, all, rollouts);
+        if (newer) return newer;
         try {
           await delivery.deploy({ project, environment, runId: run.id, by: "pitcrew-heal", reason: "ship the fix" });
         } catch (err) {
@@ -209,6 +213,34 @@ export function healDeliveryOf(runner: RunnerDeps, delivery: Delivery): HealDeli
       return release.status === "pending" ? "running" : "failed";
     },
   };
+}
+
+/**
+ * The state of the newest run after `fix`'s whose commit includes the fix and that has a release
+ * in `releases` (newest first, of one environment) that took or is taking traffic, else "running"
+ * when such a run is the pending deploy there; undefined when there is none.
+ */
+async function newerCarrying(
+  runner: RunnerDeps,
+  where: { project: string; environment: string },
+  fix: Run,
+  releases: readonly Release[],
+  rollouts: readonly Rollout[],
+): Promise<HandleState | undefined> {
+  const { store } = runner;
+  const project = await store.projects.findByName(where.project);
+  if (!project) return undefined;
+  const mirror = mirrorDir(runner.dataDir, project.id);
+  for (const r of releases) {
+    const rollout = rollouts.find((o) => o.releaseId === r.id);
+    if (r.runId === null || r.runId <= fix.id || !rollout) continue;
+    const outcome = rolloutOutcome(rollout);
+    if (outcome.kind === "interrupted" || outcome.kind === "failed") continue; // it never took traffic
+    if (await includes(mirror, r.commit, fix.commit)) return fromOutcome(outcome);
+  }
+  const pending = await store.pendingDeploys.get(where.project, where.environment);
+  if (pending && pending.runId > fix.id && (await includes(mirror, pending.commit, fix.commit))) return "running";
+  return undefined;
 }
 
 /** True when `commit` is `fix` or descends from it (in the project's mirror; false when git cannot tell). */

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import { ConflictError, NotFoundError, RolloutInProgressError } from "../../common/errors.js";
 import { FINAL_ROLLOUT_STATES, type RolloutState, type RolloutStepStatus } from "../statuses.js";
 import type { DB, RolloutStepsTable, RolloutsTable } from "../schema.js";
+import { isUniqueViolation } from "../unique-violation.js";
 import { fromJson } from "./json.js";
 
 /** A rollout as stored. */
@@ -41,6 +42,8 @@ export class RolloutsRepo {
    * Starts a rollout in `progressing`; at most one active rollout per project and environment, and
    * its baseline must be the live release there (none when nothing is live): a rollout that ended
    * meanwhile (a rollback) changed it, and a baseline no longer live has no replicas to route to.
+   * Two creates at once on PostgreSQL both pass the check: the unique index of migration 0043
+   * refuses the second, which gets the same `RolloutInProgressError`.
    */
   async create(r: {
     project: string;
@@ -51,53 +54,53 @@ export class RolloutsRepo {
     strategy: unknown;
     at: number;
   }): Promise<Rollout> {
-    const id = await this.db.transaction().execute(async (trx) => {
-      const busy = await trx
-        .selectFrom("rollouts")
-        .select("id")
-        .where("project", "=", r.project)
-        .where("environment", "=", r.environment)
-        .where("state", "not in", [...FINAL_ROLLOUT_STATES])
-        .executeTakeFirst();
-      if (busy) {
-        throw new RolloutInProgressError(r.project, r.environment, Number(busy.id));
-      }
-      const live = await trx
-        .selectFrom("releases")
-        .select("id")
-        .where("project", "=", r.project)
-        .where("environment", "=", r.environment)
-        .where("status", "=", "live")
-        .orderBy("id", "desc")
-        .executeTakeFirst();
-      const liveId = live ? Number(live.id) : null;
-      if (liveId !== r.baselineReleaseId) {
-        const now = liveId === null ? "nothing is live" : `release ${liveId} is live`;
-        throw new ConflictError(
-          `${r.project} in ${r.environment}: the rollout's baseline is ${r.baselineReleaseId === null ? "no release" : `release ${r.baselineReleaseId}`} but ${now} (the live release changed meanwhile)`,
-        );
-      }
-      const row = await trx
-        .insertInto("rollouts")
-        .values({
-          project: r.project,
-          environment: r.environment,
-          release_id: r.releaseId,
-          baseline_release_id: r.baselineReleaseId,
-          kind: r.kind,
-          strategy: JSON.stringify(r.strategy),
-          state: "progressing",
-          step: 0,
-          weight: 0,
-          message: "starting",
-          created_at: r.at,
-          updated_at: r.at,
-          finished_at: null,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      return Number(row.id);
-    });
+    const id = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const busy = await activeOf(trx, r.project, r.environment);
+        if (busy !== undefined) throw new RolloutInProgressError(r.project, r.environment, busy);
+        const live = await trx
+          .selectFrom("releases")
+          .select("id")
+          .where("project", "=", r.project)
+          .where("environment", "=", r.environment)
+          .where("status", "=", "live")
+          .orderBy("id", "desc")
+          .executeTakeFirst();
+        const liveId = live ? Number(live.id) : null;
+        if (liveId !== r.baselineReleaseId) {
+          const now = liveId === null ? "nothing is live" : `release ${liveId} is live`;
+          throw new ConflictError(
+            `${r.project} in ${r.environment}: the rollout's baseline is ${r.baselineReleaseId === null ? "no release" : `release ${r.baselineReleaseId}`} but ${now} (the live release changed meanwhile)`,
+          );
+        }
+        const row = await trx
+          .insertInto("rollouts")
+          .values({
+            project: r.project,
+            environment: r.environment,
+            release_id: r.releaseId,
+            baseline_release_id: r.baselineReleaseId,
+            kind: r.kind,
+            strategy: JSON.stringify(r.strategy),
+            state: "progressing",
+            step: 0,
+            weight: 0,
+            message: "starting",
+            created_at: r.at,
+            updated_at: r.at,
+            finished_at: null,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        return Number(row.id);
+      })
+      .catch(async (err) => {
+        // another create committed its rollout since this one's check (migration 0043's unique index)
+        const busy = isUniqueViolation(err) ? await activeOf(this.db, r.project, r.environment) : undefined;
+        if (busy !== undefined) throw new RolloutInProgressError(r.project, r.environment, busy);
+        throw err;
+      });
     return this.get(id);
   }
 
@@ -248,4 +251,16 @@ function toStep(r: Selectable<RolloutStepsTable>): RolloutStepRecord {
     startedAt: Number(r.started_at),
     finishedAt: r.finished_at == null ? null : Number(r.finished_at),
   };
+}
+
+/** The id of the active rollout of `project` in `environment`, if any. */
+async function activeOf(db: Kysely<DB>, project: string, environment: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("rollouts")
+    .select("id")
+    .where("project", "=", project)
+    .where("environment", "=", environment)
+    .where("state", "not in", [...FINAL_ROLLOUT_STATES])
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }
