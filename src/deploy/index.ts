@@ -13,7 +13,7 @@ export { createProcessTarget } from "./targets/process/process-target.js";
 export type { AnnouncedReplica, ReplicaAnnouncer } from "./targets/replica-announcer.js";
 export { releaseIdOf } from "./rollouts/fresh-baseline.js";
 export { serviceOfProject } from "./releases/telemetry-env.js";
-export type { Exchange } from "./routers/exchange-log.js";
+export { CLIENT_CLOSED, type Exchange } from "./routers/exchange-log.js";
 export { clientKey } from "./routers/client-key.js";
 export { type RequestShape, requestShape, shapeMatches } from "./routers/request-shape.js";
 export { type ListenerTraffic, type ShapeTraffic, TrafficShapes } from "./routers/traffic-shapes.js";

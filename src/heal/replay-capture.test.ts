@@ -105,4 +105,20 @@ describe("captureReplay", () => {
       captureReplay(log, { route: "shop", dependencies: {}, since, failing: (e) => e.method === "POST" })?.request.path,
     ).toBe("/items/4");
   });
+
+  it("takes no 499 (the client left before any answer) as a setup step or a dependency's answer", () => {
+    const log = [
+      ex({ route: "shop", method: "GET", path: "/orders/7", status: 200, responseBody: '{"id":7}', traceId: T(1) }),
+      ex({ route: "db", method: "GET", path: "/rows/7", status: 200, responseBody: '{"row":7}', traceId: T(1) }),
+      ex({ route: "shop", method: "POST", path: "/orders/7/pay", status: 499, traceId: T(2) }),
+      ex({ route: "db", method: "GET", path: "/rows/7", status: 499, traceId: T(3) }),
+      ex({ route: "db", method: "GET", path: "/rows/8", status: 499, traceId: T(3) }),
+      ex({ route: "shop", method: "GET", path: "/orders/7/receipt", status: 500, responseBody: "boom", traceId: T(3) }),
+    ];
+    const replay = captureReplay(log, { route: "shop", dependencies: { DB_URL: "db" }, since: 0 })!;
+    expect(replay.setup!.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["GET /orders/7 200"]);
+    expect(replay.upstreams).toEqual([
+      { env: "DB_URL", responses: [{ method: "GET", path: "/rows/7", status: 200, body: '{"row":7}', delayMs: 3 }] },
+    ]);
+  });
 });

@@ -12,8 +12,11 @@
  *      what it answered the calls of the same traces, then, for calls the failing request did not
  *      make this time (a cache), the latest answers it gave the service's traces; per method and
  *      path the latest answer below 500 is preferred, with the time it took.
+ *
+ * A request the client left before any answer (`CLIENT_CLOSED`, 499) was answered nothing: it is
+ * neither a setup step nor a dependency's recorded answer.
  */
-import type { Exchange } from "../deploy/index.js";
+import { CLIENT_CLOSED, type Exchange } from "../deploy/index.js";
 import type { RecordedUpstream, ReproductionInput } from "../repair/index.js";
 
 /** What to rebuild the failure of. */
@@ -87,6 +90,9 @@ const requestOf = (e: Exchange) => ({
   status: e.status,
 });
 
+/** True when `e` got an answer below 500 (a 499 got none). */
+const answeredOk = (e: Exchange) => e.status < 500 && e.status !== CLIENT_CLOSED;
+
 /** Rebuilds the latest failure of `q.route` from `exchanges`; undefined when there is none. */
 export function captureReplay(exchanges: readonly Exchange[], q: ReplayCaptureQuery): CapturedReplay | undefined {
   const recent = exchanges.filter((e) => e.at >= q.since);
@@ -105,7 +111,7 @@ export function captureReplay(exchanges: readonly Exchange[], q: ReplayCaptureQu
         (/^\d+$/.test(id) && pointerTo(parse(e.responseBody), id) !== undefined),
     );
   const setup = ids.length
-    ? own.filter((e) => e.seq < failing.seq && e.status < 500 && touches(e)).slice(-MAX_SETUP)
+    ? own.filter((e) => e.seq < failing.seq && answeredOk(e) && touches(e)).slice(-MAX_SETUP)
     : [];
 
   const bind: ReplayBinding[] = [];
@@ -123,7 +129,9 @@ export function captureReplay(exchanges: readonly Exchange[], q: ReplayCaptureQu
   const ownTraces = new Set(own.map((e) => e.traceId).filter(Boolean));
   const upstreams: RecordedUpstream[] = [];
   for (const [env, route] of Object.entries(q.dependencies)) {
-    const calls = recent.filter((e) => e.route === route && e.traceId && ownTraces.has(e.traceId));
+    const calls = recent.filter(
+      (e) => e.route === route && e.status !== CLIENT_CLOSED && e.traceId && ownTraces.has(e.traceId),
+    );
     const chosen = new Map<string, Exchange>();
     const consider = (e: Exchange) => {
       const key = `${e.method} ${e.path}`;

@@ -2,10 +2,10 @@
  * Canary analysis end to end with real HTTP: two node:http services behind the real built-in
  * router at 50/50, a client loop sending steady traffic through the router, and runAnalysis
  * with real intervals. The statistical judge alone (no thresholds) must fail a canary that
- * answers 5 % 500s or adds 200 ms, and pass a canary identical to its baseline.
+ * answers 5 % 500s, adds 200 ms or refuses connections, and pass a canary identical to its baseline.
  */
 import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runAnalysis } from "../../src/deploy/analysis/index.js";
 import type { AnalysisSpec } from "../../src/deploy/analysis/index.js";
@@ -58,13 +58,13 @@ function clientLoop(url: string, concurrency: number) {
   };
 }
 
-/** A router splitting `env` 50/50 between a baseline and a canary service. */
-async function fiftyFifty(baseline: string, canary: string): Promise<TrafficRouter> {
+/** A router splitting `env` between a baseline and a canary service, `canaryWeight` % to the canary. */
+async function split(baseline: string, canary: string, canaryWeight: number): Promise<TrafficRouter> {
   const router = createBuiltinRouter();
   routers.push(router);
   await router.setBackends("prod", [
-    { releaseId: "v1", weight: 50, upstreams: [baseline] },
-    { releaseId: "v2", weight: 50, upstreams: [canary] },
+    { releaseId: "v1", weight: 100 - canaryWeight, upstreams: [baseline] },
+    { releaseId: "v2", weight: canaryWeight, upstreams: [canary] },
   ]);
   return router;
 }
@@ -79,9 +79,23 @@ const judgeOnly: AnalysisSpec = {
   inconclusiveLimit: 10,
 };
 
+/** A loopback address nothing listens on (bound, then closed): connections to it are refused. */
+async function refusingAddress(): Promise<string> {
+  const server = createTcpServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return `127.0.0.1:${port}`;
+}
+
 async function analyse(canary: { failEvery?: number; delayMs?: number }) {
-  const router = await fiftyFifty(await service(), await service(canary));
-  const clients = clientLoop(router.url("prod"), 8);
+  return analyseAt(await service(canary), { canaryWeight: 50, concurrency: 8 });
+}
+
+/** The judge's verdict on the canary at `canary` (a `host:port`) under steady traffic. */
+async function analyseAt(canary: string, load: { canaryWeight: number; concurrency: number }) {
+  const router = await split(await service(), canary, load.canaryWeight);
+  const clients = clientLoop(router.url("prod"), load.concurrency);
   try {
     const result = await runAnalysis(judgeOnly, {
       service: "shop",
@@ -122,6 +136,14 @@ describe("canary analysis through the built-in router", () => {
     );
     const latency = result.measurements.at(-1)?.results.find((r) => r.name === "judge-latency");
     expect(latency?.stats?.rankBiserial).toBeGreaterThan(0.5);
+  });
+
+  it("fails a canary whose upstream refuses connections, on its own errors", async () => {
+    // 90/10 and one client: a retry that left the canary would always land on the baseline
+    const { result, failures } = await analyseAt(await refusingAddress(), { canaryWeight: 10, concurrency: 1 });
+    expect(failures).toEqual([]); // its share is answered 502 by the router
+    expect(result.verdict).toBe("fail");
+    expect(result.explanation).toMatch(/^judge-errors: error rate 100 % vs 0 % baseline, p (<|=) [\d.e-]+$/);
   });
 
   it("passes a canary identical to its baseline", async () => {

@@ -21,6 +21,7 @@ export interface Exchange {
   path: string;
   headers: Record<string, string>;
   requestBody?: string;
+  /** The status sent, or `CLIENT_CLOSED` when the client left before one was: then no answer. */
   status: number;
   responseBody?: string;
   contentType?: string;
@@ -29,6 +30,9 @@ export interface Exchange {
   /** The W3C trace id of the request, when it carried a `traceparent`. */
   traceId?: string;
 }
+
+/** Status recorded when the client went away before the status line of its answer was sent (nginx's 499). */
+export const CLIENT_CLOSED = 499;
 
 /** Request headers worth replaying; anything else (cookies, authorization, …) is never kept. */
 export const KEPT_HEADERS = ["content-type", "accept", "accept-language", "user-agent"] as const;

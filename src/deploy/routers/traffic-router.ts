@@ -17,10 +17,14 @@
  *      the raw recent requests of that window recorded after the cursor `since` (for analysis).
  *   4. `close()` stops the listeners and releases every resource; in-flight requests are cut.
  *
- * Retry rule: a request with an idempotent method and no body whose upstream connection fails
- * before any response byte is retried once, on a fresh connection, on an upstream the current
- * weights pick (another upstream of the same release when it has one; after a switch, the new
- * release), and never after a response byte.
+ * Retry rule: a request with an idempotent method and no body whose attempt fails before the
+ * upstream can have read it (the connection was refused, or a reused keep-alive connection was
+ * closed by the upstream) is retried once, on a fresh connection: on another upstream of the same
+ * release when it has one, while that release still takes traffic (a dead canary is judged on its
+ * own failures: the request is counted against it when the retry fails too); after a switch away
+ * from the release, on an upstream the current weights pick. Never after a response byte, never
+ * when a fresh connection broke after the request went out. (nginx's retry differs: see
+ * docs/deploy.md.)
  *
  * Concurrency: `setBackends` calls for one env are applied in call order; calls for different
  * envs are independent. `metrics` may be called any time.

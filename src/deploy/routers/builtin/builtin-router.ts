@@ -3,11 +3,12 @@
  * given host). Each environment holds an immutable routing table; `setBackends` swaps it in one
  * assignment, so a request uses the table it started with and in-flight requests are never
  * dropped by a switch. Releases are picked by smooth weighted round-robin, upstreams of a
- * release by plain round-robin; upstream connections are pooled by a keep-alive agent, and a
- * retryable request whose attempt fails before any response byte is resent once, on a fresh
- * connection, to an upstream of the table current at that moment (`forward.ts`): after a switch
- * that is the new release, so requests caught on the old release's closing connections are not
- * lost. Unless
+ * release by plain round-robin; upstream connections are pooled by a keep-alive agent. A
+ * retryable request whose attempt fails before the upstream can have read it is resent once, on a
+ * fresh connection (`forward.ts`), within the table current at that moment (`retryUpstream`): to
+ * the same release while that release still takes traffic, so a canary that refuses connections
+ * is judged on its own failures; after a switch away from it, to the release the weights pick
+ * now, so requests caught on the old release's closing connections are not lost. Unless
  * `capture` is off, each forwarded request and its answer go into an `ExchangeLog` (memory only);
  * every answered request is counted by its shape in a `TrafficShapes` book (memory only), with
  * its sender's address (`clientKey`) so one client cannot crowd the others' shapes out.
@@ -45,18 +46,40 @@ export interface BuiltinRouterOptions {
   shapes?: TrafficShapesOptions;
 }
 
-/** A routing table: which release next, and which of its upstreams next. */
-interface Table {
-  releases: WeightedPicker<{ upstreams: Upstream[]; next: number }>;
+/** The upstreams of one release in a routing table, and which one is next. */
+interface ReleaseUpstreams {
+  upstreams: Upstream[];
+  next: number;
 }
 
-/** The next upstream of `table` (smooth weighted release, then round-robin), other than `avoid` when the release has another. */
-function pick(table: Table, avoid?: Upstream): Upstream | undefined {
+/** A routing table: which release next, its upstreams by release id (weighted releases only). */
+interface Table {
+  releases: WeightedPicker<ReleaseUpstreams>;
+  byRelease: Map<string, ReleaseUpstreams>;
+}
+
+/** The next upstream of `release` (round-robin). */
+function nextOf(release: ReleaseUpstreams): Upstream {
+  return release.upstreams[release.next++ % release.upstreams.length] as Upstream;
+}
+
+/** The next upstream of `table`: smooth weighted release, then round-robin. */
+function pick(table: Table): Upstream | undefined {
   const release = table.releases.next();
-  if (!release) return undefined;
-  const n = release.upstreams.length;
-  const upstream = release.upstreams[release.next++ % n];
-  return upstream === avoid && n > 1 ? release.upstreams[release.next++ % n] : upstream;
+  return release && nextOf(release);
+}
+
+/**
+ * The upstream `table` gives the retry of an attempt failed on `failed` (`Repick`): while the
+ * failed release takes traffic in `table`, another of its upstreams, or `failed` itself when
+ * `sameUpstream` allows, else none; when the release is gone or weighted 0 (a switch), `pick`.
+ */
+function retryUpstream(table: Table, failed: Upstream, sameUpstream: boolean): Upstream | undefined {
+  const release = table.byRelease.get(failed.releaseId);
+  if (!release) return pick(table);
+  const others = release.upstreams.filter((u) => u.address !== failed.address);
+  if (others.length) return others[release.next++ % others.length];
+  return sameUpstream ? release.upstreams[0] : undefined;
 }
 
 /** Creates the built-in router (see the port in `../traffic-router.ts`). */
@@ -71,7 +94,7 @@ export function createBuiltinRouter(options: BuiltinRouterOptions = {}): Traffic
   const listen = async (env: string, table: Table) => {
     const entry = { server: createServer(), table };
     entry.server.keepAliveTimeout = 65_000;
-    const repick = (failed: Upstream) => pick(entry.table, failed);
+    const repick = (failed: Upstream, sameUpstream: boolean) => retryUpstream(entry.table, failed, sameUpstream);
     entry.server.on("request", (req, res) => {
       const started = performance.now();
       const upstream = pick(entry.table);
@@ -180,12 +203,15 @@ function upstreamOf(releaseId: string, address: string): Upstream {
 }
 
 function tableOf(backends: Backend[]): Table {
+  const weighted = backends
+    .filter((b) => b.weight > 0)
+    .map((b) => ({
+      releaseId: b.releaseId,
+      weight: b.weight,
+      item: { upstreams: b.upstreams.map((address) => upstreamOf(b.releaseId, address)), next: 0 },
+    }));
   return {
-    releases: new WeightedPicker(
-      backends.map((b) => ({
-        item: { upstreams: b.upstreams.map((address) => upstreamOf(b.releaseId, address)), next: 0 },
-        weight: b.weight,
-      })),
-    ),
+    releases: new WeightedPicker(weighted),
+    byRelease: new Map(weighted.map((r) => [r.releaseId, r.item])),
   };
 }

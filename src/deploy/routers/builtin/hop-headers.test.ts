@@ -22,6 +22,10 @@ describe("endToEndHeaders", () => {
     ]);
     expect(out).toEqual(["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"]);
   });
+
+  it("keeps Content-Length when Connection names it", () => {
+    expect(endToEndHeaders(["Connection", "content-length", "Content-Length", "2"])).toEqual(["Content-Length", "2"]);
+  });
 });
 
 describe("upstreamHeaders", () => {
@@ -55,6 +59,17 @@ describe("upstreamHeaders", () => {
       "x-forwarded-proto",
       "http",
     ]);
+  });
+
+  it("keeps the request's framing, even when Connection names it", () => {
+    const chunked = upstreamHeaders(
+      req(["Transfer-Encoding", "chunked", "Connection", "Transfer-Encoding"]),
+      "127.0.0.1:9000",
+    );
+    expect(rawHeader(chunked, "transfer-encoding")).toBe("chunked");
+    const length = upstreamHeaders(req(["Content-Length", "3", "Connection", "keep-alive, Content-Length"]), "h:1");
+    expect(rawHeader(length, "content-length")).toBe("3");
+    expect(rawHeader(length, "connection")).toBeUndefined();
   });
 
   it("names the upstream as host when the client sent none", () => {

@@ -3,6 +3,13 @@
  * directions work on node's flat raw header lists (`[name, value, name, value, …]`, names as the
  * sender spelled them, repeated lines kept), so a forwarded request never builds node's header
  * objects: `req.headers` is computed lazily, and the proxy never asks for it.
+ *
+ * Framing is never dropped: `Content-Length` and `Transfer-Encoding` stay even when `Connection`
+ * names them, and a request's `Transfer-Encoding` is forwarded as sent (node's parser accepts
+ * only one line whose last coding is `chunked`, and answers 400 to it beside a `Content-Length`;
+ * node's client re-applies the chunked coding it removed). Otherwise a body would go out with no
+ * framing on a pooled connection (node frames a GET or DELETE body only when told), and the
+ * upstream would read it as a second request.
  */
 import type { IncomingMessage } from "node:http";
 
@@ -17,6 +24,9 @@ const HOP_BY_HOP = new Set([
   "transfer-encoding",
   "upgrade",
 ]);
+
+/** Headers that frame a message's body: never dropped because `Connection` names them. */
+const FRAMING = new Set(["content-length", "transfer-encoding"]);
 
 /** `Expect`: the proxy's own server answers `100 Continue`, so the upstream never sees it. */
 const ANSWERED_BY_PROXY = "expect";
@@ -33,7 +43,7 @@ export function rawHeader(raw: string[], name: string): string | undefined {
   return undefined;
 }
 
-/** Lower-cased header names listed in the `Connection` header(s) of a raw list; undefined when none. */
+/** Lower-cased header names listed in the `Connection` header(s) of a raw list, but framing; undefined when none. */
 function connectionNamed(raw: string[]): Set<string> | undefined {
   let named: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
@@ -41,7 +51,7 @@ function connectionNamed(raw: string[]): Set<string> | undefined {
     if (n.length !== 10 || n.toLowerCase() !== "connection") continue;
     for (const token of (raw[i + 1] as string).split(",")) {
       const name = token.trim().toLowerCase();
-      if (!name) continue;
+      if (!name || FRAMING.has(name)) continue;
       named ??= new Set();
       named.add(name);
     }
@@ -61,7 +71,8 @@ export function endToEndHeaders(raw: string[]): string[] {
 }
 
 /**
- * Raw headers for the upstream request: the end-to-end headers of `req` without `Expect`, then
+ * Raw headers for the upstream request: the end-to-end headers of `req` and its framing
+ * (`Transfer-Encoding` too) without `Expect`, then
  * `x-forwarded-{for,host,proto}` (the client's chain extended by its address; the host and
  * protocol it asked for), and `host` set to `upstream` when the client sent none.
  */
@@ -76,7 +87,8 @@ export function upstreamHeaders(req: IncomingMessage, upstream: string): string[
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase();
     const value = raw[i + 1] as string;
-    if (HOP_BY_HOP.has(name) || named?.has(name) || name === ANSWERED_BY_PROXY) continue;
+    const hop = HOP_BY_HOP.has(name) && name !== "transfer-encoding";
+    if (hop || named?.has(name) || name === ANSWERED_BY_PROXY) continue;
     if (FORWARDED.has(name)) {
       // Repeated lines are one comma-separated list (how node joins them in `req.headers`).
       if (name === "x-forwarded-for") forFor = forFor === undefined ? value : `${forFor}, ${value}`;
