@@ -15,7 +15,9 @@
  *   6. Optionally (`stage`), a step's process is started ahead of its turn, while the step before
  *      it runs, and held before any of the step's code runs: `run` then lets it go under 2–5 (its
  *      time and timeout counted from `run`), `discard` kills it unseen. Each staged step is
- *      either run or discarded, once.
+ *      either run or discarded, once. A held process never runs the step's code unless `run`
+ *      let it go (not when pitcrew dies holding it); one that ended before its turn makes `run`
+ *      resolve at once with its status and what it printed.
  * Concurrency: an executor instance may run many steps at once (one per job); it keeps no
  * per-step state outside the call. Errors starting the process resolve as exitCode 127 with
  * the reason written through `onLine` on stderr.

@@ -14,6 +14,7 @@ interface Ran {
   lines: [LogStream, string][];
   pid?: number;
   exitCode: number | null;
+  signal?: NodeJS.Signals | null;
   timedOut: boolean;
   cancelled: boolean;
   durationMs: number;
@@ -231,7 +232,7 @@ export function runExecutorConformance(name: string, make: (opts: { killGraceMs:
 
       it("runs none of the step's code until run, then runs it as runStep would", async () => {
         const script =
-          "touch marker; env; echo err >&2; [ -e /proc/$$/fd/3 ] && echo gate open || echo gate closed; exit 4";
+          "touch marker; env; echo err >&2; ls /proc/$$/fd | grep -qx '[34]' && echo gate open || echo gate closed; exit 4";
         const s = stage(script);
         await executor.prepare?.(s.workspace);
         await pause(300);
@@ -281,6 +282,22 @@ export function runExecutorConformance(name: string, make: (opts: { killGraceMs:
         expect(r.cancelled).toBe(true);
         await pause(200);
         expect(existsSync(join(cancelled.workspace, "marker"))).toBe(false);
+      });
+
+      it("ends at once, failed, when the held process was killed before its turn (timeout and cancel too)", async () => {
+        const token = uniqueToken();
+        const killed = stage(`touch marker; sleep ${token}`);
+        await pause(300);
+        const held = processesWith(token);
+        expect(held.length).toBeGreaterThan(0);
+        for (const pid of held) process.kill(pid, "SIGKILL");
+        await pause(200);
+        // a timeout and a cancel on the way must not keep it waiting either
+        const r = await killed.go({ timeoutMs: 100, signal: AbortSignal.timeout(150) });
+        expect(r.exitCode === 0).toBe(false);
+        expect(r.exitCode !== null || r.signal !== null).toBe(true);
+        expect(existsSync(join(killed.workspace, "marker"))).toBe(false);
+        expect(await survivorsOf(token)).toEqual([]);
       });
     });
 

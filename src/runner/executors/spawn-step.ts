@@ -68,6 +68,10 @@ export interface ChildSoFar {
   error?: Error;
   /** The child's `exit`, if seen. */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
+  /** The child's `close` (it ended and its output pipes closed), if seen. */
+  closed?: { code: number | null; signal: NodeJS.Signals | null };
+  /** Output read before supervision began, delivered first. */
+  held?: { stdout: Buffer[]; stderr: Buffer[] };
 }
 
 /** Supervises a spawned `child` for `inv`: steps 2–6 of the protocol above; never rejects. */
@@ -129,6 +133,8 @@ export function superviseStep(
       }, DRAIN_MS);
     };
 
+    for (const chunk of seen.held?.stdout ?? []) out.write(chunk);
+    for (const chunk of seen.held?.stderr ?? []) err.write(chunk);
     child.stdout.on("data", (chunk: Buffer) => out.write(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.write(chunk));
     child.on("spawn", () => {
@@ -143,13 +149,15 @@ export function superviseStep(
     if (seen.error && !spawned) failedToStart(seen.error);
     child.on("exit", exited);
     if (seen.exit) exited(seen.exit.code, seen.exit.signal);
-    child.on("close", (code, signal) => {
+    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
       if (!spawned) return;
       out.end();
       err.end();
       const ended = exit ?? { code, signal };
       finish(outcome({ exitCode: ended.code, signal: ended.signal, timedOut, cancelled }));
-    });
+    };
+    child.on("close", closed);
+    if (seen.closed) closed(seen.closed.code, seen.closed.signal);
   });
 }
 

@@ -42,7 +42,10 @@ export interface BwrapInput {
   blankFile?: string;
   /** Drop the step to this user (needs bwrap started as root and `setpriv`). */
   runAs?: StepUser & { setpriv: string };
-  /** Hold the set-up sandbox until a byte (or end of file) arrives on this descriptor (`--block-fd`). */
+  /**
+   * Hold the set-up sandbox until a byte (or end of file: the command must check it is allowed
+   * to run, see stage-step.ts) arrives on this descriptor (`--block-fd`).
+   */
   blockFd?: number;
 }
 

@@ -18,7 +18,7 @@ import type { Executor } from "../../executor.js";
 import { BASH_FLAGS } from "../local/local-executor.js";
 import { findExecutable } from "../find-executable.js";
 import { DEFAULT_KILL_GRACE_MS, spawnStep } from "../spawn-step.js";
-import { GATE_FD, stageStep } from "../stage-step.js";
+import { GATE_FD, gateChecked, stageStep } from "../stage-step.js";
 import { bwrapArgs, type StepUser } from "./bwrap-args.js";
 import { cachedSandboxProbe, sandboxProbeKey } from "./probe-cache.js";
 import { handOver } from "./step-user.js";
@@ -56,10 +56,11 @@ export function createSandboxExecutor(opts: SandboxExecutorOptions = {}): Execut
       // bwrap itself gets an empty environment: `--setenv` gives the step its variables.
       return spawnStep(bwrap, args, { ...inv, env: {} }, killGraceMs);
     },
-    // The sandbox is set up ahead and waits on its gate before `--chdir` and the step's command.
+    // The sandbox is set up ahead and waits on its gate before `--chdir`; the step's command then
+    // starts only on the go-ahead byte (end of file when pitcrew died: it exits unrun).
     stage: (launch) => {
       const input = { ...launch, hidePaths, runAs, blankFile: opts.blankFile, blockFd: GATE_FD };
-      const args = bwrapArgs(input, [bash, ...BASH_FLAGS, launch.script]);
+      const args = bwrapArgs(input, gateChecked(bash, [bash, ...BASH_FLAGS, launch.script]));
       const spawnCwd = launch.workspace;
       return stageStep(bwrap, args, { spawnCwd, cwd: launch.cwd, env: {} }, killGraceMs);
     },
