@@ -69,6 +69,41 @@ describe("the s3 store facing a store that answers badly", () => {
     }
   }, 30_000);
 
+  it("probes a silent store's health once per few seconds and frees the probe's socket at its deadline", async () => {
+    let answered = 0;
+    let connections = 0;
+    const server = createServer((s) => {
+      connections++;
+      s.on("error", () => {});
+      s.on("data", () => {
+        if (answered++ === 0) s.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      });
+    });
+    const store = await storeAt(await listen(server));
+    try {
+      const before = connections;
+      const t0 = Date.now();
+      const answers = await Promise.all(Array.from({ length: 60 }, () => store.health()));
+      expect(Date.now() - t0).toBeLessThan(IDLE_MS);
+      expect(answers.every((a) => !a.ok && /did not answer|abort/i.test(a.error ?? ""))).toBe(true);
+      // a flood of /healthz calls costs the store one probe, not one socket each
+      expect(connections - before).toBeLessThanOrEqual(1);
+      expect((await store.health()).ok).toBe(false); // reused, no new probe
+      expect(connections - before).toBeLessThanOrEqual(1);
+      // the store answers again: a get is not stuck behind hung probes
+      server.removeAllListeners("connection");
+      server.on("connection", (s) => {
+        s.on("error", () => {});
+        s.on("data", () => s.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+      });
+      const t1 = Date.now();
+      expect(await store.get("artifacts/1/x")).toBeUndefined();
+      expect(Date.now() - t1).toBeLessThan(IDLE_MS);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
+
   it("passes a 403 on as a refusal, not as the store being away", async () => {
     let requests = 0;
     const http = createHttpServer((req, res) => {

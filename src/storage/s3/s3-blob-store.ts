@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
 import { UnavailableError, ValidationError } from "../../common/errors.js";
-import { withDeadline } from "../../common/health.js";
+import { sharedProbe, withDeadline } from "../../common/health.js";
 import type { BlobStore, PutOptions } from "../blob-store.js";
 import { checkBlobKey, sizeGuard } from "../blob-key.js";
 
@@ -59,7 +59,7 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
         ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }
         : undefined,
   });
-  const where = `object store bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`}`;
+  const where = `object store bucket '${o.bucket}' at ${o.endpoint ? withoutCredentials(o.endpoint) : `AWS ${o.region}`}`;
   /**
    * An error of the store itself (unreachable, silent, 5xx) as a 503 naming the store; any other
    * answer (403, 400, …) as the store's plain refusal, which waiting would not change.
@@ -73,9 +73,7 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
     await client.send(new HeadBucketCommand({ Bucket: o.bucket }));
   } catch (err) {
     client.destroy();
-    throw new ValidationError(
-      `storage: bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`} is not usable: ${describe(err)}`,
-    );
+    throw new ValidationError(`storage: ${where} is not usable: ${describe(err)}`);
   }
   return {
     name: "s3",
@@ -121,19 +119,35 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
       await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
     },
 
-    async health() {
+    // one HEAD at a time and per few seconds, aborted at its deadline: its socket goes back to the pool
+    health: sharedProbe(async () => {
+      const head = client.send(new HeadBucketCommand({ Bucket: o.bucket }), {
+        abortSignal: AbortSignal.timeout(HEALTH_DEADLINE_MS),
+      });
       try {
-        await withDeadline(client.send(new HeadBucketCommand({ Bucket: o.bucket })), HEALTH_DEADLINE_MS, where);
+        await withDeadline(head, HEALTH_DEADLINE_MS, where);
         return { ok: true };
       } catch (err) {
         return { ok: false, error: `storage: ${where} is not usable: ${describe(err)}` };
       }
-    },
+    }),
 
     async close() {
       client.destroy();
     },
   };
+}
+
+/** `url` without its user and password (messages name the store, never its credentials). */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(unparsable endpoint)";
+  }
 }
 
 /** Whether `err` says the store is away (no answer, or a 5xx) rather than refusing the call. */
