@@ -30,9 +30,11 @@ describe("Redis reachability in the log", () => {
     const bus = await createRedisBus(redis.url, { log, onError: (err) => failures.push(err) });
     try {
       await redis.signal("SIGKILL");
-      const message = { kind: "event", event: { type: "run.finished" } } as never;
-      for (let i = 0; i < 30; i++) {
-        bus.publish(message);
+      for (let i = 1; i <= 30; i++) {
+        bus.publish({
+          kind: "event",
+          event: { id: i, type: "run.started", subject: `run:${i}`, data: { runId: i }, at: i },
+        });
         await new Promise((r) => setTimeout(r, 100));
       }
       await redis.revive();
