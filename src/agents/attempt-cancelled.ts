@@ -5,12 +5,10 @@
  * cancelled, or the job is no longer running at this attempt. Read on each heartbeat and when a
  * lease is taken over, so the agent hears it whichever replica it talks to.
  */
-import type { RunnerDeps } from "../runner/index.js";
+import { type RunnerDeps, storeSaysCancelled } from "../runner/index.js";
 import type { HeldJob } from "./held-job.js";
 
 /** True when the store says the attempt `h` serves is over or its run was cancelled. */
-export async function attemptCancelled(r: Pick<RunnerDeps, "store">, h: HeldJob): Promise<boolean> {
-  const job = await r.store.jobs.get(h.begun.job.id);
-  if (job.status !== "running" || job.attempt !== h.begun.job.attempt) return true;
-  return (await r.store.runs.get(job.runId)).status === "cancelled";
+export function attemptCancelled(r: Pick<RunnerDeps, "store">, h: HeldJob): Promise<boolean> {
+  return storeSaysCancelled(r, h.begun.job);
 }

@@ -26,34 +26,31 @@ export interface AgentOutcome {
   quarantined: string[];
 }
 
-/** Ends held job `h` with the agent's outcome; ConflictError when its lease had already ended. */
+/**
+ * Ends held job `h` with the agent's outcome; ConflictError when its lease had already ended. The
+ * outputs are stored while the lease still holds the job (state before side effects): a replica
+ * killed meanwhile leaves a live lease the agent finishes again elsewhere, never an ended lease
+ * over a job nobody will end.
+ */
 export async function finishHeldJob(r: RunnerDeps, held: HeldJobs, h: HeldJob, outcome: AgentOutcome): Promise<void> {
   await h.checkComplete(outcome.lastSeq);
   // taken out before any wait: a concurrent abandon leaves it alone
   if (!held.claim(h)) throw new ConflictError(`job lease ${h.lease} has already ended`);
-  const ended = await r.store.agents.endLease(h.lease, outcome.status, r.clock.now()).catch((err) => {
+  const sys = (line: string) => h.begun.logs.write(-1, "system", line);
+  let ended: boolean;
+  try {
+    if (!h.outputsCollected) await collectHeldOutputs(r, h, outcome, sys);
+    h.outputsCollected = true;
+    ended = await r.store.agents.endLease(h.lease, outcome.status, r.clock.now());
+  } catch (err) {
     held.add(h); // the store failed: held again, so the agent's retry can finish it
     throw err;
-  });
+  }
   if (!ended) {
     h.end();
     throw new ConflictError(`job lease ${h.lease} has already ended`);
   }
-  const { run, job, logs } = h.begun;
-  const sys = (line: string) => logs.write(-1, "system", line);
   try {
-    // failures the server's advice called flaky and the agent quarantined are stored as quarantined
-    const excused = await excusedIds(h, outcome.quarantined);
-    if (excused.dropped > 0)
-      sys(
-        `pitcrew: ${excused.dropped} test failure(s) the agent called quarantined are not: the server's advice never called them flaky`,
-      );
-    // outputs the agent sent are its own (untrusted) files: one that cannot be stored must not
-    // keep the attempt from ending, nor the queue slot from freeing
-    await collectOutputs(r, run, job, h.uploadDir, sys, excused.kept).catch((err) => {
-      r.log.warn({ err, lease: h.lease }, "agent job: collecting its outputs failed");
-      sys(`pitcrew: the job's outputs could not be collected: ${(err as Error).message}`);
-    });
     await rm(h.uploadDir, { recursive: true, force: true });
     await endAttempt(r, h.begun, { status: outcome.status, reason: outcome.reason, exitCode: outcome.exitCode });
   } finally {
@@ -84,4 +81,19 @@ export async function abandonHeldJob(
   } finally {
     h.end();
   }
+}
+
+/** Stores the outputs the agent uploaded for `h`, with its quarantined failures the server's advice called flaky. */
+async function collectHeldOutputs(r: RunnerDeps, h: HeldJob, outcome: AgentOutcome, sys: (line: string) => void) {
+  const excused = await excusedIds(h, outcome.quarantined);
+  if (excused.dropped > 0)
+    sys(
+      `pitcrew: ${excused.dropped} test failure(s) the agent called quarantined are not: the server's advice never called them flaky`,
+    );
+  // outputs the agent sent are its own (untrusted) files: one that cannot be stored must not
+  // keep the attempt from ending, nor the queue slot from freeing
+  await collectOutputs(r, h.begun.run, h.begun.job, h.uploadDir, sys, excused.kept).catch((err) => {
+    r.log.warn({ err, lease: h.lease }, "agent job: collecting its outputs failed");
+    sys(`pitcrew: the job's outputs could not be collected: ${(err as Error).message}`);
+  });
 }

@@ -45,6 +45,8 @@ export class HeldJob {
   readonly advice = new Map<number, Promise<TestsAdvice>>();
   /** Set when the job was cancelled; the agent hears it in its next answer. */
   cancelled = false;
+  /** Set once the finished job's outputs were collected (a retried finish does not store them twice). */
+  outputsCollected = false;
   /** Resolves when the attempt has ended (finished, released or lost). */
   readonly ended: Promise<void>;
   private resolveEnded = () => {};

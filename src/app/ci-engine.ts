@@ -61,7 +61,10 @@ export async function createCiEngine(config: LoadedConfig, opts: CiEngineOptions
   const c = config.config;
   const bus =
     c.bus.driver === "redis"
-      ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, { onError: onBusError })
+      ? await (await import("../events/redis/redis-bus.js")).createRedisBus(c.bus.redis_url, {
+          onError: onBusError,
+          log,
+        })
       : createMemoryBus(onBusError);
   const events = new EventLog(store.events, bus, clock, log);
   const queue =

@@ -1,3 +1,4 @@
+export { storeSaysCancelled } from "./engine/attempt-cancelled.js";
 export { cancelRun } from "./engine/cancel.js";
 export { startWorkers } from "./engine/engine.js";
 export { mirrorDir } from "./engine/mirrors.js";

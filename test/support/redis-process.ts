@@ -3,33 +3,27 @@
  * shared Redis on 6379 is never touched), append-only file fsynced on every write, so it can be
  * killed (SIGKILL, or frozen with SIGSTOP) and started again on the same port and data.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Revivable, startRevivable } from "./revivable-process.js";
 import { freePort, until } from "./serve-process.js";
 import { isReachable } from "./services.js";
 
-/** A Redis server the test owns. */
-export interface RedisProcess {
+/** A Redis server the test owns; `stop()` also removes its data dir. */
+export interface RedisProcess extends Revivable {
   url: string;
   port: number;
-  /** Sends `signal` to the server (SIGKILL: waits until it is gone; SIGSTOP/SIGCONT: freezes or thaws it). */
-  signal(signal: NodeJS.Signals): Promise<void>;
-  /** Brings it back after {@link signal}: thaws it if frozen, starts it again on the same port and data if killed. */
-  revive(): Promise<void>;
-  /** Stops it for good and removes its data dir. */
-  stop(): Promise<void>;
 }
 
 /** Starts a private redis-server (needs `redis-server` on the PATH). */
 export async function startRedisProcess(): Promise<RedisProcess> {
   const dir = mkdtempSync(join(tmpdir(), "pitcrew-redis-"));
   const port = await freePort();
-  let child: ChildProcess;
   const launch = async () => {
     let err = "";
-    child = spawn(
+    const child = spawn(
       "redis-server",
       [
         "--port",
@@ -57,29 +51,16 @@ export async function startRedisProcess(): Promise<RedisProcess> {
       20_000,
       "redis-server to listen",
     );
+    return child;
   };
-  const exited = () => child.exitCode !== null || child.signalCode !== null;
-  await launch();
+  const server = await startRevivable(launch, "SIGKILL");
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async signal(signal) {
-      if (exited()) return;
-      const gone = new Promise((r) => child.once("exit", r));
-      child.kill(signal);
-      if (signal === "SIGKILL") await gone;
-    },
-    async revive() {
-      if (exited()) await launch();
-      else child.kill("SIGCONT");
-    },
+    signal: server.signal,
+    revive: server.revive,
     async stop() {
-      if (!exited()) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGCONT");
-        child.kill("SIGKILL");
-        await gone;
-      }
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,7 @@ import { ValidationError } from "../../common/errors.js";
 import type { Logger } from "../../common/logger.js";
 import type { ConsumeOptions, EnqueueOptions, JobQueue, QueueHandler, QueueItem } from "../job-queue.js";
 import { jobIdForKey, labelSetQueueName, labelsMatch, normalizeLabels } from "./label-sets.js";
-import { watchRedis } from "./redis-reachability.js";
+import { watchRedis } from "../../common/redis-reachability.js";
 
 /** Options of the BullMQ driver. */
 export interface BullmqQueueOptions {
@@ -44,12 +44,15 @@ export async function createBullmqQueue(
   const redisOpts = { maxRetriesPerRequest: null, lazyConnect: true } as const;
   const conn = new Redis(redisUrl, redisOpts);
   const sub = new Redis(redisUrl, redisOpts);
-  // while Redis is away its outage is logged once (redis-reachability.ts), not each failed call
+  // while Redis is away its outage is logged once (common/redis-reachability.ts), not each failed call
   const fail = (what: string) => (err: unknown) => {
     if (reach.up()) log.warn({ err }, `bullmq queue: ${what}`);
   };
-  // an outage is logged once, when it starts and when it ends (redis-reachability.ts)
-  const reach = watchRedis(conn, redisUrl, log);
+  // an outage is logged once, when it starts and when it ends (common/redis-reachability.ts)
+  const reach = watchRedis(conn, redisUrl, log, {
+    area: "queue",
+    meanwhile: "no job is taken or queued until it is back, triggered runs wait as queued",
+  });
   sub.on("error", () => undefined);
   await conn.connect();
   await sub.connect();
@@ -285,6 +288,7 @@ export async function createBullmqQueue(
       for (const close of closers) await close();
       await Promise.allSettled([...queues.values()].map((q) => q.close()));
       sub.disconnect();
+      reach.closing();
       await conn.quit().catch(() => conn.disconnect());
     },
   };

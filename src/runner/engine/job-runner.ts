@@ -23,6 +23,7 @@ import {
   stepRunContext,
   storeStepSink,
 } from "./attempt.js";
+import { watchAttemptCancelled } from "./attempt-cancelled.js";
 import { collectOutputs } from "./collect-outputs.js";
 import { holdRunningAttempt } from "./running-attempt.js";
 import { needsStatus } from "./scheduler.js";
@@ -42,11 +43,15 @@ export async function runJobAttempt(deps: RunnerDeps, ticket: JobTicket, signal:
   const begun = await beginAttempt(deps, ticket);
   if (!begun) return;
   let outcome: AttemptOutcome;
+  // a cancel whose queue message was lost (Redis away) still stops the job: the store says it
+  const cancelled = watchAttemptCancelled(deps, begun.job, signal);
   try {
-    outcome = await execute(deps, begun, signal);
+    outcome = await execute(deps, begun, cancelled.signal);
   } catch (err) {
     begun.logs.write(-1, "system", `pitcrew: ${err instanceof Error ? err.message : String(err)}`);
     outcome = { status: "failure", reason: err instanceof Error ? err.message : String(err), exitCode: null };
+  } finally {
+    cancelled.stop();
   }
   await endAttempt(deps, begun, outcome);
 }

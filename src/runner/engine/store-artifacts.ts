@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { PitcrewError } from "../../common/errors.js";
+import { UnavailableError } from "../../common/errors.js";
 import type { Job } from "../../store/index.js";
 import { type Artifact, artifactBlobKey, collectArtifacts } from "../artifacts.js";
 import type { RunnerDeps } from "./runner-deps.js";
@@ -67,7 +67,8 @@ async function withRetries(
       return;
     } catch (err) {
       const why = err instanceof Error ? err.message || err.name : String(err);
-      if (err instanceof PitcrewError && err.status < 500) throw err; // too large, wrong size: the same next time
+      // only a store that is away is waited for: a refusal (too large, wrong size, 403) is the same next time
+      if (!(err instanceof UnavailableError)) throw err;
       if (Date.now() + wait > patience.until)
         throw new Error(
           `${path} not stored: the ${store} store failed for ${ARTIFACT_STORE_PATIENCE_MS / 1000} s: ${why}`,

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
+import type { DependencyHealth } from "../../common/health.js";
+import { ROLES } from "../../store/index.js";
 import type { ServerMetrics } from "../metrics.js";
-import { defineRoute } from "../route.js";
+import { type Caller, defineRoute } from "../route.js";
 import type { RouteContext } from "../server-deps.js";
 
 /** Health, pitcrew's own metrics and the OpenAPI document. */
@@ -11,15 +13,16 @@ export function metaRoutes(f: FastifyInstance, { app, paths }: RouteContext, met
     role: "public",
     summary: "Liveness, store reachability, and whether the queue and the blob store answer",
     tags: ["meta"],
-    handler: async () => {
+    handler: async ({ caller }) => {
       await app.store.settings.get("bootstrapped");
       // 200 while the store answers: the API still serves (and says here) what is away
       const [queue, storage] = await Promise.all([app.queue.health(), app.runner.blobs.health()]);
+      const shown = seesDetail(caller) ? (h: DependencyHealth) => h : withoutDetail;
       return {
         ok: queue.ok && storage.ok,
         store: app.store.database.dialect,
-        queue: { driver: app.queue.name, ...queue },
-        storage: { driver: app.runner.blobs.name, ...storage },
+        queue: { driver: app.queue.name, ...shown(queue) },
+        storage: { driver: app.runner.blobs.name, ...shown(storage) },
       };
     },
   });
@@ -63,4 +66,14 @@ export function metaRoutes(f: FastifyInstance, { app, paths }: RouteContext, met
       paths,
     }),
   });
+}
+
+/** Whether `caller` may read what is wrong in detail (hosts, endpoints, bucket): an operator or admin. */
+function seesDetail(caller: Caller): boolean {
+  return caller !== undefined && ROLES.indexOf(caller.role) >= ROLES.indexOf("operator");
+}
+
+/** A dependency's health without the detail that names internal hosts (for anonymous callers). */
+function withoutDetail(h: DependencyHealth): DependencyHealth {
+  return h.ok ? { ok: true } : { ok: false, error: "unavailable (an operator token sees why)" };
 }

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
 import { UnavailableError, ValidationError } from "../../common/errors.js";
-import { withDeadline } from "../../common/health.js";
+import { sharedProbe, withDeadline } from "../../common/health.js";
 import type { BlobStore, PutOptions } from "../blob-store.js";
 import { checkBlobKey, sizeGuard } from "../blob-key.js";
 
@@ -26,6 +26,8 @@ export interface S3BlobStoreOptions {
   forcePathStyle: boolean;
   /** Prefix put before every key (several installations in one bucket). */
   prefix?: string;
+  /** Longest silence of the store on an open connection before the call fails (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 /** Longest wait for a connection to the object store, and for its next byte once connected. */
@@ -44,8 +46,10 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
     endpoint: o.endpoint,
     region: o.region,
     forcePathStyle: o.forcePathStyle,
-    // a store that vanished or froze fails the call instead of hanging it (the socket's idle time)
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
+    // a store that vanished or froze fails the call instead of hanging it: `socketTimeout` is the
+    // socket's idle time (a whole-request `requestTimeout` would only warn, and would cut off a
+    // large upload that is still moving)
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, socketTimeout: o.idleTimeoutMs ?? IDLE_TIMEOUT_MS },
     // Plain signed bodies: the SDK's default streaming checksums (aws-chunked) are stored verbatim
     // by several S3-compatible servers, corrupting the blob.
     requestChecksumCalculation: "WHEN_REQUIRED",
@@ -55,18 +59,21 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
         ? { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey }
         : undefined,
   });
-  const where = `object store bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`}`;
-  /** An error of the store itself (unreachable, 5xx, refused), as a 503 naming the store. */
-  const unavailable = (err: unknown) =>
-    new UnavailableError(`storage: ${where} failed: ${describe(err)}`, { cause: err });
+  const where = `object store bucket '${o.bucket}' at ${o.endpoint ? withoutCredentials(o.endpoint) : `AWS ${o.region}`}`;
+  /**
+   * An error of the store itself (unreachable, silent, 5xx) as a 503 naming the store; any other
+   * answer (403, 400, …) as the store's plain refusal, which waiting would not change.
+   */
+  const failed = (err: unknown) =>
+    storeAway(err)
+      ? new UnavailableError(`storage: ${where} failed: ${describe(err)}`, { cause: err })
+      : new Error(`storage: ${where} refused: ${describe(err)}`, { cause: err });
   const objectKey = (key: string) => `${o.prefix ?? ""}${checkBlobKey(key)}`;
   try {
     await client.send(new HeadBucketCommand({ Bucket: o.bucket }));
   } catch (err) {
     client.destroy();
-    throw new ValidationError(
-      `storage: bucket '${o.bucket}' at ${o.endpoint ?? `AWS ${o.region}`} is not usable: ${describe(err)}`,
-    );
+    throw new ValidationError(`storage: ${where} is not usable: ${describe(err)}`);
   }
   return {
     name: "s3",
@@ -91,7 +98,7 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
         );
       } catch (err) {
         // A body that broke off (too long, source failed) aborts the upload: nothing is stored.
-        throw bodyError ?? unavailable(err);
+        throw bodyError ?? failed(err);
       }
       return { size: guard.count() };
     },
@@ -104,7 +111,7 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
       } catch (err) {
         if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404))
           return undefined;
-        throw unavailable(err);
+        throw failed(err);
       }
     },
 
@@ -112,19 +119,41 @@ export async function createS3BlobStore(o: S3BlobStoreOptions): Promise<BlobStor
       await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: objectKey(key) }));
     },
 
-    async health() {
+    // one HEAD at a time and per few seconds, aborted at its deadline: its socket goes back to the pool
+    health: sharedProbe(async () => {
+      const head = client.send(new HeadBucketCommand({ Bucket: o.bucket }), {
+        abortSignal: AbortSignal.timeout(HEALTH_DEADLINE_MS),
+      });
       try {
-        await withDeadline(client.send(new HeadBucketCommand({ Bucket: o.bucket })), HEALTH_DEADLINE_MS, where);
+        await withDeadline(head, HEALTH_DEADLINE_MS, where);
         return { ok: true };
       } catch (err) {
         return { ok: false, error: `storage: ${where} is not usable: ${describe(err)}` };
       }
-    },
+    }),
 
     async close() {
       client.destroy();
     },
   };
+}
+
+/** `url` without its user and password (messages name the store, never its credentials). */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(unparsable endpoint)";
+  }
+}
+
+/** Whether `err` says the store is away (no answer, or a 5xx) rather than refusing the call. */
+function storeAway(err: unknown): boolean {
+  if (err instanceof S3ServiceException) return (err.$metadata.httpStatusCode ?? 500) >= 500;
+  return true; // no HTTP answer at all: refused/reset connection, DNS, timeout
 }
 
 function describe(err: unknown): string {
