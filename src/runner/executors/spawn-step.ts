@@ -33,19 +33,9 @@ export function spawnStep(
   killGraceMs: number,
 ): Promise<StepOutcome> {
   const started = performance.now();
-  const outcome = (o: Partial<StepOutcome>): StepOutcome => ({
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    cancelled: false,
-    durationMs: performance.now() - started,
-    ...o,
-  });
-  if (inv.signal?.aborted) return Promise.resolve(outcome({ cancelled: true }));
-  if (!isDirectory(inv.cwd)) {
-    inv.onLine("stderr", `pitcrew: cannot start step: working directory ${inv.cwd} does not exist`);
-    return Promise.resolve(outcome({ exitCode: 127 }));
-  }
+  const outcome = outcomeSince(started);
+  const refused = refusedStart(inv, inv.cwd, started);
+  if (refused) return Promise.resolve(refused);
 
   let child: ChildProcessByStdio<null, Readable, Readable>;
   try {
@@ -81,14 +71,7 @@ export function superviseStep(
   killGraceMs: number,
   seen: ChildSoFar,
 ): Promise<StepOutcome> {
-  const outcome = (o: Partial<StepOutcome>): StepOutcome => ({
-    exitCode: null,
-    signal: null,
-    timedOut: false,
-    cancelled: false,
-    durationMs: performance.now() - seen.started,
-    ...o,
-  });
+  const outcome = outcomeSince(seen.started);
   return new Promise((resolve) => {
     const out = createLineSplitter((line) => inv.onLine("stdout", line));
     const err = createLineSplitter((line) => inv.onLine("stderr", line));
@@ -159,6 +142,30 @@ export function superviseStep(
     child.on("close", closed);
     if (seen.closed) closed(seen.closed.code, seen.closed.signal);
   });
+}
+
+/** Builds a step's outcome: nothing happened unless `o` says so, timed from `started` (`performance.now()`). */
+export function outcomeSince(started: number): (o: Partial<StepOutcome>) => StepOutcome {
+  return (o) => ({
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    durationMs: performance.now() - started,
+    ...o,
+  });
+}
+
+/**
+ * The outcome of a step that must not start (cancelled already, or its working directory `cwd`
+ * missing, said on its stderr), or undefined when it may.
+ */
+export function refusedStart(inv: StepInvocation, cwd: string, started: number): StepOutcome | undefined {
+  const outcome = outcomeSince(started);
+  if (inv.signal?.aborted) return outcome({ cancelled: true });
+  if (isDirectory(cwd)) return undefined;
+  inv.onLine("stderr", `pitcrew: cannot start step: working directory ${cwd} does not exist`);
+  return outcome({ exitCode: 127 });
 }
 
 /** True when `path` is an existing directory. */

@@ -24,7 +24,7 @@ import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { StagedStep, StepInvocation, StepOutcome } from "../executor.js";
 import { killProcessGroup } from "../process-group.js";
-import { type ChildSoFar, isDirectory, spawnStep, superviseStep } from "./spawn-step.js";
+import { type ChildSoFar, refusedStart, spawnStep, superviseStep } from "./spawn-step.js";
 
 /** The file descriptor a staged command blocks on (bubblewrap's `--block-fd`). */
 export const GATE_FD = 3;
@@ -117,23 +117,11 @@ export function stageStep(
     discard,
     run(inv: StepInvocation): Promise<StepOutcome> {
       const started = performance.now();
-      const unstarted = (o: Partial<StepOutcome>): StepOutcome => ({
-        exitCode: null,
-        signal: null,
-        timedOut: false,
-        cancelled: false,
-        durationMs: performance.now() - started,
-        ...o,
-      });
       if (used) throw new Error("a staged step runs once");
-      if (inv.signal?.aborted) {
+      const refused = refusedStart(inv, opts.cwd, started);
+      if (refused) {
         discard();
-        return Promise.resolve(unstarted({ cancelled: true }));
-      }
-      if (!isDirectory(opts.cwd)) {
-        discard();
-        inv.onLine("stderr", `pitcrew: cannot start step: working directory ${opts.cwd} does not exist`);
-        return Promise.resolve(unstarted({ exitCode: 127 }));
+        return Promise.resolve(refused);
       }
       used = true;
       child.stdout.off("data", keepStdout);
